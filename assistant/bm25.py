@@ -1,0 +1,94 @@
+"""BM25 over Korean content morphemes, as a sparse matrix of precomputed term weights.
+
+Scoring a query is a column sum over the query's terms (the approach of bm25s).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from assistant.errors import IndexCorruptError
+
+
+class BM25:
+    """Okapi BM25 (Lucene's idf) with parameters ``k1`` and ``b``."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self.vocab: dict[str, int] = {}
+        self.idf = np.zeros(0, dtype=np.float32)
+        self.weights = sparse.csc_matrix((0, 0), dtype=np.float32)
+
+    @property
+    def n_docs(self) -> int:
+        return int(self.weights.shape[0])
+
+    def fit(self, docs: Sequence[Sequence[str]]) -> BM25:
+        """Index documents given as lists of terms; row i of the matrix is document i."""
+        counts = [Counter(d) for d in docs]
+        self.vocab = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
+        df = np.zeros(len(self.vocab), dtype=np.float64)
+        for c in counts:
+            for t in c:
+                df[self.vocab[t]] += 1
+        n = max(len(docs), 1)
+        self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        lengths = np.array([len(d) for d in docs], dtype=np.float64)
+        avg = float(lengths.mean()) if len(docs) and lengths.mean() > 0 else 1.0
+        rows, cols, vals = [], [], []
+        for i, c in enumerate(counts):
+            norm = self.k1 * (1 - self.b + self.b * lengths[i] / avg)
+            for t, tf in c.items():
+                j = self.vocab[t]
+                rows.append(i)
+                cols.append(j)
+                vals.append(self.idf[j] * tf * (self.k1 + 1) / (tf + norm))
+        shape = (len(docs), len(self.vocab))
+        self.weights = sparse.csc_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
+        return self
+
+    def scores(self, query_terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every document for the query (zeros where no term matches)."""
+        ids = [self.vocab[t] for t in query_terms if t in self.vocab]
+        if not ids or self.n_docs == 0:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        counts = Counter(ids)
+        cols = list(counts)
+        mult = np.array([counts[c] for c in cols], dtype=np.float32)
+        return np.asarray(self.weights[:, cols] @ mult, dtype=np.float32).ravel()
+
+    def max_idf(self, query_terms: Sequence[str]) -> float:
+        """Largest idf among the query terms found in the corpus (0 when none is)."""
+        vals = [float(self.idf[self.vocab[t]]) for t in query_terms if t in self.vocab]
+        return max(vals, default=0.0)
+
+    def save(self, folder: Path) -> None:
+        sparse.save_npz(folder / "bm25.npz", self.weights.tocsr())
+        meta = {"k1": self.k1, "b": self.b, "vocab": list(self.vocab)}
+        (folder / "bm25.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        np.save(folder / "bm25_idf.npy", self.idf)
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25:
+        try:
+            meta = json.loads((folder / "bm25.json").read_text("utf-8"))
+            index = cls(meta["k1"], meta["b"])
+            index.vocab = {t: i for i, t in enumerate(meta["vocab"])}
+            index.weights = sparse.load_npz(folder / "bm25.npz").tocsc()
+            index.idf = np.load(folder / "bm25_idf.npy")
+        except Exception as exc:  # noqa: BLE001 - any failure means a damaged file
+            raise IndexCorruptError(f"the BM25 files in {folder} cannot be read ({exc})") from exc
+        return index
+
+
+def idf_weight(df: int, n: int) -> float:
+    """Lucene's BM25 idf, exposed for callers that weigh terms themselves."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))

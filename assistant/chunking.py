@@ -1,0 +1,142 @@
+"""Split documents into passages that never cut a sentence or a table.
+
+Kiwi finds the sentence boundaries; LangChain's text splitter packs whole sentences
+(and whole tables) into chunks of about ``chunk_size`` characters with ``chunk_overlap``
+characters of overlap. Chunks never cross a section heading, and each records its exact
+character span in the document, so ``document.text[start:end] == chunk.text``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_text_splitters import TextSplitter
+
+from assistant.documents import Document, Heading
+from assistant.korean import KoreanAnalyzer
+
+#: Separator of the levels of a section path.
+PATH_SEPARATOR = " > "
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of a document under one heading path (``path`` is "" before the first)."""
+
+    path: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage: its id, place in the document and its sentences' spans."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    section: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[tuple[int, int], ...]
+
+
+def sections_of(doc: Document) -> list[Section]:
+    """Cut a document at its headings; each piece carries the path of headings above it."""
+    stack: list[Heading] = []
+    sections: list[Section] = []
+    pos = 0
+    path = ""
+    for heading in sorted(doc.headings, key=lambda h: h.start):
+        sections.append(Section(path, pos, heading.start))
+        stack = [h for h in stack if h.level < heading.level] + [heading]
+        path = PATH_SEPARATOR.join(h.title for h in stack)
+        pos = heading.end
+    sections.append(Section(path, pos, len(doc.text)))
+    return [s for s in sections if doc.text[s.start : s.end].strip()]
+
+
+def units_of(
+    text: str, start: int, end: int, tables: list[tuple[int, int]], analyzer: KoreanAnalyzer
+) -> list[tuple[int, int]]:
+    """Spans of the indivisible units of ``text[start:end]``: sentences and whole tables."""
+    units: list[tuple[int, int]] = []
+    pos = start
+    for t_start, t_end in sorted(tables):
+        if t_end <= start or t_start >= end:
+            continue
+        units.extend(analyzer.sentence_spans(text[pos:t_start], pos) if t_start > pos else [])
+        units.append((max(t_start, start), min(t_end, end)))
+        pos = min(t_end, end)
+    if pos < end:
+        units.extend(analyzer.sentence_spans(text[pos:end], pos))
+    return units
+
+
+class _UnitSplitter(TextSplitter):
+    """LangChain splitter over pre-computed units, merged without a separator."""
+
+    def __init__(self, units: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._units = units
+
+    def split_text(self, text: str) -> list[str]:
+        return self._merge_splits(self._units, "")
+
+
+class Chunker:
+    """Turns documents into :class:`Chunk` objects with the given size and overlap."""
+
+    def __init__(self, analyzer: KoreanAnalyzer, chunk_size: int, chunk_overlap: int) -> None:
+        self.analyzer = analyzer
+        self.chunk_size = chunk_size
+        self.chunk_overlap = chunk_overlap
+
+    def chunk(self, doc: Document) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        for section in sections_of(doc):
+            for start, end, sentences in self._pack(doc, section):
+                chunks.append(
+                    Chunk(
+                        chunk_id=f"{doc.doc_id}#{len(chunks)}",
+                        doc_id=doc.doc_id,
+                        ordinal=len(chunks),
+                        section=section.path,
+                        start=start,
+                        end=end,
+                        text=doc.text[start:end],
+                        sentences=sentences,
+                    )
+                )
+        return chunks
+
+    def chunk_all(self, docs: Iterable[Document]) -> list[Chunk]:
+        return [c for doc in docs for c in self.chunk(doc)]
+
+    def _pack(
+        self, doc: Document, section: Section
+    ) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        units = units_of(doc.text, section.start, section.end, doc.tables, self.analyzer)
+        if not units:
+            return []
+        # Each piece runs from a unit's start to the next unit's start, so that the
+        # pieces concatenate back into the source exactly.
+        bounds = [u[0] for u in units] + [units[-1][1]]
+        pieces = [doc.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        splitter = _UnitSplitter(
+            pieces, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap
+        )
+        logging.getLogger("langchain_text_splitters.base").setLevel(logging.ERROR)
+        packed = []
+        cursor = units[0][0]
+        for text in splitter.split_text(""):
+            start = doc.text.find(text, cursor)
+            end = start + len(text)
+            inside = tuple(u for u in units if u[0] >= start and u[1] <= end)
+            packed.append((start, end, inside))
+            cursor = start + 1
+        return packed

@@ -1,0 +1,253 @@
+"""Command line: ``assistant index | ask | chat | info`` (also ``python -m assistant``).
+
+Only this module turns :class:`~assistant.errors.AssistantError` into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assistant.errors import AssistantError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EPILOG_ASK = """\b
+Examples:
+  assistant ask "한국이 나아가야 할 방향은?"
+  assistant ask "메가 얼라이언스란?" -k 3 --json
+  assistant ask --file questions.txt --json > answers.jsonl
+"""
+
+
+def common_options(func: F) -> F:
+    """--index and --model, taken by every command (also ASSISTANT_INDEX_DIR / ASSISTANT_MODEL)."""
+    func = click.option(
+        "--model", "model", envvar="ASSISTANT_MODEL", default=None, metavar="NAME",
+        help="Embedding model: embedded-e5-small (default, offline) or a sentence-transformers id/folder. [env: ASSISTANT_MODEL]",
+    )(func)
+    func = click.option(
+        "--index", "index_dir", envvar="ASSISTANT_INDEX_DIR", default=None, metavar="DIR",
+        type=click.Path(path_type=Path), help="Index folder (default: index/). [env: ASSISTANT_INDEX_DIR]",
+    )(func)
+    return func
+
+
+def settings_from(**overrides: Any) -> Any:
+    """Settings from ASSISTANT_* variables, with the given command-line values on top."""
+    from pydantic import ValidationError
+
+    from assistant.errors import ConfigError
+    from assistant.settings import Settings
+
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid setting: {problems}") from None
+
+
+def handle_errors(func: F) -> F:
+    """Print an AssistantError as a message (and its hint) and exit with its code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AssistantError as exc:
+            click.secho(f"오류: {exc.message}", fg="red", err=True)
+            if exc.hint:
+                click.echo(exc.hint, err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("중단되었습니다.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="korean-assistant", prog_name="assistant")
+def main() -> None:
+    """Korean document Q&A: cited passages and an extractive summary, offline.
+
+    \b
+    Quick start:
+      assistant index corpus/          build the index from a folder of documents
+      assistant ask "질문"              answer one question
+      assistant chat                   converse in the terminal
+      assistant info                   what is indexed, with which model
+
+    Every setting can also be given as an environment variable ASSISTANT_<NAME>
+    (ASSISTANT_INDEX_DIR, ASSISTANT_MODEL, ASSISTANT_CHUNK_SIZE, ASSISTANT_TOP_K, ...).
+    """
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@common_options
+@click.option("--rebuild", is_flag=True, help="Embed everything again instead of reusing unchanged chunks.")
+@click.option("--chunk-size", type=int, default=None, help="Target chunk length in characters (default 500).")
+@click.option("--chunk-overlap", type=int, default=None, help="Overlap between chunks in characters (default 100).")
+@click.option("--vector-index", type=click.Choice(["flat", "hnsw"]), default=None, help="Exact (flat, default) or HNSW.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@handle_errors
+def index(
+    path: Path | None, index_dir: Path | None, model: str | None, rebuild: bool, chunk_size: int | None,
+    chunk_overlap: int | None, vector_index: str | None, as_json: bool, quiet: bool,
+) -> None:
+    """Index a folder (or file) of Korean documents: .txt .md .html .pdf.
+
+    PATH defaults to corpus/ (or ASSISTANT_CORPUS_DIR). Unchanged chunks are not embedded
+    again; deleted documents are dropped. The previous index keeps working until the new
+    one is complete. Unreadable files are reported and skipped.
+    """
+    from dataclasses import asdict
+
+    from assistant.engine import Engine
+
+    settings = settings_from(
+        corpus_dir=path, index_dir=index_dir, model=model, chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap, vector_index=vector_index, show_progress=not quiet and not as_json,
+    )
+    report = None if quiet else (lambda msg: click.echo(msg, err=True))
+    result = Engine(settings).build_index(rebuild=rebuild, report=report)
+    m = result.manifest
+    if as_json:
+        click.echo(json.dumps(asdict(m), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"색인 완료: 문서 {m.n_documents}개, 청크 {m.n_chunks}개 "
+        f"(새로 임베딩 {m.embedded_chunks}, 재사용 {m.reused_chunks}), {m.build_seconds:.1f}초 → {settings.index_dir}"
+    )
+    for path_, reason in m.skipped:
+        click.secho(f"건너뜀: {path_}: {reason}", fg="yellow", err=True)
+
+
+@main.command(epilog=EPILOG_ASK)
+@click.argument("question", required=False)
+@common_options
+@click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, help="Number of passages (default 5).")
+@click.option("--file", "file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Answer one question per line of this file ('-' for stdin).")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
+              help="Retrieval mode.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (JSON Lines with --file).")
+@handle_errors
+def ask(
+    question: str | None, index_dir: Path | None, model: str | None, top_k: int | None,
+    file: Any, mode: str, as_json: bool,
+) -> None:
+    """Answer a question with cited passages and an extractive summary."""
+    from assistant.engine import Engine
+
+    if question is None and file is None:
+        raise click.UsageError("give a QUESTION or --file F")
+    engine = Engine(settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False))
+    questions: Iterable[str] = [question] if question is not None else (ln.rstrip("\n") for ln in file)
+    for q in questions:
+        if file is not None and not q.strip():
+            continue
+        answer = engine.ask(q, mode=mode)  # type: ignore[arg-type]
+        click.echo(answer.model_dump_json() if as_json else render(answer))
+
+
+@main.command()
+@common_options
+@click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, help="Number of passages (default 5).")
+@click.option("--json", "as_json", is_flag=True, help="Read one message per line, write one JSON answer per line.")
+@handle_errors
+def chat(index_dir: Path | None, model: str | None, top_k: int | None, as_json: bool) -> None:
+    """Converse in the terminal (empty line or Ctrl-D to quit).
+
+    With --json and a non-terminal stdin, reads one message per line and writes one
+    JSON answer per line, for scripts.
+    """
+    from assistant.engine import Engine
+
+    engine = Engine(settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False))
+    interactive = sys.stdin.isatty() and not as_json
+    if interactive:
+        click.echo("질문을 입력하세요. 빈 줄이나 Ctrl-D로 끝냅니다.")
+    for line in _lines(interactive):
+        if not line.strip():
+            if interactive:
+                break
+            continue
+        try:
+            answer = engine.ask(line)
+        except AssistantError as exc:
+            if not interactive:
+                raise
+            click.secho(f"오류: {exc.message}", fg="red", err=True)
+            continue
+        click.echo(answer.model_dump_json() if as_json else render(answer))
+
+
+def _lines(interactive: bool) -> Iterable[str]:
+    if not interactive:
+        yield from (ln.rstrip("\n") for ln in sys.stdin)
+        return
+    while True:
+        try:
+            yield input("\n질문> ")
+        except EOFError:
+            return
+
+
+@main.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@handle_errors
+def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
+    """Show what is indexed, with which model and settings."""
+    from dataclasses import asdict
+
+    from assistant.index import open_index
+
+    settings = settings_from(index_dir=index_dir, model=model)
+    idx = open_index(settings.index_dir, settings.model)
+    m = idx.manifest
+    docs = idx.store.documents()
+    if as_json:
+        payload = {
+            "index_dir": str(settings.index_dir), "version": idx.folder.name, "manifest": asdict(m),
+            "documents": [{"doc_id": d.doc_id, "title": d.title, "chunks": d.n_chunks, "chars": len(d.text)} for d in docs],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"색인: {settings.index_dir} ({idx.folder.name}), 형식 v{m.format_version}, 생성 {m.built_at}")
+    click.echo(f"모델: {m.model} ({m.dim}차원), 벡터 색인: {m.vector_index}")
+    click.echo(f"청크: 크기 {m.chunk_size}, 겹침 {m.chunk_overlap}; 코퍼스: {m.corpus_dir}")
+    click.echo(f"문서 {m.n_documents}개, 청크 {m.n_chunks}개:")
+    for d in docs:
+        click.echo(f"  - {d.title}  ({d.doc_id}, 청크 {d.n_chunks}개, {len(d.text):,}자)")
+
+
+def render(answer: Any) -> str:
+    """A human-readable answer for the terminal."""
+    out = []
+    if answer.query != answer.question:
+        out.append(click.style(f"(검색한 질의: {answer.query})", dim=True))
+    out.append(answer.summary)
+    if answer.citations:
+        out.append("")
+        out.append(click.style("출처", bold=True))
+    for c in answer.citations:
+        where = f"{c.title}" + (f" › {c.section}" if c.section else "")
+        out.append(f"[{c.n}] {where}  ({c.doc_id}, {c.start}–{c.end}자)")
+        excerpt = c.passage.replace("\n", " ")
+        out.append(click.style("    " + (excerpt[:160] + "…" if len(excerpt) > 160 else excerpt), dim=True))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,196 @@
+"""The engine every front end calls: question in, cited extractive answer out.
+
+The model, the analyzer and the index are loaded lazily on first use and then shared;
+nothing heavy happens when the engine is created.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Collection, Mapping
+from typing import cast
+
+from assistant.abstain import DEFAULT_RULE, AbstentionRule
+from assistant.answer import Answer, Citation, SummarySentence, UsedSentence
+from assistant.embedders import Embedder, load_embedder
+from assistant.errors import InvalidQuestionError
+from assistant.index import Index, open_index
+from assistant.indexer import BuildResult, IndexBuilder, Report
+from assistant.korean import KoreanAnalyzer
+from assistant.retrieval import Hit, Mode, Retrieval, Retriever
+from assistant.settings import Settings
+from assistant.summarize import (
+    Picked,
+    comparison_sides,
+    compose,
+    natural_order,
+    question_form,
+    select,
+    split_candidates,
+    topic_terms,
+)
+
+ABSTAIN_MESSAGE = "색인된 문서에서 이 질문에 답할 만한 내용을 찾지 못했습니다. 질문을 바꾸거나 관련 문서를 추가해 주세요."
+
+
+class Engine:
+    """Answers questions over one index. Thread-safe after the first load."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        analyzer: KoreanAnalyzer | None = None,
+        rule: AbstentionRule = DEFAULT_RULE,
+    ) -> None:
+        self.settings = settings
+        self.rule = rule
+        self._embedder = embedder
+        self._analyzer = analyzer
+        self._index: Index | None = None
+        self._retriever: Retriever | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings)
+            return self._embedder
+
+    @property
+    def analyzer(self) -> KoreanAnalyzer:
+        with self._lock:
+            if self._analyzer is None:
+                self._analyzer = KoreanAnalyzer()
+            return self._analyzer
+
+    @property
+    def index(self) -> Index:
+        return self.retriever.index
+
+    @property
+    def retriever(self) -> Retriever:
+        with self._lock:
+            if self._retriever is None:
+                self._index = open_index(self.settings.index_dir, self.settings.model)
+                self._retriever = Retriever(self._index, self.embedder, self.analyzer, self.settings)
+            return self._retriever
+
+    def reload(self) -> None:
+        """Open the index again (after a rebuild); the old one serves until the new is ready."""
+        fresh = open_index(self.settings.index_dir, self.settings.model)
+        with self._lock:
+            self._retriever = Retriever(fresh, self.embedder, self.analyzer, self.settings)
+            self._index = fresh
+
+    def build_index(self, *, rebuild: bool = False, report: Report | None = None) -> BuildResult:
+        """Index ``settings.corpus_dir`` into ``settings.index_dir`` and switch to it."""
+        result = IndexBuilder(self.settings, self.embedder, self.analyzer, report).build(rebuild=rebuild)
+        with self._lock:
+            self._retriever = None
+        return result
+
+    def validate(self, question: str) -> str:
+        text = (question or "").strip()
+        if not text:
+            raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요. (empty question)")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise InvalidQuestionError(
+                f"질문이 너무 깁니다: {len(text):,}자 (최대 {limit:,}자). (question too long)"
+            )
+        return text
+
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        *,
+        query: str | None = None,
+        mode: Mode = "hybrid",
+        exclude: Collection[int] = (),
+        prior: Mapping[str, float] | None = None,
+    ) -> Answer:
+        """Answer ``question``; ``query`` (if given) is what is searched instead."""
+        started = time.perf_counter()
+        question = self.validate(question)
+        searched = self.validate(query) if query else question
+        k = k or self.settings.top_k
+        retrieval = self.retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
+        answer = self._answer(question, searched, retrieval)
+        answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
+        return answer
+
+    def should_abstain(self, retrieval: Retrieval) -> bool:
+        if not retrieval.hits:
+            return True
+        if not self.settings.abstain:
+            return False
+        return self.rule.abstain(retrieval.hits[0].dense, retrieval.coverage)
+
+    def _answer(self, question: str, searched: str, retrieval: Retrieval) -> Answer:
+        model = self.embedder.model_id
+        if self.should_abstain(retrieval):
+            return Answer(
+                question=question, query=searched, summary=ABSTAIN_MESSAGE, form=question_form(question),
+                abstained=True, abstain_reason=self._abstain_reason(retrieval), model=model,
+            )
+        t0 = time.perf_counter()
+        form = question_form(question)
+        picked = self._pick(retrieval)
+        ordered = natural_order(picked, lambda n: retrieval.hits[n - 1].chunk.doc_id)
+        sides = comparison_sides(question, self.analyzer) if form == "comparison" else []
+        summary = compose(form, ordered, sides)
+        citations = self._citations(retrieval.hits, picked)
+        answer = Answer(
+            question=question, query=searched, summary=summary, form=form, citations=citations,
+            summary_sentences=[SummarySentence(text=p.candidate.text, citation=p.candidate.citation) for p in ordered],
+            model=model,
+        )
+        retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
+        return answer
+
+    def _pick(self, retrieval: Retrieval) -> list[Picked]:
+        store = self.index.store
+        candidates = []
+        for n, hit in enumerate(retrieval.hits, 1):
+            doc = store.document_text(hit.chunk.doc_id)
+            candidates += split_candidates(n, doc, hit.chunk.sentences)
+        bm = self.index.bm25
+
+        def idf(term: str) -> float:
+            i = bm.vocab.get(term)
+            return float(bm.idf[i]) if i is not None else 0.0
+
+        terms = topic_terms(retrieval.terms) or retrieval.terms
+        return select(candidates, terms, self.analyzer, idf, self.settings.summary_sentences)
+
+    def _citations(self, hits: list[Hit], picked: list[Picked]) -> list[Citation]:
+        titles = self.index.titles
+        out = []
+        for n, hit in enumerate(hits, 1):
+            c = hit.chunk
+            used = sorted((p.candidate for p in picked if p.candidate.citation == n), key=lambda x: x.start)
+            out.append(
+                Citation(
+                    n=n, chunk_id=c.chunk_id, doc_id=c.doc_id, title=titles.get(c.doc_id, c.doc_id),
+                    section=c.section, start=c.start, end=c.end, passage=c.text,
+                    sentences=[UsedSentence(text=u.text, start=u.start, end=u.end) for u in used],
+                    score=round(hit.score, 6),
+                )
+            )
+        return out
+
+    def _abstain_reason(self, retrieval: Retrieval) -> str:
+        if not retrieval.hits:
+            return "no passage matched the question"
+        top = retrieval.hits[0]
+        p = self.rule.probability(top.dense, retrieval.coverage)
+        return cast(
+            str,
+            f"best passage too weak: cosine {top.dense:.3f}, term coverage {retrieval.coverage:.2f}, "
+            f"p(answerable) {p:.2f} < {self.rule.threshold:.2f}",
+        )

@@ -1,0 +1,70 @@
+"""Fusion of dense and BM25 scores, as small pure functions chosen by name.
+
+Each function takes the two score arrays over the same candidates and returns one
+fused score per candidate (higher is better).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+
+def minmax(scores: np.ndarray) -> np.ndarray:
+    """Scale to [0, 1] per query; a constant array maps to zeros."""
+    if len(scores) == 0:
+        return np.zeros(0, dtype=np.float32)
+    lo, hi = float(scores.min()), float(scores.max())
+    if hi - lo <= 1e-12:
+        return np.zeros_like(scores, dtype=np.float32)
+    return ((scores - lo) / (hi - lo)).astype(np.float32)
+
+
+def weighted(dense: np.ndarray, sparse: np.ndarray, *, dense_weight: float, k: int) -> np.ndarray:
+    """``w × minmax(dense) + (1 − w) × minmax(bm25)`` over the candidates."""
+    return dense_weight * minmax(dense) + (1.0 - dense_weight) * minmax(sparse)
+
+
+def rrf(dense: np.ndarray, sparse: np.ndarray, *, dense_weight: float, k: int) -> np.ndarray:
+    """Reciprocal rank fusion: ``Σ 1 / (k + rank)``, ranks from 1; ``dense_weight`` unused."""
+    return (_rrf_term(dense, k) + _rrf_term(sparse, k)).astype(np.float32)
+
+
+def _rrf_term(scores: np.ndarray, k: int) -> np.ndarray:
+    ranks = np.empty(len(scores), dtype=np.float64)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    return 1.0 / (k + ranks)
+
+
+def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float) -> list[int]:
+    """Maximal marginal relevance: indexes of ``k`` items, relevant but not redundant.
+
+    ``relevance`` should be on a [0, 1] scale; ``vectors`` are L2-normalized rows.
+    """
+    chosen: list[int] = []
+    left = list(np.argsort(-relevance, kind="stable"))
+    sims = vectors @ vectors.T
+    while left and len(chosen) < k:
+        if not chosen:
+            best = left[0]
+        else:
+            penalty = sims[np.ix_(left, chosen)].max(axis=1)
+            best = left[int(np.argmax(lam * relevance[left] - (1 - lam) * penalty))]
+        chosen.append(int(best))
+        left.remove(best)
+    return chosen
+
+
+FusionFn = Callable[..., np.ndarray]
+FUSIONS: dict[str, FusionFn] = {"weighted": weighted, "rrf": rrf}
+
+
+def get_fusion(name: str) -> FusionFn:
+    """The fusion function called ``name``; unknown names list the valid ones."""
+    from assistant.errors import ConfigError
+
+    try:
+        return FUSIONS[name]
+    except KeyError:
+        raise ConfigError(f"unknown fusion {name!r}; choose one of {', '.join(FUSIONS)}") from None

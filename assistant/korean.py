@@ -1,0 +1,127 @@
+"""Korean text analysis with Kiwi: sentence spans and content morphemes.
+
+Kiwi is loaded lazily, once per :class:`KoreanAnalyzer`, never at import time.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiwipiepy import Kiwi
+
+#: Part-of-speech tags whose morphemes carry content: nouns, verb and adjective stems,
+#: roots, foreign words, numbers and Chinese characters.
+CONTENT_TAGS = frozenset(
+    {"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "W_HASHTAG"}
+)
+#: Dependent nouns that carry little meaning on their own.
+WEAK_NOUNS = frozenset({"것", "수", "등", "때", "중", "번", "데", "바", "점", "개"})
+
+_NON_SPACE = re.compile(r"\S")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A morpheme: its surface form, Kiwi tag and character span in the analysed text."""
+
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+def is_content(token: Token) -> bool:
+    """Whether a morpheme is a content term (kept for BM25 and overlap scoring)."""
+    base = token.tag.split("-")[0]
+    return base in CONTENT_TAGS and token.form not in WEAK_NOUNS
+
+
+def content_terms(tokens: Iterable[Token]) -> list[str]:
+    """Lower-cased content morphemes; verb and adjective stems get a ``다`` ending."""
+    out = []
+    for tok in tokens:
+        if not is_content(tok):
+            continue
+        base = tok.tag.split("-")[0]
+        form = tok.form.lower()
+        out.append(form + "다" if base in {"VV", "VA"} else form)
+    return out
+
+
+class KoreanAnalyzer:
+    """Sentence splitting and morphological analysis, thread-safe and lazily loaded."""
+
+    def __init__(self) -> None:
+        self._kiwi: Kiwi | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def kiwi(self) -> Kiwi:
+        if self._kiwi is None:
+            with self._lock:
+                if self._kiwi is None:
+                    from kiwipiepy import Kiwi
+
+                    self._kiwi = Kiwi()
+        return self._kiwi
+
+    def tokens(self, text: str) -> list[Token]:
+        """Morphemes of ``text`` with spans into it."""
+        with self._lock:
+            raw = self.kiwi.tokenize(text)
+        return [_token(t) for t in raw]
+
+    def tokens_batch(self, texts: Sequence[str]) -> list[list[Token]]:
+        """Morphemes of many texts at once (faster than one by one)."""
+        if not texts:
+            return []
+        with self._lock:
+            raw = list(self.kiwi.tokenize(list(texts)))
+        return [[_token(t) for t in toks] for toks in raw]
+
+    def terms(self, text: str) -> list[str]:
+        """Content morphemes of ``text`` (see :func:`content_terms`)."""
+        return content_terms(self.tokens(text))
+
+    def terms_batch(self, texts: Sequence[str]) -> list[list[str]]:
+        return [content_terms(toks) for toks in self.tokens_batch(texts)]
+
+    def sentence_spans(self, text: str, offset: int = 0) -> list[tuple[int, int]]:
+        """Spans of the sentences of ``text``, shifted by ``offset``.
+
+        Line breaks always end a sentence; each span is trimmed of surrounding spaces.
+        """
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.split("\n"):
+            if line.strip():
+                spans.extend(self._line_sentences(line, offset + pos))
+            pos += len(line) + 1
+        return spans
+
+    def _line_sentences(self, line: str, offset: int) -> list[tuple[int, int]]:
+        with self._lock:
+            sents = self.kiwi.split_into_sents(line)
+        spans = []
+        for s in sents:
+            start, end = _trim(line, s.start, s.end)
+            if end > start:
+                spans.append((offset + start, offset + end))
+        return spans or [(offset + _trim(line, 0, len(line))[0], offset + len(line.rstrip()))]
+
+
+def _token(raw: Any) -> Token:
+    return Token(raw.form, str(raw.tag), raw.start, raw.start + raw.len)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

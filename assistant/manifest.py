@@ -1,0 +1,84 @@
+"""The index manifest: what an index was built from and with, and integrity checks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.errors import IndexCorruptError, IndexMismatchError, rebuild_hint
+
+#: Bump when the layout of the index folder changes; older indexes are then refused.
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Manifest:
+    format_version: int
+    model: str
+    dim: int
+    chunk_size: int
+    chunk_overlap: int
+    vector_index: str
+    corpus_dir: str
+    corpus_fingerprint: str
+    n_documents: int
+    n_chunks: int
+    built_at: str
+    build_seconds: float = 0.0
+    embedded_chunks: int = 0
+    reused_chunks: int = 0
+    skipped: list[list[str]] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def write(self, folder: Path) -> None:
+        text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
+        (folder / MANIFEST).write_text(text, "utf-8")
+
+    @classmethod
+    def read(cls, folder: Path, index_dir: Path) -> Manifest:
+        path = folder / MANIFEST
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return cls(**data)
+        except (OSError, ValueError, TypeError) as exc:
+            raise IndexCorruptError(
+                f"the index manifest {path} is damaged ({exc})", hint=rebuild_hint(str(index_dir))
+            ) from exc
+
+    def check_compatible(self, model: str, index_dir: Path) -> None:
+        """Refuse an index of another format version or model, saying how to rebuild."""
+        if self.format_version != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"the index in {index_dir} has format version {self.format_version}; "
+                f"this version of the assistant reads version {FORMAT_VERSION}",
+                hint=rebuild_hint(str(index_dir), self.corpus_dir),
+            )
+        if self.model != model:
+            raise IndexMismatchError(
+                f"the index in {index_dir} was built with the model {self.model!r}, "
+                f"not {model!r}",
+                hint=rebuild_hint(str(index_dir), self.corpus_dir)
+                + f" --model {model}   (or use --model {self.model})",
+            )
+
+    def verify_files(self, folder: Path, index_dir: Path) -> None:
+        """Check every data file against the digest recorded at build time."""
+        for name, digest in self.files.items():
+            path = folder / name
+            if not path.exists() or file_digest(path) != digest:
+                raise IndexCorruptError(
+                    f"the index file {path} is missing or damaged",
+                    hint=rebuild_hint(str(index_dir), self.corpus_dir),
+                )
+
+
+def file_digest(path: Path) -> str:
+    """BLAKE2b digest of a file's bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,71 @@
+"""All settings in one object, built once at the edge and passed down explicitly.
+
+Every field can be given as an environment variable ``ASSISTANT_<FIELD>`` (for example
+``ASSISTANT_INDEX_DIR`` or ``ASSISTANT_CHUNK_SIZE``); command-line options override them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Name of the default model: multilingual-e5-small rebuilt from the packages on PyPI.
+EMBEDDED_MODEL = "embedded-e5-small"
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "korean-assistant"
+
+
+class Settings(BaseSettings):
+    """Settings of the assistant. Unknown ``ASSISTANT_*`` variables are ignored."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore", frozen=True)
+
+    index_dir: Path = Field(Path("index"), description="Folder of the built index.")
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of documents to index.")
+    model: str = Field(
+        EMBEDDED_MODEL,
+        description="Embedding model: 'embedded-e5-small' (offline default), or any "
+        "sentence-transformers model id or folder.",
+    )
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="Model cache.")
+
+    chunk_size: int = Field(500, ge=50, le=20000, description="Target chunk length (chars).")
+    chunk_overlap: int = Field(100, ge=0, description="Overlap between chunks (chars).")
+    vector_index: Literal["flat", "hnsw"] = Field(
+        "flat", description="'flat' (exact inner product) or 'hnsw' (approximate, large corpora)."
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
+
+    fusion: str = Field("weighted", description="Fusion of dense and BM25 scores: weighted, rrf.")
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="Dense share in weighted fusion.")
+    rrf_k: int = Field(60, ge=1, description="k of reciprocal rank fusion.")
+    mmr_lambda: float = Field(0.8, ge=0.0, le=1.0, description="Relevance share in MMR.")
+    top_k: int = Field(5, ge=1, le=50, description="Passages per answer.")
+    candidates: int = Field(50, ge=1, le=1000, description="Candidates per retriever.")
+    summary_sentences: int = Field(3, ge=1, le=10, description="Sentences in the summary.")
+
+    abstain: bool = Field(True, description="Say so instead of answering when nothing fits.")
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
+    show_progress: bool = Field(True, description="Progress bars on long work.")
+
+    @field_validator("fusion")
+    @classmethod
+    def _known_fusion(cls, value: str) -> str:
+        from assistant.fusion import FUSIONS
+
+        if value not in FUSIONS:
+            raise ValueError(f"unknown fusion {value!r}; choose one of {', '.join(FUSIONS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return self

@@ -1,0 +1,151 @@
+"""The chunk store: documents and chunks in SQLite.
+
+Row numbers of the ``chunks`` table (``row``, from 0) are the ids used in the vector
+index and the rows of the BM25 matrix.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.chunking import Chunk
+from assistant.documents import Document, Heading
+from assistant.errors import IndexCorruptError
+
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, path TEXT, title TEXT, fingerprint TEXT, mtime REAL,
+    text TEXT, headings TEXT, tables TEXT
+);
+CREATE TABLE chunks (
+    row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, ordinal INTEGER,
+    section TEXT, start INTEGER, "end" INTEGER, text TEXT, sentences TEXT, embed_key TEXT
+);
+CREATE INDEX chunks_doc ON chunks(doc_id);
+"""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the index knows it (text included, for showing citations in context)."""
+
+    doc_id: str
+    path: str
+    title: str
+    fingerprint: str
+    text: str
+    headings: tuple[Heading, ...]
+    n_chunks: int
+
+
+class ChunkStore:
+    """Read access to an index's SQLite file, safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        uri = f"file:{path}?mode=ro"
+        try:
+            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._db.execute("PRAGMA query_only = ON")
+            self.n_chunks = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"the chunk store {path} cannot be read ({exc})") from exc
+        self._lock = threading.Lock()
+        self._cache: dict[int, Chunk] = {}
+        self._texts: dict[str, str] = {}
+
+    def close(self) -> None:
+        self._db.close()
+
+    def chunks(self, rows: Sequence[int]) -> list[Chunk]:
+        """Chunks by row number, in the order asked."""
+        missing = [r for r in rows if r not in self._cache]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            query = f'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks WHERE row IN ({marks})'  # noqa: E501
+            for rec in self._query(query, missing):
+                self._cache[rec[0]] = _chunk(rec)
+        return [self._cache[r] for r in rows]
+
+    def all_chunks(self) -> list[Chunk]:
+        query = 'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks ORDER BY row'  # noqa: E501
+        return [_chunk(rec) for rec in self._query(query, [])]
+
+    def embed_keys(self) -> dict[str, int]:
+        """Map of embedding key → row, to reuse vectors of unchanged chunks."""
+        return {k: r for r, k in self._query("SELECT row, embed_key FROM chunks", [])}
+
+    def documents(self) -> list[StoredDocument]:
+        return [self._document(rec) for rec in self._query(_DOC_QUERY + " ORDER BY d.doc_id", [])]
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        recs = self._query(_DOC_QUERY + " WHERE d.doc_id = ?", [doc_id])
+        return self._document(recs[0]) if recs else None
+
+    def document_text(self, doc_id: str) -> str:
+        """The full text of a document (cached: summaries read it on every answer)."""
+        if doc_id not in self._texts:
+            recs = self._query("SELECT text FROM documents WHERE doc_id = ?", [doc_id])
+            self._texts[doc_id] = recs[0][0] if recs else ""
+        return self._texts[doc_id]
+
+    def titles(self) -> dict[str, str]:
+        return dict(self._query("SELECT doc_id, title FROM documents", []))
+
+    def _document(self, rec: tuple) -> StoredDocument:  # type: ignore[type-arg]
+        heads = tuple(Heading(*h) for h in json.loads(rec[5]))
+        return StoredDocument(rec[0], rec[1], rec[2], rec[3], rec[4], heads, rec[6])
+
+    def _query(self, sql: str, params: Sequence[object]) -> list[tuple]:  # type: ignore[type-arg]
+        try:
+            with self._lock:
+                return self._db.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"the chunk store {self.path} is damaged ({exc})") from exc
+
+
+_DOC_QUERY = """SELECT d.doc_id, d.path, d.title, d.fingerprint, d.text, d.headings,
+    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id) FROM documents d"""
+
+
+def _chunk(rec: tuple) -> Chunk:  # type: ignore[type-arg]
+    sentences = tuple(tuple(s) for s in json.loads(rec[8]))
+    return Chunk(rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], rec[7], sentences)  # type: ignore[arg-type]
+
+
+def write_store(
+    path: Path, docs: Iterable[Document], chunks: Sequence[Chunk], embed_keys: Sequence[str]
+) -> None:
+    """Write a new store file (the caller writes into a fresh folder)."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    d.doc_id, d.path, d.title, d.fingerprint, d.mtime, d.text,
+                    json.dumps([list(h.__dict__.values()) for h in d.headings], ensure_ascii=False),
+                    json.dumps(d.tables),
+                )
+                for d in docs
+            ],
+        )
+        db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    row, c.chunk_id, c.doc_id, c.ordinal, c.section, c.start, c.end, c.text,
+                    json.dumps(c.sentences), key,
+                )
+                for row, (c, key) in enumerate(zip(chunks, embed_keys, strict=True))
+            ],
+        )
+        db.commit()
+    finally:
+        db.close()

@@ -1,0 +1,99 @@
+"""Shared fixtures: a deterministic fake embedder, a shared Kiwi analyzer, a tiny golden corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.korean import KoreanAnalyzer
+from assistant.settings import Settings
+
+FAKE_MODEL = "fake-bigram"
+
+
+class FakeEmbedder:
+    """Deterministic embedder: hashed character bigrams of the text, L2-normalized.
+
+    Texts sharing words get similar vectors, so rankings are meaningful and repeatable.
+    """
+
+    model_id = FAKE_MODEL
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def embed(self, texts: Sequence[str], kind: str, *, progress: bool = False) -> np.ndarray:
+        self.calls.append((kind, len(texts)))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            clean = re.sub(r"\s+", " ", text)
+            for a, b in zip(clean, clean[1:], strict=False):
+                h = int.from_bytes(hashlib.md5((a + b).encode()).digest()[:4], "little")
+                out[i, h % self.dim] += 1.0
+            out[i, 0] += 1e-3  # never a zero vector
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> KoreanAnalyzer:
+    return KoreanAnalyzer()
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+GOLDEN = {
+    "서울.md": """# 서울 안내
+
+서울은 대한민국의 수도이다. 한강이 도시를 가로질러 흐른다.
+
+## 교통
+
+서울의 지하철은 아홉 개 노선으로 이루어져 있다. 버스는 간선과 지선으로 나뉜다.
+
+## 음식
+
+서울에서는 떡볶이와 김밥을 쉽게 먹을 수 있다. 광장시장은 빈대떡으로 유명하다.
+""",
+    "제주.txt": """제주도는 한국에서 가장 큰 섬이다. 한라산이 섬 가운데에 솟아 있다.
+
+1. 자연
+
+제주도에는 오름이라 부르는 작은 화산이 360개가 넘는다. 해안에는 검은 현무암이 많다.
+
+2. 산업
+
+감귤 농사와 관광이 제주 경제의 중심이다. 해녀는 바다에 들어가 전복과 소라를 딴다.
+""",
+}
+
+
+@pytest.fixture
+def golden_corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for name, text in GOLDEN.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def settings(tmp_path: Path, golden_corpus: Path) -> Settings:
+    """Settings pointing at temporary folders, the way users set them."""
+    return Settings(
+        index_dir=tmp_path / "index",
+        corpus_dir=golden_corpus,
+        model=FAKE_MODEL,
+        cache_dir=tmp_path / "cache",
+        chunk_size=80,
+        chunk_overlap=0,
+        show_progress=False,
+    )

@@ -1,0 +1,63 @@
+"""BM25, fusion and MMR as pure functions, with exact expected values."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.bm25 import BM25
+from assistant.errors import ConfigError
+from assistant.fusion import get_fusion, minmax, rrf, weighted
+from assistant.fusion import mmr
+
+
+def test_bm25_scores_match_the_formula() -> None:
+    docs = [["서울", "수도"], ["서울", "지하철", "지하철"], ["제주", "감귤"]]
+    bm = BM25(k1=1.2, b=0.75).fit(docs)
+    scores = bm.scores(["지하철"])
+    n, df = 3, 1
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    avg = 7 / 3
+    tf, dl = 2, 3
+    expected = idf * tf * 2.2 / (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avg))
+    assert scores[1] == pytest.approx(expected, rel=1e-5)
+    assert scores[0] == 0 and scores[2] == 0
+    assert int(np.argmax(bm.scores(["서울", "수도"]))) == 0
+
+
+def test_bm25_unknown_terms_and_roundtrip(tmp_path: Path) -> None:
+    bm = BM25().fit([["한강"], ["남산", "타워"]])
+    assert bm.scores(["부산"]).tolist() == [0.0, 0.0]
+    assert bm.max_idf(["부산"]) == 0.0
+    bm.save(tmp_path)
+    again = BM25.load(tmp_path)
+    np.testing.assert_allclose(again.scores(["타워"]), bm.scores(["타워"]))
+
+
+def test_minmax_and_weighted() -> None:
+    assert minmax(np.array([2.0, 4.0, 3.0])).tolist() == [0.0, 1.0, 0.5]
+    assert minmax(np.array([5.0, 5.0])).tolist() == [0.0, 0.0]
+    fused = weighted(np.array([0.9, 0.8, 0.7]), np.array([0.0, 10.0, 5.0]), dense_weight=0.5, k=60)
+    np.testing.assert_allclose(fused, [0.5, 0.75, 0.25])
+
+
+def test_rrf_uses_ranks() -> None:
+    fused = rrf(np.array([0.9, 0.1]), np.array([1.0, 3.0]), dense_weight=0.5, k=60)
+    assert fused[0] == pytest.approx(1 / 61 + 1 / 62)
+    assert fused[1] == pytest.approx(1 / 62 + 1 / 61)
+
+
+def test_unknown_fusion_lists_choices() -> None:
+    with pytest.raises(ConfigError, match="weighted, rrf"):
+        get_fusion("borda")
+
+
+def test_mmr_skips_near_duplicates() -> None:
+    v = np.array([[1.0, 0.0], [0.999, 0.0447], [0.0, 1.0]], dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    relevance = np.array([1.0, 0.95, 0.6])
+    assert mmr(relevance, v, 2, lam=0.5) == [0, 2]
+    assert mmr(relevance, v, 2, lam=1.0) == [0, 1]

@@ -1,0 +1,78 @@
+"""One contract, run over every vector index backend; NumPy is the reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import ConfigError, IndexCorruptError
+from assistant.vectors import load_index, make_index
+
+BACKENDS = ["numpy", "flat", "hnsw"]
+
+
+def _data(n: int = 200, dim: int = 16, seed: int = 7) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_search_matches_brute_force(kind: str) -> None:
+    vectors = _data()
+    index = make_index(kind, 16)
+    index.add(np.arange(len(vectors)) + 1000, vectors)
+    assert len(index) == 200
+    queries = _data(5, seed=3)
+    scores, ids = index.search(queries, 10)
+    expected = np.argsort(-(queries @ vectors.T), axis=1)[:, :10] + 1000
+    assert ids.shape == (5, 10)
+    # HNSW is approximate; on 200 points with efSearch 128 it finds the exact top 10.
+    assert (ids == expected).mean() >= (0.95 if kind == "hnsw" else 1.0)
+    np.testing.assert_allclose(scores[:, 0], (queries @ vectors.T).max(axis=1), rtol=1e-5)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_remove_save_load(kind: str, tmp_path: Path) -> None:
+    vectors = _data(50)
+    index = make_index(kind, 16)
+    index.add(np.arange(50), vectors)
+    index.remove(np.array([0, 1, 2]))
+    assert len(index) == 47
+    _, ids = index.search(vectors[:3], 1)
+    assert not set(ids.ravel()) & {0, 1, 2}
+    index.save(tmp_path / "v.idx")
+    again = load_index(kind, tmp_path / "v.idx")
+    assert len(again) == 47
+    np.testing.assert_array_equal(again.search(vectors[10:12], 3)[1], index.search(vectors[10:12], 3)[1])
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_short_index_pads_with_minus_one(kind: str) -> None:
+    index = make_index(kind, 16)
+    index.add(np.arange(3), _data(3))
+    _, ids = index.search(_data(1, seed=9), 5)
+    assert list(ids[0, 3:]) == [-1, -1]
+    assert sorted(ids[0, :3]) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_wrong_dimension_is_refused(kind: str) -> None:
+    index = make_index(kind, 16)
+    with pytest.raises(ConfigError, match="dimension 8"):
+        index.add(np.arange(2), np.ones((2, 8), dtype=np.float32))
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_damaged_file_is_reported(kind: str, tmp_path: Path) -> None:
+    path = tmp_path / "v.idx"
+    path.write_bytes(b"not an index at all")
+    with pytest.raises(IndexCorruptError):
+        load_index(kind, path)
+
+
+def test_unknown_kind_lists_choices() -> None:
+    with pytest.raises(ConfigError, match="flat, hnsw"):
+        make_index("annoy", 4)
