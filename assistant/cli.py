@@ -97,12 +97,13 @@ def main() -> None:
 @click.option("--chunk-size", type=int, default=None, help="Target chunk length in characters (default 500).")
 @click.option("--chunk-overlap", type=int, default=None, help="Overlap between chunks in characters (default 100).")
 @click.option("--vector-index", type=click.Choice(["flat", "hnsw"]), default=None, help="Exact (flat, default) or HNSW.")
+@click.option("--if-stale", is_flag=True, help="Do nothing when the index already matches the corpus and settings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @handle_errors
 def index(
     path: Path | None, index_dir: Path | None, model: str | None, rebuild: bool, chunk_size: int | None,
-    chunk_overlap: int | None, vector_index: str | None, as_json: bool, quiet: bool,
+    chunk_overlap: int | None, vector_index: str | None, if_stale: bool, as_json: bool, quiet: bool,
 ) -> None:
     """Index a folder (or file) of Korean documents: .txt .md .html .pdf.
 
@@ -118,6 +119,12 @@ def index(
         corpus_dir=path, index_dir=index_dir, model=model, chunk_size=chunk_size,
         chunk_overlap=chunk_overlap, vector_index=vector_index, show_progress=not quiet and not as_json,
     )
+    if if_stale and not rebuild:
+        from assistant.indexer import is_current
+
+        if is_current(settings):
+            click.echo(f"색인이 최신입니다: {settings.index_dir}", err=True)
+            return
     report = None if quiet else (lambda msg: click.echo(msg, err=True))
     result = Engine(settings).build_index(rebuild=rebuild, report=report)
     m = result.manifest

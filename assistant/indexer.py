@@ -134,6 +134,14 @@ class IndexBuilder:
         with build_lock(self.settings.index_dir):
             return self._build(rebuild)
 
+    def build_documents(
+        self, docs: list[Document], skipped: list[Skipped] | None = None, *, rebuild: bool = False
+    ) -> BuildResult:
+        """Index documents that are already loaded (benchmarks and other sources use this)."""
+        with build_lock(self.settings.index_dir):
+            digest = hashlib.sha256("".join(f"{d.doc_id}\0{d.fingerprint}\0" for d in docs).encode())
+            return self._build_from(docs, skipped or [], rebuild, time.perf_counter(), digest.hexdigest())
+
     def _build(self, rebuild: bool) -> BuildResult:
         started = time.perf_counter()
         corpus = self.settings.corpus_dir
@@ -142,6 +150,11 @@ class IndexBuilder:
             self.report(f"skipped {s.path}: {s.reason}")
         if not docs:
             raise CorpusError(f"no readable document in {corpus}", hint="Add .txt, .md, .html or .pdf files.")
+        return self._build_from(docs, skipped, rebuild, started, corpus_fingerprint(corpus))
+
+    def _build_from(
+        self, docs: list[Document], skipped: list[Skipped], rebuild: bool, started: float, fingerprint: str
+    ) -> BuildResult:
         chunks = Chunker(self.analyzer, self.settings.chunk_size, self.settings.chunk_overlap).chunk_all(docs)
         self.report(f"{len(docs)} documents, {len(chunks)} chunks")
         titles = {d.doc_id: d.title for d in docs}
@@ -153,7 +166,7 @@ class IndexBuilder:
         tmp.mkdir(parents=True)
         try:
             self._write(tmp, docs, chunks, texts, keys, vectors)
-            manifest = self._manifest(docs, chunks, skipped, reused, started)
+            manifest = self._manifest(docs, chunks, skipped, reused, started, fingerprint)
             manifest.files = {name: file_digest(tmp / name) for name in DATA_FILES}
             manifest.write(tmp)
             final = self._publish(tmp)
@@ -210,13 +223,14 @@ class IndexBuilder:
         BM25().fit(self.analyzer.terms_batch(texts)).save(folder)
 
     def _manifest(
-        self, docs: list[Document], chunks: list[Chunk], skipped: list[Skipped], reused: int, started: float
+        self, docs: list[Document], chunks: list[Chunk], skipped: list[Skipped], reused: int, started: float,
+        fingerprint: str,
     ) -> Manifest:
         s = self.settings
         return Manifest(
             format_version=FORMAT_VERSION, model=self.embedder.model_id, dim=self.embedder.dim,
             chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, vector_index=s.vector_index,
-            corpus_dir=str(s.corpus_dir), corpus_fingerprint=corpus_fingerprint(s.corpus_dir),
+            corpus_dir=str(s.corpus_dir), corpus_fingerprint=fingerprint,
             n_documents=len(docs), n_chunks=len(chunks),
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 3),

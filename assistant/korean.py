@@ -58,7 +58,7 @@ class KoreanAnalyzer:
 
     def __init__(self) -> None:
         self._kiwi: Kiwi | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @property
     def kiwi(self) -> Kiwi:

@@ -1,0 +1,222 @@
+"""Text embedders: the embedded default model or any sentence-transformers model.
+
+Nothing heavy is imported here at module level: torch, transformers and
+sentence-transformers are imported only when a model is actually loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from assistant.errors import ModelError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.settings import Settings
+
+#: What a text is: a question to search with, or a passage to be found.
+Kind = Literal["query", "passage"]
+
+E5_PREFIXES = ("query: ", "passage: ")
+_OFFLINE_HINT = (
+    "Without network access only 'embedded-e5-small' (the default) or the path of a local "
+    "sentence-transformers folder works; set ASSISTANT_MODEL accordingly."
+)
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalized float32 vectors of one fixed dimension."""
+
+    @property
+    def model_id(self) -> str:
+        """Name of the model, recorded with an index to detect a model change."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        ...
+
+    def embed(self, texts: Sequence[str], kind: Kind, *, progress: bool = False) -> np.ndarray:
+        """Vectors of ``texts``, shape ``(len(texts), dim)``, float32, rows of norm 1."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """An ``Embedder`` backed by a sentence-transformers model on the CPU, loaded on first use.
+
+    ``query_prefix`` and ``passage_prefix`` are prepended to the texts of each kind
+    (``None`` for no prefix). ``model`` may pass an already loaded ``SentenceTransformer``.
+    """
+
+    def __init__(
+        self,
+        path_or_name: str,
+        *,
+        model_id: str,
+        query_prefix: str | None,
+        passage_prefix: str | None,
+        batch_size: int = 32,
+        model: Any = None,
+    ) -> None:
+        self.path_or_name = path_or_name
+        self.model_id = model_id
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self._model: Any = model
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder({self.path_or_name!r}, model_id={self.model_id!r})"
+
+    @property
+    def model(self) -> Any:
+        """The ``SentenceTransformer``, loaded on first access."""
+        if self._model is None:
+            self._model = load_sentence_transformer(self.path_or_name)
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector (loads the model)."""
+        return embedding_dimension(self.model, self.path_or_name)
+
+    def prefix(self, kind: Kind) -> str:
+        """The text put before every text of ``kind``."""
+        if kind not in ("query", "passage"):
+            raise ValueError(f"kind must be 'query' or 'passage', not {kind!r}")
+        prefix = self.query_prefix if kind == "query" else self.passage_prefix
+        return prefix or ""
+
+    def embed(self, texts: Sequence[str], kind: Kind, *, progress: bool = False) -> np.ndarray:
+        """Vectors of ``texts``, shape ``(len(texts), dim)``, float32, rows of norm 1."""
+        import numpy as np
+
+        prefix = self.prefix(kind)
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of texts, not a single string")
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            prompt=prefix,
+            batch_size=self.batch_size,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def embedding_dimension(model: Any, name: str) -> int:
+    """The output dimension of a ``SentenceTransformer`` (the API name changed over versions)."""
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    dim = getter()
+    if not dim:
+        raise ModelError(f"The model {name!r} does not report its embedding dimension.")
+    return int(dim)
+
+
+def looks_like_path(name: str) -> bool:
+    """True if ``name`` can only be a folder, not a model hub id such as ``org/name``."""
+    return name.startswith((".", "/", "~", "\\")) or name.count("/") > 1 or "\\" in name or ":" in name
+
+
+def _import_sentence_transformer() -> Any:
+    """The ``SentenceTransformer`` class, or a ``ModelError`` if it cannot be imported."""
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ModelError(
+            f"sentence-transformers cannot be imported: {exc}",
+            hint="Install the project's dependencies (pip install -e .).",
+        ) from exc
+    return SentenceTransformer
+
+
+def _load_by_name(cls: Any, name: str) -> Any:
+    """Load a model hub id: from the local cache if it is there, else from the hub."""
+    try:
+        return cls(name, device="cpu", local_files_only=True)
+    except Exception:  # not cached (or a damaged cache): ask the hub
+        return cls(name, device="cpu")
+
+
+def load_sentence_transformer(path_or_name: str) -> Any:
+    """Load a sentence-transformers model on the CPU, or raise a ``ModelError``.
+
+    A local folder is loaded without touching the network; a model hub id is taken from
+    the local cache when it is there, else downloaded.
+    """
+    folder = Path(path_or_name).expanduser()
+    if not folder.is_dir() and looks_like_path(path_or_name):
+        raise ModelError(f"The model folder {path_or_name!r} does not exist.", hint=_OFFLINE_HINT)
+    cls = _import_sentence_transformer()
+    try:
+        if folder.is_dir():
+            return cls(str(folder), device="cpu", local_files_only=True)
+        return _load_by_name(cls, path_or_name)
+    except Exception as exc:  # not found, offline, damaged folder: all end the same way
+        raise ModelError(
+            f"Cannot load the embedding model {path_or_name!r}: {_first_line(exc)}",
+            hint=_OFFLINE_HINT,
+        ) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (library messages can run long)."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def configured_prefixes(name: str, prompts: Mapping[str, str] | None) -> tuple[str | None, ...]:
+    """Query and passage prefixes of a model: its own prompts, else e5's by name, else none."""
+    prompts = prompts or {}
+    query = prompts.get("query") or None
+    passage = prompts.get("passage") or prompts.get("document") or None
+    if query or passage:
+        return query, passage
+    if "e5" in name.lower():
+        return E5_PREFIXES
+    return None, None
+
+
+def _embedded_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """The embedded e5-small model, built into the cache folder on first use."""
+    from assistant.e5_bundle import ensure_embedded_model
+    from assistant.settings import EMBEDDED_MODEL
+
+    folder = ensure_embedded_model(settings.cache_dir, progress=settings.show_progress)
+    return SentenceTransformerEmbedder(
+        str(folder),
+        model_id=EMBEDDED_MODEL,
+        query_prefix=E5_PREFIXES[0],
+        passage_prefix=E5_PREFIXES[1],
+        batch_size=settings.batch_size,
+    )
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The embedder named by ``settings.model``: the embedded model, a model id or a folder.
+
+    Any model other than the embedded one is loaded right away, so that a wrong name
+    fails here with a ``ModelError``.
+    """
+    from assistant.settings import EMBEDDED_MODEL
+
+    if settings.model == EMBEDDED_MODEL:
+        return _embedded_embedder(settings)
+    name = settings.model
+    model = load_sentence_transformer(name)
+    query_prefix, passage_prefix = configured_prefixes(name, getattr(model, "prompts", None))
+    return SentenceTransformerEmbedder(
+        name,
+        model_id=name,
+        query_prefix=query_prefix,
+        passage_prefix=passage_prefix,
+        batch_size=settings.batch_size,
+        model=model,
+    )

@@ -1,0 +1,527 @@
+"""Unit tests of the corpus loaders: decoding, structure recovery and error handling."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from assistant.documents import Document, Heading
+from assistant.errors import CorpusError, DocumentReadError
+from assistant.loaders import SUPPORTED_SUFFIXES, iter_corpus_files, load_corpus, load_document
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ONE_TEAM = next(CORPUS.glob("한국의_AI_원팀*.txt"), None) if CORPUS.is_dir() else None
+GLOBAL_GAP = next(CORPUS.glob("글로벌_AI_투자*.txt"), None) if CORPUS.is_dir() else None
+
+KOREAN = "한국어 문서입니다.\n두 번째 줄입니다."
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+def load(path: Path) -> Document:
+    return load_document(path, path.parent)
+
+
+def outline(doc: Document) -> list[tuple[int, str]]:
+    return [(h.level, h.title) for h in doc.headings]
+
+
+def assert_offsets(doc: Document) -> None:
+    for heading in doc.headings:
+        assert doc.text[heading.start : heading.end] == heading.title
+
+
+def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
+    """A minimal valid PDF: one Helvetica text stream per page, ASCII lines."""
+    n_pages = len(pages)
+    font = 3 + 2 * n_pages
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n_pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode()]
+    for i, lines in enumerate(pages):
+        ops = ["BT", "/F1 14 Tf", "72 720 Td", "16 TL", *(f"({line}) Tj T*" for line in lines), "ET"]
+        stream = "\n".join(ops).encode("ascii")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    if title is not None:
+        objects.append(b"<< /Title (%s) >>" % title.encode("ascii"))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    info = b" /Info %d 0 R" % len(objects) if title is not None else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------
+# Decoding and normalization
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("utf-8", KOREAN),
+        ("utf-8-sig", KOREAN),
+        ("cp949", "똠방각하의 문서입니다.\n뷁 같은 글자도 있습니다."),  # not in EUC-KR, only in CP949
+        ("euc-kr", KOREAN),
+        ("utf-16", KOREAN),  # with BOM, native byte order
+        ("utf-16-le", KOREAN),  # BOM added below
+        ("utf-16-be", KOREAN),
+    ],
+)
+def test_text_encodings_decode_to_the_same_text(tmp_path: Path, encoding: str, text: str) -> None:
+    raw = text.encode(encoding)
+    if encoding == "utf-16-le":
+        raw = b"\xff\xfe" + raw
+    elif encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    doc = load(write(tmp_path / "doc.txt", raw))
+    assert doc.text == text
+    assert not doc.text.startswith("\ufeff")
+
+
+def test_cp949_text_is_not_decodable_as_euc_kr_but_loads(tmp_path: Path) -> None:
+    raw = "똠".encode("cp949")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("euc-kr")
+    assert load(write(tmp_path / "a.txt", raw + " 문서".encode("cp949"))).text == "똠 문서"
+
+
+def test_utf8_bom_is_stripped(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "bom.txt", b"\xef\xbb\xbf" + "제목\n\n본문입니다.".encode()))
+    assert doc.text == "제목\n\n본문입니다."
+    assert doc.headings == [Heading(1, "제목", 0, 2)]
+
+
+def test_nfd_input_comes_out_nfc(tmp_path: Path) -> None:
+    nfc = "한국어 정규화\n\n가나다라 문장입니다."
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfd != nfc
+    doc = load(write(tmp_path / "nfd.txt", nfd))
+    assert doc.text == nfc
+    assert doc.headings == [Heading(1, "한국어 정규화", 0, 7)]
+
+
+def test_crlf_and_cr_become_lf(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "crlf.txt", "첫 줄\r\n\r\n둘째 줄입니다.\r셋째 줄입니다.\r\n"))
+    assert doc.text == "첫 줄\n\n둘째 줄입니다.\n셋째 줄입니다.\n"
+    assert outline(doc) == [(1, "첫 줄")]
+
+
+def test_document_identity_fields(tmp_path: Path) -> None:
+    raw = "내용입니다.".encode()
+    path = write(tmp_path / "sub" / "dir" / "my_notes.txt", raw)
+    doc = load_document(path, tmp_path)
+    assert doc.doc_id == "sub/dir/my_notes.txt"
+    assert doc.path == str(path)
+    assert doc.title == "my notes"
+    assert doc.fingerprint == hashlib.sha256(raw).hexdigest()
+    assert doc.mtime == path.stat().st_mtime
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+
+
+MARKDOWN = """# 프로젝트 소개 #
+
+본문 문단입니다.
+
+## 설치 방법
+
+```bash
+# 주석이지 제목이 아님
+pip install x
+```
+
+### 세부 사항
+
+| 항목 | 값 |
+|------|----|
+| 속도 | 빠름 |
+
+#해시태그는 제목이 아님
+"""
+
+
+def test_markdown_headings_title_and_table(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "readme.md", MARKDOWN))
+    assert doc.text == MARKDOWN
+    assert doc.title == "프로젝트 소개"
+    assert outline(doc) == [(1, "프로젝트 소개"), (2, "설치 방법"), (3, "세부 사항")]
+    assert doc.headings[0] == Heading(1, "프로젝트 소개", 2, 9)
+    assert_offsets(doc)
+    table = "| 항목 | 값 |\n|------|----|\n| 속도 | 빠름 |"
+    start = MARKDOWN.index(table)
+    assert doc.tables == [(start, start + len(table))]
+
+
+def test_markdown_without_h1_uses_stem_and_upper_case_suffix(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "notes_v2.MARKDOWN", "## 부제목\n\n내용입니다.\n"))
+    assert doc.title == "notes_v2"
+    assert outline(doc) == [(2, "부제목")]
+    assert doc.tables == []
+
+
+# ---------------------------------------------------------------------------
+# HTML
+
+
+HTML = """<!DOCTYPE html>
+<html><head><title> 검색  도우미 문서 </title>
+<style>body { color: red; }</style>
+<script>var secret = "스크립트 내용";</script></head>
+<body>
+<!-- 주석 내용 -->
+<h1>인공지능   개요</h1>
+<p>첫 번째   <b>문단</b>입니다.<br>다음 줄입니다.</p>
+<noscript>자바스크립트를 켜세요</noscript>
+<div hidden>숨은 내용</div>
+<h2>비교 표</h2>
+<table>
+  <tr><th>구분</th><th>한국</th><th>미국</th></tr>
+  <tr><td>자본</td><td>부족</td><td>풍부</td></tr>
+</table>
+<ul><li>항목 하나</li><li>항목 둘</li></ul>
+<svg><title>그림 제목</title><text>그림 글자</text></svg>
+</body></html>
+"""
+
+
+def test_html_visible_text_headings_and_table(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "page.html", HTML))
+    assert doc.text == (
+        "인공지능 개요\n"
+        "첫 번째 문단입니다.\n다음 줄입니다.\n"
+        "비교 표\n"
+        "구분 | 한국 | 미국\n자본 | 부족 | 풍부\n"
+        "항목 하나\n항목 둘"
+    )
+    assert doc.title == "검색 도우미 문서"
+    for hidden in ("color: red", "스크립트", "주석", "자바스크립트", "숨은", "그림"):
+        assert hidden not in doc.text
+    assert doc.headings == [Heading(1, "인공지능 개요", 0, 7), Heading(2, "비교 표", 29, 33)]
+    table = "구분 | 한국 | 미국\n자본 | 부족 | 풍부"
+    start = doc.text.index(table)
+    assert doc.tables == [(start, start + len(table))]
+    assert_offsets(doc)
+
+
+def test_html_title_falls_back_to_h1_then_stem(tmp_path: Path) -> None:
+    with_h1 = load(write(tmp_path / "a.htm", "<html><body><h1>첫 제목</h1><p>본문</p></body></html>"))
+    assert with_h1.title == "첫 제목"
+    bare = load(write(tmp_path / "plain_page.HTML", "<p>본문만 있습니다.</p>"))
+    assert bare.title == "plain_page"
+    assert bare.text == "본문만 있습니다."
+    assert bare.headings == []
+
+
+def test_html_in_cp949_is_decoded(tmp_path: Path) -> None:
+    html = '<html><head><meta charset="euc-kr"><title>한글 페이지</title></head><body><p>안녕하세요.</p></body></html>'
+    doc = load(write(tmp_path / "old.html", html.encode("euc-kr")))
+    assert doc.title == "한글 페이지"
+    assert doc.text == "안녕하세요."
+
+
+# ---------------------------------------------------------------------------
+# PDF
+
+
+def test_pdf_text_and_metadata_title(tmp_path: Path) -> None:
+    raw = make_pdf([["Hello PDF world", "Second line here."]], title="Quarterly Report")
+    doc = load(write(tmp_path / "report.pdf", raw))
+    assert doc.text == "Hello PDF world\nSecond line here.\n"
+    assert doc.title == "Quarterly Report"
+    assert doc.fingerprint == hashlib.sha256(raw).hexdigest()
+    assert doc.tables == []
+
+
+def test_pdf_without_metadata_uses_stem_and_joins_pages(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "annual_summary.pdf", make_pdf([["Overview"], ["Sales grew this year."]])))
+    assert doc.title == "annual_summary"
+    assert doc.text == "Overview\n\n\nSales grew this year.\n"
+    assert doc.headings == [Heading(1, "Overview", 0, 8)]
+
+
+def test_broken_pdf_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "broken.pdf", b"%PDF-1.4\nthis is not really a pdf")
+    write(tmp_path / "ok.txt", "정상 문서입니다.")
+    docs, skipped = load_corpus(tmp_path)
+    assert [d.doc_id for d in docs] == ["ok.txt"]
+    assert len(skipped) == 1
+    assert skipped[0].path == str(tmp_path / "broken.pdf")
+    assert skipped[0].reason.startswith("broken PDF")
+
+
+# ---------------------------------------------------------------------------
+# Unreadable files
+
+
+def test_binary_file_with_txt_suffix_is_skipped_and_others_load(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "첫 문서입니다.")
+    write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    write(tmp_path / "z.md", "# 마지막\n")
+    docs, skipped = load_corpus(tmp_path)
+    assert [d.doc_id for d in docs] == ["a.txt", "z.md"]
+    assert [(s.path, s.reason.split(",")[0]) for s in skipped] == [(str(tmp_path / "image.txt"), "binary file")]
+
+
+def test_many_control_characters_without_nul_is_binary(tmp_path: Path) -> None:
+    path = write(tmp_path / "ctrl.txt", b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 20)
+    with pytest.raises(DocumentReadError, match="binary file"):
+        load(path)
+
+
+def test_undecodable_bytes_are_skipped_with_the_encodings_tried(tmp_path: Path) -> None:
+    write(tmp_path / "bad.txt", b"abc \xff\xfe\xff def")
+    write(tmp_path / "good.txt", "좋은 문서입니다.")
+    docs, skipped = load_corpus(tmp_path)
+    assert [d.doc_id for d in docs] == ["good.txt"]
+    assert len(skipped) == 1
+    assert skipped[0].reason == "cannot decode the text (tried UTF-8, CP949/EUC-KR); save it as UTF-8"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    locked = write(tmp_path / "locked.txt", "비밀 문서입니다.")
+    write(tmp_path / "open.txt", "공개 문서입니다.")
+    locked.chmod(0)
+    try:
+        docs, skipped = load_corpus(tmp_path)
+    finally:
+        locked.chmod(0o644)
+    assert [d.doc_id for d in docs] == ["open.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [(str(locked), "permission denied")]
+
+
+def test_permission_error_becomes_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same path as the test above, reachable when running as root."""
+    locked = write(tmp_path / "locked.txt", "비밀 문서입니다.")
+    write(tmp_path / "open.txt", "공개 문서입니다.")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    docs, skipped = load_corpus(tmp_path)
+    assert [d.doc_id for d in docs] == ["open.txt"]
+    assert [(s.path, s.reason) for s in skipped] == [(str(locked), "permission denied")]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"", "empty file"), (b"  \n\t\n", "no text after extraction (empty document)")],
+)
+def test_empty_documents_raise(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = write(tmp_path / "empty.txt", data)
+    with pytest.raises(DocumentReadError) as caught:
+        load(path)
+    assert caught.value.path == str(path)
+    assert caught.value.reason == reason
+
+
+def test_html_without_visible_text_is_empty(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "empty.html", "<html><head><title>제목</title></head><body><script>x()</script></body></html>"
+    )
+    with pytest.raises(DocumentReadError, match="no text after extraction"):
+        load(path)
+
+
+def test_unsupported_suffix_raises(tmp_path: Path) -> None:
+    with pytest.raises(DocumentReadError, match=r"unsupported file type \.docx"):
+        load(write(tmp_path / "a.docx", "내용"))
+
+
+def test_all_files_failing_returns_only_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", b"")
+    write(tmp_path / "b.txt", b"\x00\x01\x02")
+    docs, skipped = load_corpus(tmp_path)
+    assert docs == []
+    assert [s.reason for s in skipped] == [
+        "empty file",
+        "binary file, not text (convert it to .txt, .md, .html or .pdf)",
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Walking the corpus
+
+
+def test_walk_is_sorted_skips_hidden_and_unsupported(tmp_path: Path) -> None:
+    for name in ["b.txt", "a/z.md", "a/c.HTM", ".hidden.txt", ".git/config.txt", "notes.docx", "img.png", "A.PDF"]:
+        write(tmp_path / name, "x")
+    found = [p.relative_to(tmp_path).as_posix() for p in iter_corpus_files(tmp_path)]
+    assert found == ["A.PDF", "a/c.HTM", "a/z.md", "b.txt"]
+
+
+def test_supported_suffixes() -> None:
+    assert frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}) == SUPPORTED_SUFFIXES
+
+
+def test_single_file_root(tmp_path: Path) -> None:
+    path = write(tmp_path / "one_file.txt", "하나뿐인 문서입니다.")
+    docs, skipped = load_corpus(path)
+    assert skipped == []
+    assert [(d.doc_id, d.title) for d in docs] == [("one_file.txt", "one file")]
+
+
+def test_missing_root_raises(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_root_without_supported_files_raises(tmp_path: Path) -> None:
+    write(tmp_path / "image.png", b"\x89PNG")
+    write(tmp_path / ".hidden.txt", "숨김")
+    with pytest.raises(CorpusError, match=r"holds no \.txt/\.md/\.html/\.pdf files"):
+        load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="holds no"):
+        iter_corpus_files(tmp_path)
+
+
+# ---------------------------------------------------------------------------
+# Plain-text structure
+
+
+def test_numbered_heading_levels_and_unnumbered_below_them(tmp_path: Path) -> None:
+    text = "\n\n".join(
+        [
+            "서문",
+            "제1장 총론",
+            "Ⅰ. 배경",
+            "1. 개요",
+            "현황",
+            "1.2 세부 내용",
+            "추가 설명",
+            "가. 하위 항목",
+            "본문 문장입니다.",
+        ]
+    )
+    doc = load(write(tmp_path / "levels.txt", text))
+    assert outline(doc) == [
+        (1, "서문"),
+        (1, "제1장 총론"),
+        (1, "Ⅰ. 배경"),
+        (1, "1. 개요"),
+        (2, "현황"),
+        (2, "1.2 세부 내용"),
+        (3, "추가 설명"),
+        (2, "가. 하위 항목"),
+    ]
+    assert_offsets(doc)
+
+
+def test_non_headings_are_rejected(tmp_path: Path) -> None:
+    text = "\n\n".join(
+        [
+            "이 문장은 끝났습니다.",
+            "질문인가요?",
+            "  • 글머리 항목",
+            "- 대시 항목",
+            "2024. 9. 23.",
+            "2024-09-23 21:08",
+            "by 글쓴이 2024. 9. 23. 21:08",
+            "12,345",
+            "https://example.com/page",
+            "다음과 같습니다:",
+            "가" * 61,
+            "  앞뒤 공백 제목  ",
+        ]
+    )
+    doc = load(write(tmp_path / "noise.txt", text))
+    assert outline(doc) == [(1, "앞뒤 공백 제목")]
+    start = text.index("앞뒤 공백 제목")
+    assert doc.headings[0] == Heading(1, "앞뒤 공백 제목", start, start + len("앞뒤 공백 제목"))
+
+
+def test_heading_glued_below_a_paragraph_before_a_blank_line(tmp_path: Path) -> None:
+    text = "첫 문단입니다. \n다음 주제\n  \n다음 주제의 본문입니다.\n마지막 줄 제목 아님"
+    doc = load(write(tmp_path / "glued.txt", text))
+    assert outline(doc) == [(1, "다음 주제")]
+    assert_offsets(doc)
+
+
+def test_plain_table_run_and_wrapped_prose(tmp_path: Path) -> None:
+    table = "항목 값 비고\n속도 빠름 좋음\n비용 낮음 보통"
+    prose = "이 문장은 여러 줄에\n걸쳐 줄바꿈이 되어\n있는 평범한\n문단입니다."
+    text = f"표 앞 문장입니다.\n{table}\n\n{prose}\n\n두 줄\n뿐인 블록"
+    doc = load(write(tmp_path / "tables.txt", text))
+    start = text.index(table)
+    assert doc.tables == [(start, start + len(table))]
+    assert doc.headings == []
+
+
+# ---------------------------------------------------------------------------
+# The real corpus
+
+
+@pytest.mark.skipif(ONE_TEAM is None, reason="corpus file not present")
+def test_real_corpus_one_team_structure() -> None:
+    assert ONE_TEAM is not None
+    doc = load_document(ONE_TEAM, CORPUS)
+    assert doc.doc_id == ONE_TEAM.name
+    assert doc.title == "한국의 AI 원팀 전략과 해외 AI 동맹 비교"
+    page_title = "한국의 AI 원팀 전략과 해외 글로벌 AI 전략 비교 : 나아갈 방향"
+    assert outline(doc) == [
+        (1, "상세 컨텐츠"),
+        (1, "본문 제목"),
+        (1, page_title),
+        (1, "카테고리 없음"),
+        (1, "본문"),
+        (1, page_title),
+        (1, "1. 해외 사례: 빅테크 중심의 AI 동맹"),
+        (2, "미국"),
+        (2, "유럽"),
+        (1, "2. 한국 사례: 연합전선 통한 AI 생태계 구축"),
+        (1, "3. 비교 분석: 해외와 한국 AI 동맹의 차이"),
+        (1, "4. 한국이 나아가야 할 방향"),
+        (2, "메가 얼라이언스 구축"),
+        (2, "정부의 정책적 지원 강화"),
+        (2, "데이터와 인프라 확충"),
+        (2, "글로벌 진출 전략 강화"),
+        (1, "5. 결론: 협력과 혁신을 통한 AI 경쟁력 확보"),
+    ]
+    assert_offsets(doc)
+    assert len(doc.tables) == 1
+    start, end = doc.tables[0]
+    rows = doc.text[start:end].split("\n")
+    assert rows[0] == "구분 한국 사례 해외 사례 (미국/유럽)"
+    assert rows[-1] == "유럽은 윤리적 AI로 차별화된 진출 전략"
+    assert len(rows) == 18
+    assert doc.text[start - 1] == "\n" and doc.text[end : end + 2] == "\n\n"
+    assert not any(start <= h.start < end for h in doc.headings)
+
+
+@pytest.mark.skipif(GLOBAL_GAP is None, reason="corpus file not present")
+def test_real_corpus_global_gap_structure() -> None:
+    assert GLOBAL_GAP is not None
+    doc = load_document(GLOBAL_GAP, CORPUS)
+    assert outline(doc) == [
+        (1, "글로벌 AI 투자 격차 진단"),
+        (1, "AI 속도 경쟁의 심화"),
+        (1, "AI 규모 경쟁에서의 생존 전략"),
+    ]
+    assert_offsets(doc)
+    assert doc.tables == []
