@@ -134,6 +134,9 @@ def _import_sentence_transformer() -> Any:
             f"sentence-transformers cannot be imported: {exc}",
             hint="Install the project's dependencies (pip install -e .).",
         ) from exc
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the weights load in a second; the bar is noise
     return SentenceTransformer
 
 

@@ -21,13 +21,13 @@ from assistant.korean import KoreanAnalyzer
 from assistant.retrieval import Hit, Mode, Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.summarize import (
+    Candidate,
     Picked,
     comparison_sides,
     compose,
     natural_order,
     question_form,
     select,
-    split_candidates,
     topic_terms,
 )
 
@@ -158,7 +158,8 @@ class Engine:
         candidates = []
         for n, hit in enumerate(retrieval.hits, 1):
             doc = store.document_text(hit.chunk.doc_id)
-            candidates += split_candidates(n, doc, hit.chunk.sentences)
+            for pos, (a, b, terms) in enumerate(store.candidates(hit.row)):
+                candidates.append(Candidate(n, a, b, doc[a:b], pos, frozenset(terms)))
         bm = self.index.bm25
 
         def idf(term: str) -> float:
@@ -166,7 +167,7 @@ class Engine:
             return float(bm.idf[i]) if i is not None else 0.0
 
         terms = topic_terms(retrieval.terms) or retrieval.terms
-        return select(candidates, terms, self.analyzer, idf, self.settings.summary_sentences)
+        return select(candidates, terms, idf, self.settings.summary_sentences)
 
     def _citations(self, hits: list[Hit], picked: list[Picked]) -> list[Citation]:
         titles = self.index.titles

@@ -166,7 +166,7 @@ class IndexBuilder:
         tmp.mkdir(parents=True)
         try:
             self._write(tmp, docs, chunks, texts, keys, vectors)
-            manifest = self._manifest(docs, chunks, skipped, reused, started, fingerprint)
+            manifest = self._manifest(docs, chunks, skipped, reused, started, fingerprint, vectors.shape[1])
             manifest.files = {name: file_digest(tmp / name) for name in DATA_FILES}
             manifest.write(tmp)
             final = self._publish(tmp)
@@ -179,7 +179,8 @@ class IndexBuilder:
     def _vectors(self, texts: Sequence[str], keys: Sequence[str], rebuild: bool) -> tuple[np.ndarray, int]:
         old = {} if rebuild else self._previous_vectors()
         missing = [i for i, k in enumerate(keys) if k not in old]
-        dim = self.embedder.dim
+        # Reading the dimension loads the model: avoid it when every vector is reused.
+        dim = len(next(iter(old.values()))) if old and not missing else self.embedder.dim
         vectors = np.zeros((len(keys), dim), dtype=np.float32)
         for i, k in enumerate(keys):
             if k in old:
@@ -215,20 +216,30 @@ class IndexBuilder:
     ) -> None:
         from assistant.store import write_store
 
-        write_store(folder / "chunks.sqlite", docs, chunks, keys)
+        write_store(folder / "chunks.sqlite", docs, chunks, keys, self._candidates(docs, chunks))
         np.save(folder / "vectors.npy", vectors)
         index = make_index(self.settings.vector_index, vectors.shape[1])
         index.add(np.arange(len(vectors), dtype=np.int64), vectors)
         index.save(folder / "vectors.faiss")
         BM25().fit(self.analyzer.terms_batch(texts)).save(folder)
 
+    def _candidates(self, docs: list[Document], chunks: list[Chunk]) -> list[list[tuple[int, int, list[str]]]]:
+        """Summary candidates of every chunk, with their content terms (so answers need no Kiwi)."""
+        from assistant.summarize import sentence_spans
+
+        text_of = {d.doc_id: d.text for d in docs}
+        spans = [sentence_spans(text_of[c.doc_id], c.sentences) for c in chunks]
+        flat = [text_of[c.doc_id][a:b] for c, sp in zip(chunks, spans, strict=True) for a, b in sp]
+        terms = iter(self.analyzer.terms_batch(flat))
+        return [[(a, b, next(terms)) for a, b in sp] for sp in spans]
+
     def _manifest(
         self, docs: list[Document], chunks: list[Chunk], skipped: list[Skipped], reused: int, started: float,
-        fingerprint: str,
+        fingerprint: str, dim: int,
     ) -> Manifest:
         s = self.settings
         return Manifest(
-            format_version=FORMAT_VERSION, model=self.embedder.model_id, dim=self.embedder.dim,
+            format_version=FORMAT_VERSION, model=self.embedder.model_id, dim=dim,
             chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, vector_index=s.vector_index,
             corpus_dir=str(s.corpus_dir), corpus_fingerprint=fingerprint,
             n_documents=len(docs), n_chunks=len(chunks),

@@ -24,7 +24,8 @@ CREATE TABLE documents (
 );
 CREATE TABLE chunks (
     row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, ordinal INTEGER,
-    section TEXT, start INTEGER, "end" INTEGER, text TEXT, sentences TEXT, embed_key TEXT
+    section TEXT, start INTEGER, "end" INTEGER, text TEXT, sentences TEXT, embed_key TEXT,
+    candidates TEXT
 );
 CREATE INDEX chunks_doc ON chunks(doc_id);
 """
@@ -58,6 +59,7 @@ class ChunkStore:
         self._lock = threading.Lock()
         self._cache: dict[int, Chunk] = {}
         self._texts: dict[str, str] = {}
+        self._candidates: dict[int, list[tuple[int, int, list[str]]]] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -75,6 +77,13 @@ class ChunkStore:
     def all_chunks(self) -> list[Chunk]:
         query = 'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks ORDER BY row'  # noqa: E501
         return [_chunk(rec) for rec in self._query(query, [])]
+
+    def candidates(self, row: int) -> list[tuple[int, int, list[str]]]:
+        """Summary candidates of a chunk: (start, end, content terms) per sentence."""
+        if row not in self._candidates:
+            recs = self._query("SELECT candidates FROM chunks WHERE row = ?", [row])
+            self._candidates[row] = [tuple(c) for c in json.loads(recs[0][0])] if recs else []  # type: ignore[misc]
+        return self._candidates[row]
 
     def embed_keys(self) -> dict[str, int]:
         """Map of embedding key → row, to reuse vectors of unchanged chunks."""
@@ -119,7 +128,11 @@ def _chunk(rec: tuple) -> Chunk:  # type: ignore[type-arg]
 
 
 def write_store(
-    path: Path, docs: Iterable[Document], chunks: Sequence[Chunk], embed_keys: Sequence[str]
+    path: Path,
+    docs: Iterable[Document],
+    chunks: Sequence[Chunk],
+    embed_keys: Sequence[str],
+    candidates: Sequence[list[tuple[int, int, list[str]]]],
 ) -> None:
     """Write a new store file (the caller writes into a fresh folder)."""
     db = sqlite3.connect(path)
@@ -137,13 +150,13 @@ def write_store(
             ],
         )
         db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     row, c.chunk_id, c.doc_id, c.ordinal, c.section, c.start, c.end, c.text,
-                    json.dumps(c.sentences), key,
+                    json.dumps(c.sentences), key, json.dumps(cands, ensure_ascii=False),
                 )
-                for row, (c, key) in enumerate(zip(chunks, embed_keys, strict=True))
+                for row, (c, key, cands) in enumerate(zip(chunks, embed_keys, candidates, strict=True))
             ],
         )
         db.commit()

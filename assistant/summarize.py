@@ -52,13 +52,14 @@ def question_form(question: str) -> str:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of a retrieved passage."""
+    """A sentence of a retrieved passage, with its content morphemes."""
 
     citation: int  # 1-based number of its passage
     start: int
     end: int
     text: str
     position: int  # index of the sentence in its passage
+    terms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,11 @@ class Picked:
     score: float
 
 
-def split_candidates(
-    citation: int, doc_text: str, sentences: Sequence[tuple[int, int]]
-) -> list[Candidate]:
-    """Sentences of one passage; table units are split into their rows."""
-    out: list[Candidate] = []
-    for start, end in sentences:
+def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the summary candidates of a passage: its sentences, with table units split
+    into rows and leading bullets dropped. Computed at index time."""
+    out: list[tuple[int, int]] = []
+    for start, end in units:
         pos = start
         for line in doc_text[start:end].split("\n"):
             s, e = pos, pos + len(line)
@@ -81,21 +81,20 @@ def split_candidates(
             s += m.end() if m else 0
             e = s + len(doc_text[s:e].rstrip())
             if e - s >= 8:
-                out.append(Candidate(citation, s, e, doc_text[s:e], len(out)))
+                out.append((s, e))
     return out
 
 
 def select(
     candidates: Sequence[Candidate],
     query_terms: Sequence[str],
-    analyzer: KoreanAnalyzer,
     idf: Callable[[str], float],
     n: int,
 ) -> list[Picked]:
     """Pick up to ``n`` sentences: relevant to the query and not redundant."""
     if not candidates:
         return []
-    term_sets = [set(t) for t in analyzer.terms_batch([c.text for c in candidates])]
+    term_sets = [set(c.terms) for c in candidates]
     q = set(query_terms)
     q_weight = sum(idf(t) for t in q) or 1.0
     scores = []
