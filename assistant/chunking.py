@@ -52,12 +52,24 @@ def sections_of(doc: Document) -> list[Section]:
     pos = 0
     path = ""
     for heading in sorted(doc.headings, key=lambda h: h.start):
-        sections.append(Section(path, pos, heading.start))
+        line_start, line_end = _heading_line(doc.text, heading)
+        sections.append(Section(path, pos, line_start))
         stack = [h for h in stack if h.level < heading.level] + [heading]
         path = PATH_SEPARATOR.join(h.title for h in stack)
-        pos = heading.end
+        pos = line_end
     sections.append(Section(path, pos, len(doc.text)))
     return [s for s in sections if doc.text[s.start : s.end].strip()]
+
+
+def _heading_line(text: str, heading: Heading) -> tuple[int, int]:
+    """The span of a heading's whole line, markup included (``## 제목`` → from ``#``), when
+    nothing but markup shares the line; else the span of the heading's title alone."""
+    start = text.rfind("\n", 0, heading.start) + 1
+    end = text.find("\n", heading.end)
+    end = len(text) if end < 0 else end
+    if any(ch.isalnum() for ch in text[start : heading.start] + text[heading.end : end]):
+        return heading.start, heading.end
+    return start, end
 
 
 def units_of(
@@ -78,14 +90,26 @@ def units_of(
 
 
 class _UnitSplitter(TextSplitter):
-    """LangChain splitter over pre-computed units, merged without a separator."""
+    """LangChain splitter over pre-computed units, merged without a separator.
+
+    LangChain is handed one token per unit (``"7,"``), measured by the length of the text
+    it stands for, so every chunk comes back as the run of units it packs. Searching the
+    document for a chunk's text instead would be ambiguous when a sentence repeats.
+    """
 
     def __init__(self, units: list[str], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._units = units
+        super().__init__(length_function=self._measure, **kwargs)
+        self._lengths = [len(u) for u in units]
+
+    def _measure(self, tokens: str) -> int:
+        return sum(self._lengths[i] for i in self.indexes(tokens))
+
+    @staticmethod
+    def indexes(tokens: str) -> list[int]:
+        return [int(t) for t in tokens.split(",") if t]
 
     def split_text(self, text: str) -> list[str]:
-        return self._merge_splits(self._units, "")
+        return self._merge_splits([f"{i}," for i in range(len(self._lengths))], "")
 
 
 class Chunker:
@@ -117,9 +141,7 @@ class Chunker:
     def chunk_all(self, docs: Iterable[Document]) -> list[Chunk]:
         return [c for doc in docs for c in self.chunk(doc)]
 
-    def _pack(
-        self, doc: Document, section: Section
-    ) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    def _pack(self, doc: Document, section: Section) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
         units = units_of(doc.text, section.start, section.end, doc.tables, self.analyzer)
         if not units:
             return []
@@ -127,16 +149,12 @@ class Chunker:
         # pieces concatenate back into the source exactly.
         bounds = [u[0] for u in units] + [units[-1][1]]
         pieces = [doc.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-        splitter = _UnitSplitter(
-            pieces, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap
-        )
+        splitter = _UnitSplitter(pieces, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap)
         logging.getLogger("langchain_text_splitters.base").setLevel(logging.ERROR)
         packed = []
-        cursor = units[0][0]
-        for text in splitter.split_text(""):
-            start = doc.text.find(text, cursor)
-            end = start + len(text)
-            inside = tuple(u for u in units if u[0] >= start and u[1] <= end)
-            packed.append((start, end, inside))
-            cursor = start + 1
+        for tokens in splitter.split_text(""):
+            run = splitter.indexes(tokens)
+            start = bounds[run[0]]
+            end = start + len(doc.text[start : bounds[run[-1] + 1]].rstrip())
+            packed.append((start, end, tuple(units[run[0] : run[-1] + 1])))
         return packed

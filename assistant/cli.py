@@ -29,12 +29,21 @@ Examples:
 def common_options(func: F) -> F:
     """--index and --model, taken by every command (also ASSISTANT_INDEX_DIR / ASSISTANT_MODEL)."""
     func = click.option(
-        "--model", "model", envvar="ASSISTANT_MODEL", default=None, metavar="NAME",
+        "--model",
+        "model",
+        envvar="ASSISTANT_MODEL",
+        default=None,
+        metavar="NAME",
         help="Embedding model: embedded-e5-small (default, offline) or a sentence-transformers id/folder. [env: ASSISTANT_MODEL]",
     )(func)
     func = click.option(
-        "--index", "index_dir", envvar="ASSISTANT_INDEX_DIR", default=None, metavar="DIR",
-        type=click.Path(path_type=Path), help="Index folder (default: index/). [env: ASSISTANT_INDEX_DIR]",
+        "--index",
+        "index_dir",
+        envvar="ASSISTANT_INDEX_DIR",
+        default=None,
+        metavar="DIR",
+        type=click.Path(path_type=Path),
+        help="Index folder (default: index/). [env: ASSISTANT_INDEX_DIR]",
     )(func)
     return func
 
@@ -96,14 +105,24 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Embed everything again instead of reusing unchanged chunks.")
 @click.option("--chunk-size", type=int, default=None, help="Target chunk length in characters (default 500).")
 @click.option("--chunk-overlap", type=int, default=None, help="Overlap between chunks in characters (default 100).")
-@click.option("--vector-index", type=click.Choice(["flat", "hnsw"]), default=None, help="Exact (flat, default) or HNSW.")
+@click.option(
+    "--vector-index", type=click.Choice(["flat", "hnsw"]), default=None, help="Exact (flat, default) or HNSW."
+)
 @click.option("--if-stale", is_flag=True, help="Do nothing when the index already matches the corpus and settings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @handle_errors
 def index(
-    path: Path | None, index_dir: Path | None, model: str | None, rebuild: bool, chunk_size: int | None,
-    chunk_overlap: int | None, vector_index: str | None, if_stale: bool, as_json: bool, quiet: bool,
+    path: Path | None,
+    index_dir: Path | None,
+    model: str | None,
+    rebuild: bool,
+    chunk_size: int | None,
+    chunk_overlap: int | None,
+    vector_index: str | None,
+    if_stale: bool,
+    as_json: bool,
+    quiet: bool,
 ) -> None:
     """Index a folder (or file) of Korean documents: .txt .md .html .pdf.
 
@@ -116,8 +135,13 @@ def index(
     from assistant.engine import Engine
 
     settings = settings_from(
-        corpus_dir=path, index_dir=index_dir, model=model, chunk_size=chunk_size,
-        chunk_overlap=chunk_overlap, vector_index=vector_index, show_progress=not quiet and not as_json,
+        corpus_dir=path,
+        index_dir=index_dir,
+        model=model,
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        vector_index=vector_index,
+        show_progress=not quiet and not as_json,
     )
     if if_stale and not rebuild:
         from assistant.indexer import is_current
@@ -143,15 +167,30 @@ def index(
 @click.argument("question", required=False)
 @common_options
 @click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, help="Number of passages (default 5).")
-@click.option("--file", "file", type=click.File("r", encoding="utf-8"), default=None,
-              help="Answer one question per line of this file ('-' for stdin).")
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
-              help="Retrieval mode.")
+@click.option(
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Answer one question per line of this file ('-' for stdin).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "bm25"]),
+    default="hybrid",
+    show_default=True,
+    help="Retrieval mode.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (JSON Lines with --file).")
 @handle_errors
 def ask(
-    question: str | None, index_dir: Path | None, model: str | None, top_k: int | None,
-    file: Any, mode: str, as_json: bool,
+    question: str | None,
+    index_dir: Path | None,
+    model: str | None,
+    top_k: int | None,
+    file: Any,
+    mode: str,
+    as_json: bool,
 ) -> None:
     """Answer a question with cited passages and an extractive summary."""
     from assistant.engine import Engine
@@ -226,8 +265,12 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
     docs = idx.store.documents()
     if as_json:
         payload = {
-            "index_dir": str(settings.index_dir), "version": idx.folder.name, "manifest": asdict(m),
-            "documents": [{"doc_id": d.doc_id, "title": d.title, "chunks": d.n_chunks, "chars": len(d.text)} for d in docs],
+            "index_dir": str(settings.index_dir),
+            "version": idx.folder.name,
+            "manifest": asdict(m),
+            "documents": [
+                {"doc_id": d.doc_id, "title": d.title, "chunks": d.n_chunks, "chars": len(d.text)} for d in docs
+            ],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return

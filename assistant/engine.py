@@ -31,7 +31,9 @@ from assistant.summarize import (
     topic_terms,
 )
 
-ABSTAIN_MESSAGE = "색인된 문서에서 이 질문에 답할 만한 내용을 찾지 못했습니다. 질문을 바꾸거나 관련 문서를 추가해 주세요."
+ABSTAIN_MESSAGE = (
+    "색인된 문서에서 이 질문에 답할 만한 내용을 찾지 못했습니다. 질문을 바꾸거나 관련 문서를 추가해 주세요."
+)
 
 
 class Engine:
@@ -99,9 +101,7 @@ class Engine:
             raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요. (empty question)")
         limit = self.settings.max_question_chars
         if len(text) > limit:
-            raise InvalidQuestionError(
-                f"질문이 너무 깁니다: {len(text):,}자 (최대 {limit:,}자). (question too long)"
-            )
+            raise InvalidQuestionError(f"질문이 너무 깁니다: {len(text):,}자 (최대 {limit:,}자). (question too long)")
         return text
 
     def ask(
@@ -135,8 +135,13 @@ class Engine:
         model = self.embedder.model_id
         if self.should_abstain(retrieval):
             return Answer(
-                question=question, query=searched, summary=ABSTAIN_MESSAGE, form=question_form(question),
-                abstained=True, abstain_reason=self._abstain_reason(retrieval), model=model,
+                question=question,
+                query=searched,
+                summary=ABSTAIN_MESSAGE,
+                form=question_form(question),
+                abstained=True,
+                abstain_reason=self._abstain_reason(retrieval),
+                model=model,
             )
         t0 = time.perf_counter()
         form = question_form(question)
@@ -146,7 +151,11 @@ class Engine:
         summary = compose(form, ordered, sides)
         citations = self._citations(retrieval.hits, picked)
         answer = Answer(
-            question=question, query=searched, summary=summary, form=form, citations=citations,
+            question=question,
+            query=searched,
+            summary=summary,
+            form=form,
+            citations=citations,
             summary_sentences=[SummarySentence(text=p.candidate.text, citation=p.candidate.citation) for p in ordered],
             model=model,
         )
@@ -177,8 +186,14 @@ class Engine:
             used = sorted((p.candidate for p in picked if p.candidate.citation == n), key=lambda x: x.start)
             out.append(
                 Citation(
-                    n=n, chunk_id=c.chunk_id, doc_id=c.doc_id, title=titles.get(c.doc_id, c.doc_id),
-                    section=c.section, start=c.start, end=c.end, passage=c.text,
+                    n=n,
+                    chunk_id=c.chunk_id,
+                    doc_id=c.doc_id,
+                    title=titles.get(c.doc_id, c.doc_id),
+                    section=c.section,
+                    start=c.start,
+                    end=c.end,
+                    passage=c.text,
                     sentences=[UsedSentence(text=u.text, start=u.start, end=u.end) for u in used],
                     score=round(hit.score, 6),
                 )

@@ -1,12 +1,12 @@
 """Fusion of dense and BM25 scores, as small pure functions chosen by name.
 
-Each function takes the two score arrays over the same candidates and returns one
-fused score per candidate (higher is better).
+Each function takes named score arrays over the same candidates (``dense``, ``morph``,
+``bigram``) and their weights, and returns one fused score per candidate (higher is better).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -21,14 +21,23 @@ def minmax(scores: np.ndarray) -> np.ndarray:
     return ((scores - lo) / (hi - lo)).astype(np.float32)
 
 
-def weighted(dense: np.ndarray, sparse: np.ndarray, *, dense_weight: float, k: int) -> np.ndarray:
-    """``w × minmax(dense) + (1 − w) × minmax(bm25)`` over the candidates."""
-    return dense_weight * minmax(dense) + (1.0 - dense_weight) * minmax(sparse)
+def weighted(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, k: int) -> np.ndarray:
+    """``Σ weight × minmax(signal)`` over the candidates (score-level fusion)."""
+    n = len(next(iter(signals.values())))
+    out = np.zeros(n, dtype=np.float32)
+    for name, scores in signals.items():
+        out += weights.get(name, 0.0) * minmax(scores)
+    return out
 
 
-def rrf(dense: np.ndarray, sparse: np.ndarray, *, dense_weight: float, k: int) -> np.ndarray:
-    """Reciprocal rank fusion: ``Σ 1 / (k + rank)``, ranks from 1; ``dense_weight`` unused."""
-    return (_rrf_term(dense, k) + _rrf_term(sparse, k)).astype(np.float32)
+def rrf(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, k: int) -> np.ndarray:
+    """Reciprocal rank fusion: ``Σ 1 / (k + rank)`` over signals with a non-zero weight, ranks from 1."""
+    n = len(next(iter(signals.values())))
+    out = np.zeros(n, dtype=np.float64)
+    for name, scores in signals.items():
+        if weights.get(name, 0.0) > 0:
+            out += _rrf_term(scores, k)
+    return out.astype(np.float32)
 
 
 def _rrf_term(scores: np.ndarray, k: int) -> np.ndarray:

@@ -25,6 +25,7 @@ class Index:
     vectors: np.ndarray
     vector_index: NumpyIndex | FaissIndex
     bm25: BM25
+    bigram: BM25
     titles: dict[str, str]
 
     def __len__(self) -> int:
@@ -50,19 +51,26 @@ def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:
     manifest.check_compatible(model, index_dir)
     if verify:
         manifest.verify_files(folder, index_dir)
+    hint = rebuild_hint(str(index_dir), manifest.corpus_dir)
     try:
         vectors = np.load(folder / "vectors.npy")
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(
-            f"the vectors in {folder} cannot be read ({exc})",
-            hint=rebuild_hint(str(index_dir), manifest.corpus_dir),
-        ) from exc
-    store = ChunkStore(folder / "chunks.sqlite")
-    if store.n_chunks != len(vectors) or manifest.n_chunks != len(vectors):
-        raise IndexCorruptError(
-            f"the index in {folder} is inconsistent ({store.n_chunks} chunks, {len(vectors)} vectors)",
-            hint=rebuild_hint(str(index_dir), manifest.corpus_dir),
-        )
-    vindex = load_index(manifest.vector_index, folder / "vectors.faiss")
-    bm25 = BM25.load(folder)
-    return Index(folder, manifest, store, vectors, vindex, bm25, store.titles())
+        raise IndexCorruptError(f"the vectors in {folder} cannot be read ({exc})", hint=hint) from exc
+    store: ChunkStore | None = None
+    try:
+        store = ChunkStore(folder / "chunks.sqlite")
+        if store.n_chunks != len(vectors) or manifest.n_chunks != len(vectors):
+            raise IndexCorruptError(
+                f"the index in {folder} is inconsistent ({store.n_chunks} chunks, {len(vectors)} vectors)",
+                hint=hint,
+            )
+        vindex = load_index(manifest.vector_index, folder / "vectors.faiss")
+        bm25, bigram = BM25.load(folder, "bm25"), BM25.load(folder, "bigram")
+        return Index(folder, manifest, store, vectors, vindex, bm25, bigram, store.titles())
+    except IndexCorruptError as exc:
+        # The store, the vector index and BM25 raise without the command that fixes it.
+        if store is not None:
+            store.close()
+        if exc.hint is None:
+            exc.hint = hint
+        raise

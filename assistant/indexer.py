@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.bm25 import BM25
+from assistant.bm25 import BM25, char_bigrams
 from assistant.chunking import Chunk, Chunker
 from assistant.documents import Document, Skipped
 from assistant.embedders import Embedder
@@ -38,7 +38,7 @@ from assistant.settings import Settings
 from assistant.vectors import make_index
 
 CURRENT = "CURRENT"
-DATA_FILES = ("chunks.sqlite", "vectors.npy", "vectors.faiss", "bm25.npz", "bm25.json", "bm25_idf.npy")
+DATA_FILES = ("chunks.sqlite", "vectors.npy", "vectors.faiss", *BM25.files("bm25"), *BM25.files("bigram"))
 
 Report = Callable[[str], None]
 
@@ -200,7 +200,7 @@ class IndexBuilder:
             return {}
         try:
             m = Manifest.read(folder, self.settings.index_dir)
-            if m.format_version != FORMAT_VERSION or m.model != self.embedder.model_id:
+            if m.model != self.embedder.model_id:  # vectors depend only on the model and the text
                 return {}
             store = ChunkStore(folder / "chunks.sqlite")
             keys = store.embed_keys()
@@ -211,8 +211,13 @@ class IndexBuilder:
             return {}
 
     def _write(
-        self, folder: Path, docs: list[Document], chunks: list[Chunk], texts: list[str],
-        keys: list[str], vectors: np.ndarray,
+        self,
+        folder: Path,
+        docs: list[Document],
+        chunks: list[Chunk],
+        texts: list[str],
+        keys: list[str],
+        vectors: np.ndarray,
     ) -> None:
         from assistant.store import write_store
 
@@ -221,7 +226,8 @@ class IndexBuilder:
         index = make_index(self.settings.vector_index, vectors.shape[1])
         index.add(np.arange(len(vectors), dtype=np.int64), vectors)
         index.save(folder / "vectors.faiss")
-        BM25().fit(self.analyzer.terms_batch(texts)).save(folder)
+        BM25().fit(self.analyzer.terms_batch(texts)).save(folder, "bm25")
+        BM25().fit([char_bigrams(t) for t in texts]).save(folder, "bigram")
 
     def _candidates(self, docs: list[Document], chunks: list[Chunk]) -> list[list[tuple[int, int, list[str]]]]:
         """Summary candidates of every chunk, with their content terms (so answers need no Kiwi)."""
@@ -234,18 +240,31 @@ class IndexBuilder:
         return [[(a, b, next(terms)) for a, b in sp] for sp in spans]
 
     def _manifest(
-        self, docs: list[Document], chunks: list[Chunk], skipped: list[Skipped], reused: int, started: float,
-        fingerprint: str, dim: int,
+        self,
+        docs: list[Document],
+        chunks: list[Chunk],
+        skipped: list[Skipped],
+        reused: int,
+        started: float,
+        fingerprint: str,
+        dim: int,
     ) -> Manifest:
         s = self.settings
         return Manifest(
-            format_version=FORMAT_VERSION, model=self.embedder.model_id, dim=dim,
-            chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, vector_index=s.vector_index,
-            corpus_dir=str(s.corpus_dir), corpus_fingerprint=fingerprint,
-            n_documents=len(docs), n_chunks=len(chunks),
+            format_version=FORMAT_VERSION,
+            model=self.embedder.model_id,
+            dim=dim,
+            chunk_size=s.chunk_size,
+            chunk_overlap=s.chunk_overlap,
+            vector_index=s.vector_index,
+            corpus_dir=str(s.corpus_dir),
+            corpus_fingerprint=fingerprint,
+            n_documents=len(docs),
+            n_chunks=len(chunks),
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 3),
-            embedded_chunks=len(chunks) - reused, reused_chunks=reused,
+            embedded_chunks=len(chunks) - reused,
+            reused_chunks=reused,
             skipped=[[x.path, x.reason] for x in skipped],
         )
 

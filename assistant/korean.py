@@ -16,9 +16,7 @@ if TYPE_CHECKING:
 
 #: Part-of-speech tags whose morphemes carry content: nouns, verb and adjective stems,
 #: roots, foreign words, numbers and Chinese characters.
-CONTENT_TAGS = frozenset(
-    {"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "W_HASHTAG"}
-)
+CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "W_HASHTAG"})
 #: Dependent nouns that carry little meaning on their own.
 WEAK_NOUNS = frozenset({"것", "수", "등", "때", "중", "번", "데", "바", "점", "개"})
 

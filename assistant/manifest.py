@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.errors import IndexCorruptError, IndexMismatchError, rebuild_hint
 
 #: Bump when the layout of the index folder changes; older indexes are then refused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -58,8 +58,7 @@ class Manifest:
             )
         if self.model != model:
             raise IndexMismatchError(
-                f"the index in {index_dir} was built with the model {self.model!r}, "
-                f"not {model!r}",
+                f"the index in {index_dir} was built with the model {self.model!r}, not {model!r}",
                 hint=rebuild_hint(str(index_dir), self.corpus_dir)
                 + f" --model {model}   (or use --model {self.model})",
             )

@@ -9,6 +9,7 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.bm25 import char_bigrams
 from assistant.chunking import Chunk
 from assistant.embedders import Embedder
 from assistant.errors import ConfigError
@@ -16,6 +17,7 @@ from assistant.fusion import get_fusion, minmax, mmr
 from assistant.index import Index
 from assistant.korean import KoreanAnalyzer
 from assistant.settings import Settings
+from assistant.summarize import topic_terms
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
@@ -30,6 +32,7 @@ class Hit:
     score: float
     dense: float
     bm25: float
+    bigram: float = 0.0
 
 
 @dataclass
@@ -45,25 +48,24 @@ class Retrieval:
 
 
 def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
-    """Idf-weighted share of the query's content terms found in the given chunks."""
+    """Share of the query's distinct topic terms that occur in at least one of the chunks.
+
+    Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
+    falls back to all its terms.
+    """
+    unique = set(topic_terms(terms) or terms)
     bm = index.bm25
-    ids = sorted({bm.vocab[t] for t in terms if t in bm.vocab})
-    if not terms:
-        return 0.0
-    total = sum(1.0 for _ in set(terms))
-    if not ids or not rows:
+    ids = [bm.vocab[t] for t in unique if t in bm.vocab]
+    if not unique or not ids or not rows:
         return 0.0
     present = np.asarray((bm.weights[rows][:, ids] > 0).sum(axis=0)).ravel() > 0
-    found = sum(float(bm.idf[i] > 0) for i, p in zip(ids, present, strict=True) if p)
-    return found / total
+    return float(present.sum()) / len(unique)
 
 
 class Retriever:
     """Searches one :class:`Index` with one embedder and analyzer."""
 
-    def __init__(
-        self, index: Index, embedder: Embedder, analyzer: KoreanAnalyzer, settings: Settings
-    ) -> None:
+    def __init__(self, index: Index, embedder: Embedder, analyzer: KoreanAnalyzer, settings: Settings) -> None:
         self.index = index
         self.embedder = embedder
         self.analyzer = analyzer
@@ -83,54 +85,71 @@ class Retriever:
         if mode not in MODES:
             raise ConfigError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
         t0 = time.perf_counter()
-        qvec = self.embedder.embed([query], "query")[0]
+        qvec = self.embedder.embed([query], "query")[0] if mode != "bm25" else None
         t1 = time.perf_counter()
         terms = self.analyzer.terms(query)
-        bm_all = self.index.bm25.scores(terms)
+        lexical = {
+            "morph": self.index.bm25.scores(terms),
+            "bigram": self.index.bigram.scores(char_bigrams(query)),
+        }
         t2 = time.perf_counter()
-        cands = self._candidates(qvec, bm_all, mode, exclude)
-        dense = self.index.vectors[cands] @ qvec if len(cands) else np.zeros(0, np.float32)
-        sparse = bm_all[cands]
-        fused = self._score(dense, sparse, mode)
+        weights = self._weights(mode)
+        cands = self._candidates(qvec, lexical, weights, exclude)
+        signals = {name: scores[cands] for name, scores in lexical.items()}
+        signals["dense"] = self.index.vectors[cands] @ qvec if qvec is not None else np.zeros(len(cands), np.float32)
+        fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
         if prior:
-            boost = np.array([prior.get(self._doc(int(r)), 0.0) for r in cands], dtype=np.float32)
-            fused = fused + boost
+            fused = fused + np.array([prior.get(self._doc(int(r)), 0.0) for r in cands], dtype=np.float32)
         order = self._order(fused, cands, k, diversify)
         rows = [int(cands[i]) for i in order]
         chunks = self.index.store.chunks(rows)
         hits = [
-            Hit(r, c, float(fused[i]), float(dense[i]), float(sparse[i]))
+            Hit(
+                r,
+                c,
+                float(fused[i]),
+                float(signals["dense"][i]),
+                float(signals["morph"][i]),
+                float(signals["bigram"][i]),
+            )
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
         coverage = lexical_coverage(self.index, rows[:3], terms)
-        timings = {"embed_ms": (t1 - t0) * 1e3, "bm25_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        return Retrieval(query, terms, hits, qvec, coverage, timings)
+        timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
+        return Retrieval(query, terms, hits, qvec if qvec is not None else np.zeros(0, np.float32), coverage, timings)
+
+    def _weights(self, mode: Mode) -> dict[str, float]:
+        s = self.settings
+        weights = {"dense": s.dense_weight, "morph": s.morph_weight, "bigram": s.bigram_weight}
+        if mode == "dense":
+            return {"dense": 1.0, "morph": 0.0, "bigram": 0.0}
+        if mode == "bm25":
+            weights["dense"] = 0.0
+        return weights
 
     def _doc(self, row: int) -> str:
         return self.index.store.chunks([row])[0].doc_id
 
     def _candidates(
-        self, qvec: np.ndarray, bm_all: np.ndarray, mode: Mode, exclude: Collection[int]
+        self,
+        qvec: np.ndarray | None,
+        lexical: Mapping[str, np.ndarray],
+        weights: Mapping[str, float],
+        exclude: Collection[int],
     ) -> np.ndarray:
+        """Union of the top chunks of every signal that has weight."""
         n = self.settings.candidates + len(exclude)
         found: set[int] = set()
-        if mode != "bm25":
+        if qvec is not None and weights.get("dense", 0.0) > 0:
             _, ids = self.index.vector_index.search(qvec[None, :], min(n, len(self.index)))
             found.update(int(i) for i in ids[0] if i >= 0)
-        if mode != "dense":
-            top = np.argsort(-bm_all, kind="stable")[:n]
-            found.update(int(i) for i in top if bm_all[i] > 0)
+        for name, scores in lexical.items():
+            if weights.get(name, 0.0) > 0:
+                top = np.argpartition(-scores, n)[:n] if len(scores) > n else np.arange(len(scores))
+                found.update(int(i) for i in top if scores[i] > 0)
         found.difference_update(exclude)
         return np.array(sorted(found), dtype=np.int64)
-
-    def _score(self, dense: np.ndarray, sparse: np.ndarray, mode: Mode) -> np.ndarray:
-        if mode == "dense":
-            return dense.astype(np.float32)
-        if mode == "bm25":
-            return sparse.astype(np.float32)
-        s = self.settings
-        return self.fuse(dense, sparse, dense_weight=s.dense_weight, k=s.rrf_k)
 
     def _order(self, fused: np.ndarray, cands: np.ndarray, k: int, diversify: bool) -> list[int]:
         if not len(cands):

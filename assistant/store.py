@@ -75,7 +75,7 @@ class ChunkStore:
         return [self._cache[r] for r in rows]
 
     def all_chunks(self) -> list[Chunk]:
-        query = 'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks ORDER BY row'  # noqa: E501
+        query = 'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks ORDER BY row'
         return [_chunk(rec) for rec in self._query(query, [])]
 
     def candidates(self, row: int) -> list[tuple[int, int, list[str]]]:
@@ -142,7 +142,12 @@ def write_store(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
             [
                 (
-                    d.doc_id, d.path, d.title, d.fingerprint, d.mtime, d.text,
+                    d.doc_id,
+                    d.path,
+                    d.title,
+                    d.fingerprint,
+                    d.mtime,
+                    d.text,
                     json.dumps([list(h.__dict__.values()) for h in d.headings], ensure_ascii=False),
                     json.dumps(d.tables),
                 )
@@ -153,8 +158,17 @@ def write_store(
             "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
-                    row, c.chunk_id, c.doc_id, c.ordinal, c.section, c.start, c.end, c.text,
-                    json.dumps(c.sentences), key, json.dumps(cands, ensure_ascii=False),
+                    row,
+                    c.chunk_id,
+                    c.doc_id,
+                    c.ordinal,
+                    c.section,
+                    c.start,
+                    c.end,
+                    c.text,
+                    json.dumps(c.sentences),
+                    key,
+                    json.dumps(cands, ensure_ascii=False),
                 )
                 for row, (c, key, cands) in enumerate(zip(chunks, embed_keys, candidates, strict=True))
             ],

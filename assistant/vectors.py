@@ -75,7 +75,7 @@ class NumpyIndex:
             data = np.load(path)
             index = cls(int(data["vectors"].shape[1]))
             index.add(data["ids"], data["vectors"])
-        except Exception as exc:  # noqa: BLE001 - any failure means a damaged file
+        except Exception as exc:
             raise IndexCorruptError(f"the vector file {path} cannot be read ({exc})") from exc
         return index
 
@@ -137,7 +137,7 @@ class FaissIndex:
 
         try:
             raw = faiss.read_index(str(path))
-        except Exception as exc:  # noqa: BLE001 - FAISS raises RuntimeError on damage
+        except Exception as exc:
             raise IndexCorruptError(f"the vector file {path} cannot be read ({exc})") from exc
         index = cls.__new__(cls)
         index.dim, index.kind, index.hnsw_m, index._index = raw.d, kind, 32, raw

@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.bm25 import BM25
+from assistant.bm25 import BM25, char_bigrams
 from assistant.errors import ConfigError
-from assistant.fusion import get_fusion, minmax, rrf, weighted
-from assistant.fusion import mmr
+from assistant.fusion import get_fusion, minmax, mmr, rrf, weighted
 
 
 def test_bm25_scores_match_the_formula() -> None:
@@ -28,6 +27,11 @@ def test_bm25_scores_match_the_formula() -> None:
     assert int(np.argmax(bm.scores(["서울", "수도"]))) == 0
 
 
+def test_char_bigrams_keep_short_words() -> None:
+    assert char_bigrams("얼라이언스란? 물") == ["얼라", "라이", "이언", "언스", "스란", "물"]
+    assert char_bigrams("AI 전략") == ["ai", "전략"]
+
+
 def test_bm25_unknown_terms_and_roundtrip(tmp_path: Path) -> None:
     bm = BM25().fit([["한강"], ["남산", "타워"]])
     assert bm.scores(["부산"]).tolist() == [0.0, 0.0]
@@ -40,14 +44,21 @@ def test_bm25_unknown_terms_and_roundtrip(tmp_path: Path) -> None:
 def test_minmax_and_weighted() -> None:
     assert minmax(np.array([2.0, 4.0, 3.0])).tolist() == [0.0, 1.0, 0.5]
     assert minmax(np.array([5.0, 5.0])).tolist() == [0.0, 0.0]
-    fused = weighted(np.array([0.9, 0.8, 0.7]), np.array([0.0, 10.0, 5.0]), dense_weight=0.5, k=60)
+    signals = {"dense": np.array([0.9, 0.8, 0.7]), "morph": np.array([0.0, 10.0, 5.0])}
+    fused = weighted(signals, {"dense": 0.5, "morph": 0.5}, k=60)
     np.testing.assert_allclose(fused, [0.5, 0.75, 0.25])
+    # A signal without weight does not count.
+    signals["bigram"] = np.array([100.0, 0.0, 0.0])
+    np.testing.assert_allclose(weighted(signals, {"dense": 0.5, "morph": 0.5}, k=60), [0.5, 0.75, 0.25])
 
 
 def test_rrf_uses_ranks() -> None:
-    fused = rrf(np.array([0.9, 0.1]), np.array([1.0, 3.0]), dense_weight=0.5, k=60)
+    signals = {"dense": np.array([0.9, 0.1]), "morph": np.array([1.0, 3.0]), "bigram": np.array([5.0, 1.0])}
+    fused = rrf(signals, {"dense": 1.0, "morph": 1.0, "bigram": 0.0}, k=60)
     assert fused[0] == pytest.approx(1 / 61 + 1 / 62)
     assert fused[1] == pytest.approx(1 / 62 + 1 / 61)
+    fused = rrf(signals, {"dense": 1.0, "morph": 1.0, "bigram": 1.0}, k=60)
+    assert fused[0] == pytest.approx(2 / 61 + 1 / 62)
 
 
 def test_unknown_fusion_lists_choices() -> None:

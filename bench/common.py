@@ -1,0 +1,102 @@
+"""Shared pieces of the benchmarks: data loading, metrics, a query-vector cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.documents import Document
+from assistant.embedders import Embedder
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("ASSISTANT_SHARED_DIR", ROOT.parent / "shared"))
+KORQUAD = SHARED / "data" / "korquad-v1" / "KorQuAD_v1.0_dev.json"
+CACHE = ROOT / "bench" / ".cache"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    doc_id: str
+
+
+def require(path: Path) -> Path:
+    """Exit with a clear message when a data set is missing (it is never copied into the repo)."""
+    if not path.exists():
+        sys.exit(f"skipped: {path} not found (the benchmark data lives in ../shared/data, outside the repo)")
+    return path
+
+
+def load_korquad(path: Path, *, titles: bool = True) -> tuple[list[Document], list[Question]]:
+    """KorQuAD dev as documents (one per distinct paragraph) and question → paragraph pairs."""
+    data = json.loads(require(path).read_text("utf-8"))
+    docs: dict[str, Document] = {}
+    questions: list[Question] = []
+    for article in data["data"]:
+        for para in article["paragraphs"]:
+            text = para["context"]
+            doc_id = "kq-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+            if doc_id not in docs:
+                title = article["title"] if titles else ""
+                docs[doc_id] = Document(doc_id, doc_id, title, text, fingerprint=doc_id)
+            questions += [Question(qa["question"], doc_id) for qa in para["qas"]]
+    return list(docs.values()), questions
+
+
+def ranks_metrics(ranked: Sequence[Sequence[str]], gold: Sequence[str]) -> dict[str, float]:
+    """R@1, R@5, R@10 and MRR@10 of ranked doc ids against the gold doc of each query."""
+    r1 = r5 = r10 = mrr = 0.0
+    for docs, g in zip(ranked, gold, strict=True):
+        top = list(docs[:10])
+        if g in top:
+            rank = top.index(g) + 1
+            mrr += 1.0 / rank
+            r1 += rank == 1
+            r5 += rank <= 5
+            r10 += 1
+    n = max(len(gold), 1)
+    return {"R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR@10": mrr / n}
+
+
+class CachedQueryEmbedder:
+    """Wraps an embedder; query vectors are cached on disk so reruns skip the model."""
+
+    def __init__(self, inner: Embedder, path: Path) -> None:
+        self.inner = inner
+        self.path = path
+        self.model_id = inner.model_id
+        self._cache: dict[str, np.ndarray] = {}
+        if path.exists():
+            data = np.load(path, allow_pickle=False)
+            self._cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        self.hits = 0
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed(self, texts: Sequence[str], kind: str, *, progress: bool = False) -> np.ndarray:
+        if kind != "query":
+            return self.inner.embed(texts, kind, progress=progress)  # type: ignore[arg-type]
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vecs = self.inner.embed(missing, "query", progress=progress)
+            self._cache.update(zip(missing, vecs, strict=True))
+        return np.stack([self._cache[t] for t in texts])
+
+    def warm(self, texts: Sequence[str]) -> None:
+        """Embed all questions in batches once (faster than one by one)."""
+        self.embed(list(texts), "query", progress=True)
+        self.save()
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = list(self._cache)
+        np.savez(self.path, keys=np.array(keys), vectors=np.stack([self._cache[k] for k in keys]))
