@@ -9,7 +9,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +98,32 @@ class BM25:
         except Exception as exc:
             raise IndexCorruptError(f"the BM25 files in {folder} cannot be read ({exc})") from exc
         return index
+
+
+def split_unknown(terms: Sequence[str], vocab: Mapping[str, int]) -> list[str]:
+    """Split query terms the corpus does not know into pieces it does.
+
+    Kiwi sometimes leaves a particle or a second noun glued to an unfamiliar word
+    ("얼라이언스란", "데이터인프라"); a greedy longest match against the index vocabulary
+    recovers "얼라이언스" or "데이터" + "인프라". A term is split only when the pieces
+    cover all of it but at most one trailing character.
+    """
+    out: list[str] = []
+    for term in terms:
+        pieces = [] if term in vocab else _greedy_pieces(term, vocab)
+        out.extend(pieces or [term])
+    return out
+
+
+def _greedy_pieces(term: str, vocab: Mapping[str, int]) -> list[str]:
+    pieces, i = [], 0
+    while i < len(term):
+        j = next((j for j in range(len(term), i + 1, -1) if term[i:j] in vocab), None)
+        if j is None:
+            break
+        pieces.append(term[i:j])
+        i = j
+    return pieces if pieces and len(term) - i <= 1 else []
 
 
 def char_bigrams(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.bm25 import char_bigrams
+from assistant.bm25 import BM25, char_bigrams, split_unknown
 from assistant.chunking import Chunk
 from assistant.embedders import Embedder
 from assistant.errors import ConfigError
@@ -51,15 +51,30 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
     """Share of the query's distinct topic terms that occur in at least one of the chunks.
 
     Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
-    falls back to all its terms.
+    falls back to all its terms. A term the morpheme index misses still counts when at
+    least 3/4 of its character bigrams occur (the analyzer may split a loanword
+    differently in the question and in the documents).
     """
-    unique = set(topic_terms(terms) or terms)
-    bm = index.bm25
-    ids = [bm.vocab[t] for t in unique if t in bm.vocab]
-    if not unique or not ids or not rows:
+    unique = sorted(set(topic_terms(terms) or terms))
+    if not unique or not rows:
         return 0.0
-    present = np.asarray((bm.weights[rows][:, ids] > 0).sum(axis=0)).ravel() > 0
-    return float(present.sum()) / len(unique)
+    found = _present(index.bm25, rows, unique)
+    for i, term in enumerate(unique):
+        grams = char_bigrams(term)
+        if not found[i] and len(grams) >= 2:
+            found[i] = float(np.mean(_present(index.bigram, rows, grams))) >= 0.75
+    return float(np.mean(found))
+
+
+def _present(bm: BM25, rows: list[int], terms: list[str]) -> np.ndarray:
+    """Whether each term occurs in at least one of the rows."""
+    out = np.zeros(len(terms), dtype=bool)
+    known = [(i, bm.vocab[t]) for i, t in enumerate(terms) if t in bm.vocab]
+    if known:
+        cols = [c for _, c in known]
+        hit = np.asarray((bm.weights[rows][:, cols] > 0).sum(axis=0)).ravel() > 0
+        out[[i for i, _ in known]] = hit
+    return out
 
 
 class Retriever:
@@ -87,7 +102,7 @@ class Retriever:
         t0 = time.perf_counter()
         qvec = self.embedder.embed([query], "query")[0] if mode != "bm25" else None
         t1 = time.perf_counter()
-        terms = self.analyzer.terms(query)
+        terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
         lexical = {
             "morph": self.index.bm25.scores(terms),
             "bigram": self.index.bigram.scores(char_bigrams(query)),

@@ -16,6 +16,7 @@ from assistant.korean import KoreanAnalyzer
 
 #: Leading bullet characters that are not part of a sentence's meaning.
 _BULLET = re.compile(r"^[\s•·▪○●◦\-*]+")
+_SENTENCE_END = re.compile(r"[.?!。？！][\"'”’)\]]*$|[다요죠음임함]$")
 
 #: Question forms, checked in this order; the first pattern that matches wins.
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -129,7 +130,9 @@ def select(
     scores = []
     for cand, terms in zip(candidates, term_sets, strict=True):
         overlap = sum(idf(t) for t in q & terms) / q_weight
-        scores.append(overlap + 0.3 / cand.citation + 0.1 / (1 + cand.position))
+        score = overlap + 0.3 / cand.citation + 0.1 / (1 + cand.position)
+        # Table cells and fragments read badly on their own: prefer whole sentences.
+        scores.append(score if _SENTENCE_END.search(cand.text) else 0.5 * score)
     picked: list[int] = []
     for i in sorted(range(len(candidates)), key=lambda i: -scores[i]):
         if len(picked) == n:

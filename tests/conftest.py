@@ -97,3 +97,18 @@ def settings(tmp_path: Path, golden_corpus: Path) -> Settings:
         chunk_overlap=0,
         show_progress=False,
     )
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch, analyzer: KoreanAnalyzer) -> None:
+    """Engines created from settings alone (as the CLI creates them) get a FakeEmbedder for
+    the model name ``fake-bigram`` and share the session's Kiwi instead of loading another."""
+    import assistant.engine
+
+    real_load = assistant.engine.load_embedder
+
+    def load_embedder(settings: Settings) -> object:
+        return FakeEmbedder() if settings.model == FAKE_MODEL else real_load(settings)
+
+    monkeypatch.setattr(assistant.engine, "load_embedder", load_embedder)
+    monkeypatch.setattr(assistant.engine, "KoreanAnalyzer", lambda: analyzer)

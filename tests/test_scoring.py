@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.bm25 import BM25, char_bigrams
+from assistant.bm25 import BM25, char_bigrams, split_unknown
 from assistant.errors import ConfigError
 from assistant.fusion import get_fusion, minmax, mmr, rrf, weighted
 
@@ -30,6 +30,14 @@ def test_bm25_scores_match_the_formula() -> None:
 def test_char_bigrams_keep_short_words() -> None:
     assert char_bigrams("얼라이언스란? 물") == ["얼라", "라이", "이언", "언스", "스란", "물"]
     assert char_bigrams("AI 전략") == ["ai", "전략"]
+
+
+def test_split_unknown_uses_the_vocabulary() -> None:
+    vocab = {"얼라이언스": 0, "데이터": 1, "인프라": 2, "메가": 3}
+    assert split_unknown(["메가", "얼라이언스란"], vocab) == ["메가", "얼라이언스"]
+    assert split_unknown(["데이터인프라"], vocab) == ["데이터", "인프라"]
+    # Unknown words that cannot be covered stay as they are.
+    assert split_unknown(["김치찌개", "얼라이언스들이"], vocab) == ["김치찌개", "얼라이언스들이"]
 
 
 def test_bm25_unknown_terms_and_roundtrip(tmp_path: Path) -> None:

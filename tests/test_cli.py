@@ -1,0 +1,327 @@
+"""The command line, run with click's CliRunner over the golden corpus and the fake embedder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import FAKE_MODEL
+
+from assistant.answer import Answer
+from assistant.cli import main
+from assistant.indexer import current_version
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_model: None) -> Path:
+    """Settings by environment variables, the way users set them; returns the index folder."""
+    index_dir = tmp_path / "index"
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASSISTANT_ABSTAIN", "false")
+    for name in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_TOP_K", "ASSISTANT_CHUNK_SIZE", "ASSISTANT_CHUNK_OVERLAP"):
+        monkeypatch.delenv(name, raising=False)
+    return index_dir
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def indexed(env: Path, runner: CliRunner, golden_corpus: Path) -> Path:
+    result = runner.invoke(main, ["index", str(golden_corpus), "-q"])
+    assert result.exit_code == 0, result.output
+    return env
+
+
+def answers(result: Result) -> list[Answer]:
+    assert result.exit_code == 0, result.output
+    return [Answer.model_validate_json(line) for line in result.stdout.splitlines()]
+
+
+# ---------------------------------------------------------------------------
+# index
+
+
+def test_index_reports_counts(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    result = runner.invoke(main, ["index", str(golden_corpus)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("색인 완료: 문서 2개, 청크 6개 (새로 임베딩 6, 재사용 0)")
+    assert str(env) in result.stdout
+    assert "2 documents, 6 chunks" in result.stderr  # progress goes to stderr
+    assert current_version(env) is not None
+
+
+def test_index_json_and_reuse(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    first = json.loads(runner.invoke(main, ["index", str(golden_corpus), "--json"]).stdout)
+    assert (first["model"], first["n_documents"], first["n_chunks"], first["embedded_chunks"]) == (FAKE_MODEL, 2, 6, 6)
+    second = json.loads(runner.invoke(main, ["index", str(golden_corpus), "--json"]).stdout)
+    assert (second["embedded_chunks"], second["reused_chunks"]) == (0, 6)
+    rebuilt = json.loads(runner.invoke(main, ["index", str(golden_corpus), "--json", "--rebuild"]).stdout)
+    assert (rebuilt["embedded_chunks"], rebuilt["reused_chunks"]) == (6, 0)
+
+
+def test_index_options_reach_the_manifest(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    result = runner.invoke(
+        main,
+        [
+            "index",
+            str(golden_corpus),
+            "--json",
+            "--chunk-size",
+            "60",
+            "--chunk-overlap",
+            "20",
+            "--vector-index",
+            "hnsw",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    m = json.loads(result.stdout)
+    assert (m["chunk_size"], m["chunk_overlap"], m["vector_index"], m["n_chunks"]) == (60, 20, "hnsw", 6)
+
+
+def test_index_if_stale_on_a_current_index(indexed: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    before = current_version(indexed)
+    result = runner.invoke(main, ["index", str(golden_corpus), "--if-stale"])
+    assert result.exit_code == 0, result.output
+    assert f"색인이 최신입니다: {indexed}" in result.stderr
+    assert "색인 완료" not in result.output
+    assert current_version(indexed) == before
+
+
+def test_index_if_stale_on_a_changed_corpus(indexed: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    before = current_version(indexed)
+    (golden_corpus / "부산.txt").write_text("부산은 바다가 아름다운 항구 도시이다.\n", "utf-8")
+    result = runner.invoke(main, ["index", str(golden_corpus), "--if-stale", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "색인 완료: 문서 3개, 청크 7개 (새로 임베딩 1, 재사용 6)" in result.stdout
+    assert current_version(indexed) != before
+
+
+def test_index_missing_corpus(env: Path, runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    result = runner.invoke(main, ["index", str(missing)])
+    assert result.exit_code == 3
+    assert f"오류: Corpus folder {missing} does not exist." in result.stderr
+    assert "ASSISTANT_CORPUS_DIR" in result.stderr  # the hint
+
+
+def test_index_empty_corpus(env: Path, runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(main, ["index", str(empty)])
+    assert result.exit_code == 3
+    assert "holds no" in result.stderr
+
+
+def test_index_reports_skipped_files(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    blob = golden_corpus / "blob.txt"
+    blob.write_bytes(bytes(range(256)) * 8)
+    result = runner.invoke(main, ["index", str(golden_corpus), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "문서 2개" in result.stdout
+    assert f"건너뜀: {blob}: binary file" in result.stderr
+
+
+def test_invalid_setting_is_a_usage_error(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    result = runner.invoke(main, ["index", str(golden_corpus), "--chunk-size", "100", "--chunk-overlap", "100"])
+    assert result.exit_code == 2
+    assert "chunk_overlap must be smaller than chunk_size" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# ask
+
+
+def test_ask_json_matches_the_schema(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?", "--json"])
+    [answer] = answers(result)
+    assert answer.question == "서울의 지하철은 몇 개 노선인가?"
+    assert answer.model == FAKE_MODEL
+    assert not answer.abstained
+    assert [c.n for c in answer.citations] == [1, 2, 3, 4, 5]
+    assert (answer.citations[0].chunk_id, answer.citations[0].section) == ("서울.md#1", "서울 안내 > 교통")
+    raw = json.loads(result.stdout)
+    assert set(raw) == set(Answer.model_fields)
+
+
+def test_ask_k(indexed: Path, runner: CliRunner) -> None:
+    [answer] = answers(runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?", "-k", "2", "--json"]))
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert answer.citations[0].chunk_id == "서울.md#1"
+
+
+def test_ask_k_out_of_range(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask", "서울", "-k", "0"])
+    assert result.exit_code == 2
+    assert "-k" in result.stderr
+
+
+def test_ask_text_output(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?", "-k", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1] 버스는 간선과 지선으로 나뉜다. [1]"
+    assert "[1] 서울 안내 › 서울 안내 > 교통  (서울.md, 51–96자)" in lines
+
+
+def test_ask_file(indexed: Path, runner: CliRunner, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text(
+        "서울의 지하철은 몇 개 노선인가?\n\n   \n제주 해녀는 무엇을 따나요?\n광장시장은 무엇으로 유명한가?", "utf-8"
+    )
+    got = answers(runner.invoke(main, ["ask", "--file", str(questions), "--json"]))
+    assert [a.question for a in got] == [
+        "서울의 지하철은 몇 개 노선인가?", "제주 해녀는 무엇을 따나요?", "광장시장은 무엇으로 유명한가?",
+    ]  # fmt: skip
+    assert [a.citations[0].chunk_id for a in got] == ["서울.md#1", "제주.txt#2", "서울.md#2"]
+
+
+def test_ask_file_from_stdin(indexed: Path, runner: CliRunner) -> None:
+    got = answers(runner.invoke(main, ["ask", "--file", "-", "--json"], input="서울 지하철\n제주 감귤\n"))
+    assert [a.question for a in got] == ["서울 지하철", "제주 감귤"]
+
+
+def test_ask_without_a_question(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask"])
+    assert result.exit_code == 2
+    assert "give a QUESTION or --file F" in result.stderr
+
+
+def test_ask_empty_question(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask", "  "])
+    assert result.exit_code == 2
+    assert "오류: 질문이 비어 있습니다" in result.stderr
+    assert result.stdout == ""
+
+
+def test_ask_without_an_index(env: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?"])
+    assert result.exit_code == 5
+    assert f"오류: no index in {env}" in result.stderr
+    assert f"assistant index CORPUS_DIR --index {env}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_ask_with_another_model(indexed: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MODEL", "other-model")
+    result = runner.invoke(main, ["ask", "서울"])
+    assert result.exit_code == 5
+    assert "'fake-bigram'" in result.stderr and "'other-model'" in result.stderr
+    assert "--rebuild" in result.stderr
+
+
+def test_index_option_overrides_the_environment(
+    indexed: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "elsewhere"))
+    assert runner.invoke(main, ["ask", "서울"]).exit_code == 5  # the variable is used ...
+    [answer] = answers(runner.invoke(main, ["ask", "서울 지하철", "--index", str(indexed), "--json"]))
+    assert answer.citations  # ... and the option wins over it
+    info = runner.invoke(main, ["info", "--index", str(indexed), "--json"])
+    assert json.loads(info.stdout)["index_dir"] == str(indexed)
+
+
+# ---------------------------------------------------------------------------
+# chat
+
+
+def test_chat_json_lines(indexed: Path, runner: CliRunner) -> None:
+    got = answers(
+        runner.invoke(main, ["chat", "--json"], input="서울의 지하철은 몇 개 노선인가?\n제주 해녀는 무엇을 따나요?\n")
+    )
+    assert [a.question for a in got] == ["서울의 지하철은 몇 개 노선인가?", "제주 해녀는 무엇을 따나요?"]
+    assert [a.citations[0].chunk_id for a in got] == ["서울.md#1", "제주.txt#2"]
+
+
+def test_chat_json_skips_blank_lines_and_takes_k(indexed: Path, runner: CliRunner) -> None:
+    got = answers(runner.invoke(main, ["chat", "--json", "-k", "3"], input="\n서울 지하철\n\n제주 감귤\n"))
+    assert [len(a.citations) for a in got] == [3, 3]
+
+
+def test_chat_without_an_index(env: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["chat", "--json"], input="서울\n")
+    assert result.exit_code == 5
+    assert "assistant index" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# info
+
+
+def test_info_lists_the_documents(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["info"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"모델: {FAKE_MODEL} (64차원), 벡터 색인: flat" in out
+    assert "문서 2개, 청크 6개:" in out
+    assert "  - 서울 안내  (서울.md, 청크 3개, " in out
+    assert "  - 제주  (제주.txt, 청크 3개, " in out
+
+
+def test_info_json(indexed: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    result = runner.invoke(main, ["info", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["index_dir"] == str(indexed)
+    assert info["version"] == current_version(indexed).name  # type: ignore[union-attr]
+    assert info["manifest"]["model"] == FAKE_MODEL
+    assert info["manifest"]["corpus_dir"] == str(golden_corpus)
+    assert [(d["doc_id"], d["title"], d["chunks"]) for d in info["documents"]] == [
+        ("서울.md", "서울 안내", 3), ("제주.txt", "제주", 3),
+    ]  # fmt: skip
+    for d in info["documents"]:
+        assert d["chars"] == len((golden_corpus / d["doc_id"]).read_text("utf-8"))
+
+
+def test_info_without_an_index(env: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["info"])
+    assert result.exit_code == 5
+    assert "assistant index" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# help
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        (
+            "index",
+            [
+                "--rebuild",
+                "--chunk-size",
+                "--chunk-overlap",
+                "--vector-index",
+                "--if-stale",
+                "--json",
+                "--index",
+                "--model",
+            ],
+        ),
+        ("ask", ["-k", "--file", "--mode", "--json", "--index", "--model", "Examples:"]),
+        ("chat", ["-k", "--json", "--index", "--model"]),
+        ("info", ["--json", "--index", "--model"]),
+    ],
+)
+def test_command_help(runner: CliRunner, command: str, options: list[str]) -> None:
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: main {command} [OPTIONS]")
+    for option in options:
+        assert option in result.stdout, option
+
+
+def test_main_help_lists_the_commands(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("index", "ask", "chat", "info"):
+        assert f"  {command} " in result.stdout
+    assert "ASSISTANT_INDEX_DIR" in result.stdout

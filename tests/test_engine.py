@@ -1,0 +1,270 @@
+"""The engine over the golden corpus with the fake embedder: citations, summaries, validation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import FAKE_MODEL, FakeEmbedder
+
+from assistant.abstain import AbstentionRule
+from assistant.answer import Answer
+from assistant.engine import ABSTAIN_MESSAGE, Engine
+from assistant.errors import InvalidQuestionError
+from assistant.korean import KoreanAnalyzer
+from assistant.settings import Settings
+from assistant.summarize import question_form
+
+SUBWAY = "서울의 지하철은 몇 개 노선인가?"
+QUESTIONS = [SUBWAY, "제주 해녀는 무엇을 따나요?", "광장시장은 무엇으로 유명한가?", "서울과 제주의 차이는?"]
+MARKER = re.compile(r" \[(\d+)\]")
+
+ALWAYS = AbstentionRule(bias=-100.0, w_dense=0.0, w_coverage=0.0)
+NEVER = AbstentionRule(bias=100.0, w_dense=0.0, w_coverage=0.0)
+#: Abstains exactly when less than half of the question's terms are found in the top passages.
+BY_COVERAGE = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0)
+
+
+@pytest.fixture
+def engine(settings: Settings, analyzer: KoreanAnalyzer) -> Engine:
+    eng = Engine(settings.model_copy(update={"abstain": False}), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    return eng
+
+
+def built_engine(settings: Settings, analyzer: KoreanAnalyzer, rule: AbstentionRule) -> Engine:
+    """An engine with abstention on (the default) and the given rule."""
+    assert settings.abstain
+    eng = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer, rule=rule)
+    eng.build_index()
+    return eng
+
+
+# ---------------------------------------------------------------------------
+# Citations
+
+
+def test_subway_question_cites_the_transport_section_first(engine: Engine) -> None:
+    answer = engine.ask(SUBWAY)
+    top = answer.citations[0]
+    assert (top.n, top.chunk_id, top.doc_id, top.title, top.section) == (
+        1, "서울.md#1", "서울.md", "서울 안내", "서울 안내 > 교통",
+    )  # fmt: skip
+    assert top.passage == "서울의 지하철은 아홉 개 노선으로 이루어져 있다. 버스는 간선과 지선으로 나뉜다."
+    assert "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]" in answer.summary
+    assert answer.model == FAKE_MODEL
+    assert not answer.abstained and answer.abstain_reason is None
+    assert answer.question == answer.query == SUBWAY
+
+
+@pytest.mark.parametrize(
+    ("question", "chunk_id"),
+    [
+        ("제주 해녀는 무엇을 따나요?", "제주.txt#2"),
+        ("광장시장은 무엇으로 유명한가?", "서울.md#2"),
+    ],
+)
+def test_top_citation_of_other_questions(engine: Engine, question: str, chunk_id: str) -> None:
+    assert engine.ask(question).citations[0].chunk_id == chunk_id
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_citation_passages_slice_the_documents(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert len(answer.citations) == 5
+    assert len({c.chunk_id for c in answer.citations}) == 5
+    for c in answer.citations:
+        doc = engine.index.store.document_text(c.doc_id)
+        assert doc
+        assert doc[c.start : c.end] == c.passage
+        assert c.title == {"서울.md": "서울 안내", "제주.txt": "제주"}[c.doc_id]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_summary_sentences_are_cited_extracts(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert len(answer.summary_sentences) == engine.settings.summary_sentences
+    # The markers of the summary are those of its sentences (a comparison regroups them), and each exists.
+    markers = [int(n) for n in MARKER.findall(answer.summary)]
+    assert sorted(markers) == sorted(s.citation for s in answer.summary_sentences)
+    assert set(markers) <= {c.n for c in answer.citations}
+    for s in answer.summary_sentences:
+        assert f"{s.text} [{s.citation}]" in answer.summary
+        cited = answer.citations[s.citation - 1]
+        assert cited.n == s.citation
+        assert s.text in cited.passage
+        used = [u for u in cited.sentences if u.text == s.text]
+        assert len(used) == 1
+        doc = engine.index.store.document_text(cited.doc_id)
+        assert doc[used[0].start : used[0].end] == s.text
+        assert cited.start <= used[0].start < used[0].end <= cited.end
+    # Every used sentence of a citation appears in the summary.
+    used_texts = sorted(u.text for c in answer.citations for u in c.sentences)
+    assert used_texts == sorted(s.text for s in answer.summary_sentences)
+
+
+def test_every_summary_line_ends_with_a_marker(engine: Engine) -> None:
+    answer = engine.ask("서울과 제주의 차이는?")
+    assert answer.form == "comparison"
+    lines = answer.summary.split("\n")
+    assert lines[0] == "문서에 나온 비교:"
+    for line in lines[1:]:
+        assert re.search(r"\[\d+\]$", line), line
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 6])
+def test_k_citations_in_rank_order(engine: Engine, k: int) -> None:
+    answer = engine.ask("제주도의 산업은 무엇인가?", k=k)
+    assert [c.n for c in answer.citations] == list(range(1, k + 1))
+    assert len({c.chunk_id for c in answer.citations}) == k
+    assert answer.citations[0].chunk_id == "제주.txt#2"
+    for s in answer.summary_sentences:
+        assert 1 <= s.citation <= k
+
+
+def test_k_beyond_the_index_returns_every_chunk_once(engine: Engine) -> None:
+    answer = engine.ask("제주도의 산업은 무엇인가?", k=20)
+    assert sorted(c.chunk_id for c in answer.citations) == [
+        "서울.md#0", "서울.md#1", "서울.md#2", "제주.txt#0", "제주.txt#1", "제주.txt#2",
+    ]  # fmt: skip
+
+
+def test_default_k_comes_from_settings(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    eng = Engine(settings.model_copy(update={"abstain": False, "top_k": 2}), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    assert [c.n for c in eng.ask(SUBWAY).citations] == [1, 2]
+
+
+def test_rebuilt_index_is_served_after_build(engine: Engine) -> None:
+    path = engine.settings.corpus_dir / "서울.md"
+    path.write_text(path.read_text("utf-8").replace("아홉 개", "스물세 개"), "utf-8")
+    assert "아홉 개" in engine.ask(SUBWAY).citations[0].passage
+    engine.build_index()
+    assert "스물세 개 노선" in engine.ask(SUBWAY).citations[0].passage
+
+
+# ---------------------------------------------------------------------------
+# Invalid questions
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_empty_question(engine: Engine, question: str) -> None:
+    with pytest.raises(InvalidQuestionError) as err:
+        engine.ask(question)
+    assert "질문이 비어 있습니다" in err.value.message
+    assert "empty question" in err.value.message
+    assert err.value.exit_code == 2
+
+
+def test_too_long_question(engine: Engine) -> None:
+    with pytest.raises(InvalidQuestionError) as err:
+        engine.ask("가" * 10_000)
+    assert "질문이 너무 깁니다: 10,000자 (최대 1,000자)" in err.value.message
+    assert "question too long" in err.value.message
+
+
+def test_question_at_the_limit_is_accepted(engine: Engine) -> None:
+    question = ("서울 지하철 " * 200)[:1000]
+    assert len(question.strip()) <= 1000
+    assert engine.ask(question).citations
+
+
+def test_too_long_query_is_refused_too(engine: Engine) -> None:
+    with pytest.raises(InvalidQuestionError, match="10,000자"):
+        engine.ask(SUBWAY, query="나" * 10_000)
+
+
+# ---------------------------------------------------------------------------
+# Abstention
+
+
+def test_abstaining_rule_gives_no_citations(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    answer = built_engine(settings, analyzer, ALWAYS).ask(SUBWAY)
+    assert answer.abstained
+    assert answer.citations == [] and answer.summary_sentences == []
+    assert answer.summary == ABSTAIN_MESSAGE
+    assert "찾지 못했습니다" in answer.summary
+    assert answer.abstain_reason is not None
+    assert answer.abstain_reason.startswith("best passage too weak: cosine ")
+    assert "term coverage 1.00" in answer.abstain_reason
+    assert answer.abstain_reason.endswith("p(answerable) 0.00 < 0.50")
+    assert answer.form == "general"
+    assert answer.model == FAKE_MODEL
+
+
+def test_answering_rule_answers(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    answer = built_engine(settings, analyzer, NEVER).ask(SUBWAY)
+    assert not answer.abstained
+    assert answer.citations[0].chunk_id == "서울.md#1"
+
+
+def test_abstention_can_be_switched_off(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    eng = Engine(
+        settings.model_copy(update={"abstain": False}), embedder=FakeEmbedder(), analyzer=analyzer, rule=ALWAYS
+    )
+    eng.build_index()
+    answer = eng.ask(SUBWAY)
+    assert not answer.abstained
+    assert len(answer.citations) == 5
+
+
+def test_rule_reads_the_term_coverage(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    eng = built_engine(settings, analyzer, BY_COVERAGE)
+    off_topic = eng.ask("김치찌개 맛있게 끓이는 법")
+    assert off_topic.abstained
+    assert off_topic.abstain_reason is not None and "term coverage 0.00" in off_topic.abstain_reason
+    on_topic = eng.ask(SUBWAY)
+    assert not on_topic.abstained
+    assert on_topic.citations[0].chunk_id == "서울.md#1"
+
+
+# ---------------------------------------------------------------------------
+# Question forms and the schema
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("오름이란?", "definition"),
+        ("메가 얼라이언스의 의미는?", "definition"),
+        ("AI 원팀 전략이 무엇인가요?", "definition"),
+        ("왜 서울에 사람이 많을까?", "reason"),
+        ("한국이 뒤처진 이유는?", "reason"),
+        ("격차가 생긴 원인은?", "reason"),
+        ("서울에서 지하철을 어떻게 타나요?", "method"),
+        ("격차를 줄이는 방법은?", "method"),
+        ("경쟁력을 확보하려면?", "method"),
+        ("제주의 산업에는 어떤 것들이 있나?", "list"),
+        ("한국 AI 동맹의 종류는?", "list"),
+        ("투자 격차의 주요 요소는?", "list"),
+        ("서울과 제주의 차이는?", "comparison"),
+        ("한국과 미국의 AI 전략을 비교해 줘", "comparison"),
+        ("유럽은 미국과 어떻게 다른가?", "comparison"),  # comparison wins over method
+        ("왜 둘을 비교하나요?", "comparison"),  # ... and over reason
+        (SUBWAY, "general"),
+        ("제주도 감귤", "general"),
+        ("한강 이야기 좀 해 줘", "general"),
+    ],
+)
+def test_question_form(question: str, form: str) -> None:
+    assert question_form(question) == form
+
+
+def test_answer_form_and_lead(engine: Engine) -> None:
+    answer = engine.ask("제주도 경제를 살리는 방법은?")
+    assert answer.form == "method"
+    assert answer.summary.startswith("문서가 제시하는 방법:\n1. ")
+
+
+def test_answer_json_round_trip(engine: Engine) -> None:
+    answer = engine.ask(SUBWAY)
+    again = Answer.model_validate_json(answer.model_dump_json())
+    assert again == answer
+    assert again.citations[0].section == "서울 안내 > 교통"
+    assert again.timings["total_ms"] == answer.timings["total_ms"] > 0
+
+
+def test_abstained_answer_json_round_trip(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    answer = built_engine(settings, analyzer, ALWAYS).ask(SUBWAY)
+    again = Answer.model_validate_json(answer.model_dump_json())
+    assert again == answer and again.abstained

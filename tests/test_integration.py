@@ -1,0 +1,132 @@
+"""End to end over the real corpus with the real embedded model and Kiwi (index built once)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before anything imports huggingface_hub
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.indexer import BuildResult
+from assistant.korean import KoreanAnalyzer
+from assistant.settings import EMBEDDED_MODEL, Settings
+
+pytestmark = pytest.mark.integration
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ALLIANCE = "한국의_AI_원팀_전략과_해외_AI_동맹_비교.txt"  # the first essay: alliances, 메가 얼라이언스
+INVESTMENT = "글로벌_AI_투자_격차와_한국의_생존_전략.txt"  # the second essay: investment gap, speed and scale
+
+ON_TOPIC = [
+    "데이터와 인프라는 어떻게 확충해야 하나요?",
+    "메가 얼라이언스가 필요한 이유는?",
+    "AI 속도 경쟁에서 살아남으려면?",
+]
+OFF_TOPIC = ["김치찌개 맛있게 끓이는 법", "오늘 서울 날씨 어때?"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[tuple[Engine, BuildResult]]:
+    """The real corpus indexed once with the embedded model (cached in the user's model cache)."""
+    settings = Settings(
+        index_dir=tmp_path_factory.mktemp("integration") / "index",
+        corpus_dir=CORPUS,
+        model=EMBEDDED_MODEL,
+        cache_dir=Settings().cache_dir,
+        show_progress=False,
+    )
+    engine = Engine(settings, analyzer=analyzer)
+    result = engine.build_index()
+    yield engine, result
+    engine.index.close()
+
+
+@pytest.fixture(scope="module")
+def engine(built: tuple[Engine, BuildResult]) -> Engine:
+    return built[0]
+
+
+def test_index_of_the_real_corpus(built: tuple[Engine, BuildResult]) -> None:
+    engine, result = built
+    m = result.manifest
+    assert (m.model, m.dim, m.n_documents) == (EMBEDDED_MODEL, 384, 2)
+    assert m.embedded_chunks == m.n_chunks > 0
+    assert m.skipped == []
+    assert sorted(engine.index.titles) == sorted([ALLIANCE, INVESTMENT])
+
+
+def test_data_and_infrastructure(engine: Engine) -> None:
+    answer = engine.ask("데이터와 인프라는 어떻게 확충해야 하나요?")
+    assert answer.form == "method"
+    top = answer.citations[0]
+    assert top.doc_id == ALLIANCE
+    assert "데이터와 인프라 확충" in top.section
+    assert "데이터셋 확보" in top.passage
+
+
+def test_mega_alliance(engine: Engine) -> None:
+    answer = engine.ask("메가 얼라이언스가 필요한 이유는?")
+    assert answer.form == "reason"
+    top3 = answer.citations[:3]
+    assert any(c.doc_id == ALLIANCE and "메가 얼라이언스" in c.section for c in top3), [
+        (c.doc_id, c.section) for c in top3
+    ]
+
+
+def test_speed_competition(engine: Engine) -> None:
+    answer = engine.ask("AI 속도 경쟁에서 살아남으려면?")
+    assert INVESTMENT in [c.doc_id for c in answer.citations[:2]]
+    assert any("AI 속도 경쟁" in c.section for c in answer.citations[:2])
+
+
+@pytest.mark.parametrize("question", [*ON_TOPIC, "유럽의 AI 전략은 무엇인가?"])
+def test_spans_slice_back_exactly(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.citations
+    store = engine.index.store
+    for c in answer.citations:
+        doc = store.document_text(c.doc_id)
+        assert doc[c.start : c.end] == c.passage
+        for u in c.sentences:
+            assert doc[u.start : u.end] == u.text
+            assert c.start <= u.start < u.end <= c.end
+    for s in answer.summary_sentences:
+        assert f"{s.text} [{s.citation}]" in answer.summary
+        assert s.text in answer.citations[s.citation - 1].passage
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_abstain(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained, _signals(engine, question)
+    assert answer.citations == []
+    assert answer.abstain_reason is not None and answer.abstain_reason.startswith("best passage too weak")
+
+
+@pytest.mark.parametrize("question", ON_TOPIC)
+def test_on_topic_questions_do_not_abstain(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.abstain_reason
+    assert answer.summary_sentences
+
+
+def _signals(engine: Engine, question: str) -> str:
+    """The abstention inputs of a question, for failure messages."""
+    retrieval = engine.retriever.search(question, engine.settings.top_k)
+    cosine = retrieval.hits[0].dense
+    p = engine.rule.probability(cosine, retrieval.coverage)
+    return f"cosine {cosine:.3f}, coverage {retrieval.coverage:.2f}, p(answerable) {p:.3f}"
+
+
+def test_reindexing_the_unchanged_corpus_embeds_nothing(built: tuple[Engine, BuildResult]) -> None:
+    engine, first = built
+    again = engine.build_index()
+    assert (again.manifest.embedded_chunks, again.manifest.reused_chunks) == (0, first.manifest.n_chunks)
+    assert again.manifest.corpus_fingerprint == first.manifest.corpus_fingerprint
+    # The engine switches to the new version and still answers.
+    assert engine.ask("데이터와 인프라는 어떻게 확충해야 하나요?").citations[0].doc_id == ALLIANCE
