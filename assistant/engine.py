@@ -28,6 +28,7 @@ from assistant.summarize import (
     natural_order,
     question_form,
     select,
+    select_comparison,
     topic_terms,
 )
 
@@ -145,9 +146,9 @@ class Engine:
             )
         t0 = time.perf_counter()
         form = question_form(question)
-        picked = self._pick(retrieval)
-        ordered = natural_order(picked, lambda n: retrieval.hits[n - 1].chunk.doc_id)
         sides = comparison_sides(question, self.analyzer) if form == "comparison" else []
+        picked = self._pick(retrieval, sides)
+        ordered = natural_order(picked, lambda n: retrieval.hits[n - 1].chunk.doc_id)
         summary = compose(form, ordered, sides)
         citations = self._citations(retrieval.hits, picked)
         answer = Answer(
@@ -162,7 +163,7 @@ class Engine:
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
 
-    def _pick(self, retrieval: Retrieval) -> list[Picked]:
+    def _pick(self, retrieval: Retrieval, sides: list[str]) -> list[Picked]:
         store = self.index.store
         candidates = []
         for n, hit in enumerate(retrieval.hits, 1):
@@ -176,7 +177,10 @@ class Engine:
             return float(bm.idf[i]) if i is not None else 0.0
 
         terms = topic_terms(retrieval.terms) or retrieval.terms
-        return select(candidates, terms, idf, self.settings.summary_sentences)
+        n = self.settings.summary_sentences
+        if sides:
+            return select_comparison(candidates, terms, idf, n, sides)
+        return select(candidates, terms, idf, n)
 
     def _citations(self, hits: list[Hit], picked: list[Picked]) -> list[Citation]:
         titles = self.index.titles

@@ -69,7 +69,7 @@ class ChunkStore:
         missing = [r for r in rows if r not in self._cache]
         if missing:
             marks = ",".join("?" * len(missing))
-            query = f'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks WHERE row IN ({marks})'  # noqa: E501
+            query = f'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks WHERE row IN ({marks})'
             for rec in self._query(query, missing):
                 self._cache[rec[0]] = _chunk(rec)
         return [self._cache[r] for r in rows]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.korean import KoreanAnalyzer
+from assistant.korean import KoreanAnalyzer, Token
 
 #: Leading bullet characters that are not part of a sentence's meaning.
 _BULLET = re.compile(r"^[\s•·▪○●◦\-*]+")
@@ -132,14 +132,32 @@ def select(
         overlap = sum(idf(t) for t in q & terms) / q_weight
         score = overlap + 0.3 / cand.citation + 0.1 / (1 + cand.position)
         # Table cells and fragments read badly on their own: prefer whole sentences.
-        scores.append(score if _SENTENCE_END.search(cand.text) else 0.5 * score)
+        scores.append(score if _SENTENCE_END.search(cand.text) else 0.4 * score)
+    floor = 0.5 * max(scores)  # no padding with sentences far weaker than the best
     picked: list[int] = []
     for i in sorted(range(len(candidates)), key=lambda i: -scores[i]):
-        if len(picked) == n:
+        if len(picked) == n or scores[i] < floor:
             break
         if all(_jaccard(term_sets[i], term_sets[j]) < 0.6 for j in picked):
             picked.append(i)
     return [Picked(candidates[i], scores[i]) for i in picked]
+
+
+def select_comparison(
+    candidates: Sequence[Candidate],
+    query_terms: Sequence[str],
+    idf: Callable[[str], float],
+    n: int,
+    sides: Sequence[str],
+) -> list[Picked]:
+    """Like :func:`select`, but first the best sentence about each side, so both are heard."""
+    picked: list[Picked] = []
+    for side in sides:
+        about = [c for c in candidates if side in c.text and c not in {p.candidate for p in picked}]
+        picked += select(about, [*query_terms, side], idf, 1)
+    seen = {p.candidate for p in picked}
+    rest = [p for p in select(candidates, query_terms, idf, n) if p.candidate not in seen]
+    return picked + rest[: max(n - len(picked), 0)]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -170,11 +188,12 @@ def compose(form: str, picked: Sequence[Picked], sides: Sequence[str] = ()) -> s
 
 def _compare(picked: Sequence[Picked], sides: Sequence[str]) -> str:
     groups: dict[str, list[str]] = {side: [] for side in sides}
-    groups["공통"] = []
+    groups["양쪽 모두"] = []
+    groups["그 밖에"] = []
     for p in picked:
         text = p.candidate.text
         hits = [s for s in sides if s in text]
-        key = hits[0] if len(hits) == 1 else "공통"
+        key = hits[0] if len(hits) == 1 else ("양쪽 모두" if hits else "그 밖에")
         groups[key].append(f"{text} [{p.candidate.citation}]")
     parts = [LEADS["comparison"]]
     parts += [f"- {side}: " + " ".join(items) for side, items in groups.items() if items]
@@ -182,18 +201,30 @@ def _compare(picked: Sequence[Picked], sides: Sequence[str]) -> str:
 
 
 def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
-    """The two things a comparison question sets side by side ("미국과 한국의 차이" → 미국, 한국)."""
+    """The two things a comparison question sets side by side.
+
+    "미국과 한국의 AI 동맹 차이" → 미국, 한국; "한국 사례와 해외 사례" → 한국, 해외 (the first
+    noun of each noun phrase joined by 와/과/하고/랑).
+    """
     toks = analyzer.tokens(question)
-    sides: list[str] = []
-    for i, tok in enumerate(toks[:-1]):
-        nxt = toks[i + 1]
-        if tok.tag.startswith("NN") and nxt.tag in {"JC", "JKB"} and nxt.form in {"와", "과", "하고", "랑", "이랑"}:
-            sides.append(tok.form)
-            after = next((t for t in toks[i + 2 :] if t.tag.startswith("NN")), None)
-            if after is not None:
-                sides.append(after.form)
-            break
-    return sides[:2] if len(sides) == 2 else []
+    for i, tok in enumerate(toks):
+        if tok.tag in {"JC", "JKB"} and tok.form in {"와", "과", "하고", "랑", "이랑"} and i > 0:
+            left = _phrase_head(toks, i - 1, step=-1)
+            right = _phrase_head(toks, i + 1, step=1)
+            if left and right and left != right:
+                return [left, right]
+    return []
+
+
+def _phrase_head(toks: Sequence[Token], i: int, step: int) -> str | None:
+    """First noun of the run of nouns that touches position ``i`` (walking by ``step``)."""
+    run = []
+    while 0 <= i < len(toks) and toks[i].tag.startswith(("NN", "SL")):
+        run.append(toks[i].form)
+        i += step
+    if not run:
+        return None
+    return run[-1] if step < 0 else run[0]
 
 
 def topic_terms(query_terms: Sequence[str]) -> list[str]:

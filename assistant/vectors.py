@@ -7,7 +7,7 @@ The NumPy index serves tests and checks FAISS; the contract test runs over every
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -91,12 +91,12 @@ class FaissIndex:
         self.dim = dim
         self.kind = kind
         self.hnsw_m = hnsw_m
-        self._index = faiss.IndexIDMap2(self._base(faiss))
+        self._index: Any = faiss.IndexIDMap2(self._base(faiss))
 
-    def _base(self, faiss: object) -> object:
+    def _base(self, faiss: Any) -> Any:
         if self.kind == "flat":
-            return faiss.IndexFlatIP(self.dim)  # type: ignore[attr-defined]
-        base = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)  # type: ignore[attr-defined]
+            return faiss.IndexFlatIP(self.dim)
+        base = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         base.hnsw.efConstruction = 80
         base.hnsw.efSearch = 128
         return base

@@ -167,7 +167,8 @@ def test_ask_text_output(indexed: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?", "-k", "1"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1] 버스는 간선과 지선으로 나뉜다. [1]"
+    # The bus sentence shares nothing with the question and stays out of the summary.
+    assert lines[0] == "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]"
     assert "[1] 서울 안내 › 서울 안내 > 교통  (서울.md, 51–96자)" in lines
 
 

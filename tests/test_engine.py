@@ -83,7 +83,8 @@ def test_citation_passages_slice_the_documents(engine: Engine, question: str) ->
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_summary_sentences_are_cited_extracts(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
-    assert len(answer.summary_sentences) == engine.settings.summary_sentences
+    # At most summary_sentences; sentences far weaker than the best are left out.
+    assert 1 <= len(answer.summary_sentences) <= engine.settings.summary_sentences
     # The markers of the summary are those of its sentences (a comparison regroups them), and each exists.
     markers = [int(n) for n in MARKER.findall(answer.summary)]
     assert sorted(markers) == sorted(s.citation for s in answer.summary_sentences)
