@@ -93,6 +93,7 @@ def main() -> None:
       assistant ask "질문"              answer one question
       assistant chat                   converse in the terminal
       assistant info                   what is indexed, with which model
+      assistant schema                 the JSON Schema of --json answers
 
     Every setting can also be given as an environment variable ASSISTANT_<NAME>
     (ASSISTANT_INDEX_DIR, ASSISTANT_MODEL, ASSISTANT_CHUNK_SIZE, ASSISTANT_TOP_K, ...).
@@ -280,6 +281,14 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
     click.echo(f"문서 {m.n_documents}개, 청크 {m.n_chunks}개:")
     for d in docs:
         click.echo(f"  - {d.title}  ({d.doc_id}, 청크 {d.n_chunks}개, {len(d.text):,}자)")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of an answer (the output of ask/chat --json)."""
+    from assistant.answer import Answer
+
+    click.echo(json.dumps(Answer.model_json_schema(), ensure_ascii=False, indent=2))
 
 
 def render(answer: Any) -> str:

@@ -18,6 +18,7 @@ from assistant.errors import InvalidQuestionError
 from assistant.index import Index, open_index
 from assistant.indexer import BuildResult, IndexBuilder, Report
 from assistant.korean import KoreanAnalyzer
+from assistant.loaders import iter_corpus_files
 from assistant.retrieval import Hit, Mode, Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.summarize import (
@@ -91,6 +92,7 @@ class Engine:
 
     def build_index(self, *, rebuild: bool = False, report: Report | None = None) -> BuildResult:
         """Index ``settings.corpus_dir`` into ``settings.index_dir`` and switch to it."""
+        iter_corpus_files(self.settings.corpus_dir)  # a missing or empty corpus fails before the model loads
         result = IndexBuilder(self.settings, self.embedder, self.analyzer, report).build(rebuild=rebuild)
         with self._lock:
             self._retriever = None

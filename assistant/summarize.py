@@ -165,11 +165,11 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def natural_order(picked: Sequence[Picked], doc_of: Callable[[int], str]) -> list[Picked]:
-    """Group by document (in order of first appearance), then by position in the text."""
-    first: dict[str, int] = {}
-    for p in picked:
-        first.setdefault(doc_of(p.candidate.citation), len(first))
-    return sorted(picked, key=lambda p: (first[doc_of(p.candidate.citation)], p.candidate.start))
+    """Group by document (best-ranked document first), then by position in the text."""
+    rank: dict[str, int] = {}
+    for p in sorted(picked, key=lambda p: p.candidate.citation):
+        rank.setdefault(doc_of(p.candidate.citation), len(rank))
+    return sorted(picked, key=lambda p: (rank[doc_of(p.candidate.citation)], p.candidate.start))
 
 
 def compose(form: str, picked: Sequence[Picked], sides: Sequence[str] = ()) -> str:

@@ -46,7 +46,8 @@ def test_natural_order_groups_by_document_then_position() -> None:
     other = Picked(cand(3, 0, "다른 문서 문장이다.", set()), 3.0)
     docs = {1: "a.txt", 2: "a.txt", 3: "b.txt"}
     ordered = natural_order([other, late, early], lambda n: docs[n])
-    assert ordered == [other, early, late]
+    # a.txt holds the best-ranked passage [1]: its sentences come first, in text order.
+    assert ordered == [early, late, other]
 
 
 @pytest.mark.parametrize(
