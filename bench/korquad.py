@@ -38,13 +38,13 @@ def evaluate(retriever: Retriever, questions: Sequence[Question], mode: str) -> 
     return metrics
 
 
-def build(settings: Settings, titles: bool) -> tuple[Engine, list[Question], float]:
+def build(settings: Settings, titles: bool, rebuild: bool = False) -> tuple[Engine, list[Question], float]:
     docs, questions = load_korquad(KORQUAD, titles=titles)
     analyzer = KoreanAnalyzer()
     base = Engine(settings, analyzer=analyzer)
     cached = CachedQueryEmbedder(base.embedder, CACHE / f"korquad-queries-{base.embedder.model_id}.npz")
     started = time.perf_counter()
-    IndexBuilder(settings, cached, analyzer, report=print).build_documents(docs)
+    IndexBuilder(settings, cached, analyzer, report=print).build_documents(docs, rebuild=rebuild)
     build_seconds = time.perf_counter() - started
     cached.warm([q.text for q in questions])
     return Engine(settings, embedder=cached, analyzer=analyzer), questions, build_seconds
@@ -53,13 +53,15 @@ def build(settings: Settings, titles: bool) -> tuple[Engine, list[Question], flo
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-titles", action="store_true", help="Index paragraphs without article titles.")
+    parser.add_argument("--rebuild", action="store_true", help="Embed every chunk again (to time a full build).")
     parser.add_argument("--limit", type=int, default=0, help="Only the first N questions.")
     parser.add_argument("--weights", default="", help="Extra weight triples to try, 'dense,morph,bigram;...'.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "korquad.json")
     args = parser.parse_args(argv)
     titles = not args.no_titles
     settings = Settings(index_dir=CACHE / ("korquad-index" if titles else "korquad-index-notitles"))
-    engine, questions, build_seconds = build(settings, titles)
+    engine, questions, build_seconds = build(settings, titles, args.rebuild)
+    manifest = engine.index.manifest
     if args.limit:
         questions = questions[: args.limit]
     results: dict[str, dict[str, float]] = {}
@@ -90,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "documents": len(engine.index.store.documents()),
         "chunks": len(engine.index),
         "index_build_seconds": build_seconds,
+        "embedded_chunks": manifest.embedded_chunks,
         "settings": settings.model_dump(mode="json"),
         "results": results,
     }
