@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Collection, Mapping
-from typing import cast
 
 from assistant.abstain import DEFAULT_RULE, AbstentionRule
 from assistant.answer import Answer, Citation, SummarySentence, UsedSentence
@@ -211,8 +210,7 @@ class Engine:
             return "no passage matched the question"
         top = retrieval.hits[0]
         p = self.rule.probability(top.dense, retrieval.coverage)
-        return cast(
-            str,
+        return (
             f"best passage too weak: cosine {top.dense:.3f}, term coverage {retrieval.coverage:.2f}, "
-            f"p(answerable) {p:.2f} < {self.rule.threshold:.2f}",
+            f"p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )
