@@ -9,10 +9,10 @@ STAMP  := $(VENV)/.installed-stamp
 CORPUS ?= corpus
 INDEX  ?= index
 
-.PHONY: run test install index lint typecheck check bench clean help
+.PHONY: run test install index lint typecheck check bench browser loadbench clean help
 
 help:
-	@echo "make run    set up, build the index from $(CORPUS)/ if needed, and start the assistant"
+	@echo "make run    set up, build the index from $(CORPUS)/ if needed, and serve the chat page at http://127.0.0.1:8000/"
 	@echo "make test   set up, then run ruff, mypy and the whole test suite"
 	@echo "make index  (re)build the index from $(CORPUS)/ when it is missing or stale"
 	@echo "make bench  run the benchmarks (needs ../shared/data) and write docs/benchmarks.md"
@@ -35,7 +35,12 @@ index: install
 	$(BIN)/assistant index $(CORPUS) --index $(INDEX) --if-stale
 
 run: index
-	$(BIN)/assistant chat --index $(INDEX)
+	$(BIN)/assistant serve --index $(INDEX)
+
+# Debian's Chromium for the browser tests (never a browser download by Playwright); Korean fonts
+# so that the page's screenshots show Hangul. Does nothing when Chromium is already there.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium fonts-noto-cjk)
 
 lint: install
 	$(BIN)/ruff check assistant tests bench
@@ -44,11 +49,19 @@ lint: install
 typecheck: install
 	$(BIN)/mypy assistant
 
-test: lint typecheck
+test: lint typecheck browser
 	$(BIN)/python -m pytest -q
 
+# Quality and speed figures of docs/benchmarks.md (KorQuAD needs ../shared/data).
 bench: install
-	$(BIN)/python -m bench.korquad --out docs/benchmarks.md
+	$(BIN)/python -m bench.korquad
+	$(BIN)/python -m bench.korquad --no-titles --out bench/results/korquad-notitles.json
+	$(BIN)/python -m bench.speed
+	$(BIN)/python -m bench.conversation
+	$(BIN)/python -m bench.report
+
+loadbench: index
+	$(BIN)/python -m bench.load && $(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

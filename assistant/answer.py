@@ -48,3 +48,14 @@ class Answer(BaseModel):
     abstain_reason: str | None = None
     model: str = ""
     timings: dict[str, float] = Field(default_factory=dict, description="Milliseconds per stage.")
+    session_id: str | None = Field(default=None, description="Conversation this answer belongs to (chat only).")
+    turn: int | None = Field(default=None, description="Number of this question in its conversation, from 1.")
+    followup: str | None = Field(
+        default=None,
+        description="How the question continued the conversation: ellipsis, reference, ordinal or more; "
+        "None when it stood alone.",
+    )
+    drew_on_turn: int | None = Field(default=None, description="The earlier turn the searched query was built from.")
+    notice: str | None = Field(
+        default=None, description="Something the user should know, e.g. that a new session started."
+    )

@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | chat | info`` (also ``python -m assistant``).
+"""Command line: ``assistant index | ask | chat | info | serve | slack`` (also ``python -m assistant``).
 
 Only this module turns :class:`~assistant.errors.AssistantError` into messages and exit codes.
 """
@@ -92,6 +92,8 @@ def main() -> None:
       assistant index corpus/          build the index from a folder of documents
       assistant ask "질문"              answer one question
       assistant chat                   converse in the terminal
+      assistant serve                  chat page and HTTP API at http://127.0.0.1:8000/
+      assistant slack                  the Slack bot over Socket Mode
       assistant info                   what is indexed, with which model
       assistant schema                 the JSON Schema of --json answers
 
@@ -210,33 +212,53 @@ def ask(
 @main.command()
 @common_options
 @click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, help="Number of passages (default 5).")
+@click.option(
+    "--session",
+    "session_id",
+    default=None,
+    metavar="ID",
+    help="Continue a stored conversation (its id is shown when a chat ends, and in --json answers).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Read one message per line, write one JSON answer per line.")
 @handle_errors
-def chat(index_dir: Path | None, model: str | None, top_k: int | None, as_json: bool) -> None:
+def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_id: str | None, as_json: bool) -> None:
     """Converse in the terminal (empty line or Ctrl-D to quit).
 
-    With --json and a non-terminal stdin, reads one message per line and writes one
-    JSON answer per line, for scripts.
-    """
-    from assistant.engine import Engine
+    Follow-up questions are understood from the conversation ("그럼 미국은?", "그건 왜
+    그런가요?", "두 번째 것을 자세히", "더 자세히"); the answer shows what was searched and
+    which earlier question it drew on. The conversation is stored (ASSISTANT_SESSIONS_PATH,
+    by default next to the index folder) and --session ID continues it later.
 
-    engine = Engine(settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False))
+    With --json and a non-terminal stdin, reads one message per line and writes one
+    JSON answer per line, for scripts; all lines are one conversation.
+    """
+    from assistant.conversation import Conversation
+    from assistant.engine import Engine
+    from assistant.sessions import SessionStore
+
+    settings = settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False)
     interactive = sys.stdin.isatty() and not as_json
     if interactive:
         click.echo("질문을 입력하세요. 빈 줄이나 Ctrl-D로 끝냅니다.")
-    for line in _lines(interactive):
-        if not line.strip():
-            if interactive:
-                break
-            continue
-        try:
-            answer = engine.ask(line)
-        except AssistantError as exc:
-            if not interactive:
-                raise
-            click.secho(f"오류: {exc.message}", fg="red", err=True)
-            continue
-        click.echo(answer.model_dump_json() if as_json else render(answer))
+    with SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours) as store:
+        conversation = Conversation(Engine(settings), store, settings)
+        sid = session_id
+        for line in _lines(interactive):
+            if not line.strip():
+                if interactive:
+                    break
+                continue
+            try:
+                answer = conversation.chat(line, sid)
+            except AssistantError as exc:
+                if not interactive:
+                    raise
+                click.secho(f"오류: {exc.message}", fg="red", err=True)
+                continue
+            sid = answer.session_id
+            click.echo(answer.model_dump_json() if as_json else render(answer))
+        if interactive and sid:
+            click.echo(f"\n대화를 저장했습니다. 이어서 하려면: assistant chat --session {sid}")
 
 
 def _lines(interactive: bool) -> Iterable[str]:
@@ -283,6 +305,77 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
         click.echo(f"  - {d.title}  ({d.doc_id}, 청크 {d.n_chunks}개, {len(d.text):,}자)")
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@main.command()
+@common_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="info",
+    show_default=True,
+    help="Server log level.",
+)
+@handle_errors
+def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_level: str) -> None:
+    """Start the chat page and the HTTP API (open http://HOST:PORT/).
+
+    \b
+    The model and the index are loaded once at start-up. Endpoints:
+      POST /api/ask, /api/chat, /api/chat/stream (server-sent events)
+      GET|DELETE /api/sessions/ID, GET /api/documents[/ID], POST /api/reindex
+      GET /healthz, /docs (OpenAPI)
+    Set ASSISTANT_API_KEY to require a key on /api/*; ASSISTANT_RATE_LIMIT_PER_MINUTE,
+    ASSISTANT_MAX_BODY_BYTES and ASSISTANT_CORS_ORIGINS tune the other guards.
+    """
+    import uvicorn
+
+    from assistant.web import create_app
+
+    settings = settings_from(index_dir=index_dir, model=model, show_progress=False)
+    if host not in LOOPBACK_HOSTS and not settings.api_key:
+        click.secho(
+            f"경고: {host}에서 API 키 없이 서비스합니다. ASSISTANT_API_KEY를 설정하세요. (no API key on a public address)",
+            fg="yellow",
+            err=True,
+        )
+    click.echo(f"http://{host}:{port}/ 에서 서비스합니다 (Ctrl-C로 종료).", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+@main.command()
+@common_options
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="info",
+    show_default=True,
+    help="Log level.",
+)
+@handle_errors
+def slack(index_dir: Path | None, model: str | None, log_level: str) -> None:
+    """Run the Slack bot over Socket Mode (no public URL needed; Ctrl-C to stop).
+
+    \b
+    Needs ASSISTANT_SLACK_BOT_TOKEN (xoxb-...) and ASSISTANT_SLACK_APP_TOKEN (xapp-...,
+    scope connections:write). Over HTTP instead, set ASSISTANT_SLACK_BOT_TOKEN and
+    ASSISTANT_SLACK_SIGNING_SECRET and run `assistant serve`: Slack posts to /slack/events.
+    The app's manifest is slack/manifest.yml.
+    """
+    import logging
+
+    from assistant.slack.socket import check_tokens, run_socket_mode
+
+    settings = settings_from(index_dir=index_dir, model=model, show_progress=False)
+    check_tokens(settings)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    click.echo("Slack에 Socket Mode로 연결합니다 (Ctrl-C로 종료).", err=True)
+    run_socket_mode(settings)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of an answer (the output of ask/chat --json)."""
@@ -294,8 +387,11 @@ def schema() -> None:
 def render(answer: Any) -> str:
     """A human-readable answer for the terminal."""
     out = []
+    if answer.notice:
+        out.append(click.style(answer.notice, fg="yellow"))
     if answer.query != answer.question:
-        out.append(click.style(f"(검색한 질의: {answer.query})", dim=True))
+        source = f", {answer.drew_on_turn}번째 질문 참고" if answer.drew_on_turn else ""
+        out.append(click.style(f"(검색한 질의: {answer.query}{source})", dim=True))
     out.append(answer.summary)
     if answer.citations:
         out.append("")

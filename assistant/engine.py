@@ -54,6 +54,7 @@ class Engine:
         self._analyzer = analyzer
         self._index: Index | None = None
         self._retriever: Retriever | None = None
+        self._rows: tuple[Index, dict[str, int]] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -97,6 +98,20 @@ class Engine:
             self._retriever = None
         return result
 
+    def rows_of(self, chunk_ids: Collection[str]) -> list[int]:
+        """Rows of the given chunks in the current index (``exclude`` of :meth:`ask` takes rows).
+
+        Chunk ids outlive a rebuild; rows do not. Ids no longer indexed are skipped.
+        """
+        if not chunk_ids:
+            return []
+        index = self.index
+        with self._lock:
+            if self._rows is None or self._rows[0] is not index:
+                self._rows = (index, {c.chunk_id: row for row, c in enumerate(index.store.all_chunks())})
+            rows = self._rows[1]
+        return [rows[c] for c in chunk_ids if c in rows]
+
     def validate(self, question: str) -> str:
         text = (question or "").strip()
         if not text:
@@ -115,14 +130,19 @@ class Engine:
         mode: Mode = "hybrid",
         exclude: Collection[int] = (),
         prior: Mapping[str, float] | None = None,
+        avoid: Collection[tuple[str, int]] = (),
     ) -> Answer:
-        """Answer ``question``; ``query`` (if given) is what is searched instead."""
+        """Answer ``question``; ``query`` (if given) is what is searched instead.
+
+        ``exclude`` leaves chunk rows out of the search, ``prior`` adds a boost per doc id,
+        and the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more".
+        """
         started = time.perf_counter()
         question = self.validate(question)
         searched = self.validate(query) if query else question
         k = k or self.settings.top_k
         retrieval = self.retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
-        answer = self._answer(question, searched, retrieval)
+        answer = self._answer(question, searched, retrieval, frozenset(avoid))
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
 
@@ -133,7 +153,9 @@ class Engine:
             return False
         return self.rule.abstain(retrieval.hits[0].dense, retrieval.coverage)
 
-    def _answer(self, question: str, searched: str, retrieval: Retrieval) -> Answer:
+    def _answer(
+        self, question: str, searched: str, retrieval: Retrieval, avoid: frozenset[tuple[str, int]] = frozenset()
+    ) -> Answer:
         model = self.embedder.model_id
         if self.should_abstain(retrieval):
             return Answer(
@@ -148,7 +170,7 @@ class Engine:
         t0 = time.perf_counter()
         form = question_form(question)
         sides = comparison_sides(question, self.analyzer) if form == "comparison" else []
-        picked = self._pick(retrieval, sides)
+        picked = self._pick(retrieval, sides, avoid)
         ordered = natural_order(picked, lambda n: retrieval.hits[n - 1].chunk.doc_id)
         summary = compose(form, ordered, sides)
         citations = self._citations(retrieval.hits, picked)
@@ -164,13 +186,16 @@ class Engine:
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
 
-    def _pick(self, retrieval: Retrieval, sides: list[str]) -> list[Picked]:
+    def _pick(
+        self, retrieval: Retrieval, sides: list[str], avoid: frozenset[tuple[str, int]] = frozenset()
+    ) -> list[Picked]:
         store = self.index.store
         candidates = []
         for n, hit in enumerate(retrieval.hits, 1):
             doc = store.document_text(hit.chunk.doc_id)
             for pos, (a, b, terms) in enumerate(store.candidates(hit.row)):
-                candidates.append(Candidate(n, a, b, doc[a:b], pos, frozenset(terms)))
+                if (hit.chunk.doc_id, a) not in avoid:
+                    candidates.append(Candidate(n, a, b, doc[a:b], pos, frozenset(terms)))
         bm = self.index.bm25
 
         def idf(term: str) -> float:

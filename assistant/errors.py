@@ -90,6 +90,17 @@ class IndexBusyError(IndexError_):
     """Another process is building the same index right now."""
 
 
+class SessionNotFoundError(AssistantError):
+    """No stored conversation has this id (never created, expired or deleted).
+
+    Sending a message with such an id does not raise it: a new conversation starts and
+    the answer says so. Reading or deleting the history of one does.
+    """
+
+    exit_code = 2
+    http_status = 404
+
+
 def rebuild_hint(index_dir: str, corpus_dir: str | None = None) -> str:
     """The command that rebuilds an index, for error messages."""
     corpus = f" {corpus_dir}" if corpus_dir else ""

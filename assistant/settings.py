@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Name of the default model: multilingual-e5-small rebuilt from the packages on PyPI.
@@ -56,6 +56,51 @@ class Settings(BaseSettings):
     abstain: bool = Field(True, description="Say so instead of answering when nothing fits.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     show_progress: bool = Field(True, description="Progress bars on long work.")
+
+    sessions_path: Path | None = Field(
+        None,
+        description="SQLite file of the conversations; by default next to the index folder, "
+        "'<index_dir>.sessions.sqlite' (never inside it, so rebuilding the index keeps them).",
+    )
+    session_ttl_hours: float = Field(72.0, gt=0, description="Conversations idle longer than this expire.")
+    history_turns: int = Field(4, ge=1, le=50, description="Earlier turns a follow-up question may draw on.")
+    resolve_followups: bool = Field(
+        True, description="Understand follow-up questions from the conversation (off: each message stands alone)."
+    )
+
+    api_key: str | None = Field(
+        None,
+        repr=False,
+        description="Key the HTTP API requires (header X-API-Key or 'Authorization: Bearer KEY'); unset: no key.",
+    )
+    rate_limit_per_minute: int = Field(120, ge=0, description="HTTP API requests per minute per client (0: no limit).")
+    max_body_bytes: int = Field(65536, ge=256, description="Largest HTTP request body accepted (bytes).")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS on the HTTP API (JSON list); empty: CORS off."
+    )
+
+    slack_bot_token: SecretStr | None = Field(
+        None, description="Slack bot token (xoxb-...); set: the Slack bot answers at /slack/events."
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, description="Slack signing secret; checks that requests to /slack/events come from Slack."
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, description="Slack app-level token (xapp-..., scope connections:write) for Socket Mode (assistant slack)."
+    )
+    slack_api_url: str | None = Field(
+        None, description="Base URL of the Slack Web API; unset: https://slack.com/api/ (tests point it elsewhere)."
+    )
+
+    @property
+    def sessions_file(self) -> Path:
+        """Where the conversations are stored (see ``sessions_path``)."""
+        if self.sessions_path is not None:
+            return self.sessions_path
+        index_dir = self.index_dir if self.index_dir.name else self.index_dir.resolve()
+        if not index_dir.name:
+            return index_dir / "sessions.sqlite"
+        return index_dir.with_name(index_dir.name + ".sessions.sqlite")
 
     @field_validator("fusion")
     @classmethod

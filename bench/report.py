@@ -65,6 +65,109 @@ def speed_section(s: dict[str, Any]) -> list[str]:
     return lines
 
 
+def load_section(r: dict[str, Any]) -> list[str]:
+    """The load benchmark: throughput, latency percentiles and errors, overall and per endpoint."""
+    names = {"ask": "`POST /api/ask`", "chat": "`POST /api/chat`", "stream": "`POST /api/chat/stream` (to the end)"}
+    lines = [
+        f"{r['clients']} concurrent clients for {r['duration_s']:.0f} s against `assistant serve` on loopback "
+        f"(real model, default corpus; {r['machine']}). Each client sends its next request as soon as the "
+        "previous one is answered, cycling through the three answering endpoints; chat turns come in "
+        "three-turn conversations.",
+        "",
+        "| requests | errors | throughput | p50 | p95 | p99 | max |",
+        "|---|---|---|---|---|---|---|",
+        f"| {r['requests']:,} | {r['errors']} | {r['throughput_rps']:.1f} req/s | {r['p50_ms']:.0f} ms | "
+        f"{r['p95_ms']:.0f} ms | {r['p99_ms']:.0f} ms | {r['max_ms']:.0f} ms |",
+        "",
+        "| endpoint | requests | errors | p50 | p95 |",
+        "|---|---|---|---|---|",
+    ]
+    for key, label in names.items():
+        e = r["by_endpoint"][key]
+        lines.append(f"| {label} | {e['requests']:,} | {e['errors']} | {e['p50_ms']:.0f} ms | {e['p95_ms']:.0f} ms |")
+    first, whole = r["stream_first_event_ms"], r["stream_complete_ms"]
+    lines += [
+        "",
+        f"- Streaming: the first event (the citations) arrives after {first['p50']:.0f} ms at the median "
+        f"({first['p95']:.0f} ms p95); the whole stream after {whole['p50']:.0f} ms ({whole['p95']:.0f} ms p95).",
+    ]
+    busy = r.get("load_average_1min")
+    if busy:
+        lines.append(
+            f"- The machine's 1-minute load average was {busy['before']:.1f} before the run and "
+            f"{busy['after']:.1f} after it (the benchmark's own server and clients included)"
+            + (
+                "; other work was using the same CPUs, so these figures are pessimistic."
+                if busy["before"] >= 1
+                else "."
+            )
+        )
+    rebuild = r.get("reindex")
+    if rebuild:
+        outcome = (
+            f"finished in {rebuild['seconds']:.1f} s ({rebuild['chunks']} chunks)"
+            if rebuild["state"] == "done"
+            else f"was still {rebuild['state']} at the end"
+        )
+        lines.append(
+            f"- A full rebuild of the index (`POST /api/reindex`, `rebuild: true`) started after "
+            f"{rebuild['started_after_s']:.0f} s and {outcome}; answers kept coming from the old index meanwhile."
+        )
+    return lines
+
+
+def conversation_section(r: dict[str, Any]) -> list[str]:
+    """Hit@3 of follow-up turns with and without resolution, by kind, and the time it adds."""
+    h = r["hit@3"]
+    lines = [
+        f"{r['conversations']} conversations of 2–4 turns over `corpus/` (`bench/data/conversations.jsonl`),",
+        f"{r['followup_turns']} follow-up turns, each with the passage that answers it (document, and a",
+        "section or a phrase of the passage). *With* resolution, each conversation is played through",
+        "`Conversation.chat` in a new session; *without*, every message is asked alone. A turn hits when",
+        "one of the first 3 cited passages is the expected one. The follow-up turns include questions",
+        "that must stand alone (a new topic): they are searched as typed in both columns.",
+        "",
+        "| follow-up turns | n | hit@3 with resolution | hit@3 without (each message alone) |",
+        "|---|---|---|---|",
+        f"| **all** | {r['followup_turns']} | **{h['with']:.3f}** | {h['without']:.3f} |",
+    ]
+    for kind, k in r["by_kind"].items():
+        lines.append(f"| {kind} | {k['n']:.0f} | {k['with']:.3f} | {k['without']:.3f} |")
+    misses = [t for t in r.get("turns", []) if t["turn"] > 1 and not t["hit_with"]]
+    lines += [
+        "",
+        f"First turns: hit@3 {r['first_turn_hit@3']:.3f}. The kind of follow-up was recognised as written "
+        f"for {r['kind_accuracy']:.0%} of the follow-up turns.",
+    ]
+    if misses:
+        lines += ["", "Misses with resolution:", ""]
+        lines += [f"- {t['conversation']}.{t['turn']} “{t['message']}” searched as “{t['query']}”" for t in misses]
+    lines += [
+        "",
+        "Read these figures as a regression check rather than a general accuracy: the set is small, was",
+        "written alongside the resolver, and covers two essays (20 passages). An ordinal turn expects the",
+        "passage of the item that the first answer lists at that place, so it follows the summarizer. For",
+        '"more" (더 자세히, 다른 예는?), the passages mostly stay and what changes is the summary: it',
+        "leaves out the sentences already shown (checked by the tests). Without resolution, messages such",
+        'as "그건 왜 그런가요?" or "더 자세히" have nothing to search and the assistant abstains.',
+    ]
+    m, res, over, lng = r["machine"], r["resolve"], r["overhead"], r["long_session"]
+    load_avg = m["load_average"]
+    lines += [
+        "",
+        f"Time per follow-up turn ({res['n']:.0f} turns; {m['cpus']} CPUs, load average {load_avg[0]:.1f} before and "
+        f"{load_avg[1]:.1f} after the run, other work included):",
+        "",
+        "| | p50 | p95 |",
+        "|---|---|---|",
+        f"| resolution: recent turns read, Kiwi, resolve | {res['p50_ms']:.2f} ms | {res['p95_ms']:.2f} ms |",
+        f"| all a turn adds to `Engine.ask` (resolution, storing the turn) | {over['p50_ms']:.2f} ms "
+        f"| {over['p95_ms']:.2f} ms |",
+        f"| resolution in a session of {lng['turns']:.0f} turns | {lng['p50_ms']:.2f} ms | {lng['p95_ms']:.2f} ms |",
+    ]
+    return lines
+
+
 def main() -> None:
     out = [
         "# Benchmarks",
@@ -75,6 +178,8 @@ def main() -> None:
         ".venv/bin/python -m bench.korquad",
         ".venv/bin/python -m bench.korquad --no-titles --out bench/results/korquad-notitles.json",
         ".venv/bin/python -m bench.speed",
+        ".venv/bin/python -m bench.load        # 8 clients, 60 s against assistant serve",
+        ".venv/bin/python -m bench.conversation  # follow-up questions, with and without resolution",
         ".venv/bin/python -m bench.report      # writes this file",
         "```",
         "",
@@ -129,6 +234,22 @@ def main() -> None:
     speed = load("speed.json")
     if speed:
         out += ["", "## Speed and memory (`python -m bench.speed`)", "", *speed_section(speed)]
+    load_result = load("load.json")
+    if load_result:
+        out += [
+            "",
+            "## Load: the HTTP API under concurrent clients (`python -m bench.load`)",
+            "",
+            *load_section(load_result),
+        ]
+    conversation = load("conversation.json")
+    if conversation:
+        out += [
+            "",
+            "## Conversation: follow-up questions (`python -m bench.conversation`)",
+            "",
+            *conversation_section(conversation),
+        ]
     out += [
         "",
         "## Abstention",

@@ -1,0 +1,312 @@
+"""Conversations in SQLite: sessions and their turns, surviving restarts, expiring when idle.
+
+A turn keeps what a person sees (question, searched query, the answer as JSON) and what
+the next question may need (:class:`Turn`: the passages cited, the summary's items, the
+weighted topic). Only the last few turns are ever read back for a new message, so a
+session with hundreds of turns costs no more than one with four.
+
+One connection is shared behind a lock (WAL journal: readers in other processes are not
+blocked). :meth:`SessionStore.lock` gives a per-session lock so that two messages for
+the same session are handled one after the other and stored in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import secrets
+import sqlite3
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assistant.errors import ConfigError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated);
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL, n INTEGER NOT NULL, at REAL NOT NULL,
+    question TEXT NOT NULL, query TEXT NOT NULL, followup TEXT, drew_on INTEGER,
+    answer TEXT NOT NULL, context TEXT NOT NULL,
+    PRIMARY KEY (session_id, n)
+) WITHOUT ROWID;
+"""
+
+#: Session ids a client may choose: letters, digits and ``._:-``, up to 128 characters.
+SESSION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+Status = Literal["active", "expired", "unknown"]
+#: The subject of a question as (term, class: name | foreign | common, number of its run of nouns).
+Focus = tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage an earlier answer cited: ``shown`` when some of its sentences are in the
+    summary, ``spent`` when all of them are (it has nothing more to tell)."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    shown: bool
+    spent: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    """One sentence of an earlier summary, in order: the items of a listed answer."""
+
+    text: str
+    citation: int
+    terms: tuple[str, ...] = ()
+    start: int = -1  #: where the sentence starts in its document
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question of a conversation with what a later question may draw on."""
+
+    n: int
+    question: str
+    query: str
+    followup: str | None = None
+    drew_on_turn: int | None = None
+    passages: tuple[Passage, ...] = ()
+    items: tuple[Item, ...] = ()
+    #: Content terms the conversation is about after this turn, with their weights (ordered).
+    topic: Mapping[str, float] = field(default_factory=dict)
+    #: The nouns of the question's subject ("유럽의 AI 전략은?": 유럽 | AI 전략) that an
+    #: elliptical follow-up may swap ("그럼 미국은?").
+    focus: Focus = ()
+    #: Chunks this turn's search left out and sentences (doc id, start) its summary avoided,
+    #: because earlier answers had shown them: "more" after "more" leaves them out again.
+    excluded: tuple[str, ...] = ()
+    avoided: tuple[tuple[str, int], ...] = ()
+    abstained: bool = False
+    at: float = 0.0
+
+    def doc_of(self, citation: int) -> str | None:
+        """The document of the passage numbered ``citation``."""
+        return next((p.doc_id for p in self.passages if p.n == citation), None)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    created: float
+    updated: float
+    turns: int
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """A turn as the history shows it: its number, time and the answer as JSON."""
+
+    n: int
+    at: float
+    followup: str | None
+    drew_on_turn: int | None
+    answer_json: str
+
+
+class SessionStore:
+    """Conversations in one SQLite file. Thread-safe; ``clock`` is injectable for tests."""
+
+    def __init__(self, path: Path, *, ttl_hours: float = 72.0, clock: Callable[[], float] = time.time) -> None:
+        if ttl_hours <= 0:
+            raise ConfigError(f"session_ttl_hours must be positive, not {ttl_hours}")
+        self.path = path
+        self.ttl_seconds = ttl_hours * 3600.0
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._session_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"the conversation store {path} cannot be used ({exc})") from exc
+        self.expire()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sessions -----------------------------------------------------------------------
+
+    @staticmethod
+    def new_id() -> str:
+        return secrets.token_urlsafe(12)
+
+    @staticmethod
+    def valid_id(session_id: str) -> bool:
+        return bool(SESSION_ID.match(session_id))
+
+    def status(self, session_id: str) -> Status:
+        """``active``, ``expired`` (idle too long, not yet purged) or ``unknown``."""
+        row = self._one("SELECT updated FROM sessions WHERE id = ?", (session_id,))
+        if row is None:
+            return "unknown"
+        return "active" if row[0] >= self.clock() - self.ttl_seconds else "expired"
+
+    def get(self, session_id: str) -> Session | None:
+        """The session, or None when it is unknown or expired."""
+        row = self._one(
+            "SELECT id, created, updated, (SELECT count(*) FROM turns WHERE session_id = id) FROM sessions WHERE id = ?",
+            (session_id,),
+        )
+        if row is None or row[2] < self.clock() - self.ttl_seconds:
+            return None
+        return Session(*row)
+
+    def create(self, session_id: str | None = None) -> str:
+        """Start an empty session (a fresh id unless one is given) and return its id."""
+        sid = self.new_id() if session_id is None else session_id
+        if not self.valid_id(sid):
+            raise ConfigError(f"invalid session id {sid!r}: use 1-128 letters, digits or ._:-")
+        now = self.clock()
+        with self._transaction() as db:
+            db.execute("DELETE FROM turns WHERE session_id = ?", (sid,))
+            db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)", (sid, now, now))
+        return sid
+
+    def delete(self, session_id: str) -> bool:
+        """Forget a session and its turns; False when there was none."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
+            return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+
+    def expire(self) -> int:
+        """Delete the sessions idle longer than the time to live; returns how many."""
+        cutoff = self.clock() - self.ttl_seconds
+        with self._transaction() as db:
+            old = "SELECT id FROM sessions WHERE updated < ?"
+            db.execute(f"DELETE FROM turns WHERE session_id IN ({old})", (cutoff,))
+            return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
+
+    @contextlib.contextmanager
+    def lock(self, session_id: str) -> Iterator[None]:
+        """Hold the session's lock: its messages are handled one at a time, in arrival order."""
+        with self._lock:
+            lock = self._session_locks.get(session_id)
+            if lock is None:
+                lock = threading.Lock()
+                self._session_locks[session_id] = lock
+        with lock:
+            yield
+
+    # -- turns --------------------------------------------------------------------------
+
+    def append(self, session_id: str, turn: Turn, answer_json: str) -> int:
+        """Store a turn after the last one (creating the session if needed); returns its number."""
+        now = self.clock()
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO sessions VALUES (?, ?, ?)", (session_id, now, now))
+            db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (now, session_id))
+            row = db.execute("SELECT coalesce(max(n), 0) + 1 FROM turns WHERE session_id = ?", (session_id,))
+            n = int(row.fetchone()[0])
+            db.execute(
+                "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    n,
+                    now,
+                    turn.question,
+                    turn.query,
+                    turn.followup,
+                    turn.drew_on_turn,
+                    answer_json,
+                    _context_json(turn),
+                ),
+            )
+        return n
+
+    def recent(self, session_id: str, limit: int) -> list[Turn]:
+        """The last ``limit`` turns, oldest first (only those rows are read)."""
+        rows = self._all(
+            "SELECT n, at, question, query, followup, drew_on, context FROM turns "
+            "WHERE session_id = ? ORDER BY n DESC LIMIT ?",
+            (session_id, limit),
+        )
+        return [_turn(row) for row in reversed(rows)]
+
+    def history(self, session_id: str) -> list[StoredTurn]:
+        """Every turn of a session, oldest first."""
+        rows = self._all(
+            "SELECT n, at, followup, drew_on, answer FROM turns WHERE session_id = ? ORDER BY n",
+            (session_id,),
+        )
+        return [StoredTurn(*row) for row in rows]
+
+    # -- SQLite -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _one(self, sql: str, params: tuple[object, ...]) -> tuple | None:  # type: ignore[type-arg]
+        with self._lock:
+            return self._db.execute(sql, params).fetchone()  # type: ignore[no-any-return]
+
+    def _all(self, sql: str, params: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+
+def _context_json(turn: Turn) -> str:
+    return json.dumps(
+        {
+            "passages": [[p.n, p.chunk_id, p.doc_id, p.shown, p.spent] for p in turn.passages],
+            "items": [[i.text, i.citation, list(i.terms), i.start] for i in turn.items],
+            "topic": list(turn.topic.items()),
+            "focus": [list(f) for f in turn.focus],
+            "excluded": list(turn.excluded),
+            "avoided": [list(a) for a in turn.avoided],
+            "abstained": turn.abstained,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _turn(row: tuple) -> Turn:  # type: ignore[type-arg]
+    n, at, question, query, followup, drew_on, context = row
+    c = json.loads(context)
+    return Turn(
+        n=n,
+        question=question,
+        query=query,
+        followup=followup,
+        drew_on_turn=drew_on,
+        passages=tuple(Passage(pn, cid, doc, bool(shown), bool(spent)) for pn, cid, doc, shown, spent in c["passages"]),
+        items=tuple(Item(text, cit, tuple(terms), start) for text, cit, terms, start in c["items"]),
+        topic=dict((t, float(w)) for t, w in c["topic"]),
+        focus=tuple((t, k, int(i)) for t, k, i in c["focus"]),
+        excluded=tuple(c["excluded"]),
+        avoided=tuple((doc, start) for doc, start in c["avoided"]),
+        abstained=bool(c["abstained"]),
+        at=at,
+    )

@@ -1,0 +1,9 @@
+"""The chat page and HTTP API over the engine (FastAPI); the core never imports this package.
+
+from assistant.web import create_app
+app = create_app(Settings())        # or: assistant serve
+"""
+
+from assistant.web.app import Services, create_app
+
+__all__ = ["Services", "create_app"]

@@ -1,0 +1,214 @@
+"""The FastAPI application: the HTTP API under ``/api`` and the chat page at ``/``.
+
+:func:`create_app` builds everything from one :class:`Settings`. The engine (model and
+index) and the conversation store are loaded once, in the application's lifespan, and
+shared by all requests; blocking work runs in worker threads so the event loop stays free.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from assistant.conversation import Conversation
+from assistant.engine import Engine
+from assistant.errors import AssistantError
+from assistant.sessions import SessionStore
+from assistant.settings import Settings
+from assistant.store import StoredDocument
+from assistant.web.errors import DocumentNotFoundError, install_error_handlers
+from assistant.web.reindex import IndexMaintainer
+from assistant.web.routes import api, pages
+from assistant.web.schemas import Health
+from assistant.web.security import BodySizeLimitMiddleware, RateLimiter
+
+log = logging.getLogger("assistant.web")
+
+#: The chat page's files (index.html, app.js, style.css) at the repository root.
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+#: Question asked once at start-up so that the first real request finds everything loaded.
+WARM_UP_QUESTION = "문서 안내"
+#: Seconds between two checks for an index rebuilt by another process.
+FOLLOW_INTERVAL = 2.0
+#: Seconds between two summary sentences of a streamed answer.
+STREAM_PACE = 0.04
+
+DESCRIPTION = """Korean document Q&A over the indexed documents: cited passages and an extractive
+summary. Every answer has the schema of `assistant ask --json`. Errors have the body
+`{"error": {"type", "message", "hint"}}`. When `ASSISTANT_API_KEY` is set, `/api/*` needs the
+header `X-API-Key` (or `Authorization: Bearer`)."""
+
+
+@dataclass
+class Services:
+    """What the request handlers share: built once in the lifespan, reached via ``app.state``."""
+
+    settings: Settings
+    engine: Engine
+    conversation: Conversation
+    sessions: SessionStore
+    maintainer: IndexMaintainer
+    limiter: RateLimiter
+    stream_pace: float
+
+    def documents(self) -> list[StoredDocument]:
+        """The indexed documents (blocking: opens the index on first use)."""
+        return self.engine.index.store.documents()
+
+    def document(self, doc_id: str) -> StoredDocument:
+        """One indexed document with its text, or :class:`DocumentNotFoundError`."""
+        doc = self.engine.index.store.document(doc_id)
+        if doc is None:
+            raise DocumentNotFoundError(
+                f"색인에 없는 문서입니다: {doc_id} (unknown document)", hint="GET /api/documents lists them."
+            )
+        return doc
+
+    def health(self) -> Health:
+        """Whether the engine can answer, and over which index (blocking)."""
+        model = self.settings.model
+        state = self.maintainer.status().state
+        try:
+            index = self.engine.index
+        except AssistantError as exc:
+            return Health(status="unavailable", model=model, reindex=state, error=str(exc))
+        m = index.manifest
+        return Health(
+            status="ok",
+            model=m.model,
+            index_version=index.folder.name,
+            documents=m.n_documents,
+            chunks=m.n_chunks,
+            reindex=state,
+        )
+
+
+def warm_up(engine: Engine) -> None:
+    """Load the model, Kiwi and the index now rather than on the first request.
+
+    A missing or broken index is only logged: the service starts, its answers report the
+    error with the command that fixes it, and ``POST /api/reindex`` can build the index.
+    """
+    try:
+        engine.ask(WARM_UP_QUESTION)
+    except AssistantError as exc:
+        log.warning("the assistant cannot answer yet: %s", exc)
+
+
+def build_services(settings: Settings, engine: Engine | None, stream_pace: float) -> Services:
+    """Everything the handlers need, loaded (blocking; run at start-up)."""
+    engine = engine or Engine(settings)
+    warm_up(engine)
+    sessions = SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours)
+    return Services(
+        settings=settings,
+        engine=engine,
+        conversation=Conversation(engine, sessions, settings),
+        sessions=sessions,
+        maintainer=IndexMaintainer(engine),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        stream_pace=stream_pace,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    web_dir: Path | None = None,
+    stream_pace: float = STREAM_PACE,
+    follow_interval: float = FOLLOW_INTERVAL,
+) -> FastAPI:
+    """The application. ``engine`` replaces the one built from ``settings`` (tests inject one)."""
+    settings = settings if settings is not None else Settings()  # type: ignore[call-arg]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await anyio.to_thread.run_sync(build_services, settings, engine, stream_pace)
+        app.state.services = services
+        try:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(services.maintainer.follow, follow_interval)
+                yield
+                tasks.cancel_scope.cancel()
+        finally:
+            services.sessions.close()  # a rebuild still running is abandoned: the old index stays current
+
+    app = FastAPI(
+        title="한국어 문서 질의응답 어시스턴트",
+        description=DESCRIPTION,
+        version=_version(),
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.include_router(api)
+    app.include_router(pages)
+    _add_docs(app)
+    _add_static(app, web_dir or WEB_DIR)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "X-API-Key", "Authorization"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # -- Slack bot at /slack/events (assistant/slack/) --
+    if settings.slack_bot_token or settings.slack_signing_secret:
+        from assistant.slack.http import mount_slack
+
+        mount_slack(app, settings, lambda: app.state.services.conversation)
+    # -- end Slack --
+    return app
+
+
+def _add_static(app: FastAPI, web_dir: Path) -> None:
+    if (web_dir / "index.html").exists():
+        app.mount("/static", StaticFiles(directory=web_dir), name="static")
+        app.state.web_dir = web_dir
+    else:
+        log.warning("no chat page: %s/index.html not found", web_dir)
+        app.state.web_dir = None
+
+
+def _add_docs(app: FastAPI) -> None:
+    """OpenAPI at ``/docs`` with Swagger UI served locally (no CDN)."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:  # pragma: no cover - the package is a dependency
+        swagger_ui_path = None
+    if swagger_ui_path is None:  # pragma: no cover
+        log.warning("swagger-ui-bundle is not installed: /docs is not available offline")
+        return
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("korean-assistant")
+    except PackageNotFoundError:  # pragma: no cover
+        return "0"

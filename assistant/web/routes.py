@@ -1,0 +1,159 @@
+"""Request handlers: each validates its input and delegates to the engine or the conversation.
+
+``api`` holds the JSON API under ``/api`` (behind the rate limit and the optional API key);
+``pages`` holds what is open to everyone: the chat page and ``/healthz``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+
+from assistant.answer import Answer
+from assistant.web.errors import error_body
+from assistant.web.schemas import (
+    AskRequest,
+    ChatRequest,
+    DocumentInfo,
+    DocumentText,
+    Health,
+    ReindexRequest,
+    ReindexStatus,
+    SessionHistory,
+)
+from assistant.web.security import check_api_key
+from assistant.web.streaming import SSE_HEADERS, stream_answer
+
+if TYPE_CHECKING:
+    from assistant.web.app import Services
+
+
+def get_services(request: Request) -> Services:
+    """The shared services built in the lifespan."""
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated["Services", Depends(get_services)]
+
+
+def client_id(request: Request) -> str:
+    """Who a request counts against for the rate limit: its peer address."""
+    return request.client.host if request.client else "unknown"
+
+
+async def guard(request: Request, services: ServicesDep) -> None:
+    """Rate limit first (so guessing keys is limited too), then the API key if one is set."""
+    services.limiter.check(client_id(request))
+    check_api_key(services.settings.api_key, request.headers)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/json": {"example": error_body("…", "…", None)}}}
+    for code, text in [
+        (401, "API key missing or wrong (only when ASSISTANT_API_KEY is set)"),
+        (413, "Request body too large"),
+        (422, "Invalid request: empty or too long question, bad JSON, wrong field"),
+        (429, "Rate limit exceeded; see the Retry-After header"),
+        (503, "No usable index or model; the message says what to run"),
+    ]
+}
+
+#: The page loads nothing from anywhere but this server.
+PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+api = APIRouter(prefix="/api", dependencies=[Depends(guard)], responses=ERRORS)
+pages = APIRouter()
+
+
+@api.post("/ask", response_model=Answer, tags=["answers"])
+async def ask(body: AskRequest, services: ServicesDep) -> Answer:
+    """Answer one question on its own (what `assistant ask --json` prints)."""
+    return await run_in_threadpool(services.engine.ask, body.question, body.k, mode=body.mode)
+
+
+@api.post("/chat", response_model=Answer, tags=["answers"])
+async def chat(body: ChatRequest, services: ServicesDep) -> Answer:
+    """A message in a conversation. Without `session_id` a new one starts; the answer carries its id."""
+    return await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k)
+
+
+@api.post(
+    "/chat/stream",
+    response_class=StreamingResponse,
+    tags=["answers"],
+    responses={
+        200: {"description": "Server-sent events: citations, sentence…, done", "content": {"text/event-stream": {}}}
+    },
+)
+async def chat_stream(body: ChatRequest, services: ServicesDep) -> StreamingResponse:
+    """Like `/api/chat`, as server-sent events: `citations` (everything but the summary), then one
+    `sentence` per summary sentence, then `done` with the full answer. Errors come before the
+    stream starts, as ordinary JSON errors."""
+    answer = await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k)
+    stream = stream_answer(answer, pace=services.stream_pace)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+@api.get("/sessions/{session_id}", response_model=SessionHistory, tags=["sessions"])
+async def session_history(session_id: str, services: ServicesDep) -> SessionHistory:
+    """Every turn of a conversation, oldest first (404 when unknown or expired)."""
+    turns = await run_in_threadpool(services.conversation.history, session_id)
+    return SessionHistory(session_id=session_id, turns=turns)
+
+
+@api.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
+async def delete_session(session_id: str, services: ServicesDep) -> Response:
+    """Forget a conversation (404 when unknown)."""
+    await run_in_threadpool(services.conversation.delete, session_id)
+    return Response(status_code=204)
+
+
+@api.get("/documents", response_model=list[DocumentInfo], tags=["documents"])
+async def documents(services: ServicesDep) -> list[DocumentInfo]:
+    """The indexed documents."""
+    docs = await run_in_threadpool(services.documents)
+    return [DocumentInfo.of(d) for d in docs]
+
+
+@api.get("/documents/{doc_id:path}", response_model=DocumentText, tags=["documents"])
+async def document(doc_id: str, services: ServicesDep) -> DocumentText:
+    """A document's full text and headings; a citation's `start`/`end` index into `text`."""
+    return DocumentText.of(await run_in_threadpool(services.document, doc_id))
+
+
+@api.post("/reindex", response_model=ReindexStatus, status_code=202, tags=["index"])
+async def reindex(services: ServicesDep, body: ReindexRequest | None = None) -> ReindexStatus:
+    """Rebuild the index from the corpus folder in the background; answers keep coming from the
+    old index until the new one is complete. Starting while a rebuild runs returns its status."""
+    return services.maintainer.start(rebuild=body.rebuild if body else False)
+
+
+@api.get("/reindex", response_model=ReindexStatus, tags=["index"])
+async def reindex_status(services: ServicesDep) -> ReindexStatus:
+    """State of the latest rebuild started through the API."""
+    return services.maintainer.status()
+
+
+@pages.get("/healthz", response_model=Health, tags=["service"], responses={503: {"model": Health}})
+async def healthz(services: ServicesDep) -> JSONResponse:
+    """200 when questions can be answered; 503 (with the reason) when there is no usable index."""
+    health = await run_in_threadpool(services.health)
+    return JSONResponse(health.model_dump(mode="json"), status_code=200 if health.status == "ok" else 503)
+
+
+@pages.get("/", include_in_schema=False, response_model=None)
+async def index_page(request: Request) -> FileResponse | JSONResponse:
+    """The chat page."""
+    web_dir = request.app.state.web_dir
+    if web_dir is None:
+        return JSONResponse(error_body("NotFound", "채팅 페이지 파일(web/)이 없습니다. (chat page not installed)"), 404)
+    return FileResponse(web_dir / "index.html", headers=PAGE_HEADERS)

@@ -1,0 +1,280 @@
+"""Conversations end to end: a small two-city corpus, the fake embedder, real Kiwi, a real store."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FAKE_MODEL, FakeEmbedder
+
+from assistant.answer import Answer
+from assistant.cli import main, render
+from assistant.conversation import Conversation
+from assistant.engine import Engine
+from assistant.errors import InvalidQuestionError, SessionNotFoundError
+from assistant.korean import KoreanAnalyzer
+from assistant.sessions import SessionStore
+from assistant.settings import Settings
+
+CITIES = {
+    "서울.md": """# 서울 안내
+
+## 교통
+
+서울의 지하철은 아홉 개 노선으로 이루어져 있다. 버스는 간선과 지선으로 나뉜다. 심야에는 올빼미 버스가 다닌다.
+
+## 음식
+
+서울에서는 떡볶이와 김밥을 쉽게 먹을 수 있다. 광장시장은 빈대떡으로 유명하다. 통인시장에서는 기름떡볶이를 판다.
+""",
+    "부산.md": """# 부산 안내
+
+## 교통
+
+부산의 지하철은 네 개 노선이 있다. 광안대교는 바다 위를 달리는 다리이다. 김해공항은 부산 서쪽에 있다.
+
+## 음식
+
+부산에서는 돼지국밥과 밀면을 즐겨 먹는다. 자갈치시장은 생선회로 유명하다. 국제시장에서는 비빔당면을 판다.
+""",
+}
+# The index holds four chunks, one per section: 서울.md#0 교통, 서울.md#1 음식, 부산.md#0 교통, 부산.md#1 음식.
+
+
+@pytest.fixture
+def city_settings(tmp_path: Path) -> Settings:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in CITIES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return Settings(
+        index_dir=tmp_path / "index",
+        corpus_dir=corpus,
+        model=FAKE_MODEL,
+        cache_dir=tmp_path / "cache",
+        chunk_size=80,
+        chunk_overlap=0,
+        show_progress=False,
+        abstain=False,
+    )
+
+
+@pytest.fixture
+def engine(city_settings: Settings, analyzer: KoreanAnalyzer) -> Engine:
+    eng = Engine(city_settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    return eng
+
+
+@pytest.fixture
+def store(city_settings: Settings) -> SessionStore:
+    with SessionStore(city_settings.sessions_file) as s:
+        yield s  # type: ignore[misc]
+
+
+@pytest.fixture
+def conversation(engine: Engine, store: SessionStore, city_settings: Settings) -> Conversation:
+    return Conversation(engine, store, city_settings)
+
+
+def chat_all(conversation: Conversation, *messages: str) -> list[Answer]:
+    """Send the messages one after the other in one new session."""
+    answers: list[Answer] = []
+    for message in messages:
+        answers.append(conversation.chat(message, answers[-1].session_id if answers else None))
+    return answers
+
+
+def test_the_sessions_file_lies_next_to_the_index(city_settings: Settings, tmp_path: Path) -> None:
+    assert city_settings.sessions_file == tmp_path / "index.sessions.sqlite"
+    assert Settings(index_dir=Path("index")).sessions_file == Path("index.sessions.sqlite")
+    assert Settings(sessions_path=tmp_path / "s.db").sessions_file == tmp_path / "s.db"
+
+
+# ---------------------------------------------------------------------------
+# Each kind of follow-up
+
+
+def test_a_first_message_stands_alone(conversation: Conversation) -> None:
+    [answer] = chat_all(conversation, "서울의 교통은?")
+    assert answer.session_id is not None
+    assert (answer.turn, answer.followup, answer.drew_on_turn, answer.notice) == (1, None, None, None)
+    assert answer.query == answer.question == "서울의 교통은?"
+    assert answer.citations[0].chunk_id == "서울.md#0"
+    assert answer.timings["resolve_ms"] >= 0 and answer.timings["store_ms"] >= 0
+
+
+def test_ellipsis_swaps_the_place_then_the_aspect(conversation: Conversation) -> None:
+    first, second, third = chat_all(conversation, "서울의 교통은?", "그럼 부산은?", "음식은요?")
+    assert (second.followup, second.query, second.drew_on_turn, second.turn) == ("ellipsis", "부산 교통", 1, 2)
+    assert second.citations[0].chunk_id == "부산.md#0"
+    assert second.citations[0].section == "부산 안내 > 교통"
+    assert (third.followup, third.query, third.drew_on_turn) == ("ellipsis", "부산 음식", 2)
+    assert third.citations[0].chunk_id == "부산.md#1"
+    assert {first.session_id, second.session_id, third.session_id} == {first.session_id}
+
+
+def test_a_reference_carries_the_topic(conversation: Conversation) -> None:
+    _, answer = chat_all(conversation, "부산의 음식은?", "거기서 유명한 시장은?")
+    assert (answer.followup, answer.query, answer.drew_on_turn) == ("reference", "부산 음식 시장 유명", 1)
+    assert answer.citations[0].chunk_id == "부산.md#1"
+    assert "자갈치시장은 생선회로 유명하다." in answer.summary
+
+
+def test_a_reference_without_content_searches_the_last_query_again(conversation: Conversation) -> None:
+    first, answer = chat_all(conversation, "부산의 교통은?", "그건 왜 그런가요?")
+    assert (answer.followup, answer.query, answer.drew_on_turn) == ("reference", "부산의 교통은?", 1)
+    assert answer.form == "reason"  # the form comes from the message, the passages from the query
+    assert [c.chunk_id for c in answer.citations] == [c.chunk_id for c in first.citations]
+
+
+def test_an_ordinal_searches_the_item_of_the_listed_answer(conversation: Conversation) -> None:
+    first, answer = chat_all(conversation, "부산의 음식은?", "두 번째 것을 자세히 설명해줘")
+    second_item = first.summary_sentences[1]
+    assert second_item.text == "김해공항은 부산 서쪽에 있다."  # what the first answer listed second
+    assert (answer.followup, answer.query, answer.drew_on_turn) == ("ordinal", second_item.text, 1)
+    assert answer.citations[0].chunk_id == first.citations[second_item.citation - 1].chunk_id == "부산.md#0"
+
+
+def test_more_shows_new_sentences(conversation: Conversation) -> None:
+    first, more = chat_all(conversation, "서울의 음식은?", "더 자세히")
+    assert (more.followup, more.query, more.drew_on_turn) == ("more", "서울의 음식은?", 1)
+    shown = {s.text for s in first.summary_sentences}
+    assert shown and more.summary_sentences
+    assert shown.isdisjoint(s.text for s in more.summary_sentences)
+
+
+def test_a_new_question_is_not_rewritten(conversation: Conversation) -> None:
+    _, _, answer = chat_all(conversation, "서울의 교통은?", "그럼 부산은?", "광장시장은 무엇으로 유명한가?")
+    assert (answer.followup, answer.drew_on_turn, answer.turn) == (None, None, 3)
+    assert answer.query == answer.question == "광장시장은 무엇으로 유명한가?"
+    assert answer.citations[0].chunk_id == "서울.md#1"
+
+
+def test_without_resolution_every_message_stands_alone(engine: Engine, store: SessionStore) -> None:
+    off = Conversation(engine, store, engine.settings.model_copy(update={"resolve_followups": False}))
+    _, answer = chat_all(off, "서울의 교통은?", "그럼 부산은?")
+    assert (answer.followup, answer.query, answer.turn) == (None, "그럼 부산은?", 2)
+
+
+# ---------------------------------------------------------------------------
+# Sessions
+
+
+def test_a_conversation_survives_a_restart(engine: Engine, city_settings: Settings) -> None:
+    with SessionStore(city_settings.sessions_file) as store:
+        first = Conversation(engine, store, city_settings).chat("서울의 교통은?")
+    restarted = Engine(city_settings, embedder=FakeEmbedder(), analyzer=engine.analyzer)
+    with SessionStore(city_settings.sessions_file) as store:
+        answer = Conversation(restarted, store, city_settings).chat("그럼 부산은?", first.session_id)
+    assert (answer.session_id, answer.turn, answer.followup, answer.query) == (
+        first.session_id, 2, "ellipsis", "부산 교통",
+    )  # fmt: skip
+
+
+def test_an_unknown_session_starts_a_new_one_with_a_notice(conversation: Conversation) -> None:
+    answer = conversation.chat("그럼 부산은?", "forgotten")
+    assert answer.notice == "대화 세션 'forgotten'을(를) 찾을 수 없어 새 대화를 시작합니다."
+    assert answer.session_id != "forgotten"
+    assert (answer.turn, answer.followup, answer.query) == (1, None, "그럼 부산은?")
+
+
+def test_history_and_delete(conversation: Conversation) -> None:
+    answers = chat_all(conversation, "서울의 교통은?", "그럼 부산은?")
+    sid = answers[0].session_id or ""
+    history = conversation.history(sid)
+    assert [(h.turn, h.question, h.query, h.followup, h.drew_on_turn) for h in history] == [
+        (1, "서울의 교통은?", "서울의 교통은?", None, None),
+        (2, "그럼 부산은?", "부산 교통", "ellipsis", 1),
+    ]
+    assert all(h.session_id == sid for h in history)
+    assert history[1].citations == answers[1].citations
+    conversation.delete(sid)
+    with pytest.raises(SessionNotFoundError):
+        conversation.history(sid)
+    with pytest.raises(SessionNotFoundError):
+        conversation.delete(sid)
+    assert conversation.chat("그럼 서울은?", sid).notice is not None
+
+
+def test_an_empty_message_is_refused_and_not_stored(conversation: Conversation) -> None:
+    sid = conversation.chat("서울의 교통은?").session_id or ""
+    with pytest.raises(InvalidQuestionError):
+        conversation.chat("   ", sid)
+    assert [h.turn for h in conversation.history(sid)] == [1]
+
+
+def test_hundreds_of_turns_stay_fast(conversation: Conversation) -> None:
+    sid = conversation.chat("서울의 교통은?").session_id or ""
+    last = conversation.store.recent(sid, 1)[0]
+    for _ in range(400):
+        conversation.store.append(sid, last, "{}")
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        resolution = conversation.resolve("그럼 부산은?", conversation.store.recent(sid, 4))
+        times.append((time.perf_counter() - started) * 1e3)
+    assert resolution.query == "부산 교통"
+    assert sorted(times)[10] < 5.0, times  # median; measured ≈ 0.3 ms
+    answer = conversation.chat("그럼 부산은?", sid)
+    assert (answer.turn, answer.drew_on_turn) == (402, 401)
+
+
+# ---------------------------------------------------------------------------
+# The command line
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, city_settings: Settings, engine: Engine, fake_model: None) -> Settings:
+    """Environment variables pointing the CLI at the indexed city corpus."""
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(city_settings.index_dir))
+    monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(city_settings.cache_dir))
+    monkeypatch.setenv("ASSISTANT_ABSTAIN", "false")
+    for name in ("ASSISTANT_SESSIONS_PATH", "ASSISTANT_TOP_K", "ASSISTANT_RESOLVE_FOLLOWUPS"):
+        monkeypatch.delenv(name, raising=False)
+    return city_settings
+
+
+def json_answers(output: str) -> list[Answer]:
+    return [Answer.model_validate_json(line) for line in output.splitlines()]
+
+
+def test_cli_chat_is_one_conversation(cli_env: Settings) -> None:
+    result = CliRunner().invoke(main, ["chat", "--json"], input="서울의 교통은?\n그럼 부산은?\n")
+    assert result.exit_code == 0, result.output
+    first, second = json_answers(result.stdout)
+    assert first.session_id == second.session_id is not None
+    assert (second.turn, second.followup, second.query, second.drew_on_turn) == (2, "ellipsis", "부산 교통", 1)
+
+
+def test_cli_chat_continues_a_stored_session(cli_env: Settings) -> None:
+    runner = CliRunner()
+    [first] = json_answers(runner.invoke(main, ["chat", "--json"], input="서울의 교통은?\n").stdout)
+    result = runner.invoke(main, ["chat", "--json", "--session", first.session_id or ""], input="그럼 부산은?\n")
+    [answer] = json_answers(result.stdout)
+    assert (answer.session_id, answer.turn, answer.query, answer.notice) == (first.session_id, 2, "부산 교통", None)
+    assert cli_env.sessions_file.exists()
+
+
+def test_cli_chat_with_an_unknown_session_says_so(cli_env: Settings) -> None:
+    result = CliRunner().invoke(main, ["chat", "--json", "--session", "nope"], input="서울의 교통은?\n")
+    [answer] = json_answers(result.stdout)
+    assert answer.notice == "대화 세션 'nope'을(를) 찾을 수 없어 새 대화를 시작합니다."
+    assert json.loads(result.stdout)["turn"] == 1
+
+
+def test_render_shows_the_searched_query_and_the_turn_it_drew_on() -> None:
+    answer = Answer(question="그럼 부산은?", query="부산 교통", summary="요약 [1]", form="general", drew_on_turn=1)
+    assert click_unstyle(render(answer)).splitlines()[0] == "(검색한 질의: 부산 교통, 1번째 질문 참고)"
+    noticed = answer.model_copy(update={"notice": "새 대화를 시작합니다.", "query": "그럼 부산은?"})
+    assert click_unstyle(render(noticed)).splitlines()[:2] == ["새 대화를 시작합니다.", "요약 [1]"]
+
+
+def click_unstyle(text: str) -> str:
+    import click
+
+    return click.unstyle(text)

@@ -1,0 +1,118 @@
+"""Conversations over the real corpus with the real embedded model and Kiwi (index built once)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before anything imports huggingface_hub
+
+import json
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import Answer
+from assistant.conversation import Conversation
+from assistant.engine import Engine
+from assistant.korean import KoreanAnalyzer
+from assistant.sessions import SessionStore
+from assistant.settings import EMBEDDED_MODEL, Settings
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parent.parent
+CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
+
+
+@pytest.fixture(scope="module")
+def conversation(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Conversation]:
+    folder = tmp_path_factory.mktemp("conversation")
+    settings = Settings(
+        index_dir=folder / "index",
+        corpus_dir=ROOT / "corpus",
+        model=EMBEDDED_MODEL,
+        cache_dir=Settings().cache_dir,
+        show_progress=False,
+    )
+    engine = Engine(settings, analyzer=analyzer)
+    engine.build_index()
+    with SessionStore(settings.sessions_file) as store:
+        yield Conversation(engine, store, settings)
+    engine.index.close()
+
+
+def chat_all(conversation: Conversation, *messages: str) -> list[Answer]:
+    answers: list[Answer] = []
+    for message in messages:
+        answers.append(conversation.chat(message, answers[-1].session_id if answers else None))
+    return answers
+
+
+def sections(answer: Answer, depth: int = 3) -> list[str]:
+    return [c.section for c in answer.citations[:depth]]
+
+
+def test_ellipsis_then_reference(conversation: Conversation) -> None:
+    _, usa, data = chat_all(conversation, "유럽의 AI 전략은?", "그럼 미국은?", "그 중 데이터 관련 내용은?")
+    assert (usa.followup, usa.query, usa.drew_on_turn) == ("ellipsis", "미국 AI 전략", 1)
+    assert any(s.endswith("> 미국") for s in sections(usa)), sections(usa)
+    assert (data.followup, data.query, data.drew_on_turn) == ("reference", "미국 AI 전략 데이터", 2)
+    assert any("막대한 자본과 데이터를 활용해" in c.passage for c in data.citations[:3])
+
+
+def test_a_reference_answers_what_alone_would_abstain_on(conversation: Conversation) -> None:
+    _, how = chat_all(conversation, "메가 얼라이언스가 필요한 이유는?", "그건 어떻게 만들 수 있나요?")
+    assert how.followup == "reference" and not how.abstained
+    assert how.citations[0].section.endswith("메가 얼라이언스 구축")
+    assert conversation.engine.ask("그건 어떻게 만들 수 있나요?").abstained
+
+
+def test_an_ordinal_over_a_listed_answer(conversation: Conversation) -> None:
+    first, second = chat_all(
+        conversation, "한국 기업들이 AI 규모 경쟁에서 채택해야 할 전략은?", "두 번째 전략을 자세히 설명해줘"
+    )
+    assert first.form == "method" and len(first.summary_sentences) >= 2
+    item = first.summary_sentences[1].text
+    assert (second.followup, second.query) == ("ordinal", item)
+    assert item in second.citations[0].passage
+
+
+def test_more_brings_new_sentences(conversation: Conversation) -> None:
+    first, more = chat_all(conversation, "AI 속도 경쟁에서 살아남으려면?", "다른 방법은?")
+    assert (more.followup, more.query) == ("more", first.query)
+    assert {s.text for s in first.summary_sentences}.isdisjoint(s.text for s in more.summary_sentences)
+    assert any("조직문화와 리더십" in c.passage for c in more.citations[:3])
+
+
+def test_a_new_question_stands_alone(conversation: Conversation) -> None:
+    _, answer = chat_all(conversation, "유럽의 AI 전략은?", "메가 얼라이언스란 무엇인가요?")
+    assert (answer.followup, answer.query, answer.drew_on_turn) == (None, "메가 얼라이언스란 무엇인가요?", None)
+    assert answer.citations[0].section.endswith("메가 얼라이언스 구축")
+
+
+def test_the_multi_turn_set_meets_its_target(conversation: Conversation) -> None:
+    """Follow-up turns of bench/data/conversations.jsonl: hit@3 ≥ 0.9 (``python -m bench.conversation``
+    also scores each message alone)."""
+    hits, resolve_ms = [], []
+    for line in CONVERSATIONS.read_text("utf-8").splitlines():
+        turns = json.loads(line)["turns"]
+        answers = chat_all(conversation, *[t["message"] for t in turns])
+        for t, answer in list(zip(turns, answers, strict=True))[1:]:
+            hits.append(hit(t, answer))
+            resolve_ms.append(answer.timings["resolve_ms"])
+    assert len(hits) >= 40
+    assert sum(hits) / len(hits) >= 0.9
+    assert statistics.median(resolve_ms) < 5.0
+
+
+def hit(expected: dict[str, object], answer: Answer) -> bool:
+    phrase = expected.get("phrase") or []
+    phrases = [phrase] if isinstance(phrase, str) else list(phrase)  # type: ignore[call-overload]
+    return any(
+        c.doc_id == expected["doc"]
+        and str(expected.get("section", "")) in c.section
+        and (not phrases or any(p in c.passage for p in phrases))
+        for c in answer.citations[:3]
+    )
