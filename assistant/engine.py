@@ -95,7 +95,9 @@ class Engine:
         iter_corpus_files(self.settings.corpus_dir)  # a missing or empty corpus fails before the model loads
         result = IndexBuilder(self.settings, self.embedder, self.analyzer, report).build(rebuild=rebuild)
         with self._lock:
-            self._retriever = None
+            serving = self._retriever is not None
+        if serving:  # swap in the new index now rather than on the next question
+            self.reload()
         return result
 
     def rows_of(self, chunk_ids: Collection[str]) -> list[int]:

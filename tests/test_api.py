@@ -305,6 +305,15 @@ def test_body_too_large_is_413(settings: Settings, engine: Engine) -> None:
         error_of(response, 413, "PayloadTooLargeError")
 
 
+def test_slack_endpoint_has_its_own_body_cap(settings: Settings, engine: Engine) -> None:
+    small = settings.model_copy(update={"max_body_bytes": 1024})
+    with serve(small, engine) as client:
+        big = b"x" * 4096  # over the API's cap, under Slack's (Slack is not configured here: no route)
+        assert client.post("/slack/events", content=big).status_code == 404
+        assert client.post("/api/ask", content=big).status_code == 413
+        assert client.post("/slack/events", content=b"x" * (2 << 20)).status_code == 413
+
+
 def test_no_key_needed_by_default(client: TestClient) -> None:
     assert client.post("/api/ask", json={"question": SUBWAY}).status_code == 200
 

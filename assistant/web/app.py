@@ -121,6 +121,10 @@ def build_services(settings: Settings, engine: Engine | None, stream_pace: float
     )
 
 
+SLACK_MAX_BODY = 1 << 20
+SHUTDOWN_GRACE = 10.0
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -142,6 +146,9 @@ def create_app(
                 yield
                 tasks.cancel_scope.cancel()
         finally:
+            slack = getattr(app.state, "slack", None)
+            if slack is not None:  # let answers already acknowledged to Slack finish
+                await anyio.to_thread.run_sync(slack.workers.wait_idle, SHUTDOWN_GRACE)
             services.sessions.close()  # a rebuild still running is abandoned: the old index stays current
 
     app = FastAPI(
@@ -164,7 +171,10 @@ def create_app(
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "X-API-Key", "Authorization"],
         )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Slack signs and sends whole messages (up to 40,000 characters): its endpoint gets a larger cap.
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, per_path={"/slack/events": SLACK_MAX_BODY}
+    )
     # -- Slack bot at /slack/events (assistant/slack/) --
     if settings.slack_bot_token or settings.slack_signing_secret:
         from assistant.slack.http import mount_slack

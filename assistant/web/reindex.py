@@ -62,8 +62,7 @@ class IndexMaintainer:
 
     def _run(self, rebuild: bool) -> None:
         try:
-            result = self.engine.build_index(rebuild=rebuild)
-            self.engine.reload()
+            result = self.engine.build_index(rebuild=rebuild)  # switches a serving engine over
             self._seen = result.version_dir
             m = result.manifest
             self._finish("done", documents=m.n_documents, chunks=m.n_chunks, version=result.version_dir.name)
