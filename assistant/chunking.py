@@ -8,12 +8,11 @@ character span in the document, so ``document.text[start:end] == chunk.text``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-from langchain_text_splitters import TextSplitter
 
 from assistant.documents import Document, Heading
 from assistant.korean import KoreanAnalyzer
@@ -89,27 +88,34 @@ def units_of(
     return units
 
 
-class _UnitSplitter(TextSplitter):
-    """LangChain splitter over pre-computed units, merged without a separator.
+@functools.cache
+def _unit_splitter_class() -> type[Any]:
+    """The splitter class, defined on first use: importing LangChain takes about 0.15 s."""
+    from langchain_text_splitters import TextSplitter
 
-    LangChain is handed one token per unit (``"7,"``), measured by the length of the text
-    it stands for, so every chunk comes back as the run of units it packs. Searching the
-    document for a chunk's text instead would be ambiguous when a sentence repeats.
-    """
+    class _UnitSplitter(TextSplitter):
+        """LangChain splitter over pre-computed units, merged without a separator.
 
-    def __init__(self, units: list[str], **kwargs: Any) -> None:
-        super().__init__(length_function=self._measure, **kwargs)
-        self._lengths = [len(u) for u in units]
+        LangChain is handed one token per unit (``"7,"``), measured by the length of the text
+        it stands for, so every chunk comes back as the run of units it packs. Searching the
+        document for a chunk's text instead would be ambiguous when a sentence repeats.
+        """
 
-    def _measure(self, tokens: str) -> int:
-        return sum(self._lengths[i] for i in self.indexes(tokens))
+        def __init__(self, units: list[str], **kwargs: Any) -> None:
+            super().__init__(length_function=self._measure, **kwargs)
+            self._lengths = [len(u) for u in units]
 
-    @staticmethod
-    def indexes(tokens: str) -> list[int]:
-        return [int(t) for t in tokens.split(",") if t]
+        def _measure(self, tokens: str) -> int:
+            return sum(self._lengths[i] for i in self.indexes(tokens))
 
-    def split_text(self, text: str) -> list[str]:
-        return self._merge_splits([f"{i}," for i in range(len(self._lengths))], "")
+        @staticmethod
+        def indexes(tokens: str) -> list[int]:
+            return [int(t) for t in tokens.split(",") if t]
+
+        def split_text(self, text: str) -> list[str]:
+            return self._merge_splits([f"{i}," for i in range(len(self._lengths))], "")
+
+    return _UnitSplitter
 
 
 class Chunker:
@@ -149,7 +155,7 @@ class Chunker:
         # pieces concatenate back into the source exactly.
         bounds = [u[0] for u in units] + [units[-1][1]]
         pieces = [doc.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-        splitter = _UnitSplitter(pieces, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap)
+        splitter = _unit_splitter_class()(pieces, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap)
         logging.getLogger("langchain_text_splitters.base").setLevel(logging.ERROR)
         packed = []
         for tokens in splitter.split_text(""):

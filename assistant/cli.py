@@ -185,6 +185,12 @@ def index(
     help="Retrieval mode.",
 )
 @click.option("--json", "as_json", is_flag=True, help="JSON output (JSON Lines with --file).")
+@click.option(
+    "--local",
+    "force_local",
+    is_flag=True,
+    help="Answer in this process even when a server of the same index (assistant serve) is running.",
+)
 @handle_errors
 def ask(
     question: str | None,
@@ -194,19 +200,60 @@ def ask(
     file: Any,
     mode: str,
     as_json: bool,
+    force_local: bool,
 ) -> None:
-    """Answer a question with cited passages and an extractive summary."""
-    from assistant.engine import Engine
+    """Answer a question with cited passages and an extractive summary.
 
+    A single QUESTION goes to a running `assistant serve` of the same index, if there is
+    one (no model to load: a fraction of a second); --local answers in this process.
+    """
     if question is None and file is None:
         raise click.UsageError("give a QUESTION or --file F")
-    engine = Engine(settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False))
+    if (
+        question is not None
+        and not force_local
+        and _print_from_server(index_dir, model, question, top_k, mode, as_json)
+    ):
+        return
+    settings = settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False)
+    from assistant.engine import Engine
+
+    engine = Engine(settings)
+    if question is not None:
+        engine.validate(question)
+        engine.preload()  # the model loads while Kiwi does
     questions: Iterable[str] = [question] if question is not None else (ln.rstrip("\n") for ln in file)
     for q in questions:
         if file is not None and not q.strip():
             continue
         answer = engine.ask(q, mode=mode)  # type: ignore[arg-type]
         click.echo(answer.model_dump_json() if as_json else render(answer))
+
+
+def _print_from_server(
+    index_dir: Path | None, model: str | None, question: str, top_k: int | None, mode: str, as_json: bool
+) -> bool:
+    """Print the answer of a running server of the same index; False when there is none or it fails.
+
+    Settings are not loaded on this path (pydantic-settings and numpy take longer to import than
+    the server takes to answer): the index and model come from the options and their variables.
+    """
+    import os
+
+    from assistant.local_server import DEFAULT_INDEX_DIR, DEFAULT_MODEL, ask_server, find_server
+
+    url = find_server(index_dir or DEFAULT_INDEX_DIR, model or DEFAULT_MODEL)
+    api_key = os.environ.get("ASSISTANT_API_KEY")
+    data = ask_server(url, question, k=top_k, mode=mode, api_key=api_key) if url else None
+    if data is None:
+        return False
+    if as_json:  # as `Answer.model_dump_json()` writes it
+        click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    else:  # attribute access on the JSON, without importing the pydantic models
+        from types import SimpleNamespace
+
+        click.echo(render(json.loads(json.dumps(data), object_hook=lambda d: SimpleNamespace(**d))))
+    return True
 
 
 @main.command()
@@ -343,7 +390,10 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
             err=True,
         )
     click.echo(f"http://{host}:{port}/ 에서 서비스합니다 (Ctrl-C로 종료).", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    from assistant.local_server import advertised
+
+    with advertised(settings.index_dir, host, port, settings.model):  # `assistant ask` then asks this server
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 
 @main.command()

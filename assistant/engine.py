@@ -17,7 +17,6 @@ from assistant.errors import InvalidQuestionError
 from assistant.index import Index, open_index
 from assistant.indexer import BuildResult, IndexBuilder, Report
 from assistant.korean import KoreanAnalyzer
-from assistant.loaders import iter_corpus_files
 from assistant.retrieval import Hit, Mode, Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.summarize import (
@@ -83,6 +82,18 @@ class Engine:
                 self._retriever = Retriever(self._index, self.embedder, self.analyzer, self.settings)
             return self._retriever
 
+    def preload(self) -> None:
+        """Load the model, Kiwi and the index now rather than on the first question.
+
+        A model that can load in a background thread (``start_loading()``) does so while
+        Kiwi loads here, which shortens the start of a one-question process.
+        """
+        _ = self.retriever  # opens the index first: a missing one fails before anything loads
+        start_loading = getattr(self.embedder, "start_loading", None)
+        if start_loading is not None:
+            start_loading()
+        self.analyzer.terms("준비")
+
     def reload(self) -> None:
         """Open the index again (after a rebuild); the old one serves until the new is ready."""
         fresh = open_index(self.settings.index_dir, self.settings.model)
@@ -92,6 +103,8 @@ class Engine:
 
     def build_index(self, *, rebuild: bool = False, report: Report | None = None) -> BuildResult:
         """Index ``settings.corpus_dir`` into ``settings.index_dir`` and switch to it."""
+        from assistant.loaders import iter_corpus_files  # here: its HTML and PDF readers take 0.1 s to import
+
         iter_corpus_files(self.settings.corpus_dir)  # a missing or empty corpus fails before the model loads
         result = IndexBuilder(self.settings, self.embedder, self.analyzer, report).build(rebuild=rebuild)
         with self._lock:

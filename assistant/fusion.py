@@ -7,12 +7,16 @@ Each function takes named score arrays over the same candidates (``dense``, ``mo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported by the functions: validating a setting needs no numpy
+    import numpy as np
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:
     """Scale to [0, 1] per query; a constant array maps to zeros."""
+    import numpy as np
+
     if len(scores) == 0:
         return np.zeros(0, dtype=np.float32)
     lo, hi = float(scores.min()), float(scores.max())
@@ -23,6 +27,8 @@ def minmax(scores: np.ndarray) -> np.ndarray:
 
 def weighted(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, k: int) -> np.ndarray:
     """``Σ weight × minmax(signal)`` over the candidates (score-level fusion)."""
+    import numpy as np
+
     n = len(next(iter(signals.values())))
     out = np.zeros(n, dtype=np.float32)
     for name, scores in signals.items():
@@ -32,6 +38,8 @@ def weighted(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *,
 
 def rrf(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, k: int) -> np.ndarray:
     """Reciprocal rank fusion: ``Σ 1 / (k + rank)`` over signals with a non-zero weight, ranks from 1."""
+    import numpy as np
+
     n = len(next(iter(signals.values())))
     out = np.zeros(n, dtype=np.float64)
     for name, scores in signals.items():
@@ -41,6 +49,8 @@ def rrf(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, k: i
 
 
 def _rrf_term(scores: np.ndarray, k: int) -> np.ndarray:
+    import numpy as np
+
     ranks = np.empty(len(scores), dtype=np.float64)
     ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
     return 1.0 / (k + ranks)
@@ -51,6 +61,8 @@ def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float) -> list[
 
     ``relevance`` should be on a [0, 1] scale; ``vectors`` are L2-normalized rows.
     """
+    import numpy as np
+
     chosen: list[int] = []
     left = list(np.argsort(-relevance, kind="stable"))
     sims = vectors @ vectors.T
@@ -65,7 +77,7 @@ def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float) -> list[
     return chosen
 
 
-FusionFn = Callable[..., np.ndarray]
+FusionFn = Callable[..., "np.ndarray"]
 FUSIONS: dict[str, FusionFn] = {"weighted": weighted, "rrf": rrf}
 
 

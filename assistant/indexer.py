@@ -23,19 +23,21 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.bm25 import BM25, char_bigrams
-from assistant.chunking import Chunk, Chunker
 from assistant.documents import Document, Skipped
 from assistant.embedders import Embedder
 from assistant.errors import AssistantError, CorpusError, IndexBusyError
 from assistant.korean import KoreanAnalyzer
-from assistant.loaders import iter_corpus_files, load_corpus
 from assistant.manifest import FORMAT_VERSION, Manifest, file_digest
 from assistant.settings import Settings
 from assistant.vectors import make_index
+
+if TYPE_CHECKING:  # chunking (LangChain) and loaders (HTML, PDF) import only when indexing
+    from assistant.chunking import Chunk
 
 CURRENT = "CURRENT"
 DATA_FILES = ("chunks.sqlite", "vectors.npy", "vectors.faiss", *BM25.files("bm25"), *BM25.files("bigram"))
@@ -62,6 +64,8 @@ def embed_key(model: str, text: str) -> str:
 
 def corpus_fingerprint(corpus_dir: Path) -> str:
     """Digest of the corpus files' names and contents (cheap enough to check on start)."""
+    from assistant.loaders import iter_corpus_files
+
     h = hashlib.sha256()
     root = corpus_dir if corpus_dir.is_dir() else corpus_dir.parent
     for path in iter_corpus_files(corpus_dir):
@@ -143,6 +147,8 @@ class IndexBuilder:
             return self._build_from(docs, skipped or [], rebuild, time.perf_counter(), digest.hexdigest())
 
     def _build(self, rebuild: bool) -> BuildResult:
+        from assistant.loaders import load_corpus
+
         started = time.perf_counter()
         corpus = self.settings.corpus_dir
         docs, skipped = load_corpus(corpus)
@@ -155,6 +161,8 @@ class IndexBuilder:
     def _build_from(
         self, docs: list[Document], skipped: list[Skipped], rebuild: bool, started: float, fingerprint: str
     ) -> BuildResult:
+        from assistant.chunking import Chunker
+
         chunks = Chunker(self.analyzer, self.settings.chunk_size, self.settings.chunk_overlap).chunk_all(docs)
         self.report(f"{len(docs)} documents, {len(chunks)} chunks")
         titles = {d.doc_id: d.title for d in docs}

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         "flat", description="'flat' (exact inner product) or 'hnsw' (approximate, large corpora)."
     )
     batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
+    embedding_backend: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="How the embedded model runs: 'onnx' (ONNX Runtime, quantized: fast, light), 'torch' "
+        "(sentence-transformers), or 'auto' (onnx when its packages are installed). Other models use torch.",
+    )
 
     fusion: str = Field("weighted", description="Fusion of dense and BM25 scores: weighted, rrf.")
     dense_weight: float = Field(0.45, ge=0.0, le=1.0, description="Weight of the dense cosine in fusion.")

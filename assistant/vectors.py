@@ -6,6 +6,8 @@ The NumPy index serves tests and checks FAISS; the contract test runs over every
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -108,7 +110,13 @@ class FaissIndex:
         self._index.add_with_ids(_check(vectors, self.dim), np.asarray(ids, dtype=np.int64))
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        scores, ids = self._index.search(_check(queries, self.dim), k)
+        queries = _check(queries, self.dim)
+        if len(queries) == 1:
+            # One query gains nothing from OpenMP, and waking its threads costs milliseconds.
+            with _single_thread():
+                scores, ids = self._index.search(queries, k)
+        else:
+            scores, ids = self._index.search(queries, k)
         return scores.astype(np.float32), ids.astype(np.int64)
 
     def remove(self, ids: np.ndarray) -> None:
@@ -142,6 +150,18 @@ class FaissIndex:
         index = cls.__new__(cls)
         index.dim, index.kind, index.hnsw_m, index._index = raw.d, kind, 32, raw
         return index
+
+
+@contextlib.contextmanager
+def _single_thread() -> Iterator[None]:
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def make_index(kind: str, dim: int) -> NumpyIndex | FaissIndex:

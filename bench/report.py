@@ -178,6 +178,7 @@ def main() -> None:
         ".venv/bin/python -m bench.korquad",
         ".venv/bin/python -m bench.korquad --no-titles --out bench/results/korquad-notitles.json",
         ".venv/bin/python -m bench.speed",
+        ".venv/bin/python -m bench.backends    # and --tune for the ONNX batch/thread sweep",
         ".venv/bin/python -m bench.load        # 8 clients, 60 s against assistant serve",
         ".venv/bin/python -m bench.conversation  # follow-up questions, with and without resolution",
         ".venv/bin/python -m bench.report      # writes this file",
@@ -234,6 +235,11 @@ def main() -> None:
     speed = load("speed.json")
     if speed:
         out += ["", "## Speed and memory (`python -m bench.speed`)", "", *speed_section(speed)]
+    backends = load("backends.json")
+    if backends:
+        from bench.backends import report_section
+
+        out += ["", "## Embedding backends (`python -m bench.backends`)", "", *report_section(backends)]
     load_result = load("load.json")
     if load_result:
         out += [

@@ -47,7 +47,7 @@ def built(cache_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def embedder(cache_dir: Path, built: Path) -> Embedder:
     """The default embedder, loaded from the module's cache folder."""
-    return load_embedder(Settings(cache_dir=cache_dir, show_progress=False))
+    return load_embedder(Settings(cache_dir=cache_dir, show_progress=False, embedding_backend="torch"))
 
 
 @pytest.fixture(scope="module")
