@@ -6,7 +6,6 @@ Scoring a query is a column sum over the query's terms (the approach of bm25s).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -138,8 +137,3 @@ def char_bigrams(text: str) -> list[str]:
             out.append(word)
         out.extend(word[i : i + 2] for i in range(len(word) - 1))
     return out
-
-
-def idf_weight(df: int, n: int) -> float:
-    """Lucene's BM25 idf, exposed for callers that weigh terms themselves."""
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))

@@ -352,6 +352,14 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
         click.echo(f"  - {d.title}  ({d.doc_id}, 청크 {d.n_chunks}개, {len(d.text):,}자)")
 
 
+log_level_option = click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="info",
+    show_default=True,
+    help="Log level.",
+)
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -359,13 +367,7 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 @common_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option(
-    "--log-level",
-    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
-    default="info",
-    show_default=True,
-    help="Server log level.",
-)
+@log_level_option
 @handle_errors
 def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_level: str) -> None:
     """Start the chat page and the HTTP API (open http://HOST:PORT/).
@@ -398,13 +400,7 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
 
 @main.command()
 @common_options
-@click.option(
-    "--log-level",
-    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
-    default="info",
-    show_default=True,
-    help="Log level.",
-)
+@log_level_option
 @handle_errors
 def slack(index_dir: Path | None, model: str | None, log_level: str) -> None:
     """Run the Slack bot over Socket Mode (no public URL needed; Ctrl-C to stop).

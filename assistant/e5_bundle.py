@@ -536,14 +536,9 @@ def check_ranking(folder: Path) -> None:
 
 def _load_for_check(folder: Path) -> Any:
     """Load the freshly built folder on the CPU, offline (float32, as its config says)."""
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise ModelError(
-            f"sentence-transformers cannot be imported: {exc}",
-            hint="Install the project's dependencies (pip install -e .).",
-        ) from exc
-    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    from assistant.embedders import _import_sentence_transformer
+
+    return _import_sentence_transformer()(str(folder), device="cpu", local_files_only=True)
 
 
 # --------------------------------------------------------------------------- marker and reuse

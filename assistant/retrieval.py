@@ -42,7 +42,6 @@ class Retrieval:
     query: str
     terms: list[str]
     hits: list[Hit]
-    query_vector: np.ndarray
     coverage: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -114,7 +113,8 @@ class Retriever:
         signals["dense"] = self.index.vectors[cands] @ qvec if qvec is not None else np.zeros(len(cands), np.float32)
         fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
         if prior:
-            fused = fused + np.array([prior.get(self._doc(int(r)), 0.0) for r in cands], dtype=np.float32)
+            docs = [c.doc_id for c in self.index.store.chunks([int(r) for r in cands])]
+            fused = fused + np.array([prior.get(d, 0.0) for d in docs], dtype=np.float32)
         order = self._order(fused, cands, k, diversify)
         rows = [int(cands[i]) for i in order]
         chunks = self.index.store.chunks(rows)
@@ -132,7 +132,7 @@ class Retriever:
         t3 = time.perf_counter()
         coverage = lexical_coverage(self.index, rows[:3], terms)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        return Retrieval(query, terms, hits, qvec if qvec is not None else np.zeros(0, np.float32), coverage, timings)
+        return Retrieval(query, terms, hits, coverage, timings)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         s = self.settings
@@ -142,9 +142,6 @@ class Retriever:
         if mode == "bm25":
             weights["dense"] = 0.0
         return weights
-
-    def _doc(self, row: int) -> str:
-        return self.index.store.chunks([row])[0].doc_id
 
     def _candidates(
         self,
