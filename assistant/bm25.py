@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -37,29 +38,12 @@ class BM25:
     def n_docs(self) -> int:
         return int(self.weights.shape[0])
 
-    def fit(self, docs: Sequence[Sequence[str]]) -> BM25:
+    def fit(self, docs: Iterable[Sequence[str]]) -> BM25:
         """Index documents given as lists of terms; row i of the matrix is document i."""
-        counts = [Counter(d) for d in docs]
-        self.vocab = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
-        df = np.zeros(len(self.vocab), dtype=np.float64)
-        for c in counts:
-            for t in c:
-                df[self.vocab[t]] += 1
-        n = max(len(docs), 1)
-        self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        lengths = np.array([len(d) for d in docs], dtype=np.float64)
-        avg = float(lengths.mean()) if len(docs) and lengths.mean() > 0 else 1.0
-        rows, cols, vals = [], [], []
-        for i, c in enumerate(counts):
-            norm = self.k1 * (1 - self.b + self.b * lengths[i] / avg)
-            for t, tf in c.items():
-                j = self.vocab[t]
-                rows.append(i)
-                cols.append(j)
-                vals.append(self.idf[j] * tf * (self.k1 + 1) / (tf + norm))
-        shape = (len(docs), len(self.vocab))
-        self.weights = sparse.csc_matrix((vals, (rows, cols)), shape=shape, dtype=np.float32)
-        return self
+        counts = BM25Counts()
+        for terms in docs:
+            counts.add(terms)
+        return counts.fit(self)
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for the query (zeros where no term matches)."""
@@ -97,6 +81,53 @@ class BM25:
         except Exception as exc:
             raise IndexCorruptError(f"the BM25 files in {folder} cannot be read ({exc})") from exc
         return index
+
+
+class BM25Counts:
+    """Term counts gathered one document at a time, turned into a :class:`BM25` at the end.
+
+    Holds what the final sparse matrix holds (a term id and a count per distinct term of a
+    document) and the vocabulary, so memory grows only as the index itself does.
+    """
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self._indptr = array("q", [0])
+        self._cols = array("i")
+        self._tfs = array("f")
+        self._lengths = array("i")
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def add(self, terms: Sequence[str]) -> None:
+        vocab = self.vocab
+        for term, tf in Counter(terms).items():
+            j = vocab.get(term)
+            if j is None:
+                j = vocab[term] = len(vocab)
+            self._cols.append(j)
+            self._tfs.append(tf)
+        self._indptr.append(len(self._cols))
+        self._lengths.append(len(terms))
+
+    def fit(self, bm: BM25) -> BM25:
+        """Fill ``bm`` (its k1 and b) with the weights of the documents added so far."""
+        n, n_terms = len(self._lengths), len(self.vocab)
+        cols = np.frombuffer(self._cols, dtype=np.int32)
+        tfs = np.frombuffer(self._tfs, dtype=np.float32)
+        indptr = np.frombuffer(self._indptr, dtype=np.int64)
+        lengths = np.frombuffer(self._lengths, dtype=np.int32).astype(np.float32)
+        df = np.bincount(cols, minlength=n_terms).astype(np.float64)
+        bm.idf = np.log(1.0 + (max(n, 1) - df + 0.5) / (df + 0.5)).astype(np.float32)
+        avg = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
+        norm = bm.k1 * (1 - bm.b + bm.b * lengths / avg)
+        row_norm = np.repeat(norm, np.diff(indptr))
+        vals = bm.idf[cols] * tfs * (bm.k1 + 1) / (tfs + row_norm)
+        matrix = sparse.csr_matrix((vals.astype(np.float32), cols, indptr), shape=(n, n_terms))
+        bm.vocab = self.vocab
+        bm.weights = matrix.tocsc()
+        return bm
 
 
 def split_unknown(terms: Sequence[str], vocab: Mapping[str, int]) -> list[str]:

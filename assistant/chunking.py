@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.documents import Document, Heading
-from assistant.korean import KoreanAnalyzer
+from assistant.korean import KoreanAnalyzer, Token
 
 #: Separator of the levels of a section path.
 PATH_SEPARATOR = " > "
@@ -71,20 +71,24 @@ def _heading_line(text: str, heading: Heading) -> tuple[int, int]:
     return start, end
 
 
-def units_of(
-    text: str, start: int, end: int, tables: list[tuple[int, int]], analyzer: KoreanAnalyzer
-) -> list[tuple[int, int]]:
-    """Spans of the indivisible units of ``text[start:end]``: sentences and whole tables."""
-    units: list[tuple[int, int]] = []
+#: A unit's span in its document and its morphemes (spans into the document too).
+Unit = tuple[tuple[int, int], list[Token]]
+
+
+def units_of(text: str, start: int, end: int, tables: list[tuple[int, int]], analyzer: KoreanAnalyzer) -> list[Unit]:
+    """The indivisible units of ``text[start:end]``, sentences and whole tables, with their
+    morphemes (Kiwi reads the text once for both)."""
+    units: list[Unit] = []
     pos = start
     for t_start, t_end in sorted(tables):
         if t_end <= start or t_start >= end:
             continue
-        units.extend(analyzer.sentence_spans(text[pos:t_start], pos) if t_start > pos else [])
-        units.append((max(t_start, start), min(t_end, end)))
-        pos = min(t_end, end)
+        units.extend(analyzer.sentences(text[pos:t_start], pos) if t_start > pos else [])
+        a, b = max(t_start, start), min(t_end, end)
+        units.append(((a, b), analyzer.tokens(text[a:b], a)))
+        pos = b
     if pos < end:
-        units.extend(analyzer.sentence_spans(text[pos:end], pos))
+        units.extend(analyzer.sentences(text[pos:end], pos))
     return units
 
 
@@ -127,9 +131,16 @@ class Chunker:
         self.chunk_overlap = chunk_overlap
 
     def chunk(self, doc: Document) -> list[Chunk]:
+        return self.analyze(doc)[0]
+
+    def analyze(self, doc: Document) -> tuple[list[Chunk], dict[tuple[int, int], list[Token]]]:
+        """The chunks of a document, and the morphemes of each unit (sentence or table) by span."""
         chunks: list[Chunk] = []
+        tokens: dict[tuple[int, int], list[Token]] = {}
         for section in sections_of(doc):
-            for start, end, sentences in self._pack(doc, section):
+            units = units_of(doc.text, section.start, section.end, doc.tables, self.analyzer)
+            tokens.update(units)
+            for start, end, sentences in self._pack(doc, [span for span, _ in units]):
                 chunks.append(
                     Chunk(
                         chunk_id=f"{doc.doc_id}#{len(chunks)}",
@@ -142,13 +153,12 @@ class Chunker:
                         sentences=sentences,
                     )
                 )
-        return chunks
+        return chunks, tokens
 
     def chunk_all(self, docs: Iterable[Document]) -> list[Chunk]:
         return [c for doc in docs for c in self.chunk(doc)]
 
-    def _pack(self, doc: Document, section: Section) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
-        units = units_of(doc.text, section.start, section.end, doc.tables, self.analyzer)
+    def _pack(self, doc: Document, units: list[tuple[int, int]]) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
         if not units:
             return []
         # Each piece runs from a unit's start to the next unit's start, so that the

@@ -12,7 +12,7 @@ from assistant.errors import IndexCorruptError, IndexMissingError, rebuild_hint
 from assistant.indexer import current_version
 from assistant.manifest import Manifest
 from assistant.store import ChunkStore
-from assistant.vectors import FaissIndex, NumpyIndex, load_index
+from assistant.vectors import VectorIndex, load_index
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Index:
     manifest: Manifest
     store: ChunkStore
     vectors: np.ndarray
-    vector_index: NumpyIndex | FaissIndex
+    vector_index: VectorIndex
     bm25: BM25
     bigram: BM25
     titles: dict[str, str]
@@ -53,7 +53,8 @@ def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:
         manifest.verify_files(folder, index_dir)
     hint = rebuild_hint(str(index_dir), manifest.corpus_dir)
     try:
-        vectors = np.load(folder / "vectors.npy")
+        # Memory-mapped: a question reads only its candidates' rows (the vector index has its own copy).
+        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"the vectors in {folder} cannot be read ({exc})", hint=hint) from exc
     store: ChunkStore | None = None

@@ -20,29 +20,32 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from assistant.bm25 import BM25, char_bigrams
+from assistant.bm25 import BM25, BM25Counts, char_bigrams
 from assistant.documents import Document, Skipped
+from assistant.embed_cache import CACHE_DIR, EmbedCache
 from assistant.embedders import Embedder
 from assistant.errors import AssistantError, CorpusError, IndexBusyError
-from assistant.korean import KoreanAnalyzer
+from assistant.korean import KoreanAnalyzer, Token, content_terms
 from assistant.manifest import FORMAT_VERSION, Manifest, file_digest
 from assistant.settings import Settings
 from assistant.vectors import make_index
 
 if TYPE_CHECKING:  # chunking (LangChain) and loaders (HTML, PDF) import only when indexing
     from assistant.chunking import Chunk
+    from assistant.store import Candidates
 
 CURRENT = "CURRENT"
 DATA_FILES = ("chunks.sqlite", "vectors.npy", "vectors.faiss", *BM25.files("bm25"), *BM25.files("bigram"))
 
 Report = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,7 @@ class BuildResult:
 
 def passage_text(title: str, chunk: Chunk) -> str:
     """What is embedded and BM25-indexed for a chunk: its title and section give context."""
-    header = " > ".join(p for p in (title, chunk.section) if p)
-    return f"{header}\n{chunk.text}" if header else chunk.text
+    return passage_text_of(title, chunk.section, chunk.text)
 
 
 def embed_key(model: str, text: str) -> str:
@@ -120,7 +122,17 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 
 
 class IndexBuilder:
-    """Builds ``settings.index_dir`` from ``settings.corpus_dir``."""
+    """Builds ``settings.index_dir`` from ``settings.corpus_dir`` (or from given documents).
+
+    A build streams: documents are read, analysed and written to the new version folder one
+    at a time, then the chunks are embedded in batches. Memory holds the index being built
+    (term counts, then the vectors), not the corpus. Embedded batches go to an
+    :class:`~assistant.embed_cache.EmbedCache` first, so an interrupted build resumes
+    where it stopped.
+    """
+
+    #: Chunks embedded per batch (one progress step, one write to the resume cache).
+    embed_batch = 256
 
     def __init__(
         self,
@@ -139,118 +151,215 @@ class IndexBuilder:
             return self._build(rebuild)
 
     def build_documents(
-        self, docs: list[Document], skipped: list[Skipped] | None = None, *, rebuild: bool = False
+        self,
+        docs: Iterable[Document],
+        skipped: list[Skipped] | None = None,
+        *,
+        rebuild: bool = False,
+        total: int | None = None,
     ) -> BuildResult:
-        """Index documents that are already loaded (benchmarks and other sources use this)."""
+        """Index documents from any source (benchmarks and other sources use this).
+
+        ``docs`` may be a generator; ``total`` (or ``len(docs)``) sizes the progress bar.
+        """
         with build_lock(self.settings.index_dir):
-            digest = hashlib.sha256("".join(f"{d.doc_id}\0{d.fingerprint}\0" for d in docs).encode())
-            return self._build_from(docs, skipped or [], rebuild, time.perf_counter(), digest.hexdigest())
+            digest = hashlib.sha256()
+
+            def stream() -> Iterator[Document]:
+                for d in docs:
+                    digest.update(f"{d.doc_id}\0{d.fingerprint}\0".encode())
+                    yield d
+
+            if total is None and isinstance(docs, Sized):
+                total = len(docs)
+            return self._build_from(stream(), skipped or [], rebuild, time.perf_counter(), digest.hexdigest, total)
 
     def _build(self, rebuild: bool) -> BuildResult:
-        from assistant.loaders import load_corpus
+        from assistant.errors import DocumentReadError
+        from assistant.loaders import iter_corpus_files, load_document
 
         started = time.perf_counter()
         corpus = self.settings.corpus_dir
-        docs, skipped = load_corpus(corpus)
-        for s in skipped:
-            self.report(f"skipped {s.path}: {s.reason}")
-        if not docs:
-            raise CorpusError(f"no readable document in {corpus}", hint="Add .txt, .md, .html or .pdf files.")
-        return self._build_from(docs, skipped, rebuild, started, corpus_fingerprint(corpus))
+        files = iter_corpus_files(corpus)
+        fingerprint = corpus_fingerprint(corpus)
+        skipped: list[Skipped] = []
+
+        def skip(entry: Skipped) -> None:
+            skipped.append(entry)
+            self.report(f"skipped {entry.path}: {entry.reason}")
+
+        def stream() -> Iterator[Document]:
+            for path in files:
+                try:
+                    yield load_document(path, corpus)
+                except DocumentReadError as exc:
+                    skip(Skipped(exc.path, exc.reason))
+                except Exception as exc:  # one bad file must never abort the build
+                    skip(Skipped(str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
+
+        return self._build_from(stream(), skipped, rebuild, started, lambda: fingerprint, len(files))
 
     def _build_from(
-        self, docs: list[Document], skipped: list[Skipped], rebuild: bool, started: float, fingerprint: str
+        self,
+        docs: Iterator[Document],
+        skipped: list[Skipped],
+        rebuild: bool,
+        started: float,
+        fingerprint: Callable[[], str],
+        total: int | None,
     ) -> BuildResult:
-        from assistant.chunking import Chunker
-
-        chunks = Chunker(self.analyzer, self.settings.chunk_size, self.settings.chunk_overlap).chunk_all(docs)
-        self.report(f"{len(docs)} documents, {len(chunks)} chunks")
-        titles = {d.doc_id: d.title for d in docs}
-        texts = [passage_text(titles[c.doc_id], c) for c in chunks]
-        keys = [embed_key(self.embedder.model_id, t) for t in texts]
-        vectors, reused = self._vectors(texts, keys, rebuild)
         self._clean_leftovers()
-        tmp = self.settings.index_dir / f".building-{os.getpid()}-{time.time_ns()}"
+        name = f"v-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{time.time_ns() % 10**6:06d}"
+        tmp = self.settings.index_dir / f".building-{name}"
         tmp.mkdir(parents=True)
+        timings: dict[str, float] = {}
         try:
-            self._write(tmp, docs, chunks, texts, keys, vectors)
-            manifest = self._manifest(docs, chunks, skipped, reused, started, fingerprint, vectors.shape[1])
-            manifest.files = {name: file_digest(tmp / name) for name in DATA_FILES}
+            t0 = time.perf_counter()
+            n_docs, keys = self._analyse(tmp, docs, total)
+            if not n_docs:
+                where = self.settings.corpus_dir
+                raise CorpusError(f"no readable document in {where}", hint="Add .txt, .md, .html or .pdf files.")
+            t1 = time.perf_counter()
+            vectors, reused, model_seconds = self._embed(tmp, keys, rebuild)
+            t2 = time.perf_counter()
+            self._vector_index(tmp, vectors, name)
+            t3 = time.perf_counter()
+            timings = {
+                "analyse": t1 - t0,
+                "embed": t2 - t1,
+                "model": model_seconds,
+                "vector_index": t3 - t2,
+            }
+            manifest = self._manifest(n_docs, len(keys), skipped, reused, started, fingerprint(), vectors.shape[1])
+            manifest.files = {n: file_digest(tmp / n) for n in DATA_FILES}
+            manifest.timings = {k: round(v, 3) for k, v in timings.items()}
             manifest.write(tmp)
-            final = self._publish(tmp)
+            final = self._publish(tmp, name)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        EmbedCache(self.settings.index_dir / CACHE_DIR, self.embedder.model_id).remove()
         self.report(f"index ready in {manifest.build_seconds:.1f} s: {final}")
         return BuildResult(manifest, final, skipped)
 
-    def _vectors(self, texts: Sequence[str], keys: Sequence[str], rebuild: bool) -> tuple[np.ndarray, int]:
-        old = {} if rebuild else self._previous_vectors()
-        missing = [i for i, k in enumerate(keys) if k not in old]
-        # Reading the dimension loads the model: avoid it when every vector is reused.
-        dim = len(next(iter(old.values()))) if old and not missing else self.embedder.dim
-        vectors = np.zeros((len(keys), dim), dtype=np.float32)
-        for i, k in enumerate(keys):
-            if k in old:
-                vectors[i] = old[k]
-        if missing:
-            self.report(f"embedding {len(missing)} chunks ({len(keys) - len(missing)} reused)")
-            fresh = self.embedder.embed([texts[i] for i in missing], "passage", progress=self.settings.show_progress)
-            vectors[missing] = fresh
-        return vectors, len(keys) - len(missing)
+    def _analyse(self, folder: Path, docs: Iterator[Document], total: int | None) -> tuple[int, list[str]]:
+        """Chunk, analyse and store every document; write both BM25 indexes. Returns the
+        number of documents and the embedding key of every chunk, by row."""
+        from assistant.chunking import Chunker
+        from assistant.store import StoreWriter
 
-    def _previous_vectors(self) -> dict[str, np.ndarray]:
-        """Vectors of the current index by embedding key (empty if unusable)."""
+        chunker = Chunker(self.analyzer, self.settings.chunk_size, self.settings.chunk_overlap)
+        morph, bigram = BM25Counts(), BM25Counts()
+        writer = StoreWriter(folder / "chunks.sqlite")
+        keys: list[str] = []
+        n_docs = 0
+        try:
+            for doc in _progress(docs, total, "reading", "doc", self.settings.show_progress):
+                chunks, tokens = chunker.analyze(doc)
+                texts = [passage_text(doc.title, c) for c in chunks]
+                doc_keys = [embed_key(self.embedder.model_id, t) for t in texts]
+                heads: dict[str, list[str]] = {}
+                for c, text in zip(chunks, texts, strict=True):
+                    head = text[: len(text) - len(c.text)]
+                    if head not in heads:
+                        heads[head] = self.analyzer.terms(head) if head else []
+                    morph.add(heads[head] + [t for u in c.sentences for t in content_terms(tokens[u])])
+                    bigram.add(char_bigrams(text))
+                writer.add(doc, chunks, doc_keys, _candidates(doc.text, chunks, tokens))
+                keys.extend(doc_keys)
+                n_docs += 1
+                if n_docs % 200 == 0:
+                    writer.commit()
+        finally:
+            writer.close()
+        self.report(f"{n_docs} documents, {len(keys)} chunks")
+        morph.fit(BM25()).save(folder, "bm25")
+        bigram.fit(BM25()).save(folder, "bigram")
+        return n_docs, keys
+
+    def _embed(self, folder: Path, keys: list[str], rebuild: bool) -> tuple[np.ndarray, int, float]:
+        """Write ``vectors.npy``: reused vectors from the current index and the resume cache,
+        the rest embedded in batches. Returns the vectors (memory-mapped), how many were
+        reused, and the seconds spent in the model."""
+        from assistant.store import StoreWriter
+
+        cache = EmbedCache(self.settings.index_dir / CACHE_DIR, self.embedder.model_id)
+        old_rows, old_vectors = ({}, None) if rebuild else self._previous_vectors()
+        missing = list(dict.fromkeys(k for k in keys if k not in old_rows and k not in cache))
+        reused = sum(1 for k in keys if k in old_rows or k in cache)
+        # When every vector is at hand the model is not loaded just to learn the dimension.
+        known = old_vectors.shape[1] if old_vectors is not None and old_rows else cache.dim
+        dim = self.embedder.dim if missing or not known else known
+        if not keys:
+            np.save(folder / "vectors.npy", np.zeros((0, dim), dtype=np.float32))
+            return np.zeros((0, dim), dtype=np.float32), 0, 0.0
+        vectors = np.lib.format.open_memmap(folder / "vectors.npy", mode="w+", dtype=np.float32, shape=(len(keys), dim))
+        rows_of: dict[str, list[int]] = {}
+        for row, key in enumerate(keys):
+            rows_of.setdefault(key, []).append(row)
+        for block in _blocks(list(rows_of), 4096):
+            from_old = [k for k in block if k in old_rows]
+            if from_old and old_vectors is not None:
+                self._place(vectors, rows_of, from_old, old_vectors[[old_rows[k] for k in from_old]])
+            from_cache = [k for k in block if k not in old_rows and k in cache]
+            if from_cache:
+                self._place(vectors, rows_of, from_cache, cache.get(from_cache))
+        model_seconds = 0.0
+        if missing:
+            self.report(f"embedding {len(missing)} chunks ({reused} reused)")
+            store = StoreWriter.open(folder / "chunks.sqlite")
+            first = {k: rows[0] for k, rows in rows_of.items()}
+            bar = _bar(len(missing), "embedding", "chunk", self.settings.show_progress)
+            try:
+                for block in _blocks(missing, self.embed_batch):
+                    texts = [passage_text_of(*p) for p in store.passages([first[k] for k in block])]
+                    t = time.perf_counter()
+                    fresh = self.embedder.embed(texts, "passage")
+                    model_seconds += time.perf_counter() - t
+                    cache.append(block, fresh)
+                    self._place(vectors, rows_of, block, fresh)
+                    bar.update(len(block))
+            finally:
+                bar.close()
+                store.close()
+        vectors.flush()
+        return vectors, reused, model_seconds
+
+    @staticmethod
+    def _place(vectors: np.ndarray, rows_of: dict[str, list[int]], keys: list[str], found: np.ndarray) -> None:
+        for key, vec in zip(keys, found, strict=True):
+            vectors[rows_of[key]] = vec
+
+    def _vector_index(self, folder: Path, vectors: np.ndarray, name: str) -> None:
+        index = make_index(self.settings.vector_index, vectors.shape[1])
+        for block in _blocks(list(range(len(vectors))), 16384):
+            index.add(np.array(block, dtype=np.int64), np.asarray(vectors[block[0] : block[-1] + 1]))
+        index.save(folder / "vectors.faiss")
+
+    def _previous_vectors(self) -> tuple[dict[str, int], np.ndarray | None]:
+        """Rows of the current index's chunks by embedding key, and its vectors (memory-mapped);
+        nothing when that index is unusable or was built with another model."""
         from assistant.store import ChunkStore
 
         folder = current_version(self.settings.index_dir)
         if folder is None:
-            return {}
+            return {}, None
         try:
             m = Manifest.read(folder, self.settings.index_dir)
             if m.model != self.embedder.model_id:  # vectors depend only on the model and the text
-                return {}
+                return {}, None
             store = ChunkStore(folder / "chunks.sqlite")
             keys = store.embed_keys()
             store.close()
-            old = np.load(folder / "vectors.npy")
-            return {k: old[r] for k, r in keys.items() if r < len(old)}
+            old = np.load(folder / "vectors.npy", mmap_mode="r")
+            return {k: r for k, r in keys.items() if r < len(old)}, old
         except (AssistantError, OSError, ValueError):
-            return {}
-
-    def _write(
-        self,
-        folder: Path,
-        docs: list[Document],
-        chunks: list[Chunk],
-        texts: list[str],
-        keys: list[str],
-        vectors: np.ndarray,
-    ) -> None:
-        from assistant.store import write_store
-
-        write_store(folder / "chunks.sqlite", docs, chunks, keys, self._candidates(docs, chunks))
-        np.save(folder / "vectors.npy", vectors)
-        index = make_index(self.settings.vector_index, vectors.shape[1])
-        index.add(np.arange(len(vectors), dtype=np.int64), vectors)
-        index.save(folder / "vectors.faiss")
-        BM25().fit(self.analyzer.terms_batch(texts)).save(folder, "bm25")
-        BM25().fit([char_bigrams(t) for t in texts]).save(folder, "bigram")
-
-    def _candidates(self, docs: list[Document], chunks: list[Chunk]) -> list[list[tuple[int, int, list[str]]]]:
-        """Summary candidates of every chunk, with their content terms (so answers need no Kiwi)."""
-        from assistant.summarize import sentence_spans
-
-        text_of = {d.doc_id: d.text for d in docs}
-        spans = [sentence_spans(text_of[c.doc_id], c.sentences) for c in chunks]
-        flat = [text_of[c.doc_id][a:b] for c, sp in zip(chunks, spans, strict=True) for a, b in sp]
-        terms = iter(self.analyzer.terms_batch(flat))
-        return [[(a, b, next(terms)) for a, b in sp] for sp in spans]
+            return {}, None
 
     def _manifest(
         self,
-        docs: list[Document],
-        chunks: list[Chunk],
+        n_documents: int,
+        n_chunks: int,
         skipped: list[Skipped],
         reused: int,
         started: float,
@@ -267,20 +376,20 @@ class IndexBuilder:
             vector_index=s.vector_index,
             corpus_dir=str(s.corpus_dir),
             corpus_fingerprint=fingerprint,
-            n_documents=len(docs),
-            n_chunks=len(chunks),
+            n_documents=n_documents,
+            n_chunks=n_chunks,
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 3),
-            embedded_chunks=len(chunks) - reused,
+            embedded_chunks=n_chunks - reused,
             reused_chunks=reused,
             skipped=[[x.path, x.reason] for x in skipped],
         )
 
-    def _publish(self, tmp: Path) -> Path:
+    def _publish(self, tmp: Path, name: str) -> Path:
         """Move the finished folder into place and switch ``CURRENT`` to it atomically."""
         index_dir = self.settings.index_dir
         previous = current_version(index_dir)
-        final = index_dir / f"v-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{time.time_ns() % 10**6:06d}"
+        final = index_dir / name
         os.replace(tmp, final)
         pointer = index_dir / f".{CURRENT}.tmp"
         with open(pointer, "w", encoding="utf-8") as fh:
@@ -300,3 +409,56 @@ class IndexBuilder:
             stale = child.name.startswith(".building-") or (child.name.startswith("v-") and child != current)
             if child.is_dir() and stale:
                 shutil.rmtree(child, ignore_errors=True)
+
+
+def passage_text_of(title: str, section: str, text: str) -> str:
+    header = " > ".join(p for p in (title, section) if p)
+    return f"{header}\n{text}" if header else text
+
+
+def _candidates(text: str, chunks: Sequence[Chunk], tokens: Mapping[tuple[int, int], list[Token]]) -> list[Candidates]:
+    """Summary candidates of every chunk, with their content terms (so answers need no Kiwi).
+
+    The terms come from the morphemes the chunker already found for each unit.
+    """
+    from assistant.summarize import sentence_spans
+
+    out: list[Candidates] = []
+    for c in chunks:
+        cands: Candidates = []
+        for unit in c.sentences:
+            for a, b in sentence_spans(text, [unit]):
+                cands.append((a, b, content_terms(t for t in tokens[unit] if a <= t.start and t.end <= b)))
+        out.append(cands)
+    return out
+
+
+def _blocks(items: list[T], size: int) -> Iterator[list[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _progress(items: Iterable[T], total: int | None, desc: str, unit: str, show: bool) -> Iterator[T]:
+    if not show:
+        yield from items
+        return
+    from tqdm.auto import tqdm
+
+    yield from tqdm(items, total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, desc: str, unit: str, show: bool) -> Any:
+    """A progress bar with rate and ETA (or a silent stand-in)."""
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, dynamic_ncols=True, smoothing=0.05)

@@ -68,11 +68,9 @@ class KoreanAnalyzer:
                     self._kiwi = Kiwi()
         return self._kiwi
 
-    def tokens(self, text: str) -> list[Token]:
-        """Morphemes of ``text`` with spans into it."""
-        with self._lock:
-            raw = self.kiwi.tokenize(text)
-        return [_token(t) for t in raw]
+    def tokens(self, text: str, offset: int = 0) -> list[Token]:
+        """Morphemes of ``text`` with spans into it (shifted by ``offset``)."""
+        return [_token(t, offset) for t in self._tokenize(text)]
 
     def tokens_batch(self, texts: Sequence[str]) -> list[list[Token]]:
         """Morphemes of many texts at once (faster than one by one)."""
@@ -94,27 +92,52 @@ class KoreanAnalyzer:
 
         Line breaks always end a sentence; each span is trimmed of surrounding spaces.
         """
-        spans: list[tuple[int, int]] = []
+        return [span for span, _ in self.sentences(text, offset)]
+
+    def sentences(self, text: str, offset: int = 0) -> list[tuple[tuple[int, int], list[Token]]]:
+        """Sentences of ``text`` (as :meth:`sentence_spans`) with their morphemes, in one pass.
+
+        Spans and token offsets are shifted by ``offset``. The lines go to Kiwi as one batch,
+        which uses its worker threads; indexing reads each sentence only this once.
+        """
+        lines: list[tuple[int, str]] = []
         pos = 0
         for line in text.split("\n"):
             if line.strip():
-                spans.extend(self._line_sentences(line, offset + pos))
+                lines.append((offset + pos, line))
             pos += len(line) + 1
-        return spans
-
-    def _line_sentences(self, line: str, offset: int) -> list[tuple[int, int]]:
+        if not lines:
+            return []
         with self._lock:
-            sents = self.kiwi.split_into_sents(line)
-        spans = []
+            if len(lines) == 1:
+                results = [self.kiwi.split_into_sents(lines[0][1], return_tokens=True)]
+            else:
+                results = list(self.kiwi.split_into_sents([line for _, line in lines], return_tokens=True))
+        out: list[tuple[tuple[int, int], list[Token]]] = []
+        for (start, line), sents in zip(lines, results, strict=True):
+            out.extend(self._line_units(line, start, sents))
+        return out
+
+    def _line_units(self, line: str, offset: int, sents: Any) -> list[tuple[tuple[int, int], list[Token]]]:
+        tokens = [_token(t, offset) for s in sents for t in s.tokens]
+        units = []
         for s in sents:
             start, end = _trim(line, s.start, s.end)
             if end > start:
-                spans.append((offset + start, offset + end))
-        return spans or [(offset + _trim(line, 0, len(line))[0], offset + len(line.rstrip()))]
+                a, b = offset + start, offset + end
+                units.append(((a, b), [t for t in tokens if a <= t.start and t.end <= b]))
+        if units:
+            return units
+        a, b = offset + _trim(line, 0, len(line))[0], offset + len(line.rstrip())
+        return [((a, b), tokens or [_token(t, offset) for t in self._tokenize(line)])]
+
+    def _tokenize(self, text: str) -> Any:
+        with self._lock:
+            return self.kiwi.tokenize(text)
 
 
-def _token(raw: Any) -> Token:
-    return Token(raw.form, str(raw.tag), raw.start, raw.start + raw.len)
+def _token(raw: Any, offset: int = 0) -> Token:
+    return Token(raw.form, str(raw.tag), offset + raw.start, offset + raw.start + raw.len)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -32,6 +32,9 @@ class Manifest:
     reused_chunks: int = 0
     skipped: list[list[str]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    #: Seconds of the build's stages: analyse (read, chunk, Kiwi, BM25), embed (of which
+    #: model: inside the embedding model), vector_index.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def write(self, folder: Path) -> None:
         text = json.dumps(asdict(self), ensure_ascii=False, indent=2)

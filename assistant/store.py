@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.chunking import Chunk
 from assistant.documents import Document, Heading
 from assistant.errors import IndexCorruptError
+
+#: Summary candidates of a chunk: (start, end, content terms) per sentence.
+Candidates = list[tuple[int, int, list[str]]]
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -127,52 +130,60 @@ def _chunk(rec: tuple) -> Chunk:  # type: ignore[type-arg]
     return Chunk(rec[1], rec[2], rec[3], rec[4], rec[5], rec[6], rec[7], sentences)  # type: ignore[arg-type]
 
 
-def write_store(
-    path: Path,
-    docs: Iterable[Document],
-    chunks: Sequence[Chunk],
-    embed_keys: Sequence[str],
-    candidates: Sequence[list[tuple[int, int, list[str]]]],
-) -> None:
-    """Write a new store file (the caller writes into a fresh folder)."""
-    db = sqlite3.connect(path)
-    try:
-        db.executescript(SCHEMA)
-        db.executemany(
+class StoreWriter:
+    """Writes a new store file document by document (the caller writes into a fresh folder)."""
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        if create:
+            self._db.executescript(SCHEMA)
+        self.n_chunks = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    @classmethod
+    def open(cls, path: Path) -> StoreWriter:
+        """A writer on a store file this build already created."""
+        return cls(path, create=False)
+
+    def add(
+        self, doc: Document, chunks: Sequence[Chunk], keys: Sequence[str], candidates: Sequence[Candidates]
+    ) -> None:
+        """Add a document and its chunks; the chunks get the next row numbers."""
+        headings = json.dumps([list(h.__dict__.values()) for h in doc.headings], ensure_ascii=False)
+        self._db.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
-            [
-                (
-                    d.doc_id,
-                    d.path,
-                    d.title,
-                    d.fingerprint,
-                    d.mtime,
-                    d.text,
-                    json.dumps([list(h.__dict__.values()) for h in d.headings], ensure_ascii=False),
-                    json.dumps(d.tables),
-                )
-                for d in docs
-            ],
+            (doc.doc_id, doc.path, doc.title, doc.fingerprint, doc.mtime, doc.text, headings, json.dumps(doc.tables)),
         )
-        db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    row,
-                    c.chunk_id,
-                    c.doc_id,
-                    c.ordinal,
-                    c.section,
-                    c.start,
-                    c.end,
-                    c.text,
-                    json.dumps(c.sentences),
-                    key,
-                    json.dumps(cands, ensure_ascii=False),
-                )
-                for row, (c, key, cands) in enumerate(zip(chunks, embed_keys, candidates, strict=True))
-            ],
-        )
-        db.commit()
-    finally:
-        db.close()
+        rows = [
+            (
+                self.n_chunks + i,
+                c.chunk_id,
+                c.doc_id,
+                c.ordinal,
+                c.section,
+                c.start,
+                c.end,
+                c.text,
+                json.dumps(c.sentences),
+                key,
+                json.dumps(cands, ensure_ascii=False),
+            )
+            for i, (c, key, cands) in enumerate(zip(chunks, keys, candidates, strict=True))
+        ]
+        self._db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self.n_chunks += len(rows)
+
+    def passages(self, rows: Sequence[int]) -> list[tuple[str, str, str]]:
+        """(title, section, text) of the given chunk rows, in that order (what gets embedded)."""
+        marks = ",".join("?" * len(rows))
+        sql = f"SELECT c.row, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.row IN ({marks})"
+        found = {rec[0]: rec[1:] for rec in self._db.execute(sql, list(rows))}
+        return [found[r] for r in rows]
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
