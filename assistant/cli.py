@@ -109,7 +109,11 @@ def main() -> None:
 @click.option("--chunk-size", type=int, default=None, help="Target chunk length in characters (default 500).")
 @click.option("--chunk-overlap", type=int, default=None, help="Overlap between chunks in characters (default 100).")
 @click.option(
-    "--vector-index", type=click.Choice(["flat", "hnsw"]), default=None, help="Exact (flat, default) or HNSW."
+    "--vector-index",
+    default=None,
+    metavar="KIND",
+    help="flat (exact, default), hnsw, milvus://HOST:PORT (a Milvus server) or FILE.db (milvus-lite). "
+    "[env: ASSISTANT_VECTOR_INDEX]",
 )
 @click.option("--if-stale", is_flag=True, help="Do nothing when the index already matches the corpus and settings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")

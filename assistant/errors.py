@@ -90,6 +90,13 @@ class IndexBusyError(IndexError_):
     """Another process is building the same index right now."""
 
 
+class VectorStoreError(AssistantError):
+    """The external vector store (Milvus) cannot be reached or refused an operation."""
+
+    exit_code = 6
+    http_status = 503
+
+
 class SessionNotFoundError(AssistantError):
     """No stored conversation has this id (never created, expired or deleted).
 

@@ -38,8 +38,11 @@ class Settings(BaseSettings):
 
     chunk_size: int = Field(500, ge=50, le=20000, description="Target chunk length (chars).")
     chunk_overlap: int = Field(100, ge=0, description="Overlap between chunks (chars).")
-    vector_index: Literal["flat", "hnsw"] = Field(
-        "flat", description="'flat' (exact inner product) or 'hnsw' (approximate, large corpora)."
+    vector_index: str = Field(
+        "flat",
+        description="Where the vectors are searched: 'flat' (FAISS, exact inner product), 'hnsw' (FAISS, "
+        "approximate, large corpora), 'milvus://host:port' (a Milvus server or cluster; token in "
+        "ASSISTANT_MILVUS_TOKEN) or a path ending in '.db' (milvus-lite, a local file). See docs/milvus.md.",
     )
     batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
     embedding_backend: Literal["auto", "onnx", "torch"] = Field(
@@ -114,6 +117,24 @@ class Settings(BaseSettings):
 
         if value not in FUSIONS:
             raise ValueError(f"unknown fusion {value!r}; choose one of {', '.join(FUSIONS)}")
+        return value
+
+    @field_validator("vector_index")
+    @classmethod
+    def _known_vector_index(cls, value: str) -> str:
+        from assistant.errors import ConfigError
+        from assistant.vectors import CHOICES, is_milvus
+
+        if value in ("flat", "hnsw"):
+            return value
+        if not is_milvus(value):
+            raise ValueError(f"unknown vector index {value!r}; choose one of {CHOICES}")
+        from assistant.milvus_index import normalize_location
+
+        try:
+            normalize_location(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @model_validator(mode="after")

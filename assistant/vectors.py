@@ -1,12 +1,15 @@
-"""Vector indexes behind one small protocol: FAISS (exact or HNSW) and brute-force NumPy.
+"""Vector indexes behind one small protocol: FAISS (exact or HNSW), Milvus, and brute-force NumPy.
 
 All vectors are L2-normalized, so inner product is cosine similarity. Ids are int64.
 The NumPy index serves tests and checks FAISS; the contract test runs over every backend.
+The kind is the ``vector_index`` setting: ``flat``, ``hnsw``, ``numpy``, or a Milvus location
+(``milvus://host:port`` or a milvus-lite ``.db`` path, see :mod:`assistant.milvus_index`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,6 +17,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.errors import ConfigError, IndexCorruptError
+
+#: The accepted values of the ``vector_index`` setting, for messages.
+CHOICES = "flat, hnsw, milvus://host:port (a Milvus server) or a path ending in .db (a milvus-lite file)"
 
 
 class VectorIndex(Protocol):
@@ -32,6 +38,10 @@ class VectorIndex(Protocol):
     def remove(self, ids: np.ndarray) -> None: ...
 
     def save(self, path: Path) -> None: ...
+
+    def close(self) -> None:
+        """Release connections (Milvus); the saved index stays. Local kinds have nothing to release."""
+        ...
 
 
 class NumpyIndex:
@@ -71,6 +81,9 @@ class NumpyIndex:
         with open(path, "wb") as fh:
             np.savez(fh, ids=self._ids, vectors=self._vectors)
 
+    def close(self) -> None:
+        pass
+
     @classmethod
     def load(cls, path: Path) -> NumpyIndex:
         try:
@@ -89,7 +102,7 @@ class FaissIndex:
         import faiss
 
         if kind not in ("flat", "hnsw"):
-            raise ConfigError(f"unknown vector index {kind!r}; choose one of flat, hnsw")
+            raise ConfigError(f"unknown vector index {kind!r}; choose one of {CHOICES}")
         self.dim = dim
         self.kind = kind
         self.hnsw_m = hnsw_m
@@ -139,6 +152,9 @@ class FaissIndex:
 
         faiss.write_index(self._index, str(path))
 
+    def close(self) -> None:
+        pass
+
     @classmethod
     def load(cls, path: Path, kind: str) -> FaissIndex:
         import faiss
@@ -164,17 +180,50 @@ def _single_thread() -> Iterator[None]:
         faiss.omp_set_num_threads(before)
 
 
-def make_index(kind: str, dim: int) -> NumpyIndex | FaissIndex:
-    """A new empty index by name: ``flat``, ``hnsw`` or ``numpy``."""
+def is_milvus(kind: str) -> bool:
+    """Whether the kind names Milvus: ``milvus://...`` (or ``milvus+https://...``) or a path ending in ``.db``."""
+    return kind.startswith(("milvus://", "milvus+")) or kind.endswith(".db")
+
+
+def make_index(kind: str, dim: int, *, name: str = "") -> VectorIndex:
+    """A new empty index: ``flat``, ``hnsw``, ``numpy`` or a Milvus location.
+
+    ``name`` is the index version (for example ``v-20261122T101010-123456``); Milvus makes its
+    collection from it, local kinds ignore it.
+    """
     if kind == "numpy":
         return NumpyIndex(dim)
+    if is_milvus(kind):
+        from assistant.milvus_index import MilvusIndex
+
+        return MilvusIndex.create(kind, dim, name)
     return FaissIndex(dim, kind)
 
 
-def load_index(kind: str, path: Path) -> NumpyIndex | FaissIndex:
+def load_index(kind: str, path: Path) -> VectorIndex:
+    """The index saved at ``path``; for Milvus, ``path`` is the locator and the kind only selects the backend."""
     if kind == "numpy":
         return NumpyIndex.load(path)
+    if is_milvus(kind):
+        from assistant.milvus_index import MilvusIndex
+
+        return MilvusIndex.load(path)
     return FaissIndex.load(path, kind)
+
+
+def discard_index(kind: str, path: Path) -> None:
+    """Release what a superseded index keeps outside its folder (its Milvus collection). Never raises.
+
+    Call it before deleting the folder that holds ``path``; local kinds keep nothing outside.
+    """
+    if not is_milvus(kind):
+        return
+    try:
+        from assistant.milvus_index import discard
+
+        discard(path)
+    except Exception as exc:  # pragma: no cover - discard() already logs its own failures
+        logging.getLogger("assistant").warning("vector index %s not discarded: %s", path, exc)
 
 
 def _check(vectors: np.ndarray, dim: int) -> np.ndarray:

@@ -1,4 +1,8 @@
-"""One contract, run over every vector index backend; NumPy is the reference."""
+"""One contract, run over every vector index backend; NumPy is the reference.
+
+``milvus-lite`` runs Milvus in this process on a ``.db`` file shared by the module (one
+collection per index); it is skipped only when milvus-lite is not installed.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,23 @@ import pytest
 from assistant.errors import ConfigError, IndexCorruptError
 from assistant.vectors import load_index, make_index
 
-BACKENDS = ["numpy", "flat", "hnsw"]
+BACKENDS = ["numpy", "flat", "hnsw", "milvus-lite"]
+
+
+@pytest.fixture(scope="module")
+def lite_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One milvus-lite file (and in-process server) for the whole module."""
+    pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'korean-assistant[milvus]')")
+    pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'korean-assistant[milvus]')")
+    return str(tmp_path_factory.mktemp("milvus") / "vectors.db")
+
+
+@pytest.fixture(params=BACKENDS)
+def kind(request: pytest.FixtureRequest) -> str:
+    """The ``vector_index`` value of each backend, as the indexer passes it to ``make_index``."""
+    if request.param == "milvus-lite":
+        return str(request.getfixturevalue("lite_db"))
+    return str(request.param)
 
 
 def _data(n: int = 200, dim: int = 16, seed: int = 7) -> np.ndarray:
@@ -19,7 +39,6 @@ def _data(n: int = 200, dim: int = 16, seed: int = 7) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
 def test_search_matches_brute_force(kind: str) -> None:
     vectors = _data()
     index = make_index(kind, 16)
@@ -28,13 +47,13 @@ def test_search_matches_brute_force(kind: str) -> None:
     queries = _data(5, seed=3)
     scores, ids = index.search(queries, 10)
     expected = np.argsort(-(queries @ vectors.T), axis=1)[:, :10] + 1000
-    assert ids.shape == (5, 10)
+    assert ids.shape == scores.shape == (5, 10)
+    assert (scores.dtype, ids.dtype) == (np.float32, np.int64)
     # HNSW is approximate; on 200 points with efSearch 128 it finds the exact top 10.
     assert (ids == expected).mean() >= (0.95 if kind == "hnsw" else 1.0)
     np.testing.assert_allclose(scores[:, 0], (queries @ vectors.T).max(axis=1), rtol=1e-5)
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
 def test_remove_save_load(kind: str, tmp_path: Path) -> None:
     vectors = _data(50)
     index = make_index(kind, 16)
@@ -47,9 +66,10 @@ def test_remove_save_load(kind: str, tmp_path: Path) -> None:
     again = load_index(kind, tmp_path / "v.idx")
     assert len(again) == 47
     np.testing.assert_array_equal(again.search(vectors[10:12], 3)[1], index.search(vectors[10:12], 3)[1])
+    index.close()
+    again.close()
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
 def test_short_index_pads_with_minus_one(kind: str) -> None:
     index = make_index(kind, 16)
     index.add(np.arange(3), _data(3))
@@ -58,14 +78,12 @@ def test_short_index_pads_with_minus_one(kind: str) -> None:
     assert sorted(ids[0, :3]) == [0, 1, 2]
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
 def test_wrong_dimension_is_refused(kind: str) -> None:
     index = make_index(kind, 16)
     with pytest.raises(ConfigError, match="dimension 8"):
         index.add(np.arange(2), np.ones((2, 8), dtype=np.float32))
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
 def test_damaged_file_is_reported(kind: str, tmp_path: Path) -> None:
     path = tmp_path / "v.idx"
     path.write_bytes(b"not an index at all")

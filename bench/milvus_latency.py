@@ -1,0 +1,126 @@
+"""Milvus as the vector index: start-up, insert throughput, single-query search latency.
+
+    python -m bench.milvus_latency                       # milvus-lite in a temporary .db file
+    python -m bench.milvus_latency --uri milvus://host:19530   # a Milvus server (HNSW)
+
+Random L2-normalized vectors (70,000 x 384 by default, the size of a large corpus embedded
+with multilingual-e5-small), no data set needed. Queries are stored vectors with noise, so
+their neighbours are meaningful; each is searched alone with k=50, as retrieval does. FAISS
+flat on the same vectors is measured alongside for reference, and the Milvus top 50 is
+compared with the exact one. Writes bench/results/milvus.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.milvus_index import MilvusIndex, connect, normalize_location
+from assistant.vectors import FaissIndex, VectorIndex, discard_index
+from bench.common import ROOT
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": statistics.median(ordered), "p95_ms": p95, "n": len(ordered)}
+
+
+def normalized(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def search_ms(index: VectorIndex, queries: np.ndarray, k: int) -> tuple[dict[str, float], np.ndarray]:
+    """Per-query latency percentiles (after a short warm-up) and the ids found."""
+    for q in queries[:10]:
+        index.search(q[None, :], k)
+    samples, found = [], []
+    for q in queries:
+        started = time.perf_counter()
+        _, ids = index.search(q[None, :], k)
+        samples.append((time.perf_counter() - started) * 1e3)
+        found.append(ids[0])
+    return percentiles(samples), np.stack(found)
+
+
+def recall(found: np.ndarray, exact: np.ndarray) -> float:
+    return float(np.mean([len(set(f) & set(e)) / len(e) for f, e in zip(found, exact, strict=True)]))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--uri", default="", help="milvus://host:port, or a .db path (default: a temporary .db)")
+    parser.add_argument("-n", type=int, default=70_000, help="vectors (default 70000)")
+    parser.add_argument("--dim", type=int, default=384)
+    parser.add_argument("-k", type=int, default=50)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "milvus.json")
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(0)
+    vectors = normalized(rng, args.n, args.dim)
+    picks = rng.choice(args.n, size=args.queries, replace=False)
+    queries = vectors[picks] + 0.5 * normalized(rng, args.queries, args.dim) / np.sqrt(2)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, : args.k]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        location = args.uri or str(Path(tmp) / "vectors.db")
+        out: dict[str, object] = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+            "load_average_start": list(os.getloadavg()),
+            "backend": "milvus-lite" if location.endswith(".db") else "milvus server",
+            "vectors": args.n,
+            "dim": args.dim,
+            "k": args.k,
+        }
+        started = time.perf_counter()
+        import pymilvus  # noqa: F401  (the import is part of a cold start)
+
+        out["import_pymilvus_s"] = time.perf_counter() - started
+        uri = normalize_location(location)
+        out["connect_s"] = timed(lambda: connect(uri).close())  # starts milvus-lite for a .db
+        started = time.perf_counter()
+        index = MilvusIndex.create(location, args.dim, f"bench-{time.time_ns()}")
+        out["create_collection_s"] = time.perf_counter() - started
+        out["index_type"] = index.locator.index_type
+        insert_s = timed(lambda: index.add(np.arange(args.n, dtype=np.int64), vectors))
+        locator = Path(tmp) / "vectors.faiss"
+        out["insert_s"] = insert_s
+        out["insert_rows_per_s"] = args.n / insert_s
+        out["save_flush_s"] = timed(lambda: index.save(locator))
+        index.close()
+        started = time.perf_counter()
+        reopened = MilvusIndex.load(locator)
+        out["reopen_s"] = time.perf_counter() - started
+        out["milvus_search"], found = search_ms(reopened, queries, args.k)
+        out["milvus_recall_at_k"] = recall(found, exact)
+        reopened.close()
+        discard_index(location, locator)
+
+    faiss_index = FaissIndex(args.dim, "flat")
+    faiss_index.add(np.arange(args.n, dtype=np.int64), vectors)
+    out["faiss_flat_search"], found = search_ms(faiss_index, queries, args.k)
+    out["faiss_flat_recall_at_k"] = recall(found, exact)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

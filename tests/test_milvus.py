@@ -1,0 +1,254 @@
+"""What is particular to the Milvus backend: locators, reconnecting, dropping old versions, errors.
+
+The shared contract (search, remove, padding) is in test_vectors.py. These tests run on
+milvus-lite, one ``.db`` file and in-process server for the module; an unreachable server is
+``milvus://127.0.0.1:1``, where nothing listens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from pydantic import ValidationError
+
+from assistant.errors import ConfigError, IndexCorruptError, VectorStoreError
+from assistant.settings import Settings
+from assistant.vectors import discard_index, is_milvus, load_index, make_index
+
+pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'korean-assistant[milvus]')")
+pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'korean-assistant[milvus]')")
+
+from assistant import milvus_index
+from assistant.milvus_index import MilvusIndex, collection_name, normalize_location
+
+NOWHERE = "milvus://127.0.0.1:1"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("milvus") / "vectors.db")
+
+
+def _data(n: int = 40, dim: int = 16, seed: int = 5) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _collections(db: str) -> list[str]:
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(db)
+    try:
+        return list(client.list_collections())
+    finally:
+        client.close()
+
+
+def _built(db: str, name: str, tmp_path: Path, n: int = 40) -> tuple[MilvusIndex, Path, np.ndarray]:
+    vectors = _data(n)
+    index = make_index(db, 16, name=name)
+    assert isinstance(index, MilvusIndex)
+    index.add(np.arange(n, dtype=np.int64) + 100, vectors)
+    locator = tmp_path / "vectors.faiss"
+    index.save(locator)
+    return index, locator, vectors
+
+
+def test_locator_names_the_collection_and_reopens(db: str, tmp_path: Path) -> None:
+    index, locator, vectors = _built(db, "v-20261122T101010-123456", tmp_path)
+    saved = json.loads(locator.read_text("utf-8"))
+    assert saved["uri"] == str(Path(db).resolve())
+    assert saved["collection"] == "assistant_v_20261122T101010_123456"
+    assert (saved["dim"], saved["metric"], saved["index_type"]) == (16, "IP", "FLAT")
+    before = index.search(vectors[:4], 5)
+    index.close()
+
+    again = load_index(db, locator)
+    assert len(again) == 40
+    scores, ids = again.search(vectors[:4], 5)
+    np.testing.assert_array_equal(ids, before[1])
+    np.testing.assert_allclose(scores, before[0], rtol=1e-6)
+    assert list(ids[:, 0]) == [100, 101, 102, 103]
+
+
+def test_closing_one_index_leaves_the_other_working(db: str, tmp_path: Path) -> None:
+    # A serving engine closes the old index while the new one already answers.
+    old, locator, vectors = _built(db, "v-close", tmp_path)
+    new = load_index(db, locator)
+    old.close()
+    assert new.search(vectors[7:8], 1)[1][0, 0] == 107
+
+
+def test_discard_drops_the_collection(db: str, tmp_path: Path) -> None:
+    index, locator, _ = _built(db, "v-old", tmp_path)
+    index.close()
+    assert "assistant_v_old" in _collections(db)
+    discard_index(db, locator)
+    assert "assistant_v_old" not in _collections(db)
+    with pytest.raises(IndexCorruptError, match=r"assistant_v_old .* is missing"):
+        load_index(db, locator)
+
+
+def test_discard_is_a_no_op_for_local_kinds(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.faiss"
+    path.write_bytes(b"faiss bytes")
+    for kind in ("flat", "hnsw", "numpy"):
+        discard_index(kind, path)
+    assert path.read_bytes() == b"faiss bytes"
+
+
+def test_discard_never_raises(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    unreadable = tmp_path / "garbage.faiss"
+    unreadable.write_text("{not json")
+    unreachable = tmp_path / "away.faiss"
+    milvus_index.Locator(NOWHERE, "assistant_v_x", 16, "IP", "HNSW").write(unreachable)
+    with caplog.at_level(logging.WARNING, logger="assistant"):
+        discard_index(NOWHERE, unreadable)
+        discard_index(NOWHERE, unreachable)
+        discard_index(NOWHERE, tmp_path / "never-written.faiss")
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 3, messages
+    assert "127.0.0.1:1" in messages[1] and "assistant_v_x" in messages[1]
+
+
+def test_missing_or_damaged_locator_is_corrupt(db: str, tmp_path: Path) -> None:
+    with pytest.raises(IndexCorruptError, match="cannot be read"):
+        load_index(db, tmp_path / "absent.faiss")
+    wrong = tmp_path / "wrong.faiss"
+    wrong.write_text(json.dumps({"uri": db, "collection": "assistant_x"}))
+    with pytest.raises(IndexCorruptError, match="cannot be read"):
+        load_index(db, wrong)
+
+
+def test_dimension_disagreement_is_corrupt(db: str, tmp_path: Path) -> None:
+    index, locator, _ = _built(db, "v-dim", tmp_path)
+    index.close()
+    saved = json.loads(locator.read_text("utf-8"))
+    locator.write_text(json.dumps({**saved, "dim": 32}))
+    with pytest.raises(IndexCorruptError, match="dimension 16"):
+        load_index(db, locator)
+
+
+def test_unreachable_server_fails_fast_with_a_hint(tmp_path: Path) -> None:
+    start = time.monotonic()
+    with pytest.raises(VectorStoreError, match=re.escape("127.0.0.1:1")) as info:
+        make_index(NOWHERE, 16, name="v-1")
+    assert info.value.hint is not None and "healthz" in info.value.hint
+    locator = tmp_path / "vectors.faiss"
+    milvus_index.Locator(NOWHERE, "assistant_v_1", 16, "IP", "HNSW").write(locator)
+    with pytest.raises(VectorStoreError, match="cannot connect"):
+        load_index(NOWHERE, locator)
+    assert time.monotonic() - start < 15
+    assert (VectorStoreError.exit_code, VectorStoreError.http_status) == (6, 503)
+
+
+def test_a_server_gone_during_service_fails_within_the_timeout(tmp_path: Path) -> None:
+    from milvus_lite.server_manager import server_manager_instance
+
+    own = str(tmp_path / "gone.db")
+    index = make_index(own, 16, name="v-gone")
+    assert isinstance(index, MilvusIndex)
+    index.add(np.arange(3), _data(3))
+    index.timeout = 1.0
+    server_manager_instance.release_server(own)
+    start = time.monotonic()
+    with pytest.raises(VectorStoreError, match="cannot search"):
+        index.search(_data(1), 2)
+    assert time.monotonic() - start < 10
+
+
+def test_an_existing_collection_is_not_overwritten(db: str) -> None:
+    first = make_index(db, 16, name="v-twice")
+    first.add(np.arange(3), _data(3))
+    with pytest.raises(ConfigError, match="already exists"):
+        make_index(db, 16, name="v-twice")
+    assert len(first) == 3
+
+
+def test_inserts_and_deletes_go_in_batches(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(milvus_index, "BATCH", 7)
+    vectors = _data(30)
+    index = make_index(db, 16, name="v-batches")
+    index.add(np.arange(30), vectors)
+    assert len(index) == 30
+    index.remove(np.arange(0, 30, 2))
+    assert len(index) == 15
+    _, ids = index.search(vectors, 1)
+    assert set(ids[:, 0]) == set(range(1, 30, 2))
+
+
+def test_hnsw_index_type_searches_with_ef_at_least_k(db: str) -> None:
+    vectors = _data(200)
+    index = MilvusIndex.create(db, 16, "v-hnsw", index_type="HNSW")
+    index.add(np.arange(200), vectors)
+    assert index._search_params(300)["params"]["ef"] == 300
+    assert index._search_params(10)["params"]["ef"] == 128
+    scores, ids = index.search(vectors[:5], 300)
+    assert list(ids[:, 0]) == [0, 1, 2, 3, 4]
+    assert (ids[:, 200:] == -1).all() and np.isneginf(scores[:, 200:]).all()
+
+
+def test_collection_names_are_valid_and_unique() -> None:
+    assert collection_name("v-20261122T101010-123456") == "assistant_v_20261122T101010_123456"
+    assert collection_name("버전 1.2") == "assistant_1_2"
+    fresh = {collection_name("") for _ in range(3)}
+    assert len(fresh) == 3
+    assert all(n.startswith("assistant_") and n.replace("_", "").isalnum() for n in fresh)
+    assert len(collection_name("x" * 400)) == 255
+
+
+@pytest.mark.parametrize(
+    ("value", "uri"),
+    [
+        ("milvus://milvus.internal:19530", "http://milvus.internal:19530"),
+        ("milvus://10.0.0.5:19530/prod", "http://10.0.0.5:19530/prod"),
+        ("milvus+https://in01.example.com:443", "https://in01.example.com:443"),
+        ("milvus://localhost", "http://localhost"),
+    ],
+)
+def test_server_locations(value: str, uri: str) -> None:
+    assert is_milvus(value)
+    assert milvus_index.client_uri(normalize_location(value)) == uri
+
+
+def test_lite_locations_become_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert normalize_location("./data/vectors.db") == str(tmp_path / "data" / "vectors.db")
+    with pytest.raises(ConfigError, match=re.escape("ending in .db")):
+        normalize_location(".db")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("annoy", "choose one of flat, hnsw, milvus://host:port"),
+        ("milvus://", "invalid Milvus location"),
+        ("milvus://host:99999", "invalid Milvus location"),
+        ("milvus://user:secret@host:19530", "ASSISTANT_MILVUS_TOKEN"),
+        ("http://host:19530", "choose one of"),
+    ],
+)
+def test_settings_refuse_unknown_vector_indexes(value: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Settings(vector_index=value)
+
+
+@pytest.mark.parametrize("value", ["flat", "hnsw", "milvus://milvus:19530", "milvus+https://h:443/db", "idx/v.db"])
+def test_settings_accept_vector_indexes(value: str) -> None:
+    assert Settings(vector_index=value).vector_index == value
+
+
+def test_cli_reports_an_invalid_vector_index(tmp_path: Path) -> None:
+    from assistant.cli import main
+
+    result = CliRunner().invoke(main, ["index", str(tmp_path), "--index", str(tmp_path / "ix"), "--vector-index", "x"])
+    assert result.exit_code == 2
+    assert "milvus://host:port" in result.output
