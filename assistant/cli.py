@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | ask | chat | info | serve | slack`` (also ``python -m assistant``).
+"""Command line: ``assistant index | ask | chat | eval | info | serve | slack`` (also ``python -m assistant``).
 
 Only this module turns :class:`~assistant.errors.AssistantError` into messages and exit codes.
 """
@@ -23,6 +23,21 @@ Examples:
   assistant ask "한국이 나아가야 할 방향은?"
   assistant ask "메가 얼라이언스란?" -k 3 --json
   assistant ask --file questions.txt --json > answers.jsonl
+"""
+
+
+EPILOG_EVAL = """\b
+Examples:
+  assistant eval docs/examples/questions.jsonl
+  assistant eval docs/examples/questions.jsonl --compare
+  assistant eval KorQuAD_v1.0_dev.json --index korquad-index --limit 500 --json > report.json
+
+\b
+One JSON object per line:
+  {"question": "메가 얼라이언스란?", "doc": "한국의_AI_원팀_전략과_해외_AI_동맹_비교.txt"}
+  {"question": "...", "passage": "the text that answers it"}
+  {"question": "화성 탐사 로켓의 연료는?", "answerable": false}
+See docs/eval.md for "docs", "spans" and the metrics.
 """
 
 
@@ -92,6 +107,7 @@ def main() -> None:
       assistant index corpus/          build the index from a folder of documents
       assistant ask "질문"              answer one question
       assistant chat                   converse in the terminal
+      assistant eval questions.jsonl   measure retrieval on your own questions
       assistant serve                  chat page and HTTP API at http://127.0.0.1:8000/
       assistant slack                  the Slack bot over Socket Mode
       assistant info                   what is indexed, with which model
@@ -354,6 +370,88 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
     click.echo(f"문서 {m.n_documents}개, 청크 {m.n_chunks}개:")
     for d in docs:
         click.echo(f"  - {d.title}  ({d.doc_id}, 청크 {d.n_chunks}개, {len(d.text):,}자)")
+
+
+@main.command("eval", epilog=EPILOG_EVAL)
+@click.argument("questions", type=click.Path(path_type=Path, dir_okay=False))
+@common_options
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "bm25"]),
+    default="hybrid",
+    show_default=True,
+    help="Retrieval mode to measure.",
+)
+@click.option("--compare", is_flag=True, help="Measure hybrid, dense and bm25 side by side on the same questions.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N", help="Only the first N questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, with every question's result.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@handle_errors
+def eval_(
+    questions: Path,
+    index_dir: Path | None,
+    model: str | None,
+    mode: str,
+    compare: bool,
+    limit: int | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Measure retrieval on your own questions: R@1/5/10, MRR@10, nDCG@10, abstention, latency.
+
+    QUESTIONS is a JSON Lines file (one question per line, with the document, passage or
+    spans that answer it, or "answerable": false) or a KorQuAD 1.0 JSON file. Each question
+    is asked as `assistant ask -k 10` asks it, one at a time; times are per question, after
+    the model has loaded.
+    """
+    from assistant.engine import Engine
+    from assistant.evaluation import evaluate, load_questions
+
+    loaded = load_questions(questions, limit)  # a bad file fails before the model loads
+    settings = settings_from(index_dir=index_dir, model=model, show_progress=False)
+    modes = ["hybrid", "dense", "bm25"] if compare else [mode]
+    report = evaluate(Engine(settings), loaded, modes, progress=not quiet and sys.stderr.isatty())
+    data = report.to_dict(details=as_json)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else render_eval(data))
+
+
+def render_eval(report: dict[str, Any]) -> str:
+    """The report of `assistant eval` as a table, one column per mode."""
+    idx, qs, modes = report["index"], report["questions"], report["modes"]
+    kinds = {"doc": "문서", "passage": "패시지", "spans": "구간"}
+    judged = ", ".join(f"{kinds[k]} {n}" for k, n in qs["judged_by"].items())
+    summaries = list(modes.values())
+    abstention = [s["abstention"] for s in summaries]
+    rows = [(name, [_score(s["metrics"][name]) for s in summaries]) for name in summaries[0]["metrics"]]
+    rows += [
+        (
+            "abstain P",
+            [f"{_score(a['precision'])} ({a['abstained_unanswerable']}/{a['abstained']})" for a in abstention],
+        ),
+        (
+            "abstain R",
+            [f"{_score(a['recall'])} ({a['abstained_unanswerable']}/{a['unanswerable']})" for a in abstention],
+        ),
+        ("p50 ms", [f"{s['latency_ms']['p50']:.1f}" for s in summaries]),
+        ("p95 ms", [f"{s['latency_ms']['p95']:.1f}" for s in summaries]),
+        ("n", [str(qs["total"])] * len(summaries)),
+    ]
+    lines = [
+        f"색인: {idx['index_dir']} ({idx['version']}), 모델 {idx['model']}, 문서 {idx['documents']}개, 청크 {idx['chunks']}개",
+        f"질문 {qs['total']}개: 답이 있는 질문 {qs['answerable']}개"
+        + (f" ({judged})" if judged else "")
+        + f", 답이 없는 질문 {qs['unanswerable']}개",
+        "",
+        " " * 12 + "".join(f"{m:>14}" for m in modes),
+        *(f"{label:<12}" + "".join(f"{cell:>14}" for cell in cells) for label, cells in rows),
+    ]
+    if not report["abstain"]:
+        lines.append("(abstention is off: ASSISTANT_ABSTAIN=false)")
+    return "\n".join(lines)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 log_level_option = click.option(

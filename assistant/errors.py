@@ -108,6 +108,21 @@ class SessionNotFoundError(AssistantError):
     http_status = 404
 
 
+class EvalDataError(AssistantError):
+    """A questions file of ``assistant eval`` cannot be read, or one of its entries is unusable.
+
+    ``where`` names the file and, for JSON Lines, the line (``questions.jsonl, line 3``).
+    """
+
+    exit_code = 2
+    http_status = 422
+
+    def __init__(self, where: str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{where}: {reason}", hint=hint)
+        self.where = where
+        self.reason = reason
+
+
 def rebuild_hint(index_dir: str, corpus_dir: str | None = None) -> str:
     """The command that rebuilds an index, for error messages."""
     corpus = f" {corpus_dir}" if corpus_dir else ""

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 
-COMMANDS = ["", "index", "ask", "chat", "serve", "info", "schema"]
+COMMANDS = ["", "index", "ask", "chat", "eval", "serve", "info", "schema"]
 
 
 def main_docs() -> None:
