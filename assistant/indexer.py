@@ -35,7 +35,7 @@ from assistant.errors import AssistantError, CorpusError, IndexBusyError
 from assistant.korean import KoreanAnalyzer, Token, content_terms
 from assistant.manifest import FORMAT_VERSION, Manifest, file_digest
 from assistant.settings import Settings
-from assistant.vectors import make_index
+from assistant.vectors import discard_index, make_index
 
 if TYPE_CHECKING:  # chunking (LangChain) and loaders (HTML, PDF) import only when indexing
     from assistant.chunking import Chunk
@@ -236,7 +236,7 @@ class IndexBuilder:
             manifest.write(tmp)
             final = self._publish(tmp, name)
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            self._remove_version(tmp)
             raise
         EmbedCache(self.settings.index_dir / CACHE_DIR, self.embedder.model_id).remove()
         self.report(f"index ready in {manifest.build_seconds:.1f} s: {final}")
@@ -331,7 +331,7 @@ class IndexBuilder:
             vectors[rows_of[key]] = vec
 
     def _vector_index(self, folder: Path, vectors: np.ndarray, name: str) -> None:
-        index = make_index(self.settings.vector_index, vectors.shape[1])
+        index = make_index(self.settings.vector_index, vectors.shape[1], name=name)
         for block in _blocks(list(range(len(vectors))), 16384):
             index.add(np.array(block, dtype=np.int64), np.asarray(vectors[block[0] : block[-1] + 1]))
         index.save(folder / "vectors.faiss")
@@ -398,8 +398,18 @@ class IndexBuilder:
             os.fsync(fh.fileno())
         os.replace(pointer, index_dir / CURRENT)
         if previous is not None and previous != final:
-            shutil.rmtree(previous, ignore_errors=True)
+            self._remove_version(previous)
         return final
+
+    def _remove_version(self, folder: Path) -> None:
+        """Delete a version folder and what its vector index keeps elsewhere (a Milvus collection)."""
+        try:
+            kind = Manifest.read(folder, self.settings.index_dir).vector_index
+        except AssistantError:
+            kind = self.settings.vector_index
+        if (folder / "vectors.faiss").exists():
+            discard_index(kind, folder / "vectors.faiss")
+        shutil.rmtree(folder, ignore_errors=True)
 
     def _clean_leftovers(self) -> None:
         """Remove folders of builds that were interrupted, and versions no longer in use."""
@@ -408,7 +418,7 @@ class IndexBuilder:
         for child in index_dir.iterdir():
             stale = child.name.startswith(".building-") or (child.name.startswith("v-") and child != current)
             if child.is_dir() and stale:
-                shutil.rmtree(child, ignore_errors=True)
+                self._remove_version(child)
 
 
 def passage_text_of(title: str, section: str, text: str) -> str:

@@ -71,7 +71,8 @@ def _present(bm: BM25, rows: list[int], terms: list[str]) -> np.ndarray:
     known = [(i, bm.vocab[t]) for i, t in enumerate(terms) if t in bm.vocab]
     if known:
         cols = [c for _, c in known]
-        hit = np.asarray((bm.weights[rows][:, cols] > 0).sum(axis=0)).ravel() > 0
+        # Columns first: slicing rows of the column-major matrix would walk all of it.
+        hit = np.asarray((bm.weights[:, cols][rows] > 0).sum(axis=0)).ravel() > 0
         out[[i for i, _ in known]] = hit
     return out
 
@@ -99,7 +100,8 @@ class Retriever:
         if mode not in MODES:
             raise ConfigError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
         t0 = time.perf_counter()
-        qvec = self.embedder.embed([query], "query")[0] if mode != "bm25" else None
+        # Embedded in every mode: BM25 alone ranks without it, but abstaining needs the cosine.
+        qvec = self.embedder.embed([query], "query")[0]
         t1 = time.perf_counter()
         terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
         lexical = {
@@ -110,7 +112,7 @@ class Retriever:
         weights = self._weights(mode)
         cands = self._candidates(qvec, lexical, weights, exclude)
         signals = {name: scores[cands] for name, scores in lexical.items()}
-        signals["dense"] = self.index.vectors[cands] @ qvec if qvec is not None else np.zeros(len(cands), np.float32)
+        signals["dense"] = self.index.vectors[cands] @ qvec
         fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
         if prior:
             docs = [c.doc_id for c in self.index.store.chunks([int(r) for r in cands])]

@@ -181,6 +181,8 @@ def main() -> None:
         ".venv/bin/python -m bench.backends    # and --tune for the ONNX batch/thread sweep",
         ".venv/bin/python -m bench.load        # 8 clients, 60 s against assistant serve",
         ".venv/bin/python -m bench.conversation  # follow-up questions, with and without resolution",
+        ".venv/bin/python -m bench.scale       # movie documents + KorQuAD: build, serve, recall at scale",
+        ".venv/bin/python -m bench.plots       # docs/recall_at_k.png, docs/latency_vs_size.png",
         ".venv/bin/python -m bench.report      # writes this file",
         "```",
         "",
@@ -255,6 +257,16 @@ def main() -> None:
             "## Conversation: follow-up questions (`python -m bench.conversation`)",
             "",
             *conversation_section(conversation),
+        ]
+    scale = load("scale.json")
+    if scale and "recall" in scale and "serve" in scale:
+        from bench.scale_report import report_section as scale_section
+
+        out += [
+            "",
+            "## Scale: 20× the KorQuAD index, with distractors (`python -m bench.scale`)",
+            "",
+            *scale_section(scale),
         ]
     out += [
         "",

@@ -219,6 +219,19 @@ def test_rule_reads_the_term_coverage(settings: Settings, analyzer: KoreanAnalyz
     assert on_topic.citations[0].chunk_id == "서울.md#1"
 
 
+#: Answers exactly when the best passage's cosine is above 0.3 (whatever the mode ranks by).
+BY_COSINE = AbstentionRule(bias=-3.0, w_dense=10.0, w_coverage=0.0)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_every_mode_reads_the_cosine_for_abstention(settings: Settings, analyzer: KoreanAnalyzer, mode: str) -> None:
+    eng = built_engine(settings, analyzer, BY_COSINE)
+    answer = eng.ask(SUBWAY, mode=mode)  # type: ignore[arg-type]
+    assert not answer.abstained  # BM25 ranks alone, but the cosine is still measured
+    assert answer.citations[0].chunk_id == "서울.md#1"
+    assert eng.retriever.search(SUBWAY, 1, mode=mode).hits[0].dense > 0.3  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------------------
 # Question forms and the schema
 
