@@ -280,7 +280,10 @@ def connect(uri: str, timeout: float = CONNECT_TIMEOUT) -> Any:
 
     if uri.endswith(".db"):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
-    with translate_errors(uri, f"cannot connect to Milvus at {uri}"):
+    doing = (
+        f"cannot open the milvus-lite database {uri}" if uri.endswith(".db") else f"cannot connect to Milvus at {uri}"
+    )
+    with translate_errors(uri, doing):
         return MilvusClient(uri=client_uri(uri), token=os.environ.get(TOKEN_ENV, ""), timeout=timeout)
 
 

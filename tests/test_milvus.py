@@ -10,15 +10,21 @@ from __future__ import annotations
 import json
 import logging
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import FAKE_MODEL, FakeEmbedder
 from pydantic import ValidationError
 
 from assistant.errors import ConfigError, IndexCorruptError, VectorStoreError
+from assistant.index import open_index
+from assistant.indexer import IndexBuilder, current_version
+from assistant.korean import KoreanAnalyzer
 from assistant.settings import Settings
 from assistant.vectors import discard_index, is_milvus, load_index, make_index
 
@@ -29,6 +35,13 @@ from assistant import milvus_index
 from assistant.milvus_index import MilvusIndex, collection_name, normalize_location
 
 NOWHERE = "milvus://127.0.0.1:1"
+HOLD_LITE_FILE = """
+import sys
+from assistant.vectors import make_index
+index = make_index(sys.argv[1], 16, name="v-1")
+print("ready", flush=True)
+sys.stdin.read()
+"""
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +73,33 @@ def _built(db: str, name: str, tmp_path: Path, n: int = 40) -> tuple[MilvusIndex
     locator = tmp_path / "vectors.faiss"
     index.save(locator)
     return index, locator, vectors
+
+
+def test_index_builds_serve_and_replace_their_collection(settings: Settings, analyzer: KoreanAnalyzer, db: str) -> None:
+    """Through the indexer: a build fills a collection, a rebuild makes another and drops the first."""
+    settings = settings.model_copy(update={"vector_index": db})
+    IndexBuilder(settings, FakeEmbedder(), analyzer).build()
+    first = current_version(settings.index_dir)
+    assert first is not None
+    first_collection = json.loads((first / "vectors.faiss").read_text("utf-8"))["collection"]
+    assert first_collection == collection_name(first.name)
+    assert first_collection in _collections(db)
+    index = open_index(settings.index_dir, FAKE_MODEL)
+    try:
+        assert isinstance(index.vector_index, MilvusIndex)
+        _, ids = index.vector_index.search(np.asarray(index.vectors[2:3]), 3)
+        assert ids[0, 0] == 2 and len(index.vector_index) == len(index.vectors)
+    finally:
+        index.close()
+        index.vector_index.close()
+
+    IndexBuilder(settings, FakeEmbedder(), analyzer).build(rebuild=True)
+    second = current_version(settings.index_dir)
+    assert second is not None and second != first
+    second_collection = json.loads((second / "vectors.faiss").read_text("utf-8"))["collection"]
+    assert second_collection != first_collection
+    collections = _collections(db)
+    assert second_collection in collections and first_collection not in collections
 
 
 def test_locator_names_the_collection_and_reopens(db: str, tmp_path: Path) -> None:
@@ -163,6 +203,20 @@ def test_a_server_gone_during_service_fails_within_the_timeout(tmp_path: Path) -
     with pytest.raises(VectorStoreError, match="cannot search"):
         index.search(_data(1), 2)
     assert time.monotonic() - start < 10
+
+
+def test_a_lite_file_open_in_another_process_is_explained(tmp_path: Path) -> None:
+    busy = str(tmp_path / "busy.db")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LITE_FILE, busy], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(VectorStoreError, match="cannot open the milvus-lite database") as info:
+            make_index(busy, 16, name="v-2")
+        assert info.value.hint is not None and "one process at a time" in info.value.hint
+    finally:
+        holder.communicate("", timeout=30)
 
 
 def test_an_existing_collection_is_not_overwritten(db: str) -> None:
