@@ -9,13 +9,14 @@ STAMP  := $(VENV)/.installed-stamp
 CORPUS ?= corpus
 INDEX  ?= index
 
-.PHONY: run test install index lint typecheck check bench browser loadbench clean help
+.PHONY: run test install index lint typecheck check bench browser loadbench scalebench clean help
 
 help:
 	@echo "make run    set up, build the index from $(CORPUS)/ if needed, and serve the chat page at http://127.0.0.1:8000/"
 	@echo "make test   set up, then run ruff, mypy and the whole test suite"
 	@echo "make index  (re)build the index from $(CORPUS)/ when it is missing or stale"
 	@echo "make bench  run the benchmarks (needs ../shared/data) and write docs/benchmarks.md"
+	@echo "make scalebench  the scale benchmark and its plots (about 45 min)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,10 @@ bench: install
 
 loadbench: index
 	$(BIN)/python -m bench.load && $(BIN)/python -m bench.report
+
+# Build, serve and recall at scale (the movie documents + KorQuAD; about 45 min), then the plots.
+scalebench: install
+	$(BIN)/python -m bench.scale && $(BIN)/python -m bench.plots && $(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

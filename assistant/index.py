@@ -33,6 +33,7 @@ class Index:
 
     def close(self) -> None:
         self.store.close()
+        self.vector_index.close()
 
 
 def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:

@@ -35,7 +35,7 @@ from assistant.errors import AssistantError, CorpusError, IndexBusyError
 from assistant.korean import KoreanAnalyzer, Token, content_terms
 from assistant.manifest import FORMAT_VERSION, Manifest, file_digest
 from assistant.settings import Settings
-from assistant.vectors import discard_index, make_index
+from assistant.vectors import check_reachable, discard_index, is_milvus, make_index
 
 if TYPE_CHECKING:  # chunking (LangChain) and loaders (HTML, PDF) import only when indexing
     from assistant.chunking import Chunk
@@ -208,6 +208,7 @@ class IndexBuilder:
         fingerprint: Callable[[], str],
         total: int | None,
     ) -> BuildResult:
+        check_reachable(self.settings.vector_index)
         self._clean_leftovers()
         name = f"v-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{time.time_ns() % 10**6:06d}"
         tmp = self.settings.index_dir / f".building-{name}"
@@ -397,9 +398,17 @@ class IndexBuilder:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(pointer, index_dir / CURRENT)
-        if previous is not None and previous != final:
+        if previous is not None and previous != final and not self._external(previous):
             self._remove_version(previous)
         return final
+
+    def _external(self, folder: Path) -> bool:
+        """Whether a version's vectors live outside its folder (Milvus). Such a version is kept
+        until the next build, so that servers still reading it can switch over first."""
+        try:
+            return is_milvus(Manifest.read(folder, self.settings.index_dir).vector_index)
+        except AssistantError:
+            return False
 
     def _remove_version(self, folder: Path) -> None:
         """Delete a version folder and what its vector index keeps elsewhere (a Milvus collection)."""

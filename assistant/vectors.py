@@ -211,6 +211,15 @@ def load_index(kind: str, path: Path) -> VectorIndex:
     return FaissIndex.load(path, kind)
 
 
+def check_reachable(kind: str) -> None:
+    """Fail now, not after embedding, when a Milvus location cannot be opened (local kinds: nothing)."""
+    if not is_milvus(kind):
+        return
+    from assistant.milvus_index import connect, normalize_location
+
+    connect(normalize_location(kind)).close()
+
+
 def discard_index(kind: str, path: Path) -> None:
     """Release what a superseded index keeps outside its folder (its Milvus collection). Never raises.
 

@@ -76,7 +76,8 @@ def _built(db: str, name: str, tmp_path: Path, n: int = 40) -> tuple[MilvusIndex
 
 
 def test_index_builds_serve_and_replace_their_collection(settings: Settings, analyzer: KoreanAnalyzer, db: str) -> None:
-    """Through the indexer: a build fills a collection, a rebuild makes another and drops the first."""
+    """Through the indexer: a build fills a collection, a rebuild makes another; the first is
+    dropped by the build after that."""
     settings = settings.model_copy(update={"vector_index": db})
     IndexBuilder(settings, FakeEmbedder(), analyzer).build()
     first = current_version(settings.index_dir)
@@ -90,16 +91,20 @@ def test_index_builds_serve_and_replace_their_collection(settings: Settings, ana
         _, ids = index.vector_index.search(np.asarray(index.vectors[2:3]), 3)
         assert ids[0, 0] == 2 and len(index.vector_index) == len(index.vectors)
     finally:
-        index.close()
-        index.vector_index.close()
+        index.close()  # closes its Milvus connection too
 
     IndexBuilder(settings, FakeEmbedder(), analyzer).build(rebuild=True)
     second = current_version(settings.index_dir)
     assert second is not None and second != first
     second_collection = json.loads((second / "vectors.faiss").read_text("utf-8"))["collection"]
     assert second_collection != first_collection
+    # The previous version stays until the next build: servers still on it keep answering.
+    assert first.exists() and {first_collection, second_collection} <= set(_collections(db))
+
+    IndexBuilder(settings, FakeEmbedder(), analyzer).build(rebuild=True)
     collections = _collections(db)
-    assert second_collection in collections and first_collection not in collections
+    assert not first.exists() and first_collection not in collections
+    assert second_collection in collections and len(collections) == 2
 
 
 def test_locator_names_the_collection_and_reopens(db: str, tmp_path: Path) -> None:
