@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import statistics
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,13 @@ def load_korquad(path: Path, *, titles: bool = True) -> tuple[list[Document], li
                 docs[doc_id] = Document(doc_id, doc_id, title, text, fingerprint=doc_id)
             questions += [Question(qa["question"], doc_id) for qa in para["qas"]]
     return list(docs.values()), questions
+
+
+def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    """p50 and p95 (nearest rank) of latencies in milliseconds, and how many there were."""
+    ordered = sorted(samples_ms)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2), "n": len(ordered)}
 
 
 def ranks_metrics(ranked: Sequence[Sequence[str]], gold: Sequence[str]) -> dict[str, float]:

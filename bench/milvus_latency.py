@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -26,19 +25,13 @@ import numpy as np
 
 from assistant.milvus_index import MilvusIndex, connect, normalize_location
 from assistant.vectors import FaissIndex, VectorIndex, discard_index
-from bench.common import ROOT
+from bench.common import ROOT, percentiles
 
 
 def timed(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
-
-
-def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": statistics.median(ordered), "p95_ms": p95, "n": len(ordered)}
 
 
 def normalized(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:

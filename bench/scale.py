@@ -29,7 +29,6 @@ import json
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -41,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from assistant.documents import Document
-from bench.common import CACHE, KORQUAD, ROOT, SHARED, Question, load_korquad, require
+from bench.common import CACHE, KORQUAD, ROOT, SHARED, Question, load_korquad, percentiles, require
 
 MOVIES = SHARED / "data" / "nsmc-movie-docs" / "movie_docs.jsonl.gz"
 RESULTS = ROOT / "bench" / "results"
@@ -180,12 +179,6 @@ def child_build(index_dir: Path, n_movies: int | None, total: int) -> dict[str, 
 
 # ---------------------------------------------------------------------------
 # Step 2: serve (child process)
-
-
-def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2), "n": len(ordered)}
 
 
 def swap_vector_index(engine: Any, kind: str, work: Path) -> float:
@@ -330,25 +323,33 @@ def build_prefix(index_dir: Path, n_movies: int) -> Any:
     return settings
 
 
-def child_prefix(index_dir: Path, n_movies: int, n_questions: int) -> dict[str, Any]:
+def flat_and_hnsw_latency(settings: Any, n_questions: int) -> dict[str, Any]:
+    """Whole-answer latency over the question sample with each FAISS index kind."""
     from assistant.engine import Engine
 
-    settings = build_prefix(index_dir, n_movies)
-    out: dict[str, Any] = {"movies": n_movies}
+    out: dict[str, Any] = {}
+    questions = latency_questions(n_questions)
     for kind in ("flat", "hnsw"):
         engine = Engine(settings)
         if kind != "flat":
             swap_vector_index(engine, kind, CACHE)
         out["chunks"] = len(engine.index)
-        questions = latency_questions(n_questions)
         for q in questions[:10]:
-            engine.ask(q)
+            engine.ask(q)  # warm caches
         times = []
         for q in questions:
             t = time.perf_counter()
             engine.ask(q)
             times.append((time.perf_counter() - t) * 1e3)
         out[kind] = percentiles(times)
+    return out
+
+
+def child_prefix(index_dir: Path, n_movies: int, n_questions: int) -> dict[str, Any]:
+
+    settings = build_prefix(index_dir, n_movies)
+    out: dict[str, Any] = {"movies": n_movies}
+    out.update(flat_and_hnsw_latency(settings, n_questions))
     shutil.rmtree(index_dir, ignore_errors=True)
     return out
 
@@ -362,20 +363,7 @@ def child_small(n_questions: int) -> dict[str, Any]:
     engine = Engine(settings)
     engine.build_index()
     out: dict[str, Any] = {"movies": 0, "corpus": "corpus/"}
-    for kind in ("flat", "hnsw"):
-        engine = Engine(settings)
-        if kind != "flat":
-            swap_vector_index(engine, kind, CACHE)
-        out["chunks"] = len(engine.index)
-        questions = latency_questions(n_questions)
-        for q in questions[:10]:
-            engine.ask(q)
-        times = []
-        for q in questions:
-            t = time.perf_counter()
-            engine.ask(q)
-            times.append((time.perf_counter() - t) * 1e3)
-        out[kind] = percentiles(times)
+    out.update(flat_and_hnsw_latency(settings, n_questions))
     return out
 
 

@@ -15,7 +15,6 @@ import argparse
 import json
 import platform
 import resource
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,19 +24,13 @@ from assistant.index import open_index
 from assistant.korean import KoreanAnalyzer
 from assistant.settings import Settings
 from bench.calibrate_abstention import corpus_questions, offtopic_questions
-from bench.common import CACHE, KORQUAD, ROOT, load_korquad
+from bench.common import CACHE, KORQUAD, ROOT, load_korquad, percentiles
 
 
 def timed(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
-
-
-def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": statistics.median(ordered), "p95_ms": p95, "n": len(ordered)}
 
 
 def latency(engine: Engine, questions: Sequence[str], repeats: int) -> dict[str, dict[str, float]]:
