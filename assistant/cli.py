@@ -173,7 +173,15 @@ def index(
             click.echo(f"색인이 최신입니다: {settings.index_dir}", err=True)
             return
     report = None if quiet else (lambda msg: click.echo(msg, err=True))
-    result = Engine(settings).build_index(rebuild=rebuild, report=report)
+    try:
+        result = Engine(settings).build_index(rebuild=rebuild, report=report)
+    except KeyboardInterrupt:
+        click.echo(
+            "\n중단됨: 이전 색인은 그대로 쓸 수 있습니다. 같은 명령을 다시 실행하면 끝난 임베딩은 건너뛰고 이어서 색인합니다."
+            "\n(Interrupted: the previous index still works; run the same command again to resume.)",
+            err=True,
+        )
+        sys.exit(130)
     m = result.manifest
     if as_json:
         click.echo(json.dumps(asdict(m), ensure_ascii=False, indent=2))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FAKE_MODEL
+from conftest import FAKE_MODEL, FakeEmbedder
 
 from assistant.answer import Answer
 from assistant.cli import main
-from assistant.indexer import current_version
+from assistant.indexer import IndexBuilder, current_version
 
 
 @pytest.fixture
@@ -55,6 +55,32 @@ def test_index_reports_counts(env: Path, runner: CliRunner, golden_corpus: Path)
     assert str(env) in result.stdout
     assert "2 documents, 6 chunks" in result.stderr  # progress goes to stderr
     assert current_version(env) is not None
+
+
+def test_interrupted_index_says_how_to_resume_and_resumes(
+    env: Path, runner: CliRunner, golden_corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = FakeEmbedder.embed
+    batches = []
+
+    def stop_after_one_batch(self: FakeEmbedder, texts: object, kind: str, **kw: object) -> object:
+        if kind == "passage":
+            batches.append(1)
+            if len(batches) > 1:
+                raise KeyboardInterrupt
+        return real(self, texts, kind, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IndexBuilder, "embed_batch", 2)
+    monkeypatch.setattr(FakeEmbedder, "embed", stop_after_one_batch)
+    result = runner.invoke(main, ["index", str(golden_corpus)])
+    assert result.exit_code == 130
+    assert "run the same command again to resume" in result.stderr
+    assert current_version(env) is None
+
+    monkeypatch.setattr(FakeEmbedder, "embed", real)
+    result = runner.invoke(main, ["index", str(golden_corpus)])
+    assert result.exit_code == 0, result.output
+    assert "(새로 임베딩 4, 재사용 2)" in result.stdout  # the finished batch is not embedded again
 
 
 def test_index_json_and_reuse(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
