@@ -63,6 +63,13 @@ def common_options(func: F) -> F:
     return func
 
 
+def mode_option(help_text: str) -> Callable[[F], F]:
+    """--mode: hybrid (default), dense or bm25."""
+    return click.option(
+        "--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True, help=help_text
+    )
+
+
 def settings_from(**overrides: Any) -> Any:
     """Settings from ASSISTANT_* variables, with the given command-line values on top."""
     from pydantic import ValidationError
@@ -205,13 +212,7 @@ def index(
     default=None,
     help="Answer one question per line of this file ('-' for stdin).",
 )
-@click.option(
-    "--mode",
-    type=click.Choice(["hybrid", "dense", "bm25"]),
-    default="hybrid",
-    show_default=True,
-    help="Retrieval mode.",
-)
+@mode_option("Retrieval mode.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output (JSON Lines with --file).")
 @click.option(
     "--local",
@@ -383,13 +384,7 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
 @main.command("eval", epilog=EPILOG_EVAL)
 @click.argument("questions", type=click.Path(path_type=Path, dir_okay=False))
 @common_options
-@click.option(
-    "--mode",
-    type=click.Choice(["hybrid", "dense", "bm25"]),
-    default="hybrid",
-    show_default=True,
-    help="Retrieval mode to measure.",
-)
+@mode_option("Retrieval mode to measure.")
 @click.option("--compare", is_flag=True, help="Measure hybrid, dense and bm25 side by side on the same questions.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N", help="Only the first N questions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, with every question's result.")

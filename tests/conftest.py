@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -112,3 +113,49 @@ def fake_model(monkeypatch: pytest.MonkeyPatch, analyzer: KoreanAnalyzer) -> Non
 
     monkeypatch.setattr(assistant.engine, "load_embedder", load_embedder)
     monkeypatch.setattr(assistant.engine, "KoreanAnalyzer", lambda: analyzer)
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_model: None) -> Path:
+    """CLI settings by environment variables, the way users set them; returns the index folder."""
+    index_dir = tmp_path / "index"
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASSISTANT_ABSTAIN", "false")
+    for name in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_TOP_K", "ASSISTANT_CHUNK_SIZE", "ASSISTANT_CHUNK_OVERLAP"):
+        monkeypatch.delenv(name, raising=False)
+    return index_dir
+
+
+@pytest.fixture
+def indexed(env: Path, golden_corpus: Path) -> Path:
+    """The golden corpus indexed by ``assistant index``; returns the index folder."""
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    result = CliRunner().invoke(main, ["index", str(golden_corpus), "-q"])
+    assert result.exit_code == 0, result.output
+    return env
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll ``predicate`` until true or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def mrkdwn_of(blocks: list[dict[str, object]]) -> list[str]:
+    """The mrkdwn text of each section and context block of a Slack message."""
+    out: list[str] = []
+    for b in blocks:
+        if b["type"] == "section":
+            out.append(b["text"]["text"])  # type: ignore[index]
+        elif b["type"] == "context":
+            out.extend(e["text"] for e in b["elements"])  # type: ignore[attr-defined]
+    return out

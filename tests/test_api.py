@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from conftest import FAKE_MODEL, FakeEmbedder
+from conftest import FAKE_MODEL, FakeEmbedder, wait_for
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -522,16 +521,6 @@ def test_concurrent_requests_all_succeed(client: TestClient) -> None:
     assert results == [200] * len(questions)
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-    """Poll ``predicate`` until true or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 # ---------------------------------------------------------------------------
 # The command that starts it
 
@@ -565,16 +554,3 @@ def test_serve_command_runs_the_app_under_uvicorn(
     result = runner.invoke(main, ["serve", "--host", "0.0.0.0"])
     assert "경고" not in result.stderr
     assert runner.invoke(main, ["serve", "--port", "70000"]).exit_code == 2
-
-
-def test_the_core_imports_without_fastapi() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "sys.modules.update(fastapi=None, starlette=None, uvicorn=None)\n"
-        "import assistant.engine, assistant.conversation, assistant.sessions, assistant.cli\n"
-        "assert not [m for m in sys.modules if m.startswith('assistant.web')]\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)

@@ -15,28 +15,8 @@ from assistant.indexer import IndexBuilder, current_version
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_model: None) -> Path:
-    """Settings by environment variables, the way users set them; returns the index folder."""
-    index_dir = tmp_path / "index"
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
-    monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
-    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("ASSISTANT_ABSTAIN", "false")
-    for name in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_TOP_K", "ASSISTANT_CHUNK_SIZE", "ASSISTANT_CHUNK_OVERLAP"):
-        monkeypatch.delenv(name, raising=False)
-    return index_dir
-
-
-@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-@pytest.fixture
-def indexed(env: Path, runner: CliRunner, golden_corpus: Path) -> Path:
-    result = runner.invoke(main, ["index", str(golden_corpus), "-q"])
-    assert result.exit_code == 0, result.output
-    return env
 
 
 def answers(result: Result) -> list[Answer]:

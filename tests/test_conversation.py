@@ -45,21 +45,13 @@ CITIES = {
 
 
 @pytest.fixture
-def city_settings(tmp_path: Path) -> Settings:
-    corpus = tmp_path / "corpus"
+def city_settings(tmp_path: Path, settings: Settings) -> Settings:
+    """The shared test settings over a corpus of city documents, abstention off."""
+    corpus = tmp_path / "cities"
     corpus.mkdir()
     for name, text in CITIES.items():
         (corpus / name).write_text(text, encoding="utf-8")
-    return Settings(
-        index_dir=tmp_path / "index",
-        corpus_dir=corpus,
-        model=FAKE_MODEL,
-        cache_dir=tmp_path / "cache",
-        chunk_size=80,
-        chunk_overlap=0,
-        show_progress=False,
-        abstain=False,
-    )
+    return settings.model_copy(update={"corpus_dir": corpus, "abstain": False})
 
 
 @pytest.fixture

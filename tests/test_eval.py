@@ -397,20 +397,6 @@ def test_only_unanswerable_questions(engine: Engine, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def indexed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_model: None, golden_corpus: Path) -> Path:
-    index_dir = tmp_path / "index"
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
-    monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
-    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("ASSISTANT_ABSTAIN", "false")
-    for name in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_TOP_K", "ASSISTANT_CHUNK_SIZE", "ASSISTANT_CHUNK_OVERLAP"):
-        monkeypatch.delenv(name, raising=False)
-    result = CliRunner().invoke(main, ["index", str(golden_corpus), "-q"])
-    assert result.exit_code == 0, result.output
-    return index_dir
-
-
-@pytest.fixture
 def questions_file(tmp_path: Path) -> Path:
     rows = [
         {"question": SUBWAY, "doc": "서울.md"},

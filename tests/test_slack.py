@@ -11,8 +11,6 @@ import hashlib
 import hmac
 import json
 import logging
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from click.testing import CliRunner
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, mrkdwn_of
 from fastapi.testclient import TestClient
 from httpx import Response
 from pydantic import SecretStr
@@ -268,17 +266,6 @@ def slack(settings: Settings, analyzer: KoreanAnalyzer, recorder: Recorder) -> I
         assert Slack(client, recorder, engine).endpoint.workers.wait_idle(WAIT)
 
 
-def texts(blocks: list[dict[str, Any]]) -> list[str]:
-    """The mrkdwn of each section and context block."""
-    out = []
-    for b in blocks:
-        if b["type"] == "section":
-            out.append(b["text"]["text"])
-        elif b["type"] == "context":
-            out.extend(e["text"] for e in b["elements"])
-    return out
-
-
 def session_of(channel: str, thread_ts: str) -> str:
     return f"slack:{TEAM}:{channel}:{thread_ts}"
 
@@ -291,7 +278,7 @@ def test_a_mention_is_answered_in_its_thread_with_summary_and_sources(slack: Sla
     ts = slack.mention(SUBWAY)
     [post] = slack.posts()
     assert (post["channel"], post["thread_ts"]) == (CHANNEL, ts)
-    shown = texts(post["blocks"])
+    shown = mrkdwn_of(post["blocks"])
     assert "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]" in shown[0]
     sources = [t for t in shown if t.startswith("*[")]
     assert sources[0].startswith("*[1]* 서울 안내 › 교통\n`서울.md` · ")
@@ -307,7 +294,7 @@ def test_a_direct_message_is_answered_in_a_thread(slack: Slack) -> None:
     ts = slack.message("제주 해녀는 무엇을 따나요?")
     [post] = slack.posts()
     assert (post["channel"], post["thread_ts"]) == (DM, ts)
-    assert "해녀는 바다에 들어가 전복과 소라를 딴다." in texts(post["blocks"])[0]
+    assert "해녀는 바다에 들어가 전복과 소라를 딴다." in mrkdwn_of(post["blocks"])[0]
 
 
 def test_a_reply_in_the_thread_is_a_follow_up_in_the_same_session(slack: Slack) -> None:
@@ -316,7 +303,7 @@ def test_a_reply_in_the_thread_is_a_follow_up_in_the_same_session(slack: Slack) 
     slack.message("서울은?", channel=CHANNEL, thread_ts=root)
     first, second = slack.posts()
     assert first["thread_ts"] == second["thread_ts"] == root
-    assert "🔎 검색한 질의: 서울 산업 (1번째 질문에 이어서)" in texts(second["blocks"])
+    assert "🔎 검색한 질의: 서울 산업 (1번째 질문에 이어서)" in mrkdwn_of(second["blocks"])
     history = slack.conversation().history(session_of(CHANNEL, root))
     assert [(a.turn, a.question, a.query, a.followup) for a in history] == [
         (1, "제주도의 산업은?", "제주도의 산업은?", None),
@@ -355,7 +342,7 @@ def test_a_thread_whose_conversation_expired_starts_again_and_says_so(slack: Sla
     slack.message("서울은?", channel=CHANNEL, thread_ts=root)
     reply = slack.posts()[-1]
     assert reply["thread_ts"] == root
-    assert f"ℹ️ {EXPIRED}" in texts(reply["blocks"])
+    assert f"ℹ️ {EXPIRED}" in mrkdwn_of(reply["blocks"])
     assert [a.question for a in slack.conversation().history(session_of(CHANNEL, root))] == ["서울은?"]
 
 
@@ -473,7 +460,7 @@ def test_ask_answers_only_the_asker_with_a_share_button(slack: Slack) -> None:
     slack.settle()
     [reply] = slack.recorder.of("response:command")
     assert reply["response_type"] == "ephemeral"
-    assert "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]" in texts(reply["blocks"])[0]
+    assert "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]" in mrkdwn_of(reply["blocks"])[0]
     [button] = reply["blocks"][-1]["elements"]
     assert (button["action_id"], button["text"]["text"]) == (SHARE_ACTION, "채널에 공유")
     assert slack.conversation().history(button["value"])[0].question == SUBWAY
@@ -489,7 +476,7 @@ def test_the_share_button_posts_the_answer_to_the_channel(slack: Slack) -> None:
     slack.settle()
     shared, removed = slack.recorder.of("response:action")
     assert (shared["response_type"], shared["replace_original"]) == ("in_channel", False)
-    shown = texts(shared["blocks"])
+    shown = mrkdwn_of(shared["blocks"])
     assert shown[0] == f"<@{USER}>님의 질문: {SUBWAY}"
     assert "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]" in shown[1]
     assert all(b["type"] != "actions" for b in shared["blocks"])  # no second share button
@@ -545,7 +532,7 @@ def test_a_file_shared_in_a_direct_message_gets_a_helpful_reply(slack: Slack) ->
 def test_a_file_with_a_question_is_answered(slack: Slack) -> None:
     slack.mention(SUBWAY, files=[{"id": "F1"}])
     [post] = slack.posts()
-    assert "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]" in texts(post["blocks"])[0]
+    assert "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]" in mrkdwn_of(post["blocks"])[0]
 
 
 def test_an_engine_error_gets_a_polite_reply_and_is_logged(slack: Slack, caplog: pytest.LogCaptureFixture) -> None:
@@ -658,16 +645,6 @@ def test_socket_mode_names_the_token_slack_refused(
 def test_seen_remembers_keys_for_a_while() -> None:
     seen = Seen(ttl=3600, size=2)
     assert [seen.first(k) for k in ("a", "a", "b", "c", "a")] == [True, False, True, True, True]
-
-
-def test_the_core_imports_without_slack() -> None:
-    code = (
-        "import sys\n"
-        "sys.modules.update(slack_bolt=None, slack_sdk=None)\n"
-        "import assistant.engine, assistant.conversation, assistant.cli, assistant.web.app\n"
-        "assert not [m for m in sys.modules if m.startswith('assistant.slack')]\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_the_manifest_asks_for_what_the_bot_uses() -> None:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from conftest import mrkdwn_of
 
 from assistant.answer import Answer, Citation, SummarySentence, UsedSentence
 from assistant.slack.blocks import (
@@ -50,16 +51,6 @@ def answer(summary: str = "서울의 지하철은 아홉 개 노선으로 이루
         "summary_sentences": [SummarySentence(text=summary, citation=1)],
     }
     return Answer(**{**fields, **extra})
-
-
-def mrkdwn_of(blocks: list[dict[str, Any]]) -> list[str]:
-    out = []
-    for b in blocks:
-        if b["type"] == "section":
-            out.append(b["text"]["text"])
-        elif b["type"] == "context":
-            out.extend(e["text"] for e in b["elements"])
-    return out
 
 
 def test_an_answer_is_summary_divider_and_numbered_sources() -> None:

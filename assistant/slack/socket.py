@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
@@ -62,23 +63,29 @@ def run_socket_mode(settings: Settings, *, engine: Engine | None = None) -> None
 
 def connect(handler: SocketModeHandler) -> None:
     """Check the bot token, then open the connection; a refusal names the token to fix."""
+    _step(
+        handler.app.client.auth_test,
+        refused=(
+            "Slack이 봇 토큰을 거부했습니다",
+            "Check ASSISTANT_SLACK_BOT_TOKEN (xoxb-..., OAuth & Permissions of the app).",
+        ),
+        unreachable=("Slack에 연결할 수 없습니다", "Check the network (or ASSISTANT_SLACK_API_URL)."),
+    )
+    _step(
+        handler.connect,
+        refused=(
+            "Slack이 Socket Mode 연결을 거부했습니다",
+            "Check ASSISTANT_SLACK_APP_TOKEN (xapp-..., scope connections:write) and that Socket Mode is on.",
+        ),
+        unreachable=("Slack에 Socket Mode로 연결할 수 없습니다", "Check the network."),
+    )
+
+
+def _step(call: Callable[[], object], *, refused: tuple[str, str], unreachable: tuple[str, str]) -> None:
+    """Run one start-up call; Slack's refusal and a network failure become ConfigErrors (message, hint)."""
     try:
-        handler.app.client.auth_test()
+        call()
     except SlackApiError as exc:
-        raise ConfigError(
-            f"Slack이 봇 토큰을 거부했습니다: {exc.response.get('error')}",
-            hint="Check ASSISTANT_SLACK_BOT_TOKEN (xoxb-..., OAuth & Permissions of the app).",
-        ) from exc
+        raise ConfigError(f"{refused[0]}: {exc.response.get('error')}", hint=refused[1]) from exc
     except (SlackClientError, OSError) as exc:
-        raise ConfigError(
-            f"Slack에 연결할 수 없습니다: {exc}", hint="Check the network (or ASSISTANT_SLACK_API_URL)."
-        ) from exc
-    try:
-        handler.connect()
-    except SlackApiError as exc:
-        raise ConfigError(
-            f"Slack이 Socket Mode 연결을 거부했습니다: {exc.response.get('error')}",
-            hint="Check ASSISTANT_SLACK_APP_TOKEN (xapp-..., scope connections:write) and that Socket Mode is on.",
-        ) from exc
-    except (SlackClientError, OSError) as exc:
-        raise ConfigError(f"Slack에 Socket Mode로 연결할 수 없습니다: {exc}", hint="Check the network.") from exc
+        raise ConfigError(f"{unreachable[0]}: {exc}", hint=unreachable[1]) from exc
