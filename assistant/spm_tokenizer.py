@@ -1,11 +1,10 @@
 """The e5 (XLM-R) tokenizer in two implementations that give the same token ids.
 
 - :class:`HfTokenizer` reads the model's ``tokenizer.json`` with Hugging Face ``tokenizers``,
-  as sentence-transformers does. Its unigram trie over 250,002 pieces holds about 270 MB
-  and takes 0.6 s to load.
+  as sentence-transformers does. Its unigram trie over 250,002 pieces is large in memory.
 - :class:`SpmTokenizer` runs the same vocabulary, scores and normalization table with
-  ``sentencepiece``, from a model file written once by :func:`write_spm_model`: about 50 MB,
-  0.4 s to load, ten times faster to encode.
+  ``sentencepiece``, from a model file written once by :func:`write_spm_model`: a fraction
+  of that memory (the serving figures of ``python -m bench.backends`` use it).
 
 The two differ in how they end a text and in literal special tokens: ``tokenizers`` turns
 trailing whitespace into a last ``▁`` piece where sentencepiece drops it, which

@@ -230,8 +230,9 @@ def main() -> None:
         "How the default was chosen: three signals (e5 cosine, BM25 over Kiwi morphemes, BM25 over",
         "character bigrams), each min-max scaled over the candidates and summed with weights. The two",
         "BM25 fields fail on different questions (Kiwi splits rare names and loanwords unevenly; bigrams",
-        "miss inflected forms), so together they beat either. Weights and BM25 parameters (k1 0.9, b 0.4",
-        "against 1.2/0.75) were swept on this data set with the titled index. Reciprocal rank fusion",
+        "miss inflected forms), so together they beat either. Fusion weights were swept on this",
+        "data set with the titled index (`--weights`); the BM25 parameters k1 0.9, b 0.4 were chosen on it too",
+        "(not swept by these scripts). Reciprocal rank fusion",
         "throws the scores away and stays below the score-level fusion, as in the baselines.",
     ]
     speed = load("speed.json")
