@@ -6,6 +6,7 @@ nothing heavy happens when the engine is created.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Collection, Mapping
@@ -13,7 +14,7 @@ from collections.abc import Collection, Mapping
 from assistant.abstain import DEFAULT_RULE, AbstentionRule
 from assistant.answer import Answer, Citation, SummarySentence, UsedSentence
 from assistant.embedders import Embedder, load_embedder
-from assistant.errors import InvalidQuestionError
+from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.index import Index, open_index
 from assistant.indexer import BuildResult, IndexBuilder, Report
 from assistant.korean import KoreanAnalyzer
@@ -36,6 +37,10 @@ ABSTAIN_MESSAGE = (
 )
 
 
+#: Question a starting service asks once, so that the first user finds everything loaded.
+WARM_UP_QUESTION = "문서 안내"
+
+
 class Engine:
     """Answers questions over one index. Thread-safe after the first load."""
 
@@ -51,9 +56,7 @@ class Engine:
         self.rule = rule
         self._embedder = embedder
         self._analyzer = analyzer
-        self._index: Index | None = None
         self._retriever: Retriever | None = None
-        self._rows: tuple[Index, dict[str, int]] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -78,8 +81,8 @@ class Engine:
     def retriever(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
-                self._index = open_index(self.settings.index_dir, self.settings.model)
-                self._retriever = Retriever(self._index, self.embedder, self.analyzer, self.settings)
+                index = open_index(self.settings.index_dir, self.settings.model)
+                self._retriever = Retriever(index, self.embedder, self.analyzer, self.settings)
             return self._retriever
 
     def preload(self) -> None:
@@ -94,12 +97,22 @@ class Engine:
             start_loading()
         self.analyzer.terms("준비")
 
+    def warm_up(self) -> None:
+        """Load the model, Kiwi and the index by answering one question, for a service starting.
+
+        A missing or broken index is only logged: the service starts, its answers report the
+        error with the command that fixes it, and a rebuild can fix it.
+        """
+        try:
+            self.ask(WARM_UP_QUESTION)
+        except AssistantError as exc:
+            logging.getLogger("assistant").warning("the assistant cannot answer yet: %s", exc)
+
     def reload(self) -> None:
         """Open the index again (after a rebuild); the old one serves until the new is ready."""
         fresh = open_index(self.settings.index_dir, self.settings.model)
         with self._lock:
             self._retriever = Retriever(fresh, self.embedder, self.analyzer, self.settings)
-            self._index = fresh
 
     def build_index(self, *, rebuild: bool = False, report: Report | None = None) -> BuildResult:
         """Index ``settings.corpus_dir`` into ``settings.index_dir`` and switch to it."""
@@ -118,14 +131,7 @@ class Engine:
 
         Chunk ids outlive a rebuild; rows do not. Ids no longer indexed are skipped.
         """
-        if not chunk_ids:
-            return []
-        index = self.index
-        with self._lock:
-            if self._rows is None or self._rows[0] is not index:
-                self._rows = (index, {c.chunk_id: row for row, c in enumerate(index.store.all_chunks())})
-            rows = self._rows[1]
-        return [rows[c] for c in chunk_ids if c in rows]
+        return self.index.store.rows_of(chunk_ids) if chunk_ids else []
 
     def validate(self, question: str) -> str:
         text = (question or "").strip()
@@ -207,10 +213,10 @@ class Engine:
         store = self.index.store
         candidates = []
         for n, hit in enumerate(retrieval.hits, 1):
-            doc = store.document_text(hit.chunk.doc_id)
+            c = hit.chunk  # every candidate sentence lies inside its chunk
             for pos, (a, b, terms) in enumerate(store.candidates(hit.row)):
-                if (hit.chunk.doc_id, a) not in avoid:
-                    candidates.append(Candidate(n, a, b, doc[a:b], pos, frozenset(terms)))
+                if (c.doc_id, a) not in avoid:
+                    candidates.append(Candidate(n, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms)))
         bm = self.index.bm25
 
         def idf(term: str) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +61,6 @@ class ChunkStore:
             raise IndexCorruptError(f"the chunk store {path} cannot be read ({exc})") from exc
         self._lock = threading.Lock()
         self._cache: dict[int, Chunk] = {}
-        self._texts: dict[str, str] = {}
         self._candidates: dict[int, list[tuple[int, int, list[str]]]] = {}
 
     def close(self) -> None:
@@ -100,11 +99,16 @@ class ChunkStore:
         return self._document(recs[0]) if recs else None
 
     def document_text(self, doc_id: str) -> str:
-        """The full text of a document (cached: summaries read it on every answer)."""
-        if doc_id not in self._texts:
-            recs = self._query("SELECT text FROM documents WHERE doc_id = ?", [doc_id])
-            self._texts[doc_id] = recs[0][0] if recs else ""
-        return self._texts[doc_id]
+        """The full text of a document ("" when it is not indexed)."""
+        recs = self._query("SELECT text FROM documents WHERE doc_id = ?", [doc_id])
+        return recs[0][0] if recs else ""
+
+    def rows_of(self, chunk_ids: Collection[str]) -> list[int]:
+        """Rows of the given chunks, in the order given; ids not in the store are skipped."""
+        ids = list(chunk_ids)
+        marks = ",".join("?" * len(ids))
+        found = dict(self._query(f"SELECT chunk_id, row FROM chunks WHERE chunk_id IN ({marks})", ids))
+        return [found[c] for c in ids if c in found]
 
     def titles(self) -> dict[str, str]:
         return dict(self._query("SELECT doc_id, title FROM documents", []))

@@ -16,15 +16,12 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from assistant.conversation import Conversation
 from assistant.engine import Engine
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import ConfigError
 from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.slack.bot import create_slack_app, require
 
 log = logging.getLogger("assistant.slack")
-
-#: Question asked once at start-up so that the first message finds everything loaded.
-WARM_UP_QUESTION = "문서 안내"
 
 
 def check_tokens(settings: Settings) -> str:
@@ -47,10 +44,7 @@ def run_socket_mode(settings: Settings, *, engine: Engine | None = None) -> None
     """Load the assistant, connect to Slack and answer until interrupted (blocking)."""
     check_tokens(settings)  # before the model loads
     engine = engine or Engine(settings)
-    try:
-        engine.ask(WARM_UP_QUESTION)
-    except AssistantError as exc:
-        log.warning("the assistant cannot answer yet: %s", exc)
+    engine.warm_up()
     with SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours) as store:
         handler = socket_handler(settings, Conversation(engine, store, settings))
         try:

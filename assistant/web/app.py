@@ -36,8 +36,6 @@ log = logging.getLogger("assistant.web")
 
 #: The chat page's files (index.html, app.js, style.css) at the repository root.
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
-#: Question asked once at start-up so that the first real request finds everything loaded.
-WARM_UP_QUESTION = "문서 안내"
 #: Seconds between two checks for an index rebuilt by another process.
 FOLLOW_INTERVAL = 2.0
 #: Seconds between two summary sentences of a streamed answer.
@@ -93,22 +91,10 @@ class Services:
         )
 
 
-def warm_up(engine: Engine) -> None:
-    """Load the model, Kiwi and the index now rather than on the first request.
-
-    A missing or broken index is only logged: the service starts, its answers report the
-    error with the command that fixes it, and ``POST /api/reindex`` can build the index.
-    """
-    try:
-        engine.ask(WARM_UP_QUESTION)
-    except AssistantError as exc:
-        log.warning("the assistant cannot answer yet: %s", exc)
-
-
 def build_services(settings: Settings, engine: Engine | None, stream_pace: float) -> Services:
     """Everything the handlers need, loaded (blocking; run at start-up)."""
     engine = engine or Engine(settings)
-    warm_up(engine)
+    engine.warm_up()
     sessions = SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours)
     return Services(
         settings=settings,
