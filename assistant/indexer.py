@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -246,16 +246,20 @@ class IndexBuilder:
     def _analyse(self, folder: Path, docs: Iterator[Document], total: int | None) -> tuple[int, list[str]]:
         """Chunk, analyse and store every document; write both BM25 indexes. Returns the
         number of documents and the embedding key of every chunk, by row."""
+        from tqdm.auto import tqdm
+
         from assistant.chunking import Chunker
         from assistant.store import StoreWriter
 
+        show = self.settings.show_progress
         chunker = Chunker(self.analyzer, self.settings.chunk_size, self.settings.chunk_overlap)
         morph, bigram = BM25Counts(), BM25Counts()
         writer = StoreWriter(folder / "chunks.sqlite")
         keys: list[str] = []
         n_docs = 0
         try:
-            for doc in _progress(docs, total, "reading", "doc", self.settings.show_progress):
+            bar = tqdm(docs, total=total, desc="reading", unit="doc", leave=False, dynamic_ncols=True, disable=not show)
+            for doc in bar:
                 chunks, tokens = chunker.analyze(doc)
                 texts = [passage_text(doc.title, c) for c in chunks]
                 doc_keys = [embed_key(self.embedder.model_id, t) for t in texts]
@@ -282,6 +286,8 @@ class IndexBuilder:
         """Write ``vectors.npy``: reused vectors from the current index and the resume cache,
         the rest embedded in batches. Returns the vectors (memory-mapped), how many were
         reused, and the seconds spent in the model."""
+        from tqdm.auto import tqdm
+
         from assistant.store import StoreWriter
 
         cache = EmbedCache(self.settings.index_dir / CACHE_DIR, self.embedder.model_id)
@@ -310,7 +316,10 @@ class IndexBuilder:
             self.report(f"embedding {len(missing)} chunks ({reused} reused)")
             store = StoreWriter.open(folder / "chunks.sqlite")
             first = {k: rows[0] for k, rows in rows_of.items()}
-            bar = _bar(len(missing), "embedding", "chunk", self.settings.show_progress)
+            show = self.settings.show_progress
+            bar = tqdm(
+                total=len(missing), desc="embedding", unit="chunk", dynamic_ncols=True, smoothing=0.05, disable=not show
+            )
             try:
                 for block in _blocks(missing, self.embed_batch):
                     texts = [passage_text_of(*p) for p in store.passages([first[k] for k in block])]
@@ -455,29 +464,3 @@ def _candidates(text: str, chunks: Sequence[Chunk], tokens: Mapping[tuple[int, i
 def _blocks(items: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _progress(items: Iterable[T], total: int | None, desc: str, unit: str, show: bool) -> Iterator[T]:
-    if not show:
-        yield from items
-        return
-    from tqdm.auto import tqdm
-
-    yield from tqdm(items, total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True)
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _bar(total: int, desc: str, unit: str, show: bool) -> Any:
-    """A progress bar with rate and ETA (or a silent stand-in)."""
-    if not show:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit=unit, dynamic_ncols=True, smoothing=0.05)

@@ -5,9 +5,8 @@ Kiwi is loaded lazily, once per :class:`KoreanAnalyzer`, never at import time.
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "W_HASHTAG"})
 #: Dependent nouns that carry little meaning on their own.
 WEAK_NOUNS = frozenset({"것", "수", "등", "때", "중", "번", "데", "바", "점", "개"})
-
-_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True)
@@ -72,20 +69,9 @@ class KoreanAnalyzer:
         """Morphemes of ``text`` with spans into it (shifted by ``offset``)."""
         return [_token(t, offset) for t in self._tokenize(text)]
 
-    def tokens_batch(self, texts: Sequence[str]) -> list[list[Token]]:
-        """Morphemes of many texts at once (faster than one by one)."""
-        if not texts:
-            return []
-        with self._lock:
-            raw = list(self.kiwi.tokenize(list(texts)))
-        return [[_token(t) for t in toks] for toks in raw]
-
     def terms(self, text: str) -> list[str]:
         """Content morphemes of ``text`` (see :func:`content_terms`)."""
         return content_terms(self.tokens(text))
-
-    def terms_batch(self, texts: Sequence[str]) -> list[list[str]]:
-        return [content_terms(toks) for toks in self.tokens_batch(texts)]
 
     def sentence_spans(self, text: str, offset: int = 0) -> list[tuple[int, int]]:
         """Spans of the sentences of ``text``, shifted by ``offset``.

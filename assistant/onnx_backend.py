@@ -376,7 +376,10 @@ class OnnxEmbedder:
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i])) if self.sort_by_length else list(range(len(ids)))
         out = np.empty((len(ids), self.dim), dtype=np.float32)
         starts = range(0, len(order), self.batch_size)
-        for start in _progress(starts, progress, len(order) > self.batch_size):
+        from tqdm import tqdm
+
+        worth_it = progress and len(order) > self.batch_size
+        for start in tqdm(starts, desc="Batches", unit="batch", disable=not worth_it):
             rows = order[start : start + self.batch_size]
             out[rows] = self._run([ids[i] for i in rows])
         return out
@@ -399,14 +402,6 @@ class OnnxEmbedder:
             mask[row, : len(seq)] = 1
         (vectors,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})
         return np.asarray(vectors, dtype=np.float32)
-
-
-def _progress(starts: range, progress: bool, worth_it: bool) -> Any:
-    if not (progress and worth_it):
-        return starts
-    from tqdm import tqdm
-
-    return tqdm(starts, desc="Batches", unit="batch")
 
 
 def load_tokenizer(folder: Path, max_length: int) -> Any:

@@ -147,7 +147,7 @@ class Retriever:
 
     def _candidates(
         self,
-        qvec: np.ndarray | None,
+        qvec: np.ndarray,
         lexical: Mapping[str, np.ndarray],
         weights: Mapping[str, float],
         exclude: Collection[int],
@@ -155,7 +155,7 @@ class Retriever:
         """Union of the top chunks of every signal that has weight."""
         n = self.settings.candidates + len(exclude)
         found: set[int] = set()
-        if qvec is not None and weights.get("dense", 0.0) > 0:
+        if weights.get("dense", 0.0) > 0:
             _, ids = self.index.vector_index.search(qvec[None, :], min(n, len(self.index)))
             found.update(int(i) for i in ids[0] if i >= 0)
         for name, scores in lexical.items():
