@@ -104,7 +104,7 @@ class Conversation:
         if session_id is None:
             return sid, None
         if status == "expired":
-            hours = self.settings.session_ttl_hours
+            hours = self.store.ttl_seconds / 3600
             return (
                 sid,
                 f"이전 대화(세션 '{session_id}')는 {hours:g}시간 동안 쓰이지 않아 만료되었습니다. 새 대화를 시작합니다.",

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from assistant.bm25 import BM25, BM25Counts, char_bigrams
+from assistant.chunking import PATH_SEPARATOR, Chunk
 from assistant.documents import Document, Skipped
 from assistant.embed_cache import CACHE_DIR, EmbedCache
 from assistant.embedders import Embedder
@@ -37,8 +38,7 @@ from assistant.manifest import FORMAT_VERSION, Manifest, file_digest
 from assistant.settings import Settings
 from assistant.vectors import check_reachable, discard_index, is_milvus, make_index
 
-if TYPE_CHECKING:  # chunking (LangChain) and loaders (HTML, PDF) import only when indexing
-    from assistant.chunking import Chunk
+if TYPE_CHECKING:
     from assistant.store import Candidates
 
 CURRENT = "CURRENT"
@@ -64,13 +64,14 @@ def embed_key(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
 
 
-def corpus_fingerprint(corpus_dir: Path) -> str:
-    """Digest of the corpus files' names and contents (cheap enough to check on start)."""
+def corpus_fingerprint(corpus_dir: Path, files: Sequence[Path] | None = None) -> str:
+    """Digest of the corpus files' names and contents (cheap enough to check on start);
+    ``files`` saves listing the folder again when the caller has just done it."""
     from assistant.loaders import iter_corpus_files
 
     h = hashlib.sha256()
     root = corpus_dir if corpus_dir.is_dir() else corpus_dir.parent
-    for path in iter_corpus_files(corpus_dir):
+    for path in files if files is not None else iter_corpus_files(corpus_dir):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
         h.update(file_digest(path).encode())
     return h.hexdigest()
@@ -175,29 +176,20 @@ class IndexBuilder:
             return self._build_from(stream(), skipped or [], rebuild, time.perf_counter(), digest.hexdigest, total)
 
     def _build(self, rebuild: bool) -> BuildResult:
-        from assistant.errors import DocumentReadError
-        from assistant.loaders import iter_corpus_files, load_document
+        from assistant.loaders import iter_corpus_files, iter_documents
 
         started = time.perf_counter()
         corpus = self.settings.corpus_dir
         files = iter_corpus_files(corpus)
-        fingerprint = corpus_fingerprint(corpus)
+        fingerprint = corpus_fingerprint(corpus, files)
         skipped: list[Skipped] = []
 
         def skip(entry: Skipped) -> None:
             skipped.append(entry)
             self.report(f"skipped {entry.path}: {entry.reason}")
 
-        def stream() -> Iterator[Document]:
-            for path in files:
-                try:
-                    yield load_document(path, corpus)
-                except DocumentReadError as exc:
-                    skip(Skipped(exc.path, exc.reason))
-                except Exception as exc:  # one bad file must never abort the build
-                    skip(Skipped(str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
-
-        return self._build_from(stream(), skipped, rebuild, started, lambda: fingerprint, len(files))
+        docs = iter_documents(corpus, files, skip)
+        return self._build_from(docs, skipped, rebuild, started, lambda: fingerprint, len(files))
 
     def _build_from(
         self,
@@ -265,7 +257,7 @@ class IndexBuilder:
                 doc_keys = [embed_key(self.embedder.model_id, t) for t in texts]
                 heads: dict[str, list[str]] = {}
                 for c, text in zip(chunks, texts, strict=True):
-                    head = text[: len(text) - len(c.text)]
+                    head = passage_header(doc.title, c.section)
                     if head not in heads:
                         heads[head] = self.analyzer.terms(head) if head else []
                     morph.add(heads[head] + [t for u in c.sentences for t in content_terms(tokens[u])])
@@ -439,8 +431,13 @@ class IndexBuilder:
                 self._remove_version(child)
 
 
+def passage_header(title: str, section: str) -> str:
+    """The title and section path that head a chunk's passage text ("" when both are empty)."""
+    return PATH_SEPARATOR.join(p for p in (title, section) if p)
+
+
 def passage_text_of(title: str, section: str, text: str) -> str:
-    header = " > ".join(p for p in (title, section) if p)
+    header = passage_header(title, section)
     return f"{header}\n{text}" if header else text
 
 

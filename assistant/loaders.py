@@ -16,7 +16,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,16 +184,20 @@ def load_corpus(root: Path) -> tuple[list[Document], list[Skipped]]:
     A file that fails becomes a :class:`Skipped` entry and never stops the run; when all
     of them fail the document list is empty and the caller decides what to do.
     """
-    documents: list[Document] = []
     skipped: list[Skipped] = []
-    for path in iter_corpus_files(root):
-        try:
-            documents.append(load_document(path, root))
-        except DocumentReadError as exc:
-            skipped.append(Skipped(exc.path, exc.reason))
-        except Exception as exc:  # one bad file must never abort the run
-            skipped.append(Skipped(str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
+    documents = list(iter_documents(root, iter_corpus_files(root), skipped.append))
     return documents, skipped
+
+
+def iter_documents(root: Path, files: Iterable[Path], on_skip: Callable[[Skipped], None]) -> Iterator[Document]:
+    """Load ``files`` one at a time; a file that fails goes to ``on_skip`` and never stops the run."""
+    for path in files:
+        try:
+            yield load_document(path, root)
+        except DocumentReadError as exc:
+            on_skip(Skipped(exc.path, exc.reason))
+        except Exception as exc:  # one bad file must never abort the run
+            on_skip(Skipped(str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
 
 
 # ---------------------------------------------------------------------------

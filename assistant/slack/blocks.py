@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer import Answer, Citation
+from assistant.chunking import PATH_SEPARATOR
 
 #: Longest text of a section block (characters).
 SECTION_LIMIT = 3000
@@ -121,8 +122,8 @@ def place(c: Citation) -> str:
     sect = c.section
     if sect == c.title:
         sect = ""
-    elif sect.startswith(c.title + " > "):
-        sect = sect[len(c.title) + 3 :]
+    elif sect.startswith(c.title + PATH_SEPARATOR):
+        sect = sect[len(c.title) + len(PATH_SEPARATOR) :]
     return f"{c.title} › {sect}" if sect else c.title
 
 
