@@ -290,7 +290,7 @@ def dequantize_q4(raw: np.ndarray, rows: int, cols: int, *, chunk: int = 1 << 18
     return out.reshape(rows, cols)
 
 
-def _float_tensor(model: E5Bin, name: str, shape: tuple[int, ...]) -> np.ndarray:
+def float_tensor(model: E5Bin, name: str, shape: tuple[int, ...]) -> np.ndarray:
     """A float32 tensor of the bin, reshaped and checked."""
     entry = model.tensor(name)
     expected = int(np.prod(shape))
@@ -318,17 +318,7 @@ def _q4_tensor(model: E5Bin, name: str, rows: int, cols: int) -> np.ndarray:
     return dequantize_q4(q4_raw(model, name, rows, cols), rows, cols)
 
 
-def float_tensor(model: E5Bin, name: str, shape: tuple[int, ...]) -> np.ndarray:
-    """A float32 tensor of the bin, reshaped and checked (see :func:`_float_tensor`)."""
-    return _float_tensor(model, name, shape)
-
-
 def matrix_shapes(model: E5Bin) -> dict[str, tuple[int, int]]:
-    """``(out, in)`` shape of each per-layer weight matrix, by the bin's short name."""
-    return _matrix_shapes(model)
-
-
-def _matrix_shapes(model: E5Bin) -> dict[str, tuple[int, int]]:
     """``(out, in)`` shape of each per-layer weight matrix."""
     h, f = model.hidden, model.ffn
     return {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (f, h), "fo": (h, f)}
@@ -336,7 +326,7 @@ def _matrix_shapes(model: E5Bin) -> dict[str, tuple[int, int]]:
 
 def _layer_state(model: E5Bin, i: int) -> dict[str, np.ndarray]:
     """The ``encoder.layer.{i}`` part of the ``BertModel`` state dict."""
-    shapes = _matrix_shapes(model)
+    shapes = matrix_shapes(model)
     state: dict[str, np.ndarray] = {}
     for short, long in _LAYER_NAMES.items():
         prefix, source = f"encoder.layer.{i}.{long}", f"l{i}.{short}"
@@ -345,8 +335,8 @@ def _layer_state(model: E5Bin, i: int) -> dict[str, np.ndarray]:
             state[f"{prefix}.weight"] = _q4_tensor(model, f"{source}.w", rows, cols)
         else:  # a layer norm: float32 weight and bias
             rows = model.hidden
-            state[f"{prefix}.weight"] = _float_tensor(model, f"{source}.w", (rows,))
-        state[f"{prefix}.bias"] = _float_tensor(model, f"{source}.b", (rows,))
+            state[f"{prefix}.weight"] = float_tensor(model, f"{source}.w", (rows,))
+        state[f"{prefix}.bias"] = float_tensor(model, f"{source}.b", (rows,))
     return state
 
 
@@ -360,10 +350,10 @@ def build_state_dict(model: E5Bin) -> dict[str, np.ndarray]:
     h = model.hidden
     state = {
         "embeddings.word_embeddings.weight": _q4_tensor(model, "emb.word", model.vocab_rows, h),
-        "embeddings.position_embeddings.weight": _float_tensor(model, "emb.pos", (model.max_positions, h)),
-        "embeddings.token_type_embeddings.weight": _float_tensor(model, "emb.type", (model.type_vocab, h)),
-        "embeddings.LayerNorm.weight": _float_tensor(model, "emb.ln.w", (h,)),
-        "embeddings.LayerNorm.bias": _float_tensor(model, "emb.ln.b", (h,)),
+        "embeddings.position_embeddings.weight": float_tensor(model, "emb.pos", (model.max_positions, h)),
+        "embeddings.token_type_embeddings.weight": float_tensor(model, "emb.type", (model.type_vocab, h)),
+        "embeddings.LayerNorm.weight": float_tensor(model, "emb.ln.w", (h,)),
+        "embeddings.LayerNorm.bias": float_tensor(model, "emb.ln.b", (h,)),
         "pooler.dense.weight": np.zeros((h, h), dtype=np.float16),
         "pooler.dense.bias": np.zeros((h,), dtype=np.float32),
     }
@@ -623,7 +613,7 @@ def is_valid_folder(folder: Path, bin_path: Path | None) -> bool:
 # --------------------------------------------------------------------------- building
 
 
-def _say(progress: bool, message: str) -> None:
+def say(progress: bool, message: str) -> None:
     """Print a status line to stderr when ``progress`` is on."""
     if progress:
         print(message, file=sys.stderr, flush=True)
@@ -645,7 +635,7 @@ def _build_lock(lock_path: Path, progress: bool) -> Iterator[bool]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            _say(progress, "Waiting for another process that is building the embedded model…")
+            say(progress, "Waiting for another process that is building the embedded model…")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield True
@@ -656,12 +646,12 @@ def _build_lock(lock_path: Path, progress: bool) -> Iterator[bool]:
 def _build_into(folder: Path, sources: Sources, progress: bool) -> None:
     """Build and check a complete folder (marker last) in ``folder``."""
     started = time.perf_counter()
-    _say(progress, "Building the embedded model (once, a few seconds)…")
+    say(progress, "Building the embedded model (once, a few seconds)…")
     model = read_bin(sources.bin_path)
     check_vocabulary(sources.tokenizer_path, model)
     write_folder(folder, model, sources)
     del model
-    _say(progress, "Checking the embedded model…")
+    say(progress, "Checking the embedded model…")
     check_ranking(folder)
     write_marker(folder, sources, time.perf_counter() - started)
 
@@ -726,7 +716,7 @@ def _build(target: Path, sources: Sources, progress: bool, recipe: Recipe) -> No
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    _say(progress, f"{what} ready in {target} ({time.perf_counter() - started:.1f} s).")
+    say(progress, f"{what} ready in {target} ({time.perf_counter() - started:.1f} s).")
 
 
 def _installed_bin() -> Path | None:

@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import threading
 import time
 import zlib
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.e5_bundle import (
+    MAX_SEQ_LENGTH,
     PROMPTS,
     SANITY_TRIPLES,
     Recipe,
@@ -42,8 +42,10 @@ from assistant.e5_bundle import (
     check_vocabulary,
     ensure_folder,
     read_bin,
+    say,
 )
 from assistant.errors import ModelError
+from assistant.settings import EMBEDDED_MODEL
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,9 +59,8 @@ MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 SPM_FILE = "tokenizer.spm"
 MARKER = "build.json"
-#: Longest input in tokens. A 500-character Korean chunk with its title stays well under it
-#: (token lengths: ``python -m bench.backends --tune``), so nothing the indexer writes is cut.
-MAX_SEQ_LENGTH = 512
+# MAX_SEQ_LENGTH (512 tokens, as the torch folder): a 500-character Korean chunk with its title
+# stays well under it (token lengths: ``python -m bench.backends --tune``), so nothing is cut.
 #: Texts per run of the model. The int8 matrices quantize their input with one scale per run, so
 #: a text batched with others gets a slightly different vector, one that depends on its
 #: neighbours. One text at a time keeps every vector independent of the others, equal to a
@@ -182,7 +183,7 @@ def _write_model(folder: Path, sources: Sources, progress: bool) -> int:
     onnx.save_model(build_graph(model, "mixed"), staging)
     dim = model.hidden
     del model
-    _say(progress, "Quantizing the ONNX model…")
+    say(progress, "Quantizing the ONNX model…")
     _quantize(staging, folder / MODEL_FILE)
     staging.unlink()
     return dim
@@ -234,7 +235,7 @@ def build_into(folder: Path, sources: Sources, progress: bool) -> None:
             hint=f"Install them with: pip install {' '.join(missing)}",
         )
     started = time.perf_counter()
-    _say(progress, "Building the ONNX form of the embedded model (once, a few seconds)…")
+    say(progress, "Building the ONNX form of the embedded model (once, a few seconds)…")
     dim = _write_model(folder, sources, progress)
     shutil.copyfile(sources.tokenizer_path, folder / TOKENIZER_FILE)
     (folder / MODEL_FILE).chmod(0o644)
@@ -258,17 +259,12 @@ def ensure_onnx_model(cache_dir: Path, *, progress: bool = False) -> Path:
     folder = ensure_folder(cache_dir, RECIPE, progress=progress)
     if is_intact(folder):
         return folder
-    _say(progress, f"The ONNX model in {folder} is damaged; building it again.")
+    say(progress, f"The ONNX model in {folder} is damaged; building it again.")
     (folder / MARKER).unlink(missing_ok=True)  # no longer valid: the next call rebuilds it
     folder = ensure_folder(cache_dir, RECIPE, progress=progress)
     if not is_intact(folder):
         raise ModelError(f"The ONNX model in {folder} is damaged right after being built.")
     return folder
-
-
-def _say(progress: bool, message: str) -> None:
-    if progress:
-        print(message, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- running it
@@ -296,7 +292,7 @@ class OnnxEmbedder:
         self,
         folder: Path,
         *,
-        model_id: str = "embedded-e5-small",
+        model_id: str = EMBEDDED_MODEL,
         query_prefix: str | None = PROMPTS["query"],
         passage_prefix: str | None = PROMPTS["passage"],
         batch_size: int = BATCH_SIZE,
