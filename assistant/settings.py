@@ -7,11 +7,15 @@ Every field can be given as an environment variable ``ASSISTANT_<FIELD>`` (for e
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
+from assistant.options import FUSIONS, EmbeddingBackend, check_choice, check_vector_index
 
 #: Name of the default model: multilingual-e5-small rebuilt from the packages on PyPI.
 EMBEDDED_MODEL = "embedded-e5-small"
@@ -45,7 +49,7 @@ class Settings(BaseSettings):
         "ASSISTANT_MILVUS_TOKEN) or a path ending in '.db' (milvus-lite, a local file). See docs/milvus.md.",
     )
     batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
-    embedding_backend: Literal["auto", "onnx", "torch"] = Field(
+    embedding_backend: EmbeddingBackend = Field(
         "auto",
         description="How the embedded model runs: 'onnx' (ONNX Runtime, quantized: fast, light), 'torch' "
         "(sentence-transformers), or 'auto' (onnx when its packages are installed). Other models use torch.",
@@ -113,32 +117,23 @@ class Settings(BaseSettings):
     @field_validator("fusion")
     @classmethod
     def _known_fusion(cls, value: str) -> str:
-        from assistant.fusion import FUSIONS
-
-        if value not in FUSIONS:
-            raise ValueError(f"unknown fusion {value!r}; choose one of {', '.join(FUSIONS)}")
-        return value
+        return _as_value_error(check_choice, "fusion", value, FUSIONS)
 
     @field_validator("vector_index")
     @classmethod
     def _known_vector_index(cls, value: str) -> str:
-        from assistant.errors import ConfigError
-        from assistant.vectors import CHOICES, is_milvus
-
-        if value in ("flat", "hnsw"):
-            return value
-        if not is_milvus(value):
-            raise ValueError(f"unknown vector index {value!r}; choose one of {CHOICES}")
-        from assistant.milvus_index import normalize_location
-
-        try:
-            normalize_location(value)
-        except ConfigError as exc:
-            raise ValueError(str(exc)) from None
-        return value
+        return _as_value_error(check_vector_index, value)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> Settings:
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("chunk_overlap must be smaller than chunk_size")
         return self
+
+
+def _as_value_error(check: Callable[..., str], *args: Any) -> str:
+    """Run a check of :mod:`assistant.options`; pydantic reports a ``ValueError`` as a validation error."""
+    try:
+        return check(*args)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None

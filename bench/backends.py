@@ -40,12 +40,15 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embedders import Embedder, load_embedder
-from assistant.engine import Engine
-from assistant.indexer import IndexBuilder, is_current, passage_text
-from assistant.korean import KoreanAnalyzer
-from assistant.retrieval import Retriever
+from assistant.answer.engine import Engine
+from assistant.embedding.base import Embedder
+from assistant.embedding.factory import load_embedder
+from assistant.search.retrieval import Retriever
 from assistant.settings import Settings
+from assistant.store.builder import IndexBuilder
+from assistant.store.versions import is_current
+from assistant.text.chunking import passage_text
+from assistant.text.korean import KoreanAnalyzer
 from bench.calibrate_abstention import corpus_questions
 from bench.common import CACHE, KORQUAD, ROOT, CachedQueryEmbedder, load_korquad
 
@@ -69,8 +72,8 @@ def subprocess_env(backend: str) -> dict[str, str]:
 
 def sample_texts(analyzer: KoreanAnalyzer, n_passages: int, n_questions: int) -> tuple[list[str], list[str]]:
     """KorQuAD chunks (as the indexer embeds them) and questions; the corpus without KorQuAD."""
-    from assistant.chunking import Chunker
-    from assistant.loaders import load_corpus
+    from assistant.ingest.files import load_corpus
+    from assistant.text.chunking import Chunker
 
     if KORQUAD.exists():  # the questions written from the sampled passages
         docs, questions = load_korquad(KORQUAD)
@@ -226,7 +229,7 @@ from pathlib import Path
 def rss():
     return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**20
 steps = [("python", rss())]
-from assistant.engine import Engine
+from assistant.answer.engine import Engine
 from assistant.settings import Settings
 steps.append(("imports", rss()))
 engine = Engine(Settings(index_dir=sys.argv[1], embedding_backend=sys.argv[2], show_progress=False))
@@ -290,7 +293,8 @@ def korquad_quality(embedders: dict[str, Embedder], analyzer: KoreanAnalyzer) ->
 
 def tune_onnx(passages: list[str], rounds: int) -> dict[str, Any]:
     """passages/s of the ONNX backend by batch size, threads and length sorting; token lengths."""
-    from assistant.onnx_backend import OnnxEmbedder, ensure_onnx_model
+    from assistant.embedding.onnx_backend import OnnxEmbedder
+    from assistant.embedding.onnx_model import ensure_onnx_model
 
     folder = ensure_onnx_model(Settings().cache_dir)
     by_threads = {t: OnnxEmbedder(folder, threads=t) for t in (1, 2)}

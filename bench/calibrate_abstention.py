@@ -20,9 +20,9 @@ import random
 
 import numpy as np
 
-from assistant.engine import Engine
-from assistant.korean import KoreanAnalyzer
+from assistant.answer.engine import Engine
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, KORQUAD, ROOT, CachedQueryEmbedder, load_korquad
 
 DATA = ROOT / "bench" / "data"

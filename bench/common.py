@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.documents import Document
-from assistant.embedders import Embedder
+from assistant.embedding.base import Embedder
+from assistant.ingest.documents import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("ASSISTANT_SHARED_DIR", ROOT.parent / "shared"))

@@ -3,7 +3,7 @@
     python -m bench.conversation            # writes bench/results/conversation.json
 
 The conversations of bench/data/conversations.jsonl (Korean, over corpus/) are played
-through :class:`~assistant.conversation.Conversation`, one fresh session each: that is the
+through :class:`~assistant.chat.conversation.Conversation`, one fresh session each: that is the
 system *with* resolution. *Without* it, every message is asked alone, as ``assistant ask``
 would. A turn hits when one of the first 3 cited passages is from the expected document
 and contains the expected section (substring of its heading path) and one of the expected
@@ -32,12 +32,12 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.answer import Answer
-from assistant.conversation import Conversation
-from assistant.engine import Engine
-from assistant.korean import KoreanAnalyzer
-from assistant.sessions import SessionStore, Turn
+from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
+from assistant.chat.conversation import Conversation
+from assistant.chat.sessions import SessionStore, Turn
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, ROOT
 from bench.report import conversation_section
 

@@ -16,11 +16,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.engine import Engine
-from assistant.indexer import IndexBuilder
-from assistant.korean import KoreanAnalyzer
-from assistant.retrieval import Retriever
+from assistant.answer.engine import Engine
+from assistant.search.retrieval import Retriever
 from assistant.settings import Settings
+from assistant.store.builder import IndexBuilder
+from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, KORQUAD, ROOT, CachedQueryEmbedder, Question, load_korquad, ranks_metrics
 
 

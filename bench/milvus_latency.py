@@ -23,8 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.milvus_index import MilvusIndex, connect, normalize_location
-from assistant.vectors import FaissIndex, VectorIndex, discard_index
+from assistant.options import normalize_milvus_location
+from assistant.store.faiss_index import FaissIndex
+from assistant.store.milvus import MilvusIndex, connect
+from assistant.store.vector_backends import discard_index
+from assistant.store.vectors import VectorIndex
 from bench.common import ROOT, percentiles
 
 
@@ -86,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         import pymilvus  # noqa: F401  (the import is part of a cold start)
 
         out["import_pymilvus_s"] = time.perf_counter() - started
-        uri = normalize_location(location)
+        uri = normalize_milvus_location(location)
         out["connect_s"] = timed(lambda: connect(uri).close())  # starts milvus-lite for a .db
         started = time.perf_counter()
         index = MilvusIndex.create(location, args.dim, f"bench-{time.time_ns()}")

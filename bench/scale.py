@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.documents import Document
+from assistant.ingest.documents import Document
 from bench.common import CACHE, KORQUAD, ROOT, SHARED, Question, load_korquad, percentiles, require
 
 MOVIES = SHARED / "data" / "nsmc-movie-docs" / "movie_docs.jsonl.gz"
@@ -130,9 +130,9 @@ def folder_mb(folder: Path) -> dict[str, float]:
 
 
 def child_build(index_dir: Path, n_movies: int | None, total: int) -> dict[str, Any]:
-    from assistant.engine import Engine
-    from assistant.indexer import IndexBuilder
+    from assistant.answer.engine import Engine
     from assistant.settings import Settings
+    from assistant.store.builder import IndexBuilder
 
     settings = Settings(index_dir=index_dir, show_progress=True)
     engine = Engine(settings)
@@ -183,7 +183,7 @@ def child_build(index_dir: Path, n_movies: int | None, total: int) -> dict[str, 
 
 def swap_vector_index(engine: Any, kind: str, work: Path) -> float:
     """Replace the engine's vector index by one of another kind, built from its vectors."""
-    from assistant.vectors import make_index
+    from assistant.store.vector_backends import make_index
 
     started = time.perf_counter()
     vectors = np.asarray(engine.index.vectors)
@@ -203,7 +203,7 @@ def swap_vector_index(engine: Any, kind: str, work: Path) -> float:
 def child_serve(index_dir: Path, kind: str, n_questions: int) -> dict[str, Any]:
     import gc
 
-    from assistant.engine import Engine
+    from assistant.answer.engine import Engine
     from assistant.settings import Settings
 
     settings = Settings(index_dir=index_dir, abstain=False, show_progress=False)
@@ -261,9 +261,9 @@ def recall_curve(rank_list: Sequence[int], depth: int = 10) -> dict[str, Any]:
 
 
 def child_recall(index_dir: Path) -> dict[str, Any]:
-    from assistant.engine import Engine
-    from assistant.korean import KoreanAnalyzer
+    from assistant.answer.engine import Engine
     from assistant.settings import Settings
+    from assistant.text.korean import KoreanAnalyzer
     from bench.common import CachedQueryEmbedder
 
     _, questions = load_korquad(KORQUAD)
@@ -289,8 +289,8 @@ class LookupEmbedder:
     """Passage vectors looked up by text in a built index (no model); queries go to ``inner``."""
 
     def __init__(self, inner: Any, index_dir: Path) -> None:
-        from assistant.index import open_index
-        from assistant.indexer import embed_key
+        from assistant.store.builder import embed_key
+        from assistant.store.index import open_index
 
         self.inner = inner
         self.model_id = inner.model_id
@@ -312,9 +312,9 @@ class LookupEmbedder:
 def build_prefix(index_dir: Path, n_movies: int) -> Any:
     """Index the KorQuAD paragraphs and the first ``n_movies`` movie documents, with the
     vectors of the full index (the same texts, so the same vectors, without the model)."""
-    from assistant.engine import Engine
-    from assistant.indexer import IndexBuilder
+    from assistant.answer.engine import Engine
     from assistant.settings import Settings
+    from assistant.store.builder import IndexBuilder
 
     settings = Settings(index_dir=index_dir, abstain=False, show_progress=False)
     engine = Engine(settings)
@@ -325,7 +325,7 @@ def build_prefix(index_dir: Path, n_movies: int) -> Any:
 
 def flat_and_hnsw_latency(settings: Any, n_questions: int) -> dict[str, Any]:
     """Whole-answer latency over the question sample with each FAISS index kind."""
-    from assistant.engine import Engine
+    from assistant.answer.engine import Engine
 
     out: dict[str, Any] = {}
     questions = latency_questions(n_questions)
@@ -356,7 +356,7 @@ def child_prefix(index_dir: Path, n_movies: int, n_questions: int) -> dict[str, 
 
 def child_small(n_questions: int) -> dict[str, Any]:
     """The default corpus (corpus/), same questions and settings: the small-corpus baseline."""
-    from assistant.engine import Engine
+    from assistant.answer.engine import Engine
     from assistant.settings import Settings
 
     settings = Settings(index_dir=SMALL_INDEX, corpus_dir=ROOT / "corpus", abstain=False, show_progress=False)

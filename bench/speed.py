@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.engine import Engine
-from assistant.index import open_index
-from assistant.korean import KoreanAnalyzer
+from assistant.answer.engine import Engine
 from assistant.settings import Settings
+from assistant.store.index import open_index
+from assistant.text.korean import KoreanAnalyzer
 from bench.calibrate_abstention import corpus_questions, offtopic_questions
 from bench.common import CACHE, KORQUAD, ROOT, load_korquad, percentiles
 

@@ -1,6 +1,6 @@
 """Write docs/cli.md from the command line's own --help texts.
 
-    .venv/bin/python scripts/cli_docs.py
+.venv/bin/python scripts/cli_docs.py
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from assistant.cli import main
+from assistant.cli.commands import main
 
 COMMANDS = ["", "index", "ask", "chat", "eval", "serve", "info", "schema"]
 

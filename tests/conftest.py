@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.korean import KoreanAnalyzer
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 
 FAKE_MODEL = "fake-bigram"
 
@@ -104,15 +104,15 @@ def settings(tmp_path: Path, golden_corpus: Path) -> Settings:
 def fake_model(monkeypatch: pytest.MonkeyPatch, analyzer: KoreanAnalyzer) -> None:
     """Engines created from settings alone (as the CLI creates them) get a FakeEmbedder for
     the model name ``fake-bigram`` and share the session's Kiwi instead of loading another."""
-    import assistant.engine
+    import assistant.answer.engine
 
-    real_load = assistant.engine.load_embedder
+    real_load = assistant.answer.engine.load_embedder
 
     def load_embedder(settings: Settings) -> object:
         return FakeEmbedder() if settings.model == FAKE_MODEL else real_load(settings)
 
-    monkeypatch.setattr(assistant.engine, "load_embedder", load_embedder)
-    monkeypatch.setattr(assistant.engine, "KoreanAnalyzer", lambda: analyzer)
+    monkeypatch.setattr(assistant.answer.engine, "load_embedder", load_embedder)
+    monkeypatch.setattr(assistant.answer.engine, "KoreanAnalyzer", lambda: analyzer)
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def indexed(env: Path, golden_corpus: Path) -> Path:
     """The golden corpus indexed by ``assistant index``; returns the index folder."""
     from click.testing import CliRunner
 
-    from assistant.cli import main
+    from assistant.cli.commands import main
 
     result = CliRunner().invoke(main, ["index", str(golden_corpus), "-q"])
     assert result.exit_code == 0, result.output

@@ -16,11 +16,11 @@ from conftest import FAKE_MODEL, FakeEmbedder, wait_for
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from assistant.abstain import AbstentionRule
-from assistant.answer import Answer
-from assistant.engine import Engine
-from assistant.korean import KoreanAnalyzer
+from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
+from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 from assistant.web import create_app
 from assistant.web.security import RateLimiter
 
@@ -532,7 +532,7 @@ def test_serve_command_runs_the_app_under_uvicorn(
     from click.testing import CliRunner
     from fastapi import FastAPI
 
-    from assistant.cli import main
+    from assistant.cli.commands import main
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))

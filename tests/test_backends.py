@@ -19,24 +19,16 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from assistant import embedders, onnx_backend
-from assistant.e5_bundle import SANITY_TRIPLES, ensure_embedded_model
-from assistant.embedders import SentenceTransformerEmbedder, load_embedder, resolve_backend
+from assistant.embedding import base, onnx_model
+from assistant.embedding.base import SANITY_TRIPLES
+from assistant.embedding.factory import load_embedder, resolve_backend
+from assistant.embedding.onnx_backend import MARKER, MODEL_FILE, SPM_FILE, TOKENIZER_FILE, OnnxEmbedder
+from assistant.embedding.onnx_model import FOLDER_NAME, TOLERANCE, ensure_onnx_model, is_intact, is_valid_folder
+from assistant.embedding.spm_tokenizer import HfTokenizer, SpmTokenizer, ends_in_space
+from assistant.embedding.torch_backend import SentenceTransformerEmbedder
+from assistant.embedding.torch_folder import ensure_embedded_model
 from assistant.errors import ModelError
-from assistant.onnx_backend import (
-    FOLDER_NAME,
-    MARKER,
-    MODEL_FILE,
-    SPM_FILE,
-    TOKENIZER_FILE,
-    TOLERANCE,
-    OnnxEmbedder,
-    ensure_onnx_model,
-    is_intact,
-    is_valid_folder,
-)
 from assistant.settings import EMBEDDED_MODEL, Settings
-from assistant.spm_tokenizer import HfTokenizer, SpmTokenizer, ends_in_space
 
 #: Twelve reworded questions over twelve topics, with the passage that answers each.
 KOREAN_PAIRS = [
@@ -58,9 +50,9 @@ KOREAN_PAIRS = [
 @pytest.fixture(autouse=True)
 def fresh_warnings() -> Iterator[None]:
     """Each test sees the once-per-process warnings afresh."""
-    embedders._warned.clear()
+    base._warned.clear()
     yield
-    embedders._warned.clear()
+    base._warned.clear()
 
 
 def _hide_packages(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
@@ -119,8 +111,8 @@ def test_missing_onnxruntime_falls_back_to_torch_once(
 
 def test_a_built_folder_needs_no_build_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _hide_packages(monkeypatch, "onnx")
-    assert onnx_backend.missing_packages(build=False) == []
-    assert onnx_backend.missing_packages(build=True) == ["onnx"]
+    assert onnx_model.missing_packages(build=False) == []
+    assert onnx_model.missing_packages(build=True) == ["onnx"]
 
 
 def test_trailing_space_rule() -> None:

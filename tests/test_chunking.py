@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import Chunk, Chunker
-from assistant.documents import Document
-from assistant.korean import KoreanAnalyzer
-from assistant.loaders import load_corpus, load_document
+from assistant.ingest.documents import Document
+from assistant.ingest.files import load_corpus, load_document
+from assistant.text.chunking import Chunk, Chunker
+from assistant.text.korean import KoreanAnalyzer
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ALLIANCE = CORPUS / "한국의_AI_원팀_전략과_해외_AI_동맹_비교.txt"

@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.answer import Answer
-from assistant.cli import main
-from assistant.indexer import IndexBuilder, current_version
+from assistant.answer.schema import Answer
+from assistant.cli.commands import main
+from assistant.store.builder import IndexBuilder
+from assistant.store.versions import current_version
 
 
 @pytest.fixture

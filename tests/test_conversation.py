@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.answer import Answer
-from assistant.cli import main, render
-from assistant.conversation import Conversation
-from assistant.engine import Engine
+from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
+from assistant.chat.conversation import Conversation
+from assistant.chat.sessions import SessionStore
+from assistant.cli.commands import main, render
 from assistant.errors import InvalidQuestionError, SessionNotFoundError
-from assistant.korean import KoreanAnalyzer
-from assistant.sessions import SessionStore
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 
 CITIES = {
     "서울.md": """# 서울 안내

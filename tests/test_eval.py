@@ -11,11 +11,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.abstain import AbstentionRule
-from assistant.cli import main
-from assistant.engine import Engine
+from assistant.answer.engine import Engine
+from assistant.cli.commands import main
 from assistant.errors import EvalDataError
-from assistant.evaluation import (
+from assistant.evaluation.run import (
     DocResolver,
     EvalQuestion,
     Span,
@@ -30,8 +29,9 @@ from assistant.evaluation import (
     rank_units,
     reciprocal_rank,
 )
-from assistant.korean import KoreanAnalyzer
+from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 
 #: Abstains exactly when less than half of the question's terms are found in the top passages.
 BY_COVERAGE = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0)

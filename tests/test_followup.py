@@ -7,19 +7,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from assistant.followup import (
-    DEFAULT_POLICY,
-    LAST,
-    Policy,
-    Resolution,
-    carry,
-    query_of,
-    read_cues,
-    resolve,
-    subject_slot,
-)
-from assistant.korean import KoreanAnalyzer
-from assistant.sessions import Item, Passage, Turn
+from assistant.chat.cues import LAST, read_cues, subject_slot
+from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, carry, query_of, resolve
+from assistant.chat.sessions import Item, Passage, Turn
+from assistant.text.korean import KoreanAnalyzer
 
 ALLIANCE = "alliance.txt"
 INVESTMENT = "investment.txt"

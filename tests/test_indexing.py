@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.bm25 import BM25
-from assistant.engine import Engine
+from assistant.answer.engine import Engine
 from assistant.errors import (
     CorpusError,
     IndexBusyError,
@@ -19,11 +18,13 @@ from assistant.errors import (
     IndexMismatchError,
     IndexMissingError,
 )
-from assistant.index import open_index
-from assistant.indexer import CURRENT, BuildResult, IndexBuilder, build_lock, current_version, is_current
-from assistant.korean import KoreanAnalyzer
-from assistant.manifest import FORMAT_VERSION, MANIFEST
 from assistant.settings import Settings
+from assistant.store.bm25 import BM25
+from assistant.store.builder import BuildResult, IndexBuilder
+from assistant.store.index import open_index
+from assistant.store.manifest import FORMAT_VERSION, MANIFEST
+from assistant.store.versions import CURRENT, build_lock, current_version, is_current
+from assistant.text.korean import KoreanAnalyzer
 
 N_CHUNKS = 6  # 3 sections in each golden document, each one chunk at chunk_size 80
 
@@ -76,7 +77,10 @@ def test_build_then_open(settings: Settings, analyzer: KoreanAnalyzer) -> None:
         docs = index.store.documents()
         assert [(d.doc_id, d.n_chunks) for d in docs] == [("서울.md", 3), ("제주.txt", 3)]
         for d in docs:
-            assert d.text == (settings.corpus_dir / d.doc_id).read_text("utf-8")
+            text = (settings.corpus_dir / d.doc_id).read_text("utf-8")
+            stored = index.store.document(d.doc_id)
+            assert stored is not None and stored.text == text
+            assert d.chars == stored.chars == len(text)
     finally:
         index.close()
 
@@ -97,7 +101,7 @@ def test_rebuilding_an_unchanged_corpus_embeds_nothing(settings: Settings, analy
 
 
 def _passages(index: object) -> list[str]:
-    from assistant.indexer import passage_text
+    from assistant.text.chunking import passage_text
 
     store = index.store  # type: ignore[attr-defined]
     titles = index.titles  # type: ignore[attr-defined]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import Engine
-from assistant.indexer import BuildResult
-from assistant.korean import KoreanAnalyzer
+from assistant.answer.engine import Engine
 from assistant.settings import EMBEDDED_MODEL, Settings
+from assistant.store.builder import BuildResult
+from assistant.text.korean import KoreanAnalyzer
 
 pytestmark = pytest.mark.integration
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answer
-from assistant.conversation import Conversation
-from assistant.engine import Engine
-from assistant.korean import KoreanAnalyzer
-from assistant.sessions import SessionStore
+from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
+from assistant.chat.conversation import Conversation
+from assistant.chat.sessions import SessionStore
 from assistant.settings import EMBEDDED_MODEL, Settings
+from assistant.text.korean import KoreanAnalyzer
 
 pytestmark = pytest.mark.integration
 

@@ -13,12 +13,12 @@ import pytest
     [
         (
             "fastapi=None, starlette=None, uvicorn=None",
-            "assistant.engine, assistant.conversation, assistant.sessions, assistant.cli",
+            "assistant.answer.engine, assistant.chat.conversation, assistant.chat.sessions, assistant.cli.commands",
             "assistant.web",
         ),
         (
             "slack_bolt=None, slack_sdk=None",
-            "assistant.engine, assistant.conversation, assistant.cli, assistant.web.app",
+            "assistant.answer.engine, assistant.chat.conversation, assistant.cli.commands, assistant.web.app",
             "assistant.slack",
         ),
     ],

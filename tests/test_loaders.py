@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import Document, Heading
 from assistant.errors import CorpusError, DocumentReadError
-from assistant.loaders import SUPPORTED_SUFFIXES, iter_corpus_files, load_corpus, load_document
+from assistant.ingest.documents import Document, Heading
+from assistant.ingest.files import SUPPORTED_SUFFIXES, iter_corpus_files, load_corpus, load_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ONE_TEAM = next(CORPUS.glob("한국의_AI_원팀*.txt"), None) if CORPUS.is_dir() else None

@@ -15,10 +15,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import assistant.engine
-from assistant.answer import Answer, Citation
-from assistant.cli import main, render
-from assistant.local_server import (
+import assistant.answer.engine
+from assistant.answer.schema import Answer, Citation
+from assistant.cli.commands import main, render
+from assistant.cli.local_server import (
     DEFAULT_INDEX_DIR,
     DEFAULT_MODEL,
     advertised,
@@ -97,7 +97,7 @@ def no_local_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             created.append(str(settings.index_dir))
             raise RuntimeError("answered locally")
 
-    monkeypatch.setattr(assistant.engine, "Engine", Refused)
+    monkeypatch.setattr(assistant, "Engine", Refused)
     monkeypatch.delenv("ASSISTANT_API_KEY", raising=False)
     return created
 

@@ -22,22 +22,25 @@ from conftest import FAKE_MODEL, FakeEmbedder
 from pydantic import ValidationError
 
 from assistant.errors import ConfigError, IndexCorruptError, VectorStoreError
-from assistant.index import open_index
-from assistant.indexer import IndexBuilder, current_version
-from assistant.korean import KoreanAnalyzer
+from assistant.options import is_milvus
 from assistant.settings import Settings
-from assistant.vectors import discard_index, is_milvus, load_index, make_index
+from assistant.store.builder import IndexBuilder
+from assistant.store.index import open_index
+from assistant.store.vector_backends import discard_index, load_index, make_index
+from assistant.store.versions import current_version
+from assistant.text.korean import KoreanAnalyzer
 
 pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'korean-assistant[milvus]')")
 pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'korean-assistant[milvus]')")
 
-from assistant import milvus_index
-from assistant.milvus_index import MilvusIndex, collection_name, normalize_location
+from assistant.options import normalize_milvus_location as normalize_location
+from assistant.store import milvus as milvus_index
+from assistant.store.milvus import MilvusIndex, collection_name
 
 NOWHERE = "milvus://127.0.0.1:1"
 HOLD_LITE_FILE = """
 import sys
-from assistant.vectors import make_index
+from assistant.store.vector_backends import make_index
 index = make_index(sys.argv[1], 16, name="v-1")
 print("ready", flush=True)
 sys.stdin.read()
@@ -306,7 +309,7 @@ def test_settings_accept_vector_indexes(value: str) -> None:
 
 
 def test_cli_reports_an_invalid_vector_index(tmp_path: Path) -> None:
-    from assistant.cli import main
+    from assistant.cli.commands import main
 
     result = CliRunner().invoke(main, ["index", str(tmp_path), "--index", str(tmp_path / "ix"), "--vector-index", "x"])
     assert result.exit_code == 2

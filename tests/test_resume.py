@@ -10,14 +10,15 @@ import numpy as np
 import pytest
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.bm25 import BM25, BM25Counts
-from assistant.documents import Document
-from assistant.embed_cache import CACHE_DIR, EmbedCache
-from assistant.engine import Engine
-from assistant.index import open_index
-from assistant.indexer import IndexBuilder, current_version
-from assistant.korean import KoreanAnalyzer
+from assistant.answer.engine import Engine
+from assistant.ingest.documents import Document
 from assistant.settings import Settings
+from assistant.store.bm25 import BM25, BM25Counts
+from assistant.store.builder import IndexBuilder
+from assistant.store.embed_cache import CACHE_DIR, EmbedCache
+from assistant.store.index import open_index
+from assistant.store.versions import current_version
+from assistant.text.korean import KoreanAnalyzer
 
 
 class StopAfter(FakeEmbedder):

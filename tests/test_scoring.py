@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.bm25 import BM25, char_bigrams, split_unknown
 from assistant.errors import ConfigError
-from assistant.fusion import get_fusion, minmax, mmr, rrf, weighted
+from assistant.search.fusion import get_fusion, minmax, mmr, rrf, weighted
+from assistant.store.bm25 import BM25, char_bigrams, split_unknown
 
 
 def test_bm25_scores_match_the_formula() -> None:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder
 
-from assistant.conversation import Conversation
-from assistant.engine import Engine
+from assistant.answer.engine import Engine
+from assistant.chat.conversation import Conversation
+from assistant.chat.sessions import Item, Passage, SessionStore, Turn
 from assistant.errors import ConfigError, SessionNotFoundError
-from assistant.korean import KoreanAnalyzer
-from assistant.sessions import Item, Passage, SessionStore, Turn
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 
 HOUR = 3600.0
 

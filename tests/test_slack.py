@@ -27,15 +27,15 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from pydantic import SecretStr
 
-from assistant.answer import Answer
-from assistant.cli import main
-from assistant.engine import Engine
+from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
+from assistant.cli.commands import main
 from assistant.errors import ConfigError, IndexMissingError
-from assistant.korean import KoreanAnalyzer
 from assistant.settings import Settings
 from assistant.slack.blocks import SHARE_ACTION
 from assistant.slack.bot import ASK_USAGE, EXPIRED, FILES, SORRY, Seen
 from assistant.slack.http import EVENTS_PATH, SlackEndpoint
+from assistant.text.korean import KoreanAnalyzer
 from assistant.web import create_app
 
 SECRET = "test-signing-secret"
@@ -603,8 +603,8 @@ def test_assistant_slack_names_the_missing_token(
 
 
 def test_socket_mode_handler_is_built_from_the_settings(settings: Settings, recorder: Recorder) -> None:
-    from assistant.conversation import Conversation
-    from assistant.sessions import SessionStore
+    from assistant.chat.conversation import Conversation
+    from assistant.chat.sessions import SessionStore
     from assistant.slack.socket import socket_handler
 
     config = slack_settings(settings, recorder, slack_signing_secret=None, slack_app_token=SecretStr("xapp-1"))
@@ -624,8 +624,8 @@ def test_socket_mode_handler_is_built_from_the_settings(settings: Settings, reco
 def test_socket_mode_names_the_token_slack_refused(
     settings: Settings, recorder: Recorder, failing: str, variable: str
 ) -> None:
-    from assistant.conversation import Conversation
-    from assistant.sessions import SessionStore
+    from assistant.chat.conversation import Conversation
+    from assistant.chat.sessions import SessionStore
     from assistant.slack.socket import connect, socket_handler
 
     recorder.failing.add(failing)

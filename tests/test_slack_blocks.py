@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import mrkdwn_of
 
-from assistant.answer import Answer, Citation, SummarySentence, UsedSentence
+from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.slack.blocks import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -17,7 +17,6 @@ from assistant.slack.blocks import (
     answer_message,
     escape,
     fit,
-    place,
     split_escaped,
 )
 from assistant.slack.incoming import clean_text, has_words, read_message, session_id
@@ -144,10 +143,11 @@ def test_fit_and_escape() -> None:
 
 
 def test_place_drops_the_title_repeated_in_the_section() -> None:
-    assert place(citation(1)) == "서울 안내 › 교통"
-    assert place(citation(1, section="서울 안내")) == "서울 안내"
-    assert place(citation(1, section="")) == "서울 안내"
-    assert place(citation(1, section="1. 자연")) == "서울 안내 › 1. 자연"
+    assert citation(1).place == "서울 안내 › 교통"
+    assert citation(1, section="서울 안내").place == "서울 안내"
+    assert citation(1, section="").place == "서울 안내"
+    assert citation(1, section="1. 자연").place == "서울 안내 › 1. 자연"
+    assert citation(1, section="서울 안내 > 교통 > 지하철").place == "서울 안내 › 교통 › 지하철"
 
 
 # ---------------------------------------------------------------------------

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.korean import KoreanAnalyzer
-from assistant.summarize import (
-    Candidate,
-    Picked,
-    comparison_sides,
-    compose,
-    natural_order,
-    select,
-    select_comparison,
-    sentence_spans,
-)
+from assistant.answer.summarize import Candidate, Picked, natural_order, select, select_comparison
+from assistant.answer.templates import compose
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.questions import comparison_sides
+from assistant.text.sentences import sentence_spans
 
 
 def cand(citation: int, start: int, text: str, terms: set[str], position: int = 0) -> Candidate:

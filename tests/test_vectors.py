@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import ConfigError, IndexCorruptError
-from assistant.vectors import load_index, make_index
+from assistant.store.vector_backends import load_index, make_index
 
 BACKENDS = ["numpy", "flat", "hnsw", "milvus-lite"]
 

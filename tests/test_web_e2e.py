@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from conftest import wait_for
 
-from assistant.engine import Engine
-from assistant.korean import KoreanAnalyzer
+from assistant.answer.engine import Engine
 from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
 
 CHROMIUM = Path(os.environ.get("ASSISTANT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

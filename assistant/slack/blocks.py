@@ -1,6 +1,6 @@
 """Answers as Slack messages: Block Kit blocks and the fallback text, within Slack's limits.
 
-Pure functions over :class:`~assistant.answer.Answer`; nothing here talks to Slack. A message
+Pure functions over :class:`~assistant.answer.schema.Answer`; nothing here talks to Slack. A message
 is the summary (one or more sections), a context line with the searched query when a
 follow-up was rewritten, then the numbered sources with document, section and a short quote.
 Text from documents and users is escaped for mrkdwn (``&``, ``<``, ``>``), and every text
@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer import Answer, Citation
-from assistant.chunking import PATH_SEPARATOR
+from assistant import Answer, Citation
 
 #: Longest text of a section block (characters).
 SECTION_LIMIT = 3000
@@ -117,16 +116,6 @@ def text_message(mrkdwn: str) -> Message:
     return Message(text=body[:TEXT_LIMIT], blocks=[section(body)])
 
 
-def place(c: Citation) -> str:
-    """Where a passage is: the title and, when it adds something, the section path."""
-    sect = c.section
-    if sect == c.title:
-        sect = ""
-    elif sect.startswith(c.title + PATH_SEPARATOR):
-        sect = sect[len(c.title) + len(PATH_SEPARATOR) :]
-    return f"{c.title} › {sect}" if sect else c.title
-
-
 def quote(c: Citation, limit: int = QUOTE_CHARS) -> str:
     """A short quote of a passage: the first sentence the summary uses, else its beginning."""
     text = c.sentences[0].text if c.sentences else c.passage
@@ -136,7 +125,7 @@ def quote(c: Citation, limit: int = QUOTE_CHARS) -> str:
 
 def citation_block(c: Citation) -> Block:
     """A numbered source: document and section, file and span, and a quote."""
-    where = fit(place(c), LABEL_CHARS)
+    where = fit(c.place, LABEL_CHARS)
     doc = fit(c.doc_id, LABEL_CHARS)
     return section(f"*[{c.n}]* {where}\n`{doc}` · {c.start}–{c.end}자\n>{escape(quote(c))}")
 
@@ -208,5 +197,5 @@ def source_blocks(answer: Answer, used: int) -> list[Block]:
 def fallback_text(answer: Answer) -> str:
     """Plain text of the answer: the summary, then one line per source."""
     lines = [answer.summary]
-    lines += [f"[{c.n}] {place(c)}" for c in answer.citations]
+    lines += [f"[{c.n}] {c.place}" for c in answer.citations]
     return fit("\n".join(lines), TEXT_LIMIT)

@@ -27,8 +27,7 @@ from pydantic import SecretStr
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from assistant.answer import Answer
-from assistant.conversation import Conversation
+from assistant import Answer, Conversation
 from assistant.errors import AssistantError, ConfigError, InvalidQuestionError, SessionNotFoundError
 from assistant.settings import Settings
 from assistant.slack.blocks import SHARE_ACTION, Message, answer_message, escape, fit, text_message
@@ -131,7 +130,6 @@ class SlackBot:
         self._conversation = conversation
         self._events = Seen()
         self._messages = Seen()
-        self._open = threading.Lock()
 
     @property
     def conversation(self) -> Conversation:
@@ -226,17 +224,10 @@ class SlackBot:
 
     def chat(self, text: str, sid: str | None) -> Answer:
         """Answer ``text`` in the conversation ``sid`` (created with that id when needed)."""
-        conversation = self.conversation
         if sid is None:
-            return conversation.chat(text)
-        with self._open:
-            status = conversation.store.status(sid)
-            if status != "active":
-                conversation.store.create(sid)
-        answer = conversation.chat(text, sid)
-        if status == "expired":
-            answer = answer.model_copy(update={"notice": EXPIRED})
-        return answer
+            return self.conversation.chat(text)
+        answer = self.conversation.chat(text, sid, keep_id=True)
+        return answer.model_copy(update={"notice": EXPIRED}) if answer.notice else answer
 
     @staticmethod
     def _session(msg: Incoming, context: BoltContext) -> str:

@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
 
-from assistant.conversation import Conversation
+from assistant import Conversation
 from assistant.settings import Settings
 from assistant.slack.bot import Workers, create_slack_app
 

@@ -14,10 +14,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from assistant.conversation import Conversation
-from assistant.engine import Engine
+from assistant import Conversation, Engine, SessionStore
 from assistant.errors import ConfigError
-from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.slack.bot import create_slack_app, require
 

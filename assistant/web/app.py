@@ -20,12 +20,9 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from assistant.conversation import Conversation
-from assistant.engine import Engine
+from assistant import Conversation, Engine, IndexedDocument, SessionStore, StoredDocument
 from assistant.errors import AssistantError
-from assistant.sessions import SessionStore
 from assistant.settings import Settings
-from assistant.store import StoredDocument
 from assistant.web.errors import DocumentNotFoundError, install_error_handlers
 from assistant.web.reindex import IndexMaintainer
 from assistant.web.routes import api, pages
@@ -59,7 +56,7 @@ class Services:
     limiter: RateLimiter
     stream_pace: float
 
-    def documents(self) -> list[StoredDocument]:
+    def documents(self) -> list[IndexedDocument]:
         """The indexed documents (blocking: opens the index on first use)."""
         return self.engine.index.store.documents()
 

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import anyio
 
-from assistant.engine import Engine
+from assistant import Engine, current_version
 from assistant.errors import AssistantError
-from assistant.indexer import current_version
 from assistant.web.schemas import ReindexStatus
 
 log = logging.getLogger("assistant.web")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
-from assistant.answer import Answer
+from assistant import Answer
 from assistant.web.errors import error_body
 from assistant.web.schemas import (
     AskRequest,
@@ -127,7 +127,7 @@ async def documents(services: ServicesDep) -> list[DocumentInfo]:
 @api.get("/documents/{doc_id:path}", response_model=DocumentText, tags=["documents"])
 async def document(doc_id: str, services: ServicesDep) -> DocumentText:
     """A document's full text and headings; a citation's `start`/`end` index into `text`."""
-    return DocumentText.of(await run_in_threadpool(services.document, doc_id))
+    return DocumentText.full(await run_in_threadpool(services.document, doc_id))
 
 
 @api.post("/reindex", response_model=ReindexStatus, status_code=202, tags=["index"])

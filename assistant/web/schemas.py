@@ -1,4 +1,4 @@
-"""Request and response bodies of the HTTP API (answers use :class:`assistant.answer.Answer`)."""
+"""Request and response bodies of the HTTP API (answers use :class:`assistant.answer.schema.Answer`)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.answer import Answer
-from assistant.sessions import SESSION_ID
-from assistant.store import StoredDocument
+from assistant import SESSION_ID, Answer, IndexedDocument, StoredDocument
+from assistant.options import Mode
 
 
 class AskRequest(BaseModel):
@@ -16,7 +15,7 @@ class AskRequest(BaseModel):
 
     question: str = Field(description="The question, in Korean.", examples=["서울의 지하철은 몇 개 노선인가?"])
     k: int | None = Field(default=None, ge=1, le=50, description="Passages to cite (default: ASSISTANT_TOP_K).")
-    mode: Literal["hybrid", "dense", "bm25"] = Field(default="hybrid", description="Retrieval mode.")
+    mode: Mode = Field(default="hybrid", description="Retrieval mode.")
 
 
 class ChatRequest(BaseModel):
@@ -60,8 +59,8 @@ class DocumentInfo(BaseModel):
     chars: int
 
     @classmethod
-    def of(cls, doc: StoredDocument) -> DocumentInfo:
-        return cls(doc_id=doc.doc_id, title=doc.title, chunks=doc.n_chunks, chars=len(doc.text))
+    def of(cls, doc: IndexedDocument) -> DocumentInfo:
+        return cls(doc_id=doc.doc_id, title=doc.title, chunks=doc.n_chunks, chars=doc.chars)
 
 
 class DocumentText(DocumentInfo):
@@ -71,7 +70,7 @@ class DocumentText(DocumentInfo):
     headings: list[HeadingInfo]
 
     @classmethod
-    def of(cls, doc: StoredDocument) -> DocumentText:
+    def full(cls, doc: StoredDocument) -> DocumentText:
         heads = [HeadingInfo(level=h.level, title=h.title, start=h.start, end=h.end) for h in doc.headings]
         info = DocumentInfo.of(doc).model_dump()
         return cls(**info, text=doc.text, headings=heads)

@@ -16,7 +16,7 @@ from typing import Any
 
 import anyio
 
-from assistant.answer import Answer
+from assistant import Answer
 
 #: Fields left out of the ``citations`` event (they come sentence by sentence, then in ``done``).
 LATER_FIELDS = {"summary", "summary_sentences", "timings"}

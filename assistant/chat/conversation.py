@@ -1,0 +1,174 @@
+"""Conversations: each message resolved against the session's recent turns, answered, stored.
+
+The one place every front end (chat page, CLI chat, Slack threads) goes through, so a
+follow-up is understood the same way everywhere::
+
+    conversation = Conversation(engine, SessionStore(settings.sessions_file), settings)
+    first = conversation.chat("유럽의 AI 전략은?")
+    second = conversation.chat("그럼 미국은?", first.session_id)   # searches "미국 AI 전략"
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
+from assistant.chat.cues import read_cues
+from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, resolve, standalone
+from assistant.chat.sessions import Item, Passage, SessionStore, Turn
+from assistant.errors import SessionNotFoundError
+from assistant.settings import Settings
+
+
+class Conversation:
+    """Chat over an :class:`Engine`, with sessions kept in a :class:`SessionStore`."""
+
+    def __init__(
+        self, engine: Engine, store: SessionStore, settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.settings = settings or engine.settings
+        self.policy = policy
+
+    def chat(
+        self, message: str, session_id: str | None = None, *, k: int | None = None, keep_id: bool = False
+    ) -> Answer:
+        """Answer ``message`` within the session ``session_id`` (a new one when None).
+
+        An unknown or expired id starts a new session and the answer's ``notice`` says so;
+        with ``keep_id`` the new session takes the given id instead of a fresh one (a Slack
+        thread is one conversation), and only an expired one gets a notice. Messages for one
+        session are handled one at a time and stored in arrival order.
+        """
+        text = self.engine.validate(message)
+        if keep_id and session_id is not None:
+            with self.store.lock(session_id):
+                return self._answer(text, session_id, k, self._reopen(session_id))
+        sid, notice = self._open(session_id)
+        with self.store.lock(sid):
+            return self._answer(text, sid, k, notice)
+
+    def _answer(self, text: str, sid: str, k: int | None, notice: str | None) -> Answer:
+        """Resolve, answer and store one message of the session ``sid`` (its lock held)."""
+        started = time.perf_counter()
+        turns = self.store.recent(sid, self.settings.history_turns)
+        resolution = self.resolve(text, turns)
+        resolve_ms = (time.perf_counter() - started) * 1e3
+        answer = self.engine.ask(
+            text,
+            k,
+            query=None if resolution.standalone else resolution.query,
+            exclude=self.engine.rows_of(resolution.exclude),
+            prior=resolution.prior or None,
+            avoid=resolution.avoid,
+        )
+        stored = time.perf_counter()
+        turn = self._turn(text, answer, resolution)
+        n = self.store.append(sid, turn, answer.model_dump_json())
+        answer.timings["resolve_ms"] = resolve_ms
+        answer.timings["store_ms"] = (time.perf_counter() - stored) * 1e3
+        return answer.model_copy(
+            update={
+                "session_id": sid,
+                "turn": n,
+                "followup": resolution.followup,
+                "drew_on_turn": resolution.drew_on_turn,
+                "notice": notice,
+            }
+        )
+
+    def resolve(self, message: str, turns: Sequence[Turn]) -> Resolution:
+        """How ``message`` is searched after ``turns`` (all standalone when resolution is off)."""
+        tokens = self.engine.analyzer.tokens(message)
+        if not self.settings.resolve_followups:
+            return standalone(message, read_cues(tokens))
+        return resolve(message, tokens, turns, self.policy)
+
+    def history(self, session_id: str) -> list[Answer]:
+        """The answers of a session, oldest first, with their session fields."""
+        if self.store.get(session_id) is None:
+            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없거나 만료되었습니다. (no such session)")
+        out = []
+        for t in self.store.history(session_id):
+            answer = Answer.model_validate_json(t.answer_json)
+            update = {"session_id": session_id, "turn": t.n, "followup": t.followup, "drew_on_turn": t.drew_on_turn}
+            out.append(answer.model_copy(update=update))
+        return out
+
+    def delete(self, session_id: str) -> None:
+        """Forget a session; raises :class:`SessionNotFoundError` when there is none."""
+        if not self.store.delete(session_id):
+            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없습니다. (no such session)")
+
+    def _open(self, session_id: str | None) -> tuple[str, str | None]:
+        """The session to use and, when the given one could not be continued, why.
+
+        Starting a new conversation is also when expired ones are purged.
+        """
+        status = self.store.status(session_id) if session_id and self.store.valid_id(session_id) else "unknown"
+        if session_id is not None and status == "active":
+            return session_id, None
+        self.store.expire()
+        sid = self.store.new_id()
+        if session_id is None:
+            return sid, None
+        if status == "expired":
+            return sid, self._expired_notice(session_id)
+        return sid, f"대화 세션 '{session_id}'을(를) 찾을 수 없어 새 대화를 시작합니다."
+
+    def _reopen(self, session_id: str) -> str | None:
+        """Make ``session_id`` an active session, keeping its id; a notice when it had expired."""
+        status = self.store.status(session_id)
+        if status == "active":
+            return None
+        self.store.create(session_id)  # an expired session starts again empty
+        return self._expired_notice(session_id) if status == "expired" else None
+
+    def _expired_notice(self, session_id: str) -> str:
+        hours = self.store.ttl_seconds / 3600
+        return f"이전 대화(세션 '{session_id}')는 {hours:g}시간 동안 쓰이지 않아 만료되었습니다. 새 대화를 시작합니다."
+
+    def _turn(self, question: str, answer: Answer, resolution: Resolution) -> Turn:
+        """What this exchange leaves for the next question."""
+        return Turn(
+            n=0,  # numbered by the store
+            question=question,
+            query=answer.query,
+            followup=resolution.followup,
+            drew_on_turn=resolution.drew_on_turn,
+            passages=tuple(self._passages(answer, resolution)),
+            items=tuple(self._items(answer)),
+            topic=resolution.topic,
+            focus=resolution.focus,
+            excluded=tuple(sorted(resolution.exclude)),
+            avoided=tuple(sorted(resolution.avoid)),
+            abstained=answer.abstained,
+        )
+
+    def _passages(self, answer: Answer, resolution: Resolution) -> list[Passage]:
+        """The cited passages, with whether this summary (and the ones before it) used them up."""
+        store = self.engine.index.store
+        rows = self.engine.rows_of([c.chunk_id for c in answer.citations])
+        out = []
+        for c, row in zip(answer.citations, rows, strict=False):
+            seen = {u.start for u in c.sentences} | {start for doc, start in resolution.avoid if doc == c.doc_id}
+            spent = all(a in seen for a, _, _ in store.candidates(row))
+            out.append(Passage(c.n, c.chunk_id, c.doc_id, bool(c.sentences), spent))
+        return out
+
+    def _items(self, answer: Answer) -> list[Item]:
+        """The summary's sentences with where they start and their content terms (from the index)."""
+        items = []
+        store = self.engine.index.store
+        for s in answer.summary_sentences:
+            citation = answer.citations[s.citation - 1]
+            start = next((u.start for u in citation.sentences if u.text == s.text), -1)
+            rows = self.engine.rows_of([citation.chunk_id])
+            terms = next((t for a, _, t in store.candidates(rows[0]) if a == start), None) if rows else None
+            if terms is None:
+                terms = self.engine.analyzer.terms(s.text)
+            items.append(Item(s.text, s.citation, tuple(terms), start))
+        return items

@@ -1,0 +1,247 @@
+"""What a message's Kiwi morphemes say about how it relates to the conversation (no I/O, no model).
+
+- ordinals (두 번째, 2번째, 셋째, 마지막) point at an item of the last listed answer;
+- 더 자세히, 다른 예, 또 다른, 그 밖에, 나머지 ask for more of the same;
+- demonstratives (그/이/저 and 그것, 거기, 이를, 그렇다 …) refer to the previous answer;
+- a leading conjunction (그럼, 그러면, 그리고, 또, 그렇다면 …) or a fragment too thin to be a
+  question on its own ("미국은?") continues the topic;
+- the noun phrase in the subject slot is what a fragment swaps into ("유럽의 AI 전략은?").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.chat.sessions import Focus
+from assistant.text.korean import WEAK_NOUNS, Token
+from assistant.text.questions import QUESTION_WORDS
+
+
+def _words(text: str) -> frozenset[str]:
+    """The space-separated words of ``text``."""
+    return frozenset(text.split())
+
+
+def _numbered(text: str) -> dict[str, int]:
+    """The space-separated words of ``text``, numbered from 1."""
+    return {word: n for n, word in enumerate(text.split(), 1)}
+
+
+NOUN_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "XR"})
+
+
+PREDICATE_TAGS = frozenset({"VV", "VA"})
+
+
+#: Conjunctions and adverbs that, leading a message, continue the conversation.
+CONJUNCTIONS = frozenset(
+    {"그럼", "그러면", "그리고", "그런데", "그래서", "또", "또한", "그렇다면", "반면", "한편", "그러니까", "근데"}
+)
+
+
+#: Pronouns (NP) that point back (저 alone is "I", not "that").
+PRONOUNS = _words("그 이 그것 이것 저것 그거 이거 저거 거기 여기 저기 그곳 이곳 그들 이들 그쪽 이쪽")
+
+
+#: Determiners (MM) that point back.
+DETERMINERS = _words("그 이 저 그런 이런 저런 그러한 이러한 해당")
+
+
+#: Stems of 그렇다, 이렇다, 저렇다 (as Kiwi gives them).
+PRO_PREDICATES = frozenset({"그렇", "이렇", "저렇"})
+
+
+#: Question pronouns that make a one-noun message a question of its own ("담합이란 무엇인가요?").
+WH_PRONOUNS = frozenset({"무엇", "뭐", "누구", "어디", "언제"})
+
+
+#: Numeral determiners (they form ordinals with 번째) and ordinal numerals.
+NUMERALS = _numbered("첫 두 세 네 다섯 여섯 일곱 여덟 아홉 열") | {"한": 1}
+
+
+ORDINAL_WORDS = _numbered("첫째 둘째 셋째 넷째 다섯째 여섯째 일곱째 여덟째 아홉째 열째")
+
+
+LAST = -1
+
+
+#: Words of a follow-up that say how it follows rather than what it is about.
+FOLLOWUP_WORDS = _words("예 예시 번째 항목 마지막 나머지 밖 부분 얘기 이야기 추가 다음 자세히 다른")
+
+
+#: Predicates that carry no topic: 하다, 어떻다, 알려 주다, 설명하다 …
+LIGHT_PREDICATES = _words(
+    "하다 되다 있다 없다 어떻다 알리다 주다 말하다 보다 설명 말 궁금 궁금하다 그렇다 이렇다 저렇다 같다 대하다 위하다 관하다 들다"
+)
+
+
+#: Verbs that, after 더, ask for more ("더 알려줘", "더 설명해 줘").
+MORE_VERBS = frozenset({"알리", "설명", "말하", "보", "자세히", "있", "없"})
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What a message's morphemes say about how it relates to the conversation."""
+
+    nouns: tuple[tuple[str, str], ...] = ()  #: its own topic nouns with their :func:`noun_class`
+    predicates: tuple[str, ...] = ()  #: its own content predicates (lemmas; 필요 of 필요하다)
+    slot: Focus = ()  #: the noun phrase in its subject slot
+    ordinal: int | None = None  #: 1-based, or LAST
+    more: bool = False
+    reference: bool = False
+    conjunction: bool = False
+    wh: bool = False  #: asks 무엇/누구/어디/언제, or defines with 이란
+    fragment: bool = False  #: nouns and a topic particle, nothing else ("미국과 중국은요?")
+
+    @property
+    def terms(self) -> list[str]:
+        """Its own content terms, nouns first, without repeats."""
+        return list(dict.fromkeys([t for t, _ in self.nouns] + list(self.predicates)))
+
+    def complete(self) -> bool:
+        """Whether the message has enough content to stand alone."""
+        n = len(self.nouns)
+        if self.fragment and n <= 2:
+            return False
+        if self.conjunction:
+            return n >= 3 or (n >= 2 and (self.wh or bool(self.predicates)))
+        return n >= 2 or (n == 1 and (self.wh or bool(self.predicates)))
+
+
+def read_cues(tokens: Sequence[Token]) -> Cues:
+    """The cues of a message from its Kiwi morphemes."""
+    nouns: list[tuple[str, str]] = []
+    predicates: list[str] = []
+    ordinal: int | None = None
+    more = reference = wh = False
+    conjunction = bool(tokens) and _leads(tokens)
+    for i, tok in enumerate(tokens):
+        tag = tok.tag.split("-")[0]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        ordinal = ordinal if ordinal is not None else _ordinal_at(tokens, i)
+        if tag == "NP":
+            reference |= tok.form in PRONOUNS
+            wh |= tok.form in WH_PRONOUNS
+        elif tag == "MM" or (tag == "IC" and nxt is not None and nxt.tag.startswith("NN")):
+            reference |= tok.form in DETERMINERS  # Kiwi may read a leading 그 as an interjection
+            more |= tok.form == "다른" and (nxt is None or nxt.tag.startswith(("NN", "JX", "SF")))
+        elif tag in {"VA", "VV"} and tok.form in PRO_PREDICATES:
+            reference |= not (i == 0 and conjunction)
+        elif tag == "MAG" and tok.form == "더":
+            more |= nxt is None or nxt.form in MORE_VERBS or nxt.tag == "SF"
+        elif tag == "JX" and tok.form in {"이란", "란", "이라는", "라는"}:
+            wh = True
+        elif tag in NOUN_TAGS:
+            _noun(tok, nxt, nouns, predicates)
+            more |= tok.form in {"나머지", "추가"} or (tok.form == "밖" and i > 0 and tokens[i - 1].form == "그")
+        elif tag in PREDICATE_TAGS and tok.form + "다" not in LIGHT_PREDICATES:
+            predicates.append(tok.form + "다")
+    if not nouns and not predicates and any(t.form == "자세히" for t in tokens):
+        more = True  # "자세히 알려줘" with nothing else to go on
+    return Cues(
+        nouns=tuple(dict.fromkeys(nouns)),
+        predicates=tuple(dict.fromkeys(predicates)),
+        slot=subject_slot(tokens),
+        ordinal=ordinal,
+        more=more,
+        reference=reference,
+        conjunction=conjunction,
+        wh=wh,
+        fragment=is_fragment(tokens),
+    )
+
+
+def is_fragment(tokens: Sequence[Token]) -> bool:
+    """Nouns ending in a topic particle, at most asking how: "미국은?", "데이터와 인프라는요?",
+    "그럼 미국은 어때?" (nouns may be joined by 와/과/의 and led by a conjunction)."""
+    core = list(tokens)
+    while core and (core[-1].tag.split("-")[0] in {"SF", "EF", "EC", "VX"} or core[-1].form in {"요", "어떻", "되"}):
+        core.pop()
+    if len(core) < 2 or core[-1].tag != "JX" or core[-1].form not in {"은", "는", "도"}:
+        return False
+    return all(t.tag.split("-")[0] in NOUN_TAGS | {"JC", "JKG", "XSN", "MAJ", "MAG", "IC"} for t in core[:-1])
+
+
+def _leads(tokens: Sequence[Token]) -> bool:
+    """Whether the message opens with a conjunction (그럼, 또, 그렇다면 …)."""
+    first = tokens[0]
+    if first.tag == "MAJ" or (first.tag == "MAG" and first.form in CONJUNCTIONS):
+        return not (first.form == "또" and len(tokens) > 1 and tokens[1].form == "다른")
+    return first.form in PRO_PREDICATES and len(tokens) > 1 and tokens[1].tag == "EC"
+
+
+def _noun(tok: Token, nxt: Token | None, nouns: list[tuple[str, str]], predicates: list[str]) -> None:
+    """File a noun as a topic noun or, before 하다 (XSV/XSA), as a predicate."""
+    form = tok.form
+    if form in QUESTION_WORDS or form in FOLLOWUP_WORDS or form in WEAK_NOUNS:
+        return
+    if nxt is not None and nxt.tag.startswith(("XSV", "XSA")):
+        if form not in LIGHT_PREDICATES:
+            predicates.append(form)
+        return
+    nouns.append((form, noun_class(tok.tag)))
+
+
+def noun_class(tag: str) -> str:
+    """``name`` for proper nouns (미국), ``foreign`` for words in Latin or Chinese script (AI,
+    EU), ``common`` otherwise: a follow-up's noun swaps with one of its own class."""
+    base = tag.split("-")[0]
+    return "name" if base == "NNP" else "foreign" if base in {"SL", "SH"} else "common"
+
+
+def _ordinal_at(tokens: Sequence[Token], i: int) -> int | None:
+    """The ordinal that starts at token ``i``: 두 번째, 2번째, 2번, 셋째, 마지막."""
+    tok = tokens[i]
+    rest = [t.form for t in tokens[i + 1 : i + 3]]
+    if tok.tag == "MM" and tok.form in NUMERALS and rest[:1] in (["번째"], ["번"]):
+        return NUMERALS[tok.form] if rest[:1] == ["번째"] or rest[1:2] == ["째"] else None
+    if tok.tag == "SN" and tok.form.isdigit() and rest[:1] in (["번째"], ["번"]):
+        return int(tok.form)
+    if tok.tag == "NR" and tok.form in ORDINAL_WORDS:
+        return ORDINAL_WORDS[tok.form]
+    if tok.form == "마지막" and tok.tag.startswith("NN"):
+        return LAST
+    return None
+
+
+def subject_slot(tokens: Sequence[Token]) -> Focus:
+    """The noun phrase a fragment would swap into: its runs of nouns, numbered.
+
+    The runs up to the first one marked as topic or subject (은/는/이/가), joined by 의
+    ("유럽의 AI 전략은?" → 유럽 | AI 전략; "부산의 교통은?" → 부산 | 교통); without such a
+    mark, the first run. Runs joined by 와/과 count as one ("데이터와 인프라는" → 데이터 인프라).
+    """
+    runs = _noun_runs(tokens)
+    chain: list[list[tuple[str, str]]] = []
+    for nouns, after in runs:
+        chain.append(nouns)
+        if after in {"JX", "JKS"}:
+            break
+        if after != "JKG":
+            chain = []  # the runs before a topic must be joined to it by 의
+    else:
+        chain = [runs[0][0]] if runs else []
+    return tuple((term, kind, i) for i, nouns in enumerate(chain) for term, kind in nouns)
+
+
+def _noun_runs(tokens: Sequence[Token]) -> list[tuple[list[tuple[str, str]], str]]:
+    """Runs of topic nouns, each with the tag of the particle after it."""
+    runs: list[tuple[list[tuple[str, str]], str]] = []
+    run: list[tuple[str, str]] = []
+    joined = False
+    for tok in [*tokens, Token("", "END", 0, 0)]:
+        tag = tok.tag.split("-")[0]
+        if tag == "XSN" and run:
+            continue  # 기업들의, 기술적: the suffix belongs to the noun
+        if tag in NOUN_TAGS and tok.form not in QUESTION_WORDS and tok.form not in FOLLOWUP_WORDS:
+            run.append((tok.form, noun_class(tag)))
+            continue
+        if run:
+            if joined and runs:
+                runs[-1] = (runs[-1][0] + run, tag)
+            else:
+                runs.append((run, tag))
+            joined = tag == "JC"
+            run = []
+    return runs

@@ -1,0 +1,271 @@
+"""Follow-up questions understood with Korean morphology and the conversation so far, no LLM.
+
+A message either stands alone or continues the conversation, as its cues say
+(:mod:`assistant.chat.cues`): an ordinal searches the item it points at; "more" searches
+again without what was shown; a fragment or a message led by a conjunction swaps its noun
+into the subject slot ("유럽의 AI 전략은?" → "그럼 미국은?" searches 미국 AI 전략); a reference
+draws on the previous answer; anything else with enough content of its own is a new
+question and is searched as typed.
+
+The conversation's topic is a list of content terms with weights: a message's own terms
+weigh 1 and, each time a follow-up brings terms of its own, the older ones decay; terms
+that fall below a floor are forgotten. A question that stands alone starts a new topic.
+Documents the previous answer cited get a mild prior.
+
+Everything here is pure (no I/O, no model); ``python -m bench.conversation`` times it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from assistant.chat.cues import LAST, LIGHT_PREDICATES, Cues, read_cues
+from assistant.chat.sessions import Focus, Item, Turn
+from assistant.text.korean import WEAK_NOUNS, Token
+from assistant.text.questions import QUESTION_WORDS
+
+KINDS = ("ellipsis", "reference", "ordinal", "more")
+
+
+#: Terms of an earlier answer's sentence that say nothing about its topic.
+IGNORED = QUESTION_WORDS | LIGHT_PREDICATES | WEAK_NOUNS
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How strongly the conversation carries over."""
+
+    decay: float = 0.6  #: factor on earlier terms each time a follow-up brings its own
+    floor: float = 0.3  #: terms lighter than this are forgotten
+    max_terms: int = 8  #: at most this many terms in a built query
+    prior: float = 0.05  #: boost of the documents the previous answer showed
+    item_prior: float = 0.1  #: boost of the document of the item an ordinal points at
+
+
+DEFAULT_POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How to search for a message: the query, what to leave out, which documents to favour."""
+
+    standalone: bool
+    query: str
+    kind: str  #: "standalone" or one of :data:`KINDS`
+    drew_on_turn: int | None = None
+    exclude: frozenset[str] = frozenset()  #: chunk ids left out of the search
+    avoid: frozenset[tuple[str, int]] = frozenset()  #: sentences (doc id, start) the summary must not repeat
+    prior: dict[str, float] = field(default_factory=dict)  #: doc id → boost
+    topic: dict[str, float] = field(default_factory=dict)  #: the topic after this message
+    focus: Focus = ()
+
+    @property
+    def followup(self) -> str | None:
+        """The kind of follow-up, None when the message stands alone."""
+        return None if self.standalone else self.kind
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the message
+
+
+def swap(focus: Focus, own: Sequence[tuple[str, str]]) -> tuple[list[str], Focus]:
+    """Put the message's nouns in the focus, in the run of nouns that has nouns of their
+    class: for a name the first such run (유럽의 AI 전략 → 미국), for a common noun the last
+    (부산의 교통 → 음식). Only the nouns of that class leave the run ("AI 속도 경쟁" → "AI 규모
+    경쟁"). Returns the terms replaced and the new focus."""
+    if not own:
+        return [], focus
+    kind = own[-1][1]
+    runs = list(dict.fromkeys(i for _, c, i in focus if c == kind))
+    if not runs:
+        return [], focus
+    target = runs[-1] if kind == "common" else runs[0]
+    own_terms = {t for t, _ in own}
+    replaced = [t for t, c, i in focus if i == target and c == kind and t not in own_terms]
+    if not replaced:
+        return [], focus
+    out: list[tuple[str, str, int]] = []
+    for t, c, i in focus:
+        if i != target or c != kind:
+            out.append((t, c, i))
+        elif t == replaced[0]:
+            out += [(o, oc, i) for o, oc in own]
+    return replaced, tuple(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Resolving
+
+
+def resolve(
+    message: str, tokens: Sequence[Token], turns: Sequence[Turn], policy: Policy = DEFAULT_POLICY
+) -> Resolution:
+    """Decide whether ``message`` stands alone and, if not, what to search for it.
+
+    ``tokens`` are Kiwi's morphemes of the message; ``turns`` the recent turns, oldest first.
+    """
+    cues = read_cues(tokens)
+    if not turns or (cues.complete() and not cues.reference):
+        return standalone(message, cues)
+    last = turns[-1]
+    source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
+    resolved: Resolution | None = None
+    if cues.ordinal is not None and source is not None:
+        resolved = _ordinal(cues, last, source, policy)
+    if resolved is None and cues.more and source is not None:
+        resolved = _more(cues, last, source, policy)
+    if resolved is None:
+        resolved = _continue(cues, last, source, policy) if cues.nouns else _reference(cues, last, source, policy)
+    if not resolved.query.strip():
+        return standalone(message, cues)
+    return resolved
+
+
+def standalone(message: str, cues: Cues) -> Resolution:
+    """A message searched as typed; it starts a new topic."""
+    return Resolution(True, message, "standalone", topic=dict.fromkeys(cues.terms, 1.0), focus=cues.slot)
+
+
+def _continue(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Resolution:
+    """Ellipsis, or a reference that brings nouns of its own ("그 중 데이터 관련 내용은?").
+
+    After a conjunction or as a bare fragment ("그럼 미국은?"), the message's nouns are
+    swapped into the subject (see :func:`swap`): 유럽 → 미국. Otherwise they join the topic
+    ("예를 들면 어떤 산업이 있나요?").
+    """
+    replaced: list[str] = []
+    focus = last.focus
+    if (cues.fragment or cues.conjunction) and not cues.reference:
+        replaced, focus = swap(last.focus, cues.nouns)
+    topic = carry(last.topic, cues.terms, policy, replaced=replaced)
+    kind = "reference" if cues.reference else "ellipsis"
+    return Resolution(
+        False,
+        query_of(topic, policy),
+        kind,
+        drew_on_turn=last.n,
+        prior=_prior(source, policy),
+        topic=topic,
+        focus=focus,
+    )
+
+
+def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Resolution:
+    """A message about the previous answer ("그건 왜 그런가요?", "이를 위해 무엇이 필요한가요?").
+
+    With no content terms of its own, what was searched last is searched again (the form of
+    the question still changes the answer); otherwise its terms join the topic.
+    """
+    topic = carry(last.topic, cues.terms, policy)
+    query = query_of(topic, policy) if cues.terms else last.query
+    return Resolution(
+        False,
+        query,
+        "reference",
+        drew_on_turn=last.n,
+        prior=_prior(source, policy),
+        topic=topic,
+        focus=last.focus,
+    )
+
+
+def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
+    """More of the same ("더 자세히", "다른 예는?"): the search again, without what was shown.
+
+    The summary avoids the sentences shown before; passages that had nothing more to tell
+    are left out of the search. After "more", "more" again leaves out those too.
+    """
+    spent = {p.chunk_id for p in source.passages if p.spent}
+    shown = {(doc, item.start) for item in source.items if (doc := source.doc_of(item.citation)) is not None}
+    if source.followup == "more":
+        spent |= set(source.excluded)
+        shown |= set(source.avoided)
+    extra = [t for t in cues.terms if t not in source.query]
+    query = " ".join([source.query, *extra])
+    return Resolution(
+        False,
+        query,
+        "more",
+        drew_on_turn=source.n,
+        exclude=frozenset(spent),
+        avoid=frozenset(shown),
+        prior=_prior(source, policy),
+        topic=carry(last.topic, cues.terms, policy),
+        focus=last.focus,
+    )
+
+
+def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution | None:
+    """An ordinal ("두 번째 전략을 자세히 설명해줘"): the item of the last listed answer, searched by its text."""
+    item = pick(source.items, cues.ordinal)
+    if item is None:
+        return None
+    terms = [_surface(t, item.text) for t in item.terms if t not in IGNORED]
+    topic = carry(last.topic, list(dict.fromkeys([*terms, *cues.terms])), policy)
+    doc = source.doc_of(item.citation)
+    return Resolution(
+        False,
+        item.text,
+        "ordinal",
+        drew_on_turn=source.n,
+        prior={doc: policy.item_prior} if doc else {},
+        topic=topic,
+        focus=last.focus,
+    )
+
+
+def _surface(term: str, text: str) -> str:
+    """A lower-cased term as the text writes it ("ai" → "AI")."""
+    at = text.lower().find(term) if term.isascii() else -1
+    return text[at : at + len(term)] if at >= 0 else term
+
+
+def pick(items: Sequence[Item], ordinal: int | None) -> Item | None:
+    """The item an ordinal names (1-based; LAST is the last), None when there is no such item."""
+    if ordinal is None or not items:
+        return None
+    if ordinal == LAST:
+        return items[-1]
+    return items[ordinal - 1] if 1 <= ordinal <= len(items) else None
+
+
+# ---------------------------------------------------------------------------------------
+# The weighted topic
+
+
+def carry(
+    topic: Mapping[str, float],
+    own: Sequence[str],
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    replaced: Sequence[str] = (),
+) -> dict[str, float]:
+    """The topic after a follow-up: earlier terms decay when the message brings its own,
+    ``replaced`` terms give their place to the message's, light terms are forgotten."""
+    factor = policy.decay if own else 1.0
+    out: dict[str, float] = {}
+    for term, weight in topic.items():
+        if term in replaced:
+            out.update({t: 1.0 for t in own if t not in out})  # in the place of the first replaced
+        elif term in own:
+            out[term] = 1.0
+        elif weight * factor >= policy.floor:
+            out[term] = weight * factor
+    for term in own:
+        out.setdefault(term, 1.0)
+    return out
+
+
+def query_of(topic: Mapping[str, float], policy: Policy = DEFAULT_POLICY) -> str:
+    """The heaviest terms of a topic, in the topic's order, as the query to search."""
+    keep = sorted(topic, key=lambda t: -topic[t])[: policy.max_terms]
+    return " ".join(t for t in topic if t in keep)
+
+
+def _prior(source: Turn | None, policy: Policy) -> dict[str, float]:
+    """A mild boost for the documents of the passages the previous answer showed."""
+    if source is None:
+        return {}
+    return dict.fromkeys((p.doc_id for p in source.passages if p.shown), policy.prior)

@@ -1,0 +1,86 @@
+"""Options and error handling shared by the commands: --index/--model, --mode, --log-level, settings."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assistant.errors import AssistantError
+from assistant.options import MODES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def common_options(func: F) -> F:
+    """--index and --model, taken by every command (also ASSISTANT_INDEX_DIR / ASSISTANT_MODEL)."""
+    func = click.option(
+        "--model",
+        "model",
+        envvar="ASSISTANT_MODEL",
+        default=None,
+        metavar="NAME",
+        help="Embedding model: embedded-e5-small (default, offline) or a sentence-transformers id/folder. [env: ASSISTANT_MODEL]",
+    )(func)
+    func = click.option(
+        "--index",
+        "index_dir",
+        envvar="ASSISTANT_INDEX_DIR",
+        default=None,
+        metavar="DIR",
+        type=click.Path(path_type=Path),
+        help="Index folder (default: index/). [env: ASSISTANT_INDEX_DIR]",
+    )(func)
+    return func
+
+
+def mode_option(help_text: str) -> Callable[[F], F]:
+    """--mode: hybrid (default), dense or bm25."""
+    return click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help=help_text)
+
+
+def settings_from(**overrides: Any) -> Any:
+    """Settings from ASSISTANT_* variables, with the given command-line values on top."""
+    from pydantic import ValidationError
+
+    from assistant.errors import ConfigError
+    from assistant.settings import Settings
+
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid setting: {problems}") from None
+
+
+def handle_errors(func: F) -> F:
+    """Print an AssistantError as a message (and its hint) and exit with its code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AssistantError as exc:
+            click.secho(f"오류: {exc.message}", fg="red", err=True)
+            if exc.hint:
+                click.echo(exc.hint, err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("중단되었습니다.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+log_level_option = click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="info",
+    show_default=True,
+    help="Log level.",
+)

@@ -1,0 +1,66 @@
+"""Text output of the commands: an answer, and the report of ``assistant eval``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+
+def render_eval(report: dict[str, Any]) -> str:
+    """The report of `assistant eval` as a table, one column per mode."""
+    idx, qs, modes = report["index"], report["questions"], report["modes"]
+    kinds = {"doc": "문서", "passage": "패시지", "spans": "구간"}
+    judged = ", ".join(f"{kinds[k]} {n}" for k, n in qs["judged_by"].items())
+    summaries = list(modes.values())
+    abstention = [s["abstention"] for s in summaries]
+    rows = [(name, [_score(s["metrics"][name]) for s in summaries]) for name in summaries[0]["metrics"]]
+    rows += [
+        (
+            "abstain P",
+            [f"{_score(a['precision'])} ({a['abstained_unanswerable']}/{a['abstained']})" for a in abstention],
+        ),
+        (
+            "abstain R",
+            [f"{_score(a['recall'])} ({a['abstained_unanswerable']}/{a['unanswerable']})" for a in abstention],
+        ),
+        ("p50 ms", [f"{s['latency_ms']['p50']:.1f}" for s in summaries]),
+        ("p95 ms", [f"{s['latency_ms']['p95']:.1f}" for s in summaries]),
+        ("n", [str(qs["total"])] * len(summaries)),
+    ]
+    lines = [
+        f"색인: {idx['index_dir']} ({idx['version']}), 모델 {idx['model']}, 문서 {idx['documents']}개, 청크 {idx['chunks']}개",
+        f"질문 {qs['total']}개: 답이 있는 질문 {qs['answerable']}개"
+        + (f" ({judged})" if judged else "")
+        + f", 답이 없는 질문 {qs['unanswerable']}개",
+        "",
+        " " * 12 + "".join(f"{m:>14}" for m in modes),
+        *(f"{label:<12}" + "".join(f"{cell:>14}" for cell in cells) for label, cells in rows),
+    ]
+    if not report["abstain"]:
+        lines.append("(abstention is off: ASSISTANT_ABSTAIN=false)")
+    return "\n".join(lines)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def render(answer: Any) -> str:
+    """A human-readable answer for the terminal."""
+    out = []
+    if answer.notice:
+        out.append(click.style(answer.notice, fg="yellow"))
+    if answer.query != answer.question:
+        source = f", {answer.drew_on_turn}번째 질문 참고" if answer.drew_on_turn else ""
+        out.append(click.style(f"(검색한 질의: {answer.query}{source})", dim=True))
+    out.append(answer.summary)
+    if answer.citations:
+        out.append("")
+        out.append(click.style("출처", bold=True))
+    for c in answer.citations:
+        where = f"{c.title}" + (f" › {c.section}" if c.section else "")
+        out.append(f"[{c.n}] {where}  ({c.doc_id}, {c.start}–{c.end}자)")
+        excerpt = c.passage.replace("\n", " ")
+        out.append(click.style("    " + (excerpt[:160] + "…" if len(excerpt) > 160 else excerpt), dim=True))
+    return "\n".join(out)

@@ -1,0 +1,202 @@
+"""Find the corpus files and load each one as a :class:`~assistant.ingest.documents.Document`.
+
+Supported formats are plain text, Markdown, HTML and PDF. Every loader returns a
+:class:`~assistant.ingest.documents.Document` whose ``text`` is newline-normalized (``\\n``) and
+Unicode NFC; heading and table offsets refer to that text. A file that cannot be read
+raises :class:`~assistant.errors.DocumentReadError`; :func:`load_corpus` turns those into
+:class:`~assistant.ingest.documents.Skipped` entries and carries on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from assistant.errors import CorpusError, DocumentReadError
+from assistant.ingest.documents import Document, Extracted, Skipped, Unreadable
+from assistant.ingest.encodings import decode, normalize_text
+from assistant.ingest.markdown import extract_markdown
+from assistant.ingest.plain import extract_plain
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
+
+_SUFFIX_LIST = ".txt/.md/.html/.pdf"
+_MARKDOWN = frozenset({".md", ".markdown"})
+_HTML = frozenset({".html", ".htm"})
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+def is_supported(path: Path) -> bool:
+    """Whether ``path`` has one of the :data:`SUPPORTED_SUFFIXES` (any letter case)."""
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def doc_id_for(path: Path, root: Path) -> str:
+    """The document id of ``path``: its path relative to ``root``, with ``/`` separators.
+
+    When ``root`` is the file itself (or does not contain it), the file name is used.
+    """
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return path.name
+    return relative.as_posix() if relative.parts else path.name
+
+
+def iter_corpus_files(root: Path) -> list[Path]:
+    """The files :func:`load_corpus` would load, in a deterministic (sorted) order.
+
+    Hidden files and folders (names starting with ``.``) and unsupported suffixes are
+    left out. Raises :class:`CorpusError` when ``root`` is missing or holds no supported
+    file at all.
+    """
+    if not root.exists():
+        raise CorpusError(
+            f"Corpus folder {root} does not exist.",
+            hint="Check the path, or set ASSISTANT_CORPUS_DIR.",
+        )
+    if root.is_file():
+        files = [root] if is_supported(root) else []
+    else:
+        files = sorted(_walk_supported(root), key=lambda p: p.relative_to(root).as_posix())
+    if not files:
+        raise CorpusError(
+            f"{root} holds no {_SUFFIX_LIST} files.",
+            hint="Put the documents to search in that folder (sub-folders are included).",
+        )
+    return files
+
+
+def load_document(path: Path, root: Path) -> Document:
+    """Load one file. Raises :class:`DocumentReadError` when it cannot be read."""
+    shown = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentReadError(shown, f"unsupported file type {suffix or '(no suffix)'}")
+    raw = _read_bytes(path)
+    try:
+        extracted = _extract(raw, suffix, unicodedata.normalize("NFC", path.stem))
+    except Unreadable as exc:
+        raise DocumentReadError(shown, str(exc)) from None
+    if not extracted.text.strip():
+        raise DocumentReadError(shown, "no text after extraction (empty document)")
+    return Document(
+        doc_id=doc_id_for(path, root),
+        path=shown,
+        title=extracted.title,
+        text=extracted.text,
+        headings=extracted.headings,
+        tables=extracted.tables,
+        fingerprint=hashlib.sha256(raw).hexdigest(),
+        mtime=_mtime(path),
+    )
+
+
+def load_corpus(root: Path) -> tuple[list[Document], list[Skipped]]:
+    """Load every supported file under ``root`` (a folder or a single file).
+
+    A file that fails becomes a :class:`Skipped` entry and never stops the run; when all
+    of them fail the document list is empty and the caller decides what to do.
+    """
+    skipped: list[Skipped] = []
+    documents = list(iter_documents(root, iter_corpus_files(root), skipped.append))
+    return documents, skipped
+
+
+def iter_documents(root: Path, files: Iterable[Path], on_skip: Callable[[Skipped], None]) -> Iterator[Document]:
+    """Load ``files`` one at a time; a file that fails goes to ``on_skip`` and never stops the run."""
+    for path in files:
+        try:
+            yield load_document(path, root)
+        except DocumentReadError as exc:
+            on_skip(Skipped(exc.path, exc.reason))
+        except Exception as exc:  # one bad file must never abort the run
+            on_skip(Skipped(str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
+
+
+# ---------------------------------------------------------------------------
+# Finding and reading files
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _walk_supported(root: Path) -> Iterator[Path]:
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise CorpusError(f"Corpus folder {root} cannot be read (permission denied).")
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = [name for name in dirnames if not _is_hidden(name)]
+        for name in filenames:
+            path = Path(folder, name)
+            if not _is_hidden(name) and is_supported(path) and path.is_file():
+                yield path
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise DocumentReadError(str(path), "permission denied") from None
+    except FileNotFoundError:
+        raise DocumentReadError(str(path), "file not found") from None
+    except IsADirectoryError:
+        raise DocumentReadError(str(path), "is a folder, not a file") from None
+    except OSError as exc:
+        raise DocumentReadError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _extract(raw: bytes, suffix: str, stem: str) -> Extracted:
+    """The text and structure of a file's bytes, by the format its suffix names.
+
+    The HTML and PDF readers are imported here: their libraries take a tenth of a second to import.
+    """
+    if suffix == ".pdf":
+        from assistant.ingest.pdf import extract_pdf
+
+        return extract_pdf(raw, stem)
+    text = normalize_text(decode(raw))
+    if suffix in _MARKDOWN:
+        return extract_markdown(text, stem)
+    if suffix in _HTML:
+        from assistant.ingest.html import extract_html
+
+        return extract_html(text, stem)
+    return extract_plain(text, stem)
+
+
+# ---------------------------------------------------------------------------
+# Decoding
+
+
+# ---------------------------------------------------------------------------
+# Lines, blocks and line classification (plain text)
+
+
+# ---------------------------------------------------------------------------
+# Plain-text tables and headings
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+
+
+# ---------------------------------------------------------------------------
+# HTML
+
+
+# ---------------------------------------------------------------------------
+# PDF

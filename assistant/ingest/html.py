@@ -1,0 +1,169 @@
+"""HTML: the visible text, one block per line, with headings (h1–h6) and tables (one line per row).
+
+Scripts, styles and hidden elements are dropped; the title is the page's ``<title>``, else its first ``<h1>``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
+from bs4.element import PreformattedString
+
+from assistant.ingest.documents import Extracted, Heading, Unreadable
+
+_HTML_DROP = frozenset({"script", "style", "noscript", "head", "template", "svg", "iframe", "canvas"})
+
+
+_HTML_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+
+_HTML_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog", "div", "dl", "dt"}
+    | {"fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "hr", "html", "legend", "li"}
+    | {"main", "nav", "ol", "p", "section", "summary", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+)
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class _TextBuilder:
+    """Accumulates HTML blocks into one text, one block per line, recording spans."""
+
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    inline: list[str] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    tables: list[tuple[int, int]] = field(default_factory=list)
+
+    def add_block(self, block: str) -> tuple[int, int]:
+        if self.parts:
+            self.parts.append("\n")
+            self.length += 1
+        start = self.length
+        self.parts.append(block)
+        self.length += len(block)
+        return start, self.length
+
+    def flush(self) -> None:
+        lines = [_collapse(line) for line in "".join(self.inline).split("\n")]
+        self.inline = []
+        block = "\n".join(line for line in lines if line)
+        if block:
+            self.add_block(block)
+
+    def text(self) -> str:
+        self.flush()
+        return "".join(self.parts)
+
+
+def _cell_text(cell: Tag) -> str:
+    return _collapse(cell.get_text(" "))
+
+
+def _table_rows(table: Tag) -> list[str]:
+    """One `` | ``-joined line per row that has text; nested tables stay in their cell."""
+    rows: list[str] = []
+    for row in table.find_all("tr"):
+        if row.find_parent("table") is not table:
+            continue
+        cells = [_cell_text(cell) for cell in row.find_all(["td", "th"], recursive=False)]
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return rows
+
+
+def _caption_text(table: Tag) -> str:
+    caption = table.find("caption")
+    if isinstance(caption, Tag) and caption.find_parent("table") is table:
+        return _cell_text(caption)
+    return ""
+
+
+def _add_table(table: Tag, out: _TextBuilder) -> None:
+    """The caption (if any) as its own line, then one line per row; records the span."""
+    out.flush()
+    if caption := _caption_text(table):
+        out.add_block(caption)
+    rows = _table_rows(table)
+    if rows:
+        out.tables.append(out.add_block("\n".join(rows)))
+
+
+def _add_heading(tag: Tag, level: int, out: _TextBuilder) -> None:
+    out.flush()
+    title = _collapse(tag.get_text(" "))
+    if title:
+        start, end = out.add_block(title)
+        out.headings.append(Heading(level, title, start, end))
+
+
+def _add_pre(tag: Tag, out: _TextBuilder) -> None:
+    out.flush()
+    lines = [line.rstrip() for line in tag.get_text().split("\n")]
+    block = "\n".join(lines).strip("\n")
+    if block.strip():
+        out.add_block(block)
+
+
+def _visit(tag: Tag, out: _TextBuilder) -> None:
+    name = tag.name
+    if name == "br":
+        out.inline.append("\n")
+    elif name in _HTML_HEADINGS:
+        _add_heading(tag, _HTML_HEADINGS[name], out)
+    elif name == "table":
+        _add_table(tag, out)
+    elif name == "pre":
+        _add_pre(tag, out)
+    elif name in _HTML_BLOCKS:
+        out.flush()
+        _walk_html(tag, out)
+        out.flush()
+    else:
+        _walk_html(tag, out)
+
+
+def _walk_html(node: Tag, out: _TextBuilder) -> None:
+    for child in node.children:
+        if isinstance(child, Tag):
+            _visit(child, out)
+        elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
+            out.inline.append(str(child))
+
+
+def _is_invisible(tag: Tag) -> bool:
+    if tag.name in _HTML_DROP or tag.has_attr("hidden"):
+        return True
+    style = str(tag.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _html_title(soup: BeautifulSoup, stem: str) -> str:
+    """The document's ``<title>`` (not an SVG's), else the first ``<h1>``, else ``stem``."""
+    titles = [tag for tag in soup.find_all("title") if tag.find_parent("svg") is None]
+    for found in (*titles[:1], soup.find("h1")):
+        if isinstance(found, Tag) and (title := _collapse(found.get_text(" "))):
+            return title
+    return stem
+
+
+def extract_html(html: str, stem: str) -> Extracted:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "html.parser")
+    title = _html_title(soup, stem)
+    for tag in soup.find_all(_is_invisible):
+        if not tag.decomposed:
+            tag.decompose()
+    out = _TextBuilder()
+    try:
+        _walk_html(soup, out)
+    except RecursionError:
+        raise Unreadable("HTML is nested too deeply to read") from None
+    return Extracted(out.text(), title, out.headings, out.tables)

@@ -1,0 +1,72 @@
+"""Markdown: ATX headings (``#`` … ``######``) outside fenced code, and pipe tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.ingest.documents import Extracted, Heading
+from assistant.ingest.plain import Line, split_lines
+
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
+
+
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+$")
+
+
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def _markdown_lines(text: str) -> list[Line]:
+    """The lines of ``text`` outside fenced code blocks."""
+    kept: list[Line] = []
+    fence: str | None = None
+    for line in split_lines(text):
+        match = _FENCE.match(line.text)
+        if match and (fence is None or match.group(1) == fence):
+            fence = match.group(1) if fence is None else None
+        elif fence is None:
+            kept.append(line)
+    return kept
+
+
+def _atx_heading(line: Line) -> Heading | None:
+    match = _ATX.match(line.text)
+    if match is None:
+        return None
+    body = line.text[match.end() :].rstrip()
+    closing = _CLOSING_HASHES.search(body)
+    if closing:
+        body = body[: closing.start()]
+    title = body.strip()
+    if not title:
+        return None
+    start = line.start + match.end() + len(body) - len(body.lstrip())
+    return Heading(len(match.group(1)), title, start, start + len(title))
+
+
+def _close_run(run: Sequence[Line], spans: list[tuple[int, int]]) -> None:
+    if len(run) >= 2:
+        spans.append((run[0].start, run[-1].end))
+
+
+def _markdown_tables(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """Spans of runs of (at least two) consecutive lines starting with ``|``."""
+    spans: list[tuple[int, int]] = []
+    run: list[Line] = []
+    for line in lines:
+        is_row = line.text.lstrip().startswith("|")
+        if is_row and run and line.start == run[-1].end + 1:
+            run.append(line)
+            continue
+        _close_run(run, spans)
+        run = [line] if is_row else []
+    _close_run(run, spans)
+    return spans
+
+
+def extract_markdown(text: str, stem: str) -> Extracted:
+    lines = _markdown_lines(text)
+    headings = [heading for line in lines if (heading := _atx_heading(line))]
+    title = next((h.title for h in headings if h.level == 1), stem)
+    return Extracted(text, title, headings, _markdown_tables(lines))

@@ -1,0 +1,237 @@
+"""Plain text: headings and flattened tables recovered from the layout of the lines.
+
+A heading is a short stand-alone line that does not end a sentence (numbered ones get the depth
+of their number: ``1.`` → 1, ``1.2`` → 2, ``제1장`` → 1); a table is a run of at least three lines
+that neither end a sentence nor are bullets. Markdown and PDF reuse these line helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.ingest.documents import Extracted, Heading
+
+#: Longest line (after stripping) that can be a plain-text heading.
+_MAX_HEADING_CHARS = 60
+
+
+_MIN_TABLE_ROWS = 3
+
+
+_SENTENCE_ENDINGS = (".", "?", "!", "。", "…", "？", "！", "．", "니다")
+
+
+_CLOSERS = "\"'”’」』)]}›»"
+
+
+_BULLETS = "•-*·▪○●◦■□◆◇▶►‣–"
+
+
+_CONTINUATIONS = (",", ";", ":", "，", "、")
+
+
+_NUMBERED_LEVELS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"제\s*\d+\s*[편부장](?=[\s.:]|$)"), 1),
+    (re.compile(r"제\s*\d+\s*절(?=[\s.:]|$)"), 2),
+    (re.compile(r"[Ⅰ-Ⅻ]+\.?\s+\S"), 1),
+    (re.compile(r"[IVX]{1,4}\.\s+\S"), 1),
+    (re.compile(r"[가나다라마바사아자차카타파하]\.\s+\S"), 2),
+    (re.compile(r"\(?\d{1,2}\)\s+\S"), 3),
+)
+
+
+_DOTTED_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{1,3})+)\.?\s+\S|(\d{1,3})\.(?!\d)\s*\S")
+
+
+_DATE = re.compile(r"\d{4}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}")
+
+
+_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+
+
+_DATE_ONLY = re.compile(r"(?:[\d\s.,:/\-~()]|[년월일시분초]|AM|PM|오전|오후)+", re.IGNORECASE)
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
+_BLANK = re.compile(r"[\s\u200b\ufeff]*")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a text, without its newline, and where it starts."""
+
+    start: int
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def split_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    offset = 0
+    for piece in text.split("\n"):
+        lines.append(Line(offset, piece))
+        offset += len(piece) + 1
+    return lines
+
+
+def _is_blank(line: str) -> bool:
+    return _BLANK.fullmatch(line) is not None
+
+
+def _blocks(lines: Sequence[Line]) -> list[list[Line]]:
+    """Paragraph blocks: runs of non-blank lines between blank (or whitespace) lines."""
+    blocks: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if _is_blank(line.text):
+            if current:
+                blocks.append(current)
+            current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _ends_sentence(line: str) -> bool:
+    tail = line.rstrip().rstrip(_CLOSERS)
+    return tail.endswith(_SENTENCE_ENDINGS)
+
+
+def _is_bullet(line: str) -> bool:
+    first = line.lstrip()[:1]
+    return bool(first) and first in _BULLETS
+
+
+def _is_date_like(text: str) -> bool:
+    """Dates, times and numbers alone, or a date-and-time stamp line (a byline)."""
+    if _DATE_ONLY.fullmatch(text) and any(char.isdigit() for char in text):
+        return True
+    return bool(_DATE.search(text) and _TIME.search(text))
+
+
+def _looks_like_heading(text: str) -> bool:
+    """``text`` is a stripped line; could it be a heading by its form alone?"""
+    return (
+        0 < len(text) <= _MAX_HEADING_CHARS
+        and not _ends_sentence(text)
+        and not text.endswith(_CONTINUATIONS)
+        and not _is_bullet(text)
+        and not _is_date_like(text)
+        and not _URL.match(text)
+        and any(char.isalpha() for char in text)
+    )
+
+
+def _numbered_level(text: str) -> int | None:
+    """Depth of a heading number ("1." → 1, "1.2" → 2, "제1장" → 1, "가." → 2), if any."""
+    match = _DOTTED_NUMBER.match(text)
+    if match:
+        number = match.group(1) or match.group(2)
+        return number.count(".") + 1
+    for pattern, level in _NUMBERED_LEVELS:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def _is_table_row(line: str) -> bool:
+    return not _ends_sentence(line) and not _is_bullet(line)
+
+
+def _block_table_runs(block: Sequence[Line]) -> list[tuple[int, int]]:
+    """Line-index ranges of flattened tables in one block.
+
+    A table is a maximal run of at least three lines that neither end a sentence nor
+    are bullets. A run directly followed by a sentence-ending line of the same block is
+    a hard-wrapped sentence instead, and is not a table.
+    """
+    runs: list[tuple[int, int]] = []
+    index = 0
+    while index < len(block):
+        end = index
+        while end < len(block) and _is_table_row(block[end].text):
+            end += 1
+        wrapped = end < len(block) and _ends_sentence(block[end].text)
+        if end - index >= _MIN_TABLE_ROWS and not wrapped:
+            runs.append((index, end))
+        index = max(end, index + 1)
+    return runs
+
+
+def _plain_tables(blocks: Sequence[Sequence[Line]]) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of tables flattened into plain-text lines."""
+    spans: list[tuple[int, int]] = []
+    for block in blocks:
+        for first, stop in _block_table_runs(block):
+            spans.append((block[first].start, block[stop - 1].end))
+    return spans
+
+
+def _heading_line(block: Sequence[Line], is_last_block: bool) -> Line | None:
+    """The line of ``block`` that may be a heading, judged by position only.
+
+    A one-line block qualifies. So does the last line of a longer block that is not the
+    document's last block when the line before it ends a sentence: scraped pages often
+    keep the blank line after a heading but lose the one before it.
+    """
+    if len(block) == 1:
+        return block[0]
+    if not is_last_block and _ends_sentence(block[-2].text):
+        return block[-1]
+    return None
+
+
+def _in_spans(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _stripped_span(line: Line) -> tuple[int, int]:
+    start = line.start + len(line.text) - len(line.text.lstrip())
+    return start, line.start + len(line.text.rstrip())
+
+
+def _heading_candidates(blocks: Sequence[Sequence[Line]], tables: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans (stripped) of the lines that are headings, before levels are assigned."""
+    spans: list[tuple[int, int]] = []
+    for number, block in enumerate(blocks):
+        line = _heading_line(block, number == len(blocks) - 1)
+        if line is None or _in_spans(line.start, tables):
+            continue
+        if _looks_like_heading(line.text.strip()):
+            spans.append(_stripped_span(line))
+    return spans
+
+
+def _assign_levels(text: str, spans: Sequence[tuple[int, int]]) -> list[Heading]:
+    """Numbered headings get their number's depth; others go one below the last one."""
+    headings: list[Heading] = []
+    last_numbered: int | None = None
+    for start, end in spans:
+        title = text[start:end]
+        level = _numbered_level(title)
+        if level is not None:
+            last_numbered = level
+        else:
+            level = last_numbered + 1 if last_numbered is not None else 1
+        headings.append(Heading(level, title, start, end))
+    return headings
+
+
+def plain_structure(text: str, *, with_tables: bool = True) -> tuple[list[Heading], list[tuple[int, int]]]:
+    blocks = _blocks(split_lines(text))
+    tables = _plain_tables(blocks) if with_tables else []
+    return _assign_levels(text, _heading_candidates(blocks, tables)), tables
+
+
+def extract_plain(text: str, stem: str) -> Extracted:
+    headings, tables = plain_structure(text)
+    return Extracted(text, stem.replace("_", " ").strip() or stem, headings, tables)

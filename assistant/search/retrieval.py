@@ -1,0 +1,170 @@
+"""Hybrid retrieval: dense and BM25 candidates, score fusion, then MMR for diversity."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.embedding.base import Embedder
+from assistant.options import MODES, Mode, check_choice
+from assistant.search.fusion import get_fusion, minmax, mmr
+from assistant.settings import Settings
+from assistant.store.bm25 import BM25, char_bigrams, split_unknown
+from assistant.store.index import Index
+from assistant.text.chunking import Chunk
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.questions import topic_terms
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its scores (``score`` is the fused one that ranks it)."""
+
+    row: int
+    chunk: Chunk
+    score: float
+    dense: float
+    bm25: float
+    bigram: float = 0.0
+
+
+@dataclass
+class Retrieval:
+    """The ranked hits of one query and the signals the abstention rule reads."""
+
+    query: str
+    terms: list[str]
+    hits: list[Hit]
+    coverage: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
+    """Share of the query's distinct topic terms that occur in at least one of the chunks.
+
+    Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
+    falls back to all its terms. A term the morpheme index misses still counts when at
+    least 3/4 of its character bigrams occur (the analyzer may split a loanword
+    differently in the question and in the documents).
+    """
+    unique = sorted(set(topic_terms(terms) or terms))
+    if not unique or not rows:
+        return 0.0
+    found = _present(index.bm25, rows, unique)
+    for i, term in enumerate(unique):
+        grams = char_bigrams(term)
+        if not found[i] and len(grams) >= 2:
+            found[i] = float(np.mean(_present(index.bigram, rows, grams))) >= 0.75
+    return float(np.mean(found))
+
+
+def _present(bm: BM25, rows: list[int], terms: list[str]) -> np.ndarray:
+    """Whether each term occurs in at least one of the rows."""
+    out = np.zeros(len(terms), dtype=bool)
+    known = [(i, bm.vocab[t]) for i, t in enumerate(terms) if t in bm.vocab]
+    if known:
+        cols = [c for _, c in known]
+        # Columns first: slicing rows of the column-major matrix would walk all of it.
+        hit = np.asarray((bm.weights[:, cols][rows] > 0).sum(axis=0)).ravel() > 0
+        out[[i for i, _ in known]] = hit
+    return out
+
+
+class Retriever:
+    """Searches one :class:`Index` with one embedder and analyzer."""
+
+    def __init__(self, index: Index, embedder: Embedder, analyzer: KoreanAnalyzer, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.analyzer = analyzer
+        self.settings = settings
+        self.fuse = get_fusion(settings.fusion)
+
+    def search(
+        self,
+        query: str,
+        k: int,
+        *,
+        mode: Mode = "hybrid",
+        exclude: Collection[int] = (),
+        prior: Mapping[str, float] | None = None,
+        diversify: bool = True,
+    ) -> Retrieval:
+        check_choice("retrieval mode", mode, MODES)
+        t0 = time.perf_counter()
+        # Embedded in every mode: BM25 alone ranks without it, but abstaining needs the cosine.
+        qvec = self.embedder.embed([query], "query")[0]
+        t1 = time.perf_counter()
+        terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
+        lexical = {
+            "morph": self.index.bm25.scores(terms),
+            "bigram": self.index.bigram.scores(char_bigrams(query)),
+        }
+        t2 = time.perf_counter()
+        weights = self._weights(mode)
+        cands = self._candidates(qvec, lexical, weights, exclude)
+        signals = {name: scores[cands] for name, scores in lexical.items()}
+        signals["dense"] = self.index.vectors[cands] @ qvec
+        fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
+        if prior:
+            docs = [c.doc_id for c in self.index.store.chunks([int(r) for r in cands])]
+            fused = fused + np.array([prior.get(d, 0.0) for d in docs], dtype=np.float32)
+        order = self._order(fused, cands, k, diversify)
+        rows = [int(cands[i]) for i in order]
+        chunks = self.index.store.chunks(rows)
+        hits = [
+            Hit(
+                r,
+                c,
+                float(fused[i]),
+                float(signals["dense"][i]),
+                float(signals["morph"][i]),
+                float(signals["bigram"][i]),
+            )
+            for r, c, i in zip(rows, chunks, order, strict=True)
+        ]
+        t3 = time.perf_counter()
+        coverage = lexical_coverage(self.index, rows[:3], terms)
+        timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
+        return Retrieval(query, terms, hits, coverage, timings)
+
+    def _weights(self, mode: Mode) -> dict[str, float]:
+        s = self.settings
+        weights = {"dense": s.dense_weight, "morph": s.morph_weight, "bigram": s.bigram_weight}
+        if mode == "dense":
+            return {"dense": 1.0, "morph": 0.0, "bigram": 0.0}
+        if mode == "bm25":
+            weights["dense"] = 0.0
+        return weights
+
+    def _candidates(
+        self,
+        qvec: np.ndarray,
+        lexical: Mapping[str, np.ndarray],
+        weights: Mapping[str, float],
+        exclude: Collection[int],
+    ) -> np.ndarray:
+        """Union of the top chunks of every signal that has weight."""
+        n = self.settings.candidates + len(exclude)
+        found: set[int] = set()
+        if weights.get("dense", 0.0) > 0:
+            _, ids = self.index.vector_index.search(qvec[None, :], min(n, len(self.index)))
+            found.update(int(i) for i in ids[0] if i >= 0)
+        for name, scores in lexical.items():
+            if weights.get(name, 0.0) > 0:
+                top = np.argpartition(-scores, n)[:n] if len(scores) > n else np.arange(len(scores))
+                found.update(int(i) for i in top if scores[i] > 0)
+        found.difference_update(exclude)
+        return np.array(sorted(found), dtype=np.int64)
+
+    def _order(self, fused: np.ndarray, cands: np.ndarray, k: int, diversify: bool) -> list[int]:
+        if not len(cands):
+            return []
+        if not diversify or k == 1:
+            return [int(i) for i in np.argsort(-fused, kind="stable")[:k]]
+        pool = np.argsort(-fused, kind="stable")[: max(3 * k, 20)]
+        picked = mmr(minmax(fused[pool]), self.index.vectors[cands[pool]], k, self.settings.mmr_lambda)
+        return [int(pool[i]) for i in picked]

@@ -1,0 +1,97 @@
+"""What a question asks and what it is about: its form, its topic terms, the sides it compares.
+
+The form (definition, reason, method, list, comparison or general) picks the answer's template;
+the words that only ask (무엇, 이유, 방법 …) are left out of the topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.text.korean import KoreanAnalyzer, Token
+
+#: Question forms, checked in this order; the first pattern that matches wins.
+FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|vs|대비")),
+    ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
+    ("method", re.compile(r"어떻게|방법|방안|방향|해야|하려면|전략은|대책|해결")),
+    ("list", re.compile(r"무엇무엇|어떤 것들|종류|목록|나열|몇 가지|요소|사례들|들은\?|들이 있")),
+    ("definition", re.compile(r"무엇|뭐야|뭔가|뭐예요|뭐죠|란\?|이란|의미|정의|뜻")),
+)
+
+
+#: Words of a question that ask rather than say what it is about.
+QUESTION_WORDS = frozenset(
+    [
+        "무엇",
+        "뭐",
+        "왜",
+        "이유",
+        "원인",
+        "어떻다",
+        "어떤",
+        "어디",
+        "언제",
+        "누구",
+        "방법",
+        "방안",
+        "차이",
+        "비교",
+        "설명",
+        "정의",
+        "의미",
+        "종류",
+        "목록",
+        "점",
+        "내용",
+        "관련",
+        "대하다",
+        "알리다",
+        "주다",
+        "하다",
+        "있다",
+        "되다",
+        "자세히",
+    ]
+)
+
+
+def question_form(question: str) -> str:
+    """One of definition, reason, method, list, comparison or general."""
+    for name, pattern in FORMS:
+        if pattern.search(question):
+            return name
+    return "general"
+
+
+def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
+    """The two things a comparison question sets side by side.
+
+    "미국과 한국의 AI 동맹 차이" → 미국, 한국; "한국 사례와 해외 사례" → 한국, 해외 (the first
+    noun of each noun phrase joined by 와/과/하고/랑).
+    """
+    toks = analyzer.tokens(question)
+    for i, tok in enumerate(toks):
+        if tok.tag in {"JC", "JKB"} and tok.form in {"와", "과", "하고", "랑", "이랑"} and i > 0:
+            left = _phrase_head(toks, i - 1, step=-1)
+            right = _phrase_head(toks, i + 1, step=1)
+            if left and right and left != right:
+                return [left, right]
+    return []
+
+
+def _phrase_head(toks: Sequence[Token], i: int, step: int) -> str | None:
+    """First noun of the run of nouns that touches position ``i`` (walking by ``step``)."""
+    run = []
+    while 0 <= i < len(toks) and toks[i].tag.startswith(("NN", "SL")):
+        run.append(toks[i].form)
+        i += step
+    if not run:
+        return None
+    return run[-1] if step < 0 else run[0]
+
+
+def topic_terms(query_terms: Sequence[str]) -> list[str]:
+    """The query's content terms without the words that only ask."""
+    return [t for t in query_terms if t not in QUESTION_WORDS]
