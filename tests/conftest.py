@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -159,3 +162,34 @@ def mrkdwn_of(blocks: list[dict[str, object]]) -> list[str]:
         elif b["type"] == "context":
             out.extend(e["text"] for e in b["elements"])  # type: ignore[attr-defined]
     return out
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty model cache for one test module, which builds into it what it tests."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
+def embedder_in(cache_dir: Path, backend: str) -> Any:
+    """The embedded model on ``backend`` (onnx or torch), from the model cache ``cache_dir``."""
+    from assistant.embedding.factory import load_embedder
+
+    return load_embedder(Settings(cache_dir=cache_dir, show_progress=False, embedding_backend=backend))  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """The ASGI ``app`` under uvicorn on a free loopback port, in a thread; yields its base URL."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: server.started, 60), "the server did not start"
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import embedder_in
 from pydantic import ValidationError
 
 from assistant.embedding import base, onnx_model
@@ -128,18 +129,13 @@ def test_trailing_space_rule() -> None:
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("backend-cache")
-
-
-@pytest.fixture(scope="module")
 def onnx_folder(cache_dir: Path) -> Path:
     return ensure_onnx_model(cache_dir)
 
 
 @pytest.fixture(scope="module")
 def onnx_embedder(cache_dir: Path, onnx_folder: Path) -> Any:
-    return load_embedder(Settings(cache_dir=cache_dir, show_progress=False, embedding_backend="onnx"))
+    return embedder_in(cache_dir, "onnx")
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +148,7 @@ def user_cache() -> Path:
 
 @pytest.fixture(scope="module")
 def torch_embedder(user_cache: Path) -> Any:
-    return load_embedder(Settings(cache_dir=user_cache, show_progress=False, embedding_backend="torch"))
+    return embedder_in(user_cache, "torch")
 
 
 @pytest.mark.integration

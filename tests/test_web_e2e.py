@@ -10,13 +10,12 @@ conversation again, start a new one. Saves ``docs/screenshot-desktop.png`` and
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import wait_for
+from conftest import live_server
 
 from assistant.answer.engine import Engine
 from assistant.settings import Settings
@@ -49,9 +48,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port, in a thread; yields its base URL."""
-    import uvicorn
-
+    """The app over the default corpus, served on a free loopback port; yields its base URL."""
     from assistant.web import create_app
 
     tmp = tmp_path_factory.mktemp("e2e")
@@ -62,17 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     engine = Engine(settings, analyzer=KoreanAnalyzer())
     engine.build_index()
-    config = uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    try:
-        assert wait_for(lambda: server.started, 60), "the server did not start"
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
+    with live_server(create_app(settings, engine=engine)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from assistant.web import create_app
 app = create_app(Settings())        # or: assistant serve
 """
 
-from assistant.web.app import Services, create_app
+from assistant.web.app import create_app
+from assistant.web.services import Services
 
 __all__ = ["Services", "create_app"]

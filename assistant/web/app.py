@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
@@ -20,14 +19,12 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from assistant import Conversation, Engine, IndexedDocument, SessionStore, StoredDocument
-from assistant.errors import AssistantError
+from assistant import Engine
 from assistant.settings import Settings
-from assistant.web.errors import DocumentNotFoundError, install_error_handlers
-from assistant.web.reindex import IndexMaintainer
+from assistant.web.errors import install_error_handlers
 from assistant.web.routes import api, pages
-from assistant.web.schemas import Health
-from assistant.web.security import BodySizeLimitMiddleware, RateLimiter
+from assistant.web.security import BodySizeLimitMiddleware
+from assistant.web.services import build_services
 
 log = logging.getLogger("assistant.web")
 
@@ -42,66 +39,6 @@ DESCRIPTION = """Korean document Q&A over the indexed documents: cited passages 
 summary. Every answer has the schema of `assistant ask --json`. Errors have the body
 `{"error": {"type", "message", "hint"}}`. When `ASSISTANT_API_KEY` is set, `/api/*` needs the
 header `X-API-Key` (or `Authorization: Bearer`)."""
-
-
-@dataclass
-class Services:
-    """What the request handlers share: built once in the lifespan, reached via ``app.state``."""
-
-    settings: Settings
-    engine: Engine
-    conversation: Conversation
-    sessions: SessionStore
-    maintainer: IndexMaintainer
-    limiter: RateLimiter
-    stream_pace: float
-
-    def documents(self) -> list[IndexedDocument]:
-        """The indexed documents (blocking: opens the index on first use)."""
-        return self.engine.index.store.documents()
-
-    def document(self, doc_id: str) -> StoredDocument:
-        """One indexed document with its text, or :class:`DocumentNotFoundError`."""
-        doc = self.engine.index.store.document(doc_id)
-        if doc is None:
-            raise DocumentNotFoundError(
-                f"색인에 없는 문서입니다: {doc_id} (unknown document)", hint="GET /api/documents lists them."
-            )
-        return doc
-
-    def health(self) -> Health:
-        """Whether the engine can answer, and over which index (blocking)."""
-        model = self.settings.model
-        state = self.maintainer.status().state
-        try:
-            index = self.engine.index
-        except AssistantError as exc:
-            return Health(status="unavailable", model=model, reindex=state, error=str(exc))
-        m = index.manifest
-        return Health(
-            status="ok",
-            model=m.model,
-            index_version=index.folder.name,
-            documents=m.n_documents,
-            chunks=m.n_chunks,
-            reindex=state,
-        )
-
-
-def build_services(settings: Settings, engine: Engine | None, stream_pace: float) -> Services:
-    """Everything the handlers need, loaded (blocking; run at start-up)."""
-    engine = engine or Engine(settings)
-    engine.warm_up()
-    sessions = SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours)
-    return Services(
-        settings=settings,
-        engine=engine,
-        conversation=Conversation(engine, sessions, settings),
-        sessions=sessions,
-        maintainer=IndexMaintainer(engine),
-        limiter=RateLimiter(settings.rate_limit_per_minute),
-        stream_pace=stream_pace,
-    )
 
 
 SLACK_MAX_BODY = 1 << 20
@@ -132,7 +69,7 @@ def create_app(
             slack = getattr(app.state, "slack", None)
             if slack is not None:  # let answers already acknowledged to Slack finish
                 await anyio.to_thread.run_sync(slack.workers.wait_idle, SHUTDOWN_GRACE)
-            services.sessions.close()  # a rebuild still running is abandoned: the old index stays current
+            services.conversation.store.close()  # a rebuild still running is abandoned: the old index stays current
 
     app = FastAPI(
         title="한국어 문서 질의응답 어시스턴트",

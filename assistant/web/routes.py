@@ -28,7 +28,7 @@ from assistant.web.security import check_api_key
 from assistant.web.streaming import SSE_HEADERS, stream_answer
 
 if TYPE_CHECKING:
-    from assistant.web.app import Services
+    from assistant.web.services import Services
 
 
 def get_services(request: Request) -> Services:

@@ -1,0 +1,71 @@
+"""What the request handlers share, built once at start-up and reached through ``app.state.services``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant import Conversation, Engine, IndexedDocument, SessionStore, StoredDocument
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+from assistant.web.errors import DocumentNotFoundError
+from assistant.web.reindex import IndexMaintainer
+from assistant.web.schemas import Health
+from assistant.web.security import RateLimiter
+
+
+@dataclass
+class Services:
+    """What the request handlers share: built once in the lifespan, reached via ``app.state``."""
+
+    settings: Settings
+    engine: Engine
+    conversation: Conversation
+    maintainer: IndexMaintainer
+    limiter: RateLimiter
+    stream_pace: float
+
+    def documents(self) -> list[IndexedDocument]:
+        """The indexed documents (blocking: opens the index on first use)."""
+        return self.engine.index.store.documents()
+
+    def document(self, doc_id: str) -> StoredDocument:
+        """One indexed document with its text, or :class:`DocumentNotFoundError`."""
+        doc = self.engine.index.store.document(doc_id)
+        if doc is None:
+            raise DocumentNotFoundError(
+                f"색인에 없는 문서입니다: {doc_id} (unknown document)", hint="GET /api/documents lists them."
+            )
+        return doc
+
+    def health(self) -> Health:
+        """Whether the engine can answer, and over which index (blocking)."""
+        model = self.settings.model
+        state = self.maintainer.status().state
+        try:
+            index = self.engine.index
+        except AssistantError as exc:
+            return Health(status="unavailable", model=model, reindex=state, error=str(exc))
+        m = index.manifest
+        return Health(
+            status="ok",
+            model=m.model,
+            index_version=index.folder.name,
+            documents=m.n_documents,
+            chunks=m.n_chunks,
+            reindex=state,
+        )
+
+
+def build_services(settings: Settings, engine: Engine | None, stream_pace: float) -> Services:
+    """Everything the handlers need, loaded (blocking; run at start-up)."""
+    engine = engine or Engine(settings)
+    engine.warm_up()
+    sessions = SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours)
+    return Services(
+        settings=settings,
+        engine=engine,
+        conversation=Conversation(engine, sessions, settings),
+        maintainer=IndexMaintainer(engine),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        stream_pace=stream_pace,
+    )
