@@ -7,8 +7,9 @@
 
 The pages come from Debian's ``libreoffice-help-ko`` package (MPL-2.0), fetched with ``apt-get download``
 and checked against the SHA-256 recorded in ``bench/data/help/package.sha256``. Every help page under
-``usr/share/libreoffice/help/ko/text/`` that has visible text is copied with its relative path, so a page's
-doc id is e.g. ``text/swriter/guide/pagenumbers.html``. The page chrome that every page repeats (the
+``usr/share/libreoffice/help/ko/text/`` that has visible text (outside scripts, styles and ``hidden`` elements,
+as the assistant's HTML loader reads it) is copied with its relative path, so a page's doc id is e.g.
+``text/swriter/guide/pagenumbers.html``. The page chrome that every page repeats (the
 ``<header id="TopLeftHeader">`` bar, the two ``<aside>`` contents/index panels and the debug ``<footer>``)
 is cut out; everything else is copied byte for byte. The default folder is
 ``$XDG_CACHE_HOME/korean-assistant/bench/libreoffice-help-ko/`` (``~/.cache`` when the variable is unset);
@@ -173,30 +174,35 @@ def extract(deb: Path, dest: Path) -> Path:
 
 
 class _TextProbe(HTMLParser):
-    """Collects the text outside <head>, <script>, <style> and <noscript>."""
+    """Collects the text a reader sees: not in <head>, scripts, styles, or elements marked ``hidden``."""
 
     _SKIP = frozenset({"head", "script", "style", "noscript", "template"})
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.depth = 0
+        self.skipping = 0  # open elements since entering a skipped one
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self.depth += 1
+        if tag in self._VOID:
+            return
+        if self.skipping:
+            self.skipping += 1
+        elif tag in self._SKIP or any(name == "hidden" for name, _ in attrs):
+            self.skipping = 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self.depth:
-            self.depth -= 1
+        if tag not in self._VOID and self.skipping:
+            self.skipping -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self.depth:
+        if not self.skipping:
             self.parts.append(data)
 
 
 def has_visible_text(html: str) -> bool:
-    """Whether the page shows any letter or digit outside head, scripts and styles."""
+    """Whether the page shows any letter or digit outside head, scripts, styles and hidden elements."""
     probe = _TextProbe()
     probe.feed(html)
     probe.close()

@@ -174,6 +174,26 @@ def test_an_unknown_session_starts_a_new_one_with_a_notice(conversation: Convers
     assert (answer.turn, answer.followup, answer.query) == (1, None, "그럼 부산은?")
 
 
+def test_keep_id_starts_and_continues_the_given_session(conversation: Conversation) -> None:
+    first = conversation.chat("서울의 교통은?", "slack:T1:C1:1.0", keep_id=True)
+    second = conversation.chat("그럼 부산은?", "slack:T1:C1:1.0", keep_id=True)
+    assert (first.session_id, first.turn, first.notice) == ("slack:T1:C1:1.0", 1, None)
+    assert (second.session_id, second.turn, second.followup, second.query) == (
+        "slack:T1:C1:1.0", 2, "ellipsis", "부산 교통",
+    )  # fmt: skip
+
+
+def test_keep_id_restarts_an_expired_session_empty_with_a_notice(engine: Engine, city_settings: Settings) -> None:
+    now = [1000.0]
+    with SessionStore(city_settings.sessions_file, ttl_hours=1, clock=lambda: now[0]) as store:
+        conversation = Conversation(engine, store, city_settings)
+        conversation.chat("서울의 교통은?", "thread-1", keep_id=True)
+        now[0] += 2 * 3600
+        again = conversation.chat("그럼 부산은?", "thread-1", keep_id=True)
+    assert (again.session_id, again.turn, again.followup) == ("thread-1", 1, None)
+    assert again.notice is not None and "만료" in again.notice
+
+
 def test_history_and_delete(conversation: Conversation) -> None:
     answers = chat_all(conversation, "서울의 교통은?", "그럼 부산은?")
     sid = answers[0].session_id or ""
