@@ -26,6 +26,7 @@ CACHE = ROOT / "bench" / ".cache"
 class Question:
     text: str
     doc_id: str
+    answers: tuple[str, ...] = ()  #: gold answer texts, when the data set has them
 
 
 def require(path: Path) -> Path:
@@ -47,7 +48,9 @@ def load_korquad(path: Path, *, titles: bool = True) -> tuple[list[Document], li
             if doc_id not in docs:
                 title = article["title"] if titles else ""
                 docs[doc_id] = Document(doc_id, doc_id, title, text, fingerprint=doc_id)
-            questions += [Question(qa["question"], doc_id) for qa in para["qas"]]
+            questions += [
+                Question(qa["question"], doc_id, tuple(a["text"] for a in qa.get("answers", ()))) for qa in para["qas"]
+            ]
     return list(docs.values()), questions
 
 

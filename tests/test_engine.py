@@ -117,10 +117,15 @@ def test_every_summary_line_ends_with_a_marker(engine: Engine) -> None:
 def test_k_citations_in_rank_order(engine: Engine, k: int) -> None:
     answer = engine.ask("제주도의 산업은 무엇인가?", k=k)
     assert [c.n for c in answer.citations] == list(range(1, k + 1))
+    assert sorted(c.rank for c in answer.citations) == list(range(1, k + 1))
     assert len({c.chunk_id for c in answer.citations}) == k
-    assert answer.citations[0].chunk_id == "제주.txt#2"
+    assert min(answer.citations, key=lambda c: c.rank).chunk_id == "제주.txt#2"
     for s in answer.summary_sentences:
         assert 1 <= s.citation <= k
+    # Markers count up in the order the summary first cites a passage; the cited passages come first.
+    first_cited = list(dict.fromkeys(s.citation for s in answer.summary_sentences))
+    assert first_cited == list(range(1, len(first_cited) + 1))
+    assert all(bool(c.sentences) == (c.n <= len(first_cited)) for c in answer.citations)
 
 
 def test_k_beyond_the_index_returns_every_chunk_once(engine: Engine) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 import pytest
@@ -167,7 +166,8 @@ def test_a_name_inside_a_compound_subject_is_swapped(analyzer: KoreanAnalyzer) -
 def test_a_noun_with_no_run_of_its_class_joins_the_topic(analyzer: KoreanAnalyzer) -> None:
     turns = [turn_after(analyzer, "AI 속도 경쟁은 무엇을 의미하나요?")]  # one run, headed by a common noun
     res = ask(analyzer, "그럼 미국은?", turns)
-    assert (res.kind, res.query) == ("ellipsis", "AI 속도 경쟁 미국")
+    assert (res.kind, res.query) == ("ellipsis", "미국 AI 속도 경쟁")  # the new subject leads
+    assert (res.subject, res.instead) == (("미국",), ())
 
 
 def test_an_elaboration_adds_to_the_topic_without_swapping(analyzer: KoreanAnalyzer) -> None:
@@ -372,12 +372,8 @@ def test_the_query_keeps_the_heaviest_terms_in_topic_order() -> None:
 # Speed
 
 
-def test_resolution_is_fast_and_reads_only_the_recent_turns(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
-    many = [turn_after(analyzer, EUROPE)] * 500 + europe
+def test_resolution_reads_only_the_last_turn_of_a_long_session(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    many = [turn_after(analyzer, "부산의 교통은?")] * 500 + europe
     tokens = analyzer.tokens("그럼 미국은?")
-    started = time.perf_counter()
-    for _ in range(200):
-        res = resolve("그럼 미국은?", tokens, many)
-    per_call_ms = (time.perf_counter() - started) * 1e3 / 200
-    assert res.query == "미국 AI 전략"
-    assert per_call_ms < 1.0, per_call_ms  # measured ≈ 0.02 ms; the budget of a whole turn is 5 ms
+    assert resolve("그럼 미국은?", tokens, many) == resolve("그럼 미국은?", tokens, europe)
+    assert resolve("그럼 미국은?", tokens, many).query == "미국 AI 전략"

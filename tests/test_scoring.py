@@ -10,7 +10,8 @@ import pytest
 
 from assistant.errors import ConfigError
 from assistant.search.fusion import get_fusion, minmax, mmr, rrf, weighted
-from assistant.store.bm25 import BM25, char_bigrams, split_unknown
+from assistant.store.bm25 import BM25, split_unknown
+from assistant.text.sentences import char_bigrams
 
 
 def test_bm25_scores_match_the_formula() -> None:

@@ -4,44 +4,125 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.summarize import Candidate, Picked, natural_order, select, select_comparison
-from assistant.answer.templates import compose
+from assistant.answer.summarize import (
+    Asked,
+    Candidate,
+    Picked,
+    around,
+    arrange,
+    asked,
+    items_of,
+    select,
+    select_comparison,
+    tidy,
+)
+from assistant.answer.templates import Line, compose, label_sides
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import continuation, enumerated, label_prefix, sentence_spans
+
+IDF = {"지하철": 3.0, "노선": 2.0, "버스": 2.0, "서울": 0.5}
 
 
-def cand(citation: int, start: int, text: str, terms: set[str], position: int = 0) -> Candidate:
-    return Candidate(citation, start, start + len(text), text, position, frozenset(terms))
+def cand(citation: int, start: int, text: str, terms: set[str], position: int = 0, doc: str = "a.txt") -> Candidate:
+    return Candidate(citation, start, start + len(text), text, position, frozenset(terms), doc)
 
 
-def idf(term: str) -> float:
-    return {"지하철": 3.0, "노선": 2.0, "버스": 2.0, "서울": 0.5}.get(term, 1.0)
+def q(question: str, terms: list[str], form: str = "general", **kwargs: tuple[str, ...]) -> Asked:
+    return asked(question, terms, IDF, form, **kwargs)
 
 
-def test_select_prefers_shared_terms_and_drops_weak_sentences() -> None:
-    subway = cand(1, 0, "서울의 지하철은 아홉 개 노선이다.", {"서울", "지하철", "노선"})
-    bus = cand(1, 30, "버스는 간선과 지선으로 나뉜다.", {"버스", "간선", "지선"}, 1)
-    picked = select([bus, subway], ["지하철", "노선"], idf, 3)
-    assert [p.candidate for p in picked] == [subway]
+def texts(picked: list[Picked]) -> list[str]:
+    return [p.candidate.text for p in picked]
 
 
-def test_select_skips_near_duplicates_and_fragments() -> None:
+def test_select_leads_with_the_sentence_that_holds_the_question() -> None:
+    intro = cand(1, 0, "서울은 교통이 편리한 도시이다.", {"서울", "교통", "편리", "도시"})
+    subway = cand(1, 20, "서울의 지하철은 아홉 개 노선이다.", {"서울", "지하철", "노선", "아홉"}, 1)
+    bus = cand(1, 45, "버스는 간선과 지선으로 나뉜다.", {"버스", "간선", "지선"}, 2)
+    picked = select([intro, subway, bus], q("서울 지하철은 몇 개 노선인가?", ["서울", "지하철", "노선"]), 3)
+    assert texts(picked)[0] == subway.text  # not the introduction, though it comes first
+    assert bus.text not in texts(picked)  # far weaker than the lead
+
+
+def test_select_skips_near_duplicates_and_prefers_whole_sentences() -> None:
     a = cand(1, 0, "지하철 노선은 아홉 개이다.", {"지하철", "노선", "아홉"})
     b = cand(2, 0, "지하철 노선은 모두 아홉 개이다.", {"지하철", "노선", "아홉", "모두"})
-    fragment = cand(1, 40, "지하철 노선 현황", {"지하철", "노선", "현황"}, 1)
-    picked = select([a, b, fragment], ["지하철", "노선"], idf, 3)
-    assert [p.candidate for p in picked] == [a]
+    fragment = cand(1, 40, "지하철 노선 현황 | 아홉 | 2024", {"지하철", "노선", "현황"}, 1)
+    picked = select([fragment, a, b], q("지하철 노선은?", ["지하철", "노선"]), 3)
+    assert texts(picked) == [a.text]
 
 
-def test_natural_order_groups_by_document_then_position() -> None:
-    late = Picked(cand(1, 50, "나중 문장이다.", set()), 2.0)
-    early = Picked(cand(2, 10, "앞선 문장이다.", set()), 1.0)
-    other = Picked(cand(3, 0, "다른 문서 문장이다.", set()), 3.0)
-    docs = {1: "a.txt", 2: "a.txt", 3: "b.txt"}
-    ordered = natural_order([other, late, early], lambda n: docs[n])
-    # a.txt holds the best-ranked passage [1]: its sentences come first, in text order.
-    assert ordered == [early, late, other]
+def test_a_sentence_that_points_back_comes_after_the_one_it_continues() -> None:
+    before = cand(1, 0, "정부는 데이터 공유를 늘려야 합니다.", {"정부", "데이터", "공유"}, 0)
+    after = cand(1, 21, "이를 위해 지하철 노선 데이터를 공개해야 합니다.", {"지하철", "노선", "데이터", "공개"}, 1)
+    picked = select([before, after], q("지하철 노선 데이터는?", ["지하철", "노선", "데이터"]), 3)
+    assert texts(arrange(picked, "general")) == [before.text, after.text]
+
+
+def test_a_sentence_that_points_back_at_nothing_shown_is_left_out() -> None:
+    orphan = cand(2, 100, "이를 통해 지하철 노선이 늘었다.", {"지하철", "노선"})
+    plain = cand(1, 0, "서울 지하철은 노선이 많다.", {"서울", "지하철", "노선"})
+    assert texts(select([orphan, plain], q("지하철 노선", ["지하철", "노선"]), 3)) == [plain.text]
+
+
+def test_tidy_drops_a_connective_that_links_to_nothing_shown() -> None:
+    c = cand(1, 10, "하지만 유럽은 규제를 중시한다.", {"유럽", "규제"})
+    (shown,) = tidy([Picked(c, 1.0)])
+    assert shown.candidate.text == "유럽은 규제를 중시한다."
+    assert (shown.candidate.start, shown.candidate.end) == (14, c.end)  # the span still matches the text
+
+
+def test_a_label_heading_a_sentence_is_dropped() -> None:
+    c = cand(1, 0, "자본과 데이터 인프라 차이: 미국은 자본이 많다.", {"미국", "자본"})
+    (picked,) = select([c], q("미국 자본", ["미국", "자본"]), 3)
+    assert picked.candidate.text == "미국은 자본이 많다."
+    assert picked.candidate.start == c.start + label_prefix(c.text)
+
+
+def test_a_subject_keeps_only_sentences_about_it() -> None:
+    us = cand(1, 0, "미국은 민간이 주도한다.", {"미국", "민간", "주도"})
+    korea = cand(1, 20, "한국은 미국에 비해 자본이 부족하다.", {"한국", "미국", "자본", "부족"})
+    in_section = Candidate(2, 0, 20, "이들은 플랫폼을 제공한다.", 0, frozenset({"플랫폼"}), "a.txt", 1.0, "해외 > 미국")
+    question = q("미국 전략", ["미국", "전략"], subject=("미국",), instead=("한국",))
+    assert set(texts(select([us, korea, in_section], question, 3))) <= {us.text, in_section.text}
+    assert select([korea], question, 3) == []
+
+
+def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
+    us = cand(1, 0, "미국은 민간이 주도한다.", {"미국", "민간", "주도"})
+    eu = cand(2, 0, "유럽은 규제를 중시한다.", {"유럽", "규제", "중시"})
+    both = cand(3, 0, "미국과 유럽의 전략은 다르다.", {"미국", "유럽", "전략"})
+    question = q("미국과 유럽의 전략 차이는?", ["미국", "유럽", "전략"], "comparison")
+    picked, missing = select_comparison([both, us, eu], question, 3, ["미국", "유럽"])
+    assert {us.text, eu.text} <= set(texts(picked)) and missing == []
+    _, missing = select_comparison([us], question, 3, ["미국", "중국"])
+    assert missing == ["중국"]
+
+
+def test_sides_are_labelled_only_when_they_can_be_told_apart() -> None:
+    us = Picked(cand(1, 0, "미국은 민간이 주도한다.", set()), 1.0)
+    both = Picked(cand(3, 0, "미국과 유럽 모두 투자한다.", set()), 1.0)
+    assert [label for _, label in label_sides([both, us], ["미국", "유럽"])] == ["", "미국"]
+    assert [label for _, label in label_sides([both], ["미국", "유럽"])] == [""]
+
+
+def test_items_of_an_enumerating_sentence() -> None:
+    text = "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스' 등 여러 동맹이 있다."
+    c = cand(1, 100, text, {"얼라이언스"})
+    items = items_of([Picked(c, 1.0)], q("얼라이언스에는 무엇이 있나요?", ["얼라이언스"], "list"))
+    assert [i.text for i in items] == ["SK텔레콤 주도의 'K-AI 얼라이언스'", "코오롱베니트의 'AI 얼라이언스'"]
+    assert all(text[i.start - 100 : i.end - 100] == i.text for i in items)
+
+
+def test_around_elaborates_the_anchor_with_its_neighbours() -> None:
+    first = cand(1, 0, "첫째, 인재를 키워야 한다.", {"인재"}, 0)
+    second = cand(1, 16, "둘째, 정책 지원이 중요하다.", {"정책", "지원"}, 1)
+    third = cand(1, 33, "셋째, 실행력이 필요하다.", {"실행력"}, 2)
+    picked = around([first, second, third], ("a.txt", 16), q("둘째", []), 3)
+    assert texts(picked) == [second.text, third.text, first.text]
+    # Nothing new to say: no answer rather than the same sentence alone.
+    assert around([second], ("a.txt", 16), q("둘째", []), 3) == []
 
 
 @pytest.mark.parametrize(
@@ -53,31 +134,17 @@ def test_natural_order_groups_by_document_then_position() -> None:
     ],
 )
 def test_compose_templates(form: str, expected: str) -> None:
-    picked = [Picked(cand(1, 0, "가는 나이다.", set()), 1.0), Picked(cand(2, 0, "다는 라이다.", set()), 1.0)]
-    assert compose(form, picked) == expected
+    assert compose(form, [Line("가는 나이다.", 1), Line("다는 라이다.", 2)]) == expected
 
 
-def test_compose_comparison_groups_by_side() -> None:
-    picked = [
-        Picked(cand(1, 0, "미국은 민간이 주도한다.", set()), 1.0),
-        Picked(cand(2, 0, "유럽은 규제를 중시한다.", set()), 1.0),
-        Picked(cand(3, 0, "미국과 유럽 모두 투자한다.", set()), 1.0),
-    ]
-    text = compose("comparison", picked, ["미국", "유럽"])
-    assert text.splitlines() == [
+def test_compose_comparison_labels_sides_and_says_what_is_missing() -> None:
+    lines = [Line("미국과 유럽 모두 투자한다.", 1), Line("미국은 민간이 주도한다.", 2, "미국")]
+    assert compose("comparison", lines, ["중국"]).splitlines() == [
         "문서에 나온 비교:",
-        "- 미국: 미국은 민간이 주도한다. [1]",
-        "- 유럽: 유럽은 규제를 중시한다. [2]",
-        "- 양쪽 모두: 미국과 유럽 모두 투자한다. [3]",
+        "- 미국과 유럽 모두 투자한다. [1]",
+        "- 미국: 미국은 민간이 주도한다. [2]",
+        "- 문서에 중국에 대한 내용은 없습니다.",
     ]
-
-
-def test_select_comparison_hears_both_sides() -> None:
-    us = cand(1, 0, "미국은 민간이 주도한다.", {"미국", "민간", "주도"})
-    eu = cand(2, 0, "유럽은 규제를 중시한다.", {"유럽", "규제", "중시"})
-    both = cand(3, 0, "미국과 유럽의 전략은 다르다.", {"미국", "유럽", "전략"})
-    picked = select_comparison([both, us, eu], ["미국", "유럽", "전략"], idf, 3, ["미국", "유럽"])
-    assert {p.candidate for p in picked} >= {us, eu}
 
 
 def test_comparison_sides(analyzer: KoreanAnalyzer) -> None:
@@ -91,3 +158,23 @@ def test_sentence_spans_split_table_rows_and_drop_bullets() -> None:
     table = text.index("구분")
     spans = sentence_spans(text, [(0, table - 1), (table, len(text))])
     assert [text[a:b] for a, b in spans] == ["첫째 항목입니다.", "구분 한국 해외", "자본 부족 충분"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("하지만 유럽은 다르다.", "connective"),
+        ("또한, 협업이 필요하다.", "connective"),
+        ("이를 위해 투자해야 한다.", "reference"),
+        ("그리고 이를 통해 성장한다.", "reference"),
+        ("이번 조사는 끝났다.", None),
+    ],
+)
+def test_continuation(text: str, kind: str | None) -> None:
+    assert continuation(text)[0] == kind
+
+
+def test_enumerated_plain_lists() -> None:
+    text = "예를 들어 의료, 금융, 제조업 등 특정 산업의 니즈를 충족한다."
+    assert [text[a:b] for a, b in enumerated(text)] == ["의료", "금융", "제조업"]
+    assert enumerated("미국은 선두를 달리고 있으며, 빅테크가 중심이다.") == []

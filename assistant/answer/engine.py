@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
-from assistant.answer.summarize import Candidate, Picked, natural_order, select, select_comparison
-from assistant.answer.templates import compose
+from assistant.answer.summarize import Candidate, around, arrange, asked, items_of, select, select_comparison, tidy
+from assistant.answer.templates import Line, compose, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
 from assistant.errors import AssistantError, InvalidQuestionError
@@ -29,6 +30,33 @@ from assistant.text.questions import comparison_sides, question_form, topic_term
 ABSTAIN_MESSAGE = (
     "색인된 문서에서 이 질문에 답할 만한 내용을 찾지 못했습니다. 질문을 바꾸거나 관련 문서를 추가해 주세요."
 )
+
+
+@dataclass(frozen=True)
+class Request:
+    """What an answer is asked for: the question, what is searched, what the summary must avoid or be about."""
+
+    question: str
+    searched: str
+    avoid: frozenset[tuple[str, int]] = frozenset()
+    about: tuple[str, ...] = ()
+    instead: tuple[str, ...] = ()
+    anchor: tuple[str, int] | None = None
+
+
+def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int, int]:
+    """Marker numbers by retrieval rank: the passages in the order the summary first cites them,
+    then the others in rank order."""
+    order = list(dict.fromkeys(line.citation for line, _ in lines))
+    order += [rank for rank in range(1, n_hits + 1) if rank not in order]
+    return {rank: n for n, rank in enumerate(order, 1)}
+
+
+def _say_little(about: Sequence[str]) -> str:
+    """The summary when no sentence of the passages is about the asked subject."""
+    if about:
+        return f"문서에서 '{' '.join(about)}'에 대한 내용을 찾지 못했습니다. 다른 말로 물어봐 주세요."
+    return "문서에서 이 질문에 맞는 문장을 찾지 못했습니다. 인용한 구절을 확인해 주세요."
 
 
 #: Question a starting service asks once, so that the first user finds everything loaded.
@@ -146,18 +174,26 @@ class Engine:
         exclude: Collection[int] = (),
         prior: Mapping[str, float] | None = None,
         avoid: Collection[tuple[str, int]] = (),
+        about: Sequence[str] = (),
+        instead: Sequence[str] = (),
+        anchor: tuple[str, int] | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
 
         ``exclude`` leaves chunk rows out of the search, ``prior`` adds a boost per doc id,
-        and the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more".
+        the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more", and
+        only sentences about one of ``about`` (a follow-up's new subject, which replaced
+        ``instead``); with an
+        ``anchor`` (doc id, start) it elaborates that sentence: the sentences around it first.
         """
         started = time.perf_counter()
         question = self.validate(question)
         searched = self.validate(query) if query else question
         k = k or self.settings.top_k
-        retrieval = self.retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
-        answer = self._answer(question, searched, retrieval, frozenset(avoid))
+        retriever = self.retriever  # one index version for the whole answer
+        retrieval = retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
+        request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor)
+        answer = self._answer(request, retrieval, retriever.index)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
 
@@ -168,70 +204,91 @@ class Engine:
             return False
         return self.rule.abstain(retrieval.hits[0].dense, retrieval.coverage)
 
-    def _answer(
-        self, question: str, searched: str, retrieval: Retrieval, avoid: frozenset[tuple[str, int]] = frozenset()
-    ) -> Answer:
+    def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
+        form = question_form(request.question)
         if self.should_abstain(retrieval):
             return Answer(
-                question=question,
-                query=searched,
+                question=request.question,
+                query=request.searched,
                 summary=ABSTAIN_MESSAGE,
-                form=question_form(question),
+                form=form,
                 abstained=True,
                 abstain_reason=self._abstain_reason(retrieval),
                 model=model,
             )
         t0 = time.perf_counter()
-        form = question_form(question)
-        sides = comparison_sides(question, self.analyzer) if form == "comparison" else []
-        picked = self._pick(retrieval, sides, avoid)
-        ordered = natural_order(picked, lambda n: retrieval.hits[n - 1].chunk.doc_id)
-        summary = compose(form, ordered, sides)
-        citations = self._citations(retrieval.hits, picked)
+        sides = comparison_sides(request.question, self.analyzer) if form == "comparison" else []
+        shown, missing = self._lines(request, retrieval, index, form, sides)
+        numbers = _numbering(shown, len(retrieval.hits))
+        shown = [(replace(line, citation=numbers[line.citation]), c) for line, c in shown]
+        lines = [line for line, _ in shown]
         answer = Answer(
-            question=question,
-            query=searched,
-            summary=summary,
+            question=request.question,
+            query=request.searched,
+            summary=compose(form, lines, missing) or _say_little(request.about),
             form=form,
-            citations=citations,
-            summary_sentences=[SummarySentence(text=p.candidate.text, citation=p.candidate.citation) for p in ordered],
+            citations=self._citations(retrieval.hits, shown, numbers, index),
+            summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
             model=model,
         )
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
 
-    def _pick(
-        self, retrieval: Retrieval, sides: list[str], avoid: frozenset[tuple[str, int]] = frozenset()
-    ) -> list[Picked]:
-        store = self.index.store
-        candidates = []
+    def _lines(
+        self, request: Request, retrieval: Retrieval, index: Index, form: str, sides: list[str]
+    ) -> tuple[list[tuple[Line, Candidate]], list[str]]:
+        """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
+        and the sides of a comparison the passages never name."""
+        candidates = self.candidates(retrieval, index, request.avoid)
+        bm = index.bm25
+        terms = topic_terms(retrieval.terms) or retrieval.terms
+        idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
+        q = asked(request.question, terms, idf, form, request.about, request.instead)
+        n = self.settings.summary_sentences
+        missing: list[str] = []
+        if request.anchor is not None and (near := around(candidates, request.anchor, q, n)):
+            order = tidy(near)
+        else:
+            if sides:
+                picked, missing = select_comparison(candidates, q, n, sides)
+            else:
+                picked = select(candidates, q, n)
+            order = tidy(arrange(picked, form))
+        items = items_of(order, q) if form == "list" else []
+        if items:
+            return [(Line(c.text, c.citation), c) for c in items], []
+        labelled = label_sides(order, sides) if sides else [(p, "") for p in order]
+        return [(Line(p.candidate.text, p.candidate.citation, label), p.candidate) for p, label in labelled], missing
+
+    @staticmethod
+    def candidates(retrieval: Retrieval, index: Index, avoid: Collection[tuple[str, int]] = ()) -> list[Candidate]:
+        """Every sentence of the retrieved passages the summary may use (none of ``avoid``)."""
+        store = index.store
+        top = max(retrieval.hits[0].score, 1e-9) if retrieval.hits else 1.0
+        out = []
         for n, hit in enumerate(retrieval.hits, 1):
             c = hit.chunk  # every candidate sentence lies inside its chunk
+            share = max(0.0, min(1.0, hit.score / top))
             for pos, (a, b, terms) in enumerate(store.candidates(hit.row)):
                 if (c.doc_id, a) not in avoid:
-                    candidates.append(Candidate(n, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms)))
-        bm = self.index.bm25
+                    text = c.text[a - c.start : b - c.start]
+                    out.append(Candidate(n, a, b, text, pos, frozenset(terms), c.doc_id, share, c.section))
+        return out
 
-        def idf(term: str) -> float:
-            i = bm.vocab.get(term)
-            return float(bm.idf[i]) if i is not None else 0.0
-
-        terms = topic_terms(retrieval.terms) or retrieval.terms
-        n = self.settings.summary_sentences
-        if sides:
-            return select_comparison(candidates, terms, idf, n, sides)
-        return select(candidates, terms, idf, n)
-
-    def _citations(self, hits: list[Hit], picked: list[Picked]) -> list[Citation]:
-        titles = self.index.titles
+    def _citations(
+        self, hits: list[Hit], lines: list[tuple[Line, Candidate]], numbers: Mapping[int, int], index: Index
+    ) -> list[Citation]:
+        titles = index.titles
         out = []
-        for n, hit in enumerate(hits, 1):
+        for rank, hit in enumerate(hits, 1):
             c = hit.chunk
-            used = sorted((p.candidate for p in picked if p.candidate.citation == n), key=lambda x: x.start)
+            n = numbers[rank]
+            used = sorted({(s.start, s.end, s.text) for line, s in lines if line.citation == n})
             out.append(
                 Citation(
                     n=n,
+                    rank=rank,
                     chunk_id=c.chunk_id,
                     doc_id=c.doc_id,
                     title=titles.get(c.doc_id, c.doc_id),
@@ -239,11 +296,11 @@ class Engine:
                     start=c.start,
                     end=c.end,
                     passage=c.text,
-                    sentences=[UsedSentence(text=u.text, start=u.start, end=u.end) for u in used],
+                    sentences=[UsedSentence(text=t, start=a, end=b) for a, b, t in used],
                     score=round(hit.score, 6),
                 )
             )
-        return out
+        return sorted(out, key=lambda c: c.n)
 
     def _abstain_reason(self, retrieval: Retrieval) -> str:
         if not retrieval.hits:

@@ -18,7 +18,11 @@ class UsedSentence(BaseModel):
 class Citation(BaseModel):
     """A retrieved passage, numbered as the summary's markers ``[n]`` refer to it."""
 
-    n: int = Field(description="Number used in the summary's markers [n], from 1.")
+    n: int = Field(
+        description="Number used in the summary's markers [n], from 1: the passages the summary cites, in the "
+        "order it first cites them, then the others."
+    )
+    rank: int = Field(default=0, description="Retrieval rank of the passage, from 1 (the best match).")
     chunk_id: str
     doc_id: str = Field(description="Path of the document relative to the corpus folder.")
     title: str

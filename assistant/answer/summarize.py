@@ -1,29 +1,115 @@
-"""Query-focused extractive summaries filled into Korean templates.
+"""Which sentences answer: candidates scored by what the question asks, the best one first.
 
-Sentences of the retrieved passages are scored by the query's content morphemes they
-share (idf-weighted), the rank of their passage and their place in it; redundant ones
-are dropped; the chosen ones are put back in document order and laid out by a template
-that fits the form of the question. Every sentence keeps a marker ``[n]``.
+Every sentence of the retrieved passages is a candidate. Its score is a weighted sum of
+:data:`FEATURES` (the question's topic terms it holds, idf-weighted and as character bigrams;
+what it adds beyond the question; the answer type the question wants; the rank and score of
+its passage; its place in the passage; whether it is a whole sentence; whether it opens by
+pointing back at a sentence it is not shown with). The weights (:data:`DEFAULT_WEIGHTS`) are
+chosen on several collections at once by ``python -m bench.tune_answers``, leave one
+collection out.
+
+The best candidate leads; supporting sentences follow when they are not far weaker than the
+lead and not redundant with what is already chosen. A sentence that continues the one
+before it ("이를 위해 …") is shown only right after that sentence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 
-from assistant.text.sentences import SENTENCE_END
+from assistant.text.sentences import (
+    SENTENCE_END,
+    char_bigrams,
+    continuation,
+    enumerated,
+    expected_answer,
+    form_cue,
+    has_answer_type,
+    label_prefix,
+    opens_item,
+)
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A sentence of a retrieved passage, with its content morphemes."""
 
-    citation: int  # 1-based number of its passage
+    citation: int  #: retrieval rank of its passage, from 1
     start: int
     end: int
     text: str
-    position: int  # index of the sentence in its passage
+    position: int  #: index of the sentence in its passage
     terms: frozenset[str] = frozenset()
+    doc_id: str = ""
+    passage: float = 1.0  #: its passage's fused score over the best passage's, in [0, 1]
+    section: str = ""  #: the heading path of its passage
+
+    def trimmed(self, chars: int) -> Candidate:
+        """The same sentence without its first ``chars`` characters (a connective, a label)."""
+        return replace(self, start=self.start + chars, text=self.text[chars:])
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the summary needs to know about the question."""
+
+    terms: tuple[str, ...]  #: topic terms: content morphemes without the words that only ask
+    idf: Mapping[str, float]  #: weight of each term (unknown terms weigh 1)
+    bigrams: frozenset[str]  #: character bigrams of the topic words as written
+    form: str  #: definition, reason, method, list, comparison or general
+    wants: str | None = None  #: the answer type asked for: "number", "time" or None
+    subject: tuple[str, ...] = ()  #: every chosen sentence must be about one of these (a follow-up's new subject)
+    instead: tuple[str, ...] = ()  #: what the subject replaced: a sentence naming it is about that instead
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, 1.0)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the features of a candidate, and how the supporting sentences are chosen."""
+
+    overlap: float = 1.0
+    heading: float = 0.3
+    bigrams: float = 0.5
+    novelty: float = 0.2
+    rank: float = 0.3
+    passage: float = 0.2
+    position: float = 0.1
+    wanted: float = 0.3
+    cue: float = 0.2
+    item: float = 0.2
+    whole: float = 0.4
+    dangling: float = 0.4
+    #: supporting sentences score at least this share of the lead's score
+    floor: float = 0.6
+    #: a sentence sharing more than this (Jaccard of terms) with a chosen one is redundant
+    redundancy: float = 0.6
+
+    def vector(self) -> list[float]:
+        return [getattr(self, name) for name in FEATURES]
+
+
+#: The features, in the order :func:`features` returns them (each a field of :class:`Weights`).
+FEATURES: tuple[str, ...] = (
+    "overlap",
+    "heading",
+    "bigrams",
+    "novelty",
+    "rank",
+    "passage",
+    "position",
+    "wanted",
+    "cue",
+    "item",
+    "whole",
+    "dangling",
+)
+
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
@@ -32,58 +118,250 @@ class Picked:
     score: float
 
 
-def select(
-    candidates: Sequence[Candidate],
-    query_terms: Sequence[str],
-    idf: Callable[[str], float],
-    n: int,
-) -> list[Picked]:
-    """Pick up to ``n`` sentences: relevant to the query and not redundant."""
-    if not candidates:
+def asked(
+    question: str,
+    terms: Sequence[str],
+    idf: Mapping[str, float],
+    form: str,
+    subject: Sequence[str] = (),
+    instead: Sequence[str] = (),
+) -> Asked:
+    """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`)."""
+    words = [w for w in re.findall(r"\w+", question) if any(t in w.lower() for t in terms)]
+    return Asked(
+        tuple(dict.fromkeys(terms)),
+        idf,
+        frozenset(g for w in words for g in char_bigrams(w)),
+        form,
+        expected_answer(question),
+        tuple(subject),
+        tuple(instead),
+    )
+
+
+def features(c: Candidate, q: Asked) -> list[float]:
+    """The candidate's :data:`FEATURES`, each in [0, 1] (``dangling`` counts against it)."""
+    total = sum(q.weight(t) for t in q.terms) or 1.0
+    shared = sum(q.weight(t) for t in q.terms if t in c.terms) / total
+    grams = set(char_bigrams(c.text))
+    section = c.section.lower()
+    return [
+        shared,
+        sum(q.weight(t) for t in q.terms if t in section) / total,
+        len(q.bigrams & grams) / len(q.bigrams) if q.bigrams else 0.0,
+        len(c.terms - set(q.terms)) / len(c.terms) if c.terms else 0.0,
+        1.0 / c.citation,
+        c.passage,
+        1.0 / (1 + c.position),
+        float(q.wants is not None and has_answer_type(c.text, q.wants)),
+        float(form_cue(c.text, q.form)),
+        float(q.form in ("list", "reason", "method") and (opens_item(c.text) or len(enumerated(c.text)) >= 2)),
+        float(bool(SENTENCE_END.search(c.text))),
+        -float(continuation(c.text)[0] == "reference"),
+    ]
+
+
+def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS) -> float:
+    return sum(x * f for x, f in zip(w.vector(), features(c, q), strict=True))
+
+
+def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAULT_WEIGHTS) -> list[Picked]:
+    """Up to ``n`` sentences, the one that answers best first.
+
+    Label-only fragments never count; with a ``subject``, only sentences that mention it do.
+    A sentence that points back ("이를 위해 …") comes with the sentence before it or not at all.
+    """
+    pool = eligible(candidates, q)
+    if not pool:
         return []
-    term_sets = [set(c.terms) for c in candidates]
-    q = set(query_terms)
-    q_weight = sum(idf(t) for t in q) or 1.0
-    scores = []
-    for cand, terms in zip(candidates, term_sets, strict=True):
-        overlap = sum(idf(t) for t in q & terms) / q_weight
-        score = overlap + 0.3 / cand.citation + 0.1 / (1 + cand.position)
-        # Table cells and fragments read badly on their own: prefer whole sentences.
-        scores.append(score if SENTENCE_END.search(cand.text) else 0.4 * score)
-    floor = 0.5 * max(scores)  # no padding with sentences far weaker than the best
-    picked: list[int] = []
-    for i in sorted(range(len(candidates)), key=lambda i: -scores[i]):
-        if len(picked) == n or scores[i] < floor:
+    scored = sorted(((score(c, q, w), i, c) for i, c in enumerate(pool)), key=lambda x: (-x[0], x[1]))
+    best = scored[0][0]
+    floor = w.floor * best if best > 0 else -math.inf
+    chosen: list[Picked] = []
+    for s, _, c in scored:
+        if len(chosen) >= n or s < floor:
             break
-        if all(_jaccard(term_sets[i], term_sets[j]) < 0.6 for j in picked):
-            picked.append(i)
-    return [Picked(candidates[i], scores[i]) for i in picked]
+        if any(_jaccard(c.terms, p.candidate.terms) >= w.redundancy for p in chosen):
+            continue
+        group = _with_predecessor(c, pool, chosen)
+        if group is None or len(chosen) + len(group) > max(n, 2):
+            continue
+        chosen += [Picked(g, s) for g in group]
+    return chosen
 
 
-def select_comparison(
-    candidates: Sequence[Candidate],
-    query_terms: Sequence[str],
-    idf: Callable[[str], float],
-    n: int,
-    sides: Sequence[str],
-) -> list[Picked]:
-    """Like :func:`select`, but first the best sentence about each side, so both are heard."""
-    picked: list[Picked] = []
-    for side in sides:
-        about = [c for c in candidates if side in c.text and c not in {p.candidate for p in picked}]
-        picked += select(about, [*query_terms, side], idf, 1)
-    seen = {p.candidate for p in picked}
-    rest = [p for p in select(candidates, query_terms, idf, n) if p.candidate not in seen]
-    return picked + rest[: max(n - len(picked), 0)]
+def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
+    """The candidates that may be shown: about the subject, presentable, and whole sentences
+    when there are any (table cells and headings read badly on their own)."""
+    usable = [p for c in candidates if _about(c, q) and (p := presentable(c)) is not None]
+    whole = [c for c in usable if SENTENCE_END.search(c.text)]
+    return whole or usable
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def presentable(c: Candidate) -> Candidate | None:
+    """The candidate as a reader sees it: a leading "label:" dropped; None for a label alone."""
+    cut = label_prefix(c.text)
+    if cut:
+        c = c.trimmed(cut)
+    if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")):
+        return None
+    return c
+
+
+def _about(c: Candidate, q: Asked) -> bool:
+    """Whether the sentence is about the question's subject: its section names it, or the sentence
+    names it and not what it replaced."""
+    if not q.subject:
+        return True
+    section, text = c.section.lower(), c.text.lower()
+    if any(s.lower() in section for s in q.subject):
+        return True
+    return any(s.lower() in text for s in q.subject) and not any(i.lower() in text for i in q.instead)
+
+
+def _with_predecessor(c: Candidate, pool: Sequence[Candidate], chosen: Sequence[Picked]) -> list[Candidate] | None:
+    """The candidate, preceded by the sentence it continues when it points back at one.
+
+    None when it points back at a sentence that is not among the candidates.
+    """
+    kind, _ = continuation(c.text)
+    if kind != "reference":
+        return [c]
+    before = _previous(c, pool)
+    if before is None:
+        return None
+    if any(p.candidate == before for p in chosen):
+        return [c]
+    return [before, c]
+
+
+def _previous(c: Candidate, pool: Sequence[Candidate]) -> Candidate | None:
+    earlier = [p for p in pool if p.doc_id == c.doc_id and p.end <= c.start and c.start - p.end <= 3]
+    return max(earlier, key=lambda p: p.end) if earlier else None
+
+
+def arrange(picked: Sequence[Picked], form: str) -> list[Picked]:
+    """The order a reader gets: the lead first; a sentence continuing another right after it;
+    for methods and lists, the rest of a document in its own order."""
+    if not picked:
+        return []
+    lead, rest = picked[0], list(picked[1:])
+    if form in ("method", "list"):
+        rest.sort(key=lambda p: (p.candidate.doc_id != lead.candidate.doc_id, p.candidate.doc_id, p.candidate.start))
+    out = [lead]
+    for p in rest:
+        out.append(p)
+    return _continuations_after_their_sentence(out)
+
+
+def _continuations_after_their_sentence(order: list[Picked]) -> list[Picked]:
+    out: list[Picked] = []
+    for p in order:
+        kind, _ = continuation(p.candidate.text)
+        before = next((q for q in out if _continues(p.candidate, q.candidate)), None)
+        if kind == "reference" and before is not None:
+            out.insert(out.index(before) + 1, p)
+        else:
+            out.append(p)
+    return out
+
+
+def _continues(c: Candidate, before: Candidate) -> bool:
+    return c.doc_id == before.doc_id and before.end <= c.start and c.start - before.end <= 3
+
+
+def tidy(order: Sequence[Picked]) -> list[Picked]:
+    """Drop a leading connective ("하지만", "또한" …) from a sentence not shown after the one it continues."""
+    out: list[Picked] = []
+    for p in order:
+        kind, cut = continuation(p.candidate.text)
+        after = bool(out) and _continues(p.candidate, out[-1].candidate)
+        if kind == "connective" and not after:
+            p = Picked(p.candidate.trimmed(cut), p.score)
+        out.append(p)
+    return out
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def natural_order(picked: Sequence[Picked], doc_of: Callable[[int], str]) -> list[Picked]:
-    """Group by document (best-ranked document first), then by position in the text."""
-    rank: dict[str, int] = {}
-    for p in sorted(picked, key=lambda p: p.candidate.citation):
-        rank.setdefault(doc_of(p.candidate.citation), len(rank))
-    return sorted(picked, key=lambda p: (rank[doc_of(p.candidate.citation)], p.candidate.start))
+def weights_from(values: Mapping[str, float]) -> Weights:
+    """Weights from a mapping of field names (unknown names are refused)."""
+    known = {f.name for f in fields(Weights)}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown weights {sorted(unknown)}; choose from {sorted(known)}")
+    return Weights(**values)
+
+
+def select_comparison(
+    candidates: Sequence[Candidate], q: Asked, n: int, sides: Sequence[str], w: Weights = DEFAULT_WEIGHTS
+) -> tuple[list[Picked], list[str]]:
+    """Like :func:`select`, but each side is heard: when no chosen sentence names a side, its best
+    sentence joins them. Also returns the sides no candidate names at all."""
+    chosen = select(candidates, q, n, w)
+    missing: list[str] = []
+    for side in sides:
+        if any(_only(p.candidate.text, side, sides) for p in chosen):
+            continue
+        about = [c for c in candidates if _only(c.text, side, sides)]
+        best = select(about, replace(q, subject=(side,)), 1, replace(w, floor=0.0))
+        if best:
+            chosen = _make_room(chosen, n - 1, sides) + [best[0]]
+        else:
+            missing.append(side)
+    return chosen, missing
+
+
+def _make_room(chosen: list[Picked], room: int, sides: Sequence[str]) -> list[Picked]:
+    """At most ``room`` of the chosen sentences: the weakest go first, never the lead nor the only
+    sentence about a side."""
+    out = list(chosen)
+    for p in sorted(chosen[1:], key=lambda p: p.score):
+        if len(out) <= room:
+            break
+        alone = [s for s in sides if _only(p.candidate.text, s, sides)]
+        if alone and sum(_only(o.candidate.text, alone[0], sides) for o in out) == 1:
+            continue
+        out.remove(p)
+    return out
+
+
+def _only(text: str, side: str, sides: Sequence[str]) -> bool:
+    """Whether ``text`` names ``side`` and no other side."""
+    low = text.lower()
+    return side.lower() in low and not any(o.lower() in low for o in sides if o != side)
+
+
+def items_of(picked: Sequence[Picked], q: Asked) -> list[Candidate]:
+    """The named items the chosen sentences enumerate ("A, B, C 등", several quoted names), each
+    as a candidate of its own; none when no chosen sentence enumerates two or more."""
+    for p in picked:
+        spans = enumerated(p.candidate.text)
+        if len(spans) >= 2:
+            c = p.candidate
+            return [
+                replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset()) for a, b in spans
+            ]
+    return []
+
+
+def around(candidates: Sequence[Candidate], anchor: tuple[str, int], q: Asked, n: int) -> list[Picked]:
+    """To elaborate the sentence at ``anchor`` (doc id, start): that sentence when it is among the
+    candidates, then the ones after it in its document, then the ones before; then the best of the
+    other passages. Empty when nothing new would be said."""
+    doc, start = anchor
+    pool = eligible(candidates, replace(q, subject=()))
+    same = sorted({(c.start, c.end): c for c in pool if c.doc_id == doc}.values(), key=lambda c: c.start)
+    at = next((c for c in same if c.start <= start < c.end), None)
+    after = [c for c in same if c.start >= (at.end if at else start + 1)]
+    before = [c for c in reversed(same) if c.end <= (at.start if at else start)]
+    new = (after + before)[: max(n - 1, 1)]
+    if len(new) < n - 1:
+        others = [c for c in pool if c.doc_id != doc or not (c in after or c in before or c is at)]
+        new += [p.candidate for p in select(others, q, n - 1 - len(new)) if p.candidate not in new]
+    if not new:
+        return []
+    head = [at] if at is not None and at.start == start else []
+    return [Picked(c, 0.0) for c in head + new]

@@ -1,8 +1,14 @@
-"""Korean templates that lay the chosen sentences out by the form of the question."""
+"""Korean templates that lay the chosen sentences out by the form of the question.
+
+Every line that carries content is a sentence (or a named item) copied from a cited passage,
+ending with its marker ``[n]``; the template adds only a heading ("문서가 드는 이유:"), numbers,
+side labels, and a note when the documents say nothing about a side.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.answer.summarize import Picked
 
@@ -16,29 +22,54 @@ LEADS = {
 }
 
 
-def compose(form: str, picked: Sequence[Picked], sides: Sequence[str] = ()) -> str:
-    """Lay the chosen sentences out by the template of the question's form."""
-    lines = [f"{p.candidate.text} [{p.candidate.citation}]" for p in picked]
+@dataclass(frozen=True)
+class Line:
+    """One line of content: its text, the passage it comes from (a marker number), and a side label."""
+
+    text: str
+    citation: int
+    label: str = ""
+
+    def render(self) -> str:
+        return f"{self.text} [{self.citation}]"
+
+
+def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> str:
+    """The summary: ``lines`` laid out by the template of ``form``; ``missing`` names the sides of a
+    comparison the documents say nothing about."""
     if not lines:
         return ""
-    if form == "comparison" and len(sides) == 2:
-        return _compare(picked, sides)
-    lead = LEADS.get(form, "")
+    if form == "comparison":
+        return _compare(lines, missing)
+    head = LEADS.get(form, "")
     if form in ("list", "method", "reason") and len(lines) > 1:
-        body = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
-        return f"{lead}\n{body}"
-    return (lead + "\n" if lead else "") + " ".join(lines)
+        body = "\n".join(f"{i}. {line.render()}" for i, line in enumerate(lines, 1))
+        return f"{head}\n{body}"
+    return (head + "\n" if head else "") + " ".join(line.render() for line in lines)
 
 
-def _compare(picked: Sequence[Picked], sides: Sequence[str]) -> str:
-    groups: dict[str, list[str]] = {side: [] for side in sides}
-    groups["양쪽 모두"] = []
-    groups["그 밖에"] = []
-    for p in picked:
-        text = p.candidate.text
-        hits = [s for s in sides if s in text]
-        key = hits[0] if len(hits) == 1 else ("양쪽 모두" if hits else "그 밖에")
-        groups[key].append(f"{text} [{p.candidate.citation}]")
+def _compare(lines: Sequence[Line], missing: Sequence[str]) -> str:
+    """Unlabelled lines (about both sides, or neither) as they come; each side's lines under its label."""
     parts = [LEADS["comparison"]]
-    parts += [f"- {side}: " + " ".join(items) for side, items in groups.items() if items]
+    for line in lines:
+        parts.append(f"- {line.label}: {line.render()}" if line.label else f"- {line.render()}")
+    parts += [f"- 문서에 {side}에 대한 내용은 없습니다." for side in missing]
     return "\n".join(parts)
+
+
+def side_of(text: str, sides: Sequence[str]) -> str:
+    """The one side a sentence is about, "" when it names both or neither."""
+    named = [s for s in sides if s.lower() in text.lower()]
+    return named[0] if len(named) == 1 else ""
+
+
+def label_sides(picked: Sequence[Picked], sides: Sequence[str]) -> list[tuple[Picked, str]]:
+    """Each sentence with its side's label, when the sentences can be told apart by side.
+
+    Sentences about both sides or neither stay unlabelled; when no sentence is about one side
+    only, none is labelled.
+    """
+    labels = [side_of(p.candidate.text, sides) for p in picked]
+    if not any(labels):
+        return [(p, "") for p in picked]
+    return list(zip(picked, labels, strict=True))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
-from assistant.chat.cues import read_cues
+from assistant.chat.cues import read_cues, repair
 from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, resolve, standalone
 from assistant.chat.sessions import Item, Passage, SessionStore, Turn
 from assistant.errors import SessionNotFoundError
@@ -64,6 +64,9 @@ class Conversation:
             exclude=self.engine.rows_of(resolution.exclude),
             prior=resolution.prior or None,
             avoid=resolution.avoid,
+            about=resolution.subject,
+            instead=resolution.instead,
+            anchor=resolution.anchor,
         )
         stored = time.perf_counter()
         turn = self._turn(text, answer, resolution)
@@ -82,7 +85,8 @@ class Conversation:
 
     def resolve(self, message: str, turns: Sequence[Turn]) -> Resolution:
         """How ``message`` is searched after ``turns`` (all standalone when resolution is off)."""
-        tokens = self.engine.analyzer.tokens(message)
+        vocab = self.engine.index.bm25.vocab
+        tokens = repair(self.engine.analyzer.tokens(message), vocab.__contains__)
         if not self.settings.resolve_followups:
             return standalone(message, read_cues(tokens))
         return resolve(message, tokens, turns, self.policy)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.chat.sessions import Focus
@@ -245,3 +245,66 @@ def _noun_runs(tokens: Sequence[Token]) -> list[tuple[list[tuple[str, str]], str
             joined = tag == "JC"
             run = []
     return runs
+
+
+#: Particles Kiwi sometimes leaves glued to a word it does not know ("얼라이언스란", "얼라이언스에").
+GLUED = (
+    "이란",
+    "란",
+    "에는",
+    "에서",
+    "에게",
+    "으로",
+    "로",
+    "에",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "와",
+    "과",
+    "의",
+    "도",
+)
+
+
+def repair(tokens: Sequence[Token], known: Callable[[str], bool] = lambda _: False) -> list[Token]:
+    """The morphemes of a message as its words are written: nouns Kiwi split inside one word join
+    again ("원" + "팀" → "원팀"), and a particle glued to a noun the index knows without it comes
+    off ("얼라이언스란" → "얼라이언스" + "란")."""
+    out: list[Token] = []
+    for tok in tokens:
+        tok_parts = _unglue(tok, known)
+        for part in tok_parts:
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev.end == part.start
+                and _is_noun(prev)
+                and _is_noun(part)
+                and len(tok_parts) == 1
+            ):
+                out[-1] = Token(prev.form + part.form, part.tag, prev.start, part.end)
+            else:
+                out.append(part)
+    return out
+
+
+def _is_noun(tok: Token) -> bool:
+    return tok.tag.split("-")[0] in {"NNG", "NNP"}
+
+
+def _unglue(tok: Token, known: Callable[[str], bool]) -> list[Token]:
+    if not _is_noun(tok) or known(tok.form.lower()):
+        return [tok]
+    for particle in GLUED:
+        stem = tok.form[: -len(particle)]
+        if not tok.form.endswith(particle) or len(stem) < 2:
+            continue
+        # A particle of one syllable could end a real noun; a longer one, or 란, hardly ever ends a long one.
+        if known(stem.lower()) or (len(stem) >= 3 and (len(particle) > 1 or particle == "란")):
+            cut = tok.start + len(stem)
+            return [Token(stem, tok.tag, tok.start, cut), Token(particle, "JX", cut, tok.end)]
+    return [tok]

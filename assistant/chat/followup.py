@@ -59,6 +59,9 @@ class Resolution:
     prior: dict[str, float] = field(default_factory=dict)  #: doc id → boost
     topic: dict[str, float] = field(default_factory=dict)  #: the topic after this message
     focus: Focus = ()
+    subject: tuple[str, ...] = ()  #: the new subject of an ellipsis ("그럼 미국은?": 미국); answers must be about it
+    instead: tuple[str, ...] = ()  #: what the new subject replaced (한국 in "한국의 원팀 전략" → "그럼 미국은?")
+    anchor: tuple[str, int] | None = None  #: the sentence (doc id, start) an ordinal or "more" elaborates
 
     @property
     def followup(self) -> str | None:
@@ -132,14 +135,17 @@ def _continue(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Re
     """Ellipsis, or a reference that brings nouns of its own ("그 중 데이터 관련 내용은?").
 
     After a conjunction or as a bare fragment ("그럼 미국은?"), the message's nouns are
-    swapped into the subject (see :func:`swap`): 유럽 → 미국. Otherwise they join the topic
-    ("예를 들면 어떤 산업이 있나요?").
+    swapped into the subject (see :func:`swap`): 유럽 → 미국, and the answer must be about
+    them. When nothing of their kind is there to swap, they lead the query ("메가 얼라이언스"
+    → "그럼 유럽은?" searches 유럽 메가 얼라이언스). Otherwise they join the topic ("예를 들면
+    어떤 산업이 있나요?").
     """
     replaced: list[str] = []
     focus = last.focus
-    if (cues.fragment or cues.conjunction) and not cues.reference:
+    ellipsis = (cues.fragment or cues.conjunction) and not cues.reference
+    if ellipsis:
         replaced, focus = swap(last.focus, cues.nouns)
-    topic = carry(last.topic, cues.terms, policy, replaced=replaced)
+    topic = carry(last.topic, cues.terms, policy, replaced=replaced, lead=ellipsis and not replaced)
     kind = "reference" if cues.reference else "ellipsis"
     return Resolution(
         False,
@@ -149,6 +155,8 @@ def _continue(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Re
         prior=_prior(source, policy),
         topic=topic,
         focus=focus,
+        subject=tuple(t for t, _ in cues.nouns) if ellipsis else (),
+        instead=tuple(replaced),
     )
 
 
@@ -184,6 +192,8 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
         shown |= set(source.avoided)
     extra = [t for t in cues.terms if t not in source.query]
     query = " ".join([source.query, *extra])
+    lead = source.items[0] if source.items else None
+    doc = source.doc_of(lead.citation) if lead is not None else None
     return Resolution(
         False,
         query,
@@ -194,6 +204,7 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
         prior=_prior(source, policy),
         topic=carry(last.topic, cues.terms, policy),
         focus=last.focus,
+        anchor=(doc, lead.start) if doc is not None and lead is not None and lead.start >= 0 else None,
     )
 
 
@@ -205,14 +216,17 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution
     terms = [_surface(t, item.text) for t in item.terms if t not in IGNORED]
     topic = carry(last.topic, list(dict.fromkeys([*terms, *cues.terms])), policy)
     doc = source.doc_of(item.citation)
+    shown = {(d, i.start) for i in source.items if (d := source.doc_of(i.citation)) is not None and i is not item}
     return Resolution(
         False,
         item.text,
         "ordinal",
         drew_on_turn=source.n,
+        avoid=frozenset(shown),
         prior={doc: policy.item_prior} if doc else {},
         topic=topic,
         focus=last.focus,
+        anchor=(doc, item.start) if doc is not None and item.start >= 0 else None,
     )
 
 
@@ -241,11 +255,13 @@ def carry(
     policy: Policy = DEFAULT_POLICY,
     *,
     replaced: Sequence[str] = (),
+    lead: bool = False,
 ) -> dict[str, float]:
     """The topic after a follow-up: earlier terms decay when the message brings its own,
-    ``replaced`` terms give their place to the message's, light terms are forgotten."""
+    ``replaced`` terms give their place to the message's, light terms are forgotten; with
+    ``lead`` the message's terms come first."""
     factor = policy.decay if own else 1.0
-    out: dict[str, float] = {}
+    out: dict[str, float] = dict.fromkeys(own, 1.0) if lead else {}
     for term, weight in topic.items():
         if term in replaced:
             out.update({t: 1.0 for t in own if t not in out})  # in the place of the first replaced

@@ -425,7 +425,8 @@ def ask_one(engine: Engine, question: str, judge: Judge, mode: Mode, depth: int)
         hits = engine.retriever.search(answer.query, depth, mode=mode).hits
         ranked = [Retrieved(h.chunk.chunk_id, h.chunk.doc_id, h.chunk.start, h.chunk.end, h.chunk.text) for h in hits]
     else:
-        ranked = [Retrieved(c.chunk_id, c.doc_id, c.start, c.end, c.passage) for c in answer.citations]
+        by_rank = sorted(answer.citations, key=lambda c: c.rank)
+        ranked = [Retrieved(c.chunk_id, c.doc_id, c.start, c.end, c.passage) for c in by_rank]
     flags = judge.flags(ranked)
     return QuestionResult(tuple(flags), judge.n_relevant, answer.abstained, ms, tuple(r.chunk_id for r in ranked))
 

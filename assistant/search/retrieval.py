@@ -12,11 +12,12 @@ from assistant.embedding.base import Embedder
 from assistant.options import MODES, Mode, check_choice
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.settings import Settings
-from assistant.store.bm25 import BM25, char_bigrams, split_unknown
+from assistant.store.bm25 import BM25, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import topic_terms
+from assistant.text.sentences import char_bigrams
 
 
 @dataclass(frozen=True)

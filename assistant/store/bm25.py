@@ -6,7 +6,6 @@ Scoring a query is a column sum over the query's terms (the approach of bm25s).
 from __future__ import annotations
 
 import json
-import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,8 +15,6 @@ import numpy as np
 from scipy import sparse
 
 from assistant.errors import IndexCorruptError
-
-_WORDS = re.compile(r"[^\s\.,!?;:()\[\]{}\"'“”‘’·…「」『』<>]+")
 
 
 class BM25:
@@ -154,17 +151,3 @@ def _greedy_pieces(term: str, vocab: Mapping[str, int]) -> list[str]:
         pieces.append(term[i:j])
         i = j
     return pieces if pieces and len(term) - i <= 1 else []
-
-
-def char_bigrams(text: str) -> list[str]:
-    """Character bigrams of each whitespace-separated word (one-character words kept whole).
-
-    Robust where morphological analysis is not: unknown names, particles glued to
-    foreign words ("얼라이언스란"), typos.
-    """
-    out: list[str] = []
-    for word in _WORDS.findall(text.lower()):
-        if len(word) == 1:
-            out.append(word)
-        out.extend(word[i : i + 2] for i in range(len(word) - 1))
-    return out

@@ -30,13 +30,14 @@ from assistant.errors import AssistantError, CorpusError
 from assistant.ingest.documents import Document, Skipped
 from assistant.options import is_milvus
 from assistant.settings import Settings
-from assistant.store.bm25 import BM25, BM25Counts, char_bigrams
+from assistant.store.bm25 import BM25, BM25Counts
 from assistant.store.embed_cache import CACHE_DIR, EmbedCache
 from assistant.store.manifest import FORMAT_VERSION, Manifest, file_digest
 from assistant.store.vector_backends import check_reachable, discard_index, make_index
 from assistant.store.versions import CURRENT, build_lock, corpus_fingerprint, current_version
 from assistant.text.chunking import Chunk, passage_header, passage_text, passage_text_of
 from assistant.text.korean import KoreanAnalyzer, Token, content_terms
+from assistant.text.sentences import char_bigrams
 
 if TYPE_CHECKING:
     from assistant.store.chunks import Candidates

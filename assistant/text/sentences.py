@@ -12,6 +12,7 @@ from collections.abc import Sequence
 _BULLET = re.compile(r"^[\s•·▪○●◦\-*]+")
 
 
+#: The end of a whole sentence: final punctuation, or a Korean final ending without it.
 SENTENCE_END = re.compile(r"[.?!。？！][\"'”’)\]]*$|[다요죠음임함]$")
 
 
@@ -30,3 +31,154 @@ def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tupl
             if e - s >= 8:
                 out.append((s, e))
     return out
+
+
+_WORDS = re.compile(r"[^\s\.,!?;:()\[\]{}\"'“”‘’·…「」『』<>]+")
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Character bigrams of each whitespace-separated word (one-character words kept whole).
+
+    Robust where morphological analysis is not: unknown names, particles glued to
+    foreign words ("얼라이언스란"), typos.
+    """
+    out: list[str] = []
+    for word in _WORDS.findall(text.lower()):
+        if len(word) == 1:
+            out.append(word)
+        out.extend(word[i : i + 2] for i in range(len(word) - 1))
+    return out
+
+
+#: Words that open a sentence by linking it to the one before, without pointing at anything in it.
+CONNECTIVES = (
+    "하지만",
+    "그러나",
+    "그런데",
+    "또한",
+    "또",
+    "그리고",
+    "특히",
+    "한편",
+    "게다가",
+    "더불어",
+    "아울러",
+    "반면",
+    "반면에",
+    "따라서",
+    "그래서",
+    "그러므로",
+    "결국",
+    "즉",
+    "물론",
+)
+#: Openings that point back at the sentence before ("이를 위해", "이러한 차이는" …).
+REFERENCES = re.compile(
+    r"^(?:이(?:를|는|에|로|와|처럼|러한|런|렇게|와 같은|와 같이|로 인해|를 통해|를 위해|들은|들이|들의|들)|"
+    r"그(?:러한|런|렇게|것은|것이|들은|들이|로 인해|를 위해|를 통해)|위의|앞서|해당)(?=[\s,]|$)"
+)
+_CONNECTIVE = re.compile(r"^(?:" + "|".join(sorted(CONNECTIVES, key=len, reverse=True)) + r")(?:[\s,]+|(?=[\s,]))")
+
+
+def continuation(text: str) -> tuple[str | None, int]:
+    """How a sentence leans on the one before it: ``("reference", 0)`` when it points back at it
+    ("이를 위해 …"), ``("connective", n)`` when its first ``n`` characters only link to it
+    ("하지만 "), ``(None, 0)`` when it stands on its own."""
+    body = text.lstrip()
+    lead = len(text) - len(body)
+    m = _CONNECTIVE.match(body)
+    if m:
+        rest = body[m.end() :]
+        if REFERENCES.match(rest):
+            return "reference", 0
+        return "connective", lead + m.end()
+    if REFERENCES.match(body):
+        return "reference", 0
+    return None, 0
+
+
+#: A label that heads a line ("자본과 데이터 인프라 차이: …"): short, ends in a colon, no sentence in it.
+_LABEL = re.compile(r"^\s*([^:：.?!。]{1,30})[:：]\s+(?=\S)")
+
+
+def label_prefix(text: str) -> int:
+    """Characters of a leading "label: " to drop before the sentence it heads (0 when none)."""
+    m = _LABEL.match(text)
+    return m.end() if m and not re.search(r"\d[:：]$", m.group(0).rstrip()) else 0
+
+
+_WANTS = (
+    ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기|년도)|연도|날짜|시기|기간은|며칠")),
+    ("number", re.compile(r"몇|얼마|수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
+)
+_TYPES = {
+    "time": re.compile(r"\d+\s?(?:년|월|일|시|세기|년대)|[0-9]{4}|(?:세기|시대|왕조|년대)"),
+    "number": re.compile(r"\d|[일이삼사오육칠팔구십백천만억]+\s?(?:개|명|년|곳|배|%|퍼센트|원|달러)"),
+}
+
+
+def expected_answer(question: str) -> str | None:
+    """The kind of answer a question asks for: ``time``, ``number`` or None (anything else)."""
+    return next((kind for kind, pattern in _WANTS if pattern.search(question)), None)
+
+
+def has_answer_type(text: str, kind: str) -> bool:
+    """Whether ``text`` holds an answer of the ``kind`` :func:`expected_answer` names."""
+    pattern = _TYPES.get(kind)
+    return bool(pattern and pattern.search(text))
+
+
+_QUOTED = re.compile(r"['‘\"“「『][^'’\"”」』]{1,40}['’\"”」』]")
+_ETC = re.compile(r"\s+등(?=[\s이은을의과와도,]|$)")
+
+
+def enumerated(text: str) -> list[tuple[int, int]]:
+    """Spans in ``text`` of the items it enumerates: "A, B, C 등" or several quoted names joined by
+    commas ("SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스' …"). At least two, or none."""
+    end = _ETC.search(text)
+    stop = end.start() if end else len(text)
+    parts: list[tuple[int, int]] = []
+    pos = 0
+    for piece in text[:stop].split(","):
+        a, b = pos + len(piece) - len(piece.lstrip()), pos + len(piece.rstrip())
+        parts.append((a, b))
+        pos += len(piece) + 1
+    quoted = [(a, b) for a, b in parts if _QUOTED.search(text[a:b])]
+    if len(quoted) >= 2:
+        return [_item_span(text, a, b) for a, b in quoted]
+    if end and len(parts) >= 2 and all(0 < b - a <= 20 and " " not in text[a:b].strip() for a, b in parts[1:]):
+        first_a, first_b = parts[0]
+        head = text[first_a:first_b].rsplit(" ", 1)
+        parts[0] = (first_b - len(head[-1]), first_b)
+        return parts
+    return []
+
+
+def _item_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """An item's span: up to its closing quote (what follows it belongs to the sentence)."""
+    m = list(_QUOTED.finditer(text, a, b))
+    return a, m[-1].end() if m else b
+
+
+#: Words by which a sentence shows the kind of answer a question form asks for.
+FORM_CUES = {
+    "reason": re.compile(r"때문|위해|위한|므로|으로 인해|로 인해|않도록|도록|이유|원인|까닭|덕분|탓"),
+    "method": re.compile(r"해야|하려면|하면|필요|통해|위해|방법|방안|전략|구축|강화|마련|선택|누르|클릭|사용"),
+    "definition": re.compile(
+        r"(?:이란|란|이라는|라는|을 말|를 말|를 뜻|을 뜻|의미|정의|이다|입니다|[은는] .{2,40}(?:이다|입니다))"
+    ),
+    "list": re.compile(r"등|첫째|둘째|셋째|첫 번째|두 번째|세 번째|마지막으로|다음과 같|여러|종류|가지"),
+    "comparison": re.compile(r"반면|달리|비해|보다|차이|다르|같은|공통"),
+}
+_ORDINAL_OPENING = re.compile(r"^\s*(?:첫째|둘째|셋째|넷째|다섯째|[첫두세네]\s?번째로?|마지막으로|\d+[.)]\s)")
+
+
+def form_cue(text: str, form: str) -> bool:
+    """Whether a sentence shows the kind of answer the question's form asks for."""
+    pattern = FORM_CUES.get(form)
+    return bool(pattern and pattern.search(text))
+
+
+def opens_item(text: str) -> bool:
+    """Whether a sentence opens an item of an enumeration ("첫째, …", "두 번째로, …", "2. …")."""
+    return bool(_ORDINAL_OPENING.match(text))

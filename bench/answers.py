@@ -1,0 +1,235 @@
+"""Answer benchmark: does what a person reads first answer the question?
+
+    python -m bench.answers                       # KorQuAD dev (all questions) and the follow-up set
+    python -m bench.answers --limit 500           # the first 500 KorQuAD questions
+    python -m bench.answers --out bench/results/answers-before.json   # record a summarizer to compare
+
+KorQuAD 1.0 dev (961 paragraphs, each question with its gold answer text): a question counts
+for ``first`` when a gold answer is inside the first sentence of the summary, ``summary`` when it
+is anywhere in the summary, ``cited`` when it is in one of the cited passages (what retrieval
+made possible). Also the median summary length in characters and the share of abstentions,
+overall and by question form. Two rules that pick one sentence from the same top passage run
+on the same answers, as baselines: ``top-first`` (the passage's first sentence) and
+``top-overlap`` (its sentence sharing the most content morphemes with the question).
+``bench/results/answers-before.json``, when present, is the summarizer this one replaced.
+
+The follow-up set (``bench/data/conversations.jsonl``, over ``corpus/``) is played turn by turn
+in fresh sessions: a turn counts for ``first`` / ``summary`` when one of its ``answer`` phrases is
+in the first summary sentence / anywhere in the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant import Answer, Conversation, Engine, SessionStore, Settings
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.questions import question_form, topic_terms
+from bench.common import CACHE, KORQUAD, ROOT, Question, require
+from bench.korquad import build
+
+CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
+RESULTS = ROOT / "bench" / "results"
+
+
+@dataclass
+class Judged:
+    """One question's answer, judged."""
+
+    form: str
+    abstained: bool
+    chars: int
+    hits: dict[str, bool] = field(default_factory=dict)  #: variant → gold in its lead sentence
+
+
+def contains(text: str, golds: Iterable[str]) -> bool:
+    """Whether any gold answer occurs in ``text`` (spaces ignored: a line break may stand for one)."""
+    flat = "".join(text.split())
+    return any("".join(g.split()) in flat for g in golds if g.strip())
+
+
+def lead_rules(engine: Engine, analyzer: KoreanAnalyzer) -> dict[str, Callable[[str, Answer], str]]:
+    """The one-sentence baselines: the top passage's first sentence, or its sentence sharing the
+    most content morphemes with the question (ties: the earlier one)."""
+    store = engine.index.store
+
+    def candidates(answer: Answer) -> list[tuple[str, frozenset[str]]]:
+        if not answer.citations:
+            return []
+        top = min(answer.citations, key=lambda c: c.rank or c.n)  # the best-ranked passage
+        rows = store.rows_of([top.chunk_id])
+        cands = store.candidates(rows[0]) if rows else []
+        return [(top.passage[a - top.start : b - top.start], frozenset(t)) for a, b, t in cands]
+
+    def first(question: str, answer: Answer) -> str:
+        cands = candidates(answer)
+        return cands[0][0] if cands else ""
+
+    def overlap(question: str, answer: Answer) -> str:
+        cands = candidates(answer)
+        if not cands:
+            return ""
+        q = set(topic_terms(analyzer.terms(question)))
+        best = max(range(len(cands)), key=lambda i: (len(q & cands[i][1]), -i))
+        return cands[best][0]
+
+    return {"top-first": first, "top-overlap": overlap}
+
+
+def judge(question: Question, answer: Answer, rules: dict[str, Callable[[str, Answer], str]]) -> Judged:
+    lead = answer.summary_sentences[0].text if answer.summary_sentences and not answer.abstained else ""
+    golds = question.answers
+    hits = {
+        "first": contains(lead, golds),
+        "summary": not answer.abstained and contains(answer.summary, golds),
+        "cited": any(contains(c.passage, golds) for c in answer.citations),
+    }
+    for name, rule in rules.items():
+        hits[name] = not answer.abstained and contains(rule(question.text, answer), golds)
+    chars = 0 if answer.abstained else len(answer.summary)
+    return Judged(question_form(question.text), answer.abstained, chars, hits)
+
+
+def scores(judged: Sequence[Judged]) -> dict[str, Any]:
+    """Shares of hits per variant, median summary length and abstentions."""
+    n = len(judged) or 1
+    variants = list(judged[0].hits) if judged else []
+    answered = [j.chars for j in judged if not j.abstained]
+    return {
+        "n": len(judged),
+        **{v: round(sum(j.hits[v] for j in judged) / n, 4) for v in variants},
+        "median_chars": statistics.median(answered) if answered else 0,
+        "abstained": round(sum(j.abstained for j in judged) / n, 4),
+    }
+
+
+def korquad(limit: int) -> dict[str, Any]:
+    settings = Settings(index_dir=CACHE / "korquad-index", show_progress=False)
+    engine, questions, _ = build(settings, titles=True)
+    questions = [q for q in questions if q.answers][: limit or None]
+    rules = lead_rules(engine, engine.analyzer)
+    judged: list[Judged] = []
+    started = time.perf_counter()
+    for q in questions:
+        judged.append(judge(q, engine.ask(q.text), rules))
+    by_form: dict[str, list[Judged]] = defaultdict(list)
+    for j in judged:
+        by_form[j.form].append(j)
+    return {
+        "questions": len(judged),
+        "seconds": round(time.perf_counter() - started, 1),
+        "overall": scores(judged),
+        "by_form": {form: scores(group) for form, group in sorted(by_form.items())},
+    }
+
+
+@dataclass(frozen=True)
+class Turn:
+    conversation: str
+    n: int
+    message: str
+    kind: str | None
+    answers: tuple[str, ...]
+
+
+def load_turns(path: Path = CONVERSATIONS) -> dict[str, list[Turn]]:
+    out: dict[str, list[Turn]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            c = json.loads(line)
+            out[c["id"]] = [
+                Turn(c["id"], n, t["message"], t.get("kind"), tuple(t.get("answer", ())))
+                for n, t in enumerate(c["turns"], 1)
+            ]
+    return out
+
+
+def followups(verbose: bool) -> dict[str, Any]:
+    conversations = load_turns()
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            index_dir=CACHE / "conversation-index",
+            corpus_dir=ROOT / "corpus",
+            sessions_path=Path(tmp) / "sessions.sqlite",
+            show_progress=False,
+        )
+        engine = Engine(settings, analyzer=KoreanAnalyzer())
+        engine.build_index()
+        with SessionStore(settings.sessions_file) as store:
+            conversation = Conversation(engine, store, settings)
+            for turns in conversations.values():
+                session = None
+                for turn in turns:
+                    answer = conversation.chat(turn.message, session)
+                    session = answer.session_id
+                    rows.append(played(turn, answer))
+                    if verbose:
+                        print(json.dumps(rows[-1], ensure_ascii=False))
+    return {"conversations": len(conversations), **turn_scores(rows), "turns": rows}
+
+
+def played(turn: Turn, answer: Answer) -> dict[str, Any]:
+    lead = answer.summary_sentences[0].text if answer.summary_sentences and not answer.abstained else ""
+    return {
+        "id": f"{turn.conversation}.{turn.n}",
+        "message": turn.message,
+        "kind": turn.kind,
+        "query": answer.query,
+        "followup": answer.followup,
+        "first": contains(lead, turn.answers),
+        "summary": not answer.abstained and contains(answer.summary, turn.answers),
+        "cited": any(contains(c.passage, turn.answers) for c in answer.citations),
+        "abstained": answer.abstained,
+        "lead": lead,
+    }
+
+
+def turn_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    def share(group: Sequence[dict[str, Any]], key: str) -> float:
+        return round(sum(bool(r[key]) for r in group) / len(group), 4) if group else 0.0
+
+    kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        kinds[r["kind"] or "standalone"].append(r)
+    return {
+        "n": len(rows),
+        "first": share(rows, "first"),
+        "summary": share(rows, "summary"),
+        "cited": share(rows, "cited"),
+        "by_kind": {
+            k: {"n": len(g), "first": share(g, "first"), "summary": share(g, "summary")}
+            for k, g in sorted(kinds.items())
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=0, help="Only the first N KorQuAD questions.")
+    parser.add_argument("--no-korquad", action="store_true", help="Only the follow-up set.")
+    parser.add_argument("--verbose", action="store_true", help="Print every follow-up turn.")
+    parser.add_argument("--out", type=Path, default=RESULTS / "answers.json")
+    args = parser.parse_args(argv)
+    payload: dict[str, Any] = {}
+    if not args.no_korquad:
+        require(KORQUAD)
+        payload["korquad"] = korquad(args.limit)
+        print("korquad", json.dumps(payload["korquad"]["overall"], ensure_ascii=False), flush=True)
+    payload["followups"] = followups(args.verbose)
+    print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Choose the weights of the summary's sentence features on several collections, leave one out.
+
+    python -m bench.tune_answers                  # writes bench/results/answer-weights.json
+    python -m bench.tune_answers --korquad 1500   # KorQuAD questions sampled (default 1500)
+
+The collections, each question with what the sentence that answers it contains:
+
+- ``korquad``: KorQuAD 1.0 dev, its gold answer text (Wikipedia; questions reuse the passage's words);
+- ``help``: the LibreOffice Korean help pages, questions in users' words, the sentence that answers
+  (``bench/data/help/questions.jsonl``; ``python -m bench.help_corpus`` builds the pages);
+- ``essays``: the two essays of ``corpus/``, the first turns of ``bench/data/conversations.jsonl``
+  and the English questions of ``bench/data/essay_questions_en.jsonl``, their answer phrases.
+
+Each question is searched once by the real engine; its candidate sentences (the ones the summary
+may show), their :data:`~assistant.answer.summarize.FEATURES` and whether each holds the answer
+are kept. A weight vector's score on a collection is the share of questions whose best-scoring
+candidate holds the answer (the first sentence a person reads). Weights are tuned by coordinate
+ascent on the mean of that share over the tuning collections; each collection is scored with
+weights tuned on the others (leave one collection out), and the weights tuned on all of them are
+the ones the product ships (``DEFAULT_WEIGHTS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant import Engine, Settings
+from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, asked, eligible, features
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.questions import question_form, topic_terms
+from bench.common import CACHE, KORQUAD, ROOT, load_korquad, require
+from bench.korquad import build as build_korquad
+
+RESULTS = ROOT / "bench" / "results"
+HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
+CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
+ENGLISH = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
+GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question and the texts, any of which the sentence answering it contains."""
+
+    question: str
+    golds: tuple[str, ...]
+
+
+@dataclass
+class Sample:
+    """One question: the features of its candidate sentences and which hold the answer."""
+
+    x: np.ndarray  #: candidates × features
+    y: np.ndarray  #: candidates, bool
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def holds(text: str, golds: Iterable[str]) -> bool:
+    t = flat(text)
+    return any(g and (g in t or (len(t) >= 15 and t in g)) for g in map(flat, golds))
+
+
+def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
+    """Search each question once and keep its candidates' features and labels."""
+    out = []
+    retriever = engine.retriever
+    index = retriever.index
+    bm = index.bm25
+    for item in questions:
+        retrieval = retriever.search(item.question, engine.settings.top_k)
+        if engine.should_abstain(retrieval) or not retrieval.hits:
+            out.append(Sample(np.zeros((0, len(FEATURES))), np.zeros(0, bool)))
+            continue
+        cands = engine.candidates(retrieval, index)
+        terms = topic_terms(retrieval.terms) or retrieval.terms
+        idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
+        q = asked(item.question, terms, idf, question_form(item.question))
+        pool = eligible(cands, q)
+        x = np.array([features(c, q) for c in pool], dtype=np.float64).reshape(len(pool), len(FEATURES))
+        y = np.array([holds(c.text, item.golds) for c in pool], dtype=bool)
+        out.append(Sample(x, y))
+    return out
+
+
+def lead_accuracy(data: Sequence[Sample], w: np.ndarray) -> float:
+    hits = 0
+    for s in data:
+        if len(s.y):
+            hits += bool(s.y[int(np.argmax(s.x @ w))])
+    return hits / len(data) if data else 0.0
+
+
+def tune(collections: dict[str, list[Sample]], start: np.ndarray, rounds: int = 3) -> np.ndarray:
+    """Coordinate ascent over :data:`GRID` on the mean lead accuracy of the collections
+    (``overlap`` stays 1: it sets the scale)."""
+    w = start.copy()
+
+    def objective(v: np.ndarray) -> float:
+        return float(np.mean([lead_accuracy(d, v) for d in collections.values()]))
+
+    best = objective(w)
+    for _ in range(rounds):
+        improved = False
+        for i, name in enumerate(FEATURES):
+            if name == "overlap":
+                continue
+            for value in GRID:
+                trial = w.copy()
+                trial[i] = value
+                score = objective(trial)
+                if score > best + 1e-9:
+                    best, w, improved = score, trial, True
+        if not improved:
+            break
+    return w
+
+
+def korquad_questions(n: int) -> list[Asked]:
+    _, questions = load_korquad(require(KORQUAD))
+    picked = random.Random(7).sample([q for q in questions if q.answers], n)
+    return [Asked(q.text, q.answers) for q in picked]
+
+
+def help_questions() -> list[Asked]:
+    out = []
+    for line in HELP_QUESTIONS.read_text("utf-8").splitlines():
+        if line.strip() and (item := json.loads(line)).get("sentence"):
+            out.append(Asked(item["question"], (item["sentence"],)))
+    return out
+
+
+def essay_questions() -> list[Asked]:
+    out = []
+    for line in CONVERSATIONS.read_text("utf-8").splitlines():
+        if line.strip():
+            first = json.loads(line)["turns"][0]
+            out.append(Asked(first["message"], tuple(first.get("answer", ()))))
+    if ENGLISH.exists():
+        for line in ENGLISH.read_text("utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                out.append(Asked(item["question"], tuple(item.get("answer", ()))))
+    return out
+
+
+def engines(analyzer: KoreanAnalyzer) -> dict[str, Engine]:
+    from bench.help_corpus import ensure_help_corpus
+
+    korquad, _, _ = build_korquad(Settings(index_dir=CACHE / "korquad-index", show_progress=False), titles=True)
+    help_dir = ensure_help_corpus()
+    help_settings = Settings(index_dir=CACHE / "help-index", corpus_dir=help_dir, show_progress=True)
+    essays = Settings(index_dir=CACHE / "conversation-index", corpus_dir=ROOT / "corpus", show_progress=False)
+    out = {"korquad": korquad}
+    for name, settings in (("help", help_settings), ("essays", essays)):
+        engine = Engine(settings, embedder=korquad.embedder, analyzer=analyzer)
+        engine.build_index()
+        out[name] = engine
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--korquad", type=int, default=1500, help="KorQuAD questions to sample.")
+    parser.add_argument("--out", type=Path, default=RESULTS / "answer-weights.json")
+    args = parser.parse_args(argv)
+    analyzer = KoreanAnalyzer()
+    by_name = engines(analyzer)
+    questions = {"korquad": korquad_questions(args.korquad), "help": help_questions(), "essays": essay_questions()}
+    data = {name: samples(by_name[name], qs) for name, qs in questions.items()}
+    start = np.array(DEFAULT_WEIGHTS.vector())
+    report: dict[str, Any] = {"features": list(FEATURES), "collections": {}}
+    for held in data:
+        train = {k: v for k, v in data.items() if k != held}
+        w = tune(train, start)
+        report["collections"][held] = {
+            "questions": len(data[held]),
+            "answer_in_candidates": round(float(np.mean([s.y.any() for s in data[held]])), 4),
+            "lead_default": round(lead_accuracy(data[held], start), 4),
+            "lead_held_out": round(lead_accuracy(data[held], w), 4),
+            "weights_from_others": dict(zip(FEATURES, map(float, w), strict=True)),
+        }
+        print(held, report["collections"][held], flush=True)
+    final = tune(data, start)
+    report["weights"] = dict(zip(FEATURES, map(float, final), strict=True))
+    report["lead_all"] = {k: round(lead_accuracy(v, final), 4) for k, v in data.items()}
+    print("all", report["weights"], report["lead_all"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
