@@ -168,6 +168,80 @@ def conversation_section(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+ANSWER_VARIANTS = [
+    ("first", "**the summary's first sentence**"),
+    ("summary", "anywhere in the summary"),
+    ("cited", "in a cited passage (what retrieval allowed)"),
+    ("top-first", "rule: the top passage's first sentence"),
+    ("top-overlap", "rule: the top passage's sentence sharing the most content morphemes with the question"),
+]
+
+
+def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
+    """Does the first sentence a person reads hold the answer? KorQuAD and the follow-up set."""
+    lines: list[str] = []
+    if "korquad" in r:
+        k, prev = r["korquad"], (before or {}).get("korquad")
+        o = k["overall"]
+        lines += [
+            f"KorQuAD 1.0 dev, all {k['questions']:,} questions over the 961 paragraphs: the share whose gold answer",
+            "text is in …",
+            "",
+            "| | this summarizer |" + (" the summarizer before |" if prev else ""),
+            "|---|---|" + ("---|" if prev else ""),
+        ]
+        for key, label in ANSWER_VARIANTS:
+            old = f" {prev['overall'][key]:.3f} |" if prev and key in prev["overall"] else (" |" if prev else "")
+            lines.append(f"| {label} | {o[key]:.3f} |{old}")
+        chars = f" {prev['overall']['median_chars']:.0f} |" if prev else ""
+        lines.append(f"| median summary length (characters) | {o['median_chars']:.0f} |{chars}")
+        abst = f" {prev['overall']['abstained']:.3f} |" if prev else ""
+        lines.append(f"| abstained | {o['abstained']:.3f} |{abst}")
+        lines += [
+            "",
+            "By question form (this summarizer):",
+            "",
+            "| form | n | first | summary | cited |",
+            "|---|---|---|---|---|",
+        ]
+        for form, f in k["by_form"].items():
+            lines.append(f"| {form} | {f['n']} | {f['first']:.3f} | {f['summary']:.3f} | {f['cited']:.3f} |")
+    f = r["followups"]
+    pf = (before or {}).get("followups")
+    was = f" (the summarizer before: {pf['first']:.3f} / {pf['summary']:.3f})" if pf else ""
+    lines += [
+        "",
+        f"Follow-up set: {f['conversations']} conversations over `corpus/` (`bench/data/conversations.jsonl`),",
+        f"{f['n']} turns, each with the phrases its answer must contain. The phrase is in the first summary",
+        f"sentence for **{f['first']:.3f}** of the turns and in the summary for **{f['summary']:.3f}**{was};",
+        f"in a cited passage for {f['cited']:.3f}.",
+        "",
+        "| turn kind | n | first | summary |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {kind} | {g['n']} | {g['first']:.3f} | {g['summary']:.3f} |" for kind, g in f["by_kind"].items()]
+    return lines
+
+
+def weights_section(r: dict[str, Any]) -> list[str]:
+    """Leave-one-collection-out scores of the sentence weights."""
+    lines = [
+        "The share of questions whose highest-scoring candidate sentence holds the answer, per collection:",
+        "with the weights before tuning, and with weights tuned on the *other* collections only.",
+        "",
+        "| collection | questions | answer among the candidates | untuned weights | tuned on the others |",
+        "|---|---|---|---|---|",
+    ]
+    for name, c in r["collections"].items():
+        lines.append(
+            f"| {name} | {c['questions']} | {c['answer_in_candidates']:.3f} | {c['lead_default']:.3f} | "
+            f"**{c['lead_held_out']:.3f}** |"
+        )
+    shipped = ", ".join(f"{k} {v:g}" for k, v in r["weights"].items())
+    lines += ["", f"Shipped weights (tuned on all collections): {shipped}."]
+    return lines
+
+
 def main() -> None:
     out = [
         "# Benchmarks",
@@ -258,6 +332,22 @@ def main() -> None:
             "## Conversation: follow-up questions (`python -m bench.conversation`)",
             "",
             *conversation_section(conversation),
+        ]
+    answers = load("answers.json")
+    if answers:
+        out += [
+            "",
+            "## Answers: is the answer in the first sentence? (`python -m bench.answers`)",
+            "",
+            *answers_section(answers, load("answers-before.json")),
+        ]
+    weights = load("answer-weights.json")
+    if weights:
+        out += [
+            "",
+            "### How the sentence weights were chosen (`python -m bench.tune_answers`)",
+            "",
+            *weights_section(weights),
         ]
     scale = load("scale.json")
     if scale and "recall" in scale and "serve" in scale:

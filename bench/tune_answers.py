@@ -32,12 +32,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant import Engine, Settings
+from assistant import Engine
 from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, asked, eligible, features
-from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form, topic_terms
-from bench.common import CACHE, KORQUAD, ROOT, load_korquad, require
-from bench.korquad import build as build_korquad
+from bench.collections import engines
+from bench.common import KORQUAD, ROOT, load_korquad, require
 
 RESULTS = ROOT / "bench" / "results"
 HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
@@ -154,30 +153,16 @@ def essay_questions() -> list[Asked]:
     return out
 
 
-def engines(analyzer: KoreanAnalyzer) -> dict[str, Engine]:
-    from bench.help_corpus import ensure_help_corpus
-
-    korquad, _, _ = build_korquad(Settings(index_dir=CACHE / "korquad-index", show_progress=False), titles=True)
-    help_dir = ensure_help_corpus()
-    help_settings = Settings(index_dir=CACHE / "help-index", corpus_dir=help_dir, show_progress=True)
-    essays = Settings(index_dir=CACHE / "conversation-index", corpus_dir=ROOT / "corpus", show_progress=False)
-    out = {"korquad": korquad}
-    for name, settings in (("help", help_settings), ("essays", essays)):
-        engine = Engine(settings, embedder=korquad.embedder, analyzer=analyzer)
-        engine.build_index()
-        out[name] = engine
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--korquad", type=int, default=1500, help="KorQuAD questions to sample.")
+    parser.add_argument("--collections", default="korquad,help,essays", help="Comma-separated collections.")
     parser.add_argument("--out", type=Path, default=RESULTS / "answer-weights.json")
     args = parser.parse_args(argv)
-    analyzer = KoreanAnalyzer()
-    by_name = engines(analyzer)
-    questions = {"korquad": korquad_questions(args.korquad), "help": help_questions(), "essays": essay_questions()}
-    data = {name: samples(by_name[name], qs) for name, qs in questions.items()}
+    names = [n for n in args.collections.split(",") if n]
+    by_name = engines(names)
+    loaders = {"korquad": lambda: korquad_questions(args.korquad), "help": help_questions, "essays": essay_questions}
+    data = {name: samples(by_name[name], loaders[name]()) for name in names}
     start = np.array(DEFAULT_WEIGHTS.vector())
     report: dict[str, Any] = {"features": list(FEATURES), "collections": {}}
     for held in data:

@@ -287,3 +287,21 @@ def test_abstained_answer_json_round_trip(settings: Settings, analyzer: KoreanAn
     answer = built_engine(settings, analyzer, ALWAYS).ask(SUBWAY)
     again = Answer.model_validate_json(answer.model_dump_json())
     assert again == answer and again.abstained
+
+
+def test_the_first_sentence_answers(engine: Engine) -> None:
+    answer = engine.ask("제주 해녀는 무엇을 따나요?")
+    assert answer.summary_sentences[0].text == "해녀는 바다에 들어가 전복과 소라를 딴다."
+
+
+def test_a_comparison_with_a_side_the_documents_lack_says_so(engine: Engine) -> None:
+    answer = engine.ask("서울과 부산의 차이는?")
+    assert answer.form == "comparison"
+    assert "- 문서에 부산에 대한 내용은 없습니다." in answer.summary.splitlines()
+    assert all("부산" not in s.text for s in answer.summary_sentences)
+
+
+def test_an_answer_about_a_subject_the_passages_lack_says_so(engine: Engine) -> None:
+    answer = engine.ask("교통은?", about=("부산",))
+    assert answer.summary_sentences == [] and "'부산'에 대한 내용을 찾지 못했습니다" in answer.summary
+    assert not answer.abstained and answer.citations  # the passages searched are still shown

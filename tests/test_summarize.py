@@ -178,3 +178,13 @@ def test_enumerated_plain_lists() -> None:
     text = "예를 들어 의료, 금융, 제조업 등 특정 산업의 니즈를 충족한다."
     assert [text[a:b] for a, b in enumerated(text)] == ["의료", "금융", "제조업"]
     assert enumerated("미국은 선두를 달리고 있으며, 빅테크가 중심이다.") == []
+
+
+def test_a_very_long_sentence_is_cut_at_a_clause_boundary() -> None:
+    clause = "지하철 노선은 도시를 가로지르며"
+    text = " ".join([clause] * 40) + " 끝난다."
+    c = cand(1, 7, text, {"지하철", "노선"})
+    (picked,) = select([c], q("지하철 노선", ["지하철", "노선"]), 3)
+    shown = picked.candidate
+    assert len(shown.text) <= 500 and shown.text.endswith("가로지르며")
+    assert (shown.start, shown.end) == (7, 7 + len(shown.text)) and text.startswith(shown.text)

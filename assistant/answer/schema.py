@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from assistant.text.chunking import PATH_SEPARATOR
 
@@ -33,6 +33,7 @@ class Citation(BaseModel):
     sentences: list[UsedSentence] = Field(default_factory=list)
     score: float = Field(description="Fused retrieval score (higher is more relevant).")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def place(self) -> str:
         """Where the passage is, for a reader: the title, then the section path's levels, joined by

@@ -198,13 +198,23 @@ def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
     return whole or usable
 
 
+#: Longest sentence shown whole; a longer one is cut at the last clause boundary before it.
+LONGEST = 500
+_CLAUSE_END = re.compile(r"(?:[,;:]|[며고서데나면]|니다)(?=\s)")
+
+
 def presentable(c: Candidate) -> Candidate | None:
-    """The candidate as a reader sees it: a leading "label:" dropped; None for a label alone."""
+    """The candidate as a reader sees it: a leading "label:" dropped, a sentence over
+    :data:`LONGEST` characters cut at a clause boundary; None for a label alone."""
     cut = label_prefix(c.text)
     if cut:
         c = c.trimmed(cut)
     if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")):
         return None
+    if len(c.text) > LONGEST:
+        ends = [m.end() for m in _CLAUSE_END.finditer(c.text, 0, LONGEST)]
+        keep = ends[-1] if ends and ends[-1] >= LONGEST // 3 else LONGEST
+        c = replace(c, end=c.start + keep, text=c.text[:keep])
     return c
 
 
@@ -308,7 +318,7 @@ def select_comparison(
         about = [c for c in candidates if _only(c.text, side, sides)]
         best = select(about, replace(q, subject=(side,)), 1, replace(w, floor=0.0))
         if best:
-            chosen = _make_room(chosen, n - 1, sides) + [best[0]]
+            chosen = [*_make_room(chosen, n - 1, sides), best[0]]
         else:
             missing.append(side)
     return chosen, missing

@@ -417,7 +417,7 @@ def schema() -> None:
     """Print the JSON Schema of an answer (the output of ask/chat --json)."""
     from assistant import Answer
 
-    click.echo(json.dumps(Answer.model_json_schema(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(Answer.model_json_schema(mode="serialization"), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -55,12 +55,19 @@ def render(answer: Any) -> str:
         source = f", {answer.drew_on_turn}번째 질문 참고" if answer.drew_on_turn else ""
         out.append(click.style(f"(검색한 질의: {answer.query}{source})", dim=True))
     out.append(answer.summary)
-    if answer.citations:
-        out.append("")
-        out.append(click.style("출처", bold=True))
-    for c in answer.citations:
-        where = f"{c.title}" + (f" › {c.section}" if c.section else "")
-        out.append(f"[{c.n}] {where}  ({c.doc_id}, {c.start}–{c.end}자)")
-        excerpt = c.passage.replace("\n", " ")
-        out.append(click.style("    " + (excerpt[:160] + "…" if len(excerpt) > 160 else excerpt), dim=True))
+    cited = [c for c in answer.citations if c.sentences]
+    others = [c for c in answer.citations if not c.sentences]
+    for heading, group in (("출처", cited), ("관련 구절 (요약에 쓰지 않음)", others)):
+        if group:
+            out += ["", click.style(heading, bold=True)]
+        out += [line for c in group for line in _source(c)]
     return "\n".join(out)
+
+
+def _source(c: Any) -> list[str]:
+    """A source: its number, where it is, and the beginning of the passage."""
+    excerpt = c.passage.replace("\n", " ")
+    return [
+        f"[{c.n}] {c.place}  ({c.doc_id}, {c.start}–{c.end}자)",
+        click.style("    " + (excerpt[:160] + "…" if len(excerpt) > 160 else excerpt), dim=True),
+    ]

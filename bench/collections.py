@@ -1,0 +1,46 @@
+"""The development collections the benchmarks share, each with its index in ``bench/.cache``.
+
+- ``korquad``: KorQuAD 1.0 dev, 961 paragraphs (``../shared/data``);
+- ``help``: the LibreOffice Korean help pages (``python -m bench.help_corpus`` downloads and converts them);
+- ``essays``: the two essays of ``corpus/``.
+
+The engines share one embedder whose question vectors are cached on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant import Engine, Settings, is_current
+from assistant.text.korean import KoreanAnalyzer
+from bench.common import CACHE, ROOT
+from bench.korquad import build as build_korquad
+
+NAMES = ("korquad", "help", "essays")
+
+
+def settings_of(name: str) -> Settings:
+    """The settings of a collection's index."""
+    if name == "help":
+        from bench.help_corpus import ensure_help_corpus
+
+        return Settings(index_dir=CACHE / "help-index", corpus_dir=ensure_help_corpus(), show_progress=True)
+    if name == "essays":
+        return Settings(index_dir=CACHE / "conversation-index", corpus_dir=ROOT / "corpus", show_progress=False)
+    raise ValueError(f"unknown collection {name!r}; choose from {', '.join(NAMES)}")
+
+
+def engines(names: Sequence[str], analyzer: KoreanAnalyzer | None = None) -> dict[str, Engine]:
+    """An engine over each named collection's index, built when missing or stale."""
+    analyzer = analyzer or KoreanAnalyzer()
+    korquad, _, _ = build_korquad(Settings(index_dir=CACHE / "korquad-index", show_progress=False), titles=True)
+    out = {"korquad": korquad}
+    for name in names:
+        if name == "korquad":
+            continue
+        settings = settings_of(name)
+        engine = Engine(settings, embedder=korquad.embedder, analyzer=analyzer)
+        if not is_current(settings):
+            engine.build_index()
+        out[name] = engine
+    return out

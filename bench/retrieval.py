@@ -1,0 +1,186 @@
+"""Retrieval across collections: is the right document found, and does the assistant abstain only when it should?
+
+    python -m bench.retrieval                 # writes bench/results/retrieval.json
+    python -m bench.retrieval --korquad 1000  # a sample of KorQuAD questions (default: all)
+
+Collections, each with answerable questions (and what answers them) and questions it does not answer:
+
+- ``korquad``: KorQuAD 1.0 dev, 961 paragraphs; its questions reuse the paragraph's words (gold: the
+  paragraph); not answered: ``bench/data/offtopic_questions.txt``.
+- ``help``: the LibreOffice Korean help, 2,550 pages; questions in users' words
+  (``bench/data/help/questions.jsonl``, gold: the page or pages), 40 it does not answer.
+- ``essays``: the two essays of ``corpus/``; ``bench/data/corpus_questions.jsonl``, the first turns of
+  ``bench/data/conversations.jsonl`` and the English questions of ``bench/data/essay_questions_en.jsonl``
+  (gold: the passage: its document and, where given, section or phrase); the off-topic list.
+
+Systems, all in one run over the same indexes and question vectors: BM25 alone (both lexical fields),
+dense alone, a plain score fusion of dense and morpheme BM25 (min-max, 0.5/0.5), reciprocal rank
+fusion of the three signals, and the default. Metrics: R@1/5/10 and MRR@10 of the distinct
+documents (passages for the essays, which hold two documents), the share of answerable questions
+the product's abstention rule abstains on (false abstention) and of unanswerable ones it catches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant import Engine
+from assistant.search.retrieval import Hit, Retriever
+from bench.collections import engines
+from bench.common import KORQUAD, ROOT, load_korquad, require
+
+RESULTS = ROOT / "bench" / "results"
+DATA = ROOT / "bench" / "data"
+DEPTH = 10
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question and how a hit is judged relevant (None: the collection does not answer it)."""
+
+    text: str
+    relevant: Callable[[Hit], str | None] | None = field(default=None, compare=False)
+    #: relevant(hit) gives the unit a relevant hit counts as (a doc id, a passage), or None
+
+
+def doc_judge(docs: Sequence[str]) -> Callable[[Hit], str | None]:
+    wanted = set(docs)
+    return lambda h: h.chunk.doc_id if h.chunk.doc_id in wanted else None
+
+
+def passage_judge(doc: str, section: str = "", phrases: Sequence[str] = ()) -> Callable[[Hit], str | None]:
+    def judge(h: Hit) -> str | None:
+        c = h.chunk
+        ok = c.doc_id.endswith(doc) and section in c.section and (not phrases or any(p in c.text for p in phrases))
+        return c.chunk_id if ok else None
+
+    return judge
+
+
+def offtopic() -> list[Query]:
+    lines = (DATA / "offtopic_questions.txt").read_text("utf-8").splitlines()
+    return [Query(q) for q in lines if q.strip()]
+
+
+def korquad_queries(limit: int) -> list[Query]:
+    _, questions = load_korquad(require(KORQUAD))
+    if limit:
+        questions = random.Random(11).sample(questions, limit)
+    return [Query(q.text, doc_judge([q.doc_id])) for q in questions] + offtopic()
+
+
+def help_queries() -> list[Query]:
+    out = []
+    for line in (DATA / "help" / "questions.jsonl").read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        docs = item.get("docs") or ([item["doc"]] if "doc" in item else [])
+        out.append(Query(item["question"], doc_judge(docs) if docs else None))
+    return out
+
+
+def essay_queries() -> list[Query]:
+    out = []
+    for line in (DATA / "corpus_questions.jsonl").read_text("utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out.append(Query(item["question"], passage_judge(item["doc"], item.get("section", ""))))
+    for line in (DATA / "conversations.jsonl").read_text("utf-8").splitlines():
+        if line.strip():
+            t = json.loads(line)["turns"][0]
+            phrase = t.get("phrase") or ()
+            phrases = [phrase] if isinstance(phrase, str) else list(phrase)
+            out.append(Query(t["message"], passage_judge(t["doc"], t.get("section", ""), phrases)))
+    english = DATA / "essay_questions_en.jsonl"
+    for line in english.read_text("utf-8").splitlines() if english.exists() else []:
+        if line.strip():
+            item = json.loads(line)
+            out.append(Query(item["question"], passage_judge(item["doc"], "", item.get("answer", ()))))
+    return out + offtopic()
+
+
+#: The systems compared: name → settings changes and retrieval mode.
+SYSTEMS: dict[str, tuple[dict[str, Any], str]] = {
+    "bm25": ({}, "bm25"),
+    "dense": ({}, "dense"),
+    "fusion-0.5": ({"dense_weight": 0.5, "morph_weight": 0.5, "bigram_weight": 0.0}, "hybrid"),
+    "rrf": ({"fusion": "rrf"}, "hybrid"),
+    "default": ({}, "hybrid"),
+}
+
+
+def ranked_units(hits: Sequence[Hit], judge: Callable[[Hit], str | None]) -> list[bool]:
+    """Relevance of the distinct units (documents or passages) of the ranking, best first."""
+    seen: set[str] = set()
+    flags: list[bool] = []
+    for h in hits:
+        unit = judge(h) or f"other:{h.chunk.doc_id}"
+        if unit in seen:
+            continue
+        seen.add(unit)
+        flags.append(not unit.startswith("other:"))
+    return flags
+
+
+def score(engine: Engine, retriever: Retriever, queries: Sequence[Query], mode: str) -> dict[str, float]:
+    """R@1/5/10, MRR@10, false abstention and caught unanswerable questions of one system."""
+    r1 = r5 = r10 = mrr = 0.0
+    answerable = abstained_answerable = unanswerable = caught = 0
+    for q in queries:
+        retrieval = retriever.search(q.text, 3 * DEPTH, mode=mode, diversify=False)  # type: ignore[arg-type]
+        abstains = engine.should_abstain(retrieval)
+        if q.relevant is None:
+            unanswerable += 1
+            caught += abstains
+            continue
+        answerable += 1
+        abstained_answerable += abstains
+        flags = ranked_units(retrieval.hits, q.relevant)[:DEPTH]
+        if True in flags:
+            rank = flags.index(True) + 1
+            r1, r5, r10, mrr = r1 + (rank == 1), r5 + (rank <= 5), r10 + 1, mrr + 1 / rank
+    n = max(answerable, 1)
+    return {
+        "R@1": round(r1 / n, 4),
+        "R@5": round(r5 / n, 4),
+        "R@10": round(r10 / n, 4),
+        "MRR@10": round(mrr / n, 4),
+        "false_abstention": round(abstained_answerable / n, 4),
+        "caught_offtopic": round(caught / max(unanswerable, 1), 4),
+        "answerable": answerable,
+        "unanswerable": unanswerable,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--korquad", type=int, default=0, help="Sample this many KorQuAD questions (0: all).")
+    parser.add_argument("--collections", default="korquad,help,essays")
+    parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
+    args = parser.parse_args(argv)
+    names = [n for n in args.collections.split(",") if n]
+    by_name = engines(names)
+    loaders = {"korquad": lambda: korquad_queries(args.korquad), "help": help_queries, "essays": essay_queries}
+    report: dict[str, Any] = {"systems": {k: v[0] for k, v in SYSTEMS.items()}, "collections": {}}
+    for name in names:
+        engine, queries = by_name[name], loaders[name]()
+        rows = {}
+        for system, (update, mode) in SYSTEMS.items():
+            settings = engine.settings.model_copy(update=update)
+            retriever = Retriever(engine.index, engine.embedder, engine.analyzer, settings)
+            rows[system] = score(engine, retriever, queries, mode)
+            print(name, system, rows[system], flush=True)
+        report["collections"][name] = rows
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
