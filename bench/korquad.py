@@ -17,9 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.answer.engine import Engine
+from assistant.errors import AssistantError
+from assistant.ingest.documents import Document
 from assistant.search.retrieval import Retriever
 from assistant.settings import Settings
-from assistant.store.builder import IndexBuilder
+from assistant.store.builder import IndexBuilder, documents_fingerprint
+from assistant.store.manifest import FORMAT_VERSION, Manifest
+from assistant.store.versions import current_version
 from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, KORQUAD, ROOT, CachedQueryEmbedder, Question, load_korquad, ranks_metrics
 
@@ -44,10 +48,28 @@ def build(settings: Settings, titles: bool, rebuild: bool = False) -> tuple[Engi
     base = Engine(settings, analyzer=analyzer)
     cached = CachedQueryEmbedder(base.embedder, CACHE / f"korquad-queries-{base.embedder.model_id}.npz")
     started = time.perf_counter()
-    IndexBuilder(settings, cached, analyzer, report=print).build_documents(docs, rebuild=rebuild)
+    if rebuild or not _holds(settings, docs):
+        IndexBuilder(settings, cached, analyzer, report=print).build_documents(docs, rebuild=rebuild)
     build_seconds = time.perf_counter() - started
     cached.warm([q.text for q in questions])
     return Engine(settings, embedder=cached, analyzer=analyzer), questions, build_seconds
+
+
+def _holds(settings: Settings, docs: Sequence[Document]) -> bool:
+    """Whether the index already holds exactly these documents, built by this version with these settings."""
+    folder = current_version(settings.index_dir)
+    if folder is None:
+        return False
+    try:
+        m = Manifest.read(folder, settings.index_dir)
+    except AssistantError:
+        return False
+    return (
+        m.format_version == FORMAT_VERSION
+        and m.corpus_fingerprint == documents_fingerprint(docs)
+        and (m.chunk_size, m.chunk_overlap, m.vector_index)
+        == (settings.chunk_size, settings.chunk_overlap, settings.vector_index)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

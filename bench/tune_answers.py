@@ -14,10 +14,10 @@ The collections, each question with what the sentence that answers it contains:
 Each question is searched once by the real engine; its candidate sentences (the ones the summary
 may show), their :data:`~assistant.answer.summarize.FEATURES` and whether each holds the answer
 are kept. A weight vector's score on a collection is the share of questions whose best-scoring
-candidate holds the answer (the first sentence a person reads). Weights are tuned by coordinate
-ascent on the mean of that share over the tuning collections; each collection is scored with
-weights tuned on the others (leave one collection out), and the weights tuned on all of them are
-the ones the product ships (``DEFAULT_WEIGHTS``).
+candidate holds the answer (the first sentence a person reads). Weights are fitted by a listwise
+logistic model (see :func:`tune`), each collection weighing the same; each collection is scored
+with weights fitted on the others (leave one collection out), and the weights fitted on all of
+them are the ones the product ships (``DEFAULT_WEIGHTS``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Engine
-from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, asked, eligible, features
+from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, asked, eligible, features, previous_sentences
 from assistant.text.questions import question_form, topic_terms
 from bench.collections import engines
 from bench.common import KORQUAD, ROOT, load_korquad, require
@@ -42,7 +42,6 @@ RESULTS = ROOT / "bench" / "results"
 HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
 ENGLISH = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
-GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,9 @@ def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
         idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
         q = asked(item.question, terms, idf, question_form(item.question))
         pool = eligible(cands, q)
-        x = np.array([features(c, q) for c in pool], dtype=np.float64).reshape(len(pool), len(FEATURES))
+        before = previous_sentences(pool)
+        x = np.array([features(c, q, before.get(i)) for i, c in enumerate(pool)], dtype=np.float64)
+        x = x.reshape(len(pool), len(FEATURES))
         y = np.array([holds(c.text, item.golds) for c in pool], dtype=bool)
         out.append(Sample(x, y))
     return out
@@ -100,29 +101,33 @@ def lead_accuracy(data: Sequence[Sample], w: np.ndarray) -> float:
     return hits / len(data) if data else 0.0
 
 
-def tune(collections: dict[str, list[Sample]], start: np.ndarray, rounds: int = 3) -> np.ndarray:
-    """Coordinate ascent over :data:`GRID` on the mean lead accuracy of the collections
-    (``overlap`` stays 1: it sets the scale)."""
-    w = start.copy()
+def tune(collections: dict[str, list[Sample]], start: np.ndarray, l2: float = 0.01) -> np.ndarray:
+    """Weights that make the sentence holding the answer the likeliest of its question's candidates.
 
-    def objective(v: np.ndarray) -> float:
-        return float(np.mean([lead_accuracy(d, v) for d in collections.values()]))
+    A listwise model: each question's candidates get ``softmax(x · w)``, and the mean log-probability
+    of its answering ones is maximized, every collection weighing the same however many questions it
+    has (L2-regularized, scipy's L-BFGS). The weights are then scaled so that ``overlap`` is 1.
+    """
+    from scipy.optimize import minimize
 
-    best = objective(w)
-    for _ in range(rounds):
-        improved = False
-        for i, name in enumerate(FEATURES):
-            if name == "overlap":
-                continue
-            for value in GRID:
-                trial = w.copy()
-                trial[i] = value
-                score = objective(trial)
-                if score > best + 1e-9:
-                    best, w, improved = score, trial, True
-        if not improved:
-            break
-    return w
+    groups = [(s.x, s.y, 1.0 / len(data)) for data in collections.values() for s in data if s.y.any() and len(s.y) > 1]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = l2 * float(w @ w), 2 * l2 * w
+        for x, y, weight in groups:
+            z = x @ w
+            z = z - z.max()
+            p = np.exp(z)
+            p /= p.sum()
+            p_pos = p[y].sum()
+            total -= weight * np.log(max(p_pos, 1e-12))
+            # d(-log p_pos)/dw = E_p[x] - E_{p restricted to positives}[x]
+            grad += weight * (p @ x - (p[y] @ x[y]) / max(p_pos, 1e-12))
+        return total / len(collections), grad / len(collections)
+
+    found = minimize(loss, start, jac=True, method="L-BFGS-B").x
+    scale = found[FEATURES.index("overlap")]
+    return found / scale if scale > 0 else found
 
 
 def korquad_questions(n: int) -> list[Asked]:

@@ -90,7 +90,7 @@ def test_summary_sentences_are_cited_extracts(engine: Engine, question: str) -> 
     assert sorted(markers) == sorted(s.citation for s in answer.summary_sentences)
     assert set(markers) <= {c.n for c in answer.citations}
     for s in answer.summary_sentences:
-        assert f"{s.text} [{s.citation}]" in answer.summary
+        assert f"{s.text} [{s.citation}]" in answer.summary or f"“{s.text}” [{s.citation}]" in answer.summary
         cited = answer.citations[s.citation - 1]
         assert cited.n == s.citation
         assert s.text in cited.passage

@@ -15,6 +15,7 @@ from assistant.answer.summarize import (
     select,
     select_comparison,
     tidy,
+    with_antecedents,
 )
 from assistant.answer.templates import Line, compose, label_sides
 from assistant.text.korean import KoreanAnalyzer
@@ -50,14 +51,23 @@ def test_select_skips_near_duplicates_and_prefers_whole_sentences() -> None:
     b = cand(2, 0, "지하철 노선은 모두 아홉 개이다.", {"지하철", "노선", "아홉", "모두"})
     fragment = cand(1, 40, "지하철 노선 현황 | 아홉 | 2024", {"지하철", "노선", "현황"}, 1)
     picked = select([fragment, a, b], q("지하철 노선은?", ["지하철", "노선"]), 3)
-    assert texts(picked) == [a.text]
+    assert texts(picked)[0] == a.text and b.text not in texts(picked)
 
 
 def test_a_sentence_that_points_back_comes_after_the_one_it_continues() -> None:
     before = cand(1, 0, "정부는 데이터 공유를 늘려야 합니다.", {"정부", "데이터", "공유"}, 0)
-    after = cand(1, 21, "이를 위해 지하철 노선 데이터를 공개해야 합니다.", {"지하철", "노선", "데이터", "공개"}, 1)
+    after = cand(1, 21, "이는 지하철 노선 데이터를 공개하는 일입니다.", {"지하철", "노선", "데이터", "공개"}, 1)
     picked = select([before, after], q("지하철 노선 데이터는?", ["지하철", "노선", "데이터"]), 3)
     assert texts(arrange(picked, "general")) == [before.text, after.text]
+
+
+def test_a_sentence_that_leans_on_the_one_before_joins_it() -> None:
+    text = "정부는 데이터 공유를 늘려야 합니다. 이를 위해 지하철 노선 데이터를 공개해야 합니다. 버스는 많다."
+    spans = [(0, 20), (21, 48), (49, 56)]
+    sentences = [cand(1, a, text[a:b], set(), i) for i, (a, b) in enumerate(spans)]
+    joined = with_antecedents(sentences, text, 0)
+    assert [c.text for c in joined] == [text[0:48], "버스는 많다."]
+    assert joined[0].start == 0 and joined[0].end == 48
 
 
 def test_a_sentence_that_points_back_at_nothing_shown_is_left_out() -> None:
@@ -165,8 +175,9 @@ def test_sentence_spans_split_table_rows_and_drop_bullets() -> None:
     [
         ("하지만 유럽은 다르다.", "connective"),
         ("또한, 협업이 필요하다.", "connective"),
-        ("이를 위해 투자해야 한다.", "reference"),
-        ("그리고 이를 통해 성장한다.", "reference"),
+        ("이를 위해 투자해야 한다.", "adverbial"),
+        ("그리고 이를 통해 성장한다.", "adverbial"),
+        ("이는 투자가 필요하다는 뜻이다.", "reference"),
         ("이번 조사는 끝났다.", None),
     ],
 )

@@ -13,8 +13,18 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
-from assistant.answer.summarize import Candidate, around, arrange, asked, items_of, select, select_comparison, tidy
-from assistant.answer.templates import Line, compose, label_sides
+from assistant.answer.summarize import (
+    Candidate,
+    around,
+    arrange,
+    asked,
+    items_of,
+    select,
+    select_comparison,
+    tidy,
+    with_antecedents,
+)
+from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
 from assistant.errors import AssistantError, InvalidQuestionError
@@ -259,7 +269,11 @@ class Engine:
         if items:
             return [(Line(c.text, c.citation), c) for c in items], []
         labelled = label_sides(order, sides) if sides else [(p, "") for p in order]
-        return [(Line(p.candidate.text, p.candidate.citation, label), p.candidate) for p, label in labelled], missing
+        lines = [
+            (Line(p.candidate.text, p.candidate.citation, label, excerpt(p.candidate.text)), p.candidate)
+            for p, label in labelled
+        ]
+        return lines, missing
 
     @staticmethod
     def candidates(retrieval: Retrieval, index: Index, avoid: Collection[tuple[str, int]] = ()) -> list[Candidate]:
@@ -270,10 +284,11 @@ class Engine:
         for n, hit in enumerate(retrieval.hits, 1):
             c = hit.chunk  # every candidate sentence lies inside its chunk
             share = max(0.0, min(1.0, hit.score / top))
-            for pos, (a, b, terms) in enumerate(store.candidates(hit.row)):
-                if (c.doc_id, a) not in avoid:
-                    text = c.text[a - c.start : b - c.start]
-                    out.append(Candidate(n, a, b, text, pos, frozenset(terms), c.doc_id, share, c.section))
+            sentences = [
+                Candidate(n, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, share, c.section)
+                for pos, (a, b, terms) in enumerate(store.candidates(hit.row))
+            ]
+            out += [s for s in with_antecedents(sentences, c.text, c.start) if (c.doc_id, s.start) not in avoid]
         return out
 
     def _citations(

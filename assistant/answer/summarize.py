@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from assistant.text.sentences import (
+    ANNOUNCES,
     SENTENCE_END,
     char_bigrams,
     continuation,
@@ -29,6 +30,7 @@ from assistant.text.sentences import (
     form_cue,
     has_answer_type,
     label_prefix,
+    named_things,
     opens_item,
 )
 
@@ -61,6 +63,7 @@ class Asked:
     bigrams: frozenset[str]  #: character bigrams of the topic words as written
     form: str  #: definition, reason, method, list, comparison or general
     wants: str | None = None  #: the answer type asked for: "number", "time" or None
+    named: frozenset[str] = frozenset()  #: what the question itself names (see :func:`named_things`)
     subject: tuple[str, ...] = ()  #: every chosen sentence must be about one of these (a follow-up's new subject)
     instead: tuple[str, ...] = ()  #: what the subject replaced: a sentence naming it is about that instead
 
@@ -73,6 +76,9 @@ class Weights:
     """Weights of the features of a candidate, and how the supporting sentences are chosen."""
 
     overlap: float = 1.0
+    gain: float = 0.5
+    context: float = 0.3
+    named: float = 0.2
     heading: float = 0.3
     bigrams: float = 0.5
     novelty: float = 0.2
@@ -96,6 +102,9 @@ class Weights:
 #: The features, in the order :func:`features` returns them (each a field of :class:`Weights`).
 FEATURES: tuple[str, ...] = (
     "overlap",
+    "gain",
+    "context",
+    "named",
     "heading",
     "bigrams",
     "novelty",
@@ -133,23 +142,32 @@ def asked(
         idf,
         frozenset(g for w in words for g in char_bigrams(w)),
         form,
-        expected_answer(question),
-        tuple(subject),
-        tuple(instead),
+        wants=expected_answer(question),
+        named=frozenset(named_things(question)),
+        subject=tuple(subject),
+        instead=tuple(instead),
     )
 
 
-def features(c: Candidate, q: Asked) -> list[float]:
-    """The candidate's :data:`FEATURES`, each in [0, 1] (``dangling`` counts against it)."""
-    total = sum(q.weight(t) for t in q.terms) or 1.0
-    shared = sum(q.weight(t) for t in q.terms if t in c.terms) / total
+def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[float]:
+    """The candidate's :data:`FEATURES`, each in [0, 1] (``dangling`` counts against it).
+
+    ``before`` is the sentence before it in its passage: the question's terms there make it
+    likely that this sentence goes on to answer ("… 번거롭다는 문제가 있다. 바로 선호투표제다.").
+    """
+    shared = _shared(c, q)
+    novelty = len(c.terms - set(q.terms)) / len(c.terms) if c.terms else 0.0
     grams = set(char_bigrams(c.text))
     section = c.section.lower()
+    total = sum(q.weight(t) for t in q.terms) or 1.0
     return [
         shared,
+        shared * novelty,
+        _shared(before, q) if before is not None else 0.0,
+        float(bool(named_things(c.text) - q.named)),
         sum(q.weight(t) for t in q.terms if t in section) / total,
         len(q.bigrams & grams) / len(q.bigrams) if q.bigrams else 0.0,
-        len(c.terms - set(q.terms)) / len(c.terms) if c.terms else 0.0,
+        novelty,
         1.0 / c.citation,
         c.passage,
         1.0 / (1 + c.position),
@@ -161,8 +179,25 @@ def features(c: Candidate, q: Asked) -> list[float]:
     ]
 
 
-def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS) -> float:
-    return sum(x * f for x, f in zip(w.vector(), features(c, q), strict=True))
+def _shared(c: Candidate, q: Asked) -> float:
+    """The idf-weighted share of the question's topic terms the sentence holds."""
+    total = sum(q.weight(t) for t in q.terms) or 1.0
+    return sum(q.weight(t) for t in q.terms if t in c.terms) / total
+
+
+def previous_sentences(pool: Sequence[Candidate]) -> dict[int, Candidate]:
+    """For each candidate (by its index in ``pool``), the candidate just before it in its passage."""
+    by_place = {(c.citation, c.position): c for c in pool}
+    out = {}
+    for i, c in enumerate(pool):
+        before = by_place.get((c.citation, c.position - 1))
+        if before is not None:
+            out[i] = before
+    return out
+
+
+def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS, before: Candidate | None = None) -> float:
+    return sum(x * f for x, f in zip(w.vector(), features(c, q, before), strict=True))
 
 
 def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAULT_WEIGHTS) -> list[Picked]:
@@ -174,7 +209,8 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     pool = eligible(candidates, q)
     if not pool:
         return []
-    scored = sorted(((score(c, q, w), i, c) for i, c in enumerate(pool)), key=lambda x: (-x[0], x[1]))
+    before = previous_sentences(pool)
+    scored = sorted(((score(c, q, w, before.get(i)), i, c) for i, c in enumerate(pool)), key=lambda x: (-x[0], x[1]))
     best = scored[0][0]
     floor = w.floor * best if best > 0 else -math.inf
     chosen: list[Picked] = []
@@ -191,11 +227,30 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
 
 
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
-    """The candidates that may be shown: about the subject, presentable, and whole sentences
-    when there are any (table cells and headings read badly on their own)."""
-    usable = [p for c in candidates if _about(c, q) and (p := presentable(c)) is not None]
-    whole = [c for c in usable if SENTENCE_END.search(c.text)]
-    return whole or usable
+    """The candidates that may be shown: about the subject, and presentable."""
+    return [p for c in candidates if _about(c, q) and (p := presentable(c)) is not None]
+
+
+#: Longest sentence group that :func:`with_antecedents` forms.
+LONGEST_GROUP = 400
+
+
+def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> list[Candidate]:
+    """The sentences of one passage, each that points back at the one before it ("이는 …",
+    "이들은 …") joined to it, as one candidate: neither reads right alone. ``text`` is the
+    passage, starting at ``offset`` in the document."""
+    out: list[Candidate] = []
+    for s in sentences:
+        prev = out[-1] if out else None
+        joinable = prev is not None and s.start - prev.end <= 3 and s.end - prev.start <= LONGEST_GROUP
+        leans = continuation(s.text)[0] in ("reference", "adverbial")
+        first_item = prev is not None and bool(ANNOUNCES.search(prev.text)) and opens_item(s.text)
+        if joinable and prev is not None and (leans or first_item):
+            joined = text[prev.start - offset : s.end - offset]
+            out[-1] = replace(prev, end=s.end, text=joined, terms=prev.terms | s.terms)
+        else:
+            out.append(s)
+    return out
 
 
 #: Longest sentence shown whole; a longer one is cut at the last clause boundary before it.
@@ -281,12 +336,12 @@ def _continues(c: Candidate, before: Candidate) -> bool:
 
 
 def tidy(order: Sequence[Picked]) -> list[Picked]:
-    """Drop a leading connective ("하지만", "또한" …) from a sentence not shown after the one it continues."""
+    """Drop a leading connective ("하지만", "이를 위해" …) from a sentence not shown after the one it continues."""
     out: list[Picked] = []
     for p in order:
         kind, cut = continuation(p.candidate.text)
         after = bool(out) and _continues(p.candidate, out[-1].candidate)
-        if kind == "connective" and not after:
+        if kind in ("connective", "adverbial") and cut and not after:
             p = Picked(p.candidate.trimmed(cut), p.score)
         out.append(p)
     return out

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer.summarize import Picked
+from assistant.text.sentences import SENTENCE_END
 
 LEADS = {
     "definition": "",
@@ -29,9 +30,15 @@ class Line:
     text: str
     citation: int
     label: str = ""
+    quoted: bool = False  #: not a whole sentence (a table cell, a line of a list): shown in quotes
 
     def render(self) -> str:
-        return f"{self.text} [{self.citation}]"
+        return f"“{self.text}” [{self.citation}]" if self.quoted else f"{self.text} [{self.citation}]"
+
+
+def excerpt(text: str) -> bool:
+    """Whether a line of a passage is not a whole sentence (a table cell, a heading-like line)."""
+    return not SENTENCE_END.search(text)
 
 
 def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> str:

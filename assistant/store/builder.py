@@ -105,7 +105,7 @@ class IndexBuilder:
 
             def stream() -> Iterator[Document]:
                 for d in docs:
-                    digest.update(f"{d.doc_id}\0{d.fingerprint}\0".encode())
+                    digest.update(_document_key(d))
                     yield d
 
             if total is None and isinstance(docs, Sized):
@@ -383,6 +383,18 @@ def _candidates(text: str, chunks: Sequence[Chunk], tokens: Mapping[tuple[int, i
                 cands.append((a, b, content_terms(t for t in tokens[unit] if a <= t.start and t.end <= b)))
         out.append(cands)
     return out
+
+
+def documents_fingerprint(docs: Iterable[Document]) -> str:
+    """The corpus fingerprint :meth:`IndexBuilder.build_documents` records for these documents."""
+    digest = hashlib.sha256()
+    for d in docs:
+        digest.update(_document_key(d))
+    return digest.hexdigest()
+
+
+def _document_key(d: Document) -> bytes:
+    return f"{d.doc_id}\0{d.fingerprint}\0".encode()
 
 
 def _blocks(items: list[T], size: int) -> Iterator[list[T]]:

@@ -80,21 +80,38 @@ REFERENCES = re.compile(
 _CONNECTIVE = re.compile(r"^(?:" + "|".join(sorted(CONNECTIVES, key=len, reverse=True)) + r")(?:[\s,]+|(?=[\s,]))")
 
 
+#: An adverbial opening that points back ("이를 위해", "이러한 활약으로", "이에 따라"): the rest of the
+#: sentence stands without it.
+_ADVERBIAL = re.compile(
+    r"^(?:[이그](?:를|에|로|와|러한\s?\S{1,8}|런\s?\S{1,8}|와 같은\s?\S{1,8})?\s?"
+    r"(?:위해|통해|따라|인해|으로|로|때문에|덕분에|에서|에|와 함께|결과)|이처럼|이렇게|그렇게|이에|그래서)[,\s]+(?=\S)"
+)
+
+
 def continuation(text: str) -> tuple[str | None, int]:
-    """How a sentence leans on the one before it: ``("reference", 0)`` when it points back at it
-    ("이를 위해 …"), ``("connective", n)`` when its first ``n`` characters only link to it
-    ("하지만 "), ``(None, 0)`` when it stands on its own."""
+    """How a sentence leans on the one before it, and how much of its opening does the leaning:
+
+    - ``("reference", 0)``: it points back at it and needs it ("이는 …", "이들은 …");
+    - ``("adverbial", n)``: its first ``n`` characters point back at it ("이를 위해 ", "이러한
+      활약으로 "): best shown after it, else without them;
+    - ``("connective", n)``: its first ``n`` characters only link to it ("하지만 ", "또한, ");
+    - ``(None, 0)``: it stands on its own.
+    """
     body = text.lstrip()
     lead = len(text) - len(body)
     m = _CONNECTIVE.match(body)
     if m:
-        rest = body[m.end() :]
-        if REFERENCES.match(rest):
-            return "reference", 0
-        return "connective", lead + m.end()
+        lead, body = lead + m.end(), body[m.end() :]
+    adverbial = _ADVERBIAL.match(body)
+    if adverbial and len(adverbial.group(0)) <= 16:
+        return "adverbial", lead + adverbial.end()
     if REFERENCES.match(body):
         return "reference", 0
-    return None, 0
+    return ("connective", lead) if m else (None, 0)
+
+
+#: A sentence that announces a list ("… 몇 가지 주요 요소를 고려해야 합니다."): its first item goes with it.
+ANNOUNCES = re.compile(r"몇 가지|[두세네] 가지|여러 가지|다음과 같|다음의|아래와 같")
 
 
 #: A label that heads a line ("자본과 데이터 인프라 차이: …"): short, ends in a colon, no sentence in it.
@@ -167,7 +184,7 @@ FORM_CUES = {
     "definition": re.compile(
         r"(?:이란|란|이라는|라는|을 말|를 말|를 뜻|을 뜻|의미|정의|이다|입니다|[은는] .{2,40}(?:이다|입니다))"
     ),
-    "list": re.compile(r"등|첫째|둘째|셋째|첫 번째|두 번째|세 번째|마지막으로|다음과 같|여러|종류|가지"),
+    "list": re.compile(r"등|첫째|둘째|셋째|첫 번째|두 번째|세 번째|마지막으로"),
     "comparison": re.compile(r"반면|달리|비해|보다|차이|다르|같은|공통"),
 }
 _ORDINAL_OPENING = re.compile(r"^\s*(?:첫째|둘째|셋째|넷째|다섯째|[첫두세네]\s?번째로?|마지막으로|\d+[.)]\s)")
@@ -182,3 +199,16 @@ def form_cue(text: str, form: str) -> bool:
 def opens_item(text: str) -> bool:
     """Whether a sentence opens an item of an enumeration ("첫째, …", "두 번째로, …", "2. …")."""
     return bool(_ORDINAL_OPENING.match(text))
+
+
+_NAMED = re.compile(
+    r"['‘\"“《〈「『(（][^'’\"”》〉」』)）]{1,40}['’\"”》〉」』)）]|[A-Za-z]{2,}[A-Za-z0-9.\-]*|\d[\d,.]*|[\u4e00-\u9fff]{2,}"
+)
+
+
+_MARKS = "'‘’\"“”《》〈〉「」『』()（）"
+
+
+def named_things(text: str) -> set[str]:
+    """What a sentence names that stands out: quoted or bracketed text, Latin words, numbers, Hanja."""
+    return {m.group(0).strip(_MARKS).lower() for m in _NAMED.finditer(text)}
