@@ -119,7 +119,7 @@ def _signals(engine: Engine, question: str) -> str:
     """The abstention inputs of a question, for failure messages."""
     retrieval = engine.retriever.search(question, engine.settings.top_k)
     cosine = retrieval.hits[0].dense
-    p = engine.rule.probability(cosine, retrieval.coverage)
+    p = engine.rule.probability(retrieval.signals)
     return f"cosine {cosine:.3f}, coverage {retrieval.coverage:.2f}, p(answerable) {p:.3f}"
 
 

@@ -69,6 +69,10 @@ def _say_little(about: Sequence[str]) -> str:
     return "문서에서 이 질문에 맞는 문장을 찾지 못했습니다. 인용한 구절을 확인해 주세요."
 
 
+#: Added when a question in another language (an English one) finds nothing.
+KOREAN_WORKS_BEST = " 문서가 한국어로 되어 있어 한국어로 물으면 더 잘 찾습니다."
+
+
 #: Question a starting service asks once, so that the first user finds everything loaded.
 WARM_UP_QUESTION = "문서 안내"
 
@@ -212,16 +216,17 @@ class Engine:
             return True
         if not self.settings.abstain:
             return False
-        return self.rule.abstain(retrieval.hits[0].dense, retrieval.coverage)
+        return self.rule.abstain(retrieval.signals)
 
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
         form = question_form(request.question)
         if self.should_abstain(retrieval):
+            cross = retrieval.signals.get("cross_script", 0.0) > 0
             return Answer(
                 question=request.question,
                 query=request.searched,
-                summary=ABSTAIN_MESSAGE,
+                summary=ABSTAIN_MESSAGE + (KOREAN_WORKS_BEST if cross else ""),
                 form=form,
                 abstained=True,
                 abstain_reason=self._abstain_reason(retrieval),
@@ -320,9 +325,9 @@ class Engine:
     def _abstain_reason(self, retrieval: Retrieval) -> str:
         if not retrieval.hits:
             return "no passage matched the question"
-        top = retrieval.hits[0]
-        p = self.rule.probability(top.dense, retrieval.coverage)
+        s = retrieval.signals
+        p = self.rule.probability(s)
         return (
-            f"best passage too weak: cosine {top.dense:.3f}, term coverage {retrieval.coverage:.2f}, "
-            f"p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
+            f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
+            f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )

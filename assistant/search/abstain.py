@@ -1,36 +1,67 @@
 """When to say "the documents do not answer this" instead of answering.
 
-Two signals, because neither is enough alone: the cosine of the best passage (dense
-similarity stays high even for off-topic questions) and the idf-weighted share of the
-question's content morphemes found in the top passages (zero for questions that share
-no content word with the corpus). A logistic model over both was fitted on labelled
-questions by ``bench/calibrate_abstention.py``; its coefficients and the data behind
-them are recorded in ``docs/abstention.md``.
+The rule reads signals that mean the same on any index, not one collection's habits:
+
+- ``cosine``: the e5 cosine of the best passage (query–passage cosines of e5 have the same scale
+  on any Korean text);
+- ``margin``: how far the best passage stands out from the others retrieved (a question the
+  documents answer usually has one passage clearly ahead; an off-topic one matches many weakly);
+- ``coverage``: the idf-weighted share of the question's topic terms found in the top passages
+  (rare words count more, so a large encyclopedia's common words do not vouch for a question);
+- ``cross_script``: the question is written in another script than Korean (an English question
+  about Korean documents): its words cannot be found lexically, so coverage says nothing and the
+  dense signals decide.
+
+``p(answerable) = σ(bias + Σ w·signal)``; the assistant abstains below ``threshold``. The weights
+are fitted by ``python -m bench.calibrate_abstention`` on the questions of every development
+collection, each collection's questions doubling as off-topic questions for the others; the data
+and the leave-one-collection-out figures are in ``docs/abstention.md``.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+SIGNALS = ("cosine", "margin", "coverage", "cross_script")
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def cross_script(question: str) -> bool:
+    """Whether a question has letters but no Hangul (asked in another language than the documents)."""
+    return bool(_LETTERS.search(question)) and not _HANGUL.search(question)
 
 
 @dataclass(frozen=True)
 class AbstentionRule:
-    """``p(answerable) = σ(bias + w_dense·cosine + w_cov·coverage)``; abstain below ``threshold``."""
+    """``p(answerable) = σ(bias + w_dense·cosine + w_margin·margin + w_coverage·coverage + w_cross·cross_script)``;
+    abstain below ``threshold``."""
 
     bias: float
     w_dense: float
     w_coverage: float
+    w_margin: float = 0.0
+    w_cross: float = 0.0
     threshold: float = 0.5
 
-    def probability(self, cosine: float, coverage: float) -> float:
-        z = self.bias + self.w_dense * cosine + self.w_coverage * coverage
-        return 1.0 / (1.0 + math.exp(-z))
+    def probability(self, signals: Mapping[str, float]) -> float:
+        z = (
+            self.bias
+            + self.w_dense * signals.get("cosine", 0.0)
+            + self.w_margin * signals.get("margin", 0.0)
+            + self.w_coverage * signals.get("coverage", 0.0)
+            + self.w_cross * signals.get("cross_script", 0.0)
+        )
+        return 1.0 / (1.0 + math.exp(-max(min(z, 500.0), -500.0)))
 
-    def abstain(self, cosine: float, coverage: float) -> bool:
-        return self.probability(cosine, coverage) < self.threshold
+    def abstain(self, signals: Mapping[str, float]) -> bool:
+        return self.probability(signals) < self.threshold
 
 
-#: Fitted by ``bench/calibrate_abstention.py`` on 724 labelled questions over the default
-#: corpus and KorQuAD dev (see docs/abstention.md); calibrated for the embedded e5 model.
+#: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
+#: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(bias=-17.428, w_dense=12.971, w_coverage=10.331)

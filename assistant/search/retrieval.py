@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.embedding.base import Embedder
 from assistant.options import MODES, Mode, check_choice
+from assistant.search.abstain import cross_script
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.settings import Settings
 from assistant.store.bm25 import BM25, split_unknown
@@ -41,15 +42,16 @@ class Retrieval:
     hits: list[Hit]
     coverage: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    signals: dict[str, float] = field(default_factory=dict)  #: what the abstention rule reads (see abstain.SIGNALS)
 
 
 def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
-    """Share of the query's distinct topic terms that occur in at least one of the chunks.
+    """The idf-weighted share of the query's distinct topic terms that occur in at least one of the chunks.
 
     Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
     falls back to all its terms. A term the morpheme index misses still counts when at
     least 3/4 of its character bigrams occur (the analyzer may split a loanword
-    differently in the question and in the documents).
+    differently in the question and in the documents); an unknown term weighs as the rarest.
     """
     unique = sorted(set(topic_terms(terms) or terms))
     if not unique or not rows:
@@ -59,7 +61,26 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
         grams = char_bigrams(term)
         if not found[i] and len(grams) >= 2:
             found[i] = float(np.mean(_present(index.bigram, rows, grams))) >= 0.75
-    return float(np.mean(found))
+    bm = index.bm25
+    rarest = float(bm.idf.max()) if len(bm.idf) else 1.0
+    weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else rarest for t in unique])
+    return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
+
+
+def abstention_signals(query: str, hits: list[Hit], dense: np.ndarray, coverage: float) -> dict[str, float]:
+    """The signals of :mod:`assistant.search.abstain`: best cosine, its margin over the next best
+    candidates' cosines, coverage (none for a question in another script), and that script flag."""
+    if not hits:
+        return {"cosine": 0.0, "margin": 0.0, "coverage": 0.0, "cross_script": float(cross_script(query))}
+    top = np.sort(dense)[::-1]
+    margin = float(top[0] - top[1:10].mean()) if len(top) > 1 else 0.0
+    cross = cross_script(query)
+    return {
+        "cosine": hits[0].dense,
+        "margin": margin,
+        "coverage": 0.0 if cross else coverage,
+        "cross_script": float(cross),
+    }
 
 
 def _present(bm: BM25, rows: list[int], terms: list[str]) -> np.ndarray:
@@ -130,7 +151,8 @@ class Retriever:
         t3 = time.perf_counter()
         coverage = lexical_coverage(self.index, rows[:3], terms)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        return Retrieval(query, terms, hits, coverage, timings)
+        signals = abstention_signals(query, hits, signals["dense"], coverage)
+        return Retrieval(query, terms, hits, coverage, timings, signals)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         s = self.settings
