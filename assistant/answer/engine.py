@@ -6,10 +6,11 @@ nothing heavy happens when the engine is created.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.summarize import Candidate, Picked, natural_order, select, select_comparison
@@ -79,6 +80,22 @@ class Engine:
                 self._retriever = Retriever(index, self.embedder, self.analyzer, self.settings)
             return self._retriever
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Retriever]:
+        """The retriever of the index version in use, kept open until the block ends.
+
+        Everything read inside the block comes from that one version, even when a rebuild
+        switches the engine to a newer one meanwhile; the old version closes after its last
+        reader (:meth:`reload`).
+        """
+        with self._lock:
+            retriever = self.retriever
+            retriever.index.acquire()
+        try:
+            yield retriever
+        finally:
+            retriever.index.release()
+
     def preload(self) -> None:
         """Load the model, Kiwi and the index now rather than on the first question.
 
@@ -103,10 +120,13 @@ class Engine:
             logging.getLogger("assistant").warning("the assistant cannot answer yet: %s", exc)
 
     def reload(self) -> None:
-        """Open the index again (after a rebuild); the old one serves until the new is ready."""
+        """Open the index again (after a rebuild); the old one serves until the new is ready,
+        and closes once the answers still reading it are done."""
         fresh = open_index(self.settings.index_dir, self.settings.model)
         with self._lock:
-            self._retriever = Retriever(fresh, self.embedder, self.analyzer, self.settings)
+            old, self._retriever = self._retriever, Retriever(fresh, self.embedder, self.analyzer, self.settings)
+        if old is not None:
+            old.index.retire()
 
     def build_index(self, *, rebuild: bool = False, report: Report | None = None) -> BuildResult:
         """Index ``settings.corpus_dir`` into ``settings.index_dir`` and switch to it."""
@@ -120,12 +140,15 @@ class Engine:
             self.reload()
         return result
 
-    def rows_of(self, chunk_ids: Collection[str]) -> list[int]:
-        """Rows of the given chunks in the current index (``exclude`` of :meth:`ask` takes rows).
+    def rows_of(self, chunk_ids: Collection[str], index: Index | None = None) -> list[int]:
+        """Rows of the given chunks in ``index`` (by default the current one; ``exclude`` of
+        :meth:`ask` takes rows of the version it searches, its ``snapshot``).
 
         Chunk ids outlive a rebuild; rows do not. Ids no longer indexed are skipped.
         """
-        return self.index.store.rows_of(chunk_ids) if chunk_ids else []
+        if not chunk_ids:
+            return []
+        return (index or self.index).store.rows_of(chunk_ids)
 
     def validate(self, question: str) -> str:
         text = (question or "").strip()
@@ -146,18 +169,22 @@ class Engine:
         exclude: Collection[int] = (),
         prior: Mapping[str, float] | None = None,
         avoid: Collection[tuple[str, int]] = (),
+        snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
 
         ``exclude`` leaves chunk rows out of the search, ``prior`` adds a boost per doc id,
         and the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more".
+        The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
+        rows of ``exclude`` belong to) or the current one.
         """
         started = time.perf_counter()
         question = self.validate(question)
         searched = self.validate(query) if query else question
         k = k or self.settings.top_k
-        retrieval = self.retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
-        answer = self._answer(question, searched, retrieval, frozenset(avoid))
+        with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
+            retrieval = retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
+            answer = self._answer(question, searched, retrieval, frozenset(avoid), index=retriever.index)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
 
@@ -169,7 +196,13 @@ class Engine:
         return self.rule.abstain(retrieval.hits[0].dense, retrieval.coverage)
 
     def _answer(
-        self, question: str, searched: str, retrieval: Retrieval, avoid: frozenset[tuple[str, int]] = frozenset()
+        self,
+        question: str,
+        searched: str,
+        retrieval: Retrieval,
+        avoid: frozenset[tuple[str, int]] = frozenset(),
+        *,
+        index: Index,
     ) -> Answer:
         model = self.embedder.model_id
         if self.should_abstain(retrieval):
@@ -185,10 +218,10 @@ class Engine:
         t0 = time.perf_counter()
         form = question_form(question)
         sides = comparison_sides(question, self.analyzer) if form == "comparison" else []
-        picked = self._pick(retrieval, sides, avoid)
+        picked = self._pick(retrieval, sides, avoid, index=index)
         ordered = natural_order(picked, lambda n: retrieval.hits[n - 1].chunk.doc_id)
         summary = compose(form, ordered, sides)
-        citations = self._citations(retrieval.hits, picked)
+        citations = self._citations(retrieval.hits, picked, index=index)
         answer = Answer(
             question=question,
             query=searched,
@@ -202,16 +235,16 @@ class Engine:
         return answer
 
     def _pick(
-        self, retrieval: Retrieval, sides: list[str], avoid: frozenset[tuple[str, int]] = frozenset()
+        self, retrieval: Retrieval, sides: list[str], avoid: frozenset[tuple[str, int]] = frozenset(), *, index: Index
     ) -> list[Picked]:
-        store = self.index.store
+        store = index.store
         candidates = []
         for n, hit in enumerate(retrieval.hits, 1):
             c = hit.chunk  # every candidate sentence lies inside its chunk
             for pos, (a, b, terms) in enumerate(store.candidates(hit.row)):
                 if (c.doc_id, a) not in avoid:
                     candidates.append(Candidate(n, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms)))
-        bm = self.index.bm25
+        bm = index.bm25
 
         def idf(term: str) -> float:
             i = bm.vocab.get(term)
@@ -223,8 +256,8 @@ class Engine:
             return select_comparison(candidates, terms, idf, n, sides)
         return select(candidates, terms, idf, n)
 
-    def _citations(self, hits: list[Hit], picked: list[Picked]) -> list[Citation]:
-        titles = self.index.titles
+    def _citations(self, hits: list[Hit], picked: list[Picked], *, index: Index) -> list[Citation]:
+        titles = index.titles
         out = []
         for n, hit in enumerate(hits, 1):
             c = hit.chunk

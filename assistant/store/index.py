@@ -1,8 +1,17 @@
-"""Open a built index for reading, with compatibility and integrity checks."""
+"""Open a built index for reading, with compatibility and integrity checks.
+
+An opened :class:`Index` is one version of the index folder. A service that switches to a
+newer version keeps the old one open for the answers still reading it: readers hold it with
+:meth:`Index.reading` (or :meth:`Index.acquire` / :meth:`Index.release`), and a retired
+version (:meth:`Index.retire`) closes when its last reader is done.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +25,7 @@ from assistant.store.vectors import VectorIndex
 from assistant.store.versions import current_version
 
 
-@dataclass
+@dataclass(eq=False)
 class Index:
     """Everything retrieval needs, loaded once and shared (read-only)."""
 
@@ -28,11 +37,57 @@ class Index:
     bm25: BM25
     bigram: BM25
     titles: dict[str, str]
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _readers: int = field(default=0, init=False, repr=False)
+    _retired: bool = field(default=False, init=False, repr=False)
+    #: True once the files are closed; a closed version serves no reader.
+    closed: bool = field(default=False, init=False)
 
     def __len__(self) -> int:
         return len(self.vectors)
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Index]:
+        """Keep this version open while the block reads it."""
+        self.acquire()
+        try:
+            yield self
+        finally:
+            self.release()
+
+    def acquire(self) -> None:
+        """Count one more reader (each :meth:`acquire` needs its :meth:`release`)."""
+        with self._lock:
+            if self.closed:
+                raise RuntimeError(f"the index version {self.folder.name} is closed")
+            self._readers += 1
+
+    def release(self) -> None:
+        """One reader is done; the last reader of a retired version closes it."""
+        with self._lock:
+            self._readers -= 1
+            last = self._retired and self._readers == 0 and not self.closed
+            self.closed = self.closed or last
+        if last:
+            self._close_files()
+
+    def retire(self) -> None:
+        """No new reader will come (a newer version serves): close now, or after the last reader."""
+        with self._lock:
+            self._retired = True
+            now = self._readers == 0 and not self.closed
+            self.closed = self.closed or now
+        if now:
+            self._close_files()
+
     def close(self) -> None:
+        """Close the files now (for an owner that knows nobody else reads this version)."""
+        with self._lock:
+            done, self.closed = self.closed, True
+        if not done:
+            self._close_files()
+
+    def _close_files(self) -> None:
         self.store.close()
         self.vector_index.close()
 

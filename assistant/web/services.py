@@ -26,11 +26,13 @@ class Services:
 
     def documents(self) -> list[IndexedDocument]:
         """The indexed documents (blocking: opens the index on first use)."""
-        return self.engine.index.store.documents()
+        with self.engine.snapshot() as snapshot:
+            return snapshot.index.store.documents()
 
     def document(self, doc_id: str) -> StoredDocument:
         """One indexed document with its text, or :class:`DocumentNotFoundError`."""
-        doc = self.engine.index.store.document(doc_id)
+        with self.engine.snapshot() as snapshot:
+            doc = snapshot.index.store.document(doc_id)
         if doc is None:
             raise DocumentNotFoundError(
                 f"색인에 없는 문서입니다: {doc_id} (unknown document)", hint="GET /api/documents lists them."
