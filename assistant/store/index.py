@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from assistant.errors import IndexCorruptError, IndexMissingError, rebuild_hint
 from assistant.store.bm25 import BM25
 from assistant.store.chunks import ChunkStore
 from assistant.store.manifest import Manifest
 from assistant.store.vector_backends import load_index
+from assistant.store.vector_file import VectorFile
 from assistant.store.vectors import VectorIndex
 from assistant.store.versions import current_version
 
@@ -32,7 +31,7 @@ class Index:
     folder: Path
     manifest: Manifest
     store: ChunkStore
-    vectors: np.ndarray
+    vectors: VectorFile
     vector_index: VectorIndex
     bm25: BM25
     bigram: BM25
@@ -87,9 +86,14 @@ class Index:
         if not done:
             self._close_files()
 
+    def check(self) -> None:
+        """Raise :class:`IndexCorruptError` when the vector file has changed size since it was opened."""
+        self.vectors.check()
+
     def _close_files(self) -> None:
         self.store.close()
         self.vector_index.close()
+        self.vectors.close()
 
 
 def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:
@@ -109,24 +113,24 @@ def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:
     if verify:
         manifest.verify_files(folder, index_dir)
     hint = rebuild_hint(str(index_dir), manifest.corpus_dir)
-    try:
-        # Memory-mapped: a question reads only its candidates' rows (the vector index has its own copy).
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-    except (OSError, ValueError) as exc:
-        raise IndexCorruptError(f"the vectors in {folder} cannot be read ({exc})", hint=hint) from exc
+    # Read row by row, never memory-mapped: a question reads only its candidates' rows (the
+    # vector index has its own copy), and a file damaged later cannot crash the process.
+    vectors = VectorFile(folder / "vectors.npy", hint=hint)
     store: ChunkStore | None = None
     try:
-        store = ChunkStore(folder / "chunks.sqlite")
-        if store.n_chunks != len(vectors) or manifest.n_chunks != len(vectors):
+        store = ChunkStore(folder / "chunks.sqlite", hint=hint)
+        if store.n_chunks != len(vectors) or manifest.n_chunks != len(vectors) or vectors.shape[1] != manifest.dim:
             raise IndexCorruptError(
-                f"the index in {folder} is inconsistent ({store.n_chunks} chunks, {len(vectors)} vectors)",
+                f"the index in {folder} is inconsistent ({store.n_chunks} chunks, "
+                f"{len(vectors)} vectors of dimension {vectors.shape[1]})",
                 hint=hint,
             )
         vindex = load_index(manifest.vector_index, folder / "vectors.faiss")
         bm25, bigram = BM25.load(folder, "bm25"), BM25.load(folder, "bigram")
         return Index(folder, manifest, store, vectors, vindex, bm25, bigram, store.titles())
     except IndexCorruptError as exc:
-        # The store, the vector index and BM25 raise without the command that fixes it.
+        # The vector index and BM25 raise without the command that fixes it.
+        vectors.close()
         if store is not None:
             store.close()
         if exc.hint is None:

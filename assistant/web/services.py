@@ -45,6 +45,7 @@ class Services:
         state = self.maintainer.status().state
         try:
             index = self.engine.index
+            index.check()  # a vector file damaged since start-up makes every answer fail
         except AssistantError as exc:
             return Health(status="unavailable", model=model, reindex=state, error=str(exc))
         m = index.manifest

@@ -1,0 +1,132 @@
+"""The vectors of an index version (``vectors.npy``), read from the open file row by row.
+
+The file is not memory-mapped: a mapped file that shrinks under a running process (copied
+over, truncated, a full disk) kills the process with SIGBUS at the next read of a page past
+its new end. Rows are read with ``pread`` instead, from the file opened when the version
+was; a short read is an :class:`~assistant.errors.IndexCorruptError` with the command that
+rebuilds the index. A question reads only its candidates' rows; nearby rows are read in
+one call.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import IndexCorruptError
+
+#: Rows at most this far apart are read in one call (one call costs more than a few rows).
+MERGE_GAP = 16
+DTYPE = np.dtype("<f4")
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+class VectorFile:
+    """Float32 rows of a ``.npy`` file, read on demand; indexing returns NumPy arrays."""
+
+    def __init__(self, path: Path, *, hint: str | None = None) -> None:
+        self.path = path
+        self.hint = hint
+        try:
+            self._fd = os.open(path, os.O_RDONLY)
+        except OSError as exc:
+            raise self._error(f"cannot be opened ({exc.strerror})") from exc
+        self._closer = weakref.finalize(self, os.close, self._fd)
+        try:
+            self.shape, self.offset = self._header()
+        except BaseException:
+            self.close()
+            raise
+        self.check()
+
+    @property
+    def row_bytes(self) -> int:
+        return self.shape[1] * DTYPE.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """The size the file must have: its header and every row."""
+        return self.offset + self.shape[0] * self.row_bytes
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def check(self) -> None:
+        """Raise :class:`IndexCorruptError` unless the open file still has every row."""
+        size = os.fstat(self._fd).st_size
+        if size != self.nbytes:
+            raise self._error(f"has {size:,} bytes where {self.shape[0]:,} vectors take {self.nbytes:,}")
+
+    def rows(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The given rows, in the order given (a row may repeat)."""
+        wanted = np.asarray(rows, dtype=np.int64).reshape(-1)
+        out = np.empty((len(wanted), self.shape[1]), dtype=np.float32)
+        if not len(wanted):
+            return out
+        if wanted.min() < -len(self) or wanted.max() >= len(self):
+            raise IndexError(f"row out of range for {len(self)} vectors")
+        wanted = np.where(wanted < 0, wanted + len(self), wanted)
+        unique, where = np.unique(wanted, return_inverse=True)
+        found = np.empty((len(unique), self.shape[1]), dtype=np.float32)
+        for a, b in _runs(unique):
+            first, last = int(unique[a]), int(unique[b - 1])
+            block = self._read(first, last + 1)
+            found[a:b] = block[unique[a:b] - first]
+        out[:] = found[where]
+        return out
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if isinstance(key, (int, np.integer)):
+            return self.rows([int(key)])[0]
+        if isinstance(key, slice):
+            return self.rows(np.arange(len(self))[key])
+        return self.rows(key)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        whole = self._read(0, len(self)) if len(self) else np.zeros(self.shape, dtype=np.float32)
+        return whole if dtype is None else whole.astype(dtype)
+
+    def close(self) -> None:
+        self._closer()
+
+    def _read(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start`` to ``stop`` (exclusive) in one read."""
+        want = (stop - start) * self.row_bytes
+        try:
+            data = os.pread(self._fd, want, self.offset + start * self.row_bytes)
+        except OSError as exc:
+            raise self._error(f"cannot be read ({exc.strerror})") from exc
+        if len(data) != want:
+            raise self._error(f"ends early: {len(data):,} of {want:,} bytes read at row {start:,}")
+        return np.frombuffer(data, dtype=DTYPE).reshape(stop - start, self.shape[1])
+
+    def _header(self) -> tuple[tuple[int, int], int]:
+        """Shape and data offset from the ``.npy`` header; only float32 rows in C order are accepted."""
+        with os.fdopen(os.dup(self._fd), "rb") as fh:
+            try:
+                version = np.lib.format.read_magic(fh)
+                read = _HEADER_READERS.get(version)
+                if read is None:
+                    raise ValueError(f"format version {version} is not one np.save writes for vectors")
+                shape, fortran, dtype = read(fh)
+            except (ValueError, OSError, SyntaxError) as exc:
+                raise self._error(f"has no valid header ({exc})") from exc
+            offset = fh.tell()
+        if len(shape) != 2 or fortran or np.dtype(dtype) != DTYPE:
+            raise self._error(f"holds {dtype} {shape}, not rows of float32 vectors")
+        return (int(shape[0]), int(shape[1])), offset
+
+    def _error(self, what: str) -> IndexCorruptError:
+        return IndexCorruptError(f"the vector file {self.path} {what}", hint=self.hint)
+
+
+def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
+    """Index ranges ``[a, b)`` of sorted ``rows`` whose neighbours are at most MERGE_GAP apart."""
+    breaks = np.flatnonzero(np.diff(rows) > MERGE_GAP) + 1
+    edges = [0, *breaks.tolist(), len(rows)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
