@@ -44,9 +44,13 @@ class FakeEmbedder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+#: One Kiwi for the whole test session (it loads on first use), also for module-level apps.
+SHARED_ANALYZER = KoreanAnalyzer()
+
+
 @pytest.fixture(scope="session")
 def analyzer() -> KoreanAnalyzer:
-    return KoreanAnalyzer()
+    return SHARED_ANALYZER
 
 
 @pytest.fixture

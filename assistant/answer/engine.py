@@ -18,6 +18,7 @@ from assistant.answer.templates import compose
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
 from assistant.errors import AssistantError, InvalidQuestionError
+from assistant.ingest.encodings import first_surrogate
 from assistant.options import Mode
 from assistant.search.abstain import DEFAULT_RULE, AbstentionRule
 from assistant.search.retrieval import Hit, Retrieval, Retriever
@@ -151,12 +152,18 @@ class Engine:
         return (index or self.index).store.rows_of(chunk_ids)
 
     def validate(self, question: str) -> str:
-        text = (question or "").strip()
+        """The question without surrounding spaces; an empty or too long one, or one that is
+        not valid Unicode (a surrogate code point), is an :class:`InvalidQuestionError`."""
+        question = question or ""
+        check_unicode(question)
+        limit = self.settings.max_question_chars
+        if len(question) > limit:  # as sent, spaces included: what the API's maxLength says
+            raise InvalidQuestionError(
+                f"질문이 너무 깁니다: {len(question):,}자 (최대 {limit:,}자). (question too long)"
+            )
+        text = question.strip()
         if not text:
             raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요. (empty question)")
-        limit = self.settings.max_question_chars
-        if len(text) > limit:
-            raise InvalidQuestionError(f"질문이 너무 깁니다: {len(text):,}자 (최대 {limit:,}자). (question too long)")
         return text
 
     def ask(
@@ -286,4 +293,16 @@ class Engine:
         return (
             f"best passage too weak: cosine {top.dense:.3f}, term coverage {retrieval.coverage:.2f}, "
             f"p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
+        )
+
+
+def check_unicode(text: str) -> None:
+    """Raise :class:`InvalidQuestionError` when ``text`` holds a surrogate code point (bytes that
+    were not UTF-8, or a lone ``\\ud800`` escape in JSON): no analyzer or model can read it."""
+    pos = first_surrogate(text)
+    if pos is not None:
+        raise InvalidQuestionError(
+            f"질문에 읽을 수 없는 문자가 있습니다: {pos + 1}번째 글자 U+{ord(text[pos]):04X}. "
+            "UTF-8 텍스트로 보내 주세요. (invalid character: not valid UTF-8 or an unpaired surrogate)",
+            hint="Send the text as valid UTF-8; in JSON, \\uD800-\\uDFFF escapes must come in pairs.",
         )

@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -23,7 +24,7 @@ from assistant import Engine
 from assistant.settings import Settings
 from assistant.web.errors import install_error_handlers
 from assistant.web.routes import api, pages
-from assistant.web.security import BodySizeLimitMiddleware
+from assistant.web.security import BodySizeLimitMiddleware, NoSniffMiddleware
 from assistant.web.services import build_services
 
 log = logging.getLogger("assistant.web")
@@ -95,6 +96,8 @@ def create_app(
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, per_path={"/slack/events": SLACK_MAX_BODY}
     )
+    app.add_middleware(NoSniffMiddleware)  # outermost: on every response, a 413 too
+    _describe_question_length(app, settings.max_question_chars)
     # -- Slack bot at /slack/events (assistant/slack/) --
     if settings.slack_bot_token or settings.slack_signing_secret:
         from assistant.slack.http import mount_slack
@@ -102,6 +105,25 @@ def create_app(
         mount_slack(app, settings, lambda: app.state.services.conversation)
     # -- end Slack --
     return app
+
+
+#: The request fields that hold a question: (schema, property).
+QUESTION_FIELDS = (("AskRequest", "question"), ("ChatRequest", "message"))
+
+
+def _describe_question_length(app: FastAPI, limit: int) -> None:
+    """Write the longest question this server accepts (``ASSISTANT_MAX_QUESTION_CHARS``) into
+    the OpenAPI description, as ``maxLength`` of the fields that hold one."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for name, field in QUESTION_FIELDS:
+                schema["components"]["schemas"][name]["properties"][field]["maxLength"] = limit
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _add_static(app: FastAPI, web_dir: Path) -> None:
