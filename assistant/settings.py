@@ -114,6 +114,14 @@ class Settings(BaseSettings):
             return index_dir / "sessions.sqlite"
         return index_dir.with_name(index_dir.name + ".sessions.sqlite")
 
+    @property
+    def slack_sessions_file(self) -> Path:
+        """Where the Slack bot keeps its conversations: beside :attr:`sessions_file`, never in it,
+        so that no route of the HTTP API can read or continue a Slack thread
+        (``index.sessions.sqlite`` → ``index.sessions.slack.sqlite``)."""
+        path = self.sessions_file
+        return path.with_name(f"{path.stem}.slack{path.suffix}")
+
     @field_validator("fusion")
     @classmethod
     def _known_fusion(cls, value: str) -> str:

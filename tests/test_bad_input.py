@@ -2,7 +2,7 @@
 
 Text that is not valid Unicode (a lone surrogate escape in JSON, bytes that are not UTF-8),
 bodies of the wrong type, methods a path lacks, settings and paths the CLI cannot use.
-(The Slack endpoint's malformed requests are in test_slack_requests.py.)
+(The Slack endpoint's malformed requests and replays are in test_slack.py.)
 """
 
 from __future__ import annotations

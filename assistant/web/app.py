@@ -25,7 +25,7 @@ from assistant.settings import Settings
 from assistant.web.errors import install_error_handlers
 from assistant.web.routes import api, pages
 from assistant.web.security import BodySizeLimitMiddleware, NoSniffMiddleware
-from assistant.web.services import build_services
+from assistant.web.services import build_services, serves_slack
 
 log = logging.getLogger("assistant.web")
 
@@ -70,7 +70,7 @@ def create_app(
             slack = getattr(app.state, "slack", None)
             if slack is not None:  # let answers already acknowledged to Slack finish
                 await anyio.to_thread.run_sync(slack.workers.wait_idle, SHUTDOWN_GRACE)
-            services.conversation.store.close()  # a rebuild still running is abandoned: the old index stays current
+            services.close()  # a rebuild still running is abandoned: the old index stays current
 
     app = FastAPI(
         title="한국어 문서 질의응답 어시스턴트",
@@ -99,10 +99,10 @@ def create_app(
     app.add_middleware(NoSniffMiddleware)  # outermost: on every response, a 413 too
     _describe_question_length(app, settings.max_question_chars)
     # -- Slack bot at /slack/events (assistant/slack/) --
-    if settings.slack_bot_token or settings.slack_signing_secret:
+    if serves_slack(settings):
         from assistant.slack.http import mount_slack
 
-        mount_slack(app, settings, lambda: app.state.services.conversation)
+        mount_slack(app, settings, lambda: app.state.services.slack_conversation)
     # -- end Slack --
     return app
 

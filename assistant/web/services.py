@@ -23,6 +23,14 @@ class Services:
     maintainer: IndexMaintainer
     limiter: RateLimiter
     stream_pace: float
+    #: The Slack bot's conversations, in a store of their own (None without Slack settings).
+    slack_conversation: Conversation | None = None
+
+    def close(self) -> None:
+        """Close the conversation stores."""
+        self.conversation.store.close()
+        if self.slack_conversation is not None:
+            self.slack_conversation.store.close()
 
     def documents(self) -> list[IndexedDocument]:
         """The indexed documents (blocking: opens the index on first use)."""
@@ -59,11 +67,20 @@ class Services:
         )
 
 
+def serves_slack(settings: Settings) -> bool:
+    """Whether the app answers Slack at ``/slack/events`` (a bot token or signing secret is set)."""
+    return bool(settings.slack_bot_token or settings.slack_signing_secret)
+
+
 def build_services(settings: Settings, engine: Engine | None, stream_pace: float) -> Services:
     """Everything the handlers need, loaded (blocking; run at start-up)."""
     engine = engine or Engine(settings)
     engine.warm_up()
     sessions = SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours)
+    slack = None
+    if serves_slack(settings):
+        slack_sessions = SessionStore(settings.slack_sessions_file, ttl_hours=settings.session_ttl_hours)
+        slack = Conversation(engine, slack_sessions, settings)
     return Services(
         settings=settings,
         engine=engine,
@@ -71,4 +88,5 @@ def build_services(settings: Settings, engine: Engine | None, stream_pace: float
         maintainer=IndexMaintainer(engine),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         stream_pace=stream_pace,
+        slack_conversation=slack,
     )
