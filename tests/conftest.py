@@ -182,11 +182,14 @@ def embedder_in(cache_dir: Path, backend: str) -> Any:
 
 
 @contextlib.contextmanager
-def live_server(app: Any) -> Iterator[str]:
-    """The ASGI ``app`` under uvicorn on a free loopback port, in a thread; yields its base URL."""
+def live_server(app: Any, **options: Any) -> Iterator[str]:
+    """The ASGI ``app`` under uvicorn on a free loopback port, in a thread; yields its base URL.
+
+    ``options`` go to ``uvicorn.Config`` (``assistant.web.server_options`` gives the ones
+    ``assistant serve`` uses)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()

@@ -543,6 +543,7 @@ def test_serve_command_runs_the_app_under_uvicorn(
     assert result.exit_code == 0, result.output
     assert isinstance(calls[0]["app"], FastAPI)
     assert (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8000)
+    assert calls[0]["proxy_headers"] is False  # X-Forwarded-For is believed from no one by default
     assert "경고" not in result.stderr
 
     result = runner.invoke(main, ["serve", "--host", "0.0.0.0", "--port", "9123"])

@@ -22,7 +22,7 @@ from assistant.answer.engine import Engine
 from assistant.cli.commands import main
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
-from assistant.web import create_app
+from assistant.web import create_app, server_options
 
 SUBWAY = "서울의 지하철은 몇 개 노선인가?"
 #: "메가 ? 얼라이언스" with an unpaired surrogate, as JSON escapes it and as raw bytes (CESU-8).
@@ -226,3 +226,89 @@ def test_cli_chat_stdin_that_is_not_utf8(indexed: Path, runner: CliRunner) -> No
     result = runner.invoke(main, ["chat", "--json"], input=SUBWAY.encode() + b"\n\xed\xa0\x80\n")
     refused(result, "표준 입력 2번째 줄", "U+DCED")
     assert len(result.stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [
+        ("ASSISTANT_CORS_ORIGINS", "notjson", "cors_origins"),
+        ("ASSISTANT_TRUSTED_PROXIES", "[127.0.0.1", "trusted_proxies"),
+        ("ASSISTANT_TOP_K", "many", "top_k"),
+    ],
+)
+@pytest.mark.parametrize("command", [["info"], ["serve"], ["chat", "--json"]])
+def test_cli_setting_that_cannot_be_read(
+    indexed: Path,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    variable: str,
+    value: str,
+    words: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    refused(runner.invoke(main, command, input=""), "invalid setting", words)
+
+
+def test_cli_sessions_file_that_cannot_be_created(
+    indexed: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import uvicorn
+
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append(a))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ASSISTANT_SESSIONS_PATH", str(blocker / "sessions.sqlite"))
+    refused(runner.invoke(main, ["chat", "--json"], input=SUBWAY + "\n"), "대화 저장 파일", "ASSISTANT_SESSIONS_PATH")
+    refused(runner.invoke(main, ["serve"]), "대화 저장 파일", str(blocker))
+    assert started == []  # refused before the server started
+
+
+def test_cli_index_folder_that_cannot_be_created(
+    env: Path, runner: CliRunner, golden_corpus: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(main, ["index", str(golden_corpus), "--index", str(blocker / "index"), "-q"])
+    refused(result, "색인 폴더를 만들거나 쓸 수 없습니다", "--index")
+
+
+# ---------------------------------------------------------------------------
+# Proxy headers and the rate limit
+
+
+def rate_limited(settings: Settings, engine: Engine, trusted: list[str]) -> list[int]:
+    """Statuses of 30 requests from 127.0.0.1 each claiming another address, limit 10 a minute."""
+    config = settings.model_copy(update={"rate_limit_per_minute": 10, "trusted_proxies": trusted})
+    app = create_app(config, engine=engine, stream_pace=0.0, follow_interval=3600)
+    import httpx
+
+    with live_server(app, **server_options(config)) as url, httpx.Client(base_url=url) as http:
+        return [
+            http.get("/api/documents", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(30)
+        ]
+
+
+def test_forwarded_addresses_are_ignored_by_default(settings: Settings, engine: Engine) -> None:
+    assert settings.trusted_proxies == []
+    statuses = rate_limited(settings, engine, [])
+    assert statuses.count(200) == 10 and statuses.count(429) == 20  # one client, however it names itself
+
+
+def test_forwarded_addresses_are_believed_from_trusted_proxies(settings: Settings, engine: Engine) -> None:
+    statuses = rate_limited(settings, engine, ["127.0.0.1"])
+    assert statuses == [200] * 30  # 30 clients behind the proxy, one request each
+
+
+def test_trusted_proxies_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
+    assert Settings().trusted_proxies == ["127.0.0.1", "10.0.0.0/8"]  # type: ignore[call-arg]
+    monkeypatch.setenv("ASSISTANT_TRUSTED_PROXIES", '["::1"]')
+    assert Settings().trusted_proxies == ["::1"]  # type: ignore[call-arg]
+    assert server_options(Settings(trusted_proxies=["::1"])) == {  # type: ignore[call-arg]
+        "proxy_headers": True,
+        "forwarded_allow_ips": ["::1"],
+    }
+    monkeypatch.delenv("ASSISTANT_TRUSTED_PROXIES")
+    assert server_options(Settings()) == {"proxy_headers": False}  # type: ignore[call-arg]

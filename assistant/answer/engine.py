@@ -25,6 +25,7 @@ from assistant.search.retrieval import Hit, Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
+from assistant.store.versions import check_writable
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides, question_form, topic_terms
 
@@ -134,6 +135,7 @@ class Engine:
         from assistant.ingest.files import iter_corpus_files
 
         iter_corpus_files(self.settings.corpus_dir)  # a missing or empty corpus fails before the model loads
+        check_writable(self.settings.index_dir)  # so does an index folder that cannot be written
         result = IndexBuilder(self.settings, self.embedder, self.analyzer, report).build(rebuild=rebuild)
         with self._lock:
             serving = self._retriever is not None

@@ -128,15 +128,19 @@ class SessionStore:
         self.clock = clock
         self._lock = threading.RLock()
         self._session_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise _unusable(path, exc) from exc
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"the conversation store {path} cannot be used ({exc})") from exc
+            self._db.close()
+            raise _unusable(path, exc) from exc
         self.expire()
 
     def close(self) -> None:
@@ -275,6 +279,14 @@ class SessionStore:
     def _all(self, sql: str, params: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
         with self._lock:
             return self._db.execute(sql, params).fetchall()
+
+
+def _unusable(path: Path, exc: Exception) -> ConfigError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return ConfigError(
+        f"대화 저장 파일을 쓸 수 없습니다: {path} ({reason}). (the conversation store cannot be used)",
+        hint="Set ASSISTANT_SESSIONS_PATH to a file in a folder you can write to.",
+    )
 
 
 def _context_json(turn: Turn) -> str:

@@ -388,13 +388,16 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
       GET|DELETE /api/sessions/ID, GET /api/documents[/ID], POST /api/reindex
       GET /healthz, /docs (OpenAPI)
     Set ASSISTANT_API_KEY to require a key on /api/*; ASSISTANT_RATE_LIMIT_PER_MINUTE,
-    ASSISTANT_MAX_BODY_BYTES and ASSISTANT_CORS_ORIGINS tune the other guards.
+    ASSISTANT_MAX_BODY_BYTES and ASSISTANT_CORS_ORIGINS tune the other guards. Behind a
+    reverse proxy, ASSISTANT_TRUSTED_PROXIES lists the proxies whose X-Forwarded-For is
+    believed (none by default). See docs/security.md.
     """
     import uvicorn
 
-    from assistant.web import create_app
+    from assistant.web import create_app, server_options
 
     settings = settings_from(index_dir=index_dir, model=model, show_progress=False)
+    _check_session_stores(settings)  # a file that cannot be created: a message now, not a traceback later
     if host not in LOOPBACK_HOSTS and not settings.api_key:
         click.secho(
             f"경고: {host}에서 API 키 없이 서비스합니다. ASSISTANT_API_KEY를 설정하세요. (no API key on a public address)",
@@ -405,7 +408,19 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
     from assistant.cli.local_server import advertised
 
     with advertised(settings.index_dir, host, port, settings.model):  # `assistant ask` then asks this server
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **server_options(settings))
+
+
+def _check_session_stores(settings: Any) -> None:
+    """Open (creating them) the conversation stores the server will use, or fail with a ConfigError."""
+    from assistant import SessionStore
+    from assistant.web import serves_slack
+
+    paths = [settings.sessions_file]
+    if serves_slack(settings):
+        paths.append(settings.slack_sessions_file)
+    for path in paths:
+        SessionStore(path, ttl_hours=settings.session_ttl_hours).close()
 
 
 @main.command()

@@ -126,6 +126,16 @@ def _describe_question_length(app: FastAPI, limit: int) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves the app: ``X-Forwarded-*`` headers are believed only from the
+    reverse proxies in ``ASSISTANT_TRUSTED_PROXIES`` (by default from nobody: uvicorn's own
+    default trusts 127.0.0.1, which would let any local client choose its address for the
+    rate limit)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
+
+
 def _add_static(app: FastAPI, web_dir: Path) -> None:
     if (web_dir / "index.html").exists():
         app.mount("/static", StaticFiles(directory=web_dir), name="static")
