@@ -6,7 +6,7 @@ weighted topic). Only the last few turns are ever read back for a new message, s
 session with hundreds of turns costs no more than one with four.
 
 One connection is shared behind a lock (WAL journal: readers in other processes are not
-blocked). :meth:`SessionStore.lock` gives a per-session lock so that two messages for
+blocked). A new store file is created readable by its owner only. :meth:`SessionStore.lock` gives a per-session lock so that two messages for
 the same session are handled one after the other and stored in order.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import secrets
 import sqlite3
@@ -130,6 +131,7 @@ class SessionStore:
         self._session_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except (OSError, sqlite3.DatabaseError) as exc:
             raise _unusable(path, exc) from exc
@@ -279,6 +281,16 @@ class SessionStore:
     def _all(self, sql: str, params: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
         with self._lock:
             return self._db.execute(sql, params).fetchall()
+
+
+def _create_private(path: Path) -> None:
+    """Create the store readable and writable by its owner only, if it does not exist yet
+    (SQLite gives its ``-wal`` and ``-shm`` files the same mode). An empty file is an empty database."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _unusable(path: Path, exc: Exception) -> ConfigError:
