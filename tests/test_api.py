@@ -537,6 +537,7 @@ def test_serve_command_runs_the_app_under_uvicorn(
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
     monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
+    monkeypatch.setenv("ASSISTANT_SESSIONS_PATH", str(settings.sessions_file))  # opened before the start
     monkeypatch.delenv("ASSISTANT_API_KEY", raising=False)
     runner = CliRunner()
     result = runner.invoke(main, ["serve", "--index", str(settings.index_dir)])

@@ -79,6 +79,17 @@ def test_a_file_truncated_after_opening_is_an_error_not_a_crash(matrix: tuple[Pa
     vectors.close()
 
 
+def test_a_closed_file_is_never_read(matrix: tuple[Path, np.ndarray]) -> None:
+    """Its descriptor's number may belong to another file by then."""
+    path, _ = matrix
+    vectors = VectorFile(path)
+    vectors.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        vectors[[0]]
+    with pytest.raises(RuntimeError, match="closed"):
+        vectors.check()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -58,7 +58,7 @@ class VectorFile:
 
     def check(self) -> None:
         """Raise :class:`IndexCorruptError` unless the open file still has every row."""
-        size = os.fstat(self._fd).st_size
+        size = os.fstat(self._open_fd()).st_size
         if size != self.nbytes:
             raise self._error(f"has {size:,} bytes where {self.shape[0]:,} vectors take {self.nbytes:,}")
 
@@ -98,12 +98,18 @@ class VectorFile:
         """Rows ``start`` to ``stop`` (exclusive) in one read."""
         want = (stop - start) * self.row_bytes
         try:
-            data = os.pread(self._fd, want, self.offset + start * self.row_bytes)
+            data = os.pread(self._open_fd(), want, self.offset + start * self.row_bytes)
         except OSError as exc:
             raise self._error(f"cannot be read ({exc.strerror})") from exc
         if len(data) != want:
             raise self._error(f"ends early: {len(data):,} of {want:,} bytes read at row {start:,}")
         return np.frombuffer(data, dtype=DTYPE).reshape(stop - start, self.shape[1])
+
+    def _open_fd(self) -> int:
+        """The file descriptor, while the file is open (its number may be reused once closed)."""
+        if not self._closer.alive:
+            raise RuntimeError(f"the vector file {self.path} is closed")
+        return self._fd
 
     def _header(self) -> tuple[tuple[int, int], int]:
         """Shape and data offset from the ``.npy`` header; only float32 rows in C order are accepted."""

@@ -52,8 +52,9 @@ class Services:
         model = self.settings.model
         state = self.maintainer.status().state
         try:
-            index = self.engine.index
-            index.check()  # a vector file damaged since start-up makes every answer fail
+            with self.engine.snapshot() as snapshot:
+                index = snapshot.index
+                index.check()  # a vector file damaged since start-up makes every answer fail
         except AssistantError as exc:
             return Health(status="unavailable", model=model, reindex=state, error=str(exc))
         m = index.manifest
