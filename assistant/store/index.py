@@ -113,8 +113,8 @@ def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:
     if verify:
         manifest.verify_files(folder, index_dir)
     hint = rebuild_hint(str(index_dir), manifest.corpus_dir)
-    # Read row by row, never memory-mapped: a question reads only its candidates' rows (the
-    # vector index has its own copy), and a file damaged later cannot crash the process.
+    # Never memory-mapped (a file damaged later cannot crash the process): held in memory when
+    # small, else read row by row, a question reading only its candidates' rows.
     vectors = VectorFile(folder / "vectors.npy", hint=hint)
     store: ChunkStore | None = None
     try:

@@ -1,11 +1,11 @@
-"""The vectors of an index version (``vectors.npy``), read from the open file row by row.
+"""The vectors of an index version (``vectors.npy``), never memory-mapped.
 
-The file is not memory-mapped: a mapped file that shrinks under a running process (copied
-over, truncated, a full disk) kills the process with SIGBUS at the next read of a page past
-its new end. Rows are read with ``pread`` instead, from the file opened when the version
-was; a short read is an :class:`~assistant.errors.IndexCorruptError` with the command that
-rebuilds the index. A question reads only its candidates' rows; nearby rows are read in
-one call.
+A mapped file that shrinks under a running process (copied over, truncated, a full disk)
+kills the process with SIGBUS at the next read of a page past its new end. So a file of up
+to :data:`IN_MEMORY_LIMIT` bytes is read whole when the version opens (a question then reads
+no file), and a larger one row by row with ``pread`` from the file opened then: a question
+reads only its candidates' rows (about 0.3 ms for 120 rows), and a short read is an
+:class:`~assistant.errors.IndexCorruptError` with the command that rebuilds the index.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import numpy as np
 
 from assistant.errors import IndexCorruptError
 
-#: Rows at most this far apart are read in one call (one call costs more than a few rows).
-MERGE_GAP = 16
+#: Vector files up to this size are held in memory (64 MB: 43,000 vectors of 384 dimensions).
+IN_MEMORY_LIMIT = 64 << 20
 DTYPE = np.dtype("<f4")
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
@@ -39,10 +39,12 @@ class VectorFile:
         self._closer = weakref.finalize(self, os.close, self._fd)
         try:
             self.shape, self.offset = self._header()
+            self.check()
+            small = self.nbytes - self.offset <= IN_MEMORY_LIMIT
+            self._memory: np.ndarray | None = self._read(0, len(self)) if small else None
         except BaseException:
             self.close()
             raise
-        self.check()
 
     @property
     def row_bytes(self) -> int:
@@ -64,20 +66,26 @@ class VectorFile:
 
     def rows(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
         """The given rows, in the order given (a row may repeat)."""
+        fd = self._open_fd()
         wanted = np.asarray(rows, dtype=np.int64).reshape(-1)
-        out = np.empty((len(wanted), self.shape[1]), dtype=np.float32)
-        if not len(wanted):
-            return out
-        if wanted.min() < -len(self) or wanted.max() >= len(self):
+        lowest = int(wanted.min()) if len(wanted) else 0
+        if lowest < -len(self) or (len(wanted) and int(wanted.max()) >= len(self)):
             raise IndexError(f"row out of range for {len(self)} vectors")
-        wanted = np.where(wanted < 0, wanted + len(self), wanted)
-        unique, where = np.unique(wanted, return_inverse=True)
-        found = np.empty((len(unique), self.shape[1]), dtype=np.float32)
-        for a, b in _runs(unique):
-            first, last = int(unique[a]), int(unique[b - 1])
-            block = self._read(first, last + 1)
-            found[a:b] = block[unique[a:b] - first]
-        out[:] = found[where]
+        if lowest < 0:
+            wanted = np.where(wanted < 0, wanted + len(self), wanted)
+        if self._memory is not None:
+            return self._memory[wanted]
+        out = np.empty((len(wanted), self.shape[1]), dtype=np.float32)
+        if not out.size:
+            return out
+        view, size = out.data.cast("B"), self.row_bytes
+        for i, row in enumerate(wanted.tolist()):
+            try:
+                got = os.preadv(fd, [view[i * size : (i + 1) * size]], self.offset + row * size)
+            except OSError as exc:
+                raise self._error(f"cannot be read ({exc.strerror})") from exc
+            if got != size:
+                raise self._error(f"ends early: row {row:,} is missing")
         return out
 
     def __getitem__(self, key: Any) -> np.ndarray:
@@ -88,7 +96,7 @@ class VectorFile:
         return self.rows(key)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        whole = self._read(0, len(self)) if len(self) else np.zeros(self.shape, dtype=np.float32)
+        whole = self.rows(np.arange(len(self)))
         return whole if dtype is None else whole.astype(dtype)
 
     def close(self) -> None:
@@ -103,7 +111,7 @@ class VectorFile:
             raise self._error(f"cannot be read ({exc.strerror})") from exc
         if len(data) != want:
             raise self._error(f"ends early: {len(data):,} of {want:,} bytes read at row {start:,}")
-        return np.frombuffer(data, dtype=DTYPE).reshape(stop - start, self.shape[1])
+        return np.frombuffer(data, dtype=DTYPE).reshape(stop - start, self.shape[1]).copy()
 
     def _open_fd(self) -> int:
         """The file descriptor, while the file is open (its number may be reused once closed)."""
@@ -129,10 +137,3 @@ class VectorFile:
 
     def _error(self, what: str) -> IndexCorruptError:
         return IndexCorruptError(f"the vector file {self.path} {what}", hint=self.hint)
-
-
-def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
-    """Index ranges ``[a, b)`` of sorted ``rows`` whose neighbours are at most MERGE_GAP apart."""
-    breaks = np.flatnonzero(np.diff(rows) > MERGE_GAP) + 1
-    edges = [0, *breaks.tolist(), len(rows)]
-    return list(zip(edges[:-1], edges[1:], strict=True))
