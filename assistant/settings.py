@@ -6,13 +6,14 @@ Every field can be given as an environment variable ``ASSISTANT_<FIELD>`` (for e
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from assistant.errors import ConfigError
 from assistant.options import FUSIONS, EmbeddingBackend, check_choice, check_vector_index
@@ -90,6 +91,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS on the HTTP API (JSON list); empty: CORS off."
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses (or networks, or '*') of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed: the client address of the rate limit and the logs then comes "
+        "from them. Comma-separated or a JSON list; empty (the default): the headers are ignored.",
+    )
 
     slack_bot_token: SecretStr | None = Field(
         None, description="Slack bot token (xoxb-...); set: the Slack bot answers at /slack/events."
@@ -113,6 +120,25 @@ class Settings(BaseSettings):
         if not index_dir.name:
             return index_dir / "sessions.sqlite"
         return index_dir.with_name(index_dir.name + ".sessions.sqlite")
+
+    @property
+    def slack_sessions_file(self) -> Path:
+        """Where the Slack bot keeps its conversations: beside :attr:`sessions_file`, never in it,
+        so that no route of the HTTP API can read or continue a Slack thread
+        (``index.sessions.sqlite`` → ``index.sessions.slack.sqlite``)."""
+        path = self.sessions_file
+        return path.with_name(f"{path.stem}.slack{path.suffix}")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _address_list(cls, value: Any) -> Any:
+        """``"127.0.0.1, 10.0.0.0/8"`` or ``'["127.0.0.1"]'`` from the environment; a list as it is."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)  # a ValueError: pydantic reports it as the setting's error
+        return [part.strip() for part in text.split(",") if part.strip()]
 
     @field_validator("fusion")
     @classmethod

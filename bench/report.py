@@ -116,6 +116,21 @@ def load_section(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def rebuild_section(r: dict[str, Any]) -> list[str]:
+    """The rebuild stress benchmark: answers checked while rebuilds switch index versions."""
+    return [
+        f"{r['clients']} clients ask and converse without pause against `assistant serve` (real model, a copy of "
+        f"the default corpus; {r['machine']}) while {r['rebuilds']} rebuilds through `POST /api/reindex` "
+        "each add or remove a document whose name sorts first, so that every chunk row shifts. An answer is "
+        "broken when a sentence its summary used does not slice back out of its cited passage at its span.",
+        "",
+        "| rebuilds (done) | answers | broken answers | errors | time |",
+        "|---|---|---|---|---|",
+        f"| {r['rebuilds']} ({r['rebuilds_done']}) | {r['answers']:,} | {r['broken_answers']} | {r['errors']} | "
+        f"{r['duration_s']:.0f} s |",
+    ]
+
+
 def conversation_section(r: dict[str, Any]) -> list[str]:
     """Hit@3 of follow-up turns with and without resolution, by kind, and the time it adds."""
     h = r["hit@3"]
@@ -254,6 +269,7 @@ def main() -> None:
         ".venv/bin/python -m bench.speed",
         ".venv/bin/python -m bench.backends    # and --tune for the ONNX batch/thread sweep",
         ".venv/bin/python -m bench.load        # 8 clients, 60 s against assistant serve",
+        ".venv/bin/python -m bench.rebuild_stress  # 4 clients asking while 53 rebuilds switch versions",
         ".venv/bin/python -m bench.conversation  # follow-up questions, with and without resolution",
         ".venv/bin/python -m bench.scale       # movie documents + KorQuAD: build, serve, recall at scale",
         ".venv/bin/python -m bench.plots       # docs/recall_at_k.png, docs/latency_vs_size.png",
@@ -324,6 +340,14 @@ def main() -> None:
             "## Load: the HTTP API under concurrent clients (`python -m bench.load`)",
             "",
             *load_section(load_result),
+        ]
+    rebuilds = load("rebuild_stress.json")
+    if rebuilds:
+        out += [
+            "",
+            "## Answers during rebuilds (`python -m bench.rebuild_stress`)",
+            "",
+            *rebuild_section(rebuilds),
         ]
     conversation = load("conversation.json")
     if conversation:

@@ -44,9 +44,13 @@ class FakeEmbedder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+#: One Kiwi for the whole test session (it loads on first use), also for module-level apps.
+SHARED_ANALYZER = KoreanAnalyzer()
+
+
 @pytest.fixture(scope="session")
 def analyzer() -> KoreanAnalyzer:
-    return KoreanAnalyzer()
+    return SHARED_ANALYZER
 
 
 @pytest.fixture
@@ -178,11 +182,14 @@ def embedder_in(cache_dir: Path, backend: str) -> Any:
 
 
 @contextlib.contextmanager
-def live_server(app: Any) -> Iterator[str]:
-    """The ASGI ``app`` under uvicorn on a free loopback port, in a thread; yields its base URL."""
+def live_server(app: Any, **options: Any) -> Iterator[str]:
+    """The ASGI ``app`` under uvicorn on a free loopback port, in a thread; yields its base URL.
+
+    ``options`` go to ``uvicorn.Config`` (``assistant.web.server_options`` gives the ones
+    ``assistant serve`` uses)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()

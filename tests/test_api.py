@@ -537,12 +537,14 @@ def test_serve_command_runs_the_app_under_uvicorn(
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
     monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
+    monkeypatch.setenv("ASSISTANT_SESSIONS_PATH", str(settings.sessions_file))  # opened before the start
     monkeypatch.delenv("ASSISTANT_API_KEY", raising=False)
     runner = CliRunner()
     result = runner.invoke(main, ["serve", "--index", str(settings.index_dir)])
     assert result.exit_code == 0, result.output
     assert isinstance(calls[0]["app"], FastAPI)
     assert (calls[0]["host"], calls[0]["port"]) == ("127.0.0.1", 8000)
+    assert calls[0]["proxy_headers"] is False  # X-Forwarded-For is believed from no one by default
     assert "경고" not in result.stderr
 
     result = runner.invoke(main, ["serve", "--host", "0.0.0.0", "--port", "9123"])

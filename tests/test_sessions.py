@@ -104,6 +104,14 @@ def test_the_journal_is_write_ahead(store: SessionStore) -> None:
     db.close()
 
 
+def test_the_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "private.sqlite"
+    with SessionStore(path) as store:
+        store.append("s1", Turn(n=0, question="q", query="q"), "{}")
+        files = [path, path.with_name(path.name + "-wal")]
+        assert all(f.exists() and f.stat().st_mode & 0o077 == 0 for f in files)
+
+
 def test_delete(store: SessionStore) -> None:
     sid = store.create()
     store.append(sid, sample_turn(), "{}")

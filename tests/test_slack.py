@@ -167,11 +167,20 @@ class Slack:
     def ts(self) -> str:
         return f"1700000000.{next(self._ids):06d}"
 
-    def send(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> Response:
-        all_headers = {"Content-Type": content_type, **sign(body), **(headers or {})}
+    def send(
+        self, body: str, content_type: str, headers: dict[str, str] | None = None, *, timestamp: int | None = None
+    ) -> Response:
+        all_headers = {"Content-Type": content_type, **sign(body, timestamp), **(headers or {})}
         return self.client.post("/slack/events", content=body.encode(), headers=all_headers)
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None) -> Response:
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry: int | None = None,
+        timestamp: int | None = None,
+    ) -> Response:
         body = {
             "token": "unused",
             "team_id": TEAM,
@@ -182,7 +191,7 @@ class Slack:
             "event": event,
         }
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        return self.send(json.dumps(body, ensure_ascii=False), "application/json", headers)
+        return self.send(json.dumps(body, ensure_ascii=False), "application/json", headers, timestamp=timestamp)
 
     def mention(self, text: str, *, ts: str | None = None, thread_ts: str | None = None, **extra: Any) -> str:
         """Post ``@bot text`` in the channel; returns the message's ts."""
@@ -210,7 +219,7 @@ class Slack:
             "team_id": TEAM,
             "channel_id": CHANNEL,
             "user_id": USER,
-            "trigger_id": "trig1",
+            "trigger_id": f"trig{next(self._ids)}",
             "response_url": f"{self.recorder.url}/response/command",
         }
         return self.send(urlencode(form), "application/x-www-form-urlencoded")
@@ -222,7 +231,7 @@ class Slack:
             "user": {"id": USER},
             "channel": {"id": CHANNEL},
             "container": {"type": "message", "is_ephemeral": True},
-            "trigger_id": "trig2",
+            "trigger_id": f"trig{next(self._ids)}",
             "response_url": f"{self.recorder.url}/response/action",
             "actions": [{"type": "button", "action_id": SHARE_ACTION, "block_id": "b", "value": value}],
         }
@@ -239,7 +248,8 @@ class Slack:
         return self.recorder.posts()
 
     def conversation(self) -> Any:
-        return self.client.app.state.services.conversation  # type: ignore[attr-defined]
+        """The bot's conversations (a store of their own, apart from the HTTP API's)."""
+        return self.client.app.state.services.slack_conversation  # type: ignore[attr-defined]
 
 
 def slack_settings(settings: Settings, recorder: Recorder, **extra: Any) -> Settings:
@@ -369,8 +379,8 @@ def test_a_retried_event_is_not_answered_twice(slack: Slack, caplog: pytest.LogC
         "channel": CHANNEL,
     }
     assert slack.event(event, event_id="EvSame").status_code == 200
-    with caplog.at_level(logging.INFO, logger="assistant.slack"):
-        response = slack.event(event, event_id="EvSame", retry=1)
+    with caplog.at_level(logging.INFO, logger="assistant.slack"):  # Slack retries 3 s later, signed anew
+        response = slack.event(event, event_id="EvSame", retry=1, timestamp=int(time.time()) + 3)
     assert response.status_code == 200
     assert len(slack.posts()) == 1
     assert "event EvSame already received, retry 1 dropped" in caplog.text
@@ -440,6 +450,144 @@ def test_unsigned_or_stale_requests_get_401_and_no_reply(slack: Slack, secret: s
     assert response.status_code == 401
     slack.settle()
     assert slack.recorder.calls == []
+
+
+GOOD_EVENT = json.dumps(
+    {
+        "type": "event_callback",
+        "team_id": TEAM,
+        "event_id": "EvMalformed",
+        "event": {
+            "type": "app_mention",
+            "user": USER,
+            "text": f"<@{BOT_USER}> {SUBWAY}",
+            "ts": "2.2",
+            "channel": CHANNEL,
+        },
+    }
+).encode()
+
+
+def no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    assert [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["abc", "1.5", "", " 1700000000", "١٧٠٠٠٠٠٠٠٠", "9" * 40, None],
+    ids=["letters", "fraction", "empty", "space", "arabic-digits", "huge", "missing"],
+)
+def test_a_malformed_timestamp_is_401_before_anything_is_parsed(
+    slack: Slack, caplog: pytest.LogCaptureFixture, timestamp: str | None
+) -> None:
+    headers: dict[str, Any] = {"Content-Type": "application/json", "X-Slack-Signature": "v0=00"}
+    if timestamp is not None:
+        headers["X-Slack-Request-Timestamp"] = timestamp.encode()  # as raw bytes (not all are ASCII)
+    with caplog.at_level(logging.INFO):
+        response = slack.client.post("/slack/events", content=GOOD_EVENT, headers=headers)
+    assert response.status_code == 401
+    no_traceback(caplog)
+    assert slack.posts() == []
+
+
+MALFORMED_BODIES = {
+    "not JSON": (b"{oops", "application/json"),
+    "not UTF-8": (b'{"type": "event_callback", "x": "\xff\xfe"}', "application/json"),
+    "a JSON array": (b'[{"type": "event_callback"}]', "application/json"),
+    "a JSON string": (b'"event_callback"', "application/json"),
+    "deeply nested JSON": (b"{" + b'"a":[' * 50_000 + b"]" * 50_000 + b"}", "application/json"),
+    "a payload that is not JSON": (b"payload=%7Bnot+json", "application/x-www-form-urlencoded"),
+    "a payload that is a list": (b"payload=%5B1%2C2%5D", "application/x-www-form-urlencoded"),
+    "a form that is not UTF-8": (b"command=%2Fask&text=\xed\xa0\x80", "application/x-www-form-urlencoded"),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED_BODIES))
+def test_a_malformed_body_is_401_unsigned_and_400_signed(
+    slack: Slack, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    body, content_type = MALFORMED_BODIES[name]
+    forged = hmac.new(b"wrong", b"v0:1:" + body, hashlib.sha256).hexdigest()
+    now = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), b"v0:" + now.encode() + b":" + body, hashlib.sha256).hexdigest()
+    with caplog.at_level(logging.INFO):
+        unsigned = slack.client.post(
+            "/slack/events",
+            content=body,
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": now,
+                "X-Slack-Signature": f"v0={forged}",
+            },
+        )
+        signed = slack.client.post(
+            "/slack/events",
+            content=body,
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": now,
+                "X-Slack-Signature": f"v0={digest}",
+            },
+        )
+    assert (unsigned.status_code, signed.status_code) == (401, 400)
+    no_traceback(caplog)
+    assert slack.posts() == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"type": "event_callback", "team_id": TEAM, "event_id": "EvOdd1", "event": "not an object"},
+        {"type": "event_callback", "team_id": TEAM, "event_id": "EvOdd2", "event": {"type": "app_mention", "text": 5}},
+        {"type": ["event_callback"], "team_id": {"id": TEAM}},
+        {},
+    ],
+)
+def test_a_signed_body_with_fields_of_the_wrong_type_is_never_a_500(
+    slack: Slack, caplog: pytest.LogCaptureFixture, body: dict[str, Any]
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = slack.send(json.dumps(body), "application/json")
+    assert response.status_code < 500
+    slack.settle()
+    no_traceback(caplog)
+    assert slack.recorder.posts() == []
+
+
+def test_a_replayed_ask_command_is_acknowledged_and_answered_once(slack: Slack) -> None:
+    form = urlencode(
+        {
+            "command": "/ask",
+            "text": SUBWAY,
+            "team_id": TEAM,
+            "channel_id": CHANNEL,
+            "user_id": USER,
+            "trigger_id": "trigReplay",
+            "response_url": f"{slack.recorder.url}/response/replay",
+        }
+    )
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(form)}
+    first = slack.client.post("/slack/events", content=form.encode(), headers=headers)
+    again = slack.client.post("/slack/events", content=form.encode(), headers=headers)  # the same bytes
+    resigned = slack.send(form, "application/x-www-form-urlencoded", timestamp=int(time.time()) + 2)  # same trigger
+    assert (first.status_code, again.status_code, resigned.status_code) == (200, 200, 200)
+    slack.settle()
+    assert len(slack.recorder.of("response:replay")) == 1
+
+
+def test_slack_threads_are_not_open_to_the_http_api(slack: Slack) -> None:
+    ts = slack.mention(SUBWAY)
+    slack.settle()
+    sid = session_of(CHANNEL, ts)
+    assert [a.question for a in slack.conversation().history(sid)] == [SUBWAY]
+    services = slack.client.app.state.services  # type: ignore[attr-defined]
+    assert services.conversation.store.status(sid) == "unknown"  # not in the HTTP API's store
+    assert services.settings.slack_sessions_file != services.settings.sessions_file
+    assert slack.client.get(f"/api/sessions/{sid}").status_code in (404, 422)
+    assert slack.client.delete(f"/api/sessions/{sid}").status_code in (404, 422)
+    response = slack.client.post("/api/chat", json={"message": "그럼 버스는?", "session_id": sid})
+    assert response.status_code == 422
+    assert len(slack.conversation().history(sid)) == 1  # nothing was appended
 
 
 def test_url_verification_answers_the_challenge(slack: Slack) -> None:

@@ -6,10 +6,11 @@ nothing heavy happens when the engine is created.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
@@ -28,12 +29,14 @@ from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
 from assistant.errors import AssistantError, InvalidQuestionError
+from assistant.ingest.encodings import first_surrogate
 from assistant.options import Mode
 from assistant.search.abstain import DEFAULT_RULE, AbstentionRule
 from assistant.search.retrieval import Hit, Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
+from assistant.store.versions import check_writable
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides, question_form, topic_terms
 
@@ -121,6 +124,22 @@ class Engine:
                 self._retriever = Retriever(index, self.embedder, self.analyzer, self.settings)
             return self._retriever
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Retriever]:
+        """The retriever of the index version in use, kept open until the block ends.
+
+        Everything read inside the block comes from that one version, even when a rebuild
+        switches the engine to a newer one meanwhile; the old version closes after its last
+        reader (:meth:`reload`).
+        """
+        with self._lock:
+            retriever = self.retriever
+            retriever.index.acquire()
+        try:
+            yield retriever
+        finally:
+            retriever.index.release()
+
     def preload(self) -> None:
         """Load the model, Kiwi and the index now rather than on the first question.
 
@@ -145,16 +164,20 @@ class Engine:
             logging.getLogger("assistant").warning("the assistant cannot answer yet: %s", exc)
 
     def reload(self) -> None:
-        """Open the index again (after a rebuild); the old one serves until the new is ready."""
+        """Open the index again (after a rebuild); the old one serves until the new is ready,
+        and closes once the answers still reading it are done."""
         fresh = open_index(self.settings.index_dir, self.settings.model)
         with self._lock:
-            self._retriever = Retriever(fresh, self.embedder, self.analyzer, self.settings)
+            old, self._retriever = self._retriever, Retriever(fresh, self.embedder, self.analyzer, self.settings)
+        if old is not None:
+            old.index.retire()
 
     def build_index(self, *, rebuild: bool = False, report: Report | None = None) -> BuildResult:
         """Index ``settings.corpus_dir`` into ``settings.index_dir`` and switch to it."""
         from assistant.ingest.files import iter_corpus_files
 
         iter_corpus_files(self.settings.corpus_dir)  # a missing or empty corpus fails before the model loads
+        check_writable(self.settings.index_dir)  # so does an index folder that cannot be written
         result = IndexBuilder(self.settings, self.embedder, self.analyzer, report).build(rebuild=rebuild)
         with self._lock:
             serving = self._retriever is not None
@@ -162,20 +185,29 @@ class Engine:
             self.reload()
         return result
 
-    def rows_of(self, chunk_ids: Collection[str]) -> list[int]:
-        """Rows of the given chunks in the current index (``exclude`` of :meth:`ask` takes rows).
+    def rows_of(self, chunk_ids: Collection[str], index: Index | None = None) -> list[int]:
+        """Rows of the given chunks in ``index`` (by default the current one; ``exclude`` of
+        :meth:`ask` takes rows of the version it searches, its ``snapshot``).
 
         Chunk ids outlive a rebuild; rows do not. Ids no longer indexed are skipped.
         """
-        return self.index.store.rows_of(chunk_ids) if chunk_ids else []
+        if not chunk_ids:
+            return []
+        return (index or self.index).store.rows_of(chunk_ids)
 
     def validate(self, question: str) -> str:
-        text = (question or "").strip()
+        """The question without surrounding spaces; an empty or too long one, or one that is
+        not valid Unicode (a surrogate code point), is an :class:`InvalidQuestionError`."""
+        question = question or ""
+        check_unicode(question)
+        limit = self.settings.max_question_chars
+        if len(question) > limit:  # as sent, spaces included: what the API's maxLength says
+            raise InvalidQuestionError(
+                f"질문이 너무 깁니다: {len(question):,}자 (최대 {limit:,}자). (question too long)"
+            )
+        text = question.strip()
         if not text:
             raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요. (empty question)")
-        limit = self.settings.max_question_chars
-        if len(text) > limit:
-            raise InvalidQuestionError(f"질문이 너무 깁니다: {len(text):,}자 (최대 {limit:,}자). (question too long)")
         return text
 
     def ask(
@@ -191,6 +223,7 @@ class Engine:
         about: Sequence[str] = (),
         instead: Sequence[str] = (),
         anchor: tuple[str, int] | None = None,
+        snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
 
@@ -199,15 +232,17 @@ class Engine:
         only sentences about one of ``about`` (a follow-up's new subject, which replaced
         ``instead``); with an
         ``anchor`` (doc id, start) it elaborates that sentence: the sentences around it first.
+        The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
+        rows of ``exclude`` belong to) or the current one.
         """
         started = time.perf_counter()
         question = self.validate(question)
         searched = self.validate(query) if query else question
         k = k or self.settings.top_k
-        retriever = self.retriever  # one index version for the whole answer
-        retrieval = retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
         request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor)
-        answer = self._answer(request, retrieval, retriever.index)
+        with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
+            retrieval = retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
+            answer = self._answer(request, retrieval, retriever.index)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
 
@@ -330,4 +365,16 @@ class Engine:
         return (
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
+        )
+
+
+def check_unicode(text: str) -> None:
+    """Raise :class:`InvalidQuestionError` when ``text`` holds a surrogate code point (bytes that
+    were not UTF-8, or a lone ``\\ud800`` escape in JSON): no analyzer or model can read it."""
+    pos = first_surrogate(text)
+    if pos is not None:
+        raise InvalidQuestionError(
+            f"질문에 읽을 수 없는 문자가 있습니다: {pos + 1}번째 글자 U+{ord(text[pos]):04X}. "
+            "UTF-8 텍스트로 보내 주세요. (invalid character: not valid UTF-8 or an unpaired surrogate)",
+            hint="Send the text as valid UTF-8; in JSON, \\uD800-\\uDFFF escapes must come in pairs.",
         )

@@ -20,6 +20,7 @@ from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, resolve,
 from assistant.chat.sessions import Item, Passage, SessionStore, Turn
 from assistant.errors import SessionNotFoundError
 from assistant.settings import Settings
+from assistant.store.index import Index
 
 
 class Conversation:
@@ -57,19 +58,22 @@ class Conversation:
         turns = self.store.recent(sid, self.settings.history_turns)
         resolution = self.resolve(text, turns)
         resolve_ms = (time.perf_counter() - started) * 1e3
-        answer = self.engine.ask(
-            text,
-            k,
-            query=None if resolution.standalone else resolution.query,
-            exclude=self.engine.rows_of(resolution.exclude),
-            prior=resolution.prior or None,
-            avoid=resolution.avoid,
-            about=resolution.subject,
-            instead=resolution.instead,
-            anchor=resolution.anchor,
-        )
-        stored = time.perf_counter()
-        turn = self._turn(text, answer, resolution)
+        with self.engine.snapshot() as snapshot:  # rows, answer and turn from one index version
+            index = snapshot.index
+            answer = self.engine.ask(
+                text,
+                k,
+                query=None if resolution.standalone else resolution.query,
+                exclude=self.engine.rows_of(resolution.exclude, index),
+                prior=resolution.prior or None,
+                avoid=resolution.avoid,
+                about=resolution.subject,
+                instead=resolution.instead,
+                anchor=resolution.anchor,
+                snapshot=snapshot,
+            )
+            stored = time.perf_counter()
+            turn = self._turn(text, answer, resolution, index)
         n = self.store.append(sid, turn, answer.model_dump_json())
         answer.timings["resolve_ms"] = resolve_ms
         answer.timings["store_ms"] = (time.perf_counter() - stored) * 1e3
@@ -135,7 +139,7 @@ class Conversation:
         hours = self.store.ttl_seconds / 3600
         return f"이전 대화(세션 '{session_id}')는 {hours:g}시간 동안 쓰이지 않아 만료되었습니다. 새 대화를 시작합니다."
 
-    def _turn(self, question: str, answer: Answer, resolution: Resolution) -> Turn:
+    def _turn(self, question: str, answer: Answer, resolution: Resolution, index: Index) -> Turn:
         """What this exchange leaves for the next question."""
         return Turn(
             n=0,  # numbered by the store
@@ -143,8 +147,8 @@ class Conversation:
             query=answer.query,
             followup=resolution.followup,
             drew_on_turn=resolution.drew_on_turn,
-            passages=tuple(self._passages(answer, resolution)),
-            items=tuple(self._items(answer)),
+            passages=tuple(self._passages(answer, resolution, index)),
+            items=tuple(self._items(answer, index)),
             topic=resolution.topic,
             focus=resolution.focus,
             excluded=tuple(sorted(resolution.exclude)),
@@ -152,10 +156,10 @@ class Conversation:
             abstained=answer.abstained,
         )
 
-    def _passages(self, answer: Answer, resolution: Resolution) -> list[Passage]:
+    def _passages(self, answer: Answer, resolution: Resolution, index: Index) -> list[Passage]:
         """The cited passages, with whether this summary (and the ones before it) used them up."""
-        store = self.engine.index.store
-        rows = self.engine.rows_of([c.chunk_id for c in answer.citations])
+        store = index.store
+        rows = self.engine.rows_of([c.chunk_id for c in answer.citations], index)
         out = []
         for c, row in zip(answer.citations, rows, strict=False):
             seen = {u.start for u in c.sentences} | {start for doc, start in resolution.avoid if doc == c.doc_id}
@@ -163,14 +167,14 @@ class Conversation:
             out.append(Passage(c.n, c.chunk_id, c.doc_id, bool(c.sentences), spent))
         return out
 
-    def _items(self, answer: Answer) -> list[Item]:
+    def _items(self, answer: Answer, index: Index) -> list[Item]:
         """The summary's sentences with where they start and their content terms (from the index)."""
         items = []
-        store = self.engine.index.store
+        store = index.store
         for s in answer.summary_sentences:
             citation = answer.citations[s.citation - 1]
             start = next((u.start for u in citation.sentences if u.text == s.text), -1)
-            rows = self.engine.rows_of([citation.chunk_id])
+            rows = self.engine.rows_of([citation.chunk_id], index)
             terms = next((t for a, _, t in store.candidates(rows[0]) if a == start), None) if rows else None
             if terms is None:
                 terms = self.engine.analyzer.terms(s.text)

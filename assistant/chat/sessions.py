@@ -6,7 +6,7 @@ weighted topic). Only the last few turns are ever read back for a new message, s
 session with hundreds of turns costs no more than one with four.
 
 One connection is shared behind a lock (WAL journal: readers in other processes are not
-blocked). :meth:`SessionStore.lock` gives a per-session lock so that two messages for
+blocked). A new store file is created readable by its owner only. :meth:`SessionStore.lock` gives a per-session lock so that two messages for
 the same session are handled one after the other and stored in order.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import secrets
 import sqlite3
@@ -128,15 +129,20 @@ class SessionStore:
         self.clock = clock
         self._lock = threading.RLock()
         self._session_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise _unusable(path, exc) from exc
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"the conversation store {path} cannot be used ({exc})") from exc
+            self._db.close()
+            raise _unusable(path, exc) from exc
         self.expire()
 
     def close(self) -> None:
@@ -275,6 +281,24 @@ class SessionStore:
     def _all(self, sql: str, params: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
         with self._lock:
             return self._db.execute(sql, params).fetchall()
+
+
+def _create_private(path: Path) -> None:
+    """Create the store readable and writable by its owner only, if it does not exist yet
+    (SQLite gives its ``-wal`` and ``-shm`` files the same mode). An empty file is an empty database."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _unusable(path: Path, exc: Exception) -> ConfigError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return ConfigError(
+        f"대화 저장 파일을 쓸 수 없습니다: {path} ({reason}). (the conversation store cannot be used)",
+        hint="Set ASSISTANT_SESSIONS_PATH to a file in a folder you can write to.",
+    )
 
 
 def _context_json(turn: Turn) -> str:

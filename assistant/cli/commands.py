@@ -5,6 +5,7 @@ Only this module turns :class:`~assistant.errors.AssistantError` into messages a
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ import click
 
 from assistant.cli.params import common_options, handle_errors, log_level_option, mode_option, settings_from
 from assistant.cli.render import render, render_eval
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.options import MODES
 
 EPILOG_ASK = """\b
@@ -145,7 +146,8 @@ def index(
 @click.option(
     "--file",
     "file",
-    type=click.File("r", encoding="utf-8"),
+    # Bytes that are not UTF-8 come through as surrogates, which the engine refuses with the line.
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
     default=None,
     help="Answer one question per line of this file ('-' for stdin).",
 )
@@ -188,12 +190,26 @@ def ask(
     if question is not None:
         engine.validate(question)
         engine.preload()  # the model loads while Kiwi does
-    questions: Iterable[str] = [question] if question is not None else (ln.rstrip("\n") for ln in file)
-    for q in questions:
-        if file is not None and not q.strip():
-            continue
-        answer = engine.ask(q, mode=mode)  # type: ignore[arg-type]
+    if question is not None:
+        answer = engine.ask(question, mode=mode)  # type: ignore[arg-type]
         click.echo(answer.model_dump_json() if as_json else render(answer))
+        return
+    for n, line in enumerate(file, 1):
+        if not line.strip():
+            continue
+        try:
+            answer = engine.ask(line.rstrip("\n"), mode=mode)  # type: ignore[arg-type]
+        except AssistantError as exc:
+            raise _at_line(exc, getattr(file, "name", "-"), n) from None
+        click.echo(answer.model_dump_json() if as_json else render(answer))
+
+
+def _at_line(exc: AssistantError, name: str, n: int) -> AssistantError:
+    """The error of a question read from line ``n`` of a file (or stdin), naming the line."""
+    if not isinstance(exc, InvalidQuestionError):
+        return exc
+    where = "표준 입력" if name in ("-", "<stdin>") else name
+    return InvalidQuestionError(f"{where} {n}번째 줄: {exc.message}", hint=exc.hint)
 
 
 def _print_from_server(
@@ -254,7 +270,7 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
     with SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours) as store:
         conversation = Conversation(Engine(settings), store, settings)
         sid = session_id
-        for line in _lines(interactive):
+        for n, line in enumerate(_lines(interactive), 1):
             if not line.strip():
                 if interactive:
                     break
@@ -263,7 +279,7 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
                 answer = conversation.chat(line, sid)
             except AssistantError as exc:
                 if not interactive:
-                    raise
+                    raise _at_line(exc, "-", n) from None
                 click.secho(f"오류: {exc.message}", fg="red", err=True)
                 continue
             sid = answer.session_id
@@ -273,6 +289,10 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
 
 
 def _lines(interactive: bool) -> Iterable[str]:
+    """Messages from stdin; bytes that are not UTF-8 come through as surrogates (refused by
+    the engine with a message) instead of ending the command with a traceback."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
     if not interactive:
         yield from (ln.rstrip("\n") for ln in sys.stdin)
         return
@@ -368,13 +388,16 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
       GET|DELETE /api/sessions/ID, GET /api/documents[/ID], POST /api/reindex
       GET /healthz, /docs (OpenAPI)
     Set ASSISTANT_API_KEY to require a key on /api/*; ASSISTANT_RATE_LIMIT_PER_MINUTE,
-    ASSISTANT_MAX_BODY_BYTES and ASSISTANT_CORS_ORIGINS tune the other guards.
+    ASSISTANT_MAX_BODY_BYTES and ASSISTANT_CORS_ORIGINS tune the other guards. Behind a
+    reverse proxy, ASSISTANT_TRUSTED_PROXIES lists the proxies whose X-Forwarded-For is
+    believed (none by default). See docs/security.md.
     """
     import uvicorn
 
-    from assistant.web import create_app
+    from assistant.web import create_app, server_options
 
     settings = settings_from(index_dir=index_dir, model=model, show_progress=False)
+    _check_session_stores(settings)  # a file that cannot be created: a message now, not a traceback later
     if host not in LOOPBACK_HOSTS and not settings.api_key:
         click.secho(
             f"경고: {host}에서 API 키 없이 서비스합니다. ASSISTANT_API_KEY를 설정하세요. (no API key on a public address)",
@@ -385,7 +408,19 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
     from assistant.cli.local_server import advertised
 
     with advertised(settings.index_dir, host, port, settings.model):  # `assistant ask` then asks this server
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **server_options(settings))
+
+
+def _check_session_stores(settings: Any) -> None:
+    """Open (creating them) the conversation stores the server will use, or fail with a ConfigError."""
+    from assistant import SessionStore
+    from assistant.web import serves_slack
+
+    paths = [settings.sessions_file]
+    if serves_slack(settings):
+        paths.append(settings.slack_sessions_file)
+    for path in paths:
+        SessionStore(path, ttl_hours=settings.session_ttl_hours).close()
 
 
 @main.command()

@@ -46,6 +46,7 @@ def mode_option(help_text: str) -> Callable[[F], F]:
 def settings_from(**overrides: Any) -> Any:
     """Settings from ASSISTANT_* variables, with the given command-line values on top."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from assistant.errors import ConfigError
     from assistant.settings import Settings
@@ -56,6 +57,12 @@ def settings_from(**overrides: Any) -> Any:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid setting: {problems}") from None
+    except SettingsError as exc:  # a variable that should hold JSON does not (ASSISTANT_CORS_ORIGINS=x)
+        cause = f" ({exc.__cause__})" if exc.__cause__ else ""
+        raise ConfigError(
+            f"invalid setting: {exc}{cause}",
+            hint="List values are JSON, for example ASSISTANT_CORS_ORIGINS='[\"https://chat.example.com\"]'.",
+        ) from None
 
 
 def handle_errors(func: F) -> F:

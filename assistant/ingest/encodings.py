@@ -1,11 +1,20 @@
 """Decoding a text file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, CP949/EUC-KR.
 
 Binary data is refused; the text comes back newline-normalized (``\\n``) and in Unicode NFC.
+
+Also text that is not valid Unicode: a Python string may hold surrogate code points
+(U+D800–U+DFFF) that no UTF-8 encoder accepts, from a JSON ``"\\ud800"``, from bytes decoded
+with ``surrogateescape`` (file names, command-line arguments) or ``surrogatepass``. Kiwi,
+sentencepiece and SQLite all fail on them, so they are found (:func:`first_surrogate`) and
+refused at the edges, or replaced (:func:`replace_surrogates`, one character for one, so
+offsets keep their meaning).
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
 import unicodedata
 
 from assistant.ingest.documents import Unreadable
@@ -79,6 +88,37 @@ def decode(raw: bytes) -> str:
         return text
     names = ", ".join(_ENCODING_NAMES[name] for name in tried)
     raise Unreadable(f"cannot decode the text (tried {names}); save it as UTF-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def first_surrogate(text: str) -> int | None:
+    """Position of the first surrogate code point in ``text``; None when it is valid Unicode."""
+    found = _SURROGATE.search(text)
+    return found.start() if found else None
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with every surrogate code point replaced by U+FFFD (the length is kept)."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def decode_name(name: str) -> str:
+    """A file name as text: names that are not UTF-8 (``surrogateescape``) are read as CP949
+    (archives made on Korean Windows), else with U+FFFD for the bytes that are neither."""
+    if first_surrogate(name) is None:
+        return name
+    try:
+        raw = os.fsencode(name)
+    except UnicodeEncodeError:  # not from surrogateescape: nothing to recover
+        return replace_surrogates(name)
+    for encoding in ("utf-8", "cp949"):
+        try:
+            return unicodedata.normalize("NFC", raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return replace_surrogates(name)
 
 
 def normalize_text(text: str) -> str:

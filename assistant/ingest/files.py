@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assistant.errors import CorpusError, DocumentReadError
 from assistant.ingest.documents import Document, Extracted, Skipped, Unreadable
-from assistant.ingest.encodings import decode, normalize_text
+from assistant.ingest.encodings import decode, decode_name, normalize_text, replace_surrogates
 from assistant.ingest.markdown import extract_markdown
 from assistant.ingest.plain import extract_plain
 
@@ -45,8 +45,8 @@ def doc_id_for(path: Path, root: Path) -> str:
     try:
         relative = path.relative_to(root)
     except ValueError:
-        return path.name
-    return relative.as_posix() if relative.parts else path.name
+        return decode_name(path.name)
+    return decode_name(relative.as_posix() if relative.parts else path.name)
 
 
 def iter_corpus_files(root: Path) -> list[Path]:
@@ -74,14 +74,18 @@ def iter_corpus_files(root: Path) -> list[Path]:
 
 
 def load_document(path: Path, root: Path) -> Document:
-    """Load one file. Raises :class:`DocumentReadError` when it cannot be read."""
-    shown = str(path)
+    """Load one file. Raises :class:`DocumentReadError` when it cannot be read.
+
+    A file name that is not UTF-8 is read as CP949 (:func:`decode_name`); whatever a reader
+    returns that is not valid Unicode (a PDF's broken character map) becomes U+FFFD.
+    """
+    shown = decode_name(str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentReadError(shown, f"unsupported file type {suffix or '(no suffix)'}")
     raw = _read_bytes(path)
     try:
-        extracted = _extract(raw, suffix, unicodedata.normalize("NFC", path.stem))
+        extracted = _extract(raw, suffix, unicodedata.normalize("NFC", decode_name(path.stem)))
     except Unreadable as exc:
         raise DocumentReadError(shown, str(exc)) from None
     if not extracted.text.strip():
@@ -89,8 +93,8 @@ def load_document(path: Path, root: Path) -> Document:
     return Document(
         doc_id=doc_id_for(path, root),
         path=shown,
-        title=extracted.title,
-        text=extracted.text,
+        title=replace_surrogates(extracted.title),
+        text=replace_surrogates(extracted.text),
         headings=extracted.headings,
         tables=extracted.tables,
         fingerprint=hashlib.sha256(raw).hexdigest(),
@@ -115,9 +119,10 @@ def iter_documents(root: Path, files: Iterable[Path], on_skip: Callable[[Skipped
         try:
             yield load_document(path, root)
         except DocumentReadError as exc:
-            on_skip(Skipped(exc.path, exc.reason))
+            on_skip(Skipped(decode_name(exc.path), replace_surrogates(exc.reason)))
         except Exception as exc:  # one bad file must never abort the run
-            on_skip(Skipped(str(path), f"unexpected error: {type(exc).__name__}: {exc}"))
+            reason = replace_surrogates(f"unexpected error: {type(exc).__name__}: {exc}")
+            on_skip(Skipped(decode_name(str(path)), reason))
 
 
 # ---------------------------------------------------------------------------

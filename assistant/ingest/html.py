@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, T
 from bs4.element import PreformattedString
 
 from assistant.ingest.documents import Extracted, Heading, Unreadable
+from assistant.ingest.encodings import replace_surrogates
 
 _HTML_DROP = frozenset({"script", "style", "noscript", "head", "template", "svg", "iframe", "canvas"})
 
@@ -156,7 +157,7 @@ def extract_html(html: str, stem: str) -> Extracted:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(replace_surrogates(html), "html.parser")  # BeautifulSoup encodes it
     title = _html_title(soup, stem)
     for tag in soup.find_all(_is_invisible):
         if not tag.decomposed:

@@ -129,12 +129,13 @@ class Retriever:
         weights = self._weights(mode)
         cands = self._candidates(qvec, lexical, weights, exclude)
         signals = {name: scores[cands] for name, scores in lexical.items()}
-        signals["dense"] = self.index.vectors[cands] @ qvec
+        vectors = self.index.vectors[cands]
+        signals["dense"] = vectors @ qvec
         fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
         if prior:
             docs = [c.doc_id for c in self.index.store.chunks([int(r) for r in cands])]
             fused = fused + np.array([prior.get(d, 0.0) for d in docs], dtype=np.float32)
-        order = self._order(fused, cands, k, diversify)
+        order = self._order(fused, vectors, k, diversify)
         rows = [int(cands[i]) for i in order]
         chunks = self.index.store.chunks(rows)
         hits = [
@@ -183,11 +184,12 @@ class Retriever:
         found.difference_update(exclude)
         return np.array(sorted(found), dtype=np.int64)
 
-    def _order(self, fused: np.ndarray, cands: np.ndarray, k: int, diversify: bool) -> list[int]:
-        if not len(cands):
+    def _order(self, fused: np.ndarray, vectors: np.ndarray, k: int, diversify: bool) -> list[int]:
+        """Positions of the ``k`` candidates to keep, best first (``vectors``: the candidates')."""
+        if not len(vectors):
             return []
         if not diversify or k == 1:
             return [int(i) for i in np.argsort(-fused, kind="stable")[:k]]
         pool = np.argsort(-fused, kind="stable")[: max(3 * k, 20)]
-        picked = mmr(minmax(fused[pool]), self.index.vectors[cands[pool]], k, self.settings.mmr_lambda)
+        picked = mmr(minmax(fused[pool]), vectors[pool], k, self.settings.mmr_lambda)
         return [int(pool[i]) for i in picked]

@@ -91,10 +91,14 @@ def read_message(event: Mapping[str, Any], bot_user_id: str | None) -> Incoming 
         return None
     user = event.get("user")
     channel, ts = event.get("channel"), event.get("ts")
-    if not channel or not ts or (bot_user_id and user == bot_user_id):
+    if not isinstance(channel, str) or not isinstance(ts, str) or not channel or not ts:
         return None
-    raw = event.get("text") or ""
+    if (bot_user_id and user == bot_user_id) or not isinstance(user, str | None):
+        return None
+    raw = event.get("text")
+    raw = raw if isinstance(raw, str) else ""
     parent = event.get("thread_ts")
+    parent = parent if isinstance(parent, str) else None
     return Incoming(
         channel=channel,
         ts=ts,

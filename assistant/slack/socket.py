@@ -43,7 +43,7 @@ def run_socket_mode(settings: Settings, *, engine: Engine | None = None) -> None
     check_tokens(settings)  # before the model loads
     engine = engine or Engine(settings)
     engine.warm_up()
-    with SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours) as store:
+    with SessionStore(settings.slack_sessions_file, ttl_hours=settings.session_ttl_hours) as store:
         handler = socket_handler(settings, Conversation(engine, store, settings))
         try:
             connect(handler)

@@ -34,6 +34,7 @@ from assistant.store.bm25 import BM25, BM25Counts
 from assistant.store.embed_cache import CACHE_DIR, EmbedCache
 from assistant.store.manifest import FORMAT_VERSION, Manifest, file_digest
 from assistant.store.vector_backends import check_reachable, discard_index, make_index
+from assistant.store.vector_file import VectorFile
 from assistant.store.versions import CURRENT, build_lock, corpus_fingerprint, current_version
 from assistant.text.chunking import Chunk, passage_header, passage_text, passage_text_of
 from assistant.text.korean import KoreanAnalyzer, Token, content_terms
@@ -162,6 +163,7 @@ class IndexBuilder:
             }
             manifest = self._manifest(n_docs, len(keys), skipped, reused, started, fingerprint(), vectors.shape[1])
             manifest.files = {n: file_digest(tmp / n) for n in DATA_FILES}
+            manifest.sizes = {n: (tmp / n).stat().st_size for n in DATA_FILES}
             manifest.timings = {k: round(v, 3) for k, v in timings.items()}
             manifest.write(tmp)
             final = self._publish(tmp, name)
@@ -240,6 +242,8 @@ class IndexBuilder:
             from_cache = [k for k in block if k not in old_rows and k in cache]
             if from_cache:
                 self._place(vectors, rows_of, from_cache, cache.get(from_cache))
+        if old_vectors is not None:
+            old_vectors.close()
         model_seconds = 0.0
         if missing:
             self.report(f"embedding {len(missing)} chunks ({reused} reused)")
@@ -275,8 +279,8 @@ class IndexBuilder:
             index.add(np.array(block, dtype=np.int64), np.asarray(vectors[block[0] : block[-1] + 1]))
         index.save(folder / "vectors.faiss")
 
-    def _previous_vectors(self) -> tuple[dict[str, int], np.ndarray | None]:
-        """Rows of the current index's chunks by embedding key, and its vectors (memory-mapped);
+    def _previous_vectors(self) -> tuple[dict[str, int], VectorFile | None]:
+        """Rows of the current index's chunks by embedding key, and its vectors (read on demand);
         nothing when that index is unusable or was built with another model."""
         from assistant.store.chunks import ChunkStore
 
@@ -290,7 +294,7 @@ class IndexBuilder:
             store = ChunkStore(folder / "chunks.sqlite")
             keys = store.embed_keys()
             store.close()
-            old = np.load(folder / "vectors.npy", mmap_mode="r")
+            old = VectorFile(folder / "vectors.npy")
             return {k: r for k, r in keys.items() if r < len(old)}, old
         except (AssistantError, OSError, ValueError):
             return {}, None

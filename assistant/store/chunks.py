@@ -57,15 +57,17 @@ class StoredDocument(IndexedDocument):
 class ChunkStore:
     """Read access to an index's SQLite file, safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, hint: str | None = None) -> None:
         self.path = path
+        #: The command that rebuilds the index, for the errors of a damaged file.
+        self.hint = hint
         uri = f"file:{path}?mode=ro"
         try:
             self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self._db.execute("PRAGMA query_only = ON")
             self.n_chunks = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise IndexCorruptError(f"the chunk store {path} cannot be read ({exc})") from exc
+            raise IndexCorruptError(f"the chunk store {path} cannot be read ({exc})", hint=hint) from exc
         self._lock = threading.Lock()
         self._cache: dict[int, Chunk] = {}
         self._candidates: dict[int, list[tuple[int, int, list[str]]]] = {}
@@ -134,7 +136,7 @@ class ChunkStore:
             with self._lock:
                 return self._db.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise IndexCorruptError(f"the chunk store {self.path} is damaged ({exc})") from exc
+            raise IndexCorruptError(f"the chunk store {self.path} is damaged ({exc})", hint=self.hint) from exc
 
 
 _DOC_QUERY = """SELECT d.doc_id, d.path, d.title, d.fingerprint, length(d.text),

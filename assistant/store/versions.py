@@ -14,9 +14,9 @@ import fcntl
 import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-from assistant.errors import AssistantError, IndexBusyError
+from assistant.errors import AssistantError, ConfigError, IndexBusyError
 from assistant.settings import Settings
 from assistant.store.manifest import FORMAT_VERSION, Manifest, file_digest
 
@@ -68,10 +68,27 @@ def is_current(settings: Settings) -> bool:
     )
 
 
+def check_writable(index_dir: Path) -> None:
+    """Create the index folder if needed; a :class:`ConfigError` when it cannot be written
+    (checked before a build loads the model)."""
+    _lock_file(index_dir).close()
+
+
+def _lock_file(index_dir: Path) -> TextIO:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        return open(index_dir / ".lock", "w")
+    except OSError as exc:
+        raise ConfigError(
+            f"색인 폴더를 만들거나 쓸 수 없습니다: {index_dir} ({exc.strerror or exc}). (cannot write the index folder)",
+            hint="Choose a folder you can write to with --index or ASSISTANT_INDEX_DIR.",
+        ) from exc
+
+
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as fh:
+    """Hold the index folder's build lock (creating the folder); another build: IndexBusyError."""
+    with _lock_file(index_dir) as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -1,6 +1,7 @@
 """Korean text analysis with Kiwi: sentence spans and content morphemes.
 
-Kiwi is loaded lazily, once per :class:`KoreanAnalyzer`, never at import time.
+Kiwi is loaded lazily, once per :class:`KoreanAnalyzer`, never at import time. Surrogate
+code points, which Kiwi cannot read, are analysed as U+FFFD (offsets are unchanged).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from assistant.ingest.encodings import replace_surrogates
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
@@ -88,7 +91,7 @@ class KoreanAnalyzer:
         """
         lines: list[tuple[int, str]] = []
         pos = 0
-        for line in text.split("\n"):
+        for line in replace_surrogates(text).split("\n"):
             if line.strip():
                 lines.append((offset + pos, line))
             pos += len(line) + 1
@@ -118,6 +121,7 @@ class KoreanAnalyzer:
         return [((a, b), tokens or [_token(t, offset) for t in self._tokenize(line)])]
 
     def _tokenize(self, text: str) -> Any:
+        text = replace_surrogates(text)
         with self._lock:
             return self.kiwi.tokenize(text)
 

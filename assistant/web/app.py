@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -23,8 +24,8 @@ from assistant import Engine
 from assistant.settings import Settings
 from assistant.web.errors import install_error_handlers
 from assistant.web.routes import api, pages
-from assistant.web.security import BodySizeLimitMiddleware
-from assistant.web.services import build_services
+from assistant.web.security import BodySizeLimitMiddleware, NoSniffMiddleware
+from assistant.web.services import build_services, serves_slack
 
 log = logging.getLogger("assistant.web")
 
@@ -69,7 +70,7 @@ def create_app(
             slack = getattr(app.state, "slack", None)
             if slack is not None:  # let answers already acknowledged to Slack finish
                 await anyio.to_thread.run_sync(slack.workers.wait_idle, SHUTDOWN_GRACE)
-            services.conversation.store.close()  # a rebuild still running is abandoned: the old index stays current
+            services.close()  # a rebuild still running is abandoned: the old index stays current
 
     app = FastAPI(
         title="한국어 문서 질의응답 어시스턴트",
@@ -95,13 +96,44 @@ def create_app(
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, per_path={"/slack/events": SLACK_MAX_BODY}
     )
+    app.add_middleware(NoSniffMiddleware)  # outermost: on every response, a 413 too
+    _describe_question_length(app, settings.max_question_chars)
     # -- Slack bot at /slack/events (assistant/slack/) --
-    if settings.slack_bot_token or settings.slack_signing_secret:
+    if serves_slack(settings):
         from assistant.slack.http import mount_slack
 
-        mount_slack(app, settings, lambda: app.state.services.conversation)
+        mount_slack(app, settings, lambda: app.state.services.slack_conversation)
     # -- end Slack --
     return app
+
+
+#: The request fields that hold a question: (schema, property).
+QUESTION_FIELDS = (("AskRequest", "question"), ("ChatRequest", "message"))
+
+
+def _describe_question_length(app: FastAPI, limit: int) -> None:
+    """Write the longest question this server accepts (``ASSISTANT_MAX_QUESTION_CHARS``) into
+    the OpenAPI description, as ``maxLength`` of the fields that hold one."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for name, field in QUESTION_FIELDS:
+                schema["components"]["schemas"][name]["properties"][field]["maxLength"] = limit
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves the app: ``X-Forwarded-*`` headers are believed only from the
+    reverse proxies in ``ASSISTANT_TRUSTED_PROXIES`` (by default from nobody: uvicorn's own
+    default trusts 127.0.0.1, which would let any local client choose its address for the
+    rate limit)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
 
 
 def _add_static(app: FastAPI, web_dir: Path) -> None:

@@ -2,7 +2,8 @@
 
 Every error response has the body ``{"error": {"type": ..., "message": ..., "hint": ...}}``:
 :class:`~assistant.errors.AssistantError` subclasses with their ``http_status``, request
-validation errors with 422, and Starlette's own HTTP errors (unknown route, wrong method).
+validation errors with 422 (a body that is not UTF-8 JSON too), and Starlette's own HTTP
+errors (unknown route; a wrong method, with every method of the path in ``Allow``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from assistant.errors import AssistantError
 
@@ -109,13 +111,38 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 
 
 _HTTP_NAMES = {404: "NotFound", 405: "MethodNotAllowed"}
+#: FastAPI's answer to a body it cannot decode (bytes that are not UTF-8): a 400 it raises itself.
+_UNREADABLE_BODY = (
+    "요청 본문을 읽을 수 없습니다: UTF-8로 인코딩된 JSON이어야 합니다. (body is not UTF-8 JSON)",
+    'Send UTF-8 JSON, for example {"message": "질문"}.',
+)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        return JSONResponse(error_body("ValidationError", *_UNREADABLE_BODY), 422)
     kind = _HTTP_NAMES.get(exc.status_code, "HTTPError")
-    message = "그런 주소가 없습니다. (not found)" if exc.status_code == 404 else str(exc.detail)
-    return JSONResponse(error_body(kind, message, None), exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        message = "그런 주소가 없습니다. (not found)"
+    elif exc.status_code == 405:
+        message = f"이 주소에는 {request.method} 요청을 보낼 수 없습니다. (method not allowed)"
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    else:
+        message = str(exc.detail)
+    return JSONResponse(error_body(kind, message, None), exc.status_code, headers=headers or None)
+
+
+#: Methods tried on a path to list the ones it accepts.
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts at the request's path (a path may have one route per
+    method): each is tried against the routes as the router would."""
+    routes = request.app.router.routes
+    return [m for m in _METHODS if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)]
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from pydantic import AfterValidator
 
-from assistant import Answer
+from assistant import SESSION_ID, Answer
 from assistant.web.errors import error_body
 from assistant.web.schemas import (
+    HTTP_SESSION_ID,
     AskRequest,
     ChatRequest,
     DocumentInfo,
     DocumentText,
+    ErrorBody,
     Health,
     ReindexRequest,
     ReindexStatus,
     SessionHistory,
+    not_slack,
 )
 from assistant.web.security import check_api_key
 from assistant.web.streaming import SSE_HEADERS, stream_answer
@@ -50,16 +54,35 @@ async def guard(request: Request, services: ServicesDep) -> None:
     check_api_key(services.settings.api_key, request.headers)
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": {"application/json": {"example": error_body("…", "…", None)}}}
-    for code, text in [
-        (401, "API key missing or wrong (only when ASSISTANT_API_KEY is set)"),
-        (413, "Request body too large"),
-        (422, "Invalid request: empty or too long question, bad JSON, wrong field"),
-        (429, "Rate limit exceeded; see the Retry-After header"),
-        (503, "No usable index or model; the message says what to run"),
-    ]
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI descriptions of error responses: the common body, with its meaning per status."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        out[code] = {"model": ErrorBody, "description": ERROR_MEANINGS[code]}
+        if code == 429:
+            out[code]["headers"] = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+    return out
+
+
+ERROR_MEANINGS = {
+    401: "API key missing or wrong (only when ASSISTANT_API_KEY is set)",
+    404: "No such conversation or document (never created, expired, deleted or not indexed)",
+    413: "Request body too large",
+    422: "Invalid request: empty or too long question, text that is not UTF-8, bad JSON, wrong field",
+    429: "Rate limit exceeded; see the Retry-After header",
+    503: "No usable index or model; the message says what to run",
 }
+ERRORS = error_responses(401, 413, 422, 429, 503)
+NOT_FOUND = error_responses(404)
+SessionId = Annotated[
+    str,
+    Path(
+        pattern=SESSION_ID.pattern,
+        json_schema_extra={"pattern": HTTP_SESSION_ID},
+        description="The conversation's id (from an answer).",
+    ),
+    AfterValidator(not_slack),
+]
 
 #: The page loads nothing from anywhere but this server.
 PAGE_HEADERS = {
@@ -103,15 +126,15 @@ async def chat_stream(body: ChatRequest, services: ServicesDep) -> StreamingResp
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
 
 
-@api.get("/sessions/{session_id}", response_model=SessionHistory, tags=["sessions"])
-async def session_history(session_id: str, services: ServicesDep) -> SessionHistory:
+@api.get("/sessions/{session_id}", response_model=SessionHistory, tags=["sessions"], responses=NOT_FOUND)
+async def session_history(session_id: SessionId, services: ServicesDep) -> SessionHistory:
     """Every turn of a conversation, oldest first (404 when unknown or expired)."""
     turns = await run_in_threadpool(services.conversation.history, session_id)
     return SessionHistory(session_id=session_id, turns=turns)
 
 
-@api.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
-async def delete_session(session_id: str, services: ServicesDep) -> Response:
+@api.delete("/sessions/{session_id}", status_code=204, tags=["sessions"], responses=NOT_FOUND)
+async def delete_session(session_id: SessionId, services: ServicesDep) -> Response:
     """Forget a conversation (404 when unknown)."""
     await run_in_threadpool(services.conversation.delete, session_id)
     return Response(status_code=204)
@@ -124,7 +147,7 @@ async def documents(services: ServicesDep) -> list[DocumentInfo]:
     return [DocumentInfo.of(d) for d in docs]
 
 
-@api.get("/documents/{doc_id:path}", response_model=DocumentText, tags=["documents"])
+@api.get("/documents/{doc_id:path}", response_model=DocumentText, tags=["documents"], responses=NOT_FOUND)
 async def document(doc_id: str, services: ServicesDep) -> DocumentText:
     """A document's full text and headings; a citation's `start`/`end` index into `text`."""
     return DocumentText.full(await run_in_threadpool(services.document, doc_id))
@@ -143,7 +166,12 @@ async def reindex_status(services: ServicesDep) -> ReindexStatus:
     return services.maintainer.status()
 
 
-@pages.get("/healthz", response_model=Health, tags=["service"], responses={503: {"model": Health}})
+@pages.get(
+    "/healthz",
+    response_model=Health,
+    tags=["service"],
+    responses={503: {"model": Health, "description": "No usable index; `error` says why and what to run"}},
+)
 async def healthz(services: ServicesDep) -> JSONResponse:
     """200 when questions can be answered; 503 (with the reason) when there is no usable index."""
     health = await run_in_threadpool(services.health)

@@ -2,30 +2,73 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from assistant import SESSION_ID, Answer, IndexedDocument, StoredDocument
 from assistant.options import Mode
 
+#: Session ids an HTTP client may send: those of :data:`assistant.SESSION_ID`, except the
+#: ``slack:`` ones (Slack threads are conversations of their own store, see docs/security.md).
+HTTP_SESSION_ID = "^(?!slack:)" + SESSION_ID.pattern.removeprefix("^")
 
-class AskRequest(BaseModel):
+
+def not_slack(session_id: str) -> str:
+    """Refuse a ``slack:`` session id (for parameters checked with Rust regexes, which have no look-ahead)."""
+    if session_id.startswith("slack:"):
+        raise ValueError("'slack:' ids are the Slack bot's conversations, not open to the HTTP API")
+    return session_id
+
+
+#: What the schema says of a question: at least one character that is not a space. The
+#: longest one (``maxLength``) is ``ASSISTANT_MAX_QUESTION_CHARS``, written into the OpenAPI
+#: description by the app. The engine checks both and answers 422 with a message.
+QUESTION_SCHEMA: JsonDict = {"minLength": 1, "pattern": r"\S"}
+
+
+class Request(BaseModel):
+    """A request body: no type coercion (``"5"`` is not a number, ``0`` not a boolean)."""
+
+    model_config = ConfigDict(strict=True, regex_engine="python-re")
+
+
+def integral(value: object) -> object:
+    """``5.0`` as ``5``: JSON has one kind of number, and JSON Schema's integers include it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: Passages to cite: an integer from 1 to 50, or null for ``ASSISTANT_TOP_K``.
+TopK = Annotated[Annotated[int, Field(ge=1, le=50)] | None, BeforeValidator(integral)]
+
+
+class AskRequest(Request):
     """One question, answered on its own (no conversation)."""
 
-    question: str = Field(description="The question, in Korean.", examples=["서울의 지하철은 몇 개 노선인가?"])
-    k: int | None = Field(default=None, ge=1, le=50, description="Passages to cite (default: ASSISTANT_TOP_K).")
+    question: str = Field(
+        description="The question, in Korean.",
+        examples=["서울의 지하철은 몇 개 노선인가?"],
+        json_schema_extra=QUESTION_SCHEMA,
+    )
+    k: TopK = Field(default=None, description="Passages to cite (default: ASSISTANT_TOP_K).")
     mode: Mode = Field(default="hybrid", description="Retrieval mode.")
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(Request):
     """A message in a conversation; without ``session_id`` a new conversation starts."""
 
-    message: str = Field(description="The message, in Korean.", examples=["제주도에는 오름이 몇 개 있나요?"])
-    session_id: str | None = Field(
-        default=None, pattern=SESSION_ID.pattern, description="The conversation to continue (from an earlier answer)."
+    message: str = Field(
+        description="The message, in Korean.",
+        examples=["제주도에는 오름이 몇 개 있나요?"],
+        json_schema_extra=QUESTION_SCHEMA,
     )
-    k: int | None = Field(default=None, ge=1, le=50, description="Passages to cite (default: ASSISTANT_TOP_K).")
+    session_id: str | None = Field(
+        default=None, pattern=HTTP_SESSION_ID, description="The conversation to continue (from an earlier answer)."
+    )
+    k: TopK = Field(default=None, description="Passages to cite (default: ASSISTANT_TOP_K).")
 
 
 class SessionHistory(BaseModel):
@@ -35,7 +78,7 @@ class SessionHistory(BaseModel):
     turns: list[Answer]
 
 
-class ReindexRequest(BaseModel):
+class ReindexRequest(Request):
     """Options of a rebuild of the index from ``ASSISTANT_CORPUS_DIR``."""
 
     rebuild: bool = Field(default=False, description="Embed everything again instead of reusing unchanged chunks.")
@@ -87,6 +130,20 @@ class ReindexStatus(BaseModel):
     chunks: int | None = None
     version: str | None = Field(default=None, description="Index version folder now answering.")
     error: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, for a person, and what to do about it."""
+
+    type: str = Field(description="The kind of error, e.g. InvalidQuestionError, IndexMissingError.")
+    message: str
+    hint: str | None = Field(description="What to do next (a command to run, a header to send), if anything.")
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
 
 
 class Health(BaseModel):

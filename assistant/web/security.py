@@ -1,4 +1,4 @@
-"""Guards of the HTTP API: an optional API key, a per-client rate limit, a body size limit."""
+"""Guards of the HTTP API: an optional API key, a per-client rate limit, a body size limit, ``nosniff``."""
 
 from __future__ import annotations
 
@@ -149,3 +149,28 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+class NoSniffMiddleware:
+    """Adds ``X-Content-Type-Options: nosniff`` to every response: a browser must take JSON
+    (which echoes what a client sent) for JSON, never guess it is a page or a script."""
+
+    HEADER = (b"x-content-type-options", b"nosniff")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if all(name.lower() != self.HEADER[0] for name, _ in headers):
+                    headers.append(self.HEADER)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)

@@ -23,14 +23,24 @@ class Services:
     maintainer: IndexMaintainer
     limiter: RateLimiter
     stream_pace: float
+    #: The Slack bot's conversations, in a store of their own (None without Slack settings).
+    slack_conversation: Conversation | None = None
+
+    def close(self) -> None:
+        """Close the conversation stores."""
+        self.conversation.store.close()
+        if self.slack_conversation is not None:
+            self.slack_conversation.store.close()
 
     def documents(self) -> list[IndexedDocument]:
         """The indexed documents (blocking: opens the index on first use)."""
-        return self.engine.index.store.documents()
+        with self.engine.snapshot() as snapshot:
+            return snapshot.index.store.documents()
 
     def document(self, doc_id: str) -> StoredDocument:
         """One indexed document with its text, or :class:`DocumentNotFoundError`."""
-        doc = self.engine.index.store.document(doc_id)
+        with self.engine.snapshot() as snapshot:
+            doc = snapshot.index.store.document(doc_id)
         if doc is None:
             raise DocumentNotFoundError(
                 f"색인에 없는 문서입니다: {doc_id} (unknown document)", hint="GET /api/documents lists them."
@@ -42,7 +52,9 @@ class Services:
         model = self.settings.model
         state = self.maintainer.status().state
         try:
-            index = self.engine.index
+            with self.engine.snapshot() as snapshot:
+                index = snapshot.index
+                index.check()  # a vector file damaged since start-up makes every answer fail
         except AssistantError as exc:
             return Health(status="unavailable", model=model, reindex=state, error=str(exc))
         m = index.manifest
@@ -56,11 +68,20 @@ class Services:
         )
 
 
+def serves_slack(settings: Settings) -> bool:
+    """Whether the app answers Slack at ``/slack/events`` (a bot token or signing secret is set)."""
+    return bool(settings.slack_bot_token or settings.slack_signing_secret)
+
+
 def build_services(settings: Settings, engine: Engine | None, stream_pace: float) -> Services:
     """Everything the handlers need, loaded (blocking; run at start-up)."""
     engine = engine or Engine(settings)
     engine.warm_up()
     sessions = SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours)
+    slack = None
+    if serves_slack(settings):
+        slack_sessions = SessionStore(settings.slack_sessions_file, ttl_hours=settings.session_ttl_hours)
+        slack = Conversation(engine, slack_sessions, settings)
     return Services(
         settings=settings,
         engine=engine,
@@ -68,4 +89,5 @@ def build_services(settings: Settings, engine: Engine | None, stream_pace: float
         maintainer=IndexMaintainer(engine),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         stream_pace=stream_pace,
+        slack_conversation=slack,
     )
