@@ -176,7 +176,7 @@ def test_ask_text_output(indexed: Path, runner: CliRunner) -> None:
     lines = result.stdout.splitlines()
     # The bus sentence shares nothing with the question and stays out of the summary.
     assert lines[0] == "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]"
-    assert "[1] 서울 안내 › 서울 안내 > 교통  (서울.md, 51–96자)" in lines
+    assert "[1] 서울 안내 › 교통  (서울.md, 51–96자)" in lines  # one separator, the title not repeated
 
 
 def test_ask_file(indexed: Path, runner: CliRunner, tmp_path: Path) -> None:

@@ -126,9 +126,13 @@ def test_a_reference_without_content_searches_the_last_query_again(conversation:
 def test_an_ordinal_searches_the_item_of_the_listed_answer(conversation: Conversation) -> None:
     first, answer = chat_all(conversation, "부산의 음식은?", "두 번째 것을 자세히 설명해줘")
     second_item = first.summary_sentences[1]
-    assert second_item.text == "김해공항은 부산 서쪽에 있다."  # what the first answer listed second
+    assert second_item.text == "자갈치시장은 생선회로 유명하다."  # what the first answer listed second
     assert (answer.followup, answer.query, answer.drew_on_turn) == ("ordinal", second_item.text, 1)
-    assert answer.citations[0].chunk_id == first.citations[second_item.citation - 1].chunk_id == "부산.md#0"
+    assert first.citations[second_item.citation - 1].chunk_id == "부산.md#1"
+    # The answer elaborates that sentence: it first, then what the document says around it, nothing shown before.
+    assert answer.summary_sentences[0].text == second_item.text
+    later = [s.text for s in answer.summary_sentences[1:]]
+    assert later and not set(later) & {s.text for s in first.summary_sentences}
 
 
 def test_more_shows_new_sentences(conversation: Conversation) -> None:

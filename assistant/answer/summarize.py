@@ -200,30 +200,49 @@ def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS, before: Candidat
     return sum(x * f for x, f in zip(w.vector(), features(c, q, before), strict=True))
 
 
+#: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
+BUDGET = 300
+
+
 def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAULT_WEIGHTS) -> list[Picked]:
     """Up to ``n`` sentences, the one that answers best first.
 
-    Label-only fragments never count; with a ``subject``, only sentences that mention it do.
-    A sentence that points back ("이를 위해 …") comes with the sentence before it or not at all.
+    A supporting sentence must not be far weaker than the lead (``w.floor``), nor much less about
+    the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
+    stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
+    Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
+    that points back ("이는 …") comes with the sentence before it or not at all.
     """
     pool = eligible(candidates, q)
     if not pool:
         return []
     before = previous_sentences(pool)
     scored = sorted(((score(c, q, w, before.get(i)), i, c) for i, c in enumerate(pool)), key=lambda x: (-x[0], x[1]))
-    best = scored[0][0]
+    best, lead = scored[0][0], scored[0][2]
     floor = w.floor * best if best > 0 else -math.inf
+    about = 0.6 * _relevance(lead, q)
     chosen: list[Picked] = []
     for s, _, c in scored:
         if len(chosen) >= n or s < floor:
             break
+        if chosen and c.citation != lead.citation and _relevance(c, q) < about:
+            continue
         if any(_jaccard(c.terms, p.candidate.terms) >= w.redundancy for p in chosen):
             continue
         group = _with_predecessor(c, pool, chosen)
         if group is None or len(chosen) + len(group) > max(n, 2):
             continue
+        if chosen and sum(len(p.candidate.text) for p in chosen) + sum(len(g.text) for g in group) > BUDGET:
+            continue
         chosen += [Picked(g, s) for g in group]
     return chosen
+
+
+def _relevance(c: Candidate, q: Asked) -> float:
+    """How much a sentence is about the question: its share of the topic terms, with its heading's."""
+    total = sum(q.weight(t) for t in q.terms) or 1.0
+    section = c.section.lower()
+    return sum(q.weight(t) for t in q.terms if t in c.terms or t in section) / total
 
 
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
