@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from milvus_server import MilvusServer
 
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
@@ -193,3 +194,14 @@ def live_server(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(15)
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MilvusServer]:
+    """One Milvus standalone server for the whole session, started on first use (tests/milvus_server.py)."""
+    server = MilvusServer(tmp_path_factory.mktemp("milvus-server"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -207,12 +207,21 @@ class MilvusIndex:
         return scores, ids
 
     def remove(self, ids: np.ndarray) -> None:
+        """Delete rows; later reads of this index no longer see them.
+
+        A Milvus 2.3 server can answer a read that follows a delete from the rows before it
+        when the same client read the collection earlier, despite Session consistency; one
+        read at Strong consistency (which waits for every earlier write) settles it.
+        """
         ids = np.asarray(ids, dtype=np.int64).ravel()
         with self._calls("delete vectors"):
             for start in range(0, len(ids), BATCH):
                 self._client.delete(
                     self.collection, ids=[int(i) for i in ids[start : start + BATCH]], timeout=self.timeout
                 )
+            self._client.query(
+                self.collection, filter="", output_fields=["count(*)"], consistency_level="Strong", timeout=self.timeout
+            )
 
     def save(self, path: Path) -> None:
         """Make the rows durable in Milvus and write the locator file at ``path``."""
