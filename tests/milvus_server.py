@@ -6,9 +6,15 @@ folder and runs it with an embedded etcd and local storage. Every port is chosen
 loopback, the embedded etcd's too (through ``ETCD_CONFIG_PATH``; otherwise it takes 2379 and
 2380, and a second server on the machine crashes), so several servers can run side by side.
 
-The launcher prints its banner once the server's health check answers; that is the sign it
-is ready. If the Milvus process dies first, the launcher does not notice and would wait for
-ever: :meth:`MilvusServer.start` watches for that and fails with the end of the server's log.
+The launcher quietly moves to the next port when the one asked for cannot be bound yet (after
+a restart, the old server's connections keep the proxy port in TIME_WAIT for a minute), so
+the proxy's and etcd's ports are also written over in its configuration (``--extra-config``):
+the server listens where the tests and the index's locator expect it.
+
+The launcher prints its banner once the server's health check answers; the server is ready
+when that is printed and its proxy port accepts connections. If the Milvus process dies
+first, the launcher does not notice and would wait for ever: :meth:`MilvusServer.start`
+watches for that and fails with the end of the server's log.
 """
 
 from __future__ import annotations
@@ -90,8 +96,10 @@ class MilvusServer:
         command = [str(server_command()), "--data", str(self.data)]
         for option, port in self.ports.items():
             command += [option, str(port)]
+        etcd = f"127.0.0.1:{self.ports['--etcd-port']}"
+        command += ["--extra-config", f"proxy.port={self.port}", "--extra-config", f"etcd.endpoints={etcd}"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "ETCD_CONFIG_PATH": str(self._etcd_config())}
-        with open(self.output, "ab") as out:
+        with open(self.output, "wb") as out:  # a fresh log each start: READY must be this start's
             self.proc = subprocess.Popen(
                 [*command, *self.options],
                 stdin=subprocess.DEVNULL,
@@ -118,7 +126,7 @@ class MilvusServer:
         assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if READY in self.output.read_text("utf-8", errors="replace"):
+            if READY in self.output.read_text("utf-8", errors="replace") and _accepts(self.port):
                 return
             if self.proc.poll() is not None or any(state == "Z" for _, state in _group(self.proc.pid)):
                 self.stop()
@@ -159,6 +167,14 @@ def _group(pgid: int) -> list[tuple[int, str]]:
         if int(fields[2]) == pgid:
             members.append((int(entry.name), fields[0]))
     return members
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0):
+            return True
+    except OSError:
+        return False
 
 
 def _signal_group(pgid: int, sig: int) -> None:

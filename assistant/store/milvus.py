@@ -301,8 +301,32 @@ def translate_errors(uri: str, doing: str) -> Iterator[None]:
     except Exception as exc:
         if not type(exc).__module__.startswith(("pymilvus", "grpc", "milvus_lite")):
             raise
+        refusal = _refusal(exc)
+        if refusal is not None:
+            raise VectorStoreError(
+                f"{doing}: Milvus refused the credentials ({refusal})",
+                hint=f"Give the token of a Milvus user in {MILVUS_TOKEN_ENV} ('user:password' or an API key), "
+                "the same for the build and every serving node.",
+            ) from exc
         reason = getattr(exc, "message", "") or str(exc) or type(exc).__name__
         raise VectorStoreError(f"{doing} ({reason})", hint=_hint(uri)) from exc
+
+
+def _refusal(exc: BaseException) -> str | None:
+    """What the server said if it refused the credentials (gRPC UNAUTHENTICATED) anywhere in the causes of ``exc``.
+
+    pymilvus reports a refused token as a failed connection; the gRPC status underneath tells.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        code = getattr(cause, "code", None)
+        if callable(code) and getattr(code(), "name", "") == "UNAUTHENTICATED":
+            details = getattr(cause, "details", None)
+            return str(details() if callable(details) else cause)
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _hint(uri: str) -> str:
@@ -314,8 +338,8 @@ def _hint(uri: str) -> str:
     where = milvus_host(uri) or "the Milvus host"
     return (
         f"Check that Milvus is running and reachable: curl http://{where}:9091/healthz should print OK "
-        f"(or 'docker compose ps' where it runs). The address comes from ASSISTANT_VECTOR_INDEX; "
-        f"a token, if the server needs one, from {MILVUS_TOKEN_ENV}."
+        f"(or 'docker compose ps' where it runs). The address comes from ASSISTANT_VECTOR_INDEX "
+        f"(milvus+https:// for a server with TLS); a token, if the server needs one, from {MILVUS_TOKEN_ENV}."
     )
 
 
