@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from milvus_server import MilvusServer
 
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
+from bench.milvus_server import MilvusServer
 
 FAKE_MODEL = "fake-bigram"
 

@@ -25,14 +25,14 @@ from pydantic import ValidationError
 
 from assistant.errors import ConfigError, IndexCorruptError, VectorStoreError
 from assistant.options import is_milvus
+from assistant.options import normalize_milvus_location as normalize_location
 from assistant.settings import Settings
+from assistant.store import milvus as milvus_index
 from assistant.store.builder import IndexBuilder
 from assistant.store.index import open_index
+from assistant.store.milvus import MilvusIndex, collection_name
 from assistant.store.vector_backends import discard_index, load_index, make_index
 from assistant.store.versions import current_version
-from assistant.options import normalize_milvus_location as normalize_location
-from assistant.store import milvus as milvus_index
-from assistant.store.milvus import MilvusIndex, collection_name
 from assistant.text.korean import KoreanAnalyzer
 
 NOWHERE = "milvus://127.0.0.1:1"
@@ -120,6 +120,9 @@ def test_locator_names_the_collection_and_reopens(location: str, tmp_path: Path)
     assert saved["collection"] == "assistant_v_20261122T101010_123456"
     index_type = "FLAT" if location.endswith(".db") else "HNSW"
     assert (saved["dim"], saved["metric"], saved["index_type"]) == (16, "IP", index_type)
+    if index_type == "HNSW":  # a server indexes in the background: saving waited for every row
+        described = index._client.describe_index(index.collection, "vector")
+        assert (described["indexed_rows"], described["pending_index_rows"]) == (40, 0)
     before = index.search(vectors[:4], 5)
     index.close()
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import FAKE_MODEL, FakeEmbedder
-from milvus_server import MilvusServer
 
 from assistant.errors import VectorStoreError
 from assistant.options import MILVUS_TOKEN_ENV, normalize_milvus_location
@@ -31,6 +30,7 @@ from assistant.store.milvus import connect
 from assistant.store.vector_backends import make_index
 from assistant.store.versions import current_version
 from assistant.text.korean import KoreanAnalyzer
+from bench.milvus_server import MilvusServer
 
 ROOT_TOKEN = "root:Milvus"  # the user Milvus creates when authentication is turned on
 #: A serving process: opens the current index, answers "search" with its version and the

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -43,6 +44,8 @@ CONNECT_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 30.0
 #: Seconds for requests that wait for Milvus to work through a whole collection (create, flush, load).
 LONG_TIMEOUT = 600.0
+#: Seconds between two looks at the progress of an index build.
+INDEX_POLL = 1.0
 #: Rows per insert or delete request (Milvus caps the size of one request).
 BATCH = 5000
 #: Largest k Milvus accepts in one search; slots beyond it stay empty (id -1).
@@ -224,10 +227,28 @@ class MilvusIndex:
             )
 
     def save(self, path: Path) -> None:
-        """Make the rows durable in Milvus and write the locator file at ``path``."""
+        """Make the rows durable in Milvus, wait for their HNSW index, write the locator file at ``path``.
+
+        A server builds the index of flushed rows in the background and searches rows not yet
+        indexed exhaustively, which is exact but slow: the build waits (up to
+        :data:`LONG_TIMEOUT`) so that serving nodes switch to an indexed collection.
+        """
         with self._calls("flush the collection"):
             self._client.flush(self.collection, timeout=LONG_TIMEOUT)
+            if self.locator.index_type == "HNSW" and not self._wait_for_index(time.monotonic() + LONG_TIMEOUT):
+                log.warning("Milvus is still indexing %s; searches are slower until it finishes", self.collection)
         self.locator.write(path)
+
+    def _wait_for_index(self, deadline: float) -> bool:
+        """Whether every flushed row is in the vector index before ``deadline`` (time.monotonic)."""
+        name = self._client.list_indexes(self.collection, timeout=self.timeout)[0]
+        while True:
+            state = self._client.describe_index(self.collection, name, timeout=self.timeout)
+            if not state.get("pending_index_rows", 0):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(INDEX_POLL)
 
     def close(self) -> None:
         """Release the connection; the collection stays."""

@@ -1,4 +1,4 @@
-"""A real Milvus standalone server for the tests, started and stopped by process id.
+"""A real Milvus standalone server for the tests and benchmarks, started and stopped by process id.
 
 The ``milvus`` package (``make milvus-server`` puts it in the virtual environment) brings
 the ``milvus-server`` command: a Python launcher that unpacks the Milvus binary into the data
