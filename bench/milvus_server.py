@@ -19,6 +19,7 @@ watches for that and fails with the end of the server's log.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -178,10 +179,8 @@ def _accepts(port: int) -> bool:
 
 
 def _signal_group(pgid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _wait_until_gone(pgid: int, timeout: float) -> bool:

@@ -192,13 +192,14 @@ def _certificates(folder: Path) -> dict[str, Path]:
     assert openssl is not None, "the TLS tests need the openssl command (apt-get install openssl)"
     files = {name: folder / name for name in ("ca.pem", "ca.key", "server.pem", "server.key", "server.csr")}
     (folder / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n", "utf-8")
+    ca = ["-keyout", str(files["ca.key"]), "-out", str(files["ca.pem"])]
+    request = ["-keyout", str(files["server.key"]), "-out", str(files["server.csr"])]
+    signed = ["-CA", str(files["ca.pem"]), "-CAkey", str(files["ca.key"]), "-CAcreateserial", "-days", "2"]
+    san = ["-extfile", str(folder / "san.cnf")]
     commands = [
-        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=assistant-test-ca"]
-        + ["-keyout", str(files["ca.key"]), "-out", str(files["ca.pem"])],
-        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost"]
-        + ["-keyout", str(files["server.key"]), "-out", str(files["server.csr"])],
-        ["x509", "-req", "-in", str(files["server.csr"]), "-CA", str(files["ca.pem"]), "-CAkey", str(files["ca.key"])]
-        + ["-CAcreateserial", "-days", "2", "-extfile", str(folder / "san.cnf"), "-out", str(files["server.pem"])],
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=assistant-test-ca", *ca],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", *request],
+        ["x509", "-req", "-in", str(files["server.csr"]), *signed, *san, "-out", str(files["server.pem"])],
     ]
     for command in commands:
         subprocess.run([openssl, *command], check=True, capture_output=True, timeout=60)
