@@ -74,7 +74,7 @@ loadbench: index
 
 # Build, serve and recall at scale (the movie documents + KorQuAD; about 45 min), then the plots.
 scalebench: milvus-server
-	$(BIN)/python -m bench.scale && $(BIN)/python -m bench.plots && $(BIN)/python -m bench.report
+	$(BIN)/python -m bench.scale --milvus-server && $(BIN)/python -m bench.plots && $(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

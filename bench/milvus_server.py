@@ -26,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 #: The command, next to this interpreter (the virtual environment's bin folder).
@@ -123,6 +123,10 @@ class MilvusServer:
         self.proc.wait(30.0)
         self.proc = None
 
+    def rss_mb(self) -> float:
+        """Resident memory of the server's processes now (MB)."""
+        return sum(_rss_kb(pid) for pid, state in _group(self.proc.pid) if state != "Z") / 1024 if self.proc else 0.0
+
     def _wait_ready(self, timeout: float) -> None:
         assert self.proc is not None
         deadline = time.monotonic() + timeout
@@ -168,6 +172,27 @@ def _group(pgid: int) -> list[tuple[int, str]]:
         if int(fields[2]) == pgid:
             members.append((int(entry.name), fields[0]))
     return members
+
+
+@contextlib.contextmanager
+def running(data: Path, options: Sequence[str] = ()) -> Iterator[MilvusServer]:
+    """A started server, stopped on the way out."""
+    server = MilvusServer(data, options)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _accepts(port: int) -> bool:

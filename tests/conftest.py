@@ -16,7 +16,7 @@ import pytest
 
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
-from bench.milvus_server import MilvusServer
+from bench.milvus_server import MilvusServer, running
 
 FAKE_MODEL = "fake-bigram"
 
@@ -198,10 +198,6 @@ def live_server(app: Any) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MilvusServer]:
-    """One Milvus standalone server for the whole session, started on first use (tests/milvus_server.py)."""
-    server = MilvusServer(tmp_path_factory.mktemp("milvus-server"))
-    server.start()
-    try:
+    """One Milvus standalone server for the whole session, started on first use (bench/milvus_server.py)."""
+    with running(tmp_path_factory.mktemp("milvus-server")) as server:
         yield server
-    finally:
-        server.stop()

@@ -30,7 +30,7 @@ from assistant.store.milvus import connect
 from assistant.store.vector_backends import make_index
 from assistant.store.versions import current_version
 from assistant.text.korean import KoreanAnalyzer
-from bench.milvus_server import MilvusServer
+from bench.milvus_server import MilvusServer, running
 
 ROOT_TOKEN = "root:Milvus"  # the user Milvus creates when authentication is turned on
 #: A serving process: opens the current index, answers "search" with its version and the
@@ -214,14 +214,12 @@ def secure_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MilvusSe
     options = ["--tls-mode", "1", "--authorization-enabled", "true"]
     options += ["--server-pem-path", str(certs["server.pem"]), "--server-key-path", str(certs["server.key"])]
     options += ["--ca-pem-path", str(certs["ca.pem"])]
-    server = MilvusServer(tmp_path_factory.mktemp("milvus-secure"), options)
     before = os.environ.get("GRPC_DEFAULT_SSL_ROOTS_FILE_PATH")
     os.environ["GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"] = str(certs["ca.pem"])
-    server.start()
     try:
-        yield server
+        with running(tmp_path_factory.mktemp("milvus-secure"), options) as server:
+            yield server
     finally:
-        server.stop()
         if before is None:
             os.environ.pop("GRPC_DEFAULT_SSL_ROOTS_FILE_PATH", None)
         else:
