@@ -8,8 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CORPUS ?= corpus
 INDEX  ?= index
+MILVUS_SERVER_VERSION ?= 2.3.5
 
-.PHONY: run test install index lint typecheck check bench browser loadbench scalebench clean help
+.PHONY: run test install index lint typecheck check bench browser milvus-server loadbench scalebench clean help
 
 help:
 	@echo "make run    set up, build the index from $(CORPUS)/ if needed, and serve the chat page at http://127.0.0.1:8000/"
@@ -17,6 +18,7 @@ help:
 	@echo "make index  (re)build the index from $(CORPUS)/ when it is missing or stale"
 	@echo "make bench  run the benchmarks (needs ../shared/data) and write docs/benchmarks.md"
 	@echo "make scalebench  the scale benchmark and its plots (about 45 min)"
+	@echo "make milvus-server  install the Milvus standalone server the tests start"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +45,12 @@ run: index
 browser:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium fonts-noto-cjk)
 
+# A Milvus standalone server for the tests and the scale benchmark (bench/milvus_server.py starts
+# it): the `milvus` package bundles the server with its etcd and local storage (about 58 MB).
+# No dependencies: its `client` extra would pin an old pymilvus. Does nothing when it is there.
+milvus-server: install
+	@test -x $(BIN)/milvus-server || $(BIN)/pip install --quiet --no-deps milvus==$(MILVUS_SERVER_VERSION)
+
 lint: install
 	$(BIN)/ruff check assistant tests bench
 	$(BIN)/ruff format --check assistant tests bench
@@ -50,7 +58,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy assistant
 
-test: lint typecheck browser
+test: lint typecheck browser milvus-server
 	$(BIN)/python -m pytest -q
 
 # Quality and speed figures of docs/benchmarks.md (KorQuAD needs ../shared/data).
@@ -65,8 +73,8 @@ loadbench: index
 	$(BIN)/python -m bench.load && $(BIN)/python -m bench.report
 
 # Build, serve and recall at scale (the movie documents + KorQuAD; about 45 min), then the plots.
-scalebench: install
-	$(BIN)/python -m bench.scale && $(BIN)/python -m bench.plots && $(BIN)/python -m bench.report
+scalebench: milvus-server
+	$(BIN)/python -m bench.scale --milvus-server && $(BIN)/python -m bench.plots && $(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

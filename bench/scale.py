@@ -3,15 +3,19 @@
     python -m bench.scale                  # everything; writes bench/results/scale.json
     python -m bench.scale --docs 2000      # the KorQuAD paragraphs + the first 2,000 movie documents
     python -m bench.scale --skip-build     # reuse the index built last time (if it is current)
+    python -m bench.scale --skip-build --steps serve --milvus-server   # add a Milvus standalone server
 
 Steps, each in its own process so that memory figures are not mixed up:
 
 1. **build** the index from scratch with the real model (a fresh index folder, no vector
    reused): time, chunks/s, the share of time outside the model, size on disk, peak memory,
    and memory sampled as the documents stream in.
-2. **serve** it with the exact (flat) and the HNSW vector index, and with Milvus (milvus-lite)
-   when it is installed: latency of a whole answer over a fixed sample of questions, each
-   embedded on the spot, and the memory of the serving process.
+2. **serve** it with the exact (flat) and the HNSW vector index, with milvus-lite when it is
+   installed, and with ``--milvus-server`` on a Milvus standalone server started for the run
+   (``bench/milvus_server.py``, HNSW): latency of a whole answer over a fixed sample of
+   questions, each embedded on the spot, the memory of the serving process (and of the
+   server), the time to build the vector index, and the recall@10 of its dense search against
+   exact search on the same vectors.
 3. **recall** of every KorQuAD dev question with the movie documents present as distractors,
    for the three modes, next to the same on the KorQuAD paragraphs alone.
 4. **sizes**: latency at smaller prefixes of the same corpus, for the latency-vs-size plot
@@ -183,6 +187,7 @@ def child_build(index_dir: Path, n_movies: int | None, total: int) -> dict[str, 
 
 def swap_vector_index(engine: Any, kind: str, work: Path) -> float:
     """Replace the engine's vector index by one of another kind, built from its vectors."""
+    from assistant.options import is_milvus
     from assistant.store.vector_backends import make_index
 
     started = time.perf_counter()
@@ -192,12 +197,26 @@ def swap_vector_index(engine: Any, kind: str, work: Path) -> float:
         shutil.rmtree(path.parent, ignore_errors=True)
         path.parent.mkdir(parents=True)
         kind = str(path)
-    index = make_index(kind, vectors.shape[1], name="scale")
+    index = make_index(kind, vectors.shape[1], name=f"scale-{time.time_ns()}")
     for i in range(0, len(vectors), 16384):
         index.add(np.arange(i, min(i + 16384, len(vectors)), dtype=np.int64), vectors[i : i + 16384])
+    if is_milvus(kind):  # as a build does: a server flushes the collection and indexes it
+        locator = work / f"scale-locator-{os.getpid()}.json"
+        index.save(locator)
+        locator.unlink()
     engine.index.vector_index = index
     del vectors
     return time.perf_counter() - started
+
+
+def dense_recall_at_10(engine: Any, questions: Sequence[str]) -> float:
+    """Share of the exact 10 nearest chunks (inner product over all vectors) that the engine's
+    vector index returns for each question."""
+    vectors = np.asarray(engine.index.vectors)
+    queries = engine.embedder.embed(list(questions), "query")
+    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+    _, found = engine.index.vector_index.search(queries, 10)
+    return float(np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)]))
 
 
 def child_serve(index_dir: Path, kind: str, n_questions: int) -> dict[str, Any]:
@@ -228,6 +247,7 @@ def child_serve(index_dir: Path, kind: str, n_questions: int) -> dict[str, Any]:
         )
     out["answer"] = percentiles(total)
     out["retrieval"] = percentiles(search)
+    out["dense_recall_at_10"] = dense_recall_at_10(engine, questions)
     out["rss_mb"] = round(rss_mb(), 1)
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return out
@@ -392,6 +412,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--milvus", default="scale.db", help="milvus-lite file for the Milvus latency run ('' to skip)."
     )
+    parser.add_argument(
+        "--milvus-server", action="store_true", help="Serve from a Milvus standalone server too (make milvus-server)."
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
@@ -419,6 +442,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "serve" in steps:
         kinds = ["flat", "hnsw"] + ([args.milvus] if args.milvus and milvus_installed() else [])
         report["serve"] = {k: run_child("serve", "--arg", k, "--arg", str(args.questions)) for k in kinds}
+        if args.milvus_server:
+            report["serve"]["milvus-server"] = serve_on_milvus_server(args.questions)
         report["small"] = run_child("small", "--arg", str(args.questions))
         save(args.out, report)
     if "recall" in steps:
@@ -431,6 +456,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         save(args.out, report)
     report["load_average_end"] = os.getloadavg()
     save(args.out, report)
+
+
+def serve_on_milvus_server(n_questions: int) -> dict[str, Any]:
+    """The serve step on a Milvus standalone server started for it, with the server's memory."""
+    from bench.milvus_server import running
+
+    data = CACHE / "milvus-server"
+    shutil.rmtree(data, ignore_errors=True)
+    with running(data) as server:
+        before = server.rss_mb()
+        out = run_child("serve", "--arg", server.uri, "--arg", str(n_questions))
+        out["server_rss_mb"] = {"empty": round(before, 1), "serving": round(server.rss_mb(), 1)}
+    out["kind"] = "milvus-server"
+    return out
 
 
 def milvus_installed() -> bool:

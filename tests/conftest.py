@@ -16,6 +16,7 @@ import pytest
 
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
+from bench.milvus_server import MilvusServer, running
 
 FAKE_MODEL = "fake-bigram"
 
@@ -200,3 +201,10 @@ def live_server(app: Any, **options: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(15)
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MilvusServer]:
+    """One Milvus standalone server for the whole session, started on first use (bench/milvus_server.py)."""
+    with running(tmp_path_factory.mktemp("milvus-server")) as server:
+        yield server

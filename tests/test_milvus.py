@@ -1,8 +1,10 @@
 """What is particular to the Milvus backend: locators, reconnecting, dropping old versions, errors.
 
-The shared contract (search, remove, padding) is in test_vectors.py. These tests run on
-milvus-lite, one ``.db`` file and in-process server for the module; an unreachable server is
-``milvus://127.0.0.1:1``, where nothing listens.
+The shared contract (search, remove, padding) is in test_vectors.py. The tests taking
+``location`` run twice: on milvus-lite (one ``.db`` file and in-process server for the module)
+and on the session's Milvus standalone server. An unreachable server is
+``milvus://127.0.0.1:1``, where nothing listens. What only a server does (several processes,
+restarts, TLS and tokens) is in test_milvus_server.py.
 """
 
 from __future__ import annotations
@@ -23,19 +25,15 @@ from pydantic import ValidationError
 
 from assistant.errors import ConfigError, IndexCorruptError, VectorStoreError
 from assistant.options import is_milvus
+from assistant.options import normalize_milvus_location as normalize_location
 from assistant.settings import Settings
+from assistant.store import milvus as milvus_index
 from assistant.store.builder import IndexBuilder
 from assistant.store.index import open_index
+from assistant.store.milvus import MilvusIndex, collection_name
 from assistant.store.vector_backends import discard_index, load_index, make_index
 from assistant.store.versions import current_version
 from assistant.text.korean import KoreanAnalyzer
-
-pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install 'korean-assistant[milvus]')")
-pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install 'korean-assistant[milvus]')")
-
-from assistant.options import normalize_milvus_location as normalize_location
-from assistant.store import milvus as milvus_index
-from assistant.store.milvus import MilvusIndex, collection_name
 
 NOWHERE = "milvus://127.0.0.1:1"
 HOLD_LITE_FILE = """
@@ -47,8 +45,11 @@ sys.stdin.read()
 """
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+@pytest.fixture(scope="module", params=["milvus-lite", "milvus-server"])
+def location(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The ``vector_index`` value: a milvus-lite file for the module, or the session's server."""
+    if request.param == "milvus-server":
+        return str(request.getfixturevalue("milvus_server").uri)
     return str(tmp_path_factory.mktemp("milvus") / "vectors.db")
 
 
@@ -58,19 +59,17 @@ def _data(n: int = 40, dim: int = 16, seed: int = 5) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def _collections(db: str) -> list[str]:
-    from pymilvus import MilvusClient
-
-    client = MilvusClient(db)
+def _collections(location: str) -> list[str]:
+    client = milvus_index.connect(normalize_location(location))
     try:
         return list(client.list_collections())
     finally:
         client.close()
 
 
-def _built(db: str, name: str, tmp_path: Path, n: int = 40) -> tuple[MilvusIndex, Path, np.ndarray]:
+def _built(location: str, name: str, tmp_path: Path, n: int = 40) -> tuple[MilvusIndex, Path, np.ndarray]:
     vectors = _data(n)
-    index = make_index(db, 16, name=name)
+    index = make_index(location, 16, name=name)
     assert isinstance(index, MilvusIndex)
     index.add(np.arange(n, dtype=np.int64) + 100, vectors)
     locator = tmp_path / "vectors.faiss"
@@ -78,16 +77,18 @@ def _built(db: str, name: str, tmp_path: Path, n: int = 40) -> tuple[MilvusIndex
     return index, locator, vectors
 
 
-def test_index_builds_serve_and_replace_their_collection(settings: Settings, analyzer: KoreanAnalyzer, db: str) -> None:
+def test_index_builds_serve_and_replace_their_collection(
+    settings: Settings, analyzer: KoreanAnalyzer, location: str
+) -> None:
     """Through the indexer: a build fills a collection, a rebuild makes another; the first is
     dropped by the build after that."""
-    settings = settings.model_copy(update={"vector_index": db})
+    settings = settings.model_copy(update={"vector_index": location})
     IndexBuilder(settings, FakeEmbedder(), analyzer).build()
     first = current_version(settings.index_dir)
     assert first is not None
     first_collection = json.loads((first / "vectors.faiss").read_text("utf-8"))["collection"]
     assert first_collection == collection_name(first.name)
-    assert first_collection in _collections(db)
+    assert first_collection in _collections(location)
     index = open_index(settings.index_dir, FAKE_MODEL)
     try:
         assert isinstance(index.vector_index, MilvusIndex)
@@ -102,24 +103,30 @@ def test_index_builds_serve_and_replace_their_collection(settings: Settings, ana
     second_collection = json.loads((second / "vectors.faiss").read_text("utf-8"))["collection"]
     assert second_collection != first_collection
     # The previous version stays until the next build: servers still on it keep answering.
-    assert first.exists() and {first_collection, second_collection} <= set(_collections(db))
+    assert first.exists() and {first_collection, second_collection} <= set(_collections(location))
 
     IndexBuilder(settings, FakeEmbedder(), analyzer).build(rebuild=True)
-    collections = _collections(db)
-    assert not first.exists() and first_collection not in collections
-    assert second_collection in collections and len(collections) == 2
+    third = current_version(settings.index_dir)
+    assert third is not None
+    third_collection = json.loads((third / "vectors.faiss").read_text("utf-8"))["collection"]
+    built = {first_collection, second_collection, third_collection}
+    assert not first.exists() and built & set(_collections(location)) == {second_collection, third_collection}
 
 
-def test_locator_names_the_collection_and_reopens(db: str, tmp_path: Path) -> None:
-    index, locator, vectors = _built(db, "v-20261122T101010-123456", tmp_path)
+def test_locator_names_the_collection_and_reopens(location: str, tmp_path: Path) -> None:
+    index, locator, vectors = _built(location, "v-20261122T101010-123456", tmp_path)
     saved = json.loads(locator.read_text("utf-8"))
-    assert saved["uri"] == str(Path(db).resolve())
+    assert saved["uri"] == normalize_location(location)
     assert saved["collection"] == "assistant_v_20261122T101010_123456"
-    assert (saved["dim"], saved["metric"], saved["index_type"]) == (16, "IP", "FLAT")
+    index_type = "FLAT" if location.endswith(".db") else "HNSW"
+    assert (saved["dim"], saved["metric"], saved["index_type"]) == (16, "IP", index_type)
+    if index_type == "HNSW":  # a server indexes in the background: saving waited for every row
+        described = index._client.describe_index(index.collection, "vector")
+        assert (described["indexed_rows"], described["pending_index_rows"]) == (40, 0)
     before = index.search(vectors[:4], 5)
     index.close()
 
-    again = load_index(db, locator)
+    again = load_index(location, locator)
     assert len(again) == 40
     scores, ids = again.search(vectors[:4], 5)
     np.testing.assert_array_equal(ids, before[1])
@@ -127,22 +134,22 @@ def test_locator_names_the_collection_and_reopens(db: str, tmp_path: Path) -> No
     assert list(ids[:, 0]) == [100, 101, 102, 103]
 
 
-def test_closing_one_index_leaves_the_other_working(db: str, tmp_path: Path) -> None:
+def test_closing_one_index_leaves_the_other_working(location: str, tmp_path: Path) -> None:
     # A serving engine closes the old index while the new one already answers.
-    old, locator, vectors = _built(db, "v-close", tmp_path)
-    new = load_index(db, locator)
+    old, locator, vectors = _built(location, "v-close", tmp_path)
+    new = load_index(location, locator)
     old.close()
     assert new.search(vectors[7:8], 1)[1][0, 0] == 107
 
 
-def test_discard_drops_the_collection(db: str, tmp_path: Path) -> None:
-    index, locator, _ = _built(db, "v-old", tmp_path)
+def test_discard_drops_the_collection(location: str, tmp_path: Path) -> None:
+    index, locator, _ = _built(location, "v-old", tmp_path)
     index.close()
-    assert "assistant_v_old" in _collections(db)
-    discard_index(db, locator)
-    assert "assistant_v_old" not in _collections(db)
+    assert "assistant_v_old" in _collections(location)
+    discard_index(location, locator)
+    assert "assistant_v_old" not in _collections(location)
     with pytest.raises(IndexCorruptError, match=r"assistant_v_old .* is missing"):
-        load_index(db, locator)
+        load_index(location, locator)
 
 
 def test_discard_is_a_no_op_for_local_kinds(tmp_path: Path) -> None:
@@ -167,22 +174,22 @@ def test_discard_never_raises(tmp_path: Path, caplog: pytest.LogCaptureFixture) 
     assert "127.0.0.1:1" in messages[1] and "assistant_v_x" in messages[1]
 
 
-def test_missing_or_damaged_locator_is_corrupt(db: str, tmp_path: Path) -> None:
+def test_missing_or_damaged_locator_is_corrupt(location: str, tmp_path: Path) -> None:
     with pytest.raises(IndexCorruptError, match="cannot be read"):
-        load_index(db, tmp_path / "absent.faiss")
+        load_index(location, tmp_path / "absent.faiss")
     wrong = tmp_path / "wrong.faiss"
-    wrong.write_text(json.dumps({"uri": db, "collection": "assistant_x"}))
+    wrong.write_text(json.dumps({"uri": location, "collection": "assistant_x"}))
     with pytest.raises(IndexCorruptError, match="cannot be read"):
-        load_index(db, wrong)
+        load_index(location, wrong)
 
 
-def test_dimension_disagreement_is_corrupt(db: str, tmp_path: Path) -> None:
-    index, locator, _ = _built(db, "v-dim", tmp_path)
+def test_dimension_disagreement_is_corrupt(location: str, tmp_path: Path) -> None:
+    index, locator, _ = _built(location, "v-dim", tmp_path)
     index.close()
     saved = json.loads(locator.read_text("utf-8"))
     locator.write_text(json.dumps({**saved, "dim": 32}))
     with pytest.raises(IndexCorruptError, match="dimension 16"):
-        load_index(db, locator)
+        load_index(location, locator)
 
 
 def test_unreachable_server_fails_fast_with_a_hint(tmp_path: Path) -> None:
@@ -196,6 +203,17 @@ def test_unreachable_server_fails_fast_with_a_hint(tmp_path: Path) -> None:
         load_index(NOWHERE, locator)
     assert time.monotonic() - start < 15
     assert (VectorStoreError.exit_code, VectorStoreError.http_status) == (6, 503)
+
+
+def test_a_build_stops_before_embedding_when_milvus_is_unreachable(
+    settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    settings = settings.model_copy(update={"vector_index": NOWHERE})
+    embedder = FakeEmbedder()
+    with pytest.raises(VectorStoreError, match=re.escape("cannot connect to Milvus at milvus://127.0.0.1:1")):
+        IndexBuilder(settings, embedder, analyzer).build()
+    assert embedder.calls == []
+    assert current_version(settings.index_dir) is None
 
 
 def test_a_server_gone_during_service_fails_within_the_timeout(tmp_path: Path) -> None:
@@ -227,18 +245,18 @@ def test_a_lite_file_open_in_another_process_is_explained(tmp_path: Path) -> Non
         holder.communicate("", timeout=30)
 
 
-def test_an_existing_collection_is_not_overwritten(db: str) -> None:
-    first = make_index(db, 16, name="v-twice")
+def test_an_existing_collection_is_not_overwritten(location: str) -> None:
+    first = make_index(location, 16, name="v-twice")
     first.add(np.arange(3), _data(3))
     with pytest.raises(ConfigError, match="already exists"):
-        make_index(db, 16, name="v-twice")
+        make_index(location, 16, name="v-twice")
     assert len(first) == 3
 
 
-def test_inserts_and_deletes_go_in_batches(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_inserts_and_deletes_go_in_batches(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(milvus_index, "BATCH", 7)
     vectors = _data(30)
-    index = make_index(db, 16, name="v-batches")
+    index = make_index(location, 16, name="v-batches")
     index.add(np.arange(30), vectors)
     assert len(index) == 30
     index.remove(np.arange(0, 30, 2))
@@ -247,9 +265,9 @@ def test_inserts_and_deletes_go_in_batches(db: str, monkeypatch: pytest.MonkeyPa
     assert set(ids[:, 0]) == set(range(1, 30, 2))
 
 
-def test_hnsw_index_type_searches_with_ef_at_least_k(db: str) -> None:
+def test_hnsw_index_type_searches_with_ef_at_least_k(location: str) -> None:
     vectors = _data(200)
-    index = MilvusIndex.create(db, 16, "v-hnsw", index_type="HNSW")
+    index = MilvusIndex.create(location, 16, "v-hnsw", index_type="HNSW")
     index.add(np.arange(200), vectors)
     assert index._search_params(300)["params"]["ef"] == 300
     assert index._search_params(10)["params"]["ef"] == 128

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -43,6 +44,8 @@ CONNECT_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 30.0
 #: Seconds for requests that wait for Milvus to work through a whole collection (create, flush, load).
 LONG_TIMEOUT = 600.0
+#: Seconds between two looks at the progress of an index build.
+INDEX_POLL = 1.0
 #: Rows per insert or delete request (Milvus caps the size of one request).
 BATCH = 5000
 #: Largest k Milvus accepts in one search; slots beyond it stay empty (id -1).
@@ -207,18 +210,45 @@ class MilvusIndex:
         return scores, ids
 
     def remove(self, ids: np.ndarray) -> None:
+        """Delete rows; later reads of this index no longer see them.
+
+        A Milvus 2.3 server can answer a read that follows a delete from the rows before it
+        when the same client read the collection earlier, despite Session consistency; one
+        read at Strong consistency (which waits for every earlier write) settles it.
+        """
         ids = np.asarray(ids, dtype=np.int64).ravel()
         with self._calls("delete vectors"):
             for start in range(0, len(ids), BATCH):
                 self._client.delete(
                     self.collection, ids=[int(i) for i in ids[start : start + BATCH]], timeout=self.timeout
                 )
+            self._client.query(
+                self.collection, filter="", output_fields=["count(*)"], consistency_level="Strong", timeout=self.timeout
+            )
 
     def save(self, path: Path) -> None:
-        """Make the rows durable in Milvus and write the locator file at ``path``."""
+        """Make the rows durable in Milvus, wait for their HNSW index, write the locator file at ``path``.
+
+        A server builds the index of flushed rows in the background and searches rows not yet
+        indexed exhaustively, which is exact but slow: the build waits (up to
+        :data:`LONG_TIMEOUT`) so that serving nodes switch to an indexed collection.
+        """
         with self._calls("flush the collection"):
             self._client.flush(self.collection, timeout=LONG_TIMEOUT)
+            if self.locator.index_type == "HNSW" and not self._wait_for_index(time.monotonic() + LONG_TIMEOUT):
+                log.warning("Milvus is still indexing %s; searches are slower until it finishes", self.collection)
         self.locator.write(path)
+
+    def _wait_for_index(self, deadline: float) -> bool:
+        """Whether every flushed row is in the vector index before ``deadline`` (time.monotonic)."""
+        name = self._client.list_indexes(self.collection, timeout=self.timeout)[0]
+        while True:
+            state = self._client.describe_index(self.collection, name, timeout=self.timeout)
+            if not state.get("pending_index_rows", 0):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(INDEX_POLL)
 
     def close(self) -> None:
         """Release the connection; the collection stays."""
@@ -292,8 +322,32 @@ def translate_errors(uri: str, doing: str) -> Iterator[None]:
     except Exception as exc:
         if not type(exc).__module__.startswith(("pymilvus", "grpc", "milvus_lite")):
             raise
+        refusal = _refusal(exc)
+        if refusal is not None:
+            raise VectorStoreError(
+                f"{doing}: Milvus refused the credentials ({refusal})",
+                hint=f"Give the token of a Milvus user in {MILVUS_TOKEN_ENV} ('user:password' or an API key), "
+                "the same for the build and every serving node.",
+            ) from exc
         reason = getattr(exc, "message", "") or str(exc) or type(exc).__name__
         raise VectorStoreError(f"{doing} ({reason})", hint=_hint(uri)) from exc
+
+
+def _refusal(exc: BaseException) -> str | None:
+    """What the server said if it refused the credentials (gRPC UNAUTHENTICATED) anywhere in the causes of ``exc``.
+
+    pymilvus reports a refused token as a failed connection; the gRPC status underneath tells.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        code = getattr(cause, "code", None)
+        if callable(code) and getattr(code(), "name", "") == "UNAUTHENTICATED":
+            details = getattr(cause, "details", None)
+            return str(details() if callable(details) else cause)
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _hint(uri: str) -> str:
@@ -305,8 +359,8 @@ def _hint(uri: str) -> str:
     where = milvus_host(uri) or "the Milvus host"
     return (
         f"Check that Milvus is running and reachable: curl http://{where}:9091/healthz should print OK "
-        f"(or 'docker compose ps' where it runs). The address comes from ASSISTANT_VECTOR_INDEX; "
-        f"a token, if the server needs one, from {MILVUS_TOKEN_ENV}."
+        f"(or 'docker compose ps' where it runs). The address comes from ASSISTANT_VECTOR_INDEX "
+        f"(milvus+https:// for a server with TLS); a token, if the server needs one, from {MILVUS_TOKEN_ENV}."
     )
 
 
