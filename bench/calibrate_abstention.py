@@ -80,7 +80,7 @@ def signals(engine: Engine, qs: Sequence[str]) -> np.ndarray:
 
 def dataset(by_name: dict[str, Engine]) -> list[Group]:
     rng = random.Random(17)
-    asked = questions()
+    asked = {k: v for k, v in questions().items() if k in by_name}
     offtopic = lines("offtopic_questions.txt") + lines("offtopic_questions_en.txt")
     groups = []
     for name, engine in by_name.items():
@@ -155,11 +155,18 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
     return "\n".join(out) + "\n", rule
 
 
-def main() -> None:
-    by_name = engines(list(NAMES))
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--collections", default=",".join(NAMES), help="Comma-separated collections.")
+    parser.add_argument("--no-docs", action="store_true", help="Print the report without writing docs/abstention.md.")
+    args = parser.parse_args(argv)
+    by_name = engines([n for n in args.collections.split(",") if n])
     groups = dataset(by_name)
     text, (bias, coef) = report(groups, list(by_name))
-    (ROOT / "docs" / "abstention.md").write_text(text, "utf-8")
+    if not args.no_docs:
+        (ROOT / "docs" / "abstention.md").write_text(text, "utf-8")
     print(text)
     weights = dict(zip(SIGNALS, coef, strict=True))
     print(

@@ -64,4 +64,4 @@ class AbstentionRule:
 
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
-DEFAULT_RULE = AbstentionRule(bias=-17.428, w_dense=12.971, w_coverage=10.331)
+DEFAULT_RULE = AbstentionRule(bias=-28.773, w_dense=29.958, w_coverage=5.160, w_margin=6.086, w_cross=4.482)

@@ -51,7 +51,8 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
     Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
     falls back to all its terms. A term the morpheme index misses still counts when at
     least 3/4 of its character bigrams occur (the analyzer may split a loanword
-    differently in the question and in the documents); an unknown term weighs as the rarest.
+    differently in the question and in the documents); a term the index does not know weighs
+    as a typical one (the median idf): it may be a word of the question's own, not a topic.
     """
     unique = sorted(set(topic_terms(terms) or terms))
     if not unique or not rows:
@@ -62,8 +63,7 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
         if not found[i] and len(grams) >= 2:
             found[i] = float(np.mean(_present(index.bigram, rows, grams))) >= 0.75
     bm = index.bm25
-    rarest = float(bm.idf.max()) if len(bm.idf) else 1.0
-    weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else rarest for t in unique])
+    weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
 
 

@@ -5,6 +5,7 @@ Scoring a query is a column sum over the query's terms (the approach of bm25s).
 
 from __future__ import annotations
 
+import functools
 import json
 from array import array
 from collections import Counter
@@ -34,6 +35,11 @@ class BM25:
     @property
     def n_docs(self) -> int:
         return int(self.weights.shape[0])
+
+    @functools.cached_property
+    def typical_idf(self) -> float:
+        """The median idf of the vocabulary: how much a term the index does not know is worth."""
+        return float(np.median(self.idf)) if len(self.idf) else 1.0
 
     def fit(self, docs: Iterable[Sequence[str]]) -> BM25:
         """Index documents given as lists of terms; row i of the matrix is document i."""
