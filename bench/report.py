@@ -238,6 +238,58 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
     return lines
 
 
+RETRIEVAL_SYSTEMS = [
+    ("bm25", "BM25 alone (both lexical fields)"),
+    ("dense", "dense alone"),
+    ("fusion-0.5", "plain fusion: min-max, 0.5 dense + 0.5 morpheme BM25"),
+    ("rrf", "reciprocal rank fusion"),
+    ("default", "**default**"),
+]
+
+
+def retrieval_section(r: dict[str, Any]) -> list[str]:
+    """Every system on every collection, then the leave-one-collection-out choice of the fusion."""
+    lines: list[str] = []
+    for name, rows in r["collections"].items():
+        first = next(iter(rows.values()))
+        lines += [
+            f"**{name}** ({first['answerable']} answerable questions, {first['unanswerable']} it does not answer):",
+            "",
+            "| system | R@1 | R@5 | R@10 | MRR@10 | false abstention | off-topic caught |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for key, label in RETRIEVAL_SYSTEMS:
+            m = rows.get(key)
+            if m:
+                lines.append(
+                    f"| {label} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR@10']:.3f} | "
+                    f"{m['false_abstention']:.3f} | {m['caught_offtopic']:.3f} |"
+                )
+        lines.append("")
+    loo = r.get("leave_one_out")
+    if loo:
+        lines += [
+            "Fusion weights chosen by leaving one collection out: for each collection, the fusion and weights",
+            "with the best mean MRR@10 on the *other* collections, and what they give on this one.",
+            "",
+            "| held out | chosen on the others | R@1 | R@5 | MRR@10 |",
+            "|---|---|---|---|---|",
+        ]
+        for name, row in loo.items():
+            if name == "all":
+                continue
+            w, m = row["weights"], row["held_out"]
+            chosen = f"{w['fusion']} {w['dense']:g} / {w['morph']:g} / {w['bigram']:g}"
+            lines.append(f"| {name} | {chosen} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['MRR@10']:.3f} |")
+        w = loo["all"]["weights"]
+        lines += [
+            "",
+            f"Chosen on all collections (the default): {w['fusion']} fusion, dense {w['dense']:g}, morpheme BM25 "
+            f"{w['morph']:g}, bigram BM25 {w['bigram']:g}.",
+        ]
+    return lines
+
+
 def weights_section(r: dict[str, Any]) -> list[str]:
     """Leave-one-collection-out scores of the sentence weights."""
     lines = [
@@ -356,6 +408,14 @@ def main() -> None:
             "## Conversation: follow-up questions (`python -m bench.conversation`)",
             "",
             *conversation_section(conversation),
+        ]
+    retrieval = load("retrieval.json")
+    if retrieval:
+        out += [
+            "",
+            "## Retrieval across collections (`python -m bench.retrieval`)",
+            "",
+            *retrieval_section(retrieval),
         ]
     answers = load("answers.json")
     if answers:

@@ -30,7 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant import Engine
+from assistant.search.fusion import get_fusion
 from assistant.search.retrieval import Hit, Retriever
 from bench.collections import engines
 from bench.common import KORQUAD, ROOT, load_korquad, require
@@ -159,11 +162,88 @@ def score(engine: Engine, retriever: Retriever, queries: Sequence[Query], mode: 
     }
 
 
+@dataclass
+class Candidates:
+    """One answerable question's candidates: each signal's scores, and the unit each counts as."""
+
+    scores: dict[str, np.ndarray]
+    units: list[str]  #: the relevant unit, or "other:<doc id>"
+    relevant: np.ndarray  #: bool per candidate
+
+
+def pools(engine: Engine, queries: Sequence[Query]) -> list[Candidates]:
+    """The candidates of every answerable question under all three signals, for any fusion weights."""
+    retriever = Retriever(engine.index, engine.embedder, engine.analyzer, engine.settings)
+    everything = {"dense": 1.0, "morph": 1.0, "bigram": 1.0}
+    out = []
+    for q in queries:
+        if q.relevant is None:
+            continue
+        pool = retriever.candidates(q.text, everything)
+        chunks = engine.index.store.chunks([int(r) for r in pool.rows])
+        hits = [Hit(int(r), c, 0.0, 0.0, 0.0) for r, c in zip(pool.rows, chunks, strict=True)]
+        units = [q.relevant(h) or f"other:{h.chunk.doc_id}" for h in hits]
+        out.append(Candidates(pool.scores, units, np.array([not u.startswith("other:") for u in units])))
+    return out
+
+
+def fused_metrics(data: Sequence[Candidates], weights: dict[str, float], fusion: str = "weighted") -> dict[str, float]:
+    """R@1/5/10 and MRR@10 of a fusion with these weights."""
+    fuse = get_fusion(fusion)
+    r1 = r5 = r10 = mrr = 0.0
+    for c in data:
+        fused = fuse(c.scores, weights, k=60)
+        seen: set[str] = set()
+        rank = 0
+        for i in np.argsort(-fused, kind="stable"):
+            if c.units[i] in seen:
+                continue
+            seen.add(c.units[i])
+            rank += 1
+            if rank > DEPTH:
+                break
+            if c.relevant[i]:
+                r1, r5, r10, mrr = r1 + (rank == 1), r5 + (rank <= 5), r10 + 1, mrr + 1 / rank
+                break
+    n = max(len(data), 1)
+    return {"R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR@10": mrr / n}
+
+
+def grid() -> list[dict[str, float]]:
+    """Fusion weights to try: the dense share, and how the rest splits between the two BM25 fields."""
+    out = []
+    for dense in (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8):
+        for morph_share in (0.0, 0.25, 0.5, 0.75, 1.0):
+            rest = 1.0 - dense
+            out.append(
+                {"dense": dense, "morph": round(rest * morph_share, 3), "bigram": round(rest * (1 - morph_share), 3)}
+            )
+    return out
+
+
+def leave_one_out(data: dict[str, list[Candidates]]) -> dict[str, Any]:
+    """For each collection, the fusion and weights best on the others (mean MRR@10) and its figures with them."""
+    table = [
+        ({**w, "fusion": f}, {name: fused_metrics(d, w, f) for name, d in data.items()})  # type: ignore[dict-item]
+        for f in ("weighted", "adaptive")
+        for w in grid()
+    ]
+    out: dict[str, Any] = {}
+    for held in data:
+        others = [n for n in data if n != held]
+        w, scores = max(table, key=lambda row: float(np.mean([row[1][n]["MRR@10"] for n in others])))
+        out[held] = {"weights": w, "held_out": {k: round(v, 4) for k, v in scores[held].items()}}
+    w, scores = max(table, key=lambda row: float(np.mean([row[1][n]["MRR@10"] for n in data])))
+    out["all"] = {"weights": w, "scores": {n: {k: round(v, 4) for k, v in s.items()} for n, s in scores.items()}}
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--korquad", type=int, default=0, help="Sample this many KorQuAD questions (0: all).")
     parser.add_argument("--collections", default="korquad,help,essays")
     parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
+    parser.add_argument("--no-tuning", action="store_true", help="Skip the leave-one-collection-out weight tuning.")
     args = parser.parse_args(argv)
     names = [n for n in args.collections.split(",") if n]
     by_name = engines(names)
@@ -178,6 +258,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows[system] = score(engine, retriever, queries, mode)
             print(name, system, rows[system], flush=True)
         report["collections"][name] = rows
+    if not args.no_tuning:
+        report["leave_one_out"] = leave_one_out({n: pools(by_name[n], loaders[n]()) for n in names})
+        print("leave one out", json.dumps(report["leave_one_out"], ensure_ascii=False), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
 

@@ -95,6 +95,18 @@ def _present(bm: BM25, rows: list[int], terms: list[str]) -> np.ndarray:
     return out
 
 
+@dataclass
+class Pool:
+    """The candidates of one query: their rows, each signal's scores, their vectors."""
+
+    terms: list[str]
+    rows: np.ndarray
+    scores: dict[str, np.ndarray]
+    vectors: np.ndarray
+    embedded_at: float = 0.0  #: perf_counter when the query was embedded
+    scored_at: float = 0.0  #: perf_counter when the lexical scores were computed
+
+
 class Retriever:
     """Searches one :class:`Index` with one embedder and analyzer."""
 
@@ -117,20 +129,10 @@ class Retriever:
     ) -> Retrieval:
         check_choice("retrieval mode", mode, MODES)
         t0 = time.perf_counter()
-        # Embedded in every mode: BM25 alone ranks without it, but abstaining needs the cosine.
-        qvec = self.embedder.embed([query], "query")[0]
-        t1 = time.perf_counter()
-        terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
-        lexical = {
-            "morph": self.index.bm25.scores(terms),
-            "bigram": self.index.bigram.scores(char_bigrams(query)),
-        }
-        t2 = time.perf_counter()
         weights = self._weights(mode)
-        cands = self._candidates(qvec, lexical, weights, exclude)
-        signals = {name: scores[cands] for name, scores in lexical.items()}
-        vectors = self.index.vectors[cands]
-        signals["dense"] = vectors @ qvec
+        pool = self.candidates(query, weights, exclude)
+        cands, signals, vectors = pool.rows, pool.scores, pool.vectors
+        t1, t2 = pool.embedded_at, pool.scored_at
         fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
         if prior:
             docs = [c.doc_id for c in self.index.store.chunks([int(r) for r in cands])]
@@ -150,10 +152,28 @@ class Retriever:
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
-        coverage = lexical_coverage(self.index, rows[:3], terms)
+        coverage = lexical_coverage(self.index, rows[:3], pool.terms)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        signals = abstention_signals(query, hits, signals["dense"], coverage)
-        return Retrieval(query, terms, hits, coverage, timings, signals)
+        abstain = abstention_signals(query, hits, signals["dense"], coverage)
+        return Retrieval(query, pool.terms, hits, coverage, timings, abstain)
+
+    def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:
+        """The candidates of ``query`` (the top chunks of every signal with weight) and each
+        signal's scores of them: what fusion ranks."""
+        # Embedded in every mode: BM25 alone ranks without it, but abstaining needs the cosine.
+        qvec = self.embedder.embed([query], "query")[0]
+        embedded = time.perf_counter()
+        terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
+        lexical = {
+            "morph": self.index.bm25.scores(terms),
+            "bigram": self.index.bigram.scores(char_bigrams(query)),
+        }
+        scored = time.perf_counter()
+        cands = self._candidates(qvec, lexical, weights, exclude)
+        scores = {name: values[cands] for name, values in lexical.items()}
+        vectors = self.index.vectors[cands]
+        scores["dense"] = vectors @ qvec
+        return Pool(terms, cands, scores, vectors, embedded, scored)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         s = self.settings
