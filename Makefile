@@ -10,13 +10,14 @@ CORPUS ?= corpus
 INDEX  ?= index
 MILVUS_SERVER_VERSION ?= 2.3.5
 
-.PHONY: run test install index lint typecheck check bench browser milvus-server loadbench scalebench clean help
+.PHONY: run test install index lint typecheck check bench tune browser milvus-server loadbench scalebench clean help
 
 help:
 	@echo "make run    set up, build the index from $(CORPUS)/ if needed, and serve the chat page at http://127.0.0.1:8000/"
 	@echo "make test   set up, then run ruff, mypy and the whole test suite"
 	@echo "make index  (re)build the index from $(CORPUS)/ when it is missing or stale"
 	@echo "make bench  run the benchmarks (needs ../shared/data) and write docs/benchmarks.md"
+	@echo "make tune   fit the summary's sentence weights and the abstention rule on every collection"
 	@echo "make scalebench  the scale benchmark and its plots (about 45 min)"
 	@echo "make milvus-server  install the Milvus standalone server the tests start"
 
@@ -67,7 +68,16 @@ bench: install
 	$(BIN)/python -m bench.korquad --no-titles --out bench/results/korquad-notitles.json
 	$(BIN)/python -m bench.speed
 	$(BIN)/python -m bench.conversation
+	$(BIN)/python -m bench.help_corpus
+	$(BIN)/python -m bench.retrieval
+	$(BIN)/python -m bench.answers
 	$(BIN)/python -m bench.report
+
+# The fitted weights and rules (each writes what the product ships; see docs/benchmarks.md, docs/abstention.md).
+tune: install
+	$(BIN)/python -m bench.help_corpus
+	$(BIN)/python -m bench.tune_answers
+	$(BIN)/python -m bench.calibrate_abstention
 
 loadbench: index
 	$(BIN)/python -m bench.load && $(BIN)/python -m bench.report

@@ -10,8 +10,8 @@ Data, per collection (``bench.collections``: KorQuAD dev, the LibreOffice help p
   list (``bench/data/offtopic_questions.txt``, in Korean and in English), and a sample of the *other*
   collections' questions (Wikipedia does not answer how to add a table row, nor the essays).
 
-Signals: those of :mod:`assistant.search.abstain` (best cosine, its margin, idf-weighted coverage,
-question in another script). A logistic regression with balanced classes is fitted with every
+Signals: those of :mod:`assistant.search.abstain` (best cosine, its lift over the index's off-topic
+baseline, its margin, idf-weighted coverage, question in another script). A logistic regression with balanced classes is fitted with every
 collection weighing the same. Each collection is scored with a rule fitted on the others only
 (leave one collection out); the rule fitted on all of them is the one the product ships.
 """
@@ -134,7 +134,8 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         "pages of `python -m bench.help_corpus`).",
         "",
         "The assistant abstains when `p = σ(bias + Σ w × signal)` is below 0.5. The signals (see",
-        "`assistant/search/abstain.py`): `cosine` of the best passage, its `margin` over the next best",
+        "`assistant/search/abstain.py`): `cosine` of the best passage, its `lift` over the index's own",
+        "off-topic baseline (recorded when the index is built), its `margin` over the next best",
         "candidates, the idf-weighted `coverage` of the question's topic terms in the top 3 passages, and",
         "`cross_script` (a question with no Hangul: coverage is then left out).",
         "",
@@ -171,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     weights = dict(zip(SIGNALS, coef, strict=True))
     print(
         f"AbstentionRule(bias={bias:.3f}, w_dense={weights['cosine']:.3f}, w_coverage={weights['coverage']:.3f}, "
-        f"w_margin={weights['margin']:.3f}, w_cross={weights['cross_script']:.3f})"
+        f"w_margin={weights['margin']:.3f}, w_cross={weights['cross_script']:.3f}, w_lift={weights['lift']:.3f})"
     )
 
 

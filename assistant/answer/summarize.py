@@ -75,21 +75,21 @@ class Asked:
 class Weights:
     """Weights of the features of a candidate, and how the supporting sentences are chosen."""
 
-    overlap: float = 1.0
-    gain: float = 0.5
-    context: float = 0.3
-    named: float = 0.2
-    heading: float = 0.3
-    bigrams: float = 0.5
-    novelty: float = 0.2
-    rank: float = 0.3
-    passage: float = 0.2
-    position: float = 0.1
-    wanted: float = 0.3
-    cue: float = 0.2
-    item: float = 0.2
-    whole: float = 0.4
-    dangling: float = 0.4
+    overlap: float = 1.00
+    gain: float = 0.57
+    context: float = 0.05
+    named: float = 0.19
+    heading: float = 0.51
+    bigrams: float = 0.73
+    novelty: float = -0.44
+    rank: float = 0.74
+    passage: float = 0.90
+    position: float = 0.14
+    wanted: float = 0.26
+    cue: float = 0.31
+    item: float = 0.77
+    whole: float = 0.44
+    dangling: float = 0.07
     #: supporting sentences score at least this share of the lead's score
     floor: float = 0.6
     #: a sentence sharing more than this (Jaccard of terms) with a chosen one is redundant

@@ -2,8 +2,10 @@
 
 The rule reads signals that mean the same on any index, not one collection's habits:
 
-- ``cosine``: the e5 cosine of the best passage (query–passage cosines of e5 have the same scale
-  on any Korean text);
+- ``cosine``: the e5 cosine of the best passage;
+- ``lift``: that cosine above the index's own off-topic baseline (``store.baseline``: how close
+  everyday questions it cannot answer come to its passages), which means the same on a large
+  encyclopedia and on a small manual;
 - ``margin``: how far the best passage stands out from the others retrieved (a question the
   documents answer usually has one passage clearly ahead; an off-topic one matches many weakly);
 - ``coverage``: the idf-weighted share of the question's topic terms found in the top passages
@@ -25,7 +27,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SIGNALS = ("cosine", "margin", "coverage", "cross_script")
+SIGNALS = ("cosine", "lift", "margin", "coverage", "cross_script")
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -38,20 +40,22 @@ def cross_script(question: str) -> bool:
 
 @dataclass(frozen=True)
 class AbstentionRule:
-    """``p(answerable) = σ(bias + w_dense·cosine + w_margin·margin + w_coverage·coverage + w_cross·cross_script)``;
-    abstain below ``threshold``."""
+    """``p(answerable) = σ(bias + w_dense·cosine + w_lift·lift + w_margin·margin + w_coverage·coverage
+    + w_cross·cross_script)``; abstain below ``threshold``."""
 
     bias: float
     w_dense: float
     w_coverage: float
     w_margin: float = 0.0
     w_cross: float = 0.0
+    w_lift: float = 0.0
     threshold: float = 0.5
 
     def probability(self, signals: Mapping[str, float]) -> float:
         z = (
             self.bias
             + self.w_dense * signals.get("cosine", 0.0)
+            + self.w_lift * signals.get("lift", 0.0)
             + self.w_margin * signals.get("margin", 0.0)
             + self.w_coverage * signals.get("coverage", 0.0)
             + self.w_cross * signals.get("cross_script", 0.0)

@@ -13,6 +13,7 @@ from assistant.options import MODES, Mode, check_choice
 from assistant.search.abstain import cross_script
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.settings import Settings
+from assistant.store.baseline import offtopic_cosine
 from assistant.store.bm25 import BM25, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
@@ -67,16 +68,20 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
     return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
 
 
-def abstention_signals(query: str, hits: list[Hit], dense: np.ndarray, coverage: float) -> dict[str, float]:
-    """The signals of :mod:`assistant.search.abstain`: best cosine, its margin over the next best
-    candidates' cosines, coverage (none for a question in another script), and that script flag."""
+def abstention_signals(
+    query: str, hits: list[Hit], dense: np.ndarray, coverage: float, baseline: float
+) -> dict[str, float]:
+    """The signals of :mod:`assistant.search.abstain`: best cosine, and how far it is above the
+    index's off-topic ``baseline``; its margin over the next best candidates' cosines; coverage
+    (none for a question in another script), and that script flag."""
+    cross = cross_script(query)
     if not hits:
-        return {"cosine": 0.0, "margin": 0.0, "coverage": 0.0, "cross_script": float(cross_script(query))}
+        return {"cosine": 0.0, "lift": -baseline, "margin": 0.0, "coverage": 0.0, "cross_script": float(cross)}
     top = np.sort(dense)[::-1]
     margin = float(top[0] - top[1:10].mean()) if len(top) > 1 else 0.0
-    cross = cross_script(query)
     return {
         "cosine": hits[0].dense,
+        "lift": hits[0].dense - baseline,
         "margin": margin,
         "coverage": 0.0 if cross else coverage,
         "cross_script": float(cross),
@@ -116,6 +121,14 @@ class Retriever:
         self.analyzer = analyzer
         self.settings = settings
         self.fuse = get_fusion(settings.fusion)
+        self._baseline = index.manifest.offtopic_cosine
+
+    @property
+    def baseline(self) -> float:
+        """The index's off-topic cosine (measured now, once, for an index built before it was recorded)."""
+        if self._baseline is None:
+            self._baseline = offtopic_cosine(self.index.vectors, self.embedder)
+        return self._baseline
 
     def search(
         self,
@@ -154,7 +167,7 @@ class Retriever:
         t3 = time.perf_counter()
         coverage = lexical_coverage(self.index, rows[:3], pool.terms)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        abstain = abstention_signals(query, hits, signals["dense"], coverage)
+        abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain)
 
     def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:

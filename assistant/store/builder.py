@@ -30,6 +30,7 @@ from assistant.errors import AssistantError, CorpusError
 from assistant.ingest.documents import Document, Skipped
 from assistant.options import is_milvus
 from assistant.settings import Settings
+from assistant.store.baseline import offtopic_cosine
 from assistant.store.bm25 import BM25, BM25Counts
 from assistant.store.embed_cache import CACHE_DIR, EmbedCache
 from assistant.store.manifest import FORMAT_VERSION, Manifest, file_digest
@@ -165,6 +166,7 @@ class IndexBuilder:
             manifest.files = {n: file_digest(tmp / n) for n in DATA_FILES}
             manifest.sizes = {n: (tmp / n).stat().st_size for n in DATA_FILES}
             manifest.timings = {k: round(v, 3) for k, v in timings.items()}
+            manifest.offtopic_cosine = self._baseline(vectors, all_reused=reused == len(keys))
             manifest.write(tmp)
             final = self._publish(tmp, name)
         except BaseException:
@@ -272,6 +274,19 @@ class IndexBuilder:
     def _place(vectors: np.ndarray, rows_of: dict[str, list[int]], keys: list[str], found: np.ndarray) -> None:
         for key, vec in zip(keys, found, strict=True):
             vectors[rows_of[key]] = vec
+
+    def _baseline(self, vectors: np.ndarray, *, all_reused: bool) -> float:
+        """The new version's off-topic baseline (see :mod:`assistant.store.baseline`); when no
+        chunk was embedded, the current version's, so that the model need not load."""
+        if all_reused:
+            folder = current_version(self.settings.index_dir)
+            try:
+                previous = Manifest.read(folder, self.settings.index_dir).offtopic_cosine if folder else None
+            except AssistantError:
+                previous = None
+            if previous is not None:
+                return previous
+        return round(offtopic_cosine(vectors, self.embedder), 5)
 
     def _vector_index(self, folder: Path, vectors: np.ndarray, name: str) -> None:
         index = make_index(self.settings.vector_index, vectors.shape[1], name=name)

@@ -42,6 +42,9 @@ class Manifest:
     #: Seconds of the build's stages: analyse (read, chunk, Kiwi, BM25), embed (of which
     #: model: inside the embedding model), vector_index.
     timings: dict[str, float] = field(default_factory=dict)
+    #: Median best cosine of everyday questions the index cannot answer (see store.baseline);
+    #: None in manifests written before it was recorded.
+    offtopic_cosine: float | None = None
 
     def write(self, folder: Path) -> None:
         text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
