@@ -113,19 +113,37 @@ def fit(groups: Sequence[Group]) -> tuple[float, np.ndarray]:
     return float(model.intercept_[0]), model.coef_[0]
 
 
-def answered(group: Group, bias: float, coef: np.ndarray) -> float:
+#: Thresholds on p(answerable) tried; the highest that keeps every collection's answerable questions
+#: answered at least :data:`ANSWERED` of the time is shipped (a question left unanswered costs the
+#: reader more than an off-topic one answered with passages that show it is off).
+THRESHOLDS = (0.5, 0.4, 0.3, 0.2, 0.1, 0.05)
+ANSWERED = 0.975
+
+
+def answered(group: Group, bias: float, coef: np.ndarray, threshold: float = 0.5) -> float:
     z = bias + group.x @ coef
-    return float((z >= 0).mean()) if len(group.x) else 0.0
+    return float((z >= np.log(threshold / (1 - threshold))).mean()) if len(group.x) else 0.0
 
 
-def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[float, np.ndarray]]:
+def threshold_for(groups: Sequence[Group], bias: float, coef: np.ndarray) -> float:
+    """The highest of :data:`THRESHOLDS` at which every answerable group is answered often enough."""
+    answerable = [g for g in groups if g.label == 1]
+    for t in THRESHOLDS:
+        if all(answered(g, bias, coef, t) >= ANSWERED for g in answerable):
+            return t
+    return THRESHOLDS[-1]
+
+
+def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[float, np.ndarray, float]]:
     rule = fit(groups)
+    threshold = threshold_for(groups, *rule)
     rows = []
     for held in names:
         train = [g for g in groups if g.collection != held]
         bias, coef = fit(train) if train else rule
+        t = threshold_for(train, bias, coef) if train else threshold
         for g in (g for g in groups if g.collection == held):
-            rows.append((g, answered(g, bias, coef), answered(g, *rule)))
+            rows.append((g, answered(g, bias, coef, t), answered(g, *rule, threshold)))
     bias, coef = rule
     out = [
         "# Abstention: how the rule was fitted",
@@ -141,11 +159,13 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         "",
         f"Fitted on all collections: `bias = {bias:.3f}`, "
         + ", ".join(f"`{name} = {w:.3f}`" for name, w in zip(SIGNALS, coef, strict=True))
-        + ".",
+        + f"; threshold {threshold:g}: the highest of {', '.join(map(str, THRESHOLDS))} at which every",
+        f"collection's own questions are answered at least {ANSWERED:.0%} of the time (a question left",
+        "unanswered costs the reader more than an off-topic one answered with passages that show it is off).",
         "",
         "Each row: a group of questions asked of one collection's index, and the share the assistant",
         "answers, with the rule fitted on the *other* collections only (leave one collection out) and",
-        "with the shipped rule. Answerable groups should be near 1, the others near 0.",
+        "with the shipped rule (each with its threshold). Answerable groups should be near 1, the others near 0.",
         "",
         "| index | questions | n | label | answered, rule from the others | answered, shipped rule |",
         "|---|---|---|---|---|---|",
@@ -153,7 +173,7 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
     for g, held_out, shipped in rows:
         label = "answerable" if g.label else "not answerable"
         out.append(f"| {g.collection} | {g.name} | {len(g.x)} | {label} | {held_out:.3f} | {shipped:.3f} |")
-    return "\n".join(out) + "\n", rule
+    return "\n".join(out) + "\n", (bias, coef, threshold)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -165,14 +185,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     by_name = engines([n for n in args.collections.split(",") if n])
     groups = dataset(by_name)
-    text, (bias, coef) = report(groups, list(by_name))
+    text, (bias, coef, threshold) = report(groups, list(by_name))
     if not args.no_docs:
         (ROOT / "docs" / "abstention.md").write_text(text, "utf-8")
     print(text)
     weights = dict(zip(SIGNALS, coef, strict=True))
     print(
         f"AbstentionRule(bias={bias:.3f}, w_dense={weights['cosine']:.3f}, w_coverage={weights['coverage']:.3f}, "
-        f"w_margin={weights['margin']:.3f}, w_cross={weights['cross_script']:.3f}, w_lift={weights['lift']:.3f})"
+        f"w_margin={weights['margin']:.3f}, w_cross={weights['cross_script']:.3f}, w_lift={weights['lift']:.3f}, "
+        f"threshold={threshold})"
     )
 
 

@@ -68,4 +68,6 @@ class AbstentionRule:
 
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
-DEFAULT_RULE = AbstentionRule(bias=-28.773, w_dense=29.958, w_coverage=5.160, w_margin=6.086, w_cross=4.482)
+DEFAULT_RULE = AbstentionRule(
+    bias=-28.653, w_dense=30.303, w_coverage=4.465, w_margin=1.046, w_cross=4.781, w_lift=28.994, threshold=0.3
+)
