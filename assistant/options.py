@@ -17,7 +17,7 @@ Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[str, ...] = get_args(Mode)
 
 #: How the signals are fused (functions in :mod:`assistant.search.fusion`).
-FUSIONS: tuple[str, ...] = ("weighted", "adaptive", "rrf")
+FUSIONS: tuple[str, ...] = ("weighted", "rrf")
 
 #: How the embedded model runs (``auto``: onnx when its packages are installed).
 EmbeddingBackend = Literal["auto", "onnx", "torch"]

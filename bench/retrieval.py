@@ -225,7 +225,7 @@ def leave_one_out(data: dict[str, list[Candidates]]) -> dict[str, Any]:
     """For each collection, the fusion and weights best on the others (mean MRR@10) and its figures with them."""
     table = [
         ({**w, "fusion": f}, {name: fused_metrics(d, w, f) for name, d in data.items()})  # type: ignore[dict-item]
-        for f in ("weighted", "adaptive")
+        for f in ("weighted",)
         for w in grid()
     ]
     out: dict[str, Any] = {}

@@ -38,27 +38,6 @@ def weighted(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *,
     return out
 
 
-def adaptive(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, k: int) -> np.ndarray:
-    """Like :func:`weighted`, but each signal's weight follows its confidence for this query: a
-    signal whose best candidate stands far above its next ones (a peaked distribution) counts more
-    than one that finds many candidates about as good (a flat one)."""
-    import numpy as np
-
-    n = len(next(iter(signals.values())))
-    out = np.zeros(n, dtype=np.float32)
-    total = 0.0
-    for name, scores in signals.items():
-        w = weights.get(name, 0.0)
-        if w <= 0 or n == 0:
-            continue
-        scaled = minmax(scores)
-        runners_up = np.sort(scaled)[-11:-1] if n > 1 else np.zeros(1, np.float32)
-        confidence = 1.0 - float(runners_up.mean())
-        out += w * confidence * scaled
-        total += w * confidence
-    return out / total if total > 0 else out
-
-
 def rrf(signals: Mapping[str, np.ndarray], weights: Mapping[str, float], *, k: int) -> np.ndarray:
     """Reciprocal rank fusion: ``Σ 1 / (k + rank)`` over signals with a non-zero weight, ranks from 1."""
     import numpy as np
@@ -102,7 +81,7 @@ def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float) -> list[
 
 FusionFn = Callable[..., "np.ndarray"]
 #: The fusion functions by the names of :data:`assistant.options.FUSIONS`.
-FUNCTIONS: dict[str, FusionFn] = {"weighted": weighted, "adaptive": adaptive, "rrf": rrf}
+FUNCTIONS: dict[str, FusionFn] = {"weighted": weighted, "rrf": rrf}
 
 
 def get_fusion(name: str) -> FusionFn:
