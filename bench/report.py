@@ -309,6 +309,24 @@ def weights_section(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def previous_section(key: str) -> list[str]:
+    """The section of the current docs/benchmarks.md whose "## " heading contains ``key``, kept as it
+    is when its results are not at hand (``bench/results/`` is not in git: a benchmark not re-run on
+    this machine keeps its last published figures)."""
+    path = ROOT / "docs" / "benchmarks.md"
+    if not path.exists():
+        return []
+    lines = path.read_text("utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("## ") and key in line), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    body = lines[start:end]
+    while body and not body[-1].strip():
+        body.pop()
+    return ["", *body]
+
+
 def main() -> None:
     out = [
         "# Benchmarks",
@@ -380,11 +398,15 @@ def main() -> None:
     speed = load("speed.json")
     if speed:
         out += ["", "## Speed and memory (`python -m bench.speed`)", "", *speed_section(speed)]
+    else:
+        out += previous_section("bench.speed")
     backends = load("backends.json")
     if backends:
         from bench.backends import report_section
 
         out += ["", "## Embedding backends (`python -m bench.backends`)", "", *report_section(backends)]
+    else:
+        out += previous_section("bench.backends")
     load_result = load("load.json")
     if load_result:
         out += [
@@ -393,6 +415,8 @@ def main() -> None:
             "",
             *load_section(load_result),
         ]
+    else:
+        out += previous_section("bench.load")
     rebuilds = load("rebuild_stress.json")
     if rebuilds:
         out += [
@@ -401,6 +425,8 @@ def main() -> None:
             "",
             *rebuild_section(rebuilds),
         ]
+    else:
+        out += previous_section("bench.rebuild_stress")
     conversation = load("conversation.json")
     if conversation:
         out += [
@@ -409,6 +435,8 @@ def main() -> None:
             "",
             *conversation_section(conversation),
         ]
+    else:
+        out += previous_section("bench.conversation")
     retrieval = load("retrieval.json")
     if retrieval:
         out += [
@@ -417,6 +445,8 @@ def main() -> None:
             "",
             *retrieval_section(retrieval),
         ]
+    else:
+        out += previous_section("bench.retrieval")
     answers = load("answers.json")
     if answers:
         out += [
@@ -425,6 +455,8 @@ def main() -> None:
             "",
             *answers_section(answers, load("answers-before.json")),
         ]
+    else:
+        out += previous_section("bench.answers")
     weights = load("answer-weights.json")
     if weights:
         out += [
@@ -444,6 +476,8 @@ def main() -> None:
             "",
             *scale_section(scale),
         ]
+    else:
+        out += previous_section("bench.scale")
     out += [
         "",
         "## Abstention",

@@ -305,3 +305,28 @@ def test_an_answer_about_a_subject_the_passages_lack_says_so(engine: Engine) -> 
     answer = engine.ask("교통은?", about=("부산",))
     assert answer.summary_sentences == [] and "'부산'에 대한 내용을 찾지 못했습니다" in answer.summary
     assert not answer.abstained and answer.citations  # the passages searched are still shown
+
+
+@pytest.mark.parametrize("question", ["What is this about?", "12345 !!! ???", "그게 뭐야?", "ㅋㅋㅋ", "?!"])
+def test_odd_questions_get_an_answer_or_a_clear_abstention(
+    settings: Settings, analyzer: KoreanAnalyzer, question: str
+) -> None:
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)  # the shipped abstention rule
+    engine.build_index()
+    answer = engine.ask(question)
+    assert answer.summary.strip()
+    if answer.abstained:
+        assert answer.summary.startswith(ABSTAIN_MESSAGE) and not answer.citations
+
+
+def test_an_english_question_that_finds_nothing_says_korean_works_best(
+    settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    engine = built_engine(settings, analyzer, ALWAYS)
+    assert "한국어로 물으면 더 잘 찾습니다" in engine.ask("What is the capital of France?").summary
+    assert "한국어로" not in engine.ask("프랑스의 수도는?").summary
+
+
+def test_a_question_of_two_thousand_characters_is_refused_clearly(engine: Engine) -> None:
+    with pytest.raises(InvalidQuestionError, match="너무 깁니다"):
+        engine.ask("가" * 2000)
