@@ -11,6 +11,7 @@ from assistant.answer.summarize import (
     around,
     arrange,
     asked,
+    enumeration,
     items_of,
     select,
     select_comparison,
@@ -199,3 +200,14 @@ def test_a_very_long_sentence_is_cut_at_a_clause_boundary() -> None:
     shown = picked.candidate
     assert len(shown.text) <= 500 and shown.text.endswith("가로지르며")
     assert (shown.start, shown.end) == (7, 7 + len(shown.text)) and text.startswith(shown.text)
+
+
+def test_an_enumeration_is_given_point_by_point_in_its_order() -> None:
+    intro = cand(1, 0, "전략이 필요합니다.", {"전략"}, 0)
+    first = cand(1, 10, "첫 번째로, 니치 시장에 집중해야 합니다.", {"니치", "시장"}, 1)
+    second = cand(2, 40, "두 번째로, 협업을 강화해야 합니다.", {"협업"}, 0)
+    last = cand(2, 65, "마지막으로, 유연성을 확보해야 합니다.", {"유연성"}, 1)
+    other = cand(2, 900, "첫째, 인재를 키워야 합니다.", {"인재"}, 5)  # another enumeration, far away
+    picked = enumeration([last, intro, other, second, first], [Picked(first, 1.0)], 3)
+    assert texts(picked) == [first.text, second.text, last.text]
+    assert enumeration([intro, first], [Picked(intro, 1.0)], 3) == []  # one point is no enumeration

@@ -19,6 +19,7 @@ from assistant.answer.summarize import (
     around,
     arrange,
     asked,
+    enumeration,
     items_of,
     select,
     select_comparison,
@@ -304,6 +305,8 @@ class Engine:
                 picked, missing = select_comparison(candidates, q, n, sides)
             else:
                 picked = select(candidates, q, n)
+                if form in ("list", "method", "reason"):
+                    picked = enumeration(candidates, picked, n) or picked
             order = tidy(arrange(picked, form))
         items = items_of(order, q) if form == "list" else []
         if items:

@@ -254,6 +254,14 @@ def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
 LONGEST_GROUP = 400
 
 
+_ITEM_INSIDE = re.compile(r"(?:^|\s)(?:첫째|둘째|셋째|넷째|[첫두세네]\s?번째로?)[,\s]")
+
+
+def _holds_item(text: str) -> bool:
+    """Whether a (joined) sentence already holds a point of an enumeration."""
+    return bool(_ITEM_INSIDE.search(text))
+
+
 def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> list[Candidate]:
     """The sentences of one passage, each that points back at the one before it ("이는 …",
     "이들은 …") joined to it, as one candidate: neither reads right alone. ``text`` is the
@@ -261,9 +269,11 @@ def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> 
     out: list[Candidate] = []
     for s in sentences:
         prev = out[-1] if out else None
-        joinable = prev is not None and s.start - prev.end <= 3 and s.end - prev.start <= LONGEST_GROUP
+        gap = text[prev.end - offset : s.start - offset] if prev is not None else "\n"
+        joinable = prev is not None and len(gap) <= 3 and "\n" not in gap and s.end - prev.start <= LONGEST_GROUP
         leans = continuation(s.text)[0] in ("reference", "adverbial")
         first_item = prev is not None and bool(ANNOUNCES.search(prev.text)) and opens_item(s.text)
+        first_item = first_item and prev is not None and not _holds_item(prev.text)
         if joinable and prev is not None and (leans or first_item):
             joined = text[prev.start - offset : s.end - offset]
             out[-1] = replace(prev, end=s.end, text=joined, terms=prev.terms | s.terms)
@@ -418,12 +428,55 @@ def _only(text: str, side: str, sides: Sequence[str]) -> bool:
     return side.lower() in low and not any(o.lower() in low for o in sides if o != side)
 
 
+def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+    """When the lead is, or announces, one of the document's enumerated points ("첫째, …", "두 번째로,
+    …"), the points of that enumeration in the document's order (at most ``max(n, 3)``); else nothing."""
+    if not picked:
+        return []
+    lead = picked[0].candidate
+    points = sorted(
+        {c.start: c for c in candidates if c.doc_id == lead.doc_id and _is_point(c.text)}.values(),
+        key=lambda c: c.start,
+    )
+    run = next((r for r in _runs(points) if any(_near(lead, p) for p in r)), [])
+    return [Picked(c, 0.0) for c in run[: max(n, 3)]] if len(run) >= 2 else []
+
+
+def _is_point(text: str) -> bool:
+    """Whether a sentence opens a point of an enumeration, or announces one and holds its first point."""
+    return opens_item(text) or (bool(ANNOUNCES.search(text)) and _holds_item(text))
+
+
+def _runs(points: Sequence[Candidate], gap: int = 600) -> list[list[Candidate]]:
+    """Points in runs: one enumeration's points follow each other closely, in one numbering style."""
+    runs: list[list[Candidate]] = []
+    for p in points:
+        last = runs[-1][-1] if runs else None
+        if last is not None and p.start - last.end <= gap and _style(p.text) in (_style(last.text), ""):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
+def _style(text: str) -> str:
+    """The numbering style of a point: "째" (첫째, 둘째), "번째" (첫 번째로), or "" (마지막으로, 2.)."""
+    head = text[:12]
+    return "번째" if "번째" in head else "째" if "째" in head else ""
+
+
+def _near(lead: Candidate, point: Candidate) -> bool:
+    return point.start <= lead.start < point.end or 0 <= point.start - lead.end <= 3 or point.start == lead.start
+
+
 def items_of(picked: Sequence[Picked], q: Asked) -> list[Candidate]:
     """The named items the chosen sentences enumerate ("A, B, C 등", several quoted names), each
-    as a candidate of its own; none when no chosen sentence enumerates two or more."""
+    as a candidate of its own; none when no chosen sentence that is about the question enumerates
+    two or more."""
+    lead = _relevance(picked[0].candidate, q) if picked else 0.0
     for p in picked:
         spans = enumerated(p.candidate.text)
-        if len(spans) >= 2:
+        if len(spans) >= 2 and _relevance(p.candidate, q) >= 0.6 * lead:
             c = p.candidate
             return [
                 replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset()) for a, b in spans

@@ -15,11 +15,11 @@ from assistant.text.korean import KoreanAnalyzer, Token
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|vs|대비")),
     ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
-    ("method", re.compile(r"어떻게|방법|방안|방향|해야|하려면|전략은|대책|해결")),
+    ("method", re.compile(r"어떻게|방법|방안|방향|해야|하려면|전략은|전략을|전략들|취할 수 있는|대책|해결")),
     (
         "list",
         re.compile(
-            r"무엇무엇|어떤 것들|종류|목록|나열|몇 가지|요소|사례(?:들|를|가|로)|들은\?|들이 있|"
+            r"무엇무엇|어떤 것들|종류|목록|나열|몇 가지|요소|요인|사례(?:들|를|가|로)|들은\?|들이 있|"
             r"(?:무엇|뭐|어떤 ?것|어떤 ?게|어떤 ?곳|어디)(?:이|가|들이)? ?(?:있|있어|있나|있습)"
         ),
     ),
