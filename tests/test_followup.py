@@ -160,7 +160,8 @@ def test_aspect_then_place_swaps(analyzer: KoreanAnalyzer) -> None:
 def test_a_name_inside_a_compound_subject_is_swapped(analyzer: KoreanAnalyzer) -> None:
     turns = [turn_after(analyzer, "한국 AI 동맹의 현황은?")]
     res = ask(analyzer, "그럼 유럽은?", turns)  # 한국 goes, AI (a foreign word) stays
-    assert (res.kind, res.query) == ("ellipsis", "유럽 AI 동맹 현황")
+    # 현황 only asks about the topic (text/questions.py), so it is not carried as a topic term.
+    assert (res.kind, res.query) == ("ellipsis", "유럽 AI 동맹")
 
 
 def test_a_noun_with_no_run_of_its_class_joins_the_topic(analyzer: KoreanAnalyzer) -> None:
