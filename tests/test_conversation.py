@@ -129,8 +129,16 @@ def test_an_ordinal_searches_the_item_of_the_listed_answer(conversation: Convers
     assert second_item.text == "자갈치시장은 생선회로 유명하다."  # what the first answer listed second
     assert (answer.followup, answer.query, answer.drew_on_turn) == ("ordinal", second_item.text, 1)
     assert first.citations[second_item.citation - 1].chunk_id == "부산.md#1"
-    # The answer elaborates that sentence: it first, then what the document says around it, nothing shown before.
-    assert answer.summary_sentences[0].text == second_item.text
+    # Asked to tell more, the answer gives what the document says around that sentence, nothing shown before.
+    told = [s.text for s in answer.summary_sentences]
+    assert told and not set(told) & {s.text for s in first.summary_sentences}
+
+
+def test_an_ordinal_asking_what_an_item_means_restates_it_first(conversation: Conversation) -> None:
+    first, answer = chat_all(conversation, "부산의 음식은?", "두 번째 것은 무슨 뜻이야?")
+    second_item = first.summary_sentences[1]
+    assert answer.followup == "ordinal"
+    assert answer.summary_sentences[0].text == second_item.text  # the item, then what surrounds it
     later = [s.text for s in answer.summary_sentences[1:]]
     assert later and not set(later) & {s.text for s in first.summary_sentences}
 

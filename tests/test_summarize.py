@@ -14,6 +14,7 @@ from assistant.answer.summarize import (
     enumeration,
     items_of,
     select,
+    select_about,
     select_comparison,
     tidy,
     with_antecedents,
@@ -134,6 +135,28 @@ def test_around_elaborates_the_anchor_with_its_neighbours() -> None:
     assert texts(picked) == [second.text, third.text, first.text]
     # Nothing new to say: no answer rather than the same sentence alone.
     assert around([second], ("a.txt", 16), q("둘째", []), 3) == []
+    # Asked for more rather than what it means, the sentence is not restated.
+    assert texts(around([first, second, third], ("a.txt", 16), q("둘째", []), 3, restate=False)) == [
+        third.text,
+        first.text,
+    ]
+    # An item inside a sentence (a list's second entry) anchors that sentence.
+    assert texts(around([first, second, third], ("a.txt", 20), q("둘째", []), 2))[0] == second.text
+
+
+def test_select_about_prefers_what_the_question_names() -> None:
+    korea = cand(1, 0, "한국은 지하철 노선이 많다.", {"한국", "지하철", "노선"})
+    us = cand(2, 0, "미국은 지하철 노선을 늘렸다.", {"미국", "지하철", "노선"}, doc="b.txt")
+    question = q("미국의 지하철 노선은?", ["미국", "지하철", "노선"])
+    topic = {korea.text: "한국", us.text: "미국"}.get
+    assert texts(select_about([korea, us], question, 1, ["미국"], topic)) == [us.text]
+    # Only a sentence about another name gives way: one about no name at all stands.
+    assert texts(select_about([korea, us], question, 1, ["미국"], lambda _: None)) == [korea.text]
+    # Nothing about the name (or far weaker): the best sentence, as without it.
+    assert texts(select_about([korea], question, 1, ["미국"], topic)) == [korea.text]
+    weak = cand(2, 0, "미국도 있다.", {"미국"}, doc="b.txt")
+    general = q("지하철 노선은?", ["지하철", "노선"])
+    assert texts(select_about([korea, weak], general, 1, ["미국"], topic)) == [korea.text]
 
 
 @pytest.mark.parametrize(

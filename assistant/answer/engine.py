@@ -21,7 +21,7 @@ from assistant.answer.summarize import (
     asked,
     enumeration,
     items_of,
-    select,
+    select_about,
     select_comparison,
     tidy,
     with_antecedents,
@@ -39,7 +39,8 @@ from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import comparison_sides, question_form, topic_terms
+from assistant.text.questions import ELABORATE, comparison_sides, question_form, topic_terms
+from assistant.text.spoken import written_out
 
 ABSTAIN_MESSAGE = (
     "색인된 문서에서 이 질문에 답할 만한 내용을 찾지 못했습니다. 질문을 바꾸거나 관련 문서를 추가해 주세요."
@@ -242,7 +243,8 @@ class Engine:
         k = k or self.settings.top_k
         request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor)
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
-            retrieval = retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
+            text = written_out(searched, self.analyzer.tokens(searched))
+            retrieval = retriever.search(text, k, mode=mode, exclude=exclude, prior=prior)
             answer = self._answer(request, retrieval, retriever.index)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
@@ -291,20 +293,22 @@ class Engine:
     ) -> tuple[list[tuple[Line, Candidate]], list[str]]:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
         and the sides of a comparison the passages never name."""
-        candidates = self.candidates(retrieval, index, request.avoid)
+        candidates = self.candidates(retrieval, index, request.avoid, request.anchor)
         bm = index.bm25
         terms = topic_terms(retrieval.terms) or retrieval.terms
         idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
         q = asked(request.question, terms, idf, form, request.about, request.instead)
         n = self.settings.summary_sentences
         missing: list[str] = []
-        if request.anchor is not None and (near := around(candidates, request.anchor, q, n)):
+        restate = not ELABORATE.search(request.question)
+        if request.anchor is not None and (near := around(candidates, request.anchor, q, n, restate=restate)):
             order = tidy(near)
         else:
             if sides:
                 picked, missing = select_comparison(candidates, q, n, sides)
             else:
-                picked = select(candidates, q, n)
+                names = () if request.about else self._names(request.question)
+                picked = select_about(candidates, q, n, names, self._topic)
                 if form in ("list", "method", "reason"):
                     picked = enumeration(candidates, picked, n) or picked
             order = tidy(arrange(picked, form))
@@ -318,9 +322,28 @@ class Engine:
         ]
         return lines, missing
 
+    def _names(self, question: str) -> list[str]:
+        """The proper nouns of a question (미국, 유럽연합): what its answer is about."""
+        return list(dict.fromkeys(t.form for t in self.analyzer.tokens(question) if t.tag.split("-")[0] == "NNP"))
+
+    def _topic(self, sentence: str) -> str | None:
+        """The proper noun a sentence is about when it opens with it as topic or subject ("유럽은 …")."""
+        toks = self.analyzer.tokens(sentence[:40])
+        for tok, after in zip(toks, toks[1:], strict=False):
+            if tok.tag.split("-")[0] == "NNP":
+                return tok.form if after.tag in ("JX", "JKS") else None
+        return None
+
     @staticmethod
-    def candidates(retrieval: Retrieval, index: Index, avoid: Collection[tuple[str, int]] = ()) -> list[Candidate]:
-        """Every sentence of the retrieved passages the summary may use (none of ``avoid``)."""
+    def candidates(
+        retrieval: Retrieval,
+        index: Index,
+        avoid: Collection[tuple[str, int]] = (),
+        anchor: tuple[str, int] | None = None,
+    ) -> list[Candidate]:
+        """Every sentence of the retrieved passages the summary may use: none of ``avoid``, except
+        the one that holds ``anchor`` when the anchor itself is not avoided (an ordinal's item
+        shares its sentence with the items it is not, which are)."""
         store = index.store
         top = max(retrieval.hits[0].score, 1e-9) if retrieval.hits else 1.0
         out = []
@@ -331,7 +354,11 @@ class Engine:
                 Candidate(n, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, share, c.section)
                 for pos, (a, b, terms) in enumerate(store.candidates(hit.row))
             ]
-            out += [s for s in with_antecedents(sentences, c.text, c.start) if (c.doc_id, s.start) not in avoid]
+            out += [
+                s
+                for s in with_antecedents(sentences, c.text, c.start)
+                if (c.doc_id, s.start) not in avoid or (_holds(s, anchor) and anchor not in avoid)
+            ]
         return out
 
     def _citations(
@@ -369,6 +396,10 @@ class Engine:
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )
+
+
+def _holds(c: Candidate, anchor: tuple[str, int] | None) -> bool:
+    return anchor is not None and anchor[0] == c.doc_id and c.start <= anchor[1] < c.end
 
 
 def check_unicode(text: str) -> None:

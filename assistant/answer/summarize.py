@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from assistant.text.sentences import (
@@ -236,6 +236,31 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
             continue
         chosen += [Picked(g, s) for g in group]
     return chosen
+
+
+def select_about(
+    candidates: Sequence[Candidate],
+    q: Asked,
+    n: int,
+    names: Sequence[str],
+    topic_of: Callable[[str], str | None] = lambda _: None,
+    w: Weights = DEFAULT_WEIGHTS,
+) -> list[Picked]:
+    """:func:`select`, with what the question names kept in view ("미국은 AI 규제가 …" → 미국):
+    when the best sentence is about another name (``topic_of`` it, "유럽은 …", is not one of
+    ``names``, and it names none of them), the best sentence about one of the names leads
+    instead, if it is not far weaker (``w.floor`` of the best score)."""
+    free = select(candidates, q, n, w)
+    if not names or not free or q.subject:
+        return free
+    bound_q = replace(q, subject=tuple(names))
+    topic = topic_of(free[0].candidate.text)
+    if _about(free[0].candidate, bound_q) or topic is None or topic in names:
+        return free
+    bound = select(candidates, bound_q, n, w)
+    if bound and bound[0].score >= w.floor * free[0].score:
+        return bound
+    return free
 
 
 def _relevance(c: Candidate, q: Asked) -> float:
@@ -484,10 +509,13 @@ def items_of(picked: Sequence[Picked], q: Asked) -> list[Candidate]:
     return []
 
 
-def around(candidates: Sequence[Candidate], anchor: tuple[str, int], q: Asked, n: int) -> list[Picked]:
+def around(
+    candidates: Sequence[Candidate], anchor: tuple[str, int], q: Asked, n: int, *, restate: bool = True
+) -> list[Picked]:
     """To elaborate the sentence at ``anchor`` (doc id, start): that sentence when it is among the
-    candidates, then the ones after it in its document, then the ones before; then the best of the
-    other passages. Empty when nothing new would be said."""
+    candidates and ``restate`` (a question about what it means, not a request for more), then the
+    ones after it in its document, then the ones before; then the best of the other passages.
+    Empty when nothing new would be said."""
     doc, start = anchor
     pool = eligible(candidates, replace(q, subject=()))
     same = sorted({(c.start, c.end): c for c in pool if c.doc_id == doc}.values(), key=lambda c: c.start)
@@ -500,5 +528,5 @@ def around(candidates: Sequence[Candidate], anchor: tuple[str, int], q: Asked, n
         new += [p.candidate for p in select(others, q, n - 1 - len(new)) if p.candidate not in new]
     if not new:
         return []
-    head = [at] if at is not None and at.start == start else []
+    head = [at] if restate and at is not None else []
     return [Picked(c, 0.0) for c in head + new]

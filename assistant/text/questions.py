@@ -15,7 +15,12 @@ from assistant.text.korean import KoreanAnalyzer, Token
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|vs|대비")),
     ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
-    ("method", re.compile(r"어떻게|방법|방안|방향|해야|하려면|전략은|전략을|전략들|취할 수 있는|대책|해결")),
+    (
+        "method",
+        re.compile(
+            r"어떻게|방법|방안|방향|해야|하려면|전략(?:은|을|들은|들을|이)? ?(?:\?|$|무엇|뭐|알려|설명|있)|취할 수 있는|대책|해결"
+        ),
+    ),
     (
         "list",
         re.compile(
@@ -26,6 +31,10 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("definition", re.compile(r"무엇|뭐야|뭔가|뭐예요|뭐죠|란\?|이란|의미|정의|뜻")),
 )
 
+
+#: A message that asks to be told more about something already shown ("두 번째 전략을 자세히
+#: 설명해줘"), rather than what it means: the answer need not restate it.
+ELABORATE = re.compile(r"자세히|자세하게|설명해|구체적|더 알려|더 말해")
 
 #: Words of a question that ask rather than say what it is about.
 QUESTION_WORDS = frozenset(

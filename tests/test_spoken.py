@@ -1,0 +1,40 @@
+"""Spoken contractions written out for the search (the real Korean analyzer)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.questions import question_form
+from assistant.text.spoken import written_out
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("한국엔 어떤 AI 동맹들이 있어?", "한국에는 어떤 AI 동맹들이 있어?"),
+        ("유럽에선 뭘 중시해?", "유럽에서는 무엇을 중시해?"),
+        ("그건 왜 그런가요?", "그것은 왜 그런가요?"),
+        ("이걸 어떻게 해?", "이것을 어떻게 해?"),
+        ("거기선 뭐 해?", "거기서는 뭐 해?"),
+        # Nothing contracted: the text as typed.
+        ("사건은 언제 일어났나?", "사건은 언제 일어났나?"),
+        ("정부가 할 일은 무엇인가요?", "정부가 할 일은 무엇인가요?"),
+    ],
+)
+def test_contracted_particles_are_written_out(analyzer: KoreanAnalyzer, typed: str, searched: str) -> None:
+    assert written_out(typed, analyzer.tokens(typed)) == searched
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("한국 기업의 전략은?", "method"),
+        ("AI 규모 경쟁에서 채택해야 할 전략은 무엇인가요?", "method"),
+        # A strategy named as the topic, the question asking about something else.
+        ("니치 마케팅 전략은 어떤 산업에 적용할 수 있어?", "general"),
+        ("니치 마케팅 전략이란 무엇인가요?", "definition"),
+    ],
+)
+def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: str, form: str) -> None:
+    assert question_form(question) == form
