@@ -39,7 +39,7 @@ from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import ELABORATE, comparison_sides, question_form, topic_terms
+from assistant.text.questions import ELABORATE, asked_nouns, comparison_sides, question_form, topic_terms
 from assistant.text.spoken import written_out
 
 ABSTAIN_MESSAGE = (
@@ -297,6 +297,8 @@ class Engine:
         bm = index.bm25
         terms = topic_terms(retrieval.terms) or retrieval.terms
         idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
+        for t in set(asked_nouns(self.analyzer.tokens(request.question))) & set(terms):
+            idf[t] = 2 * idf.get(t, 1.0)  # the noun that names what the answer is weighs double
         q = asked(request.question, terms, idf, form, request.about, request.instead)
         n = self.settings.summary_sentences
         missing: list[str] = []

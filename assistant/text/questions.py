@@ -78,6 +78,33 @@ QUESTION_WORDS = frozenset(
 )
 
 
+#: Question words after which (어떤 산업) or before which (대통령의 이름은 누구) the noun names
+#: what the answer is.
+_WH_BEFORE = frozenset({"어떤", "무슨", "어느", "어떠한"})
+_WH_AFTER = frozenset({"누구", "무엇", "뭐", "어디", "언제", "얼마", "몇"})
+#: Nouns that say only that a name or an amount is asked (대통령의 이름 → 대통령).
+_GENERIC = frozenset({"이름", "정도", "명칭", "무엇", "누구", "어디", "언제"})
+
+
+def asked_nouns(tokens: Sequence[Token]) -> list[str]:
+    """The nouns that name what the answer is: "어떤 산업에 …" → 산업; "미국 대통령의 이름은
+    누구인가?" → 대통령, 이름; "티베트 고원의 면적은?" → 면적. A sentence that answers usually
+    holds one of them next to the answer ("… 면적은 250만 km²")."""
+    nouns = [i for i, t in enumerate(tokens) if t.tag.startswith(("NNG", "NNP")) and t.form not in _GENERIC]
+    for i, tok in enumerate(tokens):
+        if tok.form in _WH_BEFORE and tok.tag == "MM":
+            after = [j for j in nouns if j > i][:1]
+            return [tokens[j].form.lower() for j in after]
+    for i, tok in enumerate(tokens):
+        if tok.form in _WH_AFTER and tok.tag in ("NP", "NR", "MAG", "MM"):
+            before = [j for j in nouns if j < i][-1:]
+            return [tokens[j].form.lower() for j in before]
+    content = [t for t in tokens if t.tag not in ("SF", "SP", "SS", "SE")]
+    if len(content) >= 2 and content[-1].tag in ("JX", "JKS") and content[-2].tag.startswith(("NN", "NR")):
+        return [tokens[j].form.lower() for j in nouns if tokens[j].end <= content[-2].end][-1:]
+    return []
+
+
 def question_form(question: str) -> str:
     """One of definition, reason, method, list, comparison or general."""
     for name, pattern in FORMS:

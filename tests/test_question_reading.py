@@ -1,11 +1,11 @@
-"""Spoken contractions written out for the search (the real Korean analyzer)."""
+"""How a question is read: spoken contractions written out for the search, its form, the noun naming its answer."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import question_form
+from assistant.text.questions import asked_nouns, question_form
 from assistant.text.spoken import written_out
 
 
@@ -38,3 +38,17 @@ def test_contracted_particles_are_written_out(analyzer: KoreanAnalyzer, typed: s
 )
 def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: str, form: str) -> None:
     assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "nouns"),
+    [
+        ("니치 마케팅 전략은 어떤 산업에 적용할 수 있어?", ["산업"]),
+        ("헤이그의 부인은 누구인가?", ["부인"]),
+        ("미국 대통령의 이름은?", ["대통령"]),  # 이름 only says a name is asked
+        ("티베트 고원의 면적은?", ["면적"]),
+        ("왜 그런가요?", []),
+    ],
+)
+def test_the_noun_that_names_the_answer(analyzer: KoreanAnalyzer, question: str, nouns: list[str]) -> None:
+    assert asked_nouns(analyzer.tokens(question)) == nouns
