@@ -52,3 +52,25 @@ def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: st
 )
 def test_the_noun_that_names_the_answer(analyzer: KoreanAnalyzer, question: str, nouns: list[str]) -> None:
     assert asked_nouns(analyzer.tokens(question)) == nouns
+
+
+def test_a_question_read_twice_is_analysed_once(analyzer: KoreanAnalyzer) -> None:
+    question = "미국은 AI 규제가 어떤 편인가요? (한 번만 분석)"
+    calls = []
+    real = analyzer._tokenize
+
+    def counting(text: str) -> object:
+        calls.append(text)
+        return real(text)
+
+    analyzer._tokenize = counting  # type: ignore[method-assign]
+    try:
+        first = analyzer.tokens(question)
+        again = analyzer.tokens(question)
+        shifted = analyzer.tokens(question, offset=5)
+    finally:
+        del analyzer._tokenize
+    assert first == again and calls == [question, question]  # the shifted read is not remembered
+    assert [t.start for t in shifted] == [t.start + 5 for t in first]
+    first.pop()  # a caller's list is its own
+    assert analyzer.tokens(question) == again

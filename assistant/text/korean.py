@@ -7,6 +7,7 @@ code points, which Kiwi cannot read, are analysed as U+FFFD (offsets are unchang
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,12 +52,18 @@ def content_terms(tokens: Iterable[Token]) -> list[str]:
     return out
 
 
+#: Texts up to this long (questions) are remembered, the last :data:`RECENT_TEXTS` of them.
+RECENT_CHARS = 300
+RECENT_TEXTS = 64
+
+
 class KoreanAnalyzer:
     """Sentence splitting and morphological analysis, thread-safe and lazily loaded."""
 
     def __init__(self) -> None:
         self._kiwi: Kiwi | None = None
         self._lock = threading.RLock()
+        self._recent: OrderedDict[str, tuple[Token, ...]] = OrderedDict()
 
     @property
     def kiwi(self) -> Kiwi:
@@ -69,8 +76,18 @@ class KoreanAnalyzer:
         return self._kiwi
 
     def tokens(self, text: str, offset: int = 0) -> list[Token]:
-        """Morphemes of ``text`` with spans into it (shifted by ``offset``)."""
-        return [_token(t, offset) for t in self._tokenize(text)]
+        """Morphemes of ``text`` with spans into it (shifted by ``offset``). A question is read
+        by several stages of one answer; the last few short texts are remembered."""
+        if offset or len(text) > RECENT_CHARS:
+            return [_token(t, offset) for t in self._tokenize(text)]
+        known = self._recent.get(text)
+        if known is None:
+            known = tuple(_token(t) for t in self._tokenize(text))
+            with self._lock:
+                self._recent[text] = known
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
+        return list(known)
 
     def terms(self, text: str) -> list[str]:
         """Content morphemes of ``text`` (see :func:`content_terms`)."""
