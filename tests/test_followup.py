@@ -378,3 +378,11 @@ def test_resolution_reads_only_the_last_turn_of_a_long_session(analyzer: KoreanA
     tokens = analyzer.tokens("그럼 미국은?")
     assert resolve("그럼 미국은?", tokens, many) == resolve("그럼 미국은?", tokens, europe)
     assert resolve("그럼 미국은?", tokens, many).query == "미국 AI 전략"
+
+
+def test_an_items_terms_are_carried_as_the_sentence_writes_them() -> None:
+    from assistant.chat.followup import _written
+
+    text = "미국의 빅테크 기업들은 막대한 자본력을 가졌다."
+    terms = ("미국", "빅", "테크", "기업", "막대하다", "자본력", "가지다")
+    assert _written(terms, text) == ["미국", "빅테크", "기업", "자본력"]

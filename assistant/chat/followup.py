@@ -213,7 +213,7 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution
     item = pick(source.items, cues.ordinal)
     if item is None:
         return None
-    terms = [_surface(t, item.text) for t in item.terms if t not in IGNORED]
+    terms = _written(item.terms, item.text)
     topic = carry(last.topic, list(dict.fromkeys([*terms, *cues.terms])), policy)
     doc = source.doc_of(item.citation)
     shown = {(d, i.start) for i in source.items if (d := source.doc_of(i.citation)) is not None and i is not item}
@@ -228,6 +228,21 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution
         focus=last.focus,
         anchor=(doc, item.start) if doc is not None and item.start >= 0 else None,
     )
+
+
+def _written(terms: Sequence[str], text: str) -> list[str]:
+    """The terms of a sentence as it writes them: lemmas it does not hold as written ("막대하다"
+    of "막대한") left out, neighbours it writes as one word joined ("빅" + "테크" → "빅테크")."""
+    out: list[str] = []
+    for term in terms:
+        if term in IGNORED or not (term.isascii() or term in text):
+            continue
+        word = _surface(term, text)
+        if out and out[-1] + word in text:
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
 
 
 def _surface(term: str, text: str) -> str:
