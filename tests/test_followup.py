@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from assistant.chat.cues import LAST, read_cues, subject_slot
-from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, carry, query_of, resolve
+from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, _written, carry, query_of, resolve
 from assistant.chat.sessions import Item, Passage, Turn
 from assistant.text.korean import KoreanAnalyzer
 
@@ -239,8 +239,9 @@ def test_an_ordinal_searches_that_item_of_the_previous_list(
     item = EUROPE_ITEMS[index]
     assert (res.kind, res.query, res.drew_on_turn) == ("ordinal", item.text, 1)
     assert res.prior == {ALLIANCE: 0.1}
-    for term in item.terms:
-        assert res.topic[term.upper() if term == "ai" else term] == 1.0  # the item is now the topic
+    written = _written(item.terms, item.text)  # the item's words as it writes them
+    assert written and all(res.topic[word] == 1.0 for word in written)  # the item is now the topic
+    assert not {t for t in item.terms if t.endswith("다") and t not in item.text} & set(res.topic)
 
 
 def test_an_ordinal_past_the_end_of_the_list_is_not_an_ordinal(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
@@ -381,8 +382,6 @@ def test_resolution_reads_only_the_last_turn_of_a_long_session(analyzer: KoreanA
 
 
 def test_an_items_terms_are_carried_as_the_sentence_writes_them() -> None:
-    from assistant.chat.followup import _written
-
     text = "미국의 빅테크 기업들은 막대한 자본력을 가졌다."
     terms = ("미국", "빅", "테크", "기업", "막대하다", "자본력", "가지다")
     assert _written(terms, text) == ["미국", "빅테크", "기업", "자본력"]

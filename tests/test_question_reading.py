@@ -13,9 +13,9 @@ from assistant.text.spoken import written_out
     ("typed", "searched"),
     [
         ("한국엔 어떤 AI 동맹들이 있어?", "한국에는 어떤 AI 동맹들이 있어?"),
-        ("유럽에선 뭘 중시해?", "유럽에서는 무엇을 중시해?"),
-        ("그건 왜 그런가요?", "그것은 왜 그런가요?"),
-        ("이걸 어떻게 해?", "이것을 어떻게 해?"),
+        ("유럽에선 뭘 중시해?", "유럽에서는 뭘 중시해?"),
+        # Contracted pronouns stay: alone they say nothing to search for.
+        ("그건 왜 그런가요?", "그건 왜 그런가요?"),
         ("거기선 뭐 해?", "거기서는 뭐 해?"),
         # Nothing contracted: the text as typed.
         ("사건은 언제 일어났나?", "사건은 언제 일어났나?"),

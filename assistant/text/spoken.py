@@ -1,4 +1,4 @@
-"""Spoken contractions written out for the search: "한국엔" → "한국에는", "뭘" → "무엇을".
+"""Spoken contractions written out for the search: "한국엔" → "한국에는", "유럽에선" → "유럽에서는".
 
 People type questions as they speak. The lexical search reads them through Kiwi's morphemes,
 where "엔" is already 에 + ㄴ; the dense model reads characters, and a contracted particle can
@@ -13,9 +13,6 @@ from collections.abc import Sequence
 
 from assistant.text.korean import Token
 
-#: Pronouns written out before a particle: "그건" is 그것은.
-_FULL = {"그거": "그것", "이거": "이것", "저거": "저것", "뭐": "무엇"}
-
 #: A contracted particle (a final consonant glued to the word before it) and its full forms
 #: after a consonant and after a vowel.
 _PARTICLE = {("ᆫ", "JX"): ("은", "는"), ("ᆯ", "JKO"): ("을", "를")}
@@ -27,16 +24,18 @@ def _ends_in_consonant(word: str) -> bool:
 
 
 def written_out(text: str, tokens: Sequence[Token]) -> str:
-    """``text`` with each contracted particle after a pronoun or an adverbial particle written
-    out ("뭘" → "무엇을", "유럽에선" → "유럽에서는"); ``tokens`` are Kiwi's morphemes of ``text``."""
+    """``text`` with each topic particle contracted onto an adverbial particle written out
+    ("유럽에선" → "유럽에서는"); ``tokens`` are Kiwi's morphemes of ``text``. Contracted pronouns
+    ("그건", "뭘") stay: a question made of them alone says nothing the search could find, and
+    written out it would look as if it did."""
     out: list[str] = []
     done = 0
     for prev, tok in zip(tokens, tokens[1:], strict=False):
         forms = _PARTICLE.get((tok.form, tok.tag))
         glued = prev.end == tok.end and prev.start < tok.start + 1 and prev.start >= done
-        if forms is None or not glued or not (prev.tag == "NP" or prev.tag.startswith("JKB")):
+        if forms is None or not glued or not prev.tag.startswith("JKB"):
             continue
-        word = _FULL.get(prev.form, prev.form)
+        word = prev.form
         out += [text[done : prev.start], word, forms[0] if _ends_in_consonant(word) else forms[1]]
         done = tok.end
     return "".join(out) + text[done:]
