@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
+from assistant.answer.suggest import Outline, abstention_message, covers, followups
 from assistant.answer.summarize import (
     Candidate,
     around,
@@ -27,7 +28,6 @@ from assistant.answer.summarize import (
     tidy,
     with_antecedents,
 )
-from assistant.answer.suggest import Outline, abstention_message, covers, followups
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder

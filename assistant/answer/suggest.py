@@ -30,16 +30,72 @@ from assistant.text.josa import josa
 
 #: Headings that say nothing about the content (page furniture, generic parts of a text).
 GENERIC = frozenset(
-    """본문 본문제목 상세컨텐츠 카테고리없음 목차 차례 서론 결론 요약 개요 머리말 맺음말 들어가며 마치며
-    참고 참고문헌 부록 관련글 댓글 태그 공유하기 목록 소개 안내 메뉴 전체 기타""".split()
+    [
+        "본문",
+        "본문제목",
+        "상세컨텐츠",
+        "카테고리없음",
+        "목차",
+        "차례",
+        "서론",
+        "결론",
+        "요약",
+        "개요",
+        "머리말",
+        "맺음말",
+        "들어가며",
+        "마치며",
+        "참고",
+        "참고문헌",
+        "부록",
+        "관련글",
+        "댓글",
+        "태그",
+        "공유하기",
+        "목록",
+        "소개",
+        "안내",
+        "메뉴",
+        "전체",
+        "기타",
+    ]
 )
 #: Trailing words of a parent heading left out when it names a subject ("서울 안내" → 서울).
 TRAILING_GENERIC = ("안내", "소개", "개요", "사례", "가이드")
 #: Last words naming an action: such a heading is asked about rather than defined.
-ACTIONS = (
-    "구축 강화 확충 확보 도입 추진 육성 개선 지원 협력 대응 활용 관리 운영 설치 설정 확대 심화 진단 "
-    "준비 사용 이용 신청 등록 변경 보호 관리법 방법 방안 절차 과정"
-).split()
+ACTIONS = [
+    "구축",
+    "강화",
+    "확충",
+    "확보",
+    "도입",
+    "추진",
+    "육성",
+    "개선",
+    "지원",
+    "협력",
+    "대응",
+    "활용",
+    "관리",
+    "운영",
+    "설치",
+    "설정",
+    "확대",
+    "심화",
+    "진단",
+    "준비",
+    "사용",
+    "이용",
+    "신청",
+    "등록",
+    "변경",
+    "보호",
+    "관리법",
+    "방법",
+    "방안",
+    "절차",
+    "과정",
+]
 
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXivx]+[.)]|[가-하][.)]|제\s*\d+\s*[장절편부])\s*")
 #: Headings longer than this are sentences rather than names of a subject.
@@ -216,11 +272,9 @@ def followups(outline: Outline, citations: Sequence[Citation], question: str = "
             continue
         parents = {sections[i].path[:-1] for i in anchors}
 
-        def nearness(i: int, sections: tuple[Section, ...] = sections, anchors: list[int] = anchors) -> tuple[int, ...]:
-            return (sections[i].path[:-1] not in parents, min(abs(i - a) for a in anchors), i)
-
+        near = {i: (s.path[:-1] not in parents, min(abs(i - a) for a in anchors), i) for i, s in enumerate(sections)}
         title = outline.title(doc_id)
-        for i in sorted(range(len(sections)), key=nearness):
+        for i in sorted(near, key=near.__getitem__):
             if (doc_id, sections[i].section) in covered:
                 continue
             q = question_for(sections[i], title)
