@@ -458,7 +458,7 @@ def test_a_conversation_started_with_an_owner_is_listed_renamed_rated_and_export
         conversation.rename(sid, OTHER, "남의 것")
     rated = conversation.rate(sid, 1, "up", "   ")
     assert (rated.rating, rated.comment) == ("up", None)  # a blank comment is none
-    with pytest.raises(SessionNotFoundError, match="2번째|3번째"):
+    with pytest.raises(SessionNotFoundError, match="3번째 답이 없습니다"):
         conversation.rate(sid, 3, "up")
     with pytest.raises(SessionNotFoundError, match="없거나 만료"):
         conversation.rate("nope", 1, "down")
