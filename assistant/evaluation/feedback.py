@@ -40,7 +40,7 @@ def feedback_questions(rated: Sequence[Rated]) -> FeedbackQuestions:
     for r in rated:
         answer = Answer.model_validate_json(r.answer_json)
         # A follow-up ("그럼 미국은?") means nothing alone: the query it was searched as stands in.
-        question = answer.query if answer.followup else r.question
+        question = answer.query or r.question
         key = normalize(question)
         latest.pop(key, None)  # re-inserted: the order of the latest ratings
         latest[key] = (r, answer.model_copy(update={"question": question}))
