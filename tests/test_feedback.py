@@ -78,7 +78,8 @@ def test_export_to_standard_output(conversation: Conversation) -> None:
     rate_a_day_of_use(conversation)
     result = CliRunner().invoke(main, ["feedback", "export"])
     assert result.exit_code == 0, result.output
-    assert [json.loads(line)["question"] for line in result.stdout.splitlines()][0] == SUBWAY
+    questions = [json.loads(line)["question"] for line in result.stdout.splitlines()]
+    assert questions[0] == SUBWAY and len(questions) == 3
 
 
 def test_export_without_a_conversation_store_says_where_it_looked(env: Path) -> None:
