@@ -3,11 +3,12 @@ cover, questions for an abstention and follow-ups near the cited sections."""
 
 from __future__ import annotations
 
+import click
 import pytest
 from conftest import FakeEmbedder
 
 from assistant.answer.engine import Engine
-from assistant.answer.schema import Citation, UsedSentence
+from assistant.answer.schema import Answer, Citation, UsedSentence
 from assistant.answer.suggest import (
     NOT_FOUND,
     Outline,
@@ -258,3 +259,43 @@ def test_the_outline_is_read_once_per_index_version(settings: Settings, analyzer
     assert engine.outline(engine.index) is first
     engine.build_index(rebuild=True)
     assert engine.outline(engine.index) is not first
+
+
+# ---------------------------------------------------------------------------
+# In the terminal
+
+
+def test_the_terminal_shows_an_abstention_as_one_message_with_questions_to_ask() -> None:
+    from assistant.cli.render import render
+
+    message = abstention_message(["서울 안내", "제주"], 2)
+    answer = Answer(
+        question="화성?",
+        query="화성?",
+        summary=message,
+        form="general",
+        abstained=True,
+        suggestions=["서울의 교통은 어떤가요?"],
+    )
+    assert click.unstyle(render(answer)).split("\n") == [
+        message,
+        "",
+        "이런 질문은 어떨까요:",
+        "- 서울의 교통은 어떤가요?",
+    ]
+
+
+def test_the_terminal_shows_followups_after_the_sources() -> None:
+    from assistant.cli.render import render
+
+    answer = Answer(
+        question="q",
+        query="q",
+        summary="답 [1]",
+        form="general",
+        citations=[cited(1, "설치")],
+        followups=["다음 질문?"],
+    )
+    lines = click.unstyle(render(answer)).split("\n")
+    assert lines[-3:] == ["", "이어서 물어볼 만한 질문:", "- 다음 질문?"]
+    assert lines.index("출처") < lines.index("이어서 물어볼 만한 질문:")
