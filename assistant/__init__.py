@@ -34,6 +34,9 @@ _SURFACE = {
     "Conversation": "assistant.chat.conversation",
     "SessionStore": "assistant.chat.sessions",
     "SESSION_ID": "assistant.chat.sessions",
+    "OWNER_KEY": "assistant.chat.sessions",
+    "Session": "assistant.chat.sessions",
+    "Feedback": "assistant.chat.sessions",
     "Index": "assistant.store.index",
     "open_index": "assistant.store.index",
     "IndexedDocument": "assistant.store.chunks",
@@ -43,18 +46,22 @@ _SURFACE = {
     "is_current": "assistant.store.versions",
     "evaluate": "assistant.evaluation.run",
     "load_questions": "assistant.evaluation.run",
+    "feedback_questions": "assistant.evaluation.feedback",
 }
 
 __all__ = [
     "EMBEDDED_MODEL",
+    "OWNER_KEY",
     "SESSION_ID",
     "Answer",
     "BuildResult",
     "Citation",
     "Conversation",
     "Engine",
+    "Feedback",
     "Index",
     "IndexedDocument",
+    "Session",
     "SessionStore",
     "Settings",
     "StoredDocument",
@@ -62,6 +69,7 @@ __all__ = [
     "UsedSentence",
     "current_version",
     "evaluate",
+    "feedback_questions",
     "is_current",
     "load_questions",
     "open_index",
@@ -71,7 +79,8 @@ if TYPE_CHECKING:
     from assistant.answer.engine import Engine
     from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
     from assistant.chat.conversation import Conversation
-    from assistant.chat.sessions import SESSION_ID, SessionStore
+    from assistant.chat.sessions import OWNER_KEY, SESSION_ID, Feedback, Session, SessionStore
+    from assistant.evaluation.feedback import feedback_questions
     from assistant.evaluation.run import evaluate, load_questions
     from assistant.settings import EMBEDDED_MODEL, Settings
     from assistant.store.builder import BuildResult
