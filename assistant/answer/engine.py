@@ -38,7 +38,7 @@ from assistant.settings import Settings
 from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
-from assistant.text.korean import KoreanAnalyzer
+from assistant.text.korean import KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import comparison_sides, question_form, topic_terms
 
 ABSTAIN_MESSAGE = (
@@ -91,8 +91,13 @@ class Engine:
         embedder: Embedder | None = None,
         analyzer: KoreanAnalyzer | None = None,
         rule: AbstentionRule = DEFAULT_RULE,
+        quick_start: bool = False,
     ) -> None:
+        """``quick_start``: for a process that answers one question and ends (``assistant ask``):
+        Kiwi starts without its multi-word dictionary when the question cannot need it
+        (:class:`~assistant.text.korean.QuickStartAnalyzer`; the answers are the same)."""
         self.settings = settings
+        self.quick_start = quick_start
         self.rule = rule
         self._embedder = embedder
         self._analyzer = analyzer
@@ -110,7 +115,7 @@ class Engine:
     def analyzer(self) -> KoreanAnalyzer:
         with self._lock:
             if self._analyzer is None:
-                self._analyzer = KoreanAnalyzer()
+                self._analyzer = QuickStartAnalyzer(self.settings.cache_dir) if self.quick_start else KoreanAnalyzer()
             return self._analyzer
 
     @property

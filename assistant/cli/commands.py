@@ -186,7 +186,7 @@ def ask(
     settings = settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False)
     from assistant import Engine
 
-    engine = Engine(settings)
+    engine = Engine(settings, quick_start=question is not None)
     if question is not None:
         engine.validate(question)
         engine.preload()  # the model loads while Kiwi does
