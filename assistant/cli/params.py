@@ -24,7 +24,8 @@ def common_options(func: F) -> F:
         envvar="ASSISTANT_MODEL",
         default=None,
         metavar="NAME",
-        help="Embedding model: embedded-e5-small (default, offline) or a sentence-transformers id/folder. [env: ASSISTANT_MODEL]",
+        help="임베딩 모델: embedded-e5-small(기본, 오프라인) 또는 sentence-transformers 모델 이름/폴더. "
+        "[환경 변수: ASSISTANT_MODEL]",
     )(func)
     func = click.option(
         "--index",
@@ -33,14 +34,16 @@ def common_options(func: F) -> F:
         default=None,
         metavar="DIR",
         type=click.Path(path_type=Path),
-        help="Index folder (default: index/). [env: ASSISTANT_INDEX_DIR]",
+        help="색인 폴더(기본 index/). [환경 변수: ASSISTANT_INDEX_DIR]",
     )(func)
     return func
 
 
 def mode_option(help_text: str) -> Callable[[F], F]:
     """--mode: hybrid (default), dense or bm25."""
-    return click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help=help_text)
+    return click.option(
+        "--mode", type=click.Choice(MODES), default="hybrid", help=f"{help_text} hybrid(기본), dense, bm25."
+    )
 
 
 def settings_from(**overrides: Any) -> Any:
@@ -88,6 +91,5 @@ log_level_option = click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
-    show_default=True,
-    help="Log level.",
+    help="로그 수준(기본 info).",
 )
