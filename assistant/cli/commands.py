@@ -112,7 +112,7 @@ def index(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
         vector_index=vector_index,
-        show_progress=not quiet and not as_json,
+        show_progress=not quiet and not as_json and sys.stderr.isatty(),  # no bars in logs
     )
     if if_stale and not rebuild:
         from assistant import is_current
@@ -125,8 +125,7 @@ def index(
         result = Engine(settings).build_index(rebuild=rebuild, report=report)
     except KeyboardInterrupt:
         click.echo(
-            "\n중단됨: 이전 색인은 그대로 쓸 수 있습니다. 같은 명령을 다시 실행하면 끝난 임베딩은 건너뛰고 이어서 색인합니다."
-            "\n(Interrupted: the previous index still works; run the same command again to resume.)",
+            "\n중단됨: 이전 색인은 그대로 쓸 수 있습니다. 같은 명령을 다시 실행하면 끝난 임베딩은 건너뛰고 이어서 색인합니다.",
             err=True,
         )
         sys.exit(130)
@@ -135,11 +134,12 @@ def index(
         click.echo(json.dumps(asdict(m), ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"색인 완료: 문서 {m.n_documents}개, 청크 {m.n_chunks}개 "
+        f"색인 완료: 문서 {m.n_documents}개, 구절 {m.n_chunks}개 "
         f"(새로 임베딩 {m.embedded_chunks}, 재사용 {m.reused_chunks}), {m.build_seconds:.1f}초 → {settings.index_dir}"
     )
-    for path_, reason in m.skipped:
-        click.secho(f"건너뜀: {path_}: {reason}", fg="yellow", err=True)
+    if report is None:  # otherwise each was reported as it was skipped
+        for path_, reason in m.skipped:
+            click.secho(f"건너뜀: {path_}: {reason}", fg="yellow", err=True)
 
 
 @main.command(epilog=EPILOG_ASK)
@@ -274,6 +274,7 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
     with SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours) as store:
         conversation = Conversation(Engine(settings), store, settings)
         sid = session_id
+        answered = 0
         for n, line in enumerate(_lines(interactive), 1):
             if not line.strip():
                 if interactive:
@@ -287,9 +288,19 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
                 click.secho(f"오류: {exc.message}", fg="red", err=True)
                 continue
             sid = answer.session_id
-            click.echo(answer.model_dump_json() if as_json else render(answer))
+            if as_json:
+                click.echo(answer.model_dump_json())
+            elif interactive:
+                click.echo(render(answer))
+            else:  # piped: each turn under its question, turns parted by a rule
+                click.echo(("\n" + TURN_RULE + "\n" if answered else "") + f"질문: {line.strip()}\n\n{render(answer)}")
+            answered += 1
         if interactive and sid:
             click.echo(f"\n대화를 저장했습니다. 이어서 하려면: assistant chat --session {sid}")
+
+
+#: Between two turns of a piped `assistant chat`.
+TURN_RULE = "─" * 40
 
 
 def _lines(interactive: bool) -> Iterable[str]:
@@ -332,10 +343,10 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
         return
     click.echo(f"색인: {settings.index_dir} ({idx.folder.name}), 형식 v{m.format_version}, 생성 {m.built_at}")
     click.echo(f"모델: {m.model} ({m.dim}차원), 벡터 색인: {m.vector_index}")
-    click.echo(f"청크: 크기 {m.chunk_size}, 겹침 {m.chunk_overlap}; 코퍼스: {m.corpus_dir}")
-    click.echo(f"문서 {m.n_documents}개, 청크 {m.n_chunks}개:")
+    click.echo(f"구절: 길이 {m.chunk_size}자, 겹침 {m.chunk_overlap}자; 코퍼스: {m.corpus_dir}")
+    click.echo(f"문서 {m.n_documents}개, 구절 {m.n_chunks}개:")
     for d in docs:
-        click.echo(f"  - {d.title}  ({d.doc_id}, 청크 {d.n_chunks}개, {d.chars:,}자)")
+        click.echo(f"  - {d.title}  ({d.doc_id}, 구절 {d.n_chunks}개, {d.chars:,}자)")
 
 
 @main.command("eval", epilog=EPILOG_EVAL)
@@ -404,12 +415,16 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
     _check_session_stores(settings)  # a file that cannot be created: a message now, not a traceback later
     if host not in LOOPBACK_HOSTS and not settings.api_key:
         click.secho(
-            f"경고: {host}에서 API 키 없이 서비스합니다. ASSISTANT_API_KEY를 설정하세요. (no API key on a public address)",
-            fg="yellow",
-            err=True,
+            f"경고: {host}에서 API 키 없이 서비스합니다. ASSISTANT_API_KEY를 설정하세요.", fg="yellow", err=True
         )
-    click.echo(f"http://{host}:{port}/ 에서 서비스합니다 (Ctrl-C로 종료).", err=True)
-    from assistant.cli.local_server import advertised
+    from assistant.cli.local_server import advertised, announce_when_ready, base_url
+
+    click.echo("모델과 색인을 불러오는 중…", err=True)
+    if port:  # the address, once the page answers (after the model and the index have loaded)
+        shown = f"http://{host}:{port}/"
+        announce_when_ready(
+            base_url(host, port), lambda: click.echo(f"{shown} 에서 서비스합니다 (Ctrl-C로 종료).", err=True)
+        )
 
     with advertised(settings.index_dir, host, port, settings.model):  # `assistant ask` then asks this server
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **server_options(settings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -56,7 +57,9 @@ def settings_from(**overrides: Any) -> Any:
 
     given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
+        # Messages name the index folder as an absolute path, wherever the command runs.
+        return settings.model_copy(update={"index_dir": absolute(settings.index_dir)})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid setting: {problems}") from None
@@ -66,6 +69,11 @@ def settings_from(**overrides: Any) -> Any:
             f"invalid setting: {exc}{cause}",
             hint="List values are JSON, for example ASSISTANT_CORS_ORIGINS='[\"https://chat.example.com\"]'.",
         ) from None
+
+
+def absolute(path: Path) -> Path:
+    """``path`` from the root, as messages show it (``~`` expanded, ``..`` resolved; links kept)."""
+    return Path(os.path.abspath(path.expanduser()))
 
 
 def handle_errors(func: F) -> F:

@@ -10,7 +10,7 @@ import click
 def render_eval(report: dict[str, Any]) -> str:
     """The report of `assistant eval` as a table, one column per mode."""
     idx, qs, modes = report["index"], report["questions"], report["modes"]
-    kinds = {"doc": "문서", "passage": "패시지", "spans": "구간"}
+    kinds = {"doc": "문서", "passage": "구절", "spans": "구간"}
     judged = ", ".join(f"{kinds[k]} {n}" for k, n in qs["judged_by"].items())
     summaries = list(modes.values())
     abstention = [s["abstention"] for s in summaries]
@@ -29,7 +29,7 @@ def render_eval(report: dict[str, Any]) -> str:
         ("n", [str(qs["total"])] * len(summaries)),
     ]
     lines = [
-        f"색인: {idx['index_dir']} ({idx['version']}), 모델 {idx['model']}, 문서 {idx['documents']}개, 청크 {idx['chunks']}개",
+        f"색인: {idx['index_dir']} ({idx['version']}), 모델 {idx['model']}, 문서 {idx['documents']}개, 구절 {idx['chunks']}개",
         f"질문 {qs['total']}개: 답이 있는 질문 {qs['answerable']}개"
         + (f" ({judged})" if judged else "")
         + f", 답이 없는 질문 {qs['unanswerable']}개",
@@ -38,7 +38,7 @@ def render_eval(report: dict[str, Any]) -> str:
         *(f"{label:<12}" + "".join(f"{cell:>14}" for cell in cells) for label, cells in rows),
     ]
     if not report["abstain"]:
-        lines.append("(abstention is off: ASSISTANT_ABSTAIN=false)")
+        lines.append("(답하지 않기가 꺼져 있습니다: ASSISTANT_ABSTAIN=false)")
     return "\n".join(lines)
 
 
