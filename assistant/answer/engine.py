@@ -208,12 +208,10 @@ class Engine:
         check_unicode(question)
         limit = self.settings.max_question_chars
         if len(question) > limit:  # as sent, spaces included: what the API's maxLength says
-            raise InvalidQuestionError(
-                f"질문이 너무 깁니다: {len(question):,}자 (최대 {limit:,}자). (question too long)"
-            )
+            raise InvalidQuestionError(f"질문이 너무 깁니다: {len(question):,}자 (최대 {limit:,}자).")
         text = question.strip()
         if not text:
-            raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요. (empty question)")
+            raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요.")
         return text
 
     def ask(
@@ -383,6 +381,6 @@ def check_unicode(text: str) -> None:
     if pos is not None:
         raise InvalidQuestionError(
             f"질문에 읽을 수 없는 문자가 있습니다: {pos + 1}번째 글자 U+{ord(text[pos]):04X}. "
-            "UTF-8 텍스트로 보내 주세요. (invalid character: not valid UTF-8 or an unpaired surrogate)",
-            hint="Send the text as valid UTF-8; in JSON, \\uD800-\\uDFFF escapes must come in pairs.",
+            "UTF-8 텍스트로 보내 주세요.",
+            hint="JSON에서는 \\uD800-\\uDFFF 이스케이프를 짝지어 써야 합니다.",
         )

@@ -98,7 +98,7 @@ class Conversation:
     def history(self, session_id: str) -> list[Answer]:
         """The answers of a session, oldest first, with their session fields."""
         if self.store.get(session_id) is None:
-            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없거나 만료되었습니다. (no such session)")
+            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없거나 만료되었습니다.")
         out = []
         for t in self.store.history(session_id):
             answer = Answer.model_validate_json(t.answer_json)
@@ -109,7 +109,7 @@ class Conversation:
     def delete(self, session_id: str) -> None:
         """Forget a session; raises :class:`SessionNotFoundError` when there is none."""
         if not self.store.delete(session_id):
-            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없습니다. (no such session)")
+            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없습니다.")
 
     def _open(self, session_id: str | None) -> tuple[str, str | None]:
         """The session to use and, when the given one could not be continued, why.

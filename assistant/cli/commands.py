@@ -15,7 +15,14 @@ from typing import Any
 import click
 
 from assistant.cli.korean import VERSION_OPTION_HELP, KoreanGroup
-from assistant.cli.params import common_options, handle_errors, log_level_option, mode_option, settings_from
+from assistant.cli.params import (
+    common_options,
+    handle_errors,
+    korean_message,
+    log_level_option,
+    mode_option,
+    settings_from,
+)
 from assistant.cli.render import render, render_eval
 from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.options import MODES
@@ -285,7 +292,8 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
             except AssistantError as exc:
                 if not interactive:
                     raise _at_line(exc, "-", n) from None
-                click.secho(f"오류: {exc.message}", fg="red", err=True)
+                message, _ = korean_message(exc)
+                click.secho(f"오류: {message}", fg="red", err=True)
                 continue
             sid = answer.session_id
             if as_json:

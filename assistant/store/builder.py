@@ -150,7 +150,9 @@ class IndexBuilder:
             n_docs, keys = self._analyse(tmp, docs, total)
             if not n_docs:
                 where = self.settings.corpus_dir
-                raise CorpusError(f"no readable document in {where}", hint="Add .txt, .md, .html or .pdf files.")
+                raise CorpusError(
+                    f"{where}에 읽을 수 있는 문서가 없습니다.", hint=".txt, .md, .html, .pdf 파일을 넣으세요."
+                )
             t1 = time.perf_counter()
             vectors, reused, model_seconds = self._embed(tmp, keys, rebuild)
             t2 = time.perf_counter()
