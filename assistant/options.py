@@ -24,7 +24,7 @@ EmbeddingBackend = Literal["auto", "onnx", "torch"]
 BACKENDS: tuple[str, ...] = get_args(EmbeddingBackend)
 
 #: Where vectors are searched.
-VECTOR_INDEXES = "flat, hnsw, milvus://host:port (a Milvus server) or a path ending in .db (a milvus-lite file)"
+VECTOR_INDEXES = "flat, hnsw, milvus://host:port(Milvus 서버), .db로 끝나는 경로(milvus-lite 파일)"
 #: Environment variable of the Milvus access token ("user:password" or an API key).
 MILVUS_TOKEN_ENV = "ASSISTANT_MILVUS_TOKEN"
 

@@ -62,6 +62,15 @@ def speed_section(s: dict[str, Any]) -> list[str]:
         f"- Peak resident memory of that process: {s['peak_rss_mb']:.0f} MB "
         f"({s['rss_after_load_mb']:.0f} MB right after loading the model and Kiwi).",
     ]
+    if "fresh_ask" in s:
+        f = s["fresh_ask"]
+        lines.append(
+            f'- A fresh `assistant ask "질문" --local` (a new process that loads everything, then answers): '
+            f"median {f['median_answer_s']:.2f} s to the printed answer over {len(f['runs'])} corpus questions, "
+            f"one process each (slowest {f['max_answer_s']:.2f} s; {f['median_exit_s']:.2f} s to the end of the "
+            "process). Kiwi starts without its multi-word dictionary unless the question may hold one of its "
+            "entries."
+        )
     return lines
 
 

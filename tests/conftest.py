@@ -121,6 +121,7 @@ def fake_model(monkeypatch: pytest.MonkeyPatch, analyzer: KoreanAnalyzer) -> Non
 
     monkeypatch.setattr(assistant.answer.engine, "load_embedder", load_embedder)
     monkeypatch.setattr(assistant.answer.engine, "KoreanAnalyzer", lambda: analyzer)
+    monkeypatch.setattr(assistant.answer.engine, "QuickStartAnalyzer", lambda cache_dir: analyzer)
 
 
 @pytest.fixture

@@ -23,7 +23,10 @@ VERSION_OPTION_HELP = "버전을 보이고 끝냅니다."
 USAGE_ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Missing argument '(?P<a>[^']+)'\.?$"), "인자 {a}가 없습니다."),
     (re.compile(r"^Missing option '(?P<a>[^']+)'\.?$"), "옵션 {a}가 필요합니다."),
-    (re.compile(r"^No such option: (?P<a>\S+)(?: Did you mean (?P<b>\S+)\?)?$"), "{a} 옵션은 없습니다."),
+    (
+        re.compile(r"^No such option:? '?(?P<a>[^'\s]+?)'?\.?(?: \(?Did you mean(?: one of:)? (?P<s>.*?)\?\)?)?$"),
+        "{a} 옵션은 없습니다.",
+    ),
     (re.compile(r"^No such command '(?P<a>[^']+)'\.?$"), "{a} 명령은 없습니다."),
     (re.compile(r"^Option '(?P<a>[^']+)' requires an argument\.?$"), "{a} 옵션에 값이 필요합니다."),
     (re.compile(r"^Got unexpected extra arguments? \((?P<a>.*)\)$"), "알 수 없는 인자: {a}"),
@@ -50,7 +53,10 @@ def korean_usage_error(message: str) -> str:
             parts = {k: v or "" for k, v in match.groupdict().items()}
             if "b" in parts and template.endswith("{b}"):
                 parts["b"] = _value_error(parts["b"])
-            return template.format(**parts)
+            text = template.format(**parts)
+            if parts.get("s"):  # click's suggestions
+                text += f" 비슷한 옵션: {parts['s'].replace(chr(39), '')}"
+            return text
     return message
 
 

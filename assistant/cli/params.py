@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -80,9 +81,10 @@ def settings_from(**overrides: Any) -> Any:
         )
         raise ConfigError(f"설정 값이 잘못되었습니다: {problems}") from None
     except SettingsError as exc:  # a variable that should hold JSON does not (ASSISTANT_CORS_ORIGINS=x)
-        cause = f" ({exc.__cause__})" if exc.__cause__ else ""
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"ASSISTANT_{field.group(1).upper()}" if field else "ASSISTANT_* 환경 변수"
         raise ConfigError(
-            f"설정을 읽을 수 없습니다: {exc}{cause}",
+            f"{name}의 값을 읽을 수 없습니다(JSON이 아닙니다).",
             hint="목록 값은 JSON으로 씁니다. 예: ASSISTANT_CORS_ORIGINS='[\"https://chat.example.com\"]'",
         ) from None
 
@@ -140,11 +142,18 @@ def has_hangul(text: str) -> bool:
 def korean_message(exc: AssistantError) -> tuple[str, str | None]:
     """The message and hint the command line prints for ``exc``: its own when they are in
     Korean, otherwise the message of its kind (and no hint)."""
-    message = exc.message
+    message = _ENGLISH_GLOSS.sub("", exc.message)
     if not has_hangul(message):
         message = next((text for kind, text in KIND_MESSAGES if isinstance(exc, kind)), "처리하지 못했습니다.")
-    hint = exc.hint if exc.hint and has_hangul(exc.hint) else None
+    hint = exc.hint
+    if hint and not has_hangul(hint):  # keep what it names: the variables to set, the commands to run
+        names = list(dict.fromkeys(re.findall(r"ASSISTANT_\w+|`assistant [^`]+`|assistant index[^,;.()]*", hint)))
+        hint = f"다음을 확인하세요: {', '.join(names)}" if names else None
     return message, hint
+
+
+#: An English gloss after a Korean message: "…를 쓸 수 없습니다: x. (the store cannot be used)".
+_ENGLISH_GLOSS = re.compile(r"(?<=[.!?다])\s*\([^()가-힣]*\)$")
 
 
 def absolute(path: Path) -> Path:
