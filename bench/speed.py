@@ -33,8 +33,18 @@ from assistant.settings import Settings
 from assistant.store.index import open_index
 from assistant.store.versions import current_version
 from assistant.text.korean import KoreanAnalyzer
-from bench.calibrate_abstention import corpus_questions, offtopic_questions
+from bench.calibrate_abstention import jsonl, lines
 from bench.common import CACHE, KORQUAD, ROOT, load_korquad, percentiles
+
+
+def corpus_questions() -> list[str]:
+    """The questions about the default corpus (``bench/data/corpus_questions.jsonl``)."""
+    return [str(item["question"]) for item in jsonl("corpus_questions.jsonl")]
+
+
+def offtopic_questions() -> list[str]:
+    """Questions the default corpus cannot answer (``bench/data/offtopic_questions.txt``)."""
+    return lines("offtopic_questions.txt")
 
 
 def timed(fn: Callable[[], object]) -> float:
