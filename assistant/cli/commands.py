@@ -435,7 +435,30 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
         )
 
     with advertised(settings.index_dir, host, port, settings.model):  # `assistant ask` then asks this server
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **server_options(settings))
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_config=_uvicorn_logging(log_level),
+            **server_options(settings),
+        )
+
+
+def _uvicorn_logging(log_level: str) -> dict[str, Any]:
+    """uvicorn's logging at ``log_level``, except its start-up lines ("Uvicorn running on …", in
+    English, printed before the page answers), shown only at debug: `assistant serve` says itself
+    when it is loading and where it answers. Errors (a port in use) and the access log stay."""
+    import copy
+    import logging
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    level = logging.getLevelName(log_level.upper())
+    for name in ("uvicorn", "uvicorn.access"):
+        config["loggers"][name]["level"] = level
+    config["loggers"]["uvicorn.error"]["level"] = level if level <= logging.DEBUG else max(level, logging.WARNING)
+    return config
 
 
 def _check_session_stores(settings: Any) -> None:
