@@ -425,7 +425,7 @@ def test_cli_table(indexed: Path, questions_file: Path) -> None:
     assert "질문 3개: 답이 있는 질문 3개 (문서 1, 구절 1, 구간 1), 답이 없는 질문 0개" in lines
     header = next(line for line in lines if line.strip() == "dense")
     assert lines[lines.index(header) + 1].split() == ["R@1", "1.000"]
-    assert ["abstain", "R", "—", "(0/0)"] in [line.split() for line in lines]
+    assert ["답", "보류", "R", "—", "(0/0)"] in [line.split() for line in lines]
     assert "bm25" not in result.stdout
     assert "(답하지 않기가 꺼져 있습니다: ASSISTANT_ABSTAIN=false)" in lines
 
