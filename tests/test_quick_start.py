@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.engine import Engine
+from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.multiwords import MultiWordFilter, SqliteKeys, keys_from_dictionary, open_keys
 
@@ -83,3 +85,14 @@ def test_quick_start_analyses_as_the_full_kiwi(analyzer: KoreanAnalyzer, tmp_pat
     assert quick.sentence_spans("잭 바우어는 요원이다.\n두 번째 줄.") == analyzer.sentence_spans(
         "잭 바우어는 요원이다.\n두 번째 줄."
     )
+
+
+def test_a_question_that_names_an_entry_loads_only_the_full_kiwi(tmp_path: Path) -> None:
+    quick = QuickStartAnalyzer(tmp_path)
+    quick.terms("잭 바우어는 누구인가?")  # as Engine.preload(question) does before answering it
+    assert quick._kiwi is not None and quick._lite is None
+
+
+def test_only_a_quick_start_engine_gets_the_quick_analyzer(settings: Settings) -> None:
+    assert type(Engine(settings, quick_start=True).analyzer) is QuickStartAnalyzer
+    assert type(Engine(settings).analyzer) is KoreanAnalyzer

@@ -146,17 +146,19 @@ class Engine:
         finally:
             retriever.index.release()
 
-    def preload(self) -> None:
+    def preload(self, question: str | None = None) -> None:
         """Load the model, Kiwi and the index now rather than on the first question.
 
         A model that can load in a background thread (``start_loading()``) does so while
-        Kiwi loads here, which shortens the start of a one-question process.
+        Kiwi loads here, which shortens the start of a one-question process. Given the
+        ``question`` to come, the analyzer loads what that question needs (with ``quick_start``,
+        the full Kiwi only when the question may name a multi-word entry).
         """
         _ = self.retriever  # opens the index first: a missing one fails before anything loads
         start_loading = getattr(self.embedder, "start_loading", None)
         if start_loading is not None:
             start_loading()
-        self.analyzer.terms("준비")
+        self.analyzer.terms(question or "준비")
 
     def warm_up(self) -> None:
         """Load the model, Kiwi and the index by answering one question, for a service starting.

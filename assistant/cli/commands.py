@@ -200,7 +200,7 @@ def ask(
     engine = Engine(settings, quick_start=question is not None)
     if question is not None:
         engine.validate(question)
-        engine.preload()  # the model loads while Kiwi does
+        engine.preload(question)  # the model loads while Kiwi does
     if question is not None:
         answer = engine.ask(question, mode=mode)  # type: ignore[arg-type]
         click.echo(answer.model_dump_json() if as_json else render(answer))
