@@ -201,6 +201,13 @@ def test_ask_file_from_stdin(indexed: Path, runner: CliRunner) -> None:
     assert [a.question for a in got] == ["서울 지하철", "제주 감귤"]
 
 
+def test_ask_file_in_text_parts_the_answers(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask", "--file", "-"], input="서울 지하철\n\n제주 감귤\n")
+    assert result.exit_code == 0, result.output
+    parts = result.stdout.split("\n" + TURN_RULE + "\n")
+    assert [part.splitlines()[0] for part in parts] == ["질문: 서울 지하철", "질문: 제주 감귤"]
+
+
 def test_ask_without_a_question(indexed: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["ask"])
     assert result.exit_code == 2

@@ -27,6 +27,9 @@ from assistant.cli.render import render, render_eval
 from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.options import MODES
 
+#: Between two answers in text: a piped `assistant chat`, `assistant ask --file`.
+TURN_RULE = "─" * 40
+
 EPILOG_ASK = """\b
 예:
   assistant ask "한국이 나아가야 할 방향은?"
@@ -205,6 +208,7 @@ def ask(
         answer = engine.ask(question, mode=mode)  # type: ignore[arg-type]
         click.echo(answer.model_dump_json() if as_json else render(answer))
         return
+    answered = 0
     for n, line in enumerate(file, 1):
         if not line.strip():
             continue
@@ -212,7 +216,13 @@ def ask(
             answer = engine.ask(line.rstrip("\n"), mode=mode)  # type: ignore[arg-type]
         except AssistantError as exc:
             raise _at_line(exc, getattr(file, "name", "-"), n) from None
-        click.echo(answer.model_dump_json() if as_json else render(answer))
+        click.echo(answer.model_dump_json() if as_json else _turn(line, answer, first=not answered))
+        answered += 1
+
+
+def _turn(question: str, answer: Any, *, first: bool) -> str:
+    """One answer of several in text: under its question, parted from the one before by a rule."""
+    return ("" if first else "\n" + TURN_RULE + "\n") + f"질문: {question.strip()}\n\n{render(answer)}"
 
 
 def _at_line(exc: AssistantError, name: str, n: int) -> AssistantError:
@@ -301,14 +311,10 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
             elif interactive:
                 click.echo(render(answer))
             else:  # piped: each turn under its question, turns parted by a rule
-                click.echo(("\n" + TURN_RULE + "\n" if answered else "") + f"질문: {line.strip()}\n\n{render(answer)}")
+                click.echo(_turn(line, answer, first=not answered))
             answered += 1
         if interactive and sid:
             click.echo(f"\n대화를 저장했습니다. 이어서 하려면: assistant chat --session {sid}")
-
-
-#: Between two turns of a piped `assistant chat`.
-TURN_RULE = "─" * 40
 
 
 def _lines(interactive: bool) -> Iterable[str]:
