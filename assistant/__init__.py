@@ -27,6 +27,7 @@ _SURFACE = {
     "Settings": "assistant.settings",
     "EMBEDDED_MODEL": "assistant.settings",
     "Engine": "assistant.answer.engine",
+    "load_embedder": "assistant.embedding.factory",
     "Answer": "assistant.answer.schema",
     "Citation": "assistant.answer.schema",
     "SummarySentence": "assistant.answer.schema",
@@ -63,6 +64,7 @@ __all__ = [
     "current_version",
     "evaluate",
     "is_current",
+    "load_embedder",
     "load_questions",
     "open_index",
 ]
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
     from assistant.chat.conversation import Conversation
     from assistant.chat.sessions import SESSION_ID, SessionStore
+    from assistant.embedding.factory import load_embedder
     from assistant.evaluation.run import evaluate, load_questions
     from assistant.settings import EMBEDDED_MODEL, Settings
     from assistant.store.builder import BuildResult

@@ -12,10 +12,11 @@ from click.testing import CliRunner, Result
 from conftest import FAKE_MODEL, FakeEmbedder
 
 from assistant.answer.schema import Answer
-from assistant.cli.commands import TURN_RULE, main
+from assistant.cli.commands import TURN_RULE, _model_loading, main
 from assistant.cli.params import korean_message
 from assistant.cli.render import render
-from assistant.errors import ConfigError, CorpusError, IndexBusyError
+from assistant.errors import ConfigError, CorpusError, IndexBusyError, ModelError
+from assistant.settings import EMBEDDED_MODEL, Settings
 from assistant.store.builder import IndexBuilder
 from assistant.store.versions import current_version
 
@@ -465,3 +466,40 @@ def test_answer_places_use_one_separator(indexed: Path, runner: CliRunner) -> No
     )
     assert "교통 › 지하철" in shown
     assert " > " not in shown
+
+
+class LoadingModel:
+    def __init__(self) -> None:
+        self.started = 0
+
+    def start_loading(self) -> None:
+        self.started += 1
+
+
+@pytest.mark.parametrize("case", ["embedded model", "no index", "other model", "cannot load"])
+def test_one_question_starts_the_embedded_model_before_the_rest(
+    indexed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """`assistant ask "…"` starts loading the embedded model at once (it loads without the GIL
+    while the rest is imported); not for another model, without an index, or when it fails."""
+    import assistant
+
+    model, built = LoadingModel(), []
+
+    def load_embedder(settings: Settings) -> LoadingModel:
+        built.append(settings.model)
+        if case == "cannot load":
+            raise ModelError("모델을 불러올 수 없습니다.")
+        return model
+
+    monkeypatch.setattr(assistant, "load_embedder", load_embedder, raising=False)
+    settings = Settings(
+        index_dir=tmp_path / "none" if case == "no index" else indexed,
+        model="other" if case == "other model" else EMBEDDED_MODEL,
+    )
+    got = _model_loading(settings)
+    if case == "embedded model":
+        assert got is model and model.started == 1
+    else:
+        assert got is None and model.started == 0
+        assert built == (["embedded-e5-small"] if case == "cannot load" else [])

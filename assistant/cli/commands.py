@@ -198,9 +198,10 @@ def ask(
     ):
         return
     settings = settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False)
+    embedder = _model_loading(settings) if question is not None else None
     from assistant import Engine
 
-    engine = Engine(settings, quick_start=question is not None)
+    engine = Engine(settings, embedder=embedder, quick_start=question is not None)
     if question is not None:
         engine.validate(question)
         engine.preload(question)  # the model loads while Kiwi does
@@ -218,6 +219,24 @@ def ask(
             raise _at_line(exc, getattr(file, "name", "-"), n) from None
         click.echo(answer.model_dump_json() if as_json else _turn(line, answer, first=not answered))
         answered += 1
+
+
+def _model_loading(settings: Any) -> Any:
+    """The embedded model, already loading in the background (without the GIL) while the rest
+    is imported and Kiwi loads. ``None`` (the engine loads its model as usual) for another model,
+    without an index, or when it cannot load: the index's errors come first, as without this."""
+    from assistant import EMBEDDED_MODEL, current_version, load_embedder
+
+    if settings.model != EMBEDDED_MODEL or current_version(settings.index_dir) is None:
+        return None
+    try:
+        embedder = load_embedder(settings)
+    except AssistantError:
+        return None
+    start_loading = getattr(embedder, "start_loading", None)
+    if start_loading is not None:
+        start_loading()
+    return embedder
 
 
 def _turn(question: str, answer: Any, *, first: bool) -> str:
