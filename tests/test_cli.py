@@ -403,6 +403,13 @@ def test_usage_errors_are_korean(runner: CliRunner, args: list[str], words: str)
     assert "Error:" not in result.stderr and "Usage:" not in result.stderr
 
 
+def test_no_command_shows_the_help(runner: CliRunner) -> None:
+    result = runner.invoke(main, [])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("사용법: main [옵션] 명령 [인자]...")
+    assert "오류:" not in result.stderr and "빠른 시작:" in result.stderr
+
+
 def test_an_error_without_a_korean_message_gets_the_one_of_its_kind() -> None:
     message, hint = korean_message(IndexBusyError("lock held by pid 12", hint="Wait for it."))
     assert (message, hint) == ("다른 프로세스가 색인을 만들고 있습니다.", None)

@@ -132,6 +132,9 @@ KoreanGroup.group_class = KoreanGroup
 
 def show_usage_error(exc: click.UsageError) -> None:
     """A usage error as click shows it, in Korean: the usage line, a hint and the error."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # a group given no command: its help
+        click.echo(exc.format_message(), err=True)
+        return
     ctx = exc.ctx
     if ctx is not None:
         click.echo(ctx.get_usage(), err=True)
