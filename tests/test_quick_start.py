@@ -60,6 +60,16 @@ def test_table_in_the_cache_answers_as_the_dictionary(dictionary: Path, tmp_path
     assert table.may_hold_entry("가" * 2000 + "잭 바우어")  # long texts are looked up in batches
 
 
+def test_a_damaged_table_is_not_trusted(dictionary: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    table = open_keys(cache, dictionary)
+    assert isinstance(table, SqliteKeys)
+    path = next((cache / "kiwi").iterdir())
+    path.write_bytes(b"not a database" * 100)
+    assert type(open_keys(cache, dictionary)) is MultiWordFilter  # read from the dictionary instead
+    assert table.may_hold_entry("메가 얼라이언스")  # an open table that fails answers "maybe": the full Kiwi
+
+
 def test_without_a_writable_cache_the_dictionary_is_read(dictionary: Path, tmp_path: Path) -> None:
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x", "utf-8")

@@ -98,7 +98,11 @@ class SqliteKeys(MultiWordFilter):
 
     def _found(self, candidates: list[str]) -> bool:
         marks = ",".join("?" * len(candidates))
-        return self._db.execute(f"SELECT 1 FROM keys WHERE key IN ({marks}) LIMIT 1", candidates).fetchone() is not None
+        try:
+            row = self._db.execute(f"SELECT 1 FROM keys WHERE key IN ({marks}) LIMIT 1", candidates).fetchone()
+        except sqlite3.Error:  # a table that went bad: the full Kiwi, to be safe
+            return True
+        return row is not None
 
 
 def _candidates(joined: str, lengths: list[int]) -> Iterator[str]:
