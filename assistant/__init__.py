@@ -27,6 +27,7 @@ _SURFACE = {
     "Settings": "assistant.settings",
     "EMBEDDED_MODEL": "assistant.settings",
     "Engine": "assistant.answer.engine",
+    "load_embedder": "assistant.embedding.factory",
     "Answer": "assistant.answer.schema",
     "Citation": "assistant.answer.schema",
     "SummarySentence": "assistant.answer.schema",
@@ -71,6 +72,7 @@ __all__ = [
     "evaluate",
     "feedback_questions",
     "is_current",
+    "load_embedder",
     "load_questions",
     "open_index",
 ]
@@ -80,6 +82,7 @@ if TYPE_CHECKING:
     from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
     from assistant.chat.conversation import Conversation
     from assistant.chat.sessions import OWNER_KEY, SESSION_ID, Feedback, Session, SessionStore
+    from assistant.embedding.factory import load_embedder
     from assistant.evaluation.feedback import feedback_questions
     from assistant.evaluation.run import evaluate, load_questions
     from assistant.settings import EMBEDDED_MODEL, Settings

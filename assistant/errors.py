@@ -126,4 +126,4 @@ class EvalDataError(AssistantError):
 def rebuild_hint(index_dir: str, corpus_dir: str | None = None) -> str:
     """The command that rebuilds an index, for error messages."""
     corpus = f" {corpus_dir}" if corpus_dir else ""
-    return f"Rebuild it with: assistant index{corpus} --index {index_dir} --rebuild"
+    return f"다시 만들려면: assistant index{corpus} --index {index_dir} --rebuild"

@@ -24,7 +24,7 @@ EmbeddingBackend = Literal["auto", "onnx", "torch"]
 BACKENDS: tuple[str, ...] = get_args(EmbeddingBackend)
 
 #: Where vectors are searched.
-VECTOR_INDEXES = "flat, hnsw, milvus://host:port (a Milvus server) or a path ending in .db (a milvus-lite file)"
+VECTOR_INDEXES = "flat, hnsw, milvus://host:port(Milvus 서버), .db로 끝나는 경로(milvus-lite 파일)"
 #: Environment variable of the Milvus access token ("user:password" or an API key).
 MILVUS_TOKEN_ENV = "ASSISTANT_MILVUS_TOKEN"
 
@@ -37,7 +37,7 @@ _MILVUS_URI = re.compile(
 def check_choice(kind: str, value: str, choices: tuple[str, ...]) -> str:
     """``value`` if it is one of ``choices``, else a :class:`ConfigError` that lists them."""
     if value not in choices:
-        raise ConfigError(f"unknown {kind} {value!r}; choose one of {', '.join(choices)}")
+        raise ConfigError(f"알 수 없는 {kind} {value!r}입니다. 다음 중 하나를 고르세요: {', '.join(choices)}")
     return value
 
 
@@ -50,16 +50,16 @@ def normalize_milvus_location(kind: str) -> str:
     """The canonical form of a Milvus location; ``.db`` paths become absolute. ConfigError if invalid."""
     if kind.endswith(".db"):
         if not Path(kind).name.removesuffix(".db"):
-            raise ConfigError(f"invalid milvus-lite file {kind!r}: give a file name ending in .db")
+            raise ConfigError(f"milvus-lite 파일 {kind!r}이 잘못되었습니다. .db로 끝나는 파일 이름을 주세요.")
         return str(Path(kind).expanduser().resolve())
     if "@" in kind:
         raise ConfigError(
-            f"invalid Milvus location {kind!r}: no credentials in the URI (it is written to the index manifest)",
-            hint=f"Give the token in {MILVUS_TOKEN_ENV} instead.",
+            f"Milvus 위치 {kind!r}이 잘못되었습니다. URI에 인증 정보를 넣지 마세요(색인 매니페스트에 기록됩니다).",
+            hint=f"토큰은 {MILVUS_TOKEN_ENV}에 주세요.",
         )
     match = _MILVUS_URI.match(kind)
     if match is None or (match["port"] and not 0 < int(match["port"]) < 65536):
-        raise ConfigError(f"invalid Milvus location {kind!r}; choose one of {VECTOR_INDEXES}")
+        raise ConfigError(f"Milvus 위치 {kind!r}이 잘못되었습니다. 다음 중 하나를 고르세요: {VECTOR_INDEXES}")
     return kind.rstrip("/")
 
 
@@ -74,6 +74,6 @@ def check_vector_index(kind: str) -> str:
     if kind in ("flat", "hnsw"):
         return kind
     if not is_milvus(kind):
-        raise ConfigError(f"unknown vector index {kind!r}; choose one of {VECTOR_INDEXES}")
+        raise ConfigError(f"알 수 없는 벡터 색인 {kind!r}입니다. 다음 중 하나를 고르세요: {VECTOR_INDEXES}")
     normalize_milvus_location(kind)
     return kind

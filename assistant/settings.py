@@ -153,7 +153,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _overlap_below_size(self) -> Settings:
         if self.chunk_overlap >= self.chunk_size:
-            raise ValueError("chunk_overlap must be smaller than chunk_size")
+            raise ValueError("chunk_overlap은 chunk_size보다 작아야 합니다")
         return self
 
 

@@ -1,4 +1,4 @@
-"""Speed and memory on this machine: index build, single-question latency, peak memory.
+"""Speed and memory on this machine: index build, single-question latency, fresh ``assistant ask``, peak memory.
 
     python -m bench.speed            # writes bench/results/speed.json
 
@@ -7,14 +7,23 @@ then the default corpus (corpus/) is indexed from scratch, then each question is
 several times (warm) and, separately, only embedded, to compare the whole answer with
 the cost of the embedding alone. With ../shared/data present, latency is also measured
 over the KorQuAD dev index built by ``python -m bench.korquad``.
+
+A fresh ``assistant ask`` is measured apart, as a person meets it: ``python -m assistant ask
+QUESTION --local`` in a new process against the index just built, from launch to the printed
+answer (and to the end of the process), once for each of the first ``--fresh-runs`` corpus
+questions; the median is reported.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
+import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,9 +31,20 @@ from pathlib import Path
 from assistant.answer.engine import Engine
 from assistant.settings import Settings
 from assistant.store.index import open_index
+from assistant.store.versions import current_version
 from assistant.text.korean import KoreanAnalyzer
-from bench.calibrate_abstention import corpus_questions, offtopic_questions
+from bench.calibrate_abstention import jsonl, lines
 from bench.common import CACHE, KORQUAD, ROOT, load_korquad, percentiles
+
+
+def corpus_questions() -> list[str]:
+    """The questions about the default corpus (``bench/data/corpus_questions.jsonl``)."""
+    return [str(item["question"]) for item in jsonl("corpus_questions.jsonl")]
+
+
+def offtopic_questions() -> list[str]:
+    """Questions the default corpus cannot answer (``bench/data/offtopic_questions.txt``)."""
+    return lines("offtopic_questions.txt")
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -44,6 +64,32 @@ def latency(engine: Engine, questions: Sequence[str], repeats: int) -> dict[str,
     return {"answer": percentiles(answer_ms), "embed_only": percentiles(embed_ms)}
 
 
+def fresh_ask(index_dir: Path, question: str) -> dict[str, float]:
+    """Seconds from launching ``assistant ask --local`` to its printed answer, and to its exit."""
+    cmd = [sys.executable, "-m", "assistant", "ask", question, "--index", str(index_dir), "--local"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    assert proc.stdout is not None
+    first = proc.stdout.read(1)  # the answer is written at once, when it is ready
+    answered = time.perf_counter() - started
+    proc.stdout.read()
+    proc.wait(timeout=300)
+    if proc.returncode != 0 or not first:
+        raise RuntimeError(f"assistant ask failed with exit code {proc.returncode}")
+    return {"answer_s": round(answered, 3), "exit_s": round(time.perf_counter() - started, 3)}
+
+
+def fresh_asks(index_dir: Path, questions: Sequence[str]) -> dict[str, object]:
+    runs = [fresh_ask(index_dir, q) for q in questions]
+    return {
+        "median_answer_s": statistics.median(r["answer_s"] for r in runs),
+        "median_exit_s": statistics.median(r["exit_s"] for r in runs),
+        "max_answer_s": max(r["answer_s"] for r in runs),
+        "runs": [{"question": q, **r} for q, r in zip(questions, runs, strict=True)],
+    }
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -51,10 +97,23 @@ def peak_rss_mb() -> float:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--fresh-runs", type=int, default=9, help="fresh `assistant ask` processes (one question each)")
+    parser.add_argument(
+        "--fresh-only", action="store_true", help="only the fresh `assistant ask` runs (index built if missing)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "speed.json")
     args = parser.parse_args(argv)
     out: dict[str, object] = {"machine": f"{platform.machine()}, {platform.python_version()}"}
     settings = Settings(index_dir=CACHE / "speed-index", corpus_dir=ROOT / "corpus", show_progress=False)
+    if args.fresh_only:
+        if current_version(settings.index_dir) is None:
+            Engine(settings).build_index()
+        fresh = fresh_asks(settings.index_dir, corpus_questions()[: args.fresh_runs])
+        previous = json.loads(args.out.read_text("utf-8")) if args.out.exists() else {}
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({**previous, "fresh_ask": fresh}, ensure_ascii=False, indent=2), "utf-8")
+        print(json.dumps(fresh, ensure_ascii=False, indent=2))
+        return
     analyzer = KoreanAnalyzer()
     engine = Engine(settings, analyzer=analyzer)
     out["model_load_s"] = timed(lambda: engine.embedder.embed(["준비"], "query"))  # dim alone may not load it
@@ -74,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         out["korquad"] = latency(kq, sample, 1)
         out["korquad"]["chunks"] = len(open_index(korquad_dir, settings.model))  # type: ignore[index]
     out["peak_rss_mb"] = peak_rss_mb()
+    out["fresh_ask"] = fresh_asks(settings.index_dir, corpus_questions()[: args.fresh_runs])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
     print(json.dumps(out, ensure_ascii=False, indent=2))

@@ -11,14 +11,14 @@ from click.testing import CliRunner
 
 from assistant.cli.commands import main
 
-COMMANDS = ["", "index", "ask", "chat", "eval", "serve", "info", "schema"]
+COMMANDS = ["", "index", "ask", "chat", "eval", "serve", "info", "schema", "feedback", "feedback export"]
 
 
 def main_docs() -> None:
     runner = CliRunner()
     parts = ["# Command line", "", "Generated from `--help` by `scripts/cli_docs.py`; do not edit by hand.", ""]
     for name in COMMANDS:
-        args = [name, "--help"] if name else ["--help"]
+        args = [*name.split(), "--help"]
         result = runner.invoke(main, args, prog_name="assistant", terminal_width=100)
         title = f"assistant {name}".strip()
         parts += [f"## `{title}`", "", "```text", result.output.rstrip(), "```", ""]

@@ -120,7 +120,9 @@ def fake_model(monkeypatch: pytest.MonkeyPatch, analyzer: KoreanAnalyzer) -> Non
         return FakeEmbedder() if settings.model == FAKE_MODEL else real_load(settings)
 
     monkeypatch.setattr(assistant.answer.engine, "load_embedder", load_embedder)
+    monkeypatch.setattr(assistant, "load_embedder", load_embedder, raising=False)  # as the CLI reaches it
     monkeypatch.setattr(assistant.answer.engine, "KoreanAnalyzer", lambda: analyzer)
+    monkeypatch.setattr(assistant.answer.engine, "QuickStartAnalyzer", lambda cache_dir: analyzer)
 
 
 @pytest.fixture

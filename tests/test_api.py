@@ -389,7 +389,7 @@ def test_missing_index_is_503_with_the_command_that_fixes_it(settings: Settings,
         assert "assistant index" in error["hint"]
         health = client.get("/healthz")
         assert health.status_code == 503
-        assert health.json()["status"] == "unavailable" and "no index" in health.json()["error"]
+        assert health.json()["status"] == "unavailable" and "색인이 없습니다" in health.json()["error"]
 
 
 # ---------------------------------------------------------------------------

@@ -233,9 +233,9 @@ def test_cli_chat_stdin_that_is_not_utf8(indexed: Path, runner: CliRunner) -> No
 @pytest.mark.parametrize(
     ("variable", "value", "words"),
     [
-        ("ASSISTANT_CORS_ORIGINS", "notjson", "cors_origins"),
-        ("ASSISTANT_TRUSTED_PROXIES", "[127.0.0.1", "trusted_proxies"),
-        ("ASSISTANT_TOP_K", "many", "top_k"),
+        ("ASSISTANT_CORS_ORIGINS", "notjson", "ASSISTANT_CORS_ORIGINS의 값을 읽을 수 없습니다"),
+        ("ASSISTANT_TRUSTED_PROXIES", "[127.0.0.1", "설정 값이 잘못되었습니다: trusted_proxies"),
+        ("ASSISTANT_TOP_K", "many", "설정 값이 잘못되었습니다: top_k: 정수여야 합니다"),
     ],
 )
 @pytest.mark.parametrize("command", [["info"], ["serve"], ["chat", "--json"]])
@@ -249,7 +249,7 @@ def test_cli_setting_that_cannot_be_read(
     words: str,
 ) -> None:
     monkeypatch.setenv(variable, value)
-    refused(runner.invoke(main, command, input=""), "invalid setting", words)
+    refused(runner.invoke(main, command, input=""), words)
 
 
 def test_cli_sessions_file_that_cannot_be_created(

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from conftest import FAKE_MODEL, FakeEmbedder
 
 from assistant.answer.schema import Answer
-from assistant.cli.commands import main
+from assistant.cli.commands import TURN_RULE, _model_loading, main
+from assistant.cli.params import korean_message
+from assistant.cli.render import render
+from assistant.errors import ConfigError, CorpusError, IndexBusyError, ModelError
+from assistant.settings import EMBEDDED_MODEL, Settings
 from assistant.store.builder import IndexBuilder
 from assistant.store.versions import current_version
 
@@ -32,9 +38,9 @@ def answers(result: Result) -> list[Answer]:
 def test_index_reports_counts(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
     result = runner.invoke(main, ["index", str(golden_corpus)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("색인 완료: 문서 2개, 청크 6개 (새로 임베딩 6, 재사용 0)")
+    assert result.stdout.startswith("색인 완료: 문서 2개, 구절 6개 (새로 임베딩 6, 재사용 0)")
     assert str(env) in result.stdout
-    assert "2 documents, 6 chunks" in result.stderr  # progress goes to stderr
+    assert "문서 2개, 구절 6개" in result.stderr  # progress goes to stderr
     assert current_version(env) is not None
 
 
@@ -55,7 +61,7 @@ def test_interrupted_index_says_how_to_resume_and_resumes(
     monkeypatch.setattr(FakeEmbedder, "embed", stop_after_one_batch)
     result = runner.invoke(main, ["index", str(golden_corpus)])
     assert result.exit_code == 130
-    assert "run the same command again to resume" in result.stderr
+    assert "같은 명령을 다시 실행하면" in result.stderr
     assert current_version(env) is None
 
     monkeypatch.setattr(FakeEmbedder, "embed", real)
@@ -107,7 +113,7 @@ def test_index_if_stale_on_a_changed_corpus(indexed: Path, runner: CliRunner, go
     (golden_corpus / "부산.txt").write_text("부산은 바다가 아름다운 항구 도시이다.\n", "utf-8")
     result = runner.invoke(main, ["index", str(golden_corpus), "--if-stale", "-q"])
     assert result.exit_code == 0, result.output
-    assert "색인 완료: 문서 3개, 청크 7개 (새로 임베딩 1, 재사용 6)" in result.stdout
+    assert "색인 완료: 문서 3개, 구절 7개 (새로 임베딩 1, 재사용 6)" in result.stdout
     assert current_version(indexed) != before
 
 
@@ -115,7 +121,7 @@ def test_index_missing_corpus(env: Path, runner: CliRunner, tmp_path: Path) -> N
     missing = tmp_path / "no-such-folder"
     result = runner.invoke(main, ["index", str(missing)])
     assert result.exit_code == 3
-    assert f"오류: Corpus folder {missing} does not exist." in result.stderr
+    assert f"오류: 문서 폴더 {missing}가 없습니다." in result.stderr
     assert "ASSISTANT_CORPUS_DIR" in result.stderr  # the hint
 
 
@@ -124,7 +130,7 @@ def test_index_empty_corpus(env: Path, runner: CliRunner, tmp_path: Path) -> Non
     empty.mkdir()
     result = runner.invoke(main, ["index", str(empty)])
     assert result.exit_code == 3
-    assert "holds no" in result.stderr
+    assert f"{empty}에 .txt/.md/.html/.pdf 파일이 없습니다." in result.stderr
 
 
 def test_index_reports_skipped_files(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
@@ -133,13 +139,13 @@ def test_index_reports_skipped_files(env: Path, runner: CliRunner, golden_corpus
     result = runner.invoke(main, ["index", str(golden_corpus), "-q"])
     assert result.exit_code == 0, result.output
     assert "문서 2개" in result.stdout
-    assert f"건너뜀: {blob}: binary file" in result.stderr
+    assert f"건너뜀: {blob}: 텍스트가 아닌 바이너리 파일입니다" in result.stderr
 
 
 def test_invalid_setting_is_a_usage_error(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
     result = runner.invoke(main, ["index", str(golden_corpus), "--chunk-size", "100", "--chunk-overlap", "100"])
     assert result.exit_code == 2
-    assert "chunk_overlap must be smaller than chunk_size" in result.stderr
+    assert "chunk_overlap은 chunk_size보다 작아야 합니다" in result.stderr
 
 
 # ---------------------------------------------------------------------------
@@ -196,10 +202,17 @@ def test_ask_file_from_stdin(indexed: Path, runner: CliRunner) -> None:
     assert [a.question for a in got] == ["서울 지하철", "제주 감귤"]
 
 
+def test_ask_file_in_text_parts_the_answers(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["ask", "--file", "-"], input="서울 지하철\n\n제주 감귤\n")
+    assert result.exit_code == 0, result.output
+    parts = result.stdout.split("\n" + TURN_RULE + "\n")
+    assert [part.splitlines()[0] for part in parts] == ["질문: 서울 지하철", "질문: 제주 감귤"]
+
+
 def test_ask_without_a_question(indexed: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["ask"])
     assert result.exit_code == 2
-    assert "give a QUESTION or --file F" in result.stderr
+    assert "QUESTION이나 --file F를 주세요." in result.stderr
 
 
 def test_ask_empty_question(indexed: Path, runner: CliRunner) -> None:
@@ -212,8 +225,8 @@ def test_ask_empty_question(indexed: Path, runner: CliRunner) -> None:
 def test_ask_without_an_index(env: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?"])
     assert result.exit_code == 5
-    assert f"오류: no index in {env}" in result.stderr
-    assert f"assistant index CORPUS_DIR --index {env}" in result.stderr
+    assert f"오류: {env}에 색인이 없습니다." in result.stderr
+    assert f"assistant index 문서_폴더 --index {env}" in result.stderr
     assert result.stdout == ""
 
 
@@ -268,9 +281,9 @@ def test_info_lists_the_documents(indexed: Path, runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert f"모델: {FAKE_MODEL} (64차원), 벡터 색인: flat" in out
-    assert "문서 2개, 청크 6개:" in out
-    assert "  - 서울 안내  (서울.md, 청크 3개, " in out
-    assert "  - 제주  (제주.txt, 청크 3개, " in out
+    assert "문서 2개, 구절 6개:" in out
+    assert "  - 서울 안내  (서울.md, 구절 3개, " in out
+    assert "  - 제주  (제주.txt, 구절 3개, " in out
 
 
 def test_info_json(indexed: Path, runner: CliRunner, golden_corpus: Path) -> None:
@@ -314,7 +327,7 @@ def test_info_without_an_index(env: Path, runner: CliRunner) -> None:
                 "--model",
             ],
         ),
-        ("ask", ["-k", "--file", "--mode", "--json", "--index", "--model", "Examples:"]),
+        ("ask", ["-k", "--file", "--mode", "--json", "--index", "--model", "예:"]),
         ("chat", ["-k", "--json", "--index", "--model"]),
         ("info", ["--json", "--index", "--model"]),
     ],
@@ -322,7 +335,7 @@ def test_info_without_an_index(env: Path, runner: CliRunner) -> None:
 def test_command_help(runner: CliRunner, command: str, options: list[str]) -> None:
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"Usage: main {command} [OPTIONS]")
+    assert result.stdout.startswith(f"사용법: main {command} [옵션]")
     for option in options:
         assert option in result.stdout, option
 
@@ -333,3 +346,167 @@ def test_main_help_lists_the_commands(runner: CliRunner) -> None:
     for command in ("index", "ask", "chat", "info"):
         assert f"  {command} " in result.stdout
     assert "ASSISTANT_INDEX_DIR" in result.stdout
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    """Every command under ``group``, sub-groups included, with the words that reach it."""
+    out: list[tuple[tuple[str, ...], click.Command]] = [(path, group)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            out += _commands(command, (*path, name))
+        else:
+            out.append(((*path, name), command))
+    return out
+
+
+def has_hangul(text: str) -> bool:
+    return re.search("[가-힣]", text) is not None
+
+
+@pytest.mark.parametrize(
+    ("words", "command"), _commands(main), ids=lambda x: " ".join(x) if isinstance(x, tuple) else ""
+)
+def test_help_is_korean(runner: CliRunner, words: tuple[str, ...], command: click.Command) -> None:
+    """The help of every command: its description and every option's help are in Korean, and
+    none of click's English words is left."""
+    result = runner.invoke(main, [*words, "--help"])
+    assert result.exit_code == 0, result.output
+    assert has_hangul(command.help or ""), words
+    with click.Context(command, info_name="main") as ctx:
+        for param in command.get_params(ctx):
+            if not isinstance(param, click.Option):
+                continue  # arguments are named in the description
+            record = param.get_help_record(ctx)
+            if record is not None:
+                assert has_hangul(record[1]), (words, record)
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "[default:", "Examples:"):
+        assert english not in result.stdout, (words, english)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["ask"], "QUESTION이나 --file F를 주세요."),
+        (["ask", "질문", "-k", "0"], "-k의 값이 잘못되었습니다: 0: 범위(1<=x<=50)를 벗어납니다."),
+        (["ask", "질문", "--mode", "fast"], "--mode의 값이 잘못되었습니다: fast: 다음 중 하나를 고르세요"),
+        (["ask", "질문", "--nope"], "--nope 옵션은 없습니다."),
+        (["ask", "질문", "--jsn"], "--jsn 옵션은 없습니다. 비슷한 옵션: --json"),
+        (["eval"], "인자 QUESTIONS가 없습니다."),
+        (["nope"], "nope 명령은 없습니다."),
+    ],
+)
+def test_usage_errors_are_korean(runner: CliRunner, args: list[str], words: str) -> None:
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "사용법: main" in result.stderr
+    assert "Error:" not in result.stderr and "Usage:" not in result.stderr
+
+
+def test_no_command_shows_the_help(runner: CliRunner) -> None:
+    result = runner.invoke(main, [])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("사용법: main [옵션] 명령 [인자]...")
+    assert "오류:" not in result.stderr and "빠른 시작:" in result.stderr
+
+
+def test_an_error_without_a_korean_message_gets_the_one_of_its_kind() -> None:
+    message, hint = korean_message(IndexBusyError("lock held by pid 12", hint="Wait for it."))
+    assert (message, hint) == ("다른 프로세스가 색인을 만들고 있습니다.", None)
+    message, hint = korean_message(ConfigError("ttl must be positive"))
+    assert message == "설정 값이 잘못되었습니다."
+    korean = CorpusError("문서 폴더 /x가 없습니다.", hint="경로를 확인하세요.")
+    assert korean_message(korean) == ("문서 폴더 /x가 없습니다.", "경로를 확인하세요.")
+
+
+def test_index_prints_one_summary_and_no_bars_off_a_terminal(env: Path, runner: CliRunner, golden_corpus: Path) -> None:
+    result = runner.invoke(main, ["index", str(golden_corpus)])  # CliRunner's stderr is not a terminal
+    assert result.exit_code == 0, result.output
+    summaries = [line for line in result.output.splitlines() if "색인 완료" in line or "index ready" in line]
+    assert len(summaries) == 1, result.output
+    assert "%|" not in result.stderr and "\r" not in result.stderr  # no tqdm bar
+    assert "문서 2개, 구절 6개" in result.stderr  # the progress lines stay, in Korean
+    assert not re.search("[A-Za-z]{4,} [a-z]{3,}", result.output), result.output  # no English sentence
+
+
+def test_missing_index_from_another_folder_is_named_absolute(
+    env: Path, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("ASSISTANT_INDEX_DIR")
+    result = runner.invoke(main, ["ask", "서울의 지하철은?", "--local"])
+    assert result.exit_code == 5
+    assert f"오류: {elsewhere / 'index'}에 색인이 없습니다." in result.stderr
+    assert f"assistant index 문서_폴더 --index {elsewhere / 'index'}" in result.stderr  # what to run
+    result = runner.invoke(main, ["info", "--index", "../idx"])
+    assert f"{tmp_path / 'idx'}에 색인이 없습니다." in result.stderr
+
+
+def test_piped_chat_parts_its_turns(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["chat"], input="서울의 지하철은 몇 개 노선인가?\n제주는 어떤 섬인가?\n")
+    assert result.exit_code == 0, result.output
+    turns = result.stdout.split("\n" + TURN_RULE + "\n")
+    assert len(turns) == 2, result.stdout
+    assert turns[0].startswith("질문: 서울의 지하철은 몇 개 노선인가?\n")
+    assert turns[1].startswith("질문: 제주는 어떤 섬인가?\n")
+
+
+def test_info_speaks_of_passages(indexed: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["info"])
+    assert result.exit_code == 0, result.output
+    assert "문서 2개, 구절 6개:" in result.stdout
+    assert "청크" not in result.stdout
+
+
+def test_answer_places_use_one_separator(indexed: Path, runner: CliRunner) -> None:
+    nested = Answer.model_validate(
+        {
+            **json.loads(runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?", "--json"]).stdout),
+        }
+    )
+    shown = render(
+        nested.model_copy(
+            update={"citations": [c.model_copy(update={"section": "교통 > 지하철"}) for c in nested.citations]}
+        )
+    )
+    assert "교통 › 지하철" in shown
+    assert " > " not in shown
+
+
+class LoadingModel:
+    def __init__(self) -> None:
+        self.started = 0
+
+    def start_loading(self) -> None:
+        self.started += 1
+
+
+@pytest.mark.parametrize("case", ["embedded model", "no index", "other model", "cannot load"])
+def test_one_question_starts_the_embedded_model_before_the_rest(
+    indexed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """`assistant ask "…"` starts loading the embedded model at once (it loads without the GIL
+    while the rest is imported); not for another model, without an index, or when it fails."""
+    import assistant
+
+    model, built = LoadingModel(), []
+
+    def load_embedder(settings: Settings) -> LoadingModel:
+        built.append(settings.model)
+        if case == "cannot load":
+            raise ModelError("모델을 불러올 수 없습니다.")
+        return model
+
+    monkeypatch.setattr(assistant, "load_embedder", load_embedder, raising=False)
+    settings = Settings(
+        index_dir=tmp_path / "none" if case == "no index" else indexed,
+        model="other" if case == "other model" else EMBEDDED_MODEL,
+    )
+    got = _model_loading(settings)
+    if case == "embedded model":
+        assert got is model and model.started == 1
+    else:
+        assert got is None and model.started == 0
+        assert built == (["embedded-e5-small"] if case == "cannot load" else [])

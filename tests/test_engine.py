@@ -159,7 +159,6 @@ def test_empty_question(engine: Engine, question: str) -> None:
     with pytest.raises(InvalidQuestionError) as err:
         engine.ask(question)
     assert "질문이 비어 있습니다" in err.value.message
-    assert "empty question" in err.value.message
     assert err.value.exit_code == 2
 
 
@@ -167,7 +166,6 @@ def test_too_long_question(engine: Engine) -> None:
     with pytest.raises(InvalidQuestionError) as err:
         engine.ask("가" * 10_000)
     assert "질문이 너무 깁니다: 10,000자 (최대 1,000자)" in err.value.message
-    assert "question too long" in err.value.message
 
 
 def test_question_at_the_limit_is_accepted(engine: Engine) -> None:

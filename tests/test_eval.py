@@ -188,7 +188,7 @@ def test_each_form_is_read(tmp_path: Path) -> None:
     assert qs[2].passage == HAENYEO_SENTENCE
     assert qs[3].spans == (Span("서울.md", 132, 149),)
     assert not qs[4].answerable
-    assert qs[4].where == f"{path}, line 6"
+    assert qs[4].where == f"{path}, 6번째 줄"
     assert [q.id for q in load_questions(path, limit=2)] == ["1", "pair"]
 
 
@@ -235,7 +235,7 @@ def test_korquad_json_is_read_with_paragraphs_as_passages(tmp_path: Path) -> Non
     qs = load_questions(path)
     assert [q.id for q in qs] == ["t1-0", "t1-1", "t2-0", "t2-1"]
     assert qs[0].passage == qs[1].passage == JEJU_PARAGRAPH
-    assert qs[0].judged_by == "passage" and qs[0].where == f"{path}, article 1, paragraph 1, question 1"
+    assert qs[0].judged_by == "passage" and qs[0].where == f"{path}, 1번째 문서, 1번째 문단, 1번째 질문"
     assert not qs[3].answerable and qs[3].passage is None  # SQuAD 2.0's is_impossible
     assert len(load_questions(path, limit=3)) == 3
 
@@ -254,41 +254,41 @@ GOOD = {"question": SUBWAY, "doc": "서울.md"}
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('{"question": "노선은?", "doc": ', "not valid JSON"),
-        ('["a list"]', "expected a JSON object"),
-        ({"doc": "서울.md"}, 'non-empty "question"'),
-        ({"question": "  ", "doc": "서울.md"}, 'non-empty "question"'),
-        ({"question": SUBWAY}, 'say what is relevant with "doc"'),
-        ({"question": SUBWAY, "doc": "서울.md", "passage": "서울"}, "not several"),
-        ({"question": SUBWAY, "docs": []}, '"docs" must be a non-empty list'),
-        ({"question": SUBWAY, "doc": 3}, "non-empty string"),
-        ({"question": SUBWAY, "passage": " "}, '"passage" must be a non-empty string'),
-        ({"question": SUBWAY, "spans": [{"doc": "서울.md", "start": 5}]}, "spans[0] needs"),
+        ('{"question": "노선은?", "doc": ', "JSON이 잘못되었습니다"),
+        ('["a list"]', "JSON 객체여야 합니다"),
+        ({"doc": "서울.md"}, '비어 있지 않은 "question"'),
+        ({"question": "  ", "doc": "서울.md"}, '비어 있지 않은 "question"'),
+        ({"question": SUBWAY}, "답이 있는 곳을 적거나"),
+        ({"question": SUBWAY, "doc": "서울.md", "passage": "서울"}, "중 하나만 주세요"),
+        ({"question": SUBWAY, "docs": []}, '"docs"는 문서 이름의 비어 있지 않은 목록'),
+        ({"question": SUBWAY, "doc": 3}, "비어 있지 않은 문자열"),
+        ({"question": SUBWAY, "passage": " "}, '"passage"는 비어 있지 않은 문자열'),
+        ({"question": SUBWAY, "spans": [{"doc": "서울.md", "start": 5}]}, "spans[0]에는"),
         ({"question": SUBWAY, "spans": [{"doc": "서울.md", "start": 9, "end": 9}]}, "0 <= start < end"),
-        ({"question": SUBWAY, "spans": [{"doc": "서울.md", "start": True, "end": 9}]}, "spans[0] needs"),
-        ({"question": SUBWAY, "answerable": "no"}, '"answerable" must be true or false'),
-        ({"question": OFF_TOPIC, "answerable": False, "doc": "서울.md"}, 'drop "doc"/"docs"'),
-        ({"question": SUBWAY, "doc": "서울.md", "id": [1]}, '"id" must be'),
+        ({"question": SUBWAY, "spans": [{"doc": "서울.md", "start": True, "end": 9}]}, "spans[0]에는"),
+        ({"question": SUBWAY, "answerable": "no"}, '"answerable"은 true나 false여야'),
+        ({"question": OFF_TOPIC, "answerable": False, "doc": "서울.md"}, '"doc"/"docs"를 빼세요'),
+        ({"question": SUBWAY, "doc": "서울.md", "id": [1]}, '"id"는 문자열이나 숫자'),
     ],
 )
 def test_bad_line_names_file_and_line(tmp_path: Path, line: Any, message: str) -> None:
     path = write_jsonl(tmp_path / "q.jsonl", [GOOD, GOOD, line, GOOD])
     with pytest.raises(EvalDataError) as info:
         load_questions(path)
-    assert info.value.where == f"{path}, line 3"
+    assert info.value.where == f"{path}, 3번째 줄"
     assert message in info.value.message
-    assert info.value.message.startswith(f"{path}, line 3: ")
+    assert info.value.message.startswith(f"{path}, 3번째 줄: ")
 
 
 def test_missing_or_empty_file(tmp_path: Path) -> None:
-    with pytest.raises(EvalDataError, match="no such file"):
+    with pytest.raises(EvalDataError, match="파일이 없습니다"):
         load_questions(tmp_path / "missing.jsonl")
     (tmp_path / "empty.jsonl").write_text("\n\n", "utf-8")
-    with pytest.raises(EvalDataError, match="holds no questions"):
+    with pytest.raises(EvalDataError, match="질문이 없습니다"):
         load_questions(tmp_path / "empty.jsonl")
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({"data": [{"title": "x"}]}), "utf-8")
-    with pytest.raises(EvalDataError, match='article 1: needs a "paragraphs" list'):
+    with pytest.raises(EvalDataError, match='1번째 문서: "paragraphs" 목록이 필요합니다'):
         load_questions(broken)
 
 
@@ -331,13 +331,13 @@ def test_passage_and_span_questions_rank_passages(engine: Engine, tmp_path: Path
 
 def test_unknown_document_is_an_error_before_asking(engine: Engine, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "q.jsonl", [GOOD, {"question": SUBWAY, "doc": "부산.md"}])
-    with pytest.raises(EvalDataError, match=r"line 2: '부산.md' names no indexed document"):
+    with pytest.raises(EvalDataError, match=r"2번째 줄: '부산.md'에 해당하는 색인된 문서가 없습니다"):
         evaluate(engine, load_questions(path))
 
 
 def test_too_long_question_is_an_error_with_its_line(engine: Engine, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "q.jsonl", [GOOD, {"question": "가" * 2000, "doc": "서울.md"}])
-    with pytest.raises(EvalDataError, match="line 2: 질문이 너무 깁니다"):
+    with pytest.raises(EvalDataError, match="2번째 줄: 질문이 너무 깁니다"):
         evaluate(engine, load_questions(path))
 
 
@@ -422,26 +422,26 @@ def test_cli_table(indexed: Path, questions_file: Path) -> None:
     result = CliRunner().invoke(main, ["eval", str(questions_file), "--mode", "dense", "--limit", "3"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "질문 3개: 답이 있는 질문 3개 (문서 1, 패시지 1, 구간 1), 답이 없는 질문 0개" in lines
+    assert "질문 3개: 답이 있는 질문 3개 (문서 1, 구절 1, 구간 1), 답이 없는 질문 0개" in lines
     header = next(line for line in lines if line.strip() == "dense")
     assert lines[lines.index(header) + 1].split() == ["R@1", "1.000"]
-    assert ["abstain", "R", "—", "(0/0)"] in [line.split() for line in lines]
+    assert ["답", "보류", "R", "—", "(0/0)"] in [line.split() for line in lines]
     assert "bm25" not in result.stdout
-    assert "(abstention is off: ASSISTANT_ABSTAIN=false)" in lines
+    assert "(답하지 않기가 꺼져 있습니다: ASSISTANT_ABSTAIN=false)" in lines
 
 
 def test_cli_missing_file(indexed: Path, tmp_path: Path) -> None:
     missing = tmp_path / "nope.jsonl"
     result = CliRunner().invoke(main, ["eval", str(missing)])
     assert result.exit_code == 2
-    assert f"오류: {missing}: no such file" in result.stderr
+    assert f"오류: {missing}: 파일이 없습니다" in result.stderr
 
 
 def test_cli_bad_line(indexed: Path, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "q.jsonl", [GOOD, {"question": SUBWAY}])
     result = CliRunner().invoke(main, ["eval", str(path)])
     assert result.exit_code == 2
-    assert f"{path}, line 2: say what is relevant" in result.stderr
+    assert f'{path}, 2번째 줄: "doc", "docs", "passage", "spans" 중 하나로' in result.stderr
     assert "docs/eval.md" in result.stderr  # the hint
 
 
@@ -449,4 +449,4 @@ def test_cli_without_an_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, q
     monkeypatch.setenv("ASSISTANT_MODEL", FAKE_MODEL)
     result = CliRunner().invoke(main, ["eval", str(questions_file), "--index", str(tmp_path / "none")])
     assert result.exit_code == 5
-    assert "no index in" in result.stderr
+    assert "에 색인이 없습니다." in result.stderr

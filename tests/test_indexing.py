@@ -253,7 +253,7 @@ def test_leftovers_of_a_killed_build_are_cleaned(settings: Settings, analyzer: K
 def test_missing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError) as err:
         open_index(tmp_path / "nowhere", FAKE_MODEL)
-    assert "no index in" in err.value.message
+    assert "에 색인이 없습니다" in err.value.message
     assert err.value.hint is not None and "assistant index" in err.value.hint
     assert err.value.exit_code == 5
 
@@ -276,7 +276,7 @@ def test_other_format_version_is_refused(settings: Settings, analyzer: KoreanAna
     path.write_text(json.dumps(data), "utf-8")
     with pytest.raises(IndexMismatchError) as err:
         open_index(settings.index_dir, FAKE_MODEL)
-    assert f"format version {FORMAT_VERSION + 1}" in err.value.message
+    assert f"형식 v{FORMAT_VERSION + 1}" in err.value.message
     assert err.value.hint is not None and "--rebuild" in err.value.hint
     assert not is_current(settings)
 
@@ -343,14 +343,14 @@ def test_empty_corpus_folder(settings: Settings, analyzer: KoreanAnalyzer, tmp_p
     empty.mkdir()
     with pytest.raises(CorpusError) as err:
         build(settings.model_copy(update={"corpus_dir": empty}), analyzer)
-    assert str(empty) in err.value.message and "holds no" in err.value.message
+    assert str(empty) in err.value.message and "파일이 없습니다" in err.value.message
     assert err.value.exit_code == 3
     assert current_version(settings.index_dir) is None
 
 
 def test_missing_corpus_folder(settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path) -> None:
     missing = tmp_path / "missing"
-    with pytest.raises(CorpusError, match="does not exist") as err:
+    with pytest.raises(CorpusError, match="가 없습니다") as err:
         build(settings.model_copy(update={"corpus_dir": missing}), analyzer)
     assert str(missing) in err.value.message
     assert current_version(settings.index_dir) is None
@@ -360,7 +360,7 @@ def test_corpus_of_only_unreadable_files(settings: Settings, analyzer: KoreanAna
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "blob.txt").write_bytes(bytes(range(256)) * 8)
-    with pytest.raises(CorpusError, match="no readable document"):
+    with pytest.raises(CorpusError, match="읽을 수 있는 문서가 없습니다"):
         build(settings.model_copy(update={"corpus_dir": folder}), analyzer)
 
 
@@ -373,7 +373,7 @@ def test_binary_file_is_skipped_and_recorded(settings: Settings, analyzer: Korea
     assert len(m.skipped) == 1
     path, reason = m.skipped[0]
     assert path == str(blob)
-    assert "binary" in reason
+    assert "바이너리" in reason
     assert [s.path for s in result.skipped] == [str(blob)]
     index = open_index(settings.index_dir, FAKE_MODEL)
     try:

@@ -268,7 +268,7 @@ def test_broken_pdf_is_skipped(tmp_path: Path) -> None:
     assert [d.doc_id for d in docs] == ["ok.txt"]
     assert len(skipped) == 1
     assert skipped[0].path == str(tmp_path / "broken.pdf")
-    assert skipped[0].reason.startswith("broken PDF")
+    assert skipped[0].reason.startswith("손상된 PDF")
 
 
 # ---------------------------------------------------------------------------
@@ -281,12 +281,14 @@ def test_binary_file_with_txt_suffix_is_skipped_and_others_load(tmp_path: Path) 
     write(tmp_path / "z.md", "# 마지막\n")
     docs, skipped = load_corpus(tmp_path)
     assert [d.doc_id for d in docs] == ["a.txt", "z.md"]
-    assert [(s.path, s.reason.split(",")[0]) for s in skipped] == [(str(tmp_path / "image.txt"), "binary file")]
+    assert [(s.path, s.reason.split(",")[0]) for s in skipped] == [
+        (str(tmp_path / "image.txt"), "텍스트가 아닌 바이너리 파일입니다(.txt")
+    ]
 
 
 def test_many_control_characters_without_nul_is_binary(tmp_path: Path) -> None:
     path = write(tmp_path / "ctrl.txt", b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 20)
-    with pytest.raises(DocumentReadError, match="binary file"):
+    with pytest.raises(DocumentReadError, match="바이너리 파일"):
         load(path)
 
 
@@ -296,7 +298,7 @@ def test_undecodable_bytes_are_skipped_with_the_encodings_tried(tmp_path: Path) 
     docs, skipped = load_corpus(tmp_path)
     assert [d.doc_id for d in docs] == ["good.txt"]
     assert len(skipped) == 1
-    assert skipped[0].reason == "cannot decode the text (tried UTF-8, CP949/EUC-KR); save it as UTF-8"
+    assert skipped[0].reason == "텍스트를 읽을 수 없습니다(UTF-8, CP949/EUC-KR로 시도함). UTF-8로 저장하세요"
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file")
@@ -309,7 +311,7 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     finally:
         locked.chmod(0o644)
     assert [d.doc_id for d in docs] == ["open.txt"]
-    assert [(s.path, s.reason) for s in skipped] == [(str(locked), "permission denied")]
+    assert [(s.path, s.reason) for s in skipped] == [(str(locked), "읽을 권한이 없습니다")]
 
 
 def test_permission_error_becomes_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -326,12 +328,12 @@ def test_permission_error_becomes_skipped(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     docs, skipped = load_corpus(tmp_path)
     assert [d.doc_id for d in docs] == ["open.txt"]
-    assert [(s.path, s.reason) for s in skipped] == [(str(locked), "permission denied")]
+    assert [(s.path, s.reason) for s in skipped] == [(str(locked), "읽을 권한이 없습니다")]
 
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [(b"", "empty file"), (b"  \n\t\n", "no text after extraction (empty document)")],
+    [(b"", "빈 파일입니다"), (b"  \n\t\n", "꺼낸 텍스트가 없습니다(빈 문서)")],
 )
 def test_empty_documents_raise(tmp_path: Path, data: bytes, reason: str) -> None:
     path = write(tmp_path / "empty.txt", data)
@@ -345,12 +347,12 @@ def test_html_without_visible_text_is_empty(tmp_path: Path) -> None:
     path = write(
         tmp_path / "empty.html", "<html><head><title>제목</title></head><body><script>x()</script></body></html>"
     )
-    with pytest.raises(DocumentReadError, match="no text after extraction"):
+    with pytest.raises(DocumentReadError, match="꺼낸 텍스트가 없습니다"):
         load(path)
 
 
 def test_unsupported_suffix_raises(tmp_path: Path) -> None:
-    with pytest.raises(DocumentReadError, match=r"unsupported file type \.docx"):
+    with pytest.raises(DocumentReadError, match=r"지원하지 않는 파일 형식 \.docx"):
         load(write(tmp_path / "a.docx", "내용"))
 
 
@@ -360,8 +362,8 @@ def test_all_files_failing_returns_only_skipped(tmp_path: Path) -> None:
     docs, skipped = load_corpus(tmp_path)
     assert docs == []
     assert [s.reason for s in skipped] == [
-        "empty file",
-        "binary file, not text (convert it to .txt, .md, .html or .pdf)",
+        "빈 파일입니다",
+        "텍스트가 아닌 바이너리 파일입니다(.txt, .md, .html, .pdf로 바꾸세요)",
     ]
 
 
@@ -388,16 +390,16 @@ def test_single_file_root(tmp_path: Path) -> None:
 
 
 def test_missing_root_raises(tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match="does not exist"):
+    with pytest.raises(CorpusError, match="가 없습니다"):
         load_corpus(tmp_path / "nowhere")
 
 
 def test_root_without_supported_files_raises(tmp_path: Path) -> None:
     write(tmp_path / "image.png", b"\x89PNG")
     write(tmp_path / ".hidden.txt", "숨김")
-    with pytest.raises(CorpusError, match=r"holds no \.txt/\.md/\.html/\.pdf files"):
+    with pytest.raises(CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf 파일이 없습니다"):
         load_corpus(tmp_path)
-    with pytest.raises(CorpusError, match="holds no"):
+    with pytest.raises(CorpusError, match="파일이 없습니다"):
         iter_corpus_files(tmp_path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from assistant.cli.local_server import (
     DEFAULT_INDEX_DIR,
     DEFAULT_MODEL,
     advertised,
+    announce_when_ready,
     base_url,
     find_server,
     server_file,
@@ -168,3 +170,38 @@ def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+def test_serve_announces_its_address_once_the_page_answers() -> None:
+    """`assistant serve` prints its address only when /healthz answers, not while it loads."""
+    StandIn.requests, StandIn.status = [], 200
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)  # listening, not answering yet (as while loading)
+    url = base_url("127.0.0.1", int(httpd.server_address[1]))
+    announced = threading.Event()
+    waiter = announce_when_ready(url, announced.set, interval=0.05, give_up_after=30)
+    try:
+        assert not announced.wait(0.8)  # connections wait in the backlog: not ready
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        assert announced.wait(10)
+        waiter.join(5)
+        assert not waiter.is_alive()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_no_address_announced_when_another_server_holds_the_port(stand_in: int) -> None:
+    announced = threading.Event()
+    waiter = announce_when_ready(base_url("127.0.0.1", stand_in), announced.set, interval=0.05, give_up_after=5)
+    waiter.join(10)
+    assert not announced.is_set()  # the port answered before this server could listen: it will not
+
+
+def test_no_address_announced_for_a_server_that_never_answers() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here
+    announced = threading.Event()
+    waiter = announce_when_ready(base_url("127.0.0.1", port), announced.set, interval=0.05, give_up_after=0.5)
+    waiter.join(10)
+    assert not waiter.is_alive() and not announced.is_set()

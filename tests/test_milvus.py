@@ -148,7 +148,7 @@ def test_discard_drops_the_collection(location: str, tmp_path: Path) -> None:
     assert "assistant_v_old" in _collections(location)
     discard_index(location, locator)
     assert "assistant_v_old" not in _collections(location)
-    with pytest.raises(IndexCorruptError, match=r"assistant_v_old .* is missing"):
+    with pytest.raises(IndexCorruptError, match=r"Milvus 컬렉션 assistant_v_old이 .*에 없습니다"):
         load_index(location, locator)
 
 
@@ -175,11 +175,11 @@ def test_discard_never_raises(tmp_path: Path, caplog: pytest.LogCaptureFixture) 
 
 
 def test_missing_or_damaged_locator_is_corrupt(location: str, tmp_path: Path) -> None:
-    with pytest.raises(IndexCorruptError, match="cannot be read"):
+    with pytest.raises(IndexCorruptError, match="읽을 수 없습니다"):
         load_index(location, tmp_path / "absent.faiss")
     wrong = tmp_path / "wrong.faiss"
     wrong.write_text(json.dumps({"uri": location, "collection": "assistant_x"}))
-    with pytest.raises(IndexCorruptError, match="cannot be read"):
+    with pytest.raises(IndexCorruptError, match="읽을 수 없습니다"):
         load_index(location, wrong)
 
 
@@ -188,7 +188,7 @@ def test_dimension_disagreement_is_corrupt(location: str, tmp_path: Path) -> Non
     index.close()
     saved = json.loads(locator.read_text("utf-8"))
     locator.write_text(json.dumps({**saved, "dim": 32}))
-    with pytest.raises(IndexCorruptError, match="dimension 16"):
+    with pytest.raises(IndexCorruptError, match="16차원"):
         load_index(location, locator)
 
 
@@ -246,7 +246,7 @@ def test_a_lite_file_open_in_another_process_is_explained(tmp_path: Path) -> Non
 def test_an_existing_collection_is_not_overwritten(location: str) -> None:
     first = make_index(location, 16, name="v-twice")
     first.add(np.arange(3), _data(3))
-    with pytest.raises(ConfigError, match="already exists"):
+    with pytest.raises(ConfigError, match="이미 있습니다"):
         make_index(location, 16, name="v-twice")
     assert len(first) == 3
 
@@ -300,18 +300,18 @@ def test_server_locations(value: str, uri: str) -> None:
 def test_lite_locations_become_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert normalize_location("./data/vectors.db") == str(tmp_path / "data" / "vectors.db")
-    with pytest.raises(ConfigError, match=re.escape("ending in .db")):
+    with pytest.raises(ConfigError, match=re.escape(".db로 끝나는 파일 이름")):
         normalize_location(".db")
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("annoy", "choose one of flat, hnsw, milvus://host:port"),
-        ("milvus://", "invalid Milvus location"),
-        ("milvus://host:99999", "invalid Milvus location"),
+        ("annoy", "다음 중 하나를 고르세요: flat, hnsw, milvus://host:port"),
+        ("milvus://", "Milvus 위치 .* 잘못되었습니다"),
+        ("milvus://host:99999", "Milvus 위치 .* 잘못되었습니다"),
         ("milvus://user:secret@host:19530", "ASSISTANT_MILVUS_TOKEN"),
-        ("http://host:19530", "choose one of"),
+        ("http://host:19530", "다음 중 하나를 고르세요"),
     ],
 )
 def test_settings_refuse_unknown_vector_indexes(value: str, message: str) -> None:

@@ -257,7 +257,7 @@ def test_a_refused_token_stops_the_build_before_embedding(
     monkeypatch.setenv(MILVUS_TOKEN_ENV, token)
     settings = settings.model_copy(update={"vector_index": f"milvus+https://localhost:{secure_server.port}"})
     embedder = FakeEmbedder()
-    with pytest.raises(VectorStoreError, match=f"Milvus refused the credentials .*{said}") as info:
+    with pytest.raises(VectorStoreError, match=f"Milvus가 인증 정보를 거부했습니다.*{said}") as info:
         IndexBuilder(settings, embedder, analyzer).build()
     assert info.value.hint is not None and MILVUS_TOKEN_ENV in info.value.hint
     assert embedder.calls == [] and current_version(settings.index_dir) is None

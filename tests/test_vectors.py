@@ -82,7 +82,7 @@ def test_short_index_pads_with_minus_one(kind: str) -> None:
 
 def test_wrong_dimension_is_refused(kind: str) -> None:
     index = make_index(kind, 16)
-    with pytest.raises(ConfigError, match="dimension 8"):
+    with pytest.raises(ConfigError, match="벡터는 8차원인데"):
         index.add(np.arange(2), np.ones((2, 8), dtype=np.float32))
 
 

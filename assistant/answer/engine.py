@@ -40,7 +40,7 @@ from assistant.settings import Settings
 from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
-from assistant.text.korean import KoreanAnalyzer
+from assistant.text.korean import KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import ELABORATE, asked_nouns, comparison_sides, question_form, topic_terms
 from assistant.text.spoken import written_out
 
@@ -90,8 +90,13 @@ class Engine:
         embedder: Embedder | None = None,
         analyzer: KoreanAnalyzer | None = None,
         rule: AbstentionRule = DEFAULT_RULE,
+        quick_start: bool = False,
     ) -> None:
+        """``quick_start``: for a process that answers one question and ends (``assistant ask``):
+        Kiwi starts without its multi-word dictionary when the question cannot need it
+        (:class:`~assistant.text.korean.QuickStartAnalyzer`; the answers are the same)."""
         self.settings = settings
+        self.quick_start = quick_start
         self.rule = rule
         self._embedder = embedder
         self._analyzer = analyzer
@@ -111,7 +116,7 @@ class Engine:
     def analyzer(self) -> KoreanAnalyzer:
         with self._lock:
             if self._analyzer is None:
-                self._analyzer = KoreanAnalyzer()
+                self._analyzer = QuickStartAnalyzer(self.settings.cache_dir) if self.quick_start else KoreanAnalyzer()
             return self._analyzer
 
     @property
@@ -142,17 +147,19 @@ class Engine:
         finally:
             retriever.index.release()
 
-    def preload(self) -> None:
+    def preload(self, question: str | None = None) -> None:
         """Load the model, Kiwi and the index now rather than on the first question.
 
         A model that can load in a background thread (``start_loading()``) does so while
-        Kiwi loads here, which shortens the start of a one-question process.
+        Kiwi loads here, which shortens the start of a one-question process. Given the
+        ``question`` to come, the analyzer loads what that question needs (with ``quick_start``,
+        the full Kiwi only when the question may name a multi-word entry).
         """
         _ = self.retriever  # opens the index first: a missing one fails before anything loads
         start_loading = getattr(self.embedder, "start_loading", None)
         if start_loading is not None:
             start_loading()
-        self.analyzer.terms("준비")
+        self.analyzer.terms(question or "준비")
 
     def warm_up(self) -> None:
         """Load the model, Kiwi and the index by answering one question, for a service starting.
@@ -204,12 +211,10 @@ class Engine:
         check_unicode(question)
         limit = self.settings.max_question_chars
         if len(question) > limit:  # as sent, spaces included: what the API's maxLength says
-            raise InvalidQuestionError(
-                f"질문이 너무 깁니다: {len(question):,}자 (최대 {limit:,}자). (question too long)"
-            )
+            raise InvalidQuestionError(f"질문이 너무 깁니다: {len(question):,}자 (최대 {limit:,}자).")
         text = question.strip()
         if not text:
-            raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요. (empty question)")
+            raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요.")
         return text
 
     def ask(
@@ -438,6 +443,6 @@ def check_unicode(text: str) -> None:
     if pos is not None:
         raise InvalidQuestionError(
             f"질문에 읽을 수 없는 문자가 있습니다: {pos + 1}번째 글자 U+{ord(text[pos]):04X}. "
-            "UTF-8 텍스트로 보내 주세요. (invalid character: not valid UTF-8 or an unpaired surrogate)",
-            hint="Send the text as valid UTF-8; in JSON, \\uD800-\\uDFFF escapes must come in pairs.",
+            "UTF-8 텍스트로 보내 주세요.",
+            hint="JSON에서는 \\uD800-\\uDFFF 이스케이프를 짝지어 써야 합니다.",
         )

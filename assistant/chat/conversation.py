@@ -161,7 +161,7 @@ class Conversation:
     def delete(self, session_id: str) -> None:
         """Forget a session; raises :class:`SessionNotFoundError` when there is none."""
         if not self.store.delete(session_id):
-            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없습니다. (no such session)")
+            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없습니다.")
 
     def _open(self, session_id: str | None) -> tuple[str, str | None]:
         """The session to use and, when the given one could not be continued, why.

@@ -15,13 +15,24 @@ from typing import Any
 import click
 
 from assistant.cli.feedback import feedback
-from assistant.cli.params import common_options, handle_errors, log_level_option, mode_option, settings_from
+from assistant.cli.korean import VERSION_OPTION_HELP, KoreanGroup
+from assistant.cli.params import (
+    common_options,
+    handle_errors,
+    korean_message,
+    log_level_option,
+    mode_option,
+    settings_from,
+)
 from assistant.cli.render import render, render_eval
 from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.options import MODES
 
+#: Between two answers in text: a piped `assistant chat`, `assistant ask --file`.
+TURN_RULE = "─" * 40
+
 EPILOG_ASK = """\b
-Examples:
+예:
   assistant ask "한국이 나아가야 할 방향은?"
   assistant ask "메가 얼라이언스란?" -k 3 --json
   assistant ask --file questions.txt --json > answers.jsonl
@@ -29,57 +40,59 @@ Examples:
 
 
 EPILOG_EVAL = """\b
-Examples:
+예:
   assistant eval docs/examples/questions.jsonl
   assistant eval docs/examples/questions.jsonl --compare
   assistant eval KorQuAD_v1.0_dev.json --index korquad-index --limit 500 --json > report.json
 
 \b
-One JSON object per line:
+한 줄에 JSON 객체 하나:
   {"question": "메가 얼라이언스란?", "doc": "한국의_AI_원팀_전략과_해외_AI_동맹_비교.txt"}
-  {"question": "...", "passage": "the text that answers it"}
+  {"question": "...", "passage": "답이 들어 있는 구절"}
   {"question": "화성 탐사 로켓의 연료는?", "answerable": false}
-See docs/eval.md for "docs", "spans" and the metrics.
+"docs", "spans"와 지표는 docs/eval.md를 보세요.
 """
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="korean-assistant", prog_name="assistant")
+@click.group(cls=KoreanGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(
+    package_name="korean-assistant", prog_name="assistant", message="%(prog)s %(version)s", help=VERSION_OPTION_HELP
+)
 def main() -> None:
-    """Korean document Q&A: cited passages and an extractive summary, offline.
+    """한국어 문서 질의응답: 출처가 달린 구절과 발췌 요약, 오프라인으로.
 
     \b
-    Quick start:
-      assistant index corpus/          build the index from a folder of documents
-      assistant ask "질문"              answer one question
-      assistant chat                   converse in the terminal
-      assistant eval questions.jsonl   measure retrieval on your own questions
-      assistant serve                  chat page and HTTP API at http://127.0.0.1:8000/
-      assistant slack                  the Slack bot over Socket Mode
-      assistant info                   what is indexed, with which model
-      assistant schema                 the JSON Schema of --json answers
+    빠른 시작:
+      assistant index corpus/          문서 폴더로 색인을 만듭니다
+      assistant ask "질문"              질문 하나에 답합니다
+      assistant chat                   터미널에서 대화합니다
+      assistant eval questions.jsonl   내 질문으로 검색 성능을 잽니다
+      assistant serve                  채팅 페이지와 HTTP API (http://127.0.0.1:8000/)
+      assistant slack                  Socket Mode로 Slack 봇을 띄웁니다
+      assistant info                   무엇이 어떤 모델로 색인되었는지 보입니다
+      assistant schema                 --json 답의 JSON Schema를 출력합니다
 
-    Every setting can also be given as an environment variable ASSISTANT_<NAME>
-    (ASSISTANT_INDEX_DIR, ASSISTANT_MODEL, ASSISTANT_CHUNK_SIZE, ASSISTANT_TOP_K, ...).
+    모든 설정은 환경 변수 ASSISTANT_<이름>으로도 줄 수 있습니다
+    (ASSISTANT_INDEX_DIR, ASSISTANT_MODEL, ASSISTANT_CHUNK_SIZE, ASSISTANT_TOP_K 등).
     """
 
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @common_options
-@click.option("--rebuild", is_flag=True, help="Embed everything again instead of reusing unchanged chunks.")
-@click.option("--chunk-size", type=int, default=None, help="Target chunk length in characters (default 500).")
-@click.option("--chunk-overlap", type=int, default=None, help="Overlap between chunks in characters (default 100).")
+@click.option("--rebuild", is_flag=True, help="바뀌지 않은 구절도 다시 임베딩합니다.")
+@click.option("--chunk-size", type=int, default=None, help="구절 길이(글자 수, 기본 500).")
+@click.option("--chunk-overlap", type=int, default=None, help="이웃한 구절이 겹치는 글자 수(기본 100).")
 @click.option(
     "--vector-index",
     default=None,
     metavar="KIND",
-    help="flat (exact, default), hnsw, milvus://HOST:PORT (a Milvus server) or FILE.db (milvus-lite). "
-    "[env: ASSISTANT_VECTOR_INDEX]",
+    help="벡터 색인: flat(정확, 기본), hnsw, milvus://HOST:PORT(Milvus 서버) 또는 FILE.db(milvus-lite). "
+    "[환경 변수: ASSISTANT_VECTOR_INDEX]",
 )
-@click.option("--if-stale", is_flag=True, help="Do nothing when the index already matches the corpus and settings.")
-@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("--if-stale", is_flag=True, help="색인이 이미 코퍼스와 설정에 맞으면 아무것도 하지 않습니다.")
+@click.option("--json", "as_json", is_flag=True, help="매니페스트를 JSON으로 출력합니다.")
+@click.option("-q", "--quiet", is_flag=True, help="진행 상황을 출력하지 않습니다.")
 @handle_errors
 def index(
     path: Path | None,
@@ -93,11 +106,11 @@ def index(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Index a folder (or file) of Korean documents: .txt .md .html .pdf.
+    """한국어 문서 폴더(또는 파일)를 색인합니다: .txt .md .html .pdf.
 
-    PATH defaults to corpus/ (or ASSISTANT_CORPUS_DIR). Unchanged chunks are not embedded
-    again; deleted documents are dropped. The previous index keeps working until the new
-    one is complete. Unreadable files are reported and skipped.
+    PATH를 주지 않으면 corpus/(또는 ASSISTANT_CORPUS_DIR)를 씁니다. 바뀌지 않은 구절은 다시
+    임베딩하지 않고, 지운 문서는 색인에서 뺍니다. 새 색인이 완성될 때까지 이전 색인을 그대로
+    쓸 수 있습니다. 읽을 수 없는 파일은 알리고 건너뜁니다.
     """
     from dataclasses import asdict
 
@@ -110,7 +123,7 @@ def index(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
         vector_index=vector_index,
-        show_progress=not quiet and not as_json,
+        show_progress=not quiet and not as_json and sys.stderr.isatty(),  # no bars in logs
     )
     if if_stale and not rebuild:
         from assistant import is_current
@@ -123,8 +136,7 @@ def index(
         result = Engine(settings).build_index(rebuild=rebuild, report=report)
     except KeyboardInterrupt:
         click.echo(
-            "\n중단됨: 이전 색인은 그대로 쓸 수 있습니다. 같은 명령을 다시 실행하면 끝난 임베딩은 건너뛰고 이어서 색인합니다."
-            "\n(Interrupted: the previous index still works; run the same command again to resume.)",
+            "\n중단됨: 이전 색인은 그대로 쓸 수 있습니다. 같은 명령을 다시 실행하면 끝난 임베딩은 건너뛰고 이어서 색인합니다.",
             err=True,
         )
         sys.exit(130)
@@ -133,32 +145,34 @@ def index(
         click.echo(json.dumps(asdict(m), ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"색인 완료: 문서 {m.n_documents}개, 청크 {m.n_chunks}개 "
+        f"색인 완료: 문서 {m.n_documents}개, 구절 {m.n_chunks}개 "
         f"(새로 임베딩 {m.embedded_chunks}, 재사용 {m.reused_chunks}), {m.build_seconds:.1f}초 → {settings.index_dir}"
     )
-    for path_, reason in m.skipped:
-        click.secho(f"건너뜀: {path_}: {reason}", fg="yellow", err=True)
+    if report is None:  # otherwise each was reported as it was skipped
+        for path_, reason in m.skipped:
+            click.secho(f"건너뜀: {path_}: {reason}", fg="yellow", err=True)
 
 
 @main.command(epilog=EPILOG_ASK)
 @click.argument("question", required=False)
 @common_options
-@click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, help="Number of passages (default 5).")
+@click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, metavar="N", help="보여 줄 구절 수(기본 5).")
 @click.option(
     "--file",
     "file",
     # Bytes that are not UTF-8 come through as surrogates, which the engine refuses with the line.
     type=click.File("r", encoding="utf-8", errors="surrogateescape"),
     default=None,
-    help="Answer one question per line of this file ('-' for stdin).",
+    metavar="FILE",
+    help="이 파일의 한 줄에 질문 하나씩 답합니다('-'는 표준 입력).",
 )
-@mode_option("Retrieval mode.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (JSON Lines with --file).")
+@mode_option("검색 방식.")
+@click.option("--json", "as_json", is_flag=True, help="JSON으로 출력합니다(--file과 함께면 JSON Lines).")
 @click.option(
     "--local",
     "force_local",
     is_flag=True,
-    help="Answer in this process even when a server of the same index (assistant serve) is running.",
+    help="같은 색인의 서버(assistant serve)가 떠 있어도 이 프로세스에서 답합니다.",
 )
 @handle_errors
 def ask(
@@ -171,13 +185,13 @@ def ask(
     as_json: bool,
     force_local: bool,
 ) -> None:
-    """Answer a question with cited passages and an extractive summary.
+    """질문에 출처가 달린 구절과 발췌 요약으로 답합니다.
 
-    A single QUESTION goes to a running `assistant serve` of the same index, if there is
-    one (no model to load: a fraction of a second); --local answers in this process.
+    같은 색인으로 `assistant serve`가 떠 있으면 QUESTION을 그 서버에 묻습니다(모델을 불러오지
+    않아 1초도 걸리지 않습니다). --local은 이 프로세스에서 답합니다.
     """
     if question is None and file is None:
-        raise click.UsageError("give a QUESTION or --file F")
+        raise click.UsageError("QUESTION이나 --file F를 주세요.")
     if (
         question is not None
         and not force_local
@@ -185,16 +199,18 @@ def ask(
     ):
         return
     settings = settings_from(index_dir=index_dir, model=model, top_k=top_k, show_progress=False)
+    embedder = _model_loading(settings) if question is not None else None
     from assistant import Engine
 
-    engine = Engine(settings)
+    engine = Engine(settings, embedder=embedder, quick_start=question is not None)
     if question is not None:
         engine.validate(question)
-        engine.preload()  # the model loads while Kiwi does
+        engine.preload(question)  # the model loads while Kiwi does
     if question is not None:
         answer = engine.ask(question, mode=mode)  # type: ignore[arg-type]
         click.echo(answer.model_dump_json() if as_json else render(answer))
         return
+    answered = 0
     for n, line in enumerate(file, 1):
         if not line.strip():
             continue
@@ -202,7 +218,31 @@ def ask(
             answer = engine.ask(line.rstrip("\n"), mode=mode)  # type: ignore[arg-type]
         except AssistantError as exc:
             raise _at_line(exc, getattr(file, "name", "-"), n) from None
-        click.echo(answer.model_dump_json() if as_json else render(answer))
+        click.echo(answer.model_dump_json() if as_json else _turn(line, answer, first=not answered))
+        answered += 1
+
+
+def _model_loading(settings: Any) -> Any:
+    """The embedded model, already loading in the background (without the GIL) while the rest
+    is imported and Kiwi loads. ``None`` (the engine loads its model as usual) for another model,
+    without an index, or when it cannot load: the index's errors come first, as without this."""
+    from assistant import EMBEDDED_MODEL, current_version, load_embedder
+
+    if settings.model != EMBEDDED_MODEL or current_version(settings.index_dir) is None:
+        return None
+    try:
+        embedder = load_embedder(settings)
+    except AssistantError:
+        return None
+    start_loading = getattr(embedder, "start_loading", None)
+    if start_loading is not None:
+        start_loading()
+    return embedder
+
+
+def _turn(question: str, answer: Any, *, first: bool) -> str:
+    """One answer of several in text: under its question, parted from the one before by a rule."""
+    return ("" if first else "\n" + TURN_RULE + "\n") + f"질문: {question.strip()}\n\n{render(answer)}"
 
 
 def _at_line(exc: AssistantError, name: str, n: int) -> AssistantError:
@@ -241,26 +281,26 @@ def _print_from_server(
 
 @main.command()
 @common_options
-@click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, help="Number of passages (default 5).")
+@click.option("-k", "top_k", type=click.IntRange(1, 50), default=None, metavar="N", help="보여 줄 구절 수(기본 5).")
 @click.option(
     "--session",
     "session_id",
     default=None,
     metavar="ID",
-    help="Continue a stored conversation (its id is shown when a chat ends, and in --json answers).",
+    help="저장된 대화를 이어 갑니다(ID는 대화가 끝날 때와 --json 답에 나옵니다).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Read one message per line, write one JSON answer per line.")
+@click.option("--json", "as_json", is_flag=True, help="한 줄에 메시지 하나를 읽고, 한 줄에 JSON 답 하나를 씁니다.")
 @handle_errors
 def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_id: str | None, as_json: bool) -> None:
-    """Converse in the terminal (empty line or Ctrl-D to quit).
+    """터미널에서 대화합니다(빈 줄이나 Ctrl-D로 끝냄).
 
-    Follow-up questions are understood from the conversation ("그럼 미국은?", "그건 왜
-    그런가요?", "두 번째 것을 자세히", "더 자세히"); the answer shows what was searched and
-    which earlier question it drew on. The conversation is stored (ASSISTANT_SESSIONS_PATH,
-    by default next to the index folder) and --session ID continues it later.
+    이어지는 질문("그럼 미국은?", "그건 왜 그런가요?", "두 번째 것을 자세히", "더 자세히")은
+    앞의 대화에서 뜻을 찾고, 답에는 무엇을 검색했는지와 어느 앞 질문을 참고했는지가 나옵니다.
+    대화는 저장되며(ASSISTANT_SESSIONS_PATH, 기본은 색인 폴더 옆) --session ID로 나중에
+    이어 갈 수 있습니다.
 
-    With --json and a non-terminal stdin, reads one message per line and writes one
-    JSON answer per line, for scripts; all lines are one conversation.
+    표준 입력이 터미널이 아니면 한 줄에 메시지 하나씩 읽고 답 사이에 구분선을 넣습니다.
+    --json이면 한 줄에 JSON 답 하나씩 씁니다(스크립트용). 모든 줄이 한 대화입니다.
     """
     from assistant import Conversation, Engine, SessionStore
 
@@ -271,6 +311,7 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
     with SessionStore(settings.sessions_file, ttl_hours=settings.session_ttl_hours) as store:
         conversation = Conversation(Engine(settings), store, settings)
         sid = session_id
+        answered = 0
         for n, line in enumerate(_lines(interactive), 1):
             if not line.strip():
                 if interactive:
@@ -281,10 +322,17 @@ def chat(index_dir: Path | None, model: str | None, top_k: int | None, session_i
             except AssistantError as exc:
                 if not interactive:
                     raise _at_line(exc, "-", n) from None
-                click.secho(f"오류: {exc.message}", fg="red", err=True)
+                message, _ = korean_message(exc)
+                click.secho(f"오류: {message}", fg="red", err=True)
                 continue
             sid = answer.session_id
-            click.echo(answer.model_dump_json() if as_json else render(answer))
+            if as_json:
+                click.echo(answer.model_dump_json())
+            elif interactive:
+                click.echo(render(answer))
+            else:  # piped: each turn under its question, turns parted by a rule
+                click.echo(_turn(line, answer, first=not answered))
+            answered += 1
         if interactive and sid:
             click.echo(f"\n대화를 저장했습니다. 이어서 하려면: assistant chat --session {sid}")
 
@@ -306,10 +354,10 @@ def _lines(interactive: bool) -> Iterable[str]:
 
 @main.command()
 @common_options
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="JSON으로 출력합니다.")
 @handle_errors
 def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
-    """Show what is indexed, with which model and settings."""
+    """무엇이 어떤 모델과 설정으로 색인되었는지 보입니다."""
     from dataclasses import asdict
 
     from assistant import open_index
@@ -329,20 +377,20 @@ def info(index_dir: Path | None, model: str | None, as_json: bool) -> None:
         return
     click.echo(f"색인: {settings.index_dir} ({idx.folder.name}), 형식 v{m.format_version}, 생성 {m.built_at}")
     click.echo(f"모델: {m.model} ({m.dim}차원), 벡터 색인: {m.vector_index}")
-    click.echo(f"청크: 크기 {m.chunk_size}, 겹침 {m.chunk_overlap}; 코퍼스: {m.corpus_dir}")
-    click.echo(f"문서 {m.n_documents}개, 청크 {m.n_chunks}개:")
+    click.echo(f"구절: 길이 {m.chunk_size}자, 겹침 {m.chunk_overlap}자; 코퍼스: {m.corpus_dir}")
+    click.echo(f"문서 {m.n_documents}개, 구절 {m.n_chunks}개:")
     for d in docs:
-        click.echo(f"  - {d.title}  ({d.doc_id}, 청크 {d.n_chunks}개, {d.chars:,}자)")
+        click.echo(f"  - {d.title}  ({d.doc_id}, 구절 {d.n_chunks}개, {d.chars:,}자)")
 
 
 @main.command("eval", epilog=EPILOG_EVAL)
 @click.argument("questions", type=click.Path(path_type=Path, dir_okay=False))
 @common_options
-@mode_option("Retrieval mode to measure.")
-@click.option("--compare", is_flag=True, help="Measure hybrid, dense and bm25 side by side on the same questions.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N", help="Only the first N questions.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, with every question's result.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@mode_option("잴 검색 방식.")
+@click.option("--compare", is_flag=True, help="같은 질문으로 hybrid, dense, bm25를 나란히 잽니다.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N", help="앞의 N개 질문만.")
+@click.option("--json", "as_json", is_flag=True, help="보고서를 질문마다의 결과와 함께 JSON으로 출력합니다.")
+@click.option("-q", "--quiet", is_flag=True, help="진행 막대를 보이지 않습니다.")
 @handle_errors
 def eval_(
     questions: Path,
@@ -354,12 +402,11 @@ def eval_(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Measure retrieval on your own questions: R@1/5/10, MRR@10, nDCG@10, abstention, latency.
+    """내 질문으로 검색 성능을 잽니다: R@1/5/10, MRR@10, nDCG@10, 답하지 않기, 응답 시간.
 
-    QUESTIONS is a JSON Lines file (one question per line, with the document, passage or
-    spans that answer it, or "answerable": false) or a KorQuAD 1.0 JSON file. Each question
-    is asked as `assistant ask -k 10` asks it, one at a time; times are per question, after
-    the model has loaded.
+    QUESTIONS는 JSON Lines 파일(한 줄에 질문 하나와 답이 든 문서, 구절 또는 구간, 아니면
+    "answerable": false)이나 KorQuAD 1.0 JSON 파일입니다. 질문마다 `assistant ask -k 10`처럼
+    하나씩 묻고, 시간은 모델을 불러온 뒤 질문 하나에 걸린 시간입니다.
     """
     from assistant import Engine, evaluate, load_questions
 
@@ -376,22 +423,23 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 @main.command()
 @common_options
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", metavar="HOST", help="들을 주소(기본 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, metavar="PORT", help="들을 포트(기본 8000).")
 @log_level_option
 @handle_errors
 def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_level: str) -> None:
-    """Start the chat page and the HTTP API (open http://HOST:PORT/).
+    """채팅 페이지와 HTTP API를 띄웁니다(http://HOST:PORT/ 를 여세요).
 
     \b
-    The model and the index are loaded once at start-up. Endpoints:
-      POST /api/ask, /api/chat, /api/chat/stream (server-sent events)
+    모델과 색인은 시작할 때 한 번 불러옵니다. 주소는 서버가 답하기 시작하면 출력합니다.
+    엔드포인트:
+      POST /api/ask, /api/chat, /api/chat/stream (SSE 스트림)
       GET|DELETE /api/sessions/ID, GET /api/documents[/ID], POST /api/reindex
       GET /healthz, /docs (OpenAPI)
-    Set ASSISTANT_API_KEY to require a key on /api/*; ASSISTANT_RATE_LIMIT_PER_MINUTE,
-    ASSISTANT_MAX_BODY_BYTES and ASSISTANT_CORS_ORIGINS tune the other guards. Behind a
-    reverse proxy, ASSISTANT_TRUSTED_PROXIES lists the proxies whose X-Forwarded-For is
-    believed (none by default). See docs/security.md.
+    ASSISTANT_API_KEY를 설정하면 /api/*에 키가 필요합니다. ASSISTANT_RATE_LIMIT_PER_MINUTE,
+    ASSISTANT_MAX_BODY_BYTES, ASSISTANT_CORS_ORIGINS로 다른 보호 장치를 조정합니다. 리버스
+    프록시 뒤에서는 ASSISTANT_TRUSTED_PROXIES에 X-Forwarded-For를 믿을 프록시를 적습니다
+    (기본은 없음). docs/security.md를 보세요.
     """
     import uvicorn
 
@@ -401,15 +449,42 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
     _check_session_stores(settings)  # a file that cannot be created: a message now, not a traceback later
     if host not in LOOPBACK_HOSTS and not settings.api_key:
         click.secho(
-            f"경고: {host}에서 API 키 없이 서비스합니다. ASSISTANT_API_KEY를 설정하세요. (no API key on a public address)",
-            fg="yellow",
-            err=True,
+            f"경고: {host}에서 API 키 없이 서비스합니다. ASSISTANT_API_KEY를 설정하세요.", fg="yellow", err=True
         )
-    click.echo(f"http://{host}:{port}/ 에서 서비스합니다 (Ctrl-C로 종료).", err=True)
-    from assistant.cli.local_server import advertised
+    from assistant.cli.local_server import advertised, announce_when_ready, base_url
+
+    click.echo("모델과 색인을 불러오는 중…", err=True)
+    if port:  # the address, once the page answers (after the model and the index have loaded)
+        shown = f"http://{host}:{port}/"
+        announce_when_ready(
+            base_url(host, port), lambda: click.echo(f"{shown} 에서 서비스합니다 (Ctrl-C로 종료).", err=True)
+        )
 
     with advertised(settings.index_dir, host, port, settings.model):  # `assistant ask` then asks this server
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **server_options(settings))
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_config=_uvicorn_logging(log_level),
+            **server_options(settings),
+        )
+
+
+def _uvicorn_logging(log_level: str) -> dict[str, Any]:
+    """uvicorn's logging at ``log_level``, except its start-up lines ("Uvicorn running on …", in
+    English, printed before the page answers), shown only at debug: `assistant serve` says itself
+    when it is loading and where it answers. Errors (a port in use) and the access log stay."""
+    import copy
+    import logging
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    level = logging.getLevelName(log_level.upper())
+    for name in ("uvicorn", "uvicorn.access"):
+        config["loggers"][name]["level"] = level
+    config["loggers"]["uvicorn.error"]["level"] = level if level <= logging.DEBUG else max(level, logging.WARNING)
+    return config
 
 
 def _check_session_stores(settings: Any) -> None:
@@ -429,13 +504,13 @@ def _check_session_stores(settings: Any) -> None:
 @log_level_option
 @handle_errors
 def slack(index_dir: Path | None, model: str | None, log_level: str) -> None:
-    """Run the Slack bot over Socket Mode (no public URL needed; Ctrl-C to stop).
+    """Socket Mode로 Slack 봇을 띄웁니다(공개 URL 필요 없음, Ctrl-C로 종료).
 
     \b
-    Needs ASSISTANT_SLACK_BOT_TOKEN (xoxb-...) and ASSISTANT_SLACK_APP_TOKEN (xapp-...,
-    scope connections:write). Over HTTP instead, set ASSISTANT_SLACK_BOT_TOKEN and
-    ASSISTANT_SLACK_SIGNING_SECRET and run `assistant serve`: Slack posts to /slack/events.
-    The app's manifest is slack/manifest.yml.
+    ASSISTANT_SLACK_BOT_TOKEN(xoxb-...)과 ASSISTANT_SLACK_APP_TOKEN(xapp-..., 권한
+    connections:write)이 필요합니다. HTTP로 받으려면 ASSISTANT_SLACK_BOT_TOKEN과
+    ASSISTANT_SLACK_SIGNING_SECRET을 설정하고 `assistant serve`를 실행하세요. Slack이
+    /slack/events로 보냅니다. 앱의 매니페스트는 slack/manifest.yml입니다.
     """
     import logging
 
@@ -450,7 +525,7 @@ def slack(index_dir: Path | None, model: str | None, log_level: str) -> None:
 
 @main.command()
 def schema() -> None:
-    """Print the JSON Schema of an answer (the output of ask/chat --json)."""
+    """답(ask/chat --json의 출력)의 JSON Schema를 출력합니다."""
     from assistant import Answer
 
     click.echo(json.dumps(Answer.model_json_schema(mode="serialization"), ensure_ascii=False, indent=2))

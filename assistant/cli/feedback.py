@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from assistant.cli.korean import KoreanGroup
 from assistant.cli.params import common_options, handle_errors, settings_from
 from assistant.errors import ConfigError
 
@@ -16,7 +17,7 @@ EPILOG_EXPORT = """\b
 """
 
 
-@click.group()
+@click.group(cls=KoreanGroup)
 def feedback() -> None:
     """채팅 페이지에서 받은 👍/👎 평가."""
 

@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +139,29 @@ def ask_server(url: str, question: str, *, k: int | None, mode: str, api_key: st
     except (OSError, ValueError):  # refused, timed out, an error status (HTTPError), bad JSON
         return None
     return answer if isinstance(answer, dict) else None
+
+
+def announce_when_ready(
+    url: str, announce: Callable[[], None], *, interval: float = 0.2, give_up_after: float | None = None
+) -> threading.Thread:
+    """Call ``announce`` from a background thread once ``url`` answers ``/healthz``.
+
+    ``assistant serve`` prints its address this way: only when the page answers, after the
+    model and the index have loaded. Nothing is announced when something already answers at
+    ``url`` as the thread starts (the new server cannot listen there). Gives up silently after ``give_up_after`` seconds (never
+    by default; the thread is a daemon and ends with the process).
+    """
+
+    def wait() -> None:
+        if _healthy(url):  # something else answers there already: this server will not bind
+            return
+        deadline = None if give_up_after is None else time.monotonic() + give_up_after
+        while deadline is None or time.monotonic() < deadline:
+            if _healthy(url):
+                announce()
+                return
+            time.sleep(interval)
+
+    thread = threading.Thread(target=wait, name="announce-when-ready", daemon=True)
+    thread.start()
+    return thread

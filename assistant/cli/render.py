@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import click
@@ -10,36 +11,42 @@ import click
 def render_eval(report: dict[str, Any]) -> str:
     """The report of `assistant eval` as a table, one column per mode."""
     idx, qs, modes = report["index"], report["questions"], report["modes"]
-    kinds = {"doc": "문서", "passage": "패시지", "spans": "구간"}
+    kinds = {"doc": "문서", "passage": "구절", "spans": "구간"}
     judged = ", ".join(f"{kinds[k]} {n}" for k, n in qs["judged_by"].items())
     summaries = list(modes.values())
     abstention = [s["abstention"] for s in summaries]
     rows = [(name, [_score(s["metrics"][name]) for s in summaries]) for name in summaries[0]["metrics"]]
     rows += [
         (
-            "abstain P",
+            "답 보류 P",
             [f"{_score(a['precision'])} ({a['abstained_unanswerable']}/{a['abstained']})" for a in abstention],
         ),
         (
-            "abstain R",
+            "답 보류 R",
             [f"{_score(a['recall'])} ({a['abstained_unanswerable']}/{a['unanswerable']})" for a in abstention],
         ),
-        ("p50 ms", [f"{s['latency_ms']['p50']:.1f}" for s in summaries]),
-        ("p95 ms", [f"{s['latency_ms']['p95']:.1f}" for s in summaries]),
-        ("n", [str(qs["total"])] * len(summaries)),
+        ("p50 밀리초", [f"{s['latency_ms']['p50']:.1f}" for s in summaries]),
+        ("p95 밀리초", [f"{s['latency_ms']['p95']:.1f}" for s in summaries]),
+        ("질문 수", [str(qs["total"])] * len(summaries)),
     ]
     lines = [
-        f"색인: {idx['index_dir']} ({idx['version']}), 모델 {idx['model']}, 문서 {idx['documents']}개, 청크 {idx['chunks']}개",
+        f"색인: {idx['index_dir']} ({idx['version']}), 모델 {idx['model']}, 문서 {idx['documents']}개, 구절 {idx['chunks']}개",
         f"질문 {qs['total']}개: 답이 있는 질문 {qs['answerable']}개"
         + (f" ({judged})" if judged else "")
         + f", 답이 없는 질문 {qs['unanswerable']}개",
         "",
         " " * 12 + "".join(f"{m:>14}" for m in modes),
-        *(f"{label:<12}" + "".join(f"{cell:>14}" for cell in cells) for label, cells in rows),
+        *(_pad(label, 12) + "".join(f"{cell:>14}" for cell in cells) for label, cells in rows),
     ]
     if not report["abstain"]:
-        lines.append("(abstention is off: ASSISTANT_ABSTAIN=false)")
+        lines.append("(답하지 않기가 꺼져 있습니다: ASSISTANT_ABSTAIN=false)")
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Hangul syllable takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
 
 
 def _score(value: float | None) -> str:

@@ -37,7 +37,9 @@ def resolve_backend(requested: str, model: str, cache_dir: Path | None = None) -
     other models.
     """
     if requested not in BACKENDS:
-        raise ModelError(f"unknown embedding backend {requested!r}; choose one of {', '.join(BACKENDS)}")
+        raise ModelError(
+            f"알 수 없는 임베딩 백엔드 {requested!r}입니다. 다음 중 하나를 고르세요: {', '.join(BACKENDS)}"
+        )
     if requested == "torch":
         return "torch"
     if model != EMBEDDED_MODEL:

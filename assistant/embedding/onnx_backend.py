@@ -199,8 +199,8 @@ def load_tokenizer(folder: Path, max_length: int) -> Any:
         return HfTokenizer(folder / TOKENIZER_FILE, max_length)
     except Exception as exc:  # a damaged file
         raise ModelError(
-            f"Cannot load the tokenizer in {folder}: {exc}",
-            hint="Delete that folder to rebuild it, or set ASSISTANT_EMBEDDING_BACKEND=torch.",
+            f"{folder}의 토크나이저를 불러올 수 없습니다: {exc}",
+            hint="그 폴더를 지우면 다시 만듭니다. 아니면 ASSISTANT_EMBEDDING_BACKEND=torch로 설정하세요.",
         ) from exc
 
 
@@ -217,6 +217,6 @@ def _load_session(path: Path, threads: int) -> Any:
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:
         raise ModelError(
-            f"ONNX Runtime cannot load {path}: {str(exc).splitlines()[0]}",
-            hint="Delete that folder to rebuild it, or set ASSISTANT_EMBEDDING_BACKEND=torch.",
+            f"ONNX Runtime이 {path}를 불러올 수 없습니다: {str(exc).splitlines()[0]}",
+            hint="그 폴더를 지우면 다시 만듭니다. 아니면 ASSISTANT_EMBEDDING_BACKEND=torch로 설정하세요.",
         ) from exc

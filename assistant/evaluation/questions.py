@@ -23,8 +23,8 @@ def normalize(text: str) -> str:
 
 
 FORMAT_HINT = (
-    'Expected one JSON object per line, e.g. {"question": "...", "doc": "file.txt"}, '
-    "or a KorQuAD 1.0 JSON file; see docs/eval.md."
+    '한 줄에 JSON 객체 하나(예: {"question": "...", "doc": "file.txt"})나 '
+    "KorQuAD 1.0 JSON 파일이어야 합니다. docs/eval.md를 보세요."
 )
 
 
@@ -69,19 +69,19 @@ def load_questions(path: Path, limit: int | None = None) -> list[EvalQuestion]:
     Raises :class:`EvalDataError` naming the file (and line) of anything unusable.
     """
     if limit is not None and limit < 1:
-        raise ConfigError(f"limit must be at least 1, not {limit}")
+        raise ConfigError(f"limit은 1 이상이어야 합니다({limit}).")
     try:
         text = path.read_text("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
-        raise EvalDataError(str(path), "no such file", hint=FORMAT_HINT) from None
+        raise EvalDataError(str(path), "파일이 없습니다", hint=FORMAT_HINT) from None
     except UnicodeDecodeError:
-        raise EvalDataError(str(path), "not UTF-8 text", hint=FORMAT_HINT) from None
+        raise EvalDataError(str(path), "UTF-8 텍스트가 아닙니다", hint=FORMAT_HINT) from None
     except OSError as exc:
-        raise EvalDataError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+        raise EvalDataError(str(path), f"읽을 수 없습니다({exc.strerror or exc})") from None
     squad = _squad_data(text)
     questions = _from_squad(squad, str(path)) if squad is not None else _from_jsonl(text, str(path))
     if not questions:
-        raise EvalDataError(str(path), "holds no questions", hint=FORMAT_HINT)
+        raise EvalDataError(str(path), "질문이 없습니다", hint=FORMAT_HINT)
     return questions[:limit] if limit is not None else questions
 
 
@@ -90,11 +90,13 @@ def _from_jsonl(text: str, path: str) -> list[EvalQuestion]:
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        where = f"{path}, line {n}"
+        where = f"{path}, {n}번째 줄"
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise EvalDataError(where, f"not valid JSON ({exc.msg}, column {exc.colno})", hint=FORMAT_HINT) from None
+            raise EvalDataError(
+                where, f"JSON이 잘못되었습니다({exc.colno}번째 글자: {exc.msg})", hint=FORMAT_HINT
+            ) from None
         questions.append(parse_entry(obj, where, default_id=str(n)))
     return questions
 
@@ -102,28 +104,28 @@ def _from_jsonl(text: str, path: str) -> list[EvalQuestion]:
 def parse_entry(obj: Any, where: str, *, default_id: str) -> EvalQuestion:
     """One question object of a JSON Lines file (``where`` names it in errors)."""
     if not isinstance(obj, dict):
-        raise EvalDataError(where, "expected a JSON object", hint=FORMAT_HINT)
+        raise EvalDataError(where, "JSON 객체여야 합니다", hint=FORMAT_HINT)
     question = obj.get("question")
     if not isinstance(question, str) or not question.strip():
-        raise EvalDataError(where, 'needs a non-empty "question" string', hint=FORMAT_HINT)
+        raise EvalDataError(where, '비어 있지 않은 "question" 문자열이 필요합니다', hint=FORMAT_HINT)
     answerable = obj.get("answerable", True)
     if not isinstance(answerable, bool):
-        raise EvalDataError(where, '"answerable" must be true or false')
+        raise EvalDataError(where, '"answerable"은 true나 false여야 합니다')
     qid = obj.get("id", default_id)
     if isinstance(qid, bool) or not isinstance(qid, str | int):
-        raise EvalDataError(where, '"id" must be a string or a number')
+        raise EvalDataError(where, '"id"는 문자열이나 숫자여야 합니다')
     docs, passage, spans = _docs(obj, where), _passage(obj, where), _spans(obj, where)
     given = [name for name, value in (('"doc"/"docs"', docs), ('"passage"', passage), ('"spans"', spans)) if value]
     if len(given) > 1:
-        raise EvalDataError(where, f"give one of {', '.join(given)}, not several")
+        raise EvalDataError(where, f"{', '.join(given)} 중 하나만 주세요")
     if answerable and not given:
         raise EvalDataError(
             where,
-            'say what is relevant with "doc", "docs", "passage" or "spans", or mark the question "answerable": false',
+            '"doc", "docs", "passage", "spans" 중 하나로 답이 있는 곳을 적거나 "answerable": false로 표시하세요',
             hint=FORMAT_HINT,
         )
     if not answerable and given:
-        raise EvalDataError(where, f'an "answerable": false question has nothing relevant; drop {given[0]}')
+        raise EvalDataError(where, f'"answerable": false인 질문에는 답이 있는 곳이 없습니다. {given[0]}를 빼세요')
     return EvalQuestion(question.strip(), str(qid), docs, passage, spans, answerable, where)
 
 
@@ -133,10 +135,10 @@ def _docs(obj: Mapping[str, Any], where: str) -> tuple[str, ...]:
         docs.append(obj["doc"])
     if "docs" in obj:
         if not isinstance(obj["docs"], list) or not obj["docs"]:
-            raise EvalDataError(where, '"docs" must be a non-empty list of document names')
+            raise EvalDataError(where, '"docs"는 문서 이름의 비어 있지 않은 목록이어야 합니다')
         docs += obj["docs"]
     if not all(isinstance(d, str) and d.strip() for d in docs):
-        raise EvalDataError(where, "a document is named by a non-empty string (doc id, file path or title)")
+        raise EvalDataError(where, "문서는 비어 있지 않은 문자열(doc id, 파일 경로, 제목)로 적습니다")
     return tuple(dict.fromkeys(d.strip() for d in docs))
 
 
@@ -145,7 +147,7 @@ def _passage(obj: Mapping[str, Any], where: str) -> str | None:
     if passage is None:
         return None
     if not isinstance(passage, str) or not normalize(passage):
-        raise EvalDataError(where, '"passage" must be a non-empty string (the expected passage text)')
+        raise EvalDataError(where, '"passage"는 비어 있지 않은 문자열(답이 든 구절)이어야 합니다')
     return passage
 
 
@@ -154,14 +156,14 @@ def _spans(obj: Mapping[str, Any], where: str) -> tuple[Span, ...]:
     if spans is None:
         return ()
     if not isinstance(spans, list) or not spans:
-        raise EvalDataError(where, '"spans" must be a non-empty list of {"doc", "start", "end"} objects')
+        raise EvalDataError(where, '"spans"는 {"doc", "start", "end"} 객체의 비어 있지 않은 목록이어야 합니다')
     out = []
     for i, span in enumerate(spans):
         doc, start, end = (span.get(key) for key in ("doc", "start", "end")) if isinstance(span, dict) else (None,) * 3
         if not isinstance(doc, str) or not doc.strip() or not _is_int(start) or not _is_int(end):
-            raise EvalDataError(where, f'spans[{i}] needs "doc" (a string), "start" and "end" (integers)')
+            raise EvalDataError(where, f'spans[{i}]에는 "doc"(문자열), "start", "end"(정수)가 필요합니다')
         if not 0 <= start < end:
-            raise EvalDataError(where, f"spans[{i}] needs 0 <= start < end, got start {start}, end {end}")
+            raise EvalDataError(where, f"spans[{i}]는 0 <= start < end여야 합니다(start {start}, end {end})")
         out.append(Span(doc.strip(), start, end))
     return tuple(out)
 
@@ -188,22 +190,22 @@ def _from_squad(data: Mapping[str, Any], path: str) -> list[EvalQuestion]:
     """
     articles = data["data"]
     if not isinstance(articles, list):
-        raise EvalDataError(path, '"data" must be a list of articles (KorQuAD 1.0 format)', hint=FORMAT_HINT)
+        raise EvalDataError(path, '"data"는 문서 목록이어야 합니다(KorQuAD 1.0 형식)', hint=FORMAT_HINT)
     questions = []
     for a, article in enumerate(articles, 1):
         paragraphs = article.get("paragraphs") if isinstance(article, dict) else None
         if not isinstance(paragraphs, list):
-            raise EvalDataError(f"{path}, article {a}", 'needs a "paragraphs" list', hint=FORMAT_HINT)
+            raise EvalDataError(f"{path}, {a}번째 문서", '"paragraphs" 목록이 필요합니다', hint=FORMAT_HINT)
         for p, para in enumerate(paragraphs, 1):
-            where = f"{path}, article {a}, paragraph {p}"
+            where = f"{path}, {a}번째 문서, {p}번째 문단"
             context = para.get("context") if isinstance(para, dict) else None
             qas = para.get("qas") if isinstance(para, dict) else None
             if not isinstance(context, str) or not normalize(context) or not isinstance(qas, list):
-                raise EvalDataError(where, 'needs a "context" string and a "qas" list', hint=FORMAT_HINT)
+                raise EvalDataError(where, '"context" 문자열과 "qas" 목록이 필요합니다', hint=FORMAT_HINT)
             for n, qa in enumerate(qas, 1):
                 question = qa.get("question") if isinstance(qa, dict) else None
                 if not isinstance(question, str) or not question.strip():
-                    raise EvalDataError(f"{where}, question {n}", 'needs a non-empty "question" string')
+                    raise EvalDataError(f"{where}, {n}번째 질문", '비어 있지 않은 "question" 문자열이 필요합니다')
                 impossible = qa.get("is_impossible") is True
                 questions.append(
                     EvalQuestion(
@@ -211,7 +213,7 @@ def _from_squad(data: Mapping[str, Any], path: str) -> list[EvalQuestion]:
                         str(qa.get("id", f"{a}-{p}-{n}")),
                         passage=None if impossible else context,
                         answerable=not impossible,
-                        where=f"{where}, question {n}",
+                        where=f"{where}, {n}번째 질문",
                     )
                 )
     return questions

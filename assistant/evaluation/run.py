@@ -161,9 +161,9 @@ def judge_for(question: EvalQuestion, resolver: DocResolver) -> Judge:
         ids = resolver.resolve(value)
         if not ids:
             raise EvalDataError(
-                question.where or f"question {question.id}",
-                f"{value!r} names no indexed document (by doc id, path or title)",
-                hint="`assistant info` lists the indexed documents.",
+                question.where or f"질문 {question.id}",
+                f"{value!r}에 해당하는 색인된 문서가 없습니다(doc id, 경로, 제목으로 찾음).",
+                hint="색인된 문서는 `assistant info`로 볼 수 있습니다.",
             )
         return ids
 
@@ -386,9 +386,11 @@ def evaluate(
     modes = list(dict.fromkeys(modes))
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
-        raise ConfigError(f"unknown retrieval mode {', '.join(unknown) or '(none)'}; choose from {', '.join(MODES)}")
+        raise ConfigError(
+            f"알 수 없는 검색 방식 {', '.join(unknown) or '(없음)'}입니다. 다음 중 고르세요: {', '.join(MODES)}"
+        )
     if not questions:
-        raise ConfigError("no questions to evaluate")
+        raise ConfigError("잴 질문이 없습니다.")
     index = engine.index
     resolver = DocResolver.of(index)
     judges = [judge_for(q, resolver) for q in questions]
@@ -396,7 +398,7 @@ def evaluate(
         try:
             engine.validate(q.question)
         except InvalidQuestionError as exc:
-            raise EvalDataError(q.where or f"question {q.id}", exc.message) from None
+            raise EvalDataError(q.where or f"질문 {q.id}", exc.message) from None
     engine.preload()
     depth = max(DEPTH, engine.settings.top_k)
     results: dict[str, list[QuestionResult]] = {}

@@ -29,7 +29,7 @@ _BINARY_SAMPLE = 65536
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 
 
-_BINARY_REASON = "binary file, not text (convert it to .txt, .md, .html or .pdf)"
+_BINARY_REASON = "텍스트가 아닌 바이너리 파일입니다(.txt, .md, .html, .pdf로 바꾸세요)"
 
 
 _ENCODING_NAMES = {
@@ -74,7 +74,7 @@ def _candidate_encodings(raw: bytes) -> list[str]:
 def decode(raw: bytes) -> str:
     """Decode a text file's bytes, or raise :class:`Unreadable` saying why not."""
     if not raw:
-        raise Unreadable("empty file")
+        raise Unreadable("빈 파일입니다")
     if not _has_utf16_bom(raw):
         _check_not_binary(raw)
     tried = _candidate_encodings(raw)
@@ -87,7 +87,7 @@ def decode(raw: bytes) -> str:
             raise Unreadable(_BINARY_REASON)
         return text
     names = ", ".join(_ENCODING_NAMES[name] for name in tried)
-    raise Unreadable(f"cannot decode the text (tried {names}); save it as UTF-8")
+    raise Unreadable(f"텍스트를 읽을 수 없습니다({names}로 시도함). UTF-8로 저장하세요")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

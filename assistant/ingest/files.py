@@ -58,8 +58,8 @@ def iter_corpus_files(root: Path) -> list[Path]:
     """
     if not root.exists():
         raise CorpusError(
-            f"Corpus folder {root} does not exist.",
-            hint="Check the path, or set ASSISTANT_CORPUS_DIR.",
+            f"문서 폴더 {_absolute(root)}가 없습니다.",
+            hint="경로를 확인하거나 ASSISTANT_CORPUS_DIR를 설정하세요.",
         )
     if root.is_file():
         files = [root] if is_supported(root) else []
@@ -67,8 +67,8 @@ def iter_corpus_files(root: Path) -> list[Path]:
         files = sorted(_walk_supported(root), key=lambda p: p.relative_to(root).as_posix())
     if not files:
         raise CorpusError(
-            f"{root} holds no {_SUFFIX_LIST} files.",
-            hint="Put the documents to search in that folder (sub-folders are included).",
+            f"{_absolute(root)}에 {_SUFFIX_LIST} 파일이 없습니다.",
+            hint="검색할 문서를 그 폴더에 넣으세요(하위 폴더도 읽습니다).",
         )
     return files
 
@@ -82,14 +82,14 @@ def load_document(path: Path, root: Path) -> Document:
     shown = decode_name(str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentReadError(shown, f"unsupported file type {suffix or '(no suffix)'}")
+        raise DocumentReadError(shown, f"지원하지 않는 파일 형식 {suffix or '(확장자 없음)'}")
     raw = _read_bytes(path)
     try:
         extracted = _extract(raw, suffix, unicodedata.normalize("NFC", decode_name(path.stem)))
     except Unreadable as exc:
         raise DocumentReadError(shown, str(exc)) from None
     if not extracted.text.strip():
-        raise DocumentReadError(shown, "no text after extraction (empty document)")
+        raise DocumentReadError(shown, "꺼낸 텍스트가 없습니다(빈 문서)")
     return Document(
         doc_id=doc_id_for(path, root),
         path=shown,
@@ -129,13 +129,18 @@ def iter_documents(root: Path, files: Iterable[Path], on_skip: Callable[[Skipped
 # Finding and reading files
 
 
+def _absolute(path: Path) -> str:
+    """A folder as messages name it: from the root, wherever the command runs."""
+    return os.path.abspath(path)
+
+
 def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
 def _walk_supported(root: Path) -> Iterator[Path]:
     if not os.access(root, os.R_OK | os.X_OK):
-        raise CorpusError(f"Corpus folder {root} cannot be read (permission denied).")
+        raise CorpusError(f"문서 폴더 {_absolute(root)}를 읽을 권한이 없습니다.")
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = [name for name in dirnames if not _is_hidden(name)]
         for name in filenames:
@@ -148,13 +153,13 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except PermissionError:
-        raise DocumentReadError(str(path), "permission denied") from None
+        raise DocumentReadError(str(path), "읽을 권한이 없습니다") from None
     except FileNotFoundError:
-        raise DocumentReadError(str(path), "file not found") from None
+        raise DocumentReadError(str(path), "파일이 없습니다") from None
     except IsADirectoryError:
-        raise DocumentReadError(str(path), "is a folder, not a file") from None
+        raise DocumentReadError(str(path), "파일이 아니라 폴더입니다") from None
     except OSError as exc:
-        raise DocumentReadError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+        raise DocumentReadError(str(path), f"파일을 읽을 수 없습니다: {exc.strerror or exc}") from None
 
 
 def _mtime(path: Path) -> float:

@@ -166,5 +166,5 @@ def extract_html(html: str, stem: str) -> Extracted:
     try:
         _walk_html(soup, out)
     except RecursionError:
-        raise Unreadable("HTML is nested too deeply to read") from None
+        raise Unreadable("HTML이 너무 깊게 중첩되어 읽을 수 없습니다") from None
     return Extracted(out.text(), title, out.headings, out.tables)

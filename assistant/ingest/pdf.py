@@ -15,7 +15,7 @@ from assistant.ingest.plain import plain_structure
 def _open_pdf(raw: bytes) -> PdfReader:
     reader = PdfReader(io.BytesIO(raw))
     if reader.is_encrypted and not reader.decrypt(""):
-        raise Unreadable("encrypted PDF (a password is needed)")
+        raise Unreadable("암호가 걸린 PDF입니다(비밀번호가 필요합니다)")
     return reader
 
 
@@ -35,7 +35,7 @@ def extract_pdf(raw: bytes, stem: str) -> Extracted:
     except Unreadable:
         raise
     except Exception as exc:  # pypdf raises many types on damaged files
-        raise Unreadable(f"broken PDF ({type(exc).__name__}: {exc})") from None
+        raise Unreadable(f"손상된 PDF입니다({type(exc).__name__}: {exc})") from None
     text = normalize_text("\n\n".join(pages))
     headings, _ = plain_structure(text, with_tables=False)
     return Extracted(text, title, headings)

@@ -82,7 +82,7 @@ class BM25:
             index.weights = sparse.load_npz(folder / f"{name}.npz").tocsc()
             index.idf = np.load(folder / f"{name}_idf.npy")
         except Exception as exc:
-            raise IndexCorruptError(f"the BM25 files in {folder} cannot be read ({exc})") from exc
+            raise IndexCorruptError(f"{folder}의 BM25 파일을 읽을 수 없습니다({exc}).") from exc
         return index
 
 

@@ -125,7 +125,7 @@ class IndexBuilder:
 
         def skip(entry: Skipped) -> None:
             skipped.append(entry)
-            self.report(f"skipped {entry.path}: {entry.reason}")
+            self.report(f"건너뜀: {entry.path}: {entry.reason}")
 
         docs = iter_documents(corpus, files, skip)
         return self._build_from(docs, skipped, rebuild, started, lambda: fingerprint, len(files))
@@ -150,7 +150,9 @@ class IndexBuilder:
             n_docs, keys = self._analyse(tmp, docs, total)
             if not n_docs:
                 where = self.settings.corpus_dir
-                raise CorpusError(f"no readable document in {where}", hint="Add .txt, .md, .html or .pdf files.")
+                raise CorpusError(
+                    f"{where}에 읽을 수 있는 문서가 없습니다.", hint=".txt, .md, .html, .pdf 파일을 넣으세요."
+                )
             t1 = time.perf_counter()
             vectors, reused, model_seconds = self._embed(tmp, keys, rebuild)
             t2 = time.perf_counter()
@@ -173,7 +175,6 @@ class IndexBuilder:
             self._remove_version(tmp)
             raise
         EmbedCache(self.settings.index_dir / CACHE_DIR, self.embedder.model_id).remove()
-        self.report(f"index ready in {manifest.build_seconds:.1f} s: {final}")
         return BuildResult(manifest, final, skipped)
 
     def _analyse(self, folder: Path, docs: Iterator[Document], total: int | None) -> tuple[int, list[str]]:
@@ -191,7 +192,9 @@ class IndexBuilder:
         keys: list[str] = []
         n_docs = 0
         try:
-            bar = tqdm(docs, total=total, desc="reading", unit="doc", leave=False, dynamic_ncols=True, disable=not show)
+            bar = tqdm(
+                docs, total=total, desc="문서 읽기", unit="문서", leave=False, dynamic_ncols=True, disable=not show
+            )
             for doc in bar:
                 chunks, tokens = chunker.analyze(doc)
                 texts = [passage_text(doc.title, c) for c in chunks]
@@ -210,7 +213,7 @@ class IndexBuilder:
                     writer.commit()
         finally:
             writer.close()
-        self.report(f"{n_docs} documents, {len(keys)} chunks")
+        self.report(f"문서 {n_docs}개, 구절 {len(keys)}개")
         morph.fit(BM25()).save(folder, "bm25")
         bigram.fit(BM25()).save(folder, "bigram")
         return n_docs, keys
@@ -248,12 +251,12 @@ class IndexBuilder:
             old_vectors.close()
         model_seconds = 0.0
         if missing:
-            self.report(f"embedding {len(missing)} chunks ({reused} reused)")
+            self.report(f"구절 {len(missing)}개를 임베딩합니다 (재사용 {reused}개)")
             store = StoreWriter.open(folder / "chunks.sqlite")
             first = {k: rows[0] for k, rows in rows_of.items()}
             show = self.settings.show_progress
             bar = tqdm(
-                total=len(missing), desc="embedding", unit="chunk", dynamic_ncols=True, smoothing=0.05, disable=not show
+                total=len(missing), desc="임베딩", unit="구절", dynamic_ncols=True, smoothing=0.05, disable=not show
             )
             try:
                 for block in _blocks(missing, self.embed_batch):

@@ -67,7 +67,7 @@ class ChunkStore:
             self._db.execute("PRAGMA query_only = ON")
             self.n_chunks = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise IndexCorruptError(f"the chunk store {path} cannot be read ({exc})", hint=hint) from exc
+            raise IndexCorruptError(f"구절 저장소 {path}를 읽을 수 없습니다({exc}).", hint=hint) from exc
         self._lock = threading.Lock()
         self._cache: dict[int, Chunk] = {}
         self._candidates: dict[int, list[tuple[int, int, list[str]]]] = {}
@@ -149,7 +149,7 @@ class ChunkStore:
             with self._lock:
                 return self._db.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise IndexCorruptError(f"the chunk store {self.path} is damaged ({exc})", hint=self.hint) from exc
+            raise IndexCorruptError(f"구절 저장소 {self.path}가 손상되었습니다({exc}).", hint=self.hint) from exc
 
 
 _DOC_QUERY = """SELECT d.doc_id, d.path, d.title, d.fingerprint, length(d.text),

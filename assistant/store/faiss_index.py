@@ -21,7 +21,7 @@ class FaissIndex:
         import faiss
 
         if kind not in ("flat", "hnsw"):
-            raise ConfigError(f"unknown vector index {kind!r}; choose one of {VECTOR_INDEXES}")
+            raise ConfigError(f"알 수 없는 벡터 색인 {kind!r}입니다. 다음 중 하나를 고르세요: {VECTOR_INDEXES}")
         self.dim = dim
         self.kind = kind
         self.hnsw_m = hnsw_m
@@ -81,7 +81,7 @@ class FaissIndex:
         try:
             raw = faiss.read_index(str(path))
         except Exception as exc:
-            raise IndexCorruptError(f"the vector file {path} cannot be read ({exc})") from exc
+            raise IndexCorruptError(f"벡터 파일 {path}를 읽을 수 없습니다({exc}).") from exc
         index = cls.__new__(cls)
         index.dim, index.kind, index.hnsw_m, index._index = raw.d, kind, 32, raw
         return index

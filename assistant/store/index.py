@@ -105,8 +105,8 @@ def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:
     folder = current_version(index_dir)
     if folder is None:
         raise IndexMissingError(
-            f"no index in {index_dir}",
-            hint=f"Build it with: assistant index CORPUS_DIR --index {index_dir}",
+            f"{index_dir}에 색인이 없습니다.",
+            hint=f"먼저 색인을 만드세요: assistant index 문서_폴더 --index {index_dir}",
         )
     manifest = Manifest.read(folder, index_dir)
     manifest.check_compatible(model, index_dir)
@@ -121,8 +121,8 @@ def open_index(index_dir: Path, model: str, *, verify: bool = True) -> Index:
         store = ChunkStore(folder / "chunks.sqlite", hint=hint)
         if store.n_chunks != len(vectors) or manifest.n_chunks != len(vectors) or vectors.shape[1] != manifest.dim:
             raise IndexCorruptError(
-                f"the index in {folder} is inconsistent ({store.n_chunks} chunks, "
-                f"{len(vectors)} vectors of dimension {vectors.shape[1]})",
+                f"{folder}의 색인이 맞지 않습니다(구절 {store.n_chunks}개, "
+                f"{vectors.shape[1]}차원 벡터 {len(vectors)}개).",
                 hint=hint,
             )
         vindex = load_index(manifest.vector_index, folder / "vectors.faiss")

@@ -58,22 +58,22 @@ class Manifest:
             return cls(**data)
         except (OSError, ValueError, TypeError) as exc:
             raise IndexCorruptError(
-                f"the index manifest {path} is damaged ({exc})", hint=rebuild_hint(str(index_dir))
+                f"색인 매니페스트 {path}가 손상되었습니다({exc}).", hint=rebuild_hint(str(index_dir))
             ) from exc
 
     def check_compatible(self, model: str, index_dir: Path) -> None:
         """Refuse an index of another format version or model, saying how to rebuild."""
         if self.format_version != FORMAT_VERSION:
             raise IndexMismatchError(
-                f"the index in {index_dir} has format version {self.format_version}; "
-                f"this version of the assistant reads version {FORMAT_VERSION}",
+                f"{index_dir}의 색인은 형식 v{self.format_version}입니다. "
+                f"이 버전의 어시스턴트는 형식 v{FORMAT_VERSION}을 읽습니다.",
                 hint=rebuild_hint(str(index_dir), self.corpus_dir),
             )
         if self.model != model:
             raise IndexMismatchError(
-                f"the index in {index_dir} was built with the model {self.model!r}, not {model!r}",
+                f"{index_dir}의 색인은 {model!r}이 아니라 {self.model!r} 모델로 만들어졌습니다.",
                 hint=rebuild_hint(str(index_dir), self.corpus_dir)
-                + f" --model {model}   (or use --model {self.model})",
+                + f" --model {model}   (또는 --model {self.model}로 실행)",
             )
 
     def verify_files(self, folder: Path, index_dir: Path, *, digest_limit: int = DIGEST_LIMIT) -> None:
@@ -91,7 +91,7 @@ class Manifest:
                 intact = file_digest(path) == digest
             if not intact:
                 raise IndexCorruptError(
-                    f"the index file {path} is missing or damaged",
+                    f"색인 파일 {path}가 없거나 손상되었습니다.",
                     hint=rebuild_hint(str(index_dir), self.corpus_dir),
                 )
 

@@ -99,7 +99,7 @@ class Locator:
                 raise ValueError(f"unexpected format {locator.format!r} or dimension {locator.dim!r}")
             normalize_milvus_location(locator.uri)
         except (OSError, UnicodeDecodeError, ValueError, TypeError, ConfigError) as exc:
-            raise IndexCorruptError(f"the Milvus locator {path} cannot be read ({exc})") from exc
+            raise IndexCorruptError(f"Milvus 위치 파일 {path}를 읽을 수 없습니다({exc}).") from exc
         return locator
 
 
@@ -130,15 +130,15 @@ class MilvusIndex:
         uri = normalize_milvus_location(location)
         index_type = (index_type or ("FLAT" if uri.endswith(".db") else "HNSW")).upper()
         if index_type not in ("FLAT", "HNSW"):
-            raise ConfigError(f"unknown Milvus index type {index_type!r}; choose FLAT or HNSW")
+            raise ConfigError(f"알 수 없는 Milvus 색인 종류 {index_type!r}입니다. FLAT이나 HNSW를 고르세요.")
         locator = Locator(uri, collection_name(name), int(dim), METRIC, index_type)
         index = cls(connect(uri, timeout), locator)
         with index._closing_on_error(), index._calls("create the collection"):
             if index._client.has_collection(locator.collection, timeout=index.timeout):
                 raise ConfigError(
-                    f"the Milvus collection {locator.collection} already exists at {uri}",
-                    hint="Index version names are unique, so another index may own it; "
-                    "drop it (MilvusClient.drop_collection) only if nothing uses it.",
+                    f"Milvus 컬렉션 {locator.collection}이 {uri}에 이미 있습니다.",
+                    hint="색인 버전 이름은 겹치지 않으므로 다른 색인의 것일 수 있습니다. "
+                    "아무도 쓰지 않을 때만 지우세요(MilvusClient.drop_collection).",
                 )
             index._client.create_collection(
                 locator.collection,
@@ -158,12 +158,12 @@ class MilvusIndex:
         with index._closing_on_error(), index._calls("open the collection"):
             if not client.has_collection(locator.collection, timeout=index.timeout):
                 raise IndexCorruptError(
-                    f"the Milvus collection {locator.collection} named by {path} is missing at {locator.uri}"
+                    f"{path}가 가리키는 Milvus 컬렉션 {locator.collection}이 {locator.uri}에 없습니다."
                 )
             dim = _vector_dim(client.describe_collection(locator.collection, timeout=index.timeout))
             if dim != locator.dim:
                 raise IndexCorruptError(
-                    f"the Milvus collection {locator.collection} has dimension {dim}, {path} says {locator.dim}"
+                    f"Milvus 컬렉션 {locator.collection}은 {dim}차원인데 {path}에는 {locator.dim}차원으로 적혀 있습니다."
                 )
             client.load_collection(locator.collection, timeout=LONG_TIMEOUT)
         return index
@@ -177,7 +177,7 @@ class MilvusIndex:
         vectors = check_vectors(vectors, self.dim)
         ids = np.asarray(ids, dtype=np.int64).ravel()
         if len(ids) != len(vectors):
-            raise ConfigError(f"{len(ids)} ids for {len(vectors)} vectors")
+            raise ConfigError(f"벡터 {len(vectors)}개에 ID가 {len(ids)}개입니다.")
         with self._calls("insert vectors"):
             for start in range(0, len(ids), BATCH):
                 rows = [
@@ -280,8 +280,8 @@ def connect(uri: str, timeout: float = CONNECT_TIMEOUT) -> Any:
         uri.endswith(".db") and importlib.util.find_spec("milvus_lite") is None
     ):
         raise ConfigError(
-            f"the Milvus vector index {uri} needs pymilvus and milvus-lite",
-            hint="Install them with: pip install 'korean-assistant[milvus]'",
+            f"Milvus 벡터 색인 {uri}에는 pymilvus와 milvus-lite가 필요합니다.",
+            hint="설치: pip install 'korean-assistant[milvus]'",
         )
     from pymilvus import MilvusClient
 
@@ -325,9 +325,9 @@ def translate_errors(uri: str, doing: str) -> Iterator[None]:
         refusal = _refusal(exc)
         if refusal is not None:
             raise VectorStoreError(
-                f"{doing}: Milvus refused the credentials ({refusal})",
-                hint=f"Give the token of a Milvus user in {MILVUS_TOKEN_ENV} ('user:password' or an API key), "
-                "the same for the build and every serving node.",
+                f"{doing}: Milvus가 인증 정보를 거부했습니다({refusal}).",
+                hint=f"{MILVUS_TOKEN_ENV}에 Milvus 사용자의 토큰('user:password'나 API 키)을 주세요. "
+                "색인을 만드는 곳과 서비스하는 모든 노드에 같은 토큰을 씁니다.",
             ) from exc
         reason = getattr(exc, "message", "") or str(exc) or type(exc).__name__
         raise VectorStoreError(f"{doing} ({reason})", hint=_hint(uri)) from exc

@@ -86,7 +86,7 @@ class NumpyIndex:
             index = cls(int(data["vectors"].shape[1]))
             index.add(data["ids"], data["vectors"])
         except Exception as exc:
-            raise IndexCorruptError(f"the vector file {path} cannot be read ({exc})") from exc
+            raise IndexCorruptError(f"벡터 파일 {path}를 읽을 수 없습니다({exc}).") from exc
         return index
 
 
@@ -96,5 +96,5 @@ def check_vectors(vectors: np.ndarray, dim: int) -> np.ndarray:
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.shape[1] != dim:
-        raise ConfigError(f"vectors have dimension {arr.shape[1]}, the index expects {dim}")
+        raise ConfigError(f"벡터는 {arr.shape[1]}차원인데 색인은 {dim}차원을 기대합니다.")
     return arr

@@ -80,8 +80,8 @@ def _lock_file(index_dir: Path) -> TextIO:
         return open(index_dir / ".lock", "w")
     except OSError as exc:
         raise ConfigError(
-            f"색인 폴더를 만들거나 쓸 수 없습니다: {index_dir} ({exc.strerror or exc}). (cannot write the index folder)",
-            hint="Choose a folder you can write to with --index or ASSISTANT_INDEX_DIR.",
+            f"색인 폴더를 만들거나 쓸 수 없습니다: {index_dir} ({exc.strerror or exc}).",
+            hint="쓸 수 있는 폴더를 --index나 ASSISTANT_INDEX_DIR로 지정하세요.",
         ) from exc
 
 
@@ -93,8 +93,8 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise IndexBusyError(
-                f"another process is building the index in {index_dir}",
-                hint="Wait for it to finish, then try again.",
+                f"다른 프로세스가 {index_dir}에 색인을 만들고 있습니다.",
+                hint="그 작업이 끝난 뒤 다시 실행하세요.",
             ) from None
         try:
             yield
