@@ -12,8 +12,10 @@ import threading
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
+from assistant.answer.suggest import Outline, abstention_message, covers, followups
 from assistant.answer.summarize import (
     Candidate,
     around,
@@ -40,10 +42,6 @@ from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides, question_form, topic_terms
-
-ABSTAIN_MESSAGE = (
-    "색인된 문서에서 이 질문에 답할 만한 내용을 찾지 못했습니다. 질문을 바꾸거나 관련 문서를 추가해 주세요."
-)
 
 
 @dataclass(frozen=True)
@@ -98,6 +96,8 @@ class Engine:
         self._analyzer = analyzer
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()
+        #: Outlines of the index versions answered from (the latest two), by folder.
+        self._outlines: dict[Path, Outline] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -244,6 +244,7 @@ class Engine:
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             retrieval = retriever.search(searched, k, mode=mode, exclude=exclude, prior=prior)
             answer = self._answer(request, retrieval, retriever.index)
+            self._guide(answer, retriever, retrieval)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
 
@@ -258,11 +259,10 @@ class Engine:
         model = self.embedder.model_id
         form = question_form(request.question)
         if self.should_abstain(retrieval):
-            cross = retrieval.signals.get("cross_script", 0.0) > 0
             return Answer(
                 question=request.question,
                 query=request.searched,
-                summary=ABSTAIN_MESSAGE + (KOREAN_WORKS_BEST if cross else ""),
+                summary="",  # written by _guide, with what the documents cover
                 form=form,
                 abstained=True,
                 abstain_reason=self._abstain_reason(retrieval),
@@ -285,6 +285,33 @@ class Engine:
         )
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
+
+    def outline(self, index: Index) -> Outline:
+        """The documents and sections of ``index``, kept while it is one of the latest two versions."""
+        with self._lock:
+            outline = self._outlines.get(index.folder)
+            if outline is None:
+                outline = Outline(index.store, index.titles)
+                self._outlines = {**dict(list(self._outlines.items())[-1:]), index.folder: outline}
+            return outline
+
+    def _guide(self, answer: Answer, retriever: Retriever, retrieval: Retrieval) -> None:
+        """What to offer with ``answer``: for an abstention, the message saying what the documents
+        cover and questions they do answer (each one searched to make sure); otherwise follow-up
+        questions about the sections near the cited ones."""
+        t0 = time.perf_counter()
+        outline = self.outline(retriever.index)
+        if not answer.abstained:
+            answer.followups = followups(outline, answer.citations, answer.question)
+        else:
+            answer.covers = covers(outline)
+            answer.suggestions = outline.suggestions(
+                lambda q: not self.should_abstain(retriever.search(q, self.settings.top_k))
+            )
+            cross = retrieval.signals.get("cross_script", 0.0) > 0
+            message = abstention_message(answer.covers, len(outline.documents()))
+            answer.summary = message + (KOREAN_WORKS_BEST if cross else "")
+        retrieval.timings["summary_ms"] = retrieval.timings.get("summary_ms", 0.0) + (time.perf_counter() - t0) * 1e3
 
     def _lines(
         self, request: Request, retrieval: Retrieval, index: Index, form: str, sides: list[str]

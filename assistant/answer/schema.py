@@ -61,7 +61,24 @@ class Answer(BaseModel):
     summary_sentences: list[SummarySentence] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     abstained: bool = False
-    abstain_reason: str | None = None
+    abstain_reason: str | None = Field(
+        default=None, description="The signals behind an abstention (for logs, not for display)."
+    )
+    covers: list[str] = Field(
+        default_factory=list,
+        description="Abstained answers: what the indexed documents are about (their titles, or one "
+        "document's top sections); empty otherwise.",
+    )
+    suggestions: list[str] = Field(
+        default_factory=list,
+        description="Abstained answers: two or three questions the documents answer, to offer instead; "
+        "empty otherwise.",
+    )
+    followups: list[str] = Field(
+        default_factory=list,
+        description="Answered questions: up to three questions about the sections near the cited passages "
+        "that the answer did not use; empty otherwise.",
+    )
     model: str = ""
     timings: dict[str, float] = Field(default_factory=dict, description="Milliseconds per stage.")
     session_id: str | None = Field(default=None, description="Conversation this answer belongs to (chat only).")

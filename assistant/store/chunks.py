@@ -131,6 +131,19 @@ class ChunkStore:
     def titles(self) -> dict[str, str]:
         return dict(self._query("SELECT doc_id, title FROM documents", []))
 
+    def chunk_counts(self) -> dict[str, int]:
+        """How many chunks each document has (no text is read)."""
+        return dict(self._query("SELECT doc_id, count(*) FROM chunks GROUP BY doc_id", []))
+
+    def sections(self, doc_id: str) -> list[tuple[str, int, int, int]]:
+        """A document's sections in reading order: (heading path, start, end, characters of its
+        chunks), one per heading path that has chunks."""
+        query = (
+            'SELECT section, min(start), max("end"), sum(length(text)) FROM chunks '
+            "WHERE doc_id = ? GROUP BY section ORDER BY min(start)"
+        )
+        return [(s, a, b, n) for s, a, b, n in self._query(query, [doc_id])]
+
     def _query(self, sql: str, params: Sequence[object]) -> list[tuple]:  # type: ignore[type-arg]
         try:
             with self._lock:

@@ -1,0 +1,285 @@
+"""What to offer besides an answer: what the documents cover, and questions they can answer.
+
+Everything comes from the headings of the indexed documents (the section paths of their
+chunks), so it is deterministic for an index version and needs no analyzer:
+
+* :func:`covers`: the documents' titles, or with one document its top sections;
+* :meth:`Outline.suggestions`: two or three questions for an abstained answer, from sections
+  of different documents, each checked by the caller to be one the documents answer;
+* :func:`followups`: questions about the sections near the ones an answer cited, that the
+  answer did not use.
+
+A heading becomes a question by its shape: numbering ("2.", "제3장") and a label before a
+colon ("비교 분석: …") are dropped; a heading that already asks ("왜 …인가?") is kept; one
+naming an action (…구축, …강화) is asked about ("… 대해 알려 주세요."), any other noun phrase
+defined ("…은 무엇인가요?"); a one-word heading ("교통") takes its parent's subject
+("서울의 교통은 어떤가요?").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.schema import Citation
+from assistant.store.chunks import ChunkStore
+from assistant.text.chunking import PATH_SEPARATOR
+from assistant.text.josa import josa
+
+#: Headings that say nothing about the content (page furniture, generic parts of a text).
+GENERIC = frozenset(
+    [
+        "본문",
+        "본문제목",
+        "상세컨텐츠",
+        "카테고리없음",
+        "목차",
+        "차례",
+        "서론",
+        "결론",
+        "요약",
+        "개요",
+        "머리말",
+        "맺음말",
+        "들어가며",
+        "마치며",
+        "참고",
+        "참고문헌",
+        "부록",
+        "관련글",
+        "댓글",
+        "태그",
+        "공유하기",
+        "목록",
+        "소개",
+        "안내",
+        "메뉴",
+        "전체",
+        "기타",
+    ]
+)
+#: Trailing words of a parent heading left out when it names a subject ("서울 안내" → 서울).
+TRAILING_GENERIC = ("안내", "소개", "개요", "사례", "가이드")
+#: Last words naming an action: such a heading is asked about rather than defined.
+ACTIONS = [
+    "구축",
+    "강화",
+    "확충",
+    "확보",
+    "도입",
+    "추진",
+    "육성",
+    "개선",
+    "지원",
+    "협력",
+    "대응",
+    "활용",
+    "관리",
+    "운영",
+    "설치",
+    "설정",
+    "확대",
+    "심화",
+    "진단",
+    "준비",
+    "사용",
+    "이용",
+    "신청",
+    "등록",
+    "변경",
+    "보호",
+    "관리법",
+    "방법",
+    "방안",
+    "절차",
+    "과정",
+]
+
+NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXivx]+[.)]|[가-하][.)]|제\s*\d+\s*[장절편부])\s*")
+#: Headings longer than this are sentences rather than names of a subject.
+MAX_TOPIC_CHARS = 40
+#: A section with fewer characters of text than this (a byline, a date) offers nothing to ask.
+MIN_SECTION_CHARS = 30
+#: Items of :func:`covers`, questions offered.
+MAX_COVERS = 5
+MAX_SUGGESTIONS = 3
+#: Candidate questions tried for an abstention before giving up on more.
+MAX_TRIED = 8
+
+
+def topic_of(heading: str) -> str:
+    """The subject a heading names: without numbering, the part after a label and colon."""
+    text = NUMBERING.sub("", heading.strip()).strip()
+    parts = re.split(r"\s*[:：]\s*", text, maxsplit=1)
+    if len(parts) == 2:
+        head, tail = parts
+        text = tail if len(tail.strip()) >= 2 else head
+    return re.sub(r"\s+", " ", text).strip(" -–—·•")
+
+
+def _generic(topic: str) -> bool:
+    return topic.replace(" ", "") in GENERIC
+
+
+def _subject(topic: str) -> str:
+    """A parent heading as the subject of a one-word child ("서울 안내" → "서울")."""
+    words = topic.split()
+    while len(words) > 1 and words[-1] in TRAILING_GENERIC:
+        words.pop()
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of a document that has text: its heading path, span and size."""
+
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    chars: int
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(p for p in self.section.split(PATH_SEPARATOR) if p)
+
+
+def question_for(section: Section, title: str = "") -> str | None:
+    """A question the section answers, None when its heading names nothing to ask about."""
+    if not section.path or section.chars < MIN_SECTION_CHARS:
+        return None
+    raw = section.path[-1].strip()
+    topic = topic_of(raw)
+    if len(topic) < 2 or len(topic) > MAX_TOPIC_CHARS or _generic(topic) or topic == title:
+        return None
+    if topic.endswith("?"):
+        return topic
+    if " " not in topic:
+        parents = [topic_of(p) for p in section.path[:-1]] + [topic_of(title)]
+        context = next((_subject(p) for p in reversed(parents[:-1]) if p and not _generic(p)), "")
+        context = context or _subject(parents[-1])
+        if context and context != topic and len(context) <= MAX_TOPIC_CHARS:
+            if len(context.split()) <= 3:
+                return josa(f"{context}의 {topic}", "은") + " 어떤가요?"
+            return josa(f"{topic}의 {context}", "은") + " 어떤가요?"
+    if any(topic.split()[-1].endswith(word) for word in ACTIONS):
+        return f"{topic}에 대해 알려 주세요."
+    return josa(topic, "은") + " 무엇인가요?"
+
+
+class Outline:
+    """The documents and sections of one index version, read from its chunk store on first
+    use and kept (an index version never changes)."""
+
+    def __init__(self, store: ChunkStore, titles: dict[str, str]) -> None:
+        self.store = store
+        self.titles = titles
+        self._lock = threading.Lock()
+        self._ranked: list[str] | None = None
+        self._sections: dict[str, tuple[Section, ...]] = {}
+        self._suggestions: list[str] | None = None
+
+    def documents(self) -> list[str]:
+        """Doc ids, the longest documents (most chunks) first, then by id."""
+        with self._lock:
+            if self._ranked is None:
+                counts = self.store.chunk_counts()
+                self._ranked = sorted(counts, key=lambda d: (-counts[d], d))
+            return self._ranked
+
+    def sections(self, doc_id: str) -> tuple[Section, ...]:
+        """The document's sections that have text, in reading order."""
+        with self._lock:
+            if doc_id not in self._sections:
+                rows = self.store.sections(doc_id)
+                self._sections[doc_id] = tuple(Section(doc_id, s, a, b, n) for s, a, b, n in rows)
+            return self._sections[doc_id]
+
+    def title(self, doc_id: str) -> str:
+        return self.titles.get(doc_id, doc_id)
+
+    def suggestions(self, answers: Callable[[str], bool]) -> list[str]:
+        """Up to three questions from sections of the main documents, taking each document in
+        turn; ``answers`` says whether the documents answer a question (the first result is kept)."""
+        with self._lock:
+            if self._suggestions is not None:
+                return self._suggestions
+        out: list[str] = []
+        for tried, question in enumerate(self._candidates()):
+            if tried >= MAX_TRIED or len(out) >= MAX_SUGGESTIONS:
+                break
+            if answers(question):
+                out.append(question)
+        with self._lock:
+            self._suggestions = out
+        return out
+
+    def _candidates(self) -> list[str]:
+        """Questions from the main documents' sections, one document after the other in turn."""
+        per_doc = []
+        for doc_id in self.documents()[:MAX_COVERS]:
+            title = self.title(doc_id)
+            questions = [q for s in self.sections(doc_id) if (q := question_for(s, title))]
+            per_doc.append(list(dict.fromkeys(questions)))
+        out: list[str] = []
+        for i in range(max((len(q) for q in per_doc), default=0)):
+            out += [qs[i] for qs in per_doc if i < len(qs) and qs[i] not in out]
+        return out
+
+
+def covers(outline: Outline) -> list[str]:
+    """What the indexed documents are about: with one document its top sections (its title
+    when it has none), otherwise the titles of the longest documents."""
+    docs = outline.documents()
+    if len(docs) != 1:
+        return [outline.title(d) for d in docs[:MAX_COVERS]]
+    doc_id = docs[0]
+    title = outline.title(doc_id)
+    tops = []
+    for s in outline.sections(doc_id):
+        topic = topic_of(s.path[0]) if s.path else ""
+        if topic and not _generic(topic) and len(topic) <= MAX_TOPIC_CHARS and topic != title:
+            tops.append(topic)
+    return list(dict.fromkeys(tops))[:MAX_COVERS] or [title]
+
+
+NOT_FOUND = "찾은 문서에는 이 질문에 대한 내용이 없습니다."
+
+
+def abstention_message(items: Sequence[str], n_documents: int) -> str:
+    """The one message of an abstained answer: that the documents do not answer, and what they cover."""
+    if not items:
+        return NOT_FOUND
+    quoted = ", ".join(f"‘{item}’" for item in items)
+    whole = f"{quoted} 등을" if len(items) < n_documents else josa(quoted, "을")
+    subject = "이 문서는" if n_documents == 1 else "이 문서들은"
+    return f"{NOT_FOUND} {subject} {whole} 다룹니다."
+
+
+def followups(outline: Outline, citations: Sequence[Citation], question: str = "") -> list[str]:
+    """Up to three questions about the sections near the cited ones that the answer did not use:
+    the sections beside a used one (same parent) first, then the nearer ones, in the documents
+    of the used passages in citation order."""
+    used = [c for c in citations if c.sentences]
+    covered = {(c.doc_id, c.section) for c in used}
+    out: list[str] = []
+    for doc_id in dict.fromkeys(c.doc_id for c in used):
+        sections = outline.sections(doc_id)
+        anchors = [i for i, s in enumerate(sections) if (doc_id, s.section) in covered]
+        if not anchors:
+            continue
+        parents = {sections[i].path[:-1] for i in anchors}
+
+        near = {i: (s.path[:-1] not in parents, min(abs(i - a) for a in anchors), i) for i, s in enumerate(sections)}
+        title = outline.title(doc_id)
+        for i in sorted(near, key=near.__getitem__):
+            if (doc_id, sections[i].section) in covered:
+                continue
+            q = question_for(sections[i], title)
+            if q and q not in out and q != question:
+                out.append(q)
+            if len(out) == MAX_SUGGESTIONS:
+                return out
+    return out
