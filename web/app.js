@@ -192,6 +192,7 @@ async function ask({ message, userLi, view }) {
       },
     });
     history.refresh();
+    if (status.state !== "ok") status.check();
   } catch (err) {
     view.li.dataset.stage = "failed";
     const again = renderError(view, err, () => {
