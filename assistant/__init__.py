@@ -34,6 +34,9 @@ _SURFACE = {
     "Conversation": "assistant.chat.conversation",
     "SessionStore": "assistant.chat.sessions",
     "SESSION_ID": "assistant.chat.sessions",
+    "OWNER_KEY": "assistant.chat.sessions",
+    "Session": "assistant.chat.sessions",
+    "Feedback": "assistant.chat.sessions",
     "Index": "assistant.store.index",
     "open_index": "assistant.store.index",
     "IndexedDocument": "assistant.store.chunks",
@@ -47,14 +50,17 @@ _SURFACE = {
 
 __all__ = [
     "EMBEDDED_MODEL",
+    "OWNER_KEY",
     "SESSION_ID",
     "Answer",
     "BuildResult",
     "Citation",
     "Conversation",
     "Engine",
+    "Feedback",
     "Index",
     "IndexedDocument",
+    "Session",
     "SessionStore",
     "Settings",
     "StoredDocument",
@@ -71,7 +77,7 @@ if TYPE_CHECKING:
     from assistant.answer.engine import Engine
     from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
     from assistant.chat.conversation import Conversation
-    from assistant.chat.sessions import SESSION_ID, SessionStore
+    from assistant.chat.sessions import OWNER_KEY, SESSION_ID, Feedback, Session, SessionStore
     from assistant.evaluation.run import evaluate, load_questions
     from assistant.settings import EMBEDDED_MODEL, Settings
     from assistant.store.builder import BuildResult

@@ -7,8 +7,9 @@ import re
 import pytest
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.answer.engine import ABSTAIN_MESSAGE, Engine
+from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
+from assistant.answer.suggest import NOT_FOUND
 from assistant.errors import InvalidQuestionError
 from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
@@ -188,8 +189,11 @@ def test_abstaining_rule_gives_no_citations(settings: Settings, analyzer: Korean
     answer = built_engine(settings, analyzer, ALWAYS).ask(SUBWAY)
     assert answer.abstained
     assert answer.citations == [] and answer.summary_sentences == []
-    assert answer.summary == ABSTAIN_MESSAGE
-    assert "찾지 못했습니다" in answer.summary
+    assert sorted(answer.covers) == ["서울 안내", "제주"]  # the documents' titles
+    first, second = answer.covers
+    assert answer.summary == f"{NOT_FOUND} 이 문서들은 ‘{first}’, ‘{second}’를 다룹니다."
+    assert answer.suggestions == []  # every question abstains under this rule: none is offered
+    assert answer.followups == []
     assert answer.abstain_reason is not None
     assert answer.abstain_reason.startswith("best passage too weak: cosine ")
     assert "term coverage 1.00" in answer.abstain_reason
@@ -316,7 +320,7 @@ def test_odd_questions_get_an_answer_or_a_clear_abstention(
     answer = engine.ask(question)
     assert answer.summary.strip()
     if answer.abstained:
-        assert answer.summary.startswith(ABSTAIN_MESSAGE) and not answer.citations
+        assert answer.summary.startswith(NOT_FOUND) and not answer.citations
 
 
 def test_an_english_question_that_finds_nothing_says_korean_works_best(

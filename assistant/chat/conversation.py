@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
 from assistant.chat.cues import read_cues, repair
+from assistant.chat.export import conversation_markdown
 from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, resolve, standalone
-from assistant.chat.sessions import Item, Passage, SessionStore, Turn
+from assistant.chat.sessions import Feedback, Item, Passage, Rating, Session, SessionStore, Turn
 from assistant.errors import SessionNotFoundError
 from assistant.settings import Settings
 from assistant.store.index import Index
@@ -35,24 +36,31 @@ class Conversation:
         self.policy = policy
 
     def chat(
-        self, message: str, session_id: str | None = None, *, k: int | None = None, keep_id: bool = False
+        self,
+        message: str,
+        session_id: str | None = None,
+        *,
+        k: int | None = None,
+        keep_id: bool = False,
+        owner: str | None = None,
     ) -> Answer:
         """Answer ``message`` within the session ``session_id`` (a new one when None).
 
         An unknown or expired id starts a new session and the answer's ``notice`` says so;
         with ``keep_id`` the new session takes the given id instead of a fresh one (a Slack
         thread is one conversation), and only an expired one gets a notice. Messages for one
-        session are handled one at a time and stored in arrival order.
+        session are handled one at a time and stored in arrival order. A session started here
+        belongs to ``owner`` (see :meth:`SessionStore.append`).
         """
         text = self.engine.validate(message)
         if keep_id and session_id is not None:
             with self.store.lock(session_id):
-                return self._answer(text, session_id, k, self._reopen(session_id))
+                return self._answer(text, session_id, k, self._reopen(session_id), owner)
         sid, notice = self._open(session_id)
         with self.store.lock(sid):
-            return self._answer(text, sid, k, notice)
+            return self._answer(text, sid, k, notice, owner)
 
-    def _answer(self, text: str, sid: str, k: int | None, notice: str | None) -> Answer:
+    def _answer(self, text: str, sid: str, k: int | None, notice: str | None, owner: str | None = None) -> Answer:
         """Resolve, answer and store one message of the session ``sid`` (its lock held)."""
         started = time.perf_counter()
         turns = self.store.recent(sid, self.settings.history_turns)
@@ -74,7 +82,7 @@ class Conversation:
             )
             stored = time.perf_counter()
             turn = self._turn(text, answer, resolution, index)
-        n = self.store.append(sid, turn, answer.model_dump_json())
+        n = self.store.append(sid, turn, answer.model_dump_json(), owner=owner)
         answer.timings["resolve_ms"] = resolve_ms
         answer.timings["store_ms"] = (time.perf_counter() - stored) * 1e3
         return answer.model_copy(
@@ -97,14 +105,58 @@ class Conversation:
 
     def history(self, session_id: str) -> list[Answer]:
         """The answers of a session, oldest first, with their session fields."""
-        if self.store.get(session_id) is None:
-            raise SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없거나 만료되었습니다. (no such session)")
+        self.session(session_id)
         out = []
         for t in self.store.history(session_id):
             answer = Answer.model_validate_json(t.answer_json)
             update = {"session_id": session_id, "turn": t.n, "followup": t.followup, "drew_on_turn": t.drew_on_turn}
             out.append(answer.model_copy(update=update))
         return out
+
+    def session(self, session_id: str) -> Session:
+        """A live session, or :class:`SessionNotFoundError`."""
+        session = self.store.get(session_id)
+        if session is None:
+            raise _not_found(session_id)
+        return session
+
+    def sessions(self, owner: str) -> list[Session]:
+        """The owner's live conversations, the most recently updated first."""
+        return self.store.sessions_of(owner)
+
+    def rename(self, session_id: str, owner: str, title: str) -> Session:
+        """Give the owner's conversation a title (trimmed); another owner's is not found."""
+        session = self.store.rename(session_id, owner, " ".join(title.split()))
+        if session is None:
+            raise _not_found(session_id)
+        return session
+
+    def rate(self, session_id: str, turn: int, rating: Rating, comment: str | None = None) -> Feedback:
+        """Rate the answer of ``turn`` (again: the new rating replaces the old); a blank comment is none."""
+        comment = comment.strip() if comment else None
+        feedback = self.store.rate(session_id, turn, rating, comment or None)
+        if feedback is None:
+            self.session(session_id)  # raises when the session is the missing part
+            raise SessionNotFoundError(
+                f"대화 세션 '{session_id}'에 {turn}번째 답이 없습니다. (no such turn)",
+                hint="A turn is the `turn` field of an answer, from 1.",
+            )
+        return feedback
+
+    def unrate(self, session_id: str, turn: int) -> None:
+        """Remove the rating of ``turn``; :class:`SessionNotFoundError` when it had none."""
+        if not self.store.unrate(session_id, turn):
+            raise SessionNotFoundError(f"대화 세션 '{session_id}'의 {turn}번째 답에는 평가가 없습니다. (no rating)")
+
+    def feedback(self, session_id: str) -> list[Feedback]:
+        """The ratings of a conversation's answers, by turn."""
+        return self.store.feedback(session_id)
+
+    def markdown(self, session_id: str) -> str:
+        """The conversation as Markdown, with its citations and ratings."""
+        session = self.session(session_id)
+        ratings = {f.n: f for f in self.store.feedback(session_id)}
+        return conversation_markdown(session.title, session.created, self.history(session_id), ratings)
 
     def delete(self, session_id: str) -> None:
         """Forget a session; raises :class:`SessionNotFoundError` when there is none."""
@@ -180,3 +232,7 @@ class Conversation:
                 terms = self.engine.analyzer.terms(s.text)
             items.append(Item(s.text, s.citation, tuple(terms), start))
         return items
+
+
+def _not_found(session_id: str) -> SessionNotFoundError:
+    return SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없거나 만료되었습니다. (no such session)")

@@ -30,7 +30,7 @@ from assistant.errors import ConfigError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL
+    id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, owner TEXT, title TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated);
 CREATE TABLE IF NOT EXISTS turns (
@@ -39,7 +39,21 @@ CREATE TABLE IF NOT EXISTS turns (
     answer TEXT NOT NULL, context TEXT NOT NULL,
     PRIMARY KEY (session_id, n)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS feedback (
+    session_id TEXT NOT NULL, n INTEGER NOT NULL, rating TEXT NOT NULL, comment TEXT, at REAL NOT NULL,
+    PRIMARY KEY (session_id, n)
+) WITHOUT ROWID;
 """
+#: Columns added to ``sessions`` since the first format, added to older files when opened.
+ADDED_COLUMNS = (("owner", "TEXT"), ("title", "TEXT"))
+#: Index created once the added columns exist.
+OWNER_INDEX = "CREATE INDEX IF NOT EXISTS sessions_owner ON sessions(owner, updated)"
+
+#: Owner keys: what a browser sends to list its conversations (16-128 URL-safe characters).
+OWNER_KEY = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
+#: A default title is the first question, cut to this many characters.
+TITLE_CHARS = 60
+Rating = Literal["up", "down"]
 
 #: Session ids a client may choose: letters, digits and ``._:-``, up to 128 characters.
 SESSION_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -101,10 +115,40 @@ class Turn:
 
 @dataclass(frozen=True)
 class Session:
+    """A conversation as the list shows it; ``title`` is the given one or the first question."""
+
     id: str
     created: float
     updated: float
     turns: int
+    owner: str | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A person's rating of one answer (``n`` is its turn), with an optional comment."""
+
+    session_id: str
+    n: int
+    rating: Rating
+    comment: str | None
+    at: float
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A rated answer with its question, for an evaluation file."""
+
+    feedback: Feedback
+    question: str
+    answer_json: str
+
+
+def default_title(question: str) -> str:
+    """The first question as a title: whitespace collapsed, cut at :data:`TITLE_CHARS` with "…"."""
+    text = " ".join(question.split())
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -140,6 +184,7 @@ class SessionStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(SCHEMA)
+            _add_columns(self._db)
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise _unusable(path, exc) from exc
@@ -174,13 +219,28 @@ class SessionStore:
 
     def get(self, session_id: str) -> Session | None:
         """The session, or None when it is unknown or expired."""
-        row = self._one(
-            "SELECT id, created, updated, (SELECT count(*) FROM turns WHERE session_id = id) FROM sessions WHERE id = ?",
-            (session_id,),
-        )
+        row = self._one(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,))
         if row is None or row[2] < self.clock() - self.ttl_seconds:
             return None
-        return Session(*row)
+        return _session(row)
+
+    def sessions_of(self, owner: str, limit: int = 200) -> list[Session]:
+        """The owner's live sessions that have a turn, the most recently updated first."""
+        rows = self._all(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE owner = ? AND updated >= ? "
+            "AND EXISTS (SELECT 1 FROM turns WHERE session_id = id) ORDER BY updated DESC, id LIMIT ?",
+            (owner, self.clock() - self.ttl_seconds, limit),
+        )
+        return [_session(row) for row in rows]
+
+    def rename(self, session_id: str, owner: str, title: str) -> Session | None:
+        """Give the owner's live session a title; None when it is not a live session of ``owner``."""
+        session = self.get(session_id)
+        if session is None or session.owner != owner:
+            return None
+        with self._transaction() as db:
+            db.execute("UPDATE sessions SET title = ?, updated = ? WHERE id = ?", (title, self.clock(), session_id))
+        return self.get(session_id)
 
     def create(self, session_id: str | None = None) -> str:
         """Start an empty session (a fresh id unless one is given) and return its id."""
@@ -190,13 +250,15 @@ class SessionStore:
         now = self.clock()
         with self._transaction() as db:
             db.execute("DELETE FROM turns WHERE session_id = ?", (sid,))
-            db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)", (sid, now, now))
+            db.execute("DELETE FROM feedback WHERE session_id = ?", (sid,))
+            db.execute("INSERT OR REPLACE INTO sessions (id, created, updated) VALUES (?, ?, ?)", (sid, now, now))
         return sid
 
     def delete(self, session_id: str) -> bool:
         """Forget a session and its turns; False when there was none."""
         with self._transaction() as db:
             db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
+            db.execute("DELETE FROM feedback WHERE session_id = ?", (session_id,))
             return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
 
     def expire(self) -> int:
@@ -205,6 +267,7 @@ class SessionStore:
         with self._transaction() as db:
             old = "SELECT id FROM sessions WHERE updated < ?"
             db.execute(f"DELETE FROM turns WHERE session_id IN ({old})", (cutoff,))
+            db.execute(f"DELETE FROM feedback WHERE session_id IN ({old})", (cutoff,))
             return db.execute("DELETE FROM sessions WHERE updated < ?", (cutoff,)).rowcount
 
     @contextlib.contextmanager
@@ -220,12 +283,21 @@ class SessionStore:
 
     # -- turns --------------------------------------------------------------------------
 
-    def append(self, session_id: str, turn: Turn, answer_json: str) -> int:
-        """Store a turn after the last one (creating the session if needed); returns its number."""
+    def append(self, session_id: str, turn: Turn, answer_json: str, *, owner: str | None = None) -> int:
+        """Store a turn after the last one (creating the session if needed); returns its number.
+
+        A session created here belongs to ``owner``; one without an owner is taken by the first
+        owner that continues it; one with an owner keeps it.
+        """
         now = self.clock()
         with self._transaction() as db:
-            db.execute("INSERT OR IGNORE INTO sessions VALUES (?, ?, ?)", (session_id, now, now))
-            db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (now, session_id))
+            db.execute(
+                "INSERT OR IGNORE INTO sessions (id, created, updated, owner) VALUES (?, ?, ?, ?)",
+                (session_id, now, now, owner),
+            )
+            db.execute(
+                "UPDATE sessions SET updated = ?, owner = coalesce(owner, ?) WHERE id = ?", (now, owner, session_id)
+            )
             row = db.execute("SELECT coalesce(max(n), 0) + 1 FROM turns WHERE session_id = ?", (session_id,))
             n = int(row.fetchone()[0])
             db.execute(
@@ -261,6 +333,40 @@ class SessionStore:
         )
         return [StoredTurn(*row) for row in rows]
 
+    # -- feedback -----------------------------------------------------------------------
+
+    def rate(self, session_id: str, n: int, rating: Rating, comment: str | None) -> Feedback | None:
+        """Set (or change) the rating of turn ``n``; None when the live session has no such turn."""
+        if self.get(session_id) is None:
+            return None
+        now = self.clock()
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM turns WHERE session_id = ? AND n = ?", (session_id, n)).fetchone() is None:
+                return None
+            db.execute("INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?)", (session_id, n, rating, comment, now))
+        return Feedback(session_id, n, rating, comment, now)
+
+    def unrate(self, session_id: str, n: int) -> bool:
+        """Remove the rating of turn ``n``; False when it had none."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM feedback WHERE session_id = ? AND n = ?", (session_id, n)).rowcount > 0
+
+    def feedback(self, session_id: str) -> list[Feedback]:
+        """The ratings of a session's answers, by turn."""
+        rows = self._all(
+            "SELECT session_id, n, rating, comment, at FROM feedback WHERE session_id = ? ORDER BY n", (session_id,)
+        )
+        return [Feedback(*row) for row in rows]
+
+    def rated(self) -> list[Rated]:
+        """Every rated answer with its question, the oldest rating first."""
+        rows = self._all(
+            "SELECT f.session_id, f.n, f.rating, f.comment, f.at, t.question, t.answer FROM feedback f "
+            "JOIN turns t ON t.session_id = f.session_id AND t.n = f.n ORDER BY f.at, f.session_id, f.n",
+            (),
+        )
+        return [Rated(Feedback(*row[:5]), row[5], row[6]) for row in rows]
+
     # -- SQLite -------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -281,6 +387,26 @@ class SessionStore:
     def _all(self, sql: str, params: tuple[object, ...]) -> list[tuple]:  # type: ignore[type-arg]
         with self._lock:
             return self._db.execute(sql, params).fetchall()
+
+
+_SESSION_COLUMNS = (
+    "id, created, updated, (SELECT count(*) FROM turns WHERE session_id = id), owner, title, "
+    "(SELECT question FROM turns WHERE session_id = id ORDER BY n LIMIT 1)"
+)
+
+
+def _session(row: tuple) -> Session:  # type: ignore[type-arg]
+    sid, created, updated, turns, owner, title, first = row
+    return Session(sid, created, updated, turns, owner, title or default_title(first or ""))
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    """Bring a store written by an earlier version up to date (columns are only ever added)."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
+    for name, kind in ADDED_COLUMNS:
+        if name not in have:
+            db.execute(f"ALTER TABLE sessions ADD COLUMN {name} {kind}")
+    db.execute(OWNER_INDEX)
 
 
 def _create_private(path: Path) -> None:

@@ -118,8 +118,8 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Content-Type", "X-API-Key", "Authorization"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Content-Type", "X-API-Key", "Authorization", "X-Assistant-Owner"],
         )
     # Slack signs and sends whole messages (up to 40,000 characters): its endpoint gets a larger cap.
     app.add_middleware(

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import AfterValidator
 
 from assistant import SESSION_ID, Answer
@@ -18,15 +19,24 @@ from assistant.errors import AssistantError
 from assistant.web.errors import ServiceLoadingError, error_body
 from assistant.web.schemas import (
     HTTP_SESSION_ID,
+    OWNER_DESCRIPTION,
+    OWNER_HEADER,
+    OWNER_PATTERN,
     AskRequest,
     ChatRequest,
     DocumentInfo,
     DocumentText,
     ErrorBody,
+    FeedbackOut,
+    FeedbackRequest,
     Health,
     ReindexRequest,
     ReindexStatus,
+    RenameRequest,
     SessionHistory,
+    SessionList,
+    SessionSummary,
+    TurnFeedback,
     not_slack,
 )
 from assistant.web.security import check_api_key
@@ -85,6 +95,15 @@ SessionId = Annotated[
     ),
     AfterValidator(not_slack),
 ]
+TurnNumber = Annotated[int, Path(ge=1, le=1_000_000, description="The answer's `turn` (from 1).")]
+#: The owner key: needed to list and rename, optional elsewhere (docs/api-conversations.md).
+Owner = Annotated[str, Header(alias=OWNER_HEADER, pattern=OWNER_PATTERN, description=OWNER_DESCRIPTION)]
+MaybeOwner = Annotated[str | None, Header(alias=OWNER_HEADER, pattern=OWNER_PATTERN, description=OWNER_DESCRIPTION)]
+
+
+class MarkdownResponse(PlainTextResponse):
+    media_type = "text/markdown"
+
 
 #: The page loads nothing from anywhere but this server.
 PAGE_HEADERS = {
@@ -106,9 +125,10 @@ async def ask(body: AskRequest, services: ServicesDep) -> Answer:
 
 
 @api.post("/chat", response_model=Answer, tags=["answers"])
-async def chat(body: ChatRequest, services: ServicesDep) -> Answer:
-    """A message in a conversation. Without `session_id` a new one starts; the answer carries its id."""
-    return await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k)
+async def chat(body: ChatRequest, services: ServicesDep, owner: MaybeOwner = None) -> Answer:
+    """A message in a conversation. Without `session_id` a new one starts (belonging to the
+    `X-Assistant-Owner` sent, if any); the answer carries its id."""
+    return await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k, owner=owner)
 
 
 @api.post(
@@ -119,20 +139,87 @@ async def chat(body: ChatRequest, services: ServicesDep) -> Answer:
         200: {"description": "Server-sent events: citations, sentence…, done", "content": {"text/event-stream": {}}}
     },
 )
-async def chat_stream(body: ChatRequest, services: ServicesDep) -> StreamingResponse:
+async def chat_stream(body: ChatRequest, services: ServicesDep, owner: MaybeOwner = None) -> StreamingResponse:
     """Like `/api/chat`, as server-sent events: `citations` (everything but the summary), then one
     `sentence` per summary sentence, then `done` with the full answer. Errors come before the
     stream starts, as ordinary JSON errors."""
-    answer = await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k)
+    answer = await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k, owner=owner)
     stream = stream_answer(answer, pace=services.stream_pace)
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
 
 
+@api.get("/sessions", response_model=SessionList, tags=["sessions"])
+async def sessions(owner: Owner, services: ServicesDep) -> SessionList:
+    """The conversations of the owner key sent, the most recently updated first."""
+    found = await run_in_threadpool(services.conversation.sessions, owner)
+    return SessionList(sessions=[SessionSummary.of(s) for s in found])
+
+
 @api.get("/sessions/{session_id}", response_model=SessionHistory, tags=["sessions"], responses=NOT_FOUND)
 async def session_history(session_id: SessionId, services: ServicesDep) -> SessionHistory:
-    """Every turn of a conversation, oldest first (404 when unknown or expired)."""
-    turns = await run_in_threadpool(services.conversation.history, session_id)
-    return SessionHistory(session_id=session_id, turns=turns)
+    """Every turn of a conversation, oldest first, with its title and ratings (404 when unknown or expired)."""
+
+    def read() -> SessionHistory:
+        conversation = services.conversation
+        session = conversation.session(session_id)
+        return SessionHistory(
+            session_id=session_id,
+            title=session.title,
+            created=session.created,
+            updated=session.updated,
+            turns=conversation.history(session_id),
+            feedback=[TurnFeedback.of(f) for f in conversation.feedback(session_id)],
+        )
+
+    return await run_in_threadpool(read)
+
+
+@api.patch("/sessions/{session_id}", response_model=SessionSummary, tags=["sessions"], responses=NOT_FOUND)
+async def rename_session(
+    session_id: SessionId, body: RenameRequest, owner: Owner, services: ServicesDep
+) -> SessionSummary:
+    """Rename a conversation of the owner key sent (404 when unknown, expired or another owner's)."""
+    session = await run_in_threadpool(services.conversation.rename, session_id, owner, body.title)
+    return SessionSummary.of(session)
+
+
+@api.get(
+    "/sessions/{session_id}/export.md",
+    response_class=MarkdownResponse,
+    tags=["sessions"],
+    responses={
+        **NOT_FOUND,
+        200: {
+            "description": "The conversation as Markdown: each question, its summary with markers [n], "
+            "the cited passages (document › section, character span).",
+            "content": {"text/markdown": {"schema": {"type": "string"}}},
+        },
+    },
+)
+async def export_session(session_id: SessionId, services: ServicesDep) -> MarkdownResponse:
+    """A conversation as a Markdown file, with its citations (404 when unknown or expired)."""
+    text = await run_in_threadpool(services.conversation.markdown, session_id)
+    stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M")
+    headers = {"Content-Disposition": f'attachment; filename="conversation-{stamp}.md"'}
+    return MarkdownResponse(text, headers=headers)
+
+
+@api.put(
+    "/sessions/{session_id}/turns/{turn}/feedback", response_model=FeedbackOut, tags=["sessions"], responses=NOT_FOUND
+)
+async def rate_answer(
+    session_id: SessionId, turn: TurnNumber, body: FeedbackRequest, services: ServicesDep
+) -> FeedbackOut:
+    """Rate an answer 👍 or 👎 with an optional comment; again to change it (404: no such conversation or turn)."""
+    feedback = await run_in_threadpool(services.conversation.rate, session_id, turn, body.rating, body.comment)
+    return FeedbackOut.of(feedback)
+
+
+@api.delete("/sessions/{session_id}/turns/{turn}/feedback", status_code=204, tags=["sessions"], responses=NOT_FOUND)
+async def unrate_answer(session_id: SessionId, turn: TurnNumber, services: ServicesDep) -> Response:
+    """Remove an answer's rating (404 when it has none)."""
+    await run_in_threadpool(services.conversation.unrate, session_id, turn)
+    return Response(status_code=204)
 
 
 @api.delete("/sessions/{session_id}", status_code=204, tags=["sessions"], responses=NOT_FOUND)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from assistant import SESSION_ID, Answer, IndexedDocument, StoredDocument
+from assistant import OWNER_KEY, SESSION_ID, Answer, Feedback, IndexedDocument, Session, StoredDocument
 from assistant.options import Mode
 
 #: Session ids an HTTP client may send: those of :data:`assistant.SESSION_ID`, except the
@@ -71,11 +71,95 @@ class ChatRequest(Request):
     k: TopK = Field(default=None, description="Passages to cite (default: ASSISTANT_TOP_K).")
 
 
-class SessionHistory(BaseModel):
-    """A conversation: its answers, oldest first, each with its ``turn`` number."""
+def readable(text: str | None) -> str | None:
+    """Refuse text with a surrogate code point (not UTF-8, or a lone ``\\ud800`` escape)."""
+    if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise ValueError("text that is not valid Unicode (an unpaired surrogate)")
+    return text
+
+
+#: The owner key header: which browser's conversations (docs/api-conversations.md).
+OWNER_HEADER = "X-Assistant-Owner"
+OWNER_DESCRIPTION = (
+    "The browser's owner key (16-128 of A-Z a-z 0-9 _ -): a conversation started with it belongs "
+    "to it, and only it may list or rename that conversation."
+)
+OWNER_PATTERN = OWNER_KEY.pattern
+
+
+class RenameRequest(Request):
+    """A new title for a conversation."""
+
+    title: Annotated[str, AfterValidator(readable)] = Field(
+        min_length=1,
+        max_length=100,
+        description="The title, 1-100 characters, not only spaces (trimmed).",
+        examples=["지하철 노선 질문"],
+        pattern=r"\S",
+    )
+
+
+class FeedbackRequest(Request):
+    """A rating of one answer, with an optional comment; sending again replaces it."""
+
+    rating: Literal["up", "down"] = Field(description="`up` (👍) or `down` (👎).")
+    comment: Annotated[str | None, AfterValidator(readable)] = Field(
+        default=None, max_length=1000, description="Why, in the person's words (blank: none)."
+    )
+
+
+class TurnFeedback(BaseModel):
+    """The rating of one answer of a conversation."""
+
+    turn: int = Field(description="The answer's `turn`, from 1.")
+    rating: Literal["up", "down"]
+    comment: str | None = None
+    updated: float = Field(description="Unix time of the rating.")
+
+    @classmethod
+    def of(cls, f: Feedback) -> TurnFeedback:
+        return cls(turn=f.n, rating=f.rating, comment=f.comment, updated=f.at)
+
+
+class FeedbackOut(TurnFeedback):
+    """A rating as stored."""
 
     session_id: str
+
+    @classmethod
+    def of(cls, f: Feedback) -> FeedbackOut:
+        return cls(session_id=f.session_id, turn=f.n, rating=f.rating, comment=f.comment, updated=f.at)
+
+
+class SessionSummary(BaseModel):
+    """A conversation in the list: its title, times and number of questions."""
+
+    session_id: str
+    title: str = Field(description="The title given, or the first question (cut to 60 characters).")
+    created: float = Field(description="Unix time.")
+    updated: float = Field(description="Unix time of the last answer or rename.")
+    turns: int = Field(description="How many questions it has.")
+
+    @classmethod
+    def of(cls, s: Session) -> SessionSummary:
+        return cls(session_id=s.id, title=s.title, created=s.created, updated=s.updated, turns=s.turns)
+
+
+class SessionList(BaseModel):
+    """The owner's live conversations, the most recently updated first (at most 200)."""
+
+    sessions: list[SessionSummary]
+
+
+class SessionHistory(BaseModel):
+    """A conversation: its answers, oldest first, each with its ``turn`` number, and their ratings."""
+
+    session_id: str
+    title: str = ""
+    created: float | None = Field(default=None, description="Unix time.")
+    updated: float | None = Field(default=None, description="Unix time of the last answer or rename.")
     turns: list[Answer]
+    feedback: list[TurnFeedback] = Field(default_factory=list, description="The rated answers, by turn.")
 
 
 class ReindexRequest(Request):
