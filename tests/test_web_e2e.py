@@ -449,9 +449,7 @@ def test_rating_an_answer_with_a_comment(server: str, browser: Any) -> None:
     answer.get_by_role("button", name="의견 보내기").click()
     expect(comment).to_be_hidden()
     session = page.evaluate("localStorage.getItem('assistant.session')")
-    stored = page.evaluate(
-        "async (id) => (await (await fetch('/api/sessions/' + id)).json()).feedback", session
-    )
+    stored = page.evaluate("async (id) => (await (await fetch('/api/sessions/' + id)).json()).feedback", session)
     assert stored == [{"turn": 1, "rating": "up", "comment": "출처가 정확합니다", "updated": stored[0]["updated"]}]
 
     # reload: the rating is shown again; changing it to 👎 replaces it

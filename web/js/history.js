@@ -1,5 +1,5 @@
 // The conversation list: resume, rename, export as Markdown and delete a conversation.
-// A drawer on narrow screens (modal while open), a sidebar on wide ones.
+// A drawer on narrow screens (it keeps the keyboard focus while open), a sidebar on wide ones.
 
 import { $, el, focusables, toast, trapTab } from "./dom.js";
 import { request, sessionPath } from "./api.js";
@@ -10,8 +10,6 @@ const ui = {
   empty: $("history-empty"),
   toggle: $("history-toggle"),
   close: $("history-close"),
-  main: $("main"),
-  header: document.querySelector(".topbar"),
 };
 const WIDE = window.matchMedia("(min-width: 1100px)");
 let current = null;
@@ -25,15 +23,10 @@ export function isOpen() {
   return !wide() && ui.nav.classList.contains("open");
 }
 
-function setInert(on) {
-  for (const node of [ui.main, ui.header]) node.inert = on;
-}
-
 export function openDrawer() {
   if (wide()) return;
   ui.nav.classList.add("open");
   ui.toggle.setAttribute("aria-expanded", "true");
-  setInert(true);
   const first = ui.list.querySelector("[aria-current] .resume") || focusables(ui.nav)[0];
   if (first) first.focus();
   refresh();
@@ -43,7 +36,6 @@ export function closeDrawer(returnFocus = true) {
   if (!ui.nav.classList.contains("open")) return;
   ui.nav.classList.remove("open");
   ui.toggle.setAttribute("aria-expanded", "false");
-  setInert(false);
   if (returnFocus && !wide()) ui.toggle.focus();
 }
 
@@ -162,10 +154,19 @@ function item(s) {
 }
 
 let lastList = [];
+/** Show `list`; a focused control of the list keeps the focus across the update. */
 function render(list) {
   lastList = list;
+  const active = document.activeElement;
+  const had = ui.list.contains(active) ? active.closest(".conv") : null;
+  const where = had && { session: had.dataset.session, cls: active.className };
   ui.list.replaceChildren(...list.map(item));
   ui.empty.hidden = list.length > 0;
+  if (where) {
+    const li = [...ui.list.children].find((n) => n.dataset.session === where.session);
+    const again = li && [...li.querySelectorAll("button")].find((b) => b.className === where.cls);
+    (again || ui.list.querySelector(".resume") || ui.close).focus();
+  }
 }
 
 /** Load the list again from the server. */
