@@ -46,6 +46,7 @@ _SURFACE = {
     "is_current": "assistant.store.versions",
     "evaluate": "assistant.evaluation.run",
     "load_questions": "assistant.evaluation.run",
+    "feedback_questions": "assistant.evaluation.feedback",
 }
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "UsedSentence",
     "current_version",
     "evaluate",
+    "feedback_questions",
     "is_current",
     "load_questions",
     "open_index",
@@ -78,6 +80,7 @@ if TYPE_CHECKING:
     from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
     from assistant.chat.conversation import Conversation
     from assistant.chat.sessions import OWNER_KEY, SESSION_ID, Feedback, Session, SessionStore
+    from assistant.evaluation.feedback import feedback_questions
     from assistant.evaluation.run import evaluate, load_questions
     from assistant.settings import EMBEDDED_MODEL, Settings
     from assistant.store.builder import BuildResult

@@ -149,6 +149,120 @@ def test_unknown_session_is_404(client: TestClient) -> None:
 
 
 # ---------------------------------------------------------------------------
+# Conversation list, titles, ratings, export
+
+ME = {"X-Assistant-Owner": "browser-aaaaaaaaaaaaaaa"}
+OTHER = {"X-Assistant-Owner": "browser-bbbbbbbbbbbbbbb"}
+
+
+def test_an_owner_lists_and_renames_only_its_own_conversations(client: TestClient) -> None:
+    mine = client.post("/api/chat", json={"message": SUBWAY}, headers=ME).json()["session_id"]
+    client.post("/api/chat", json={"message": "버스는?", "session_id": mine}, headers=OTHER)
+    events = sse(client.post("/api/chat/stream", json={"message": HAENYEO}, headers=ME).text)
+    streamed = events[-1][1]["session_id"]
+    theirs = client.post("/api/chat", json={"message": HAENYEO}, headers=OTHER).json()["session_id"]
+    client.post("/api/chat", json={"message": HAENYEO})  # no owner: nobody's list
+
+    listed = client.get("/api/sessions", headers=ME)
+    assert listed.status_code == 200
+    sessions = listed.json()["sessions"]
+    assert [s["session_id"] for s in sessions] == [streamed, mine]  # the last updated first
+    assert {k: sessions[1][k] for k in ("title", "turns")} == {"title": SUBWAY, "turns": 2}
+    assert set(sessions[1]) == {"session_id", "title", "created", "updated", "turns"}
+    assert [s["session_id"] for s in client.get("/api/sessions", headers=OTHER).json()["sessions"]] == [theirs]
+
+    renamed = client.patch(f"/api/sessions/{mine}", json={"title": "  지하철\t질문 "}, headers=ME)
+    assert renamed.status_code == 200 and renamed.json()["title"] == "지하철 질문"
+    assert client.get(f"/api/sessions/{mine}").json()["title"] == "지하철 질문"
+    error_of(
+        client.patch(f"/api/sessions/{mine}", json={"title": "가로채기"}, headers=OTHER), 404, "SessionNotFoundError"
+    )
+    error_of(client.patch(f"/api/sessions/{theirs}", json={"title": "x"}, headers=ME), 404, "SessionNotFoundError")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "headers"),
+    [
+        ("GET", "/api/sessions", None, {}),  # the owner key is needed to list
+        ("GET", "/api/sessions", None, {"X-Assistant-Owner": "short"}),
+        ("GET", "/api/sessions", None, {"X-Assistant-Owner": "has space in it, sixteen+"}),
+        ("PATCH", "/api/sessions/abc", {"title": "x"}, {}),
+        ("PATCH", "/api/sessions/abc", {"title": "   "}, ME),
+        ("PATCH", "/api/sessions/abc", {"title": "x" * 101}, ME),
+        ("PATCH", "/api/sessions/abc", {"title": 5}, ME),
+        ("PUT", "/api/sessions/abc/turns/1/feedback", {"rating": "meh"}, {}),
+        ("PUT", "/api/sessions/abc/turns/0/feedback", {"rating": "up"}, {}),
+        ("PUT", "/api/sessions/abc/turns/1/feedback", {"rating": "up", "comment": "x" * 1001}, {}),
+        ("PUT", "/api/sessions/abc/turns/1/feedback", '{"rating": "up", "comment": "\\ud800"}', {}),
+        ("PUT", "/api/sessions/slack:T:C:1/turns/1/feedback", {"rating": "up"}, {}),
+        ("GET", "/api/sessions/slack:T:C:1/export.md", None, {}),
+    ],
+)
+def test_bad_requests_about_conversations_are_422(
+    client: TestClient, method: str, path: str, body: Any, headers: dict[str, str]
+) -> None:
+    if isinstance(body, str):  # JSON text as sent (an unpaired surrogate escape)
+        sent = client.request(method, path, content=body, headers={**headers, "Content-Type": "application/json"})
+    else:
+        sent = client.request(method, path, json=body, headers=headers)
+    error_of(sent, 422, "ValidationError")
+
+
+def test_answers_are_rated_changed_and_unrated(client: TestClient) -> None:
+    sid = client.post("/api/chat", json={"message": SUBWAY}).json()["session_id"]
+    client.post("/api/chat", json={"message": HAENYEO, "session_id": sid})
+    url = f"/api/sessions/{sid}/turns/2/feedback"
+    rated = client.put(url, json={"rating": "down", "comment": "해녀 답이 짧아요"})
+    assert rated.status_code == 200
+    assert {k: rated.json()[k] for k in ("session_id", "turn", "rating", "comment")} == {
+        "session_id": sid,
+        "turn": 2,
+        "rating": "down",
+        "comment": "해녀 답이 짧아요",
+    }
+    client.put(url, json={"rating": "up"})
+    history = client.get(f"/api/sessions/{sid}").json()
+    assert [(f["turn"], f["rating"], f["comment"]) for f in history["feedback"]] == [(2, "up", None)]
+    assert client.delete(url).status_code == 204
+    assert client.get(f"/api/sessions/{sid}").json()["feedback"] == []
+    error_of(client.delete(url), 404, "SessionNotFoundError")
+    error_of(client.put(f"/api/sessions/{sid}/turns/3/feedback", json={"rating": "up"}), 404, "SessionNotFoundError")
+    error_of(client.put("/api/sessions/nobody/turns/1/feedback", json={"rating": "up"}), 404, "SessionNotFoundError")
+
+
+def test_a_conversation_exports_as_markdown_with_its_citations(client: TestClient) -> None:
+    first = client.post("/api/chat", json={"message": SUBWAY}).json()
+    sid = first["session_id"]
+    client.post("/api/chat", json={"message": OFF_TOPIC, "session_id": sid})
+    client.put(f"/api/sessions/{sid}/turns/1/feedback", json={"rating": "up", "comment": "정확"})
+    response = client.get(f"/api/sessions/{sid}/export.md")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert re.fullmatch(r'attachment; filename="conversation-\d{8}-\d{4}\.md"', response.headers["content-disposition"])
+    text = response.text
+    assert text.startswith(f"# {SUBWAY}\n")
+    assert f"## 1. {SUBWAY}\n\n{first['summary']}\n" in text
+    top = first["citations"][0]
+    assert f"[1] {top['place']} ({top['doc_id']}, 글자 {top['start']}–{top['end']})" in text
+    assert "> " + top["passage"].strip().split("\n")[0] in text
+    assert "평가: 👍 도움이 됨 — 정확" in text
+    assert f"## 2. {OFF_TOPIC}" in text and "찾은 문서에는 이 질문에 대한 내용이 없습니다." in text
+    error_of(client.get("/api/sessions/nobody/export.md"), 404, "SessionNotFoundError")
+
+
+def test_answers_carry_what_to_ask_next(client: TestClient) -> None:
+    answered = client.post("/api/chat", json={"message": SUBWAY}).json()
+    assert answered["followups"] and answered["suggestions"] == [] and answered["covers"] == []
+    events = sse(client.post("/api/chat/stream", json={"message": OFF_TOPIC}).text)
+    first, done = events[0][1], events[-1][1]
+    assert first["abstained"] and first["covers"] and first["suggestions"] == done["suggestions"]
+    assert done["summary"].startswith("찾은 문서에는") and done["followups"] == []
+    for question in done["suggestions"]:
+        again = client.post("/api/ask", json={"question": question}).json()
+        assert not again["abstained"], question
+
+
+# ---------------------------------------------------------------------------
 # Streaming
 
 

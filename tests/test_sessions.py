@@ -328,3 +328,140 @@ def test_two_messages_at_once_are_both_answered_and_stored_in_order(conversation
     assert [h.turn for h in history] == [1, 2, 3]
     later = history[2]
     assert (later.followup, later.drew_on_turn) == ("ellipsis", 2)  # it saw the message before it
+
+
+# ---------------------------------------------------------------------------
+# Owners, titles, ratings
+
+ME = "owner-aaaaaaaaaaaaaaaa"
+OTHER = "owner-bbbbbbbbbbbbbbbb"
+
+
+def test_a_session_belongs_to_the_owner_that_started_it(store: SessionStore, clock: Clock) -> None:
+    store.append("s1", sample_turn("서울의 지하철은?"), "{}", owner=ME)
+    clock.now += 10
+    store.append("s2", sample_turn("제주의 오름은?"), "{}", owner=ME)
+    store.append("s3", sample_turn("부산의 바다는?"), "{}", owner=OTHER)
+    store.append("s1", sample_turn("그럼 버스는?"), "{}", owner=OTHER)  # continuing does not take it over
+    mine = store.sessions_of(ME)
+    assert [s.id for s in mine] == ["s1", "s2"]  # s1 was updated last
+    assert [(s.title, s.turns, s.owner) for s in mine] == [("서울의 지하철은?", 2, ME), ("제주의 오름은?", 1, ME)]
+    assert [s.id for s in store.sessions_of(OTHER)] == ["s3"]
+
+
+def test_a_session_without_an_owner_is_taken_by_the_first_owner_that_continues_it(store: SessionStore) -> None:
+    store.append("s1", sample_turn(), "{}")
+    assert store.sessions_of(ME) == []
+    store.append("s1", sample_turn(), "{}", owner=ME)
+    store.append("s1", sample_turn(), "{}", owner=OTHER)
+    assert [s.id for s in store.sessions_of(ME)] == ["s1"] and store.sessions_of(OTHER) == []
+
+
+def test_expired_and_empty_sessions_are_not_listed(store: SessionStore, clock: Clock) -> None:
+    store.append("old", sample_turn(), "{}", owner=ME)
+    clock.now += 2 * HOUR
+    store.append("new", sample_turn(), "{}", owner=ME)
+    store.create("empty")
+    assert [s.id for s in store.sessions_of(ME)] == ["new"]
+
+
+def test_the_default_title_is_the_first_question_cut_to_sixty_characters(store: SessionStore) -> None:
+    long = "서울  지하철\n노선과 " + "환승역에 대한 아주 긴 질문 " * 8
+    store.append("s1", sample_turn(long), "{}", owner=ME)
+    store.append("s1", sample_turn("두 번째 질문"), "{}", owner=ME)
+    session = store.get("s1")
+    assert session is not None
+    assert session.title.startswith("서울 지하철 노선과 환승역") and session.title.endswith("…")
+    assert len(session.title) <= 60 and "\n" not in session.title
+
+
+def test_only_the_owner_renames(store: SessionStore, clock: Clock) -> None:
+    store.append("s1", sample_turn(), "{}", owner=ME)
+    clock.now += 5
+    assert store.rename("s1", OTHER, "남의 제목") is None
+    renamed = store.rename("s1", ME, "유럽 전략")
+    assert renamed is not None and (renamed.title, renamed.updated) == ("유럽 전략", clock.now)
+    assert store.rename("nope", ME, "x") is None
+    assert [s.title for s in store.sessions_of(ME)] == ["유럽 전략"]
+
+
+def test_a_rating_is_set_changed_and_removed(store: SessionStore, clock: Clock) -> None:
+    store.append("s1", sample_turn(), "{}")
+    store.append("s1", sample_turn(), "{}")
+    first = store.rate("s1", 2, "down", "틀렸어요")
+    assert first is not None and (first.n, first.rating, first.comment) == (2, "down", "틀렸어요")
+    clock.now += 1
+    store.rate("s1", 2, "up", None)
+    store.rate("s1", 1, "up", "좋아요")
+    assert [(f.n, f.rating, f.comment) for f in store.feedback("s1")] == [(1, "up", "좋아요"), (2, "up", None)]
+    assert store.rate("s1", 3, "up", None) is None  # no such turn
+    assert store.rate("nope", 1, "up", None) is None
+    assert store.unrate("s1", 1) and not store.unrate("s1", 1)
+    assert [f.n for f in store.feedback("s1")] == [2]
+
+
+def test_ratings_go_with_their_session(store: SessionStore, clock: Clock) -> None:
+    store.append("gone", sample_turn(), "{}")
+    store.append("old", sample_turn(), "{}")
+    store.rate("gone", 1, "up", None)
+    store.rate("old", 1, "up", None)
+    store.delete("gone")
+    assert store.feedback("gone") == []
+    clock.now += 2 * HOUR
+    store.expire()
+    assert store.feedback("old") == [] and store.rated() == []
+
+
+def test_rated_answers_come_with_their_question_oldest_rating_first(store: SessionStore, clock: Clock) -> None:
+    store.append("s1", sample_turn("첫 질문"), '{"a": 1}')
+    store.append("s2", sample_turn("둘째 질문"), '{"a": 2}')
+    store.rate("s2", 1, "down", None)
+    clock.now += 1
+    store.rate("s1", 1, "up", "정확해요")
+    rated = store.rated()
+    assert [(r.question, r.answer_json, r.feedback.rating) for r in rated] == [
+        ("둘째 질문", '{"a": 2}', "down"),
+        ("첫 질문", '{"a": 1}', "up"),
+    ]
+
+
+def test_a_store_written_before_owners_and_ratings_is_brought_up_to_date(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE sessions (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL);"
+        "CREATE TABLE turns (session_id TEXT NOT NULL, n INTEGER NOT NULL, at REAL NOT NULL, question TEXT NOT NULL,"
+        " query TEXT NOT NULL, followup TEXT, drew_on INTEGER, answer TEXT NOT NULL, context TEXT NOT NULL,"
+        " PRIMARY KEY (session_id, n)) WITHOUT ROWID;"
+    )
+    db.execute("INSERT INTO sessions VALUES ('kept', ?, ?)", (clock.now, clock.now))
+    db.commit()
+    db.close()
+    with SessionStore(path, ttl_hours=1, clock=clock) as store:
+        assert store.get("kept") is not None
+        store.append("kept", sample_turn("예전 대화"), "{}", owner=ME)
+        assert [(s.id, s.title) for s in store.sessions_of(ME)] == [("kept", "예전 대화")]
+        assert store.rate("kept", 1, "up", None) is not None
+
+
+def test_a_conversation_started_with_an_owner_is_listed_renamed_rated_and_exported(
+    conversation: Conversation,
+) -> None:
+    first = conversation.chat("서울의 지하철은 몇 개 노선인가?", owner=ME)
+    sid = first.session_id or ""
+    conversation.chat("제주 해녀는 무엇을 따나요?", sid)
+    assert [(s.id, s.title, s.turns) for s in conversation.sessions(ME)] == [
+        (sid, "서울의 지하철은 몇 개 노선인가?", 2)
+    ]
+    assert conversation.rename(sid, ME, "  여행\n질문 ").title == "여행 질문"
+    with pytest.raises(SessionNotFoundError):
+        conversation.rename(sid, OTHER, "남의 것")
+    rated = conversation.rate(sid, 1, "up", "   ")
+    assert (rated.rating, rated.comment) == ("up", None)  # a blank comment is none
+    with pytest.raises(SessionNotFoundError, match="3번째 답이 없습니다"):
+        conversation.rate(sid, 3, "up")
+    with pytest.raises(SessionNotFoundError, match="없거나 만료"):
+        conversation.rate("nope", 1, "down")
+    text = conversation.markdown(sid)
+    assert text.startswith("# 여행 질문\n") and "## 1. 서울의 지하철은 몇 개 노선인가?" in text
+    assert "평가: 👍" in text

@@ -97,6 +97,37 @@ def test_an_abstention_has_no_sources() -> None:
     assert msg.text == "찾지 못했습니다."
 
 
+def test_an_abstention_is_one_message_with_what_the_documents_cover_and_questions_to_ask() -> None:
+    summary = "찾은 문서에는 이 질문에 대한 내용이 없습니다. 이 문서들은 ‘서울 안내’, ‘제주’를 다룹니다."
+    offered = ["서울의 교통은 어떤가요?", "제주의 <자연>은 어떤가요?"]
+    msg = answer_message(
+        answer(
+            summary=summary,
+            n=0,
+            abstained=True,
+            summary_sentences=[],
+            covers=["서울 안내", "제주"],
+            suggestions=offered,
+        )
+    )
+    assert [b["type"] for b in msg.blocks] == ["section"]
+    [text] = mrkdwn_of(msg.blocks)
+    assert text.split("\n") == [
+        summary,
+        "",
+        "이런 질문은 어떨까요:",
+        "• 서울의 교통은 어떤가요?",
+        "• 제주의 &lt;자연&gt;은 어떤가요?",
+    ]
+    assert msg.text == text
+    assert text.count("내용이 없습니다") == 1
+
+
+def test_follow_up_questions_are_not_in_a_slack_answer() -> None:
+    msg = answer_message(answer(followups=["서울의 음식은 어떤가요?"]))
+    assert not any("음식" in t for t in mrkdwn_of(msg.blocks))
+
+
 def test_mrkdwn_special_characters_are_escaped() -> None:
     risky = "A<B & C>D <!channel> <@U1> [1]"
     msg = answer_message(answer(summary=risky, question="<q>", query="<@U2> & x"))

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from assistant.cli.feedback import feedback
 from assistant.cli.params import common_options, handle_errors, log_level_option, mode_option, settings_from
 from assistant.cli.render import render, render_eval
 from assistant.errors import AssistantError, InvalidQuestionError
@@ -454,6 +455,8 @@ def schema() -> None:
 
     click.echo(json.dumps(Answer.model_json_schema(mode="serialization"), ensure_ascii=False, indent=2))
 
+
+main.add_command(feedback)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

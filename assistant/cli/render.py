@@ -61,6 +61,10 @@ def render(answer: Any) -> str:
         if group:
             out += ["", click.style(heading, bold=True)]
         out += [line for c in group for line in _source(c)]
+    offered = answer.suggestions if answer.abstained else answer.followups
+    if offered:
+        heading = "이런 질문은 어떨까요:" if answer.abstained else "이어서 물어볼 만한 질문:"
+        out += ["", click.style(heading, bold=True), *(f"- {q}" for q in offered)]
     return "\n".join(out)
 
 

@@ -172,7 +172,7 @@ def answer_message(answer: Answer, *, asked_by: str | None = None, share_value: 
         head.append(context(f"ℹ️ {fit(answer.notice, 1000)}"))
     if asked_by:
         head.append(context(f"<@{asked_by}>님의 질문: {fit(answer.question, 1000)}"))
-    head.extend(summary_blocks(answer.summary))
+    head.extend(summary_blocks(body_text(answer)))
     if line := query_line(answer):
         head.append(context(line))
     tail = [share_button(share_value)] if share_value else []
@@ -194,8 +194,16 @@ def source_blocks(answer: Answer, used: int) -> list[Block]:
     return blocks
 
 
+def body_text(answer: Answer) -> str:
+    """The summary; for an abstention, followed by the questions the documents can answer
+    (one message: what they cover is in the summary)."""
+    if not (answer.abstained and answer.suggestions):
+        return answer.summary
+    return "\n".join([answer.summary, "", "이런 질문은 어떨까요:", *(f"• {q}" for q in answer.suggestions)])
+
+
 def fallback_text(answer: Answer) -> str:
     """Plain text of the answer: the summary, then one line per source."""
-    lines = [answer.summary]
+    lines = [body_text(answer)]
     lines += [f"[{c.n}] {c.place}" for c in answer.citations]
     return fit("\n".join(lines), TEXT_LIMIT)

@@ -85,6 +85,17 @@ ERROR_MEANINGS = {
     503: "No usable index or model; the message says what to run",
 }
 ERRORS = error_responses(401, 413, 422, 429, 503)
+
+
+def json_errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error responses of a route whose own answer is not JSON: their body stays JSON."""
+    out = error_responses(*codes)
+    for response in out.values():
+        response.pop("model")
+        response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    return out
+
+
 NOT_FOUND = error_responses(404)
 SessionId = Annotated[
     str,
@@ -98,7 +109,8 @@ SessionId = Annotated[
 TurnNumber = Annotated[int, Path(ge=1, le=1_000_000, description="The answer's `turn` (from 1).")]
 #: The owner key: needed to list and rename, optional elsewhere (docs/api-conversations.md).
 Owner = Annotated[str, Header(alias=OWNER_HEADER, pattern=OWNER_PATTERN, description=OWNER_DESCRIPTION)]
-MaybeOwner = Annotated[str | None, Header(alias=OWNER_HEADER, pattern=OWNER_PATTERN, description=OWNER_DESCRIPTION)]
+#: Optional where it is: a header that is absent is ``""`` (the schema has no null for a header).
+MaybeOwner = Annotated[str, Header(alias=OWNER_HEADER, pattern=OWNER_PATTERN, description=OWNER_DESCRIPTION)]
 
 
 class MarkdownResponse(PlainTextResponse):
@@ -125,10 +137,12 @@ async def ask(body: AskRequest, services: ServicesDep) -> Answer:
 
 
 @api.post("/chat", response_model=Answer, tags=["answers"])
-async def chat(body: ChatRequest, services: ServicesDep, owner: MaybeOwner = None) -> Answer:
+async def chat(body: ChatRequest, services: ServicesDep, owner: MaybeOwner = "") -> Answer:
     """A message in a conversation. Without `session_id` a new one starts (belonging to the
     `X-Assistant-Owner` sent, if any); the answer carries its id."""
-    return await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k, owner=owner)
+    return await run_in_threadpool(
+        services.conversation.chat, body.message, body.session_id, k=body.k, owner=owner or None
+    )
 
 
 @api.post(
@@ -139,11 +153,13 @@ async def chat(body: ChatRequest, services: ServicesDep, owner: MaybeOwner = Non
         200: {"description": "Server-sent events: citations, sentence…, done", "content": {"text/event-stream": {}}}
     },
 )
-async def chat_stream(body: ChatRequest, services: ServicesDep, owner: MaybeOwner = None) -> StreamingResponse:
+async def chat_stream(body: ChatRequest, services: ServicesDep, owner: MaybeOwner = "") -> StreamingResponse:
     """Like `/api/chat`, as server-sent events: `citations` (everything but the summary), then one
     `sentence` per summary sentence, then `done` with the full answer. Errors come before the
     stream starts, as ordinary JSON errors."""
-    answer = await run_in_threadpool(services.conversation.chat, body.message, body.session_id, k=body.k, owner=owner)
+    answer = await run_in_threadpool(
+        services.conversation.chat, body.message, body.session_id, k=body.k, owner=owner or None
+    )
     stream = stream_answer(answer, pace=services.stream_pace)
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
 
@@ -188,7 +204,7 @@ async def rename_session(
     response_class=MarkdownResponse,
     tags=["sessions"],
     responses={
-        **NOT_FOUND,
+        **json_errors(401, 404, 413, 422, 429, 503),
         200: {
             "description": "The conversation as Markdown: each question, its summary with markers [n], "
             "the cited passages (document › section, character span).",
