@@ -1,7 +1,9 @@
-"""A server started with ``load_in_background``: it answers at once, says it is loading, then serves."""
+"""What the server gives the chat page: a server started with ``load_in_background`` answers at
+once, says it is loading, then serves; the page's files name no outside address."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -72,3 +74,28 @@ def test_a_failed_load_is_reported(settings: Settings, tmp_path: Path, monkeypat
         error = client.post("/api/ask", json={"question": QUESTION})
         assert error.status_code == 503
         assert error.json()["error"]["type"] == "IndexMissingError"
+
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+
+
+def test_every_file_of_the_page_is_served_and_names_no_outside_address(
+    settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    files = sorted(p for p in WEB.rglob("*") if p.suffix in {".html", ".js", ".css", ".svg"})
+    assert {"index.html", "app.js", "style.css"} <= {p.name for p in files}
+    assert len([p for p in files if p.suffix == ".js"]) > 1  # the page's modules
+    with TestClient(create_app(settings, engine=engine, follow_interval=3600)) as client:
+        for path in files:
+            name = path.relative_to(WEB).as_posix()
+            response = client.get(f"/static/{name}")
+            assert response.status_code == 200, name
+            if path.suffix == ".js":
+                assert "javascript" in response.headers["content-type"], name  # served as a module can be
+            text = path.read_text(encoding="utf-8").replace(SVG_NAMESPACE, "")  # a name, never fetched
+            assert not re.search(r"https?://|//cdn|@import", text), name
+        imports = re.findall(r'from "([^"]+)"', "".join(p.read_text(encoding="utf-8") for p in files))
+        assert imports and all(i.startswith("./") for i in imports), imports
