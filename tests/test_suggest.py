@@ -217,6 +217,13 @@ def test_followups_leave_out_every_used_section_and_the_question_itself() -> Non
     assert len(got) == 3
 
 
+def test_followups_go_on_with_the_sections_of_passages_found_but_not_used() -> None:
+    data = {"a.md": [("A > 설치", 100), ("A > 요금", 100)], "b.md": [("B > 환불", 100), ("B > 해지", 100)]}
+    outline = outline_of(data)
+    got = followups(outline, [cited(1, "A > 설치", doc_id="a.md"), cited(2, "B > 해지", used=False, doc_id="b.md")])
+    assert got == ["A의 요금은 어떤가요?", "B의 해지는 어떤가요?"]  # not 환불: neither cited nor near a used one
+
+
 def test_no_followups_without_a_used_passage() -> None:
     outline = outline_of(GUIDE)
     assert followups(outline, [cited(1, "설치", used=False)]) == []

@@ -259,27 +259,34 @@ def abstention_message(items: Sequence[str], n_documents: int) -> str:
 
 
 def followups(outline: Outline, citations: Sequence[Citation], question: str = "") -> list[str]:
-    """Up to three questions about the sections near the cited ones that the answer did not use:
-    the sections beside a used one (same parent) first, then the nearer ones, in the documents
-    of the used passages in citation order."""
+    """Up to three questions about sections the answer did not use: in the documents of the used
+    passages, the sections beside a used one (same parent) first, then the nearer ones; then the
+    sections of the passages retrieved but not used, in citation order."""
     used = [c for c in citations if c.sentences]
+    if not used:
+        return []
     covered = {(c.doc_id, c.section) for c in used}
-    out: list[str] = []
+    candidates: list[tuple[Section, str]] = []
     for doc_id in dict.fromkeys(c.doc_id for c in used):
         sections = outline.sections(doc_id)
         anchors = [i for i, s in enumerate(sections) if (doc_id, s.section) in covered]
-        if not anchors:
+        if anchors:
+            parents = {sections[i].path[:-1] for i in anchors}
+            near = {
+                i: (s.path[:-1] not in parents, min(abs(i - a) for a in anchors), i) for i, s in enumerate(sections)
+            }
+            title = outline.title(doc_id)
+            candidates += [(sections[i], title) for i in sorted(near, key=near.__getitem__)]
+    for c in citations:
+        if not c.sentences:
+            candidates += [(s, outline.title(c.doc_id)) for s in outline.sections(c.doc_id) if s.section == c.section]
+    out: list[str] = []
+    for section, title in candidates:
+        if (section.doc_id, section.section) in covered:
             continue
-        parents = {sections[i].path[:-1] for i in anchors}
-
-        near = {i: (s.path[:-1] not in parents, min(abs(i - a) for a in anchors), i) for i, s in enumerate(sections)}
-        title = outline.title(doc_id)
-        for i in sorted(near, key=near.__getitem__):
-            if (doc_id, sections[i].section) in covered:
-                continue
-            q = question_for(sections[i], title)
-            if q and q not in out and q != question:
-                out.append(q)
+        q = question_for(section, title)
+        if q and q not in out and q != question:
+            out.append(q)
             if len(out) == MAX_SUGGESTIONS:
-                return out
+                break
     return out
