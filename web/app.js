@@ -196,7 +196,11 @@ async function ask({ message, userLi, view }) {
   } catch (err) {
     view.li.dataset.stage = "failed";
     const again = renderError(view, err, () => {
+      view.notes.replaceChildren();
+      view.summary.replaceChildren(el("p", { class: "pending", text: "다시 보내는 중" }));
+      view.li.dataset.stage = "queued";
       queue.unshift({ message, userLi, view });
+      ui.input.focus({ preventScroll: true });
       pump();
     });
     if (!queue.length) again.focus({ preventScroll: true });
