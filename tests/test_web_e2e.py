@@ -94,6 +94,8 @@ def test_chat_page_end_to_end(server: str, browser: Any, tmp_path: Path) -> None
     expect(popover).to_be_visible()
     used = popover.locator("mark").first.inner_text()
     assert used and used in summary_text(first)
+    row, box = marker.bounding_box(), popover.bounding_box()
+    assert row["y"] + row["height"] <= box["y"] or box["y"] + box["height"] <= row["y"], (row, box)
 
     # ... and opens the document at the cited span, as paragraphs and headings, without offsets
     popover.get_by_role("button", name="문서에서 보기").click()

@@ -1,4 +1,13 @@
 // Chat page of the Korean document Q&A assistant: ES modules, no build step, no CDN.
+//
+// app.js           sending (one question at a time, the others queued), conversations, keys
+// js/api.js        the HTTP API; errors as Korean messages (never the browser's own)
+// js/answer.js     an answer card: summary with markers, sources, suggestions, rating, copy
+// js/popover.js    a marker's passage, placed after its marker so that Tab reaches it
+// js/viewer.js     the cited document in a modal dialog: paragraphs, headings, tables
+// js/history.js    the conversation list (resume, rename, export, delete)
+// js/status.js     the header's line about the server (polls /healthz)
+// js/dom.js        element, icon, toast and focus helpers
 
 import { $, announce, el, toast } from "./js/dom.js";
 import { chatStream, request, sessionPath } from "./js/api.js";
