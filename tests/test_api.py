@@ -489,6 +489,14 @@ def test_cors_is_off_by_default_and_on_for_listed_origins(settings: Settings, en
         assert response.headers["access-control-allow-origin"] == "http://example.test"
         other = client.options("/api/ask", headers={**preflight, "Origin": "http://evil.test"})
         assert "access-control-allow-origin" not in other.headers
+        rename = {
+            **preflight,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "x-assistant-owner",
+        }
+        response = client.options("/api/sessions/abc", headers=rename)
+        assert response.status_code == 200 and "PATCH" in response.headers["access-control-allow-methods"]
+        assert "x-assistant-owner" in response.headers["access-control-allow-headers"].lower()
 
 
 # ---------------------------------------------------------------------------

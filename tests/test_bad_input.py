@@ -144,7 +144,9 @@ def test_a_whole_number_written_as_a_float_is_a_number(client: TestClient) -> No
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("PUT", "/api/sessions/abc", {"GET", "DELETE"}),
+        ("PUT", "/api/sessions/abc", {"GET", "PATCH", "DELETE"}),
+        ("POST", "/api/sessions/abc/turns/1/feedback", {"PUT", "DELETE"}),
+        ("POST", "/api/sessions", {"GET"}),
         ("PATCH", "/api/reindex", {"GET", "POST"}),
         ("GET", "/api/ask", {"POST"}),
         ("DELETE", "/api/documents", {"GET"}),

@@ -28,74 +28,25 @@ from assistant.store.chunks import ChunkStore
 from assistant.text.chunking import PATH_SEPARATOR
 from assistant.text.josa import josa
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 #: Headings that say nothing about the content (page furniture, generic parts of a text).
 GENERIC = frozenset(
-    [
-        "본문",
-        "본문제목",
-        "상세컨텐츠",
-        "카테고리없음",
-        "목차",
-        "차례",
-        "서론",
-        "결론",
-        "요약",
-        "개요",
-        "머리말",
-        "맺음말",
-        "들어가며",
-        "마치며",
-        "참고",
-        "참고문헌",
-        "부록",
-        "관련글",
-        "댓글",
-        "태그",
-        "공유하기",
-        "목록",
-        "소개",
-        "안내",
-        "메뉴",
-        "전체",
-        "기타",
-    ]
+    _words(
+        "본문 본문제목 상세컨텐츠 카테고리없음 목차 차례 서론 결론 요약 개요 머리말 맺음말 들어가며 마치며 "
+        "참고 참고문헌 부록 관련글 댓글 태그 공유하기 목록 소개 안내 메뉴 전체 기타"
+    )
 )
 #: Trailing words of a parent heading left out when it names a subject ("서울 안내" → 서울).
 TRAILING_GENERIC = ("안내", "소개", "개요", "사례", "가이드")
 #: Last words naming an action: such a heading is asked about rather than defined.
-ACTIONS = [
-    "구축",
-    "강화",
-    "확충",
-    "확보",
-    "도입",
-    "추진",
-    "육성",
-    "개선",
-    "지원",
-    "협력",
-    "대응",
-    "활용",
-    "관리",
-    "운영",
-    "설치",
-    "설정",
-    "확대",
-    "심화",
-    "진단",
-    "준비",
-    "사용",
-    "이용",
-    "신청",
-    "등록",
-    "변경",
-    "보호",
-    "관리법",
-    "방법",
-    "방안",
-    "절차",
-    "과정",
-]
+ACTIONS = _words(
+    "구축 강화 확충 확보 도입 추진 육성 개선 지원 협력 대응 활용 관리 운영 설치 설정 "
+    "확대 심화 진단 준비 사용 이용 신청 등록 변경 보호 관리법 방법 방안 절차 과정"
+)
 
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXivx]+[.)]|[가-하][.)]|제\s*\d+\s*[장절편부])\s*")
 #: Headings longer than this are sentences rather than names of a subject.
