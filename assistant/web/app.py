@@ -20,12 +20,12 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from assistant import Engine
+from assistant import Conversation, Engine
 from assistant.settings import Settings
 from assistant.web.errors import install_error_handlers
 from assistant.web.routes import api, pages
 from assistant.web.security import BodySizeLimitMiddleware, NoSniffMiddleware
-from assistant.web.services import build_services, serves_slack
+from assistant.web.services import Services, build_services, ready_services, serves_slack
 
 log = logging.getLogger("assistant.web")
 
@@ -53,24 +53,52 @@ def create_app(
     web_dir: Path | None = None,
     stream_pace: float = STREAM_PACE,
     follow_interval: float = FOLLOW_INTERVAL,
+    load_in_background: bool = False,
 ) -> FastAPI:
-    """The application. ``engine`` replaces the one built from ``settings`` (tests inject one)."""
+    """The application. ``engine`` replaces the one built from ``settings`` (tests inject one).
+
+    With ``load_in_background`` the server answers at once while the model and the index load:
+    the chat page shows that it is loading, ``/healthz`` says ``loading`` (503) and ``/api/*``
+    answers 503 until they are ready. Otherwise the server starts answering once they are loaded.
+    """
     settings = settings if settings is not None else Settings()  # type: ignore[call-arg]
+
+    async def load(app: FastAPI) -> Services:
+        try:
+            services = await anyio.to_thread.run_sync(build_services, settings, engine, stream_pace)
+        except Exception as exc:
+            app.state.load_error = exc
+            raise
+        app.state.services = services
+        return services
+
+    async def load_and_follow(app: FastAPI) -> None:
+        try:
+            services = await load(app)
+        except Exception as exc:  # reported by /healthz and /api/* (see ready_services)
+            log.error("the service cannot start: %s", exc)
+            return
+        await services.maintainer.follow(follow_interval)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = await anyio.to_thread.run_sync(build_services, settings, engine, stream_pace)
-        app.state.services = services
+        app.state.services = None
+        app.state.load_error = None
         try:
             async with anyio.create_task_group() as tasks:
-                tasks.start_soon(services.maintainer.follow, follow_interval)
+                if load_in_background:
+                    tasks.start_soon(load_and_follow, app)
+                else:
+                    services = await load(app)
+                    tasks.start_soon(services.maintainer.follow, follow_interval)
                 yield
                 tasks.cancel_scope.cancel()
         finally:
             slack = getattr(app.state, "slack", None)
             if slack is not None:  # let answers already acknowledged to Slack finish
                 await anyio.to_thread.run_sync(slack.workers.wait_idle, SHUTDOWN_GRACE)
-            services.close()  # a rebuild still running is abandoned: the old index stays current
+            if app.state.services is not None:  # a rebuild still running is abandoned: the old index stays current
+                app.state.services.close()
 
     app = FastAPI(
         title="한국어 문서 질의응답 어시스턴트",
@@ -80,6 +108,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    app.state.settings = settings
     install_error_handlers(app)
     app.include_router(api)
     app.include_router(pages)
@@ -102,7 +131,12 @@ def create_app(
     if serves_slack(settings):
         from assistant.slack.http import mount_slack
 
-        mount_slack(app, settings, lambda: app.state.services.slack_conversation)
+        def slack_conversation() -> Conversation:
+            conversation = ready_services(app).slack_conversation
+            assert conversation is not None  # built whenever Slack is served
+            return conversation
+
+        mount_slack(app, settings, slack_conversation)
     # -- end Slack --
     return app
 

@@ -62,6 +62,20 @@ class PayloadTooLargeError(WebError):
         )
 
 
+class ServiceLoadingError(WebError):
+    """The model and the index are still loading (a server started with ``load_in_background``)."""
+
+    http_status = 503
+
+    def __init__(
+        self, message: str = "모델과 색인을 불러오는 중입니다. 잠시 후 다시 시도해 주세요.", *, failed: bool = False
+    ) -> None:
+        super().__init__(message, hint=None if failed else "Retry after 2 s.")
+        #: False when the loading failed (the message then says so).
+        self.loading = not failed
+        self.headers = {} if failed else {"Retry-After": "2"}
+
+
 class DocumentNotFoundError(WebError):
     """No indexed document has this id."""
 

@@ -15,7 +15,8 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Str
 from pydantic import AfterValidator
 
 from assistant import SESSION_ID, Answer
-from assistant.web.errors import error_body
+from assistant.errors import AssistantError
+from assistant.web.errors import ServiceLoadingError, error_body
 from assistant.web.schemas import (
     HTTP_SESSION_ID,
     OWNER_DESCRIPTION,
@@ -39,6 +40,7 @@ from assistant.web.schemas import (
     not_slack,
 )
 from assistant.web.security import check_api_key
+from assistant.web.services import ready_services
 from assistant.web.streaming import SSE_HEADERS, stream_answer
 
 if TYPE_CHECKING:
@@ -46,8 +48,8 @@ if TYPE_CHECKING:
 
 
 def get_services(request: Request) -> Services:
-    """The shared services built in the lifespan."""
-    return request.app.state.services  # type: ignore[no-any-return]
+    """The shared services built in the lifespan (503 while they are loading)."""
+    return ready_services(request.app)
 
 
 ServicesDep = Annotated["Services", Depends(get_services)]
@@ -275,8 +277,19 @@ async def reindex_status(services: ServicesDep) -> ReindexStatus:
     tags=["service"],
     responses={503: {"model": Health, "description": "No usable index; `error` says why and what to run"}},
 )
-async def healthz(services: ServicesDep) -> JSONResponse:
-    """200 when questions can be answered; 503 (with the reason) when there is no usable index."""
+async def healthz(request: Request) -> JSONResponse:
+    """200 when questions can be answered; 503 (with the reason) when there is no usable index,
+    or while the model and the index are loading (``status`` is then ``loading``)."""
+    try:
+        services = ready_services(request.app)
+    except AssistantError as exc:
+        loading = isinstance(exc, ServiceLoadingError) and exc.loading
+        health = Health(
+            status="loading" if loading else "unavailable",
+            model=request.app.state.settings.model,
+            error=None if loading else exc.message,
+        )
+        return JSONResponse(health.model_dump(mode="json"), status_code=503)
     health = await run_in_threadpool(services.health)
     return JSONResponse(health.model_dump(mode="json"), status_code=200 if health.status == "ok" else 503)
 

@@ -233,7 +233,9 @@ class ErrorBody(BaseModel):
 class Health(BaseModel):
     """Whether the service can answer, and over which index."""
 
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok", "loading", "unavailable"] = Field(
+        description="ok: questions can be answered; loading: the model and the index are loading; unavailable: see error."
+    )
     model: str
     index_version: str | None = None
     documents: int | None = None

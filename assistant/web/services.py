@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from assistant import Conversation, Engine, IndexedDocument, SessionStore, StoredDocument
 from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.web.errors import DocumentNotFoundError
+from assistant.web.errors import DocumentNotFoundError, ServiceLoadingError
 from assistant.web.reindex import IndexMaintainer
 from assistant.web.schemas import Health
 from assistant.web.security import RateLimiter
@@ -66,6 +67,20 @@ class Services:
             chunks=m.n_chunks,
             reindex=state,
         )
+
+
+def ready_services(app: Any) -> Services:
+    """The app's services, or the error that says why there are none yet: still loading
+    (:class:`ServiceLoadingError`), or the error that stopped the loading."""
+    services: Services | None = app.state.services
+    if services is not None:
+        return services
+    error = app.state.load_error
+    if isinstance(error, AssistantError):
+        raise error
+    if error is not None:
+        raise ServiceLoadingError("서버를 시작하지 못했습니다. 서버 기록을 확인해 주세요.", failed=True) from error
+    raise ServiceLoadingError()
 
 
 def serves_slack(settings: Settings) -> bool:
