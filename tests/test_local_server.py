@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -205,3 +206,48 @@ def test_no_address_announced_for_a_server_that_never_answers() -> None:
     waiter = announce_when_ready(base_url("127.0.0.1", port), announced.set, interval=0.05, give_up_after=0.5)
     waiter.join(10)
     assert not waiter.is_alive() and not announced.is_set()
+
+
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        ([(503, {"status": "loading"}), (200, {"status": "ok"})], None),
+        (
+            [(503, {"status": "loading"}), (503, {"status": "unavailable", "error": "색인이 없습니다"})],
+            "색인이 없습니다",
+        ),
+    ],
+)
+def test_serve_announces_at_once_then_says_when_loaded(
+    states: list[tuple[int, dict[str, str]]], expected: str | None
+) -> None:
+    """The address is printed while the page still says it is loading; then whether it loaded."""
+    replies = list(states)
+
+    class Loading(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, body = replies[0] if len(replies) == 1 else replies.pop(0)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Loading)
+    url = base_url("127.0.0.1", int(httpd.server_address[1]))
+    announced = threading.Event()
+    outcome: list[str | None] = []
+    waiter = announce_when_ready(url, announced.set, settled=outcome.append, interval=0.05, give_up_after=30)
+    time.sleep(0.8)  # the thread finds the port listening, not answering (as while uvicorn starts)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        assert announced.wait(10)
+        waiter.join(10)
+        assert outcome == [expected]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -431,7 +431,8 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
     """채팅 페이지와 HTTP API를 띄웁니다(http://HOST:PORT/ 를 여세요).
 
     \b
-    모델과 색인은 시작할 때 한 번 불러옵니다. 주소는 서버가 답하기 시작하면 출력합니다.
+    모델과 색인은 시작할 때 한 번 불러옵니다. 주소는 페이지가 열리면 바로 출력하고(불러오는
+    동안 페이지는 불러오는 중이라고 보입니다), 다 불러오면 "준비되었습니다"를 출력합니다.
     엔드포인트:
       POST /api/ask, /api/chat, /api/chat/stream (SSE 스트림)
       GET|DELETE /api/sessions/ID, GET /api/documents[/ID], POST /api/reindex
@@ -454,20 +455,30 @@ def serve(index_dir: Path | None, model: str | None, host: str, port: int, log_l
     from assistant.cli.local_server import advertised, announce_when_ready, base_url
 
     click.echo("모델과 색인을 불러오는 중…", err=True)
-    if port:  # the address, once the page answers (after the model and the index have loaded)
+    if port:  # the address, once the page answers; then whether the model and the index loaded
         shown = f"http://{host}:{port}/"
         announce_when_ready(
-            base_url(host, port), lambda: click.echo(f"{shown} 에서 서비스합니다 (Ctrl-C로 종료).", err=True)
+            base_url(host, port),
+            lambda: click.echo(f"{shown} 에서 서비스합니다 (Ctrl-C로 종료).", err=True),
+            settled=_loaded,
         )
 
     with advertised(settings.index_dir, host, port, settings.model):  # `assistant ask` then asks this server
         uvicorn.run(
-            create_app(settings),
+            create_app(settings, load_in_background=True),
             host=host,
             port=port,
             log_config=_uvicorn_logging(log_level),
             **server_options(settings),
         )
+
+
+def _loaded(error: str | None) -> None:
+    """What `assistant serve` says when the model and the index have loaded, or could not."""
+    if error is None:
+        click.echo("준비되었습니다. 질문에 답합니다.", err=True)
+    else:  # the page and /healthz say it too
+        click.secho(f"오류: {error}", fg="red", err=True)
 
 
 def _uvicorn_logging(log_level: str) -> dict[str, Any]:

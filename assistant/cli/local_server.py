@@ -95,11 +95,28 @@ def _alive(pid: int) -> bool:
 
 
 def _healthy(url: str) -> bool:
+    health = _health(url)
+    return health is not None and health[0] == 200
+
+
+def _health(url: str) -> tuple[int, dict[str, Any]] | None:
+    """The status and body of ``url``'s ``/healthz``, or None when nothing answers there."""
     try:
         with urllib.request.urlopen(url + "/healthz", timeout=HEALTH_TIMEOUT) as resp:
-            return int(resp.status) == 200
+            return int(resp.status), _json_object(resp.read())
+    except urllib.error.HTTPError as exc:  # 503: loading, or no usable index
+        with contextlib.closing(exc):
+            return int(exc.code), _json_object(exc.read())
     except (OSError, ValueError):
-        return False
+        return None
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def find_server(index_dir: Path, model: str) -> str | None:
@@ -142,23 +159,39 @@ def ask_server(url: str, question: str, *, k: int | None, mode: str, api_key: st
 
 
 def announce_when_ready(
-    url: str, announce: Callable[[], None], *, interval: float = 0.2, give_up_after: float | None = None
+    url: str,
+    announce: Callable[[], None],
+    *,
+    settled: Callable[[str | None], None] | None = None,
+    interval: float = 0.2,
+    give_up_after: float | None = None,
 ) -> threading.Thread:
     """Call ``announce`` from a background thread once ``url`` answers ``/healthz``.
 
-    ``assistant serve`` prints its address this way: only when the page answers, after the
-    model and the index have loaded. Nothing is announced when something already answers at
-    ``url`` as the thread starts (the new server cannot listen there). Gives up silently after ``give_up_after`` seconds (never
+    ``assistant serve`` prints its address this way: when the page answers (it shows that the
+    model and the index are loading until they are). Then, with ``settled``, the thread waits
+    for the loading to end and calls ``settled(None)`` once questions can be answered, or
+    ``settled(error)`` with the reason the server cannot answer (no usable index, say).
+    Nothing is announced when something already answers at ``url`` as the thread starts (the
+    new server cannot listen there). Gives up silently after ``give_up_after`` seconds (never
     by default; the thread is a daemon and ends with the process).
     """
 
     def wait() -> None:
-        if _healthy(url):  # something else answers there already: this server will not bind
+        if _health(url) is not None:  # something else answers there already: this server will not bind
             return
         deadline = None if give_up_after is None else time.monotonic() + give_up_after
+        announced = False
         while deadline is None or time.monotonic() < deadline:
-            if _healthy(url):
+            health = _health(url)
+            if health is not None and not announced:
                 announce()
+                announced = True
+                if settled is None:
+                    return
+            if health is not None and settled is not None and health[1].get("status") != "loading":
+                ok = health[0] == 200
+                settled(None if ok else str(health[1].get("error") or "서버가 답할 수 없습니다."))
                 return
             time.sleep(interval)
 
