@@ -22,6 +22,7 @@ from assistant.chat.sessions import Feedback, Item, Passage, Rating, Session, Se
 from assistant.errors import SessionNotFoundError
 from assistant.settings import Settings
 from assistant.store.index import Index
+from assistant.text.enumeration import listed_around
 
 
 class Conversation:
@@ -220,7 +221,12 @@ class Conversation:
         return out
 
     def _items(self, answer: Answer, index: Index) -> list[Item]:
-        """The summary's sentences with where they start and their content terms (from the index)."""
+        """What an ordinal in the next question counts: the members of the list the summary's
+        first sentence belongs to or introduces, when the document writes one out ("첫째, … 둘째, …",
+        bullets); otherwise the summary's sentences. Each with where it starts and its content terms."""
+        listed = self._listed_items(answer, index)
+        if listed:
+            return listed
         items = []
         store = index.store
         for s in answer.summary_sentences:
@@ -232,6 +238,20 @@ class Conversation:
                 terms = self.engine.analyzer.terms(s.text)
             items.append(Item(s.text, s.citation, tuple(terms), start))
         return items
+
+    def _listed_items(self, answer: Answer, index: Index) -> list[Item]:
+        """The members of the list the summary's first sentence belongs to or introduces, or []
+        (a list met further down the summary is not what "세 번째" counts in)."""
+        if not answer.summary_sentences:
+            return []
+        lead = answer.summary_sentences[0]
+        citation = answer.citations[lead.citation - 1]
+        start = next((u.start for u in citation.sentences if u.text == lead.text), -1)
+        if start < 0:
+            return []
+        members = listed_around(index.store.document_text(citation.doc_id), start)
+        analyzer = self.engine.analyzer
+        return [Item(m.text, lead.citation, tuple(analyzer.terms(m.text)), m.start) for m in members]
 
 
 def _not_found(session_id: str) -> SessionNotFoundError:

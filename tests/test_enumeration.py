@@ -1,0 +1,93 @@
+"""Lists a document writes out, for the ordinals of follow-up questions (assistant.text.enumeration)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FakeEmbedder
+
+from assistant.answer.engine import Engine
+from assistant.chat.conversation import Conversation
+from assistant.chat.sessions import SessionStore
+from assistant.settings import Settings
+from assistant.text.enumeration import listed_around
+from assistant.text.korean import KoreanAnalyzer
+
+ORDINALS = """\
+# 생존 전략
+
+작은 기업이 살아남으려면 몇 가지 전략이 필요하다. 첫째, 한 분야에 집중해야 한다. 의료와 금융이 좋은 예이다.
+둘째, 해외 기업과 협력해야 한다. 공동 연구가 그 방법이다.
+셋째, 사업 모델을 유연하게 바꿔야 한다. 시장의 변화에 빨리 반응한다.
+
+결론적으로, 집중과 협력과 유연함이 필요하다.
+"""
+
+BULLETS = """\
+3. 비교 분석
+
+  • 자본 차이: 미국 기업은 자본이 많다.
+  • 규제 차이: 유럽은 규제를 중시한다.
+  • 협력의 범위: 한국은 여러 기업이 나누어 맡는다.
+
+4. 나아갈 방향
+"""
+
+
+def starts(text: str, offset: int) -> list[str]:
+    return [m.text for m in listed_around(text, offset)]
+
+
+def test_an_ordinal_list_is_found_from_its_introduction_and_from_any_member() -> None:
+    members = [
+        "첫째, 한 분야에 집중해야 한다.",
+        "둘째, 해외 기업과 협력해야 한다.",
+        "셋째, 사업 모델을 유연하게 바꿔야 한다.",
+    ]
+    assert starts(ORDINALS, ORDINALS.index("작은 기업이")) == members  # the sentence that introduces it
+    assert starts(ORDINALS, ORDINALS.index("공동 연구")) == members  # inside the second member
+    for m in listed_around(ORDINALS, ORDINALS.index("셋째")):
+        assert ORDINALS[m.start : m.start + len(m.text)] == m.text  # where each member starts
+    assert starts(ORDINALS, ORDINALS.index("결론적으로")) == []  # after the list: not part of it
+    assert starts(ORDINALS, ORDINALS.index("생존 전략")) == []
+
+
+def test_bullets_are_a_list_and_a_numbered_heading_is_not() -> None:
+    members = listed_around(BULLETS, BULLETS.index("유럽은"))
+    assert [m.text for m in members] == [
+        "자본 차이: 미국 기업은 자본이 많다.",
+        "규제 차이: 유럽은 규제를 중시한다.",
+        "협력의 범위: 한국은 여러 기업이 나누어 맡는다.",
+    ]
+    assert BULLETS[members[0].start] == "자"  # the sentence starts after its bullet
+    assert starts(BULLETS, BULLETS.index("나아갈 방향")) == []
+
+
+def test_a_list_of_ordinals_begins_with_its_first_and_ends_with_its_last() -> None:
+    text = "둘째, 앞의 글에서 이어진다.\n\n첫 번째로, 하나를 한다.\n두 번째로, 둘을 한다.\n마지막으로, 셋을 한다.\n셋째, 다른 목록이다.\n"
+    assert starts(text, text.index("둘을")) == [
+        "첫 번째로, 하나를 한다.",
+        "두 번째로, 둘을 한다.",
+        "마지막으로, 셋을 한다.",
+    ]
+    assert starts(text, 0) == []
+
+
+def test_an_ordinal_follow_up_counts_in_the_documents_list(
+    tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    """ "두 번째 전략" after an answer that opens the list is the document's second member."""
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "전략.md").write_text(ORDINALS, encoding="utf-8")
+    settings = settings.model_copy(update={"corpus_dir": corpus, "abstain": False})
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    with SessionStore(settings.sessions_file) as store:
+        conversation = Conversation(engine, store, settings)
+        first = conversation.chat("작은 기업이 살아남으려면 어떤 전략이 필요한가요?")
+        lead = first.summary_sentences[0].text
+        assert lead in ORDINALS[: ORDINALS.index("결론적으로")] and lead != "생존 전략"
+        second = conversation.chat("두 번째 전략을 자세히 알려줘", first.session_id)
+    assert (second.followup, second.query) == ("ordinal", "둘째, 해외 기업과 협력해야 한다.")
+    assert any("공동 연구" in s.text for s in second.summary_sentences)
