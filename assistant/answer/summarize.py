@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cached_property, lru_cache
 
 from assistant.text.sentences import (
     ANNOUNCES,
@@ -70,6 +71,15 @@ class Asked:
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
 
+    @cached_property
+    def total(self) -> float:
+        """The weight of all the topic terms (1 when there are none)."""
+        return sum(self.weight(t) for t in self.terms) or 1.0
+
+    @cached_property
+    def term_set(self) -> frozenset[str]:
+        return frozenset(self.terms)
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -95,8 +105,12 @@ class Weights:
     #: a sentence sharing more than this (Jaccard of terms) with a chosen one is redundant
     redundancy: float = 0.6
 
-    def vector(self) -> list[float]:
-        return [getattr(self, name) for name in FEATURES]
+    def vector(self) -> tuple[float, ...]:
+        return self._vector
+
+    @cached_property
+    def _vector(self) -> tuple[float, ...]:
+        return tuple(getattr(self, name) for name in FEATURES)
 
 
 #: The features, in the order :func:`features` returns them (each a field of :class:`Weights`).
@@ -156,33 +170,59 @@ def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[fl
     likely that this sentence goes on to answer ("… 번거롭다는 문제가 있다. 바로 선호투표제다.").
     """
     shared = _shared(c, q)
-    novelty = len(c.terms - set(q.terms)) / len(c.terms) if c.terms else 0.0
-    grams = set(char_bigrams(c.text))
+    novelty = len(c.terms - q.term_set) / len(c.terms) if c.terms else 0.0
+    text = read(c.text)
     section = c.section.lower()
-    total = sum(q.weight(t) for t in q.terms) or 1.0
+    total = q.total
     return [
         shared,
         shared * novelty,
         _shared(before, q) if before is not None else 0.0,
-        float(bool(named_things(c.text) - q.named)),
+        float(bool(text.named - q.named)),
         sum(q.weight(t) for t in q.terms if t in section) / total,
-        len(q.bigrams & grams) / len(q.bigrams) if q.bigrams else 0.0,
+        len(q.bigrams & text.grams) / len(q.bigrams) if q.bigrams else 0.0,
         novelty,
         1.0 / c.citation,
         c.passage,
         1.0 / (1 + c.position),
         float(q.wants is not None and has_answer_type(c.text, q.wants)),
         float(form_cue(c.text, q.form)),
-        float(q.form in ("list", "reason", "method") and (opens_item(c.text) or len(enumerated(c.text)) >= 2)),
-        float(bool(SENTENCE_END.search(c.text))),
-        -float(continuation(c.text)[0] == "reference"),
+        float(q.form in ("list", "reason", "method") and text.item),
+        float(text.whole),
+        -float(text.points_back),
     ]
+
+
+@dataclass(frozen=True)
+class Read:
+    """What :func:`features` reads from a sentence's text alone, whatever the question."""
+
+    grams: frozenset[str]
+    named: frozenset[str]
+    item: bool  #: opens an item of a list, or lists two or more
+    whole: bool  #: ends as a sentence
+    points_back: bool  #: opens by pointing back ("이는 …")
+
+
+#: Sentences read lately: the passages of an index come back from question to question.
+READ_CACHE = 4096
+
+
+@lru_cache(maxsize=READ_CACHE)
+def read(text: str) -> Read:
+    """The question-independent reading of a sentence (kept for the last :data:`READ_CACHE`)."""
+    return Read(
+        frozenset(char_bigrams(text)),
+        frozenset(named_things(text)),
+        opens_item(text) or len(enumerated(text)) >= 2,
+        bool(SENTENCE_END.search(text)),
+        continuation(text)[0] == "reference",
+    )
 
 
 def _shared(c: Candidate, q: Asked) -> float:
     """The idf-weighted share of the question's topic terms the sentence holds."""
-    total = sum(q.weight(t) for t in q.terms) or 1.0
-    return sum(q.weight(t) for t in q.terms if t in c.terms) / total
+    return sum(q.weight(t) for t in q.terms if t in c.terms) / q.total
 
 
 def previous_sentences(pool: Sequence[Candidate]) -> dict[int, Candidate]:
@@ -254,8 +294,10 @@ def select_about(
     if not names or not free or q.subject:
         return free
     bound_q = replace(q, subject=tuple(names))
+    if _about(free[0].candidate, bound_q):
+        return free
     topic = topic_of(free[0].candidate.text)
-    if _about(free[0].candidate, bound_q) or topic is None or topic in names:
+    if topic is None or topic in names:
         return free
     bound = select(candidates, bound_q, n, w)
     if bound and bound[0].score >= w.floor * free[0].score:
@@ -265,9 +307,8 @@ def select_about(
 
 def _relevance(c: Candidate, q: Asked) -> float:
     """How much a sentence is about the question: its share of the topic terms, with its heading's."""
-    total = sum(q.weight(t) for t in q.terms) or 1.0
     section = c.section.lower()
-    return sum(q.weight(t) for t in q.terms if t in c.terms or t in section) / total
+    return sum(q.weight(t) for t in q.terms if t in c.terms or t in section) / q.total
 
 
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:

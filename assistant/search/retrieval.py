@@ -91,12 +91,22 @@ def abstention_signals(
 def _present(bm: BM25, rows: list[int], terms: list[str]) -> np.ndarray:
     """Whether each term occurs in at least one of the rows."""
     out = np.zeros(len(terms), dtype=bool)
-    known = [(i, bm.vocab[t]) for i, t in enumerate(terms) if t in bm.vocab]
-    if known:
-        cols = [c for _, c in known]
-        # Columns first: slicing rows of the column-major matrix would walk all of it.
-        hit = np.asarray((bm.weights[:, cols][rows] > 0).sum(axis=0)).ravel() > 0
-        out[[i for i, _ in known]] = hit
+    m = bm.weights  # column-major: a term's rows (sorted) and weights lie together
+    if not m.has_sorted_indices:
+        m.sort_indices()
+    wanted = np.asarray(rows)
+    for i, term in enumerate(terms):
+        col = bm.vocab.get(term)
+        if col is None:
+            continue
+        a, b = int(m.indptr[col]), int(m.indptr[col + 1])
+        if a == b:
+            continue
+        at = a + np.searchsorted(m.indices[a:b], wanted)
+        inside = at < b
+        at = at[inside]
+        found = m.indices[at] == wanted[inside]
+        out[i] = bool((m.data[at[found]] > 0).any())
     return out
 
 

@@ -53,10 +53,12 @@ class BM25:
         ids = [self.vocab[t] for t in query_terms if t in self.vocab]
         if not ids or self.n_docs == 0:
             return np.zeros(self.n_docs, dtype=np.float32)
-        counts = Counter(ids)
-        cols = list(counts)
-        mult = np.array([counts[c] for c in cols], dtype=np.float32)
-        return np.asarray(self.weights[:, cols] @ mult, dtype=np.float32).ravel()
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        m = self.weights  # column-major: each term's rows and weights lie together
+        for col, times in Counter(ids).items():
+            a, b = m.indptr[col], m.indptr[col + 1]
+            out[m.indices[a:b]] += m.data[a:b] * np.float32(times)
+        return out
 
     def max_idf(self, query_terms: Sequence[str]) -> float:
         """Largest idf among the query terms found in the corpus (0 when none is)."""

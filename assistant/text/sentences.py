@@ -46,7 +46,8 @@ def char_bigrams(text: str) -> list[str]:
     for word in _WORDS.findall(text.lower()):
         if len(word) == 1:
             out.append(word)
-        out.extend(word[i : i + 2] for i in range(len(word) - 1))
+        else:
+            out.extend(map(str.__add__, word, word[1:]))
     return out
 
 
