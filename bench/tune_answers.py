@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from assistant import Engine
-from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, asked, eligible, features, previous_sentences
-from assistant.text.questions import question_form, topic_terms
+from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, eligible, features, previous_sentences
+from assistant.text.questions import question_form
 from bench.collections import engines
 from bench.common import KORQUAD, ROOT, load_korquad, require
 
@@ -74,16 +74,13 @@ def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
     out = []
     retriever = engine.retriever
     index = retriever.index
-    bm = index.bm25
     for item in questions:
         retrieval = retriever.search(item.question, engine.settings.top_k)
         if engine.should_abstain(retrieval) or not retrieval.hits:
             out.append(Sample(np.zeros((0, len(FEATURES))), np.zeros(0, bool)))
             continue
         cands = engine.candidates(retrieval, index)
-        terms = topic_terms(retrieval.terms) or retrieval.terms
-        idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
-        q = asked(item.question, terms, idf, question_form(item.question))
+        q = engine.asked(item.question, retrieval, index, question_form(item.question))
         pool = eligible(cands, q)
         before = previous_sentences(pool)
         x = np.array([features(c, q, before.get(i)) for i, c in enumerate(pool)], dtype=np.float64)

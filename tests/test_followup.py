@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -287,6 +288,25 @@ def test_more_after_more_leaves_out_both(analyzer: KoreanAnalyzer, europe: list[
     assert res.exclude == {"alliance.txt#4"}
 
 
+def test_more_after_part_of_a_list_goes_on_with_its_first_member_not_shown(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    """The items are the document's list; the summary showed the first two: "more" says the third."""
+    listed = (
+        Item("첫째, 유럽은 규제를 중시합니다.", 1, ("유럽", "규제"), 10),
+        Item("둘째, 유럽은 윤리를 강조합니다.", 1, ("유럽", "윤리"), 60),
+        Item("셋째, 유럽은 협력을 넓힙니다.", 1, ("유럽", "협력"), 110),
+    )
+    shown = replace(europe[0], items=listed, said=((ALLIANCE, 0, 50), (ALLIANCE, 60, 90)))
+    res = ask(analyzer, "또 뭐가 있어?", [shown])
+    assert res.kind == "more"
+    assert (res.anchor, res.restate) == ((ALLIANCE, 110), True)  # the third member, said itself
+    assert res.avoid == {(ALLIANCE, 0), (ALLIANCE, 60)}  # what the summary showed, not the whole list
+    everything = replace(shown, said=((ALLIANCE, 0, 200),))
+    res = ask(analyzer, "또 뭐가 있어?", [everything])
+    assert (res.anchor, res.restate) == ((ALLIANCE, 10), None)  # all shown: around the first, as before
+
+
 # ---------------------------------------------------------------------------
 # Reading the message
 
@@ -301,6 +321,8 @@ def test_more_after_more_leaves_out_both(analyzer: KoreanAnalyzer, europe: list[
         ("마지막 항목은?", {"ordinal": LAST, "nouns": ()}),
         ("한 번 더 설명해줘", {"ordinal": None, "more": True}),
         ("다른 예는?", {"more": True, "nouns": ()}),
+        ("또 뭐가 있어?", {"more": True, "nouns": ()}),
+        ("또 그건 뭐야?", {"more": False, "reference": True}),
         ("저는 한국 AI 동맹이 궁금해요", {"reference": False, "nouns": ("한국", "AI", "동맹")}),
         ("담합이란 무엇인가요?", {"wh": True, "nouns": ("담합",)}),
         ("이를 위해 무엇이 필요한가요?", {"reference": True, "predicates": ("필요",), "nouns": ()}),

@@ -17,6 +17,7 @@ from pathlib import Path
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import Outline, abstention_message, covers, followups
 from assistant.answer.summarize import (
+    Asked,
     Candidate,
     around,
     arrange,
@@ -55,6 +56,7 @@ class Request:
     about: tuple[str, ...] = ()
     instead: tuple[str, ...] = ()
     anchor: tuple[str, int] | None = None
+    restate: bool | None = None  #: whether the anchored sentence is said again (None: unless asked for more detail)
 
 
 def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int, int]:
@@ -230,6 +232,7 @@ class Engine:
         about: Sequence[str] = (),
         instead: Sequence[str] = (),
         anchor: tuple[str, int] | None = None,
+        restate: bool | None = None,
         snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
@@ -238,7 +241,9 @@ class Engine:
         the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more", and
         only sentences about one of ``about`` (a follow-up's new subject, which replaced
         ``instead``); with an
-        ``anchor`` (doc id, start) it elaborates that sentence: the sentences around it first.
+        ``anchor`` (doc id, start) it elaborates that sentence: the sentences around it first,
+        that sentence itself too unless the question asks for more detail ("자세히": it was shown)
+        or ``restate`` says otherwise.
         The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
         rows of ``exclude`` belong to) or the current one.
         """
@@ -246,7 +251,7 @@ class Engine:
         question = self.validate(question)
         searched = self.validate(query) if query else question
         k = k or self.settings.top_k
-        request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor)
+        request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate)
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             text = written_out(searched, self.analyzer.tokens(searched))
             retrieval = retriever.search(text, k, mode=mode, exclude=exclude, prior=prior)
@@ -326,15 +331,10 @@ class Engine:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
         and the sides of a comparison the passages never name."""
         candidates = self.candidates(retrieval, index, request.avoid, request.anchor)
-        bm = index.bm25
-        terms = topic_terms(retrieval.terms) or retrieval.terms
-        idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
-        for t in set(asked_nouns(self.analyzer.tokens(request.question))) & set(terms):
-            idf[t] = 2 * idf.get(t, 1.0)  # the noun that names what the answer is weighs double
-        q = asked(request.question, terms, idf, form, request.about, request.instead)
+        q = self.asked(request.question, retrieval, index, form, request.about, request.instead)
         n = self.settings.summary_sentences
         missing: list[str] = []
-        restate = not ELABORATE.search(request.question)
+        restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
         if request.anchor is not None and (near := around(candidates, request.anchor, q, n, restate=restate)):
             order = tidy(near)
         else:
@@ -355,6 +355,24 @@ class Engine:
             for p, label in labelled
         ]
         return lines, missing
+
+    def asked(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        index: Index,
+        form: str,
+        about: Sequence[str] = (),
+        instead: Sequence[str] = (),
+    ) -> Asked:
+        """What the summary weighs the sentences by: the searched topic terms with their idf in
+        ``index``, the noun that names what the answer is counting double."""
+        bm = index.bm25
+        terms = topic_terms(retrieval.terms) or retrieval.terms
+        idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
+        for t in set(asked_nouns(self.analyzer.tokens(question))) & set(terms):
+            idf[t] = 2 * idf.get(t, 1.0)  # the noun that names what the answer is weighs double
+        return asked(question, terms, idf, form, about, instead)
 
     def _names(self, question: str) -> list[str]:
         """The proper nouns of a question (미국, 유럽연합): what its answer is about."""

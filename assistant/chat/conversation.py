@@ -79,6 +79,7 @@ class Conversation:
                 about=resolution.subject,
                 instead=resolution.instead,
                 anchor=resolution.anchor,
+                restate=resolution.restate,
                 snapshot=snapshot,
             )
             stored = time.perf_counter()
@@ -202,6 +203,7 @@ class Conversation:
             drew_on_turn=resolution.drew_on_turn,
             passages=tuple(self._passages(answer, resolution, index)),
             items=tuple(self._items(answer, index)),
+            said=tuple(_said(answer)),
             topic=resolution.topic,
             focus=resolution.focus,
             excluded=tuple(sorted(resolution.exclude)),
@@ -252,6 +254,17 @@ class Conversation:
         members = listed_around(index.store.document_text(citation.doc_id), start)
         analyzer = self.engine.analyzer
         return [Item(m.text, lead.citation, tuple(analyzer.terms(m.text)), m.start) for m in members]
+
+
+def _said(answer: Answer) -> list[tuple[str, int, int]]:
+    """Where the summary's sentences are: (doc id, start, end)."""
+    out = []
+    for s in answer.summary_sentences:
+        citation = answer.citations[s.citation - 1]
+        start = next((u.start for u in citation.sentences if u.text == s.text), -1)
+        if start >= 0:
+            out.append((citation.doc_id, start, start + len(s.text)))
+    return out
 
 
 def _not_found(session_id: str) -> SessionNotFoundError:

@@ -130,6 +130,9 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             reference |= not (i == 0 and conjunction)
         elif tag == "MAG" and tok.form == "더":
             more |= nxt is None or nxt.form in MORE_VERBS or nxt.tag == "SF"
+        elif tag == "MAG" and tok.form == "또":  # "또 뭐가 있어?"
+            rest = tokens[i + 1 :]
+            more |= any(t.form in WH_PRONOUNS for t in rest) and any(t.form == "있" for t in rest)
         elif tag == "JX" and tok.form in {"이란", "란", "이라는", "라는"}:
             wh = True
         elif tag in NOUN_TAGS:

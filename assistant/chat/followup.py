@@ -62,6 +62,7 @@ class Resolution:
     subject: tuple[str, ...] = ()  #: the new subject of an ellipsis ("그럼 미국은?": 미국); answers must be about it
     instead: tuple[str, ...] = ()  #: what the new subject replaced (한국 in "한국의 원팀 전략" → "그럼 미국은?")
     anchor: tuple[str, int] | None = None  #: the sentence (doc id, start) an ordinal or "more" elaborates
+    restate: bool | None = None  #: say the anchored sentence too (None: unless more detail is asked for)
 
     @property
     def followup(self) -> str | None:
@@ -186,13 +187,19 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
     are left out of the search. After "more", "more" again leaves out those too.
     """
     spent = {p.chunk_id for p in source.passages if p.spent}
-    shown = {(doc, item.start) for item in source.items if (doc := source.doc_of(item.citation)) is not None}
+    shown = {(doc, a) for doc, a, _ in source.said} or {
+        (doc, item.start) for item in source.items if (doc := source.doc_of(item.citation)) is not None
+    }
     if source.followup == "more":
         spent |= set(source.excluded)
         shown |= set(source.avoided)
     extra = [t for t in cues.terms if t not in source.query]
     query = " ".join([source.query, *extra])
-    lead = source.items[0] if source.items else None
+    # a list the answer showed part of goes on with its first member not shown ("또 뭐가 있어?")
+    unshown = [
+        i for i in source.items if (d := source.doc_of(i.citation)) and source.said and not source.was_said(d, i.start)
+    ]
+    lead = unshown[0] if unshown else source.items[0] if source.items else None
     doc = source.doc_of(lead.citation) if lead is not None else None
     return Resolution(
         False,
@@ -205,6 +212,7 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
         topic=carry(last.topic, cues.terms, policy),
         focus=last.focus,
         anchor=(doc, lead.start) if doc is not None and lead is not None and lead.start >= 0 else None,
+        restate=True if unshown else None,
     )
 
 

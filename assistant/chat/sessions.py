@@ -107,6 +107,13 @@ class Turn:
     avoided: tuple[tuple[str, int], ...] = ()
     abstained: bool = False
     at: float = 0.0
+    #: The summary's sentences (doc id, start, end): what "more" does not say again. The items
+    #: may be more than these: the members of a list the document writes out, shown or not.
+    said: tuple[tuple[str, int, int], ...] = ()
+
+    def was_said(self, doc: str, start: int) -> bool:
+        """Whether the summary showed the text at ``start`` of ``doc``."""
+        return any(d == doc and a <= start < b for d, a, b in self.said)
 
     def doc_of(self, citation: int) -> str | None:
         """The document of the passage numbered ``citation``."""
@@ -437,6 +444,7 @@ def _context_json(turn: Turn) -> str:
             "excluded": list(turn.excluded),
             "avoided": [list(a) for a in turn.avoided],
             "abstained": turn.abstained,
+            "said": [list(a) for a in turn.said],
         },
         ensure_ascii=False,
     )
@@ -459,4 +467,5 @@ def _turn(row: tuple) -> Turn:  # type: ignore[type-arg]
         avoided=tuple((doc, start) for doc, start in c["avoided"]),
         abstained=bool(c["abstained"]),
         at=at,
+        said=tuple((doc, a, b) for doc, a, b in c.get("said", ())),  # stored before "said": none
     )
