@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import asked_nouns, question_form
+from assistant.text.questions import asked_nouns, question_form, relation_terms
 from assistant.text.spoken import written_out
 
 
@@ -52,6 +52,20 @@ def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: st
 )
 def test_the_noun_that_names_the_answer(analyzer: KoreanAnalyzer, question: str, nouns: list[str]) -> None:
     assert asked_nouns(analyzer.tokens(question)) == nouns
+
+
+@pytest.mark.parametrize(
+    ("question", "relations"),
+    [
+        ("센테니얼 라이트를 고안한 사람은 누구인가?", ["고안"]),  # a noun made a verb
+        ("오스카의 알이 부화할때까지 걸리는 시간은?", ["부화", "걸리다"]),
+        ("PDF로 저장하려면?", ["저장"]),
+        ("한국엔 어떤 AI 동맹들이 있어?", []),  # 있다 tells no sentence apart
+        ("유럽의 AI 전략은?", []),
+    ],
+)
+def test_what_the_question_says_happened(analyzer: KoreanAnalyzer, question: str, relations: list[str]) -> None:
+    assert relation_terms(analyzer.tokens(question)) == relations
 
 
 def test_a_question_read_twice_is_analysed_once(analyzer: KoreanAnalyzer) -> None:

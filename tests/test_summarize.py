@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.summarize import (
+    DEFAULT_WEIGHTS,
     Asked,
     Candidate,
     Picked,
@@ -13,6 +14,7 @@ from assistant.answer.summarize import (
     asked,
     enumeration,
     items_of,
+    score,
     select,
     select_about,
     select_comparison,
@@ -46,6 +48,18 @@ def test_select_leads_with_the_sentence_that_holds_the_question() -> None:
     picked = select([intro, subway, bus], q("서울 지하철은 몇 개 노선인가?", ["서울", "지하철", "노선"]), 3)
     assert texts(picked)[0] == subway.text  # not the introduction, though it comes first
     assert bus.text not in texts(picked)  # far weaker than the lead
+
+
+def test_the_sentence_that_says_what_the_question_asks_happened_leads() -> None:
+    """Both sentences name the light equally; only one says who 고안 it."""
+    made = cand(1, 0, "라이트는 셸비에서 만든 백열등이다.", {"라이트", "셸비", "백열등"})
+    maker = cand(1, 30, "라이트의 고안자는 샬렛이었다.", {"라이트", "고안", "샬렛"}, 1)
+    question = "라이트를 고안한 사람은 누구인가?"
+    plain, told = q(question, ["라이트"]), q(question, ["라이트"], relations=("고안",))
+    assert texts(select([made, maker], plain, 1)) == [made.text]  # the first of two equals
+    assert texts(select([made, maker], told, 1)) == [maker.text]
+    assert score(maker, told) - score(maker, plain) == pytest.approx(DEFAULT_WEIGHTS.relation)
+    assert score(made, told) == score(made, plain)
 
 
 def test_select_skips_near_duplicates_and_prefers_whole_sentences() -> None:

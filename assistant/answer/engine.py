@@ -42,7 +42,14 @@ from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.korean import KoreanAnalyzer, QuickStartAnalyzer
-from assistant.text.questions import ELABORATE, asked_nouns, comparison_sides, question_form, topic_terms
+from assistant.text.questions import (
+    ELABORATE,
+    asked_nouns,
+    comparison_sides,
+    question_form,
+    relation_terms,
+    topic_terms,
+)
 from assistant.text.spoken import written_out
 
 
@@ -370,9 +377,14 @@ class Engine:
         bm = index.bm25
         terms = topic_terms(retrieval.terms) or retrieval.terms
         idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
-        for t in set(asked_nouns(self.analyzer.tokens(question))) & set(terms):
+        tokens = self.analyzer.tokens(question)
+        for t in set(asked_nouns(tokens)) & set(terms):
             idf[t] = 2 * idf.get(t, 1.0)  # the noun that names what the answer is weighs double
-        return asked(question, terms, idf, form, about, instead)
+        relations = relation_terms(tokens)
+        for t in relations:
+            if t not in idf and t in bm.vocab:
+                idf[t] = float(bm.idf[bm.vocab[t]])
+        return asked(question, terms, idf, form, about, instead, relations)
 
     def _names(self, question: str) -> list[str]:
         """The proper nouns of a question (미국, 유럽연합): what its answer is about."""

@@ -67,6 +67,7 @@ class Asked:
     named: frozenset[str] = frozenset()  #: what the question itself names (see :func:`named_things`)
     subject: tuple[str, ...] = ()  #: every chosen sentence must be about one of these (a follow-up's new subject)
     instead: tuple[str, ...] = ()  #: what the subject replaced: a sentence naming it is about that instead
+    relations: tuple[str, ...] = ()  #: the question's predicates as terms (see :func:`relation_terms`)
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -100,6 +101,7 @@ class Weights:
     item: float = 0.77
     whole: float = 0.44
     dangling: float = 0.07
+    relation: float = 0.1
     #: supporting sentences score at least this share of the lead's score
     floor: float = 0.6
     #: a sentence sharing more than this (Jaccard of terms) with a chosen one is redundant
@@ -130,6 +132,7 @@ FEATURES: tuple[str, ...] = (
     "item",
     "whole",
     "dangling",
+    "relation",
 )
 
 DEFAULT_WEIGHTS = Weights()
@@ -148,6 +151,7 @@ def asked(
     form: str,
     subject: Sequence[str] = (),
     instead: Sequence[str] = (),
+    relations: Sequence[str] = (),
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`)."""
     words = [w for w in re.findall(r"\w+", question) if any(t in w.lower() for t in terms)]
@@ -160,6 +164,7 @@ def asked(
         named=frozenset(named_things(question)),
         subject=tuple(subject),
         instead=tuple(instead),
+        relations=tuple(relations),
     )
 
 
@@ -190,6 +195,7 @@ def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[fl
         float(q.form in ("list", "reason", "method") and text.item),
         float(text.whole),
         -float(text.points_back),
+        _related(c, q),
     ]
 
 
@@ -218,6 +224,14 @@ def read(text: str) -> Read:
         bool(SENTENCE_END.search(text)),
         continuation(text)[0] == "reference",
     )
+
+
+def _related(c: Candidate, q: Asked) -> float:
+    """The idf-weighted share of the question's predicates the sentence holds (0 without any)."""
+    if not q.relations:
+        return 0.0
+    total = sum(q.weight(t) for t in q.relations)
+    return sum(q.weight(t) for t in q.relations if t in c.terms) / total if total else 0.0
 
 
 def _shared(c: Candidate, q: Asked) -> float:

@@ -105,6 +105,28 @@ def asked_nouns(tokens: Sequence[Token]) -> list[str]:
     return []
 
 
+#: Predicates too light to tell sentences apart (있다, 하다, 되다 …).
+_LIGHT = frozenset(
+    {"있다", "없다", "하다", "되다", "이다", "아니다", "같다", "보다", "알다", "말하다", "대하다", "위하다", "통하다"}
+)
+
+
+def relation_terms(tokens: Sequence[Token]) -> list[str]:
+    """What the question says happened or holds, as terms: its verbs and adjectives (맡다,
+    걸리다) and the nouns it makes verbs of (고안 of 고안한, 부화 of 부화할). The sentence that
+    answers "센테니얼 라이트를 고안한 사람은?" says who 고안 it; the one that only names the
+    light does not."""
+    out = []
+    for i, tok in enumerate(tokens):
+        base = tok.tag.split("-")[0]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if base in ("VV", "VA") and tok.form + "다" not in _LIGHT:
+            out.append(tok.form.lower() + "다")
+        elif base == "NNG" and nxt is not None and nxt.tag in ("XSV", "XSA") and tok.form not in QUESTION_WORDS:
+            out.append(tok.form.lower())
+    return list(dict.fromkeys(out))
+
+
 def question_form(question: str) -> str:
     """One of definition, reason, method, list, comparison or general."""
     for name, pattern in FORMS:
