@@ -65,17 +65,22 @@ def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float) -> list[
     """
     import numpy as np
 
-    chosen: list[int] = []
-    left = list(np.argsort(-relevance, kind="stable"))
+    order = np.argsort(-relevance, kind="stable")
+    if not len(order) or k <= 0:
+        return []
     sims = vectors @ vectors.T
-    while left and len(chosen) < k:
-        if not chosen:
-            best = left[0]
-        else:
-            penalty = sims[np.ix_(left, chosen)].max(axis=1)
-            best = left[int(np.argmax(lam * relevance[left] - (1 - lam) * penalty))]
-        chosen.append(int(best))
-        left.remove(best)
+    chosen = [int(order[0])]
+    left = np.ones(len(order), dtype=bool)  # by position in ``order``
+    left[0] = False
+    penalty = sims[order, order[0]]  # each item's highest similarity to a chosen one
+    while left.any() and len(chosen) < k:
+        at = np.flatnonzero(left)
+        gain = lam * relevance[order[at]] - (1 - lam) * penalty[at]
+        j = int(at[int(np.argmax(gain))])
+        best = int(order[j])
+        chosen.append(best)
+        left[j] = False
+        penalty = np.maximum(penalty, sims[order, best])
     return chosen
 
 
