@@ -317,9 +317,10 @@ def weights_section(r: dict[str, Any]) -> list[str]:
     """Leave-one-collection-out scores of the sentence weights."""
     lines = [
         "The share of questions whose highest-scoring candidate sentence holds the answer, per collection:",
-        "with the weights before tuning, and with weights tuned on the *other* collections only.",
+        "with the shipped weights (`DEFAULT_WEIGHTS` when the run was made), and with weights fitted",
+        "on the *other* collections only.",
         "",
-        "| collection | questions | answer among the candidates | untuned weights | tuned on the others |",
+        "| collection | questions | answer among the candidates | shipped weights | fitted on the others |",
         "|---|---|---|---|---|",
     ]
     for name, c in r["collections"].items():
@@ -327,8 +328,14 @@ def weights_section(r: dict[str, Any]) -> list[str]:
             f"| {name} | {c['questions']} | {c['answer_in_candidates']:.3f} | {c['lead_default']:.3f} | "
             f"**{c['lead_held_out']:.3f}** |"
         )
-    shipped = ", ".join(f"{k} {v:g}" for k, v in r["weights"].items())
-    lines += ["", f"Shipped weights (tuned on all collections): {shipped}."]
+    fitted = ", ".join(f"{k} {v:.3g}" for k, v in r["weights"].items())
+    on_all = ", ".join(f"{k} {v:.3f}" for k, v in r.get("lead_all", {}).items())
+    lines += [
+        "",
+        f"Fitted on all collections: {fitted}" + (f" (lead {on_all})." if on_all else "."),
+        "A fitted weight replaces a shipped one only when no collection loses by it; the shipped",
+        "weights are in `assistant/answer/summarize.py`.",
+    ]
     return lines
 
 
