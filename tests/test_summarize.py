@@ -14,6 +14,8 @@ from assistant.answer.summarize import (
     asked,
     enumeration,
     items_of,
+    labels_only,
+    presentable,
     score,
     select,
     select_about,
@@ -60,6 +62,21 @@ def test_the_sentence_that_says_what_the_question_asks_happened_leads() -> None:
     assert texts(select([made, maker], told, 1)) == [maker.text]
     assert score(maker, told) - score(maker, plain) == pytest.approx(DEFAULT_WEIGHTS.relation)
     assert score(made, told) == score(made, plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("구분 한국 사례 해외 사례 (미국/유럽)", True),  # a table's header row
+        ("유럽은 윤리적 AI로 차별화된 진출 전략", False),  # a cell that says something of 유럽
+        ("SK텔레콤 주도의 'K-AI 얼라이언스'", False),  # a named item
+        ("2024년 매출 3조 원", False),  # a figure
+        ("Tools AutoCorrect Options", False),  # no Korean to judge by
+    ],
+)
+def test_a_line_of_bare_labels_is_no_sentence(text: str, bare: bool) -> None:
+    assert labels_only(text) is bare
+    assert (presentable(cand(1, 0, text, set())) is None) is bare
 
 
 def test_select_skips_near_duplicates_and_prefers_whole_sentences() -> None:

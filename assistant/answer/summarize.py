@@ -239,9 +239,10 @@ def _shared(c: Candidate, q: Asked) -> float:
     return sum(q.weight(t) for t in q.terms if t in c.terms) / q.total
 
 
-def previous_sentences(pool: Sequence[Candidate]) -> dict[int, Candidate]:
-    """For each candidate (by its index in ``pool``), the candidate just before it in its passage."""
-    by_place = {(c.citation, c.position): c for c in pool}
+def previous_sentences(pool: Sequence[Candidate], context: Sequence[Candidate] = ()) -> dict[int, Candidate]:
+    """For each candidate (by its index in ``pool``), the candidate just before it in its passage
+    (among ``pool`` and ``context``: lines not shown, such as bare labels, still lead into the next)."""
+    by_place = {(c.citation, c.position): c for c in [*context, *pool]}
     out = {}
     for i, c in enumerate(pool):
         before = by_place.get((c.citation, c.position - 1))
@@ -270,7 +271,7 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     pool = eligible(candidates, q)
     if not pool:
         return []
-    before = previous_sentences(pool)
+    before = previous_sentences(pool, [c for c in candidates if labels_only(c.text)])
     scored = sorted(((score(c, q, w, before.get(i)), i, c) for i, c in enumerate(pool)), key=lambda x: (-x[0], x[1]))
     best, lead = scored[0][0], scored[0][2]
     floor = w.floor * best if best > 0 else -math.inf
@@ -362,6 +363,20 @@ def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> 
     return out
 
 
+#: Last syllables of a word that carries a particle or an ending (은, 를, 에서, 하다 …).
+_INFLECTED = frozenset("은는이가을를에의로와과도만다요죠며고서면니한된인적")
+
+
+def labels_only(text: str) -> bool:
+    """A line of bare labels, as a table's header row ("구분 한국 사례 해외 사례 (미국/유럽)"):
+    a few words, none carrying a particle or an ending, no number. Not a sentence to show."""
+    words = [w.strip("()[]{}'\"“”‘’·,/") for w in text.split()]
+    words = [w for w in words if w]
+    if not 2 <= len(words) <= 8 or any(ch.isdigit() for ch in text) or not re.search("[가-힣]", text):
+        return False
+    return not any(w[-1] in _INFLECTED for w in words if re.search("[가-힣]$", w))
+
+
 #: Longest sentence shown whole; a longer one is cut at the last clause boundary before it.
 LONGEST = 500
 _CLAUSE_END = re.compile(r"(?:[,;:]|[며고서데나면]|니다)(?=\s)")
@@ -373,7 +388,7 @@ def presentable(c: Candidate) -> Candidate | None:
     cut = label_prefix(c.text)
     if cut:
         c = c.trimmed(cut)
-    if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")):
+    if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")) or labels_only(c.text):
         return None
     if len(c.text) > LONGEST:
         ends = [m.end() for m in _CLAUSE_END.finditer(c.text, 0, LONGEST)]
