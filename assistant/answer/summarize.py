@@ -75,7 +75,16 @@ class Asked:
     @cached_property
     def total(self) -> float:
         """The weight of all the topic terms (1 when there are none)."""
-        return sum(self.weight(t) for t in self.terms) or 1.0
+        return sum(w for _, w in self.weighted) or 1.0
+
+    @cached_property
+    def weighted(self) -> tuple[tuple[str, float], ...]:
+        """The topic terms with their weights."""
+        return tuple((t, self.weight(t)) for t in self.terms)
+
+    @cached_property
+    def weighted_relations(self) -> tuple[tuple[str, float], ...]:
+        return tuple((t, self.weight(t)) for t in self.relations)
 
     @cached_property
     def term_set(self) -> frozenset[str]:
@@ -184,8 +193,8 @@ def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[fl
         shared * novelty,
         _shared(before, q) if before is not None else 0.0,
         float(bool(text.named - q.named)),
-        sum(q.weight(t) for t in q.terms if t in section) / total,
-        len(q.bigrams & text.grams) / len(q.bigrams) if q.bigrams else 0.0,
+        sum(w for t, w in q.weighted if t in section) / total,
+        _bigram_share(c.text, q),
         novelty,
         1.0 / c.citation,
         c.passage,
@@ -203,7 +212,6 @@ def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[fl
 class Read:
     """What :func:`features` reads from a sentence's text alone, whatever the question."""
 
-    grams: frozenset[str]
     named: frozenset[str]
     item: bool  #: opens an item of a list, or lists two or more
     whole: bool  #: ends as a sentence
@@ -218,7 +226,6 @@ READ_CACHE = 4096
 def read(text: str) -> Read:
     """The question-independent reading of a sentence (kept for the last :data:`READ_CACHE`)."""
     return Read(
-        frozenset(char_bigrams(text)),
         frozenset(named_things(text)),
         opens_item(text) or len(enumerated(text)) >= 2,
         bool(SENTENCE_END.search(text)),
@@ -226,17 +233,34 @@ def read(text: str) -> Read:
     )
 
 
+def _bigram_share(text: str, q: Asked) -> float:
+    """The share of the question's character bigrams among the sentence's (:func:`char_bigrams`).
+
+    A two-character gram holds no separator, so it is one of the sentence's exactly when the
+    lower-cased sentence contains it; a one-character gram (a one-character word) needs the word.
+    """
+    if not q.bigrams:
+        return 0.0
+    lower = text.lower()
+    found = sum(1 for g in q.bigrams if len(g) == 2 and g in lower)
+    singles = [g for g in q.bigrams if len(g) != 2]
+    if singles:
+        words = set(char_bigrams(text))
+        found += sum(1 for g in singles if g in words)
+    return found / len(q.bigrams)
+
+
 def _related(c: Candidate, q: Asked) -> float:
     """The idf-weighted share of the question's predicates the sentence holds (0 without any)."""
     if not q.relations:
         return 0.0
-    total = sum(q.weight(t) for t in q.relations)
-    return sum(q.weight(t) for t in q.relations if t in c.terms) / total if total else 0.0
+    total = sum(w for _, w in q.weighted_relations)
+    return sum(w for t, w in q.weighted_relations if t in c.terms) / total if total else 0.0
 
 
 def _shared(c: Candidate, q: Asked) -> float:
     """The idf-weighted share of the question's topic terms the sentence holds."""
-    return sum(q.weight(t) for t in q.terms if t in c.terms) / q.total
+    return sum(w for t, w in q.weighted if t in c.terms) / q.total
 
 
 def previous_sentences(pool: Sequence[Candidate], context: Sequence[Candidate] = ()) -> dict[int, Candidate]:
@@ -323,7 +347,7 @@ def select_about(
 def _relevance(c: Candidate, q: Asked) -> float:
     """How much a sentence is about the question: its share of the topic terms, with its heading's."""
     section = c.section.lower()
-    return sum(q.weight(t) for t in q.terms if t in c.terms or t in section) / q.total
+    return sum(w for t, w in q.weighted if t in c.terms or t in section) / q.total
 
 
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
@@ -367,9 +391,15 @@ def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> 
 _INFLECTED = frozenset("은는이가을를에의로와과도만다요죠며고서면니한된인적")
 
 
+#: Longest line taken for a row of labels.
+LABELS_CHARS = 80
+
+
 def labels_only(text: str) -> bool:
     """A line of bare labels, as a table's header row ("구분 한국 사례 해외 사례 (미국/유럽)"):
     a few words, none carrying a particle or an ending, no number. Not a sentence to show."""
+    if len(text) > LABELS_CHARS or text.rstrip().endswith((".", "다", "요", "?", "!")):
+        return False  # the sentences of a passage, nearly all of them: at once
     words = [w.strip("()[]{}'\"“”‘’·,/") for w in text.split()]
     words = [w for w in words if w]
     if not 2 <= len(words) <= 8 or any(ch.isdigit() for ch in text) or not re.search("[가-힣]", text):
