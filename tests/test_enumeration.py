@@ -91,3 +91,29 @@ def test_an_ordinal_follow_up_counts_in_the_documents_list(
         second = conversation.chat("두 번째 전략을 자세히 알려줘", first.session_id)
     assert (second.followup, second.query) == ("ordinal", "둘째, 해외 기업과 협력해야 한다.")
     assert any("공동 연구" in s.text for s in second.summary_sentences)
+
+
+def test_a_list_far_into_a_long_document_is_found_in_a_window_around_the_answer(
+    tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    """Only the text around the answer is read; members keep their places in the whole document."""
+    filler = "".join(f"{i}번째 문단은 다른 이야기를 한다. 이 문단은 목록과 상관없다.\n\n" for i in range(200))
+    text = "# 긴 문서\n\n" + filler + ORDINALS.split("\n", 2)[2]
+    assert text.index("작은 기업이") > 4_000
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "긴.md").write_text(text, encoding="utf-8")
+    settings = settings.model_copy(update={"corpus_dir": corpus, "abstain": False})
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    stored = engine.index.store.document_text("긴.md")
+    assert engine.index.store.document_window("긴.md", 5, 20) == stored[5:20]
+    with SessionStore(settings.sessions_file) as store:
+        conversation = Conversation(engine, store, settings)
+        first = conversation.chat("작은 기업이 살아남으려면 어떤 전략이 필요한가요?")
+        assert "전략" in first.summary_sentences[0].text or "첫째" in first.summary_sentences[0].text
+        items = store.recent(first.session_id, 1)[0].items
+        assert [i.start for i in items] == [stored.index(m) for m in ("첫째", "둘째", "셋째")]
+        second = conversation.chat("두 번째 전략을 자세히 알려줘", first.session_id)
+    assert (second.followup, second.query) == ("ordinal", "둘째, 해외 기업과 협력해야 한다.")
+    assert any("공동 연구" in s.text for s in second.summary_sentences)

@@ -251,9 +251,20 @@ class Conversation:
         start = next((u.start for u in citation.sentences if u.text == lead.text), -1)
         if start < 0:
             return []
-        members = listed_around(index.store.document_text(citation.doc_id), start)
+        # the document around the lead: a list it opens or belongs to lies well within this
+        base = max(0, start - LIST_WINDOW_BEFORE)
+        text = index.store.document_window(citation.doc_id, base, start + LIST_WINDOW_AFTER)
+        if base:  # a line cut by the window's edge is not read as a line
+            cut = text.find("\n")
+            base, text = (base + cut + 1, text[cut + 1 :]) if cut >= 0 else (base, "")
+        members = listed_around(text, start - base)
         analyzer = self.engine.analyzer
-        return [Item(m.text, lead.citation, tuple(analyzer.terms(m.text)), m.start) for m in members]
+        return [Item(m.text, lead.citation, tuple(analyzer.terms(m.text)), base + m.start) for m in members]
+
+
+#: Characters of the document read before and after an answer's lead to find the list it is in.
+LIST_WINDOW_BEFORE = 4_000
+LIST_WINDOW_AFTER = 16_000
 
 
 def _said(answer: Answer) -> list[tuple[str, int, int]]:

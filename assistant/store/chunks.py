@@ -121,6 +121,14 @@ class ChunkStore:
         recs = self._query("SELECT text FROM documents WHERE doc_id = ?", [doc_id])
         return recs[0][0] if recs else ""
 
+    def document_window(self, doc_id: str, start: int, end: int) -> str:
+        """``text[start:end]`` of a document, read without the rest of it ("" when not indexed)."""
+        start = max(start, 0)
+        recs = self._query(
+            "SELECT substr(text, ?, ?) FROM documents WHERE doc_id = ?", [start + 1, end - start, doc_id]
+        )
+        return recs[0][0] if recs and recs[0][0] is not None else ""
+
     def rows_of(self, chunk_ids: Collection[str]) -> list[int]:
         """Rows of the given chunks, in the order given; ids not in the store are skipped."""
         ids = list(chunk_ids)
