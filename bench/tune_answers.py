@@ -33,14 +33,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Engine
-from assistant.answer.summarize import (
-    DEFAULT_WEIGHTS,
-    FEATURES,
-    eligible,
-    features,
-    labels_only,
-    previous_sentences,
-)
+from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, features, scorable
 from assistant.text.questions import question_form
 from bench.collections import engines
 from bench.common import KORQUAD, ROOT, load_korquad, require
@@ -88,8 +81,7 @@ def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
             continue
         cands = engine.candidates(retrieval, index)
         q = engine.asked(item.question, retrieval, index, question_form(item.question))
-        pool = eligible(cands, q)
-        before = previous_sentences(pool, [c for c in cands if labels_only(c.text)])
+        pool, before = scorable(cands, q)
         x = np.array([features(c, q, before.get(i)) for i, c in enumerate(pool)], dtype=np.float64)
         x = x.reshape(len(pool), len(FEATURES))
         y = np.array([holds(c.text, item.golds) for c in pool], dtype=bool)

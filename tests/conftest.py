@@ -14,11 +14,16 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from bench.milvus_server import MilvusServer, running
 
 FAKE_MODEL = "fake-bigram"
+#: Abstention rules for tests: never answers; abstains exactly when less than half of the
+#: question's terms are found in the top passages.
+ALWAYS = AbstentionRule(bias=-100.0, w_dense=0.0, w_coverage=0.0)
+BY_COVERAGE = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0)
 
 
 class FakeEmbedder:

@@ -12,13 +12,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import FAKE_MODEL, FakeEmbedder, wait_for
+from conftest import BY_COVERAGE, FAKE_MODEL, FakeEmbedder, wait_for
 from fastapi.testclient import TestClient
 from httpx import Response
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
-from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.web import create_app
@@ -28,8 +27,6 @@ SUBWAY = "서울의 지하철은 몇 개 노선인가?"
 HAENYEO = "제주 해녀는 무엇을 따나요?"
 OFF_TOPIC = "김치찌개 맛있게 끓이는 법"
 BUSAN = "부산은 항구 도시이다. 해운대 해수욕장은 여름마다 피서객으로 붐빈다.\n"
-#: Abstains exactly when less than half of the question's terms are found in the top passages.
-BY_COVERAGE = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0)
 
 
 def make_engine(settings: Settings, analyzer: KoreanAnalyzer, embedder: Any = None) -> Engine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import FAKE_MODEL, FakeEmbedder
+from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
@@ -20,10 +20,7 @@ SUBWAY = "서울의 지하철은 몇 개 노선인가?"
 QUESTIONS = [SUBWAY, "제주 해녀는 무엇을 따나요?", "광장시장은 무엇으로 유명한가?", "서울과 제주의 차이는?"]
 MARKER = re.compile(r" \[(\d+)\]")
 
-ALWAYS = AbstentionRule(bias=-100.0, w_dense=0.0, w_coverage=0.0)
 NEVER = AbstentionRule(bias=100.0, w_dense=0.0, w_coverage=0.0)
-#: Abstains exactly when less than half of the question's terms are found in the top passages.
-BY_COVERAGE = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0)
 
 
 @pytest.fixture

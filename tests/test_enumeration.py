@@ -73,16 +73,24 @@ def test_a_list_of_ordinals_begins_with_its_first_and_ends_with_its_last() -> No
     assert starts(text, 0) == []
 
 
+def indexed(
+    tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer, name: str, text: str
+) -> tuple[Settings, Engine]:
+    """An engine over one document (fake embedder, no abstention), its index built."""
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    settings = settings.model_copy(update={"corpus_dir": corpus, "abstain": False})
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    return settings, engine
+
+
 def test_an_ordinal_follow_up_counts_in_the_documents_list(
     tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer
 ) -> None:
     """ "두 번째 전략" after an answer that opens the list is the document's second member."""
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "전략.md").write_text(ORDINALS, encoding="utf-8")
-    settings = settings.model_copy(update={"corpus_dir": corpus, "abstain": False})
-    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
+    settings, engine = indexed(tmp_path, settings, analyzer, "전략.md", ORDINALS)
     with SessionStore(settings.sessions_file) as store:
         conversation = Conversation(engine, store, settings)
         first = conversation.chat("작은 기업이 살아남으려면 어떤 전략이 필요한가요?")
@@ -100,12 +108,7 @@ def test_a_list_far_into_a_long_document_is_found_in_a_window_around_the_answer(
     filler = "".join(f"{i}번째 문단은 다른 이야기를 한다. 이 문단은 목록과 상관없다.\n\n" for i in range(200))
     text = "# 긴 문서\n\n" + filler + ORDINALS.split("\n", 2)[2]
     assert text.index("작은 기업이") > 4_000
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "긴.md").write_text(text, encoding="utf-8")
-    settings = settings.model_copy(update={"corpus_dir": corpus, "abstain": False})
-    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
+    settings, engine = indexed(tmp_path, settings, analyzer, "긴.md", text)
     stored = engine.index.store.document_text("긴.md")
     assert engine.index.store.document_window("긴.md", 5, 20) == stored[5:20]
     with SessionStore(settings.sessions_file) as store:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import FAKE_MODEL, FakeEmbedder
+from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder
 
 from assistant.answer.engine import Engine
 from assistant.cli.commands import main
@@ -29,13 +29,8 @@ from assistant.evaluation.run import (
     rank_units,
     reciprocal_rank,
 )
-from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
-
-#: Abstains exactly when less than half of the question's terms are found in the top passages.
-BY_COVERAGE = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0)
-ALWAYS = AbstentionRule(bias=-100.0, w_dense=0.0, w_coverage=0.0)
 
 SUBWAY = "서울의 지하철은 몇 개 노선인가?"
 HAENYEO = "제주 해녀는 무엇을 따나요?"

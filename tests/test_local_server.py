@@ -224,18 +224,9 @@ def test_serve_announces_at_once_then_says_when_loaded(
     """The address is printed while the page still says it is loading; then whether it loaded."""
     replies = list(states)
 
-    class Loading(BaseHTTPRequestHandler):
+    class Loading(StandIn):
         def do_GET(self) -> None:
-            status, body = replies[0] if len(replies) == 1 else replies.pop(0)
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
+            self._reply(*(replies[0] if len(replies) == 1 else replies.pop(0)))
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Loading)
     url = base_url("127.0.0.1", int(httpd.server_address[1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 import pytest
-from conftest import FakeEmbedder
+from conftest import ALWAYS, BY_COVERAGE, FakeEmbedder
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, UsedSentence
@@ -23,10 +23,6 @@ from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
 from assistant.text.josa import josa
 from assistant.text.korean import KoreanAnalyzer
-
-#: Abstains when less than half of the question's terms are found: off-topic questions only.
-BY_COVERAGE = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0)
-ALWAYS = AbstentionRule(bias=-100.0, w_dense=0.0, w_coverage=0.0)
 
 
 @pytest.mark.parametrize(

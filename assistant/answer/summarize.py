@@ -87,6 +87,10 @@ class Asked:
         return tuple((t, self.weight(t)) for t in self.relations)
 
     @cached_property
+    def relations_total(self) -> float:
+        return sum(w for _, w in self.weighted_relations)
+
+    @cached_property
     def term_set(self) -> frozenset[str]:
         return frozenset(self.terms)
 
@@ -252,9 +256,7 @@ def _bigram_share(text: str, q: Asked) -> float:
 
 def _related(c: Candidate, q: Asked) -> float:
     """The idf-weighted share of the question's predicates the sentence holds (0 without any)."""
-    if not q.relations:
-        return 0.0
-    total = sum(w for _, w in q.weighted_relations)
+    total = q.relations_total
     return sum(w for t, w in q.weighted_relations if t in c.terms) / total if total else 0.0
 
 
@@ -283,6 +285,13 @@ def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS, before: Candidat
 BUDGET = 300
 
 
+def scorable(candidates: Sequence[Candidate], q: Asked) -> tuple[list[Candidate], dict[int, Candidate]]:
+    """The candidates that may be shown (:func:`eligible`) and, by index among them, the sentence
+    before each in its passage (a bare-label line not shown still counts as one)."""
+    pool = eligible(candidates, q)
+    return pool, previous_sentences(pool, [c for c in candidates if labels_only(c.text)])
+
+
 def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAULT_WEIGHTS) -> list[Picked]:
     """Up to ``n`` sentences, the one that answers best first.
 
@@ -292,10 +301,9 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
     that points back ("이는 …") comes with the sentence before it or not at all.
     """
-    pool = eligible(candidates, q)
+    pool, before = scorable(candidates, q)
     if not pool:
         return []
-    before = previous_sentences(pool, [c for c in candidates if labels_only(c.text)])
     scored = sorted(((score(c, q, w, before.get(i)), i, c) for i, c in enumerate(pool)), key=lambda x: (-x[0], x[1]))
     best, lead = scored[0][0], scored[0][2]
     floor = w.floor * best if best > 0 else -math.inf
@@ -395,6 +403,7 @@ _INFLECTED = frozenset("은는이가을를에의로와과도만다요죠며고�
 LABELS_CHARS = 80
 
 
+@lru_cache(maxsize=READ_CACHE)
 def labels_only(text: str) -> bool:
     """A line of bare labels, as a table's header row ("구분 한국 사례 해외 사례 (미국/유럽)"):
     a few words, none carrying a particle or an ending, no number. Not a sentence to show."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 
 from assistant.answer.engine import Engine
-from assistant.answer.schema import Answer
+from assistant.answer.schema import Answer, Citation, SummarySentence
 from assistant.chat.cues import read_cues, repair
 from assistant.chat.export import conversation_markdown
 from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, resolve, standalone
@@ -231,9 +231,7 @@ class Conversation:
             return listed
         items = []
         store = index.store
-        for s in answer.summary_sentences:
-            citation = answer.citations[s.citation - 1]
-            start = next((u.start for u in citation.sentences if u.text == s.text), -1)
+        for s, citation, start in _placed(answer):
             rows = self.engine.rows_of([citation.chunk_id], index)
             terms = next((t for a, _, t in store.candidates(rows[0]) if a == start), None) if rows else None
             if terms is None:
@@ -244,13 +242,10 @@ class Conversation:
     def _listed_items(self, answer: Answer, index: Index) -> list[Item]:
         """The members of the list the summary's first sentence belongs to or introduces, or []
         (a list met further down the summary is not what "세 번째" counts in)."""
-        if not answer.summary_sentences:
+        placed = _placed(answer)
+        if not placed or placed[0][2] < 0:
             return []
-        lead = answer.summary_sentences[0]
-        citation = answer.citations[lead.citation - 1]
-        start = next((u.start for u in citation.sentences if u.text == lead.text), -1)
-        if start < 0:
-            return []
+        lead, citation, start = placed[0]
         # the document around the lead: a list it opens or belongs to lies well within this
         base = max(0, start - LIST_WINDOW_BEFORE)
         text = index.store.document_window(citation.doc_id, base, start + LIST_WINDOW_AFTER)
@@ -267,15 +262,19 @@ LIST_WINDOW_BEFORE = 4_000
 LIST_WINDOW_AFTER = 16_000
 
 
-def _said(answer: Answer) -> list[tuple[str, int, int]]:
-    """Where the summary's sentences are: (doc id, start, end)."""
+def _placed(answer: Answer) -> list[tuple[SummarySentence, Citation, int]]:
+    """Each summary sentence with its citation and where it starts in the document (-1 when the
+    citation does not list it)."""
     out = []
     for s in answer.summary_sentences:
         citation = answer.citations[s.citation - 1]
-        start = next((u.start for u in citation.sentences if u.text == s.text), -1)
-        if start >= 0:
-            out.append((citation.doc_id, start, start + len(s.text)))
+        out.append((s, citation, next((u.start for u in citation.sentences if u.text == s.text), -1)))
     return out
+
+
+def _said(answer: Answer) -> list[tuple[str, int, int]]:
+    """Where the summary's sentences are: (doc id, start, end)."""
+    return [(c.doc_id, start, start + len(s.text)) for s, c, start in _placed(answer) if start >= 0]
 
 
 def _not_found(session_id: str) -> SessionNotFoundError:

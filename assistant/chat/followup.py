@@ -196,10 +196,11 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
     extra = [t for t in cues.terms if t not in source.query]
     query = " ".join([source.query, *extra])
     # a list the answer showed part of goes on with its first member not shown ("또 뭐가 있어?")
-    unshown = [
-        i for i in source.items if (d := source.doc_of(i.citation)) and source.said and not source.was_said(d, i.start)
-    ]
-    lead = unshown[0] if unshown else source.items[0] if source.items else None
+    said = source.was_said
+    unshown = (
+        [i for i in source.items if (d := source.doc_of(i.citation)) and not said(d, i.start)] if source.said else []
+    )
+    lead = unshown[0] if unshown else (source.items[0] if source.items else None)
     doc = source.doc_of(lead.citation) if lead is not None else None
     return Resolution(
         False,

@@ -181,19 +181,25 @@ def announce_when_ready(
         if _health(url) is not None:  # something else answers there already: this server will not bind
             return
         deadline = None if give_up_after is None else time.monotonic() + give_up_after
-        announced = False
+        if poll(lambda health: health is not None, deadline) is None:
+            return
+        announce()
+        if settled is None:
+            return
+        health = poll(lambda health: health is not None and health[1].get("status") != "loading", deadline)
+        if health is not None:
+            settled(None if health[0] == 200 else str(health[1].get("error") or "서버가 답할 수 없습니다."))
+
+    def poll(
+        done: Callable[[tuple[int, dict[str, Any]] | None], bool], deadline: float | None
+    ) -> tuple[int, dict[str, Any]] | None:
+        """``/healthz`` until ``done`` says so, every ``interval`` seconds; None past the deadline."""
         while deadline is None or time.monotonic() < deadline:
             health = _health(url)
-            if health is not None and not announced:
-                announce()
-                announced = True
-                if settled is None:
-                    return
-            if health is not None and settled is not None and health[1].get("status") != "loading":
-                ok = health[0] == 200
-                settled(None if ok else str(health[1].get("error") or "서버가 답할 수 없습니다."))
-                return
+            if done(health):
+                return health
             time.sleep(interval)
+        return None
 
     thread = threading.Thread(target=wait, name="announce-when-ready", daemon=True)
     thread.start()

@@ -14,7 +14,7 @@ from assistant.search.abstain import cross_script
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.settings import Settings
 from assistant.store.baseline import offtopic_cosine
-from assistant.store.bm25 import BM25, split_unknown
+from assistant.store.bm25 import split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
@@ -58,11 +58,11 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
     unique = sorted(set(topic_terms(terms) or terms))
     if not unique or not rows:
         return 0.0
-    found = _present(index.bm25, rows, unique)
+    found = index.bm25.present(rows, unique)
     for i, term in enumerate(unique):
         grams = char_bigrams(term)
         if not found[i] and len(grams) >= 2:
-            found[i] = float(np.mean(_present(index.bigram, rows, grams))) >= 0.75
+            found[i] = float(np.mean(index.bigram.present(rows, grams))) >= 0.75
     bm = index.bm25
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
@@ -86,28 +86,6 @@ def abstention_signals(
         "coverage": 0.0 if cross else coverage,
         "cross_script": float(cross),
     }
-
-
-def _present(bm: BM25, rows: list[int], terms: list[str]) -> np.ndarray:
-    """Whether each term occurs in at least one of the rows."""
-    out = np.zeros(len(terms), dtype=bool)
-    m = bm.weights  # column-major: a term's rows (sorted) and weights lie together
-    if not m.has_sorted_indices:
-        m.sort_indices()
-    wanted = np.asarray(rows)
-    for i, term in enumerate(terms):
-        col = bm.vocab.get(term)
-        if col is None:
-            continue
-        a, b = int(m.indptr[col]), int(m.indptr[col + 1])
-        if a == b:
-            continue
-        at = a + np.searchsorted(m.indices[a:b], wanted)
-        inside = at < b
-        at = at[inside]
-        found = m.indices[at] == wanted[inside]
-        out[i] = bool((m.data[at[found]] > 0).any())
-    return out
 
 
 @dataclass

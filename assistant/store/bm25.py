@@ -30,6 +30,8 @@ class BM25:
         self.b = b
         self.vocab: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=np.float32)
+        #: Documents × terms, column-major (see :func:`_column_major`): a term's rows and
+        #: weights lie together, its rows sorted.
         self.weights = sparse.csc_matrix((0, 0), dtype=np.float32)
 
     @property
@@ -54,10 +56,27 @@ class BM25:
         if not ids or self.n_docs == 0:
             return np.zeros(self.n_docs, dtype=np.float32)
         out = np.zeros(self.n_docs, dtype=np.float32)
-        m = self.weights  # column-major: each term's rows and weights lie together
+        m = self.weights
         for col, times in Counter(ids).items():
             a, b = m.indptr[col], m.indptr[col + 1]
             out[m.indices[a:b]] += m.data[a:b] * np.float32(times)
+        return out
+
+    def present(self, rows: Sequence[int], terms: Sequence[str]) -> np.ndarray:
+        """Whether each term occurs in at least one of the documents ``rows``."""
+        out = np.zeros(len(terms), dtype=bool)
+        m = self.weights
+        wanted = np.asarray(rows)
+        for i, term in enumerate(terms):
+            col = self.vocab.get(term)
+            if col is None:
+                continue
+            a, b = int(m.indptr[col]), int(m.indptr[col + 1])
+            at = a + np.searchsorted(m.indices[a:b], wanted)  # a column's rows are sorted
+            inside = at < b
+            at = at[inside]
+            found = m.indices[at] == wanted[inside]
+            out[i] = bool((m.data[at[found]] > 0).any())
         return out
 
     def max_idf(self, query_terms: Sequence[str]) -> float:
@@ -81,7 +100,7 @@ class BM25:
             meta = json.loads((folder / f"{name}.json").read_text("utf-8"))
             index = cls(meta["k1"], meta["b"])
             index.vocab = {t: i for i, t in enumerate(meta["vocab"])}
-            index.weights = sparse.load_npz(folder / f"{name}.npz").tocsc()
+            index.weights = _column_major(sparse.load_npz(folder / f"{name}.npz"))
             index.idf = np.load(folder / f"{name}_idf.npy")
         except Exception as exc:
             raise IndexCorruptError(f"{folder}의 BM25 파일을 읽을 수 없습니다({exc}).") from exc
@@ -131,8 +150,15 @@ class BM25Counts:
         vals = bm.idf[cols] * tfs * (bm.k1 + 1) / (tfs + row_norm)
         matrix = sparse.csr_matrix((vals.astype(np.float32), cols, indptr), shape=(n, n_terms))
         bm.vocab = self.vocab
-        bm.weights = matrix.tocsc()
+        bm.weights = _column_major(matrix)
         return bm
+
+
+def _column_major(matrix: sparse.spmatrix) -> sparse.csc_matrix:
+    """The weights as :class:`BM25` reads them: by term column, each column's rows sorted."""
+    out = matrix.tocsc()
+    out.sort_indices()
+    return out
 
 
 def split_unknown(terms: Sequence[str], vocab: Mapping[str, int]) -> list[str]:

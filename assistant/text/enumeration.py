@@ -17,8 +17,8 @@ _ORDINAL = re.compile(
 )
 #: An ordinal list opening after a sentence inside a line.
 _INNER_FIRST = re.compile(r"(?<=[.!?])\s+(?=(?:첫째|첫 ?번째(?:로)?)\s*[,，:])")
-_BULLET = re.compile(r"^[•●◦▪■□\-*·–]\s+\S")
-_BULLET_MARK = re.compile(r"^[•●◦▪■□\-*·–]\s+")
+#: A bullet and the spaces after it, before a member's text.
+_BULLET = re.compile(r"^[•●◦▪■□\-*·–]\s+(?=\S)")
 _NUMBER = re.compile(r"^\(?(?P<n>\d{1,2})[.)]\s+\S")
 #: A numbered line this short is a heading ("3. 비교 분석"), not a list member.
 MIN_NUMBERED_LINE = 40
@@ -113,7 +113,7 @@ def _runs(lines: list[tuple[int, str]]) -> list[list[int]]:
 
 
 def _member(start: int, line: str) -> Member:
-    bullet = _BULLET_MARK.match(line)
+    bullet = _BULLET.match(line)
     if bullet:  # the sentence starts after its bullet
         start, line = start + bullet.end(), line[bullet.end() :]
     first = _SENTENCE_END.split(line, maxsplit=1)[0]

@@ -7,21 +7,9 @@ brackets are looked through (``‘메가 얼라이언스’를``). No analyzer i
 
 from __future__ import annotations
 
-#: Particle pairs: (after a final consonant, after a vowel).
-PAIRS = {
-    "은": ("은", "는"),
-    "는": ("은", "는"),
-    "이": ("이", "가"),
-    "가": ("이", "가"),
-    "을": ("을", "를"),
-    "를": ("을", "를"),
-    "과": ("과", "와"),
-    "와": ("과", "와"),
-    "으로": ("으로", "로"),
-    "로": ("으로", "로"),
-    "이나": ("이나", "나"),
-    "나": ("이나", "나"),
-}
+#: Particle pairs: (after a final consonant, after a vowel), found by either form.
+_FORMS = (("은", "는"), ("이", "가"), ("을", "를"), ("과", "와"), ("으로", "로"), ("이나", "나"))
+PAIRS = {form: pair for pair in _FORMS for form in pair}
 
 #: Digits read as Sino-Korean numbers: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔 end in a consonant.
 _DIGIT_FINAL = {"0": "ㅇ", "1": "ㄹ", "3": "ㅁ", "6": "ㄱ", "7": "ㄹ", "8": "ㄹ"}

@@ -11,16 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.text.josa import josa
 from assistant.text.korean import Token
 
-#: A contracted particle (a final consonant glued to the word before it) and its full forms
-#: after a consonant and after a vowel.
-_PARTICLE = {("ᆫ", "JX"): ("은", "는"), ("ᆯ", "JKO"): ("을", "를")}
-
-
-def _ends_in_consonant(word: str) -> bool:
-    last = word[-1]
-    return "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0
+#: A contracted particle (a final consonant glued to the word before it) and its full form.
+_PARTICLE = {("ᆫ", "JX"): "은", ("ᆯ", "JKO"): "을"}
 
 
 def written_out(text: str, tokens: Sequence[Token]) -> str:
@@ -31,11 +26,10 @@ def written_out(text: str, tokens: Sequence[Token]) -> str:
     out: list[str] = []
     done = 0
     for prev, tok in zip(tokens, tokens[1:], strict=False):
-        forms = _PARTICLE.get((tok.form, tok.tag))
+        particle = _PARTICLE.get((tok.form, tok.tag))
         glued = prev.end == tok.end and prev.start < tok.start + 1 and prev.start >= done
-        if forms is None or not glued or not prev.tag.startswith("JKB"):
+        if particle is None or not glued or not prev.tag.startswith("JKB"):
             continue
-        word = prev.form
-        out += [text[done : prev.start], word, forms[0] if _ends_in_consonant(word) else forms[1]]
+        out += [text[done : prev.start], josa(prev.form, particle)]
         done = tok.end
     return "".join(out) + text[done:]
