@@ -129,9 +129,11 @@ def test_an_ordinal_searches_the_item_of_the_listed_answer(conversation: Convers
     assert second_item.text == "자갈치시장은 생선회로 유명하다."  # what the first answer listed second
     assert (answer.followup, answer.query, answer.drew_on_turn) == ("ordinal", second_item.text, 1)
     assert first.citations[second_item.citation - 1].chunk_id == "부산.md#1"
-    # Asked to tell more, the answer gives what the document says around that sentence, nothing shown before.
+    # Asked to tell more: its section has nothing not shown before, so the item is said again
+    # (what is elaborated), then only sentences not shown before, from the related passages.
     told = [s.text for s in answer.summary_sentences]
-    assert told and not set(told) & {s.text for s in first.summary_sentences}
+    assert told[0] == second_item.text
+    assert told[1:] and not set(told[1:]) & {s.text for s in first.summary_sentences}
 
 
 def test_an_ordinal_asking_what_an_item_means_restates_it_first(conversation: Conversation) -> None:

@@ -51,6 +51,7 @@ def turn_after(
         focus=res.focus,
         excluded=tuple(sorted(res.exclude)),
         avoided=tuple(sorted(res.avoid)),
+        anchor=res.anchor,
     )
 
 
@@ -307,6 +308,26 @@ def test_more_after_part_of_a_list_goes_on_with_its_first_member_not_shown(
     assert (res.anchor, res.restate) == ((ALLIANCE, 10), None)  # all shown: around the first, as before
 
 
+def test_an_ordinal_after_an_ordinal_counts_in_the_same_list(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    told = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
+    second = turn_after(analyzer, "첫 번째 거 더 설명해줘", europe, items=told)
+    assert (second.followup, second.anchor) == ("ordinal", (ALLIANCE, 10))
+    res = ask(analyzer, "마지막 건 구체적으로 뭘 해야 돼?", [*europe, second])
+    # the last of the first answer's list, not of the elaboration's sentences
+    assert (res.kind, res.query, res.drew_on_turn) == ("ordinal", EUROPE_ITEMS[2].text, 1)
+    assert res.anchor == (ALLIANCE, 400)
+
+
+def test_why_after_an_elaborated_item_asks_about_that_item(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    second = turn_after(analyzer, "두 번째 전략을 자세히 설명해줘", europe)
+    assert second.anchor == (ALLIANCE, 60)
+    res = ask(analyzer, "그건 왜 그런가요?", [*europe, second])
+    assert (res.kind, res.query, res.anchor, res.restate) == ("reference", EUROPE_ITEMS[1].text, (ALLIANCE, 60), False)
+    # After an answer that elaborated nothing, or asking with terms of its own: not anchored.
+    assert ask(analyzer, "그건 왜 그런가요?", europe).anchor is None
+    assert ask(analyzer, "이를 위해 무엇이 필요한가요?", [*europe, second]).anchor is None
+
+
 # ---------------------------------------------------------------------------
 # Reading the message
 
@@ -319,6 +340,7 @@ def test_more_after_part_of_a_list_goes_on_with_its_first_member_not_shown(
         ("그건 왜 그런가요?", {"reference": True, "nouns": ()}),
         ("세 번째는 뭐야?", {"ordinal": 3, "wh": True}),
         ("마지막 항목은?", {"ordinal": LAST, "nouns": ()}),
+        ("마지막 건 구체적으로 뭘 해야 돼?", {"ordinal": LAST, "nouns": (), "more": True}),
         ("한 번 더 설명해줘", {"ordinal": None, "more": True}),
         ("다른 예는?", {"more": True, "nouns": ()}),
         ("또 뭐가 있어?", {"more": True, "nouns": ()}),

@@ -45,6 +45,7 @@ def sample_turn(question: str = "유럽의 AI 전략은?") -> Turn:
         excluded=("b.txt#0",),
         avoided=(("a.txt", 42),),
         said=(("a.txt", 42, 56),),
+        anchor=("a.txt", 42),
     )
 
 
@@ -78,6 +79,7 @@ def test_turns_are_numbered_in_order_and_round_trip(store: SessionStore) -> None
     assert (first.focus, first.excluded, first.avoided) == (expected.focus, expected.excluded, expected.avoided)
     assert first.said == (("a.txt", 42, 56),) and first.was_said("a.txt", 50) and not first.was_said("a.txt", 56)
     assert (first.followup, first.drew_on_turn, first.abstained) == ("ellipsis", 1, False)
+    assert first.anchor == ("a.txt", 42)
     assert [h.answer_json for h in store.history(sid)] == ['{"i": 0}', '{"i": 1}', '{"i": 2}']
 
 
@@ -473,6 +475,6 @@ def test_a_turn_stored_before_said_was_kept_loads_with_nothing_said() -> None:
     from assistant.chat.sessions import _context_json, _turn
 
     context = json.loads(_context_json(sample_turn()))
-    del context["said"]  # as stored by an earlier version
+    del context["said"], context["anchor"]  # as stored by an earlier version
     turn = _turn((1, 0.0, "유럽의 AI 전략은?", "유럽 AI 전략", None, None, json.dumps(context)))
-    assert turn.said == () and turn.items == sample_turn().items
+    assert turn.said == () and turn.anchor is None and turn.items == sample_turn().items

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answer.summarize import (
@@ -173,6 +175,18 @@ def test_around_elaborates_the_anchor_with_its_neighbours() -> None:
     ]
     # An item inside a sentence (a list's second entry) anchors that sentence.
     assert texts(around([first, second, third], ("a.txt", 20), q("둘째", []), 2))[0] == second.text
+
+
+def test_around_stays_in_the_anchors_section_and_restates_it_when_that_has_nothing_more() -> None:
+    europe = replace(cand(1, 0, "유럽은 인간 중심의 AI를 강조한다.", {"유럽", "인간"}, 0), section="유럽")
+    row = replace(cand(1, 40, "자본 빅테크 기업들이 막대한 자본을 보유", {"자본"}, 1), section="비교")
+    other = cand(2, 0, "유럽 기업들은 윤리 기준을 세운다.", {"유럽", "윤리"}, doc="b.txt")
+    picked = around([europe, row, other], ("a.txt", 0), q("유럽 인간", ["유럽", "인간"]), 3, restate=False)
+    # The next section's table row is not a neighbour: the sentence is said again, then another passage.
+    assert texts(picked) == [europe.text, other.text]
+    near = replace(cand(1, 30, "시민의 안전을 지킨다.", {"시민"}, 1), section="유럽")
+    picked = around([europe, near, row], ("a.txt", 0), q("유럽 인간", ["유럽", "인간"]), 3, restate=False)
+    assert texts(picked)[0] == near.text  # the neighbour in its section first, the sentence not restated
 
 
 def test_select_about_prefers_what_the_question_names() -> None:

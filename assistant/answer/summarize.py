@@ -623,12 +623,14 @@ def around(
 ) -> list[Picked]:
     """To elaborate the sentence at ``anchor`` (doc id, start): that sentence when it is among the
     candidates and ``restate`` (a question about what it means, not a request for more), then the
-    ones after it in its document, then the ones before; then the best of the other passages.
+    ones after it in its section, then the ones before; then the best of the other passages.
     Empty when nothing new would be said."""
     doc, start = anchor
     pool = eligible(candidates, replace(q, subject=()))
     same = sorted({(c.start, c.end): c for c in pool if c.doc_id == doc}.values(), key=lambda c: c.start)
     at = next((c for c in same if c.start <= start < c.end), None)
+    if at is not None:  # its neighbours are in its section: past a heading the document is on to something else
+        same = [c for c in same if c.section == at.section]
     after = [c for c in same if c.start >= (at.end if at else start + 1)]
     before = [c for c in reversed(same) if c.end <= (at.start if at else start)]
     new = (after + before)[: max(n - 1, 1)]
@@ -637,5 +639,7 @@ def around(
         new += [p.candidate for p in select(others, q, n - 1 - len(new)) if p.candidate not in new]
     if not new:
         return []
+    # with nothing more in its own section, the sentence is said again, so the answer shows what it elaborates
+    restate = restate or not (after or before)
     head = [at] if restate and at is not None else []
     return [Picked(c, 0.0) for c in head + new]

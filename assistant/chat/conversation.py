@@ -209,6 +209,7 @@ class Conversation:
             excluded=tuple(sorted(resolution.exclude)),
             avoided=tuple(sorted(resolution.avoid)),
             abstained=answer.abstained,
+            anchor=resolution.anchor,
         )
 
     def _passages(self, answer: Answer, resolution: Resolution, index: Index) -> list[Passage]:

@@ -67,7 +67,7 @@ LAST = -1
 
 
 #: Words of a follow-up that say how it follows rather than what it is about.
-FOLLOWUP_WORDS = _words("예 예시 번째 항목 마지막 나머지 밖 부분 얘기 이야기 추가 다음 자세히 다른")
+FOLLOWUP_WORDS = _words("예 예시 번째 항목 마지막 나머지 밖 부분 얘기 이야기 추가 다음 자세히 구체 다른 건")
 
 
 #: Predicates that carry no topic: 하다, 어떻다, 알려 주다, 설명하다 …
@@ -140,8 +140,8 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             more |= tok.form in {"나머지", "추가"} or (tok.form == "밖" and i > 0 and tokens[i - 1].form == "그")
         elif tag in PREDICATE_TAGS and tok.form + "다" not in LIGHT_PREDICATES:
             predicates.append(tok.form + "다")
-    if not nouns and not predicates and any(t.form == "자세히" for t in tokens):
-        more = True  # "자세히 알려줘" with nothing else to go on
+    if not nouns and not predicates and any(t.form in {"자세히", "구체"} for t in tokens):
+        more = True  # "자세히 알려줘", "구체적으로?" with nothing else to go on
     return Cues(
         nouns=tuple(dict.fromkeys(nouns)),
         predicates=tuple(dict.fromkeys(predicates)),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from assistant.chat.cues import LAST, LIGHT_PREDICATES, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.text.korean import WEAK_NOUNS, Token
-from assistant.text.questions import QUESTION_WORDS
+from assistant.text.questions import QUESTION_WORDS, question_form
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -117,14 +117,25 @@ def resolve(
     source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
     resolved: Resolution | None = None
     if cues.ordinal is not None and source is not None:
-        resolved = _ordinal(cues, last, source, policy)
+        resolved = _ordinal(cues, last, _listed(source, turns), policy)
     if resolved is None and cues.more and source is not None:
         resolved = _more(cues, last, source, policy)
     if resolved is None:
-        resolved = _continue(cues, last, source, policy) if cues.nouns else _reference(cues, last, source, policy)
+        if cues.nouns:
+            resolved = _continue(cues, last, source, policy)
+        else:
+            resolved = _reference(cues, last, source, policy, why=question_form(message) == "reason")
     if not resolved.query.strip():
         return standalone(message, cues)
     return resolved
+
+
+def _listed(source: Turn, turns: Sequence[Turn]) -> Turn:
+    """The turn whose items an ordinal counts in: after an ordinal ("첫 번째 거 더 설명해줘"),
+    the next one ("마지막 건?") still counts in the list that one counted in."""
+    if source.followup == "ordinal" and source.drew_on_turn is not None:
+        return next((t for t in turns if t.n == source.drew_on_turn and t.items), source)
+    return source
 
 
 def standalone(message: str, cues: Cues) -> Resolution:
@@ -161,14 +172,20 @@ def _continue(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Re
     )
 
 
-def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Resolution:
+def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, why: bool = False) -> Resolution:
     """A message about the previous answer ("그건 왜 그런가요?", "이를 위해 무엇이 필요한가요?").
 
     With no content terms of its own, what was searched last is searched again (the form of
-    the question still changes the answer); otherwise its terms join the topic.
+    the question still changes the answer); otherwise its terms join the topic. Asking why
+    with nothing of its own ("그건 왜 필요한가요?") right after an answer that elaborated one
+    sentence (an ordinal's item, "more") asks about that sentence: the answer is what the
+    document says right after it, where a document gives the reason for what it just said.
     """
     topic = carry(last.topic, cues.terms, policy)
     query = query_of(topic, policy) if cues.terms else last.query
+    anchor = None
+    if why and not cues.terms and not last.abstained:
+        anchor = last.anchor
     return Resolution(
         False,
         query,
@@ -177,6 +194,8 @@ def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> R
         prior=_prior(source, policy),
         topic=topic,
         focus=last.focus,
+        anchor=anchor,
+        restate=False if anchor else None,
     )
 
 

@@ -110,6 +110,9 @@ class Turn:
     #: The summary's sentences (doc id, start, end): what "more" does not say again. The items
     #: may be more than these: the members of a list the document writes out, shown or not.
     said: tuple[tuple[str, int, int], ...] = ()
+    #: The sentence (doc id, start) this turn elaborated (an ordinal's item, what "more" went on
+    #: from): "그건 왜?" right after asks about it.
+    anchor: tuple[str, int] | None = None
 
     def was_said(self, doc: str, start: int) -> bool:
         """Whether the summary showed the text at ``start`` of ``doc``."""
@@ -445,6 +448,7 @@ def _context_json(turn: Turn) -> str:
             "avoided": [list(a) for a in turn.avoided],
             "abstained": turn.abstained,
             "said": [list(a) for a in turn.said],
+            "anchor": list(turn.anchor) if turn.anchor else None,
         },
         ensure_ascii=False,
     )
@@ -468,4 +472,5 @@ def _turn(row: tuple) -> Turn:  # type: ignore[type-arg]
         abstained=bool(c["abstained"]),
         at=at,
         said=tuple((doc, a, b) for doc, a, b in c.get("said", ())),  # stored before "said": none
+        anchor=(str(c["anchor"][0]), int(c["anchor"][1])) if c.get("anchor") else None,
     )
