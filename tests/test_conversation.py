@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FAKE_MODEL, FakeEmbedder
 
-from assistant.answer.engine import Engine
+from assistant.answer.engine import NOTHING_MORE, ONLY_THIS, Engine
 from assistant.answer.schema import Answer
 from assistant.chat.conversation import Conversation
 from assistant.chat.sessions import SessionStore
@@ -129,11 +129,10 @@ def test_an_ordinal_searches_the_item_of_the_listed_answer(conversation: Convers
     assert second_item.text == "자갈치시장은 생선회로 유명하다."  # what the first answer listed second
     assert (answer.followup, answer.query, answer.drew_on_turn) == ("ordinal", second_item.text, 1)
     assert first.citations[second_item.citation - 1].chunk_id == "부산.md#1"
-    # Asked to tell more: its section has nothing not shown before, so the item is said again
-    # (what is elaborated), then only sentences not shown before, from the related passages.
-    told = [s.text for s in answer.summary_sentences]
-    assert told[0] == second_item.text
-    assert told[1:] and not set(told[1:]) & {s.text for s in first.summary_sentences}
+    # Asked to tell more: its section has nothing not shown before and no other passage is about
+    # it (서울's 광장시장 shares only 유명), so the item is said again with a note that this is all.
+    assert [s.text for s in answer.summary_sentences] == [second_item.text]
+    assert answer.summary.endswith(ONLY_THIS)
 
 
 def test_an_ordinal_asking_what_an_item_means_restates_it_first(conversation: Conversation) -> None:
@@ -142,7 +141,7 @@ def test_an_ordinal_asking_what_an_item_means_restates_it_first(conversation: Co
     assert answer.followup == "ordinal"
     assert answer.summary_sentences[0].text == second_item.text  # the item, then what surrounds it
     later = [s.text for s in answer.summary_sentences[1:]]
-    assert later and not set(later) & {s.text for s in first.summary_sentences}
+    assert not set(later) & {s.text for s in first.summary_sentences}  # nothing else shown before
 
 
 def test_more_shows_new_sentences(conversation: Conversation) -> None:
@@ -304,3 +303,13 @@ def click_unstyle(text: str) -> str:
     import click
 
     return click.unstyle(text)
+
+
+def test_more_says_when_the_documents_have_nothing_more_on_it(conversation: Conversation) -> None:
+    answers = chat_all(conversation, "부산의 음식은?", "더 자세히", "더 자세히", "더 자세히")
+    said = [s.text for a in answers[:-1] for s in a.summary_sentences]
+    assert len(said) == len(set(said))  # no "more" repeats what was shown
+    last = answers[-1]
+    # 부산's food is all shown by now: the rest of the passages is not about it, and the answer says so
+    assert (last.followup, last.abstained, last.summary_sentences) == ("more", False, [])
+    assert last.summary == NOTHING_MORE

@@ -22,6 +22,7 @@ from assistant.answer.summarize import (
     select,
     select_about,
     select_comparison,
+    still_about,
     tidy,
     with_antecedents,
 )
@@ -187,6 +188,18 @@ def test_around_stays_in_the_anchors_section_and_restates_it_when_that_has_nothi
     near = replace(cand(1, 30, "시민의 안전을 지킨다.", {"시민"}, 1), section="유럽")
     picked = around([europe, near, row], ("a.txt", 0), q("유럽 인간", ["유럽", "인간"]), 3, restate=False)
     assert texts(picked)[0] == near.text  # the neighbour in its section first, the sentence not restated
+
+
+def test_still_about_keeps_what_holds_enough_of_the_question() -> None:
+    question = q("K 동맹 이름", ["k", "동맹", "이름"])
+    shown = cand(1, 0, "K 동맹과 L 동맹의 이름이 나온다.", {"k", "동맹", "이름"})
+    close = cand(1, 30, "K 동맹은 크다.", {"k", "동맹"})
+    row = replace(cand(1, 60, "자본 부족, 협력 통해 보완", {"자본", "협력"}), section="K 동맹 비교")
+    weak = cand(2, 0, "이름을 짓는다.", {"이름"})
+    kept = still_about([close, row, weak], [shown, close, row, weak], question)
+    # a third of the topic is under half of what the best sentence holds; a heading does not count
+    assert kept == [close]
+    assert still_about([row], [row], question) == []  # nothing holds any of it: nothing more
 
 
 def test_select_about_prefers_what_the_question_names() -> None:

@@ -26,6 +26,7 @@ from assistant.answer.summarize import (
     items_of,
     select_about,
     select_comparison,
+    still_about,
     tidy,
     with_antecedents,
 )
@@ -74,11 +75,27 @@ def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int
     return {rank: n for n, rank in enumerate(order, 1)}
 
 
-def _say_little(about: Sequence[str]) -> str:
-    """The summary when no sentence of the passages is about the asked subject."""
+def _say_little(about: Sequence[str], said_before: bool = False) -> str:
+    """The summary when no sentence of the passages is about the asked subject, or (``said_before``)
+    none but those earlier answers showed."""
     if about:
         return f"문서에서 '{' '.join(about)}'에 대한 내용을 찾지 못했습니다. 다른 말로 물어봐 주세요."
+    if said_before:
+        return NOTHING_MORE
     return "문서에서 이 질문에 맞는 문장을 찾지 못했습니다. 인용한 구절을 확인해 주세요."
+
+
+#: Said when a request for more finds nothing the earlier answers did not show.
+NOTHING_MORE = "문서에는 앞의 답에서 보여 드린 것 말고 이에 대한 내용이 더 없습니다."
+#: Added when the sentence asked about is all the documents say about it.
+ONLY_THIS = "문서에는 이 문장보다 자세한 내용이 없습니다."
+
+
+def _with_limits(summary: str, request: Request, shown: Sequence[Candidate]) -> str:
+    """The summary, saying so when an item asked about in more detail is all there is on it."""
+    if summary and request.anchor is not None and len(shown) == 1 and _holds(shown[0], request.anchor):
+        return f"{summary}\n\n{ONLY_THIS}"
+    return summary
 
 
 #: Added when a question in another language (an English one) finds nothing.
@@ -296,7 +313,8 @@ class Engine:
         answer = Answer(
             question=request.question,
             query=request.searched,
-            summary=compose(form, lines, missing) or _say_little(request.about),
+            summary=_with_limits(compose(form, lines, missing), request, [c for _, c in shown])
+            or _say_little(request.about, bool(request.avoid)),
             form=form,
             citations=self._citations(retrieval.hits, shown, numbers, index),
             summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
@@ -342,9 +360,17 @@ class Engine:
         n = self.settings.summary_sentences
         missing: list[str] = []
         restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
-        if request.anchor is not None and (near := around(candidates, request.anchor, q, n, restate=restate)):
+        # more of the same, or an item elaborated: what other passages add must still be about the question
+        everything = self.candidates(retrieval, index) if request.avoid or request.anchor else candidates
+        further = still_about(candidates, everything, q) if request.avoid else candidates
+        near = None
+        if request.anchor is not None:
+            section = next((c.section for c in everything if _holds(c, request.anchor)), None)
+            near = around(candidates, request.anchor, q, n, restate=restate, section=section, further=further)
+        if near:
             order = tidy(near)
         else:
+            candidates = further
             if sides:
                 picked, missing = select_comparison(candidates, q, n, sides)
             else:

@@ -358,6 +358,19 @@ def _relevance(c: Candidate, q: Asked) -> float:
     return sum(w for t, w in q.weighted if t in c.terms or t in section) / q.total
 
 
+#: "More" shows a sentence not shown before only when it holds some of the question's topic
+#: weight, and at least this share of what the sentence of the passages holding most of it holds.
+MORE_RELEVANCE = 0.5
+
+
+def still_about(candidates: Sequence[Candidate], everything: Sequence[Candidate], q: Asked) -> list[Candidate]:
+    """The ``candidates`` (what was not shown before) still about the question, by their own words
+    (a heading shared with the answer does not make a table row under it about the question): once
+    the passages have said what they had on it, "more" says so rather than show what is off it."""
+    most = max((_shared(c, q) for c in everything), default=0.0)
+    return [c for c in candidates if (share := _shared(c, q)) > 0 and share >= MORE_RELEVANCE * most]
+
+
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
     """The candidates that may be shown: about the subject, and presentable."""
     return [p for c in candidates if _about(c, q) and (p := presentable(c)) is not None]
@@ -619,23 +632,33 @@ def items_of(picked: Sequence[Picked], q: Asked) -> list[Candidate]:
 
 
 def around(
-    candidates: Sequence[Candidate], anchor: tuple[str, int], q: Asked, n: int, *, restate: bool = True
+    candidates: Sequence[Candidate],
+    anchor: tuple[str, int],
+    q: Asked,
+    n: int,
+    *,
+    restate: bool = True,
+    section: str | None = None,
+    further: Sequence[Candidate] | None = None,
 ) -> list[Picked]:
     """To elaborate the sentence at ``anchor`` (doc id, start): that sentence when it is among the
     candidates and ``restate`` (a question about what it means, not a request for more), then the
-    ones after it in its section, then the ones before; then the best of the other passages.
-    Empty when nothing new would be said."""
+    ones after it in its section (``section`` when the sentence itself is not a candidate), then
+    the ones before; then the best of the other passages (of ``further`` when given). Empty when
+    nothing new would be said."""
     doc, start = anchor
     pool = eligible(candidates, replace(q, subject=()))
     same = sorted({(c.start, c.end): c for c in pool if c.doc_id == doc}.values(), key=lambda c: c.start)
     at = next((c for c in same if c.start <= start < c.end), None)
-    if at is not None:  # its neighbours are in its section: past a heading the document is on to something else
-        same = [c for c in same if c.section == at.section]
+    section = at.section if at is not None else section
+    if section is not None:  # its neighbours are in its section: past a heading the document is on to something else
+        same = [c for c in same if c.section == section]
     after = [c for c in same if c.start >= (at.end if at else start + 1)]
     before = [c for c in reversed(same) if c.end <= (at.start if at else start)]
     new = (after + before)[: max(n - 1, 1)]
     if len(new) < n - 1:
-        others = [c for c in pool if c.doc_id != doc or not (c in after or c in before or c is at)]
+        rest = pool if further is None else eligible(further, replace(q, subject=()))
+        others = [c for c in rest if c.doc_id != doc or not (c in after or c in before or c is at)]
         new += [p.candidate for p in select(others, q, n - 1 - len(new)) if p.candidate not in new]
     if not new:
         return []
