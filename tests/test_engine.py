@@ -280,6 +280,9 @@ def test_answer_json_round_trip(engine: Engine) -> None:
     assert again == answer
     assert again.citations[0].section == "서울 안내 > 교통"
     assert again.timings["total_ms"] == answer.timings["total_ms"] > 0
+    stages = ("embed_ms", "lexical_ms", "rank_ms", "summary_ms", "guide_ms")
+    assert set(stages) <= set(answer.timings)  # each stage timed apart
+    assert sum(answer.timings[k] for k in stages) <= answer.timings["total_ms"]
 
 
 def test_abstained_answer_json_round_trip(settings: Settings, analyzer: KoreanAnalyzer) -> None:

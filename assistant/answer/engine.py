@@ -348,7 +348,7 @@ class Engine:
             cross = retrieval.signals.get("cross_script", 0.0) > 0
             message = abstention_message(answer.covers, len(outline.documents()))
             answer.summary = message + (KOREAN_WORKS_BEST if cross else "")
-        retrieval.timings["summary_ms"] = retrieval.timings.get("summary_ms", 0.0) + (time.perf_counter() - t0) * 1e3
+        retrieval.timings["guide_ms"] = (time.perf_counter() - t0) * 1e3
 
     def _lines(
         self, request: Request, retrieval: Retrieval, index: Index, form: str, sides: list[str]
