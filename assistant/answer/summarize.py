@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 
+from assistant.text.markers import ORDINAL
 from assistant.text.sentences import (
     ANNOUNCES,
     SENTENCE_END,
@@ -380,7 +381,7 @@ def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
 LONGEST_GROUP = 400
 
 
-_ITEM_INSIDE = re.compile(r"(?:^|\s)(?:첫째|둘째|셋째|넷째|[첫두세네]\s?번째로?)[,\s]")
+_ITEM_INSIDE = re.compile(rf"(?:^|\s){ORDINAL}[,\s]")
 
 
 def _holds_item(text: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.chat.sessions import Focus
 from assistant.text.korean import WEAK_NOUNS, Token
-from assistant.text.questions import QUESTION_WORDS
+from assistant.text.questions import LIGHT_PREDICATES, QUESTION_WORDS
 
 
 def _words(text: str) -> frozenset[str]:
@@ -68,12 +68,6 @@ LAST = -1
 
 #: Words of a follow-up that say how it follows rather than what it is about.
 FOLLOWUP_WORDS = _words("예 예시 번째 항목 마지막 나머지 밖 부분 얘기 이야기 추가 다음 자세히 구체 다른 건")
-
-
-#: Predicates that carry no topic: 하다, 어떻다, 알려 주다, 설명하다 …
-LIGHT_PREDICATES = _words(
-    "하다 되다 있다 없다 어떻다 알리다 주다 말하다 보다 설명 말 궁금 궁금하다 그렇다 이렇다 저렇다 같다 대하다 위하다 관하다 들다"
-)
 
 
 #: Verbs that, after 더, ask for more ("더 알려줘", "더 설명해 줘").

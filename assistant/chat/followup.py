@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assistant.chat.cues import LAST, LIGHT_PREDICATES, Cues, read_cues
+from assistant.chat.cues import LAST, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.text.korean import WEAK_NOUNS, Token
-from assistant.text.questions import QUESTION_WORDS, question_form
+from assistant.text.questions import LIGHT_PREDICATES, QUESTION_WORDS, question_form
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 

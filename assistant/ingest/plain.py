@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.documents import Extracted, Heading
+from assistant.text.markers import BULLETS
 
 #: Longest line (after stripping) that can be a plain-text heading.
 _MAX_HEADING_CHARS = 60
@@ -24,9 +25,6 @@ _SENTENCE_ENDINGS = (".", "?", "!", "。", "…", "？", "！", "．", "니다")
 
 
 _CLOSERS = "\"'”’」』)]}›»"
-
-
-_BULLETS = "•-*·▪○●◦■□◆◇▶►‣–"
 
 
 _CONTINUATIONS = (",", ";", ":", "，", "、")
@@ -108,7 +106,7 @@ def _ends_sentence(line: str) -> bool:
 
 def _is_bullet(line: str) -> bool:
     first = line.lstrip()[:1]
-    return bool(first) and first in _BULLETS
+    return bool(first) and first in BULLETS
 
 
 def _is_date_like(text: str) -> bool:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.text.markers import BULLET_CLASS, CLOSING, ORDINAL
+
+_FIRST = r"첫째|첫\s?번째(?:로)?"
 #: How a member line starts, by kind (members of one list share a kind).
-_ORDINAL = re.compile(
-    r"^(?:(?P<first>첫째|첫 ?번째(?:로)?)|둘째|셋째|넷째|다섯째|여섯째|[두세네] ?번째(?:로)?|다섯 ?번째(?:로)?"
-    r"|(?P<last>마지막으로|마지막|끝으로))\s*[,，:]"
-)
+_ORDINAL = re.compile(rf"^(?:(?P<first>{_FIRST})|{ORDINAL}|(?P<last>{CLOSING}|마지막))\s*[,，:]")
 #: An ordinal list opening after a sentence inside a line.
-_INNER_FIRST = re.compile(r"(?<=[.!?])\s+(?=(?:첫째|첫 ?번째(?:로)?)\s*[,，:])")
+_INNER_FIRST = re.compile(rf"(?<=[.!?])\s+(?=(?:{_FIRST})\s*[,，:])")
 #: A bullet and the spaces after it, before a member's text.
-_BULLET = re.compile(r"^[•●◦▪■□\-*·–]\s+(?=\S)")
+_BULLET = re.compile(rf"^[{BULLET_CLASS}]\s+(?=\S)")
 _NUMBER = re.compile(r"^\(?(?P<n>\d{1,2})[.)]\s+\S")
 #: A numbered line this short is a heading ("3. 비교 분석"), not a list member.
 MIN_NUMBERED_LINE = 40

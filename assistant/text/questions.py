@@ -105,10 +105,40 @@ def asked_nouns(tokens: Sequence[Token]) -> list[str]:
     return []
 
 
-#: Predicates too light to tell sentences apart (있다, 하다, 되다 …).
-_LIGHT = frozenset(
-    {"있다", "없다", "하다", "되다", "이다", "아니다", "같다", "보다", "알다", "말하다", "대하다", "위하다", "통하다"}
+#: Predicates that carry no topic and tell no sentences apart: 있다, 하다, 되다 …, and those that only
+#: ask (알려 주다, 설명하다, 궁금하다, 어떻다); 설명, 말 and 궁금 as the nouns of 설명하다 …
+LIGHT_PREDICATES = frozenset(
+    [
+        "있다",
+        "없다",
+        "하다",
+        "되다",
+        "이다",
+        "아니다",
+        "같다",
+        "보다",
+        "알다",
+        "말하다",
+        "대하다",
+        "위하다",
+        "관하다",
+        "통하다",
+        "들다",
+        "어떻다",
+        "알리다",
+        "주다",
+        "설명",
+        "말",
+        "궁금",
+        "궁금하다",
+        "그렇다",
+        "이렇다",
+        "저렇다",
+    ]
 )
+
+
+IGNORED_NOUNS = QUESTION_WORDS | LIGHT_PREDICATES
 
 
 def relation_terms(tokens: Sequence[Token]) -> list[str]:
@@ -120,9 +150,9 @@ def relation_terms(tokens: Sequence[Token]) -> list[str]:
     for i, tok in enumerate(tokens):
         base = tok.tag.split("-")[0]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if base in ("VV", "VA") and tok.form + "다" not in _LIGHT:
+        if base in ("VV", "VA") and tok.form + "다" not in LIGHT_PREDICATES:
             out.append(tok.form.lower() + "다")
-        elif base == "NNG" and nxt is not None and nxt.tag in ("XSV", "XSA") and tok.form not in QUESTION_WORDS:
+        elif base == "NNG" and nxt is not None and nxt.tag in ("XSV", "XSA") and tok.form not in IGNORED_NOUNS:
             out.append(tok.form.lower())
     return list(dict.fromkeys(out))
 

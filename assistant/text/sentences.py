@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.text.markers import BULLET_CLASS, CLOSING, ORDINAL
+
 #: Leading bullet characters that are not part of a sentence's meaning.
-_BULLET = re.compile(r"^[\s•·▪○●◦\-*]+")
+_BULLET = re.compile(rf"^[\s{BULLET_CLASS}]+")
 
 
 #: The end of a whole sentence: final punctuation, or a Korean final ending without it.
@@ -188,7 +190,7 @@ FORM_CUES = {
     "list": re.compile(r"등|첫째|둘째|셋째|첫 번째|두 번째|세 번째|마지막으로"),
     "comparison": re.compile(r"반면|달리|비해|보다|차이|다르|같은|공통"),
 }
-_ORDINAL_OPENING = re.compile(r"^\s*(?:첫째|둘째|셋째|넷째|다섯째|[첫두세네]\s?번째로?|마지막으로|\d+[.)]\s)")
+_ORDINAL_OPENING = re.compile(rf"^\s*(?:{ORDINAL}|{CLOSING}|\d+[.)]\s)")
 
 
 def form_cue(text: str, form: str) -> bool:
