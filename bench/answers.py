@@ -13,6 +13,11 @@ on the same answers, as baselines: ``top-first`` (the passage's first sentence) 
 ``top-overlap`` (its sentence sharing the most content morphemes with the question).
 ``bench/results/answers-before.json``, when present, is the summarizer this one replaced.
 
+The LibreOffice Korean help (``bench/data/help/questions.jsonl``: questions in users' words, each
+answerable one with the sentence of its page that answers it; ``python -m bench.help_corpus``
+builds the pages): the same figures, the gold being that sentence. Skipped with ``--no-help`` or
+when the pages cannot be built.
+
 The follow-up set (``bench/data/conversations.jsonl``, over ``corpus/``) is played turn by turn
 in fresh sessions: a turn counts for ``first`` / ``summary`` when one of its ``answer`` phrases is
 in the first summary sentence / anywhere in the summary.
@@ -38,6 +43,7 @@ from bench.common import CACHE, KORQUAD, ROOT, Question, require
 from bench.korquad import build
 
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
+HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -115,7 +121,30 @@ def scores(judged: Sequence[Judged]) -> dict[str, Any]:
 def korquad(limit: int) -> dict[str, Any]:
     settings = Settings(index_dir=CACHE / "korquad-index", show_progress=False)
     engine, questions, _ = build(settings, titles=True)
-    questions = [q for q in questions if q.answers][: limit or None]
+    return judged_all(engine, [q for q in questions if q.answers][: limit or None])
+
+
+def help_questions() -> list[Question]:
+    """The help questions that one sentence of their page answers, that sentence as the gold."""
+    out = []
+    for line in HELP_QUESTIONS.read_text("utf-8").splitlines():
+        if line.strip() and (item := json.loads(line)).get("sentence"):
+            docs = item.get("docs") or [item.get("doc", "")]
+            out.append(Question(item["question"], docs[0], (item["sentence"],)))
+    return out
+
+
+def help_answers() -> dict[str, Any]:
+    from bench.collections import settings_of
+
+    settings = settings_of("help").model_copy(update={"show_progress": False})
+    engine = Engine(settings, analyzer=KoreanAnalyzer())
+    engine.build_index()  # reuses the cached index when it is current
+    return judged_all(engine, help_questions())
+
+
+def judged_all(engine: Engine, questions: Sequence[Question]) -> dict[str, Any]:
+    """Every question asked once and judged: overall and by question form."""
     rules = lead_rules(engine, engine.analyzer)
     judged: list[Judged] = []
     started = time.perf_counter()
@@ -216,7 +245,8 @@ def turn_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=0, help="Only the first N KorQuAD questions.")
-    parser.add_argument("--no-korquad", action="store_true", help="Only the follow-up set.")
+    parser.add_argument("--no-korquad", action="store_true", help="Leave KorQuAD out.")
+    parser.add_argument("--no-help", action="store_true", help="Leave the help questions out.")
     parser.add_argument("--verbose", action="store_true", help="Print every follow-up turn.")
     parser.add_argument("--out", type=Path, default=RESULTS / "answers.json")
     args = parser.parse_args(argv)
@@ -225,6 +255,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         require(KORQUAD)
         payload["korquad"] = korquad(args.limit)
         print("korquad", json.dumps(payload["korquad"]["overall"], ensure_ascii=False), flush=True)
+    if not args.no_help:
+        payload["help"] = help_answers()
+        print("help", json.dumps(payload["help"]["overall"], ensure_ascii=False), flush=True)
     payload["followups"] = followups(args.verbose)
     print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -244,6 +244,21 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
         ]
         for form, f in k["by_form"].items():
             lines.append(f"| {form} | {f['n']} | {f['first']:.3f} | {f['summary']:.3f} | {f['cited']:.3f} |")
+    if "help" in r:
+        h = r["help"]["overall"]
+        lines += [
+            "",
+            f"The LibreOffice Korean help, {r['help']['questions']} questions in users' words that one sentence of",
+            "their page answers (`bench/data/help/questions.jsonl`): the share whose answering sentence is in …",
+            "",
+            "| | this summarizer |",
+            "|---|---|",
+        ]
+        lines += [f"| {label} | {h[key]:.3f} |" for key, label in ANSWER_VARIANTS if key in h]
+        lines += [
+            f"| median summary length (characters) | {h['median_chars']:.0f} |",
+            f"| abstained | {h['abstained']:.3f} |",
+        ]
     f = r["followups"]
     pf = (before or {}).get("followups")
     was = f" (the summarizer before: {pf['first']:.3f} / {pf['summary']:.3f})" if pf else ""

@@ -323,9 +323,20 @@ def test_why_after_an_elaborated_item_asks_about_that_item(analyzer: KoreanAnaly
     assert second.anchor == (ALLIANCE, 60)
     res = ask(analyzer, "그건 왜 그런가요?", [*europe, second])
     assert (res.kind, res.query, res.anchor, res.restate) == ("reference", EUROPE_ITEMS[1].text, (ALLIANCE, 60), False)
-    # After an answer that elaborated nothing, or asking with terms of its own: not anchored.
+    # After an answer of several sentences that elaborated none, or asking something else: not anchored.
     assert ask(analyzer, "그건 왜 그런가요?", europe).anchor is None
     assert ask(analyzer, "이를 위해 무엇이 필요한가요?", [*europe, second]).anchor is None
+
+
+def test_why_after_a_one_sentence_answer_asks_about_that_sentence(analyzer: KoreanAnalyzer) -> None:
+    niche = Item("첫 번째로, 한국 기업들은 니치 마케팅 전략을 채택해야 합니다.", 1, ("니치", "마케팅", "전략"), 300)
+    first = replace(
+        turn_after(analyzer, "니치 마케팅 전략이란 무엇인가요?", items=(niche,)), said=((ALLIANCE, 300, 340),)
+    )
+    res = ask(analyzer, "그건 왜 필요한가요?", [first])  # 필요 is its own, but names nothing new
+    assert (res.kind, res.anchor, res.restate) == ("reference", (ALLIANCE, 300), False)
+    two = replace(first, said=((ALLIANCE, 300, 340), (ALLIANCE, 400, 450)))
+    assert ask(analyzer, "그건 왜 필요한가요?", [two]).anchor is None  # which of the two: searched again
 
 
 # ---------------------------------------------------------------------------

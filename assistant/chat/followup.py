@@ -177,15 +177,16 @@ def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, w
 
     With no content terms of its own, what was searched last is searched again (the form of
     the question still changes the answer); otherwise its terms join the topic. Asking why
-    with nothing of its own ("그건 왜 필요한가요?") right after an answer that elaborated one
-    sentence (an ordinal's item, "more") asks about that sentence: the answer is what the
-    document says right after it, where a document gives the reason for what it just said.
+    and naming nothing ("그건 왜 필요한가요?") right after an answer that elaborated one sentence
+    (an ordinal's item, "more") or said only one asks about that sentence: the answer is what
+    the document says right after it, where a document gives the reason for what it just said.
+    After an answer of several sentences, which one is meant is not known: searched again.
     """
     topic = carry(last.topic, cues.terms, policy)
     query = query_of(topic, policy) if cues.terms else last.query
     anchor = None
-    if why and not cues.terms and not last.abstained:
-        anchor = last.anchor
+    if why and not cues.nouns and not last.abstained:
+        anchor = last.anchor or (last.said[0][:2] if len(last.said) == 1 else None)
     return Resolution(
         False,
         query,
