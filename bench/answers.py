@@ -18,9 +18,11 @@ answerable one with the sentence of its page that answers it; ``python -m bench.
 builds the pages): the same figures, the gold being that sentence. Skipped with ``--no-help`` or
 when the pages cannot be built.
 
-The follow-up set (``bench/data/conversations.jsonl``, over ``corpus/``) is played turn by turn
-in fresh sessions: a turn counts for ``first`` / ``summary`` when one of its ``answer`` phrases is
-in the first summary sentence / anywhere in the summary.
+The follow-up sets are played turn by turn in fresh sessions: ``bench/data/conversations.jsonl``
+over ``corpus/`` (written alongside the resolver) and ``bench/data/help/conversations.jsonl`` over
+the help pages (written apart from it, in users' words). A turn counts for ``first`` /
+``summary`` when one of its ``answer`` phrases is in the first summary sentence / anywhere in the
+summary.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from bench.korquad import build
 
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
 HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
+HELP_CONVERSATIONS = ROOT / "bench" / "data" / "help" / "conversations.jsonl"
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -182,15 +185,16 @@ def load_turns(path: Path = CONVERSATIONS) -> dict[str, list[Turn]]:
     return out
 
 
-def followups(verbose: bool) -> dict[str, Any]:
-    conversations = load_turns()
+def followups(verbose: bool, collection: str = "essays") -> dict[str, Any]:
+    """Every conversation of a follow-up set played in a fresh session: ``essays`` (over
+    ``corpus/``) or ``help`` (over the LibreOffice help pages)."""
+    from bench.collections import settings_of
+
+    conversations = load_turns(HELP_CONVERSATIONS if collection == "help" else CONVERSATIONS)
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            index_dir=CACHE / "conversation-index",
-            corpus_dir=ROOT / "corpus",
-            sessions_path=Path(tmp) / "sessions.sqlite",
-            show_progress=False,
+        settings = settings_of(collection).model_copy(
+            update={"sessions_path": Path(tmp) / "sessions.sqlite", "show_progress": False}
         )
         engine = Engine(settings, analyzer=KoreanAnalyzer())
         engine.build_index()
@@ -260,6 +264,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("help", json.dumps(payload["help"]["overall"], ensure_ascii=False), flush=True)
     payload["followups"] = followups(args.verbose)
     print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
+    if not args.no_help:
+        payload["help_followups"] = followups(args.verbose, "help")
+        shown = {k: v for k, v in payload["help_followups"].items() if k not in ("turns", "by_kind")}
+        print("help_followups", shown, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
 

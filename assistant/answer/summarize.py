@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 
-from assistant.text.markers import ORDINAL
+from assistant.ingest.markers import ORDINAL
 from assistant.text.sentences import (
     ANNOUNCES,
     SENTENCE_END,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.text.markers import BULLETS
+from assistant.ingest.markers import BULLETS
 
 #: Longest line (after stripping) that can be a plain-text heading.
 _MAX_HEADING_CHARS = 60

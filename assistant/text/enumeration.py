@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text.markers import BULLET_CLASS, CLOSING, ORDINAL
+from assistant.ingest.markers import BULLET_CLASS, CLOSING, ORDINAL
 
 _FIRST = r"첫째|첫\s?번째(?:로)?"
 #: How a member line starts, by kind (members of one list share a kind).

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.text.markers import BULLET_CLASS, CLOSING, ORDINAL
+from assistant.ingest.markers import BULLET_CLASS, CLOSING, ORDINAL
 
 #: Leading bullet characters that are not part of a sentence's meaning.
 _BULLET = re.compile(rf"^[\s{BULLET_CLASS}]+")
