@@ -308,6 +308,16 @@ def test_more_after_part_of_a_list_goes_on_with_its_first_member_not_shown(
     assert (res.anchor, res.restate) == ((ALLIANCE, 10), None)  # all shown: around the first, as before
 
 
+def test_an_ordinal_naming_a_member_points_back_though_the_message_says_more(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    res = ask(analyzer, "마지막 단계에서 뜨는 창은 뭐예요?", europe)
+    assert (res.kind, res.query, res.anchor) == ("ordinal", EUROPE_ITEMS[2].text, (ALLIANCE, 400))
+    # "마지막" of something that is no list member is a question of its own
+    res = ask(analyzer, "조선의 마지막 왕은 누구야?", europe)
+    assert (res.standalone, res.query) == (True, "조선의 마지막 왕은 누구야?")
+
+
 def test_an_ordinal_after_an_ordinal_counts_in_the_same_list(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     told = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
     second = turn_after(analyzer, "첫 번째 거 더 설명해줘", europe, items=told)
@@ -352,6 +362,11 @@ def test_why_after_a_one_sentence_answer_asks_about_that_sentence(analyzer: Kore
         ("세 번째는 뭐야?", {"ordinal": 3, "wh": True}),
         ("마지막 항목은?", {"ordinal": LAST, "nouns": ()}),
         ("마지막 건 구체적으로 뭘 해야 돼?", {"ordinal": LAST, "nouns": (), "more": True}),
+        ("마지막 단계에서 뜨는 창은 뭐예요?", {"ordinal": LAST, "member": True}),
+        ("조선의 마지막 왕은 누구야?", {"ordinal": LAST, "member": False}),
+        ("두 번째는?", {"ordinal": 2, "member": True}),
+        ("그렇게 만든 쇼를 반복하려면?", {"reference": True, "conjunction": False}),
+        ("그러면 미국은?", {"reference": False, "conjunction": True}),
         ("한 번 더 설명해줘", {"ordinal": None, "more": True}),
         ("다른 예는?", {"more": True, "nouns": ()}),
         ("또 뭐가 있어?", {"more": True, "nouns": ()}),

@@ -66,6 +66,13 @@ ORDINAL_WORDS = _numbered("첫째 둘째 셋째 넷째 다섯째 여섯째 일�
 LAST = -1
 
 
+#: Nouns that name a member of a list: after an ordinal ("마지막 단계", "두 번째 방법") they point
+#: at the last answer's list even when the message says more ("마지막 단계에서 뜨는 창은 뭐예요?").
+MEMBER_WORDS = _words(
+    "것 거 건 단계 방법 항목 내용 부분 전략 요소 이유 방안 예 예시 사례 점 문장 과제 원칙 특징 차이 방식 순서 절차 경우"
+)
+
+
 #: Words of a follow-up that say how it follows rather than what it is about.
 FOLLOWUP_WORDS = _words("예 예시 번째 항목 마지막 나머지 밖 부분 얘기 이야기 추가 다음 자세히 구체 다른 건")
 
@@ -82,6 +89,7 @@ class Cues:
     predicates: tuple[str, ...] = ()  #: its own content predicates (lemmas; 필요 of 필요하다)
     slot: Focus = ()  #: the noun phrase in its subject slot
     ordinal: int | None = None  #: 1-based, or LAST
+    member: bool = False  #: the ordinal names a member of a list ("두 번째 방법", "마지막 건", "세 번째는")
     more: bool = False
     reference: bool = False
     conjunction: bool = False
@@ -108,12 +116,13 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     nouns: list[tuple[str, str]] = []
     predicates: list[str] = []
     ordinal: int | None = None
-    more = reference = wh = False
+    more = reference = wh = member = False
     conjunction = bool(tokens) and _leads(tokens)
     for i, tok in enumerate(tokens):
         tag = tok.tag.split("-")[0]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        ordinal = ordinal if ordinal is not None else _ordinal_at(tokens, i)
+        if ordinal is None and (ordinal := _ordinal_at(tokens, i)) is not None:
+            member = _names_a_member(tokens, i)
         if tag == "NP":
             reference |= tok.form in PRONOUNS
             wh |= tok.form in WH_PRONOUNS
@@ -141,6 +150,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         predicates=tuple(dict.fromkeys(predicates)),
         slot=subject_slot(tokens),
         ordinal=ordinal,
+        member=member,
         more=more,
         reference=reference,
         conjunction=conjunction,
@@ -165,7 +175,8 @@ def _leads(tokens: Sequence[Token]) -> bool:
     first = tokens[0]
     if first.tag == "MAJ" or (first.tag == "MAG" and first.form in CONJUNCTIONS):
         return not (first.form == "또" and len(tokens) > 1 and tokens[1].form == "다른")
-    return first.form in PRO_PREDICATES and len(tokens) > 1 and tokens[1].tag == "EC"
+    # 그러면, 그래서 (그렇 + a connective ending) lead on; 그렇게 ("in that way") points back
+    return first.form in PRO_PREDICATES and len(tokens) > 1 and tokens[1].tag == "EC" and tokens[1].form != "게"
 
 
 def _noun(tok: Token, nxt: Token | None, nouns: list[tuple[str, str]], predicates: list[str]) -> None:
@@ -200,6 +211,16 @@ def _ordinal_at(tokens: Sequence[Token], i: int) -> int | None:
     if tok.form == "마지막" and tok.tag.startswith("NN"):
         return LAST
     return None
+
+
+def _names_a_member(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the ordinal at token ``i`` is followed by a noun that names a list's member, or by
+    no noun at all ("두 번째는?")."""
+    for tok in tokens[i + 1 :]:
+        if tok.form in {"번", "번째", "째"}:
+            continue
+        return tok.form in MEMBER_WORDS or not tok.tag.startswith(("NN", "SL", "SH", "XR"))
+    return True
 
 
 def subject_slot(tokens: Sequence[Token]) -> Focus:

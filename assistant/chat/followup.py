@@ -111,7 +111,7 @@ def resolve(
     ``tokens`` are Kiwi's morphemes of the message; ``turns`` the recent turns, oldest first.
     """
     cues = read_cues(tokens)
-    if not turns or (cues.complete() and not cues.reference):
+    if not turns or (cues.complete() and not cues.reference and not cues.member):
         return standalone(message, cues)
     last = turns[-1]
     source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
