@@ -160,14 +160,22 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
 
 
 def is_fragment(tokens: Sequence[Token]) -> bool:
-    """Nouns ending in a topic particle, at most asking how: "미국은?", "데이터와 인프라는요?",
-    "그럼 미국은 어때?" (nouns may be joined by 와/과/의 and led by a conjunction)."""
+    """A noun phrase ending in a topic particle, at most asking how: "미국은?", "데이터와 인프라는요?",
+    "그럼 미국은 어때?", "writer 문서에 넣은 긴 표는요?" (nouns may be joined by 와/과/의, modified by a
+    clause, and led by a conjunction)."""
     core = list(tokens)
     while core and (core[-1].tag.split("-")[0] in {"SF", "EF", "EC", "VX"} or core[-1].form in {"요", "어떻", "되"}):
         core.pop()
     if len(core) < 2 or core[-1].tag != "JX" or core[-1].form not in {"은", "는", "도"}:
         return False
-    return all(t.tag.split("-")[0] in NOUN_TAGS | {"JC", "JKG", "XSN", "MAJ", "MAG", "IC"} for t in core[:-1])
+    # the noun phrase may hold modifiers ("writer 문서에 넣은 긴 표는요?"): a clause ending in ETM
+    allowed = NOUN_TAGS | {"JC", "JKG", "JKB", "XSN", "MAJ", "MAG", "IC", "VV", "VA", "ETM", "XSV", "XSA", "NNB", "MM"}
+    if not all(t.tag.split("-")[0] in allowed for t in core[:-1]):
+        return False
+    head = core[-2]
+    clause = any(t.tag.split("-")[0] in {"ETM", "XSV", "XSA"} for t in core[:-1])
+    # "… 필요한 이유는?" asks a question of its own: a clause before a word that only asks
+    return head.tag.split("-")[0] in NOUN_TAGS | {"NNB"} and not (clause and head.form in QUESTION_WORDS)
 
 
 def _leads(tokens: Sequence[Token]) -> bool:
