@@ -14,7 +14,8 @@ on the same answers, as baselines: ``top-first`` (the passage's first sentence) 
 ``bench/results/answers-before.json``, when present, is the summarizer this one replaced.
 
 The LibreOffice Korean help (``bench/data/help/questions.jsonl``: questions in users' words, each
-answerable one with the sentence of its page that answers it; ``python -m bench.help_corpus``
+answerable one with the sentence of its page that answers it (a summary sentence that is a part of
+it, 15 characters or more, counts: shown without its leading connective); ``python -m bench.help_corpus``
 builds the pages): the same figures, the gold being that sentence. Skipped with ``--no-help`` or
 when the pages cannot be built.
 
@@ -66,6 +67,13 @@ def contains(text: str, golds: Iterable[str]) -> bool:
     return any("".join(g.split()) in flat for g in golds if g.strip())
 
 
+def holds_sentence(text: str, golds: Iterable[str]) -> bool:
+    """For a gold that is a whole sentence: the text holds it, or is a part of it of 15 characters
+    or more (the summary shows a sentence without its leading connective, or trimmed)."""
+    flat = "".join(text.split())
+    return contains(text, golds) or (len(flat) >= 15 and any(flat in "".join(g.split()) for g in golds))
+
+
 def lead_rules(engine: Engine, analyzer: KoreanAnalyzer) -> dict[str, Callable[[str, Answer], str]]:
     """The one-sentence baselines: the top passage's first sentence, or its sentence sharing the
     most content morphemes with the question (ties: the earlier one)."""
@@ -94,16 +102,22 @@ def lead_rules(engine: Engine, analyzer: KoreanAnalyzer) -> dict[str, Callable[[
     return {"top-first": first, "top-overlap": overlap}
 
 
-def judge(question: Question, answer: Answer, rules: dict[str, Callable[[str, Answer], str]]) -> Judged:
+def judge(
+    question: Question,
+    answer: Answer,
+    rules: dict[str, Callable[[str, Answer], str]],
+    match: Callable[[str, Iterable[str]], bool] = contains,
+) -> Judged:
     lead = answer.summary_sentences[0].text if answer.summary_sentences and not answer.abstained else ""
     golds = question.answers
+    said = [s.text for s in answer.summary_sentences]
     hits = {
-        "first": contains(lead, golds),
-        "summary": not answer.abstained and contains(answer.summary, golds),
+        "first": match(lead, golds),
+        "summary": not answer.abstained and (contains(answer.summary, golds) or any(match(s, golds) for s in said)),
         "cited": any(contains(c.passage, golds) for c in answer.citations),
     }
     for name, rule in rules.items():
-        hits[name] = not answer.abstained and contains(rule(question.text, answer), golds)
+        hits[name] = not answer.abstained and match(rule(question.text, answer), golds)
     chars = 0 if answer.abstained else len(answer.summary)
     return Judged(question_form(question.text), answer.abstained, chars, hits)
 
@@ -143,16 +157,19 @@ def help_answers() -> dict[str, Any]:
     settings = settings_of("help").model_copy(update={"show_progress": False})
     engine = Engine(settings, analyzer=KoreanAnalyzer())
     engine.build_index()  # reuses the cached index when it is current
-    return judged_all(engine, help_questions())
+    return judged_all(engine, help_questions(), holds_sentence)
 
 
-def judged_all(engine: Engine, questions: Sequence[Question]) -> dict[str, Any]:
-    """Every question asked once and judged: overall and by question form."""
+def judged_all(
+    engine: Engine, questions: Sequence[Question], match: Callable[[str, Iterable[str]], bool] = contains
+) -> dict[str, Any]:
+    """Every question asked once and judged (by ``match`` of a sentence and the golds): overall
+    and by question form."""
     rules = lead_rules(engine, engine.analyzer)
     judged: list[Judged] = []
     started = time.perf_counter()
     for q in questions:
-        judged.append(judge(q, engine.ask(q.text), rules))
+        judged.append(judge(q, engine.ask(q.text), rules, match))
     by_form: dict[str, list[Judged]] = defaultdict(list)
     for j in judged:
         by_form[j.form].append(j)
