@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from assistant.search.abstain import DEFAULT_RULE
 from bench.common import ROOT
 
 RESULTS = ROOT / "bench" / "results"
@@ -303,6 +304,15 @@ def retrieval_section(r: dict[str, Any]) -> list[str]:
                     f"| {label} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR@10']:.3f} | "
                     f"{m['false_abstention']:.3f} | {m['caught_offtopic']:.3f} |"
                 )
+        cuts = rows.get("default", {}).get("thresholds")
+        if cuts:
+            lines += [
+                "",
+                "The default's abstention at other thresholds on p(answerable) (the shipped one is "
+                f"{DEFAULT_RULE.threshold:g}): false abstention / off-topic caught — "
+                + "; ".join(f"{t}: {c['false_abstention']:.3f} / {c['caught_offtopic']:.3f}" for t, c in cuts.items())
+                + ".",
+            ]
         lines.append("")
     loo = r.get("leave_one_out")
     if loo:

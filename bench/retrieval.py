@@ -132,13 +132,19 @@ def ranked_units(hits: Sequence[Hit], judge: Callable[[Hit], str | None]) -> lis
     return flags
 
 
-def score(engine: Engine, retriever: Retriever, queries: Sequence[Query], mode: str) -> dict[str, float]:
-    """R@1/5/10, MRR@10, false abstention and caught unanswerable questions of one system."""
+def score(
+    engine: Engine, retriever: Retriever, queries: Sequence[Query], mode: str, thresholds: Sequence[float] = ()
+) -> dict[str, Any]:
+    """R@1/5/10, MRR@10, false abstention and caught unanswerable questions of one system; with
+    ``thresholds``, those two again for each threshold on p(answerable) instead of the rule's own."""
     r1 = r5 = r10 = mrr = 0.0
     answerable = abstained_answerable = unanswerable = caught = 0
+    probabilities: list[tuple[bool, float]] = []  # (answerable, p) of every question with hits
     for q in queries:
         retrieval = retriever.search(q.text, 3 * DEPTH, mode=mode, diversify=False)  # type: ignore[arg-type]
         abstains = engine.should_abstain(retrieval)
+        p = engine.rule.probability(retrieval.signals) if retrieval.hits else 0.0
+        probabilities.append((q.relevant is not None, p))
         if q.relevant is None:
             unanswerable += 1
             caught += abstains
@@ -159,6 +165,13 @@ def score(engine: Engine, retriever: Retriever, queries: Sequence[Query], mode: 
         "caught_offtopic": round(caught / max(unanswerable, 1), 4),
         "answerable": answerable,
         "unanswerable": unanswerable,
+        "thresholds": {
+            f"{t:g}": {
+                "false_abstention": round(sum(a and p < t for a, p in probabilities) / n, 4),
+                "caught_offtopic": round(sum(not a and p < t for a, p in probabilities) / max(unanswerable, 1), 4),
+            }
+            for t in thresholds
+        },
     }
 
 
@@ -244,6 +257,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--collections", default="korquad,help,essays")
     parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
     parser.add_argument("--no-tuning", action="store_true", help="Skip the leave-one-collection-out weight tuning.")
+    parser.add_argument(
+        "--thresholds",
+        default="0.4,0.3,0.25,0.2",
+        help="Thresholds on p(answerable) at which the default system's abstention is also scored.",
+    )
     args = parser.parse_args(argv)
     names = [n for n in args.collections.split(",") if n]
     by_name = engines(names)
@@ -255,7 +273,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for system, (update, mode) in SYSTEMS.items():
             settings = engine.settings.model_copy(update=update)
             retriever = Retriever(engine.index, engine.embedder, engine.analyzer, settings)
-            rows[system] = score(engine, retriever, queries, mode)
+            cuts = [float(t) for t in args.thresholds.split(",") if t] if system == "default" else []
+            rows[system] = score(engine, retriever, queries, mode, cuts)
             print(name, system, rows[system], flush=True)
         report["collections"][name] = rows
     if not args.no_tuning:
