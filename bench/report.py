@@ -274,6 +274,20 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
         "|---|---|---|---|",
     ]
     lines += [f"| {kind} | {g['n']} | {g['first']:.3f} | {g['summary']:.3f} |" for kind, g in f["by_kind"].items()]
+    h = r.get("help_followups")
+    if h:
+        lines += [
+            "",
+            f"Follow-ups in users' words over the help pages: {h['conversations']} conversations",
+            f"(`bench/data/help/conversations.jsonl`, written apart from the resolver), {h['n']} turns. The phrase is in",
+            f"the first summary sentence for **{h['first']:.3f}** of the turns and in the summary for",
+            f"**{h['summary']:.3f}**; in a cited passage for {h['cited']:.3f}. A follow-up inherits its first turn's",
+            "retrieval: where that turn's answer is off, the follow-up is too.",
+            "",
+            "| turn kind | n | first | summary |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {kind} | {g['n']} | {g['first']:.3f} | {g['summary']:.3f} |" for kind, g in h["by_kind"].items()]
     return lines
 
 
