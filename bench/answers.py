@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import Answer, Conversation, Engine, SessionStore, Settings
+from assistant import Answer, Conversation, Engine, SessionStore, Settings, is_current
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form, topic_terms
 from bench.common import CACHE, KORQUAD, ROOT, Question, require
@@ -156,7 +156,8 @@ def help_answers() -> dict[str, Any]:
 
     settings = settings_of("help").model_copy(update={"show_progress": False})
     engine = Engine(settings, analyzer=KoreanAnalyzer())
-    engine.build_index()  # reuses the cached index when it is current
+    if not is_current(settings):
+        engine.build_index()
     return judged_all(engine, help_questions(), holds_sentence)
 
 
@@ -214,7 +215,8 @@ def followups(verbose: bool, collection: str = "essays") -> dict[str, Any]:
             update={"sessions_path": Path(tmp) / "sessions.sqlite", "show_progress": False}
         )
         engine = Engine(settings, analyzer=KoreanAnalyzer())
-        engine.build_index()
+        if not is_current(settings):
+            engine.build_index()
         with SessionStore(settings.sessions_file) as store:
             conversation = Conversation(engine, store, settings)
             for turns in conversations.values():
