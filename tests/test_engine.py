@@ -332,3 +332,11 @@ def test_an_english_question_that_finds_nothing_says_korean_works_best(
 def test_a_question_of_two_thousand_characters_is_refused_clearly(engine: Engine) -> None:
     with pytest.raises(InvalidQuestionError, match="너무 깁니다"):
         engine.ask("가" * 2000)
+
+
+def test_a_follow_ups_bigrams_come_from_its_nouns_without_their_particles(engine: Engine) -> None:
+    retrieval = engine.retriever.search("서울 교통", 3)
+    alone = engine.asked("서울은요?", retrieval, engine.index, "general")
+    follow = engine.asked("서울은요?", retrieval, engine.index, "general", follow_up=True)
+    assert "울은" in alone.bigrams  # a question of its own: its words as written
+    assert follow.bigrams == {"서울"}  # a follow-up: its nouns alone

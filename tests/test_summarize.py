@@ -292,3 +292,9 @@ def test_an_enumeration_is_given_point_by_point_in_its_order() -> None:
     picked = enumeration([last, intro, other, second, first], [Picked(first, 1.0)], 3)
     assert texts(picked) == [first.text, second.text, last.text]
     assert enumeration([intro, first], [Picked(intro, 1.0)], 3) == []  # one point is no enumeration
+
+
+def test_asked_bigrams_come_from_the_written_words_when_given() -> None:
+    # asked alone, the words as written ("유럽은요" brings 럽은 and 은요 along)
+    assert asked("유럽은요?", ["유럽"], IDF, "general").bigrams == {"유럽", "럽은", "은요"}
+    assert asked("유럽은요?", ["유럽"], IDF, "general", written="유럽").bigrams == {"유럽"}

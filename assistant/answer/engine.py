@@ -98,6 +98,10 @@ def _with_limits(summary: str, request: Request, shown: Sequence[Candidate]) -> 
     return summary
 
 
+#: Kiwi tags whose surface forms are a follow-up's topic words.
+NOUN_TAG_PREFIXES = ("NN", "SL", "SH", "XR")
+
+
 #: Added when a question in another language (an English one) finds nothing.
 KOREAN_WORKS_BEST = " 문서가 한국어로 되어 있어 한국어로 물으면 더 잘 찾습니다."
 
@@ -356,7 +360,15 @@ class Engine:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
         and the sides of a comparison the passages never name."""
         candidates = self.candidates(retrieval, index, request.avoid, request.anchor)
-        q = self.asked(request.question, retrieval, index, form, request.about, request.instead)
+        q = self.asked(
+            request.question,
+            retrieval,
+            index,
+            form,
+            request.about,
+            request.instead,
+            request.searched != request.question,
+        )
         n = self.settings.summary_sentences
         missing: list[str] = []
         restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
@@ -397,9 +409,12 @@ class Engine:
         form: str,
         about: Sequence[str] = (),
         instead: Sequence[str] = (),
+        follow_up: bool = False,
     ) -> Asked:
         """What the summary weighs the sentences by: the searched topic terms with their idf in
-        ``index``, the noun that names what the answer is counting double."""
+        ``index``, the noun that names what the answer is counting double. For a ``follow_up``
+        the character bigrams come from the message's nouns alone, without their particles ("유럽은요?"
+        → 유럽): the message is short, and its particle is no part of the topic."""
         bm = index.bm25
         terms = topic_terms(retrieval.terms) or retrieval.terms
         idf = {t: float(bm.idf[bm.vocab[t]]) for t in terms if t in bm.vocab}
@@ -410,7 +425,10 @@ class Engine:
         for t in relations:
             if t not in idf and t in bm.vocab:
                 idf[t] = float(bm.idf[bm.vocab[t]])
-        return asked(question, terms, idf, form, about, instead, relations)
+        written = None
+        if follow_up:
+            written = " ".join(question[t.start : t.end] for t in tokens if t.tag.startswith(NOUN_TAG_PREFIXES))
+        return asked(question, terms, idf, form, about, instead, relations, written=written)
 
     def _names(self, question: str) -> list[str]:
         """The proper nouns of a question (미국, 유럽연합): what its answer is about."""

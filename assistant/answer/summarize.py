@@ -166,9 +166,13 @@ def asked(
     subject: Sequence[str] = (),
     instead: Sequence[str] = (),
     relations: Sequence[str] = (),
+    written: str | None = None,
 ) -> Asked:
-    """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`)."""
-    words = [w for w in re.findall(r"\w+", question) if any(t in w.lower() for t in terms)]
+    """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
+    character bigrams come from the words of ``written`` when given, else of the question."""
+    words = [
+        w for w in re.findall(r"\w+", question if written is None else written) if any(t in w.lower() for t in terms)
+    ]
     return Asked(
         tuple(dict.fromkeys(terms)),
         idf,
