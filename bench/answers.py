@@ -42,11 +42,10 @@ from typing import Any
 from assistant import Answer, Conversation, Engine, SessionStore, Settings, is_current
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form, topic_terms
-from bench.common import CACHE, KORQUAD, ROOT, Question, require
+from bench.common import CACHE, KORQUAD, ROOT, Question, help_answered, holds, require
 from bench.korquad import build
 
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
-HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
 HELP_CONVERSATIONS = ROOT / "bench" / "data" / "help" / "conversations.jsonl"
 RESULTS = ROOT / "bench" / "results"
 
@@ -65,13 +64,6 @@ def contains(text: str, golds: Iterable[str]) -> bool:
     """Whether any gold answer occurs in ``text`` (spaces ignored: a line break may stand for one)."""
     flat = "".join(text.split())
     return any("".join(g.split()) in flat for g in golds if g.strip())
-
-
-def holds_sentence(text: str, golds: Iterable[str]) -> bool:
-    """For a gold that is a whole sentence: the text holds it, or is a part of it of 15 characters
-    or more (the summary shows a sentence without its leading connective, or trimmed)."""
-    flat = "".join(text.split())
-    return contains(text, golds) or (len(flat) >= 15 and any(flat in "".join(g.split()) for g in golds))
 
 
 def lead_rules(engine: Engine, analyzer: KoreanAnalyzer) -> dict[str, Callable[[str, Answer], str]]:
@@ -141,16 +133,6 @@ def korquad(limit: int) -> dict[str, Any]:
     return judged_all(engine, [q for q in questions if q.answers][: limit or None])
 
 
-def help_questions() -> list[Question]:
-    """The help questions that one sentence of their page answers, that sentence as the gold."""
-    out = []
-    for line in HELP_QUESTIONS.read_text("utf-8").splitlines():
-        if line.strip() and (item := json.loads(line)).get("sentence"):
-            docs = item.get("docs") or [item.get("doc", "")]
-            out.append(Question(item["question"], docs[0], (item["sentence"],)))
-    return out
-
-
 def help_answers() -> dict[str, Any]:
     from bench.collections import settings_of
 
@@ -158,7 +140,7 @@ def help_answers() -> dict[str, Any]:
     engine = Engine(settings, analyzer=KoreanAnalyzer())
     if not is_current(settings):
         engine.build_index()
-    return judged_all(engine, help_questions(), holds_sentence)
+    return judged_all(engine, help_answered(), holds)
 
 
 def judged_all(

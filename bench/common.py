@@ -7,7 +7,7 @@ import json
 import os
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,27 @@ class Question:
     text: str
     doc_id: str
     answers: tuple[str, ...] = ()  #: gold answer texts, when the data set has them
+
+
+HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
+
+
+def help_answered() -> list[Question]:
+    """The help questions that one sentence of their page answers (``bench/data/help``), that
+    sentence as the gold."""
+    out = []
+    for line in HELP_QUESTIONS.read_text("utf-8").splitlines():
+        if line.strip() and (item := json.loads(line)).get("sentence"):
+            docs = item.get("docs") or [item.get("doc", "")]
+            out.append(Question(item["question"], docs[0], (item["sentence"],)))
+    return out
+
+
+def holds(text: str, golds: Iterable[str]) -> bool:
+    """For golds that are whole sentences: the text holds one, or is a part of one of 15 characters
+    or more (a summary shows a sentence without its leading connective, or trimmed); spaces ignored."""
+    t = "".join(text.split())
+    return any(g and (g in t or (len(t) >= 15 and t in g)) for g in ("".join(g.split()) for g in golds))
 
 
 def require(path: Path) -> Path:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,9 @@ from assistant import Engine
 from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, features, scorable
 from assistant.text.questions import question_form
 from bench.collections import engines
-from bench.common import KORQUAD, ROOT, load_korquad, require
+from bench.common import KORQUAD, ROOT, help_answered, holds, load_korquad, require
 
 RESULTS = ROOT / "bench" / "results"
-HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
 ENGLISH = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
 
@@ -58,15 +57,6 @@ class Sample:
 
     x: np.ndarray  #: candidates × features
     y: np.ndarray  #: candidates, bool
-
-
-def flat(text: str) -> str:
-    return "".join(text.split())
-
-
-def holds(text: str, golds: Iterable[str]) -> bool:
-    t = flat(text)
-    return any(g and (g in t or (len(t) >= 15 and t in g)) for g in map(flat, golds))
 
 
 def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
@@ -133,11 +123,7 @@ def korquad_questions(n: int) -> list[Asked]:
 
 
 def help_questions() -> list[Asked]:
-    out = []
-    for line in HELP_QUESTIONS.read_text("utf-8").splitlines():
-        if line.strip() and (item := json.loads(line)).get("sentence"):
-            out.append(Asked(item["question"], (item["sentence"],)))
-    return out
+    return [Asked(q.text, q.answers) for q in help_answered()]
 
 
 def essay_questions() -> list[Asked]:

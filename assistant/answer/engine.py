@@ -42,7 +42,7 @@ from assistant.settings import Settings
 from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
-from assistant.text.korean import KoreanAnalyzer, QuickStartAnalyzer
+from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
     ELABORATE,
     asked_nouns,
@@ -96,10 +96,6 @@ def _with_limits(summary: str, request: Request, shown: Sequence[Candidate]) -> 
     if summary and request.anchor is not None and len(shown) == 1 and _holds(shown[0], request.anchor):
         return f"{summary}\n\n{ONLY_THIS}"
     return summary
-
-
-#: Kiwi tags whose surface forms are a follow-up's topic words.
-NOUN_TAG_PREFIXES = ("NN", "SL", "SH", "XR")
 
 
 #: Added when a question in another language (an English one) finds nothing.
@@ -359,7 +355,8 @@ class Engine:
     ) -> tuple[list[tuple[Line, Candidate]], list[str]]:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
         and the sides of a comparison the passages never name."""
-        candidates = self.candidates(retrieval, index, request.avoid, request.anchor)
+        everything = self.candidates(retrieval, index)
+        candidates = _unavoided(everything, request.avoid, request.anchor)
         q = self.asked(
             request.question,
             retrieval,
@@ -373,7 +370,6 @@ class Engine:
         missing: list[str] = []
         restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
         # more of the same, or an item elaborated: what other passages add must still be about the question
-        everything = self.candidates(retrieval, index) if request.avoid or request.anchor else candidates
         further = still_about(candidates, everything, q) if request.avoid else candidates
         near = None
         if request.anchor is not None:
@@ -427,7 +423,7 @@ class Engine:
                 idf[t] = float(bm.idf[bm.vocab[t]])
         written = None
         if follow_up:
-            written = " ".join(question[t.start : t.end] for t in tokens if t.tag.startswith(NOUN_TAG_PREFIXES))
+            written = " ".join(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS)
         return asked(question, terms, idf, form, about, instead, relations, written=written)
 
     def _names(self, question: str) -> list[str]:
@@ -462,12 +458,8 @@ class Engine:
                 Candidate(n, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, share, c.section)
                 for pos, (a, b, terms) in enumerate(store.candidates(hit.row))
             ]
-            out += [
-                s
-                for s in with_antecedents(sentences, c.text, c.start)
-                if (c.doc_id, s.start) not in avoid or (_holds(s, anchor) and anchor not in avoid)
-            ]
-        return out
+            out += with_antecedents(sentences, c.text, c.start)
+        return _unavoided(out, avoid, anchor)
 
     def _citations(
         self, hits: list[Hit], lines: list[tuple[Line, Candidate]], numbers: Mapping[int, int], index: Index
@@ -504,6 +496,17 @@ class Engine:
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )
+
+
+def _unavoided(
+    candidates: Sequence[Candidate], avoid: Collection[tuple[str, int]], anchor: tuple[str, int] | None
+) -> list[Candidate]:
+    """The candidates none of ``avoid`` starts, and the one that holds ``anchor`` when the anchor
+    itself is not avoided."""
+    if not avoid:
+        return list(candidates)
+    keep = anchor is not None and anchor not in avoid
+    return [c for c in candidates if (c.doc_id, c.start) not in avoid or (keep and _holds(c, anchor))]
 
 
 def _holds(c: Candidate, anchor: tuple[str, int] | None) -> bool:

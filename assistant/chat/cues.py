@@ -14,21 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.chat.sessions import Focus
-from assistant.text.korean import WEAK_NOUNS, Token
+from assistant.ingest.markers import COUNTING_DETERMINERS, ORDINAL_NUMERALS
+from assistant.text.korean import NOMINAL_TAGS, NOUN_TAGS, WEAK_NOUNS, Token
 from assistant.text.questions import LIGHT_PREDICATES, QUESTION_WORDS
 
 
 def _words(text: str) -> frozenset[str]:
     """The space-separated words of ``text``."""
     return frozenset(text.split())
-
-
-def _numbered(text: str) -> dict[str, int]:
-    """The space-separated words of ``text``, numbered from 1."""
-    return {word: n for n, word in enumerate(text.split(), 1)}
-
-
-NOUN_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "XR"})
 
 
 PREDICATE_TAGS = frozenset({"VV", "VA"})
@@ -57,10 +50,10 @@ WH_PRONOUNS = frozenset({"무엇", "뭐", "누구", "어디", "언제"})
 
 
 #: Numeral determiners (they form ordinals with 번째) and ordinal numerals.
-NUMERALS = _numbered("첫 두 세 네 다섯 여섯 일곱 여덟 아홉 열") | {"한": 1}
+NUMERALS = {word: n for n, word in enumerate(COUNTING_DETERMINERS, 1)} | {"한": 1}
 
 
-ORDINAL_WORDS = _numbered("첫째 둘째 셋째 넷째 다섯째 여섯째 일곱째 여덟째 아홉째 열째")
+ORDINAL_WORDS = {word: n for n, word in enumerate(ORDINAL_NUMERALS, 1)}
 
 
 LAST = -1
@@ -169,13 +162,13 @@ def is_fragment(tokens: Sequence[Token]) -> bool:
     if len(core) < 2 or core[-1].tag != "JX" or core[-1].form not in {"은", "는", "도"}:
         return False
     # the noun phrase may hold modifiers ("writer 문서에 넣은 긴 표는요?"): a clause ending in ETM
-    allowed = NOUN_TAGS | {"JC", "JKG", "JKB", "XSN", "MAJ", "MAG", "IC", "VV", "VA", "ETM", "XSV", "XSA", "NNB", "MM"}
+    allowed = NOMINAL_TAGS | {"JC", "JKG", "JKB", "XSN", "MAJ", "MAG", "IC", "VV", "VA", "ETM", "XSV", "XSA", "MM"}
     if not all(t.tag.split("-")[0] in allowed for t in core[:-1]):
         return False
     head = core[-2]
     clause = any(t.tag.split("-")[0] in {"ETM", "XSV", "XSA"} for t in core[:-1])
     # "… 필요한 이유는?" asks a question of its own: a clause before a word that only asks
-    return head.tag.split("-")[0] in NOUN_TAGS | {"NNB"} and not (clause and head.form in QUESTION_WORDS)
+    return head.tag.split("-")[0] in NOMINAL_TAGS and not (clause and head.form in QUESTION_WORDS)
 
 
 def _leads(tokens: Sequence[Token]) -> bool:
@@ -227,7 +220,7 @@ def _names_a_member(tokens: Sequence[Token], i: int) -> bool:
     for tok in tokens[i + 1 :]:
         if tok.form in {"번", "번째", "째"}:
             continue
-        return tok.form in MEMBER_WORDS or not tok.tag.startswith(("NN", "SL", "SH", "XR"))
+        return tok.form in MEMBER_WORDS or tok.tag.split("-")[0] not in NOMINAL_TAGS
     return True
 
 

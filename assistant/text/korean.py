@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 #: Part-of-speech tags whose morphemes carry content: nouns, verb and adjective stems,
 #: roots, foreign words, numbers and Chinese characters.
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "W_HASHTAG"})
+#: Tags of nouns that can name a topic: common and proper nouns, words in Latin or Chinese script, roots.
+NOUN_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "XR"})
+#: :data:`NOUN_TAGS` and dependent nouns (것, 건, 번째 …): what a noun phrase is made of.
+NOMINAL_TAGS = NOUN_TAGS | {"NNB"}
 #: Dependent nouns that carry little meaning on their own.
 WEAK_NOUNS = frozenset({"것", "수", "등", "때", "중", "번", "데", "바", "점", "개"})
 
