@@ -24,16 +24,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assistant import Engine
-from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, features, scorable
+from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, feature_rows, scorable
 from assistant.text.questions import question_form
 from bench.collections import engines
 from bench.common import KORQUAD, ROOT, help_answered, holds, load_korquad, require
@@ -41,6 +42,10 @@ from bench.common import KORQUAD, ROOT, help_answered, holds, load_korquad, requ
 RESULTS = ROOT / "bench" / "results"
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
 ENGLISH = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
+
+
+#: The shipped weights, except that ``closest`` always reads the sentences' similarity to the question.
+SAMPLING = replace(DEFAULT_WEIGHTS, closest=math.inf)
 
 
 @dataclass(frozen=True)
@@ -72,8 +77,8 @@ def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
         cands = engine.candidates(retrieval, index)
         q = engine.asked(item.question, retrieval, index, question_form(item.question))
         pool, before = scorable(cands, q)
-        x = np.array([features(c, q, before.get(i)) for i, c in enumerate(pool)], dtype=np.float64)
-        x = x.reshape(len(pool), len(FEATURES))
+        # ``closest`` as if it could always change the lead: its sentences are always embedded
+        x = np.array(feature_rows(pool, q, SAMPLING, before), dtype=np.float64).reshape(len(pool), len(FEATURES))
         y = np.array([holds(c.text, item.golds) for c in pool], dtype=bool)
         out.append(Sample(x, y))
     return out

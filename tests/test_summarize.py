@@ -14,6 +14,7 @@ from assistant.answer.summarize import (
     around,
     arrange,
     asked,
+    closeness,
     enumeration,
     items_of,
     labels_only,
@@ -298,3 +299,51 @@ def test_asked_bigrams_come_from_the_written_words_when_given() -> None:
     # asked alone, the words as written ("유럽은요" brings 럽은 and 은요 along)
     assert asked("유럽은요?", ["유럽"], IDF, "general").bigrams == {"유럽", "럽은", "은요"}
     assert asked("유럽은요?", ["유럽"], IDF, "general", written="유럽").bigrams == {"유럽"}
+
+
+class Similarity:
+    """A stand-in for the dense similarity to the question: fixed values, and what it was asked."""
+
+    def __init__(self, values: dict[str, float]) -> None:
+        self.values = values
+        self.asked: list[list[str]] = []
+
+    def __call__(self, texts: list[str]) -> list[float]:
+        self.asked.append(list(texts))
+        return [self.values.get(t, 0.0) for t in texts]
+
+
+def test_when_the_words_are_all_found_they_decide_and_nothing_is_embedded() -> None:
+    subway = cand(1, 0, "서울 지하철은 아홉 개 노선이다.", {"서울", "지하철", "노선"})
+    bus = cand(1, 20, "서울 버스는 간선과 지선으로 나뉜다.", {"서울", "버스"}, 1)
+    similarity = Similarity({bus.text: 0.9, subway.text: 0.1})
+    question = replace(q("서울 지하철 노선", ["서울", "지하철", "노선"]), similarity=similarity)
+    assert closeness([subway, bus], [2.0, 1.9], question, 10.0) == [0.0, 0.0]
+    assert similarity.asked == []
+    assert texts(select([subway, bus], question, 1, replace(DEFAULT_WEIGHTS, closest=10.0))) == [subway.text]
+
+
+def test_when_the_question_is_put_in_other_words_its_meaning_decides_among_the_best_three() -> None:
+    """Half of the question's weight (지하철) is in no sentence: the closest in meaning leads."""
+    terms = {"서울"}
+    sentences = [cand(1, 20 * i, f"서울 문장 {i}입니다.", terms, i) for i in range(5)]
+    meaning = {s.text: 0.1 * i for i, s in enumerate(sentences)}  # the last is the closest, but not among the best
+    meaning[sentences[2].text] = 0.95
+    similarity = Similarity(meaning)
+    question = replace(q("서울 지하철", ["서울", "지하철"]), similarity=similarity)
+    own = [1.0, 0.99, 0.98, 0.5, 0.4]
+    near = closeness(sentences, own, question, 1.0)
+    unsaid = 1 - IDF["서울"] / (IDF["서울"] + IDF["지하철"])
+    assert near == pytest.approx([unsaid / 3, unsaid / 2, unsaid, 0.0, 0.0])
+    assert similarity.asked == [[s.text for s in sentences[:3]]]  # only the three best are embedded
+    picked = select(sentences, question, 1, replace(DEFAULT_WEIGHTS, closest=1.0))
+    assert texts(picked) == [sentences[2].text]
+
+
+def test_meaning_is_not_read_when_it_cannot_change_the_lead() -> None:
+    sentences = [cand(1, 20 * i, f"서울 문장 {i}입니다.", {"서울"}, i) for i in range(3)]
+    similarity = Similarity({sentences[1].text: 1.0})
+    question = replace(q("서울 지하철", ["서울", "지하철"]), similarity=similarity)
+    near = closeness(sentences, [5.0, 1.0, 0.5], question, 1.0)  # the lead is far ahead
+    assert similarity.asked == []
+    assert near[0] > near[1] > near[2] > 0  # the order by their own features stands in

@@ -8,6 +8,7 @@ collection of its own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -96,3 +97,22 @@ def test_damaged_file_is_reported(kind: str, tmp_path: Path) -> None:
 def test_unknown_kind_lists_choices() -> None:
     with pytest.raises(ConfigError, match="flat, hnsw"):
         make_index("annoy", 4)
+
+
+def test_recent_vectors_embed_a_sentence_once_and_forget_the_oldest(fake_embedder: Any) -> None:
+    from assistant.embedding.recent import RecentVectors
+
+    recent = RecentVectors(fake_embedder, size=2)
+    first = recent.embed(["가나다", "라마바"])
+    assert first.shape == (2, fake_embedder.dim)
+    assert np.allclose(first, fake_embedder.embed(["가나다", "라마바"], "passage"))
+    fake_embedder.calls.clear()
+    again = recent.embed(["라마바", "가나다", "라마바"])
+    assert fake_embedder.calls == []  # all remembered
+    assert np.allclose(again[0], first[1]) and np.allclose(again[1], first[0])
+    recent.embed(["사아자"])  # pushes out the least recently used (라마바 was read last)
+    fake_embedder.calls.clear()
+    recent.embed(["라마바"])
+    assert fake_embedder.calls == []
+    recent.embed(["가나다"])
+    assert fake_embedder.calls == [("passage", 1)]

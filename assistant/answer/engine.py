@@ -10,9 +10,10 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import Outline, abstention_message, covers, followups
@@ -33,6 +34,7 @@ from assistant.answer.summarize import (
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
+from assistant.embedding.recent import RecentVectors
 from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.ingest.encodings import first_surrogate
 from assistant.options import Mode
@@ -52,6 +54,9 @@ from assistant.text.questions import (
     topic_terms,
 )
 from assistant.text.spoken import written_out
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class Engine:
         self._embedder = embedder
         self._analyzer = analyzer
         self._retriever: Retriever | None = None
+        self._sentence_vectors: RecentVectors | None = None
         self._lock = threading.RLock()
         #: Outlines of the index versions answered from (the latest two), by folder.
         self._outlines: dict[Path, Outline] = {}
@@ -424,7 +430,19 @@ class Engine:
         written = None
         if follow_up:
             written = " ".join(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS)
-        return asked(question, terms, idf, form, about, instead, relations, written=written)
+        similarity = self._similarity(retrieval.vector)
+        return asked(question, terms, idf, form, about, instead, relations, written=written, similarity=similarity)
+
+    def _similarity(self, vector: np.ndarray | None) -> Callable[[Sequence[str]], Sequence[float]] | None:
+        """The dense similarity of sentences to the query whose vector is ``vector`` (sentences
+        embedded lately are remembered)."""
+        if vector is None:
+            return None
+        with self._lock:
+            if self._sentence_vectors is None or self._sentence_vectors.embedder is not self.embedder:
+                self._sentence_vectors = RecentVectors(self.embedder)
+            known = self._sentence_vectors
+        return lambda texts: [float(x) for x in known.embed(texts) @ vector]
 
     def _names(self, question: str) -> list[str]:
         """The proper nouns of a question (미국, 유럽연합): what its answer is about."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
 from assistant.ingest.markers import ORDINAL
@@ -69,6 +69,8 @@ class Asked:
     subject: tuple[str, ...] = ()  #: every chosen sentence must be about one of these (a follow-up's new subject)
     instead: tuple[str, ...] = ()  #: what the subject replaced: a sentence naming it is about that instead
     relations: tuple[str, ...] = ()  #: the question's predicates as terms (see :func:`relation_terms`)
+    #: the dense similarity of each of some sentences to the question (None: not known, see :func:`closeness`)
+    similarity: Callable[[Sequence[str]], Sequence[float]] | None = field(default=None, compare=False, repr=False)
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -116,6 +118,7 @@ class Weights:
     whole: float = 0.44
     dangling: float = 0.07
     relation: float = 0.1
+    closest: float = 0.5
     #: supporting sentences score at least this share of the lead's score
     floor: float = 0.6
     #: a sentence sharing more than this (Jaccard of terms) with a chosen one is redundant
@@ -147,7 +150,11 @@ FEATURES: tuple[str, ...] = (
     "whole",
     "dangling",
     "relation",
+    "closest",
 )
+
+#: The features :func:`features` reads from one sentence; ``closest`` (:func:`closeness`) compares it with others.
+OWN_FEATURES = FEATURES[:-1]
 
 DEFAULT_WEIGHTS = Weights()
 
@@ -167,6 +174,7 @@ def asked(
     instead: Sequence[str] = (),
     relations: Sequence[str] = (),
     written: str | None = None,
+    similarity: Callable[[Sequence[str]], Sequence[float]] | None = None,
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question."""
@@ -183,11 +191,12 @@ def asked(
         subject=tuple(subject),
         instead=tuple(instead),
         relations=tuple(relations),
+        similarity=similarity,
     )
 
 
 def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[float]:
-    """The candidate's :data:`FEATURES`, each in [0, 1] (``dangling`` counts against it).
+    """The candidate's :data:`OWN_FEATURES`, each in [0, 1] (``dangling`` counts against it).
 
     ``before`` is the sentence before it in its passage: the question's terms there make it
     likely that this sentence goes on to answer ("… 번거롭다는 문제가 있다. 바로 선호투표제다.").
@@ -283,7 +292,48 @@ def previous_sentences(pool: Sequence[Candidate], context: Sequence[Candidate] =
 
 
 def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS, before: Candidate | None = None) -> float:
-    return sum(x * f for x, f in zip(w.vector(), features(c, q, before), strict=True))
+    """The candidate's score by its own features (:data:`OWN_FEATURES`)."""
+    return sum(x * f for x, f in zip(w.vector(), features(c, q, before), strict=False))
+
+
+#: How many of the best candidates (by their own features) the question's meaning re-ranks.
+CLOSEST_OF = 3
+
+
+def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight: float) -> list[float]:
+    """The ``closest`` feature of each candidate of ``pool``, whose scores by their own features are ``own``.
+
+    When some of the question's topic weight is in no candidate (its words are not the
+    documents': ``unsaid``, 1 minus the best ``overlap``), the meaning decides among the
+    :data:`CLOSEST_OF` best candidates: each gets ``unsaid / (1 + r)``, ``r`` its rank among them
+    by the dense similarity of the sentence to the question (``q.similarity``); the others get 0.
+    When every term is found, the words decide (0 for all). The sentences are embedded only when
+    the result can change which one leads (``weight``: the feature's); otherwise, and without a
+    similarity, their order by their own features stands in for it.
+    """
+    out = [0.0] * len(pool)
+    if not pool:
+        return out
+    unsaid = 1.0 - max(_shared(c, q) for c in pool)
+    if unsaid <= 0:
+        return out
+    top = sorted(range(len(pool)), key=lambda i: (-own[i], i))[:CLOSEST_OF]
+    order = top
+    may_change = len(top) > 1 and own[top[0]] - own[top[1]] < weight * unsaid * (1 - 1 / len(top))
+    if q.similarity is not None and may_change:
+        sims = list(q.similarity([pool[i].text for i in top]))
+        order = [i for _, i in sorted(zip(sims, top, strict=True), key=lambda x: -x[0])]
+    for r, i in enumerate(order):
+        out[i] = unsaid / (1 + r)
+    return out
+
+
+def feature_rows(pool: Sequence[Candidate], q: Asked, w: Weights, before: Mapping[int, Candidate]) -> list[list[float]]:
+    """Every :data:`FEATURES` value of each candidate of ``pool`` (``before``: see :func:`scorable`)."""
+    own = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
+    vector = w.vector()
+    scores = [sum(x * f for x, f in zip(vector, row, strict=False)) for row in own]
+    return [[*row, near] for row, near in zip(own, closeness(pool, scores, q, w.closest), strict=True)]
 
 
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
@@ -300,7 +350,8 @@ def scorable(candidates: Sequence[Candidate], q: Asked) -> tuple[list[Candidate]
 def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAULT_WEIGHTS) -> list[Picked]:
     """Up to ``n`` sentences, the one that answers best first.
 
-    A supporting sentence must not be far weaker than the lead (``w.floor``), nor much less about
+    A supporting sentence must not be far weaker than the lead (``w.floor``, by their own
+    features: ``closest`` only orders the best few), nor much less about
     the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
     stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
@@ -309,14 +360,30 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     pool, before = scorable(candidates, q)
     if not pool:
         return []
-    scored = sorted(((score(c, q, w, before.get(i)), i, c) for i, c in enumerate(pool)), key=lambda x: (-x[0], x[1]))
-    best, lead = scored[0][0], scored[0][2]
+    vector = w.vector()
+    rows = feature_rows(pool, q, w, before)
+    # (score, own score: without ``closest``, which only orders the best few, index, candidate)
+    scored = sorted(
+        (
+            (
+                sum(x * f for x, f in zip(vector, row, strict=True)),
+                sum(x * f for x, f in zip(vector, row[:-1], strict=False)),
+                i,
+                c,
+            )
+            for i, (row, c) in enumerate(zip(rows, pool, strict=True))
+        ),
+        key=lambda x: (-x[0], x[2]),
+    )
+    best, lead = scored[0][1], scored[0][3]
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)
     chosen: list[Picked] = []
-    for s, _, c in scored:
-        if len(chosen) >= n or s < floor:
+    for s, own, _, c in scored:
+        if len(chosen) >= n:
             break
+        if own < floor:
+            continue
         if chosen and c.citation != lead.citation and _relevance(c, q) < about:
             continue
         if any(_jaccard(c.terms, p.candidate.terms) >= w.redundancy for p in chosen):

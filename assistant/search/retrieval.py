@@ -44,6 +44,7 @@ class Retrieval:
     coverage: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     signals: dict[str, float] = field(default_factory=dict)  #: what the abstention rule reads (see abstain.SIGNALS)
+    vector: np.ndarray | None = None  #: the query's vector
 
 
 def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
@@ -96,6 +97,7 @@ class Pool:
     rows: np.ndarray
     scores: dict[str, np.ndarray]
     vectors: np.ndarray
+    query: np.ndarray | None = None  #: the query's vector
     embedded_at: float = 0.0  #: perf_counter when the query was embedded
     scored_at: float = 0.0  #: perf_counter when the lexical scores were computed
 
@@ -156,7 +158,7 @@ class Retriever:
         coverage = lexical_coverage(self.index, rows[:3], pool.terms)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
-        return Retrieval(query, pool.terms, hits, coverage, timings, abstain)
+        return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
 
     def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:
         """The candidates of ``query`` (the top chunks of every signal with weight) and each
@@ -174,7 +176,7 @@ class Retriever:
         scores = {name: values[cands] for name, values in lexical.items()}
         vectors = self.index.vectors[cands]
         scores["dense"] = vectors @ qvec
-        return Pool(terms, cands, scores, vectors, embedded, scored)
+        return Pool(terms, cands, scores, vectors, qvec, embedded, scored)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         s = self.settings
