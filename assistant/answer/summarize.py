@@ -331,9 +331,13 @@ def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight:
 def feature_rows(pool: Sequence[Candidate], q: Asked, w: Weights, before: Mapping[int, Candidate]) -> list[list[float]]:
     """Every :data:`FEATURES` value of each candidate of ``pool`` (``before``: see :func:`scorable`)."""
     own = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
+    return [[*row, near] for row, near in zip(own, closeness(pool, own_scores(own, w), q, w.closest), strict=True)]
+
+
+def own_scores(rows: Sequence[Sequence[float]], w: Weights) -> list[float]:
+    """The scores of candidates by their own features (``rows``: each one's :data:`OWN_FEATURES`)."""
     vector = w.vector()
-    scores = [sum(x * f for x, f in zip(vector, row, strict=False)) for row in own]
-    return [[*row, near] for row, near in zip(own, closeness(pool, scores, q, w.closest), strict=True)]
+    return [sum(x * f for x, f in zip(vector, row, strict=False)) for row in rows]
 
 
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
@@ -360,19 +364,12 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     pool, before = scorable(candidates, q)
     if not pool:
         return []
-    vector = w.vector()
-    rows = feature_rows(pool, q, w, before)
+    own_rows = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
+    own = own_scores(own_rows, w)
+    near = closeness(pool, own, q, w.closest)
     # (score, own score: without ``closest``, which only orders the best few, index, candidate)
     scored = sorted(
-        (
-            (
-                sum(x * f for x, f in zip(vector, row, strict=True)),
-                sum(x * f for x, f in zip(vector, row[:-1], strict=False)),
-                i,
-                c,
-            )
-            for i, (row, c) in enumerate(zip(rows, pool, strict=True))
-        ),
+        ((own[i] + w.closest * near[i], own[i], i, c) for i, c in enumerate(pool)),
         key=lambda x: (-x[0], x[2]),
     )
     best, lead = scored[0][1], scored[0][3]
