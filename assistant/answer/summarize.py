@@ -376,10 +376,10 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)
     chosen: list[Picked] = []
-    for s, own, _, c in scored:
+    for s, alone, _, c in scored:
         if len(chosen) >= n:
             break
-        if own < floor:
+        if alone < floor:
             continue
         if chosen and c.citation != lead.citation and _relevance(c, q) < about:
             continue
