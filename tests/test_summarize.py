@@ -261,6 +261,9 @@ def test_sentence_spans_split_table_rows_and_drop_bullets() -> None:
         ("이를 위해 투자해야 한다.", "adverbial"),
         ("그리고 이를 통해 성장한다.", "adverbial"),
         ("이는 투자가 필요하다는 뜻이다.", "reference"),
+        ("이것은 해외 연예인으로 최초로 진행을 맡은 것이다.", "reference"),
+        ("이곳에서 즉위식을 거행하였다.", "reference"),
+        ("이것저것 살펴보았다.", None),
         ("이번 조사는 끝났다.", None),
     ],
 )
