@@ -372,8 +372,9 @@ def weights_section(r: dict[str, Any]) -> list[str]:
     lines += [
         "",
         f"Fitted on all collections: {fitted}" + (f" (lead {on_all})." if on_all else "."),
-        "A fitted weight replaces a shipped one only when no collection loses by it; the shipped",
-        "weights are in `assistant/answer/summarize.py`.",
+        "A fitted weight replaces a shipped one only when no collection loses by it, the follow-up",
+        "sets of `bench.answers` included (the fit does not see them); the shipped weights are in",
+        "`assistant/answer/summarize.py`.",
     ]
     return lines
 
