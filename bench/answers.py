@@ -19,6 +19,9 @@ it, 15 characters or more, counts: shown without its leading connective); ``pyth
 builds the pages): the same figures, the gold being that sentence. Skipped with ``--no-help`` or
 when the pages cannot be built.
 
+The 12 English questions about the essays (``bench/data/essay_questions_en.jsonl``, each with
+phrases its answer contains) are scored the same way: none of their words is in the documents.
+
 The follow-up sets are played turn by turn in fresh sessions: ``bench/data/conversations.jsonl``
 over ``corpus/`` (written alongside the resolver) and ``bench/data/help/conversations.jsonl`` over
 the help pages (written apart from it, in users' words). A turn counts for ``first`` /
@@ -143,6 +146,27 @@ def help_answers() -> dict[str, Any]:
     return judged_all(engine, help_answered(), holds)
 
 
+#: Questions in English about the essays, each with phrases the sentence answering it contains.
+ENGLISH = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
+
+
+def english_answers() -> dict[str, Any]:
+    """The English questions about the essays of ``corpus/`` (e5 is multilingual: they are searched
+    as they are, and none of their words is in the documents)."""
+    from bench.collections import settings_of
+
+    settings = settings_of("essays").model_copy(update={"show_progress": False})
+    engine = Engine(settings, analyzer=KoreanAnalyzer())
+    if not is_current(settings):
+        engine.build_index()
+    questions = []
+    for line in ENGLISH.read_text("utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            questions.append(Question(item["question"], item["doc"], tuple(item["answer"])))
+    return judged_all(engine, questions)
+
+
 def judged_all(
     engine: Engine, questions: Sequence[Question], match: Callable[[str, Iterable[str]], bool] = contains
 ) -> dict[str, Any]:
@@ -263,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.no_help:
         payload["help"] = help_answers()
         print("help", json.dumps(payload["help"]["overall"], ensure_ascii=False), flush=True)
+    payload["english"] = english_answers()
+    print("english", json.dumps(payload["english"]["overall"], ensure_ascii=False), flush=True)
     payload["followups"] = followups(args.verbose)
     print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
     if not args.no_help:

@@ -260,6 +260,15 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
             f"| median summary length (characters) | {h['median_chars']:.0f} |",
             f"| abstained | {h['abstained']:.3f} |",
         ]
+    e = (r.get("english") or {}).get("overall")
+    if e:
+        lines += [
+            "",
+            f"{e['n']} questions in English about the essays (`bench/data/essay_questions_en.jsonl`; none of their",
+            "words is in the documents, the multilingual e5 finds the passages): an answer phrase is in the first",
+            f"summary sentence for {e['first']:.3f} of them, in the summary for {e['summary']:.3f}, in a cited passage",
+            f"for {e['cited']:.3f}; abstained {e['abstained']:.3f}.",
+        ]
     f = r["followups"]
     pf = (before or {}).get("followups")
     was = f" (the summarizer before: {pf['first']:.3f} / {pf['summary']:.3f})" if pf else ""
