@@ -340,3 +340,23 @@ def test_a_follow_ups_bigrams_come_from_its_nouns_without_their_particles(engine
     follow = engine.asked("서울은요?", retrieval, engine.index, "general", follow_up=True)
     assert "울은" in alone.bigrams  # a question of its own: its words as written
     assert follow.bigrams == {"서울"}  # a follow-up: its nouns alone
+
+
+def test_the_summary_reads_the_question_vector_of_its_search(engine: Engine) -> None:
+    """The similarity the summary may compare sentences with is the cosine of each sentence, as a
+    passage, with the searched question's vector; a sentence embedded once is remembered."""
+    import numpy as np
+
+    retrieval = engine.retriever.search(SUBWAY, 3)
+    assert retrieval.vector is not None
+    assert np.allclose(retrieval.vector, engine.embedder.embed([SUBWAY], "query")[0])
+    asked = engine.asked(SUBWAY, retrieval, engine.retriever.index, question_form(SUBWAY))
+    assert asked.similarity is not None
+    texts = ["서울의 지하철은 아홉 개 노선으로 이루어져 있다.", "제주 해녀는 전복을 딴다."]
+    expected = engine.embedder.embed(texts, "passage") @ retrieval.vector
+    embedder = engine.embedder
+    assert isinstance(embedder, FakeEmbedder)
+    embedder.calls.clear()
+    assert asked.similarity(texts) == pytest.approx(list(expected))
+    assert asked.similarity(texts[:1]) == pytest.approx([expected[0]])
+    assert embedder.calls == [("passage", 2)]  # the second time, remembered
