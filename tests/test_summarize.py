@@ -18,6 +18,7 @@ from assistant.answer.summarize import (
     enumeration,
     items_of,
     labels_only,
+    not_elaborating,
     presentable,
     score,
     select,
@@ -350,3 +351,32 @@ def test_meaning_is_not_read_when_it_cannot_change_the_lead() -> None:
     near = closeness(sentences, [5.0, 1.0, 0.5], question, 1.0)  # the lead is far ahead
     assert similarity.asked == []
     assert near[0] > near[1] > near[2] > 0  # the order by their own features stands in
+
+
+def test_asked_for_another_one_what_only_goes_on_about_a_shown_sentence_is_left_out() -> None:
+    shown = cand(1, 0, "인재 양성이 필요하다.", {"인재", "양성"})
+    more = cand(1, 12, "특히, 지속적인 학습이 필수적이다.", {"학습"}, 1)
+    other = cand(1, 30, "또한, 협업 문화가 구축되어야 한다.", {"협업", "문화"}, 2)
+    elsewhere = cand(2, 0, "특히 정부 지원이 중요하다.", {"정부", "지원"}, 0, doc="b.txt")
+    everything = [shown, more, other, elsewhere]
+    kept = not_elaborating([more, other, elsewhere], everything, {("a.txt", 0)})
+    assert kept == [other, elsewhere]  # elsewhere goes on about nothing shown
+    assert not_elaborating([more], everything, {("a.txt", 0)}) == [more]  # never nothing at all
+    assert not_elaborating([more, other], everything, set()) == [more, other]
+
+
+@pytest.mark.parametrize(
+    ("message", "another"),
+    [
+        ("다른 방법은?", True),
+        ("또 다른 전략은?", True),
+        ("또 뭐가 있어?", True),
+        ("더 자세히", False),
+        ("다른방법은요", True),
+        ("어떻게 다른가요?", False),
+    ],
+)
+def test_another(message: str, another: bool) -> None:
+    from assistant.text.questions import ANOTHER
+
+    assert bool(ANOTHER.search(message)) == another

@@ -25,6 +25,7 @@ from assistant.answer.summarize import (
     asked,
     enumeration,
     items_of,
+    not_elaborating,
     select_about,
     select_comparison,
     still_about,
@@ -46,6 +47,7 @@ from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
+    ANOTHER,
     ELABORATE,
     asked_nouns,
     comparison_sides,
@@ -376,6 +378,8 @@ class Engine:
         missing: list[str] = []
         restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
         # more of the same, or an item elaborated: what other passages add must still be about the question
+        if request.avoid and ANOTHER.search(request.question):  # another one: not more about the one shown
+            candidates = not_elaborating(candidates, everything, request.avoid)
         further = still_about(candidates, everything, q) if request.avoid else candidates
         near = None
         if request.anchor is not None:

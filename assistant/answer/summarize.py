@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
 from assistant.ingest.markers import ORDINAL
 from assistant.text.sentences import (
     ANNOUNCES,
+    ELABORATES,
     SENTENCE_END,
     char_bigrams,
     continuation,
@@ -438,6 +439,26 @@ def still_about(candidates: Sequence[Candidate], everything: Sequence[Candidate]
     the passages have said what they had on it, "more" says so rather than show what is off it."""
     most = max((_shared(c, q) for c in everything), default=0.0)
     return [c for c in candidates if (share := _shared(c, q)) > 0 and share >= MORE_RELEVANCE * most]
+
+
+def not_elaborating(
+    candidates: Sequence[Candidate], everything: Sequence[Candidate], shown: Collection[tuple[str, int]]
+) -> list[Candidate]:
+    """The ``candidates`` but those that only go on about a sentence already ``shown`` (doc id,
+    start): "특히 …" right after it. Asked for another one ("다른 방법은?"), the reader wants what
+    adds to it. All of them when none would be left."""
+
+    def elaborates(c: Candidate) -> bool:
+        if not ELABORATES.match(c.text):
+            return False
+        return any(
+            (b.doc_id, b.start) in shown
+            for b in everything
+            if b.doc_id == c.doc_id and b.end <= c.start and c.start - b.end <= 3
+        )
+
+    kept = [c for c in candidates if not elaborates(c)]
+    return kept or list(candidates)
 
 
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:

@@ -36,6 +36,9 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: 설명해줘"), rather than what it means: the answer need not restate it.
 ELABORATE = re.compile(r"자세히|자세하게|설명해|구체적|더 알려|더 말해")
 
+#: A follow-up asking for another one ("다른 방법은?", "또 다른 전략은?"), not for more of the same.
+ANOTHER = re.compile(r"다른\s|다른(?:방법|예|전략|것|거|건|사례|방식)|(?:^|\s)또\s")
+
 #: Words of a question that ask rather than say what it is about.
 QUESTION_WORDS = frozenset(
     [

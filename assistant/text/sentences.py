@@ -113,6 +113,10 @@ def continuation(text: str) -> tuple[str | None, int]:
     return ("connective", lead) if m else (None, 0)
 
 
+#: Openings that go on about the sentence before rather than add to it ("특히 …", "즉 …").
+ELABORATES = re.compile(r"^\s*(?:특히|즉|다시 말해|예를 들어|예컨대)[,\s]")
+
+
 #: A sentence that announces a list ("… 몇 가지 주요 요소를 고려해야 합니다."): its first item goes with it.
 ANNOUNCES = re.compile(r"몇 가지|[두세네] 가지|여러 가지|다음과 같|다음의|아래와 같")
 
