@@ -42,10 +42,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import Answer, Conversation, Engine, SessionStore, Settings, is_current
+from assistant import Answer, Conversation, Engine, SessionStore, Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form, topic_terms
-from bench.common import CACHE, KORQUAD, ROOT, Question, help_answered, holds, require
+from bench.collections import engine_of
+from bench.common import CACHE, KORQUAD, ROOT, Question, english_questions, help_answered, holds, require
 from bench.korquad import build
 
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
@@ -136,35 +137,15 @@ def korquad(limit: int) -> dict[str, Any]:
     return judged_all(engine, [q for q in questions if q.answers][: limit or None])
 
 
-def help_answers() -> dict[str, Any]:
-    from bench.collections import settings_of
-
-    settings = settings_of("help").model_copy(update={"show_progress": False})
-    engine = Engine(settings, analyzer=KoreanAnalyzer())
-    if not is_current(settings):
-        engine.build_index()
+def help_answers(engine: Engine) -> dict[str, Any]:
+    """The help questions one sentence answers, over the help pages' ``engine``."""
     return judged_all(engine, help_answered(), holds)
 
 
-#: Questions in English about the essays, each with phrases the sentence answering it contains.
-ENGLISH = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
-
-
-def english_answers() -> dict[str, Any]:
-    """The English questions about the essays of ``corpus/`` (e5 is multilingual: they are searched
-    as they are, and none of their words is in the documents)."""
-    from bench.collections import settings_of
-
-    settings = settings_of("essays").model_copy(update={"show_progress": False})
-    engine = Engine(settings, analyzer=KoreanAnalyzer())
-    if not is_current(settings):
-        engine.build_index()
-    questions = []
-    for line in ENGLISH.read_text("utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            questions.append(Question(item["question"], item["doc"], tuple(item["answer"])))
-    return judged_all(engine, questions)
+def english_answers(engine: Engine) -> dict[str, Any]:
+    """The English questions about the essays, over their ``engine`` (e5 is multilingual: they are
+    searched as they are, and none of their words is in the documents)."""
+    return judged_all(engine, english_questions())
 
 
 def judged_all(
@@ -209,30 +190,20 @@ def load_turns(path: Path = CONVERSATIONS) -> dict[str, list[Turn]]:
     return out
 
 
-def followups(verbose: bool, collection: str = "essays") -> dict[str, Any]:
-    """Every conversation of a follow-up set played in a fresh session: ``essays`` (over
-    ``corpus/``) or ``help`` (over the LibreOffice help pages)."""
-    from bench.collections import settings_of
-
-    conversations = load_turns(HELP_CONVERSATIONS if collection == "help" else CONVERSATIONS)
+def followups(verbose: bool, engine: Engine, path: Path = CONVERSATIONS) -> dict[str, Any]:
+    """Every conversation of a follow-up set (``path``) played in a fresh session over ``engine``."""
+    conversations = load_turns(path)
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = settings_of(collection).model_copy(
-            update={"sessions_path": Path(tmp) / "sessions.sqlite", "show_progress": False}
-        )
-        engine = Engine(settings, analyzer=KoreanAnalyzer())
-        if not is_current(settings):
-            engine.build_index()
-        with SessionStore(settings.sessions_file) as store:
-            conversation = Conversation(engine, store, settings)
-            for turns in conversations.values():
-                session = None
-                for turn in turns:
-                    answer = conversation.chat(turn.message, session)
-                    session = answer.session_id
-                    rows.append(played(turn, answer))
-                    if verbose:
-                        print(json.dumps(rows[-1], ensure_ascii=False))
+    with tempfile.TemporaryDirectory() as tmp, SessionStore(Path(tmp) / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        for turns in conversations.values():
+            session = None
+            for turn in turns:
+                answer = conversation.chat(turn.message, session)
+                session = answer.session_id
+                rows.append(played(turn, answer))
+                if verbose:
+                    print(json.dumps(rows[-1], ensure_ascii=False))
     return {"conversations": len(conversations), **turn_scores(rows), "turns": rows}
 
 
@@ -284,15 +255,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         require(KORQUAD)
         payload["korquad"] = korquad(args.limit)
         print("korquad", json.dumps(payload["korquad"]["overall"], ensure_ascii=False), flush=True)
+    # the help pages and the essays share one Kiwi and one model
+    essays = engine_of("essays", KoreanAnalyzer(), show_progress=False)
     if not args.no_help:
-        payload["help"] = help_answers()
+        help_pages = engine_of("help", essays.analyzer, essays.embedder, show_progress=False)
+        payload["help"] = help_answers(help_pages)
         print("help", json.dumps(payload["help"]["overall"], ensure_ascii=False), flush=True)
-    payload["english"] = english_answers()
+    payload["english"] = english_answers(essays)
     print("english", json.dumps(payload["english"]["overall"], ensure_ascii=False), flush=True)
-    payload["followups"] = followups(args.verbose)
+    payload["followups"] = followups(args.verbose, essays)
     print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
     if not args.no_help:
-        payload["help_followups"] = followups(args.verbose, "help")
+        payload["help_followups"] = followups(args.verbose, help_pages, HELP_CONVERSATIONS)
         shown = {k: v for k, v in payload["help_followups"].items() if k not in ("turns", "by_kind")}
         print("help_followups", shown, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

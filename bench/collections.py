@@ -10,8 +10,10 @@ The engines share one embedder whose question vectors are cached on disk.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from assistant import Engine, Settings, is_current
+from assistant.embedding.base import Embedder
 from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, ROOT
 from bench.korquad import build as build_korquad
@@ -30,17 +32,24 @@ def settings_of(name: str) -> Settings:
     raise ValueError(f"unknown collection {name!r}; choose from {', '.join(NAMES)}")
 
 
+def engine_of(
+    name: str, analyzer: KoreanAnalyzer | None = None, embedder: Embedder | None = None, **update: Any
+) -> Engine:
+    """An engine over the ``help`` or ``essays`` index (settings changed by ``update``), built when
+    missing or stale; ``analyzer`` and ``embedder`` shared with other engines when given."""
+    settings = settings_of(name).model_copy(update=update)
+    engine = Engine(settings, embedder=embedder, analyzer=analyzer)
+    if not is_current(settings):
+        engine.build_index()
+    return engine
+
+
 def engines(names: Sequence[str], analyzer: KoreanAnalyzer | None = None) -> dict[str, Engine]:
     """An engine over each named collection's index, built when missing or stale."""
     analyzer = analyzer or KoreanAnalyzer()
     korquad, _, _ = build_korquad(Settings(index_dir=CACHE / "korquad-index", show_progress=False), titles=True)
     out = {"korquad": korquad}
     for name in names:
-        if name == "korquad":
-            continue
-        settings = settings_of(name)
-        engine = Engine(settings, embedder=korquad.embedder, analyzer=analyzer)
-        if not is_current(settings):
-            engine.build_index()
-        out[name] = engine
+        if name != "korquad":
+            out[name] = engine_of(name, analyzer, korquad.embedder)
     return out

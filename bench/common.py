@@ -43,6 +43,20 @@ def help_answered() -> list[Question]:
     return out
 
 
+#: Questions in English about the essays of ``corpus/``, each with phrases the sentence answering it contains.
+ENGLISH_QUESTIONS = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
+
+
+def english_questions() -> list[Question]:
+    """The English questions about the essays (``bench/data/essay_questions_en.jsonl``)."""
+    out = []
+    for line in ENGLISH_QUESTIONS.read_text("utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out.append(Question(item["question"], item.get("doc", ""), tuple(item.get("answer", ()))))
+    return out
+
+
 def holds(text: str, golds: Iterable[str]) -> bool:
     """For golds that are whole sentences: the text holds one, or is a part of one of 15 characters
     or more (a summary shows a sentence without its leading connective, or trimmed); spaces ignored."""

@@ -37,11 +37,10 @@ from assistant import Engine
 from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, feature_rows, scorable
 from assistant.text.questions import question_form
 from bench.collections import engines
-from bench.common import KORQUAD, ROOT, help_answered, holds, load_korquad, require
+from bench.common import KORQUAD, ROOT, english_questions, help_answered, holds, load_korquad, require
 
 RESULTS = ROOT / "bench" / "results"
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
-ENGLISH = ROOT / "bench" / "data" / "essay_questions_en.jsonl"
 
 
 #: The shipped weights, except that ``closest`` always reads the sentences' similarity to the question.
@@ -137,12 +136,7 @@ def essay_questions() -> list[Asked]:
         if line.strip():
             first = json.loads(line)["turns"][0]
             out.append(Asked(first["message"], tuple(first.get("answer", ()))))
-    if ENGLISH.exists():
-        for line in ENGLISH.read_text("utf-8").splitlines():
-            if line.strip():
-                item = json.loads(line)
-                out.append(Asked(item["question"], tuple(item.get("answer", ()))))
-    return out
+    return out + [Asked(q.text, q.answers) for q in english_questions()]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

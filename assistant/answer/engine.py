@@ -443,7 +443,7 @@ class Engine:
         if vector is None:
             return None
         with self._lock:
-            if self._sentence_vectors is None or self._sentence_vectors.embedder is not self.embedder:
+            if self._sentence_vectors is None:
                 self._sentence_vectors = RecentVectors(self.embedder)
             known = self._sentence_vectors
         return lambda texts: [float(x) for x in known.embed(texts) @ vector]

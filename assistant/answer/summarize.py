@@ -331,14 +331,18 @@ def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight:
 
 def feature_rows(pool: Sequence[Candidate], q: Asked, w: Weights, before: Mapping[int, Candidate]) -> list[list[float]]:
     """Every :data:`FEATURES` value of each candidate of ``pool`` (``before``: see :func:`scorable`)."""
-    own = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
-    return [[*row, near] for row, near in zip(own, closeness(pool, own_scores(own, w), q, w.closest), strict=True)]
+    rows, _, near = _rated(pool, q, w, before)
+    return [[*row, x] for row, x in zip(rows, near, strict=True)]
 
 
-def own_scores(rows: Sequence[Sequence[float]], w: Weights) -> list[float]:
-    """The scores of candidates by their own features (``rows``: each one's :data:`OWN_FEATURES`)."""
+def _rated(
+    pool: Sequence[Candidate], q: Asked, w: Weights, before: Mapping[int, Candidate]
+) -> tuple[list[list[float]], list[float], list[float]]:
+    """Each candidate's :data:`OWN_FEATURES`, its score by them, and its ``closest`` (:func:`closeness`)."""
+    rows = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
     vector = w.vector()
-    return [sum(x * f for x, f in zip(vector, row, strict=False)) for row in rows]
+    own = [sum(x * f for x, f in zip(vector, row, strict=False)) for row in rows]
+    return rows, own, closeness(pool, own, q, w.closest)
 
 
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
@@ -365,9 +369,7 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     pool, before = scorable(candidates, q)
     if not pool:
         return []
-    own_rows = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
-    own = own_scores(own_rows, w)
-    near = closeness(pool, own, q, w.closest)
+    _, own, near = _rated(pool, q, w, before)
     # (score, own score: without ``closest``, which only orders the best few, index, candidate)
     scored = sorted(
         ((own[i] + w.closest * near[i], own[i], i, c) for i, c in enumerate(pool)),
@@ -449,12 +451,8 @@ def not_elaborating(
     adds to it. All of them when none would be left."""
 
     def elaborates(c: Candidate) -> bool:
-        if not ELABORATES.match(c.text):
-            return False
-        return any(
-            (b.doc_id, b.start) in shown
-            for b in everything
-            if b.doc_id == c.doc_id and b.end <= c.start and c.start - b.end <= 3
+        return bool(ELABORATES.match(c.text)) and any(
+            (b.doc_id, b.start) in shown and _continues(c, b) for b in everything
         )
 
     kept = [c for c in candidates if not elaborates(c)]
