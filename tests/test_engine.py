@@ -147,6 +147,19 @@ def test_rebuilt_index_is_served_after_build(engine: Engine) -> None:
     assert "스물세 개 노선" in engine.ask(SUBWAY).citations[0].passage
 
 
+def test_remembered_passages_give_the_sentences_of_a_fresh_engine(
+    engine: Engine, settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    for question in QUESTIONS:
+        engine.ask(question)
+    fresh = Engine(settings.model_copy(update={"abstain": False}), embedder=FakeEmbedder(), analyzer=analyzer)
+    for question in reversed(QUESTIONS):  # other ranks for the passages remembered
+        retrieval = engine.retriever.search(question, 4)
+        again = fresh.retriever.search(question, 4)
+        assert engine.candidates(retrieval, engine.index) == fresh.candidates(again, fresh.index)
+    assert [c.citation for c in fresh.candidates(again, fresh.index)][:1] == [1]
+
+
 # ---------------------------------------------------------------------------
 # Invalid questions
 

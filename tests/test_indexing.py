@@ -85,6 +85,22 @@ def test_build_then_open(settings: Settings, analyzer: KoreanAnalyzer) -> None:
         index.close()
 
 
+def test_summary_candidates_are_the_same_whether_read_with_their_chunk_or_alone(
+    settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    build(settings, analyzer)
+    alone, along = open_index(settings.index_dir, FAKE_MODEL), open_index(settings.index_dir, FAKE_MODEL)
+    try:
+        rows = list(range(N_CHUNKS))
+        expected = [alone.store.candidates(r) for r in rows]
+        along.store.chunks(rows[::2])  # half the chunks read first, with their candidates
+        assert [along.store.candidates(r) for r in rows] == expected
+        assert all(expected) and all(len(c) == 3 for cands in expected for c in cands)
+    finally:
+        alone.close()
+        along.close()
+
+
 def test_rebuilding_an_unchanged_corpus_embeds_nothing(settings: Settings, analyzer: KoreanAnalyzer) -> None:
     first = build(settings, analyzer)
     embedder = FakeEmbedder()

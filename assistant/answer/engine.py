@@ -109,6 +109,10 @@ def _with_limits(summary: str, request: Request, shown: Sequence[Candidate]) -> 
 KOREAN_WORKS_BEST = " 문서가 한국어로 되어 있어 한국어로 물으면 더 잘 찾습니다."
 
 
+#: How many passages' candidate sentences an engine remembers.
+RECENT_PASSAGES = 2048
+
+
 #: Question a starting service asks once, so that the first user finds everything loaded.
 WARM_UP_QUESTION = "문서 안내"
 
@@ -138,6 +142,8 @@ class Engine:
         self._lock = threading.RLock()
         #: Outlines of the index versions answered from (the latest two), by folder.
         self._outlines: dict[Path, Outline] = {}
+        #: Candidate sentences of the passages answered from lately, by index folder and row.
+        self._passages: dict[tuple[Path, int], tuple[Candidate, ...]] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -460,8 +466,8 @@ class Engine:
                 return tok.form if after.tag in ("JX", "JKS") else None
         return None
 
-    @staticmethod
     def candidates(
+        self,
         retrieval: Retrieval,
         index: Index,
         avoid: Collection[tuple[str, int]] = (),
@@ -470,18 +476,33 @@ class Engine:
         """Every sentence of the retrieved passages the summary may use: none of ``avoid``, except
         the one that holds ``anchor`` when the anchor itself is not avoided (an ordinal's item
         shares its sentence with the items it is not, which are)."""
-        store = index.store
         top = max(retrieval.hits[0].score, 1e-9) if retrieval.hits else 1.0
         out = []
         for n, hit in enumerate(retrieval.hits, 1):
-            c = hit.chunk  # every candidate sentence lies inside its chunk
             share = max(0.0, min(1.0, hit.score / top))
-            sentences = [
-                Candidate(n, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, share, c.section)
-                for pos, (a, b, terms) in enumerate(store.candidates(hit.row))
+            out += [
+                Candidate(n, s.start, s.end, s.text, s.position, s.terms, s.doc_id, share, s.section)
+                for s in self._passage(index, hit)
             ]
-            out += with_antecedents(sentences, c.text, c.start)
         return _unavoided(out, avoid, anchor)
+
+    def _passage(self, index: Index, hit: Hit) -> tuple[Candidate, ...]:
+        """The candidate sentences of a hit's passage (as rank 1), the ones that lean on the
+        sentence before joined to it; the last :data:`RECENT_PASSAGES` passages are remembered."""
+        key = (index.folder, hit.row)
+        known = self._passages.get(key)
+        if known is None:
+            c = hit.chunk  # every candidate sentence lies inside its chunk
+            sentences = [
+                Candidate(1, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, 1.0, c.section)
+                for pos, (a, b, terms) in enumerate(index.store.candidates(hit.row))
+            ]
+            known = tuple(with_antecedents(sentences, c.text, c.start))
+            with self._lock:
+                self._passages[key] = known
+                while len(self._passages) > RECENT_PASSAGES:
+                    del self._passages[next(iter(self._passages))]
+        return known
 
     def _citations(
         self, hits: list[Hit], lines: list[tuple[Line, Candidate]], numbers: Mapping[int, int], index: Index

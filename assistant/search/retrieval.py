@@ -196,16 +196,16 @@ class Retriever:
     ) -> np.ndarray:
         """Union of the top chunks of every signal that has weight."""
         n = self.settings.candidates + len(exclude)
-        found: set[int] = set()
+        found = [np.zeros(0, dtype=np.int64)]
         if weights.get("dense", 0.0) > 0:
             _, ids = self.index.vector_index.search(qvec[None, :], min(n, len(self.index)))
-            found.update(int(i) for i in ids[0] if i >= 0)
+            found.append(ids[0][ids[0] >= 0])
         for name, scores in lexical.items():
             if weights.get(name, 0.0) > 0:
                 top = np.argpartition(-scores, n)[:n] if len(scores) > n else np.arange(len(scores))
-                found.update(int(i) for i in top if scores[i] > 0)
-        found.difference_update(exclude)
-        return np.array(sorted(found), dtype=np.int64)
+                found.append(top[scores[top] > 0])
+        rows = np.unique(np.concatenate(found).astype(np.int64))
+        return rows[~np.isin(rows, np.fromiter(exclude, dtype=np.int64))] if exclude else rows
 
     def _order(self, fused: np.ndarray, vectors: np.ndarray, k: int, diversify: bool) -> list[int]:
         """Positions of the ``k`` candidates to keep, best first (``vectors``: the candidates')."""

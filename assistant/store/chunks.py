@@ -71,6 +71,8 @@ class ChunkStore:
         self._lock = threading.Lock()
         self._cache: dict[int, Chunk] = {}
         self._candidates: dict[int, list[tuple[int, int, list[str]]]] = {}
+        #: The candidates of chunks read, as stored, until :meth:`candidates` asks for them.
+        self._unread: dict[int, str] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -80,9 +82,13 @@ class ChunkStore:
         missing = [r for r in rows if r not in self._cache]
         if missing:
             marks = ",".join("?" * len(missing))
-            query = f'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences FROM chunks WHERE row IN ({marks})'
+            query = (
+                'SELECT row, chunk_id, doc_id, ordinal, section, start, "end", text, sentences, candidates '
+                f"FROM chunks WHERE row IN ({marks})"
+            )
             for rec in self._query(query, missing):
                 self._cache[rec[0]] = _chunk(rec)
+                self._unread[rec[0]] = rec[9]  # a passage shown is a passage summarized
         return [self._cache[r] for r in rows]
 
     def all_chunks(self) -> list[Chunk]:
@@ -92,8 +98,11 @@ class ChunkStore:
     def candidates(self, row: int) -> list[tuple[int, int, list[str]]]:
         """Summary candidates of a chunk: (start, end, content terms) per sentence."""
         if row not in self._candidates:
-            recs = self._query("SELECT candidates FROM chunks WHERE row = ?", [row])
-            self._candidates[row] = [tuple(c) for c in json.loads(recs[0][0])] if recs else []  # type: ignore[misc]
+            raw = self._unread.pop(row, None)
+            if raw is None:
+                recs = self._query("SELECT candidates FROM chunks WHERE row = ?", [row])
+                raw = recs[0][0] if recs else "[]"
+            self._candidates[row] = [tuple(c) for c in json.loads(raw)]  # type: ignore[misc]
         return self._candidates[row]
 
     def embed_keys(self) -> dict[str, int]:
