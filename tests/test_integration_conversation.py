@@ -86,6 +86,23 @@ def test_more_brings_new_sentences(conversation: Conversation) -> None:
     assert any("조직문화와 리더십" in c.passage for c in more.citations[:3])
 
 
+def test_another_one_after_a_named_item_lists_the_items_named_with_it(conversation: Conversation) -> None:
+    first, other = chat_all(conversation, "SK텔레콤이 주도하는 AI 동맹 이름이 뭐야?", "다른 예는?")
+    assert "K-AI 얼라이언스" in first.summary_sentences[0].text
+    assert [s.text for s in other.summary_sentences] == [
+        "코오롱베니트의 'AI 얼라이언스'",
+        "중소기업 중심의 'AX 얼라이언스'",
+    ]
+    assert other.summary.startswith("문서에서 찾은 항목:\n1. 코오롱베니트의 'AI 얼라이언스' [1]")
+    cited = other.citations[0]
+    assert all(cited.passage[u.start - cited.start : u.end - cited.start] == u.text for u in cited.sentences)
+
+
+def test_a_name_asked_about_leads_though_every_passage_names_it(conversation: Conversation) -> None:
+    (answer,) = chat_all(conversation, "한국의 AI 투자 규모는 어느 정도인가요?")
+    assert "상징적인 수준에 그치고" in answer.summary_sentences[0].text
+
+
 def test_a_new_question_stands_alone(conversation: Conversation) -> None:
     _, answer = chat_all(conversation, "유럽의 AI 전략은?", "메가 얼라이언스란 무엇인가요?")
     assert (answer.followup, answer.query, answer.drew_on_turn) == (None, "메가 얼라이언스란 무엇인가요?", None)

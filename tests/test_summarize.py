@@ -19,6 +19,7 @@ from assistant.answer.summarize import (
     items_of,
     labels_only,
     not_elaborating,
+    other_items,
     presentable,
     score,
     select,
@@ -146,6 +147,17 @@ def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
     assert {us.text, eu.text} <= set(texts(picked)) and missing == []
     _, missing = select_comparison([us], question, 3, ["미국", "중국"])
     assert missing == ["중국"]
+
+
+def test_a_side_named_only_beside_the_other_is_not_missing() -> None:
+    both = cand(1, 0, "해외는 플랫폼 중심인 반면, 한국은 여러 기업이 협력한다.", {"해외", "한국", "플랫폼", "협력"})
+    korea = cand(1, 40, "한국은 자본에서 뒤처져 있다.", {"한국", "자본"}, 1)
+    question = q("해외와 한국의 차이는?", ["해외", "한국"], "comparison")
+    _, missing = select_comparison([both, korea], question, 3, ["해외", "한국"])
+    assert missing == []  # "문서에 해외에 대한 내용은 없습니다" would be false
+    in_heading = replace(korea, section="해외 사례")
+    assert select_comparison([in_heading], question, 3, ["해외", "한국"])[1] == []
+    assert select_comparison([korea], question, 3, ["해외", "한국"])[1] == ["해외"]
 
 
 def test_sides_are_labelled_only_when_they_can_be_told_apart() -> None:
@@ -363,6 +375,22 @@ def test_asked_for_another_one_what_only_goes_on_about_a_shown_sentence_is_left_
     assert kept == [other, elsewhere]  # elsewhere goes on about nothing shown
     assert not_elaborating([more], everything, {("a.txt", 0)}) == [more]  # never nothing at all
     assert not_elaborating([more, other], everything, set()) == [more, other]
+
+
+ALLIANCES = (
+    "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스', 중소기업 중심의 'AX 얼라이언스' 등이 있다."
+)
+
+
+def test_asked_for_another_one_after_a_list_the_other_items_are_the_answer() -> None:
+    shown = cand(1, 100, ALLIANCES, {"sk", "텔레콤", "주도", "얼라이언스"})
+    question = q("SK텔레콤이 주도하는 AI 동맹 이름은?", ["sk", "텔레콤", "주도", "ai", "동맹", "이름"])
+    others = other_items([shown], question)
+    assert [c.text for c in others] == ["코오롱베니트의 'AI 얼라이언스'", "중소기업 중심의 'AX 얼라이언스'"]
+    assert all(ALLIANCES[c.start - 100 : c.end - 100] == c.text for c in others)  # exact spans
+    # no item singled out ("ai" is in two of them): nothing to leave out, no list of the others
+    assert other_items([shown], q("한국 AI 동맹의 사례는?", ["한국", "ai", "동맹", "사례"])) == []
+    assert other_items([cand(1, 0, "인재 양성이 필요하다.", {"인재"})], question) == []
 
 
 @pytest.mark.parametrize(

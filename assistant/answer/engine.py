@@ -26,6 +26,7 @@ from assistant.answer.summarize import (
     enumeration,
     items_of,
     not_elaborating,
+    other_items,
     select_about,
     select_comparison,
     still_about,
@@ -107,6 +108,10 @@ def _with_limits(summary: str, request: Request, shown: Sequence[Candidate]) -> 
 
 #: Added when a question in another language (an English one) finds nothing.
 KOREAN_WORKS_BEST = " 문서가 한국어로 되어 있어 한국어로 물으면 더 잘 찾습니다."
+
+
+#: A proper noun of the question weighs at least this share of the index's typical idf.
+NAME_IDF = 0.5
 
 
 #: How many passages' candidate sentences an engine remembers.
@@ -320,14 +325,14 @@ class Engine:
             )
         t0 = time.perf_counter()
         sides = comparison_sides(request.question, self.analyzer) if form == "comparison" else []
-        shown, missing = self._lines(request, retrieval, index, form, sides)
+        shown, missing, layout = self._lines(request, retrieval, index, form, sides)
         numbers = _numbering(shown, len(retrieval.hits))
         shown = [(replace(line, citation=numbers[line.citation]), c) for line, c in shown]
         lines = [line for line, _ in shown]
         answer = Answer(
             question=request.question,
             query=request.searched,
-            summary=_with_limits(compose(form, lines, missing), request, [c for _, c in shown])
+            summary=_with_limits(compose(layout, lines, missing), request, [c for _, c in shown])
             or _say_little(request.about, bool(request.avoid)),
             form=form,
             citations=self._citations(retrieval.hits, shown, numbers, index),
@@ -366,9 +371,10 @@ class Engine:
 
     def _lines(
         self, request: Request, retrieval: Retrieval, index: Index, form: str, sides: list[str]
-    ) -> tuple[list[tuple[Line, Candidate]], list[str]]:
+    ) -> tuple[list[tuple[Line, Candidate]], list[str], str]:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
-        and the sides of a comparison the passages never name."""
+        the sides of a comparison the passages never name, and the form they are laid out by
+        (the question's, or "list" for the other items of a list asked again)."""
         everything = self.candidates(retrieval, index)
         candidates = _unavoided(everything, request.avoid, request.anchor)
         q = self.asked(
@@ -385,6 +391,10 @@ class Engine:
         restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
         # more of the same, or an item elaborated: what other passages add must still be about the question
         if request.avoid and ANOTHER.search(request.question):  # another one: not more about the one shown
+            shown = sorted((c for c in everything if (c.doc_id, c.start) in request.avoid), key=_place)
+            others = other_items(shown, q)
+            if others:  # the items the one asked about was listed with
+                return [(Line(c.text, c.citation), c) for c in others], [], "list"
             candidates = not_elaborating(candidates, everything, request.avoid)
         further = still_about(candidates, everything, q) if request.avoid else candidates
         near = None
@@ -405,13 +415,13 @@ class Engine:
             order = tidy(arrange(picked, form))
         items = items_of(order, q) if form == "list" else []
         if items:
-            return [(Line(c.text, c.citation), c) for c in items], []
+            return [(Line(c.text, c.citation), c) for c in items], [], form
         labelled = label_sides(order, sides) if sides else [(p, "") for p in order]
         lines = [
             (Line(p.candidate.text, p.candidate.citation, label, excerpt(p.candidate.text)), p.candidate)
             for p, label in labelled
         ]
-        return lines, missing
+        return lines, missing, form
 
     def asked(
         self,
@@ -433,6 +443,9 @@ class Engine:
         tokens = self.analyzer.tokens(question)
         for t in set(asked_nouns(tokens)) & set(terms):
             idf[t] = 2 * idf.get(t, 1.0)  # the noun that names what the answer is weighs double
+        for t in {t.form.lower() for t in tokens if t.tag == "NNP"} & set(idf):
+            # a name asked about ("한국의 투자 규모") tells sentences apart even where every passage names it
+            idf[t] = max(idf[t], NAME_IDF * bm.typical_idf)
         relations = relation_terms(tokens)
         for t in relations:
             if t not in idf and t in bm.vocab:
@@ -539,6 +552,11 @@ class Engine:
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )
+
+
+def _place(c: Candidate) -> tuple[int, int]:
+    """Where a candidate stands among the answer's passages: its passage's rank, then its place there."""
+    return c.citation, c.position
 
 
 def _unavoided(

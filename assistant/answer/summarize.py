@@ -627,8 +627,9 @@ def weights_from(values: Mapping[str, float]) -> Weights:
 def select_comparison(
     candidates: Sequence[Candidate], q: Asked, n: int, sides: Sequence[str], w: Weights = DEFAULT_WEIGHTS
 ) -> tuple[list[Picked], list[str]]:
-    """Like :func:`select`, but each side is heard: when no chosen sentence names a side, its best
-    sentence joins them. Also returns the sides no candidate names at all."""
+    """Like :func:`select`, but each side is heard: when no chosen sentence names a side alone, its
+    best sentence joins them. Also returns the sides no candidate names at all, in its text or its
+    heading (a side named only beside the other is not missing: "해외는 …인 반면, 한국은 …")."""
     chosen = select(candidates, q, n, w)
     missing: list[str] = []
     for side in sides:
@@ -638,7 +639,7 @@ def select_comparison(
         best = select(about, replace(q, subject=(side,)), 1, replace(w, floor=0.0))
         if best:
             chosen = [*_make_room(chosen, n - 1, sides), best[0]]
-        else:
+        elif not any(side.lower() in f"{c.section}\n{c.text}".lower() for c in candidates):
             missing.append(side)
     return chosen, missing
 
@@ -715,6 +716,27 @@ def items_of(picked: Sequence[Picked], q: Asked) -> list[Candidate]:
             c = p.candidate
             return [
                 replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset()) for a, b in spans
+            ]
+    return []
+
+
+def other_items(shown: Sequence[Candidate], q: Asked) -> list[Candidate]:
+    """Asked for another one after a sentence that enumerates items, one of which the question
+    singled out ("SK텔레콤이 주도하는 AI 동맹은?" → "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의
+    'AI 얼라이언스', …"): the other items, each a candidate of its own. An item is singled out
+    when it holds one of the question's terms that no other item holds. None when no sentence
+    of ``shown`` (in order) enumerates items the question tells apart."""
+    for c in shown:
+        spans = enumerated(c.text)
+        if len(spans) < 2:
+            continue
+        held = [frozenset(t for t in q.terms if t in c.text[a:b].lower()) for a, b in spans]
+        asked = {i for i, terms in enumerate(held) if terms.difference(*held[:i], *held[i + 1 :])}
+        if asked and len(asked) < len(spans):
+            return [
+                replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset())
+                for i, (a, b) in enumerate(spans)
+                if i not in asked
             ]
     return []
 
