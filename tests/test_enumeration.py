@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import FakeEmbedder
 
 from assistant.answer.engine import Engine
 from assistant.chat.conversation import Conversation
 from assistant.chat.sessions import SessionStore
 from assistant.settings import Settings
-from assistant.text.enumeration import listed_around
+from assistant.text.enumeration import listed_around, numbered
 from assistant.text.korean import KoreanAnalyzer
 
 ORDINALS = """\
@@ -84,6 +85,21 @@ def indexed(
     engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
     engine.build_index()
     return settings, engine
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says_its_place"),
+    [
+        ("첫 번째로, 한 분야에 집중해야 한다.", True),
+        ("둘째, 해외 기업과 협력해야 한다.", True),
+        ("두번째로 협력한다.", True),
+        ("마지막으로, 유연해야 한다.", False),  # the last: its number is not said
+        ("첫 회의는 서울에서 열렸다.", False),
+        ("작은 기업이 살아남으려면 첫째, …", False),
+    ],
+)
+def test_a_sentence_that_says_its_place_in_a_list(sentence: str, says_its_place: bool) -> None:
+    assert numbered(sentence) == says_its_place
 
 
 def test_an_ordinal_follow_up_counts_in_the_documents_list(

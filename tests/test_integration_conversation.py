@@ -103,6 +103,17 @@ def test_a_name_asked_about_leads_though_every_passage_names_it(conversation: Co
     assert "상징적인 수준에 그치고" in answer.summary_sentences[0].text
 
 
+def test_an_ordinal_counts_by_the_numbers_the_summary_shows(conversation: Conversation) -> None:
+    """The lead is no member of the list; the second sentence says "첫 번째로": "두 번째" is the document's second."""
+    first, second = chat_all(
+        conversation, "규모 경쟁에서 살아남으려면 한국 기업은 어떻게 해야 돼?", "두 번째 전략 자세히 알려줘"
+    )
+    shown = [s.text for s in first.summary_sentences]
+    assert not shown[0].startswith("첫") and any(s.startswith("첫 번째로") for s in shown[1:])
+    assert (second.followup, second.query) == ("ordinal", "두 번째로, 글로벌 파트너십과 협업을 강화해야 합니다.")
+    assert any("공동 연구개발 프로젝트" in s.text for s in second.summary_sentences)
+
+
 def test_a_new_question_stands_alone(conversation: Conversation) -> None:
     _, answer = chat_all(conversation, "유럽의 AI 전략은?", "메가 얼라이언스란 무엇인가요?")
     assert (answer.followup, answer.query, answer.drew_on_turn) == (None, "메가 얼라이언스란 무엇인가요?", None)

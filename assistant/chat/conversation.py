@@ -22,7 +22,7 @@ from assistant.chat.sessions import Feedback, Item, Passage, Rating, Session, Se
 from assistant.errors import SessionNotFoundError
 from assistant.settings import Settings
 from assistant.store.index import Index
-from assistant.text.enumeration import listed_around
+from assistant.text.enumeration import Member, listed_around, numbered
 
 
 class Conversation:
@@ -241,21 +241,31 @@ class Conversation:
         return items
 
     def _listed_items(self, answer: Answer, index: Index) -> list[Item]:
-        """The members of the list the summary's first sentence belongs to or introduces, or []
-        (a list met further down the summary is not what "세 번째" counts in)."""
+        """The members of the list the summary's first sentence belongs to or introduces, or of
+        the list of a later sentence that says its own place in it ("첫 번째로, …": the reader
+        counts by the document's numbers); [] when there is none (a list met further down the
+        summary, unnumbered, is not what "세 번째" counts in)."""
         placed = _placed(answer)
-        if not placed or placed[0][2] < 0:
-            return []
-        lead, citation, start = placed[0]
-        # the document around the lead: a list it opens or belongs to lies well within this
+        for n, (sentence, citation, start) in enumerate(placed):
+            if start < 0 or (n and not numbered(sentence.text)):
+                continue
+            members = self._members(citation.doc_id, start, index)
+            if members:
+                analyzer = self.engine.analyzer
+                return [Item(m.text, sentence.citation, tuple(analyzer.terms(m.text)), m.start) for m in members]
+        return []
+
+    @staticmethod
+    def _members(doc_id: str, start: int, index: Index) -> list[Member]:
+        """The list of the document that the sentence at ``start`` belongs to or introduces
+        (members placed in the document), or []."""
+        # the document around the sentence: a list it opens or belongs to lies well within this
         base = max(0, start - LIST_WINDOW_BEFORE)
-        text = index.store.document_window(citation.doc_id, base, start + LIST_WINDOW_AFTER)
+        text = index.store.document_window(doc_id, base, start + LIST_WINDOW_AFTER)
         if base:  # a line cut by the window's edge is not read as a line
             cut = text.find("\n")
             base, text = (base + cut + 1, text[cut + 1 :]) if cut >= 0 else (base, "")
-        members = listed_around(text, start - base)
-        analyzer = self.engine.analyzer
-        return [Item(m.text, lead.citation, tuple(analyzer.terms(m.text)), base + m.start) for m in members]
+        return [Member(m.text, base + m.start) for m in listed_around(text, start - base)]
 
 
 #: Characters of the document read before and after an answer's lead to find the list it is in.

@@ -38,6 +38,14 @@ class Member:
     start: int
 
 
+_NUMBERED = re.compile(rf"^\s*{ORDINAL}\s*[,，:]?\s")
+
+
+def numbered(sentence: str) -> bool:
+    """Whether a sentence says its place in a list ("첫 번째로, …", "둘째, …")."""
+    return bool(_NUMBERED.match(sentence))
+
+
 def listed_around(text: str, offset: int) -> list[Member]:
     """The list of ``text`` that the sentence at ``offset`` belongs to or introduces, in order;
     [] when there is none (fewer than two members)."""
