@@ -136,6 +136,9 @@ def test_a_subject_keeps_only_sentences_about_it() -> None:
     question = q("미국 전략", ["미국", "전략"], subject=("미국",), instead=("한국",))
     assert set(texts(select([us, korea, in_section], question, 3))) <= {us.text, in_section.text}
     assert select([korea], question, 3) == []
+    # named first, the subject is what the sentence is about, though it names the other later
+    ahead = cand(1, 50, "미국과 중국은 한국보다 자본이 많다.", {"미국", "중국", "한국", "자본"})
+    assert texts(select([ahead, korea], question, 3)) == [ahead.text]
 
 
 def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:

@@ -539,13 +539,16 @@ def presentable(c: Candidate) -> Candidate | None:
 
 def _about(c: Candidate, q: Asked) -> bool:
     """Whether the sentence is about the question's subject: its section names it, or the sentence
-    names it and not what it replaced."""
+    names it before what it replaced, if at all ("미국과 중국의 기업들은 … 한국과의 격차를" is about
+    중국; "한국은 … 중국에 비해" is about 한국)."""
     if not q.subject:
         return True
     section, text = c.section.lower(), c.text.lower()
     if any(s.lower() in section for s in q.subject):
         return True
-    return any(s.lower() in text for s in q.subject) and not any(i.lower() in text for i in q.instead)
+    named = [at for s in q.subject if (at := text.find(s.lower())) >= 0]
+    replaced = [at for i in q.instead if (at := text.find(i.lower())) >= 0]
+    return bool(named) and (not replaced or min(named) < min(replaced))
 
 
 def _with_predecessor(c: Candidate, pool: Sequence[Candidate], chosen: Sequence[Picked]) -> list[Candidate] | None:
