@@ -272,6 +272,9 @@ def test_every_mode_reads_the_cosine_for_abstention(settings: Settings, analyzer
         ("한국과 미국의 AI 전략을 비교해 줘", "comparison"),
         ("유럽은 미국과 어떻게 다른가?", "comparison"),  # comparison wins over method
         ("왜 둘을 비교하나요?", "comparison"),  # ... and over reason
+        ("해외랑 한국 AI 동맹은 뭐가 달라?", "comparison"),
+        ("둘이 어떻게 다른지 알려줘", "comparison"),
+        ("다른 방법은?", "method"),  # another one, not a comparison
         (SUBWAY, "general"),
         ("제주도 감귤", "general"),
         ("한강 이야기 좀 해 줘", "general"),

@@ -13,7 +13,7 @@ from assistant.text.korean import KoreanAnalyzer, Token
 
 #: Question forms, checked in this order; the first pattern that matches wins.
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|vs|대비")),
+    ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|다른지|달라(?:요|\?|$)|vs|대비")),
     ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
     (
         "method",
