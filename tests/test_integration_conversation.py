@@ -114,6 +114,16 @@ def test_an_ordinal_counts_by_the_numbers_the_summary_shows(conversation: Conver
     assert any("공동 연구개발 프로젝트" in s.text for s in second.summary_sentences)
 
 
+def test_a_comparisons_lines_keep_the_documents_own_labels(conversation: Conversation) -> None:
+    (answer,) = chat_all(conversation, "해외와 한국 AI 동맹의 차이를 세 가지로 정리해 주세요")
+    lines = answer.summary.splitlines()
+    assert lines[0] == "문서에 나온 비교:"
+    assert "- 협력의 범위: 해외는 대형 플랫폼 중심으로" in answer.summary
+    assert "- 규제와 정책 차이: 유럽은 윤리적 규제와" in answer.summary
+    assert not any("없습니다" in line for line in lines)  # both sides are in the documents
+    assert all(not s.text.startswith(("협력의 범위", "규제와 정책")) for s in answer.summary_sentences)
+
+
 def test_a_new_question_stands_alone(conversation: Conversation) -> None:
     _, answer = chat_all(conversation, "유럽의 AI 전략은?", "메가 얼라이언스란 무엇인가요?")
     assert (answer.followup, answer.query, answer.drew_on_turn) == (None, "메가 얼라이언스란 무엇인가요?", None)

@@ -127,6 +127,7 @@ def test_a_label_heading_a_sentence_is_dropped() -> None:
     (picked,) = select([c], q("미국 자본", ["미국", "자본"]), 3)
     assert picked.candidate.text == "미국은 자본이 많다."
     assert picked.candidate.start == c.start + label_prefix(c.text)
+    assert picked.candidate.label == "자본과 데이터 인프라 차이"  # kept apart, for a comparison's line
 
 
 def test_a_subject_keeps_only_sentences_about_it() -> None:

@@ -416,10 +416,11 @@ class Engine:
         items = items_of(order, q) if form == "list" else []
         if items:
             return [(Line(c.text, c.citation), c) for c in items], [], form
-        labelled = label_sides(order, sides) if sides else [(p, "") for p in order]
+        # a comparison's line is labelled by the document's own label of it ("규제와 정책 차이: …"), else by its side
+        labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides)] if sides else []
         lines = [
             (Line(p.candidate.text, p.candidate.citation, label, excerpt(p.candidate.text)), p.candidate)
-            for p, label in labelled
+            for p, label in labelled or [(p, "") for p in order]
         ]
         return lines, missing, form
 

@@ -51,6 +51,8 @@ class Candidate:
     doc_id: str = ""
     passage: float = 1.0  #: its passage's fused score over the best passage's, in [0, 1]
     section: str = ""  #: the heading path of its passage
+    #: the label that headed it in its line, dropped from its text ("자본과 데이터 인프라 차이")
+    label: str = ""
 
     def trimmed(self, chars: int) -> Candidate:
         """The same sentence without its first ``chars`` characters (a connective, a label)."""
@@ -527,7 +529,7 @@ def presentable(c: Candidate) -> Candidate | None:
     :data:`LONGEST` characters cut at a clause boundary; None for a label alone."""
     cut = label_prefix(c.text)
     if cut:
-        c = c.trimmed(cut)
+        c = replace(c.trimmed(cut), label=c.text[:cut].strip().rstrip(":：").strip())
     if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")) or labels_only(c.text):
         return None
     if len(c.text) > LONGEST:
