@@ -122,6 +122,9 @@ def test_a_comparisons_lines_keep_the_documents_own_labels(conversation: Convers
     assert "- 규제와 정책 차이: 유럽은 윤리적 규제와" in answer.summary
     assert not any("없습니다" in line for line in lines)  # both sides are in the documents
     assert all(not s.text.startswith(("협력의 범위", "규제와 정책")) for s in answer.summary_sentences)
+    (plain,) = chat_all(conversation, "해외랑 한국 AI 동맹은 뭐가 달라?")
+    assert plain.form == "comparison"
+    assert plain.summary_sentences[0].text.startswith("해외는 대형 플랫폼 중심으로 생태계를 구축하는 반면, 한국은")
 
 
 def test_a_new_question_stands_alone(conversation: Conversation) -> None:

@@ -153,6 +153,19 @@ def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
     assert missing == ["중국"]
 
 
+def test_a_sentence_that_sets_the_sides_against_each_other_leads_a_comparison() -> None:
+    korea = cand(1, 0, "한국의 AI 동맹은 대기업과 중소기업이 협력하는 전략이다.", {"한국", "ai", "동맹", "협력"})
+    contrast = cand(2, 0, "해외는 플랫폼 중심인 반면, 한국은 여러 기업이 나누어 맡는다.", {"해외", "한국", "플랫폼"})
+    question = q("해외랑 한국 AI 동맹은 뭐가 달라?", ["해외", "한국", "ai", "동맹"], "comparison")
+    assert texts(select([korea, contrast], question, 3))[0] == korea.text  # by its features alone
+    picked, _ = select_comparison([korea, contrast], question, 3, ["해외", "한국"])
+    assert texts(picked)[0] == contrast.text
+    # naming both sides without setting them against each other is no comparison
+    plain = replace(contrast, text="해외와 한국의 기업이 함께 모였다.")
+    picked, _ = select_comparison([korea, plain], question, 3, ["해외", "한국"])
+    assert texts(picked)[0] == korea.text
+
+
 def test_a_side_named_only_beside_the_other_is_not_missing() -> None:
     both = cand(1, 0, "해외는 플랫폼 중심인 반면, 한국은 여러 기업이 협력한다.", {"해외", "한국", "플랫폼", "협력"})
     korea = cand(1, 40, "한국은 자본에서 뒤처져 있다.", {"한국", "자본"}, 1)

@@ -636,6 +636,12 @@ def select_comparison(
     best sentence joins them. Also returns the sides no candidate names at all, in its text or its
     heading (a side named only beside the other is not missing: "해외는 …인 반면, 한국은 …")."""
     chosen = select(candidates, q, n, w)
+    if chosen and not _names_all(chosen[0].candidate.text, sides):
+        # a sentence that sets the sides against each other ("해외는 …인 반면, 한국은 …") answers first
+        contrasts = [c for c in candidates if _names_all(c.text, sides) and form_cue(c.text, "comparison")]
+        best = select(contrasts, q, 1, replace(w, floor=0.0))
+        if best and best[0].score >= w.floor * chosen[0].score:
+            chosen = [best[0], *(p for p in chosen if p.candidate != best[0].candidate)][:n]
     missing: list[str] = []
     for side in sides:
         if any(_only(p.candidate.text, side, sides) for p in chosen):
@@ -661,6 +667,12 @@ def _make_room(chosen: list[Picked], room: int, sides: Sequence[str]) -> list[Pi
             continue
         out.remove(p)
     return out
+
+
+def _names_all(text: str, sides: Sequence[str]) -> bool:
+    """Whether ``text`` names every side."""
+    low = text.lower()
+    return bool(sides) and all(side.lower() in low for side in sides)
 
 
 def _only(text: str, side: str, sides: Sequence[str]) -> bool:
