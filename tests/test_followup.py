@@ -280,6 +280,11 @@ def test_more_with_terms_of_its_own_adds_them(analyzer: KoreanAnalyzer, europe: 
     assert (res.kind, res.query) == ("more", f"{EUROPE} 사례")
 
 
+def test_what_a_more_sets_aside_is_no_term_of_its_own(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    res = ask(analyzer, "그거 말고 다른 사례는요?", europe)
+    assert (res.kind, res.query) == ("more", f"{EUROPE} 사례")  # not "… 말다 사례"
+
+
 def test_more_after_more_leaves_out_both(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     second_items = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
     second = turn_after(analyzer, "더 자세히", europe, items=second_items)

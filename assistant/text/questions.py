@@ -122,6 +122,7 @@ LIGHT_PREDICATES = frozenset(
         "보다",
         "알다",
         "말하다",
+        "말다",  # "그거 말고 다른 방법은?": it sets aside what was shown, it names no topic
         "대하다",
         "위하다",
         "관하다",
