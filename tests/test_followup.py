@@ -285,9 +285,7 @@ def test_what_a_more_sets_aside_is_no_term_of_its_own(analyzer: KoreanAnalyzer, 
     assert (res.kind, res.query) == ("more", f"{EUROPE} 사례")  # not "… 말다 사례"
 
 
-def test_another_one_than_what_was_set_aside_is_more_of_the_same(
-    analyzer: KoreanAnalyzer, europe: list[Turn]
-) -> None:
+def test_another_one_than_what_was_set_aside_is_more_of_the_same(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     """ "고정 말고 다른 방법은 없어요? …" asks again without what was shown: not a new search for 고정."""
     res = ask(analyzer, "규제 말고 다른 사례는 없나요? 기업 협력 쪽으로요", europe)
     assert res.kind == "more" and res.avoid  # the sentences shown are left out
