@@ -285,13 +285,6 @@ def test_what_a_more_sets_aside_is_no_term_of_its_own(analyzer: KoreanAnalyzer, 
     assert (res.kind, res.query) == ("more", f"{EUROPE} 사례")  # not "… 말다 사례"
 
 
-def test_another_one_than_what_was_set_aside_is_more_of_the_same(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
-    """ "고정 말고 다른 방법은 없어요? …" asks again without what was shown: not a new search for 고정."""
-    res = ask(analyzer, "규제 말고 다른 사례는 없나요? 기업 협력 쪽으로요", europe)
-    assert res.kind == "more" and res.avoid  # the sentences shown are left out
-    assert "규제" not in res.query.split() and res.query.startswith(EUROPE)
-
-
 def test_more_after_more_leaves_out_both(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     second_items = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
     second = turn_after(analyzer, "더 자세히", europe, items=second_items)
@@ -389,10 +382,6 @@ def test_why_after_a_one_sentence_answer_asks_about_that_sentence(analyzer: Kore
         ("저는 한국 AI 동맹이 궁금해요", {"reference": False, "nouns": ("한국", "AI", "동맹")}),
         ("담합이란 무엇인가요?", {"wh": True, "nouns": ("담합",)}),
         ("이를 위해 무엇이 필요한가요?", {"reference": True, "predicates": ("필요",), "nouns": ()}),
-        # what 말고 sets aside is no topic; with "another one" it points back at what was said
-        ("자동 저장 말고 다른 방법은 없어요?", {"more": True, "reference": True, "nouns": ()}),
-        ("고정 말고 위아래를 따로 스크롤하고 싶어요", {"more": False, "reference": False, "nouns": ("위", "아래")}),
-        ("말고기 요리는?", {"reference": False, "nouns": ("말", "고기", "요리")}),
     ],
 )
 def test_cues(analyzer: KoreanAnalyzer, message: str, expected: dict[str, object]) -> None:

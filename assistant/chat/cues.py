@@ -111,12 +111,9 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     ordinal: int | None = None
     more = reference = wh = member = False
     conjunction = bool(tokens) and _leads(tokens)
-    aside = set_aside(tokens)
     for i, tok in enumerate(tokens):
         tag = tok.tag.split("-")[0]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if i in aside:
-            continue
         if ordinal is None and (ordinal := _ordinal_at(tokens, i)) is not None:
             member = _names_a_member(tokens, i)
         if tag == "NP":
@@ -141,7 +138,6 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             predicates.append(tok.form + "다")
     if not nouns and not predicates and any(t.form in {"자세히", "구체"} for t in tokens):
         more = True  # "자세히 알려줘", "구체적으로?" with nothing else to go on
-    reference |= more and bool(aside)  # "고정 말고 다른 방법은?": another one than what was said
     return Cues(
         nouns=tuple(dict.fromkeys(nouns)),
         predicates=tuple(dict.fromkeys(predicates)),
@@ -154,19 +150,6 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         wh=wh,
         fragment=is_fragment(tokens),
     )
-
-
-def set_aside(tokens: Sequence[Token]) -> set[int]:
-    """Positions of the nouns a message sets aside: the noun phrase before 말고 ("고정 말고 다른
-    방법은?", "자동 저장 말고 …"). What it names is what the user does not want again."""
-    out: set[int] = set()
-    for i in range(1, len(tokens) - 1):
-        if tokens[i].form == "말" and tokens[i].tag.startswith("VV") and tokens[i + 1].form == "고":
-            j = i - 1
-            while j >= 0 and tokens[j].tag.split("-")[0] in NOMINAL_TAGS:
-                out.add(j)
-                j -= 1
-    return out
 
 
 def is_fragment(tokens: Sequence[Token]) -> bool:
