@@ -373,6 +373,21 @@ def test_when_the_question_is_put_in_other_words_its_meaning_decides_among_the_b
     assert texts(picked) == [sentences[2].text]
 
 
+def test_when_next_to_nothing_of_the_question_is_said_its_meaning_decides_among_more() -> None:
+    """An English question: only "ai", which every passage holds, is in the documents."""
+    idf = {"ai": 0.01, "korea": 3.0, "strategy": 3.0}
+    sentences = [cand(1, 20 * i, f"AI 문장 {i}입니다.", {"ai"}, i) for i in range(10)]
+    meaning = {s.text: 0.0 for s in sentences}
+    meaning[sentences[6].text] = 0.9  # seventh by its own features
+    similarity = Similarity(meaning)
+    question = asked("What is Korea's AI strategy?", ["korea", "ai", "strategy"], idf, "general", similarity=similarity)
+    own = [1.0 - 0.01 * i for i in range(10)]
+    near = closeness(sentences, own, question, 1.0)
+    assert similarity.asked == [[s.text for s in sentences[:8]]]  # eight embedded, not three
+    assert max(range(10), key=near.__getitem__) == 6
+    assert near[8] == near[9] == 0.0
+
+
 def test_meaning_is_not_read_when_it_cannot_change_the_lead() -> None:
     sentences = [cand(1, 20 * i, f"서울 문장 {i}입니다.", {"서울"}, i) for i in range(3)]
     similarity = Similarity({sentences[1].text: 1.0})

@@ -301,6 +301,11 @@ def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS, before: Candidat
 
 #: How many of the best candidates (by their own features) the question's meaning re-ranks.
 CLOSEST_OF = 3
+#: ... when the candidates hold next to none of the question's topic weight (:data:`NEARLY_ALL` of
+#: it unsaid: an English question, whose "AI" alone is in the documents): their own features tell
+#: them apart little, so the meaning decides among more of them.
+CLOSEST_OF_UNSAID = 8
+NEARLY_ALL = 0.95
 
 
 def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight: float) -> list[float]:
@@ -308,8 +313,9 @@ def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight:
 
     When some of the question's topic weight is in no candidate (its words are not the
     documents': ``unsaid``, 1 minus the best ``overlap``), the meaning decides among the
-    :data:`CLOSEST_OF` best candidates: each gets ``unsaid / (1 + r)``, ``r`` its rank among them
-    by the dense similarity of the sentence to the question (``q.similarity``); the others get 0.
+    :data:`CLOSEST_OF` best candidates (:data:`CLOSEST_OF_UNSAID` when next to nothing is said):
+    each gets ``unsaid / (1 + r)``, ``r`` its rank among them by the dense similarity of the
+    sentence to the question (``q.similarity``); the others get 0.
     When every term is found, the words decide (0 for all). The sentences are embedded only when
     the result can change which one leads (``weight``: the feature's); otherwise, and without a
     similarity, their order by their own features stands in for it.
@@ -320,7 +326,8 @@ def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight:
     unsaid = 1.0 - max(_shared(c, q) for c in pool)
     if unsaid <= 0:
         return out
-    top = sorted(range(len(pool)), key=lambda i: (-own[i], i))[:CLOSEST_OF]
+    many = CLOSEST_OF_UNSAID if unsaid >= NEARLY_ALL else CLOSEST_OF  # words that order nothing: meaning orders more
+    top = sorted(range(len(pool)), key=lambda i: (-own[i], i))[:many]
     order = top
     may_change = len(top) > 1 and own[top[0]] - own[top[1]] < weight * unsaid * (1 - 1 / len(top))
     if q.similarity is not None and may_change:
