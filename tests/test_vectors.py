@@ -99,6 +99,25 @@ def test_unknown_kind_lists_choices() -> None:
         make_index("annoy", 4)
 
 
+def test_recent_vectors_embed_outside_their_lock(fake_embedder: Any) -> None:
+    """Another thread reads the sentences remembered while new ones are embedded."""
+    from assistant.embedding.recent import RecentVectors
+
+    held: list[bool] = []
+
+    class Watching:
+        dim = fake_embedder.dim
+
+        def embed(self, texts: list[str], kind: str) -> Any:
+            held.append(recent._lock.locked())
+            return fake_embedder.embed(texts, kind)
+
+    recent = RecentVectors(Watching(), size=1)  # type: ignore[arg-type]
+    recent.embed(["가나다", "라마바"])  # more than it keeps: both are still returned
+    recent.embed(["가나다"])
+    assert held == [False, False]
+
+
 def test_recent_vectors_embed_a_sentence_once_and_forget_the_oldest(fake_embedder: Any) -> None:
     from assistant.embedding.recent import RecentVectors
 

@@ -27,25 +27,22 @@ class RecentVectors:
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """The vectors of ``texts`` as passages, one row each; only the ones not remembered are embedded."""
+        """The vectors of ``texts`` as passages, one row each; only the ones not remembered are
+        embedded (outside the lock: another thread reads what it knows meanwhile)."""
         import numpy as np
 
+        known: dict[str, np.ndarray] = {}
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._known))
+            for text in texts:  # in their order: the last read is the last forgotten
+                if text in self._known:
+                    self._known.move_to_end(text)
+                    known[text] = self._known[text]
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            fresh = self.embedder.embed(missing, "passage")
+            fresh = dict(zip(missing, self.embedder.embed(missing, "passage"), strict=True))
+            known.update(fresh)
             with self._lock:
-                for text, vector in zip(missing, fresh, strict=True):
-                    self._known[text] = vector
+                self._known.update(fresh)
                 while len(self._known) > self.size:
                     self._known.popitem(last=False)
-        with self._lock:
-            rows = []
-            for text in texts:
-                vector = self._known.get(text)
-                if vector is None:  # pushed out meanwhile by another thread's sentences
-                    vector = self.embedder.embed([text], "passage")[0]
-                else:
-                    self._known.move_to_end(text)
-                rows.append(vector)
-        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
