@@ -308,7 +308,9 @@ CLOSEST_OF_UNSAID = 8
 NEARLY_ALL = 0.95
 
 
-def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight: float) -> list[float]:
+def closeness(
+    pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight: float, said: float | None = None
+) -> list[float]:
     """The ``closest`` feature of each candidate of ``pool``, whose scores by their own features are ``own``.
 
     When some of the question's topic weight is in no candidate (its words are not the
@@ -318,12 +320,13 @@ def closeness(pool: Sequence[Candidate], own: Sequence[float], q: Asked, weight:
     sentence to the question (``q.similarity``); the others get 0.
     When every term is found, the words decide (0 for all). The sentences are embedded only when
     the result can change which one leads (``weight``: the feature's); otherwise, and without a
-    similarity, their order by their own features stands in for it.
+    similarity, their order by their own features stands in for it. ``said``: the best overlap
+    in ``pool``, when it is known already.
     """
     out = [0.0] * len(pool)
     if not pool:
         return out
-    unsaid = 1.0 - max(_shared(c, q) for c in pool)
+    unsaid = 1.0 - (max(_shared(c, q) for c in pool) if said is None else said)
     if unsaid <= 0:
         return out
     many = CLOSEST_OF_UNSAID if unsaid >= NEARLY_ALL else CLOSEST_OF  # words that order nothing: meaning orders more
@@ -351,7 +354,8 @@ def _rated(
     rows = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
     vector = w.vector()
     own = [sum(x * f for x, f in zip(vector, row, strict=False)) for row in rows]
-    return rows, own, closeness(pool, own, q, w.closest)
+    said = max((row[0] for row in rows), default=0.0)  # the best ``overlap``
+    return rows, own, closeness(pool, own, q, w.closest, said)
 
 
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
