@@ -120,6 +120,8 @@ def test_a_comparisons_lines_keep_the_documents_own_labels(conversation: Convers
     assert lines[0] == "문서에 나온 비교:"
     assert "- 협력의 범위: 해외는 대형 플랫폼 중심으로" in answer.summary
     assert "- 규제와 정책 차이: 유럽은 윤리적 규제와" in answer.summary
+    # the second sentence of a labelled line keeps the line's label
+    assert "- 자본과 데이터 인프라 차이: 한국은 상대적으로 자본과 데이터 규모에서" in answer.summary
     assert not any("없습니다" in line for line in lines)  # both sides are in the documents
     assert all(not s.text.startswith(("협력의 범위", "규제와 정책")) for s in answer.summary_sentences)
     (plain,) = chat_all(conversation, "해외랑 한국 AI 동맹은 뭐가 달라?")

@@ -28,6 +28,7 @@ from assistant.answer.summarize import (
     still_about,
     tidy,
     with_antecedents,
+    with_line_labels,
 )
 from assistant.answer.templates import Line, compose, label_sides
 from assistant.text.korean import KoreanAnalyzer
@@ -151,6 +152,18 @@ def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
     assert {us.text, eu.text} <= set(texts(picked)) and missing == []
     _, missing = select_comparison([us], question, 3, ["미국", "중국"])
     assert missing == ["중국"]
+
+
+def test_the_sentences_of_a_labelled_line_share_its_label() -> None:
+    text = "• 자본 차이: 미국은 자본이 많다. 한국은 자본이 적다.\n• 규제 차이: 유럽은 규제를 중시한다.\n결론적으로 둘은 다르다."
+    parts = ["자본 차이: 미국은 자본이 많다.", "한국은 자본이 적다.", "규제 차이: 유럽은 규제를 중시한다.", "결론적으로 둘은 다르다."]
+    sentences = [cand(1, 100 + text.index(p), p, set(), i) for i, p in enumerate(parts)]
+    labelled = with_line_labels(sentences, text, 100)
+    assert [c.label for c in labelled] == ["", "자본 차이", "", ""]  # the first holds it in its text
+    assert [c.label for c in (presentable(c) for c in labelled) if c is not None] == ["자본 차이"] * 2 + [
+        "규제 차이",
+        "",
+    ]
 
 
 def test_a_sentence_that_sets_the_sides_against_each_other_leads_a_comparison() -> None:

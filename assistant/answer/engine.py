@@ -32,6 +32,7 @@ from assistant.answer.summarize import (
     still_about,
     tidy,
     with_antecedents,
+    with_line_labels,
 )
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
@@ -495,7 +496,7 @@ class Engine:
         for n, hit in enumerate(retrieval.hits, 1):
             share = max(0.0, min(1.0, hit.score / top))
             out += [
-                Candidate(n, s.start, s.end, s.text, s.position, s.terms, s.doc_id, share, s.section)
+                Candidate(n, s.start, s.end, s.text, s.position, s.terms, s.doc_id, share, s.section, s.label)
                 for s in self._passage(index, hit)
             ]
         return _unavoided(out, avoid, anchor)
@@ -511,7 +512,7 @@ class Engine:
                 Candidate(1, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, 1.0, c.section)
                 for pos, (a, b, terms) in enumerate(index.store.candidates(hit.row))
             ]
-            known = tuple(with_antecedents(sentences, c.text, c.start))
+            known = tuple(with_line_labels(with_antecedents(sentences, c.text, c.start), c.text, c.start))
             with self._lock:
                 self._passages[key] = known
                 while len(self._passages) > RECENT_PASSAGES:

@@ -509,6 +509,23 @@ def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> 
     return out
 
 
+def with_line_labels(sentences: Sequence[Candidate], text: str, offset: int) -> list[Candidate]:
+    """The sentences of one passage (``text``, starting at ``offset``), each that goes on a line
+    opened by a label ("자본 차이: 미국은 … . 한국은 …") with that label: the line's first sentence
+    holds it in its text (:func:`presentable` takes it off), the next ones only here."""
+    out: list[Candidate] = []
+    label = ""
+    for s in sentences:
+        before = text[out[-1].end - offset : s.start - offset] if out else "\n"
+        if "\n" in before:  # a new line: its label, if it opens with one
+            cut = label_prefix(s.text)
+            label = s.text[:cut].strip().rstrip(":：").strip() if cut else ""
+        elif label and not s.label:
+            s = replace(s, label=label)
+        out.append(s)
+    return out
+
+
 #: Last syllables of a word that carries a particle or an ending (은, 를, 에서, 하다 …).
 _INFLECTED = frozenset("은는이가을를에의로와과도만다요죠며고서면니한된인적")
 
