@@ -156,7 +156,12 @@ def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
 
 def test_the_sentences_of_a_labelled_line_share_its_label() -> None:
     text = "• 자본 차이: 미국은 자본이 많다. 한국은 자본이 적다.\n• 규제 차이: 유럽은 규제를 중시한다.\n결론적으로 둘은 다르다."
-    parts = ["자본 차이: 미국은 자본이 많다.", "한국은 자본이 적다.", "규제 차이: 유럽은 규제를 중시한다.", "결론적으로 둘은 다르다."]
+    parts = [
+        "자본 차이: 미국은 자본이 많다.",
+        "한국은 자본이 적다.",
+        "규제 차이: 유럽은 규제를 중시한다.",
+        "결론적으로 둘은 다르다.",
+    ]
     sentences = [cand(1, 100 + text.index(p), p, set(), i) for i, p in enumerate(parts)]
     labelled = with_line_labels(sentences, text, 100)
     assert [c.label for c in labelled] == ["", "자본 차이", "", ""]  # the first holds it in its text
