@@ -38,6 +38,10 @@ def quality_table(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+#: The latency sets of ``bench.speed``, as the report names them.
+SPEED_SETS = (("default corpus", "corpus"), ("KorQuAD dev", "korquad"))
+
+
 def speed_section(s: dict[str, Any]) -> list[str]:
     c, lines = s["corpus"], []
     ratio = c["answer"]["p50_ms"] / c["embed_only"]["p50_ms"]
@@ -58,6 +62,18 @@ def speed_section(s: dict[str, Any]) -> list[str]:
             f"| KorQuAD dev | {k['chunks']} | {k['answer']['p50_ms']:.1f} ms | {k['answer']['p95_ms']:.1f} ms | "
             f"{k['embed_only']['p50_ms']:.1f} ms | {kr:.2f}× |"
         )
+    shares = [(name, s[key]["sentences"]) for name, key in SPEED_SETS if "sentences" in s.get(key, {})]
+    if shares:
+        lines += [
+            "",
+            "- Answers that embed candidate sentences to choose their lead (`closest`): "
+            + "; ".join(
+                f"{name} {x['share']:.0%} of them, p50 {x['p50_with_ms']:.1f} ms against "
+                f"{x['p50_without_ms']:.1f} ms for the others"
+                for name, x in shares
+            )
+            + ".",
+        ]
     lines += [
         "",
         f"- Peak resident memory of that process: {s['peak_rss_mb']:.0f} MB "

@@ -28,7 +28,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from assistant.answer.engine import Engine
+from assistant.embedding.base import Embedder, Kind
+from assistant.embedding.factory import load_embedder
 from assistant.settings import Settings
 from assistant.store.index import open_index
 from assistant.store.versions import current_version
@@ -53,15 +57,49 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+class Counting:
+    """An embedder that counts the passages it embeds: at question time, only the summary's
+    candidate sentences (``closest``) are embedded as passages."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.inner = embedder
+        self.passages = 0
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed(self, texts: Sequence[str], kind: Kind, *, progress: bool = False) -> np.ndarray:
+        if kind == "passage":
+            self.passages += len(texts)
+        return self.inner.embed(texts, kind, progress=progress)
+
+
 def latency(engine: Engine, questions: Sequence[str], repeats: int) -> dict[str, dict[str, float]]:
+    """Answer and embedding-alone percentiles; ``sentences``: the answers that embedded candidate
+    sentences to choose their lead (their share, and each kind's p50)."""
     for q in questions[:5]:
         engine.ask(q)  # warm caches
-    answer_ms, embed_ms = [], []
+    counter = engine.embedder if isinstance(engine.embedder, Counting) else None
+    answer_ms, embed_ms, plain_ms, embedding_ms = [], [], [], []
     for _ in range(repeats):
         for q in questions:
+            before = counter.passages if counter else 0
             answer_ms.append(timed(lambda q=q: engine.ask(q)) * 1e3)
+            (embedding_ms if counter and counter.passages > before else plain_ms).append(answer_ms[-1])
             embed_ms.append(timed(lambda q=q: engine.embedder.embed([q], "query")) * 1e3)
-    return {"answer": percentiles(answer_ms), "embed_only": percentiles(embed_ms)}
+    out = {"answer": percentiles(answer_ms), "embed_only": percentiles(embed_ms)}
+    if counter:
+        out["sentences"] = {
+            "share": round(len(embedding_ms) / len(answer_ms), 4),
+            "p50_with_ms": round(statistics.median(embedding_ms), 2) if embedding_ms else 0.0,
+            "p50_without_ms": round(statistics.median(plain_ms), 2) if plain_ms else 0.0,
+        }
+    return out
 
 
 def fresh_ask(index_dir: Path, question: str) -> dict[str, float]:
@@ -115,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(json.dumps(fresh, ensure_ascii=False, indent=2))
         return
     analyzer = KoreanAnalyzer()
-    engine = Engine(settings, analyzer=analyzer)
+    engine = Engine(settings, analyzer=analyzer, embedder=Counting(load_embedder(settings)))
     out["model_load_s"] = timed(lambda: engine.embedder.embed(["준비"], "query"))  # dim alone may not load it
     out["kiwi_load_s"] = timed(lambda: analyzer.terms("워밍업"))
     out["rss_after_load_mb"] = peak_rss_mb()

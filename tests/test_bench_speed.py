@@ -1,0 +1,53 @@
+"""The speed benchmark's own bookkeeping (``bench.speed``, ``bench.report``): which answers embedded
+candidate sentences, and how the report says so."""
+
+from __future__ import annotations
+
+from conftest import FakeEmbedder
+
+from assistant.answer.engine import Engine
+from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
+from bench.report import speed_section
+from bench.speed import Counting, latency
+
+
+def test_counting_counts_passages_only() -> None:
+    counting = Counting(FakeEmbedder())
+    counting.embed(["질문"], "query")
+    assert counting.passages == 0
+    vectors = counting.embed(["문장 하나", "문장 둘"], "passage")
+    assert counting.passages == 2 and vectors.shape == (2, counting.dim)
+    assert counting.model_id == FakeEmbedder().model_id
+
+
+def test_latency_splits_the_answers_that_embedded_sentences(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    counting = Counting(FakeEmbedder())
+    engine = Engine(settings, embedder=counting, analyzer=analyzer)
+    engine.build_index()
+    questions = ["서울의 지하철은 몇 개 노선인가?", "제주 해녀는 무엇을 따나요?", "Where is the subway?"]
+    before = counting.passages
+    out = latency(engine, questions, 1)
+    assert set(out) == {"answer", "embed_only", "sentences"}
+    share = out["sentences"]["share"]
+    assert 0.0 <= share <= 1.0
+    assert (share > 0) == (counting.passages > before)  # any sentence embedded shows in the share
+    assert out["answer"]["n"] == len(questions)
+
+
+def test_the_report_says_how_many_answers_embedded_sentences() -> None:
+    timing = {"p50_ms": 1.0, "p95_ms": 2.0, "n": 3}
+    corpus = {"answer": timing, "embed_only": timing, "chunks": 6}
+    speed = {
+        "model_load_s": 1.0,
+        "kiwi_load_s": 1.0,
+        "index_build_s": 1.0,
+        "index_unchanged_s": 0.1,
+        "peak_rss_mb": 700.0,
+        "rss_after_load_mb": 650.0,
+        "corpus": {**corpus, "sentences": {"share": 0.25, "p50_with_ms": 30.0, "p50_without_ms": 9.0}},
+    }
+    text = "\n".join(speed_section(speed))
+    assert "default corpus 25% of them, p50 30.0 ms against 9.0 ms for the others" in text
+    del speed["corpus"]["sentences"]  # type: ignore[attr-defined]
+    assert "choose their lead" not in "\n".join(speed_section(speed))
