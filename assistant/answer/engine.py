@@ -392,7 +392,7 @@ class Engine:
         restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
         # more of the same, or an item elaborated: what other passages add must still be about the question
         if request.avoid and ANOTHER.search(request.question):  # another one: not more about the one shown
-            shown = sorted((c for c in everything if (c.doc_id, c.start) in request.avoid), key=_place)
+            shown = [c for c in everything if (c.doc_id, c.start) in request.avoid]  # by passage rank, then place
             others = other_items(shown, q)
             if others:  # the items the one asked about was listed with
                 return [(Line(c.text, c.citation), c) for c in others], [], "list"
@@ -495,10 +495,7 @@ class Engine:
         out = []
         for n, hit in enumerate(retrieval.hits, 1):
             share = max(0.0, min(1.0, hit.score / top))
-            out += [
-                Candidate(n, s.start, s.end, s.text, s.position, s.terms, s.doc_id, share, s.section, s.label)
-                for s in self._passage(index, hit)
-            ]
+            out += [s.ranked(n, share) for s in self._passage(index, hit)]
         return _unavoided(out, avoid, anchor)
 
     def _passage(self, index: Index, hit: Hit) -> tuple[Candidate, ...]:
@@ -554,11 +551,6 @@ class Engine:
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )
-
-
-def _place(c: Candidate) -> tuple[int, int]:
-    """Where a candidate stands among the answer's passages: its passage's rank, then its place there."""
-    return c.citation, c.position
 
 
 def _unavoided(

@@ -32,6 +32,7 @@ from assistant.text.sentences import (
     expected_answer,
     form_cue,
     has_answer_type,
+    label_of,
     label_prefix,
     named_things,
     opens_item,
@@ -53,6 +54,21 @@ class Candidate:
     section: str = ""  #: the heading path of its passage
     #: the label that headed it in its line, dropped from its text ("자본과 데이터 인프라 차이")
     label: str = ""
+
+    def ranked(self, citation: int, passage: float) -> Candidate:
+        """The same sentence in the passage of retrieval rank ``citation``, scored ``passage``."""
+        return Candidate(
+            citation,
+            self.start,
+            self.end,
+            self.text,
+            self.position,
+            self.terms,
+            self.doc_id,
+            passage,
+            self.section,
+            self.label,
+        )
 
     def trimmed(self, chars: int) -> Candidate:
         """The same sentence without its first ``chars`` characters (a connective, a label)."""
@@ -518,8 +534,7 @@ def with_line_labels(sentences: Sequence[Candidate], text: str, offset: int) -> 
     for s in sentences:
         before = text[out[-1].end - offset : s.start - offset] if out else "\n"
         if "\n" in before:  # a new line: its label, if it opens with one
-            cut = label_prefix(s.text)
-            label = s.text[:cut].strip().rstrip(":：").strip() if cut else ""
+            label = label_of(s.text)
         elif label and not s.label:
             s = replace(s, label=label)
         out.append(s)
@@ -557,7 +572,7 @@ def presentable(c: Candidate) -> Candidate | None:
     :data:`LONGEST` characters cut at a clause boundary; None for a label alone."""
     cut = label_prefix(c.text)
     if cut:
-        c = replace(c.trimmed(cut), label=c.text[:cut].strip().rstrip(":：").strip())
+        c = replace(c.trimmed(cut), label=label_of(c.text))
     if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")) or labels_only(c.text):
         return None
     if len(c.text) > LONGEST:

@@ -131,6 +131,11 @@ def label_prefix(text: str) -> int:
     return m.end() if m and not re.search(r"\d[:：]$", m.group(0).rstrip()) else 0
 
 
+def label_of(text: str) -> str:
+    """The leading label itself ("자본과 데이터 인프라 차이" of "자본과 데이터 인프라 차이: …"), "" when none."""
+    return text[: label_prefix(text)].strip().rstrip(":：").strip()
+
+
 _WANTS = (
     ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기|년도)|연도|날짜|시기|기간은|며칠")),
     ("number", re.compile(r"몇|얼마|수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
