@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of the dense cosine in fusion.")
     morph_weight: float = Field(0.125, ge=0.0, le=1.0, description="Weight of BM25 over Kiwi morphemes.")
     bigram_weight: float = Field(0.375, ge=0.0, le=1.0, description="Weight of BM25 over character bigrams.")
+    paraphrase_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Weight in BM25 of the formal words added for a question's everyday ones (넣다 → 삽입; 0: none).",
+    )
     rrf_k: int = Field(60, ge=1, description="k of reciprocal rank fusion.")
     mmr_lambda: float = Field(0.8, ge=0.0, le=1.0, description="Relevance share in MMR.")
     top_k: int = Field(5, ge=1, le=50, description="Passages per answer.")

@@ -110,11 +110,14 @@ def essay_queries() -> list[Query]:
 
 
 #: The systems compared: name → settings changes and retrieval mode.
+#: The ingredients search the question's own words only (no formal words added for everyday ones).
+PLAIN = {"paraphrase_weight": 0.0}
+
 SYSTEMS: dict[str, tuple[dict[str, Any], str]] = {
-    "bm25": ({}, "bm25"),
-    "dense": ({}, "dense"),
-    "fusion-0.5": ({"dense_weight": 0.5, "morph_weight": 0.5, "bigram_weight": 0.0}, "hybrid"),
-    "rrf": ({"fusion": "rrf"}, "hybrid"),
+    "bm25": (PLAIN, "bm25"),
+    "dense": (PLAIN, "dense"),
+    "fusion-0.5": ({**PLAIN, "dense_weight": 0.5, "morph_weight": 0.5, "bigram_weight": 0.0}, "hybrid"),
+    "rrf": ({**PLAIN, "fusion": "rrf"}, "hybrid"),
     "default": ({}, "hybrid"),
 }
 

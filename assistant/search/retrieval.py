@@ -18,6 +18,7 @@ from assistant.store.bm25 import split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
+from assistant.text.paraphrase import alternatives
 from assistant.text.questions import topic_terms
 from assistant.text.sentences import char_bigrams
 
@@ -167,9 +168,13 @@ class Retriever:
         qvec = self.embedder.embed([query], "query")[0]
         embedded = time.perf_counter()
         terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
+        # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight
+        said, weight = alternatives(terms), self.settings.paraphrase_weight
         lexical = {
-            "morph": self.index.bm25.scores(terms),
-            "bigram": self.index.bigram.scores(char_bigrams(query)),
+            "morph": self.index.bm25.scores(terms, said, weight),
+            "bigram": self.index.bigram.scores(
+                char_bigrams(query), [g for w in said for g in char_bigrams(w)] if weight else (), weight
+            ),
         }
         scored = time.perf_counter()
         cands = self._candidates(qvec, lexical, weights, exclude)

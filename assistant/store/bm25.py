@@ -50,16 +50,20 @@ class BM25:
             counts.add(terms)
         return counts.fit(self)
 
-    def scores(self, query_terms: Sequence[str]) -> np.ndarray:
-        """BM25 score of every document for the query (zeros where no term matches)."""
-        ids = [self.vocab[t] for t in query_terms if t in self.vocab]
-        if not ids or self.n_docs == 0:
+    def scores(self, query_terms: Sequence[str], extra: Sequence[str] = (), extra_weight: float = 0.0) -> np.ndarray:
+        """BM25 score of every document for the query (zeros where no term matches); the
+        ``extra`` terms (words added to the query) count ``extra_weight`` each."""
+        times: dict[int, float] = {}
+        for t, w in [*((t, 1.0) for t in query_terms), *((t, extra_weight) for t in extra if extra_weight)]:
+            if t in self.vocab:
+                times[self.vocab[t]] = times.get(self.vocab[t], 0.0) + w
+        if not times or self.n_docs == 0:
             return np.zeros(self.n_docs, dtype=np.float32)
         out = np.zeros(self.n_docs, dtype=np.float32)
         m = self.weights
-        for col, times in Counter(ids).items():
+        for col, n in times.items():
             a, b = m.indptr[col], m.indptr[col + 1]
-            out[m.indices[a:b]] += m.data[a:b] * np.float32(times)
+            out[m.indices[a:b]] += m.data[a:b] * np.float32(n)
         return out
 
     def present(self, rows: Sequence[int], terms: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,108 @@
+"""Everyday words and the formal words documents write for them.
+
+People ask in everyday words ("그림 넣는 법", "줄 지우기", "안 보여요"); manuals, reports and
+rules write the formal, mostly Sino-Korean word for the same act (삽입, 삭제, 표시). Lexical search
+matches neither way. :func:`alternatives` gives, for a question's content terms (as
+:func:`~assistant.text.korean.content_terms` writes them: verbs with ``다``), the words on the other
+side, which the search adds to the question at a lower weight (``Settings.paraphrase_weight``).
+
+The list holds words of general use, not of one field; each formal word is one morpheme as the
+analyzer reads it (활성화 is read as 활성).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+#: An everyday word and the formal words that say the same in documents.
+PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
+    # putting in, taking out
+    "넣다": ("삽입", "입력", "추가"),
+    "빼다": ("제외", "제거"),
+    "지우다": ("삭제", "제거"),
+    "없애다": ("제거", "삭제"),
+    "붙이다": ("첨부", "부착"),
+    # changing
+    "바꾸다": ("변경", "교체", "전환", "변환"),
+    "바뀌다": ("변경", "전환", "변환"),
+    "고치다": ("수정", "편집"),
+    "만들다": ("생성", "작성", "제작"),
+    "늘리다": ("확대", "증가", "확장"),
+    "늘다": ("증가", "확대"),
+    "줄이다": ("축소", "감소"),
+    "줄다": ("감소", "축소"),
+    "나누다": ("분할", "구분", "분배"),
+    "합치다": ("병합", "통합", "결합"),
+    "묶다": ("결합", "그룹"),
+    "옮기다": ("이동",),
+    "돌리다": ("회전",),
+    "맞추다": ("정렬", "조정"),
+    "되돌리다": ("복원", "취소"),
+    "살리다": ("복구", "복원"),
+    # showing, finding, choosing
+    "보이다": ("표시",),
+    "찾다": ("검색", "탐색"),
+    "고르다": ("선택",),
+    "살피다": ("확인", "검토"),
+    "살펴보다": ("확인", "검토"),
+    # switching on and off, stopping
+    "켜다": ("활성", "실행"),
+    "켜지다": ("활성", "실행"),
+    "끄다": ("해제", "활성", "종료"),
+    "꺼지다": ("종료", "활성"),
+    "멈추다": ("중지", "정지"),
+    "끝내다": ("종료", "완료"),
+    "끝나다": ("종료", "완료"),
+    "막다": ("방지", "차단"),
+    "풀다": ("해제", "해결"),
+    "잠그다": ("잠금", "보호"),
+    # sending, gathering, buying, paying
+    "보내다": ("전송", "발송"),
+    "모으다": ("수집",),
+    "뽑다": ("인쇄", "추출", "선발"),
+    "팔다": ("판매",),
+    "사다": ("구매", "구입"),
+    "빌리다": ("대출", "차입"),
+    "갚다": ("상환",),
+    "돕다": ("지원",),
+    "쓰다": ("사용", "작성"),
+    "오르다": ("상승", "인상"),
+    "내리다": ("하락", "인하"),
+    "틀리다": ("오류",),
+    # things
+    "돈": ("비용", "자금", "금액"),
+    "값": ("가격", "금액"),
+    "나라": ("국가",),
+    "회사": ("기업",),
+    "일자리": ("고용",),
+    "글자": ("문자",),
+    "쪽": ("페이지",),
+    "뜻": ("의미",),
+    "까닭": ("이유", "원인"),
+    "잘못": ("오류",),
+}
+
+
+def _formal_to_plain(table: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for plain, formal in table.items():
+        for word in formal:
+            out.setdefault(word, []).append(plain)
+    return {word: tuple(plains) for word, plains in out.items()}
+
+
+#: A formal word and the everyday words for it (a question may be the formal one).
+FORMAL_TO_PLAIN: Mapping[str, tuple[str, ...]] = _formal_to_plain(PLAIN_TO_FORMAL)
+
+
+def alternatives(terms: Iterable[str]) -> list[str]:
+    """The words on the other side of ``terms`` (넣다 → 삽입, 입력, 추가; 삭제 → 지우다, 없애다),
+    in order, once each, without the terms themselves."""
+    own = list(dict.fromkeys(terms))
+    have = set(own)
+    out: dict[str, None] = {}
+    for term in own:
+        for word in (*PLAIN_TO_FORMAL.get(term, ()), *FORMAL_TO_PLAIN.get(term, ())):
+            if word not in have:
+                out[word] = None
+    return list(out)

@@ -1,0 +1,78 @@
+"""Everyday words find the formal words documents write for them (넣다 → 삽입)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import FakeEmbedder
+
+from assistant.answer.engine import Engine
+from assistant.settings import Settings
+from assistant.store.bm25 import BM25
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.paraphrase import FORMAL_TO_PLAIN, PLAIN_TO_FORMAL, alternatives
+
+
+def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> None:
+    assert alternatives(["그림", "넣다"]) == ["삽입", "입력", "추가"]
+    assert alternatives(["삭제"]) == ["지우다", "없애다"]
+    # a formal word the question already holds is not added again; shared ones come once
+    assert alternatives(["지우다", "없애다", "삭제"]) == ["제거"]
+    assert alternatives(["서울", "지하철"]) == []
+
+
+def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: KoreanAnalyzer) -> None:
+    for plain, formal in PLAIN_TO_FORMAL.items():
+        for word in formal:
+            assert word in FORMAL_TO_PLAIN and plain in FORMAL_TO_PLAIN[word]
+            # "삽입합니다", "국가입니다": the formal word is what the analyzer gives as a term
+            assert word in analyzer.terms(f"{word}합니다") + analyzer.terms(f"{word}입니다"), word
+
+
+def test_added_terms_count_at_their_weight() -> None:
+    bm = BM25().fit([["그림", "삽입"], ["그림", "색"], ["표"]])
+    plain = bm.scores(["그림", "넣다"])
+    assert plain[0] == pytest.approx(plain[1])  # 넣다 is in no document: the two tie
+    added = bm.scores(["그림", "넣다"], ["삽입"], 0.5)
+    assert added[0] > added[1] == pytest.approx(plain[1])
+    assert added[0] - plain[0] == pytest.approx(0.5 * bm.scores(["삽입"])[0], rel=1e-5)
+    np.testing.assert_allclose(bm.scores(["그림"], ["삽입"], 0.0), bm.scores(["그림"]))
+    assert bm.scores([], ["삽입"], 1.0)[0] > 0  # a question of everyday words alone still finds it
+
+
+DOCS = {
+    "그림.md": "# 그림 삽입\n\n문서에 그림을 삽입하려면 삽입 메뉴에서 이미지를 선택합니다.\n",
+    "그림색.md": "# 그림 색\n\n그림의 색을 바꾸려면 색 도구를 고릅니다.\n",
+}
+
+
+@pytest.fixture
+def pictures(tmp_path: Path, analyzer: KoreanAnalyzer) -> Settings:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return Settings(
+        index_dir=tmp_path / "index", corpus_dir=corpus, model="fake-bigram", abstain=False, show_progress=False
+    )
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_a_question_in_everyday_words_finds_the_formal_page(
+    pictures: Settings, analyzer: KoreanAnalyzer, weight: float
+) -> None:
+    """Real Kiwi: "그림 넣는 법" reads 그림, 넣다; the page that writes 삽입 scores above the other
+    only when the formal words are added."""
+    settings = pictures.model_copy(update={"paraphrase_weight": weight})
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    retrieval = engine.retriever.search("그림 넣는 법", 2, mode="bm25", diversify=False)
+    by_doc = {h.chunk.doc_id: h.bm25 for h in retrieval.hits}
+    assert set(by_doc) == set(DOCS)
+    if weight:
+        assert by_doc["그림.md"] > by_doc["그림색.md"]
+        assert retrieval.hits[0].chunk.doc_id == "그림.md"
+    else:
+        assert by_doc["그림.md"] <= by_doc["그림색.md"]
