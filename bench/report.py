@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import json
+import statistics
 from typing import Any
 
 from assistant.search.abstain import DEFAULT_RULE
+from assistant.settings import Settings
 from bench.common import ROOT
 
 RESULTS = ROOT / "bench" / "results"
@@ -368,12 +370,25 @@ def retrieval_section(r: dict[str, Any]) -> list[str]:
             w, m = row["weights"], row["held_out"]
             chosen = f"{w['fusion']} {w['dense']:g} / {w['morph']:g} / {w['bigram']:g}"
             lines.append(f"| {name} | {chosen} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['MRR@10']:.3f} |")
-        w = loo["all"]["weights"]
-        lines += [
-            "",
-            f"Chosen on all collections (the default): {w['fusion']} fusion, dense {w['dense']:g}, morpheme BM25 "
-            f"{w['morph']:g}, bigram BM25 {w['bigram']:g}.",
-        ]
+        w, scores = loo["all"]["weights"], loo["all"]["scores"]
+        shipped = Settings.model_fields
+        mine = {k: shipped[f"{k}_weight"].default for k in ("dense", "morph", "bigram")}
+        best = f"{w['fusion']} fusion, dense {w['dense']:g}, morpheme BM25 {w['morph']:g}, bigram BM25 {w['bigram']:g}"
+        if all(abs(w[k] - v) < 1e-9 for k, v in mine.items()) and w["fusion"] == shipped["fusion"].default:
+            lines += ["", f"Chosen on all collections (the default): {best}."]
+        else:
+            default_rows = {name: rows["default"] for name, rows in r["collections"].items() if "default" in rows}
+            mean_best = statistics.mean(s["MRR@10"] for s in scores.values())
+            mean_default = statistics.mean(d["MRR@10"] for n, d in default_rows.items() if n in scores)
+            lines += [
+                "",
+                f"Best mean MRR@10 on all collections: {best} (mean MRR@10 {mean_best:.4f}; per collection "
+                + ", ".join(f"{n} {s['MRR@10']:.3f}" for n, s in scores.items())
+                + f"). The default is dense {mine['dense']:g}, morpheme BM25 {mine['morph']:g}, bigram BM25 "
+                f"{mine['bigram']:g} (mean MRR@10 {mean_default:.4f}; per collection "
+                + ", ".join(f"{n} {d['MRR@10']:.3f}" for n, d in default_rows.items())
+                + ").",
+            ]
     return lines
 
 

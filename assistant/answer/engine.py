@@ -456,7 +456,18 @@ class Engine:
         if follow_up:
             written = " ".join(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS)
         similarity = self._similarity(retrieval.vector)
-        return asked(question, terms, idf, form, about, instead, relations, written=written, similarity=similarity)
+        return asked(
+            question,
+            terms,
+            idf,
+            form,
+            about,
+            instead,
+            relations,
+            written=written,
+            similarity=similarity,
+            alternative_weight=self.settings.paraphrase_weight,
+        )
 
     def _similarity(self, vector: np.ndarray | None) -> Callable[[Sequence[str]], Sequence[float]] | None:
         """The dense similarity of sentences to the query whose vector is ``vector`` (sentences

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
 from assistant.ingest.markers import ORDINAL
+from assistant.text.paraphrase import alternatives
 from assistant.text.sentences import (
     ANNOUNCES,
     ELABORATES,
@@ -90,6 +91,10 @@ class Asked:
     relations: tuple[str, ...] = ()  #: the question's predicates as terms (see :func:`relation_terms`)
     #: the dense similarity of each of some sentences to the question (None: not known, see :func:`closeness`)
     similarity: Callable[[Sequence[str]], Sequence[float]] | None = field(default=None, compare=False, repr=False)
+    #: for a topic term, the words documents write for it (넣다 → 삽입: :mod:`assistant.text.paraphrase`)
+    alternatives: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    #: how much of a term's weight a sentence holding only one of its alternatives gets
+    alternative_weight: float = 0.0
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -103,6 +108,15 @@ class Asked:
     def weighted(self) -> tuple[tuple[str, float], ...]:
         """The topic terms with their weights."""
         return tuple((t, self.weight(t)) for t in self.terms)
+
+    @cached_property
+    def weighted_alternatives(self) -> tuple[tuple[str, float, frozenset[str]], ...]:
+        """The topic terms that have alternatives, with their weights (scaled by ``alternative_weight``)."""
+        if not self.alternative_weight:
+            return ()
+        return tuple(
+            (t, self.alternative_weight * w, self.alternatives[t]) for t, w in self.weighted if t in self.alternatives
+        )
 
     @cached_property
     def weighted_relations(self) -> tuple[tuple[str, float], ...]:
@@ -194,9 +208,11 @@ def asked(
     relations: Sequence[str] = (),
     written: str | None = None,
     similarity: Callable[[Sequence[str]], Sequence[float]] | None = None,
+    alternative_weight: float = 0.0,
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
-    character bigrams come from the words of ``written`` when given, else of the question."""
+    character bigrams come from the words of ``written`` when given, else of the question; a
+    term's alternatives (:func:`~assistant.text.paraphrase.alternatives`) count ``alternative_weight``."""
     words = [
         w for w in re.findall(r"\w+", question if written is None else written) if any(t in w.lower() for t in terms)
     ]
@@ -211,6 +227,8 @@ def asked(
         instead=tuple(instead),
         relations=tuple(relations),
         similarity=similarity,
+        alternatives={t: frozenset(alts) for t in terms if (alts := alternatives([t]))} if alternative_weight else {},
+        alternative_weight=alternative_weight,
     )
 
 
@@ -294,8 +312,13 @@ def _related(c: Candidate, q: Asked) -> float:
 
 
 def _shared(c: Candidate, q: Asked) -> float:
-    """The idf-weighted share of the question's topic terms the sentence holds."""
-    return sum(w for t, w in q.weighted if t in c.terms) / q.total
+    """The idf-weighted share of the question's topic terms the sentence holds; a term it holds
+    only as one of its alternatives (삽입 for 넣다) counts ``q.alternative_weight`` of its weight."""
+    found = sum(w for t, w in q.weighted if t in c.terms)
+    for t, w, alts in q.weighted_alternatives:
+        if t not in c.terms and not alts.isdisjoint(c.terms):
+            found += w
+    return found / q.total
 
 
 def previous_sentences(pool: Sequence[Candidate], context: Sequence[Candidate] = ()) -> dict[int, Candidate]:
