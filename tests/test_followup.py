@@ -310,7 +310,24 @@ def test_more_after_part_of_a_list_goes_on_with_its_first_member_not_shown(
     assert res.avoid == {(ALLIANCE, 0), (ALLIANCE, 60)}  # what the summary showed, not the whole list
     everything = replace(shown, said=((ALLIANCE, 0, 200),))
     res = ask(analyzer, "또 뭐가 있어?", [everything])
-    assert (res.anchor, res.restate) == ((ALLIANCE, 10), None)  # all shown: around the first, as before
+    assert (res.anchor, res.restate) == ((ALLIANCE, 10), True)  # all shown: around the first, as before
+    assert res.another  # "또 …": another one like those shown, not more about them
+    res = ask(analyzer, "더 자세히 알려줘", [everything])
+    assert (res.kind, res.anchor, res.restate, res.another) == ("more", (ALLIANCE, 10), False, False)
+
+
+@pytest.mark.parametrize(
+    ("message", "restate"), [("두 번째 거 더 자세히 설명해줘", False), ("두 번째 건 무슨 뜻이야?", True)]
+)
+def test_an_ordinal_asking_for_more_detail_does_not_say_its_item_again(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str, restate: bool
+) -> None:
+    listed = (
+        Item("첫째, 유럽은 규제를 중시합니다.", 1, ("유럽", "규제"), 10),
+        Item("둘째, 유럽은 윤리를 강조합니다.", 1, ("유럽", "윤리"), 60),
+    )
+    res = ask(analyzer, message, [replace(europe[0], items=listed)])
+    assert (res.kind, res.anchor, res.restate, res.another) == ("ordinal", (ALLIANCE, 60), restate, False)
 
 
 def test_an_ordinal_naming_a_member_points_back_though_the_message_says_more(

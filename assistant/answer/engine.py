@@ -49,8 +49,6 @@ from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
-    ANOTHER,
-    ELABORATE,
     asked_nouns,
     comparison_sides,
     question_form,
@@ -73,7 +71,8 @@ class Request:
     about: tuple[str, ...] = ()
     instead: tuple[str, ...] = ()
     anchor: tuple[str, int] | None = None
-    restate: bool | None = None  #: whether the anchored sentence is said again (None: unless asked for more detail)
+    restate: bool = True  #: whether the anchored sentence is said again
+    another: bool = False  #: another one like the sentences in ``avoid`` is asked for ("다른 예는?"), not more of them
 
 
 def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int, int]:
@@ -276,18 +275,19 @@ class Engine:
         about: Sequence[str] = (),
         instead: Sequence[str] = (),
         anchor: tuple[str, int] | None = None,
-        restate: bool | None = None,
+        restate: bool = True,
+        another: bool = False,
         snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
 
         ``exclude`` leaves chunk rows out of the search, ``prior`` adds a boost per doc id,
-        the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more", and
-        only sentences about one of ``about`` (a follow-up's new subject, which replaced
-        ``instead``); with an
+        the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more" (with
+        ``another``: another one like them is asked for, "다른 예는?"), and only sentences about
+        one of ``about`` (a follow-up's new subject, which replaced ``instead``); with an
         ``anchor`` (doc id, start) it elaborates that sentence: the sentences around it first,
-        that sentence itself too unless the question asks for more detail ("자세히": it was shown)
-        or ``restate`` says otherwise.
+        and that sentence itself too when ``restate`` (not when more detail of a sentence already
+        shown is asked for: the conversation decides, see :mod:`assistant.chat.followup`).
         The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
         rows of ``exclude`` belong to) or the current one.
         """
@@ -295,7 +295,7 @@ class Engine:
         question = self.validate(question)
         searched = self.validate(query) if query else question
         k = k or self.settings.top_k
-        request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate)
+        request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another)
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             text = written_out(searched, self.analyzer.tokens(searched))
             retrieval = retriever.search(text, k, mode=mode, exclude=exclude, prior=prior)
@@ -389,9 +389,8 @@ class Engine:
         )
         n = self.settings.summary_sentences
         missing: list[str] = []
-        restate = request.restate if request.restate is not None else not ELABORATE.search(request.question)
         # more of the same, or an item elaborated: what other passages add must still be about the question
-        if request.avoid and ANOTHER.search(request.question):  # another one: not more about the one shown
+        if request.avoid and request.another:  # another one: not more about the one shown
             shown = [c for c in everything if (c.doc_id, c.start) in request.avoid]  # by passage rank, then place
             others = other_items(shown, q)
             if others:  # the items the one asked about was listed with
@@ -401,7 +400,7 @@ class Engine:
         near = None
         if request.anchor is not None:
             section = next((c.section for c in everything if _holds(c, request.anchor)), None)
-            near = around(candidates, request.anchor, q, n, restate=restate, section=section, further=further)
+            near = around(candidates, request.anchor, q, n, restate=request.restate, section=section, further=further)
         if near:
             order = tidy(near)
         else:

@@ -80,6 +80,7 @@ class Conversation:
                 instead=resolution.instead,
                 anchor=resolution.anchor,
                 restate=resolution.restate,
+                another=resolution.another,
                 snapshot=snapshot,
             )
             stored = time.perf_counter()

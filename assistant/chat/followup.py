@@ -18,12 +18,12 @@ Everything here is pure (no I/O, no model); ``python -m bench.conversation`` tim
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.chat.cues import LAST, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.text.korean import WEAK_NOUNS, Token
-from assistant.text.questions import LIGHT_PREDICATES, QUESTION_WORDS, question_form
+from assistant.text.questions import ANOTHER, ELABORATE, LIGHT_PREDICATES, QUESTION_WORDS, question_form
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -62,7 +62,8 @@ class Resolution:
     subject: tuple[str, ...] = ()  #: the new subject of an ellipsis ("그럼 미국은?": 미국); answers must be about it
     instead: tuple[str, ...] = ()  #: what the new subject replaced (한국 in "한국의 원팀 전략" → "그럼 미국은?")
     anchor: tuple[str, int] | None = None  #: the sentence (doc id, start) an ordinal or "more" elaborates
-    restate: bool | None = None  #: say the anchored sentence too (None: unless more detail is asked for)
+    restate: bool = True  #: say the anchored sentence too (not when more detail of it is asked for: "자세히")
+    another: bool = False  #: another one like those shown is asked for ("다른 예는?"), not more about them
 
     @property
     def followup(self) -> str | None:
@@ -115,11 +116,12 @@ def resolve(
         return standalone(message, cues)
     last = turns[-1]
     source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
+    detail = bool(ELABORATE.search(message))  # more detail of what was shown: it is not said again
     resolved: Resolution | None = None
     if cues.ordinal is not None and source is not None:
-        resolved = _ordinal(cues, last, _listed(source, turns), policy)
+        resolved = _ordinal(cues, last, _listed(source, turns), policy, detail)
     if resolved is None and cues.more and source is not None:
-        resolved = _more(cues, last, source, policy)
+        resolved = _more(cues, last, source, policy, detail)
     if resolved is None:
         if cues.nouns:
             resolved = _continue(cues, last, source, policy)
@@ -127,7 +129,7 @@ def resolve(
             resolved = _reference(cues, last, source, policy, why=question_form(message) == "reason")
     if not resolved.query.strip():
         return standalone(message, cues)
-    return resolved
+    return replace(resolved, another=bool(ANOTHER.search(message)))
 
 
 def _listed(source: Turn, turns: Sequence[Turn]) -> Turn:
@@ -196,11 +198,11 @@ def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, w
         topic=topic,
         focus=last.focus,
         anchor=anchor,
-        restate=False if anchor else None,
+        restate=not anchor,
     )
 
 
-def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
+def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool) -> Resolution:
     """More of the same ("더 자세히", "다른 예는?"): the search again, without what was shown.
 
     The summary avoids the sentences shown before; passages that had nothing more to tell
@@ -233,11 +235,11 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution:
         topic=carry(last.topic, cues.terms, policy),
         focus=last.focus,
         anchor=(doc, lead.start) if doc is not None and lead is not None and lead.start >= 0 else None,
-        restate=True if unshown else None,
+        restate=bool(unshown) or not detail,  # a member not shown yet is said itself
     )
 
 
-def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution | None:
+def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool) -> Resolution | None:
     """An ordinal ("두 번째 전략을 자세히 설명해줘"): the item of the last listed answer, searched by its text."""
     item = pick(source.items, cues.ordinal)
     if item is None:
@@ -256,6 +258,7 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy) -> Resolution
         topic=topic,
         focus=last.focus,
         anchor=(doc, item.start) if doc is not None and item.start >= 0 else None,
+        restate=not detail,
     )
 
 
