@@ -24,11 +24,17 @@ def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> N
 
 
 def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: KoreanAnalyzer) -> None:
+    def one_term(word: str) -> bool:
+        if word.endswith("다"):  # a verb: "넣고 싶어요" reads 넣다
+            return word in analyzer.terms(f"{word[:-1]}고 싶어요") + analyzer.terms(f"{word[:-1]}고")
+        # "삽입합니다", "국가입니다": the word is what the analyzer gives as a term
+        return word in analyzer.terms(f"{word}합니다") + analyzer.terms(f"{word}입니다")
+
     for plain, formal in PLAIN_TO_FORMAL.items():
+        assert one_term(plain), plain
         for word in formal:
             assert word in FORMAL_TO_PLAIN and plain in FORMAL_TO_PLAIN[word]
-            # "삽입합니다", "국가입니다": the formal word is what the analyzer gives as a term
-            assert word in analyzer.terms(f"{word}합니다") + analyzer.terms(f"{word}입니다"), word
+            assert one_term(word), word
 
 
 def test_added_terms_count_at_their_weight() -> None:

@@ -63,16 +63,16 @@ def test_select_leads_with_the_sentence_that_holds_the_question() -> None:
 
 @pytest.mark.parametrize("weight", [0.0, 0.5])
 def test_a_sentence_in_the_documents_formal_words_answers_an_everyday_question(weight: float) -> None:
-    """ "그림 넣는 법": the sentence that writes 삽입 for 넣다 holds that term at ``weight``."""
-    colour = cand(1, 0, "그림의 색을 바꿉니다.", {"그림", "색", "바꾸다"})
-    insert = cand(1, 20, "그림을 삽입합니다.", {"그림", "삽입"})
-    question = asked("그림 넣는 법", ["그림", "넣다"], {"그림": 1.0, "넣다": 1.0}, "general", alternative_weight=weight)
+    """ "각주 넣는 법": the sentence that writes 삽입 for 넣다 holds that term at ``weight``."""
+    renumber = cand(1, 0, "각주의 번호를 바꿉니다.", {"각주", "번호", "바꾸다"})
+    insert = cand(1, 20, "각주를 삽입합니다.", {"각주", "삽입"})
+    question = asked("각주 넣는 법", ["각주", "넣다"], {"각주": 1.0, "넣다": 1.0}, "general", alternative_weight=weight)
     assert question.alternatives == ({"넣다": frozenset({"삽입", "입력", "추가"})} if weight else {})
     overlap = FEATURES.index("overlap")
-    assert features(colour, question)[overlap] == 0.5  # 그림 alone
+    assert features(renumber, question)[overlap] == 0.5  # 각주 alone
     assert features(insert, question)[overlap] == 0.5 + weight / 2
     if weight:
-        assert select([colour, insert], question, 1)[0].candidate == insert
+        assert select([renumber, insert], question, 1)[0].candidate == insert
 
 
 def test_the_sentence_that_says_what_the_question_asks_happened_leads() -> None:
