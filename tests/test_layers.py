@@ -19,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 
 #: The foundation modules any module may import.
-FOUNDATION = ("assistant.errors", "assistant.options", "assistant.settings")
+FOUNDATION = ("assistant.errors", "assistant.options", "assistant.recent", "assistant.settings")
 #: The pipeline's stages, from the bottom up: each may import only the ones before it.
 STAGES = (
     "assistant.ingest",

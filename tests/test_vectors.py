@@ -109,7 +109,7 @@ def test_recent_vectors_embed_outside_their_lock(fake_embedder: Any) -> None:
         dim = fake_embedder.dim
 
         def embed(self, texts: list[str], kind: str) -> Any:
-            held.append(recent._lock.locked())
+            held.append(recent._known.locked())
             return fake_embedder.embed(texts, kind)
 
     recent = RecentVectors(Watching(), size=1)  # type: ignore[arg-type]
@@ -135,3 +135,18 @@ def test_recent_vectors_embed_a_sentence_once_and_forget_the_oldest(fake_embedde
     assert fake_embedder.calls == []
     recent.embed(["가나다"])
     assert fake_embedder.calls == [("passage", 1)]
+
+
+def test_recent_forgets_the_least_lately_used() -> None:
+    from assistant.recent import Recent
+
+    recent: Recent[str, int] = Recent(2)
+    recent.put("가", 1)
+    recent.put("나", 2)
+    assert recent.get("가") == 1  # now 나 is the least lately used
+    recent.put("다", 3)
+    assert (recent.get("나"), recent.get("가"), recent.get("다"), len(recent)) == (None, 1, 3, 2)
+    recent.put("가", 4)  # a new value for a key it holds replaces it
+    assert recent.get("가") == 4 and "다" in recent and len(recent) == 2
+    with pytest.raises(ValueError):
+        Recent(0)

@@ -41,6 +41,7 @@ from assistant.embedding.recent import RecentVectors
 from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.ingest.encodings import first_surrogate
 from assistant.options import Mode
+from assistant.recent import Recent
 from assistant.search.abstain import DEFAULT_RULE, AbstentionRule
 from assistant.search.retrieval import Hit, Retrieval, Retriever
 from assistant.settings import Settings
@@ -148,7 +149,7 @@ class Engine:
         #: Outlines of the index versions answered from (the latest two), by folder.
         self._outlines: dict[Path, Outline] = {}
         #: Candidate sentences of the passages answered from lately, by index folder and row.
-        self._passages: dict[tuple[Path, int], tuple[Candidate, ...]] = {}
+        self._passages: Recent[tuple[Path, int], tuple[Candidate, ...]] = Recent(RECENT_PASSAGES)
 
     @property
     def embedder(self) -> Embedder:
@@ -520,10 +521,7 @@ class Engine:
                 for pos, (a, b, terms) in enumerate(index.store.candidates(hit.row))
             ]
             known = tuple(with_line_labels(with_antecedents(sentences, c.text, c.start), c.text, c.start))
-            with self._lock:
-                self._passages[key] = known
-                while len(self._passages) > RECENT_PASSAGES:
-                    del self._passages[next(iter(self._passages))]
+            self._passages.put(key, known)
         return known
 
     def _citations(

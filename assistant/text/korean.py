@@ -7,13 +7,13 @@ code points, which Kiwi cannot read, are analysed as U+FFFD (offsets are unchang
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.ingest.encodings import replace_surrogates
+from assistant.recent import Recent
 from assistant.text.multiwords import MultiWordFilter, open_keys
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class KoreanAnalyzer:
     def __init__(self) -> None:
         self._kiwi: Kiwi | None = None
         self._lock = threading.RLock()
-        self._recent: OrderedDict[str, tuple[Token, ...]] = OrderedDict()
+        self._recent: Recent[str, tuple[Token, ...]] = Recent(RECENT_TEXTS)
 
     @property
     def kiwi(self) -> Kiwi:
@@ -89,10 +89,7 @@ class KoreanAnalyzer:
         known = self._recent.get(text)
         if known is None:
             known = tuple(_token(t) for t in self._tokenize(text))
-            with self._lock:
-                self._recent[text] = known
-                while len(self._recent) > RECENT_TEXTS:
-                    self._recent.popitem(last=False)
+            self._recent.put(text, known)
         return list(known)
 
     def terms(self, text: str) -> list[str]:
