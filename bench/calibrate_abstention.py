@@ -160,7 +160,7 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         f"Fitted on all collections: `bias = {bias:.3f}`, "
         + ", ".join(f"`{name} = {w:.3f}`" for name, w in zip(SIGNALS, coef, strict=True))
         + f"; threshold {threshold:g}: the highest of {', '.join(map(str, THRESHOLDS))} at which every",
-        f"collection's own questions are answered at least {ANSWERED:.0%} of the time (a question left",
+        f"collection's own questions are answered at least {ANSWERED:.1%} of the time (a question left",
         "unanswered costs the reader more than an off-topic one answered with passages that show it is off).",
         "",
         "Each row: a group of questions asked of one collection's index, and the share the assistant",

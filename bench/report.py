@@ -329,7 +329,12 @@ RETRIEVAL_SYSTEMS = [
 
 def retrieval_section(r: dict[str, Any]) -> list[str]:
     """Every system on every collection, then the leave-one-collection-out choice of the fusion."""
-    lines: list[str] = []
+    lines: list[str] = [
+        "The first four systems are the ingredients, searching the question's own words; the default also",
+        "searches, at half weight in both BM25 fields, the formal words documents write for its everyday ones",
+        "(넣다 → 삽입, 지우다 → 삭제: `assistant/text/paraphrase.py`, `ASSISTANT_PARAPHRASE_WEIGHT`).",
+        "",
+    ]
     for name, rows in r["collections"].items():
         first = next(iter(rows.values()))
         lines += [
