@@ -396,7 +396,7 @@ class Engine:
             others = other_items(shown, q)
             if others:  # the items the one asked about was listed with
                 return [(Line(c.text, c.citation), c) for c in others], [], "list"
-            candidates = not_elaborating(candidates, everything, request.avoid)
+            candidates = not_elaborating(candidates, shown)
         further = still_about(candidates, everything, q) if request.avoid else candidates
         near = None
         if request.anchor is not None:

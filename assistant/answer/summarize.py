@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
@@ -495,17 +495,13 @@ def still_about(candidates: Sequence[Candidate], everything: Sequence[Candidate]
     return [c for c in candidates if (share := _shared(c, q)) > 0 and share >= MORE_RELEVANCE * most]
 
 
-def not_elaborating(
-    candidates: Sequence[Candidate], everything: Sequence[Candidate], shown: Collection[tuple[str, int]]
-) -> list[Candidate]:
-    """The ``candidates`` but those that only go on about a sentence already ``shown`` (doc id,
-    start): "특히 …" right after it. Asked for another one ("다른 방법은?"), the reader wants what
-    adds to it. All of them when none would be left."""
+def not_elaborating(candidates: Sequence[Candidate], shown: Sequence[Candidate]) -> list[Candidate]:
+    """The ``candidates`` but those that only go on about a sentence already ``shown``: "특히 …"
+    right after it. Asked for another one ("다른 방법은?"), the reader wants what adds to it. All of
+    them when none would be left."""
 
     def elaborates(c: Candidate) -> bool:
-        return bool(ELABORATES.match(c.text)) and any(
-            (b.doc_id, b.start) in shown and _continues(c, b) for b in everything
-        )
+        return bool(ELABORATES.match(c.text)) and any(_continues(c, b) for b in shown)
 
     kept = [c for c in candidates if not elaborates(c)]
     return kept or list(candidates)
