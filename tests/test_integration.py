@@ -84,6 +84,20 @@ def test_speed_competition(engine: Engine) -> None:
     assert any("AI 속도 경쟁" in c.section for c in answer.citations[:2])
 
 
+def test_everyday_words_find_the_essay_that_writes_the_formal_ones(engine: Engine) -> None:
+    """ "회사들이 AI에 쓰는 돈": the investment essay writes 기업 and 자금, not 회사 and 돈; its own
+    words alone rank the alliance essay first in BM25."""
+    from assistant.search.retrieval import Retriever
+
+    question = "회사들이 AI에 쓰는 돈은 얼마나 돼요?"
+    plain = engine.settings.model_copy(update={"paraphrase_weight": 0.0})
+    own_words = Retriever(engine.index, engine.embedder, engine.analyzer, plain).search(question, 3, mode="bm25")
+    assert own_words.hits[0].chunk.doc_id == ALLIANCE
+    assert engine.settings.paraphrase_weight > 0
+    paraphrased = engine.retriever.search(question, 3, mode="bm25")
+    assert paraphrased.hits[0].chunk.doc_id == INVESTMENT
+
+
 @pytest.mark.parametrize("question", [*ON_TOPIC, "유럽의 AI 전략은 무엇인가?"])
 def test_spans_slice_back_exactly(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
