@@ -329,10 +329,11 @@ RETRIEVAL_SYSTEMS = [
 
 def retrieval_section(r: dict[str, Any]) -> list[str]:
     """Every system on every collection, then the leave-one-collection-out choice of the fusion."""
+    weight = Settings.model_fields["paraphrase_weight"].default
     lines: list[str] = [
         "The first four systems are the ingredients, searching the question's own words; the default also",
-        "searches, at half weight in both BM25 fields, the formal words documents write for its everyday ones",
-        "(넣다 → 삽입, 지우다 → 삭제: `assistant/text/paraphrase.py`, `ASSISTANT_PARAPHRASE_WEIGHT`).",
+        f"searches, at weight {weight:g} in both BM25 fields, the formal words documents write for its everyday",
+        "ones (넣다 → 삽입, 지우다 → 삭제: `assistant/text/paraphrase.py`, `ASSISTANT_PARAPHRASE_WEIGHT`).",
         "",
     ]
     for name, rows in r["collections"].items():

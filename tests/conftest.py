@@ -90,13 +90,17 @@ GOLDEN = {
 }
 
 
-@pytest.fixture
-def golden_corpus(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    for name, text in GOLDEN.items():
+def write_corpus(root: Path, docs: dict[str, str]) -> Path:
+    """A corpus folder ``root`` holding ``docs`` (file name → text), as users keep one."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
         (root / name).write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def golden_corpus(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "corpus", GOLDEN)
 
 
 @pytest.fixture

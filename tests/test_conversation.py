@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FAKE_MODEL, FakeEmbedder
+from conftest import FAKE_MODEL, FakeEmbedder, write_corpus
 
 from assistant.answer.engine import NOTHING_MORE, ONLY_THIS, Engine
 from assistant.answer.schema import Answer
@@ -47,11 +47,7 @@ CITIES = {
 @pytest.fixture
 def city_settings(tmp_path: Path, settings: Settings) -> Settings:
     """The shared test settings over a corpus of city documents, abstention off."""
-    corpus = tmp_path / "cities"
-    corpus.mkdir()
-    for name, text in CITIES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    return settings.model_copy(update={"corpus_dir": corpus, "abstain": False})
+    return settings.model_copy(update={"corpus_dir": write_corpus(tmp_path / "cities", CITIES), "abstain": False})
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, write_corpus
 
 from assistant.answer.engine import Engine
 from assistant.settings import Settings
@@ -55,14 +55,9 @@ DOCS = {
 
 
 @pytest.fixture
-def pictures(tmp_path: Path, analyzer: KoreanAnalyzer) -> Settings:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    return Settings(
-        index_dir=tmp_path / "index", corpus_dir=corpus, model="fake-bigram", abstain=False, show_progress=False
-    )
+def pictures(tmp_path: Path, settings: Settings) -> Settings:
+    """The shared test settings over the two picture pages, abstention off."""
+    return settings.model_copy(update={"corpus_dir": write_corpus(tmp_path / "pictures", DOCS), "abstain": False})
 
 
 @pytest.mark.parametrize("weight", [0.0, 0.5])

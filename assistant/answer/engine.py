@@ -417,11 +417,12 @@ class Engine:
         items = items_of(order, q) if form == "list" else []
         if items:
             return [(Line(c.text, c.citation), c) for c in items], [], form
-        # a comparison's line is labelled by the document's own label of it ("규제와 정책 차이: …"), else by its side
-        labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides)] if sides else []
+        labelled = [(p, "") for p in order]
+        if sides:  # a comparison's line: the document's own label of it ("규제와 정책 차이: …"), else its side
+            labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides)]
         lines = [
             (Line(p.candidate.text, p.candidate.citation, label, excerpt(p.candidate.text)), p.candidate)
-            for p, label in labelled or [(p, "") for p in order]
+            for p, label in labelled
         ]
         return lines, missing, form
 

@@ -22,7 +22,6 @@ class RecentVectors:
 
     def __init__(self, embedder: Embedder, size: int = RECENT_SENTENCES) -> None:
         self.embedder = embedder
-        self.size = size
         self._known: Recent[str, np.ndarray] = Recent(size)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

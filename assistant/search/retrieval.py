@@ -169,11 +169,11 @@ class Retriever:
         embedded = time.perf_counter()
         terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
         # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight
-        said, weight = alternatives(terms), self.settings.paraphrase_weight
+        formal, weight = alternatives(terms), self.settings.paraphrase_weight
         lexical = {
-            "morph": self.index.bm25.scores(terms, said, weight),
+            "morph": self.index.bm25.scores(terms, formal, weight),
             "bigram": self.index.bigram.scores(
-                char_bigrams(query), [g for w in said for g in char_bigrams(w)] if weight else (), weight
+                char_bigrams(query), [g for word in formal for g in char_bigrams(word)] if weight else (), weight
             ),
         }
         scored = time.perf_counter()
