@@ -36,7 +36,6 @@ from assistant.answer.summarize import (
 )
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
-from assistant.embedding.cpu import leave_cores_to_the_model
 from assistant.embedding.factory import load_embedder
 from assistant.embedding.recent import RecentVectors
 from assistant.errors import AssistantError, InvalidQuestionError
@@ -142,7 +141,6 @@ class Engine:
         self.settings = settings
         self.quick_start = quick_start
         self.rule = rule
-        leave_cores_to_the_model()  # the small products between embeddings must not spin on the model's cores
         self._embedder = embedder
         self._analyzer = analyzer
         self._retriever: Retriever | None = None
