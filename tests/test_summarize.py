@@ -75,6 +75,18 @@ def test_a_sentence_in_the_documents_formal_words_answers_an_everyday_question(w
         assert select([renumber, insert], question, 1)[0].candidate == insert
 
 
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_another_passage_in_the_formal_words_is_about_the_question_too(weight: float) -> None:
+    """A supporting sentence from another passage must hold 0.6 of the lead's share of the topic:
+    삽입 for 넣다 counts there as in the lead's own score (at ``weight``)."""
+    lead = cand(1, 0, "각주를 넣습니다.", {"각주", "넣다"})
+    formal = cand(2, 0, "각주를 삽입합니다.", {"각주", "삽입"})
+    other = cand(2, 20, "각주의 번호를 바꿉니다.", {"각주", "번호", "바꾸다"}, 1)
+    question = asked("각주 넣는 법", ["각주", "넣다"], {"각주": 1.0, "넣다": 1.0}, "general", alternative_weight=weight)
+    picked = texts(select([lead, formal, other], question, 3, replace(DEFAULT_WEIGHTS, floor=0.0)))
+    assert picked == ([lead.text, formal.text] if weight else [lead.text])  # 0.75 or 0.5 of the lead's 1.0
+
+
 def test_the_sentence_that_says_what_the_question_asks_happened_leads() -> None:
     """Both sentences name the light equally; only one says who 고안 it."""
     made = cand(1, 0, "라이트는 셸비에서 만든 백열등이다.", {"라이트", "셸비", "백열등"})

@@ -477,9 +477,14 @@ def select_about(
 
 
 def _relevance(c: Candidate, q: Asked) -> float:
-    """How much a sentence is about the question: its share of the topic terms, with its heading's."""
+    """How much a sentence is about the question: its share of the topic terms, with its heading's;
+    a term held only as one of its alternatives counts as in :func:`_shared`."""
     section = c.section.lower()
-    return sum(w for t, w in q.weighted if t in c.terms or t in section) / q.total
+    found = sum(w for t, w in q.weighted if t in c.terms or t in section)
+    for t, w, alts in q.weighted_alternatives:
+        if t not in c.terms and t not in section and not alts.isdisjoint(c.terms):
+            found += w
+    return found / q.total
 
 
 #: "More" shows a sentence not shown before only when it holds some of the question's topic
