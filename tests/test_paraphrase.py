@@ -37,6 +37,20 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
             assert one_term(word), word
 
 
+@pytest.mark.parametrize(
+    ("question", "formal"),
+    [
+        ("시트 보호 푸는 법", "해제"),  # 풀다 read without its ㄹ: 푸다
+        ("문단 둘레에 테두리", "단락"),
+        ("템플릿으로 저장", "서식"),
+    ],
+)
+def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
+    analyzer: KoreanAnalyzer, question: str, formal: str
+) -> None:
+    assert formal in alternatives(analyzer.terms(question))
+
+
 def test_added_terms_count_at_their_weight() -> None:
     bm = BM25().fit([["그림", "삽입"], ["그림", "색"], ["표"]])
     plain = bm.scores(["그림", "넣다"])

@@ -6,8 +6,9 @@ matches neither way. :func:`alternatives` gives, for a question's content terms 
 :func:`~assistant.text.korean.content_terms` writes them: verbs with ``다``), the words on the other
 side, which the search adds to the question at a lower weight (``Settings.paraphrase_weight``).
 
-The list holds words of general use, not of one field; each formal word is one morpheme as the
-analyzer reads it (활성화 is read as 활성).
+The list holds words of general use, not of one field, and a few of screens and files that the
+manuals of any program write (칸 → 셀, 템플릿 → 서식); each word is one morpheme as the analyzer
+reads it (활성화 is read as 활성; 풀다 in "푸는" as 푸다).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Mapping
 PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     # putting in, taking out
     "넣다": ("삽입", "입력", "추가"),
+    "끼우다": ("삽입",),
+    "채우다": ("기입", "입력"),
     "빼다": ("제외", "제거"),
     "지우다": ("삭제", "제거"),
     "없애다": ("제거", "삭제"),
@@ -36,6 +39,8 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "묶다": ("결합", "그룹"),
     "옮기다": ("이동",),
     "돌리다": ("회전",),
+    "뒤집다": ("반전",),
+    "움직이다": ("이동",),
     "맞추다": ("정렬", "조정"),
     "되돌리다": ("복원", "취소"),
     "살리다": ("복구", "복원"),
@@ -55,6 +60,7 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "끝나다": ("종료", "완료"),
     "막다": ("방지", "차단"),
     "풀다": ("해제", "해결"),
+    "푸다": ("해제",),  # 풀다 as the analyzer reads it without its ㄹ ("푸는 법")
     "잠그다": ("잠금", "보호"),
     # sending, gathering, buying, paying
     "보내다": ("전송", "발송"),
@@ -71,6 +77,8 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "틀리다": ("오류",),
     "늦다": ("지연", "연체"),
     "미루다": ("연기", "유예"),
+    "걸리다": ("소요",),
+    "가리키다": ("지칭", "참조"),
     "돌려받다": ("환불", "반환"),
     "돌려주다": ("반환", "환불"),
     "맡기다": ("위탁",),
@@ -90,7 +98,12 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "나라": ("국가",),
     "회사": ("기업",),
     "일자리": ("고용",),
-    "글자": ("문자",),
+    "글자": ("문자", "텍스트"),
+    "글씨": ("문자", "텍스트"),
+    "사진": ("이미지",),
+    "문단": ("단락",),
+    "밑": ("하단",),
+    "둘레": ("주위",),
     "쪽": ("페이지",),
     "뜻": ("의미",),
     "까닭": ("이유", "원인"),
@@ -101,6 +114,11 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "나이": ("연령",),
     "이름": ("성명", "명칭"),
     "월급": ("급여", "임금"),
+    # on screen and in files: the words people use and the ones manuals write
+    "칸": ("셀",),
+    "폼": ("양식",),
+    "템플릿": ("서식",),
+    "비번": ("암호",),
 }
 
 
