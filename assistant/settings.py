@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     mmr_lambda: float = Field(0.8, ge=0.0, le=1.0, description="Relevance share in MMR.")
     top_k: int = Field(5, ge=1, le=50, description="Passages per answer.")
     candidates: int = Field(50, ge=1, le=1000, description="Candidates per retriever.")
-    summary_sentences: int = Field(3, ge=1, le=10, description="Sentences in the summary.")
+    summary_sentences: int = Field(4, ge=1, le=10, description="Sentences in the summary.")
 
     abstain: bool = Field(True, description="Say so instead of answering when nothing fits.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")

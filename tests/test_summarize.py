@@ -33,6 +33,7 @@ from assistant.answer.summarize import (
     with_line_labels,
 )
 from assistant.answer.templates import Line, compose, label_sides
+from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides
 from assistant.text.sentences import continuation, enumerated, label_prefix, sentence_spans
@@ -59,6 +60,18 @@ def test_select_leads_with_the_sentence_that_holds_the_question() -> None:
     picked = select([intro, subway, bus], q("서울 지하철은 몇 개 노선인가?", ["서울", "지하철", "노선"]), 3)
     assert texts(picked)[0] == subway.text  # not the introduction, though it comes first
     assert bus.text not in texts(picked)  # far weaker than the lead
+
+
+def test_a_summary_of_short_sentences_holds_four_by_default() -> None:
+    """Four short sentences, each on the question and none repeating another, fit the budget."""
+    words = [("아홉", "개"), ("환승", "역"), ("첫차", "새벽"), ("요금", "천원")]
+    cands = [
+        cand(1, 30 * i, f"서울 지하철 노선은 {a} {b}이다.", {"서울", "지하철", "노선", a, b}, i)
+        for i, (a, b) in enumerate(words)
+    ]
+    n = Settings.model_fields["summary_sentences"].default
+    picked = select(cands, q("서울 지하철 노선은?", ["서울", "지하철", "노선"]), n)
+    assert n == 4 and len(picked) == 4
 
 
 @pytest.mark.parametrize("weight", [0.0, 0.5])
