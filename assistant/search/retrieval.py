@@ -167,9 +167,11 @@ class Retriever:
         # Embedded in every mode: BM25 alone ranks without it, but abstaining needs the cosine.
         qvec = self.embedder.embed([query], "query")[0]
         embedded = time.perf_counter()
-        terms = split_unknown(self.analyzer.terms(query), self.index.bm25.vocab)
-        # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight
-        formal, weight = alternatives(terms), self.settings.paraphrase_weight
+        read = self.analyzer.terms(query)
+        terms = split_unknown(read, self.index.bm25.vocab)
+        # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight; a word
+        # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호)
+        formal, weight = alternatives(dict.fromkeys([*read, *terms])), self.settings.paraphrase_weight
         lexical = {
             "morph": self.index.bm25.scores(terms, formal, weight),
             "bigram": self.index.bigram.scores(

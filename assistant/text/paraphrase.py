@@ -8,7 +8,7 @@ side, which the search adds to the question at a lower weight (``Settings.paraph
 
 The list holds words of general use, not of one field, and a few of screens and files that the
 manuals of any program write (칸 → 셀, 템플릿 → 서식); each word is one morpheme as the analyzer
-reads it (활성화 is read as 활성; 풀다 in "푸는" as 푸다).
+reads it (활성화 is read as 활성; 풀다 in "푸는" as 푸다), or two terms it reads in a row (비밀번호).
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "폼": ("양식",),
     "템플릿": ("서식",),
     "비번": ("암호",),
+    "비밀번호": ("암호",),
 }
 
 
@@ -136,11 +137,13 @@ FORMAL_TO_PLAIN: Mapping[str, tuple[str, ...]] = _formal_to_plain(PLAIN_TO_FORMA
 
 def alternatives(terms: Iterable[str]) -> list[str]:
     """The words on the other side of ``terms`` (넣다 → 삽입, 입력, 추가; 삭제 → 지우다, 없애다),
-    in order, once each, without the terms themselves."""
+    in order, once each, without the terms themselves. Two terms in a row count as one word too:
+    the analyzer reads 비밀번호 as one term or as 비밀, 번호 depending on what follows it."""
     own = list(dict.fromkeys(terms))
     have = set(own)
     out: dict[str, None] = {}
-    for term in own:
+    pairs = [a + b for a, b in zip(own, own[1:], strict=False) if len(a + b) >= 3]  # not 나 + 이 → 나이
+    for term in [*own, *pairs]:
         for word in (*PLAIN_TO_FORMAL.get(term, ()), *FORMAL_TO_PLAIN.get(term, ())):
             if word not in have:
                 out[word] = None
