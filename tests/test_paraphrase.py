@@ -12,7 +12,7 @@ from assistant.answer.engine import Engine
 from assistant.settings import Settings
 from assistant.store.bm25 import BM25
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.paraphrase import FORMAL_TO_PLAIN, PLAIN_TO_FORMAL, alternatives
+from assistant.text.paraphrase import FORMAL_TO_PLAIN, PLAIN_TO_FORMAL, alternatives, alternatives_by_term
 
 
 def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> None:
@@ -23,6 +23,9 @@ def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> N
     assert alternatives(["서울", "지하철"]) == []
     # two terms in a row are a word too: 비밀번호 as the analyzer may read it
     assert alternatives(["비밀", "번호", "걸다"]) == alternatives(["비밀번호", "걸다"]) == ["암호"]
+    # by term, for the summary: a pair's words go to both of its terms; a word the question holds is no alternative
+    assert alternatives_by_term(["비밀", "번호", "걸다"]) == {"비밀": ["암호"], "번호": ["암호"]}
+    assert alternatives_by_term(["그림", "삽입", "넣다"]) == {"넣다": ["입력", "추가"], "삽입": ["끼우다"]}
 
 
 def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: KoreanAnalyzer) -> None:

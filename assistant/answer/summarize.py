@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
 from assistant.ingest.markers import ORDINAL
-from assistant.text.paraphrase import alternatives
+from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
     ELABORATES,
@@ -227,7 +227,7 @@ def asked(
         instead=tuple(instead),
         relations=tuple(relations),
         similarity=similarity,
-        alternatives={t: frozenset(alts) for t in terms if (alts := alternatives([t]))} if alternative_weight else {},
+        alternatives={t: frozenset(alts) for t, alts in alternatives_by_term(terms).items()} if alternative_weight else {},
         alternative_weight=alternative_weight,
     )
 

@@ -13,7 +13,7 @@ reads it (활성화 is read as 활성; 풀다 in "푸는" as 푸다), or two ter
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 #: An everyday word and the formal words that say the same in documents.
 PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
@@ -137,14 +137,27 @@ FORMAL_TO_PLAIN: Mapping[str, tuple[str, ...]] = _formal_to_plain(PLAIN_TO_FORMA
 
 def alternatives(terms: Iterable[str]) -> list[str]:
     """The words on the other side of ``terms`` (넣다 → 삽입, 입력, 추가; 삭제 → 지우다, 없애다),
-    in order, once each, without the terms themselves. Two terms in a row count as one word too:
-    the analyzer reads 비밀번호 as one term or as 비밀, 번호 depending on what follows it."""
+    in order, once each, without the terms themselves (see :func:`alternatives_by_term`)."""
+    return list(dict.fromkeys(word for words in alternatives_by_term(terms).values() for word in words))
+
+
+def alternatives_by_term(terms: Iterable[str]) -> dict[str, list[str]]:
+    """Each of ``terms`` that has words on the other side, with them (none of ``terms`` among them).
+    Two terms in a row count as one word too, whose words go to both: the analyzer reads 비밀번호
+    as one term or as 비밀, 번호 depending on what follows it."""
     own = list(dict.fromkeys(terms))
     have = set(own)
-    out: dict[str, None] = {}
-    pairs = [a + b for a, b in zip(own, own[1:], strict=False) if len(a + b) >= 3]  # not 나 + 이 → 나이
-    for term in [*own, *pairs]:
-        for word in (*PLAIN_TO_FORMAL.get(term, ()), *FORMAL_TO_PLAIN.get(term, ())):
-            if word not in have:
-                out[word] = None
-    return list(out)
+    out: dict[str, dict[str, None]] = {}
+
+    def add(word: str, to: Sequence[str]) -> None:
+        for other in (*PLAIN_TO_FORMAL.get(word, ()), *FORMAL_TO_PLAIN.get(word, ())):
+            if other not in have:
+                for term in to:
+                    out.setdefault(term, {})[other] = None
+
+    for term in own:
+        add(term, [term])
+    for a, b in zip(own, own[1:], strict=False):
+        if len(a + b) >= 3:  # not 나 + 이 → 나이
+            add(a + b, [a, b])
+    return {term: list(words) for term, words in out.items()}
