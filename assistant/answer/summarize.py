@@ -227,7 +227,7 @@ def asked(
         instead=tuple(instead),
         relations=tuple(relations),
         similarity=similarity,
-        alternatives={t: frozenset(alts) for t, alts in alternatives_by_term(terms).items()} if alternative_weight else {},
+        alternatives={t: frozenset(a) for t, a in alternatives_by_term(terms).items()} if alternative_weight else {},
         alternative_weight=alternative_weight,
     )
 
