@@ -311,12 +311,17 @@ def _related(c: Candidate, q: Asked) -> float:
     return sum(w for t, w in q.weighted_relations if t in c.terms) / total if total else 0.0
 
 
-def _shared(c: Candidate, q: Asked) -> float:
-    """The idf-weighted share of the question's topic terms the sentence holds; a term it holds
-    only as one of its alternatives (삽입 for 넣다) counts ``q.alternative_weight`` of its weight."""
-    found = sum(w for t, w in q.weighted if t in c.terms)
+def _shared(c: Candidate, q: Asked, heading: str = "") -> float:
+    """The idf-weighted share of the question's topic terms the sentence holds (or its ``heading``,
+    lower-cased, when given); a term held only as one of its alternatives (삽입 for 넣다) counts
+    ``q.alternative_weight`` of its weight."""
+
+    def holds(t: str) -> bool:
+        return t in c.terms or (bool(heading) and t in heading)
+
+    found = sum(w for t, w in q.weighted if holds(t))
     for t, w, alts in q.weighted_alternatives:
-        if t not in c.terms and not alts.isdisjoint(c.terms):
+        if not holds(t) and not alts.isdisjoint(c.terms):
             found += w
     return found / q.total
 
@@ -477,14 +482,8 @@ def select_about(
 
 
 def _relevance(c: Candidate, q: Asked) -> float:
-    """How much a sentence is about the question: its share of the topic terms, with its heading's;
-    a term held only as one of its alternatives counts as in :func:`_shared`."""
-    section = c.section.lower()
-    found = sum(w for t, w in q.weighted if t in c.terms or t in section)
-    for t, w, alts in q.weighted_alternatives:
-        if t not in c.terms and t not in section and not alts.isdisjoint(c.terms):
-            found += w
-    return found / q.total
+    """How much a sentence is about the question: :func:`_shared` with its heading's terms."""
+    return _shared(c, q, c.section.lower())
 
 
 #: "More" shows a sentence not shown before only when it holds some of the question's topic

@@ -171,7 +171,7 @@ class Retriever:
         terms = split_unknown(read, self.index.bm25.vocab)
         # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight; a word
         # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호)
-        formal, weight = alternatives(dict.fromkeys([*read, *terms])), self.settings.paraphrase_weight
+        formal, weight = alternatives([*read, *terms]), self.settings.paraphrase_weight
         lexical = {
             "morph": self.index.bm25.scores(terms, formal, weight),
             "bigram": self.index.bigram.scores(
