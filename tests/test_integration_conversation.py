@@ -159,3 +159,20 @@ def hit(expected: dict[str, object], answer: Answer) -> bool:
         and (not phrases or any(p in c.passage for p in phrases))
         for c in answer.citations[:3]
     )
+
+
+def test_one_point_asked_for_then_the_others_none_said_twice(conversation: Conversation) -> None:
+    """ "첫째 요소" is answered with that point, not the whole list; "또 뭐가 있어?" goes on with the
+    points not said, and repeats no sentence, not even one shown before without its connective."""
+    first, more = chat_all(conversation, "AI 투자 격차 진단에서 첫째 요소는 뭐야?", "또 뭐가 있어?")
+    assert "거대한 인구와 시장 규모" in first.summary_sentences[0].text
+    assert not any("혁신적인 아이디어" in s.text for s in first.summary_sentences)
+    assert more.followup == "more" and any("혁신적인 아이디어" in s.text for s in more.summary_sentences)
+    said = [s.text for s in first.summary_sentences]
+    assert not any(a in b or b in a for a in said for b in (s.text for s in more.summary_sentences))
+
+
+def test_a_reason_answer_gives_the_points_in_order_from_the_first(conversation: Conversation) -> None:
+    (answer,) = chat_all(conversation, "한국이 AI 투자에서 뒤처진 이유는?")
+    shown = [s.text for s in answer.summary_sentences]
+    assert "첫째, 거대한 인구" in shown[0] and shown[1].startswith("둘째,") and shown[2].startswith("셋째,")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import asked_nouns, question_form, relation_terms
+from assistant.text.questions import asked_nouns, asks_one_point, question_form, relation_terms
 from assistant.text.spoken import written_out
 
 
@@ -34,6 +34,10 @@ def test_contracted_particles_are_written_out(analyzer: KoreanAnalyzer, typed: s
         # A strategy named as the topic, the question asking about something else.
         ("니치 마케팅 전략은 어떤 산업에 적용할 수 있어?", "general"),
         ("니치 마케팅 전략이란 무엇인가요?", "definition"),
+        # What a strategy is called: a name is asked for.
+        ("한국 기업들이 AI 역량을 결집하는 전략을 무엇이라고 부르나요?", "definition"),
+        ("이 방법을 뭐라고 하나요?", "definition"),
+        ("왜 그 전략을 원팀이라고 부르나요?", "reason"),
     ],
 )
 def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: str, form: str) -> None:
@@ -88,3 +92,16 @@ def test_a_question_read_twice_is_analysed_once(analyzer: KoreanAnalyzer) -> Non
     assert [t.start for t in shifted] == [t.start + 5 for t in first]
     first.pop()  # a caller's list is its own
     assert analyzer.tokens(question) == again
+
+
+@pytest.mark.parametrize(
+    ("question", "one"),
+    [
+        ("AI 투자 격차 진단에서 첫째 요소는 뭐야?", True),
+        ("두 번째 전략은?", True),
+        ("AI 투자 격차 진단에서 고려할 요소는?", False),
+        ("한국 기업의 전략은 어떤 것들이 있나요?", False),
+    ],
+)
+def test_a_question_may_ask_for_one_point_of_a_list_by_its_ordinal(question: str, one: bool) -> None:
+    assert asks_one_point(question) is one

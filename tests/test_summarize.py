@@ -387,6 +387,46 @@ def test_an_enumeration_is_given_point_by_point_in_its_order() -> None:
     assert enumeration([intro, first], [Picked(intro, 1.0)], 3) == []  # one point is no enumeration
 
 
+def test_a_sentence_that_announces_the_points_and_holds_the_first_starts_their_run() -> None:
+    """ "몇 가지 … 첫째, …" numbers its point as the points after it do: no "1. 둘째, …" without the first."""
+    announced = cand(3, 439, "몇 가지 요소를 고려해야 합니다. 첫째, 시장 규모가 큽니다.", {"요소", "시장"}, 3)
+    second = cand(1, 500, "둘째, 정부의 지원이 중요합니다.", {"정부", "지원"}, 0)
+    third = cand(1, 530, "셋째, 기업의 실행력이 필요합니다.", {"기업"}, 1)
+    picked = enumeration([second, third, announced], [Picked(second, 1.0)], 3)
+    assert texts(picked) == [announced.text, second.text, third.text]
+
+
+def test_a_later_point_shown_apart_from_the_points_before_it_loses_its_ordinal() -> None:
+    lead = cand(1, 0, "소통이 필수적입니다.", {"소통"}, 0)
+    second = cand(1, 100, "둘째, 정부의 지원이 중요합니다.", {"정부"}, 3)
+    third = cand(1, 130, "셋째, 기업의 실행력이 필요합니다.", {"기업"}, 4)
+    last = cand(1, 160, "마지막으로 유연성을 확보해야 합니다.", {"유연성"}, 5)
+    shown = tidy([Picked(lead, 1.0), Picked(second, 0.9), Picked(third, 0.8), Picked(last, 0.7)])
+    assert texts(shown) == [
+        "소통이 필수적입니다.",
+        "정부의 지원이 중요합니다.",
+        "기업의 실행력이 필요합니다.",
+        "유연성을 확보해야 합니다.",
+    ]
+    assert [(s.candidate.start, s.candidate.end) for s in shown][1:] == [
+        (104, second.end),
+        (134, third.end),
+        (166, last.end),
+    ]
+
+
+def test_points_shown_from_the_first_keep_their_ordinals() -> None:
+    first = cand(1, 0, "첫째, 시장이 큽니다.", {"시장"}, 0)
+    second = cand(1, 20, "둘째, 정부의 지원이 중요합니다.", {"정부"}, 1)
+    announced = cand(2, 0, "몇 가지 요소가 있습니다. 첫째, 시장이 큽니다.", {"요소"}, 0)
+    step = cand(1, 50, "첫 번째 단계는 설치입니다.", {"단계"}, 2)  # an ordinal of a noun, not of a point
+    assert texts(tidy([Picked(first, 1.0), Picked(second, 0.9)])) == [first.text, second.text]
+    assert texts(tidy([Picked(first, 1.0)])) == [first.text]  # "첫째" alone says more follow
+    assert texts(tidy([Picked(step, 1.0)])) == [step.text]
+    again = cand(2, 30, "둘째, 정부의 지원이 중요합니다.", {"정부"}, 1)
+    assert texts(tidy([Picked(announced, 1.0), Picked(again, 0.9)])) == [announced.text, again.text]
+
+
 def test_asked_bigrams_come_from_the_written_words_when_given() -> None:
     # asked alone, the words as written ("유럽은요" brings 럽은 and 은요 along)
     assert asked("유럽은요?", ["유럽"], IDF, "general").bigrams == {"유럽", "럽은", "은요"}
@@ -498,3 +538,14 @@ def test_another(message: str, another: bool) -> None:
     from assistant.text.questions import ANOTHER
 
     assert bool(ANOTHER.search(message)) == another
+
+
+def test_a_sentence_of_the_lead_passage_that_is_not_its_neighbour_must_be_about_the_question() -> None:
+    lead = cand(1, 0, "연구 부서와 마케팅 부서의 소통이 필수적입니다.", {"연구", "부서", "마케팅", "소통"}, 0)
+    after = cand(1, 30, "그 결과 제품이 빨리 나옵니다.", {"결과", "제품"}, 1)
+    far = cand(1, 60, "글로벌 파트너십을 강화해야 합니다.", {"글로벌", "파트너십"}, 3)
+    question = q("연구 부서와 마케팅 부서의 소통", ["연구", "부서", "마케팅", "소통"])
+    assert texts(select([lead, after, far], question, 4, replace(DEFAULT_WEIGHTS, floor=0.0))) == [
+        lead.text,
+        after.text,
+    ]

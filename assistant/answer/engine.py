@@ -51,6 +51,7 @@ from assistant.store.versions import check_writable
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
     asked_nouns,
+    asks_one_point,
     comparison_sides,
     question_form,
     relation_terms,
@@ -411,7 +412,7 @@ class Engine:
             else:
                 names = () if request.about else self._names(request.question)
                 picked = select_about(candidates, q, n, names, self._topic)
-                if form in ("list", "method", "reason"):
+                if form in ("list", "method", "reason") and not asks_one_point(request.question):
                     picked = enumeration(candidates, picked, n) or picked
             order = tidy(arrange(picked, form))
         items = items_of(order, q) if form == "list" else []
@@ -565,12 +566,19 @@ class Engine:
 def _unavoided(
     candidates: Sequence[Candidate], avoid: Collection[tuple[str, int]], anchor: tuple[str, int] | None
 ) -> list[Candidate]:
-    """The candidates none of ``avoid`` starts, and the one that holds ``anchor`` when the anchor
-    itself is not avoided."""
+    """The candidates that hold none of ``avoid`` (a sentence shown without its leading connective
+    starts inside its candidate), and the one that holds ``anchor`` when the anchor itself is not avoided."""
     if not avoid:
         return list(candidates)
     keep = anchor is not None and anchor not in avoid
-    return [c for c in candidates if (c.doc_id, c.start) not in avoid or (keep and _holds(c, anchor))]
+    starts: dict[str, list[int]] = {}
+    for doc, start in avoid:
+        starts.setdefault(doc, []).append(start)
+
+    def shown(c: Candidate) -> bool:
+        return any(c.start <= s < c.end for s in starts.get(c.doc_id, ()))
+
+    return [c for c in candidates if not shown(c) or (keep and _holds(c, anchor))]
 
 
 def _holds(c: Candidate, anchor: tuple[str, int] | None) -> bool:

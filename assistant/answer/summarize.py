@@ -37,6 +37,7 @@ from assistant.text.sentences import (
     label_prefix,
     named_things,
     opens_item,
+    ordinal_prefix,
 )
 
 
@@ -443,6 +444,8 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
             continue
         if chosen and c.citation != lead.citation and _relevance(c, q) < about:
             continue
+        if chosen and c.citation == lead.citation and abs(c.position - lead.position) > 1 and _relevance(c, q) <= 0:
+            continue  # the lead's passage: its neighbours go on with it, the rest must be about the question
         if any(_jaccard(c.terms, p.candidate.terms) >= w.redundancy for p in chosen):
             continue
         group = _with_predecessor(c, pool, chosen)
@@ -671,15 +674,31 @@ def _continues(c: Candidate, before: Candidate) -> bool:
 
 
 def tidy(order: Sequence[Picked]) -> list[Picked]:
-    """Drop a leading connective ("하지만", "이를 위해" …) from a sentence not shown after the one it continues."""
+    """Drop a leading connective ("하지만", "이를 위해" …) from a sentence not shown after the one it
+    continues, and the ordinal of a later point ("둘째, ", "마지막으로 ") not shown after the points
+    before it ("1. 둘째, …" reads as if the first were missing; "첫째, …" alone says more follow)."""
     out: list[Picked] = []
+    counted = False  # the line before is a point shown with every point before it
     for p in order:
         kind, cut = continuation(p.candidate.text)
         after = bool(out) and _continues(p.candidate, out[-1].candidate)
         if kind in ("connective", "adverbial") and cut and not after:
             p = Picked(p.candidate.trimmed(cut), p.score)
+        text = p.candidate.text.lstrip()
+        ordinal = ordinal_prefix(text)
+        if ordinal and not text.startswith("첫"):
+            counted = counted and _points_in_order(out[-1].candidate, p.candidate)
+            if not counted:
+                p = Picked(p.candidate.trimmed(len(p.candidate.text) - len(text) + ordinal), p.score)
+        else:
+            counted = (text.startswith("첫") and ordinal > 0) or (bool(ANNOUNCES.search(text)) and _holds_item(text))
         out.append(p)
     return out
+
+
+def _points_in_order(a: Candidate, b: Candidate) -> bool:
+    """Whether ``a`` and ``b`` are points of one enumeration of a document, ``a`` before ``b``."""
+    return a.doc_id == b.doc_id and a.start < b.start and _is_point(a.text) and _is_point(b.text)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -779,8 +798,11 @@ def _runs(points: Sequence[Candidate], gap: int = 600) -> list[list[Candidate]]:
 
 
 def _style(text: str) -> str:
-    """The numbering style of a point: "째" (첫째, 둘째), "번째" (첫 번째로), or "" (마지막으로, 2.)."""
-    head = text[:12]
+    """The numbering style of a point: "째" (첫째, 둘째), "번째" (첫 번째로), or "" (마지막으로, 2.);
+    of a sentence that announces the points and holds the first ("몇 가지 … 첫째, …"), that point's."""
+    inside = None if opens_item(text) else _ITEM_INSIDE.search(text)
+    at = inside.start() if inside else 0
+    head = text[at : at + 12]
     return "번째" if "번째" in head else "째" if "째" in head else ""
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.ingest.markers import ORDINAL
 from assistant.text.korean import KoreanAnalyzer, Token
 
 #: Question forms, checked in this order; the first pattern that matches wins.
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|다른지|달라(?:요|\?|$)|vs|대비")),
     ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
+    # asking what something is called ("… 전략을 무엇이라고 부르나요?") wants a name, not a method or a list
+    ("definition", re.compile(r"(?:무엇|뭐)(?:이)?라고 (?:부르|불리|부릅|하[나는니]|합니)")),
     (
         "method",
         re.compile(
@@ -167,6 +170,15 @@ def question_form(question: str) -> str:
         if pattern.search(question):
             return name
     return "general"
+
+
+_ONE_POINT = re.compile(rf"(?:^|\s){ORDINAL}\s?(?!번째)\S")
+
+
+def asks_one_point(question: str) -> bool:
+    """Whether a question asks for one point of a list by its ordinal ("진단에서 첫째 요소는 뭐야?",
+    "두 번째 전략은?"): its answer is that point, not the whole list."""
+    return bool(_ONE_POINT.search(question))
 
 
 def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:

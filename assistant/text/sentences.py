@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.ingest.markers import BULLET_CLASS, CLOSING, ORDINAL
+from assistant.ingest.markers import BULLET_CLASS, CLOSING, COUNTING_DETERMINERS, ORDINAL, ORDINAL_NUMERALS
 
 #: Leading bullet characters that are not part of a sentence's meaning.
 _BULLET = re.compile(rf"^[\s{BULLET_CLASS}]+")
@@ -123,6 +123,21 @@ ANNOUNCES = re.compile(r"몇 가지|[두세네] 가지|여러 가지|다음과 �
 
 #: A label that heads a line ("자본과 데이터 인프라 차이: …"): short, ends in a colon, no sentence in it.
 _LABEL = re.compile(r"^\s*([^:：.?!。]{1,30})[:：]\s+(?=\S)")
+
+
+#: An ordinal that numbers a sentence as a point ("둘째, ", "두 번째로 ", "마지막으로, "), not one that
+#: determines a noun ("첫 번째 단계는 …"): a numeral takes a comma, 번째 a comma or 로.
+_ORDINAL_LEAD = re.compile(
+    rf"^\s*(?:(?:{'|'.join(ORDINAL_NUMERALS)}|(?:{'|'.join(COUNTING_DETERMINERS)})\s?번째)\s*,"
+    rf"|(?:(?:{'|'.join(COUNTING_DETERMINERS)})\s?번째로|{CLOSING})\s*,?)\s*(?=\S)"
+)
+
+
+def ordinal_prefix(text: str) -> int:
+    """Characters of a leading ordinal that numbers the sentence as a point of an enumeration
+    ("둘째, 정부의 …" → 4; 0 when none)."""
+    m = _ORDINAL_LEAD.match(text)
+    return m.end() if m else 0
 
 
 def label_prefix(text: str) -> int:
