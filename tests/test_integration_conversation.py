@@ -176,3 +176,13 @@ def test_a_reason_answer_gives_the_points_in_order_from_the_first(conversation: 
     (answer,) = chat_all(conversation, "한국이 AI 투자에서 뒤처진 이유는?")
     shown = [s.text for s in answer.summary_sentences]
     assert "첫째, 거대한 인구" in shown[0] and shown[1].startswith("둘째,") and shown[2].startswith("셋째,")
+
+
+def test_what_is_said_around_one_item_is_not_laid_out_as_a_list(conversation: Conversation) -> None:
+    _, second = chat_all(
+        conversation,
+        "글로벌 AI 투자 격차는 어떤 요인들로 설명할 수 있나요?",
+        "두 번째 요소를 좀 더 자세히 설명해 주세요",
+    )
+    assert second.followup == "ordinal" and second.query.startswith("둘째")
+    assert not second.summary.startswith("문서에서 찾은 항목") and "\n1. " not in second.summary

@@ -549,3 +549,10 @@ def test_a_sentence_of_the_lead_passage_that_is_not_its_neighbour_must_be_about_
         lead.text,
         after.text,
     ]
+
+
+def test_a_table_cell_is_shown_without_the_comma_it_ends_with() -> None:
+    cell = cand(2, 40, "미국은 기술 개발에 주로 민간 주도, ", {"미국", "기술"}, 3)
+    (shown,) = tidy([Picked(cell, 1.0)])
+    assert shown.candidate.text == "미국은 기술 개발에 주로 민간 주도"
+    assert (shown.candidate.start, shown.candidate.end) == (40, 40 + len(shown.candidate.text))

@@ -405,6 +405,8 @@ class Engine:
             near = around(candidates, request.anchor, q, n, restate=request.restate, section=section, further=further)
         if near:
             order = tidy(near)
+            if form == "list" and asks_one_point(request.question):  # what is said around one item is no list
+                form = "general"
         else:
             candidates = further
             if sides:

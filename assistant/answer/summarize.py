@@ -76,6 +76,11 @@ class Candidate:
         """The same sentence without its first ``chars`` characters (a connective, a label)."""
         return replace(self, start=self.start + chars, text=self.text[chars:])
 
+    def ended(self) -> Candidate:
+        """The same text without the commas a table cell or a list line may end with ("… 진출,")."""
+        text = self.text.rstrip(" ,;")
+        return self if len(text) == len(self.text) or not text else replace(self, end=self.start + len(text), text=text)
+
 
 @dataclass(frozen=True)
 class Asked:
@@ -675,11 +680,13 @@ def _continues(c: Candidate, before: Candidate) -> bool:
 
 def tidy(order: Sequence[Picked]) -> list[Picked]:
     """Drop a leading connective ("하지만", "이를 위해" …) from a sentence not shown after the one it
-    continues, and the ordinal of a later point ("둘째, ", "마지막으로 ") not shown after the points
-    before it ("1. 둘째, …" reads as if the first were missing; "첫째, …" alone says more follow)."""
+    continues, the commas a cell of a table ends with, and the ordinal of a later point ("둘째, ",
+    "마지막으로 ") not shown after the points before it ("1. 둘째, …" reads as if the first were
+    missing; "첫째, …" alone says more follow)."""
     out: list[Picked] = []
     counted = False  # the line before is a point shown with every point before it
     for p in order:
+        p = Picked(p.candidate.ended(), p.score)
         kind, cut = continuation(p.candidate.text)
         after = bool(out) and _continues(p.candidate, out[-1].candidate)
         if kind in ("connective", "adverbial") and cut and not after:
