@@ -292,3 +292,27 @@ def test_real_corpus_table_in_one_chunk(analyzer: KoreanAnalyzer, size: int, ove
     assert chunk.start <= start and end <= chunk.end
     assert chunk.section == "3. 비교 분석: 해외와 한국 AI 동맹의 차이"
     assert (start, end) in chunk.sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (  # the quoted word opens the sentence after it, not the one before
+            '효과 상자에서 유형을 선택합니다. "대문자"는 모든 문자를 대문자로 만듭니다. "제목"은 각 단어의 첫 문자를 대문자로 만듭니다.',
+            [
+                "효과 상자에서 유형을 선택합니다.",
+                '"대문자"는 모든 문자를 대문자로 만듭니다.',
+                '"제목"은 각 단어의 첫 문자를 대문자로 만듭니다.',
+            ],
+        ),
+        (  # no sentence ends before the quoted mark: one sentence
+            "ADDRESS 는 구분자로서 느낌표 '!' 를 사용하는 주소 문자열을 반환합니다.",
+            ["ADDRESS 는 구분자로서 느낌표 '!' 를 사용하는 주소 문자열을 반환합니다."],
+        ),
+        ("단순한 문장이다. 다음 문장도 있다.", ["단순한 문장이다.", "다음 문장도 있다."]),
+    ],
+)
+def test_no_sentence_opens_with_the_particle_of_a_quoted_word(
+    analyzer: KoreanAnalyzer, text: str, sentences: list[str]
+) -> None:
+    assert [text[a:b] for (a, b), _ in analyzer.sentences(text)] == sentences

@@ -6,6 +6,7 @@ code points, which Kiwi cannot read, are analysed as U+FFFD (offsets are unchang
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.ingest.encodings import replace_surrogates
 from assistant.recent import Recent
 from assistant.text.multiwords import MultiWordFilter, open_keys
+from assistant.text.sentences import SENTENCE_END
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
@@ -130,12 +132,11 @@ class KoreanAnalyzer:
 
     def _line_units(self, line: str, offset: int, sents: Any) -> list[tuple[tuple[int, int], list[Token]]]:
         tokens = [_token(t, offset) for s in sents for t in s.tokens]
+        spans = [_trim(line, s.start, s.end) for s in sents]
         units = []
-        for s in sents:
-            start, end = _trim(line, s.start, s.end)
-            if end > start:
-                a, b = offset + start, offset + end
-                units.append(((a, b), [t for t in tokens if a <= t.start and t.end <= b]))
+        for start, end in _quoted_subjects([span for span in spans if span[1] > span[0]], line):
+            a, b = offset + start, offset + end
+            units.append(((a, b), [t for t in tokens if a <= t.start and t.end <= b]))
         if units:
             return units
         a, b = offset + _trim(line, 0, len(line))[0], offset + len(line.rstrip())
@@ -186,6 +187,30 @@ class QuickStartAnalyzer(KoreanAnalyzer):
 
 def _token(raw: Any, offset: int = 0) -> Token:
     return Token(raw.form, str(raw.tag), offset + raw.start, offset + raw.start + raw.len)
+
+
+#: A particle that cannot open a sentence ("를 사용하는 …", "는 모든 문자를 …").
+_OPENING_PARTICLE = re.compile(r"(?:를|을|는|은|에서|에게|으로|에|의|와|과|라는|이라는|란|이란)(?=[\s,])")
+#: A quoted or bracketed word at the end of a sentence ("… 만듭니다. "제목"", "… 호출합니다. (A1:A11)").
+_TRAILING_QUOTE = re.compile(r"[\"'“‘《〈「『(\[][^\"'”’》〉」』)\]]{1,40}[\"'”’》〉」』)\]]$")
+
+
+def _quoted_subjects(spans: list[tuple[int, int]], line: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``line`` with a quoted word given back to the sentence it opens: the
+    analyzer may end a sentence after ``"제목"`` in ``… 만듭니다. "제목"은 각 단어의 …``, leaving
+    the next to open with its particle ("은 각 단어의 …"). Where no sentence ends before the quoted
+    word ("느낌표 '!' 를 …"), the two are one sentence."""
+    out = list(spans)
+    for i in range(1, len(out)):
+        (a, b), (c, d) = out[i - 1], out[i]
+        quote = _TRAILING_QUOTE.search(line, a, b)
+        if quote and quote.start() > a and _OPENING_PARTICLE.match(line, c):
+            start, end = _trim(line, a, quote.start())
+            if end > start and SENTENCE_END.search(line, start, end):
+                out[i - 1], out[i] = (start, end), (quote.start(), d)
+            else:  # no sentence ended before the quote ("느낌표 '!' 를 …"): one sentence
+                out[i - 1], out[i] = (a, d), (d, d)
+    return [(a, b) for a, b in out if b > a]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
