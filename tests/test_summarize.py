@@ -164,6 +164,12 @@ def test_tidy_drops_a_connective_that_links_to_nothing_shown() -> None:
     assert (shown.candidate.start, shown.candidate.end) == (14, c.end)  # the span still matches the text
 
 
+def test_a_concluding_connective_is_dropped_when_nothing_it_concludes_is_shown() -> None:
+    c = cand(1, 10, "결론적으로, 한국은 다양한 전략적 접근이 필요합니다.", {"한국", "전략"})
+    (shown,) = tidy([Picked(c, 1.0)])
+    assert shown.candidate.text == "한국은 다양한 전략적 접근이 필요합니다."
+
+
 def test_a_label_heading_a_sentence_is_dropped() -> None:
     c = cand(1, 0, "자본과 데이터 인프라 차이: 미국은 자본이 많다.", {"미국", "자본"})
     (picked,) = select([c], q("미국 자본", ["미국", "자본"]), 3)
