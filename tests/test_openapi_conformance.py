@@ -20,6 +20,12 @@ from typing import Any
 
 import pytest
 import schemathesis
+
+# Imported now rather than by the stateful run while the app's threads are busy: Python 3.11.7 can
+# fail to parse a module whose import pytest rewrites then ("AST constructor recursion depth
+# mismatch", a CPython bug fixed in 3.11.8), which failed one CI run of this module.
+import schemathesis.engine.errors
+import schemathesis.generation.stateful
 from conftest import FAKE_MODEL, GOLDEN, SHARED_ANALYZER, FakeEmbedder
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
