@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 import schemathesis
 
-# Imported now rather than by the stateful run while the app's threads are busy: Python 3.11.7 can
-# fail to parse a module whose import pytest rewrites then ("AST constructor recursion depth
-# mismatch", a CPython bug fixed in 3.11.8), which failed one CI run of this module.
+# Imported now rather than by the stateful run while the app's threads are busy: there Python 3.11
+# once failed to parse a module whose import pytest rewrites ("SystemError: AST constructor
+# recursion depth mismatch", reported as seen in threaded programs: python/cpython#106905).
 import schemathesis.engine.errors
 import schemathesis.generation.stateful
 from conftest import FAKE_MODEL, GOLDEN, SHARED_ANALYZER, FakeEmbedder

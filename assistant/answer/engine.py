@@ -573,14 +573,7 @@ def _unavoided(
     if not avoid:
         return list(candidates)
     keep = anchor is not None and anchor not in avoid
-    starts: dict[str, list[int]] = {}
-    for doc, start in avoid:
-        starts.setdefault(doc, []).append(start)
-
-    def shown(c: Candidate) -> bool:
-        return any(c.start <= s < c.end for s in starts.get(c.doc_id, ()))
-
-    return [c for c in candidates if not shown(c) or (keep and _holds(c, anchor))]
+    return [c for c in candidates if not any(_holds(c, a) for a in avoid) or (keep and _holds(c, anchor))]
 
 
 def _holds(c: Candidate, anchor: tuple[str, int] | None) -> bool:

@@ -686,20 +686,18 @@ def tidy(order: Sequence[Picked]) -> list[Picked]:
     out: list[Picked] = []
     counted = False  # the line before is a point shown with every point before it
     for p in order:
-        p = Picked(p.candidate.ended(), p.score)
-        kind, cut = continuation(p.candidate.text)
-        after = bool(out) and _continues(p.candidate, out[-1].candidate)
-        if kind in ("connective", "adverbial") and cut and not after:
-            p = Picked(p.candidate.trimmed(cut), p.score)
-        text = p.candidate.text.lstrip()
-        ordinal = ordinal_prefix(text)
-        if ordinal and not text.startswith("첫"):
-            counted = counted and _points_in_order(out[-1].candidate, p.candidate)
+        c = p.candidate.ended()
+        kind, cut = continuation(c.text)
+        if kind in ("connective", "adverbial") and cut and not (out and _continues(c, out[-1].candidate)):
+            c = c.trimmed(cut)
+        ordinal = ordinal_prefix(c.text)
+        if ordinal and not c.text.lstrip().startswith("첫"):  # a later point
+            counted = counted and _points_in_order(out[-1].candidate, c)
             if not counted:
-                p = Picked(p.candidate.trimmed(len(p.candidate.text) - len(text) + ordinal), p.score)
-        else:
-            counted = (text.startswith("첫") and ordinal > 0) or (bool(ANNOUNCES.search(text)) and _holds_item(text))
-        out.append(p)
+                c = c.trimmed(ordinal)
+        else:  # the first point, or a sentence that announces the points and holds the first
+            counted = bool(ordinal) or (bool(ANNOUNCES.search(c.text)) and _holds_item(c.text))
+        out.append(Picked(c, p.score))
     return out
 
 
