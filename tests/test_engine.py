@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder
+from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder, write_corpus
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
@@ -376,3 +377,22 @@ def test_the_summary_reads_the_question_vector_of_its_search(engine: Engine) -> 
     assert asked.similarity(texts) == pytest.approx(list(expected))
     assert asked.similarity(texts[:1]) == pytest.approx([expected[0]])
     assert embedder.calls == [("passage", 2)]  # the second time, remembered
+
+
+def test_another_one_after_a_list_shown_without_its_connective_gives_the_other_items(
+    tmp_path: Path, analyzer: KoreanAnalyzer
+) -> None:
+    """The list sentence was shown as "국내에서는 …" (its 또한 dropped): its avoided start lies inside
+    the candidate, which still counts as shown, so the other items of it are the answer."""
+    sentence = "또한, 국내에서는 SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스', 중소기업 중심의 'AX 얼라이언스' 등이 결성되었다."
+    text = f"# 동맹\n\n한국 기업들은 AI 동맹을 맺고 있다. {sentence} 동맹의 목적은 규모 경쟁이다.\n"
+    corpus = write_corpus(tmp_path / "corpus", {"alliances.md": text})
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, abstain=False)
+    eng = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    shown = ("alliances.md", text.index(sentence) + len("또한, "))
+    other = eng.ask("다른 예는?", query="SK텔레콤 주도 AI 동맹", avoid={shown}, another=True)
+    assert [s.text for s in other.summary_sentences] == [
+        "코오롱베니트의 'AI 얼라이언스'",
+        "중소기업 중심의 'AX 얼라이언스'",
+    ]

@@ -99,6 +99,9 @@ def test_a_question_read_twice_is_analysed_once(analyzer: KoreanAnalyzer) -> Non
     [
         ("AI 투자 격차 진단에서 첫째 요소는 뭐야?", True),
         ("두 번째 전략은?", True),
+        ("2번째 방법을 알려줘", True),
+        ("마지막 단계는 무엇인가요?", True),
+        ("마지막으로 중요한 것은?", False),
         ("AI 투자 격차 진단에서 고려할 요소는?", False),
         ("한국 기업의 전략은 어떤 것들이 있나요?", False),
     ],

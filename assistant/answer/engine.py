@@ -393,7 +393,8 @@ class Engine:
         missing: list[str] = []
         # more of the same, or an item elaborated: what other passages add must still be about the question
         if request.avoid and request.another:  # another one: not more about the one shown
-            shown = [c for c in everything if (c.doc_id, c.start) in request.avoid]  # by passage rank, then place
+            # by passage rank, then place; a sentence shown without its connective starts inside its candidate
+            shown = [c for c in everything if any(_holds(c, a) for a in request.avoid)]
             others = other_items(shown, q)
             if others:  # the items the one asked about was listed with
                 return [(Line(c.text, c.citation), c) for c in others], [], "list"

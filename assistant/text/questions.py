@@ -172,12 +172,14 @@ def question_form(question: str) -> str:
     return "general"
 
 
-_ONE_POINT = re.compile(rf"(?:^|\s){ORDINAL}\s?(?!번째)\S")
+#: An ordinal that picks a point: 첫째 … 열째, 첫 번째 … 열 번째, 2번째, or 마지막 before a noun
+#: ("마지막 단계는?"; not "마지막으로 …", which only orders the question's own words).
+_ONE_POINT = re.compile(rf"(?:^|\s)(?:{ORDINAL}|\d+\s?번째|마지막(?=\s))\s?(?!번째)\S")
 
 
 def asks_one_point(question: str) -> bool:
     """Whether a question asks for one point of a list by its ordinal ("진단에서 첫째 요소는 뭐야?",
-    "두 번째 전략은?"): its answer is that point, not the whole list."""
+    "두 번째 전략은?", "마지막 단계는?"): its answer is that point, not the whole list."""
     return bool(_ONE_POINT.search(question))
 
 
