@@ -294,6 +294,23 @@ def test_more_after_more_leaves_out_both(analyzer: KoreanAnalyzer, europe: list[
     assert res.exclude == {"alliance.txt#4"}
 
 
+def test_more_after_a_reference_avoids_what_the_whole_topic_showed(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    """ "그 밖에" after "그건 왜?" repeats neither answer: the first turn's sentences are avoided too,
+    but not those of a turn before the topic started."""
+    second_items = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
+    second = turn_after(analyzer, "그건 왜 그런가요?", europe, items=second_items)
+    assert second.followup == "reference"
+    res = ask(analyzer, "그 밖에는?", [*europe, second])
+    assert (res.kind, res.drew_on_turn) == ("more", 2)
+    assert res.avoid == {(ALLIANCE, 10), (ALLIANCE, 60), (ALLIANCE, 400), (ALLIANCE, 120)}
+    earlier = turn_after(analyzer, "서울의 지하철은 몇 개 노선인가?", items=(Item("노선은 9개다.", 1, ("노선",), 700),))
+    first = turn_after(analyzer, EUROPE, [earlier])
+    res = ask(analyzer, "그 밖에는?", [earlier, first, replace(second, n=3)])
+    assert (ALLIANCE, 700) not in res.avoid and (ALLIANCE, 120) in res.avoid
+
+
 def test_more_after_part_of_a_list_goes_on_with_its_first_member_not_shown(
     analyzer: KoreanAnalyzer, europe: list[Turn]
 ) -> None:

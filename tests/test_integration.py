@@ -84,6 +84,20 @@ def test_speed_competition(engine: Engine) -> None:
     assert any("AI 속도 경쟁" in c.section for c in answer.citations[:2])
 
 
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [("미국의 AI 동맹은 어떤 특징이 있나요?", "한국은"), ("유럽은 글로벌 진출을 어떤 식으로 해?", "미국은")],
+)
+def test_an_answer_about_a_named_side_holds_no_sentence_about_another(
+    engine: Engine, question: str, other: str
+) -> None:
+    """The essay's passages set 미국, 유럽 and 한국 side by side: after a lead about the one asked
+    about, a sentence (or table cell) whose topic is another is left out."""
+    answer = engine.ask(question)
+    assert answer.summary_sentences
+    assert not any(s.text.startswith(other) for s in answer.summary_sentences), answer.summary
+
+
 def test_everyday_words_find_the_essay_that_writes_the_formal_ones(engine: Engine) -> None:
     """ "회사들이 AI에 쓰는 돈": the investment essay writes 기업 and 자금, not 회사 and 돈; its own
     words alone rank the alliance essay first in BM25."""

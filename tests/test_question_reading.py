@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import asked_nouns, asks_one_point, question_form, relation_terms
+from assistant.text.questions import asked_nouns, asks_a_name, asks_one_point, question_form, relation_terms
 from assistant.text.spoken import written_out
 
 
@@ -108,3 +108,19 @@ def test_a_question_read_twice_is_analysed_once(analyzer: KoreanAnalyzer) -> Non
 )
 def test_a_question_may_ask_for_one_point_of_a_list_by_its_ordinal(question: str, one: bool) -> None:
     assert asks_one_point(question) is one
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("노무현 정부가 반기문을 감시하기 위해 파견한 인물은?", True),
+        ("라라랜드의 감독의 이름은?", True),
+        ("누가 수시력을 만들었나?", True),
+        ("2005년 전당대회는 몇 월에 열렸나?", True),
+        ("미국의 AI 동맹은 어떤 특징이 있나요?", False),
+        ("유럽은 글로벌 진출을 어떤 식으로 해?", False),
+        ("한국이 AI 투자에서 뒤처진 이유를 설명해줘", False),
+    ],
+)
+def test_a_question_may_ask_for_a_name_rather_than_a_description(question: str, name: bool) -> None:
+    assert asks_a_name(question) is name

@@ -313,6 +313,25 @@ def test_select_about_prefers_what_the_question_names() -> None:
     assert texts(select_about([korea, weak], general, 1, ["미국"], topic)) == [korea.text]
 
 
+def test_select_about_keeps_supporting_sentences_about_another_name_out() -> None:
+    """After a lead about 미국, "한국은 … 미국에 비해" is about 한국, and what continues it goes with it."""
+    us = cand(1, 0, "미국은 지하철 노선이 가장 많다.", {"미국", "지하철", "노선"})
+    korea = cand(2, 0, "한국은 미국에 비해 지하철 노선이 적다.", {"한국", "미국", "지하철", "노선"}, doc="b.txt")
+    then = cand(2, 25, "이는 지하철 노선 예산 때문이다.", {"지하철", "노선", "예산"}, 1, doc="b.txt")
+    shared = cand(3, 0, "미국과 중국은 지하철 요금을 올렸다.", {"미국", "중국", "지하철", "요금"}, doc="c.txt")
+    question = q("미국의 지하철 노선은?", ["미국", "지하철", "노선"])
+    topic = {us.text: "미국", korea.text: "한국"}.get
+    pool = [us, korea, then, shared]
+    assert texts(select_about(pool, question, 4, ["미국"], lambda _: None)) == [
+        us.text,
+        korea.text,
+        then.text,
+        shared.text,
+    ]
+    assert texts(select_about(pool, question, 4, ["미국"], topic, apart=True)) == [us.text, shared.text]
+    assert texts(select_about(pool, question, 4, ["미국"], topic)) == texts(select(pool, question, 4))
+
+
 @pytest.mark.parametrize(
     ("form", "expected"),
     [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -51,6 +52,7 @@ from assistant.store.versions import check_writable
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
     asked_nouns,
+    asks_a_name,
     asks_one_point,
     comparison_sides,
     question_form,
@@ -414,7 +416,8 @@ class Engine:
                 picked, missing = select_comparison(candidates, q, n, sides)
             else:
                 names = () if request.about else self._names(request.question)
-                picked = select_about(candidates, q, n, names, self._topic)
+                apart = not asks_a_name(request.question)
+                picked = select_about(candidates, q, n, names, self._topic, apart=apart)
                 if form in ("list", "method", "reason") and not asks_one_point(request.question):
                     picked = enumeration(candidates, picked, n) or picked
             order = tidy(arrange(picked, form))
@@ -490,11 +493,17 @@ class Engine:
         return list(dict.fromkeys(t.form for t in self.analyzer.tokens(question) if t.tag.split("-")[0] == "NNP"))
 
     def _topic(self, sentence: str) -> str | None:
-        """The proper noun a sentence is about when it opens with it as topic or subject ("유럽은 …")."""
-        toks = self.analyzer.tokens(sentence[:40])
-        for tok, after in zip(toks, toks[1:], strict=False):
-            if tok.tag.split("-")[0] == "NNP":
-                return tok.form if after.tag in ("JX", "JKS") else None
+        """The proper noun a sentence is about when it opens with it as topic or subject ("유럽은 …",
+        "8월 21일에는 북한이 …"): the first proper noun of its first 40 characters, when a topic or
+        subject particle follows it. Kiwi reads the opening only up to a word that may end in such a
+        particle, then up to the next one (at most :data:`TOPIC_READS` of them) while no proper noun
+        is found: a short text costs it a fraction of a long one."""
+        head = sentence[:40]
+        for end in [m.end() for m in _PARTICLE_WORD.finditer(head)][:TOPIC_READS]:
+            toks = self.analyzer.tokens(head[:end])
+            for tok, after in zip(toks, toks[1:], strict=False):
+                if tok.tag.split("-")[0] == "NNP":
+                    return tok.form if after.tag in ("JX", "JKS") else None
         return None
 
     def candidates(
@@ -575,6 +584,12 @@ def _unavoided(
         return list(candidates)
     keep = anchor is not None and anchor not in avoid
     return [c for c in candidates if not any(_holds(c, a) for a in avoid) or (keep and _holds(c, anchor))]
+
+
+#: A word that may end in a topic or subject particle (은, 는, 이, 가).
+_PARTICLE_WORD = re.compile(r"\S(?:은|는|이|가)(?=[\s,]|$)")
+#: Openings of a sentence :meth:`Engine._topic` reads at most.
+TOPIC_READS = 3
 
 
 def _holds(c: Candidate, anchor: tuple[str, int] | None) -> bool:

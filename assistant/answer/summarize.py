@@ -469,24 +469,50 @@ def select_about(
     names: Sequence[str],
     topic_of: Callable[[str], str | None] = lambda _: None,
     w: Weights = DEFAULT_WEIGHTS,
+    *,
+    apart: bool = False,
 ) -> list[Picked]:
     """:func:`select`, with what the question names kept in view ("미국은 AI 규제가 …" → 미국):
     when the best sentence is about another name (``topic_of`` it, "유럽은 …", is not one of
     ``names``, and it names none of them), the best sentence about one of the names leads
-    instead, if it is not far weaker (``w.floor`` of the best score)."""
+    instead, if it is not far weaker (``w.floor`` of the best score). With ``apart`` (the question
+    asks what the named one is or does, not for a name: see :func:`~assistant.text.questions.asks_a_name`),
+    a supporting sentence about another name does not follow a lead about the named one
+    (:func:`_on_names`)."""
     free = select(candidates, q, n, w)
     if not names or not free or q.subject:
         return free
+    kept = _on_names if apart else lambda picked, _names, _topic_of: list(picked)
     bound_q = replace(q, subject=tuple(names))
     if _about(free[0].candidate, bound_q):
-        return free
+        return kept(free, names, topic_of)
     topic = topic_of(free[0].candidate.text)
     if topic is None or topic in names:
-        return free
+        return kept(free, names, topic_of)
     bound = select(candidates, bound_q, n, w)
     if bound and bound[0].score >= w.floor * free[0].score:
-        return bound
+        return kept(bound, names, topic_of)
     return free
+
+
+def _on_names(picked: Sequence[Picked], names: Sequence[str], topic_of: Callable[[str], str | None]) -> list[Picked]:
+    """``picked`` without the supporting sentences whose topic is another name than ``names``
+    ("미국은 …", "한국은 … 미국에 비해" after a lead about 미국), nor the sentences that continue one
+    of those."""
+    out = list(picked[:1])
+    dropped: Candidate | None = None
+    for p in picked[1:]:
+        c = p.candidate
+        follows = dropped is not None and (c.doc_id, c.position) == (dropped.doc_id, dropped.position + 1)
+        if follows and continuation(c.text)[0] == "reference":
+            dropped = c
+            continue
+        topic = topic_of(c.text)
+        if topic is not None and topic not in names:
+            dropped = c
+            continue
+        out.append(p)
+    return out
 
 
 def _relevance(c: Candidate, q: Asked) -> float:

@@ -121,7 +121,7 @@ def resolve(
     if cues.ordinal is not None and source is not None:
         resolved = _ordinal(cues, last, _listed(source, turns), policy, detail)
     if resolved is None and cues.more and source is not None:
-        resolved = _more(cues, last, source, policy, detail)
+        resolved = _more(cues, last, source, policy, detail, _thread(turns))
     if resolved is None:
         if cues.nouns:
             resolved = _continue(cues, last, source, policy)
@@ -202,16 +202,31 @@ def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, w
     )
 
 
-def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool) -> Resolution:
-    """More of the same ("더 자세히", "다른 예는?"): the search again, without what was shown.
+def _thread(turns: Sequence[Turn]) -> list[Turn]:
+    """The turns since the last one that stood alone (it included): the conversation's current topic."""
+    start = max((i for i, t in enumerate(turns) if t.followup is None), default=0)
+    return list(turns[start:])
 
-    The summary avoids the sentences shown before; passages that had nothing more to tell
-    are left out of the search. After "more", "more" again leaves out those too.
+
+def _shown(turn: Turn) -> set[tuple[str, int]]:
+    """The sentences (doc id, start) a turn's summary showed."""
+    return {(doc, a) for doc, a, _ in turn.said} or {
+        (doc, item.start) for item in turn.items if (doc := turn.doc_of(item.citation)) is not None
+    }
+
+
+def _more(
+    cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, thread: Sequence[Turn] = ()
+) -> Resolution:
+    """More of the same ("더 자세히", "그 밖에 …은?"): the search again, without what was shown.
+
+    The summary avoids the sentences shown before on this topic (by every turn of ``thread``,
+    the turns since the last standalone one: "그 밖에" after a reference does not repeat the
+    first answer either); passages that had nothing more to tell are left out of the search.
+    After "more", "more" again leaves out those too.
     """
     spent = {p.chunk_id for p in source.passages if p.spent}
-    shown = {(doc, a) for doc, a, _ in source.said} or {
-        (doc, item.start) for item in source.items if (doc := source.doc_of(item.citation)) is not None
-    }
+    shown = _shown(source).union(*(_shown(t) for t in thread if t.passages))
     if source.followup == "more":
         spent |= set(source.excluded)
         shown |= set(source.avoided)

@@ -183,6 +183,20 @@ def asks_one_point(question: str) -> bool:
     return bool(_ONE_POINT.search(question))
 
 
+#: What a question asks for when its answer is a name, a place, a time or a number ("…을 파견한 인물은?",
+#: "누가 …", "몇 년에 …"), not a description ("어떤 특징이 있나요?", "어떤 식으로 해?").
+_ASKS_A_NAME = re.compile(
+    r"누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐|이름|인물|사람|나라|국가|도시|지역|곳[은이의]|장소|단체|회사|기관|"
+    r"[가-힣]+(?:은|는)\s*\?*$"
+)
+
+
+def asks_a_name(question: str) -> bool:
+    """Whether the answer is a name, a place, a time or a number: one that may well stand in a sentence
+    about another name than the ones the question names ("라라랜드의 감독의 이름은?" → "데이미언 셔젤이 …")."""
+    return bool(_ASKS_A_NAME.search(question))
+
+
 def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
     """The two things a comparison question sets side by side.
 
