@@ -199,6 +199,9 @@ HTML = """<!DOCTYPE html>
 <table>
   <tr><th>구분</th><th>한국</th><th>미국</th></tr>
   <tr><td>자본</td><td>부족</td><td>풍부</td></tr>
+  <tr><td>인재</td><td></td><td>많음</td></tr>
+  <tr><td>규제</td><td>강함</td><td> </td></tr>
+  <tr><td></td><td></td></tr>
 </table>
 <ul><li>항목 하나</li><li>항목 둘</li></ul>
 <svg><title>그림 제목</title><text>그림 글자</text></svg>
@@ -212,14 +215,14 @@ def test_html_visible_text_headings_and_table(tmp_path: Path) -> None:
         "인공지능 개요\n"
         "첫 번째 문단입니다.\n다음 줄입니다.\n"
         "비교 표\n"
-        "구분 | 한국 | 미국\n자본 | 부족 | 풍부\n"
+        "구분 | 한국 | 미국\n자본 | 부족 | 풍부\n인재 |  | 많음\n규제 | 강함\n"
         "항목 하나\n항목 둘"
     )
     assert doc.title == "검색 도우미 문서"
     for hidden in ("color: red", "스크립트", "주석", "자바스크립트", "숨은", "그림"):
         assert hidden not in doc.text
     assert doc.headings == [Heading(1, "인공지능 개요", 0, 7), Heading(2, "비교 표", 29, 33)]
-    table = "구분 | 한국 | 미국\n자본 | 부족 | 풍부"
+    table = "구분 | 한국 | 미국\n자본 | 부족 | 풍부\n인재 |  | 많음\n규제 | 강함"
     start = doc.text.index(table)
     assert doc.tables == [(start, start + len(table))]
     assert_offsets(doc)

@@ -67,13 +67,17 @@ def _cell_text(cell: Tag) -> str:
 
 
 def _table_rows(table: Tag) -> list[str]:
-    """One `` | ``-joined line per row that has text; nested tables stay in their cell."""
+    """One `` | ``-joined line per row that has text; nested tables stay in their cell. Empty cells
+    at the end of a row are left out (a row reads "isInterface() | Returns True, …", not "… | "); the
+    ones before a cell with text stay, they keep the columns in line ("-no UI- |  | OnLayoutFinished")."""
     rows: list[str] = []
     for row in table.find_all("tr"):
         if row.find_parent("table") is not table:
             continue
         cells = [_cell_text(cell) for cell in row.find_all(["td", "th"], recursive=False)]
-        if any(cells):
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
             rows.append(" | ".join(cells))
     return rows
 
