@@ -131,6 +131,14 @@ def test_an_ordinal_searches_the_item_of_the_listed_answer(conversation: Convers
     assert answer.summary.endswith(ONLY_THIS)
 
 
+def test_an_ordinal_past_the_end_of_the_list_says_how_many_items_it_had(conversation: Conversation) -> None:
+    first, answer = chat_all(conversation, "부산의 음식은?", "다섯 번째 것을 자세히 설명해줘")
+    items = len(first.summary_sentences)
+    assert items < 5
+    assert answer.followup != "ordinal"
+    assert answer.notice == f"앞 답변의 항목은 {items}개뿐이라, 같은 주제로 다시 찾은 내용을 보여 드립니다."
+
+
 def test_an_ordinal_asking_what_an_item_means_restates_it_first(conversation: Conversation) -> None:
     first, answer = chat_all(conversation, "부산의 음식은?", "두 번째 것은 무슨 뜻이야?")
     second_item = first.summary_sentences[1]

@@ -249,6 +249,9 @@ def test_an_ordinal_searches_that_item_of_the_previous_list(
 def test_an_ordinal_past_the_end_of_the_list_is_not_an_ordinal(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     res = ask(analyzer, "다섯 번째 항목은?", europe)
     assert res.kind == "reference" and res.query == EUROPE
+    assert res.beyond == len(EUROPE_ITEMS)  # the answer says the list had three
+    assert ask(analyzer, "두 번째 항목은?", europe).beyond == 0
+    assert ask(analyzer, "더 자세히", europe).beyond == 0
 
 
 def test_an_ordinal_skips_a_turn_that_abstained(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
@@ -410,6 +413,8 @@ def test_why_after_a_one_sentence_answer_asks_about_that_sentence(analyzer: Kore
         ("writer 문서에 넣은 긴 표는요?", {"fragment": True}),
         ("한국이 나아갈 방향은?", {"fragment": False}),
         ("한 번 더 설명해줘", {"ordinal": None, "more": True}),
+        ("다섯 번째 항목은?", {"ordinal": 5, "member": True}),  # 다섯 … 열 are numerals (NR) to Kiwi
+        ("열 번째 것을 자세히", {"ordinal": 10, "member": True}),
         ("다른 예는?", {"more": True, "nouns": ()}),
         ("또 뭐가 있어?", {"more": True, "nouns": ()}),
         ("또 그건 뭐야?", {"more": False, "reference": True}),

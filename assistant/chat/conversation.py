@@ -94,7 +94,7 @@ class Conversation:
                 "turn": n,
                 "followup": resolution.followup,
                 "drew_on_turn": resolution.drew_on_turn,
-                "notice": notice,
+                "notice": " ".join(n for n in (notice, _beyond_notice(resolution.beyond)) if n) or None,
             }
         )
 
@@ -291,3 +291,10 @@ def _said(answer: Answer) -> list[tuple[str, int, int]]:
 
 def _not_found(session_id: str) -> SessionNotFoundError:
     return SessionNotFoundError(f"대화 세션 '{session_id}'이(가) 없거나 만료되었습니다. (no such session)")
+
+
+def _beyond_notice(items: int) -> str | None:
+    """What the user should know when an ordinal named no item of the list it counts in."""
+    if not items:
+        return None
+    return f"앞 답변의 항목은 {items}개뿐이라, 같은 주제로 다시 찾은 내용을 보여 드립니다."

@@ -203,7 +203,8 @@ def _ordinal_at(tokens: Sequence[Token], i: int) -> int | None:
     """The ordinal that starts at token ``i``: 두 번째, 2번째, 2번, 셋째, 마지막."""
     tok = tokens[i]
     rest = [t.form for t in tokens[i + 1 : i + 3]]
-    if tok.tag == "MM" and tok.form in NUMERALS and rest[:1] in (["번째"], ["번"]):
+    # 첫 … 네 are determiners (MM); Kiwi reads 다섯 … 열 as numerals (NR)
+    if tok.tag in ("MM", "NR") and tok.form in NUMERALS and rest[:1] in (["번째"], ["번"]):
         return NUMERALS[tok.form] if rest[:1] == ["번째"] or rest[1:2] == ["째"] else None
     if tok.tag == "SN" and tok.form.isdigit() and rest[:1] in (["번째"], ["번"]):
         return int(tok.form)

@@ -64,6 +64,8 @@ class Resolution:
     anchor: tuple[str, int] | None = None  #: the sentence (doc id, start) an ordinal or "more" elaborates
     restate: bool = True  #: say the anchored sentence too (not when more detail of it is asked for: "자세히")
     another: bool = False  #: another one like those shown is asked for ("다른 예는?"), not more about them
+    #: an ordinal past the end of the list it counts in ("세 번째 항목은?" after two): how many items it had
+    beyond: int = 0
 
     @property
     def followup(self) -> str | None:
@@ -118,8 +120,12 @@ def resolve(
     source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
     detail = bool(ELABORATE.search(message))  # more detail of what was shown: it is not said again
     resolved: Resolution | None = None
+    beyond = 0
     if cues.ordinal is not None and source is not None:
-        resolved = _ordinal(cues, last, _listed(source, turns), policy, detail)
+        listed = _listed(source, turns)
+        resolved = _ordinal(cues, last, listed, policy, detail)
+        if resolved is None and cues.member and listed.items:
+            beyond = len(listed.items)  # no such item: searched as a reference, and the answer says so
     if resolved is None and cues.more and source is not None:
         resolved = _more(cues, last, source, policy, detail, _thread(turns))
     if resolved is None:
@@ -129,7 +135,7 @@ def resolve(
             resolved = _reference(cues, last, source, policy, why=question_form(message) == "reason")
     if not resolved.query.strip():
         return standalone(message, cues)
-    return replace(resolved, another=bool(ANOTHER.search(message)))
+    return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond)
 
 
 def _listed(source: Turn, turns: Sequence[Turn]) -> Turn:
