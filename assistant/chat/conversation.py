@@ -94,7 +94,7 @@ class Conversation:
                 "turn": n,
                 "followup": resolution.followup,
                 "drew_on_turn": resolution.drew_on_turn,
-                "notice": " ".join(n for n in (notice, _beyond_notice(resolution.beyond)) if n) or None,
+                "notice": " ".join(part for part in (notice, _beyond_notice(resolution.beyond)) if part) or None,
             }
         )
 
