@@ -119,6 +119,8 @@ def test_a_question_may_ask_for_one_point_of_a_list_by_its_ordinal(question: str
         ("2005년 전당대회는 몇 월에 열렸나?", True),
         ("미국의 AI 동맹은 어떤 특징이 있나요?", False),
         ("유럽은 글로벌 진출을 어떤 식으로 해?", False),
+        ("김태희가 설경구와 함께 출연한 영화의 제목은?", True),
+        ("유럽의 AI 전략은?", False),
         ("한국이 AI 투자에서 뒤처진 이유를 설명해줘", False),
     ],
 )

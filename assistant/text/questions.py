@@ -183,11 +183,45 @@ def asks_one_point(question: str) -> bool:
     return bool(_ONE_POINT.search(question))
 
 
+#: Nouns that ask for a description when a question ends with them ("유럽의 AI 전략은?"), where "…한 작품은?"
+#: asks for a name (two syllables each: the look-behind that reads them takes one width).
+DESCRIPTIONS = (
+    "전략",
+    "특징",
+    "방식",
+    "방법",
+    "차이",
+    "가치",
+    "역할",
+    "목적",
+    "의미",
+    "내용",
+    "현황",
+    "정책",
+    "방향",
+    "문제",
+    "한계",
+    "장점",
+    "단점",
+    "효과",
+    "영향",
+    "과제",
+    "배경",
+    "이유",
+    "원인",
+    "상황",
+    "계획",
+    "구조",
+    "성과",
+    "조건",
+)
+
+
 #: What a question asks for when its answer is a name, a place, a time or a number ("…을 파견한 인물은?",
 #: "누가 …", "몇 년에 …"), not a description ("어떤 특징이 있나요?", "어떤 식으로 해?").
 _ASKS_A_NAME = re.compile(
     r"누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐|이름|인물|사람|나라|국가|도시|지역|곳[은이의]|장소|단체|회사|기관|"
-    r"[가-힣]+(?:은|는)\s*\?*$"
+    rf"(?<!{'|'.join(DESCRIPTIONS)})(?:은|는)\s*\?*$"
 )
 
 
