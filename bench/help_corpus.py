@@ -22,7 +22,6 @@ Other benchmark scripts call :func:`ensure_help_corpus`. Standard library only, 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
+
+from assistant.embedding.model_cache import file_sha256
 
 PACKAGE = "libreoffice-help-ko"
 DATA = Path(__file__).resolve().parent / "data" / "help"
@@ -120,18 +121,9 @@ def download_deb(workdir: Path) -> Path:
     return debs[0]
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, in hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify(deb: Path, recorded: tuple[str, str] | None) -> str:
     """The deb's SHA-256 after checking it against the recorded one; raises on a mismatch."""
-    actual = sha256_of(deb)
+    actual = file_sha256(deb)
     if recorded is None:
         raise HelpCorpusError(
             f"no checksum recorded in {CHECKSUM_FILE}; run `python -m bench.help_corpus --record` to record "
@@ -150,7 +142,7 @@ def verify(deb: Path, recorded: tuple[str, str] | None) -> str:
 
 def record(deb: Path) -> tuple[str, str]:
     """Write the deb's checksum and file name to the checksum file."""
-    entry = (sha256_of(deb), deb.name)
+    entry = (file_sha256(deb), deb.name)
     CHECKSUM_FILE.parent.mkdir(parents=True, exist_ok=True)
     CHECKSUM_FILE.write_text(f"{entry[0]}  {entry[1]}\n", "utf-8")
     print(f"recorded {entry[1]} ({entry[0]}) in {CHECKSUM_FILE}")

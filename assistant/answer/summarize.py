@@ -482,17 +482,15 @@ def select_about(
     free = select(candidates, q, n, w)
     if not names or not free or q.subject:
         return free
-    kept = _on_names if apart else lambda picked, _names, _topic_of: list(picked)
     bound_q = replace(q, subject=tuple(names))
-    if _about(free[0].candidate, bound_q):
-        return kept(free, names, topic_of)
-    topic = topic_of(free[0].candidate.text)
-    if topic is None or topic in names:
-        return kept(free, names, topic_of)
-    bound = select(candidates, bound_q, n, w)
-    if bound and bound[0].score >= w.floor * free[0].score:
-        return kept(bound, names, topic_of)
-    return free
+    picked = free
+    topic = None if _about(free[0].candidate, bound_q) else topic_of(free[0].candidate.text)
+    if topic is not None and topic not in names:  # the best sentence is about another name
+        bound = select(candidates, bound_q, n, w)
+        if not bound or bound[0].score < w.floor * free[0].score:
+            return free  # nothing about the named one is near as good: the lead stays, and what follows it
+        picked = bound
+    return _on_names(picked, names, topic_of) if apart else picked
 
 
 def _on_names(picked: Sequence[Picked], names: Sequence[str], topic_of: Callable[[str], str | None]) -> list[Picked]:

@@ -221,9 +221,7 @@ def _shown(turn: Turn) -> set[tuple[str, int]]:
     }
 
 
-def _more(
-    cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, thread: Sequence[Turn] = ()
-) -> Resolution:
+def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, thread: Sequence[Turn]) -> Resolution:
     """More of the same ("더 자세히", "그 밖에 …은?"): the search again, without what was shown.
 
     The summary avoids the sentences shown before on this topic (by every turn of ``thread``,

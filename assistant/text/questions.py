@@ -184,51 +184,30 @@ def asks_one_point(question: str) -> bool:
 
 
 #: Nouns that ask for a description when a question ends with them ("유럽의 AI 전략은?"), where "…한 작품은?"
-#: asks for a name (two syllables each: the look-behind that reads them takes one width).
+#: asks for a name.
 DESCRIPTIONS = (
-    "전략",
-    "특징",
-    "방식",
-    "방법",
-    "차이",
-    "가치",
-    "역할",
-    "목적",
-    "의미",
-    "내용",
-    "현황",
-    "정책",
-    "방향",
-    "문제",
-    "한계",
-    "장점",
-    "단점",
-    "효과",
-    "영향",
-    "과제",
-    "배경",
-    "이유",
-    "원인",
-    "상황",
-    "계획",
-    "구조",
-    "성과",
-    "조건",
-)
+    "전략", "특징", "방식", "방법", "차이", "가치", "역할", "목적", "의미", "내용", "현황", "정책", "방향", "문제",
+    "한계", "장점", "단점", "효과", "영향", "과제", "배경", "이유", "원인", "상황", "계획", "구조", "성과", "조건",
+)  # fmt: skip
 
 
 #: What a question asks for when its answer is a name, a place, a time or a number ("…을 파견한 인물은?",
 #: "누가 …", "몇 년에 …"), not a description ("어떤 특징이 있나요?", "어떤 식으로 해?").
 _ASKS_A_NAME = re.compile(
-    r"누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐|이름|인물|사람|나라|국가|도시|지역|곳[은이의]|장소|단체|회사|기관|"
-    rf"(?<!{'|'.join(DESCRIPTIONS)})(?:은|는)\s*\?*$"
+    r"누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐|이름|인물|사람|나라|국가|도시|지역|곳[은이의]|장소|단체|회사|기관"
 )
+#: A question that ends with its topic ("…한 작품은?"): the word before the particle.
+_ENDS_WITH_TOPIC = re.compile(r"(\S*)(?:은|는)\s*\?*$")
 
 
 def asks_a_name(question: str) -> bool:
     """Whether the answer is a name, a place, a time or a number: one that may well stand in a sentence
-    about another name than the ones the question names ("라라랜드의 감독의 이름은?" → "데이미언 셔젤이 …")."""
-    return bool(_ASKS_A_NAME.search(question))
+    about another name than the ones the question names ("라라랜드의 감독의 이름은?" → "데이미언 셔젤이 …").
+    A question that ends with its topic asks for a name unless that is a :data:`DESCRIPTIONS` noun."""
+    if _ASKS_A_NAME.search(question):
+        return True
+    ending = _ENDS_WITH_TOPIC.search(question)
+    return ending is not None and not ending.group(1).endswith(DESCRIPTIONS)
 
 
 def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
