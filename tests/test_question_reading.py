@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import asked_nouns, asks_a_name, asks_one_point, question_form, relation_terms
+from assistant.text.questions import (
+    answer_focus,
+    asked_nouns,
+    asks_a_name,
+    asks_one_point,
+    question_form,
+    relation_terms,
+)
 from assistant.text.spoken import written_out
 
 
@@ -56,6 +63,21 @@ def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: st
 )
 def test_the_noun_that_names_the_answer(analyzer: KoreanAnalyzer, question: str, nouns: list[str]) -> None:
     assert asked_nouns(analyzer.tokens(question)) == nouns
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("반기문의 최초 외부 순방 당시 수단의 대통령 이름은 무엇인가?", "대통령"),  # 이름 only says a name is asked
+        ("메이저 리그에서 300승 이상의 기록을 세운 투수는 몇 명인가?", "투수"),  # before the question word
+        ("이회창이 언론사 세무조사 중단을 촉구하자 반대한 당은?", "당"),  # before the end
+        ("금강산 관광지구법에 따라 어느 처벌까지 가능한가?", "처벌"),  # after 어느
+        ("선창가 배에서 이삿짐을 나르던 중 쏟아져 나온 것은 무엇이었는가?", "이삿짐"),  # 것 is passed over
+        ("그게 뭐야?", ""),
+    ],
+)
+def test_the_noun_the_answer_is_one_of(analyzer: KoreanAnalyzer, question: str, focus: str) -> None:
+    assert answer_focus(analyzer.tokens(question)) == focus
 
 
 @pytest.mark.parametrize(

@@ -581,3 +581,18 @@ def test_a_table_cell_is_shown_without_the_comma_it_ends_with() -> None:
     (shown,) = tidy([Picked(cell, 1.0)])
     assert shown.candidate.text == "미국은 기술 개발에 주로 민간 주도"
     assert (shown.candidate.start, shown.candidate.end) == (40, 40 + len(shown.candidate.text))
+
+
+def test_the_sentence_naming_what_the_answer_is_leads() -> None:
+    """ "… 투수는 몇 명인가?": the sentence naming 투수 by the number answers, not the one that repeats
+    the question's other words; without the question's focus the other one would lead."""
+    club = cand(1, 0, "300승 클럽에는 300승 이상을 올린 선수들이 가입되어 있다.", {"300", "승", "클럽", "선수", "가입"})
+    count = cand(1, 40, "지금까지 24명의 투수가 이 기록을 달성했다.", {"24", "투수", "기록", "달성"}, 1)
+    terms = ["300", "승", "기록", "투수"]
+    idf = {"300": 1.0, "승": 1.0, "기록": 1.0, "투수": 0.2}
+    question = "300승 이상의 기록을 세운 투수는 몇 명인가?"
+    assert texts(select([club, count], asked(question, terms, idf, "general", focus="투수"), 1)) == [count.text]
+    assert texts(select([club, count], asked(question, terms, idf, "general"), 1)) == [club.text]
+    focus = FEATURES.index("focus")
+    assert features(count, asked(question, terms, idf, "general", focus="투수"))[focus] == 1.0
+    assert features(club, asked(question, terms, idf, "general", focus="투수"))[focus] == 0.0

@@ -51,6 +51,7 @@ from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
+    answer_focus,
     asked_nouns,
     asks_a_name,
     asks_one_point,
@@ -475,6 +476,7 @@ class Engine:
             written=written,
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
+            focus=answer_focus(tokens),
         )
 
     def _similarity(self, vector: np.ndarray | None) -> Callable[[Sequence[str]], Sequence[float]] | None:

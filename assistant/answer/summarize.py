@@ -2,7 +2,8 @@
 
 Every sentence of the retrieved passages is a candidate. Its score is a weighted sum of
 :data:`FEATURES` (the question's topic terms it holds, idf-weighted and as character bigrams;
-what it adds beyond the question; the answer type the question wants; the rank and score of
+what it adds beyond the question; the answer type the question wants and the noun the answer
+is one of; the rank and score of
 its passage; its place in the passage; whether it is a whole sentence; whether it opens by
 pointing back at a sentence it is not shown with). The weights (:data:`DEFAULT_WEIGHTS`) are
 chosen on several collections at once by ``python -m bench.tune_answers``, leave one
@@ -101,6 +102,8 @@ class Asked:
     alternatives: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     #: how much of a term's weight a sentence holding only one of its alternatives gets
     alternative_weight: float = 0.0
+    #: the noun the answer is one of ("… 반대한 당은?" → 당; see :func:`~assistant.text.questions.answer_focus`)
+    focus: str = ""
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -157,6 +160,7 @@ class Weights:
     whole: float = 0.44
     dangling: float = 0.07
     relation: float = 0.1
+    focus: float = 0.5
     closest: float = 0.5
     #: supporting sentences score at least this share of the lead's score
     floor: float = 0.6
@@ -189,6 +193,7 @@ FEATURES: tuple[str, ...] = (
     "whole",
     "dangling",
     "relation",
+    "focus",
     "closest",
 )
 
@@ -215,6 +220,7 @@ def asked(
     written: str | None = None,
     similarity: Callable[[Sequence[str]], Sequence[float]] | None = None,
     alternative_weight: float = 0.0,
+    focus: str = "",
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question; a
@@ -235,6 +241,7 @@ def asked(
         similarity=similarity,
         alternatives={t: frozenset(a) for t, a in alternatives_by_term(terms).items()} if alternative_weight else {},
         alternative_weight=alternative_weight,
+        focus=focus,
     )
 
 
@@ -266,7 +273,14 @@ def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[fl
         float(text.whole),
         -float(text.points_back),
         _related(c, q),
+        float(_names_focus(c, q.focus)),
     ]
+
+
+def _names_focus(c: Candidate, focus: str) -> bool:
+    """Whether the sentence names the noun the answer is one of: as a term, or in its text when
+    the noun is long enough not to be part of unrelated words (노동당 holds 당, 정당 too)."""
+    return bool(focus) and (focus in c.terms or (len(focus) >= 2 and focus in c.text.lower()))
 
 
 @dataclass(frozen=True)

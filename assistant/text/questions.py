@@ -111,6 +111,33 @@ def asked_nouns(tokens: Sequence[Token]) -> list[str]:
     return []
 
 
+#: Nouns too general to single out the sentence that answers (… 세운 것은? … 몇 명인가?).
+_BROAD = _GENERIC | frozenset(
+    {"것", "수", "곳", "때", "사람", "내용", "이유", "방법", "점", "개", "명", "년", "해", "날", "월", "일", "종류"}
+)
+_FOCUS_TAGS = frozenset({"NNG", "NNP", "SL", "NR"})
+
+
+def answer_focus(tokens: Sequence[Token]) -> str:
+    """The noun the answer is one of, as a sentence that answers often names it next to the
+    answer: after 어떤/무슨/어느 ("어느 처벌까지" → 처벌), else the last one before the question
+    word ("수단의 대통령 이름은 무엇인가" → 대통령; "투수는 몇 명인가" → 투수) or before the end
+    ("… 반대한 당은?" → 당). Nouns too general to tell sentences apart (것, 이름, 사람 …) are
+    passed over; "" when none is left."""
+
+    def noun(t: Token) -> bool:
+        return t.tag.split("-")[0] in _FOCUS_TAGS and t.form not in _BROAD
+
+    for i, tok in enumerate(tokens):
+        if tok.form in _WH_BEFORE and tok.tag == "MM":
+            after = [t for t in tokens[i + 1 :] if noun(t)][:1]
+            if after:
+                return after[0].form.lower()
+    end = next((i for i, t in enumerate(tokens) if t.form in _WH_AFTER or t.form in _WH_BEFORE), len(tokens))
+    before = [t for t in tokens[:end] if noun(t)]
+    return before[-1].form.lower() if before else ""
+
+
 #: Predicates that carry no topic and tell no sentences apart: 있다, 하다, 되다 …, and those that only
 #: ask (알려 주다, 설명하다, 궁금하다, 어떻다); 설명, 말 and 궁금 as the nouns of 설명하다 …
 LIGHT_PREDICATES = frozenset(
