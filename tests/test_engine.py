@@ -359,6 +359,14 @@ def test_a_follow_ups_bigrams_come_from_its_nouns_without_their_particles(engine
     assert follow.bigrams == {"서울"}  # a follow-up: its nouns alone
 
 
+def test_only_a_question_asking_for_a_name_weighs_the_noun_the_answer_is_one_of(engine: Engine) -> None:
+    """ "… 노선은 몇 개인가?" asks for a number of 노선: a sentence naming 노선 is the likelier answer;
+    "… 노선을 늘리려면?" asks how, where a sentence naming 노선 answers no better than another."""
+    retrieval = engine.retriever.search("서울 지하철 노선", 3)
+    assert engine.asked("서울 지하철 노선은 몇 개인가?", retrieval, engine.index, "general").focus == "노선"
+    assert engine.asked("서울 지하철 노선을 늘리려면?", retrieval, engine.index, "method").focus == ""
+
+
 def test_the_summary_reads_the_question_vector_of_its_search(engine: Engine) -> None:
     """The similarity the summary may compare sentences with is the cosine of each sentence, as a
     passage, with the searched question's vector; a sentence embedded once is remembered."""

@@ -476,7 +476,7 @@ class Engine:
             written=written,
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
-            focus=answer_focus(tokens),
+            focus=answer_focus(tokens) if asks_a_name(question) else "",
         )
 
     def _similarity(self, vector: np.ndarray | None) -> Callable[[Sequence[str]], Sequence[float]] | None:
