@@ -36,7 +36,14 @@ from assistant.answer.templates import Line, compose, label_sides
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides
-from assistant.text.sentences import continuation, enumerated, label_prefix, sentence_spans
+from assistant.text.sentences import (
+    asked_counter,
+    continuation,
+    enumerated,
+    has_answer_type,
+    label_prefix,
+    sentence_spans,
+)
 
 IDF = {"지하철": 3.0, "노선": 2.0, "버스": 2.0, "서울": 0.5}
 
@@ -584,15 +591,33 @@ def test_a_table_cell_is_shown_without_the_comma_it_ends_with() -> None:
 
 
 def test_the_sentence_naming_what_the_answer_is_leads() -> None:
-    """ "… 투수는 몇 명인가?": the sentence naming 투수 by the number answers, not the one that repeats
+    """ "… 투수는 누구인가?": the sentence naming 투수 by a name answers, not the one that repeats
     the question's other words; without the question's focus the other one would lead."""
     club = cand(1, 0, "300승 클럽에는 300승 이상을 올린 선수들이 가입되어 있다.", {"300", "승", "클럽", "선수", "가입"})
-    count = cand(1, 40, "지금까지 24명의 투수가 이 기록을 달성했다.", {"24", "투수", "기록", "달성"}, 1)
+    named = cand(1, 40, "사이 영은 511승으로 가장 많은 승리를 거둔 투수다.", {"사이", "영", "511", "승", "승리", "투수"}, 1)
     terms = ["300", "승", "기록", "투수"]
     idf = {"300": 1.0, "승": 1.0, "기록": 1.0, "투수": 0.2}
-    question = "300승 이상의 기록을 세운 투수는 몇 명인가?"
-    assert texts(select([club, count], asked(question, terms, idf, "general", focus="투수"), 1)) == [count.text]
-    assert texts(select([club, count], asked(question, terms, idf, "general"), 1)) == [club.text]
+    question = "300승 이상의 기록을 세운 투수는 누구인가?"
+    assert texts(select([club, named], asked(question, terms, idf, "general", focus="투수"), 1)) == [named.text]
+    assert texts(select([club, named], asked(question, terms, idf, "general"), 1)) == [club.text]
     focus = FEATURES.index("focus")
-    assert features(count, asked(question, terms, idf, "general", focus="투수"))[focus] == 1.0
+    assert features(named, asked(question, terms, idf, "general", focus="투수"))[focus] == 1.0
     assert features(club, asked(question, terms, idf, "general", focus="투수"))[focus] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "counter"),
+    [("투수는 몇 명인가?", "명"), ("몇점을 받았나?", "점"), ("몇몇 주에서 시행되는 법은?", ""), ("누가 만들었나?", "")],
+)
+def test_the_counter_a_how_many_question_names(question: str, counter: str) -> None:
+    assert asked_counter(question) == counter
+
+
+def test_a_number_asked_with_a_counter_comes_with_it() -> None:
+    """ "몇 명": "24명의 투수" answers, "300 승 클럽" holds a number but not a count of people."""
+    assert has_answer_type("지금까지 24명의 투수가 이 기록을 달성했다.", "number", "명")
+    assert has_answer_type("당시 선수 스무 명이 뛰었다.", "number", "명")
+    assert not has_answer_type("300 승 클럽에는 300 승 이상을 올린 투수들이 가입되어 있다.", "number", "명")
+    assert has_answer_type(
+        "300 승 클럽에는 300 승 이상을 올린 투수들이 가입되어 있다.", "number"
+    )  # no counter: any number

@@ -28,6 +28,7 @@ from assistant.text.sentences import (
     ANNOUNCES,
     ELABORATES,
     SENTENCE_END,
+    asked_counter,
     char_bigrams,
     continuation,
     enumerated,
@@ -92,6 +93,7 @@ class Asked:
     bigrams: frozenset[str]  #: character bigrams of the topic words as written
     form: str  #: definition, reason, method, list, comparison or general
     wants: str | None = None  #: the answer type asked for: "number", "time" or None
+    counter: str = ""  #: the counter a number is asked with ("몇 명" → 명; see :func:`asked_counter`)
     named: frozenset[str] = frozenset()  #: what the question itself names (see :func:`named_things`)
     subject: tuple[str, ...] = ()  #: every chosen sentence must be about one of these (a follow-up's new subject)
     instead: tuple[str, ...] = ()  #: what the subject replaced: a sentence naming it is about that instead
@@ -234,6 +236,7 @@ def asked(
         frozenset(g for w in words for g in char_bigrams(w)),
         form,
         wants=expected_answer(question),
+        counter=asked_counter(question),
         named=frozenset(named_things(question)),
         subject=tuple(subject),
         instead=tuple(instead),
@@ -267,7 +270,7 @@ def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[fl
         1.0 / c.citation,
         c.passage,
         1.0 / (1 + c.position),
-        float(q.wants is not None and has_answer_type(c.text, q.wants)),
+        float(q.wants is not None and has_answer_type(c.text, q.wants, q.counter)),
         float(form_cue(c.text, q.form)),
         float(q.form in ("list", "reason", "method") and text.item),
         float(text.whole),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from assistant.ingest.markers import BULLET_CLASS, CLOSING, COUNTING_DETERMINERS, ORDINAL, ORDINAL_NUMERALS
 
@@ -168,8 +169,30 @@ def expected_answer(question: str) -> str | None:
     return next((kind for kind, pattern in _WANTS if pattern.search(question)), None)
 
 
-def has_answer_type(text: str, kind: str) -> bool:
-    """Whether ``text`` holds an answer of the ``kind`` :func:`expected_answer` names."""
+#: The counter a "how many" question names: 몇 명 → 명, 몇 점 → 점 (not 몇몇, "some").
+_COUNTER = re.compile(r"(?<!몇)몇(?!몇)\s?([가-힣])")
+#: A number as documents write it before a counter: digits (1,200만), native or Sino-Korean numerals.
+_NUMERAL = (
+    r"(?:\d[\d,.]*\s?[십백천만억]?|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무|[일이삼사오육칠팔구십백천만억]+)\s?"
+)
+
+
+def asked_counter(question: str) -> str:
+    """The counter of a "how many" question ("투수는 몇 명인가?" → 명), "" when it names none."""
+    m = _COUNTER.search(question)
+    return m.group(1) if m else ""
+
+
+@lru_cache(maxsize=64)
+def _counted(counter: str) -> re.Pattern[str]:
+    return re.compile(_NUMERAL + re.escape(counter))
+
+
+def has_answer_type(text: str, kind: str, counter: str = "") -> bool:
+    """Whether ``text`` holds an answer of the ``kind`` :func:`expected_answer` names; a number
+    asked for with a ``counter`` (:func:`asked_counter`) must come with it ("24명", not "300 승")."""
+    if kind == "number" and counter:
+        return bool(_counted(counter).search(text))
     pattern = _TYPES.get(kind)
     return bool(pattern and pattern.search(text))
 
