@@ -320,6 +320,36 @@ def test_select_about_prefers_what_the_question_names() -> None:
     assert texts(select_about([korea, weak], general, 1, ["미국"], topic)) == [korea.text]
 
 
+def test_the_focus_picks_the_lead_without_driving_out_what_follows_it() -> None:
+    """The lead's bonus for naming the noun the answer is one of does not raise the bar a supporting
+    sentence must clear (``floor`` of the lead's score): the summary around the lead stays as long."""
+    lead = cand(1, 0, "사이 영은 511승으로 가장 많은 승리를 거둔 투수다.", {"사이", "영", "511", "승", "승리", "투수"})
+    record = replace(cand(2, 0, "이 기록은 깨지지 않았다.", {"기록", "깨지다"}, doc="b.txt"), passage=0.9)
+    idf = {"300": 1.0, "승": 1.0, "기록": 1.0, "투수": 0.2}
+    question = asked(
+        "300승 이상의 기록을 세운 투수는 누구인가?", ["300", "승", "기록", "투수"], idf, "general", focus="투수"
+    )
+    with_focus, without = score(lead, question), score(lead, replace(question, focus=""))
+    assert DEFAULT_WEIGHTS.floor * without < score(record, question) < DEFAULT_WEIGHTS.floor * with_focus
+    assert texts(select([lead, record], question, 2)) == [lead.text, record.text]
+
+
+def test_a_lead_naming_the_answer_stands_in_a_passage_about_the_named_one() -> None:
+    """ "라라랜드의 감독은?": "데이미언 셔젤이 감독과 …" is about 셔젤, but its passage opens with 라라랜드,
+    so it answers; asked what 라라랜드 is (``apart``), a sentence about it would lead instead."""
+    film = cand(1, 0, "《라라랜드》는 2016년 공개된 뮤지컬 영화이다.", {"라라랜드", "2016", "공개", "뮤지컬", "영화"})
+    director = cand(1, 30, "데이미언 셔젤이 감독과 각본을 맡았다.", {"데이미언", "셔젤", "감독", "각본"}, 1)
+    question = asked(
+        "라라랜드의 감독은?", ["라라랜드", "감독"], {"라라랜드": 0.5, "감독": 2.0}, "general", focus="감독"
+    )
+    topic = {director.text: "데이미언 셔젤"}.get
+    assert texts(select_about([film, director], question, 1, ["라라랜드"], topic)) == [director.text]
+    assert texts(select_about([film, director], question, 1, ["라라랜드"], topic, apart=True)) == [film.text]
+    # In a passage that does not name it, the sentence about another name gives way, as before.
+    elsewhere = replace(director, citation=2)
+    assert texts(select_about([film, elsewhere], question, 1, ["라라랜드"], topic)) == [film.text]
+
+
 def test_select_about_keeps_supporting_sentences_about_another_name_out() -> None:
     """After a lead about 미국, "한국은 … 미국에 비해" is about 한국, and what continues it goes with it."""
     us = cand(1, 0, "미국은 지하철 노선이 가장 많다.", {"미국", "지하철", "노선"})
@@ -594,7 +624,9 @@ def test_the_sentence_naming_what_the_answer_is_leads() -> None:
     """ "… 투수는 누구인가?": the sentence naming 투수 by a name answers, not the one that repeats
     the question's other words; without the question's focus the other one would lead."""
     club = cand(1, 0, "300승 클럽에는 300승 이상을 올린 선수들이 가입되어 있다.", {"300", "승", "클럽", "선수", "가입"})
-    named = cand(1, 40, "사이 영은 511승으로 가장 많은 승리를 거둔 투수다.", {"사이", "영", "511", "승", "승리", "투수"}, 1)
+    named = cand(
+        1, 40, "사이 영은 511승으로 가장 많은 승리를 거둔 투수다.", {"사이", "영", "511", "승", "승리", "투수"}, 1
+    )
     terms = ["300", "승", "기록", "투수"]
     idf = {"300": 1.0, "승": 1.0, "기록": 1.0, "투수": 0.2}
     question = "300승 이상의 기록을 세운 투수는 누구인가?"

@@ -199,6 +199,8 @@ FEATURES: tuple[str, ...] = (
     "closest",
 )
 
+_FOCUS = FEATURES.index("focus")
+
 #: The features :func:`features` reads from one sentence; ``closest`` (:func:`closeness`) compares it with others.
 OWN_FEATURES = FEATURES[:-1]
 
@@ -440,7 +442,8 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     """Up to ``n`` sentences, the one that answers best first.
 
     A supporting sentence must not be far weaker than the lead (``w.floor``, by their own
-    features: ``closest`` only orders the best few), nor much less about
+    features: ``closest`` only orders the best few, and ``focus`` only helps pick the lead: a lead
+    naming the noun the answer is one of does not drive out the sentences around it), nor much less about
     the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
     stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
@@ -449,10 +452,10 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     pool, before = scorable(candidates, q)
     if not pool:
         return []
-    _, own, near = _rated(pool, q, w, before)
-    # (score, own score: without ``closest``, which only orders the best few, index, candidate)
+    rows, own, near = _rated(pool, q, w, before)
+    # (score, own score without ``closest`` and ``focus``, which only pick the lead, index, candidate)
     scored = sorted(
-        ((own[i] + w.closest * near[i], own[i], i, c) for i, c in enumerate(pool)),
+        ((own[i] + w.closest * near[i], own[i] - w.focus * rows[i][_FOCUS], i, c) for i, c in enumerate(pool)),
         key=lambda x: (-x[0], x[2]),
     )
     best, lead = scored[0][1], scored[0][3]
@@ -492,7 +495,8 @@ def select_about(
     """:func:`select`, with what the question names kept in view ("미국은 AI 규제가 …" → 미국):
     when the best sentence is about another name (``topic_of`` it, "유럽은 …", is not one of
     ``names``, and it names none of them), the best sentence about one of the names leads
-    instead, if it is not far weaker (``w.floor`` of the best score). With ``apart`` (the question
+    instead, if it is not far weaker (``w.floor`` of the best score); when the question asks for a
+    name (not ``apart``), a lead in a passage that names one of them stands. With ``apart`` (the question
     asks what the named one is or does, not for a name: see :func:`~assistant.text.questions.asks_a_name`),
     a supporting sentence about another name does not follow a lead about the named one
     (:func:`_on_names`)."""
@@ -501,13 +505,23 @@ def select_about(
         return free
     bound_q = replace(q, subject=tuple(names))
     picked = free
-    topic = None if _about(free[0].candidate, bound_q) else topic_of(free[0].candidate.text)
-    if topic is not None and topic not in names:  # the best sentence is about another name
+    lead = free[0].candidate
+    topic = None if _about(lead, bound_q) else topic_of(lead.text)
+    if topic is not None and topic not in names and (apart or not _passage_names(lead, candidates, names)):
+        # the best sentence is about another name (and, when the answer is a name, its passage is
+        # not about the named one: "라라랜드의 감독은?" is answered by "데이미언 셔젤이 감독과 …"
+        # in the passage that opens "《라라랜드》는 …")
         bound = select(candidates, bound_q, n, w)
         if not bound or bound[0].score < w.floor * free[0].score:
             return free  # nothing about the named one is near as good: the lead stays, and what follows it
         picked = bound
     return _on_names(picked, names, topic_of) if apart else picked
+
+
+def _passage_names(c: Candidate, candidates: Sequence[Candidate], names: Sequence[str]) -> bool:
+    """Whether a sentence of the passage of ``c`` names one of ``names``."""
+    lowered = [n.lower() for n in names]
+    return any(o.citation == c.citation and any(n in o.text.lower() for n in lowered) for o in candidates)
 
 
 def _on_names(picked: Sequence[Picked], names: Sequence[str], topic_of: Callable[[str], str | None]) -> list[Picked]:
