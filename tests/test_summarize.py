@@ -40,6 +40,7 @@ from assistant.text.sentences import (
     asked_counter,
     continuation,
     enumerated,
+    expected_answer,
     has_answer_type,
     label_prefix,
     sentence_spans,
@@ -324,7 +325,7 @@ def test_the_focus_picks_the_lead_without_driving_out_what_follows_it() -> None:
     """The lead's bonus for naming the noun the answer is one of does not raise the bar a supporting
     sentence must clear (``floor`` of the lead's score): the summary around the lead stays as long."""
     lead = cand(1, 0, "사이 영은 511승으로 가장 많은 승리를 거둔 투수다.", {"사이", "영", "511", "승", "승리", "투수"})
-    record = replace(cand(2, 0, "이 기록은 깨지지 않았다.", {"기록", "깨지다"}, doc="b.txt"), passage=0.9)
+    record = replace(cand(2, 0, "이 기록은 깨지지 않았다.", {"기록", "깨지다"}, doc="b.txt"), passage=0.7)
     idf = {"300": 1.0, "승": 1.0, "기록": 1.0, "투수": 0.2}
     question = asked(
         "300승 이상의 기록을 세운 투수는 누구인가?", ["300", "승", "기록", "투수"], idf, "general", focus="투수"
@@ -653,3 +654,12 @@ def test_a_number_asked_with_a_counter_comes_with_it() -> None:
     assert has_answer_type(
         "300 승 클럽에는 300 승 이상을 올린 투수들이 가입되어 있다.", "number"
     )  # no counter: any number
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("그 반의 학생 수는?", "number"), ("300승을 올린 투수는 누구인가?", None), ("대리청정을 맡은 년도는?", "time")],
+)
+def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:
+    """ "수는" asks for a number only as a word of its own, not at the end of 투수, 교수, 선수."""
+    assert expected_answer(question) == kind
