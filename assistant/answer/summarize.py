@@ -156,7 +156,7 @@ class Weights:
     rank: float = 0.74
     passage: float = 0.90
     position: float = 0.14
-    wanted: float = 0.7
+    wanted: float = 0.26
     cue: float = 0.31
     item: float = 0.77
     whole: float = 0.44
