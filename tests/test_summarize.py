@@ -349,6 +349,11 @@ def test_a_lead_naming_the_answer_stands_in_a_passage_about_the_named_one() -> N
     # In a passage that does not name it, the sentence about another name gives way, as before.
     elsewhere = replace(director, citation=2)
     assert texts(select_about([film, elsewhere], question, 1, ["라라랜드"], topic)) == [film.text]
+    # Nor does a passage that names it only further on: it is not about it.
+    opening = cand(2, 0, "뮤지컬 영화가 다시 인기를 얻었다.", {"뮤지컬", "영화", "인기"}, doc="c.txt")
+    later = cand(2, 60, "그 예로 라라랜드가 꼽힌다.", {"라라랜드", "예", "꼽히다"}, 2, doc="c.txt")
+    pool = [film, replace(director, citation=2, doc_id="c.txt"), opening, later]
+    assert texts(select_about(pool, question, 1, ["라라랜드"], topic))[0] != director.text
 
 
 def test_select_about_keeps_supporting_sentences_about_another_name_out() -> None:

@@ -496,7 +496,7 @@ def select_about(
     when the best sentence is about another name (``topic_of`` it, "유럽은 …", is not one of
     ``names``, and it names none of them), the best sentence about one of the names leads
     instead, if it is not far weaker (``w.floor`` of the best score); when the question asks for a
-    name (not ``apart``), a lead in a passage that names one of them stands. With ``apart`` (the question
+    name (not ``apart``), a lead in a passage about one of them (:func:`_passage_names`) stands. With ``apart`` (the question
     asks what the named one is or does, not for a name: see :func:`~assistant.text.questions.asks_a_name`),
     a supporting sentence about another name does not follow a lead about the named one
     (:func:`_on_names`)."""
@@ -519,9 +519,15 @@ def select_about(
 
 
 def _passage_names(c: Candidate, candidates: Sequence[Candidate], names: Sequence[str]) -> bool:
-    """Whether a sentence of the passage of ``c`` names one of ``names``."""
+    """Whether the passage of ``c`` is about one of ``names``: its heading or its first sentence names
+    it ("《라라랜드》는 …"). A passage that only mentions it further on (an essay comparing 한국 with
+    미국 names 한국 everywhere) is not."""
     lowered = [n.lower() for n in names]
-    return any(o.citation == c.citation and any(n in o.text.lower() for n in lowered) for o in candidates)
+    if any(n in c.section.lower() for n in lowered):
+        return True
+    return any(
+        o.citation == c.citation and o.position == 0 and any(n in o.text.lower() for n in lowered) for o in candidates
+    )
 
 
 def _on_names(picked: Sequence[Picked], names: Sequence[str], topic_of: Callable[[str], str | None]) -> list[Picked]:
