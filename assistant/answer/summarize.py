@@ -283,8 +283,9 @@ def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[fl
 
 
 def _names_focus(c: Candidate, focus: str) -> bool:
-    """Whether the sentence names the noun the answer is one of: as a term, or in its text when
-    the noun is long enough not to be part of unrelated words (노동당 holds 당, 정당 too)."""
+    """Whether the sentence names the noun the answer is one of: as a term, or, for a noun of two
+    characters or more, anywhere in its text (민주노동당 for 노동당); a one-character noun only as a
+    term (당 is inside 정당, 당시 and 당연)."""
     return bool(focus) and (focus in c.terms or (len(focus) >= 2 and focus in c.text.lower()))
 
 

@@ -154,13 +154,15 @@ def label_of(text: str) -> str:
     return text[: label_prefix(text)].strip().rstrip(":：").strip()
 
 
+#: Sino-Korean digits as words (일, 이 … 억): "삼백 명", "이십 년".
+_SINO_DIGITS = "[일이삼사오육칠팔구십백천만억]"
 _WANTS = (
-    ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기|년도)|[연년]도|날짜|시기|기간은|며칠")),
+    ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기)|[연년]도|날짜|시기|기간은|며칠")),
     ("number", re.compile(r"몇|얼마|(?<![가-힣])수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
 )
 _TYPES = {
     "time": re.compile(r"\d+\s?(?:년|월|일|시|세기|년대)|[0-9]{4}|(?:세기|시대|왕조|년대)"),
-    "number": re.compile(r"\d|[일이삼사오육칠팔구십백천만억]+\s?(?:개|명|년|곳|배|%|퍼센트|원|달러)"),
+    "number": re.compile(rf"\d|{_SINO_DIGITS}+\s?(?:개|명|년|곳|배|%|퍼센트|원|달러)"),
 }
 
 
@@ -172,9 +174,7 @@ def expected_answer(question: str) -> str | None:
 #: The counter a "how many" question names: 몇 명 → 명, 몇 점 → 점 (not 몇몇, "some").
 _COUNTER = re.compile(r"(?<!몇)몇(?!몇)\s?([가-힣])")
 #: A number as documents write it before a counter: digits (1,200만), native or Sino-Korean numerals.
-_NUMERAL = (
-    r"(?:\d[\d,.]*\s?[십백천만억]?|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무|[일이삼사오육칠팔구십백천만억]+)\s?"
-)
+_NUMERAL = rf"(?:\d[\d,.]*\s?[십백천만억]?|{'|'.join(('한', *COUNTING_DETERMINERS[1:], '스무'))}|{_SINO_DIGITS}+)\s?"
 
 
 def asked_counter(question: str) -> str:
