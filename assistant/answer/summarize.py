@@ -17,6 +17,7 @@ before it ("이를 위해 …") is shown only right after that sentence.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -141,6 +142,11 @@ class Asked:
     def term_set(self) -> frozenset[str]:
         return frozenset(self.terms)
 
+    @cached_property
+    def bigram_kinds(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The question's two-character grams, and its one-character words (see :func:`_bigram_share`)."""
+        return tuple(g for g in self.bigrams if len(g) == 2), tuple(g for g in self.bigrams if len(g) != 2)
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -250,21 +256,30 @@ def asked(
     )
 
 
-def features(c: Candidate, q: Asked, before: Candidate | None = None) -> list[float]:
+def features(
+    c: Candidate,
+    q: Asked,
+    before: Candidate | None = None,
+    own: float | None = None,
+    before_shared: float | None = None,
+) -> list[float]:
     """The candidate's :data:`OWN_FEATURES`, each in [0, 1] (``dangling`` counts against it).
 
     ``before`` is the sentence before it in its passage: the question's terms there make it
     likely that this sentence goes on to answer ("… 번거롭다는 문제가 있다. 바로 선호투표제다.").
+    ``own`` and ``before_shared``, when known, are ``_shared`` of the sentence and of ``before``.
     """
-    shared = _shared(c, q)
+    shared = _shared(c, q) if own is None else own
     novelty = len(c.terms - q.term_set) / len(c.terms) if c.terms else 0.0
     text = read(c.text)
     section = c.section.lower()
     total = q.total
+    if before_shared is None:
+        before_shared = 0.0 if before is None else _shared(before, q)
     return [
         shared,
         shared * novelty,
-        _shared(before, q) if before is not None else 0.0,
+        before_shared,
         float(bool(text.named - q.named)),
         sum(w for t, w in q.weighted if t in section) / total,
         _bigram_share(c.text, q),
@@ -322,9 +337,8 @@ def _bigram_share(text: str, q: Asked) -> float:
     """
     if not q.bigrams:
         return 0.0
-    lower = text.lower()
-    found = sum(1 for g in q.bigrams if len(g) == 2 and g in lower)
-    singles = [g for g in q.bigrams if len(g) != 2]
+    pairs, singles = q.bigram_kinds
+    found = sum(map(text.lower().__contains__, pairs))
     if singles:
         words = set(char_bigrams(text))
         found += sum(1 for g in singles if g in words)
@@ -342,12 +356,13 @@ def _shared(c: Candidate, q: Asked, heading: str = "") -> float:
     lower-cased, when given); a term held only as one of its alternatives (삽입 for 넣다) counts
     ``q.alternative_weight`` of its weight."""
 
-    def holds(t: str) -> bool:
-        return t in c.terms or (bool(heading) and t in heading)
-
-    found = sum(w for t, w in q.weighted if holds(t))
+    terms = c.terms
+    if heading:
+        found = sum(w for t, w in q.weighted if t in terms or t in heading)
+    else:
+        found = sum(w for t, w in q.weighted if t in terms)
     for t, w, alts in q.weighted_alternatives:
-        if not holds(t) and not alts.isdisjoint(c.terms):
+        if not (t in terms or (heading and t in heading)) and not alts.isdisjoint(terms):
             found += w
     return found / q.total
 
@@ -366,7 +381,7 @@ def previous_sentences(pool: Sequence[Candidate], context: Sequence[Candidate] =
 
 def score(c: Candidate, q: Asked, w: Weights = DEFAULT_WEIGHTS, before: Candidate | None = None) -> float:
     """The candidate's score by its own features (:data:`OWN_FEATURES`)."""
-    return sum(x * f for x, f in zip(w.vector(), features(c, q, before), strict=False))
+    return sum(map(operator.mul, w.vector(), features(c, q, before)))
 
 
 #: How many of the best candidates (by their own features) the question's meaning re-ranks.
@@ -421,9 +436,13 @@ def _rated(
     pool: Sequence[Candidate], q: Asked, w: Weights, before: Mapping[int, Candidate]
 ) -> tuple[list[list[float]], list[float], list[float]]:
     """Each candidate's :data:`OWN_FEATURES`, its score by them, and its ``closest`` (:func:`closeness`)."""
-    rows = [features(c, q, before.get(i)) for i, c in enumerate(pool)]
+    shared = {id(c): _shared(c, q) for c in pool}  # a sentence before another is often in the pool too
+    rows = []
+    for i, c in enumerate(pool):
+        b = before.get(i)
+        rows.append(features(c, q, b, shared[id(c)], None if b is None else shared.get(id(b))))
     vector = w.vector()
-    own = [sum(x * f for x, f in zip(vector, row, strict=False)) for row in rows]
+    own = [sum(map(operator.mul, vector, row)) for row in rows]
     said = max((row[0] for row in rows), default=0.0)  # the best ``overlap``
     return rows, own, closeness(pool, own, q, w.closest, said)
 
