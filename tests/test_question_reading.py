@@ -7,9 +7,11 @@ import pytest
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import (
     answer_focus,
+    answer_predicate,
     asked_nouns,
     asks_a_name,
     asks_one_point,
+    asks_outright,
     question_form,
     relation_terms,
 )
@@ -78,6 +80,33 @@ def test_the_noun_that_names_the_answer(analyzer: KoreanAnalyzer, question: str,
 )
 def test_the_noun_the_answer_is_one_of(analyzer: KoreanAnalyzer, question: str, focus: str) -> None:
     assert answer_focus(analyzer.tokens(question)) == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "predicate"),
+    [
+        ("마리아의 선물로 인형을 사기 위해 막스 크루즈는 어디에 갔는가?", "가다"),  # the last one, not 사다
+        ("여성 실종자 6명에 대해 보도되자 급격히 줄은 것은?", "줄다"),  # not the scene's 보도
+        ("국토교통부에서 추진하게 된 도입 방법은?", "추진"),  # a noun made a verb
+        ("후지와라 백작은 누구를 유혹하여 돈을 가로채려고 하였는가?", "가로채다"),  # 하다 says nothing
+        ("한국의 AI 투자 규모는 어느 정도인가요?", ""),
+    ],
+)
+def test_what_the_question_says_the_answer_did(analyzer: KoreanAnalyzer, question: str, predicate: str) -> None:
+    assert answer_predicate(analyzer.tokens(question)) == predicate
+
+
+@pytest.mark.parametrize(
+    ("question", "outright"),
+    [
+        ("막스 크루즈는 어디에 갔는가?", True),
+        ("이회창이 중단을 촉구하자 반대한 당은?", True),
+        ("다른 사람이 셀 수정 못하게 잠그고 싶어요", False),  # 사람 names no answer here
+        ("우리 회사 지점 이름 목록 등록해서 드래그로 채우기", False),
+    ],
+)
+def test_a_question_that_asks_outright(question: str, outright: bool) -> None:
+    assert asks_outright(question) is outright
 
 
 @pytest.mark.parametrize(

@@ -335,6 +335,34 @@ def test_the_focus_picks_the_lead_without_driving_out_what_follows_it() -> None:
     assert texts(select([lead, record], question, 2)) == [lead.text, record.text]
 
 
+def test_the_sentence_saying_what_the_answer_did_leads() -> None:
+    """ "여성 실종자 6명에 대해 보도되자 급격히 줄은 것은?": the sentence that repeats the scene holds more
+    of the question's words, the one that says what 줄다 answers; the predicate picks the lead only, so
+    the sentences after it keep their order without it."""
+    scene = cand(
+        1, 0, "여성 실종자 6명에 관한 기사들이 전역에 보도되었다.", {"여성", "실종자", "6", "명", "기사", "보도"}
+    )
+    answer = cand(
+        1,
+        30,
+        "공포가 확산되었고 여성 히치하이킹은 급격히 줄었다.",
+        {"공포", "확산", "여성", "히치하이킹", "급격히", "줄다"},
+        1,
+    )
+    also = cand(
+        2, 0, "그 뒤로 실종 우려에 여성 승객 수는 급격히 줄었다.", {"여성", "승객", "수", "급격히", "줄다"}, doc="b.txt"
+    )
+    idf = {"여성": 1.0, "실종자": 1.0, "보도": 1.0, "급격히": 1.0, "줄다": 0.3}
+    terms = ["여성", "실종자", "보도", "급격히", "줄다"]
+    question = asked("여성 실종자 6명에 대해 보도되자 급격히 줄은 것은?", terms, idf, "general", predicate="줄다")
+    assert texts(select([scene, answer, also], replace(question, predicate=""), 3))[0] == scene.text
+    picked = texts(select([scene, answer, also], question, 3))
+    assert picked[0] == answer.text
+    # what follows comes by the score without the predicate: the scene before the other 줄다 sentence
+    assert score(also, replace(question, predicate="")) < score(scene, replace(question, predicate=""))
+    assert picked[1:] == [scene.text, also.text]
+
+
 def test_a_lead_naming_the_answer_stands_in_a_passage_about_the_named_one() -> None:
     """ "라라랜드의 감독은?": "데이미언 셔젤이 감독과 …" is about 셔젤, but its passage opens with 라라랜드,
     so it answers; asked what 라라랜드 is (``apart``), a sentence about it would lead instead."""

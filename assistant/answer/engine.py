@@ -52,9 +52,11 @@ from assistant.store.versions import check_writable
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
     answer_focus,
+    answer_predicate,
     asked_nouns,
     asks_a_name,
     asks_one_point,
+    asks_outright,
     comparison_sides,
     question_form,
     relation_terms,
@@ -465,6 +467,7 @@ class Engine:
         if follow_up:
             written = " ".join(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS)
         similarity = self._similarity(retrieval.vector)
+        name = asks_a_name(question)
         return asked(
             question,
             terms,
@@ -476,7 +479,8 @@ class Engine:
             written=written,
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
-            focus=answer_focus(tokens) if asks_a_name(question) else "",
+            focus=answer_focus(tokens) if name else "",
+            predicate=answer_predicate(tokens) if name and asks_outright(question) else "",
         )
 
     def _similarity(self, vector: np.ndarray | None) -> Callable[[Sequence[str]], Sequence[float]] | None:

@@ -107,6 +107,9 @@ class Asked:
     alternative_weight: float = 0.0
     #: the noun the answer is one of ("… 반대한 당은?" → 당; see :func:`~assistant.text.questions.answer_focus`)
     focus: str = ""
+    #: what the question says the answer did ("… 어디에 갔는가?" → 가다; see
+    #: :func:`~assistant.text.questions.answer_predicate`)
+    predicate: str = ""
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -169,6 +172,7 @@ class Weights:
     dangling: float = 0.07
     relation: float = 0.1
     focus: float = 0.5
+    predicate: float = 0.7
     closest: float = 0.5
     #: supporting sentences score at least this share of the lead's score
     floor: float = 0.6
@@ -202,10 +206,12 @@ FEATURES: tuple[str, ...] = (
     "dangling",
     "relation",
     "focus",
+    "predicate",
     "closest",
 )
 
 _FOCUS = FEATURES.index("focus")
+_PREDICATE = FEATURES.index("predicate")
 
 #: The features :func:`features` reads from one sentence; ``closest`` (:func:`closeness`) compares it with others.
 OWN_FEATURES = FEATURES[:-1]
@@ -231,6 +237,7 @@ def asked(
     similarity: Callable[[Sequence[str]], Sequence[float]] | None = None,
     alternative_weight: float = 0.0,
     focus: str = "",
+    predicate: str = "",
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question; a
@@ -253,6 +260,7 @@ def asked(
         alternatives={t: frozenset(a) for t, a in alternatives_by_term(terms).items()} if alternative_weight else {},
         alternative_weight=alternative_weight,
         focus=focus,
+        predicate=predicate,
     )
 
 
@@ -294,6 +302,7 @@ def features(
         -float(text.points_back),
         _related(c, q),
         float(_names_focus(c, q.focus)),
+        float(bool(q.predicate) and q.predicate in c.terms),
     ]
 
 
@@ -462,8 +471,8 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     """Up to ``n`` sentences, the one that answers best first.
 
     A supporting sentence must not be far weaker than the lead (``w.floor``, by their own
-    features: ``closest`` only orders the best few, and ``focus`` only helps pick the lead: a lead
-    naming the noun the answer is one of does not drive out the sentences around it), nor much less about
+    features: ``closest`` only orders the best few, and ``focus`` and ``predicate`` only help pick the
+    lead: a lead naming the noun the answer is one of does not drive out the sentences around it), nor much less about
     the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
     stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
@@ -473,11 +482,17 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     if not pool:
         return []
     rows, own, near = _rated(pool, q, w, before)
-    # (score, own score without ``closest`` and ``focus``, which only pick the lead, index, candidate)
+    # (score, own score without ``closest``, ``focus`` and ``predicate``, which only pick the lead, index, candidate)
     scored = sorted(
-        ((own[i] + w.closest * near[i], own[i] - w.focus * rows[i][_FOCUS], i, c) for i, c in enumerate(pool)),
+        (
+            (own[i] + w.closest * near[i], own[i] - w.focus * rows[i][_FOCUS] - w.predicate * rows[i][_PREDICATE], i, c)
+            for i, c in enumerate(pool)
+        ),
         key=lambda x: (-x[0], x[2]),
     )
+    # what follows the lead comes in the order of the score without ``predicate``: the sentence that
+    # says what the answer did leads, the sentences that also say it do not push the others out
+    scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - w.predicate * rows[x[2]][_PREDICATE]), x[2]))
     best, lead = scored[0][1], scored[0][3]
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)

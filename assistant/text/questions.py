@@ -180,6 +180,20 @@ def relation_terms(tokens: Sequence[Token]) -> list[str]:
     걸리다) and the nouns it makes verbs of (고안 of 고안한, 부화 of 부화할). The sentence that
     answers "센테니얼 라이트를 고안한 사람은?" says who 고안 it; the one that only names the
     light does not."""
+    return list(dict.fromkeys(_relations(tokens)))
+
+
+def answer_predicate(tokens: Sequence[Token]) -> str:
+    """What the question says the answer did or is, as a term: its last predicate that is not
+    light (see :func:`relation_terms`). A Korean question ends on it ("… 막스 크루즈는 어디에
+    갔는가?" → 가다) or puts it before the noun it asks for ("… 급격히 줄은 것은?" → 줄다); the
+    predicates before it set the scene ("… 보도되자"), which the sentence that answers need not
+    repeat. "" when the question has none."""
+    found = _relations(tokens)
+    return found[-1] if found else ""
+
+
+def _relations(tokens: Sequence[Token]) -> list[str]:
     out = []
     for i, tok in enumerate(tokens):
         base = tok.tag.split("-")[0]
@@ -188,7 +202,7 @@ def relation_terms(tokens: Sequence[Token]) -> list[str]:
             out.append(tok.form.lower() + "다")
         elif base == "NNG" and nxt is not None and nxt.tag in ("XSV", "XSA") and tok.form not in IGNORED_NOUNS:
             out.append(tok.form.lower())
-    return list(dict.fromkeys(out))
+    return out
 
 
 def question_form(question: str) -> str:
@@ -235,6 +249,17 @@ def asks_a_name(question: str) -> bool:
         return True
     ending = _ENDS_WITH_TOPIC.search(question)
     return ending is not None and not ending.group(1).endswith(DESCRIPTIONS)
+
+
+#: The words that ask a question (누구, 어디, 몇 …).
+_QUESTION_WORD = re.compile(r"누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐|무슨")
+
+
+def asks_outright(question: str) -> bool:
+    """Whether the question asks with a question word ("… 어디에 갔는가?") or ends with what it asks
+    for ("… 반대한 당은?"), not as a request that happens to name a person or a name ("다른 사람이
+    셀 수정 못하게 잠그고 싶어요", "지점 이름 목록 등록해서 …")."""
+    return bool(_QUESTION_WORD.search(question) or _ENDS_WITH_TOPIC.search(question))
 
 
 def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
