@@ -186,6 +186,21 @@ def test_a_label_heading_a_sentence_is_dropped() -> None:
     assert picked.candidate.label == "자본과 데이터 인프라 차이"  # kept apart, for a comparison's line
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "유아인은 첫 번째 에피소드 ‘프래즐(Fragile : Handle with care)’의 총괄 기획을 맡았다.",
+        '그는 "답: 예"라고 말했다.',
+        "그 작품 《제목: 부제》는 2003년에 나왔다.",
+    ],
+)
+def test_a_colon_inside_a_bracket_or_a_quotation_heads_nothing(text: str) -> None:
+    c = cand(1, 0, text, {"작품", "기획", "답"})
+    assert label_prefix(text) == 0
+    (picked,) = select([c], q("작품 기획 답", ["작품", "기획", "답"]), 3)
+    assert picked.candidate.text == text
+
+
 def test_a_subject_keeps_only_sentences_about_it() -> None:
     us = cand(1, 0, "미국은 민간이 주도한다.", {"미국", "민간", "주도"})
     korea = cand(1, 20, "한국은 미국에 비해 자본이 부족하다.", {"한국", "미국", "자본", "부족"})

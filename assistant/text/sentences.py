@@ -144,9 +144,21 @@ def ordinal_prefix(text: str) -> int:
 
 
 def label_prefix(text: str) -> int:
-    """Characters of a leading "label: " to drop before the sentence it heads (0 when none)."""
+    """Characters of a leading "label: " to drop before the sentence it heads (0 when none); a
+    colon inside a bracket or a quotation ("… 에피소드 ‘프래즐(Fragile : Handle with care)’의 …")
+    heads nothing."""
     m = _LABEL.match(text)
-    return m.end() if m and not re.search(r"\d[:：]$", m.group(0).rstrip()) else 0
+    if not m or re.search(r"\d[:：]$", m.group(0).rstrip()):
+        return 0
+    return 0 if _unclosed(m.group(1)) else m.end()
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "‘": "’", "“": "”", "《": "》", "〈": "〉", "「": "」", "『": "』"}
+
+
+def _unclosed(text: str) -> bool:
+    """Whether ``text`` opens a bracket or a quotation it does not close (straight quotes: an odd count)."""
+    return any(text.count(a) > text.count(b) for a, b in _PAIRS.items()) or any(text.count(q) % 2 for q in "\"'")
 
 
 def label_of(text: str) -> str:
