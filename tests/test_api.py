@@ -534,6 +534,28 @@ def test_openapi_docs_are_served_locally(client: TestClient) -> None:
         assert client.get(asset).status_code == 200, asset
 
 
+def test_the_schema_refuses_the_questions_the_server_finds_empty(client: TestClient) -> None:
+    """A question of spaces alone is refused by the server (``strip()``) and by the schema alike.
+    The schema spells the spaces out: ``\\S`` means other characters in JavaScript, which JSON
+    Schema follows (U+0085, U+001C-U+001F are text there), than in Python."""
+    body = client.get("/openapi.json").json()["components"]["schemas"]
+    patterns = {
+        prop["pattern"]
+        for model in body.values()
+        for name, prop in model.get("properties", {}).items()
+        if name in ("question", "title") and "pattern" in prop
+    }
+    assert patterns, "no pattern on the question"
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    for pattern in patterns:
+        assert "\\S" not in pattern and "\\s" not in pattern, pattern
+        assert not any(re.search(pattern, c) for c in spaces), pattern
+        assert all(re.search(pattern, c) for c in ("가", "a", "\ufeff", "\u200b")), pattern
+    for question in ("\u0085", "\u001c \u3000"):
+        response = client.post("/api/ask", json={"question": question})
+        assert response.status_code == 422, question
+
+
 # ---------------------------------------------------------------------------
 # Rebuilding the index while answering
 

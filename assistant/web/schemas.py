@@ -22,10 +22,15 @@ def not_slack(session_id: str) -> str:
     return session_id
 
 
+#: A character that is not a space as Python reads one (``str.isspace``, what ``strip()`` removes),
+#: written out so that every regex engine reads it alike: JavaScript's ``\S``, which JSON Schema
+#: means, takes U+0085 and U+001C-U+001F for text, and a question of them alone is empty here.
+NOT_SPACE = r"[^\t-\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
 #: What the schema says of a question: at least one character that is not a space. The
 #: longest one (``maxLength``) is ``ASSISTANT_MAX_QUESTION_CHARS``, written into the OpenAPI
 #: description by the app. The engine checks both and answers 422 with a message.
-QUESTION_SCHEMA: JsonDict = {"minLength": 1, "pattern": r"\S"}
+QUESTION_SCHEMA: JsonDict = {"minLength": 1, "pattern": NOT_SPACE}
 
 
 class Request(BaseModel):
@@ -95,7 +100,7 @@ class RenameRequest(Request):
         max_length=100,
         description="The title, 1-100 characters, not only spaces (trimmed).",
         examples=["지하철 노선 질문"],
-        pattern=r"\S",
+        pattern=NOT_SPACE,
     )
 
 
