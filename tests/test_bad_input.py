@@ -23,6 +23,7 @@ from assistant.cli.commands import main
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.web import create_app, server_options
+from assistant.web.schemas import NOT_SPACE
 
 SUBWAY = "서울의 지하철은 몇 개 노선인가?"
 #: "메가 ? 얼라이언스" with an unpaired surrogate, as JSON escapes it and as raw bytes (CESU-8).
@@ -182,7 +183,7 @@ def test_the_description_says_what_the_server_checks(client: TestClient, setting
     for name, field in (("AskRequest", "question"), ("ChatRequest", "message")):
         described = schemas[name]["properties"][field]
         assert described["maxLength"] == settings.max_question_chars
-        assert described["minLength"] == 1 and described["pattern"] == r"\S"
+        assert described["minLength"] == 1 and described["pattern"] == NOT_SPACE
     assert "404" in paths["/api/sessions/{session_id}"]["get"]["responses"]
     assert "404" in paths["/api/sessions/{session_id}"]["delete"]["responses"]
     assert "404" in paths["/api/documents/{doc_id}"]["get"]["responses"]
