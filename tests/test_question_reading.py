@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.ingest.markers import ordinals_in
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import (
     answer_focus,
@@ -177,3 +178,19 @@ def test_a_question_may_ask_for_one_point_of_a_list_by_its_ordinal(question: str
 )
 def test_a_question_may_ask_for_a_name_rather_than_a_description(question: str, name: bool) -> None:
     assert asks_a_name(question) is name
+
+
+@pytest.mark.parametrize(
+    ("text", "ordinals"),
+    [
+        ("우니쉬 어휘 선정의 네 번째 원칙은 무엇일까요?", {4}),
+        ("승리의 두번째 일본 팬미팅이 열린 도시는?", {2}),  # no space before 번째
+        ("지루가 시즌 12번째 골을 넣을 때의 상대팀은?", {12}),
+        ("쇼와 천황의 첫째 아들은?", {1}),
+        ("첫째, 자본이 크다. 둘째로 인재가 많다.", {1, 2}),
+        ("국세 번째", set()),  # 세 ends another word here
+        ("마지막 단계는?", set()),
+    ],
+)
+def test_the_ordinals_a_text_names(text: str, ordinals: set[int]) -> None:
+    assert ordinals_in(text) == ordinals

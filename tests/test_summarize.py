@@ -378,6 +378,20 @@ def test_the_sentence_saying_what_the_answer_did_leads() -> None:
     assert picked[1:] == [scene.text, also.text]
 
 
+def test_the_sentence_naming_the_ordinal_asked_for_leads() -> None:
+    """ "우니쉬 어휘 선정의 네 번째 원칙은?": the sentence on the first principle shares every word of the
+    question but its ordinal; the one on the fourth leads."""
+    first = cand(1, 0, "우니쉬 어휘 선정의 첫 번째 원칙은 ‘공통성’이다.", {"우니쉬", "어휘", "선정", "원칙", "공통성"})
+    fourth = cand(1, 30, "어휘 선정의 네 번째 원칙은 “명료성”이다.", {"어휘", "선정", "원칙", "명료성"}, 3)
+    idf = {"우니쉬": 1.0, "어휘": 1.0, "선정": 1.0, "원칙": 1.0}
+    question = asked(
+        "우니쉬 어휘 선정의 네 번째 원칙은 무엇일까요?", ["우니쉬", "어휘", "선정", "원칙"], idf, "general"
+    )
+    assert question.ordinal == 4
+    assert texts(select([first, fourth], question, 2)) == [fourth.text, first.text]
+    assert texts(select([first, fourth], replace(question, ordinal=0), 2))[0] == first.text
+
+
 def test_a_lead_naming_the_answer_stands_in_a_passage_about_the_named_one() -> None:
     """ "라라랜드의 감독은?": "데이미언 셔젤이 감독과 …" is about 셔젤, but its passage opens with 라라랜드,
     so it answers; asked what 라라랜드 is (``apart``), a sentence about it would lead instead."""

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
-from assistant.ingest.markers import ORDINAL
+from assistant.ingest.markers import ORDINAL, ordinals_in
 from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
@@ -110,6 +110,9 @@ class Asked:
     #: what the question says the answer did ("… 어디에 갔는가?" → 가다; see
     #: :func:`~assistant.text.questions.answer_predicate`)
     predicate: str = ""
+    #: the one ordinal the question names ("네 번째 원칙은?" → 4; 0 for none: see
+    #: :func:`~assistant.ingest.markers.ordinals_in`)
+    ordinal: int = 0
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -173,6 +176,7 @@ class Weights:
     relation: float = 0.1
     focus: float = 0.5
     predicate: float = 0.7
+    ordinal: float = 0.5
     closest: float = 0.5
     #: supporting sentences score at least this share of the lead's score
     floor: float = 0.6
@@ -207,11 +211,17 @@ FEATURES: tuple[str, ...] = (
     "relation",
     "focus",
     "predicate",
+    "ordinal",
     "closest",
 )
 
 _FOCUS = FEATURES.index("focus")
 _PREDICATE = FEATURES.index("predicate")
+_ORDINAL = FEATURES.index("ordinal")
+#: Features that only pick the lead: the floor a supporting sentence must clear leaves them out.
+_LEAD_ONLY = (_FOCUS, _PREDICATE, _ORDINAL)
+#: ... and those the sentences after the lead are not ordered by.
+_AFTER = (_PREDICATE, _ORDINAL)
 
 #: The features :func:`features` reads from one sentence; ``closest`` (:func:`closeness`) compares it with others.
 OWN_FEATURES = FEATURES[:-1]
@@ -261,6 +271,7 @@ def asked(
         alternative_weight=alternative_weight,
         focus=focus,
         predicate=predicate,
+        ordinal=_one(ordinals_in(question)),
     )
 
 
@@ -303,7 +314,21 @@ def features(
         _related(c, q),
         float(_names_focus(c, q.focus)),
         float(bool(q.predicate) and q.predicate in c.terms),
+        _same_ordinal(text.ordinals, q.ordinal),
     ]
+
+
+def _one(ordinals: frozenset[int]) -> int:
+    """The ordinal when there is one, else 0."""
+    return next(iter(ordinals)) if len(ordinals) == 1 else 0
+
+
+def _same_ordinal(ordinals: frozenset[int], asked: int) -> float:
+    """1 when the sentence names the ordinal asked for ("네 번째 원칙은?": "네 번째 원칙은 …"), -1 when it
+    names only others ("첫 번째 원칙은 …"), 0 when it names none or none is asked."""
+    if not asked or not ordinals:
+        return 0.0
+    return 1.0 if asked in ordinals else -1.0
 
 
 def _names_focus(c: Candidate, focus: str) -> bool:
@@ -321,6 +346,7 @@ class Read:
     item: bool  #: opens an item of a list, or lists two or more
     whole: bool  #: ends as a sentence
     points_back: bool  #: opens by pointing back ("이는 …")
+    ordinals: frozenset[int] = frozenset()  #: the ordinals it names (첫째, 세 번째 …)
 
 
 #: Sentences read lately: the passages of an index come back from question to question.
@@ -335,6 +361,7 @@ def read(text: str) -> Read:
         opens_item(text) or len(enumerated(text)) >= 2,
         bool(SENTENCE_END.search(text)),
         continuation(text)[0] == "reference",
+        ordinals_in(text),
     )
 
 
@@ -485,14 +512,14 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     # (score, own score without ``closest``, ``focus`` and ``predicate``, which only pick the lead, index, candidate)
     scored = sorted(
         (
-            (own[i] + w.closest * near[i], own[i] - w.focus * rows[i][_FOCUS] - w.predicate * rows[i][_PREDICATE], i, c)
+            (own[i] + w.closest * near[i], own[i] - sum(w.vector()[f] * rows[i][f] for f in _LEAD_ONLY), i, c)
             for i, c in enumerate(pool)
         ),
         key=lambda x: (-x[0], x[2]),
     )
     # what follows the lead comes in the order of the score without ``predicate``: the sentence that
     # says what the answer did leads, the sentences that also say it do not push the others out
-    scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - w.predicate * rows[x[2]][_PREDICATE]), x[2]))
+    scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - sum(w.vector()[f] * rows[x[2]][f] for f in _AFTER)), x[2]))
     best, lead = scored[0][1], scored[0][3]
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)

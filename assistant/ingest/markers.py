@@ -20,3 +20,20 @@ COUNTING_DETERMINERS = ("첫", "두", "세", "네", "다섯", "여섯", "일곱"
 ORDINAL = f"(?:{'|'.join(ORDINAL_NUMERALS)}|(?:{'|'.join(COUNTING_DETERMINERS)})\\s?번째(?:로)?)"
 #: What opens the last member.
 CLOSING = "마지막으로|끝으로"
+
+_ORDINAL_VALUE = re.compile(
+    rf"(?<![가-힣])(?:({'|'.join(ORDINAL_NUMERALS)})|({'|'.join(COUNTING_DETERMINERS)})\s?번째|(\d{{1,3}})\s?번째)"
+)
+
+
+def ordinals_in(text: str) -> frozenset[int]:
+    """The ordinals ``text`` names, as numbers: 첫째 and 첫 번째 are 1, 세번째 is 3, 12번째 is 12."""
+    out = set()
+    for numeral, determiner, digits in _ORDINAL_VALUE.findall(text):
+        if numeral:
+            out.add(ORDINAL_NUMERALS.index(numeral) + 1)
+        elif determiner:
+            out.add(COUNTING_DETERMINERS.index(determiner) + 1)
+        else:
+            out.add(int(digits))
+    return frozenset(out)
