@@ -282,7 +282,8 @@ def features(
     own: float | None = None,
     before_shared: float | None = None,
 ) -> list[float]:
-    """The candidate's :data:`OWN_FEATURES`, each in [0, 1] (``dangling`` counts against it).
+    """The candidate's :data:`OWN_FEATURES`, each in [0, 1] (``dangling`` counts against it, and
+    ``ordinal`` is -1 for a sentence naming only other ordinals than the one asked).
 
     ``before`` is the sentence before it in its passage: the question's terms there make it
     likely that this sentence goes on to answer ("… 번거롭다는 문제가 있다. 바로 선호투표제다.").
@@ -498,9 +499,10 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     """Up to ``n`` sentences, the one that answers best first.
 
     A supporting sentence must not be far weaker than the lead (``w.floor``, by their own
-    features: ``closest`` only orders the best few, and ``focus`` and ``predicate`` only help pick the
-    lead: a lead naming the noun the answer is one of does not drive out the sentences around it), nor much less about
-    the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
+    features: ``closest`` only orders the best few, and the :data:`_LEAD_ONLY` ones (``focus``,
+    ``predicate``, ``ordinal``) only help pick the lead: a lead naming the noun the answer is one of
+    does not drive out the sentences around it; the sentences after the lead are ordered without
+    ``predicate`` and ``ordinal``), nor much less about the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
     stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
     that points back ("이는 …") comes with the sentence before it or not at all.
