@@ -64,6 +64,20 @@ def speed_section(s: dict[str, Any]) -> list[str]:
             f"| KorQuAD dev | {k['chunks']} | {k['answer']['p50_ms']:.1f} ms | {k['answer']['p95_ms']:.1f} ms | "
             f"{k['embed_only']['p50_ms']:.1f} ms | {kr:.2f}× |"
         )
+    stages = [(name, s[key]["stages"]) for name, key in SPEED_SETS if "stages" in s.get(key, {})]
+    if stages:
+        lines += [
+            "",
+            "- Where an answer's time goes, p50 of each stage as the engine times it (`Answer.timings`): "
+            + "; ".join(
+                f"{name}: embedding the question {x['embed_ms']:.2f} ms, BM25 scoring {x['lexical_ms']:.2f} ms, "
+                f"fusion and ranking {x['rank_ms']:.2f} ms, the summary {x['summary_ms']:.2f} ms, follow-up "
+                f"suggestions {x['guide_ms']:.2f} ms, the rest (Kiwi on the question, coverage and abstention "
+                f"signals, the answer's fields) {x['other_ms']:.2f} ms"
+                for name, x in stages
+            )
+            + ".",
+        ]
     shares = [(name, s[key]["sentences"]) for name, key in SPEED_SETS if "sentences" in s.get(key, {})]
     if shares:
         lines += [

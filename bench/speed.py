@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
 from assistant.embedding.base import Embedder, Kind
 from assistant.embedding.factory import load_embedder
 from assistant.settings import Settings
@@ -57,6 +58,13 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def timed_ask(engine: Engine, question: str) -> tuple[float, Answer]:
+    """Seconds to answer ``question``, and the answer."""
+    started = time.perf_counter()
+    answer = engine.ask(question)
+    return time.perf_counter() - started, answer
+
+
 class Counting:
     """An embedder that counts the passages it embeds: at question time, only the summary's
     candidate sentences (``closest``) are embedded as passages."""
@@ -79,20 +87,41 @@ class Counting:
         return self.inner.embed(texts, kind, progress=progress)
 
 
+#: The stages of one answer, as the engine times them (``Answer.timings``), and the rest of ``total_ms``:
+#: reading the question (Kiwi), building the answer's fields.
+STAGES = ("embed_ms", "lexical_ms", "rank_ms", "summary_ms", "guide_ms", "other_ms")
+
+
+def stage_times(timings: dict[str, float]) -> dict[str, float]:
+    """Each of :data:`STAGES` of one answer's ``timings``; ``other_ms`` is what the others leave of the total."""
+    out = {name: timings.get(name, 0.0) for name in STAGES[:-1]}
+    out["other_ms"] = max(0.0, timings.get("total_ms", 0.0) - sum(out.values()))
+    return out
+
+
 def latency(engine: Engine, questions: Sequence[str], repeats: int) -> dict[str, dict[str, float]]:
-    """Answer and embedding-alone percentiles; ``sentences``: the answers that embedded candidate
-    sentences to choose their lead (their share, and each kind's p50)."""
+    """Answer and embedding-alone percentiles; ``stages``: the p50 of each stage of the answers
+    (:data:`STAGES`); ``sentences``: the answers that embedded candidate sentences to choose their
+    lead (their share, and each kind's p50)."""
     for q in questions[:5]:
         engine.ask(q)  # warm caches
     counter = engine.embedder if isinstance(engine.embedder, Counting) else None
     answer_ms, embed_ms, plain_ms, embedding_ms = [], [], [], []
+    stages: dict[str, list[float]] = {name: [] for name in STAGES}
     for _ in range(repeats):
         for q in questions:
             before = counter.passages if counter else 0
-            answer_ms.append(timed(lambda q=q: engine.ask(q)) * 1e3)
+            seconds, answer = timed_ask(engine, q)
+            answer_ms.append(seconds * 1e3)
             (embedding_ms if counter and counter.passages > before else plain_ms).append(answer_ms[-1])
             embed_ms.append(timed(lambda q=q: engine.embedder.embed([q], "query")) * 1e3)
-    out = {"answer": percentiles(answer_ms), "embed_only": percentiles(embed_ms)}
+            for name, value in stage_times(answer.timings).items():
+                stages[name].append(value)
+    out = {
+        "answer": percentiles(answer_ms),
+        "embed_only": percentiles(embed_ms),
+        "stages": {name: round(statistics.median(v), 2) for name, v in stages.items() if v},
+    }
     if counter:
         out["sentences"] = {
             "share": round(len(embedding_ms) / len(answer_ms), 4),
