@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable
 from typing import Any
 
 from assistant.search.abstain import DEFAULT_RULE
@@ -64,32 +65,26 @@ def speed_section(s: dict[str, Any]) -> list[str]:
             f"| KorQuAD dev | {k['chunks']} | {k['answer']['p50_ms']:.1f} ms | {k['answer']['p95_ms']:.1f} ms | "
             f"{k['embed_only']['p50_ms']:.1f} ms | {kr:.2f}× |"
         )
-    stages = [(name, s[key]["stages"]) for name, key in SPEED_SETS if "stages" in s.get(key, {})]
-    if stages:
-        lines += [
-            "",
-            "- Where an answer's time goes, p50 of each stage as the engine times it (`Answer.timings`): "
-            + "; ".join(
-                f"{name}: embedding the question {x['embed_ms']:.2f} ms, BM25 scoring {x['lexical_ms']:.2f} ms, "
-                f"fusion and ranking {x['rank_ms']:.2f} ms, the summary {x['summary_ms']:.2f} ms, follow-up "
-                f"suggestions {x['guide_ms']:.2f} ms, the rest (Kiwi on the question, coverage and abstention "
-                f"signals, the answer's fields) {x['other_ms']:.2f} ms"
-                for name, x in stages
-            )
-            + ".",
-        ]
-    shares = [(name, s[key]["sentences"]) for name, key in SPEED_SETS if "sentences" in s.get(key, {})]
-    if shares:
-        lines += [
-            "",
-            "- Answers that embed candidate sentences to choose their lead (`closest`): "
-            + "; ".join(
-                f"{name} {x['share']:.0%} of them, p50 {x['p50_with_ms']:.1f} ms against "
-                f"{x['p50_without_ms']:.1f} ms for the others"
-                for name, x in shares
-            )
-            + ".",
-        ]
+    lines += per_set_line(
+        s,
+        "stages",
+        "Where an answer's time goes, p50 of each stage as the engine times it (`Answer.timings`): ",
+        lambda name, x: (
+            f"{name}: embedding the question {x['embed_ms']:.2f} ms, BM25 scoring {x['lexical_ms']:.2f} ms, "
+            f"fusion and ranking {x['rank_ms']:.2f} ms, the summary {x['summary_ms']:.2f} ms, follow-up "
+            f"suggestions {x['guide_ms']:.2f} ms, the rest (Kiwi on the question, coverage and abstention "
+            f"signals, the answer's fields) {x['other_ms']:.2f} ms"
+        ),
+    )
+    lines += per_set_line(
+        s,
+        "sentences",
+        "Answers that embed candidate sentences to choose their lead (`closest`): ",
+        lambda name, x: (
+            f"{name} {x['share']:.0%} of them, p50 {x['p50_with_ms']:.1f} ms against "
+            f"{x['p50_without_ms']:.1f} ms for the others"
+        ),
+    )
     lines += [
         "",
         f"- Peak resident memory of that process: {s['peak_rss_mb']:.0f} MB "
@@ -98,6 +93,12 @@ def speed_section(s: dict[str, Any]) -> list[str]:
     if "fresh_ask" in s:
         lines.append(fresh_ask_line(s["fresh_ask"]))
     return lines
+
+
+def per_set_line(s: dict[str, Any], field: str, opening: str, each: Callable[[str, dict[str, Any]], str]) -> list[str]:
+    """A paragraph saying ``field`` of every latency set of ``bench.speed`` that has it (none without)."""
+    found = [(name, s[key][field]) for name, key in SPEED_SETS if field in s.get(key, {})]
+    return ["", "- " + opening + "; ".join(each(name, x) for name, x in found) + "."] if found else []
 
 
 FRESH_ASK_LINE = "- A fresh `assistant ask"

@@ -17,6 +17,7 @@ questions; the median is reported.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -27,11 +28,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from assistant.answer.engine import Engine
-from assistant.answer.schema import Answer
 from assistant.embedding.base import Embedder, Kind
 from assistant.embedding.factory import load_embedder
 from assistant.settings import Settings
@@ -52,17 +53,18 @@ def offtopic_questions() -> list[str]:
     return lines("offtopic_questions.txt")
 
 
+T = TypeVar("T")
+
+
+def timed_call(fn: Callable[[], T]) -> tuple[float, T]:
+    """Seconds ``fn`` took, and what it returned."""
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
 def timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
-
-
-def timed_ask(engine: Engine, question: str) -> tuple[float, Answer]:
-    """Seconds to answer ``question``, and the answer."""
-    started = time.perf_counter()
-    answer = engine.ask(question)
-    return time.perf_counter() - started, answer
+    return timed_call(fn)[0]
 
 
 class Counting:
@@ -111,7 +113,7 @@ def latency(engine: Engine, questions: Sequence[str], repeats: int) -> dict[str,
     for _ in range(repeats):
         for q in questions:
             before = counter.passages if counter else 0
-            seconds, answer = timed_ask(engine, q)
+            seconds, answer = timed_call(functools.partial(engine.ask, q))
             answer_ms.append(seconds * 1e3)
             (embedding_ms if counter and counter.passages > before else plain_ms).append(answer_ms[-1])
             embed_ms.append(timed(lambda q=q: engine.embedder.embed([q], "query")) * 1e3)

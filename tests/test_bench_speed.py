@@ -3,6 +3,8 @@ candidate sentences, and how the report says so."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from conftest import FakeEmbedder
 
 from assistant.answer.engine import Engine
@@ -36,21 +38,25 @@ def test_latency_splits_the_answers_that_embedded_sentences(settings: Settings, 
     assert out["answer"]["n"] == len(questions)
 
 
-def test_the_report_says_how_many_answers_embedded_sentences() -> None:
+def speed_result(**corpus: object) -> dict[str, Any]:
+    """A ``bench.speed`` result with the default corpus's latency set, plus ``corpus``'s entries in it."""
     timing = {"p50_ms": 1.0, "p95_ms": 2.0, "n": 3}
-    corpus = {"answer": timing, "embed_only": timing, "chunks": 6}
-    speed = {
+    return {
         "model_load_s": 1.0,
         "kiwi_load_s": 1.0,
         "index_build_s": 1.0,
         "index_unchanged_s": 0.1,
         "peak_rss_mb": 700.0,
         "rss_after_load_mb": 650.0,
-        "corpus": {**corpus, "sentences": {"share": 0.25, "p50_with_ms": 30.0, "p50_without_ms": 9.0}},
+        "corpus": {"answer": timing, "embed_only": timing, "chunks": 6, **corpus},
     }
+
+
+def test_the_report_says_how_many_answers_embedded_sentences() -> None:
+    speed = speed_result(sentences={"share": 0.25, "p50_with_ms": 30.0, "p50_without_ms": 9.0})
     text = "\n".join(speed_section(speed))
     assert "default corpus 25% of them, p50 30.0 ms against 9.0 ms for the others" in text
-    del speed["corpus"]["sentences"]  # type: ignore[attr-defined]
+    del speed["corpus"]["sentences"]
     assert "choose their lead" not in "\n".join(speed_section(speed))
 
 
@@ -65,18 +71,8 @@ def test_the_stages_add_up_to_the_answer() -> None:
 
 
 def test_the_report_says_where_the_time_goes() -> None:
-    timing = {"p50_ms": 1.0, "p95_ms": 2.0, "n": 3}
-    stages = dict.fromkeys(STAGES, 0.5) | {"embed_ms": 6.25}
-    speed = {
-        "model_load_s": 1.0,
-        "kiwi_load_s": 1.0,
-        "index_build_s": 1.0,
-        "index_unchanged_s": 0.1,
-        "peak_rss_mb": 700.0,
-        "rss_after_load_mb": 650.0,
-        "corpus": {"answer": timing, "embed_only": timing, "chunks": 6, "stages": stages},
-    }
+    speed = speed_result(stages=dict.fromkeys(STAGES, 0.5) | {"embed_ms": 6.25})
     text = "\n".join(speed_section(speed))
     assert "default corpus: embedding the question 6.25 ms, BM25 scoring 0.50 ms" in text
-    del speed["corpus"]["stages"]  # type: ignore[attr-defined]
+    del speed["corpus"]["stages"]
     assert "Where an answer's time goes" not in "\n".join(speed_section(speed))

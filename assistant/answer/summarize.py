@@ -279,7 +279,7 @@ def features(
     c: Candidate,
     q: Asked,
     before: Candidate | None = None,
-    own: float | None = None,
+    shared: float | None = None,
     before_shared: float | None = None,
 ) -> list[float]:
     """The candidate's :data:`OWN_FEATURES`, each in [0, 1] (``dangling`` counts against it, and
@@ -287,9 +287,10 @@ def features(
 
     ``before`` is the sentence before it in its passage: the question's terms there make it
     likely that this sentence goes on to answer ("… 번거롭다는 문제가 있다. 바로 선호투표제다.").
-    ``own`` and ``before_shared``, when known, are ``_shared`` of the sentence and of ``before``.
+    ``shared`` and ``before_shared``, when known, are ``_shared`` of the sentence and of ``before``.
     """
-    shared = _shared(c, q) if own is None else own
+    if shared is None:
+        shared = _shared(c, q)
     novelty = len(c.terms - q.term_set) / len(c.terms) if c.terms else 0.0
     text = read(c.text)
     section = c.section.lower()
@@ -347,7 +348,7 @@ class Read:
     item: bool  #: opens an item of a list, or lists two or more
     whole: bool  #: ends as a sentence
     points_back: bool  #: opens by pointing back ("이는 …")
-    ordinals: frozenset[int] = frozenset()  #: the ordinals it names (첫째, 세 번째 …)
+    ordinals: frozenset[int]  #: the ordinals it names (첫째, 세 번째 …)
 
 
 #: Sentences read lately: the passages of an index come back from question to question.
@@ -511,17 +512,19 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     if not pool:
         return []
     rows, own, near = _rated(pool, q, w, before)
-    # (score, own score without ``closest``, ``focus`` and ``predicate``, which only pick the lead, index, candidate)
+    vector = w.vector()
+
+    def part(i: int, which: tuple[int, ...]) -> float:
+        return sum(vector[f] * rows[i][f] for f in which)
+
+    # (score, own score without ``closest`` and the lead-only features, index, candidate)
     scored = sorted(
-        (
-            (own[i] + w.closest * near[i], own[i] - sum(w.vector()[f] * rows[i][f] for f in _LEAD_ONLY), i, c)
-            for i, c in enumerate(pool)
-        ),
+        ((own[i] + w.closest * near[i], own[i] - part(i, _LEAD_ONLY), i, c) for i, c in enumerate(pool)),
         key=lambda x: (-x[0], x[2]),
     )
-    # what follows the lead comes in the order of the score without ``predicate``: the sentence that
-    # says what the answer did leads, the sentences that also say it do not push the others out
-    scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - sum(w.vector()[f] * rows[x[2]][f] for f in _AFTER)), x[2]))
+    # what follows the lead comes in the order of the score without ``predicate`` and ``ordinal``: the
+    # sentence that says what the answer did leads, those that also say it do not push the others out
+    scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - part(x[2], _AFTER)), x[2]))
     best, lead = scored[0][1], scored[0][3]
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)

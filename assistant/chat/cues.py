@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.chat.sessions import Focus
-from assistant.ingest.markers import COUNTING_DETERMINERS, ORDINAL_NUMERALS
+from assistant.ingest.markers import DETERMINER_VALUES, ORDINAL_VALUES
 from assistant.text.korean import NOMINAL_TAGS, NOUN_TAGS, WEAK_NOUNS, Token
 from assistant.text.questions import LIGHT_PREDICATES, QUESTION_WORDS
 
@@ -50,10 +50,10 @@ WH_PRONOUNS = frozenset({"무엇", "뭐", "누구", "어디", "언제"})
 
 
 #: Numeral determiners (they form ordinals with 번째) and ordinal numerals.
-NUMERALS = {word: n for n, word in enumerate(COUNTING_DETERMINERS, 1)} | {"한": 1}
+NUMERALS = DETERMINER_VALUES | {"한": 1}
 
 
-ORDINAL_WORDS = {word: n for n, word in enumerate(ORDINAL_NUMERALS, 1)}
+ORDINAL_WORDS = ORDINAL_VALUES
 
 
 LAST = -1

@@ -16,6 +16,9 @@ BULLET_CLASS = re.escape(BULLETS)
 ORDINAL_NUMERALS = ("첫째", "둘째", "셋째", "넷째", "다섯째", "여섯째", "일곱째", "여덟째", "아홉째", "열째")
 #: The numeral determiners that count with 번째, first to tenth (첫 번째 … 열 번째).
 COUNTING_DETERMINERS = ("첫", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열")
+#: The value of each ordinal numeral (첫째 → 1) and of each determiner counting with 번째 (세 → 3).
+ORDINAL_VALUES = {word: n for n, word in enumerate(ORDINAL_NUMERALS, 1)}
+DETERMINER_VALUES = {word: n for n, word in enumerate(COUNTING_DETERMINERS, 1)}
 #: An ordinal that opens a member: 첫째 … 열째, or 첫 번째(로) … 열 번째(로) with or without the space.
 ORDINAL = f"(?:{'|'.join(ORDINAL_NUMERALS)}|(?:{'|'.join(COUNTING_DETERMINERS)})\\s?번째(?:로)?)"
 #: What opens the last member.
@@ -30,10 +33,5 @@ def ordinals_in(text: str) -> frozenset[int]:
     """The ordinals ``text`` names, as numbers: 첫째 and 첫 번째 are 1, 세번째 is 3, 12번째 is 12."""
     out = set()
     for numeral, determiner, digits in _ORDINAL_VALUE.findall(text):
-        if numeral:
-            out.add(ORDINAL_NUMERALS.index(numeral) + 1)
-        elif determiner:
-            out.add(COUNTING_DETERMINERS.index(determiner) + 1)
-        else:
-            out.add(int(digits))
+        out.add(ORDINAL_VALUES[numeral] if numeral else DETERMINER_VALUES[determiner] if determiner else int(digits))
     return frozenset(out)

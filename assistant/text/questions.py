@@ -234,9 +234,9 @@ DESCRIPTIONS = (
 
 #: What a question asks for when its answer is a name, a place, a time or a number ("…을 파견한 인물은?",
 #: "누가 …", "몇 년에 …"), not a description ("어떤 특징이 있나요?", "어떤 식으로 해?").
-_ASKS_A_NAME = re.compile(
-    r"누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐|이름|인물|사람|나라|국가|도시|지역|곳[은이의]|장소|단체|회사|기관"
-)
+#: The words that ask a question (누구, 어디, 몇 …), as a regular expression's alternatives.
+_ASKING = "누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐"
+_ASKS_A_NAME = re.compile(_ASKING + "|이름|인물|사람|나라|국가|도시|지역|곳[은이의]|장소|단체|회사|기관")
 #: A question that ends with its topic ("…한 작품은?"): the word before the particle.
 _ENDS_WITH_TOPIC = re.compile(r"(\S*)(?:은|는)\s*\?*$")
 
@@ -251,8 +251,7 @@ def asks_a_name(question: str) -> bool:
     return ending is not None and not ending.group(1).endswith(DESCRIPTIONS)
 
 
-#: The words that ask a question (누구, 어디, 몇 …).
-_QUESTION_WORD = re.compile(r"누구|누가|누군|어디|어느|언제|몇|얼마|무엇|뭐|무슨")
+_QUESTION_WORD = re.compile(_ASKING + "|무슨")
 
 
 def asks_outright(question: str) -> bool:
