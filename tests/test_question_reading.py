@@ -11,6 +11,7 @@ from assistant.text.questions import (
     answer_predicate,
     asked_nouns,
     asks_a_name,
+    asks_negated,
     asks_one_point,
     asks_outright,
     question_form,
@@ -194,3 +195,18 @@ def test_a_question_may_ask_for_a_name_rather_than_a_description(question: str, 
 )
 def test_the_ordinals_a_text_names(text: str, ordinals: set[int]) -> None:
     assert ordinals_in(text) == ordinals
+
+
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        ("오늘 날짜 넣었는데 다음에 열어도 안 바뀌게 하려면?", True),
+        ("양면 인쇄할 때 빈 페이지가 나오지 않게 하고 싶어요", True),
+        ("다른 사람이 셀 수정 못하게 잠그고 싶어요", True),
+        ("수식 입력줄이 없어졌어요", True),
+        ("문서 안 표에서도 합계를 낼 수 있나요?", False),  # 안 is "inside" here
+        ("날짜 필드를 넣는 방법은?", False),
+    ],
+)
+def test_a_question_asking_for_something_not_to_happen(analyzer: KoreanAnalyzer, question: str, negated: bool) -> None:
+    assert asks_negated(analyzer.tokens(question)) is negated

@@ -392,6 +392,28 @@ def test_the_sentence_naming_the_ordinal_asked_for_leads() -> None:
     assert texts(select([first, fourth], replace(question, ordinal=0), 2))[0] == first.text
 
 
+def test_a_question_asking_for_something_not_to_happen_is_led_by_the_sentence_saying_so() -> None:
+    """ "오늘 날짜 넣었는데 다음에 열어도 안 바뀌게 하려면?": the sentence on the updating date holds more of
+    the question's words (열다); the one that says "업데이트되지 않는" answers, and leads."""
+    updating = cand(
+        1,
+        0,
+        '날짜를 문서를 열 때마다 업데이트되는 필드의 형태로 삽입하려면 선택 목록에서 "날짜"를 클릭합니다.',
+        {"날짜", "문서", "열다", "업데이트", "필드", "형태", "삽입", "선택", "목록", "클릭"},
+    )
+    fixed = cand(
+        1,
+        60,
+        '날짜를 업데이트되지 않는 필드의 형태로 삽입하려면 선택 목록에서 "날짜(고정)"를 클릭합니다.',
+        {"날짜", "업데이트", "필드", "형태", "삽입", "선택", "목록", "고정", "클릭"},
+        1,
+    )
+    idf = {"오늘": 1.0, "날짜": 1.0, "넣다": 1.0, "다음": 0.5, "열다": 1.0, "바뀌다": 1.0}
+    question = asked("오늘 날짜 넣었는데 다음에 열어도 안 바뀌게 하려면?", list(idf), idf, "method", negated=True)
+    assert texts(select([updating, fixed], replace(question, negated=False), 2))[0] == updating.text
+    assert texts(select([updating, fixed], question, 2))[0] == fixed.text
+
+
 def test_a_lead_naming_the_answer_stands_in_a_passage_about_the_named_one() -> None:
     """ "라라랜드의 감독은?": "데이미언 셔젤이 감독과 …" is about 셔젤, but its passage opens with 라라랜드,
     so it answers; asked what 라라랜드 is (``apart``), a sentence about it would lead instead."""

@@ -55,6 +55,7 @@ from assistant.text.questions import (
     answer_predicate,
     asked_nouns,
     asks_a_name,
+    asks_negated,
     asks_one_point,
     asks_outright,
     comparison_sides,
@@ -481,6 +482,7 @@ class Engine:
             alternative_weight=self.settings.paraphrase_weight,
             focus=answer_focus(tokens) if name else "",
             predicate=answer_predicate(tokens) if name and asks_outright(question) else "",
+            negated=asks_negated(tokens),
         )
 
     def _similarity(self, vector: np.ndarray | None) -> Callable[[Sequence[str]], Sequence[float]] | None:

@@ -3,7 +3,7 @@
 Every sentence of the retrieved passages is a candidate. Its score is a weighted sum of
 :data:`FEATURES` (the question's topic terms it holds, idf-weighted and as character bigrams;
 what it adds beyond the question; the answer type the question wants and the noun the answer
-is one of; the rank and score of
+is one of; saying that something does not happen, when that is what the question asks for; the rank and score of
 its passage; its place in the passage; whether it is a whole sentence; whether it opens by
 pointing back at a sentence it is not shown with). The weights (:data:`DEFAULT_WEIGHTS`) are
 chosen on several collections at once by ``python -m bench.tune_answers``, leave one
@@ -113,6 +113,8 @@ class Asked:
     #: the one ordinal the question names ("네 번째 원칙은?" → 4; 0 for none: see
     #: :func:`~assistant.ingest.markers.ordinals_in`)
     ordinal: int = 0
+    #: the question asks for something not to happen ("… 안 바뀌게 하려면?", "… 나오지 않게")
+    negated: bool = False
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -177,6 +179,7 @@ class Weights:
     focus: float = 0.5
     predicate: float = 0.7
     ordinal: float = 0.5
+    negation: float = 0.6
     closest: float = 0.5
     #: supporting sentences score at least this share of the lead's score
     floor: float = 0.6
@@ -212,16 +215,18 @@ FEATURES: tuple[str, ...] = (
     "focus",
     "predicate",
     "ordinal",
+    "negation",
     "closest",
 )
 
 _FOCUS = FEATURES.index("focus")
 _PREDICATE = FEATURES.index("predicate")
 _ORDINAL = FEATURES.index("ordinal")
+_NEGATION = FEATURES.index("negation")
 #: Features that only pick the lead: the floor a supporting sentence must clear leaves them out.
-_LEAD_ONLY = (_FOCUS, _PREDICATE, _ORDINAL)
+_LEAD_ONLY = (_FOCUS, _PREDICATE, _ORDINAL, _NEGATION)
 #: ... and those the sentences after the lead are not ordered by.
-_AFTER = (_PREDICATE, _ORDINAL)
+_AFTER = (_PREDICATE, _ORDINAL, _NEGATION)
 
 #: The features :func:`features` reads from one sentence; ``closest`` (:func:`closeness`) compares it with others.
 OWN_FEATURES = FEATURES[:-1]
@@ -248,6 +253,7 @@ def asked(
     alternative_weight: float = 0.0,
     focus: str = "",
     predicate: str = "",
+    negated: bool = False,
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question; a
@@ -272,6 +278,7 @@ def asked(
         focus=focus,
         predicate=predicate,
         ordinal=_one(ordinals_in(question)),
+        negated=negated,
     )
 
 
@@ -317,6 +324,7 @@ def features(
         float(_names_focus(c, q.focus)),
         float(bool(q.predicate) and q.predicate in c.terms),
         _same_ordinal(text.ordinals, q.ordinal),
+        float(q.negated and text.negated),
     ]
 
 
@@ -340,6 +348,10 @@ def _names_focus(c: Candidate, focus: str) -> bool:
     return bool(focus) and (focus in c.terms or (len(focus) >= 2 and focus in c.text.lower()))
 
 
+#: A sentence saying that something does not happen or is not there.
+_NEGATED = re.compile(r"않|없|못(?:하| )|아니|말고")
+
+
 @dataclass(frozen=True)
 class Read:
     """What :func:`features` reads from a sentence's text alone, whatever the question."""
@@ -349,6 +361,7 @@ class Read:
     whole: bool  #: ends as a sentence
     points_back: bool  #: opens by pointing back ("이는 …")
     ordinals: frozenset[int]  #: the ordinals it names (첫째, 세 번째 …)
+    negated: bool  #: says that something does not happen or is not there (않, 없, 못)
 
 
 #: Sentences read lately: the passages of an index come back from question to question.
@@ -364,6 +377,7 @@ def read(text: str) -> Read:
         bool(SENTENCE_END.search(text)),
         continuation(text)[0] == "reference",
         ordinals_in(text),
+        bool(_NEGATED.search(text)),
     )
 
 
@@ -501,9 +515,9 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
 
     A supporting sentence must not be far weaker than the lead (``w.floor``, by their own
     features: ``closest`` only orders the best few, and the :data:`_LEAD_ONLY` ones (``focus``,
-    ``predicate``, ``ordinal``) only help pick the lead: a lead naming the noun the answer is one of
-    does not drive out the sentences around it; the sentences after the lead are ordered without
-    ``predicate`` and ``ordinal``), nor much less about the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
+    ``predicate``, ``ordinal``, ``negation``) only help pick the lead: a lead naming the noun the answer
+    is one of does not drive out the sentences around it; the sentences after the lead are ordered
+    without ``predicate``, ``ordinal`` and ``negation``), nor much less about the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
     stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
     that points back ("이는 …") comes with the sentence before it or not at all.

@@ -291,3 +291,13 @@ def _phrase_head(toks: Sequence[Token], i: int, step: int) -> str | None:
 def topic_terms(query_terms: Sequence[str]) -> list[str]:
     """The query's content terms without the words that only ask."""
     return [t for t in query_terms if t not in QUESTION_WORDS]
+
+
+#: Negating morphemes: the adverbs 안 and 못, the auxiliaries 않다 and 말다 ("지우지 말고"), 없다.
+_NEGATING = frozenset({("안", "MAG"), ("못", "MAG"), ("않", "VX"), ("말", "VX"), ("없", "VA")})
+
+
+def asks_negated(tokens: Sequence[Token]) -> bool:
+    """Whether a question asks for something not to happen or not to be there ("다음에 열어도 안
+    바뀌게 하려면?", "빈 페이지 나오지 않게"): the sentence that answers it says so too."""
+    return any((t.form, t.tag.split("-")[0]) in _NEGATING for t in tokens)
