@@ -318,6 +318,7 @@ def test_a_comparison_with_a_side_the_documents_lack_says_so(engine: Engine) -> 
     assert answer.form == "comparison"
     assert "- 문서에 부산에 대한 내용은 없습니다." in answer.summary.splitlines()
     assert all("부산" not in s.text for s in answer.summary_sentences)
+    assert not any(line.startswith("- 서울:") for line in answer.summary.splitlines())  # every label would say 서울
 
 
 def test_an_answer_about_a_subject_the_passages_lack_says_so(engine: Engine) -> None:

@@ -272,6 +272,25 @@ def test_sides_are_labelled_only_when_they_can_be_told_apart() -> None:
     assert [label for _, label in label_sides([both], ["미국", "유럽"])] == [""]
 
 
+def test_a_sentence_about_another_name_is_not_labelled_with_the_side_it_mentions() -> None:
+    """ "한국은 … 미국이나 중국에 비해 뒤처진 …" names 미국 alone of the sides, but it is about 한국."""
+    us = Picked(cand(1, 0, "미국은 민간이 주도한다.", set()), 1.0)
+    korea = Picked(cand(2, 0, "한국은 미국이나 중국에 비해 뒤처진 상황이다.", set()), 1.0)
+    europe = Picked(cand(3, 0, "유럽은 규제를 앞세운다.", set()), 1.0)
+    topic = {us.candidate.text: "미국", korea.candidate.text: "한국", europe.candidate.text: "유럽"}.get
+    labels = [label for _, label in label_sides([us, korea, europe], ["미국", "유럽"], topic)]
+    assert labels == ["미국", "", "유럽"]
+    assert [label for _, label in label_sides([us, korea, europe], ["미국", "유럽"])] == ["미국", "미국", "유럽"]
+
+
+def test_no_side_is_labelled_when_the_other_is_missing_from_the_documents() -> None:
+    """ "미국과 브라질의 AI 동맹은 어떻게 다른가요?" over documents without 브라질: every label would say 미국."""
+    us = Picked(cand(1, 0, "미국은 민간이 주도한다.", set()), 1.0)
+    also = Picked(cand(2, 0, "미국 기업들은 자본이 많다.", set()), 1.0)
+    assert [label for _, label in label_sides([us, also], ["미국", "브라질"], missing=["브라질"])] == ["", ""]
+    assert [label for _, label in label_sides([us, also], ["미국", "브라질"])] == ["미국", "미국"]
+
+
 def test_items_of_an_enumerating_sentence() -> None:
     text = "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스' 등 여러 동맹이 있다."
     c = cand(1, 100, text, {"얼라이언스"})

@@ -430,7 +430,7 @@ class Engine:
             return [(Line(c.text, c.citation), c) for c in items], [], form
         labelled = [(p, "") for p in order]
         if sides:  # a comparison's line: the document's own label of it ("규제와 정책 차이: …"), else its side
-            labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides)]
+            labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides, self._topic, missing)]
         lines = [
             (Line(p.candidate.text, p.candidate.citation, label, excerpt(p.candidate.text)), p.candidate)
             for p, label in labelled

@@ -7,7 +7,7 @@ side labels, and a note when the documents say nothing about a side.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.summarize import Picked
@@ -70,13 +70,27 @@ def side_of(text: str, sides: Sequence[str]) -> str:
     return named[0] if len(named) == 1 else ""
 
 
-def label_sides(picked: Sequence[Picked], sides: Sequence[str]) -> list[tuple[Picked, str]]:
+def _about(text: str, sides: Sequence[str], topic_of: Callable[[str], str | None]) -> str:
+    """The one side a sentence is about (:func:`side_of`), unless it opens with another name as its topic."""
+    side = side_of(text, sides)
+    topic = topic_of(text) if side else None
+    return "" if topic and side.lower() not in topic.lower() and topic.lower() not in side.lower() else side
+
+
+def label_sides(
+    picked: Sequence[Picked],
+    sides: Sequence[str],
+    topic_of: Callable[[str], str | None] = lambda _: None,
+    missing: Sequence[str] = (),
+) -> list[tuple[Picked, str]]:
     """Each sentence with its side's label, when the sentences can be told apart by side.
 
-    Sentences about both sides or neither stay unlabelled; when no sentence is about one side
-    only, none is labelled.
+    Sentences about both sides or neither stay unlabelled, and so does one that opens with another
+    name as its topic (``topic_of``: "한국은 … 미국이나 중국에 비해 …" is about 한국, not 미국); when no
+    sentence is about one side only, or a side is ``missing`` from the documents (every label would
+    name the other), none is labelled.
     """
-    labels = [side_of(p.candidate.text, sides) for p in picked]
-    if not any(labels):
+    labels = [_about(p.candidate.text, sides, topic_of) for p in picked]
+    if not any(labels) or missing:
         return [(p, "") for p in picked]
     return list(zip(picked, labels, strict=True))
