@@ -336,6 +336,25 @@ def test_more_after_part_of_a_list_goes_on_with_its_first_member_not_shown(
     assert (res.kind, res.anchor, res.restate, res.another) == ("more", (ALLIANCE, 10), False, False)
 
 
+def test_more_does_not_say_again_a_member_an_earlier_turn_showed_without_its_label(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    """The first answer showed "유럽은 규제를 중시합니다." (from 20); the next turn's list holds it as
+    "규제: 유럽은 규제를 중시합니다." (from 10, its label with it), and showed only the other member:
+    "다른 예는?" neither goes on with the labelled member nor lets it be said again."""
+    first = replace(europe[0], said=((ALLIANCE, 20, 40),))
+    listed = (
+        Item("규제: 유럽은 규제를 중시합니다.", 1, ("유럽", "규제"), 10),
+        Item("윤리: 유럽은 윤리를 강조합니다.", 1, ("유럽", "윤리"), 60),
+    )
+    second = replace(first, n=2, followup="more", items=listed, said=((ALLIANCE, 60, 90),))
+    res = ask(analyzer, "다른 예는?", [first, second])
+    assert res.kind == "more"
+    assert (ALLIANCE, 10) in res.avoid and (ALLIANCE, 20) in res.avoid
+    alone = ask(analyzer, "다른 예는?", [replace(second, n=1, followup=None)])  # without the first turn
+    assert (ALLIANCE, 10) not in alone.avoid and alone.anchor == (ALLIANCE, 10)
+
+
 @pytest.mark.parametrize(
     ("message", "restate"), [("두 번째 거 더 자세히 설명해줘", False), ("두 번째 건 무슨 뜻이야?", True)]
 )

@@ -221,6 +221,12 @@ def _shown(turn: Turn) -> set[tuple[str, int]]:
     }
 
 
+def _overlaps(said: Sequence[tuple[str, int, int]], doc: str, item: Item) -> bool:
+    """Whether a summary showed (``said``: doc id, start, end) any of ``item``'s text in ``doc``."""
+    end = item.start + max(len(item.text), 1)
+    return any(d == doc and a < end and item.start < b for d, a, b in said)
+
+
 def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, thread: Sequence[Turn]) -> Resolution:
     """More of the same ("더 자세히", "그 밖에 …은?"): the search again, without what was shown.
 
@@ -236,11 +242,23 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, th
         shown |= set(source.avoided)
     extra = [t for t in cues.terms if t not in source.query]
     query = " ".join([source.query, *extra])
-    # a list the answer showed part of goes on with its first member not shown ("또 뭐가 있어?")
-    said = source.was_said
+    # a list the answer showed part of goes on with its first member not shown ("또 뭐가 있어?"), not
+    # shown by an earlier turn of the topic either (a member whose label the summary left out, "자본과
+    # 데이터 인프라 차이: 미국과 …", was shown from after its label)
+    said = [(d, a, b) for t in {source.n: source, **{t.n: t for t in thread}}.values() for d, a, b in t.said]
     unshown = (
-        [i for i in source.items if (d := source.doc_of(i.citation)) and not said(d, i.start)] if source.said else []
+        [i for i in source.items if (d := source.doc_of(i.citation)) and not _overlaps(said, d, i)]
+        if source.said
+        else []
     )
+    # a member shown from after its start (its label left out) is not said again either
+    shown |= {
+        (d, i.start)
+        for i in source.items
+        if (d := source.doc_of(i.citation))
+        and _overlaps(said, d, i)
+        and not any(sd == d and a <= i.start < b for sd, a, b in said)
+    }
     lead = unshown[0] if unshown else (source.items[0] if source.items else None)
     doc = source.doc_of(lead.citation) if lead is not None else None
     return Resolution(
