@@ -78,6 +78,14 @@ def test_mega_alliance(engine: Engine) -> None:
     ]
 
 
+def test_what_europe_puts_first_leads(engine: Engine) -> None:
+    """ "어떤 가치를 중시하나요?": the sentence saying what Europe 중시하다 leads, not the one that only says
+    Europe takes another strategy ("유럽은 … 다른 전략을 취하고 있습니다")."""
+    answer = engine.ask("유럽의 AI 전략은 어떤 가치를 중시하나요?")
+    lead = answer.summary_sentences[0].text
+    assert "중시" in lead and lead.startswith("유럽"), answer.summary
+
+
 def test_speed_competition(engine: Engine) -> None:
     answer = engine.ask("AI 속도 경쟁에서 살아남으려면?")
     assert INVESTMENT in [c.doc_id for c in answer.citations[:2]]

@@ -14,6 +14,7 @@ from assistant.text.questions import (
     asks_negated,
     asks_one_point,
     asks_outright,
+    asks_which,
     question_form,
     relation_terms,
 )
@@ -210,3 +211,22 @@ def test_the_ordinals_a_text_names(text: str, ordinals: set[int]) -> None:
 )
 def test_a_question_asking_for_something_not_to_happen(analyzer: KoreanAnalyzer, question: str, negated: bool) -> None:
     assert asks_negated(analyzer.tokens(question)) is negated
+
+
+@pytest.mark.parametrize(
+    ("question", "which"),
+    [
+        ("유럽의 AI 전략은 어떤 가치를 중시하나요?", True),
+        ("이 함수는 무슨 역할을 하나요?", True),
+        ("유럽은 글로벌 진출을 어떤 식으로 해?", False),
+        ("데이터와 인프라는 어떻게 확충해야 하나요?", False),
+    ],
+)
+def test_a_question_asking_which_of_something(question: str, which: bool) -> None:
+    assert asks_which(question) is which
+
+
+def test_a_question_asking_which_with_a_light_predicate_names_none(analyzer: KoreanAnalyzer) -> None:
+    """ "어떤 특징이 있나요?" asks which, but 있다 says nothing a sentence could answer with."""
+    assert asks_which("미국의 AI 동맹은 어떤 특징이 있나요?")
+    assert answer_predicate(analyzer.tokens("미국의 AI 동맹은 어떤 특징이 있나요?")) == ""

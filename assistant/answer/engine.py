@@ -58,6 +58,7 @@ from assistant.text.questions import (
     asks_negated,
     asks_one_point,
     asks_outright,
+    asks_which,
     comparison_sides,
     question_form,
     relation_terms,
@@ -481,7 +482,7 @@ class Engine:
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
             focus=answer_focus(tokens) if name else "",
-            predicate=answer_predicate(tokens) if name and asks_outright(question) else "",
+            predicate=answer_predicate(tokens) if (name and asks_outright(question)) or asks_which(question) else "",
             negated=asks_negated(tokens),
         )
 

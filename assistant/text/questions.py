@@ -261,6 +261,16 @@ def asks_outright(question: str) -> bool:
     return bool(_QUESTION_WORD.search(question) or _ENDS_WITH_TOPIC.search(question))
 
 
+#: "어떤 가치를 …", "무슨 역할이 …": a question that asks which of something, with its particle.
+_ASKS_WHICH = re.compile(r"(?:어떤|무슨)\s?\S+[을를이가]\s")
+
+
+def asks_which(question: str) -> bool:
+    """Whether the question asks which of something it then says the answer does ("유럽의 AI 전략은
+    어떤 가치를 **중시**하나요?"): the sentence saying that (… 중시하는 …) answers it, as for a name."""
+    return bool(_ASKS_WHICH.search(question))
+
+
 def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
     """The two things a comparison question sets side by side.
 
