@@ -246,6 +246,20 @@ def test_an_ordinal_searches_that_item_of_the_previous_list(
     assert not {t for t in item.terms if t.endswith("다") and t not in item.text} & set(res.topic)
 
 
+def test_the_ordinal_an_item_opens_with_is_no_topic_word(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    """ "첫째, 유럽은 규제를 중시합니다.": after "첫 번째 거 자세히", "그럼 한국은 어떻게 대응해야 해?" does not
+    search 첫째."""
+    listed = (
+        Item("첫째, 유럽은 규제를 중시합니다.", 1, ("첫째", "유럽", "규제", "중시"), 10),
+        Item("둘째, 유럽은 윤리를 강조합니다.", 1, ("둘째", "유럽", "윤리", "강조하다"), 60),
+    )
+    first = replace(europe[0], items=listed)
+    res = ask(analyzer, "첫 번째 거 자세히", [first])
+    assert res.kind == "ordinal" and "규제" in res.topic and "첫째" not in res.topic
+    second = turn_after(analyzer, "첫 번째 거 자세히", [first], items=listed[:1])
+    assert "첫째" not in ask(analyzer, "그럼 한국은 어떻게 대응해야 해?", [first, second]).query
+
+
 def test_an_ordinal_past_the_end_of_the_list_is_not_an_ordinal(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     res = ask(analyzer, "다섯 번째 항목은?", europe)
     assert res.kind == "reference" and res.query == EUROPE

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.chat.cues import LAST, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
+from assistant.ingest.markers import ORDINAL_VALUES
 from assistant.text.korean import WEAK_NOUNS, Token
 from assistant.text.questions import ANOTHER, ELABORATE, LIGHT_PREDICATES, QUESTION_WORDS, question_form
 
@@ -281,7 +282,7 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
     item = pick(source.items, cues.ordinal)
     if item is None:
         return None
-    terms = _written(item.terms, item.text)
+    terms = [t for t in _written(item.terms, item.text) if t not in ORDINAL_VALUES]  # 첫째 is no topic word
     topic = carry(last.topic, list(dict.fromkeys([*terms, *cues.terms])), policy)
     doc = source.doc_of(item.citation)
     shown = {(d, i.start) for i in source.items if (d := source.doc_of(i.citation)) is not None and i is not item}
