@@ -86,6 +86,13 @@ def test_what_europe_puts_first_leads(engine: Engine) -> None:
     assert "중시" in lead and lead.startswith("유럽"), answer.summary
 
 
+def test_which_industries_leads_with_the_sentence_naming_them(engine: Engine) -> None:
+    """ "어떤 산업에 …?": the sentence naming 산업 (the answer is some of them) leads, not the one that holds
+    more of the question's other words ("첫 번째로, … 니치 마케팅 전략을 채택해야 합니다")."""
+    answer = engine.ask("니치 마케팅 전략은 어떤 산업에 적용할 수 있어?")
+    assert "의료, 금융, 제조업" in answer.summary_sentences[0].text, answer.summary
+
+
 def test_speed_competition(engine: Engine) -> None:
     answer = engine.ask("AI 속도 경쟁에서 살아남으려면?")
     assert INVESTMENT in [c.doc_id for c in answer.citations[:2]]

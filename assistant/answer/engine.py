@@ -481,7 +481,7 @@ class Engine:
             written=written,
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
-            focus=answer_focus(tokens) if name else "",
+            focus=answer_focus(tokens) if name or asks_which(question) else "",
             predicate=answer_predicate(tokens) if (name and asks_outright(question)) or asks_which(question) else "",
             negated=asks_negated(tokens),
         )

@@ -261,13 +261,14 @@ def asks_outright(question: str) -> bool:
     return bool(_QUESTION_WORD.search(question) or _ENDS_WITH_TOPIC.search(question))
 
 
-#: "어떤 가치를 …", "무슨 역할이 …": a question that asks which of something, with its particle.
-_ASKS_WHICH = re.compile(r"(?:어떤|무슨)\s?\S+[을를이가]\s")
+#: "어떤 가치를 …", "무슨 역할이 …", "어떤 산업에 …": a question that asks which of something.
+_ASKS_WHICH = re.compile(r"(?:어떤|무슨)\s?\S")
 
 
 def asks_which(question: str) -> bool:
-    """Whether the question asks which of something it then says the answer does ("유럽의 AI 전략은
-    어떤 가치를 **중시**하나요?"): the sentence saying that (… 중시하는 …) answers it, as for a name."""
+    """Whether the question asks which of something ("유럽의 AI 전략은 어떤 가치를 **중시**하나요?", "니치
+    마케팅 전략은 어떤 **산업**에 적용할 수 있어?"): as for a name, the sentence naming that noun (the
+    answer is one of them) or saying what the question says it does answers it."""
     return bool(_ASKS_WHICH.search(question))
 
 
