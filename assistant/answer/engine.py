@@ -469,7 +469,7 @@ class Engine:
         if follow_up:
             written = " ".join(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS)
         similarity = self._similarity(retrieval.vector)
-        name = asks_a_name(question)
+        name, which = asks_a_name(question), asks_which(question)
         return asked(
             question,
             terms,
@@ -481,8 +481,8 @@ class Engine:
             written=written,
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
-            focus=answer_focus(tokens) if name or asks_which(question) else "",
-            predicate=answer_predicate(tokens) if (name and asks_outright(question)) or asks_which(question) else "",
+            focus=answer_focus(tokens) if name or which else "",
+            predicate=answer_predicate(tokens) if (name and asks_outright(question)) or which else "",
             negated=asks_negated(tokens),
         )
 

@@ -70,7 +70,7 @@ def side_of(text: str, sides: Sequence[str]) -> str:
     return named[0] if len(named) == 1 else ""
 
 
-def _about(text: str, sides: Sequence[str], topic_of: Callable[[str], str | None]) -> str:
+def _side_about(text: str, sides: Sequence[str], topic_of: Callable[[str], str | None]) -> str:
     """The one side a sentence is about (:func:`side_of`), unless it opens with another name as its topic."""
     side = side_of(text, sides)
     topic = topic_of(text) if side else None
@@ -90,7 +90,7 @@ def label_sides(
     sentence is about one side only, or a side is ``missing`` from the documents (every label would
     name the other), none is labelled.
     """
-    labels = [_about(p.candidate.text, sides, topic_of) for p in picked]
+    labels = [_side_about(p.candidate.text, sides, topic_of) for p in picked]
     if not any(labels) or missing:
         return [(p, "") for p in picked]
     return list(zip(picked, labels, strict=True))

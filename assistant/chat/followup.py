@@ -246,19 +246,13 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, th
     # a list the answer showed part of goes on with its first member not shown ("또 뭐가 있어?"), not
     # shown by an earlier turn of the topic either (a member whose label the summary left out, "자본과
     # 데이터 인프라 차이: 미국과 …", was shown from after its label)
-    said = [(d, a, b) for t in {source.n: source, **{t.n: t for t in thread}}.values() for d, a, b in t.said]
-    unshown = (
-        [i for i in source.items if (d := source.doc_of(i.citation)) and not _overlaps(said, d, i)]
-        if source.said
-        else []
-    )
+    seen = [source, *(t for t in thread if t.n != source.n)]
+    said = [s for t in seen for s in t.said]
+    members = [(i, d, _overlaps(said, d, i)) for i in source.items if (d := source.doc_of(i.citation))]
+    unshown = [i for i, _, overlapped in members if not overlapped] if source.said else []
     # a member shown from after its start (its label left out) is not said again either
     shown |= {
-        (d, i.start)
-        for i in source.items
-        if (d := source.doc_of(i.citation))
-        and _overlaps(said, d, i)
-        and not any(sd == d and a <= i.start < b for sd, a, b in said)
+        (d, i.start) for i, d, overlapped in members if overlapped and not any(t.was_said(d, i.start) for t in seen)
     }
     lead = unshown[0] if unshown else (source.items[0] if source.items else None)
     doc = source.doc_of(lead.citation) if lead is not None else None
