@@ -18,6 +18,7 @@ from assistant.text.questions import (
     question_form,
     relation_terms,
 )
+from assistant.text.sentences import SENTENCE_END, ends_sentence
 from assistant.text.spoken import written_out
 
 
@@ -227,3 +228,21 @@ def test_a_question_asking_for_something_not_to_happen(analyzer: KoreanAnalyzer,
 )
 def test_a_question_asking_which_of_something(question: str, which: bool) -> None:
     assert asks_which(question) is which
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("대기 상태로 두면 전력을 아낍니다.", True),
+        ("대기 상태로 두면 전력을 아낍니다", True),  # a final ending without a full stop
+        ("그는 '끝났다.'", True),
+        ('그는 "정말 끝났습니다."”’)))))))))', True),  # closing marks past the few last characters read
+        ("전원 설정 ▸ 절전", False),
+        ('표 머리글 ")))))))))', False),  # closing marks after no final mark
+        ("문장입니다.\n", True),
+        ("문장입니다.\n\n", False),  # $ is the end, or just before one last newline
+    ],
+)
+def test_a_sentence_ends_as_a_whole_one(text: str, whole: bool) -> None:
+    assert ends_sentence(text) is whole
+    assert ends_sentence(text) is bool(SENTENCE_END.search(text))

@@ -28,10 +28,10 @@ from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
     ELABORATES,
-    SENTENCE_END,
     asked_counter,
     char_bigrams,
     continuation,
+    ends_sentence,
     enumerated,
     expected_answer,
     form_cue,
@@ -374,7 +374,7 @@ def read(text: str) -> Read:
     return Read(
         frozenset(named_things(text)),
         opens_item(text) or len(enumerated(text)) >= 2,
-        bool(SENTENCE_END.search(text)),
+        ends_sentence(text),
         continuation(text)[0] == "reference",
         ordinals_in(text),
         bool(_NEGATED.search(text)),

@@ -17,6 +17,17 @@ _BULLET = re.compile(rf"^[\s{BULLET_CLASS}]+")
 
 #: The end of a whole sentence: final punctuation, or a Korean final ending without it.
 SENTENCE_END = re.compile(r"[.?!。？！][\"'”’)\]]*$|[다요죠음임함]$")
+_CLOSERS = frozenset("\"'”’)]")
+_TAIL = 8
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends as a whole sentence (:data:`SENTENCE_END`), reading only its last few
+    characters unless they are all closing marks."""
+    tail = text[-_TAIL:]
+    if len(text) > _TAIL and _CLOSERS.issuperset(tail.rstrip("\n")):
+        return bool(SENTENCE_END.search(text))
+    return bool(SENTENCE_END.search(tail))
 
 
 def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -210,6 +221,7 @@ def has_answer_type(text: str, kind: str, counter: str = "") -> bool:
 
 
 _QUOTED = re.compile(r"['‘\"“「『][^'’\"”」』]{1,40}['’\"”」』]")
+_QUOTE_OPENERS = frozenset("'‘\"“「『")
 _ETC = re.compile(r"\s+등(?=[\s이은을의과와도,]|$)")
 
 
@@ -217,6 +229,8 @@ def enumerated(text: str) -> list[tuple[int, int]]:
     """Spans in ``text`` of the items it enumerates: "A, B, C 등" or several quoted names joined by
     commas ("SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스' …"). At least two, or none."""
     end = _ETC.search(text)
+    if end is None and not _QUOTE_OPENERS.intersection(text):  # neither "… 등" nor a quoted name
+        return []
     stop = end.start() if end else len(text)
     parts: list[tuple[int, int]] = []
     pos = 0
