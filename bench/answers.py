@@ -16,7 +16,8 @@ on the same answers, as baselines: ``top-first`` (the passage's first sentence) 
 The LibreOffice Korean help (``bench/data/help/questions.jsonl``: questions in users' words, each
 answerable one with the sentence of its page that answers it (a summary sentence that is a part of
 it, 15 characters or more, counts: shown without its leading connective); ``python -m bench.help_corpus``
-builds the pages): the same figures, the gold being that sentence. Skipped with ``--no-help`` or
+builds the pages): the same figures, the gold being that sentence; and the same for the GNOME
+desktop user guide in Korean (``bench/data/gnome/questions.jsonl``). Skipped with ``--no-help`` or
 when the pages cannot be built.
 
 The 12 English questions about the essays (``bench/data/essay_questions_en.jsonl``, each with
@@ -137,9 +138,9 @@ def korquad(limit: int) -> dict[str, Any]:
     return judged_all(engine, [q for q in questions if q.answers][: limit or None])
 
 
-def help_answers(engine: Engine) -> dict[str, Any]:
-    """The help questions one sentence answers, over the help pages' ``engine``."""
-    return judged_all(engine, help_answered(), holds)
+def help_answers(engine: Engine, name: str = "help") -> dict[str, Any]:
+    """The questions of a help-page collection (``help``, ``gnome``) one sentence answers, over its ``engine``."""
+    return judged_all(engine, help_answered(name), holds)
 
 
 def english_answers(engine: Engine) -> dict[str, Any]:
@@ -246,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=0, help="Only the first N KorQuAD questions.")
     parser.add_argument("--no-korquad", action="store_true", help="Leave KorQuAD out.")
-    parser.add_argument("--no-help", action="store_true", help="Leave the help questions out.")
+    parser.add_argument("--no-help", action="store_true", help="Leave the help-page collections out.")
     parser.add_argument("--verbose", action="store_true", help="Print every follow-up turn.")
     parser.add_argument("--out", type=Path, default=RESULTS / "answers.json")
     args = parser.parse_args(argv)
@@ -261,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         help_pages = engine_of("help", essays.analyzer, essays.embedder, show_progress=False)
         payload["help"] = help_answers(help_pages)
         print("help", json.dumps(payload["help"]["overall"], ensure_ascii=False), flush=True)
+        gnome = engine_of("gnome", essays.analyzer, essays.embedder, show_progress=False)
+        payload["gnome"] = help_answers(gnome, "gnome")
+        print("gnome", json.dumps(payload["gnome"]["overall"], ensure_ascii=False), flush=True)
     payload["english"] = english_answers(essays)
     print("english", json.dumps(payload["english"]["overall"], ensure_ascii=False), flush=True)
     payload["followups"] = followups(args.verbose, essays)

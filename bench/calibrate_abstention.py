@@ -2,11 +2,11 @@
 
     python -m bench.calibrate_abstention
 
-Data, per collection (``bench.collections``: KorQuAD dev, the LibreOffice help pages, the essays of
-``corpus/``), over that collection's own index:
+Data, per collection (``bench.collections``: KorQuAD dev, the LibreOffice and GNOME help pages, the
+essays of ``corpus/``), over that collection's own index:
 
 - answerable (label 1): its questions (a fixed sample of KorQuAD's);
-- not answerable (label 0): the questions it says it does not answer (the help set's), the off-topic
+- not answerable (label 0): the questions it says it does not answer (the help sets'), the off-topic
   list (``bench/data/offtopic_questions.txt``, in Korean and in English), and a sample of the *other*
   collections' questions (Wikipedia does not answer how to add a table row, nor the essays).
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant import Engine
 from assistant.search.abstain import SIGNALS
-from bench.collections import NAMES, engines
+from bench.collections import NAMES, PAGES, engines
 from bench.common import KORQUAD, ROOT, load_korquad, require
 
 DATA = ROOT / "bench" / "data"
@@ -56,16 +56,19 @@ def questions() -> dict[str, tuple[list[str], list[str]]]:
     """Per collection: (answerable questions, questions it does not answer)."""
     rng = random.Random(13)
     _, kq = load_korquad(require(KORQUAD))
-    help_items = jsonl("help/questions.jsonl")
+    pages = {name: jsonl(f"{name}/questions.jsonl") for name in PAGES}
     essays = [str(item["question"]) for item in jsonl("corpus_questions.jsonl")]
     essays += [str(t["turns"][0]["message"]) for t in jsonl("conversations.jsonl")]  # type: ignore[index]
     essays += [str(item["question"]) for item in jsonl("essay_questions_en.jsonl")]
     return {
         "korquad": (rng.sample([q.text for q in kq], SAMPLE), []),
-        "help": (
-            [str(i["question"]) for i in help_items if i.get("answerable", True)],
-            [str(i["question"]) for i in help_items if not i.get("answerable", True)],
-        ),
+        **{
+            name: (
+                [str(i["question"]) for i in items if i.get("answerable", True)],
+                [str(i["question"]) for i in items if not i.get("answerable", True)],
+            )
+            for name, items in pages.items()
+        },
         "essays": (essays, []),
     }
 

@@ -2,6 +2,7 @@
 
 - ``korquad``: KorQuAD 1.0 dev, 961 paragraphs (``../shared/data``);
 - ``help``: the LibreOffice Korean help pages (``python -m bench.help_corpus`` downloads and converts them);
+- ``gnome``: the GNOME desktop user guide in Korean (the same script);
 - ``essays``: the two essays of ``corpus/``.
 
 The engines share one embedder whose question vectors are cached on disk.
@@ -18,15 +19,17 @@ from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, ROOT
 from bench.korquad import build as build_korquad
 
-NAMES = ("korquad", "help", "essays")
+NAMES = ("korquad", "help", "gnome", "essays")
+#: The collections of help pages, with questions in users' words (``bench/data/<name>/questions.jsonl``).
+PAGES = ("help", "gnome")
 
 
 def settings_of(name: str) -> Settings:
     """The settings of a collection's index."""
-    if name == "help":
+    if name in PAGES:
         from bench.help_corpus import ensure_help_corpus
 
-        return Settings(index_dir=CACHE / "help-index", corpus_dir=ensure_help_corpus(), show_progress=True)
+        return Settings(index_dir=CACHE / f"{name}-index", corpus_dir=ensure_help_corpus(name=name), show_progress=True)
     if name == "essays":
         return Settings(index_dir=CACHE / "conversation-index", corpus_dir=ROOT / "corpus", show_progress=False)
     raise ValueError(f"unknown collection {name!r}; choose from {', '.join(NAMES)}")
@@ -35,7 +38,7 @@ def settings_of(name: str) -> Settings:
 def engine_of(
     name: str, analyzer: KoreanAnalyzer | None = None, embedder: Embedder | None = None, **update: Any
 ) -> Engine:
-    """An engine over the ``help`` or ``essays`` index (settings changed by ``update``), built when
+    """An engine over the ``help``, ``gnome`` or ``essays`` index (settings changed by ``update``), built when
     missing or stale; ``analyzer`` and ``embedder`` shared with other engines when given."""
     settings = settings_of(name).model_copy(update=update)
     engine = Engine(settings, embedder=embedder, analyzer=analyzer)

@@ -29,14 +29,11 @@ class Question:
     answers: tuple[str, ...] = ()  #: gold answer texts, when the data set has them
 
 
-HELP_QUESTIONS = ROOT / "bench" / "data" / "help" / "questions.jsonl"
-
-
-def help_answered() -> list[Question]:
-    """The help questions that one sentence of their page answers (``bench/data/help``), that
-    sentence as the gold."""
+def help_answered(name: str = "help") -> list[Question]:
+    """The questions of a help-page collection (``bench/data/<name>``: ``help``, ``gnome``) that one
+    sentence of their page answers, that sentence as the gold."""
     out = []
-    for line in HELP_QUESTIONS.read_text("utf-8").splitlines():
+    for line in (ROOT / "bench" / "data" / name / "questions.jsonl").read_text("utf-8").splitlines():
         if line.strip() and (item := json.loads(line)).get("sentence"):
             docs = item.get("docs") or [item.get("doc", "")]
             out.append(Question(item["question"], docs[0], (item["sentence"],)))

@@ -1,18 +1,25 @@
-"""Build the LibreOffice Korean help collection, a second development corpus, and check its questions.
+"""Build the help-page development collections, in users' words, and check their questions.
 
-    python -m bench.help_corpus                  # build (or reuse) the collection, print where it is
-    python -m bench.help_corpus --out DIR        # build it in DIR instead
-    python -m bench.help_corpus --record         # download, record the package's SHA-256, then build
-    python -m bench.help_corpus --check          # check bench/data/help/questions.jsonl against it (needs bs4)
+    python -m bench.help_corpus                  # build (or reuse) both collections, print where they are
+    python -m bench.help_corpus --collection help --out DIR   # build one, in DIR
+    python -m bench.help_corpus --collection help --record    # download, record the package's SHA-256, build
+    python -m bench.help_corpus --check          # check bench/data/<collection>/questions.jsonl (needs bs4)
 
-The pages come from Debian's ``libreoffice-help-ko`` package (MPL-2.0), fetched with ``apt-get download``
-and checked against the SHA-256 recorded in ``bench/data/help/package.sha256``. Every help page under
+Two collections, each from a Debian package fetched with ``apt-get download`` and checked against the
+SHA-256 recorded in ``bench/data/<collection>/package.sha256``:
+
+- ``help``: the LibreOffice Korean help, ``libreoffice-help-ko`` (MPL-2.0), HTML pages;
+- ``gnome``: the GNOME desktop user guide in Korean, ``gnome-user-docs`` (CC-BY-SA 3.0), Mallard
+  ``.page`` files under ``usr/share/help/ko/gnome-help/`` written as HTML by :mod:`bench.mallard`
+  (doc id: the page's file name with ``.html``, e.g. ``net-wireless-connect.html``).
+
+LibreOffice: every help page under
 ``usr/share/libreoffice/help/ko/text/`` that has visible text (outside scripts, styles and ``hidden`` elements,
 as the assistant's HTML loader reads it) is copied with its relative path, so a page's doc id is e.g.
 ``text/swriter/guide/pagenumbers.html``. The page chrome that every page repeats (the
 ``<header id="TopLeftHeader">`` bar, the two ``<aside>`` contents/index panels and the debug ``<footer>``)
 is cut out; everything else is copied byte for byte. The default folder is
-``$XDG_CACHE_HOME/korean-assistant/bench/libreoffice-help-ko/`` (``~/.cache`` when the variable is unset);
+``$XDG_CACHE_HOME/korean-assistant/bench/<package>/`` (``~/.cache`` when the variable is unset);
 a marker file ``.help_corpus.json`` in it records what was built, and a later run with the same checksum
 does nothing.
 
@@ -29,19 +36,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.embedding.model_cache import file_sha256
+from bench.mallard import page_titles, to_html
 
-PACKAGE = "libreoffice-help-ko"
-DATA = Path(__file__).resolve().parent / "data" / "help"
-CHECKSUM_FILE = DATA / "package.sha256"
-QUESTIONS_FILE = DATA / "questions.jsonl"
+DATA_ROOT = Path(__file__).resolve().parent / "data"
 MARKER = ".help_corpus.json"
-BUILD_FORMAT = 1  # bump when the page selection or cleaning changes, so built folders are rebuilt
-HELP_ROOT = Path("usr/share/libreoffice/help/ko")
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhp"})
 
 # Page chrome repeated on every page, each a block without nested blocks of the same tag.
@@ -57,17 +61,40 @@ class HelpCorpusError(Exception):
     """A step of the build failed; the message says what to do."""
 
 
+@dataclass(frozen=True)
+class Source:
+    """A collection of help pages from a Debian package."""
+
+    name: str  #: its folder under ``bench/data`` and its name in the benchmarks
+    package: str
+    root: Path  #: the Korean help inside the unpacked package
+    pages: Callable[[Path], Iterator[tuple[str, str]]]  #: (doc id, HTML) of each page under the root
+    build_format: int  #: bumped when the page selection or cleaning changes, so built folders are rebuilt
+
+    @property
+    def data(self) -> Path:
+        return DATA_ROOT / self.name
+
+    @property
+    def checksum_file(self) -> Path:
+        return self.data / "package.sha256"
+
+    @property
+    def questions_file(self) -> Path:
+        return self.data / "questions.jsonl"
+
+
 # ---------------------------------------------------------------------------
 # Where things are
 
 
-def default_out() -> Path:
-    """``$XDG_CACHE_HOME/korean-assistant/bench/libreoffice-help-ko`` (``~/.cache`` by default)."""
+def default_out(source: Source) -> Path:
+    """``$XDG_CACHE_HOME/korean-assistant/bench/<package>`` (``~/.cache`` by default)."""
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "korean-assistant" / "bench" / PACKAGE
+    return Path(cache) / "korean-assistant" / "bench" / source.package
 
 
-def read_recorded(path: Path = CHECKSUM_FILE) -> tuple[str, str] | None:
+def read_recorded(path: Path) -> tuple[str, str] | None:
     """The recorded ``(sha256, deb file name)``, or None when nothing is recorded."""
     if not path.is_file():
         return None
@@ -86,10 +113,10 @@ def read_marker(out: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def is_built(out: Path, sha256: str) -> bool:
+def is_built(out: Path, sha256: str, build_format: int) -> bool:
     """Whether ``out`` holds a complete build of the package with this checksum."""
     marker = read_marker(out)
-    return marker is not None and marker.get("sha256") == sha256 and marker.get("format") == BUILD_FORMAT
+    return marker is not None and marker.get("sha256") == sha256 and marker.get("format") == build_format
 
 
 # ---------------------------------------------------------------------------
@@ -102,9 +129,9 @@ def _run(cmd: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(cmd), cwd=cwd, capture_output=True, text=True, check=False)
 
 
-def download_deb(workdir: Path) -> Path:
+def download_deb(workdir: Path, package: str) -> Path:
     """``apt-get download`` the package into ``workdir``; runs ``apt-get update`` once if the lists lack it."""
-    result = _run(["apt-get", "download", PACKAGE], workdir)
+    result = _run(["apt-get", "download", package], workdir)
     if result.returncode != 0:
         print(
             f"apt-get download failed ({result.stderr.strip()}); running apt-get update and retrying", file=sys.stderr
@@ -112,52 +139,51 @@ def download_deb(workdir: Path) -> Path:
         update = _run(["apt-get", "update"], workdir)
         if update.returncode != 0:
             raise HelpCorpusError(f"apt-get update failed: {update.stderr.strip()}")
-        result = _run(["apt-get", "download", PACKAGE], workdir)
+        result = _run(["apt-get", "download", package], workdir)
         if result.returncode != 0:
-            raise HelpCorpusError(f"apt-get download {PACKAGE} failed: {result.stderr.strip()}")
-    debs = sorted(workdir.glob(f"{PACKAGE}_*.deb"))
+            raise HelpCorpusError(f"apt-get download {package} failed: {result.stderr.strip()}")
+    debs = sorted(workdir.glob(f"{package}_*.deb"))
     if len(debs) != 1:
-        raise HelpCorpusError(f"expected one {PACKAGE} .deb after apt-get download, found {len(debs)}")
+        raise HelpCorpusError(f"expected one {package} .deb after apt-get download, found {len(debs)}")
     return debs[0]
 
 
-def verify(deb: Path, recorded: tuple[str, str] | None) -> str:
+def verify(deb: Path, recorded: tuple[str, str] | None, source: Source) -> str:
     """The deb's SHA-256 after checking it against the recorded one; raises on a mismatch."""
     actual = file_sha256(deb)
+    run = f"python -m bench.help_corpus --collection {source.name}"
     if recorded is None:
         raise HelpCorpusError(
-            f"no checksum recorded in {CHECKSUM_FILE}; run `python -m bench.help_corpus --record` to record "
-            f"{deb.name} ({actual})"
+            f"no checksum recorded in {source.checksum_file}; run `{run} --record` to record {deb.name} ({actual})"
         )
     expected, name = recorded
     if actual != expected:
         raise HelpCorpusError(
-            f"the {PACKAGE} package version changed: downloaded {deb.name} (sha256 {actual}), "
+            f"the {source.package} package version changed: downloaded {deb.name} (sha256 {actual}), "
             f"recorded {name} (sha256 {expected}). The questions were checked against the recorded version. "
-            "To use the new one, run `python -m bench.help_corpus --record`, then "
-            "`python -m bench.help_corpus --check` and fix the questions it reports."
+            f"To use the new one, run `{run} --record`, then `{run} --check` and fix the questions it reports."
         )
     return actual
 
 
-def record(deb: Path) -> tuple[str, str]:
+def record(deb: Path, checksum_file: Path) -> tuple[str, str]:
     """Write the deb's checksum and file name to the checksum file."""
     entry = (file_sha256(deb), deb.name)
-    CHECKSUM_FILE.parent.mkdir(parents=True, exist_ok=True)
-    CHECKSUM_FILE.write_text(f"{entry[0]}  {entry[1]}\n", "utf-8")
-    print(f"recorded {entry[1]} ({entry[0]}) in {CHECKSUM_FILE}")
+    checksum_file.parent.mkdir(parents=True, exist_ok=True)
+    checksum_file.write_text(f"{entry[0]}  {entry[1]}\n", "utf-8")
+    print(f"recorded {entry[1]} ({entry[0]}) in {checksum_file}")
     return entry
 
 
-def extract(deb: Path, dest: Path) -> Path:
-    """Unpack the deb into ``dest``; the folder of the Korean help."""
+def extract(deb: Path, dest: Path, help_root: Path) -> Path:
+    """Unpack the deb into ``dest``; the folder of the Korean help (``help_root`` in the package)."""
     dest.mkdir(parents=True, exist_ok=True)
     result = _run(["dpkg-deb", "-x", str(deb), str(dest)], dest)
     if result.returncode != 0:
         raise HelpCorpusError(f"dpkg-deb -x {deb.name} failed: {result.stderr.strip()}")
-    root = dest / HELP_ROOT
-    if not (root / "text").is_dir():
-        raise HelpCorpusError(f"{deb.name} has no {HELP_ROOT}/text folder: the package layout changed")
+    root = dest / help_root
+    if not root.is_dir():
+        raise HelpCorpusError(f"{deb.name} has no {help_root} folder: the package layout changed")
     return root
 
 
@@ -221,12 +247,29 @@ def doc_id(page: Path, root: Path) -> str:
     return rel if page.suffix.lower() in {".html", ".htm"} else str(Path(rel).with_suffix(".html").as_posix())
 
 
-def copy_pages(root: Path, out: Path) -> tuple[int, list[str]]:
-    """Write the cleaned pages into ``out``; the number written and the doc ids skipped as empty."""
-    written, skipped = 0, []
+def libreoffice_pages(root: Path) -> Iterator[tuple[str, str]]:
+    """Each LibreOffice help page under ``root/text`` without its chrome (:func:`strip_chrome`)."""
     for page in help_pages(root):
-        name = doc_id(page, root)
-        html = strip_chrome(page.read_text("utf-8"))
+        yield doc_id(page, root), strip_chrome(page.read_text("utf-8"))
+
+
+def mallard_pages(root: Path) -> Iterator[tuple[str, str]]:
+    """Each Mallard page under ``root`` as HTML (:func:`bench.mallard.to_html`), ``name.page`` as ``name.html``."""
+    pages = {path: path.read_text("utf-8") for path in sorted(root.glob("*.page"))}
+    titles = page_titles({p.stem: text for p, text in pages.items()})
+    for path, text in pages.items():
+        yield f"{path.stem}.html", to_html(text, titles)
+
+
+HELP = Source("help", "libreoffice-help-ko", Path("usr/share/libreoffice/help/ko"), libreoffice_pages, 1)
+GNOME = Source("gnome", "gnome-user-docs", Path("usr/share/help/ko/gnome-help"), mallard_pages, 1)
+SOURCES = {s.name: s for s in (HELP, GNOME)}
+
+
+def copy_pages(pages: Iterator[tuple[str, str]], out: Path) -> tuple[int, list[str]]:
+    """Write the pages into ``out``; the number written and the doc ids skipped as empty."""
+    written, skipped = 0, []
+    for name, html in pages:
         if not has_visible_text(html):
             skipped.append(name)
             continue
@@ -252,34 +295,41 @@ def _prepare_out(out: Path) -> None:
     shutil.rmtree(out)
 
 
-def build(out: Path, *, rerecord: bool = False) -> Path:
+def build(out: Path, source: Source = HELP, *, rerecord: bool = False) -> Path:
     """Download, verify, extract and copy the pages into ``out`` (skipped when already built)."""
-    recorded = read_recorded()
-    if not rerecord and recorded is not None and is_built(out, recorded[0]):
+    recorded = read_recorded(source.checksum_file)
+    if not rerecord and recorded is not None and is_built(out, recorded[0], source.build_format):
         print(f"{out}: already built from {recorded[1]}")
         return out
     with tempfile.TemporaryDirectory(prefix="help-corpus-") as tmp:
         work = Path(tmp)
-        deb = download_deb(work)
+        deb = download_deb(work, source.package)
         if rerecord:
-            recorded = record(deb)
-        sha256 = verify(deb, recorded)
-        root = extract(deb, work / "x")
+            recorded = record(deb, source.checksum_file)
+        sha256 = verify(deb, recorded, source)
+        root = extract(deb, work / "x", source.root)
         _prepare_out(out)
         staging = out.with_name(out.name + ".partial")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        written, skipped = copy_pages(root, staging)
-        marker = {"package": deb.name, "sha256": sha256, "format": BUILD_FORMAT, "pages": written, "skipped": skipped}
+        written, skipped = copy_pages(source.pages(root), staging)
+        marker = {
+            "package": deb.name,
+            "sha256": sha256,
+            "format": source.build_format,
+            "pages": written,
+            "skipped": skipped,
+        }
         (staging / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=1) + "\n", "utf-8")
         staging.rename(out)
     print(f"wrote {written} pages to {out} (skipped {len(skipped)} without visible text)")
     return out
 
 
-def ensure_help_corpus(out: Path | None = None) -> Path:
-    """The folder of the built collection, building it first when needed."""
-    return build((out or default_out()).expanduser())
+def ensure_help_corpus(out: Path | None = None, name: str = "help") -> Path:
+    """The folder of the built collection ``name`` (``help`` or ``gnome``), building it first when needed."""
+    source = SOURCES[name]
+    return build((out or default_out(source)).expanduser(), source)
 
 
 # ---------------------------------------------------------------------------
@@ -329,7 +379,7 @@ def question_problems(entry: dict[str, object], out: Path, cache: dict[str, tupl
     return problems
 
 
-def check(out: Path, questions: Path = QUESTIONS_FILE) -> int:
+def check(out: Path, questions: Path) -> int:
     """Report every question whose page or sentence is missing; the exit status."""
     cache: dict[str, tuple[str, str]] = {}
     ids: set[str] = set()
@@ -359,17 +409,24 @@ def check(out: Path, questions: Path = QUESTIONS_FILE) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.help_corpus", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, help="where to build (default: %(default)s)", default=default_out())
+    parser.add_argument("--collection", choices=sorted(SOURCES), help="only this collection (default: both)")
+    parser.add_argument("--out", type=Path, help="where to build (default: ~/.cache/korean-assistant/bench/<package>)")
     parser.add_argument("--record", action="store_true", help="record the downloaded package's SHA-256, then build")
     parser.add_argument("--check", action="store_true", help="build if needed, then check questions.jsonl")
     args = parser.parse_args(argv)
-    out = args.out.expanduser()
-    try:
-        build(out, rerecord=args.record)
-    except HelpCorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return check(out) if args.check else 0
+    if (args.out or args.record) and not args.collection:
+        parser.error("--out and --record need --collection")
+    status = 0
+    for source in [SOURCES[args.collection]] if args.collection else SOURCES.values():
+        out = (args.out or default_out(source)).expanduser()
+        try:
+            build(out, source, rerecord=args.record)
+        except HelpCorpusError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if args.check:
+            status = max(status, check(out, source.questions_file))
+    return status
 
 
 if __name__ == "__main__":

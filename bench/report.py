@@ -278,12 +278,14 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
         ]
         for form, f in k["by_form"].items():
             lines.append(f"| {form} | {f['n']} | {f['first']:.3f} | {f['summary']:.3f} | {f['cited']:.3f} |")
-    if "help" in r:
-        h = r["help"]["overall"]
+    for name, title in (("help", "The LibreOffice Korean help"), ("gnome", "The GNOME desktop user guide in Korean")):
+        if name not in r:
+            continue
+        h = r[name]["overall"]
         lines += [
             "",
-            f"The LibreOffice Korean help, {r['help']['questions']} questions in users' words that one sentence of",
-            "their page answers (`bench/data/help/questions.jsonl`): the share whose answering sentence is in …",
+            f"{title}, {r[name]['questions']} questions in users' words that one sentence of",
+            f"their page answers (`bench/data/{name}/questions.jsonl`): the share whose answering sentence is in …",
             "",
             "| | this summarizer |",
             "|---|---|",

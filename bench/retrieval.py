@@ -9,6 +9,8 @@ Collections, each with answerable questions (and what answers them) and question
   paragraph); not answered: ``bench/data/offtopic_questions.txt``.
 - ``help``: the LibreOffice Korean help, 2,550 pages; questions in users' words
   (``bench/data/help/questions.jsonl``, gold: the page or pages), 40 it does not answer.
+- ``gnome``: the GNOME desktop user guide in Korean, 293 pages; the same kind of questions
+  (``bench/data/gnome/questions.jsonl``).
 - ``essays``: the two essays of ``corpus/``; ``bench/data/corpus_questions.jsonl``, the first turns of
   ``bench/data/conversations.jsonl`` and the English questions of ``bench/data/essay_questions_en.jsonl``
   (gold: the passage: its document and, where given, section or phrase); the off-topic list.
@@ -23,6 +25,7 @@ the product's abstention rule abstains on (false abstention) and of unanswerable
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 from collections.abc import Callable, Sequence
@@ -35,7 +38,7 @@ import numpy as np
 from assistant import Engine
 from assistant.search.fusion import get_fusion
 from assistant.search.retrieval import Hit, Retriever
-from bench.collections import engines
+from bench.collections import NAMES, PAGES, engines
 from bench.common import KORQUAD, ROOT, load_korquad, require
 
 RESULTS = ROOT / "bench" / "results"
@@ -78,9 +81,10 @@ def korquad_queries(limit: int) -> list[Query]:
     return [Query(q.text, doc_judge([q.doc_id])) for q in questions] + offtopic()
 
 
-def help_queries() -> list[Query]:
+def help_queries(name: str = "help") -> list[Query]:
+    """The questions of a help-page collection (``help``, ``gnome``), judged by their page or pages."""
     out = []
-    for line in (DATA / "help" / "questions.jsonl").read_text("utf-8").splitlines():
+    for line in (DATA / name / "questions.jsonl").read_text("utf-8").splitlines():
         if not line.strip():
             continue
         item = json.loads(line)
@@ -257,7 +261,7 @@ def leave_one_out(data: dict[str, list[Candidates]]) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--korquad", type=int, default=0, help="Sample this many KorQuAD questions (0: all).")
-    parser.add_argument("--collections", default="korquad,help,essays")
+    parser.add_argument("--collections", default=",".join(NAMES))
     parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
     parser.add_argument("--no-tuning", action="store_true", help="Skip the leave-one-collection-out weight tuning.")
     parser.add_argument(
@@ -268,7 +272,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = [n for n in args.collections.split(",") if n]
     by_name = engines(names)
-    loaders = {"korquad": lambda: korquad_queries(args.korquad), "help": help_queries, "essays": essay_queries}
+    loaders: dict[str, Callable[[], list[Query]]] = {
+        "korquad": lambda: korquad_queries(args.korquad),
+        "essays": essay_queries,
+        **{name: functools.partial(help_queries, name) for name in PAGES},
+    }
     report: dict[str, Any] = {"systems": {k: v[0] for k, v in SYSTEMS.items()}, "collections": {}}
     for name in names:
         engine, queries = by_name[name], loaders[name]()

@@ -8,6 +8,7 @@ The collections, each question with what the sentence that answers it contains:
 - ``korquad``: KorQuAD 1.0 dev, its gold answer text (Wikipedia; questions reuse the passage's words);
 - ``help``: the LibreOffice Korean help pages, questions in users' words, the sentence that answers
   (``bench/data/help/questions.jsonl``; ``python -m bench.help_corpus`` builds the pages);
+- ``gnome``: the GNOME desktop user guide in Korean, the same kind of questions (``bench/data/gnome``);
 - ``essays``: the two essays of ``corpus/``, the first turns of ``bench/data/conversations.jsonl``
   and the English questions of ``bench/data/essay_questions_en.jsonl``, their answer phrases.
 
@@ -23,10 +24,11 @@ them are the ones the product ships (``DEFAULT_WEIGHTS``).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,7 @@ import numpy as np
 from assistant import Engine
 from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, feature_rows, scorable
 from assistant.text.questions import question_form
-from bench.collections import engines
+from bench.collections import NAMES, PAGES, engines
 from bench.common import KORQUAD, ROOT, english_questions, help_answered, holds, load_korquad, require
 
 RESULTS = ROOT / "bench" / "results"
@@ -126,8 +128,8 @@ def korquad_questions(n: int) -> list[Asked]:
     return [Asked(q.text, q.answers) for q in picked]
 
 
-def help_questions() -> list[Asked]:
-    return [Asked(q.text, q.answers) for q in help_answered()]
+def help_questions(name: str = "help") -> list[Asked]:
+    return [Asked(q.text, q.answers) for q in help_answered(name)]
 
 
 def essay_questions() -> list[Asked]:
@@ -142,12 +144,16 @@ def essay_questions() -> list[Asked]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--korquad", type=int, default=1500, help="KorQuAD questions to sample.")
-    parser.add_argument("--collections", default="korquad,help,essays", help="Comma-separated collections.")
+    parser.add_argument("--collections", default=",".join(NAMES), help="Comma-separated collections.")
     parser.add_argument("--out", type=Path, default=RESULTS / "answer-weights.json")
     args = parser.parse_args(argv)
     names = [n for n in args.collections.split(",") if n]
     by_name = engines(names)
-    loaders = {"korquad": lambda: korquad_questions(args.korquad), "help": help_questions, "essays": essay_questions}
+    loaders: dict[str, Callable[[], list[Asked]]] = {
+        "korquad": lambda: korquad_questions(args.korquad),
+        "essays": essay_questions,
+        **{name: functools.partial(help_questions, name) for name in PAGES},
+    }
     data = {name: samples(by_name[name], loaders[name]()) for name in names}
     start = np.array(DEFAULT_WEIGHTS.vector())
     report: dict[str, Any] = {"features": list(FEATURES), "collections": {}}
