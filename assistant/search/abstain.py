@@ -69,5 +69,5 @@ class AbstentionRule:
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(
-    bias=-28.417, w_dense=30.244, w_coverage=3.661, w_margin=2.854, w_cross=4.672, w_lift=31.680, threshold=0.2
+    bias=-28.417, w_dense=30.244, w_coverage=3.661, w_margin=2.854, w_cross=4.672, w_lift=31.680, threshold=0.25
 )
