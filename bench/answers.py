@@ -46,7 +46,7 @@ from typing import Any
 from assistant import Answer, Conversation, Engine, SessionStore, Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form, topic_terms
-from bench.collections import engine_of
+from bench.collections import PAGES, engine_of
 from bench.common import CACHE, KORQUAD, ROOT, Question, english_questions, help_answered, holds, require
 from bench.korquad import build
 
@@ -259,18 +259,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     # the help pages and the essays share one Kiwi and one model
     essays = engine_of("essays", KoreanAnalyzer(), show_progress=False)
     if not args.no_help:
-        help_pages = engine_of("help", essays.analyzer, essays.embedder, show_progress=False)
-        payload["help"] = help_answers(help_pages)
-        print("help", json.dumps(payload["help"]["overall"], ensure_ascii=False), flush=True)
-        gnome = engine_of("gnome", essays.analyzer, essays.embedder, show_progress=False)
-        payload["gnome"] = help_answers(gnome, "gnome")
-        print("gnome", json.dumps(payload["gnome"]["overall"], ensure_ascii=False), flush=True)
+        pages = {name: engine_of(name, essays.analyzer, essays.embedder, show_progress=False) for name in PAGES}
+        for name, engine in pages.items():
+            payload[name] = help_answers(engine, name)
+            print(name, json.dumps(payload[name]["overall"], ensure_ascii=False), flush=True)
     payload["english"] = english_answers(essays)
     print("english", json.dumps(payload["english"]["overall"], ensure_ascii=False), flush=True)
     payload["followups"] = followups(args.verbose, essays)
     print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
     if not args.no_help:
-        payload["help_followups"] = followups(args.verbose, help_pages, HELP_CONVERSATIONS)
+        payload["help_followups"] = followups(args.verbose, pages["help"], HELP_CONVERSATIONS)
         shown = {k: v for k, v in payload["help_followups"].items() if k not in ("turns", "by_kind")}
         print("help_followups", shown, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ import numpy as np
 from assistant import Engine
 from assistant.search.abstain import SIGNALS
 from bench.collections import NAMES, PAGES, engines
-from bench.common import KORQUAD, ROOT, load_korquad, require
+from bench.common import KORQUAD, ROOT, load_korquad, page_questions, require
 
 DATA = ROOT / "bench" / "data"
 SAMPLE = 300  #: questions taken from a large set (KorQuAD's own, and each set used as off-topic elsewhere)
@@ -56,7 +56,7 @@ def questions() -> dict[str, tuple[list[str], list[str]]]:
     """Per collection: (answerable questions, questions it does not answer)."""
     rng = random.Random(13)
     _, kq = load_korquad(require(KORQUAD))
-    pages = {name: jsonl(f"{name}/questions.jsonl") for name in PAGES}
+    pages = {name: page_questions(name) for name in PAGES}
     essays = [str(item["question"]) for item in jsonl("corpus_questions.jsonl")]
     essays += [str(t["turns"][0]["message"]) for t in jsonl("conversations.jsonl")]  # type: ignore[index]
     essays += [str(item["question"]) for item in jsonl("essay_questions_en.jsonl")]

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,12 +30,18 @@ class Question:
     answers: tuple[str, ...] = ()  #: gold answer texts, when the data set has them
 
 
+def page_questions(name: str) -> list[dict[str, Any]]:
+    """Every question of a help-page collection (``bench/data/<name>/questions.jsonl``: ``help``, ``gnome``)."""
+    lines = (ROOT / "bench" / "data" / name / "questions.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def help_answered(name: str = "help") -> list[Question]:
-    """The questions of a help-page collection (``bench/data/<name>``: ``help``, ``gnome``) that one
-    sentence of their page answers, that sentence as the gold."""
+    """The questions of a help-page collection that one sentence of their page answers, that
+    sentence as the gold."""
     out = []
-    for line in (ROOT / "bench" / "data" / name / "questions.jsonl").read_text("utf-8").splitlines():
-        if line.strip() and (item := json.loads(line)).get("sentence"):
+    for item in page_questions(name):
+        if item.get("sentence"):
             docs = item.get("docs") or [item.get("doc", "")]
             out.append(Question(item["question"], docs[0], (item["sentence"],)))
     return out

@@ -20,7 +20,7 @@ IF = "{http://projectmallard.org/if/1.0/}"
 #: Elements left out with everything inside them.
 _DROP = frozenset({"info", "media", "comment", "links", "include", "thumb", "desc"})
 #: Blocks that hold other blocks.
-_CONTAINERS = frozenset({"note", "example", "figure", "synopsis", "quote", "rules", "div", "cards", "tbody", "thead"})
+_CONTAINERS = frozenset({"note", "example", "figure", "synopsis", "quote", "rules", "div", "cards"})
 
 
 def _local(tag: object) -> str:
@@ -53,13 +53,6 @@ def inline(el: ET.Element, titles: Mapping[str, str] | None = None) -> str:
     return "".join(parts)
 
 
-def _wrap(el: ET.Element) -> ET.Element:
-    """``el`` as the only child of a new element, for :func:`_blocks`."""
-    holder = ET.Element("holder")
-    holder.append(el)
-    return holder
-
-
 class _Writer:
     """Writes a page's blocks as HTML; an empty link reads as the title of the page it points to."""
 
@@ -72,64 +65,67 @@ class _Writer:
     def _blocks(self, el: ET.Element, depth: int, out: list[str]) -> None:
         """The HTML of ``el``'s block children, sections at heading level ``depth``."""
         for child in el:
-            if _skipped(child):
-                continue
-            name = _local(child.tag)
+            if not _skipped(child):
+                self._block(child, depth, out)
+
+    def _block(self, el: ET.Element, depth: int, out: list[str]) -> None:
+        """The HTML of one block element."""
+        name = _local(el.tag)
+        if name == "section":
+            self._blocks(el, depth + 1, out)
+        elif name in ("list", "steps"):
+            self._list(el, "ol" if name == "steps" else "ul", depth, out)
+        elif name == "terms":
+            self._terms(el, depth, out)
+        elif name == "table":
+            self._table(el, out)
+        elif name in ("choose", "when", "else", "if") or name in _CONTAINERS:
+            self._blocks(el, depth, out)
+        elif text := self._text(el):
             if name in ("title", "subtitle"):
-                text = self._text(child)
-                if text:
-                    out.append(f"<h{min(depth, 6)}>{text}</h{min(depth, 6)}>")
-            elif name == "section":
-                self._blocks(child, depth + 1, out)
-            elif name in ("p", "code", "screen", "output", "input"):
-                text = self._text(child)
-                if text:
-                    out.append(f"<pre>{text}</pre>" if name in ("code", "screen") else f"<p>{text}</p>")
-            elif name in ("list", "steps"):
-                tag = "ol" if name == "steps" else "ul"
-                out.append(f"<{tag}>")
-                for item in child:
-                    if _local(item.tag) == "item" and not _skipped(item):
-                        out.append("<li>")
-                        self._item(item, depth, out)
-                        out.append("</li>")
-                    elif _local(item.tag) == "title":
-                        out.append(f"<p>{self._text(item)}</p>")
-                out.append(f"</{tag}>")
-            elif name == "terms":
-                out.append("<dl>")
-                for item in child:
-                    if _local(item.tag) == "title":
-                        out.append(f"<p>{self._text(item)}</p>")
-                        continue
-                    if _local(item.tag) != "item" or _skipped(item):
-                        continue
-                    for part in item:
-                        if _skipped(part):
-                            continue
-                        if _local(part.tag) == "title":
-                            out.append(f"<dt>{self._text(part)}</dt>")
-                        else:
-                            out.append("<dd>")
-                            self._blocks(_wrap(part), depth, out)
-                            out.append("</dd>")
-                out.append("</dl>")
-            elif name == "table":
-                out.append("<table>")
-                for row in child.iter(f"{MAL}tr"):
-                    cells = []
-                    for cell in row:
-                        if _local(cell.tag) in ("td", "th") and not _skipped(cell):
-                            texts = [self._text(p) for p in cell if not _skipped(p)] or [self._text(cell)]
-                            cells.append("<td>" + " ".join(t for t in texts if t) + "</td>")
-                    out.append("<tr>" + "".join(cells) + "</tr>")
-                out.append("</table>")
-            elif name in ("choose", "when", "else", "if") or name in _CONTAINERS:
-                self._blocks(child, depth, out)
-            else:
-                text = self._text(child)
-                if text:
-                    out.append(f"<p>{text}</p>")
+                out.append(f"<h{min(depth, 6)}>{text}</h{min(depth, 6)}>")
+            elif name in ("code", "screen"):
+                out.append(f"<pre>{text}</pre>")
+            else:  # p, output, input and anything else that holds text
+                out.append(f"<p>{text}</p>")
+
+    def _list(self, el: ET.Element, tag: str, depth: int, out: list[str]) -> None:
+        out.append(f"<{tag}>")
+        for item in el:
+            if _local(item.tag) == "item" and not _skipped(item):
+                out.append("<li>")
+                self._item(item, depth, out)
+                out.append("</li>")
+            elif _local(item.tag) == "title":
+                out.append(f"<p>{self._text(item)}</p>")
+        out.append(f"</{tag}>")
+
+    def _terms(self, el: ET.Element, depth: int, out: list[str]) -> None:
+        out.append("<dl>")
+        for item in el:
+            if _local(item.tag) == "title":
+                out.append(f"<p>{self._text(item)}</p>")
+            elif _local(item.tag) == "item" and not _skipped(item):
+                for part in (p for p in item if not _skipped(p)):
+                    if _local(part.tag) == "title":
+                        out.append(f"<dt>{self._text(part)}</dt>")
+                    else:
+                        out.append("<dd>")
+                        self._block(part, depth, out)
+                        out.append("</dd>")
+        out.append("</dl>")
+
+    def _table(self, el: ET.Element, out: list[str]) -> None:
+        """A row per line, each cell's paragraphs joined."""
+        out.append("<table>")
+        for row in el.iter(f"{MAL}tr"):
+            cells = []
+            for cell in row:
+                if _local(cell.tag) in ("td", "th") and not _skipped(cell):
+                    texts = [self._text(p) for p in cell if not _skipped(p)] or [self._text(cell)]
+                    cells.append("<td>" + " ".join(t for t in texts if t) + "</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</table>")
 
     def _item(self, item: ET.Element, depth: int, out: list[str]) -> None:
         """A list item: its blocks, or its text when it holds inline content only."""

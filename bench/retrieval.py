@@ -39,7 +39,7 @@ from assistant import Engine
 from assistant.search.fusion import get_fusion
 from assistant.search.retrieval import Hit, Retriever
 from bench.collections import NAMES, PAGES, engines
-from bench.common import KORQUAD, ROOT, load_korquad, require
+from bench.common import KORQUAD, ROOT, load_korquad, page_questions, require
 
 RESULTS = ROOT / "bench" / "results"
 DATA = ROOT / "bench" / "data"
@@ -84,10 +84,7 @@ def korquad_queries(limit: int) -> list[Query]:
 def help_queries(name: str = "help") -> list[Query]:
     """The questions of a help-page collection (``help``, ``gnome``), judged by their page or pages."""
     out = []
-    for line in (DATA / name / "questions.jsonl").read_text("utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
+    for item in page_questions(name):
         docs = item.get("docs") or ([item["doc"]] if "doc" in item else [])
         out.append(Query(item["question"], doc_judge(docs) if docs else None))
     return out
