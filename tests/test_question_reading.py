@@ -15,6 +15,7 @@ from assistant.text.questions import (
     asks_one_point,
     asks_outright,
     asks_which,
+    points_at_nothing,
     question_form,
     relation_terms,
 )
@@ -37,6 +38,25 @@ from assistant.text.spoken import written_out
 )
 def test_contracted_particles_are_written_out(analyzer: KoreanAnalyzer, typed: str, searched: str) -> None:
     assert written_out(typed, analyzer.tokens(typed)) == searched
+
+
+@pytest.mark.parametrize(
+    ("question", "pronoun"),
+    [
+        ("그게 뭐야?", "그것"),
+        ("그건 어떻게 만들 수 있나요?", "그거"),
+        ("거기선 뭐 해?", "거기"),
+        ("이건 왜 그래?", "이거"),
+        # a thing named beside the pronoun, or no pronoun: the question says what it is about
+        ("그 전략의 장점은?", ""),
+        ("그건 AI와 어떤 관계야?", ""),
+        ("그게 2024년이야?", ""),
+        ("뭐가 있어?", ""),  # 뭐 asks, it points at nothing said
+        ("어떻게 만들 수 있나요?", ""),
+    ],
+)
+def test_a_question_that_points_back_at_nothing_it_names(analyzer: KoreanAnalyzer, question: str, pronoun: str) -> None:
+    assert points_at_nothing(analyzer.tokens(question)) == pronoun
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,7 @@ from assistant.text.questions import (
     asks_outright,
     asks_which,
     comparison_sides,
+    points_at_nothing,
     question_form,
     relation_terms,
     topic_terms,
@@ -82,6 +83,8 @@ class Request:
     anchor: tuple[str, int] | None = None
     restate: bool = True  #: whether the anchored sentence is said again
     another: bool = False  #: another one like the sentences in ``avoid`` is asked for ("다른 예는?"), not more of them
+    #: the pronoun of a searched text that names nothing else ("그건 어떻게 …?"; see points_at_nothing)
+    points_at: str = ""
 
 
 def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int, int]:
@@ -304,12 +307,15 @@ class Engine:
         question = self.validate(question)
         searched = self.validate(query) if query else question
         k = k or self.settings.top_k
-        request = Request(question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another)
+        tokens = self.analyzer.tokens(searched)
+        request = Request(
+            question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
+            points_at_nothing(tokens),
+        )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
-            text = written_out(searched, self.analyzer.tokens(searched))
-            retrieval = retriever.search(text, k, mode=mode, exclude=exclude, prior=prior)
+            retrieval = retriever.search(written_out(searched, tokens), k, mode=mode, exclude=exclude, prior=prior)
             answer = self._answer(request, retrieval, retriever.index)
-            self._guide(answer, retriever, retrieval)
+            self._guide(answer, retriever, retrieval, request.points_at)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
 
@@ -323,14 +329,18 @@ class Engine:
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
         form = question_form(request.question)
-        if self.should_abstain(retrieval):
+        if request.points_at or self.should_abstain(retrieval):
             return Answer(
                 question=request.question,
                 query=request.searched,
                 summary="",  # written by _guide, with what the documents cover
                 form=form,
                 abstained=True,
-                abstain_reason=self._abstain_reason(retrieval),
+                abstain_reason=(
+                    f"the question points back with '{request.points_at}' and names nothing else"
+                    if request.points_at
+                    else self._abstain_reason(retrieval)
+                ),
                 model=model,
             )
         t0 = time.perf_counter()
@@ -361,10 +371,11 @@ class Engine:
                 self._outlines = {**dict(list(self._outlines.items())[-1:]), index.folder: outline}
             return outline
 
-    def _guide(self, answer: Answer, retriever: Retriever, retrieval: Retrieval) -> None:
+    def _guide(self, answer: Answer, retriever: Retriever, retrieval: Retrieval, points_at: str = "") -> None:
         """What to offer with ``answer``: for an abstention, the message saying what the documents
-        cover and questions they do answer (each one searched to make sure); otherwise follow-up
-        questions about the sections near the cited ones."""
+        cover (and, for a question whose pronoun ``points_at`` nothing it names, that it is unclear
+        what it means) and questions they do answer (each one searched to make sure); otherwise
+        follow-up questions about the sections near the cited ones."""
         t0 = time.perf_counter()
         outline = self.outline(retriever.index)
         if not answer.abstained:
@@ -375,7 +386,7 @@ class Engine:
                 lambda q: not self.should_abstain(retriever.search(q, self.settings.top_k))
             )
             cross = retrieval.signals.get("cross_script", 0.0) > 0
-            message = abstention_message(answer.covers, len(outline.documents()))
+            message = abstention_message(answer.covers, len(outline.documents()), points_at)
             answer.summary = message + (KOREAN_WORKS_BEST if cross else "")
         retrieval.timings["guide_ms"] = (time.perf_counter() - t0) * 1e3
 

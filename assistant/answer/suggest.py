@@ -199,14 +199,24 @@ def covers(outline: Outline) -> list[str]:
 NOT_FOUND = "찾은 문서에는 이 질문에 대한 내용이 없습니다."
 
 
-def abstention_message(items: Sequence[str], n_documents: int) -> str:
-    """The one message of an abstained answer: that the documents do not answer, and what they cover."""
+def abstention_message(items: Sequence[str], n_documents: int, points_at: str = "") -> str:
+    """The one message of an abstained answer: that the documents do not answer (or, for a question
+    whose pronoun ``points_at`` nothing it names, that it is unclear what it means), and what they cover."""
+    first = unclear(points_at) if points_at else NOT_FOUND
     if not items:
-        return NOT_FOUND
+        return first
     quoted = ", ".join(f"‘{item}’" for item in items)
     whole = f"{quoted} 등을" if len(items) < n_documents else josa(quoted, "을")
     subject = "이 문서는" if n_documents == 1 else "이 문서들은"
-    return f"{NOT_FOUND} {subject} {whole} 다룹니다."
+    return f"{first} {subject} {whole} 다룹니다."
+
+
+def unclear(pronoun: str) -> str:
+    """What an answer says to a question whose ``pronoun`` points back at something never named."""
+    particle = josa(pronoun, "이").removeprefix(pronoun)
+    return (
+        f"질문의 ‘{pronoun}’{particle} 무엇을 가리키는지 알 수 없습니다. 가리키는 것의 이름을 넣어 다시 물어봐 주세요."
+    )
 
 
 def followups(outline: Outline, citations: Sequence[Citation], question: str = "") -> list[str]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.ingest.markers import ORDINAL
-from assistant.text.korean import KoreanAnalyzer, Token
+from assistant.text.korean import NOUN_TAGS, KoreanAnalyzer, Token
 
 #: Question forms, checked in this order; the first pattern that matches wins.
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -216,6 +216,24 @@ def question_form(question: str) -> str:
 #: An ordinal that picks a point: 첫째 … 열째, 첫 번째 … 열 번째, 2번째, or 마지막 before a noun
 #: ("마지막 단계는?"; not "마지막으로 …", which only orders the question's own words).
 _ONE_POINT = re.compile(rf"(?:^|\s)(?:{ORDINAL}|\d+\s?번째|마지막(?=\s))\s?(?!번째)\S")
+
+
+#: Pronouns that point at something said before (그거, 이것, 거기, 그 …), not at what is asked (뭐, 어디).
+DEMONSTRATIVES = frozenset(
+    ["그", "이", "저", "그거", "그것", "이거", "이것", "저거", "저것", "거기", "여기", "저기", "그곳", "이곳", "저곳",
+     "그쪽", "이쪽", "저쪽", "그분", "이분", "그녀", "그들", "이들", "그때"]
+)  # fmt: skip
+#: Tags of what a question can name: nouns, a word root, Latin, Hanja and number tokens.
+_NAMING = NOUN_TAGS | {"SN"}
+
+
+def points_at_nothing(tokens: Sequence[Token]) -> str:
+    """The pronoun of a question that points back at something it never names ("그건 어떻게 만들
+    수 있나요?", "그게 뭐야?"): with no conversation, nothing says what it means. "" when the question
+    names a thing (a noun, a Latin word, a number) or points at nothing."""
+    if any(t.tag.split("-")[0] in _NAMING for t in tokens):
+        return ""
+    return next((t.form for t in tokens if t.tag == "NP" and t.form in DEMONSTRATIVES), "")
 
 
 def asks_one_point(question: str) -> bool:
