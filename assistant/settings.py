@@ -57,9 +57,9 @@ class Settings(BaseSettings):
     )
 
     fusion: str = Field("weighted", description="Fusion of dense and BM25 scores: weighted, rrf.")
-    dense_weight: float = Field(0.6, ge=0.0, le=1.0, description="Weight of the dense cosine in fusion.")
-    morph_weight: float = Field(0.2, ge=0.0, le=1.0, description="Weight of BM25 over Kiwi morphemes.")
-    bigram_weight: float = Field(0.2, ge=0.0, le=1.0, description="Weight of BM25 over character bigrams.")
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of the dense cosine in fusion.")
+    morph_weight: float = Field(0.125, ge=0.0, le=1.0, description="Weight of BM25 over Kiwi morphemes.")
+    bigram_weight: float = Field(0.375, ge=0.0, le=1.0, description="Weight of BM25 over character bigrams.")
     paraphrase_weight: float = Field(
         0.5,
         ge=0.0,
