@@ -310,6 +310,11 @@ def test_real_corpus_table_in_one_chunk(analyzer: KoreanAnalyzer, size: int, ove
             ["ADDRESS 는 구분자로서 느낌표 '!' 를 사용하는 주소 문자열을 반환합니다."],
         ),
         ("단순한 문장이다. 다음 문장도 있다.", ["단순한 문장이다.", "다음 문장도 있다."]),
+        (  # 또는 after a word the analyzer ends a sentence at, with no full stop, joins what it follows
+            "와이파이 연결 안함 또는 이미 연결한 무선 네트워크 이름을 선택합니다. 메뉴가 펼쳐집니다.",
+            ["와이파이 연결 안함 또는 이미 연결한 무선 네트워크 이름을 선택합니다.", "메뉴가 펼쳐집니다."],
+        ),
+        ("파일을 저장합니다. 또는 Ctrl+S를 누릅니다.", ["파일을 저장합니다.", "또는 Ctrl+S를 누릅니다."]),
     ],
 )
 def test_no_sentence_opens_with_the_particle_of_a_quoted_word(

@@ -485,6 +485,16 @@ def test_compose_templates(form: str, expected: str) -> None:
     assert compose(form, [Line("가는 나이다.", 1), Line("다는 라이다.", 2)]) == expected
 
 
+def test_compose_keeps_the_numbers_of_the_steps_a_document_numbers() -> None:
+    steps = [Line("2. 설정을 누릅니다.", 1), Line("4. 켜기를 선택합니다.", 1), Line("이름은 자동으로 정해집니다.", 2)]
+    assert compose("method", steps).splitlines() == [
+        "문서가 제시하는 방법:",
+        "2. 설정을 누릅니다. [1]",  # not "1. 2. …": the step keeps its number, a gap stays visible
+        "4. 켜기를 선택합니다. [1]",
+        "- 이름은 자동으로 정해집니다. [2]",
+    ]
+
+
 def test_compose_comparison_labels_sides_and_says_what_is_missing() -> None:
     lines = [Line("미국과 유럽 모두 투자한다.", 1), Line("미국은 민간이 주도한다.", 2, "미국")]
     assert compose("comparison", lines, ["중국"]).splitlines() == [

@@ -134,7 +134,7 @@ class KoreanAnalyzer:
         tokens = [_token(t, offset) for s in sents for t in s.tokens]
         spans = [_trim(line, s.start, s.end) for s in sents]
         units = []
-        for start, end in _quoted_subjects([span for span in spans if span[1] > span[0]], line):
+        for start, end in _coordinated(_quoted_subjects([span for span in spans if span[1] > span[0]], line), line):
             a, b = offset + start, offset + end
             units.append(((a, b), [t for t in tokens if a <= t.start and t.end <= b]))
         if units:
@@ -211,6 +211,23 @@ def _quoted_subjects(spans: list[tuple[int, int]], line: str) -> list[tuple[int,
             else:  # no sentence ended before the quote ("느낌표 '!' 를 …"): one sentence
                 out[i - 1], out[i] = (a, d), (d, d)
     return [(a, b) for a, b in out if b > a]
+
+
+#: A word that joins two nouns or clauses and cannot open a sentence after one left without its
+#: full stop ("와이파이 연결 안함 또는 이미 연결한 …": the analyzer ends a sentence at "안함").
+_JOINING = re.compile(r"(?:또는|혹은|및)(?=\s)")
+
+
+def _coordinated(spans: list[tuple[int, int]], line: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``line`` with a span that opens with a joining word (:data:`_JOINING`)
+    given back to the one before it, when that one ends without a stop mark."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and _JOINING.match(line, a) and line[out[-1][1] - 1] not in ".?!。…":
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
