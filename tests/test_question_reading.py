@@ -47,6 +47,13 @@ def test_contracted_particles_are_written_out(analyzer: KoreanAnalyzer, typed: s
         ("그건 어떻게 만들 수 있나요?", "그거"),
         ("거기선 뭐 해?", "거기"),
         ("이건 왜 그래?", "이거"),
+        ("두 번째 건 어디가 만든 거야?", "두 번째"),  # an ordinal of a list shown before
+        ("첫 번째 거 자세히", "첫 번째"),
+        ("2번째 것은?", "2번째"),
+        ("둘째는 뭐야?", "둘째"),
+        ("마지막 건 뭐야?", "마지막"),
+        ("세 번째 전략은?", ""),  # the ordinal of a named list
+        ("첫째 요소가 뭐야", ""),
         # a thing named beside the pronoun, or no pronoun: the question says what it is about
         ("그 전략의 장점은?", ""),
         ("그건 AI와 어떤 관계야?", ""),

@@ -228,12 +228,32 @@ _NAMING = NOUN_TAGS | {"SN"}
 
 
 def points_at_nothing(tokens: Sequence[Token]) -> str:
-    """The pronoun of a question that points back at something it never names ("그건 어떻게 만들
-    수 있나요?", "그게 뭐야?"): with no conversation, nothing says what it means. "" when the question
-    names a thing (a noun, a Latin word, a number) or points at nothing."""
-    if any(t.tag.split("-")[0] in _NAMING for t in tokens):
+    """What a question points back at without naming it: a pronoun ("그건 어떻게 만들 수 있나요?",
+    "그게 뭐야?") or an ordinal of a list shown before ("두 번째 건 어디가 만든 거야?", "둘째는?");
+    with no conversation, nothing says what it means. "" when the question names a thing (a noun,
+    a Latin word, a number) or points at nothing."""
+    ordinal, used = _ordinal_pointer(tokens)
+    if any(t.tag.split("-")[0] in _NAMING for i, t in enumerate(tokens) if i not in used):
         return ""
-    return next((t.form for t in tokens if t.tag == "NP" and t.form in DEMONSTRATIVES), "")
+    return next((t.form for t in tokens if t.tag == "NP" and t.form in DEMONSTRATIVES), ordinal)
+
+
+#: The dependent nouns an ordinal points with ("두 번째 건", "마지막 거").
+_POINTING_NOUNS = frozenset({"것", "거", "건"})
+
+
+def _ordinal_pointer(tokens: Sequence[Token]) -> tuple[str, frozenset[int]]:
+    """An ordinal that picks a point of a list ("두 번째", "2번째", "둘째", "마지막" before 것), as
+    written, and the places of its tokens; ("", ∅) when there is none."""
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and nxt.form == "번째" and t.tag in ("MM", "SN"):
+            return f"{t.form}{'' if t.tag == 'SN' else ' '}번째", frozenset({i, i + 1})
+        if t.tag == "NR" and t.form.endswith("째"):
+            return t.form, frozenset({i})
+        if t.form == "마지막" and nxt is not None and nxt.form in _POINTING_NOUNS:
+            return t.form, frozenset({i})
+    return "", frozenset()
 
 
 def asks_one_point(question: str) -> bool:
