@@ -22,7 +22,7 @@ from assistant.settings import Settings
 from assistant.store.bm25 import BM25
 from assistant.store.builder import BuildResult, IndexBuilder
 from assistant.store.index import open_index
-from assistant.store.manifest import FORMAT_VERSION, MANIFEST
+from assistant.store.manifest import FORMAT_VERSION, MANIFEST, READING_VERSION
 from assistant.store.versions import CURRENT, build_lock, current_version, is_current
 from assistant.text.korean import KoreanAnalyzer
 
@@ -295,6 +295,21 @@ def test_other_format_version_is_refused(settings: Settings, analyzer: KoreanAna
     assert f"형식 v{FORMAT_VERSION + 1}" in err.value.message
     assert err.value.hint is not None and "--rebuild" in err.value.hint
     assert not is_current(settings)
+
+
+def test_an_index_read_by_an_older_version_still_answers_and_is_stale(
+    settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    result = build(settings, analyzer)
+    path = result.version_dir / MANIFEST
+    data = json.loads(path.read_text("utf-8"))
+    assert data["reading_version"] == READING_VERSION
+    del data["reading_version"]  # as a manifest written before the field was
+    path.write_text(json.dumps(data), "utf-8")
+    assert open_index(settings.index_dir, FAKE_MODEL).manifest.reading_version == 1  # opens as it is
+    assert not is_current(settings)  # `assistant index --if-stale` rebuilds it
+    build(settings, analyzer)
+    assert is_current(settings)
 
 
 def test_damaged_manifest(settings: Settings, analyzer: KoreanAnalyzer) -> None:

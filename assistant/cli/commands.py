@@ -90,7 +90,11 @@ def main() -> None:
     help="벡터 색인: flat(정확, 기본), hnsw, milvus://HOST:PORT(Milvus 서버) 또는 FILE.db(milvus-lite). "
     "[환경 변수: ASSISTANT_VECTOR_INDEX]",
 )
-@click.option("--if-stale", is_flag=True, help="색인이 이미 코퍼스와 설정에 맞으면 아무것도 하지 않습니다.")
+@click.option(
+    "--if-stale",
+    is_flag=True,
+    help="색인이 이미 코퍼스와 설정, 이 버전이 파일을 읽는 방식에 맞으면 아무것도 하지 않습니다.",
+)
 @click.option("--json", "as_json", is_flag=True, help="매니페스트를 JSON으로 출력합니다.")
 @click.option("-q", "--quiet", is_flag=True, help="진행 상황을 출력하지 않습니다.")
 @handle_errors

@@ -33,7 +33,7 @@ from assistant.settings import Settings
 from assistant.store.baseline import offtopic_cosine
 from assistant.store.bm25 import BM25, BM25Counts
 from assistant.store.embed_cache import CACHE_DIR, EmbedCache
-from assistant.store.manifest import FORMAT_VERSION, Manifest, file_digest
+from assistant.store.manifest import FORMAT_VERSION, READING_VERSION, Manifest, file_digest
 from assistant.store.vector_backends import check_reachable, discard_index, make_index
 from assistant.store.vector_file import VectorFile
 from assistant.store.versions import CURRENT, build_lock, corpus_fingerprint, current_version
@@ -344,6 +344,7 @@ class IndexBuilder:
             embedded_chunks=n_chunks - reused,
             reused_chunks=reused,
             skipped=[[x.path, x.reason] for x in skipped],
+            reading_version=READING_VERSION,
         )
 
     def _publish(self, tmp: Path, name: str) -> Path:

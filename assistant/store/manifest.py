@@ -11,6 +11,9 @@ from assistant.errors import IndexCorruptError, IndexMismatchError, rebuild_hint
 
 #: Bump when the layout of the index folder changes; older indexes are then refused.
 FORMAT_VERSION = 2
+#: Bump when what a build reads from the files changes (a loader's text, sentence splitting): an
+#: index read by an older version still answers, and ``assistant index --if-stale`` rebuilds it.
+READING_VERSION = 2
 MANIFEST = "manifest.json"
 #: Data files up to this size are digested every time a version is opened; larger ones are
 #: checked by size only. Digesting runs at about 0.4 GB/s on the 2-core reference machine,
@@ -45,6 +48,8 @@ class Manifest:
     #: Median best cosine of everyday questions the index cannot answer (see store.baseline);
     #: None in manifests written before it was recorded.
     offtopic_cosine: float | None = None
+    #: :data:`READING_VERSION` of the build (1 in manifests written before it was recorded).
+    reading_version: int = 1
 
     def write(self, folder: Path) -> None:
         text = json.dumps(asdict(self), ensure_ascii=False, indent=2)

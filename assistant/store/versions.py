@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from assistant.errors import AssistantError, ConfigError, IndexBusyError
 from assistant.settings import Settings
-from assistant.store.manifest import FORMAT_VERSION, Manifest, file_digest
+from assistant.store.manifest import FORMAT_VERSION, READING_VERSION, Manifest, file_digest
 
 if TYPE_CHECKING:
     pass
@@ -51,7 +51,8 @@ def current_version(index_dir: Path) -> Path | None:
 
 
 def is_current(settings: Settings) -> bool:
-    """Whether the index exists and matches the corpus, model and chunking settings."""
+    """Whether the index exists and matches the corpus, model and chunking settings, read the way
+    this version reads files (:data:`~assistant.store.manifest.READING_VERSION`)."""
     folder = current_version(settings.index_dir)
     if folder is None:
         return False
@@ -61,6 +62,7 @@ def is_current(settings: Settings) -> bool:
         return False
     return (
         m.format_version == FORMAT_VERSION
+        and m.reading_version == READING_VERSION
         and m.model == settings.model
         and (m.chunk_size, m.chunk_overlap, m.vector_index)
         == (settings.chunk_size, settings.chunk_overlap, settings.vector_index)
