@@ -180,6 +180,14 @@ def test_an_elaboration_adds_to_the_topic_without_swapping(analyzer: KoreanAnaly
     assert res.focus == turns[0].focus
 
 
+def test_a_fragment_asked_with_yo_follows_up_however_many_nouns_it_holds(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    res = ask(analyzer, "한국 기업의 AI 인프라 투자는요?", europe)  # "and what about …?"
+    assert (res.standalone, res.kind) == (False, "ellipsis")
+    assert ask(analyzer, "한국 기업의 AI 인프라 투자는?", europe).standalone  # a question of its own
+
+
 def test_two_coordinated_nouns_without_a_predicate_are_a_fragment(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     res = ask(analyzer, "미국과 중국은요?", europe)
     assert (res.kind, res.query) == ("ellipsis", "미국 중국 AI 전략")
@@ -443,7 +451,8 @@ def test_why_after_a_one_sentence_answer_asks_about_that_sentence(analyzer: Kore
         ("그렇게 만든 쇼를 반복하려면?", {"reference": True, "conjunction": False}),
         ("그러면 미국은?", {"reference": False, "conjunction": True}),
         ("월화수목 요일은요?", {"fragment": True}),
-        ("writer 문서에 넣은 긴 표는요?", {"fragment": True}),
+        ("writer 문서에 넣은 긴 표는요?", {"fragment": True, "what_about": True}),
+        ("한국의 AI 원팀 전략은?", {"fragment": True, "what_about": False}),
         ("한국이 나아갈 방향은?", {"fragment": False}),
         ("한 번 더 설명해줘", {"ordinal": None, "more": True}),
         ("다섯 번째 항목은?", {"ordinal": 5, "member": True}),  # 다섯 … 열 are numerals (NR) to Kiwi

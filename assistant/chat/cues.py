@@ -88,6 +88,9 @@ class Cues:
     conjunction: bool = False
     wh: bool = False  #: asks 무엇/누구/어디/언제, or defines with 이란
     fragment: bool = False  #: nouns and a topic particle, nothing else ("미국과 중국은요?")
+    #: a fragment asked with 요 after its particle ("writer 문서에 넣은 긴 표는요?"): "and what about …?",
+    #: however many nouns it holds, where "한국의 AI 원팀 전략은?" may be a question of its own
+    what_about: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -97,7 +100,7 @@ class Cues:
     def complete(self) -> bool:
         """Whether the message has enough content to stand alone."""
         n = len(self.nouns)
-        if self.fragment and n <= 2:
+        if self.fragment and (n <= 2 or self.what_about):
             return False
         if self.conjunction:
             return n >= 3 or (n >= 2 and (self.wh or bool(self.predicates)))
@@ -149,7 +152,14 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         conjunction=conjunction,
         wh=wh,
         fragment=is_fragment(tokens),
+        what_about=is_fragment(tokens) and _asked_with_yo(tokens),
     )
+
+
+def _asked_with_yo(tokens: Sequence[Token]) -> bool:
+    """Whether a message ends in a topic particle and 요 ("… 표는요?", "calc에서는요?")."""
+    core = [t for t in tokens if t.tag.split("-")[0] != "SF"]
+    return len(core) >= 2 and core[-1].form == "요" and core[-2].tag == "JX" and core[-2].form in {"은", "는", "도"}
 
 
 def is_fragment(tokens: Sequence[Token]) -> bool:
