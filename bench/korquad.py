@@ -22,7 +22,7 @@ from assistant.ingest.documents import Document
 from assistant.search.retrieval import Retriever
 from assistant.settings import Settings
 from assistant.store.builder import IndexBuilder, documents_fingerprint
-from assistant.store.manifest import FORMAT_VERSION, READING_VERSION, Manifest
+from assistant.store.manifest import Manifest
 from assistant.store.versions import current_version
 from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, KORQUAD, ROOT, CachedQueryEmbedder, Question, load_korquad, ranks_metrics
@@ -65,8 +65,7 @@ def _holds(settings: Settings, docs: Sequence[Document]) -> bool:
     except AssistantError:
         return False
     return (
-        m.format_version == FORMAT_VERSION
-        and m.reading_version == READING_VERSION
+        m.built_by_this_version()
         and m.corpus_fingerprint == documents_fingerprint(docs)
         and (m.chunk_size, m.chunk_overlap, m.vector_index)
         == (settings.chunk_size, settings.chunk_overlap, settings.vector_index)

@@ -41,6 +41,7 @@ from assistant.text.sentences import (
     named_things,
     opens_item,
     ordinal_prefix,
+    step_number,
 )
 
 
@@ -364,9 +365,6 @@ class Read:
     negated: bool  #: says that something does not happen or is not there (않, 없, 못)
 
 
-#: The number a document gives a step of a numbered list ("4. ").
-_STEP_NUMBER = re.compile(r"\d{1,3}[.)]\s")
-
 #: Sentences read lately: the passages of an index come back from question to question.
 READ_CACHE = 4096
 
@@ -374,9 +372,8 @@ READ_CACHE = 4096
 @lru_cache(maxsize=READ_CACHE)
 def read(text: str) -> Read:
     """The question-independent reading of a sentence (kept for the last :data:`READ_CACHE`)."""
-    step = _STEP_NUMBER.match(text)  # "4. 방해 금지를 끕니다.": the step's number names nothing
     return Read(
-        frozenset(named_things(text[step.end() :] if step else text)),
+        frozenset(named_things(text[step_number(text) :])),  # "4. 방해 금지를 …": the number names nothing
         opens_item(text) or len(enumerated(text)) >= 2,
         ends_sentence(text),
         continuation(text)[0] == "reference",

@@ -7,12 +7,11 @@ side labels, and a note when the documents say nothing about a side.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.summarize import Picked
-from assistant.text.sentences import SENTENCE_END
+from assistant.text.sentences import SENTENCE_END, step_number
 
 LEADS = {
     "definition": "",
@@ -22,10 +21,6 @@ LEADS = {
     "list": "문서에서 찾은 항목:",
     "comparison": "문서에 나온 비교:",
 }
-
-
-#: A line the document numbers itself ("3. 와이파이 설정을 누릅니다."): a step of a numbered list.
-_NUMBERED = re.compile(r"\d{1,3}[.)]\s")
 
 
 @dataclass(frozen=True)
@@ -55,8 +50,8 @@ def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> st
         return _compare(lines, missing)
     head = LEADS.get(form, "")
     if form in ("list", "method", "reason") and len(lines) > 1:
-        if any(_NUMBERED.match(line.text) for line in lines):  # the document's own numbers (steps 2, 4) stay
-            body = "\n".join(line.render() if _NUMBERED.match(line.text) else f"- {line.render()}" for line in lines)
+        if any(step_number(line.text) for line in lines):  # the document's own numbers (steps 2, 4) stay
+            body = "\n".join(line.render() if step_number(line.text) else f"- {line.render()}" for line in lines)
         else:
             body = "\n".join(f"{i}. {line.render()}" for i, line in enumerate(lines, 1))
         return f"{head}\n{body}"

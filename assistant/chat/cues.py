@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.chat.sessions import Focus
 from assistant.ingest.markers import DETERMINER_VALUES, ORDINAL_VALUES
 from assistant.text.korean import NOMINAL_TAGS, NOUN_TAGS, WEAK_NOUNS, Token
-from assistant.text.questions import LIGHT_PREDICATES, QUESTION_WORDS
+from assistant.text.questions import LIGHT_PREDICATES, PRONOUNS, QUESTION_WORDS
 
 
 def _words(text: str) -> frozenset[str]:
@@ -31,10 +31,6 @@ PREDICATE_TAGS = frozenset({"VV", "VA"})
 CONJUNCTIONS = frozenset(
     {"그럼", "그러면", "그리고", "그런데", "그래서", "또", "또한", "그렇다면", "반면", "한편", "그러니까", "근데"}
 )
-
-
-#: Pronouns (NP) that point back (저 alone is "I", not "that").
-PRONOUNS = _words("그 이 그것 이것 저것 그거 이거 저거 거기 여기 저기 그곳 이곳 그들 이들 그쪽 이쪽")
 
 
 #: Determiners (MM) that point back.
@@ -114,6 +110,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     ordinal: int | None = None
     more = reference = wh = member = False
     conjunction = bool(tokens) and _leads(tokens)
+    fragment = is_fragment(tokens)
     for i, tok in enumerate(tokens):
         tag = tok.tag.split("-")[0]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -151,8 +148,8 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         reference=reference,
         conjunction=conjunction,
         wh=wh,
-        fragment=is_fragment(tokens),
-        what_about=is_fragment(tokens) and _asked_with_yo(tokens),
+        fragment=fragment,
+        what_about=fragment and _asked_with_yo(tokens),
     )
 
 

@@ -51,6 +51,11 @@ class Manifest:
     #: :data:`READING_VERSION` of the build (1 in manifests written before it was recorded).
     reading_version: int = 1
 
+    def built_by_this_version(self) -> bool:
+        """Whether this version of the assistant would build the index the same way: the same
+        folder layout and the same reading of the files (else it is stale, or refused)."""
+        return self.format_version == FORMAT_VERSION and self.reading_version == READING_VERSION
+
     def write(self, folder: Path) -> None:
         text = json.dumps(asdict(self), ensure_ascii=False, indent=2)
         (folder / MANIFEST).write_text(text, "utf-8")

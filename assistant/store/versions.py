@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from assistant.errors import AssistantError, ConfigError, IndexBusyError
 from assistant.settings import Settings
-from assistant.store.manifest import FORMAT_VERSION, READING_VERSION, Manifest, file_digest
+from assistant.store.manifest import Manifest, file_digest
 
 if TYPE_CHECKING:
     pass
@@ -61,8 +61,7 @@ def is_current(settings: Settings) -> bool:
     except AssistantError:
         return False
     return (
-        m.format_version == FORMAT_VERSION
-        and m.reading_version == READING_VERSION
+        m.built_by_this_version()
         and m.model == settings.model
         and (m.chunk_size, m.chunk_overlap, m.vector_index)
         == (settings.chunk_size, settings.chunk_overlap, settings.vector_index)

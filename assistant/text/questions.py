@@ -218,10 +218,11 @@ def question_form(question: str) -> str:
 _ONE_POINT = re.compile(rf"(?:^|\s)(?:{ORDINAL}|\d+\s?번째|마지막(?=\s))\s?(?!번째)\S")
 
 
-#: Pronouns that point at something said before (그거, 이것, 거기, 그 …), not at what is asked (뭐, 어디).
-DEMONSTRATIVES = frozenset(
-    ["그", "이", "저", "그거", "그것", "이거", "이것", "저거", "저것", "거기", "여기", "저기", "그곳", "이곳", "저곳",
-     "그쪽", "이쪽", "저쪽", "그분", "이분", "그녀", "그들", "이들", "그때"]
+#: Pronouns (NP) that point back at something said before, not at what is asked (뭐, 어디); 저 alone
+#: is "I", not "that".
+PRONOUNS = frozenset(
+    ["그", "이", "그것", "이것", "저것", "그거", "이거", "저거", "거기", "여기", "저기", "그곳", "이곳", "그들", "이들",
+     "그쪽", "이쪽"]
 )  # fmt: skip
 #: Tags of what a question can name: nouns, a word root, Latin, Hanja and number tokens.
 _NAMING = NOUN_TAGS | {"SN"}
@@ -235,7 +236,7 @@ def points_at_nothing(tokens: Sequence[Token]) -> str:
     ordinal, used = _ordinal_pointer(tokens)
     if any(t.tag.split("-")[0] in _NAMING for i, t in enumerate(tokens) if i not in used):
         return ""
-    return next((t.form for t in tokens if t.tag == "NP" and t.form in DEMONSTRATIVES), ordinal)
+    return next((t.form for t in tokens if t.tag == "NP" and t.form in PRONOUNS), ordinal)
 
 
 #: The dependent nouns an ordinal points with ("두 번째 건", "마지막 거").

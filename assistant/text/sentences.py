@@ -266,12 +266,21 @@ FORM_CUES = {
     "comparison": re.compile(r"반면|달리|비해|보다|차이|다르|같은|공통"),
 }
 _ORDINAL_OPENING = re.compile(rf"^\s*(?:{ORDINAL}|{CLOSING}|\d+[.)]\s)")
+#: The number a document gives a step of a numbered list ("4. ", "2) ").
+_STEP_NUMBER = re.compile(r"\d{1,3}[.)]\s")
 
 
 def form_cue(text: str, form: str) -> bool:
     """Whether a sentence shows the kind of answer the question's form asks for."""
     pattern = FORM_CUES.get(form)
     return bool(pattern and pattern.search(text))
+
+
+def step_number(text: str) -> int:
+    """Characters of the number a sentence opens with as a step of a numbered list ("4. 방해 금지를
+    끕니다." → 3; 0 when none)."""
+    m = _STEP_NUMBER.match(text)
+    return m.end() if m else 0
 
 
 def opens_item(text: str) -> bool:
