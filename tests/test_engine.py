@@ -10,7 +10,7 @@ from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder, write_corpus
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
-from assistant.answer.suggest import NOT_FOUND
+from assistant.answer.suggest import NO_WORDS, NOT_FOUND
 from assistant.errors import InvalidQuestionError
 from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
@@ -338,7 +338,21 @@ def test_odd_questions_get_an_answer_or_a_clear_abstention(
     answer = engine.ask(question)
     assert answer.summary.strip()
     if answer.abstained:
-        assert answer.summary.startswith((NOT_FOUND, "질문의 ‘")) and not answer.citations
+        assert answer.summary.startswith((NOT_FOUND, NO_WORDS, "질문의 ‘")) and not answer.citations
+
+
+@pytest.mark.parametrize("question", ["ㅋㅋㅋ", "ㅠㅠ", "^^"])
+def test_a_question_made_only_of_symbols_says_there_is_nothing_to_look_for(
+    settings: Settings, analyzer: KoreanAnalyzer, question: str
+) -> None:
+    engine = Engine(settings.model_copy(update={"abstain": False}), embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    answer = engine.ask(question)  # abstains although abstention is off: whatever passage is closest answers nothing
+    assert answer.abstained and not answer.citations and answer.summary_sentences == []
+    assert answer.summary.startswith(NO_WORDS) and "다룹니다" in answer.summary  # then what the documents cover
+    assert answer.abstain_reason == "the question holds no word, only symbols"
+    # a word beside the symbols is searched
+    assert not engine.ask(f"{question} 제주도").abstained
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from assistant.text.questions import (
     asks_one_point,
     asks_outright,
     asks_which,
+    holds_no_word,
     points_at_nothing,
     question_form,
     relation_terms,
@@ -64,6 +65,28 @@ def test_contracted_particles_are_written_out(analyzer: KoreanAnalyzer, typed: s
 )
 def test_a_question_that_points_back_at_nothing_it_names(analyzer: KoreanAnalyzer, question: str, pronoun: str) -> None:
     assert points_at_nothing(analyzer.tokens(question)) == pronoun
+
+
+@pytest.mark.parametrize(
+    ("question", "wordless"),
+    [
+        ("ㅋㅋㅋㅋ", True),  # Korean letters alone
+        ("ㅠㅠ", True),
+        ("^^", True),
+        ("?!?!", True),
+        ("...", True),
+        ("\U0001f600", True),  # an emoji
+        # one word, name, number or address is something to look for
+        ("ㅋㅋ 한국 AI", False),
+        ("안녕", False),
+        ("AI?", False),
+        ("2024?", False),
+        ("https://example.com", False),
+        ("그게 뭐야?", False),  # a pronoun: points_at_nothing says what is unclear
+    ],
+)
+def test_a_question_made_only_of_symbols_holds_no_word(analyzer: KoreanAnalyzer, question: str, wordless: bool) -> None:
+    assert holds_no_word(analyzer.tokens(question)) is wordless
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,7 @@ from assistant.text.questions import (
     asks_outright,
     asks_which,
     comparison_sides,
+    holds_no_word,
     points_at_nothing,
     question_form,
     relation_terms,
@@ -85,6 +86,16 @@ class Request:
     another: bool = False  #: another one like the sentences in ``avoid`` is asked for ("다른 예는?"), not more of them
     #: the pronoun of a searched text that names nothing else ("그건 어떻게 …?"; see points_at_nothing)
     points_at: str = ""
+    #: the searched text is made only of symbols ("ㅋㅋㅋ"; see holds_no_word)
+    wordless: bool = False
+
+    def unclear(self) -> str:
+        """Why the request cannot be searched whatever the passages, or "" when it can."""
+        if self.points_at:
+            return f"the question points back with '{self.points_at}' and names nothing else"
+        if self.wordless:
+            return "the question holds no word, only symbols"
+        return ""
 
 
 def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int, int]:
@@ -310,12 +321,12 @@ class Engine:
         tokens = self.analyzer.tokens(searched)
         request = Request(
             question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
-            points_at_nothing(tokens),
+            points_at_nothing(tokens), holds_no_word(tokens),
         )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             retrieval = retriever.search(written_out(searched, tokens), k, mode=mode, exclude=exclude, prior=prior)
             answer = self._answer(request, retrieval, retriever.index)
-            self._guide(answer, retriever, retrieval, request.points_at)
+            self._guide(answer, retriever, retrieval, request)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
         return answer
 
@@ -329,18 +340,15 @@ class Engine:
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
         form = question_form(request.question)
-        if request.points_at or self.should_abstain(retrieval):
+        unclear = request.unclear()
+        if unclear or self.should_abstain(retrieval):
             return Answer(
                 question=request.question,
                 query=request.searched,
                 summary="",  # written by _guide, with what the documents cover
                 form=form,
                 abstained=True,
-                abstain_reason=(
-                    f"the question points back with '{request.points_at}' and names nothing else"
-                    if request.points_at
-                    else self._abstain_reason(retrieval)
-                ),
+                abstain_reason=unclear or self._abstain_reason(retrieval),
                 model=model,
             )
         t0 = time.perf_counter()
@@ -371,10 +379,10 @@ class Engine:
                 self._outlines = {**dict(list(self._outlines.items())[-1:]), index.folder: outline}
             return outline
 
-    def _guide(self, answer: Answer, retriever: Retriever, retrieval: Retrieval, points_at: str = "") -> None:
+    def _guide(self, answer: Answer, retriever: Retriever, retrieval: Retrieval, request: Request) -> None:
         """What to offer with ``answer``: for an abstention, the message saying what the documents
-        cover (and, for a question whose pronoun ``points_at`` nothing it names, that it is unclear
-        what it means) and questions they do answer (each one searched to make sure); otherwise
+        cover (and, for a request whose pronoun points at nothing it names or that holds no word,
+        why it cannot be searched) and questions they do answer (each one searched to make sure); otherwise
         follow-up questions about the sections near the cited ones."""
         t0 = time.perf_counter()
         outline = self.outline(retriever.index)
@@ -386,7 +394,9 @@ class Engine:
                 lambda q: not self.should_abstain(retriever.search(q, self.settings.top_k))
             )
             cross = retrieval.signals.get("cross_script", 0.0) > 0
-            message = abstention_message(answer.covers, len(outline.documents()), points_at)
+            message = abstention_message(
+                answer.covers, len(outline.documents()), request.points_at, wordless=request.wordless
+            )
             answer.summary = message + (KOREAN_WORKS_BEST if cross else "")
         retrieval.timings["guide_ms"] = (time.perf_counter() - t0) * 1e3
 

@@ -197,12 +197,15 @@ def covers(outline: Outline) -> list[str]:
 
 
 NOT_FOUND = "찾은 문서에는 이 질문에 대한 내용이 없습니다."
+#: What an answer says to a question made only of symbols ("ㅋㅋㅋ", "^^").
+NO_WORDS = "질문에 찾아볼 낱말이 없습니다. 궁금한 것을 말로 적어 물어봐 주세요."
 
 
-def abstention_message(items: Sequence[str], n_documents: int, points_at: str = "") -> str:
+def abstention_message(items: Sequence[str], n_documents: int, points_at: str = "", *, wordless: bool = False) -> str:
     """The one message of an abstained answer: that the documents do not answer (or, for a question
-    whose pronoun ``points_at`` nothing it names, that it is unclear what it means), and what they cover."""
-    first = unclear(points_at) if points_at else NOT_FOUND
+    whose pronoun ``points_at`` nothing it names, that it is unclear what it means; for a ``wordless``
+    one, that it holds nothing to look for), and what they cover."""
+    first = unclear(points_at) if points_at else NO_WORDS if wordless else NOT_FOUND
     if not items:
         return first
     quoted = ", ".join(f"‘{item}’" for item in items)

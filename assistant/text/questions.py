@@ -239,6 +239,17 @@ def points_at_nothing(tokens: Sequence[Token]) -> str:
     return next((t.form for t in tokens if t.tag == "NP" and t.form in PRONOUNS), ordinal)
 
 
+#: Kiwi's tags of what is no word: punctuation, brackets, other symbols, Korean letters written
+#: alone (ㅋㅋ, ㅠㅠ are SW) and emoji.
+_NO_WORD_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "W_EMOJI"})
+
+
+def holds_no_word(tokens: Sequence[Token]) -> bool:
+    """Whether a question is made only of symbols ("ㅋㅋㅋ", "ㅠㅠ", "^^", "?!"): not one word, name
+    or number to look for, so whatever passage comes closest answers nothing."""
+    return all(t.tag in _NO_WORD_TAGS for t in tokens)
+
+
 #: The dependent nouns an ordinal points with ("두 번째 건", "마지막 거").
 _POINTING_NOUNS = frozenset({"것", "거", "건"})
 
