@@ -495,6 +495,21 @@ def test_compose_keeps_the_numbers_of_the_steps_a_document_numbers() -> None:
     ]
 
 
+def test_compose_numbers_a_methods_lines_only_when_they_follow_one_another_in_one_document() -> None:
+    steps = [Line("설정을 엽니다.", 1, place=("a", 10)), Line("켜기를 누릅니다.", 1, place=("a", 30))]
+    assert compose("method", steps).splitlines()[1:] == ["1. 설정을 엽니다. [1]", "2. 켜기를 누릅니다. [1]"]
+    # the lead stands before what comes earlier in its document: ways gathered, not steps to follow
+    ways = [Line("유럽은 규제를 중시한다.", 1, place=("a", 30)), Line("유럽은 다른 전략을 취한다.", 1, place=("a", 10))]
+    assert compose("method", ways).splitlines()[1:] == [
+        "- 유럽은 규제를 중시한다. [1]",
+        "- 유럽은 다른 전략을 취한다. [1]",
+    ]
+    apart = [Line("설정을 엽니다.", 1, place=("a", 10)), Line("켜기를 누릅니다.", 2, place=("b", 30))]
+    assert all(line.startswith("- ") for line in compose("method", apart).splitlines()[1:])
+    # a list's items and a reason's are counted whatever their order
+    assert compose("list", ways).splitlines()[1].startswith("1. ")
+
+
 def test_compose_comparison_labels_sides_and_says_what_is_missing() -> None:
     lines = [Line("미국과 유럽 모두 투자한다.", 1), Line("미국은 민간이 주도한다.", 2, "미국")]
     assert compose("comparison", lines, ["중국"]).splitlines() == [

@@ -454,7 +454,16 @@ class Engine:
         if sides:  # a comparison's line: the document's own label of it ("규제와 정책 차이: …"), else its side
             labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides, self._topic, missing)]
         lines = [
-            (Line(p.candidate.text, p.candidate.citation, label, excerpt(p.candidate.text)), p.candidate)
+            (
+                Line(
+                    p.candidate.text,
+                    p.candidate.citation,
+                    label,
+                    excerpt(p.candidate.text),
+                    (p.candidate.doc_id, p.candidate.start),
+                ),
+                p.candidate,
+            )
             for p, label in labelled
         ]
         return lines, missing, form

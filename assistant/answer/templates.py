@@ -31,6 +31,9 @@ class Line:
     citation: int
     label: str = ""
     quoted: bool = False  #: not a whole sentence (a table cell, a line of a list): shown in quotes
+    #: where the text stands: (document id, start), when known; a method's lines are numbered as steps
+    #: only when they follow one another in one document
+    place: tuple[str, int] | None = None
 
     def render(self) -> str:
         return f"“{self.text}” [{self.citation}]" if self.quoted else f"{self.text} [{self.citation}]"
@@ -52,10 +55,22 @@ def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> st
     if form in ("list", "method", "reason") and len(lines) > 1:
         if any(step_number(line.text) for line in lines):  # the document's own numbers (steps 2, 4) stay
             body = "\n".join(line.render() if step_number(line.text) else f"- {line.render()}" for line in lines)
+        elif form == "method" and not in_reading_order(lines):  # ways, not steps: numbers would say "in this order"
+            body = "\n".join(f"- {line.render()}" for line in lines)
         else:
             body = "\n".join(f"{i}. {line.render()}" for i, line in enumerate(lines, 1))
         return f"{head}\n{body}"
     return (head + "\n" if head else "") + " ".join(line.render() for line in lines)
+
+
+def in_reading_order(lines: Sequence[Line]) -> bool:
+    """Whether the lines come from one document, each after the one before (where known): a
+    sequence a reader may follow step by step, not sentences gathered from here and there."""
+    places = [line.place for line in lines]
+    if any(p is None for p in places):
+        return True  # nothing says otherwise
+    known = [p for p in places if p is not None]
+    return len({doc for doc, _ in known}) == 1 and all(a[1] < b[1] for a, b in zip(known, known[1:], strict=False))
 
 
 def _compare(lines: Sequence[Line], missing: Sequence[str]) -> str:
