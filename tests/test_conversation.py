@@ -12,6 +12,7 @@ from conftest import FAKE_MODEL, FakeEmbedder, write_corpus
 
 from assistant.answer.engine import NOTHING_MORE, ONLY_THIS, Engine
 from assistant.answer.schema import Answer
+from assistant.answer.suggest import SOCIAL_REPLIES
 from assistant.chat.conversation import Conversation
 from assistant.chat.sessions import SessionStore
 from assistant.cli.commands import main, render
@@ -103,6 +104,18 @@ def test_ellipsis_swaps_the_place_then_the_aspect(conversation: Conversation) ->
     assert (third.followup, third.query, third.drew_on_turn) == ("ellipsis", "부산 음식", 2)
     assert third.citations[0].chunk_id == "부산.md#1"
     assert {first.session_id, second.session_id, third.session_id} == {first.session_id}
+
+
+def test_thanks_get_a_reply_and_the_conversation_goes_on_past_them(conversation: Conversation) -> None:
+    first, thanks, second = chat_all(conversation, "서울의 교통은?", "고마워요!", "그럼 부산은?")
+    assert thanks.abstained and not thanks.citations and thanks.followup is None
+    assert (
+        thanks.summary == SOCIAL_REPLIES["thanks"] and thanks.abstain_reason == "the message is thanks, not a question"
+    )
+    # the follow-up after the thanks still follows the question before them, from the stored turns
+    assert (second.followup, second.query, second.drew_on_turn) == ("ellipsis", "부산 교통", 1)
+    assert second.citations[0].chunk_id == "부산.md#0"
+    assert [t.social for t in conversation.store.recent(first.session_id or "", 5)] == [False, True, False]
 
 
 def test_a_reference_carries_the_topic(conversation: Conversation) -> None:

@@ -10,7 +10,7 @@ from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder, write_corpus
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
-from assistant.answer.suggest import NO_WORDS, NOT_FOUND
+from assistant.answer.suggest import NO_WORDS, NOT_FOUND, SOCIAL_REPLIES
 from assistant.errors import InvalidQuestionError
 from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
@@ -290,7 +290,9 @@ def test_question_form(question: str, form: str) -> None:
 def test_answer_form_and_lead(engine: Engine) -> None:
     answer = engine.ask("제주도 경제를 살리는 방법은?")
     assert answer.form == "method"
-    assert answer.summary.startswith("문서가 제시하는 방법:\n1. ")
+    # its ways come from three documents: bullets, not numbered steps
+    assert answer.summary.startswith("문서가 제시하는 방법:\n- ")
+    assert not any(line.startswith("1. ") for line in answer.summary.splitlines())
 
 
 def test_answer_json_round_trip(engine: Engine) -> None:
@@ -339,6 +341,17 @@ def test_odd_questions_get_an_answer_or_a_clear_abstention(
     assert answer.summary.strip()
     if answer.abstained:
         assert answer.summary.startswith((NOT_FOUND, NO_WORDS, "질문의 ‘")) and not answer.citations
+
+
+def test_a_greeting_or_thanks_is_answered_as_such(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    engine = Engine(settings.model_copy(update={"abstain": False}), embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    thanks = engine.ask("고마워요")  # not searched for passages that share nothing with it, abstention off or not
+    assert thanks.abstained and not thanks.citations and thanks.summary == SOCIAL_REPLIES["thanks"]
+    hello = engine.ask("안녕하세요")
+    assert hello.summary.startswith("안녕하세요. 이 문서") and hello.summary.endswith("궁금한 것을 물어봐 주세요.")
+    assert hello.suggestions  # questions the documents answer
+    assert not engine.ask("제주도 여행 고마운 점").abstained  # with other words, it is a question
 
 
 @pytest.mark.parametrize("question", ["ㅋㅋㅋ", "ㅠㅠ", "^^"])

@@ -19,6 +19,7 @@ from assistant.text.questions import (
     points_at_nothing,
     question_form,
     relation_terms,
+    social_kind,
 )
 from assistant.text.sentences import SENTENCE_END, ends_sentence
 from assistant.text.spoken import written_out
@@ -65,6 +66,31 @@ def test_contracted_particles_are_written_out(analyzer: KoreanAnalyzer, typed: s
 )
 def test_a_question_that_points_back_at_nothing_it_names(analyzer: KoreanAnalyzer, question: str, pronoun: str) -> None:
     assert points_at_nothing(analyzer.tokens(question)) == pronoun
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("고마워요!", "thanks"),
+        ("정말 감사합니다 ㅎㅎ", "thanks"),
+        ("Thank you very much", "thanks"),
+        ("안녕하세요", "greeting"),
+        ("안녕!", "greeting"),  # an interjection
+        ("수고하셨습니다", "bye"),
+        ("알겠어요", "ack"),
+        ("네", "ack"),
+        ("안녕, 고마워", "thanks"),  # thanks win
+        # any other word makes it a question
+        ("고마운 사람은 누구야?", ""),
+        ("감사 보고서 작성법", ""),
+        ("안녕하세요, 유럽 AI 전략 알려주세요", ""),
+        ("좋은 방법은?", ""),
+        ("알려줘", ""),
+        ("ㅋㅋ", ""),
+    ],
+)
+def test_a_message_that_is_no_question_says_what_it_is(analyzer: KoreanAnalyzer, message: str, kind: str) -> None:
+    assert social_kind(analyzer.tokens(message)) == kind
 
 
 @pytest.mark.parametrize(

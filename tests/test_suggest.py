@@ -153,6 +153,11 @@ def test_the_abstention_message_says_once_that_nothing_was_found_and_what_is_cov
     assert abstention_message(["설치", "사용법"], 1) == f"{NOT_FOUND} 이 문서는 ‘설치’, ‘사용법’을 다룹니다."
     assert abstention_message(["가", "나"], 7) == f"{NOT_FOUND} 이 문서들은 ‘가’, ‘나’ 등을 다룹니다."
     assert abstention_message([], 0) == NOT_FOUND
+    # a message that is no question gets its reply; a greeting also hears what the documents cover
+    assert abstention_message(["설치"], 1, social="thanks") == "천만에요. 더 궁금한 것이 있으면 물어봐 주세요."
+    assert abstention_message(["설치", "사용법"], 1, social="greeting") == (
+        "안녕하세요. 이 문서는 ‘설치’, ‘사용법’을 다룹니다. 궁금한 것을 물어봐 주세요."
+    )
     assert two.count("없습니다") == 1
 
 

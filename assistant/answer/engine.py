@@ -64,6 +64,7 @@ from assistant.text.questions import (
     points_at_nothing,
     question_form,
     relation_terms,
+    social_kind,
     topic_terms,
 )
 from assistant.text.spoken import written_out
@@ -88,9 +89,13 @@ class Request:
     points_at: str = ""
     #: the searched text is made only of symbols ("ㅋㅋㅋ"; see holds_no_word)
     wordless: bool = False
+    #: the question is no question but thanks, a greeting … (see social_kind)
+    social: str = ""
 
     def unclear(self) -> str:
         """Why the request cannot be searched whatever the passages, or "" when it can."""
+        if self.social:
+            return f"the message is {self.social}, not a question"
         if self.points_at:
             return f"the question points back with '{self.points_at}' and names nothing else"
         if self.wordless:
@@ -321,7 +326,7 @@ class Engine:
         tokens = self.analyzer.tokens(searched)
         request = Request(
             question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
-            points_at_nothing(tokens), holds_no_word(tokens),
+            points_at_nothing(tokens), holds_no_word(tokens), social_kind(self.analyzer.tokens(question)),
         )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             retrieval = retriever.search(written_out(searched, tokens), k, mode=mode, exclude=exclude, prior=prior)
@@ -395,7 +400,11 @@ class Engine:
             )
             cross = retrieval.signals.get("cross_script", 0.0) > 0
             message = abstention_message(
-                answer.covers, len(outline.documents()), request.points_at, wordless=request.wordless
+                answer.covers,
+                len(outline.documents()),
+                request.points_at,
+                wordless=request.wordless,
+                social=request.social,
             )
             answer.summary = message + (KOREAN_WORKS_BEST if cross else "")
         retrieval.timings["guide_ms"] = (time.perf_counter() - t0) * 1e3

@@ -199,19 +199,35 @@ def covers(outline: Outline) -> list[str]:
 NOT_FOUND = "찾은 문서에는 이 질문에 대한 내용이 없습니다."
 #: What an answer says to a question made only of symbols ("ㅋㅋㅋ", "^^").
 NO_WORDS = "질문에 찾아볼 낱말이 없습니다. 궁금한 것을 말로 적어 물어봐 주세요."
+#: The reply to a message that is no question, by its kind (see :func:`~assistant.text.questions.social_kind`).
+SOCIAL_REPLIES = {
+    "thanks": "천만에요. 더 궁금한 것이 있으면 물어봐 주세요.",
+    "greeting": "안녕하세요.",  # then what the documents cover, and an invitation to ask
+    "bye": "감사합니다. 다음에 또 물어봐 주세요.",
+    "ack": "네. 더 궁금한 것이 있으면 물어봐 주세요.",
+}
 
 
-def abstention_message(items: Sequence[str], n_documents: int, points_at: str = "", *, wordless: bool = False) -> str:
+def abstention_message(
+    items: Sequence[str], n_documents: int, points_at: str = "", *, wordless: bool = False, social: str = ""
+) -> str:
     """The one message of an abstained answer: that the documents do not answer (or, for a question
     whose pronoun ``points_at`` nothing it names, that it is unclear what it means; for a ``wordless``
-    one, that it holds nothing to look for), and what they cover."""
-    first = unclear(points_at) if points_at else NO_WORDS if wordless else NOT_FOUND
+    one, that it holds nothing to look for), and what they cover. A ``social`` message (thanks, a
+    greeting …) gets its reply instead (:data:`SOCIAL_REPLIES`); only a greeting is told what the
+    documents cover, and asked for a question."""
+    if social and social != "greeting":
+        return SOCIAL_REPLIES[social]
+    first = (
+        SOCIAL_REPLIES[social] if social else unclear(points_at) if points_at else NO_WORDS if wordless else NOT_FOUND
+    )
+    invite = " 궁금한 것을 물어봐 주세요." if social else ""
     if not items:
-        return first
+        return first + invite
     quoted = ", ".join(f"‘{item}’" for item in items)
     whole = f"{quoted} 등을" if len(items) < n_documents else josa(quoted, "을")
     subject = "이 문서는" if n_documents == 1 else "이 문서들은"
-    return f"{first} {subject} {whole} 다룹니다."
+    return f"{first} {subject} {whole} 다룹니다.{invite}"
 
 
 def unclear(pronoun: str) -> str:

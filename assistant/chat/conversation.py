@@ -210,6 +210,7 @@ class Conversation:
             excluded=tuple(sorted(resolution.exclude)),
             avoided=tuple(sorted(resolution.avoid)),
             abstained=answer.abstained,
+            social=resolution.social,
             anchor=resolution.anchor,
         )
 

@@ -24,7 +24,7 @@ from assistant.chat.cues import LAST, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.ingest.markers import ORDINAL_VALUES
 from assistant.text.korean import WEAK_NOUNS, Token
-from assistant.text.questions import ANOTHER, ELABORATE, LIGHT_PREDICATES, QUESTION_WORDS, question_form
+from assistant.text.questions import ANOTHER, ELABORATE, LIGHT_PREDICATES, QUESTION_WORDS, question_form, social_kind
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -67,6 +67,8 @@ class Resolution:
     another: bool = False  #: another one like those shown is asked for ("다른 예는?"), not more about them
     #: an ordinal past the end of the list it counts in ("세 번째 항목은?" after two): how many items it had
     beyond: int = 0
+    #: the message is no question (thanks, a greeting …: see social_kind): later messages look past it
+    social: bool = False
 
     @property
     def followup(self) -> str | None:
@@ -115,6 +117,9 @@ def resolve(
     ``tokens`` are Kiwi's morphemes of the message; ``turns`` the recent turns, oldest first.
     """
     cues = read_cues(tokens)
+    if social_kind(tokens):  # "고마워요": answered as it is, and the conversation goes on past it
+        return replace(standalone(message, cues), social=True)
+    turns = [t for t in turns if not t.social]
     if not turns or (cues.complete() and not cues.reference and not cues.member):
         return standalone(message, cues)
     last = turns[-1]

@@ -106,6 +106,8 @@ class Turn:
     excluded: tuple[str, ...] = ()
     avoided: tuple[tuple[str, int], ...] = ()
     abstained: bool = False
+    #: the message was no question (thanks, a greeting …): follow-ups look past this turn
+    social: bool = False
     at: float = 0.0
     #: The summary's sentences (doc id, start, end): what "more" does not say again. The items
     #: may be more than these: the members of a list the document writes out, shown or not.
@@ -447,6 +449,7 @@ def _context_json(turn: Turn) -> str:
             "excluded": list(turn.excluded),
             "avoided": [list(a) for a in turn.avoided],
             "abstained": turn.abstained,
+            "social": turn.social,
             "said": [list(a) for a in turn.said],
             "anchor": list(turn.anchor) if turn.anchor else None,
         },
@@ -470,6 +473,7 @@ def _turn(row: tuple) -> Turn:  # type: ignore[type-arg]
         excluded=tuple(c["excluded"]),
         avoided=tuple((doc, start) for doc, start in c["avoided"]),
         abstained=bool(c["abstained"]),
+        social=bool(c.get("social", False)),  # stored before "social": a question
         at=at,
         said=tuple((doc, a, b) for doc, a, b in c.get("said", ())),  # stored before "said": none
         anchor=(str(c["anchor"][0]), int(c["anchor"][1])) if c.get("anchor") else None,

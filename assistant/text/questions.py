@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.ingest.markers import ORDINAL
-from assistant.text.korean import NOUN_TAGS, KoreanAnalyzer, Token
+from assistant.text.korean import NOUN_TAGS, KoreanAnalyzer, Token, content_terms
 
 #: Question forms, checked in this order; the first pattern that matches wins.
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -248,6 +248,36 @@ def holds_no_word(tokens: Sequence[Token]) -> bool:
     """Whether a question is made only of symbols ("ㅋㅋㅋ", "ㅠㅠ", "^^", "?!"): not one word, name
     or number to look for, so whatever passage comes closest answers nothing."""
     return all(t.tag in _NO_WORD_TAGS for t in tokens)
+
+
+#: Words that make a message a greeting, thanks, a goodbye or a plain "yes" rather than a question
+#: (as :func:`~assistant.text.korean.content_terms` writes them), and which of those it is.
+SOCIAL_TERMS: dict[str, str] = {
+    **dict.fromkeys(("고맙다", "감사", "땡큐", "thanks", "thank", "thx"), "thanks"),
+    **dict.fromkeys(("안녕", "반갑다", "하이", "헬로", "hello", "hi"), "greeting"),
+    **dict.fromkeys(("수고", "bye"), "bye"),
+    **dict.fromkeys(("알다", "좋다", "오케이", "ok", "okay"), "ack"),
+}
+#: Words that go with those and say nothing more ("thank you very much").
+_ALONGSIDE = frozenset({"you", "very", "much", "so"})
+#: The kinds of :data:`SOCIAL_TERMS`, the one that wins when a message holds several ("안녕, 고마워").
+_SOCIAL_ORDER = ("thanks", "bye", "greeting", "ack")
+
+
+def social_kind(tokens: Sequence[Token]) -> str:
+    """What a message says when it is not a question: "thanks" ("고마워요", "감사합니다"), "greeting"
+    ("안녕하세요"), "bye" ("수고하셨어요") or "ack" ("알겠어요", "좋아요", or an interjection alone:
+    "네", "응"); "" when it holds any word besides these ("고마운 사람은 누구야?" is read as
+    고맙다 + 사람: a question)."""
+    terms = [t for t in content_terms(tokens) if t not in _ALONGSIDE]
+    if not terms:  # an interjection alone: "네", "응", "안녕"
+        if not any(t.tag == "IC" for t in tokens) or not all(t.tag == "IC" or t.tag[0] == "S" for t in tokens):
+            return ""
+        return "greeting" if any(t.form == "안녕" for t in tokens) else "ack"
+    kinds = {SOCIAL_TERMS.get(term) for term in terms}
+    if None in kinds:
+        return ""
+    return next(kind for kind in _SOCIAL_ORDER if kind in kinds)
 
 
 #: The dependent nouns an ordinal points with ("두 번째 건", "마지막 거").
