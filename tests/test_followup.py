@@ -544,3 +544,12 @@ def test_an_items_terms_are_carried_as_the_sentence_writes_them() -> None:
     text = "미국의 빅테크 기업들은 막대한 자본력을 가졌다."
     terms = ("미국", "빅", "테크", "기업", "막대하다", "자본력", "가지다")
     assert _written(terms, text) == ["미국", "빅테크", "기업", "자본력"]
+    # as written: the case of a name, a hyphen, no quote the analyzer left on a word; a Latin word the text
+    # does not hold is left out like a lemma it does not hold
+    named = "SK텔레콤 주도의 'K-AI 얼라이언스'"
+    assert _written(("sk텔레콤", "주도", "k", "ai", "얼라이언스'", "ax"), named) == [
+        "SK텔레콤",
+        "주도",
+        "K-AI",
+        "얼라이언스",
+    ]

@@ -54,6 +54,18 @@ def sections(answer: Answer, depth: int = 3) -> list[str]:
     return [c.section for c in answer.citations[:depth]]
 
 
+def test_a_follow_up_after_an_ordinal_searches_words_as_the_documents_write_them(conversation: Conversation) -> None:
+    _, first, usa = chat_all(conversation, "한국의 AI 동맹에는 뭐가 있어?", "첫 번째 건 누가 주도해?", "그럼 미국은?")
+    assert first.followup == "ordinal" and "K-AI 얼라이언스" in first.query
+    assert usa.followup == "ellipsis" and usa.query.startswith("미국 ")
+    text = " ".join(path.read_text("utf-8") for path in (ROOT / "corpus").glob("*.txt"))
+    # whole words of the item it counted, not the analyzer's pieces ("K 얼라이언", "sk텔레콤") nor words
+    # of the rest of its sentence ("AX", "이")
+    assert "K-AI" in usa.query.split() and "SK텔레콤" in usa.query.split(), usa.query
+    assert all(word in text for word in usa.query.split()), usa.query
+    assert not {"K", "얼라이언", "ax", "AX", "이", "코오롱베니트"} & set(usa.query.split()), usa.query
+
+
 def test_ellipsis_then_reference(conversation: Conversation) -> None:
     _, usa, data = chat_all(conversation, "유럽의 AI 전략은?", "그럼 미국은?", "그 중 데이터 관련 내용은?")
     assert (usa.followup, usa.query, usa.drew_on_turn) == ("ellipsis", "미국 AI 전략", 1)

@@ -236,7 +236,10 @@ class Conversation:
         store = index.store
         for s, citation, start in _placed(answer):
             rows = self.engine.rows_of([citation.chunk_id], index)
-            terms = next((t for a, _, t in store.candidates(rows[0]) if a == start), None) if rows else None
+            # the stored terms of the sentence shown, when it is shown whole (a list's member that
+            # opens a sentence starts where it does, but is not all of it)
+            end = start + len(s.text)
+            terms = next((t for a, b, t in store.candidates(rows[0]) if (a, b) == (start, end)), None) if rows else None
             if terms is None:
                 terms = self.engine.analyzer.terms(s.text)
             items.append(Item(s.text, s.citation, tuple(terms), start))

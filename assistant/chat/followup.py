@@ -299,24 +299,33 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
     )
 
 
+#: Quotes the analyzer may leave on a word it reads ("얼라이언스'" of "'AI 얼라이언스'").
+_QUOTES = "'\"‘’“”"
+
+
 def _written(terms: Sequence[str], text: str) -> list[str]:
     """The terms of a sentence as it writes them: lemmas it does not hold as written ("막대하다"
-    of "막대한") left out, neighbours it writes as one word joined ("빅" + "테크" → "빅테크")."""
+    of "막대한") left out, neighbours it writes as one word joined ("빅" + "테크" → "빅테크", "K" +
+    "AI" → "K-AI"), quotes the analyzer left on a word dropped."""
     out: list[str] = []
+    lower = text.lower()
     for term in terms:
-        if term in IGNORED or not (term.isascii() or term in text):
+        term = term.strip(_QUOTES)
+        if not term or term in IGNORED or term.lower() not in lower:
             continue
         word = _surface(term, text)
-        if out and out[-1] + word in text:
-            out[-1] += word
+        joined = next((out[-1] + sep + word for sep in ("", "-") if out and out[-1] + sep + word in text), None)
+        if joined is not None:
+            out[-1] = joined
         else:
             out.append(word)
     return out
 
 
 def _surface(term: str, text: str) -> str:
-    """A lower-cased term as the text writes it ("ai" → "AI")."""
-    at = text.lower().find(term) if term.isascii() else -1
+    """A lower-cased term as the text writes it ("ai" → "AI", "sk텔레콤" → "SK텔레콤")."""
+    lower = text.lower()
+    at = lower.find(term) if len(lower) == len(text) else -1  # ("sk텔레콤" → "SK텔레콤")
     return text[at : at + len(term)] if at >= 0 else term
 
 
