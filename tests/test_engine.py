@@ -239,6 +239,20 @@ def test_rule_reads_the_term_coverage(settings: Settings, analyzer: KoreanAnalyz
     assert on_topic.citations[0].chunk_id == "서울.md#1"
 
 
+def test_a_term_found_only_as_the_word_documents_write_counts_the_paraphrase_weight_in_coverage(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    docs = {"서식.md": "# 서식\n\n새 문서는 서식에서 만든다. 서식 관리 대화 상자에서 서식을 고른다.\n"}
+    corpus = write_corpus(tmp_path / "forms", docs)
+    for weight, coverage in ((0.5, 0.5), (0.0, 0.0), (1.0, 1.0)):
+        update = {"corpus_dir": corpus, "index_dir": tmp_path / f"index-{weight}", "paraphrase_weight": weight}
+        eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
+        eng.build_index()
+        # 템플릿 is nowhere in the documents; 서식, what they write for it, is
+        assert eng.retriever.search("템플릿", 3).coverage == pytest.approx(coverage)
+        assert eng.retriever.search("서식", 3).coverage == pytest.approx(1.0)
+
+
 #: Answers exactly when the best passage's cosine is above 0.3 (whatever the mode ranks by).
 BY_COSINE = AbstentionRule(bias=-3.0, w_dense=10.0, w_coverage=0.0)
 

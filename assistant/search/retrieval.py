@@ -18,7 +18,7 @@ from assistant.store.bm25 import split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.paraphrase import alternatives
+from assistant.text.paraphrase import alternatives, alternatives_by_term
 from assistant.text.questions import topic_terms
 from assistant.text.sentences import char_bigrams
 
@@ -48,23 +48,31 @@ class Retrieval:
     vector: np.ndarray | None = None  #: the query's vector
 
 
-def lexical_coverage(index: Index, rows: list[int], terms: list[str]) -> float:
+def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternative_weight: float = 0.0) -> float:
     """The idf-weighted share of the query's distinct topic terms that occur in at least one of the chunks.
 
     Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
     falls back to all its terms. A term the morpheme index misses still counts when at
     least 3/4 of its character bigrams occur (the analyzer may split a loanword
-    differently in the question and in the documents); a term the index does not know weighs
-    as a typical one (the median idf): it may be a word of the question's own, not a topic.
+    differently in the question and in the documents); a term found only as one of the words
+    that say the same in documents (템플릿 → 서식, 비밀번호 → 암호: :mod:`~assistant.text.paraphrase`)
+    counts ``alternative_weight`` of itself, as the search weighs those words; a term the index
+    does not know weighs as a typical one (the median idf): it may be a word of the question's
+    own, not a topic.
     """
     unique = sorted(set(topic_terms(terms) or terms))
     if not unique or not rows:
         return 0.0
-    found = index.bm25.present(rows, unique)
+    found = index.bm25.present(rows, unique).astype(np.float64)
     for i, term in enumerate(unique):
         grams = char_bigrams(term)
         if not found[i] and len(grams) >= 2:
             found[i] = float(np.mean(index.bigram.present(rows, grams))) >= 0.75
+    if alternative_weight > 0:
+        others = alternatives_by_term(unique)
+        for i, term in enumerate(unique):
+            if not found[i] and others.get(term) and index.bm25.present(rows, others[term]).any():
+                found[i] = alternative_weight
     bm = index.bm25
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
@@ -156,7 +164,7 @@ class Retriever:
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
-        coverage = lexical_coverage(self.index, rows[:3], pool.terms)
+        coverage = lexical_coverage(self.index, rows[:3], pool.terms, self.settings.paraphrase_weight)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
