@@ -355,8 +355,8 @@ def test_html_without_visible_text_is_empty(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix_raises(tmp_path: Path) -> None:
-    with pytest.raises(DocumentReadError, match=r"지원하지 않는 파일 형식 \.docx"):
-        load(write(tmp_path / "a.docx", "내용"))
+    with pytest.raises(DocumentReadError, match=r"지원하지 않는 파일 형식 \.pptx"):
+        load(write(tmp_path / "a.pptx", "내용"))
 
 
 def test_all_files_failing_returns_only_skipped(tmp_path: Path) -> None:
@@ -378,11 +378,14 @@ def test_walk_is_sorted_skips_hidden_and_unsupported(tmp_path: Path) -> None:
     for name in ["b.txt", "a/z.md", "a/c.HTM", ".hidden.txt", ".git/config.txt", "notes.docx", "img.png", "A.PDF"]:
         write(tmp_path / name, "x")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_corpus_files(tmp_path)]
-    assert found == ["A.PDF", "a/c.HTM", "a/z.md", "b.txt"]
+    assert found == ["A.PDF", "a/c.HTM", "a/z.md", "b.txt", "notes.docx"]
 
 
 def test_supported_suffixes() -> None:
-    assert frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}) == SUPPORTED_SUFFIXES
+    # .doc and .hwp are found so that they are reported as skipped, with how to save them
+    assert frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".doc", ".hwp"}) == (
+        SUPPORTED_SUFFIXES
+    )
 
 
 def test_single_file_root(tmp_path: Path) -> None:
@@ -400,7 +403,7 @@ def test_missing_root_raises(tmp_path: Path) -> None:
 def test_root_without_supported_files_raises(tmp_path: Path) -> None:
     write(tmp_path / "image.png", b"\x89PNG")
     write(tmp_path / ".hidden.txt", "숨김")
-    with pytest.raises(CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf 파일이 없습니다"):
+    with pytest.raises(CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf/\.docx/\.hwpx 파일이 없습니다"):
         load_corpus(tmp_path)
     with pytest.raises(CorpusError, match="파일이 없습니다"):
         iter_corpus_files(tmp_path)

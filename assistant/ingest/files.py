@@ -1,6 +1,7 @@
 """Find the corpus files and load each one as a :class:`~assistant.ingest.documents.Document`.
 
-Supported formats are plain text, Markdown, HTML and PDF. Every loader returns a
+Supported formats are plain text, Markdown, HTML, PDF, Word (.docx) and 한글 (.hwpx). Older binary
+formats (.doc, .hwp) are found and reported as skipped, with how to save them. Every loader returns a
 :class:`~assistant.ingest.documents.Document` whose ``text`` is newline-normalized (``\\n``) and
 Unicode NFC; heading and table offsets refer to that text. A file that cannot be read
 raises :class:`~assistant.errors.DocumentReadError`; :func:`load_corpus` turns those into
@@ -21,9 +22,11 @@ from assistant.ingest.encodings import decode, decode_name, normalize_text, repl
 from assistant.ingest.markdown import extract_markdown
 from assistant.ingest.plain import extract_plain
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".doc", ".hwp"}
+)
 
-_SUFFIX_LIST = ".txt/.md/.html/.pdf"
+_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx"
 _MARKDOWN = frozenset({".md", ".markdown"})
 _HTML = frozenset({".html", ".htm"})
 
@@ -172,12 +175,18 @@ def _mtime(path: Path) -> float:
 def _extract(raw: bytes, suffix: str, stem: str) -> Extracted:
     """The text and structure of a file's bytes, by the format its suffix names.
 
-    The HTML and PDF readers are imported here: their libraries take a tenth of a second to import.
+    The HTML, PDF and office readers are imported here: their libraries take a tenth of a second to import.
     """
     if suffix == ".pdf":
         from assistant.ingest.pdf import extract_pdf
 
         return extract_pdf(raw, stem)
+    if suffix in (".docx", ".hwpx", ".doc", ".hwp"):
+        from assistant.ingest import office
+
+        if suffix in office.BINARY_HINTS:
+            raise Unreadable(office.BINARY_HINTS[suffix])
+        return office.extract_docx(raw, stem) if suffix == ".docx" else office.extract_hwpx(raw, stem)
     text = normalize_text(decode(raw))
     if suffix in _MARKDOWN:
         return extract_markdown(text, stem)

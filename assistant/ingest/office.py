@@ -1,0 +1,321 @@
+"""Word (.docx) and Hangul (.hwpx) documents: both are ZIP archives of XML.
+
+The text is the documents' paragraphs, one per line, in reading order; a heading is a paragraph
+whose style is an outline level (Word's "heading 1" …, 한글's "개요 1" …); a table is one line per
+row, its cells joined by `` | `` (as the HTML reader writes them), and its span is recorded so that
+chunking never splits it. The title is the document's own (its properties), else its first
+top-level heading, else the file name.
+
+Older binary formats (.doc, .hwp) are not read: :data:`BINARY_HINTS` says how to save them so they are.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from assistant.ingest.documents import Extracted, Heading, Unreadable
+
+#: A part of an archive larger than this is not read (a ZIP bomb expands to gigabytes).
+MAX_PART_BYTES = 200 * 1024 * 1024
+
+#: What to do with an older binary format that is not read.
+BINARY_HINTS = {
+    ".doc": "예전 Word 형식(.doc)은 읽지 못합니다. Word에서 .docx나 PDF로 저장해 주세요",
+    ".hwp": "한글 .hwp 파일은 읽지 못합니다. 한글에서 ‘다른 이름으로 저장’으로 .hwpx나 PDF로 저장해 주세요",
+}
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(element: ElementTree.Element, name: str) -> str | None:
+    """An attribute by its local name, whatever its namespace."""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class _Builder:
+    """Blocks of text, one per line, with the spans of headings and tables."""
+
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    headings: list[Heading] = field(default_factory=list)
+    tables: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, block: str) -> tuple[int, int]:
+        if self.parts:
+            self.parts.append("\n")
+            self.length += 1
+        start = self.length
+        self.parts.append(block)
+        self.length += len(block)
+        return start, self.length
+
+    def paragraph(self, text: str, level: int = 0) -> None:
+        lines = [_collapse(line) for line in text.split("\n")]
+        block = "\n".join(line for line in lines if line)
+        if not block:
+            return
+        start, end = self.add(block)
+        if level:
+            self.headings.append(Heading(level, _collapse(block), start, end))
+
+    def table(self, rows: Iterable[list[str]]) -> None:
+        lines = []
+        for cells in rows:
+            cells = [_collapse(c) for c in cells]
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells:
+                lines.append(" | ".join(cells))
+        if lines:
+            self.tables.append(self.add("\n".join(lines)))
+
+    def extracted(self, title: str, stem: str) -> Extracted:
+        first = next((h.title for h in self.headings if h.level == 1), "")
+        return Extracted("".join(self.parts), _collapse(title) or first or stem, self.headings, self.tables)
+
+
+def _archive(raw: bytes, kind: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise Unreadable(f"{kind} 파일이 손상되었거나 {kind} 형식이 아닙니다(ZIP으로 열 수 없음)") from None
+
+
+def _part(archive: zipfile.ZipFile, name: str, kind: str) -> ElementTree.Element | None:
+    """The parsed XML of one part of the archive, None when it has no such part."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise Unreadable(f"{kind} 파일의 {name}이(가) 너무 큽니다({info.file_size:,}바이트)")
+    try:
+        return ElementTree.fromstring(archive.read(info))
+    except (ElementTree.ParseError, zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+        raise Unreadable(f"{kind} 파일의 {name}을(를) 읽을 수 없습니다: {exc}") from None
+
+
+def _title_in(root: ElementTree.Element | None) -> str:
+    """The text of the first ``title`` element of a metadata part (Dublin Core, OPF)."""
+    if root is None:
+        return ""
+    found = next((e for e in root.iter() if _local(e.tag) == "title"), None)
+    return "".join(found.itertext()) if found is not None else ""
+
+
+# ---------------------------------------------------------------------------
+# Word (.docx)
+
+_WORD_HEADING = re.compile(r"^(?:heading|제목)\s*(\d)$", re.IGNORECASE)
+
+
+def extract_docx(raw: bytes, stem: str) -> Extracted:
+    """The text, headings and tables of a Word document's body."""
+    with _archive(raw, "DOCX") as archive:
+        body = _part(archive, "word/document.xml", "DOCX")
+        if body is None:
+            raise Unreadable("DOCX 파일에 본문(word/document.xml)이 없습니다")
+        levels = _word_levels(_part(archive, "word/styles.xml", "DOCX"))
+        title = _title_in(_part(archive, "docProps/core.xml", "DOCX"))
+    out = _Builder()
+    for element in body.iter():
+        if _local(element.tag) == "body":
+            _word_blocks(element, levels, out)
+            break
+    return out.extracted(title, stem)
+
+
+def _word_levels(styles: ElementTree.Element | None) -> dict[str, int]:
+    """The heading level of each paragraph style that has one (by its outline level or its name)."""
+    out: dict[str, int] = {}
+    if styles is None:
+        return out
+    for style in styles:
+        if _local(style.tag) != "style" or (sid := _attr(style, "styleId")) is None:
+            continue
+        level = 0
+        for child in style.iter():
+            name = _local(child.tag)
+            if name == "outlineLvl" and (value := _attr(child, "val")) is not None and value.isdigit():
+                level = int(value) + 1 if int(value) < 9 else 0
+            elif name == "name" and not level and (m := _WORD_HEADING.match(_attr(child, "val") or "")):
+                level = int(m.group(1))
+            elif name == "name" and (_attr(child, "val") or "").lower() == "title":
+                level = level or 1
+        if 1 <= level <= 9:
+            out[sid] = level
+    return out
+
+
+def _word_blocks(container: ElementTree.Element, levels: dict[str, int], out: _Builder) -> None:
+    for child in container:
+        name = _local(child.tag)
+        if name == "p":
+            out.paragraph(_word_text(child), _word_level(child, levels))
+        elif name == "tbl":
+            out.table(_word_rows(child))
+        elif name in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
+            _word_blocks(child, levels, out)
+
+
+def _word_level(paragraph: ElementTree.Element, levels: dict[str, int]) -> int:
+    for props in paragraph:
+        if _local(props.tag) != "pPr":
+            continue
+        for child in props:
+            name = _local(child.tag)
+            value = _attr(child, "val") or ""
+            if name == "outlineLvl" and value.isdigit() and int(value) < 9:
+                return int(value) + 1
+            if name == "pStyle":
+                return levels.get(value, 0)
+    return 0
+
+
+def _word_text(element: ElementTree.Element) -> str:
+    """A paragraph's (or a cell's) text: runs, tabs and breaks; deleted text and field codes left out."""
+    parts: list[str] = []
+    for node in _word_nodes(element):
+        name = _local(node.tag)
+        if name == "t":
+            parts.append(node.text or "")
+        elif name in ("tab", "ptab"):
+            parts.append(" ")
+        elif name in ("br", "cr"):
+            parts.append("\n")
+        elif name == "p" and parts:
+            parts.append("\n")  # a cell's paragraphs
+    return "".join(parts)
+
+
+def _word_nodes(element: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    for child in element:
+        name = _local(child.tag)
+        if name in ("delText", "instrText", "pPr", "rPr", "del"):
+            continue
+        yield child
+        yield from _word_nodes(child)
+
+
+def _word_rows(table: ElementTree.Element) -> Iterator[list[str]]:
+    for row in table:
+        if _local(row.tag) == "tr":
+            yield [_collapse(_word_text(cell)) for cell in row if _local(cell.tag) == "tc"]
+
+
+# ---------------------------------------------------------------------------
+# Hangul (.hwpx, OWPML)
+
+_HWP_OUTLINE = re.compile(r"^(?:개요|outline)\s*(\d+)$", re.IGNORECASE)
+_SECTION = re.compile(r"^Contents/section(\d+)\.xml$")
+
+
+def extract_hwpx(raw: bytes, stem: str) -> Extracted:
+    """The text, headings and tables of a 한글 document's sections, in order."""
+    with _archive(raw, "HWPX") as archive:
+        names = sorted((int(m.group(1)), n) for n in archive.namelist() if (m := _SECTION.match(n)) is not None)
+        if not names:
+            raise Unreadable("HWPX 파일에 본문(Contents/section0.xml)이 없습니다")
+        header = _part(archive, "Contents/header.xml", "HWPX")
+        title = _title_in(_part(archive, "Contents/content.hpf", "HWPX"))
+        sections = [_part(archive, name, "HWPX") for _, name in names]
+    styles, outlines = _hwp_levels(header)
+    out = _Builder()
+    for section in sections:
+        if section is not None:
+            _hwp_blocks(section, styles, outlines, out)
+    return out.extracted(title, stem)
+
+
+def _hwp_levels(header: ElementTree.Element | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Heading levels by style id (a style named "개요 N") and by paragraph-shape id (an outline heading)."""
+    styles: dict[str, int] = {}
+    outlines: dict[str, int] = {}
+    if header is None:
+        return styles, outlines
+    for element in header.iter():
+        name = _local(element.tag)
+        if name == "style" and (sid := _attr(element, "id")) is not None:
+            for label in (_attr(element, "name") or "", _attr(element, "engName") or ""):
+                if m := _HWP_OUTLINE.match(label.strip()):
+                    styles[sid] = min(int(m.group(1)), 9)
+                    break
+        elif name == "paraPr" and (pid := _attr(element, "id")) is not None:
+            heading = next((c for c in element if _local(c.tag) == "heading"), None)
+            level = _attr(heading, "level") if heading is not None else None
+            if heading is not None and _attr(heading, "type") == "OUTLINE" and level is not None and level.isdigit():
+                outlines[pid] = min(int(level) + 1, 9)
+    return styles, outlines
+
+
+def _hwp_blocks(
+    container: ElementTree.Element, styles: dict[str, int], outlines: dict[str, int], out: _Builder
+) -> None:
+    for child in container:
+        if _local(child.tag) != "p":
+            continue
+        text, tables = _hwp_paragraph(child)
+        level = styles.get(_attr(child, "styleIDRef") or "", 0) or outlines.get(_attr(child, "paraPrIDRef") or "", 0)
+        out.paragraph(text, level)
+        for table in tables:
+            out.table(_hwp_rows(table))
+
+
+def _hwp_paragraph(paragraph: ElementTree.Element) -> tuple[str, list[ElementTree.Element]]:
+    """A paragraph's own text, and the tables it holds (a table is an object in one of its runs)."""
+    parts: list[str] = []
+    tables: list[ElementTree.Element] = []
+
+    def walk(element: ElementTree.Element) -> None:
+        for child in element:
+            name = _local(child.tag)
+            if name == "tbl":
+                tables.append(child)
+            elif name == "t":
+                parts.append(_hwp_t(child))
+            elif name in ("run", "ctrl"):  # not the layout of its lines (linesegarray)
+                walk(child)
+
+    walk(paragraph)
+    return "".join(parts), tables
+
+
+def _hwp_t(element: ElementTree.Element) -> str:
+    """The text of a ``t`` element: its characters, with tabs and line breaks it holds as elements."""
+    parts = [element.text or ""]
+    for child in element:
+        name = _local(child.tag)
+        if name == "lineBreak":
+            parts.append("\n")
+        elif name in ("tab", "fwSpace", "nbSpace", "hyphen"):
+            parts.append("-" if name == "hyphen" else " ")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _hwp_rows(table: ElementTree.Element) -> Iterator[list[str]]:
+    for row in table:
+        if _local(row.tag) != "tr":
+            continue
+        cells = []
+        for cell in row:
+            if _local(cell.tag) == "tc":
+                paragraphs = [e for e in cell.iter() if _local(e.tag) == "p"]
+                cells.append(" ".join(_hwp_paragraph(p)[0] for p in paragraphs))
+        yield cells
