@@ -134,6 +134,25 @@ def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: st
 
 
 @pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("Why does Korea need a mega alliance?", "reason"),
+        ("How do US big tech companies support startups?", "method"),
+        ("What should the government do to support the alliances?", "method"),
+        ("Which Korean AI alliances does the essay mention?", "list"),
+        ("What is Korea's AI one-team strategy?", "definition"),
+        ("How does Korea differ from the US?", "comparison"),
+        ("How large is the investment gap?", "general"),
+        ("Who won the 2018 World Cup?", "general"),
+        # a Korean question with English words is read by the Korean patterns alone
+        ("list of AI 동맹 알려줘", "general"),
+    ],
+)
+def test_a_question_in_english_is_read_for_its_form_too(question: str, form: str) -> None:
+    assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
     ("question", "nouns"),
     [
         ("니치 마케팅 전략은 어떤 산업에 적용할 수 있어?", ["산업"]),

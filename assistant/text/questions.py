@@ -205,11 +205,34 @@ def _relations(tokens: Sequence[Token]) -> list[str]:
     return out
 
 
+#: The same forms asked in English (a question with no Hangul: e5 finds the Korean passages), in order.
+ENGLISH_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("comparison", re.compile(r"\b(?:compare[sd]?|comparison|differen(?:ce|t)|differ|versus)\b", re.I)),
+    ("reason", re.compile(r"^\s*why\b|\bwhy (?:do|does|did|is|are|should|would)\b|\breasons?\b|\bcauses?\b", re.I)),
+    (
+        "method",
+        re.compile(
+            r"^\s*how (?:do|does|did|can|could|should|would|to|is|are)\b|\bhow to\b|\bways? to\b|"
+            r"\bwhat should\b.*\bdo\b",
+            re.I,
+        ),
+    ),
+    ("list", re.compile(r"^\s*(?:which|list)\b|\bwhat (?:kinds?|types?|examples?)\b|\bexamples? of\b", re.I)),
+    ("definition", re.compile(r"^\s*what(?: is|'s| are| does .* mean)\b|\bmeaning of\b", re.I)),
+)
+
+_HANGUL = re.compile("[가-힣]")
+
+
 def question_form(question: str) -> str:
-    """One of definition, reason, method, list, comparison or general."""
+    """One of definition, reason, method, list, comparison or general (a question in English too)."""
     for name, pattern in FORMS:
         if pattern.search(question):
             return name
+    if not _HANGUL.search(question):
+        for name, pattern in ENGLISH_FORMS:
+            if pattern.search(question):
+                return name
     return "general"
 
 
