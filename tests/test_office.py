@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
+from compound import compound_file
 from conftest import FakeEmbedder
 
 from assistant.answer.engine import Engine
@@ -136,7 +139,7 @@ def test_a_hangul_document_gives_its_sections_headings_and_tables(tmp_path: Path
     [
         ("broken.docx", b"not a zip", "DOCX 파일이 손상되었거나"),
         ("broken.hwpx", b"PK\x03\x04 cut short", "HWPX 파일이 손상되었거나"),
-        ("old.hwp", b"\xd0\xcf\x11\xe0 binary", ".hwpx나 PDF로 저장해 주세요"),
+        ("old.hwp", b"\xd0\xcf\x11\xe0 binary", "HWP 파일이 손상되었거나"),
         ("old.doc", b"\xd0\xcf\x11\xe0 binary", ".docx나 PDF로 저장해 주세요"),
     ],
 )
@@ -166,11 +169,78 @@ def test_a_folder_of_office_documents_is_searched_and_cited(
     corpus.mkdir()
     docx(corpus / "휴가.docx", p("휴가 규정", "1") + p("연차 휴가는 사흘 전에 신청합니다."), styles=HEADING_STYLES)
     hwpx(corpus / "출장.hwpx", [hp("출장비는 영수증을 붙여 청구합니다.")], title="출장 안내")
+    hwp(corpus / "숙박.hwp", [paragraph("숙박비는 하루 10만 원까지 지원합니다.")])
     update = {"corpus_dir": corpus, "index_dir": tmp_path / "index", "abstain": False}
     engine = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
     engine.build_index()
     answer = engine.ask("출장비 청구")
     assert answer.citations[0].doc_id == "출장.hwpx" and answer.citations[0].title == "출장 안내"
     assert "출장비는 영수증을 붙여 청구합니다." in answer.summary
+    lodging = engine.ask("숙박비 지원")
+    assert lodging.citations[0].doc_id == "숙박.hwp" and "숙박비는 하루 10만 원까지 지원합니다." in lodging.summary
     leave = engine.ask("연차 휴가 신청")
     assert leave.citations[0].doc_id == "휴가.docx" and leave.citations[0].section == "휴가 규정"
+
+
+def record(tag: int, body: bytes, level: int = 0) -> bytes:
+    """One HWP record: its header (tag, level, size; a size of 4,095 or more follows it) and body."""
+    if len(body) < 0xFFF:
+        return struct.pack("<I", tag | level << 10 | len(body) << 20) + body
+    return struct.pack("<II", tag | level << 10 | 0xFFF << 20, len(body)) + body
+
+
+def paragraph(text: str, level: int = 0) -> bytes:
+    """A paragraph's header and text records; "\\x0b" in ``text`` stands for an object (a table: 8 code units)."""
+    units = b""
+    for ch in text:
+        if ch == "\x0b":
+            units += struct.pack("<8H", 11, ord("t"), ord("b"), ord("l"), ord(" "), 0, 0, 11)
+        else:
+            units += ch.encode("utf-16-le")
+    return record(66, b"\0" * 22, level) + record(67, units + struct.pack("<H", 13), level)
+
+
+def hwp(path: Path, sections: list[bytes], *, flags: int = 1, summary: bytes = b"") -> Path:
+    """A .hwp (HWP 5.0) holding ``sections`` of records, compressed when ``flags`` says so (bit 0)."""
+    header = b"HWP Document File".ljust(32, b"\0") + struct.pack("<II", 0x05000300, flags) + b"\0" * 216
+    streams = {"FileHeader": header, "DocInfo": b""}
+    for n, body in enumerate(sections):
+        if flags & 1:
+            packer = zlib.compressobj(wbits=-15)
+            body = packer.compress(body) + packer.flush()
+        streams[f"BodyText/Section{n}"] = body
+    if summary:
+        streams["\x05HwpSummaryInformation"] = summary
+    path.write_bytes(compound_file(streams))
+    return path
+
+
+def summary_information(title: str) -> bytes:
+    """A property set stream (as 한글's HwpSummaryInformation) holding ``title`` as property 2."""
+    text = (title + "\0").encode("utf-16-le")
+    value = struct.pack("<II", 0x1F, len(title) + 1) + text.ljust(-(-len(text) // 4) * 4, b"\0")  # VT_LPWSTR
+    section = struct.pack("<IIII", 16 + len(value), 1, 2, 16) + value
+    fmtid = bytes.fromhex("e0859ff2f94f6810ab9108002b27b3d9")
+    return (
+        struct.pack("<HHI", 0xFFFE, 0, 0) + b"\0" * 16 + struct.pack("<I", 1) + fmtid + struct.pack("<I", 48) + section
+    )
+
+
+def test_a_hwp_document_gives_the_text_of_its_paragraphs(tmp_path: Path) -> None:
+    long = "가" * 2100  # 4,200 bytes: a record whose size follows its header
+    first = paragraph("출장 규정") + paragraph("출장은 미리\n신청합니다.\x0b") + paragraph("출장비", level=2)
+    second = paragraph(long) + paragraph("끝\U0001f600")  # a character beyond the BMP: a surrogate pair
+    for flags in (0, 1):  # stored, and compressed as 한글 writes by default
+        path = hwp(tmp_path / f"출장{flags}.hwp", [first, second], flags=flags, summary=b"not a property set")
+        doc = load_document(path, tmp_path)
+        assert doc.text == f"출장 규정\n출장은 미리\n신청합니다.\n출장비\n{long}\n끝\U0001f600"
+        assert doc.title == f"출장{flags}"  # the summary could not be read: the file's name
+    titled = hwp(tmp_path / "b.hwp", [paragraph("본문입니다.")], summary=summary_information("출장 안내"))
+    assert load_document(titled, tmp_path).title == "출장 안내"
+    protected = hwp(tmp_path / "보호.hwp", [first], flags=0b11)
+    with pytest.raises(DocumentReadError, match="보호된 HWP"):
+        load_document(protected, tmp_path)
+    not_hwp = tmp_path / "other.hwp"
+    not_hwp.write_bytes(compound_file({"WordDocument": b"x"}))
+    with pytest.raises(DocumentReadError, match=r"HWP 5\.0 문서가 아닙니다"):
+        load_document(not_hwp, tmp_path)

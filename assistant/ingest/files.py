@@ -1,7 +1,7 @@
 """Find the corpus files and load each one as a :class:`~assistant.ingest.documents.Document`.
 
-Supported formats are plain text, Markdown, HTML, PDF, Word (.docx) and 한글 (.hwpx). Older binary
-formats (.doc, .hwp) are found and reported as skipped, with how to save them. Every loader returns a
+Supported formats are plain text, Markdown, HTML, PDF, Word (.docx) and 한글 (.hwpx, .hwp). The older
+Word format (.doc) is found and reported as skipped, with how to save it. Every loader returns a
 :class:`~assistant.ingest.documents.Document` whose ``text`` is newline-normalized (``\\n``) and
 Unicode NFC; heading and table offsets refer to that text. A file that cannot be read
 raises :class:`~assistant.errors.DocumentReadError`; :func:`load_corpus` turns those into
@@ -26,7 +26,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".doc", ".hwp"}
 )
 
-_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx"
+_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx/.hwp"
 _MARKDOWN = frozenset({".md", ".markdown"})
 _HTML = frozenset({".html", ".htm"})
 
@@ -186,7 +186,8 @@ def _extract(raw: bytes, suffix: str, stem: str) -> Extracted:
 
         if suffix in office.BINARY_HINTS:
             raise Unreadable(office.BINARY_HINTS[suffix])
-        return office.extract_docx(raw, stem) if suffix == ".docx" else office.extract_hwpx(raw, stem)
+        extract = {".docx": office.extract_docx, ".hwpx": office.extract_hwpx, ".hwp": office.extract_hwp}[suffix]
+        return extract(raw, stem)
     text = normalize_text(decode(raw))
     if suffix in _MARKDOWN:
         return extract_markdown(text, stem)

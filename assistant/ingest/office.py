@@ -1,4 +1,5 @@
-"""Word (.docx) and Hangul (.hwpx) documents: both are ZIP archives of XML.
+"""Word (.docx) and Hangul (.hwpx, .hwp) documents: the first two are ZIP archives of XML, the
+last a compound file of binary records (HWP 5.0).
 
 The text is the documents' paragraphs, one per line, in reading order; a heading is a paragraph
 whose style is an outline level (Word's "heading 1" …, 한글's "개요 1" …); a table is one line per
@@ -6,7 +7,8 @@ row, its cells joined by `` | `` (as the HTML reader writes them), and its span 
 chunking never splits it. The title is the document's own (its properties), else its first
 top-level heading, else the file name.
 
-Older binary formats (.doc, .hwp) are not read: :data:`BINARY_HINTS` says how to save them so they are.
+A .hwp file gives its paragraphs only (a table's cells come one per line, no headings). The older
+Word format (.doc) is not read: :data:`BINARY_HINTS` says how to save it so it is.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from xml.etree import ElementTree
 
 from assistant.ingest.documents import Extracted, Heading, Unreadable
@@ -26,8 +30,9 @@ MAX_PART_BYTES = 200 * 1024 * 1024
 #: What to do with an older binary format that is not read.
 BINARY_HINTS = {
     ".doc": "예전 Word 형식(.doc)은 읽지 못합니다. Word에서 .docx나 PDF로 저장해 주세요",
-    ".hwp": "한글 .hwp 파일은 읽지 못합니다. 한글에서 ‘다른 이름으로 저장’으로 .hwpx나 PDF로 저장해 주세요",
 }
+#: What to do with a .hwp file that cannot be read (protected, or not HWP 5.0).
+HWP_HINT = "한글에서 ‘다른 이름으로 저장’으로 .hwpx나 PDF로 저장해 주세요"
 
 
 def _local(tag: str) -> str:
@@ -319,3 +324,107 @@ def _hwp_rows(table: ElementTree.Element) -> Iterator[list[str]]:
                 paragraphs = [e for e in cell.iter() if _local(e.tag) == "p"]
                 cells.append(" ".join(_hwp_paragraph(p)[0] for p in paragraphs))
         yield cells
+
+
+# ---------------------------------------------------------------------------
+# Hangul (.hwp, HWP 5.0: a compound file of binary records)
+
+_HWP_SIGNATURE = b"HWP Document File"
+#: Record tags (HWPTAG_BEGIN 16 + n): a paragraph's header and its text.
+_PARA_HEADER, _PARA_TEXT = 16 + 50, 16 + 51
+#: Control characters that stand for an object or a field and take 8 code units (16 bytes) in a
+#: paragraph's text; the others (line break 10, paragraph end 13, tab 9 …) take one.
+_HWP_WIDE = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23})
+
+
+def extract_hwp(raw: bytes, stem: str) -> Extracted:
+    """The paragraphs of a 한글 (HWP 5.0) document's sections, in order, one per line."""
+    import olefile  # imported here: only a .hwp needs it
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(raw))
+    except (OSError, ValueError) as exc:  # olefile raises OSError for what is no compound file
+        raise Unreadable(f"HWP 파일이 손상되었거나 HWP 5.0 형식이 아닙니다({exc}). {HWP_HINT}") from None
+    with ole:
+        if not ole.exists("FileHeader"):
+            raise Unreadable(f"HWP 5.0 문서가 아닙니다(FileHeader 없음). {HWP_HINT}")
+        header = _hwp_stream(ole, "FileHeader")
+        if not header.startswith(_HWP_SIGNATURE) or len(header) < 40:
+            raise Unreadable(f"HWP 5.0 문서가 아닙니다. {HWP_HINT}")
+        flags = int.from_bytes(header[36:40], "little")
+        if flags & 0b110:  # password or DRM
+            raise Unreadable(f"암호가 걸렸거나 배포용으로 보호된 HWP 문서입니다. {HWP_HINT}")
+        sections = sorted(
+            (int(path[1][len("Section") :]), path)
+            for path in ole.listdir()
+            if len(path) == 2 and path[0] == "BodyText" and path[1].startswith("Section") and path[1][7:].isdigit()
+        )
+        if not sections:
+            raise Unreadable(f"HWP 문서에 본문(BodyText)이 없습니다. {HWP_HINT}")
+        title = _hwp_title(ole)
+        streams = [_hwp_stream(ole, "/".join(path)) for _, path in sections]
+    out = _Builder()
+    for data in streams:
+        if flags & 1:  # compressed: raw deflate
+            try:
+                data = zlib.decompressobj(-15).decompress(data, MAX_PART_BYTES)
+            except zlib.error as exc:
+                raise Unreadable(f"HWP 본문의 압축을 풀 수 없습니다: {exc}") from None
+        for text in _hwp_texts(data):
+            out.paragraph(text)
+    return out.extracted(title, stem)
+
+
+def _hwp_title(ole: Any) -> str:
+    """The title in the document's summary (a property set, property 2), "" when there is none."""
+    name = "\x05HwpSummaryInformation"
+    if not ole.exists(name):
+        return ""
+    try:
+        title = ole.getproperties(name).get(2)
+    except Exception:  # a damaged summary does not make the text unreadable
+        return ""
+    return title.strip("\0 ") if isinstance(title, str) else ""
+
+
+def _hwp_stream(ole: Any, name: str) -> bytes:
+    if ole.get_size(name) > MAX_PART_BYTES:
+        raise Unreadable(f"HWP 파일의 {name}이(가) 너무 큽니다")
+    return bytes(ole.openstream(name).read())
+
+
+def _hwp_texts(data: bytes) -> Iterator[str]:
+    """The text of each paragraph record, in order (those of table cells and text boxes included)."""
+    pos = 0
+    while pos + 4 <= len(data):
+        head = int.from_bytes(data[pos : pos + 4], "little")
+        tag, size = head & 0x3FF, head >> 20
+        pos += 4
+        if size == 0xFFF:
+            if pos + 4 > len(data):
+                return
+            size = int.from_bytes(data[pos : pos + 4], "little")
+            pos += 4
+        body = data[pos : pos + size]
+        pos += size
+        if tag == _PARA_TEXT:
+            yield _hwp_chars(body)
+
+
+def _hwp_chars(body: bytes) -> str:
+    """A paragraph's characters (UTF-16LE) without its control codes; a line break stays one."""
+    units = [int.from_bytes(body[i : i + 2], "little") for i in range(0, len(body) - 1, 2)]
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if u >= 32:
+            out.append(chr(u))
+            i += 1
+        elif u in _HWP_WIDE:
+            out.append(" " if u == 9 else "")
+            i += 8
+        else:  # one unit: a line break, the paragraph's end, a hyphen or a fixed space
+            out.append({10: "\n", 24: "-", 30: " ", 31: " "}.get(u, ""))
+            i += 1
+    return "".join(out).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
