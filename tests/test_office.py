@@ -155,6 +155,22 @@ def test_a_broken_or_binary_office_file_is_skipped_with_its_reason(
     assert [(s.path.endswith(name), reason in s.reason) for s in skipped] == [(True, True)]
 
 
+def test_an_archive_zipfile_cannot_open_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    path = docx(tmp_path / "odd.docx", p("본문입니다."))
+    raw = bytearray(path.read_bytes())
+    at = raw.find(b"PK\x01\x02")  # the central directory's first entry: the version needed to extract it
+    raw[at + 6 : at + 8] = struct.pack("<H", 255)
+    path.write_bytes(bytes(raw))
+    with pytest.raises(DocumentReadError, match="DOCX 파일이 손상되었거나"):
+        load_document(path, tmp_path)
+    cut = docx(tmp_path / "cut.docx", p("본문입니다. " * 2000))  # its body's data cut short
+    raw = bytearray(cut.read_bytes())
+    start = raw.find(b"word/document.xml") + len("word/document.xml")
+    cut.write_bytes(bytes(raw[: start + 40]) + bytes(raw[start + 40 + 400 :]))
+    with pytest.raises(DocumentReadError, match="DOCX 파일"):
+        load_document(cut, tmp_path)
+
+
 def test_a_word_archive_without_its_body_is_skipped(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "empty.docx", "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")

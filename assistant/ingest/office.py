@@ -95,10 +95,15 @@ class _Builder:
         return Extracted("".join(self.parts), _collapse(title) or first or stem, self.headings, self.tables)
 
 
+#: What a damaged archive raises as it is read: a cut stream (EOFError), a compression method or
+#: version zipfile does not know (NotImplementedError), bad deflate data (zlib.error).
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error)
+
+
 def _archive(raw: bytes, kind: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile:
+    except (*_ZIP_ERRORS, OSError, ValueError):
         raise Unreadable(f"{kind} 파일이 손상되었거나 {kind} 형식이 아닙니다(ZIP으로 열 수 없음)") from None
 
 
@@ -112,7 +117,7 @@ def _part(archive: zipfile.ZipFile, name: str, kind: str) -> ElementTree.Element
         raise Unreadable(f"{kind} 파일의 {name}이(가) 너무 큽니다({info.file_size:,}바이트)")
     try:
         return ElementTree.fromstring(archive.read(info))
-    except (ElementTree.ParseError, zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+    except (ElementTree.ParseError, *_ZIP_ERRORS, OSError, RuntimeError, ValueError) as exc:
         raise Unreadable(f"{kind} 파일의 {name}을(를) 읽을 수 없습니다: {exc}") from None
 
 
