@@ -83,6 +83,8 @@ def test_a_question_that_points_back_at_nothing_it_names(analyzer: KoreanAnalyze
         # any other word makes it a question
         ("고마운 사람은 누구야?", ""),
         ("감사 보고서 작성법", ""),
+        ("감사", ""),  # an audit, as a word alone: only 감사합니다 thanks
+        ("수고", ""),
         ("안녕하세요, 유럽 AI 전략 알려주세요", ""),
         ("좋은 방법은?", ""),
         ("알려줘", ""),

@@ -298,9 +298,19 @@ def social_kind(tokens: Sequence[Token]) -> str:
             return ""
         return "greeting" if any(t.form == "안녕" for t in tokens) else "ack"
     kinds = {SOCIAL_TERMS.get(term) for term in terms}
-    if None in kinds:
+    if None in kinds or any(_bare_noun(tokens, i) for i, t in enumerate(tokens) if t.form in _SAID_WITH_HADA):
         return ""
     return next(kind for kind in _SOCIAL_ORDER if kind in kinds)
+
+
+#: Nouns that thank or greet only as a verb with 하다 ("감사합니다", "안녕하세요", "수고하셨어요"): alone,
+#: "감사" (an audit) or "수고" may be what a question is about.
+_SAID_WITH_HADA = frozenset({"감사", "안녕", "수고"})
+
+
+def _bare_noun(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the noun at ``i`` is not made a verb by 하다 right after it."""
+    return tokens[i].tag.startswith("NN") and (i + 1 >= len(tokens) or tokens[i + 1].tag not in ("XSV", "XSA"))
 
 
 #: The dependent nouns an ordinal points with ("두 번째 건", "마지막 거").
