@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import PreformattedString
 
+from assistant.ingest.blocks import Blocks, collapse, lines_of, table_row
 from assistant.ingest.documents import Extracted, Heading, Unreadable
 from assistant.ingest.encodings import replace_surrogates
 
@@ -27,58 +28,36 @@ _HTML_BLOCKS = frozenset(
 )
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 @dataclass
-class _TextBuilder:
+class _TextBuilder(Blocks):
     """Accumulates HTML blocks into one text, one block per line, recording spans."""
 
-    parts: list[str] = field(default_factory=list)
-    length: int = 0
     inline: list[str] = field(default_factory=list)
-    headings: list[Heading] = field(default_factory=list)
-    tables: list[tuple[int, int]] = field(default_factory=list)
-
-    def add_block(self, block: str) -> tuple[int, int]:
-        if self.parts:
-            self.parts.append("\n")
-            self.length += 1
-        start = self.length
-        self.parts.append(block)
-        self.length += len(block)
-        return start, self.length
 
     def flush(self) -> None:
-        lines = [_collapse(line) for line in "".join(self.inline).split("\n")]
+        block = lines_of("".join(self.inline))
         self.inline = []
-        block = "\n".join(line for line in lines if line)
         if block:
             self.add_block(block)
 
     def text(self) -> str:
         self.flush()
-        return "".join(self.parts)
+        return self.joined()
 
 
 def _cell_text(cell: Tag) -> str:
-    return _collapse(cell.get_text(" "))
+    return collapse(cell.get_text(" "))
 
 
 def _table_rows(table: Tag) -> list[str]:
-    """One `` | ``-joined line per row that has text; nested tables stay in their cell. Empty cells
-    at the end of a row are left out (a row reads "isInterface() | Returns True, …", not "… | "); the
-    ones before a cell with text stay, they keep the columns in line ("-no UI- |  | OnLayoutFinished")."""
+    """One line per row that has text (:func:`~assistant.ingest.blocks.table_row`); nested tables
+    stay in their cell."""
     rows: list[str] = []
     for row in table.find_all("tr"):
         if row.find_parent("table") is not table:
             continue
-        cells = [_cell_text(cell) for cell in row.find_all(["td", "th"], recursive=False)]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            rows.append(" | ".join(cells))
+        if line := table_row([_cell_text(cell) for cell in row.find_all(["td", "th"], recursive=False)]):
+            rows.append(line)
     return rows
 
 
@@ -101,7 +80,7 @@ def _add_table(table: Tag, out: _TextBuilder) -> None:
 
 def _add_heading(tag: Tag, level: int, out: _TextBuilder) -> None:
     out.flush()
-    title = _collapse(tag.get_text(" "))
+    title = collapse(tag.get_text(" "))
     if title:
         start, end = out.add_block(title)
         out.headings.append(Heading(level, title, start, end))
@@ -152,7 +131,7 @@ def _html_title(soup: BeautifulSoup, stem: str) -> str:
     """The document's ``<title>`` (not an SVG's), else the first ``<h1>``, else ``stem``."""
     titles = [tag for tag in soup.find_all("title") if tag.find_parent("svg") is None]
     for found in (*titles[:1], soup.find("h1")):
-        if isinstance(found, Tag) and (title := _collapse(found.get_text(" "))):
+        if isinstance(found, Tag) and (title := collapse(found.get_text(" "))):
             return title
     return stem
 

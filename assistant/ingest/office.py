@@ -18,10 +18,11 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
+from assistant.ingest.blocks import Blocks, collapse, lines_of, table_row
 from assistant.ingest.documents import Extracted, Heading, Unreadable
 
 #: A part of an archive larger than this is not read (a ZIP bomb expands to gigabytes).
@@ -48,51 +49,26 @@ def _attr(element: ElementTree.Element, name: str) -> str | None:
     return None
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 @dataclass
-class _Builder:
-    """Blocks of text, one per line, with the spans of headings and tables."""
-
-    parts: list[str] = field(default_factory=list)
-    length: int = 0
-    headings: list[Heading] = field(default_factory=list)
-    tables: list[tuple[int, int]] = field(default_factory=list)
-
-    def add(self, block: str) -> tuple[int, int]:
-        if self.parts:
-            self.parts.append("\n")
-            self.length += 1
-        start = self.length
-        self.parts.append(block)
-        self.length += len(block)
-        return start, self.length
+class _Builder(Blocks):
+    """Paragraphs (headings among them) and tables, one block each."""
 
     def paragraph(self, text: str, level: int = 0) -> None:
-        lines = [_collapse(line) for line in text.split("\n")]
-        block = "\n".join(line for line in lines if line)
+        block = lines_of(text)
         if not block:
             return
-        start, end = self.add(block)
+        start, end = self.add_block(block)
         if level:
-            self.headings.append(Heading(level, _collapse(block), start, end))
+            self.headings.append(Heading(level, collapse(block), start, end))
 
     def table(self, rows: Iterable[list[str]]) -> None:
-        lines = []
-        for cells in rows:
-            cells = [_collapse(c) for c in cells]
-            while cells and not cells[-1]:
-                cells.pop()
-            if cells:
-                lines.append(" | ".join(cells))
+        lines = [line for line in map(table_row, rows) if line]
         if lines:
-            self.tables.append(self.add("\n".join(lines)))
+            self.tables.append(self.add_block("\n".join(lines)))
 
     def extracted(self, title: str, stem: str) -> Extracted:
         first = next((h.title for h in self.headings if h.level == 1), "")
-        return Extracted("".join(self.parts), _collapse(title) or first or stem, self.headings, self.tables)
+        return Extracted(self.joined(), collapse(title) or first or stem, self.headings, self.tables)
 
 
 #: What a damaged archive raises as it is read: a cut stream (EOFError), a compression method or
@@ -226,7 +202,7 @@ def _word_nodes(element: ElementTree.Element) -> Iterator[ElementTree.Element]:
 def _word_rows(table: ElementTree.Element) -> Iterator[list[str]]:
     for row in table:
         if _local(row.tag) == "tr":
-            yield [_collapse(_word_text(cell)) for cell in row if _local(cell.tag) == "tc"]
+            yield [collapse(_word_text(cell)) for cell in row if _local(cell.tag) == "tc"]
 
 
 # ---------------------------------------------------------------------------
