@@ -311,10 +311,13 @@ def _hwp_rows(table: ElementTree.Element) -> Iterator[list[str]]:
 # Hangul (.hwp, HWP 5.0: a compound file of binary records)
 
 _HWP_SIGNATURE = b"HWP Document File"
-#: Record tags (HWPTAG_BEGIN 16 + n): a paragraph's header and its text.
-_PARA_HEADER, _PARA_TEXT = 16 + 50, 16 + 51
-#: Control characters that stand for an object or a field and take 8 code units (16 bytes) in a
-#: paragraph's text; the others (line break 10, paragraph end 13, tab 9 …) take one.
+#: The record tag of a paragraph's text (HWPTAG_BEGIN 16 + 51).
+_PARA_TEXT = 16 + 51
+#: FileHeader flags a document cannot be read with: a password (bit 1), a distribution document,
+#: whose text is encrypted (bit 2), DRM (bit 4). Bit 0 says the sections are compressed.
+_HWP_LOCKED = 0b10110
+#: Control characters that stand for an object, a field or a tab and take 8 code units (16 bytes) in
+#: a paragraph's text; the others (line break 10, paragraph end 13, hyphen 24 …) take one.
 _HWP_WIDE = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23})
 
 
@@ -333,7 +336,7 @@ def extract_hwp(raw: bytes, stem: str) -> Extracted:
         if not header.startswith(_HWP_SIGNATURE) or len(header) < 40:
             raise Unreadable(f"HWP 5.0 문서가 아닙니다. {HWP_HINT}")
         flags = int.from_bytes(header[36:40], "little")
-        if flags & 0b110:  # password or DRM
+        if flags & _HWP_LOCKED:
             raise Unreadable(f"암호가 걸렸거나 배포용으로 보호된 HWP 문서입니다. {HWP_HINT}")
         sections = sorted(
             (int(path[1][len("Section") :]), path)
