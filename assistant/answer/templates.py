@@ -67,10 +67,11 @@ def in_reading_order(lines: Sequence[Line]) -> bool:
     """Whether the lines come from one document, each after the one before (where known): a
     sequence a reader may follow step by step, not sentences gathered from here and there."""
     places = [line.place for line in lines]
-    if any(p is None for p in places):
+    if None in places:
         return True  # nothing says otherwise
-    known = [p for p in places if p is not None]
-    return len({doc for doc, _ in known}) == 1 and all(a[1] < b[1] for a, b in zip(known, known[1:], strict=False))
+    docs = {place[0] for place in places if place}
+    starts = [place[1] for place in places if place]
+    return len(docs) == 1 and starts == sorted(set(starts))
 
 
 def _compare(lines: Sequence[Line], missing: Sequence[str]) -> str:

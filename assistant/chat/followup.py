@@ -325,7 +325,7 @@ def _written(terms: Sequence[str], text: str) -> list[str]:
 def _surface(term: str, text: str) -> str:
     """A lower-cased term as the text writes it ("ai" → "AI", "sk텔레콤" → "SK텔레콤")."""
     lower = text.lower()
-    at = lower.find(term) if len(lower) == len(text) else -1  # ("sk텔레콤" → "SK텔레콤")
+    at = lower.find(term) if len(lower) == len(text) else -1  # lower-casing kept every offset
     return text[at : at + len(term)] if at >= 0 else term
 
 

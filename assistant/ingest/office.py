@@ -311,6 +311,7 @@ def _hwp_rows(table: ElementTree.Element) -> Iterator[list[str]]:
 # Hangul (.hwp, HWP 5.0: a compound file of binary records)
 
 _HWP_SIGNATURE = b"HWP Document File"
+_HWP_SECTION = re.compile(r"Section(\d+)")
 #: The record tag of a paragraph's text (HWPTAG_BEGIN 16 + 51).
 _PARA_TEXT = 16 + 51
 #: FileHeader flags a document cannot be read with: a password (bit 1), a distribution document,
@@ -339,9 +340,9 @@ def extract_hwp(raw: bytes, stem: str) -> Extracted:
         if flags & _HWP_LOCKED:
             raise Unreadable(f"암호가 걸렸거나 배포용으로 보호된 HWP 문서입니다. {HWP_HINT}")
         sections = sorted(
-            (int(path[1][len("Section") :]), path)
+            (int(m.group(1)), path)
             for path in ole.listdir()
-            if len(path) == 2 and path[0] == "BodyText" and path[1].startswith("Section") and path[1][7:].isdigit()
+            if len(path) == 2 and path[0] == "BodyText" and (m := _HWP_SECTION.fullmatch(path[1]))
         )
         if not sections:
             raise Unreadable(f"HWP 문서에 본문(BodyText)이 없습니다. {HWP_HINT}")

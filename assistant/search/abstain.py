@@ -24,19 +24,10 @@ and the leave-one-collection-out figures are in ``docs/abstention.md``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 SIGNALS = ("cosine", "lift", "margin", "coverage", "cross_script")
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LETTERS = re.compile(r"[^\W\d_]")
-
-
-def cross_script(question: str) -> bool:
-    """Whether a question has letters but no Hangul (asked in another language than the documents)."""
-    return bool(_LETTERS.search(question)) and not _HANGUL.search(question)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import numpy as np
 
 from assistant.embedding.base import Embedder
 from assistant.options import MODES, Mode, check_choice
-from assistant.search.abstain import cross_script
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.settings import Settings
 from assistant.store.baseline import offtopic_cosine
@@ -19,7 +18,7 @@ from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.paraphrase import alternatives, alternatives_by_term
-from assistant.text.questions import topic_terms
+from assistant.text.questions import cross_script, topic_terms
 from assistant.text.sentences import char_bigrams
 
 

@@ -221,7 +221,13 @@ ENGLISH_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("definition", re.compile(r"^\s*what(?: is|'s| are| does .* mean)\b|\bmeaning of\b", re.I)),
 )
 
-_HANGUL = re.compile("[가-힣]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def cross_script(question: str) -> bool:
+    """Whether a question has letters but no Hangul (asked in another language than the documents)."""
+    return bool(_LETTERS.search(question)) and not _HANGUL.search(question)
 
 
 def question_form(question: str) -> str:
@@ -229,7 +235,7 @@ def question_form(question: str) -> str:
     for name, pattern in FORMS:
         if pattern.search(question):
             return name
-    if not _HANGUL.search(question):
+    if cross_script(question):
         for name, pattern in ENGLISH_FORMS:
             if pattern.search(question):
                 return name
