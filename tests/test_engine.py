@@ -366,6 +366,7 @@ def test_a_greeting_or_thanks_is_answered_as_such(settings: Settings, analyzer: 
     assert hello.summary.startswith("안녕하세요. 이 문서") and hello.summary.endswith("궁금한 것을 물어봐 주세요.")
     assert hello.suggestions  # questions the documents answer
     assert not engine.ask("제주도 여행 고마운 점").abstained  # with other words, it is a question
+    assert engine.ask("thanks").summary == SOCIAL_REPLIES["thanks"]  # no hint to ask in Korean
 
 
 @pytest.mark.parametrize("question", ["ㅋㅋㅋ", "ㅠㅠ", "^^"])

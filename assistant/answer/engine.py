@@ -398,7 +398,8 @@ class Engine:
             answer.suggestions = outline.suggestions(
                 lambda q: not self.should_abstain(retriever.search(q, self.settings.top_k))
             )
-            cross = retrieval.signals.get("cross_script", 0.0) > 0
+            # the hint is for a search that found nothing, not for a message that was never one ("thanks")
+            cross = retrieval.signals.get("cross_script", 0.0) > 0 and not request.unclear()
             message = abstention_message(
                 answer.covers,
                 len(outline.documents()),
