@@ -173,6 +173,22 @@ def test_a_noun_with_no_run_of_its_class_joins_the_topic(analyzer: KoreanAnalyze
     assert (res.subject, res.instead) == (("미국",), ())
 
 
+def test_a_noun_of_another_class_than_the_last_replaces_its_own_class(analyzer: KoreanAnalyzer) -> None:
+    """The message's last noun is common (글자), so its nouns go to a common run; writer, a Latin
+    word, still takes the place of calc: the question moves from Calc to Writer."""
+    turns = [turn_after(analyzer, "calc에서 열 제목 글자를 비스듬하게 기울여 세우고 싶어요")]
+    res = ask(analyzer, "writer 문서 안 글자는요?", turns)
+    assert res.kind == "ellipsis" and res.instead == ("calc",)
+    assert "writer" in res.query and "calc" not in res.query and "비스듬" in res.query
+
+
+def test_a_place_asked_about_with_a_particle_is_a_fragment(analyzer: KoreanAnalyzer) -> None:
+    turns = [turn_after(analyzer, "writer 표에서 칸 몇 개를 하나로 합치려면?")]
+    res = ask(analyzer, "calc에서는요?", turns)  # "and in Calc?": calc takes writer's place
+    assert (res.kind, res.instead) == ("ellipsis", ("writer",))
+    assert res.query.split()[0] == "calc" and "writer" not in res.query
+
+
 def test_an_elaboration_adds_to_the_topic_without_swapping(analyzer: KoreanAnalyzer) -> None:
     turns = [turn_after(analyzer, "니치 마케팅 전략이란 무엇인가요?")]
     res = ask(analyzer, "예를 들면 어떤 산업이 있나요?", turns)  # not a fragment, no conjunction
@@ -252,6 +268,14 @@ def test_an_ordinal_searches_that_item_of_the_previous_list(
     written = _written(item.terms, item.text)  # the item's words as it writes them
     assert written and all(res.topic[word] == 1.0 for word in written)  # the item is now the topic
     assert not {t for t in item.terms if t.endswith("다") and t not in item.text} & set(res.topic)
+
+
+def test_the_member_noun_of_an_ordinal_is_no_topic_word(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    """ "두 번째 단계 좀 자세히" points at a step; 단계 is not what the next question is about."""
+    res = ask(analyzer, "두 번째 단계 좀 자세히 알려줘요", europe)
+    assert res.kind == "ordinal" and "단계" not in res.topic
+    turns = [*europe, turn_after(analyzer, "두 번째 단계 좀 자세히 알려줘요", europe)]
+    assert "단계" not in ask(analyzer, "미국은요?", turns).query
 
 
 def test_the_ordinal_an_item_opens_with_is_no_topic_word(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
@@ -462,6 +486,10 @@ def test_why_after_a_one_sentence_answer_asks_about_that_sentence(analyzer: Kore
         ("또 그건 뭐야?", {"more": False, "reference": True}),
         ("저는 한국 AI 동맹이 궁금해요", {"reference": False, "nouns": ("한국", "AI", "동맹")}),
         ("담합이란 무엇인가요?", {"wh": True, "nouns": ("담합",)}),
+        ("calc에서는요?", {"fragment": True, "what_about": True, "nouns": ("calc",)}),
+        ("서울에서는 어때?", {"fragment": True, "nouns": ("서울",)}),
+        ("반대로 합친 걸 다시 여러 칸으로 나누려면?", {"nouns": ("칸",), "conjunction": False}),  # 반대로: "conversely"
+        ("반대 의견은?", {"nouns": ("반대", "의견")}),
         ("이를 위해 무엇이 필요한가요?", {"reference": True, "predicates": ("필요",), "nouns": ()}),
     ],
 )

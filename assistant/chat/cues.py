@@ -131,7 +131,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             more |= any(t.form in WH_PRONOUNS for t in rest) and any(t.form == "있" for t in rest)
         elif tag == "JX" and tok.form in {"이란", "란", "이라는", "라는"}:
             wh = True
-        elif tag in NOUN_TAGS:
+        elif tag in NOUN_TAGS and not _conversely(tokens, i):
             _noun(tok, nxt, nouns, predicates)
             more |= tok.form in {"나머지", "추가"} or (tok.form == "밖" and i > 0 and tokens[i - 1].form == "그")
         elif tag in PREDICATE_TAGS and tok.form + "다" not in LIGHT_PREDICATES:
@@ -168,6 +168,8 @@ def is_fragment(tokens: Sequence[Token]) -> bool:
         core.pop()
     if len(core) < 2 or core[-1].tag != "JX" or core[-1].form not in {"은", "는", "도"}:
         return False
+    if core[-2].tag == "JKB" and len(core) >= 3:  # "calc에서는요?", "표에는?": where, then the topic
+        core = [*core[:-2], core[-1]]
     # the noun phrase may hold modifiers ("writer 문서에 넣은 긴 표는요?"): a clause ending in ETM
     allowed = NOMINAL_TAGS | {"JC", "JKG", "JKB", "XSN", "MAJ", "MAG", "IC", "VV", "VA", "ETM", "XSV", "XSA", "MM"}
     if not all(t.tag.split("-")[0] in allowed for t in core[:-1]):
@@ -185,6 +187,12 @@ def _leads(tokens: Sequence[Token]) -> bool:
         return not (first.form == "또" and len(tokens) > 1 and tokens[1].form == "다른")
     # 그러면, 그래서 (그렇 + a connective ending) lead on; 그렇게 ("in that way") points back
     return first.form in PRO_PREDICATES and len(tokens) > 1 and tokens[1].tag == "EC" and tokens[1].form != "게"
+
+
+def _conversely(tokens: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` is the 반대 of a message opening with 반대로 ("conversely": "반대로 합친 걸
+    다시 나누려면?"), which says how the message follows, not what it is about."""
+    return i == 0 and tokens[0].form == "반대" and len(tokens) > 1 and tokens[1].form in {"로", "으로"}
 
 
 def _noun(tok: Token, nxt: Token | None, nouns: list[tuple[str, str]], predicates: list[str]) -> None:

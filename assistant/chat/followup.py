@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.chat.cues import LAST, Cues, read_cues
+from assistant.chat.cues import LAST, MEMBER_WORDS, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.ingest.markers import ORDINAL_VALUES
 from assistant.text.korean import WEAK_NOUNS, Token
@@ -84,10 +84,40 @@ def swap(focus: Focus, own: Sequence[tuple[str, str]]) -> tuple[list[str], Focus
     """Put the message's nouns in the focus, in the run of nouns that has nouns of their
     class: for a name the first such run (유럽의 AI 전략 → 미국), for a common noun the last
     (부산의 교통 → 음식). Only the nouns of that class leave the run ("AI 속도 경쟁" → "AI 규모
-    경쟁"). Returns the terms replaced and the new focus."""
+    경쟁"). The class of the message's last noun decides where its nouns go; a noun of another
+    class replaces the focus's nouns of its own class too ("calc에서 열 제목 …" → "writer 문서 안
+    글자는요?": writer for calc). Returns the terms replaced and the new focus."""
     if not own:
         return [], focus
-    kind = own[-1][1]
+    replaced, out = _swap_class(focus, own, own[-1][1], own)
+    for kind in dict.fromkeys(c for _, c in own):
+        if kind == own[-1][1]:
+            continue
+        mine = [(t, c) for t, c in own if c == kind]
+        gone = [t for t in _swap_class(focus, mine, kind, mine)[0] if t not in replaced]
+        if gone:
+            out = _put_in_place(out, gone, mine)
+            replaced += gone
+    return replaced, out
+
+
+def _put_in_place(focus: Focus, gone: Sequence[str], put: Sequence[tuple[str, str]]) -> Focus:
+    """The focus with the terms ``gone`` left out and ``put`` (those not in it yet) where the first was."""
+    present = {t for t, _, _ in focus}
+    out: list[tuple[str, str, int]] = []
+    for t, c, i in focus:
+        if t == gone[0]:
+            out += [(o, oc, i) for o, oc in put if o not in present]
+        elif t not in gone:
+            out.append((t, c, i))
+    return tuple(out)
+
+
+def _swap_class(
+    focus: Focus, own: Sequence[tuple[str, str]], kind: str, put: Sequence[tuple[str, str]]
+) -> tuple[list[str], Focus]:
+    """:func:`swap` for the nouns of one class: the focus's nouns of class ``kind`` in its target
+    run give their place to ``put``."""
     runs = list(dict.fromkeys(i for _, c, i in focus if c == kind))
     if not runs:
         return [], focus
@@ -101,7 +131,7 @@ def swap(focus: Focus, own: Sequence[tuple[str, str]]) -> tuple[list[str], Focus
         if i != target or c != kind:
             out.append((t, c, i))
         elif t == replaced[0]:
-            out += [(o, oc, i) for o, oc in own]
+            out += [(o, oc, i) for o, oc in put]
     return replaced, tuple(out)
 
 
@@ -282,7 +312,9 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
     if item is None:
         return None
     terms = [t for t in _written(item.terms, item.text) if t not in ORDINAL_VALUES]  # 첫째 is no topic word
-    topic = carry(last.topic, list(dict.fromkeys([*terms, *cues.terms])), policy)
+    # the noun naming the member ("두 번째 단계") says where the item is, not what it is about
+    own = [t for t in cues.terms if not (cues.member and t in MEMBER_WORDS)]
+    topic = carry(last.topic, list(dict.fromkeys([*terms, *own])), policy)
     doc = source.doc_of(item.citation)
     shown = {(d, i.start) for i in source.items if (d := source.doc_of(i.citation)) is not None and i is not item}
     return Resolution(
