@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder, write_corpus
 
@@ -367,6 +369,33 @@ def test_a_greeting_or_thanks_is_answered_as_such(settings: Settings, analyzer: 
     assert hello.suggestions  # questions the documents answer
     assert not engine.ask("제주도 여행 고마운 점").abstained  # with other words, it is a question
     assert engine.ask("thanks").summary == SOCIAL_REPLIES["thanks"]  # no hint to ask in Korean
+
+
+class _Recording(FakeEmbedder):
+    """Records the texts it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str], kind: str, *, progress: bool = False) -> np.ndarray:
+        self.texts += texts
+        return super().embed(texts, kind, progress=progress)
+
+
+@pytest.mark.parametrize("message", ["고마워요", "ㅋㅋㅋ", "그게 뭐야?"])
+def test_a_message_that_cannot_be_searched_is_not(settings: Settings, analyzer: KoreanAnalyzer, message: str) -> None:
+    """Thanks, symbols alone, a pronoun pointing at nothing: the answer never reads passages, so
+    the message is neither embedded nor searched."""
+    embedder = _Recording()
+    engine = Engine(settings, embedder=embedder, analyzer=analyzer)
+    engine.build_index()
+    embedder.texts.clear()
+    answer = engine.ask(message)
+    assert answer.abstained and message not in embedder.texts
+    assert "embed_ms" not in answer.timings and answer.timings["total_ms"] > 0
+    asked = engine.ask("제주도 여행은 언제가 좋아요?")
+    assert "제주도 여행은 언제가 좋아요?" in embedder.texts and "embed_ms" in asked.timings
 
 
 @pytest.mark.parametrize("question", ["ㅋㅋㅋ", "ㅠㅠ", "^^"])

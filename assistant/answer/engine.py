@@ -329,7 +329,10 @@ class Engine:
             points_at_nothing(tokens), holds_no_word(tokens), social_kind(self.analyzer.tokens(question)),
         )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
-            retrieval = retriever.search(written_out(searched, tokens), k, mode=mode, exclude=exclude, prior=prior)
+            if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
+                retrieval = Retrieval(searched, [], [])
+            else:
+                retrieval = retriever.search(written_out(searched, tokens), k, mode=mode, exclude=exclude, prior=prior)
             answer = self._answer(request, retrieval, retriever.index)
             self._guide(answer, retriever, retrieval, request)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}
