@@ -495,3 +495,27 @@ def test_another_one_after_a_list_shown_without_its_connective_gives_the_other_i
         "코오롱베니트의 'AI 얼라이언스'",
         "중소기업 중심의 'AX 얼라이언스'",
     ]
+
+
+def test_a_sentence_a_file_wraps_over_lines_is_shown_whole(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """A hard-wrapped text file: the answer's sentence is the whole sentence, not the piece on one line."""
+    corpus = write_corpus(
+        tmp_path / "wrapped",
+        {
+            "출장.txt": "출장 규정\n이 규정은 회사의 출장 여비 지급 기준을 정하고 출장자가 지켜야 할\n"
+            "사항을 규정합니다. 숙박비와 교통비를 포함한 출장비는 영수증을 첨부해\n"
+            "실비로 정산합니다.\n",
+            "휴가.txt": "휴가 규정\n연차 휴가는 입사일을 기준으로 매년 부여하며 사용하지 않은 휴가는\n"
+            "다음 해로 이월하지 않습니다.\n",
+        },
+    )
+    settings = Settings(
+        index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, cache_dir=tmp_path / "cache", abstain=False
+    )
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    answer = engine.ask("출장비는 어떻게 정산하나요?")
+    texts = [s.text for s in answer.summary_sentences]
+    assert "숙박비와 교통비를 포함한 출장비는 영수증을 첨부해 실비로 정산합니다." in texts
+    cited = answer.citations[0]
+    assert "첨부해 실비로" in cited.passage  # the passage reads as one paragraph too

@@ -533,3 +533,112 @@ def test_real_corpus_global_gap_structure() -> None:
     ]
     assert_offsets(doc)
     assert doc.tables == []
+
+
+# ---------------------------------------------------------------------------
+# Lines a layout wrapped
+
+WRAPPED_TXT = (
+    "제1장 개요\n"
+    "이 규정은 회사의 출장 여비 지급 기준을 정하고 출장자가\n"
+    "지켜야 할 사항을 규정함을 목적으로 합니다. 출장비는 실비로\n"
+    "정산합니다.\n"
+    "\n"
+    "지급 대상은 다음과 같습니다:\n"
+    "- 국내 출장을 다녀온 정규직 직원 및 계약직 직원 전부\n"
+    "- 해외 출장자\n"
+)
+
+
+def test_a_sentence_wrapped_over_lines_is_one_line_again(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "규정.txt", WRAPPED_TXT))
+    lines = doc.text.split("\n")
+    assert lines[1] == (
+        "이 규정은 회사의 출장 여비 지급 기준을 정하고 출장자가 지켜야 할 사항을 규정함을 목적으로 합니다. "
+        "출장비는 실비로 정산합니다."
+    )
+    # a heading, a line announcing a list, and the list's items keep their lines
+    assert lines[0] == "제1장 개요" and lines[3] == "지급 대상은 다음과 같습니다:"
+    assert lines[4:6] == ["- 국내 출장을 다녀온 정규직 직원 및 계약직 직원 전부", "- 해외 출장자"]
+    assert_offsets(doc)
+
+
+def test_indented_wrapped_text_joins_with_one_space_and_headings_move_with_it(tmp_path: Path) -> None:
+    """A file wrapped at 72 columns (Hangul two columns each) with its paragraphs indented: each
+    wrapped break and the indentation after it become one space; headings after it still point at
+    their titles."""
+    text = (
+        "1. 데비안이란\n\n"
+        "    이 문서는 데비안 배포판 및 데비안 프로젝트에 대해 자주 묻는 질문을\n"
+        "    드립니다. 적용가능하면 다른 설명서에 대한 포인터를 드립니다.\n\n"
+        "2. 설치\n\n"
+        "    설치 방법은 설치 안내서에 있으며 네트워크로 설치하는 방법과 CD로\n"
+        "    설치하는 방법이 있습니다.\n"
+    )
+    doc = load(write(tmp_path / "faq.txt", text))
+    assert "자주 묻는 질문을 드립니다." in doc.text and "방법과 CD로 설치하는" in doc.text
+    assert outline(doc) == [(1, "1. 데비안이란"), (1, "2. 설치")]
+    assert_offsets(doc)
+
+
+def test_a_break_inside_a_word_joins_without_a_space(tmp_path: Path) -> None:
+    """Korean lines may break between any two syllables: the pieces join into the word when the
+    text writes it elsewhere; a break after a whole word keeps its space."""
+    text = (
+        "설명서는 여기 있습니다. 이 문서는 데비안 프로젝트에 대해 자주 묻는 질문을 다루며 다른 설\n"
+        "명서에 대한 포인터를 드립니다. 일부 답변은 유닉스 계열 운영 체제에 대해 어느 정도 안다고\n"
+        "가정합니다.\n"
+    )
+    doc = load(write(tmp_path / "faq.txt", text))
+    assert doc.text == (
+        "설명서는 여기 있습니다. 이 문서는 데비안 프로젝트에 대해 자주 묻는 질문을 다루며 다른 설명서에 "
+        "대한 포인터를 드립니다. 일부 답변은 유닉스 계열 운영 체제에 대해 어느 정도 안다고 가정합니다.\n"
+    )
+
+
+def test_lines_of_one_paragraph_each_are_left_as_they_are(tmp_path: Path) -> None:
+    text = "짧은 제목\n\n첫 문단은 한 줄에 다 씁니다. 여기서 끝납니다.\n\n둘째 문단도 한 줄입니다.\n"
+    assert load(write(tmp_path / "a.txt", text)).text == text
+    if ONE_TEAM is not None:  # the essays of the default corpus: one paragraph per line
+        raw = ONE_TEAM.read_text("utf-8")
+        assert load(ONE_TEAM).text.split("\n") == unicodedata.normalize("NFC", raw).split("\n")
+
+
+def test_markdown_joins_wrapped_paragraphs_but_not_code_or_tables(tmp_path: Path) -> None:
+    code = "    for row in rows: print(row, 'long line of code that goes on and on'\n"
+    text = (
+        "# 안내\n\n"
+        "이 문서는 사내 시스템의 사용 방법을 설명하며 처음 쓰는 사람도 따라 할 수\n"
+        "있도록 단계마다 화면을 함께 보여 줍니다.\n\n"
+        "```\n"
+        "def main(argument_one, argument_two, argument_three, argument_four,\n"
+        "         argument_five):\n"
+        "```\n\n"
+        "| 항목 | 설명이 길게 이어지는 칸으로 줄이 끝나지 않는 |\n"
+        "| 값 | 값 |\n\n" + code
+    )
+    doc = load(write(tmp_path / "guide.md", text))
+    assert "따라 할 수 있도록 단계마다" in doc.text
+    assert "argument_four,\n         argument_five" in doc.text
+    assert "줄이 끝나지 않는 |\n| 값" in doc.text
+    assert doc.text.endswith(code)
+
+
+def test_pdf_lines_of_one_sentence_are_joined(tmp_path: Path) -> None:
+    lines = [
+        "The committee reviewed the annual budget of the",
+        "department and approved the new plan for the",
+        "coming year.",
+        "Summary",
+    ]
+    doc = load(write(tmp_path / "minutes.pdf", make_pdf([lines])))
+    assert doc.text.split("\n")[:2] == [
+        "The committee reviewed the annual budget of the department and approved the new plan for the coming year.",
+        "Summary",
+    ]
+
+
+def test_html_source_line_breaks_are_spaces_and_br_breaks(tmp_path: Path) -> None:
+    html = "<html><body><p>첫 문장은 여기서\n   이어집니다. 둘째 문장입니다.</p><p>한 줄<br>다음 줄</p><pre>a\n  b</pre></body></html>"
+    doc = load(write(tmp_path / "page.html", html))
+    assert doc.text == "첫 문장은 여기서 이어집니다. 둘째 문장입니다.\n한 줄\n다음 줄\na\n  b"

@@ -5,6 +5,7 @@ Scripts, styles and hidden elements are dropped; the title is the page's ``<titl
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -16,6 +17,10 @@ from assistant.ingest.documents import Extracted, Heading, Unreadable
 from assistant.ingest.encodings import replace_surrogates
 
 _HTML_DROP = frozenset({"script", "style", "noscript", "head", "template", "svg", "iframe", "canvas"})
+
+
+#: White space in HTML text, line breaks included: a browser shows any run of it as one space.
+_SPACES = re.compile(r"[ \t\n\r\f]+")
 
 
 _HTML_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -117,7 +122,7 @@ def _walk_html(node: Tag, out: _TextBuilder) -> None:
         if isinstance(child, Tag):
             _visit(child, out)
         elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
-            out.inline.append(str(child))
+            out.inline.append(_SPACES.sub(" ", str(child)))  # a line break in the source is a space; <br> breaks
 
 
 def _is_invisible(tag: Tag) -> bool:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.ingest.plain import Line, split_lines
+from assistant.ingest.plain import Line, reflow, split_lines
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 
@@ -17,17 +17,25 @@ _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+$")
 _FENCE = re.compile(r" {0,3}(```|~~~)")
 
 
-def _markdown_lines(text: str) -> list[Line]:
-    """The lines of ``text`` outside fenced code blocks."""
+#: A line of indented code (or of a list item's code).
+_INDENTED = re.compile(r"(?: {4}|\t)")
+
+
+def _markdown_lines(text: str) -> tuple[list[Line], list[Line]]:
+    """The lines of ``text`` outside fenced code blocks, and those inside (fences included)."""
     kept: list[Line] = []
+    code: list[Line] = []
     fence: str | None = None
     for line in split_lines(text):
         match = _FENCE.match(line.text)
         if match and (fence is None or match.group(1) == fence):
             fence = match.group(1) if fence is None else None
+            code.append(line)
         elif fence is None:
             kept.append(line)
-    return kept
+        else:
+            code.append(line)
+    return kept, code
 
 
 def _atx_heading(line: Line) -> Heading | None:
@@ -66,7 +74,11 @@ def _markdown_tables(lines: Sequence[Line]) -> list[tuple[int, int]]:
 
 
 def extract_markdown(text: str, stem: str) -> Extracted:
-    lines = _markdown_lines(text)
+    lines, code = _markdown_lines(text)
     headings = [heading for line in lines if (heading := _atx_heading(line))]
     title = next((h.title for h in headings if h.level == 1), stem)
-    return Extracted(text, title, headings, _markdown_tables(lines))
+    tables = _markdown_tables(lines)
+    # code, fenced or indented, keeps its lines; so do headings and tables
+    held = [(line.start, line.end) for line in [*code, *(x for x in lines if _INDENTED.match(x.text))]]
+    joined = reflow(text, [*held, *((h.start, h.end) for h in headings), *tables])
+    return Extracted(joined.text, title, [joined.heading(h) for h in headings], [joined.span(*t) for t in tables])

@@ -3,11 +3,20 @@
 A heading is a short stand-alone line that does not end a sentence (numbered ones get the depth
 of their number: ``1.`` → 1, ``1.2`` → 2, ``제1장`` → 1); a table is a run of at least three lines
 that neither end a sentence nor are bullets. Markdown and PDF reuse these line helpers.
+
+A PDF's text comes one visual line at a time, and many text and Markdown files are wrapped at a
+fixed width, so one sentence runs over several lines; everything downstream reads a line break
+as the end of a sentence, and would search, chunk and show it in pieces ("정부는 2025년까지 AI
+반도체 개발에"). :func:`reflow` turns each break that only wraps a sentence, with the indentation
+around it, into one space, and says where the headings and tables found before have gone.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -232,4 +241,126 @@ def plain_structure(text: str, *, with_tables: bool = True) -> tuple[list[Headin
 
 def extract_plain(text: str, stem: str) -> Extracted:
     headings, tables = plain_structure(text)
-    return Extracted(text, stem.replace("_", " ").strip() or stem, headings, tables)
+    joined = reflow(text, [*((h.start, h.end) for h in headings), *tables])
+    return Extracted(
+        joined.text,
+        stem.replace("_", " ").strip() or stem,
+        [joined.heading(h) for h in headings],
+        [joined.span(*t) for t in tables],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Lines a layout wrapped (plain text, Markdown, PDF)
+
+
+#: A line wraps only when it is at least this share of the document's usual width of a full line.
+WRAPPED = 0.6
+#: The usual width of a full line: this quantile of the widths of the document's lines.
+FULL = 0.9
+#: Documents whose lines are narrower than this are lists or verse, not wrapped prose.
+NARROWEST = 20
+#: What opens a line of its own: a quote, a table row, a Markdown heading, code, a parenthesised
+#: number ("(2) …"), an item mark ("①", "가.", "※").
+_OPENS = re.compile(r"\s*(?:[>|#`]|\(\d{1,3}\)|[①-⑳※]|[가-하][.)]\s)")
+_ANNOUNCES = (":", "：")
+
+
+@dataclass(frozen=True)
+class Reflowed:
+    """A text with its wrapped lines joined, and where each offset of the text before went."""
+
+    text: str
+    #: offsets of the text before after which characters were left out, and how many in all up to each
+    cuts: tuple[tuple[int, int], ...] = ()
+
+    def at(self, offset: int) -> int:
+        """Where ``offset`` of the text before is in :attr:`text`."""
+        i = bisect.bisect_right(self.cuts, (offset, math.inf)) - 1
+        return offset - self.cuts[i][1] if i >= 0 else offset
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.at(start), self.at(end)
+
+    def heading(self, h: Heading) -> Heading:
+        return Heading(h.level, h.title, *self.span(h.start, h.end))
+
+
+def reflow(text: str, keep: Sequence[tuple[int, int]] = ()) -> Reflowed:
+    """``text`` with each line break that wraps a sentence, and the spaces around it, made one space
+    (none when the break falls inside a word: :func:`_inside_a_word`).
+
+    A break wraps when its line is wide for the document (at least :data:`WRAPPED` of the usual
+    full width, Hangul and other wide characters counting two columns, as a terminal or an editor
+    that wrapped them counts), does not end a sentence or announce what follows (":"), and the
+    next line goes on with it: not blank, not a bullet, a numbered item or a line that opens a
+    block (:data:`_OPENS`). Lines that overlap a span of ``keep`` (headings, tables, code) are
+    neither joined to the next nor joined onto.
+    """
+    lines = split_lines(text)
+    widths = sorted(_columns(line.text.rstrip()) for line in lines if line.text.strip())
+    if len(widths) < 2:
+        return Reflowed(text)
+    width = widths[min(len(widths) - 1, int(FULL * len(widths)))]
+    if width < NARROWEST:
+        return Reflowed(text)
+    held = _held(lines, keep)
+    parts: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    removed = done = 0
+    for i, (line, after) in enumerate(zip(lines, lines[1:], strict=False)):
+        body = line.text.strip()
+        if (
+            _columns(line.text.rstrip()) >= WRAPPED * width
+            and not _ends_sentence(body)
+            and not body.endswith(_ANNOUNCES)
+            and _goes_on(after.text)
+            and i not in held
+            and i + 1 not in held
+        ):
+            cut = line.start + len(line.text.rstrip())  # the break and the spaces around it …
+            resume = after.start + len(after.text) - len(after.text.lstrip())
+            space = "" if _inside_a_word(body, after.text.lstrip(), text) else " "
+            parts += [text[done:cut], space]  # … become one space, or none inside a word
+            removed += resume - cut - len(space)
+            cuts.append((resume, removed))
+            done = resume
+    if not cuts:
+        return Reflowed(text)
+    parts.append(text[done:])
+    return Reflowed("".join(parts), tuple(cuts))
+
+
+_WORD_END = re.compile(r"[\w/.-]+$")
+_WORD_START = re.compile(r"^\w+")
+
+
+def _inside_a_word(line: str, after: str, text: str) -> bool:
+    """Whether a line break falls inside a word: Korean lines may break between any two syllables
+    ("… 다른 설\n명서에 …"). It does when the piece before the break and the first two characters
+    after it, written together, occur elsewhere in the text ("설명" does; "프로젝트에대해", of "…
+    프로젝트에\n대해 …", does not)."""
+    end, start = _WORD_END.search(line), _WORD_START.match(after)
+    return end is not None and start is not None and (end.group() + start.group()[:2]) in text
+
+
+def _columns(line: str) -> int:
+    """How many columns a line takes: Hangul, Hanja and other wide characters two, others one."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
+def _goes_on(line: str) -> bool:
+    """Whether a line can be the rest of the sentence of the line before it."""
+    body = line.strip()
+    return bool(body) and not _is_bullet(body) and _numbered_level(body) is None and not _OPENS.match(line)
+
+
+def _held(lines: Sequence[Line], spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The indexes of the lines that overlap one of ``spans``."""
+    starts = [line.start for line in lines]
+    held: set[int] = set()
+    for start, end in spans:
+        first = max(0, bisect.bisect_right(starts, start) - 1)
+        last = bisect.bisect_left(starts, end)  # the lines that start before the span ends
+        held.update(range(first, max(first + 1, last)))
+    return held
