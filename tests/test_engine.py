@@ -519,3 +519,24 @@ def test_a_sentence_a_file_wraps_over_lines_is_shown_whole(tmp_path: Path, analy
     assert "숙박비와 교통비를 포함한 출장비는 영수증을 첨부해 실비로 정산합니다." in texts
     cited = answer.citations[0]
     assert "첨부해 실비로" in cited.passage  # the passage reads as one paragraph too
+
+
+def test_a_faq_answers_with_its_answer_not_its_question(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """A FAQ's question shares the most words with the one asked, yet answers nothing."""
+    corpus = write_corpus(
+        tmp_path / "faq",
+        {
+            "faq.txt": "자주 묻는 질문\n\n1. 데비안 CD를 만들고 팔 수 있나요?\n"
+            "네. 릴리스한 것을 배포하는 데는 허가가 필요하지 않으며, 라이선스를 지키면 됩니다.\n\n"
+            "2. 데비안은 어떻게 발음하나요?\n뎁-이안이라고 읽으며, 두 사람의 이름에서 왔습니다.\n",
+        },
+    )
+    settings = Settings(
+        index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, cache_dir=tmp_path / "cache", abstain=False
+    )
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    answer = engine.ask("데비안 CD 만들어서 팔 수 있나요?")
+    texts = [s.text for s in answer.summary_sentences]
+    assert texts and not any(t.endswith("?") for t in texts)
+    assert texts[0].startswith("릴리스한 것을 배포하는 데는")

@@ -135,6 +135,20 @@ def test_a_line_of_bare_labels_is_no_sentence(text: str, bare: bool) -> None:
     assert (presentable(cand(1, 0, text, set())) is None) is bare
 
 
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("14.1. 데비안 CD를 만들고 팔 수 있나요?", True),  # a FAQ's own question
+        ("왜 지금 AI 동맹이 필요할까요？", True),
+        ("‘무엇이 달라졌나?’", True),
+        ("데비안 CD는 누구나 만들어 팔 수 있습니다.", False),
+        ("질문(그리고 답!)을 드립니다.", False),
+    ],
+)
+def test_a_question_is_not_shown_as_an_answer(text: str, question: bool) -> None:
+    assert (presentable(cand(1, 0, text, set())) is None) is question
+
+
 def test_select_skips_near_duplicates_and_prefers_whole_sentences() -> None:
     a = cand(1, 0, "지하철 노선은 아홉 개이다.", {"지하철", "노선", "아홉"})
     b = cand(2, 0, "지하철 노선은 모두 아홉 개이다.", {"지하철", "노선", "아홉", "모두"})

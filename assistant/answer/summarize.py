@@ -743,17 +743,27 @@ _CLAUSE_END = re.compile(r"(?:[,;:]|[며고서데나면]|니다)(?=\s)")
 
 def presentable(c: Candidate) -> Candidate | None:
     """The candidate as a reader sees it: a leading "label:" dropped, a sentence over
-    :data:`LONGEST` characters cut at a clause boundary; None for a label alone."""
+    :data:`LONGEST` characters cut at a clause boundary; None for a label alone, or for a question
+    (a FAQ's own question, "14.1. 데비안 CD를 만들고 팔 수 있나요?", shares the most words with the
+    one asked, and answers nothing)."""
     cut = label_prefix(c.text)
     if cut:
         c = replace(c.trimmed(cut), label=label_of(c.text))
-    if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")) or labels_only(c.text):
+    if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")) or labels_only(c.text) or _asks(c.text):
         return None
     if len(c.text) > LONGEST:
         ends = [m.end() for m in _CLAUSE_END.finditer(c.text, 0, LONGEST)]
         keep = ends[-1] if ends and ends[-1] >= LONGEST // 3 else LONGEST
         c = replace(c, end=c.start + keep, text=c.text[:keep])
     return c
+
+
+_QUESTION_END = re.compile(r"[?？][\"'”’)\]」』]*$")
+
+
+def _asks(text: str) -> bool:
+    """Whether a sentence is a question: it ends with a question mark."""
+    return bool(_QUESTION_END.search(text.rstrip()))
 
 
 def _about(c: Candidate, q: Asked) -> bool:
