@@ -255,6 +255,22 @@ def test_a_term_found_only_as_the_word_documents_write_counts_the_paraphrase_wei
         assert eng.retriever.search("서식", 3).coverage == pytest.approx(1.0)
 
 
+def test_a_latin_word_the_documents_lack_is_not_found_by_its_letters(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """ "docker" is in no document, though its letter pairs (do, oc, ck, ke, er) are in English
+    words the documents hold; a Korean word the analyzer splits otherwise still counts by them."""
+    docs = {
+        "설치.md": "# 설치\n\nThe package manager installs a worker process for the docs. 설치는 패키지 관리자로 한다.\n"
+    }
+    corpus = write_corpus(tmp_path / "install", docs)
+    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-latin"}
+    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    assert eng.retriever.search("docker 설치", 3).coverage < 1.0
+    assert eng.retriever.search("패키지 설치", 3).coverage == pytest.approx(1.0)
+
+
 #: Answers exactly when the best passage's cosine is above 0.3 (whatever the mode ranks by).
 BY_COSINE = AbstentionRule(bias=-3.0, w_dense=10.0, w_coverage=0.0)
 

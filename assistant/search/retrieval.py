@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from assistant.text.korean import KoreanAnalyzer
 from assistant.text.paraphrase import alternatives, alternatives_by_term
 from assistant.text.questions import cross_script, topic_terms
 from assistant.text.sentences import char_bigrams
+
+_HANGUL = re.compile("[가-힣]")
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,10 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternativ
     """The idf-weighted share of the query's distinct topic terms that occur in at least one of the chunks.
 
     Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
-    falls back to all its terms. A term the morpheme index misses still counts when at
+    falls back to all its terms. A Korean term the morpheme index misses still counts when at
     least 3/4 of its character bigrams occur (the analyzer may split a loanword
-    differently in the question and in the documents); a term found only as one of the words
+    differently in the question and in the documents; a word in Latin letters it reads whole,
+    and the bigrams of "docker" are in any English text); a term found only as one of the words
     that say the same in documents (템플릿 → 서식, 비밀번호 → 암호: :mod:`~assistant.text.paraphrase`)
     counts ``alternative_weight`` of itself, as the search weighs those words; a term the index
     does not know weighs as a typical one (the median idf): it may be a word of the question's
@@ -65,7 +69,7 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternativ
     found = index.bm25.present(rows, unique).astype(np.float64)
     for i, term in enumerate(unique):
         grams = char_bigrams(term)
-        if not found[i] and len(grams) >= 2:
+        if not found[i] and len(grams) >= 2 and _HANGUL.search(term):
             found[i] = float(np.mean(index.bigram.present(rows, grams))) >= 0.75
     if alternative_weight > 0:
         others = alternatives_by_term(unique)
