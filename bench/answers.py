@@ -17,8 +17,8 @@ The LibreOffice Korean help (``bench/data/help/questions.jsonl``: questions in u
 answerable one with the sentence of its page that answers it (a summary sentence that is a part of
 it, 15 characters or more, counts: shown without its leading connective); ``python -m bench.help_corpus``
 builds the pages): the same figures, the gold being that sentence; and the same for the GNOME
-desktop user guide in Korean (``bench/data/gnome/questions.jsonl``). Skipped with ``--no-help`` or
-when the pages cannot be built.
+desktop user guide in Korean (``bench/data/gnome/questions.jsonl``) and the Debian FAQ in Korean
+(``bench/data/faq/questions.jsonl``). Skipped with ``--no-help`` or when the pages cannot be built.
 
 The 12 English questions about the essays (``bench/data/essay_questions_en.jsonl``, each with
 phrases its answer contains) are scored the same way: none of their words is in the documents.
@@ -139,7 +139,7 @@ def korquad(limit: int) -> dict[str, Any]:
 
 
 def help_answers(engine: Engine, name: str = "help") -> dict[str, Any]:
-    """The questions of a help-page collection (``help``, ``gnome``) one sentence answers, over its ``engine``."""
+    """The questions of a help-page collection (``help``, ``gnome``, ``faq``) one sentence answers, over its ``engine``."""
     return judged_all(engine, help_answered(name), holds)
 
 

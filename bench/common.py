@@ -31,7 +31,7 @@ class Question:
 
 
 def page_questions(name: str) -> list[dict[str, Any]]:
-    """Every question of a help-page collection (``bench/data/<name>/questions.jsonl``: ``help``, ``gnome``)."""
+    """Every question of a help-page collection (``bench/data/<name>/questions.jsonl``: ``help``, ``gnome``, ``faq``)."""
     lines = (ROOT / "bench" / "data" / name / "questions.jsonl").read_text("utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 

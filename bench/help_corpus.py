@@ -1,17 +1,20 @@
 """Build the help-page development collections, in users' words, and check their questions.
 
-    python -m bench.help_corpus                  # build (or reuse) both collections, print where they are
+    python -m bench.help_corpus                  # build (or reuse) every collection, print where they are
     python -m bench.help_corpus --collection help --out DIR   # build one, in DIR
     python -m bench.help_corpus --collection help --record    # download, record the package's SHA-256, build
     python -m bench.help_corpus --check          # check bench/data/<collection>/questions.jsonl (needs bs4)
 
-Two collections, each from a Debian package fetched with ``apt-get download`` and checked against the
+Three collections, each from a Debian package fetched with ``apt-get download`` and checked against the
 SHA-256 recorded in ``bench/data/<collection>/package.sha256``:
 
 - ``help``: the LibreOffice Korean help, ``libreoffice-help-ko`` (MPL-2.0), HTML pages;
 - ``gnome``: the GNOME desktop user guide in Korean, ``gnome-user-docs`` (CC-BY-SA 3.0), Mallard
   ``.page`` files under ``usr/share/help/ko/gnome-help/`` written as HTML by :mod:`bench.mallard`
-  (doc id: the page's file name with ``.html``, e.g. ``net-wireless-connect.html``).
+  (doc id: the page's file name with ``.html``, e.g. ``net-wireless-connect.html``);
+- ``faq``: the Debian FAQ in Korean, ``debian-faq-ko`` (its own permissive notice), 17 DocBook HTML
+  pages under ``usr/share/doc/debian/FAQ/ko/`` copied as they are (doc id: the file name, e.g.
+  ``basic-defs.ko.html``); partly still in English.
 
 LibreOffice: every help page under
 ``usr/share/libreoffice/help/ko/text/`` that has visible text (outside scripts, styles and ``hidden`` elements,
@@ -261,9 +264,16 @@ def mallard_pages(root: Path) -> Iterator[tuple[str, str]]:
         yield f"{path.stem}.html", to_html(text, titles)
 
 
+def faq_pages(root: Path) -> Iterator[tuple[str, str]]:
+    """Each page of the Debian FAQ (DocBook HTML, one per chapter, and the contents page) as it is."""
+    for path in sorted(root.glob("*.html")):
+        yield path.name, path.read_text("utf-8")
+
+
 HELP = Source("help", "libreoffice-help-ko", Path("usr/share/libreoffice/help/ko"), libreoffice_pages, 1)
 GNOME = Source("gnome", "gnome-user-docs", Path("usr/share/help/ko/gnome-help"), mallard_pages, 1)
-SOURCES = {s.name: s for s in (HELP, GNOME)}
+FAQ = Source("faq", "debian-faq-ko", Path("usr/share/doc/debian/FAQ/ko"), faq_pages, 1)
+SOURCES = {s.name: s for s in (HELP, GNOME, FAQ)}
 
 
 def copy_pages(pages: Iterator[tuple[str, str]], out: Path) -> tuple[int, list[str]]:
@@ -327,7 +337,7 @@ def build(out: Path, source: Source = HELP, *, rerecord: bool = False) -> Path:
 
 
 def ensure_help_corpus(out: Path | None = None, name: str = "help") -> Path:
-    """The folder of the built collection ``name`` (``help`` or ``gnome``), building it first when needed."""
+    """The folder of the built collection ``name`` (``help``, ``gnome`` or ``faq``), building it first when needed."""
     source = SOURCES[name]
     return build((out or default_out(source)).expanduser(), source)
 
@@ -409,7 +419,7 @@ def check(out: Path, questions: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.help_corpus", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--collection", choices=sorted(SOURCES), help="only this collection (default: both)")
+    parser.add_argument("--collection", choices=sorted(SOURCES), help="only this collection (default: all)")
     parser.add_argument("--out", type=Path, help="where to build (default: ~/.cache/korean-assistant/bench/<package>)")
     parser.add_argument("--record", action="store_true", help="record the downloaded package's SHA-256, then build")
     parser.add_argument("--check", action="store_true", help="build if needed, then check questions.jsonl")

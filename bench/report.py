@@ -278,7 +278,11 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
         ]
         for form, f in k["by_form"].items():
             lines.append(f"| {form} | {f['n']} | {f['first']:.3f} | {f['summary']:.3f} | {f['cited']:.3f} |")
-    for name, title in (("help", "The LibreOffice Korean help"), ("gnome", "The GNOME desktop user guide in Korean")):
+    for name, title in (
+        ("help", "The LibreOffice Korean help"),
+        ("gnome", "The GNOME desktop user guide in Korean"),
+        ("faq", "The Debian FAQ in Korean"),
+    ):
         if name not in r:
             continue
         h = r[name]["overall"]

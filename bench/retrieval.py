@@ -11,6 +11,8 @@ Collections, each with answerable questions (and what answers them) and question
   (``bench/data/help/questions.jsonl``, gold: the page or pages), 40 it does not answer.
 - ``gnome``: the GNOME desktop user guide in Korean, 293 pages; the same kind of questions
   (``bench/data/gnome/questions.jsonl``).
+- ``faq``: the Debian FAQ in Korean, 17 pages partly still in English; the same kind of questions
+  (``bench/data/faq/questions.jsonl``).
 - ``essays``: the two essays of ``corpus/``; ``bench/data/corpus_questions.jsonl``, the first turns of
   ``bench/data/conversations.jsonl`` and the English questions of ``bench/data/essay_questions_en.jsonl``
   (gold: the passage: its document and, where given, section or phrase); the off-topic list.
@@ -82,7 +84,7 @@ def korquad_queries(limit: int) -> list[Query]:
 
 
 def help_queries(name: str = "help") -> list[Query]:
-    """The questions of a help-page collection (``help``, ``gnome``), judged by their page or pages."""
+    """The questions of a help-page collection (``help``, ``gnome``, ``faq``), judged by their page or pages."""
     out = []
     for item in page_questions(name):
         docs = item.get("docs") or ([item["doc"]] if "doc" in item else [])

@@ -9,6 +9,7 @@ The collections, each question with what the sentence that answers it contains:
 - ``help``: the LibreOffice Korean help pages, questions in users' words, the sentence that answers
   (``bench/data/help/questions.jsonl``; ``python -m bench.help_corpus`` builds the pages);
 - ``gnome``: the GNOME desktop user guide in Korean, the same kind of questions (``bench/data/gnome``);
+- ``faq``: the Debian FAQ in Korean, the same kind of questions (``bench/data/faq``);
 - ``essays``: the two essays of ``corpus/``, the first turns of ``bench/data/conversations.jsonl``
   and the English questions of ``bench/data/essay_questions_en.jsonl``, their answer phrases.
 
