@@ -558,6 +558,9 @@ def test_sentence_spans_split_table_rows_and_drop_bullets() -> None:
         ("이것은 해외 연예인으로 최초로 진행을 맡은 것이다.", "reference"),
         ("이곳에서 즉위식을 거행하였다.", "reference"),
         ("이것저것 살펴보았다.", None),
+        ("이렇게 유럽은 규제를 앞세운다.", "adverbial"),
+        ("이렇게 하면 권한을 바꿀 필요가 없습니다.", "reference"),  # "doing so": not a word to drop
+        ("그렇게 해서 만든 쇼가 끝나면 다시 시작합니다.", "reference"),
         ("이번 조사는 끝났다.", None),
     ],
 )

@@ -101,7 +101,9 @@ _CONNECTIVE = re.compile(r"^(?:" + "|".join(sorted(CONNECTIVES, key=len, reverse
 #: sentence stands without it.
 _ADVERBIAL = re.compile(
     r"^(?:[이그](?:를|에|로|와|러한\s?\S{1,8}|런\s?\S{1,8}|와 같은\s?\S{1,8})?\s?"
-    r"(?:위해|통해|따라|인해|으로|로|때문에|덕분에|에서|에|와 함께|결과)|이처럼|이렇게|그렇게|이에|그래서)[,\s]+(?=\S)"
+    r"(?:위해|통해|따라|인해|으로|로|때문에|덕분에|에서|에|와 함께|결과)|이처럼|"
+    # 이렇게 alone is "in this way"; before 하다 or 되다 it is the verb's object, "doing so"
+    r"(?:이렇게|그렇게)(?![,\s]+(?:하|해|되|돼|함))|이에|그래서)[,\s]+(?=\S)"
 )
 
 
