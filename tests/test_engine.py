@@ -575,3 +575,24 @@ def test_a_table_of_contents_line_is_not_an_answer(tmp_path: Path, analyzer: Kor
     texts = [s.text for s in answer.summary_sentences]
     assert texts[0].startswith("출장비는 영수증을 첨부해")
     assert "출장비 정산 방법과 기한 안내" not in texts
+
+
+def test_a_faq_in_questions_and_answers_answers_with_the_answer_line(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """Each "Q." line heads its answer, so the answer that does not repeat the question's words is
+    still found under it; the "A." mark is not shown."""
+    text = (
+        "인사 규정 자주 묻는 질문\n\n"
+        "Q. 연차 휴가는 언제부터 생기나요?\n"
+        "A. 입사 후 1개월 개근 시 1일의 유급휴가가 생기며, 입사 1년이 지나면 15일이 생깁니다.\n\n"
+        "Q. 남은 연차는 다음 해로 넘어가나요?\n"
+        "A. 사용하지 않은 연차는 이월되지 않으며, 쓰지 않은 연차는 수당으로 지급하지 않습니다.\n"
+    )
+    corpus = write_corpus(tmp_path / "faq", {"인사.txt": text})
+    settings = Settings(
+        index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, cache_dir=tmp_path / "cache", abstain=False
+    )
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    answer = engine.ask("연차 언제부터 생겨요?")
+    assert answer.summary_sentences[0].text.startswith("입사 후 1개월 개근 시")
+    assert not any(s.text.startswith(("A.", "Q.")) for s in answer.summary_sentences)

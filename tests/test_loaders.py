@@ -642,3 +642,30 @@ def test_html_source_line_breaks_are_spaces_and_br_breaks(tmp_path: Path) -> Non
     html = "<html><body><p>첫 문장은 여기서\n   이어집니다. 둘째 문장입니다.</p><p>한 줄<br>다음 줄</p><pre>a\n  b</pre></body></html>"
     doc = load(write(tmp_path / "page.html", html))
     assert doc.text == "첫 문장은 여기서 이어집니다. 둘째 문장입니다.\n한 줄\n다음 줄\na\n  b"
+
+
+FAQ_TXT = (
+    "인사 규정 자주 묻는 질문\n\n"
+    "Q. 연차 휴가는 언제부터 생기나요?\n"
+    "A. 입사 후 1개월 개근 시 1일의 유급휴가가 생깁니다.\n\n"
+    "Q: 재택근무 신청 방법\n"
+    "A: 전날 오후 6시까지 인사 시스템에서 신청합니다.\n\n"
+    "경조사 휴가는 며칠인가요?\n"
+    "본인 결혼은 5일의 경조 휴가를 받습니다.\n"
+)
+
+
+def test_the_questions_of_a_faq_head_their_answers(tmp_path: Path) -> None:
+    doc = load(write(tmp_path / "faq.txt", FAQ_TXT))
+    assert [h.title for h in doc.headings] == [
+        "인사 규정 자주 묻는 질문",
+        "Q. 연차 휴가는 언제부터 생기나요?",
+        "Q: 재택근무 신청 방법",
+        "경조사 휴가는 며칠인가요?",
+    ]
+    assert_offsets(doc)
+
+
+def test_one_question_in_prose_heads_nothing(tmp_path: Path) -> None:
+    text = "AI 동맹 이야기\n\n왜 지금 동맹이 필요할까요?\n기술과 자본이 모자라기 때문입니다.\n\n그래서 협력이 중요합니다.\n"
+    assert [h.title for h in load(write(tmp_path / "essay.txt", text)).headings] == ["AI 동맹 이야기"]

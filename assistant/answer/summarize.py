@@ -758,7 +758,7 @@ def presentable(c: Candidate) -> Candidate | None:
     return c
 
 
-_QUESTION_END = re.compile(r"[?？][\"'”’)\]」』]*$")
+_QUESTION_END = re.compile(r"[?？][\"'”’)\]」』*_]*$")  # closing quotes, brackets, Markdown emphasis
 
 
 def _asks(text: str) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.ingest.markers import BULLETS
+from assistant.ingest.markers import ASKED_MARK, BULLETS
 
 #: Longest line (after stripping) that can be a plain-text heading.
 _MAX_HEADING_CHARS = 60
@@ -215,7 +215,43 @@ def _heading_candidates(blocks: Sequence[Sequence[Line]], tables: Sequence[tuple
             continue
         if _looks_like_heading(line.text.strip()):
             spans.append(_stripped_span(line))
-    return spans
+    asked = [span for span in _asked(blocks) if not _in_spans(span[0], tables)]
+    return sorted(set(spans) | set(asked)) if len(asked) >= _FAQ_PAIRS else spans
+
+
+#: A document is a list of questions and answers when at least this many question lines have theirs.
+_FAQ_PAIRS = 2
+_LONGEST_QUESTION = 100
+_QUESTION_END = re.compile(r"[?？][\"'”’)\]」』]*$")
+
+
+def _asked(blocks: Sequence[Sequence[Line]]) -> list[tuple[int, int]]:
+    """Spans (stripped) of the questions of a FAQ: a line that is one short question ("Q. 연차는 언제
+    생기나요?", "재택근무 신청 방법?") with its answer on the next line. Each heads its answer, as a
+    section title does."""
+    out = []
+    for block, following in zip(blocks, [*blocks[1:], []], strict=True):
+        for i, line in enumerate(block):
+            after = block[i + 1] if i + 1 < len(block) else (following[0] if following else None)
+            opens = i == 0 or _ends_sentence(block[i - 1].text)  # not the rest of a wrapped line
+            if (
+                opens
+                and after is not None
+                and _is_asked(line.text)
+                and not _is_asked(after.text)
+                and _numbered_level(after.text.strip()) is None
+            ):
+                out.append(_stripped_span(line))
+    return out
+
+
+def _is_asked(line: str) -> bool:
+    """Whether a line is one short question, or marked as one ("Q. …")."""
+    body = line.strip()
+    mark = ASKED_MARK.match(body)
+    rest = body[mark.end() :] if mark else body
+    one = not re.search(r"[.!?。]\s+\S", rest)  # no sentence ends inside it
+    return 0 < len(body) <= _LONGEST_QUESTION and one and (mark is not None or bool(_QUESTION_END.search(rest)))
 
 
 def _assign_levels(text: str, spans: Sequence[tuple[int, int]]) -> list[Heading]:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from assistant.ingest.markers import BULLET_CLASS, CLOSING, COUNTING_DETERMINERS, ORDINAL, ORDINAL_NUMERALS
+from assistant.ingest.markers import ANSWER_MARK, BULLET_CLASS, CLOSING, COUNTING_DETERMINERS, ORDINAL, ORDINAL_NUMERALS
 
 #: Leading bullet characters that are not part of a sentence's meaning.
 _BULLET = re.compile(rf"^[\s{BULLET_CLASS}]+")
@@ -32,7 +32,8 @@ def ends_sentence(text: str) -> bool:
 
 def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of the summary candidates of a passage: its sentences, with table units split
-    into rows and leading bullets dropped. Computed at index time."""
+    into rows and leading bullets, and the mark of a FAQ's answer ("A. ", "답변: "), dropped.
+    Computed at index time."""
     out: list[tuple[int, int]] = []
     for start, end in units:
         pos = start
@@ -41,6 +42,8 @@ def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tupl
             pos = e + 1
             m = _BULLET.match(line)
             s += m.end() if m else 0
+            answer = ANSWER_MARK.match(doc_text, s, e)  # a FAQ's "A. …" says which line answers
+            s = answer.end() if answer else s
             e = s + len(doc_text[s:e].rstrip())
             if e - s >= 8:
                 out.append((s, e))
