@@ -669,3 +669,19 @@ def test_the_questions_of_a_faq_head_their_answers(tmp_path: Path) -> None:
 def test_one_question_in_prose_heads_nothing(tmp_path: Path) -> None:
     text = "AI 동맹 이야기\n\n왜 지금 동맹이 필요할까요?\n기술과 자본이 모자라기 때문입니다.\n\n그래서 협력이 중요합니다.\n"
     assert [h.title for h in load(write(tmp_path / "essay.txt", text)).headings] == ["AI 동맹 이야기"]
+
+
+def test_a_markdown_faq_in_bold_questions_heads_each_answer(tmp_path: Path) -> None:
+    text = (
+        "# 인사 FAQ\n\n**Q. 연차 휴가는 언제부터 생기나요?**\nA. 입사 후 1개월 개근 시 하루가 생깁니다.\n\n"
+        "**Q. 재택근무는 어떻게 신청하나요?**\nA. 전날 오후 6시까지 인사 시스템에서 신청합니다.\n\n"
+        "## 기타\n\n그 밖의 문의는 인사팀으로 연락하세요.\n"
+    )
+    doc = load(write(tmp_path / "faq.md", text))
+    assert outline(doc) == [
+        (1, "인사 FAQ"),
+        (2, "Q. 연차 휴가는 언제부터 생기나요?"),
+        (2, "Q. 재택근무는 어떻게 신청하나요?"),
+        (2, "기타"),
+    ]
+    assert_offsets(doc)

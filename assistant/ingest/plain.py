@@ -92,7 +92,7 @@ def _is_blank(line: str) -> bool:
     return _BLANK.fullmatch(line) is not None
 
 
-def _blocks(lines: Sequence[Line]) -> list[list[Line]]:
+def paragraph_blocks(lines: Sequence[Line]) -> list[list[Line]]:
     """Paragraph blocks: runs of non-blank lines between blank (or whitespace) lines."""
     blocks: list[list[Line]] = []
     current: list[Line] = []
@@ -215,22 +215,31 @@ def _heading_candidates(blocks: Sequence[Sequence[Line]], tables: Sequence[tuple
             continue
         if _looks_like_heading(line.text.strip()):
             spans.append(_stripped_span(line))
-    asked = [span for span in _asked(blocks) if not _in_spans(span[0], tables)]
-    return sorted(set(spans) | set(asked)) if len(asked) >= _FAQ_PAIRS else spans
+    return sorted(set(spans) | set(faq_questions(blocks, tables)))
 
 
 #: A document is a list of questions and answers when at least this many question lines have theirs.
 _FAQ_PAIRS = 2
 _LONGEST_QUESTION = 100
+#: Marks of emphasis a FAQ may put around a question ("**Q. …?**").
+_EMPHASIS = "*_"
 _QUESTION_END = re.compile(r"[?？][\"'”’)\]」』]*$")
 
 
+def faq_questions(blocks: Sequence[Sequence[Line]], skip: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Spans of the questions of a FAQ: lines that are one short question ("Q. 연차는 언제 생기나요?",
+    "재택근무 신청 방법?", "**Q. …?**") with their answer on the next line, when a document has at
+    least :data:`_FAQ_PAIRS` of them (one question in prose heads nothing); lines in ``skip``
+    (tables) are none. Each heads its answer, as a section title does."""
+    asked = [span for span in _asked(blocks) if not _in_spans(span[0], skip)]
+    return asked if len(asked) >= _FAQ_PAIRS else []
+
+
 def _asked(blocks: Sequence[Sequence[Line]]) -> list[tuple[int, int]]:
-    """Spans (stripped) of the questions of a FAQ: a line that is one short question ("Q. 연차는 언제
-    생기나요?", "재택근무 신청 방법?") with its answer on the next line. Each heads its answer, as a
-    section title does."""
+    """Spans of the lines that are one short question followed by a line that is not (:func:`faq_questions`)."""
     out = []
-    for block, following in zip(blocks, [*blocks[1:], []], strict=True):
+    for n, block in enumerate(blocks):
+        following = blocks[n + 1] if n + 1 < len(blocks) else []
         for i, line in enumerate(block):
             after = block[i + 1] if i + 1 < len(block) else (following[0] if following else None)
             opens = i == 0 or _ends_sentence(block[i - 1].text)  # not the rest of a wrapped line
@@ -241,13 +250,20 @@ def _asked(blocks: Sequence[Sequence[Line]]) -> list[tuple[int, int]]:
                 and not _is_asked(after.text)
                 and _numbered_level(after.text.strip()) is None
             ):
-                out.append(_stripped_span(line))
+                out.append(_unmarked_span(line))
     return out
+
+
+def _unmarked_span(line: Line) -> tuple[int, int]:
+    """The line's span without the spaces and the emphasis marks (``**``, ``__``) around it."""
+    body = line.text.strip().strip(_EMPHASIS)
+    start = line.start + line.text.index(body) if body else line.start
+    return start, start + len(body)
 
 
 def _is_asked(line: str) -> bool:
     """Whether a line is one short question, or marked as one ("Q. …")."""
-    body = line.strip()
+    body = line.strip().strip(_EMPHASIS).strip()
     mark = ASKED_MARK.match(body)
     rest = body[mark.end() :] if mark else body
     one = not re.search(r"[.!?。]\s+\S", rest)  # no sentence ends inside it
@@ -270,7 +286,7 @@ def _assign_levels(text: str, spans: Sequence[tuple[int, int]]) -> list[Heading]
 
 
 def plain_structure(text: str, *, with_tables: bool = True) -> tuple[list[Heading], list[tuple[int, int]]]:
-    blocks = _blocks(split_lines(text))
+    blocks = paragraph_blocks(split_lines(text))
     tables = _plain_tables(blocks) if with_tables else []
     return _assign_levels(text, _heading_candidates(blocks, tables)), tables
 
