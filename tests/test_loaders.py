@@ -685,3 +685,19 @@ def test_a_markdown_faq_in_bold_questions_heads_each_answer(tmp_path: Path) -> N
         (2, "기타"),
     ]
     assert_offsets(doc)
+
+
+def test_an_html_faq_in_paragraphs_heads_each_answer_with_its_question(tmp_path: Path) -> None:
+    html = (
+        "<html><body><h1>인사 FAQ</h1>"
+        "<p><strong>Q. 연차 휴가는 언제부터 생기나요?</strong></p><p>A. 입사 후 1개월 개근 시 하루가 생깁니다.</p>"
+        "<p><strong>Q. 재택근무는 어떻게 신청하나요?</strong></p><p>A. 전날 오후 6시까지 신청합니다.</p>"
+        "</body></html>"
+    )
+    doc = load(write(tmp_path / "faq.html", html))
+    assert outline(doc) == [
+        (1, "인사 FAQ"),
+        (2, "Q. 연차 휴가는 언제부터 생기나요?"),
+        (2, "Q. 재택근무는 어떻게 신청하나요?"),
+    ]
+    assert_offsets(doc)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.ingest.plain import Line, faq_questions, paragraph_blocks, reflow, split_lines
+from assistant.ingest.plain import Line, reflow, split_lines, with_faq_questions
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 
@@ -73,27 +73,12 @@ def _markdown_tables(lines: Sequence[Line]) -> list[tuple[int, int]]:
     return spans
 
 
-def _with_faq_questions(
-    text: str, lines: Sequence[Line], headings: list[Heading], tables: Sequence[tuple[int, int]]
-) -> list[Heading]:
-    """The headings, with the questions of a FAQ written as lines ("**Q. 연차는 언제 생기나요?**"
-    then its answer: :func:`~assistant.ingest.plain.faq_questions`) one level below the heading above them."""
-    atx = {h.start for h in headings}
-    plain = [line for line in lines if not any(line.start <= s <= line.end for s in atx)]
-    asked = faq_questions(paragraph_blocks(plain), tables)
-    out = list(headings)
-    for start, end in asked:
-        above = [h.level for h in headings if h.start < start]
-        out.append(Heading((above[-1] + 1) if above else 1, text[start:end], start, end))
-    return sorted(out, key=lambda h: h.start)
-
-
 def extract_markdown(text: str, stem: str) -> Extracted:
     lines, code = _markdown_lines(text)
     headings = [heading for line in lines if (heading := _atx_heading(line))]
     title = next((h.title for h in headings if h.level == 1), stem)
     tables = _markdown_tables(lines)
-    headings = _with_faq_questions(text, lines, headings, tables)
+    headings = with_faq_questions(text, lines, headings, tables)
     # code, fenced or indented, keeps its lines; so do headings and tables
     held = [(line.start, line.end) for line in [*code, *(x for x in lines if _INDENTED.match(x.text))]]
     joined = reflow(text, [*held, *((h.start, h.end) for h in headings), *tables])

@@ -235,6 +235,21 @@ def faq_questions(blocks: Sequence[Sequence[Line]], skip: Sequence[tuple[int, in
     return asked if len(asked) >= _FAQ_PAIRS else []
 
 
+def with_faq_questions(
+    text: str, lines: Sequence[Line], headings: Sequence[Heading], tables: Sequence[tuple[int, int]] = ()
+) -> list[Heading]:
+    """``headings`` with the questions of a FAQ written as lines of ``text`` (:func:`faq_questions`:
+    "**Q. 연차는 언제 생기나요?**" then its answer), each one level below the heading above it. For
+    the readers whose headings come from markup (Markdown, HTML, office documents)."""
+    starts = [h.start for h in headings]
+    plain = [line for line in lines if not any(line.start <= s <= line.end for s in starts)]
+    out = list(headings)
+    for start, end in faq_questions(paragraph_blocks(plain), tables):
+        above = [h.level for h in headings if h.start < start]
+        out.append(Heading((above[-1] + 1) if above else 1, text[start:end], start, end))
+    return sorted(out, key=lambda h: h.start)
+
+
 def _asked(blocks: Sequence[Sequence[Line]]) -> list[tuple[int, int]]:
     """Spans of the lines that are one short question followed by a line that is not (:func:`faq_questions`)."""
     out = []
