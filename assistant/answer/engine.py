@@ -49,6 +49,7 @@ from assistant.settings import Settings
 from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
+from assistant.text.chunking import Chunk
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
 from assistant.text.questions import (
     answer_focus,
@@ -577,14 +578,20 @@ class Engine:
 
     def _passage(self, index: Index, hit: Hit) -> tuple[Candidate, ...]:
         """The candidate sentences of a hit's passage (as rank 1), the ones that lean on the
-        sentence before joined to it; the last :data:`RECENT_PASSAGES` passages are remembered."""
+        sentence before joined to it; the last :data:`RECENT_PASSAGES` passages are remembered.
+        A sentence of a line that only repeats a heading of any document (a table of contents:
+        "4.5. 레드햇/슬랙웨어/... 사용할 수 있나요?") names a section and says nothing of it: none."""
         key = (index.folder, hit.row)
         known = self._passages.get(key)
         if known is None:
             c = hit.chunk  # every candidate sentence lies inside its chunk
+            headings = self.outline(index).headings()
+            spans = [
+                (a, b, t) for a, b, t in index.store.candidates(hit.row) if not _names_a_section(c, a, b, headings)
+            ]
             sentences = [
                 Candidate(1, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, 1.0, c.section)
-                for pos, (a, b, terms) in enumerate(index.store.candidates(hit.row))
+                for pos, (a, b, terms) in enumerate(spans)
             ]
             known = tuple(with_line_labels(with_antecedents(sentences, c.text, c.start), c.text, c.start))
             self._passages.put(key, known)
@@ -625,6 +632,15 @@ class Engine:
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )
+
+
+def _names_a_section(chunk: Chunk, start: int, end: int, headings: frozenset[str]) -> bool:
+    """Whether the line of the chunk that holds ``[start, end)`` (document offsets) is, white space
+    aside, one of ``headings``."""
+    text, a, b = chunk.text, start - chunk.start, end - chunk.start
+    first = text.rfind("\n", 0, a) + 1
+    last = text.find("\n", b)
+    return " ".join(text[first : len(text) if last < 0 else last].split()) in headings
 
 
 def _unavoided(

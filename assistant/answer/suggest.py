@@ -131,6 +131,15 @@ class Outline:
         self._ranked: list[str] | None = None
         self._sections: dict[str, tuple[Section, ...]] = {}
         self._suggestions: list[str] | None = None
+        self._headings: frozenset[str] | None = None
+
+    def headings(self) -> frozenset[str]:
+        """Every heading of every document, its white space collapsed."""
+        with self._lock:
+            if self._headings is None:
+                paths = self.store.section_paths()
+                self._headings = frozenset(" ".join(t.split()) for p in paths for t in p.split(PATH_SEPARATOR) if t)
+            return self._headings
 
     def documents(self) -> list[str]:
         """Doc ids, the longest documents (most chunks) first, then by id."""

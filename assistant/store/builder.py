@@ -206,7 +206,7 @@ class IndexBuilder:
                         heads[head] = self.analyzer.terms(head) if head else []
                     morph.add(heads[head] + [t for u in c.sentences for t in content_terms(tokens[u])])
                     bigram.add(char_bigrams(text))
-                writer.add(doc, chunks, doc_keys, _candidates(doc, chunks, tokens))
+                writer.add(doc, chunks, doc_keys, _candidates(doc.text, chunks, tokens))
                 keys.extend(doc_keys)
                 n_docs += 1
                 if n_docs % 200 == 0:
@@ -391,26 +391,18 @@ class IndexBuilder:
                 self._remove_version(child)
 
 
-def _candidates(
-    doc: Document, chunks: Sequence[Chunk], tokens: Mapping[tuple[int, int], list[Token]]
-) -> list[Candidates]:
+def _candidates(text: str, chunks: Sequence[Chunk], tokens: Mapping[tuple[int, int], list[Token]]) -> list[Candidates]:
     """Summary candidates of every chunk, with their content terms (so answers need no Kiwi).
 
-    The terms come from the morphemes the chunker already found for each unit. A line that only
-    repeats one of the document's headings (an entry of its table of contents, "4.5. 레드햇/슬랙웨어
-    …") names a section and says nothing of it: no candidate.
+    The terms come from the morphemes the chunker already found for each unit.
     """
     from assistant.text.sentences import sentence_spans
 
-    text = doc.text
-    titles = {" ".join(h.title.split()) for h in doc.headings}
     out: list[Candidates] = []
     for c in chunks:
         cands: Candidates = []
         for unit in c.sentences:
             for a, b in sentence_spans(text, [unit]):
-                if " ".join(text[a:b].split()) in titles:
-                    continue
                 cands.append((a, b, content_terms(t for t in tokens[unit] if a <= t.start and t.end <= b)))
         out.append(cands)
     return out

@@ -161,6 +161,10 @@ class ChunkStore:
         )
         return [(s, a, b, n) for s, a, b, n in self._query(query, [doc_id])]
 
+    def section_paths(self) -> list[str]:
+        """Every heading path that has chunks, in any document."""
+        return [s for (s,) in self._query("SELECT DISTINCT section FROM chunks", [])]
+
     def _query(self, sql: str, params: Sequence[object]) -> list[tuple]:  # type: ignore[type-arg]
         try:
             with self._lock:
