@@ -513,9 +513,24 @@ def test_another_one_after_a_list_shown_without_its_connective_gives_the_other_i
     ]
 
 
+def engine_over(corpus: Path, docs: dict[str, str], analyzer: KoreanAnalyzer) -> Engine:
+    """An engine, abstention off, over a folder of ``docs`` (file name → text) written at ``corpus``, indexed."""
+    write_corpus(corpus, docs)
+    settings = Settings(
+        index_dir=corpus.parent / "index",
+        corpus_dir=corpus,
+        model=FAKE_MODEL,
+        cache_dir=corpus.parent / "cache",
+        abstain=False,
+    )
+    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    return engine
+
+
 def test_a_sentence_a_file_wraps_over_lines_is_shown_whole(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
     """A hard-wrapped text file: the answer's sentence is the whole sentence, not the piece on one line."""
-    corpus = write_corpus(
+    engine = engine_over(
         tmp_path / "wrapped",
         {
             "출장.txt": "출장 규정\n이 규정은 회사의 출장 여비 지급 기준을 정하고 출장자가 지켜야 할\n"
@@ -524,12 +539,8 @@ def test_a_sentence_a_file_wraps_over_lines_is_shown_whole(tmp_path: Path, analy
             "휴가.txt": "휴가 규정\n연차 휴가는 입사일을 기준으로 매년 부여하며 사용하지 않은 휴가는\n"
             "다음 해로 이월하지 않습니다.\n",
         },
+        analyzer,
     )
-    settings = Settings(
-        index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, cache_dir=tmp_path / "cache", abstain=False
-    )
-    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
     answer = engine.ask("출장비는 어떻게 정산하나요?")
     texts = [s.text for s in answer.summary_sentences]
     assert "숙박비와 교통비를 포함한 출장비는 영수증을 첨부해 실비로 정산합니다." in texts
@@ -539,19 +550,15 @@ def test_a_sentence_a_file_wraps_over_lines_is_shown_whole(tmp_path: Path, analy
 
 def test_a_faq_answers_with_its_answer_not_its_question(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
     """A FAQ's question shares the most words with the one asked, yet answers nothing."""
-    corpus = write_corpus(
+    engine = engine_over(
         tmp_path / "faq",
         {
             "faq.txt": "자주 묻는 질문\n\n1. 데비안 CD를 만들고 팔 수 있나요?\n"
             "네. 릴리스한 것을 배포하는 데는 허가가 필요하지 않으며, 라이선스를 지키면 됩니다.\n\n"
             "2. 데비안은 어떻게 발음하나요?\n뎁-이안이라고 읽으며, 두 사람의 이름에서 왔습니다.\n",
         },
+        analyzer,
     )
-    settings = Settings(
-        index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, cache_dir=tmp_path / "cache", abstain=False
-    )
-    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
     answer = engine.ask("데비안 CD 만들어서 팔 수 있나요?")
     texts = [s.text for s in answer.summary_sentences]
     assert texts and not any(t.endswith("?") for t in texts)
@@ -576,12 +583,7 @@ def test_a_table_of_contents_line_is_not_an_answer(
     tmp_path: Path, analyzer: KoreanAnalyzer, docs: dict[str, str]
 ) -> None:
     """A contents line repeats a heading word for word: it names the section and says nothing of it."""
-    corpus = write_corpus(tmp_path / "toc", docs)
-    settings = Settings(
-        index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, cache_dir=tmp_path / "cache", abstain=False
-    )
-    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
+    engine = engine_over(tmp_path / "toc", docs, analyzer)
     answer = engine.ask("출장비 정산 방법과 기한")
     texts = [s.text for s in answer.summary_sentences]
     assert texts[0].startswith("출장비는 영수증을 첨부해")
@@ -598,12 +600,7 @@ def test_a_faq_in_questions_and_answers_answers_with_the_answer_line(tmp_path: P
         "Q. 남은 연차는 다음 해로 넘어가나요?\n"
         "A. 사용하지 않은 연차는 이월되지 않으며, 쓰지 않은 연차는 수당으로 지급하지 않습니다.\n"
     )
-    corpus = write_corpus(tmp_path / "faq", {"인사.txt": text})
-    settings = Settings(
-        index_dir=tmp_path / "index", corpus_dir=corpus, model=FAKE_MODEL, cache_dir=tmp_path / "cache", abstain=False
-    )
-    engine = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
+    engine = engine_over(tmp_path / "faq", {"인사.txt": text}, analyzer)
     answer = engine.ask("연차 언제부터 생겨요?")
     assert answer.summary_sentences[0].text.startswith("입사 후 1개월 개근 시")
     assert not any(s.text.startswith(("A.", "Q.")) for s in answer.summary_sentences)
