@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
-from assistant.ingest.markers import ORDINAL, ordinals_in
+from assistant.ingest.markers import ORDINAL, QUESTION_END, ordinals_in
 from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
@@ -758,12 +758,9 @@ def presentable(c: Candidate) -> Candidate | None:
     return c
 
 
-_QUESTION_END = re.compile(r"[?？][\"'”’)\]」』*_]*$")  # closing quotes, brackets, Markdown emphasis
-
-
 def _asks(text: str) -> bool:
     """Whether a sentence is a question: it ends with a question mark."""
-    return bool(_QUESTION_END.search(text.rstrip()))
+    return bool(QUESTION_END.search(text.rstrip()))
 
 
 def _about(c: Candidate, q: Asked) -> bool:

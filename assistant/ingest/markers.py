@@ -23,6 +23,8 @@ DETERMINER_VALUES = {word: n for n, word in enumerate(COUNTING_DETERMINERS, 1)}
 ORDINAL = f"(?:{'|'.join(ORDINAL_NUMERALS)}|(?:{'|'.join(COUNTING_DETERMINERS)})\\s?번째(?:로)?)"
 #: What opens the last member.
 CLOSING = "마지막으로|끝으로"
+#: The end of a question: its question mark, and the quotes, brackets or Markdown emphasis closing it.
+QUESTION_END = re.compile(r"[?？][\"'”’)\]」』*_]*$")
 #: What marks a line of a FAQ as its question ("Q.", "Q:", "질문:", "문)") or as its answer ("A.", "답변:").
 #: ("A)" and "Q)" are left alone: they are as often the first of a list's members.)
 ASKED_MARK = re.compile(r"\s*(?:Q\s*[.:：]|(?:질문|문)\s*[.:)：])\s*(?=\S)", re.IGNORECASE)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.ingest.markers import ASKED_MARK, BULLETS
+from assistant.ingest.markers import ASKED_MARK, BULLETS, QUESTION_END
 
 #: Longest line (after stripping) that can be a plain-text heading.
 _MAX_HEADING_CHARS = 60
@@ -223,7 +223,6 @@ _FAQ_PAIRS = 2
 _LONGEST_QUESTION = 100
 #: Marks of emphasis a FAQ may put around a question ("**Q. …?**").
 _EMPHASIS = "*_"
-_QUESTION_END = re.compile(r"[?？][\"'”’)\]」』]*$")
 
 
 def faq_questions(blocks: Sequence[Sequence[Line]], skip: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -241,8 +240,9 @@ def with_faq_questions(
     """``headings`` with the questions of a FAQ written as lines of ``text`` (:func:`faq_questions`:
     "**Q. 연차는 언제 생기나요?**" then its answer), each one level below the heading above it. For
     the readers whose headings come from markup (Markdown, HTML, office documents)."""
-    starts = [h.start for h in headings]
-    plain = [line for line in lines if not any(line.start <= s <= line.end for s in starts)]
+    line_starts = [line.start for line in lines]
+    marked = {bisect.bisect_right(line_starts, h.start) - 1 for h in headings}  # the lines of the headings
+    plain = [line for i, line in enumerate(lines) if i not in marked]
     out = list(headings)
     for start, end in faq_questions(paragraph_blocks(plain), tables):
         above = [h.level for h in headings if h.start < start]
@@ -282,7 +282,7 @@ def _is_asked(line: str) -> bool:
     mark = ASKED_MARK.match(body)
     rest = body[mark.end() :] if mark else body
     one = not re.search(r"[.!?。]\s+\S", rest)  # no sentence ends inside it
-    return 0 < len(body) <= _LONGEST_QUESTION and one and (mark is not None or bool(_QUESTION_END.search(rest)))
+    return 0 < len(body) <= _LONGEST_QUESTION and one and (mark is not None or bool(QUESTION_END.search(rest)))
 
 
 def _assign_levels(text: str, spans: Sequence[tuple[int, int]]) -> list[Heading]:
