@@ -666,6 +666,12 @@ def test_the_questions_of_a_faq_head_their_answers(tmp_path: Path) -> None:
     assert_offsets(doc)
 
 
+def test_numbered_and_bracketed_faq_marks_are_read(tmp_path: Path) -> None:
+    text = "Q1. 연차는 언제 생기나요\nA1. 입사 한 달 뒤에 생깁니다.\n\n[질문] 재택근무 신청 방법\n[답변] 전날까지 신청합니다.\n"
+    doc = load(write(tmp_path / "faq.txt", text))
+    assert [h.title for h in doc.headings] == ["Q1. 연차는 언제 생기나요", "[질문] 재택근무 신청 방법"]
+
+
 def test_one_question_in_prose_heads_nothing(tmp_path: Path) -> None:
     text = "AI 동맹 이야기\n\n왜 지금 동맹이 필요할까요?\n기술과 자본이 모자라기 때문입니다.\n\n그래서 협력이 중요합니다.\n"
     assert [h.title for h in load(write(tmp_path / "essay.txt", text)).headings] == ["AI 동맹 이야기"]

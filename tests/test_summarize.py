@@ -540,6 +540,13 @@ def test_comparison_sides(analyzer: KoreanAnalyzer) -> None:
     assert comparison_sides("한국의 전략은?", analyzer) == []
 
 
+@pytest.mark.parametrize("mark", ["A. ", "A1) ", "답변: ", "[답변] "])
+def test_the_mark_of_a_faqs_answer_is_no_part_of_its_sentence(mark: str) -> None:
+    text = f"{mark}입사 후 한 달이 지나면 하루가 생깁니다."
+    ((a, b),) = sentence_spans(text, [(0, len(text))])
+    assert text[a:b] == "입사 후 한 달이 지나면 하루가 생깁니다."
+
+
 def test_sentence_spans_split_table_rows_and_drop_bullets() -> None:
     text = "  • 첫째 항목입니다.\n구분 한국 해외\n자본 부족 충분"
     table = text.index("구분")
