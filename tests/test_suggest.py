@@ -10,6 +10,7 @@ from conftest import ALWAYS, BY_COVERAGE, FakeEmbedder
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, UsedSentence
 from assistant.answer.suggest import (
+    NO_WORDS,
     NOT_FOUND,
     Outline,
     Section,
@@ -154,11 +155,15 @@ def test_the_abstention_message_says_once_that_nothing_was_found_and_what_is_cov
     assert abstention_message(["가", "나"], 7) == f"{NOT_FOUND} 이 문서들은 ‘가’, ‘나’ 등을 다룹니다."
     assert abstention_message([], 0) == NOT_FOUND
     # a message that is no question gets its reply; a greeting also hears what the documents cover
-    assert abstention_message(["설치"], 1, social="thanks") == "천만에요. 더 궁금한 것이 있으면 물어봐 주세요."
-    assert abstention_message(["설치", "사용법"], 1, social="greeting") == (
+    assert abstention_message(["설치"], 1, ("social", "thanks")) == "천만에요. 더 궁금한 것이 있으면 물어봐 주세요."
+    assert abstention_message(["설치", "사용법"], 1, ("social", "greeting")) == (
         "안녕하세요. 이 문서는 ‘설치’, ‘사용법’을 다룹니다. 궁금한 것을 물어봐 주세요."
     )
     assert two.count("없습니다") == 1
+    # a question that could not be searched says why, then what the documents cover
+    pointing = abstention_message(["설치"], 1, ("points_at", "그것"))
+    assert pointing.startswith("질문의 ‘그것’이 무엇을 가리키는지 알 수 없습니다.") and pointing.endswith("다룹니다.")
+    assert abstention_message(["설치"], 1, ("wordless", "")).startswith(NO_WORDS)
 
 
 def test_suggestions_take_the_documents_in_turn_and_keep_only_answered_questions() -> None:

@@ -93,15 +93,27 @@ class Request:
     #: the question is no question but thanks, a greeting … (see social_kind)
     social: str = ""
 
+    def guard(self) -> tuple[str, str]:
+        """What keeps the request from being searched, the first that holds: ``("social", kind)``
+        (thanks, a greeting …), ``("points_at", pronoun)``, ``("wordless", "")``; ``("", "")`` when
+        nothing does. The one place of their order (the message and the reason follow it)."""
+        if self.social:
+            return "social", self.social
+        if self.points_at:
+            return "points_at", self.points_at
+        if self.wordless:
+            return "wordless", ""
+        return "", ""
+
     def unclear(self) -> str:
         """Why the request cannot be searched whatever the passages, or "" when it can."""
-        if self.social:
-            return f"the message is {self.social}, not a question"
-        if self.points_at:
-            return f"the question points back with '{self.points_at}' and names nothing else"
-        if self.wordless:
-            return "the question holds no word, only symbols"
-        return ""
+        kind, detail = self.guard()
+        reasons = {
+            "social": f"the message is {detail}, not a question",
+            "points_at": f"the question points back with '{detail}' and names nothing else",
+            "wordless": "the question holds no word, only symbols",
+        }
+        return reasons.get(kind, "")
 
 
 def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int, int]:
@@ -404,13 +416,7 @@ class Engine:
             )
             # the hint is for a search that found nothing, not for a message that was never one ("thanks")
             cross = retrieval.signals.get("cross_script", 0.0) > 0 and not request.unclear()
-            message = abstention_message(
-                answer.covers,
-                len(outline.documents()),
-                request.points_at,
-                wordless=request.wordless,
-                social=request.social,
-            )
+            message = abstention_message(answer.covers, len(outline.documents()), request.guard())
             answer.summary = message + (KOREAN_WORKS_BEST if cross else "")
         retrieval.timings["guide_ms"] = (time.perf_counter() - t0) * 1e3
 

@@ -217,19 +217,23 @@ SOCIAL_REPLIES = {
 }
 
 
-def abstention_message(
-    items: Sequence[str], n_documents: int, points_at: str = "", *, wordless: bool = False, social: str = ""
-) -> str:
-    """The one message of an abstained answer: that the documents do not answer (or, for a question
-    whose pronoun ``points_at`` nothing it names, that it is unclear what it means; for a ``wordless``
-    one, that it holds nothing to look for), and what they cover. A ``social`` message (thanks, a
+def abstention_message(items: Sequence[str], n_documents: int, guard: tuple[str, str] = ("", "")) -> str:
+    """The one message of an abstained answer: that the documents do not answer, and what they cover.
+
+    ``guard`` is what kept the question from being searched (``Request.guard`` of the engine):
+    for a question whose pronoun points at nothing it names (``("points_at", pronoun)``), the
+    message says it is unclear what it means; for one made of symbols (``("wordless", "")``), that
+    it holds nothing to look for. A message that is no question (``("social", kind)``: thanks, a
     greeting …) gets its reply instead (:data:`SOCIAL_REPLIES`); only a greeting is told what the
     documents cover, and asked for a question."""
+    kind, detail = guard
+    social = detail if kind == "social" else ""
     if social and social != "greeting":
         return SOCIAL_REPLIES[social]
-    first = (
-        SOCIAL_REPLIES[social] if social else unclear(points_at) if points_at else NO_WORDS if wordless else NOT_FOUND
-    )
+    if kind == "points_at":
+        first = unclear(detail)
+    else:
+        first = SOCIAL_REPLIES[social] if social else NO_WORDS if kind == "wordless" else NOT_FOUND
     invite = " 궁금한 것을 물어봐 주세요." if social else ""
     if not items:
         return first + invite
