@@ -1,9 +1,10 @@
 """Fit the abstention rule on every development collection and write docs/abstention.md.
 
     python -m bench.calibrate_abstention
+    python -m bench.calibrate_abstention --collections korquad,help,gnome,essays   # the shipped rule's data
 
 Data, per collection (``bench.collections``: KorQuAD dev, the LibreOffice and GNOME help pages, the
-essays of ``corpus/``), over that collection's own index:
+Debian FAQ, the essays of ``corpus/``), over that collection's own index:
 
 - answerable (label 1): its questions (a fixed sample of KorQuAD's);
 - not answerable (label 0): the questions it says it does not answer (the help sets'), the off-topic
