@@ -540,11 +540,19 @@ def test_comparison_sides(analyzer: KoreanAnalyzer) -> None:
     assert comparison_sides("한국의 전략은?", analyzer) == []
 
 
-@pytest.mark.parametrize("mark", ["A. ", "A1) ", "답변: ", "[답변] "])
+@pytest.mark.parametrize("mark", ["A. ", "A: ", "답변: ", "답1) ", "[답변] "])
 def test_the_mark_of_a_faqs_answer_is_no_part_of_its_sentence(mark: str) -> None:
     text = f"{mark}입사 후 한 달이 지나면 하루가 생깁니다."
     ((a, b),) = sentence_spans(text, [(0, len(text))])
     assert text[a:b] == "입사 후 한 달이 지나면 하루가 생깁니다."
+
+
+@pytest.mark.parametrize(
+    "text", ["A1:A10 범위의 셀에 2000부터 2009 사이의 수가 있습니다.", "A1: 1 B1: 비어 있음 | C1: =B1"]
+)
+def test_a_cell_reference_is_no_answer_mark(text: str) -> None:
+    ((a, b),) = sentence_spans(text, [(0, len(text))])
+    assert text[a:b] == text
 
 
 def test_sentence_spans_split_table_rows_and_drop_bullets() -> None:

@@ -26,14 +26,14 @@ CLOSING = "마지막으로|끝으로"
 #: The end of a question: its question mark, and the quotes, brackets or Markdown emphasis closing it.
 QUESTION_END = re.compile(r"[?？][\"'”’)\]」』*_]*$")
 #: What marks a line of a FAQ as its question ("Q.", "Q1.", "Q:", "질문:", "문)", "[질문]") or as its answer
-#: ("A.", "A1)", "답변:", "[답변]").
+#: ("A.", "답변:", "답1)", "[답변]").
 #: ("A)" and "Q)" are left alone: they are as often the first of a list's members.)
+#: ("A1:", "Q1:" without a space after them are cell references, "A1:A10"; "A1" is never an answer's mark.)
 ASKED_MARK = re.compile(
-    r"\s*(?:Q\s*[.:：]|Q\s*\d{1,3}\s*[.:)：]|(?:질문|문)\s*\d{0,3}\s*[.:)：]|\[(?:질문|Q)\])\s*(?=\S)", re.IGNORECASE
+    r"\s*(?:Q\s*[.:：]|Q\s*\d{1,3}\s*[.:)：](?=\s)|(?:질문|문)\s*\d{0,3}\s*[.:)：]|\[(?:질문|Q)\])\s*(?=\S)",
+    re.IGNORECASE,
 )
-ANSWER_MARK = re.compile(
-    r"\s*(?:A\s*[.:：]|A\s*\d{1,3}\s*[.:)：]|(?:답변|답)\s*\d{0,3}\s*[.:)：]|\[(?:답변|A)\])\s*(?=\S)", re.IGNORECASE
-)
+ANSWER_MARK = re.compile(r"\s*(?:A\s*[.:：]|(?:답변|답)\s*\d{0,3}\s*[.:)：]|\[(?:답변|A)\])\s*(?=\S)", re.IGNORECASE)
 
 _ORDINAL_VALUE = re.compile(
     rf"(?<![가-힣])(?:({'|'.join(ORDINAL_NUMERALS)})|({'|'.join(COUNTING_DETERMINERS)})\s?번째|(\d{{1,3}})\s?번째)"
