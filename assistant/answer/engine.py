@@ -591,10 +591,9 @@ class Engine:
         known = self._passages.get(key)
         if known is None:
             c = hit.chunk  # every candidate sentence lies inside its chunk
-            headings = self.outline(index).headings()
-            spans = [
-                (a, b, t) for a, b, t in index.store.candidates(hit.row) if not _names_a_section(c, a, b, headings)
-            ]
+            spans = index.store.candidates(hit.row)
+            if headings := self.outline(index).headings():  # documents without headings have no contents lines
+                spans = [(a, b, t) for a, b, t in spans if not _names_a_section(c, a, b, headings)]
             sentences = [
                 Candidate(1, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, 1.0, c.section)
                 for pos, (a, b, terms) in enumerate(spans)
