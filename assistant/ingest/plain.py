@@ -365,20 +365,22 @@ def reflow(text: str, keep: Sequence[tuple[int, int]] = ()) -> Reflowed:
     neither joined to the next nor joined onto.
     """
     lines = split_lines(text)
-    widths = sorted(_columns(line.text.rstrip()) for line in lines if line.text.strip())
+    columns = [_columns(line.text.rstrip()) for line in lines]
+    widths = sorted(c for c, line in zip(columns, lines, strict=True) if line.text.strip())
     if len(widths) < 2:
         return Reflowed(text)
     width = widths[min(len(widths) - 1, int(FULL * len(widths)))]
     if width < NARROWEST:
         return Reflowed(text)
     held = _held(lines, keep)
+    words = _Pieces(text)
     parts: list[str] = []
     cuts: list[tuple[int, int]] = []
     removed = done = 0
     for i, (line, after) in enumerate(zip(lines, lines[1:], strict=False)):
         body = line.text.strip()
         if (
-            _columns(line.text.rstrip()) >= WRAPPED * width
+            columns[i] >= WRAPPED * width
             and not _ends_sentence(body)
             and not body.endswith(_ANNOUNCES)
             and _goes_on(after.text)
@@ -387,7 +389,7 @@ def reflow(text: str, keep: Sequence[tuple[int, int]] = ()) -> Reflowed:
         ):
             cut = line.start + len(line.text.rstrip())  # the break and the spaces around it …
             resume = after.start + len(after.text) - len(after.text.lstrip())
-            space = "" if _inside_a_word(body, after.text.lstrip(), text) else " "
+            space = "" if _inside_a_word(body, after.text.lstrip(), words) else " "
             parts += [text[done:cut], space]  # … become one space, or none inside a word
             removed += resume - cut - len(space)
             cuts.append((resume, removed))
@@ -398,17 +400,42 @@ def reflow(text: str, keep: Sequence[tuple[int, int]] = ()) -> Reflowed:
     return Reflowed("".join(parts), tuple(cuts))
 
 
-_WORD_END = re.compile(r"[\w/.-]+$")
+_WORD = "[\\w/.-]"
+_WORD_END = re.compile(_WORD + "+$")
 _WORD_START = re.compile(r"^\w+")
+_WORDS = re.compile(_WORD + "+")
 
 
-def _inside_a_word(line: str, after: str, text: str) -> bool:
+def _inside_a_word(line: str, after: str, words: _Pieces) -> bool:
     """Whether a line break falls inside a word: Korean lines may break between any two syllables
     ("… 다른 설\n명서에 …"). It does when the piece before the break and the first two characters
     after it, written together, occur elsewhere in the text ("설명" does; "프로젝트에대해", of "…
     프로젝트에\n대해 …", does not)."""
     end, start = _WORD_END.search(line), _WORD_START.match(after)
-    return end is not None and start is not None and (end.group() + start.group()[:2]) in text
+    return end is not None and start is not None and words.holds(end.group() + start.group()[:2])
+
+
+class _Pieces:
+    """Whether a run of word characters occurs in a text, in time that does not grow with the text.
+
+    Such a run can only occur inside one of the text's runs of word characters, so it occurs when
+    it begins one of their suffixes: those are sorted once (up to :data:`_PIECE` characters each;
+    a longer run is looked for in the text itself), on the first question."""
+
+    _PIECE = 32
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._suffixes: list[str] | None = None
+
+    def holds(self, run: str) -> bool:
+        if len(run) > self._PIECE:
+            return run in self.text
+        if self._suffixes is None:
+            tokens = set(_WORDS.findall(self.text))
+            self._suffixes = sorted({t[i : i + self._PIECE] for t in tokens for i in range(len(t))})
+        at = bisect.bisect_left(self._suffixes, run)
+        return at < len(self._suffixes) and self._suffixes[at].startswith(run)
 
 
 def _columns(line: str) -> int:
