@@ -40,6 +40,7 @@ from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
 from assistant.embedding.recent import RecentVectors
 from assistant.errors import AssistantError, InvalidQuestionError
+from assistant.ingest.blocks import collapse
 from assistant.ingest.encodings import first_surrogate
 from assistant.options import Mode
 from assistant.recent import Recent
@@ -645,7 +646,7 @@ def _names_a_section(chunk: Chunk, start: int, end: int, headings: frozenset[str
     text, a, b = chunk.text, start - chunk.start, end - chunk.start
     first = text.rfind("\n", 0, a) + 1
     last = text.find("\n", b)
-    return " ".join(text[first : len(text) if last < 0 else last].split()) in headings
+    return collapse(text[first : len(text) if last < 0 else last]) in headings
 
 
 def _unavoided(

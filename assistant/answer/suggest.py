@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.schema import Citation
+from assistant.ingest.blocks import collapse
 from assistant.store.chunks import ChunkStore
 from assistant.text.chunking import PATH_SEPARATOR
 from assistant.text.josa import josa
@@ -138,7 +139,7 @@ class Outline:
         with self._lock:
             if self._headings is None:
                 paths = self.store.section_paths()
-                self._headings = frozenset(" ".join(t.split()) for p in paths for t in p.split(PATH_SEPARATOR) if t)
+                self._headings = frozenset(collapse(t) for p in paths for t in p.split(PATH_SEPARATOR) if t)
             return self._headings
 
     def documents(self) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -19,10 +18,8 @@ from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.paraphrase import alternatives, alternatives_by_term
-from assistant.text.questions import cross_script, topic_terms
+from assistant.text.questions import cross_script, has_hangul, topic_terms
 from assistant.text.sentences import char_bigrams
-
-_HANGUL = re.compile("[가-힣]")
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternativ
     found = index.bm25.present(rows, unique).astype(np.float64)
     for i, term in enumerate(unique):
         grams = char_bigrams(term)
-        if not found[i] and len(grams) >= 2 and _HANGUL.search(term):
+        if not found[i] and len(grams) >= 2 and has_hangul(term):
             found[i] = float(np.mean(index.bigram.present(rows, grams))) >= 0.75
     if alternative_weight > 0:
         others = alternatives_by_term(unique)

@@ -225,9 +225,14 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
+def has_hangul(text: str) -> bool:
+    """Whether ``text`` holds a Hangul syllable."""
+    return bool(_HANGUL.search(text))
+
+
 def cross_script(question: str) -> bool:
     """Whether a question has letters but no Hangul (asked in another language than the documents)."""
-    return bool(_LETTERS.search(question)) and not _HANGUL.search(question)
+    return bool(_LETTERS.search(question)) and not has_hangul(question)
 
 
 def question_form(question: str) -> str:
