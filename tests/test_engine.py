@@ -604,3 +604,26 @@ def test_a_faq_in_questions_and_answers_answers_with_the_answer_line(tmp_path: P
     answer = engine.ask("연차 언제부터 생겨요?")
     assert answer.summary_sentences[0].text.startswith("입사 후 1개월 개근 시")
     assert not any(s.text.startswith(("A.", "Q.")) for s in answer.summary_sentences)
+
+
+def test_a_regulation_is_cited_by_its_article_and_shown_without_paragraph_numbers(
+    tmp_path: Path, analyzer: KoreanAnalyzer
+) -> None:
+    """Each article ("제21조(경조휴가)") is a section: the answer cites the article it comes from,
+    and its sentences are shown without their paragraph's circled number."""
+    text = (
+        "취업규칙\n\n제3장 휴가\n\n"
+        "제20조(연차유급휴가) ① 회사는 1년간 80퍼센트 이상 출근한 직원에게 15일의 유급휴가를 준다.\n"
+        "② 사용하지 않은 연차휴가는 다음 해 3월 31일까지 이월하여 사용할 수 있다.\n\n"
+        "제21조(경조휴가) ① 직원 본인이 결혼하는 경우 5일의 경조휴가를 준다.\n"
+        "② 부모가 사망한 경우 5일의 경조휴가를 준다.\n\n"
+        "제4장 임금\n\n"
+        "제30조(임금의 지급) 임금은 매월 25일에 직원 본인 명의의 계좌로 지급한다.\n"
+    )
+    engine = engine_over(tmp_path / "rules", {"취업규칙.txt": text}, analyzer)
+    answer = engine.ask("결혼하면 경조휴가 며칠이야?")
+    first = answer.summary_sentences[0]
+    assert first.text == "직원 본인이 결혼하는 경우 5일의 경조휴가를 준다."
+    cited = next(c for c in answer.citations if c.n == first.citation)
+    assert cited.section == "제3장 휴가 > 제21조(경조휴가)"
+    assert not any(s.text.startswith(("①", "②")) for s in answer.summary_sentences)

@@ -707,3 +707,48 @@ def test_an_html_faq_in_paragraphs_heads_each_answer_with_its_question(tmp_path:
         (2, "Q. 재택근무는 어떻게 신청하나요?"),
     ]
     assert_offsets(doc)
+
+
+RULES_TXT = (
+    "취업규칙\n\n"
+    "제1장 총칙\n\n"
+    "제1조(목적) 이 규칙은 직원의 근로조건을 정함을 목적으로 한다.\n\n"
+    "제3장 휴가\n\n"
+    "제20조(연차유급휴가) ① 회사는 1년간 80퍼센트 이상 출근한 직원에게 15일의 유급휴가를\n"
+    "준다.\n"
+    "② 사용하지 않은 연차휴가는 다음 해로 이월할 수 있다.\n\n"
+    "제21조의2 【경조휴가】\n"
+    "직원 본인이 결혼하는 경우 5일의 경조휴가를 준다. 제20조(연차유급휴가)에 따른 휴가와 별도로 한다.\n\n"
+    "부칙\n\n"
+    "이 규칙은 2025년 1월 1일부터 시행한다.\n"
+)
+
+
+def test_the_articles_of_a_regulation_head_their_text(tmp_path: Path) -> None:
+    """ "제20조(연차유급휴가)" opening its line is the article's title, under its chapter, with the
+    article's first sentence after it on the line (wrapped onto the next, it is joined again);
+    a reference to an article ("제20조(…)에 따른") is none; 부칙 is a chapter of its own."""
+    doc = load(write(tmp_path / "규칙.txt", RULES_TXT))
+    assert outline(doc) == [
+        (1, "취업규칙"),
+        (1, "제1장 총칙"),
+        (3, "제1조(목적)"),
+        (1, "제3장 휴가"),
+        (3, "제20조(연차유급휴가)"),
+        (3, "제21조의2 【경조휴가】"),
+        (1, "부칙"),
+    ]
+    assert_offsets(doc)
+    assert "① 회사는 1년간 80퍼센트 이상 출근한 직원에게 15일의 유급휴가를 준다.\n②" in doc.text
+
+
+def test_one_article_label_in_a_text_heads_nothing(tmp_path: Path) -> None:
+    text = "휴가 안내\n\n제20조(연차유급휴가) 회사는 15일의 유급휴가를 준다.\n더 궁금한 점은 인사팀에 묻는다.\n"
+    assert outline(load(write(tmp_path / "안내.txt", text))) == [(1, "휴가 안내")]
+
+
+def test_articles_in_markdown_go_one_level_below_its_heading(tmp_path: Path) -> None:
+    text = "# 여비 규정\n\n## 출장\n\n제40조(출장비) 출장비는 실비로 지급한다.\n\n제41조(정산) 7일 이내에 정산한다.\n"
+    doc = load(write(tmp_path / "여비.md", text))
+    assert outline(doc) == [(1, "여비 규정"), (2, "출장"), (3, "제40조(출장비)"), (3, "제41조(정산)")]
+    assert_offsets(doc)

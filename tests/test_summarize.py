@@ -547,6 +547,15 @@ def test_the_mark_of_a_faqs_answer_is_no_part_of_its_sentence(mark: str) -> None
     assert text[a:b] == "입사 후 한 달이 지나면 하루가 생깁니다."
 
 
+def test_the_circled_number_of_a_paragraph_is_no_part_of_its_sentence() -> None:
+    text = "① 회사는 15일의 유급휴가를 준다.\n② 숙박비는 실비로 지급한다."
+    cut = text.index("\n")
+    assert [text[a:b] for a, b in sentence_spans(text, [(0, cut), (cut + 1, len(text))])] == [
+        "회사는 15일의 유급휴가를 준다.",
+        "숙박비는 실비로 지급한다.",
+    ]
+
+
 @pytest.mark.parametrize(
     "text", ["A1:A10 범위의 셀에 2000부터 2009 사이의 수가 있습니다.", "A1: 1 B1: 비어 있음 | C1: =B1"]
 )

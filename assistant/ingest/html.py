@@ -15,7 +15,7 @@ from bs4.element import PreformattedString
 from assistant.ingest.blocks import Blocks, collapse, lines_of, table_row
 from assistant.ingest.documents import Extracted, Heading, Unreadable
 from assistant.ingest.encodings import replace_surrogates
-from assistant.ingest.plain import split_lines, with_faq_questions
+from assistant.ingest.plain import split_lines, with_line_headings
 
 _HTML_DROP = frozenset({"script", "style", "noscript", "head", "template", "svg", "iframe", "canvas"})
 
@@ -157,4 +157,4 @@ def extract_html(html: str, stem: str) -> Extracted:
     except RecursionError:
         raise Unreadable("HTML이 너무 깊게 중첩되어 읽을 수 없습니다") from None
     text = out.text()
-    return Extracted(text, title, with_faq_questions(text, split_lines(text), out.headings, out.tables), out.tables)
+    return Extracted(text, title, with_line_headings(text, split_lines(text), out.headings, out.tables), out.tables)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.ingest.plain import Line, reflow, split_lines, with_faq_questions
+from assistant.ingest.plain import Line, holding_lines, reflow, split_lines, with_line_headings
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 
@@ -78,8 +78,8 @@ def extract_markdown(text: str, stem: str) -> Extracted:
     headings = [heading for line in lines if (heading := _atx_heading(line))]
     title = next((h.title for h in headings if h.level == 1), stem)
     tables = _markdown_tables(lines)
-    headings = with_faq_questions(text, lines, headings, tables)
+    headings = with_line_headings(text, lines, headings, tables)
     # code, fenced or indented, keeps its lines; so do headings and tables
     held = [(line.start, line.end) for line in [*code, *(x for x in lines if _INDENTED.match(x.text))]]
-    joined = reflow(text, [*held, *((h.start, h.end) for h in headings), *tables])
+    joined = reflow(text, [*held, *holding_lines(text, headings), *tables])
     return Extracted(joined.text, title, [joined.heading(h) for h in headings], [joined.span(*t) for t in tables])

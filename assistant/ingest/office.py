@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 from assistant.ingest.blocks import Blocks, collapse, lines_of, table_row
 from assistant.ingest.documents import Extracted, Heading, Unreadable
-from assistant.ingest.plain import split_lines, with_faq_questions
+from assistant.ingest.plain import split_lines, with_line_headings
 
 #: A part of an archive larger than this is not read (a ZIP bomb expands to gigabytes).
 MAX_PART_BYTES = 200 * 1024 * 1024
@@ -70,7 +70,7 @@ class _Builder(Blocks):
     def extracted(self, title: str, stem: str) -> Extracted:
         first = next((h.title for h in self.headings if h.level == 1), "")
         text = self.joined()
-        headings = with_faq_questions(text, split_lines(text), self.headings, self.tables)
+        headings = with_line_headings(text, split_lines(text), self.headings, self.tables)
         return Extracted(text, collapse(title) or first or stem, headings, self.tables)
 
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from assistant.ingest.documents import Extracted, Unreadable
 from assistant.ingest.encodings import normalize_text
-from assistant.ingest.plain import plain_structure, reflow
+from assistant.ingest.plain import holding_lines, plain_structure, reflow
 
 
 def _open_pdf(raw: bytes) -> PdfReader:
@@ -38,5 +38,5 @@ def extract_pdf(raw: bytes, stem: str) -> Extracted:
         raise Unreadable(f"손상된 PDF입니다({type(exc).__name__}: {exc})") from None
     text = normalize_text("\n\n".join(pages))
     headings, _ = plain_structure(text, with_tables=False)
-    joined = reflow(text, [(h.start, h.end) for h in headings])
+    joined = reflow(text, holding_lines(text, headings))
     return Extracted(joined.text, title, [joined.heading(h) for h in headings])

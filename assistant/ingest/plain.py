@@ -42,6 +42,8 @@ _CONTINUATIONS = (",", ";", ":", "，", "、")
 _NUMBERED_LEVELS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"제\s*\d+\s*[편부장](?=[\s.:]|$)"), 1),
     (re.compile(r"제\s*\d+\s*절(?=[\s.:]|$)"), 2),
+    (re.compile(r"제\s*\d+\s*조(?:\s*의\s*\d+)?(?=[\s(【\[]|$)"), 3),
+    (re.compile(r"부\s*칙(?=[\s(<]|$)"), 1),
     (re.compile(r"[Ⅰ-Ⅻ]+\.?\s+\S"), 1),
     (re.compile(r"[IVX]{1,4}\.\s+\S"), 1),
     (re.compile(r"[가나다라마바사아자차카타파하]\.\s+\S"), 2),
@@ -215,7 +217,30 @@ def _heading_candidates(blocks: Sequence[Sequence[Line]], tables: Sequence[tuple
             continue
         if _looks_like_heading(line.text.strip()):
             spans.append(_stripped_span(line))
-    return sorted(set(spans) | set(faq_questions(blocks, tables)))
+    lines = [line for block in blocks for line in block]
+    return sorted(set(spans) | set(faq_questions(blocks, tables)) | set(article_labels(lines, tables)))
+
+
+#: An article of a regulation or a law, opening its line with its number and title ("제20조(연차유급휴가)
+#: ① 회사는 …", "제3조의2 【정의】"); a reference to one ("제20조(연차휴가)에 따른 …") goes on with a particle.
+_ARTICLE = re.compile(
+    r"[ \t]*(제\s*\d{1,4}\s*조(?:\s*의\s*\d{1,3})?\s*(?:\([^()\n]{1,40}\)|【[^】\n]{1,40}】|\[[^\]\n]{1,40}\]))(?=\s|$)"
+)
+#: A document is a regulation's articles when at least this many lines open with one.
+_ARTICLES = 2
+
+
+def article_labels(lines: Sequence[Line], skip: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Spans of the labels of a regulation's articles ("제20조(연차유급휴가)"), each opening its line,
+    when a document has at least :data:`_ARTICLES` of them; lines in ``skip`` (tables) have none.
+    Each heads its article as a section title does: the search and the citations name it, and
+    the sentences after it on its line are the article's first."""
+    found = []
+    for line in lines:
+        m = _ARTICLE.match(line.text)
+        if m and not _in_spans(line.start, skip):
+            found.append((line.start + m.start(1), line.start + m.end(1)))
+    return found if len(found) >= _ARTICLES else []
 
 
 #: A document is a list of questions and answers when at least this many question lines have theirs.
@@ -234,17 +259,19 @@ def faq_questions(blocks: Sequence[Sequence[Line]], skip: Sequence[tuple[int, in
     return asked if len(asked) >= _FAQ_PAIRS else []
 
 
-def with_faq_questions(
+def with_line_headings(
     text: str, lines: Sequence[Line], headings: Sequence[Heading], tables: Sequence[tuple[int, int]] = ()
 ) -> list[Heading]:
-    """``headings`` with the questions of a FAQ written as lines of ``text`` (:func:`faq_questions`:
-    "**Q. 연차는 언제 생기나요?**" then its answer), each one level below the heading above it. For
-    the readers whose headings come from markup (Markdown, HTML, office documents)."""
+    """``headings`` with the headings written as lines of ``text``: the questions of a FAQ
+    (:func:`faq_questions`: "**Q. 연차는 언제 생기나요?**" then its answer) and the labels of a
+    regulation's articles (:func:`article_labels`), each one level below the heading above it.
+    For the readers whose headings come from markup (Markdown, HTML, office documents)."""
     line_starts = [line.start for line in lines]
     marked = {bisect.bisect_right(line_starts, h.start) - 1 for h in headings}  # the lines of the headings
     plain = [line for i, line in enumerate(lines) if i not in marked]
     out = list(headings)
-    for start, end in faq_questions(paragraph_blocks(plain), tables):
+    written = set(faq_questions(paragraph_blocks(plain), tables)) | set(article_labels(plain, tables))
+    for start, end in sorted(written):
         above = [h.level for h in headings if h.start < start]
         out.append(Heading((above[-1] + 1) if above else 1, text[start:end], start, end))
     return sorted(out, key=lambda h: h.start)
@@ -308,13 +335,25 @@ def plain_structure(text: str, *, with_tables: bool = True) -> tuple[list[Headin
 
 def extract_plain(text: str, stem: str) -> Extracted:
     headings, tables = plain_structure(text)
-    joined = reflow(text, [*((h.start, h.end) for h in headings), *tables])
+    joined = reflow(text, [*holding_lines(text, headings), *tables])
     return Extracted(
         joined.text,
         stem.replace("_", " ").strip() or stem,
         [joined.heading(h) for h in headings],
         [joined.span(*t) for t in tables],
     )
+
+
+def holding_lines(text: str, headings: Sequence[Heading]) -> list[tuple[int, int]]:
+    """The spans of the headings that are the whole of their line (markup aside), which
+    :func:`reflow` keeps as they are; an article's label opens a line its first sentence goes
+    on, and that sentence may wrap onto the next line."""
+    out = []
+    for h in headings:
+        end = text.find("\n", h.end)
+        if not text[h.end : len(text) if end < 0 else end].strip(_EMPHASIS + " \t#"):
+            out.append((h.start, h.end))
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from functools import lru_cache
 from assistant.ingest.markers import ANSWER_MARK, BULLET_CLASS, CLOSING, COUNTING_DETERMINERS, ORDINAL, ORDINAL_NUMERALS
 
 #: Leading bullet characters that are not part of a sentence's meaning.
-_BULLET = re.compile(rf"^[\s{BULLET_CLASS}]+")
+#: What opens a line as an item, and is no part of its sentence: bullets, and a paragraph's
+#: circled number ("① 회사는 …", the 항 of a regulation's article).
+_BULLET = re.compile(rf"^[\s{BULLET_CLASS}①-⑳]+")
 
 
 #: The end of a whole sentence: final punctuation, or a Korean final ending without it.
@@ -32,7 +34,8 @@ def ends_sentence(text: str) -> bool:
 
 def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of the summary candidates of a passage: its sentences, with table units split
-    into rows and leading bullets, and the mark of a FAQ's answer ("A. ", "답변: "), dropped.
+    into rows and leading bullets, circled numbers and the mark of a FAQ's answer ("A. ",
+    "답변: "), dropped.
     Computed at index time."""
     out: list[tuple[int, int]] = []
     for start, end in units:
