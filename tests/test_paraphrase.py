@@ -22,9 +22,9 @@ def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> N
     assert alternatives(["지우다", "없애다", "삭제"]) == ["제거"]
     assert alternatives(["서울", "지하철"]) == []
     # two terms in a row are a word too: 비밀번호 as the analyzer may read it
-    assert alternatives(["비밀", "번호", "걸다"]) == alternatives(["비밀번호", "걸다"]) == ["암호"]
+    assert alternatives(["비밀", "번호", "걸다"]) == alternatives(["비밀번호", "걸다"]) == ["암호", "비번"]
     # by term, for the summary: a pair's words go to both of its terms; a word the question holds is no alternative
-    assert alternatives_by_term(["비밀", "번호", "걸다"]) == {"비밀": ["암호"], "번호": ["암호"]}
+    assert alternatives_by_term(["비밀", "번호", "걸다"]) == {"비밀": ["암호", "비번"], "번호": ["암호", "비번"]}
     assert alternatives_by_term(["그림", "삽입", "넣다"]) == {"넣다": ["입력", "추가"], "삽입": ["끼우다"]}
 
 
@@ -49,6 +49,11 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("시트 보호 푸는 법", "해제"),  # 풀다 read without its ㄹ: 푸다
         ("문단 둘레에 테두리", "단락"),
         ("템플릿으로 저장", "서식"),
+        ("패키지 깔아도 돼요?", "설치"),
+        ("DB 비번 어디 있어요?", "데이터베이스"),
+        ("DB 비번 어디 있어요?", "비밀번호"),
+        ("컴파일하는데 에러 나요", "오류"),
+        ("PR 머지하려면", "병합"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(

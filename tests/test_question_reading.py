@@ -138,6 +138,20 @@ def test_a_strategy_is_asked_for_only_when_the_question_asks_for_it(question: st
 @pytest.mark.parametrize(
     ("question", "form"),
     [
+        ("PR 머지하려면 몇 명 승인 필요해?", "general"),
+        ("업데이트하려면 여유 저장 공간이 얼마인가?", "general"),
+        ("출장비는 언제까지 정산해야 돼?", "general"),
+        ("PDF로 저장하려면?", "method"),
+        ("몇 번 실패하면 어떻게 해야 해?", "method"),  # "how" is asked too
+    ],
+)
+def test_a_condition_with_a_count_or_time_asked_is_no_method_question(question: str, form: str) -> None:
+    assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
         ("Why does Korea need a mega alliance?", "reason"),
         ("How do US big tech companies support startups?", "method"),
         ("What should the government do to support the alliances?", "method"),

@@ -235,10 +235,20 @@ def cross_script(question: str) -> bool:
     return bool(_LETTERS.search(question)) and not has_hangul(question)
 
 
+#: Words that ask how something is done, whatever else the question asks.
+_ASKS_HOW = re.compile(r"어떻게|방법|방안|대책|해결")
+#: Words that ask for a count, an amount or a time: "승인받으려면 몇 명이 필요해?" asks a number.
+_ASKS_AMOUNT = re.compile(r"몇|얼마|며칠|언제")
+
+
 def question_form(question: str) -> str:
-    """One of definition, reason, method, list, comparison or general (a question in English too)."""
+    """One of definition, reason, method, list, comparison or general (a question in English too).
+    A condition ("머지하려면", "해야") with a count, an amount or a time asked and no "how" is no
+    method question: "PR 머지하려면 몇 명 승인 필요해?" asks a number."""
     for name, pattern in FORMS:
         if pattern.search(question):
+            if name == "method" and _ASKS_AMOUNT.search(question) and not _ASKS_HOW.search(question):
+                return "general"
             return name
     if cross_script(question):
         for name, pattern in ENGLISH_FORMS:
