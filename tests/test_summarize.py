@@ -227,6 +227,20 @@ def test_a_subject_keeps_only_sentences_about_it() -> None:
     assert texts(select([ahead, korea], question, 3)) == [ahead.text]
 
 
+def test_a_sentence_listing_cases_is_about_each_when_nothing_else_is() -> None:
+    """After "결혼하면 휴가 며칠?", "출산은?" asks about 출산: the sentence that lists both cases names
+    it in a clause of its own, and nothing else is about it, so it answers (rather than "not found");
+    a sentence naming the subject only in the clause of what it replaced does not."""
+    cases = cand(1, 0, "본인이 결혼하는 경우 5일, 배우자가 출산한 경우 10일의 휴가를 준다.", {"결혼", "출산", "휴가"})
+    question = q("휴가 며칠 출산", ["휴가", "출산"], subject=("출산",), instead=("결혼",))
+    assert texts(select([cases], question, 3)) == [cases.text]
+    joined = cand(1, 0, "결혼이나 출산을 하면 휴가를 준다.", {"결혼", "출산", "휴가"})
+    assert select([joined], question, 3) == []
+    # one about the subject is there: the listing one is not needed
+    own = cand(2, 0, "출산 휴가는 90일이다.", {"출산", "휴가"})
+    assert texts(select([cases, own], question, 3)) == [own.text]
+
+
 def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
     us = cand(1, 0, "미국은 민간이 주도한다.", {"미국", "민간", "주도"})
     eu = cand(2, 0, "유럽은 규제를 중시한다.", {"유럽", "규제", "중시"})

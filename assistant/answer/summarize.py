@@ -663,8 +663,22 @@ def not_elaborating(candidates: Sequence[Candidate], shown: Sequence[Candidate])
 
 
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
-    """The candidates that may be shown: about the subject, and presentable."""
-    return [p for c in candidates if _about(c, q) and (p := presentable(c)) is not None]
+    """The candidates that may be shown: about the subject, and presentable. When none is, the
+    ones that name the subject in a clause of its own, apart from what it replaced: a sentence
+    listing cases ("결혼하는 경우 5일, 배우자가 출산한 경우 10일 …") is about each of them."""
+    shown = [(c, p) for c in candidates if (p := presentable(c)) is not None]
+    about = [p for c, p in shown if _about(c, q)]
+    if about or not q.subject:
+        return about
+    return [p for c, p in shown if _names_apart(c.text, q)]
+
+
+def _names_apart(text: str, q: Asked) -> bool:
+    """Whether a clause of ``text`` (between commas) names the subject and none of what it replaced."""
+    clauses = [part.lower() for part in re.split(r"[,，]", text)]
+    return len(clauses) > 1 and any(
+        any(s.lower() in part for s in q.subject) and not any(i.lower() in part for i in q.instead) for part in clauses
+    )
 
 
 #: Longest sentence group that :func:`with_antecedents` forms.
