@@ -823,7 +823,14 @@ def test_the_sentence_naming_what_the_answer_is_leads() -> None:
 
 @pytest.mark.parametrize(
     ("question", "counter"),
-    [("투수는 몇 명인가?", "명"), ("몇점을 받았나?", "점"), ("몇몇 주에서 시행되는 법은?", ""), ("누가 만들었나?", "")],
+    [
+        ("투수는 몇 명인가?", "명"),
+        ("몇점을 받았나?", "점"),
+        ("몇몇 주에서 시행되는 법은?", ""),
+        ("누가 만들었나?", ""),
+        ("연차는 며칠이야?", "일"),  # 며칠 counts days
+        ("몇 월 며칠에 치러졌나?", "월"),  # a date
+    ],
 )
 def test_the_counter_a_how_many_question_names(question: str, counter: str) -> None:
     assert asked_counter(question) == counter
@@ -839,9 +846,23 @@ def test_a_number_asked_with_a_counter_comes_with_it() -> None:
     )  # no counter: any number
 
 
+def test_days_counted_are_not_the_day_of_a_date() -> None:
+    """ "연차는 며칠이야?": "15일의 유급휴가" answers; "3월 31일까지" names a day, not how many."""
+    assert has_answer_type("회사는 15일의 유급휴가를 준다.", "number", "일")
+    assert has_answer_type("최대 5 일간 쉴 수 있다.", "number", "일")
+    assert not has_answer_type("남은 휴가는 다음 해 3월 31일까지 쓸 수 있다.", "number", "일")
+    assert not has_answer_type("2025년 3월 1일부터 시행한다.", "number", "일")
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
-    [("그 반의 학생 수는?", "number"), ("300승을 올린 투수는 누구인가?", None), ("대리청정을 맡은 년도는?", "time")],
+    [
+        ("그 반의 학생 수는?", "number"),
+        ("300승을 올린 투수는 누구인가?", None),
+        ("대리청정을 맡은 년도는?", "time"),
+        ("휴가는 며칠이야?", "number"),
+        ("선거는 몇 월 며칠에 치러졌나?", "time"),
+    ],
 )
 def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:
     """ "수는" asks for a number only as a word of its own, not at the end of 투수, 교수, 선수."""

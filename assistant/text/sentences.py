@@ -188,8 +188,9 @@ def label_of(text: str) -> str:
 #: Sino-Korean digits as words (일, 이 … 억): "삼백 명", "이십 년".
 _SINO_DIGITS = "[일이삼사오육칠팔구십백천만억]"
 _WANTS = (
-    ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기)|[연년]도|날짜|시기|기간은|며칠")),
-    ("number", re.compile(r"몇|얼마|(?<![가-힣])수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
+    ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기)|[연년]도|날짜|시기|기간은|월\s?며칠")),
+    # 며칠 alone counts days ("휴가 며칠?", "며칠 걸려요?"); "몇 월 며칠" asks a date
+    ("number", re.compile(r"몇|얼마|며칠|(?<![가-힣])수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
 )
 _TYPES = {
     "time": re.compile(r"\d+\s?(?:년|월|일|시|세기|년대)|[0-9]{4}|(?:세기|시대|왕조|년대)"),
@@ -209,14 +210,19 @@ _NUMERAL = rf"(?:\d[\d,.]*\s?[십백천만억]?|{'|'.join(('한', *COUNTING_DETE
 
 
 def asked_counter(question: str) -> str:
-    """The counter of a "how many" question ("투수는 몇 명인가?" → 명), "" when it names none."""
+    """The counter of a "how many" question ("투수는 몇 명인가?" → 명; 며칠, days, → 일), "" when it
+    names none."""
     m = _COUNTER.search(question)
-    return m.group(1) if m else ""
+    if m:
+        return m.group(1)
+    return "일" if expected_answer(question) == "number" and "며칠" in question else ""
 
 
 @lru_cache(maxsize=64)
 def _counted(counter: str) -> re.Pattern[str]:
-    return re.compile(_NUMERAL + re.escape(counter))
+    # days counted are not the day of a date: "15일의 휴가", not "3월 31일까지"
+    date = r"(?<![\d,.])(?<!월)(?<!월 )" if counter == "일" else ""
+    return re.compile(date + _NUMERAL + re.escape(counter))
 
 
 def has_answer_type(text: str, kind: str, counter: str = "") -> bool:
