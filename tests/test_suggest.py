@@ -57,6 +57,8 @@ def test_a_particle_follows_the_last_sound(word: str, particle: str, expected: s
         ("가. 정부 지원", "정부 지원"),
         ("2024 예산", "2024 예산"),  # a number without a dot is not numbering
         ("요약:", "요약"),
+        ("제31조(연장근로수당)", "연장근로수당"),  # an article is named by its title
+        ("제21조의2 【경조휴가】", "경조휴가"),
     ],
 )
 def test_the_topic_of_a_heading(heading: str, topic: str) -> None:
