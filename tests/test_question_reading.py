@@ -20,6 +20,7 @@ from assistant.text.questions import (
     question_form,
     relation_terms,
     social_kind,
+    topic_terms,
 )
 from assistant.text.sentences import SENTENCE_END, ends_sentence
 from assistant.text.spoken import written_out
@@ -357,3 +358,16 @@ def test_a_question_asking_which_of_something(question: str, which: bool) -> Non
 def test_a_sentence_ends_as_a_whole_one(text: str, whole: bool) -> None:
     assert ends_sentence(text) is whole
     assert ends_sentence(text) is bool(SENTENCE_END.search(text))
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("한 회사당 얼마까지 받을 수 있어요?", ["회사", "받다"]),
+        ("자부담 몇 퍼센트예요?", ["자부담", "퍼센트"]),
+        ("연차는 며칠이야?", ["연차"]),
+    ],
+)
+def test_words_asking_an_amount_are_no_topic(analyzer: KoreanAnalyzer, question: str, topic: list[str]) -> None:
+    """얼마, 몇 and 며칠 ask; no document writes them where it answers, so they are no topic term."""
+    assert topic_terms(analyzer.terms(question)) == topic
