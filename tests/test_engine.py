@@ -627,3 +627,20 @@ def test_a_regulation_is_cited_by_its_article_and_shown_without_paragraph_number
     cited = next(c for c in answer.citations if c.n == first.citation)
     assert cited.section == "제3장 휴가 > 제21조(경조휴가)"
     assert not any(s.text.startswith(("①", "②")) for s in answer.summary_sentences)
+
+
+def test_a_markdown_tables_row_answers_without_its_header_or_rule(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """The row that holds what is asked leads, read as a whole record; the header row (labels
+    only) and the row of dashes under it are never shown, nor the row's outer bars."""
+    text = (
+        "# 요금제 안내\n\n"
+        "| 요금제 | 월 요금 | 저장 용량 | 동시 접속 | 고객 지원 |\n"
+        "|---|---|---|---|---|\n"
+        "| 베이직 | 무료 | 5GB | 1대 | 이메일 |\n"
+        "| 프로 | 19,900원 | 2TB | 5대 | 24시간 전화 |\n\n"
+        "결제 후 7일 이내에 해지하면 전액 환불됩니다.\n"
+    )
+    engine = engine_over(tmp_path / "plans", {"요금제.md": text}, analyzer)
+    texts = [s.text for s in engine.ask("프로 요금제 얼마예요?").summary_sentences]
+    assert texts[0] == "프로 | 19,900원 | 2TB | 5대 | 24시간 전화"
+    assert not any("---" in t or t.startswith(("|", "요금제 | 월 요금")) for t in texts)

@@ -23,6 +23,7 @@ from assistant.answer.summarize import (
     not_elaborating,
     other_items,
     presentable,
+    read,
     score,
     select,
     select_about,
@@ -576,6 +577,33 @@ def test_the_circled_number_of_a_paragraph_is_no_part_of_its_sentence() -> None:
 def test_a_cell_reference_is_no_answer_mark(text: str) -> None:
     ((a, b),) = sentence_spans(text, [(0, len(text))])
     assert text[a:b] == text
+
+
+def test_a_markdown_tables_rows_are_read_without_their_bars_and_its_rule_is_none() -> None:
+    text = "| 요금제 | 월 요금 | 용량 |\n|---|---|---|\n| 프로 | 19,900원 | 2TB |"
+    assert [text[a:b] for a, b in sentence_spans(text, [(0, len(text))])] == [
+        "요금제 | 월 요금 | 용량",
+        "프로 | 19,900원 | 2TB",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "header"),
+    [
+        ("요금제 | 월 요금 | 저장 용량 | 동시 접속 | 고객 지원", True),  # five cells: more than 8 words
+        ("구분 | 일수", True),
+        ("프로 | 19,900원 | 2TB | 5대 | 24시간 전화", False),  # numbers: a row of values
+        ("베이직 | 무료로 씁니다 | 이메일", False),
+    ],
+)
+def test_a_header_row_of_cells_is_labels_only(row: str, header: bool) -> None:
+    assert labels_only(row) is header
+
+
+def test_a_table_row_reads_as_a_whole_record() -> None:
+    """A row of three cells or more is complete as it is, as a sentence is; two cells may be a label and its value."""
+    assert read("프로 | 19,900원 | 2TB | 5대").whole
+    assert not read("프로 | 19,900원").whole
 
 
 def test_sentence_spans_split_table_rows_and_drop_bullets() -> None:

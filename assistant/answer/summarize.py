@@ -359,7 +359,7 @@ class Read:
 
     named: frozenset[str]
     item: bool  #: opens an item of a list, or lists two or more
-    whole: bool  #: ends as a sentence
+    whole: bool  #: ends as a sentence, or is a table's row of three cells or more
     points_back: bool  #: opens by pointing back ("이는 …")
     ordinals: frozenset[int]  #: the ordinals it names (첫째, 세 번째 …)
     negated: bool  #: says that something does not happen or is not there (않, 없, 못)
@@ -375,7 +375,7 @@ def read(text: str) -> Read:
     return Read(
         frozenset(named_things(text[step_number(text) :])),  # "4. 방해 금지를 …": the number names nothing
         opens_item(text) or len(enumerated(text)) >= 2,
-        ends_sentence(text),
+        ends_sentence(text) or text.count(" | ") >= 2,  # a table's row is a whole record
         continuation(text)[0] == "reference",
         ordinals_in(text),
         bool(_NEGATED.search(text)),
@@ -739,13 +739,16 @@ LABELS_CHARS = 80
 
 @lru_cache(maxsize=READ_CACHE)
 def labels_only(text: str) -> bool:
-    """A line of bare labels, as a table's header row ("구분 한국 사례 해외 사례 (미국/유럽)"):
-    a few words, none carrying a particle or an ending, no number. Not a sentence to show."""
-    if len(text) > LABELS_CHARS or text.rstrip().endswith((".", "다", "요", "?", "!")):
+    """A line of bare labels, as a table's header row ("구분 한국 사례 해외 사례 (미국/유럽)",
+    "요금제 | 월 요금 | 저장 용량 | 동시 접속 | 고객 지원"): a few words (a cell), none carrying a
+    particle or an ending, no number. Not a sentence to show."""
+    cells = [c for c in text.split("|") if c.strip()]
+    if len(text) > LABELS_CHARS * max(1, len(cells) // 4) or text.rstrip().endswith((".", "다", "요", "?", "!")):
         return False  # the sentences of a passage, nearly all of them: at once
-    words = [w.strip("()[]{}'\"“”‘’·,/") for w in text.split()]
+    words = [w.strip("()[]{}'\"“”‘’·,/") for w in text.replace("|", " ").split()]
     words = [w for w in words if w]
-    if not 2 <= len(words) <= 8 or any(ch.isdigit() for ch in text) or not re.search("[가-힣]", text):
+    most = 8 if len(cells) < 2 else 3 * len(cells)  # a row of cells (" | "): a few words each
+    if not 2 <= len(words) <= most or any(ch.isdigit() for ch in text) or not re.search("[가-힣]", text):
         return False
     return not any(w[-1] in _INFLECTED for w in words if re.search("[가-힣]$", w))
 

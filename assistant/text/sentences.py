@@ -32,10 +32,16 @@ def ends_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(tail))
 
 
+#: A table row written between bars ("| 프로 | 19,900원 |"): its cells, the outer bars left out.
+_ROW_EDGES = re.compile(r"\|\s*(.*?)\s*\|?\s*")
+_WORD = re.compile(r"\w")
+
+
 def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of the summary candidates of a passage: its sentences, with table units split
-    into rows and leading bullets, circled numbers and the mark of a FAQ's answer ("A. ",
-    "답변: "), dropped.
+    into rows and leading bullets, circled numbers, the mark of a FAQ's answer ("A. ",
+    "답변: ") and a row's outer bars ("| … |") dropped; a line without a letter or a digit
+    ("|---|---|") is none.
     Computed at index time."""
     out: list[tuple[int, int]] = []
     for start, end in units:
@@ -47,8 +53,9 @@ def sentence_spans(doc_text: str, units: Sequence[tuple[int, int]]) -> list[tupl
             s += m.end() if m else 0
             answer = ANSWER_MARK.match(doc_text, s, e)  # a FAQ's "A. …" says which line answers
             s = answer.end() if answer else s
-            e = s + len(doc_text[s:e].rstrip())
-            if e - s >= 8:
+            row = _ROW_EDGES.fullmatch(doc_text, s, e)  # a Markdown row without its outer bars
+            s, e = (row.start(1), row.end(1)) if row else (s, s + len(doc_text[s:e].rstrip()))
+            if e - s >= 8 and _WORD.search(doc_text, s, e):  # a row of dashes says nothing
                 out.append((s, e))
     return out
 
