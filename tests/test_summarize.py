@@ -32,6 +32,7 @@ from assistant.answer.summarize import (
     tidy,
     with_antecedents,
     with_line_labels,
+    with_table_headers,
 )
 from assistant.answer.templates import Line, compose, label_sides
 from assistant.settings import Settings
@@ -598,6 +599,21 @@ def test_a_markdown_tables_rows_are_read_without_their_bars_and_its_rule_is_none
 )
 def test_a_header_row_of_cells_is_labels_only(row: str, header: bool) -> None:
     assert labels_only(row) is header
+
+
+def test_a_table_rows_header_is_its_context() -> None:
+    """Under a header row of labels, each row of as many cells has the header after its section:
+    "용량은?" is about the rows whose column it names. A row after a sentence has no header."""
+    header = Candidate(
+        1, 0, 20, "요금제 | 월 요금 | 저장 용량", 0, frozenset({"요금", "저장", "용량"}), "a.md", 1.0, "안내"
+    )
+    row = Candidate(1, 21, 40, "프로 | 19,900원 | 2TB", 1, frozenset({"프로"}), "a.md", 1.0, "안내")
+    prose = Candidate(1, 41, 60, "결제 후 7일 안에 환불됩니다.", 2, frozenset({"결제", "환불"}), "a.md", 1.0, "안내")
+    other = Candidate(1, 61, 80, "팀 | 12,000원 | 1TB", 3, frozenset({"팀"}), "a.md", 1.0, "안내")
+    out = with_table_headers([header, row, prose, other])
+    assert [c.section for c in out] == ["안내", "안내 > 요금제 | 월 요금 | 저장 용량", "안내", "안내"]
+    question = q("용량", ["용량"], subject=("용량",), instead=("스탠다드",))
+    assert texts(select(out, question, 3)) == [row.text]
 
 
 def test_a_table_row_reads_as_a_whole_record() -> None:

@@ -34,6 +34,7 @@ from assistant.answer.summarize import (
     tidy,
     with_antecedents,
     with_line_labels,
+    with_table_headers,
 )
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
@@ -599,7 +600,8 @@ class Engine:
                 Candidate(1, a, b, c.text[a - c.start : b - c.start], pos, frozenset(terms), c.doc_id, 1.0, c.section)
                 for pos, (a, b, terms) in enumerate(spans)
             ]
-            known = tuple(with_line_labels(with_antecedents(sentences, c.text, c.start), c.text, c.start))
+            sentences = with_table_headers(with_antecedents(sentences, c.text, c.start))
+            known = tuple(with_line_labels(sentences, c.text, c.start))
             self._passages.put(key, known)
         return known
 

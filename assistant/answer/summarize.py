@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
 from assistant.ingest.markers import ORDINAL, QUESTION_END, ordinals_in
+from assistant.text.chunking import PATH_SEPARATOR
 from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
@@ -725,6 +726,24 @@ def with_line_labels(sentences: Sequence[Candidate], text: str, offset: int) -> 
             label = label_of(s.text)
         elif label and not s.label:
             s = replace(s, label=label)
+        out.append(s)
+    return out
+
+
+def with_table_headers(sentences: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates of one passage, each row of a table under a header row of labels
+    ("요금제 | 월 요금 | 저장 용량") with that header after its section: the column names are the
+    row's context, as a heading is a sentence's ("프로 | 19,900원 | 2TB" is about 요금 and 용량)."""
+    out: list[Candidate] = []
+    header: Candidate | None = None
+    for s in sentences:
+        cells = s.text.count(" | ") + 1
+        if cells < 2:
+            header = None
+        elif labels_only(s.text):
+            header = s
+        elif header is not None and header.text.count(" | ") + 1 == cells and header.end < s.start:
+            s = replace(s, section=f"{s.section}{PATH_SEPARATOR}{header.text}" if s.section else header.text)
         out.append(s)
     return out
 
