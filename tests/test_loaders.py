@@ -12,6 +12,7 @@ import pytest
 from assistant.errors import CorpusError, DocumentReadError
 from assistant.ingest.documents import Document, Heading
 from assistant.ingest.files import SUPPORTED_SUFFIXES, iter_corpus_files, load_corpus, load_document
+from assistant.ingest.pdf import without_running_lines
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ONE_TEAM = next(CORPUS.glob("한국의_AI_원팀*.txt"), None) if CORPUS.is_dir() else None
@@ -752,3 +753,31 @@ def test_articles_in_markdown_go_one_level_below_its_heading(tmp_path: Path) -> 
     doc = load(write(tmp_path / "여비.md", text))
     assert outline(doc) == [(1, "여비 규정"), (2, "출장"), (3, "제40조(출장비)"), (3, "제41조(정산)")]
     assert_offsets(doc)
+
+
+def test_a_pdfs_running_header_and_page_numbers_are_left_out(tmp_path: Path) -> None:
+    """A line that opens or closes most pages (a running title, "- 3 -") is no text of the page:
+    read as text it would head every page. The first page keeps it (there it is the title)."""
+    topics = ["Overview", "Strategy", "Budget", "Outcomes"]
+    pages = [
+        [
+            "ACME Annual Report 2025",
+            f"{n}. {topic}",
+            f"This part covers the {topic.lower()} of the year in full.",
+            f"- {n} -",
+        ]
+        for n, topic in enumerate(topics, 1)
+    ]
+    doc = load(write(tmp_path / "report.pdf", make_pdf(pages)))
+    assert doc.text.count("ACME Annual Report 2025") == 1
+    assert "- 1 -" in doc.text and "- 2 -" not in doc.text and "- 4 -" not in doc.text
+    assert all(f"This part covers the {t.lower()}" in doc.text for t in topics)
+    assert [h.title for h in doc.headings].count("ACME Annual Report 2025") <= 1
+
+
+def test_a_line_on_two_pages_of_many_is_no_running_line() -> None:
+    names = ["Intro", "Setup", "Usage", "Limits", "Support", "Index"]
+    pages = [
+        f"{name}\nBody of the {name} page goes here.\n" + ("Note" if n < 2 else "") for n, name in enumerate(names)
+    ]
+    assert without_running_lines(pages) == pages
