@@ -202,6 +202,13 @@ def test_a_label_heading_a_sentence_is_dropped() -> None:
     assert picked.candidate.label == "자본과 데이터 인프라 차이"  # kept apart, for a comparison's line
 
 
+def test_a_label_before_a_value_is_kept() -> None:
+    """ "평가 및 선정: 2025년 4월 중" says what happens in April; "2025년 4월 중" alone says nothing."""
+    c = cand(1, 0, "평가 및 선정: 2025년 4월 중 (서면평가 → 발표평가)", {"평가", "선정", "서면", "발표"})
+    (picked,) = select([c], q("평가 방법", ["평가"]), 3)
+    assert picked.candidate.text == c.text and picked.candidate.label == ""
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -778,12 +778,13 @@ _CLAUSE_END = re.compile(r"(?:[,;:]|[며고서데나면]|니다)(?=\s)")
 
 
 def presentable(c: Candidate) -> Candidate | None:
-    """The candidate as a reader sees it: a leading "label:" dropped, a sentence over
+    """The candidate as a reader sees it: a leading "label:" dropped before a sentence (kept
+    before a value: "평가 및 선정: 2025년 4월 중", not "2025년 4월 중"), a sentence over
     :data:`LONGEST` characters cut at a clause boundary; None for a label alone, or for a question
     (a FAQ's own question, "14.1. 데비안 CD를 만들고 팔 수 있나요?", shares the most words with the
     one asked, and answers nothing)."""
     cut = label_prefix(c.text)
-    if cut:
+    if cut and ends_sentence(c.text):  # what a label heads is a sentence; a value alone keeps it
         c = replace(c.trimmed(cut), label=label_of(c.text))
     if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")) or labels_only(c.text) or _asks(c.text):
         return None
