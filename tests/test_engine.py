@@ -255,6 +255,24 @@ def test_a_term_found_only_as_the_word_documents_write_counts_the_paraphrase_wei
         assert eng.retriever.search("서식", 3).coverage == pytest.approx(1.0)
 
 
+def test_a_formal_word_the_documents_write_as_two_terms_is_found_as_those(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """비번 → 비밀번호, which the documents hold as 비밀, 번호: the search scores the passage that
+    writes it, and coverage counts it (at the paraphrase weight), as for a word found whole."""
+    docs = {
+        "db.md": "# 데이터베이스\n\n운영 데이터베이스 비밀번호는 절대 로컬에 저장하지 마세요.\n",
+        "vpn.md": "# VPN\n\nVPN은 포털에서 신청한다.\n",
+    }
+    corpus = write_corpus(tmp_path / "wiki", docs)
+    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-wiki", "paraphrase_weight": 0.5}
+    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    retrieval = eng.retriever.search("비번", 2)
+    assert retrieval.hits[0].chunk.doc_id == "db.md" and retrieval.hits[0].bm25 > 0
+    assert retrieval.coverage == pytest.approx(0.5)
+
+
 def test_a_latin_word_the_documents_lack_is_not_found_by_its_letters(
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:

@@ -71,11 +71,18 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternativ
     if alternative_weight > 0:
         others = alternatives_by_term(unique)
         for i, term in enumerate(unique):
-            if not found[i] and others.get(term) and index.bm25.present(rows, others[term]).any():
+            if not found[i] and any(_holds_word(index, rows, word) for word in others.get(term, ())):
                 found[i] = alternative_weight
     bm = index.bm25
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
+
+
+def _holds_word(index: Index, rows: list[int], word: str) -> bool:
+    """Whether one of the chunks at ``rows`` holds ``word``, or all the terms the documents write it
+    as when the index does not know it whole (비밀번호 → 비밀, 번호)."""
+    pieces = split_unknown([word], index.bm25.vocab)
+    return bool(index.bm25.present(rows, pieces).all())
 
 
 def abstention_signals(
@@ -179,7 +186,11 @@ class Retriever:
         terms = split_unknown(read, self.index.bm25.vocab)
         # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight; a word
         # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호)
-        formal, weight = alternatives([*read, *terms]), self.settings.paraphrase_weight
+        # a formal word the documents write as two terms (비밀번호 → 비밀, 번호) is searched as those
+        formal, weight = (
+            split_unknown(alternatives([*read, *terms]), self.index.bm25.vocab),
+            self.settings.paraphrase_weight,
+        )
         lexical = {
             "morph": self.index.bm25.scores(terms, formal, weight),
             "bigram": self.index.bigram.scores(
