@@ -22,6 +22,9 @@ desktop user guide in Korean (``bench/data/gnome/questions.jsonl``) and the Debi
 
 The 12 English questions about the essays (``bench/data/essay_questions_en.jsonl``, each with
 phrases its answer contains) are scored the same way: none of their words is in the documents.
+So are the 30 workplace questions (``bench/data/workplace``: a regulation in articles, a wiki page,
+a report in short lines and a table of plans, in one folder; written alongside the readers of
+those kinds, so not blind to them).
 
 The follow-up sets are played turn by turn in fresh sessions: ``bench/data/conversations.jsonl``
 over ``corpus/`` (written alongside the resolver) and ``bench/data/help/conversations.jsonl`` over
@@ -149,6 +152,29 @@ def english_answers(engine: Engine) -> dict[str, Any]:
     return judged_all(engine, english_questions())
 
 
+#: Workplace documents of four kinds (a regulation's articles, a wiki page in Markdown, a report in
+#: short lines, a table of plans) in one folder, with questions in users' words.
+WORKPLACE = ROOT / "bench" / "data" / "workplace"
+
+
+def workplace_questions() -> list[Question]:
+    out = []
+    for line in (WORKPLACE / "questions.jsonl").read_text("utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out.append(Question(item["question"], item["doc"], tuple(item["answer"])))
+    return out
+
+
+def workplace_answers(analyzer: KoreanAnalyzer, embedder: Any) -> dict[str, Any]:
+    """The workplace questions over their folder (indexed when missing or changed), each judged by
+    its answer phrases, as the English questions are."""
+    settings = Settings(index_dir=CACHE / "workplace-index", corpus_dir=WORKPLACE / "docs", show_progress=False)
+    engine = Engine(settings, analyzer=analyzer, embedder=embedder)
+    engine.build_index()
+    return judged_all(engine, workplace_questions())
+
+
 def judged_all(
     engine: Engine, questions: Sequence[Question], match: Callable[[str, Iterable[str]], bool] = contains
 ) -> dict[str, Any]:
@@ -265,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(name, json.dumps(payload[name]["overall"], ensure_ascii=False), flush=True)
     payload["english"] = english_answers(essays)
     print("english", json.dumps(payload["english"]["overall"], ensure_ascii=False), flush=True)
+    payload["workplace"] = workplace_answers(essays.analyzer, essays.embedder)
+    print("workplace", json.dumps(payload["workplace"]["overall"], ensure_ascii=False), flush=True)
     payload["followups"] = followups(args.verbose, essays)
     print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
     if not args.no_help:

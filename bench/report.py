@@ -308,6 +308,17 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
             f"summary sentence for {e['first']:.3f} of them, in the summary for {e['summary']:.3f}, in a cited passage",
             f"for {e['cited']:.3f}; abstained {e['abstained']:.3f}.",
         ]
+    w = (r.get("workplace") or {}).get("overall")
+    if w:
+        lines += [
+            "",
+            f"{w['n']} workplace questions (`bench/data/workplace`: a regulation in articles, a wiki page, a report in",
+            "short lines and a table of plans in one folder; written alongside the readers of those kinds, so not",
+            f"blind to them): an answer phrase is in the first summary sentence for {w['first']:.3f} of them, in the",
+            f"summary for {w['summary']:.3f}, in a cited passage for {w['cited']:.3f}; abstained {w['abstained']:.3f}",
+            f"(rules on the top passage: its first sentence {w['top-first']:.3f}, its sentence sharing the most",
+            f"morphemes {w['top-overlap']:.3f}).",
+        ]
     f = r["followups"]
     pf = (before or {}).get("followups")
     was = f" (the summarizer before: {pf['first']:.3f} / {pf['summary']:.3f})" if pf else ""
