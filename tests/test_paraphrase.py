@@ -54,6 +54,10 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("DB 비번 어디 있어요?", "비밀번호"),
         ("컴파일하는데 에러 나요", "오류"),
         ("PR 머지하려면", "병합"),
+        ("야근하면 수당 나와?", "연장근로"),
+        ("호텔비 얼마까지 돼?", "숙박비"),
+        ("노트북 고장 났어요", "장애"),
+        ("카드 잃어버렸어요", "분실"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
