@@ -662,3 +662,20 @@ def test_a_markdown_tables_row_answers_without_its_header_or_rule(tmp_path: Path
     texts = [s.text for s in engine.ask("프로 요금제 얼마예요?").summary_sentences]
     assert texts[0] == "프로 | 19,900원 | 2TB | 5대 | 24시간 전화"
     assert not any("---" in t or t.startswith(("|", "요금제 | 월 요금")) for t in texts)
+
+
+def test_a_compound_read_in_pieces_in_the_question_finds_the_word_the_documents_write(
+    tmp_path: Path, analyzer: KoreanAnalyzer
+) -> None:
+    """ "재택근무가능한가요" reads 재택, 근무, 가능; the documents hold 재택근무 as one word. Joined for
+    the search, it finds the passage that says so first (근무 alone ranks the one that names work
+    the most)."""
+    docs = {
+        "근무.txt": "재택근무는 주 2일까지 허용하며, 전날까지 근태 시스템에 신청하여야 한다.\n",
+        "병가.txt": "업무 외 질병으로 근무할 수 없는 직원은 연간 30일 이내의 병가를 신청할 수 있다.\n",
+        "적용.txt": "이 규칙은 회사에 근무하는 모든 직원에게 적용한다.\n",
+    }
+    engine = engine_over(tmp_path / "rules", docs, analyzer)
+    answer = engine.ask("재택근무가능한가요")
+    assert answer.citations[0].doc_id == "근무.txt"
+    assert answer.summary_sentences[0].text == "재택근무는 주 2일까지 허용하며, 전날까지 근태 시스템에 신청하여야 한다."

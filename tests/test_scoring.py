@@ -10,7 +10,7 @@ import pytest
 
 from assistant.errors import ConfigError
 from assistant.search.fusion import get_fusion, minmax, mmr, rrf, weighted
-from assistant.store.bm25 import BM25, split_unknown
+from assistant.store.bm25 import BM25, join_known, split_unknown
 from assistant.text.sentences import char_bigrams
 
 
@@ -39,6 +39,16 @@ def test_split_unknown_uses_the_vocabulary() -> None:
     assert split_unknown(["데이터인프라"], vocab) == ["데이터", "인프라"]
     # Unknown words that cannot be covered stay as they are.
     assert split_unknown(["김치찌개", "얼라이언스들이"], vocab) == ["김치찌개", "얼라이언스들이"]
+
+
+def test_join_known_adds_the_compound_the_documents_write_whole() -> None:
+    """ "재택근무가능한가요" reads 재택, 근무: 재택 is no word of the documents, which hold 재택근무.
+    Two known words the documents also hold joined are left as they are; so is a pair nobody wrote."""
+    vocab = {"재택근무": 0, "근무": 1, "가능": 2, "연차휴가": 3, "연차": 4, "휴가": 5}
+    assert join_known(["재택", "근무", "가능"], vocab) == ["재택", "근무", "재택근무", "가능"]
+    assert join_known(["연차", "휴가"], vocab) == ["연차", "휴가"]
+    assert join_known(["재택근무", "가능"], vocab) == ["재택근무", "가능"]
+    assert join_known(["출장", "근무"], vocab) == ["출장", "근무"]
 
 
 def test_bm25_unknown_terms_and_roundtrip(tmp_path: Path) -> None:

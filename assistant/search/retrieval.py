@@ -13,7 +13,7 @@ from assistant.options import MODES, Mode, check_choice
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.settings import Settings
 from assistant.store.baseline import offtopic_cosine
-from assistant.store.bm25 import split_unknown
+from assistant.store.bm25 import join_known, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
@@ -171,7 +171,8 @@ class Retriever:
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
-        coverage = lexical_coverage(self.index, rows[:3], pool.terms, self.settings.paraphrase_weight)
+        searched = join_known(pool.terms, self.index.bm25.vocab)
+        coverage = lexical_coverage(self.index, rows[:3], searched, self.settings.paraphrase_weight)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
@@ -192,7 +193,9 @@ class Retriever:
             self.settings.paraphrase_weight,
         )
         lexical = {
-            "morph": self.index.bm25.scores(terms, formal, weight),
+            # a compound the question reads in pieces is searched whole too (재택, 근무 → 재택근무); the
+            # summary weighs the question's own terms
+            "morph": self.index.bm25.scores(join_known(terms, self.index.bm25.vocab), formal, weight),
             "bigram": self.index.bigram.scores(
                 char_bigrams(query), [g for word in formal for g in char_bigrams(word)] if weight else (), weight
             ),

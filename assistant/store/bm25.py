@@ -180,6 +180,23 @@ def split_unknown(terms: Sequence[str], vocab: Mapping[str, int]) -> list[str]:
     return out
 
 
+def join_known(terms: Sequence[str], vocab: Mapping[str, int]) -> list[str]:
+    """Query terms with two in a row that the corpus knows as one word added after them, when it
+    does not know one of the two: Kiwi may read a compound whole in the documents ("재택근무는 …")
+    and in pieces in a question ("재택근무가능한가요" → 재택, 근무, 가능), where 재택 alone finds nothing."""
+    out: list[str] = []
+    i = 0
+    while i < len(terms):
+        a, b = terms[i], terms[i + 1] if i + 1 < len(terms) else ""
+        if b and a + b in vocab and (a not in vocab or b not in vocab) and a + b not in terms:
+            out += [a, b, a + b]
+            i += 2
+        else:
+            out.append(a)
+            i += 1
+    return out
+
+
 def _greedy_pieces(term: str, vocab: Mapping[str, int]) -> list[str]:
     pieces, i = [], 0
     while i < len(term):
