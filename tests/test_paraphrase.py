@@ -58,6 +58,7 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("호텔비 얼마까지 돼?", "숙박비"),
         ("노트북 고장 났어요", "장애"),
         ("카드 잃어버렸어요", "분실"),
+        ("월급날이 언제야?", "지급일"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
