@@ -249,6 +249,14 @@ ANSWER_VARIANTS = [
 ]
 
 
+def _phrase_scores(overall: dict[str, Any], end: str) -> list[str]:
+    """The lines saying how a set judged by its answer phrases did (``end`` closes the last)."""
+    return [
+        f"an answer phrase is in the first summary sentence for {overall['first']:.3f} of them, in the summary",
+        f"for {overall['summary']:.3f}, in a cited passage for {overall['cited']:.3f}; abstained {overall['abstained']:.3f}{end}",
+    ]
+
+
 def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
     """Does the first sentence a person reads hold the answer? KorQuAD and the follow-up set."""
     lines: list[str] = []
@@ -304,19 +312,18 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
         lines += [
             "",
             f"{e['n']} questions in English about the essays (`bench/data/essay_questions_en.jsonl`; none of their",
-            "words is in the documents, the multilingual e5 finds the passages): an answer phrase is in the first",
-            f"summary sentence for {e['first']:.3f} of them, in the summary for {e['summary']:.3f}, in a cited passage",
-            f"for {e['cited']:.3f}; abstained {e['abstained']:.3f}.",
+            "words is in the documents, the multilingual e5 finds the passages):",
+            *_phrase_scores(e, "."),
         ]
     w = (r.get("workplace") or {}).get("overall")
     if w:
+        rules = f" (rules on the top passage: its first sentence {w['top-first']:.3f}, its sentence sharing the most"
         lines += [
             "",
             f"{w['n']} workplace questions (`bench/data/workplace`: a regulation in articles, a wiki page, a report in",
             "short lines and a table of plans in one folder; written alongside the readers of those kinds, so not",
-            f"blind to them): an answer phrase is in the first summary sentence for {w['first']:.3f} of them, in the",
-            f"summary for {w['summary']:.3f}, in a cited passage for {w['cited']:.3f}; abstained {w['abstained']:.3f}",
-            f"(rules on the top passage: its first sentence {w['top-first']:.3f}, its sentence sharing the most",
+            "blind to them):",
+            *_phrase_scores(w, rules),
             f"morphemes {w['top-overlap']:.3f}).",
         ]
     f = r["followups"]

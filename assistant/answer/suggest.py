@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from assistant.answer.schema import Citation
 from assistant.ingest.blocks import collapse
+from assistant.ingest.markers import article_title
 from assistant.store.chunks import ChunkStore
 from assistant.text.chunking import PATH_SEPARATOR
 from assistant.text.josa import josa
@@ -61,15 +62,10 @@ MAX_SUGGESTIONS = 3
 MAX_TRIED = 8
 
 
-#: An article of a regulation, named by its title in brackets: "제31조(연장근로수당)" → 연장근로수당.
-ARTICLE = re.compile(r"\s*제\s*\d+\s*조(?:\s*의\s*\d+)?\s*[(\[【]\s*([^()\[\]【】]+?)\s*[)\]】]\s*")
-
-
 def topic_of(heading: str) -> str:
     """The subject a heading names: without numbering (an article's number and brackets too),
     the part after a label and colon."""
-    article = ARTICLE.fullmatch(heading)
-    text = article.group(1) if article else NUMBERING.sub("", heading.strip()).strip()
+    text = article_title(heading) or NUMBERING.sub("", heading.strip()).strip()
     parts = re.split(r"\s*[:：]\s*", text, maxsplit=1)
     if len(parts) == 2:
         head, tail = parts

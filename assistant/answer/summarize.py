@@ -376,7 +376,7 @@ def read(text: str) -> Read:
     return Read(
         frozenset(named_things(text[step_number(text) :])),  # "4. 방해 금지를 …": the number names nothing
         opens_item(text) or len(enumerated(text)) >= 2,
-        ends_sentence(text) or text.count(" | ") >= 2,  # a table's row is a whole record
+        ends_sentence(text) or cells(text) >= 3,  # a table's row is a whole record
         continuation(text)[0] == "reference",
         ordinals_in(text),
         bool(_NEGATED.search(text)),
@@ -730,6 +730,11 @@ def with_line_labels(sentences: Sequence[Candidate], text: str, offset: int) -> 
     return out
 
 
+def cells(text: str) -> int:
+    """How many cells a table's row holds (they are joined by " | "); 1 for any other line."""
+    return text.count(" | ") + 1
+
+
 def with_table_headers(sentences: Sequence[Candidate]) -> list[Candidate]:
     """The candidates of one passage, each row of a table under a header row of labels
     ("요금제 | 월 요금 | 저장 용량") with that header after its section: the column names are the
@@ -737,12 +742,12 @@ def with_table_headers(sentences: Sequence[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     header: Candidate | None = None
     for s in sentences:
-        cells = s.text.count(" | ") + 1
-        if cells < 2:
+        n = cells(s.text)
+        if n < 2:
             header = None
         elif labels_only(s.text):
             header = s
-        elif header is not None and header.text.count(" | ") + 1 == cells and header.end < s.start:
+        elif header is not None and cells(header.text) == n and header.end < s.start:
             s = replace(s, section=f"{s.section}{PATH_SEPARATOR}{header.text}" if s.section else header.text)
         out.append(s)
     return out
@@ -761,12 +766,12 @@ def labels_only(text: str) -> bool:
     """A line of bare labels, as a table's header row ("구분 한국 사례 해외 사례 (미국/유럽)",
     "요금제 | 월 요금 | 저장 용량 | 동시 접속 | 고객 지원"): a few words (a cell), none carrying a
     particle or an ending, no number. Not a sentence to show."""
-    cells = [c for c in text.split("|") if c.strip()]
-    if len(text) > LABELS_CHARS * max(1, len(cells) // 4) or text.rstrip().endswith((".", "다", "요", "?", "!")):
+    parts = [c for c in text.split("|") if c.strip()]
+    if len(text) > LABELS_CHARS * max(1, len(parts) // 4) or text.rstrip().endswith((".", "다", "요", "?", "!")):
         return False  # the sentences of a passage, nearly all of them: at once
     words = [w.strip("()[]{}'\"“”‘’·,/") for w in text.replace("|", " ").split()]
     words = [w for w in words if w]
-    most = 8 if len(cells) < 2 else 3 * len(cells)  # a row of cells (" | "): a few words each
+    most = 8 if len(parts) < 2 else 3 * len(parts)  # a row of cells (" | "): a few words each
     if not 2 <= len(words) <= most or any(ch.isdigit() for ch in text) or not re.search("[가-힣]", text):
         return False
     return not any(w[-1] in _INFLECTED for w in words if re.search("[가-힣]$", w))

@@ -23,6 +23,22 @@ DETERMINER_VALUES = {word: n for n, word in enumerate(COUNTING_DETERMINERS, 1)}
 ORDINAL = f"(?:{'|'.join(ORDINAL_NUMERALS)}|(?:{'|'.join(COUNTING_DETERMINERS)})\\s?번째(?:로)?)"
 #: What opens the last member.
 CLOSING = "마지막으로|끝으로"
+#: A paragraph's circled number ("① 회사는 …"), as the inside of a character class.
+CIRCLED_NUMBERS = "①-⑳"
+#: An article of a regulation or a law: its number and its title in brackets ("제20조(연차유급휴가)",
+#: "제3조의2 【정의】").
+ARTICLE = re.compile(
+    r"제\s*\d{1,4}\s*조(?:\s*의\s*\d{1,3})?\s*"
+    r"(?:\((?P<round>[^()\n]{1,40})\)|【(?P<lenticular>[^】\n]{1,40})】|\[(?P<square>[^\]\n]{1,40})\])"
+)
+
+
+def article_title(heading: str) -> str | None:
+    """The title of a heading that is an article's label alone ("제31조(연장근로수당)" → 연장근로수당)."""
+    m = ARTICLE.fullmatch(heading.strip())
+    return next(g for g in m.groups() if g).strip() if m else None
+
+
 #: The end of a question: its question mark, and the quotes, brackets or Markdown emphasis closing it.
 QUESTION_END = re.compile(r"[?？][\"'”’)\]」』*_]*$")
 #: What marks a line of a FAQ as its question ("Q.", "Q1.", "Q:", "질문:", "문)", "[질문]") or as its answer

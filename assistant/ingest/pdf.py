@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from pypdf import PdfReader
 
+from assistant.ingest.blocks import collapse
 from assistant.ingest.documents import Extracted, Unreadable
 from assistant.ingest.encodings import normalize_text
 from assistant.ingest.plain import holding_lines, plain_structure, reflow
@@ -81,4 +82,4 @@ def _edges(page: str) -> list[str]:
 
 
 def _key(line: str) -> str:
-    return _DIGITS.sub("#", re.sub(r"\s+", " ", line))
+    return _DIGITS.sub("#", collapse(line))

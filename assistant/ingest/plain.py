@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.ingest.markers import ASKED_MARK, BULLETS, QUESTION_END
+from assistant.ingest.markers import ARTICLE, ASKED_MARK, BULLETS, CIRCLED_NUMBERS, QUESTION_END
 
 #: Longest line (after stripping) that can be a plain-text heading.
 _MAX_HEADING_CHARS = 60
@@ -221,11 +221,9 @@ def _heading_candidates(blocks: Sequence[Sequence[Line]], tables: Sequence[tuple
     return sorted(set(spans) | set(faq_questions(blocks, tables)) | set(article_labels(lines, tables)))
 
 
-#: An article of a regulation or a law, opening its line with its number and title ("제20조(연차유급휴가)
-#: ① 회사는 …", "제3조의2 【정의】"); a reference to one ("제20조(연차휴가)에 따른 …") goes on with a particle.
-_ARTICLE = re.compile(
-    r"[ \t]*(제\s*\d{1,4}\s*조(?:\s*의\s*\d{1,3})?\s*(?:\([^()\n]{1,40}\)|【[^】\n]{1,40}】|\[[^\]\n]{1,40}\]))(?=\s|$)"
-)
+#: An article opening its line (:data:`~assistant.ingest.markers.ARTICLE`: "제20조(연차유급휴가) ① 회사는 …");
+#: a reference to one ("제20조(연차휴가)에 따른 …") goes on with a particle.
+_ARTICLE_LINE = re.compile(rf"[ \t]*({ARTICLE.pattern})(?=\s|$)")
 #: A document is a regulation's articles when at least this many lines open with one.
 _ARTICLES = 2
 
@@ -237,7 +235,7 @@ def article_labels(lines: Sequence[Line], skip: Sequence[tuple[int, int]] = ()) 
     the sentences after it on its line are the article's first."""
     found = []
     for line in lines:
-        m = _ARTICLE.match(line.text)
+        m = _ARTICLE_LINE.match(line.text)
         if m and not _in_spans(line.start, skip):
             found.append((line.start + m.start(1), line.start + m.end(1)))
     return found if len(found) >= _ARTICLES else []
@@ -368,7 +366,7 @@ FULL = 0.9
 NARROWEST = 20
 #: What opens a line of its own: a quote, a table row, a Markdown heading, code, a parenthesised
 #: number ("(2) …"), an item mark ("①", "가.", "※").
-_OPENS = re.compile(r"\s*(?:[>|#`]|\(\d{1,3}\)|[①-⑳※]|[가-하][.)]\s)")
+_OPENS = re.compile(rf"\s*(?:[>|#`]|\(\d{{1,3}}\)|[{CIRCLED_NUMBERS}※]|[가-하][.)]\s)")
 _ANNOUNCES = (":", "：")
 
 

@@ -109,13 +109,15 @@ def abstention_signals(
 class Pool:
     """The candidates of one query: their rows, each signal's scores, their vectors."""
 
-    terms: list[str]
+    terms: list[str]  #: the question's terms, as the summary weighs them
     rows: np.ndarray
     scores: dict[str, np.ndarray]
     vectors: np.ndarray
     query: np.ndarray | None = None  #: the query's vector
     embedded_at: float = 0.0  #: perf_counter when the query was embedded
     scored_at: float = 0.0  #: perf_counter when the lexical scores were computed
+    #: the terms searched: :attr:`terms` with the compounds it reads in pieces joined (:func:`join_known`)
+    searched: list[str] = field(default_factory=list)
 
 
 class Retriever:
@@ -171,8 +173,7 @@ class Retriever:
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
-        searched = join_known(pool.terms, self.index.bm25.vocab)
-        coverage = lexical_coverage(self.index, rows[:3], searched, self.settings.paraphrase_weight)
+        coverage = lexical_coverage(self.index, rows[:3], pool.searched, self.settings.paraphrase_weight)
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
@@ -184,18 +185,17 @@ class Retriever:
         qvec = self.embedder.embed([query], "query")[0]
         embedded = time.perf_counter()
         read = self.analyzer.terms(query)
-        terms = split_unknown(read, self.index.bm25.vocab)
+        vocab = self.index.bm25.vocab
+        terms = split_unknown(read, vocab)
+        # a compound the question reads in pieces is searched whole too (재택, 근무 → 재택근무); the
+        # summary weighs the question's own terms
+        searched = join_known(terms, vocab)
         # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight; a word
-        # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호)
-        # a formal word the documents write as two terms (비밀번호 → 비밀, 번호) is searched as those
-        formal, weight = (
-            split_unknown(alternatives([*read, *terms]), self.index.bm25.vocab),
-            self.settings.paraphrase_weight,
-        )
+        # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호),
+        # and a formal word it knows only in pieces is searched as those (비밀번호 → 비밀, 번호)
+        formal, weight = split_unknown(alternatives([*read, *terms]), vocab), self.settings.paraphrase_weight
         lexical = {
-            # a compound the question reads in pieces is searched whole too (재택, 근무 → 재택근무); the
-            # summary weighs the question's own terms
-            "morph": self.index.bm25.scores(join_known(terms, self.index.bm25.vocab), formal, weight),
+            "morph": self.index.bm25.scores(searched, formal, weight),
             "bigram": self.index.bigram.scores(
                 char_bigrams(query), [g for word in formal for g in char_bigrams(word)] if weight else (), weight
             ),
@@ -205,7 +205,7 @@ class Retriever:
         scores = {name: values[cands] for name, values in lexical.items()}
         vectors = self.index.vectors[cands]
         scores["dense"] = vectors @ qvec
-        return Pool(terms, cands, scores, vectors, qvec, embedded, scored)
+        return Pool(terms, cands, scores, vectors, qvec, embedded, scored, searched)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         s = self.settings

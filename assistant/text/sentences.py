@@ -9,12 +9,20 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from assistant.ingest.markers import ANSWER_MARK, BULLET_CLASS, CLOSING, COUNTING_DETERMINERS, ORDINAL, ORDINAL_NUMERALS
+from assistant.ingest.markers import (
+    ANSWER_MARK,
+    BULLET_CLASS,
+    CIRCLED_NUMBERS,
+    CLOSING,
+    COUNTING_DETERMINERS,
+    ORDINAL,
+    ORDINAL_NUMERALS,
+)
 
 #: Leading bullet characters that are not part of a sentence's meaning.
 #: What opens a line as an item, and is no part of its sentence: bullets, and a paragraph's
 #: circled number ("① 회사는 …", the 항 of a regulation's article).
-_BULLET = re.compile(rf"^[\s{BULLET_CLASS}①-⑳]+")
+_BULLET = re.compile(rf"^[\s{BULLET_CLASS}{CIRCLED_NUMBERS}]+")
 
 
 #: The end of a whole sentence: final punctuation, or a Korean final ending without it.
