@@ -679,3 +679,37 @@ def test_a_compound_read_in_pieces_in_the_question_finds_the_word_the_documents_
     answer = engine.ask("재택근무가능한가요")
     assert answer.citations[0].doc_id == "근무.txt"
     assert answer.summary_sentences[0].text == "재택근무는 주 2일까지 허용하며, 전날까지 근태 시스템에 신청하여야 한다."
+
+
+
+PLAN = (
+    "2025년 AI 바우처 지원사업 추진계획\n\n"
+    "Ⅰ. 추진 배경\n\n"
+    "□ 중소기업의 AI 도입률은 6.2%로 대기업 대비 현저히 낮은 수준\n"
+    " ○ 비용 부담과 전문 인력 부족이 도입의 주요 걸림돌로 지적됨\n\n"
+    "Ⅱ. 사업 개요\n\n"
+    "□ 지원 대상: AI 솔루션 도입을 희망하는 중소기업\n"
+    "□ 지원 규모: 총 300억 원, 약 400개 기업\n\n"
+    "Ⅲ. 추진 일정\n\n"
+    "□ 협약 체결 및 사업 수행: 2025년 5월 ~ 11월\n"
+    " ※ 사업 기간 내 솔루션 도입을 완료하지 못하면 지원금이 환수될 수 있음\n\n"
+    "Ⅳ. 신청 방법\n\n"
+    "□ 사업 관리 시스템에서 온라인 신청\n"
+)
+
+
+def test_a_why_question_raises_the_reasons_of_the_documents_found(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """Asked why, the 추진 배경 of the plan found rises among the passages; the 목적 of a document
+    not found stays where it was."""
+    rules = "# 요금제 안내\n\n## 도입 목적\n\n요금제는 베이직과 프로 두 가지입니다.\n\n## 요금\n\n프로는 월 9,900원입니다.\n"
+    engine = engine_over(tmp_path / "plan", {"AI바우처_추진계획.txt": PLAN, "요금제.md": rules}, analyzer)
+
+    def ranked(reasons: bool) -> list[tuple[str, float]]:
+        with engine.snapshot() as retriever:
+            hits = retriever.search("왜 이 사업을 해?", 6, reasons=reasons, diversify=False).hits
+        return [(h.chunk.section.rsplit(" > ", 1)[-1], h.score) for h in hits]
+
+    before, after = ranked(False), ranked(True)
+    place = [s for s, _ in before].index, [s for s, _ in after].index
+    assert place[1]("Ⅰ. 추진 배경") < place[0]("Ⅰ. 추진 배경")
+    assert dict(after)["도입 목적"] == dict(before)["도입 목적"]

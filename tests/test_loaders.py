@@ -13,6 +13,7 @@ from assistant.errors import CorpusError, DocumentReadError
 from assistant.ingest.documents import Document, Heading
 from assistant.ingest.files import SUPPORTED_SUFFIXES, iter_corpus_files, load_corpus, load_document
 from assistant.ingest.pdf import without_running_lines
+from assistant.text.chunking import sections_of
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ONE_TEAM = next(CORPUS.glob("한국의_AI_원팀*.txt"), None) if CORPUS.is_dir() else None
@@ -438,6 +439,28 @@ def test_numbered_heading_levels_and_unnumbered_below_them(tmp_path: Path) -> No
         (2, "1.2 세부 내용"),
         (3, "추가 설명"),
         (2, "가. 하위 항목"),
+    ]
+    assert_offsets(doc)
+
+
+def test_a_title_opening_a_document_is_above_its_numbered_sections(tmp_path: Path) -> None:
+    """A report's first line, over its "Ⅰ. …" sections, heads them all: its words (사업) are in
+    the passages of every section, as a Markdown document's "# title" is."""
+    text = "\n\n".join(
+        [
+            "2025년 AI 바우처 지원사업 추진계획",
+            "Ⅰ. 추진 배경",
+            "□ 중소기업의 AI 도입률은 6.2%로 낮은 수준",
+            "Ⅱ. 사업 개요",
+            "□ 지원 규모: 총 300억 원",
+        ]
+    )
+    doc = load(write(tmp_path / "plan.txt", text))
+    assert outline(doc) == [(0, "2025년 AI 바우처 지원사업 추진계획"), (1, "Ⅰ. 추진 배경"), (1, "Ⅱ. 사업 개요")]
+    sections = [s.path for s in sections_of(doc)]
+    assert sections == [
+        "2025년 AI 바우처 지원사업 추진계획 > Ⅰ. 추진 배경",
+        "2025년 AI 바우처 지원사업 추진계획 > Ⅱ. 사업 개요",
     ]
     assert_offsets(doc)
 

@@ -153,6 +153,22 @@ def test_a_condition_with_a_count_or_time_asked_is_no_method_question(question: 
 @pytest.mark.parametrize(
     ("question", "form"),
     [
+        ("기간 안에 도입 못 하면 어떻게 돼?", "general"),
+        ("데비안 설치하려면 램이랑 디스크 최소 사양이 어떻게 돼요", "general"),
+        ("게임 중 시작 포지션이 규칙과 다르면 게임은 어떻게 되는가?", "general"),
+        ("남은 연차는 어떻게 되나요?", "general"),
+        ("급여는 어떻게 계산돼?", "method"),  # how it is computed
+        ("연결이 끊기면 어떻게 해결 방법이 되나요?", "method"),  # a way is named
+    ],
+)
+def test_what_happens_is_no_method_question(question: str, form: str) -> None:
+    """ "어떻게 돼?" asks what happens or what something is, not how to do it: no list of steps."""
+    assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
         ("Why does Korea need a mega alliance?", "reason"),
         ("How do US big tech companies support startups?", "method"),
         ("What should the government do to support the alliances?", "method"),

@@ -72,6 +72,24 @@ def test_select_leads_with_the_sentence_that_holds_the_question() -> None:
     assert bus.text not in texts(picked)  # far weaker than the lead
 
 
+def test_asked_why_a_sentence_in_a_section_of_reasons_holds_its_headings_words() -> None:
+    """"왜 이 사업을 해?": a report's 추진 배경 never says 사업, its title does; asked why, its
+    lines lead, before a line of another section that names the 사업; asked something else, not."""
+    title = "2025년 ai 바우처 지원사업 추진계획"
+    background = replace(
+        cand(1, 0, "비용 부담과 전문 인력 부족이 도입의 주요 걸림돌로 지적됨", {"비용", "부담", "인력", "부족", "도입"}),
+        section=f"{title} > Ⅰ. 추진 배경",
+    )
+    schedule = replace(
+        cand(1, 60, "협약 체결 및 사업 수행: 2025년 5월 ~ 11월", {"협약", "체결", "사업", "수행"}, 1),
+        section=f"{title} > Ⅲ. 추진 일정",
+    )
+    why = select([schedule, background], q("왜 이 사업을 해?", ["사업"], "reason"), 2)
+    assert texts(why)[0] == background.text
+    when = select([schedule, background], q("이 사업은 언제 해?", ["사업"]), 2)
+    assert texts(when)[0] == schedule.text
+
+
 def test_a_summary_of_short_sentences_holds_four_by_default() -> None:
     """Four short sentences, each on the question and none repeating another, fit the budget."""
     words = [("아홉", "개"), ("환승", "역"), ("첫차", "새벽"), ("요금", "천원")]

@@ -347,7 +347,14 @@ class Engine:
             if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
                 retrieval = Retrieval(searched, [], [])
             else:
-                retrieval = retriever.search(written_out(searched, tokens), k, mode=mode, exclude=exclude, prior=prior)
+                retrieval = retriever.search(
+                    written_out(searched, tokens),
+                    k,
+                    mode=mode,
+                    exclude=exclude,
+                    prior=prior,
+                    reasons=question_form(searched) == "reason",
+                )
             answer = self._answer(request, retrieval, retriever.index)
             self._guide(answer, retriever, retrieval, request)
         answer.timings = {**retrieval.timings, "total_ms": (time.perf_counter() - started) * 1e3}

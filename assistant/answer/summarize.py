@@ -29,6 +29,7 @@ from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
     ELABORATES,
+    REASON_HEADINGS,
     asked_counter,
     char_bigrams,
     continuation,
@@ -312,13 +313,13 @@ def features(
         before_shared,
         float(bool(text.named - q.named)),
         sum(w for t, w in q.weighted if t in section) / total,
-        _bigram_share(c.text, q),
+        _bigram_share(f"{c.text}\n{c.section}" if _gives_reasons(c, q) else c.text, q),
         novelty,
         1.0 / c.citation,
         c.passage,
         1.0 / (1 + c.position),
         float(q.wants is not None and has_answer_type(c.text, q.wants, q.counter)),
-        float(form_cue(c.text, q.form)),
+        float(form_cue(c.text, q.form, c.section)),
         float(q.form in ("list", "reason", "method") and text.item),
         float(text.whole),
         -float(text.points_back),
@@ -405,12 +406,21 @@ def _related(c: Candidate, q: Asked) -> float:
     return sum(w for t, w in q.weighted_relations if t in c.terms) / total if total else 0.0
 
 
+def _gives_reasons(c: Candidate, q: Asked) -> bool:
+    """Whether the question asks why and the sentence stands in a section that gives reasons ("Ⅰ. 추진 배경")."""
+    return q.form == "reason" and bool(REASON_HEADINGS.search(c.section))
+
+
 def _shared(c: Candidate, q: Asked, heading: str = "") -> float:
     """The idf-weighted share of the question's topic terms the sentence holds (or its ``heading``,
     lower-cased, when given); a term held only as one of its alternatives (삽입 for 넣다) counts
-    ``q.alternative_weight`` of its weight."""
+    ``q.alternative_weight`` of its weight. Asked why, a sentence in a section that gives reasons
+    ("… 지원사업 추진계획 > Ⅰ. 추진 배경") holds the terms of its heading path too: it is the reason
+    for what that path names (its words count in ``bigrams`` too)."""
 
     terms = c.terms
+    if not heading and _gives_reasons(c, q):
+        heading = c.section.lower()
     if heading:
         found = sum(w for t, w in q.weighted if t in terms or t in heading)
     else:

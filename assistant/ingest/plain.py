@@ -311,17 +311,22 @@ def _is_asked(line: str) -> bool:
 
 
 def _assign_levels(text: str, spans: Sequence[tuple[int, int]]) -> list[Heading]:
-    """Numbered headings get their number's depth; others go one below the last one."""
+    """Numbered headings get their number's depth; others go one below the last one. A heading
+    of several words without a number that opens the document, right above a numbered one of the
+    first depth, is the document's title: level 0, so that every section is under it ("2025년 AI
+    바우처 지원사업 추진계획" over "Ⅰ. 추진 배경", whose passages its words then find; a "서문" is a
+    section like the others)."""
+    levels = [_numbered_level(text[start:end]) for start, end in spans]
     headings: list[Heading] = []
     last_numbered: int | None = None
-    for start, end in spans:
-        title = text[start:end]
-        level = _numbered_level(title)
+    for n, ((start, end), level) in enumerate(zip(spans, levels, strict=True)):
         if level is not None:
             last_numbered = level
+        elif n == 0 and levels[1:2] == [1] and not text[:start].strip() and len(text[start:end].split()) > 1:
+            level = 0
         else:
             level = last_numbered + 1 if last_numbered is not None else 1
-        headings.append(Heading(level, title, start, end))
+        headings.append(Heading(level, text[start:end], start, end))
     return headings
 
 

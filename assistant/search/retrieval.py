@@ -19,7 +19,7 @@ from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.paraphrase import alternatives, alternatives_by_term
 from assistant.text.questions import cross_script, has_hangul, topic_terms
-from assistant.text.sentences import char_bigrams
+from assistant.text.sentences import REASON_HEADINGS, char_bigrams
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,14 @@ class Pool:
     searched: list[str] = field(default_factory=list)
 
 
+#: What a passage under a heading that gives reasons ("Ⅰ. 추진 배경", "제1조(목적)") gains in a "왜
+#: …?" question's fused score: a document's own answer to why, whose words the question rarely
+#: repeats ("왜 이 사업을 해?").
+REASON_SECTION_BOOST = 0.25
+#: ... when its document is one of these best passages'.
+REASON_DOCS = 3
+
+
 class Retriever:
     """Searches one :class:`Index` with one embedder and analyzer."""
 
@@ -147,7 +155,11 @@ class Retriever:
         exclude: Collection[int] = (),
         prior: Mapping[str, float] | None = None,
         diversify: bool = True,
+        reasons: bool = False,
     ) -> Retrieval:
+        """The ``k`` best passages of ``query``; ``prior`` adds a boost per doc id, and ``reasons``
+        (a "왜 …?" question) one to the passages under a heading that gives reasons ("추진 배경", "목적")
+        in the documents found (:meth:`_reason_boost`)."""
         check_choice("retrieval mode", mode, MODES)
         t0 = time.perf_counter()
         weights = self._weights(mode)
@@ -158,6 +170,8 @@ class Retriever:
         if prior:
             docs = [c.doc_id for c in self.index.store.chunks([int(r) for r in cands])]
             fused = fused + np.array([prior.get(d, 0.0) for d in docs], dtype=np.float32)
+        if reasons and len(cands):
+            fused = fused + self._reason_boost(cands, fused)
         order = self._order(fused, vectors, k, diversify)
         rows = [int(cands[i]) for i in order]
         chunks = self.index.store.chunks(rows)
@@ -177,6 +191,18 @@ class Retriever:
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
+
+    def _reason_boost(self, cands: np.ndarray, fused: np.ndarray) -> np.ndarray:
+        """:data:`REASON_SECTION_BOOST` for each candidate under a heading that gives reasons, in a
+        document of the :data:`REASON_DOCS` best candidates (the reasons for what they describe;
+        another document's "제1조(목적)" is not about it), else 0."""
+        chunks = self.index.store.chunks([int(r) for r in cands])
+        best = np.argsort(-fused, kind="stable")[:REASON_DOCS]
+        docs = {chunks[i].doc_id for i in best}
+        return np.array(
+            [REASON_SECTION_BOOST if c.doc_id in docs and REASON_HEADINGS.search(c.section) else 0.0 for c in chunks],
+            dtype=np.float32,
+        )
 
     def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:
         """The candidates of ``query`` (the top chunks of every signal with weight) and each

@@ -240,17 +240,31 @@ def cross_script(question: str) -> bool:
 
 #: Words that ask how something is done, whatever else the question asks.
 _ASKS_HOW = re.compile(r"어떻게|방법|방안|대책|해결")
+#: ... of which those that name a way to do it (not "어떻게" alone).
+_NAMES_A_WAY = re.compile(r"방법|방안|대책|해결")
 #: Words that ask for a count, an amount or a time: "승인받으려면 몇 명이 필요해?" asks a number.
 _ASKS_AMOUNT = re.compile(r"몇|얼마|며칠|언제")
+#: "어떻게 돼?" asks what happens or what something is ("도입 못 하면 어떻게 돼?", "최소 사양이 어떻게
+#: 돼요"), not how to do it.
+_ASKS_OUTCOME = re.compile(r"어떻게 ?(?:되|돼|된|됩|될)")
+
+
+def _not_how(question: str) -> bool:
+    """Whether a question the method patterns match asks an amount or an outcome instead (see
+    :func:`question_form`)."""
+    if _ASKS_AMOUNT.search(question) and not _ASKS_HOW.search(question):
+        return True
+    return bool(_ASKS_OUTCOME.search(question)) and not _NAMES_A_WAY.search(question)
 
 
 def question_form(question: str) -> str:
     """One of definition, reason, method, list, comparison or general (a question in English too).
     A condition ("머지하려면", "해야") with a count, an amount or a time asked and no "how" is no
-    method question: "PR 머지하려면 몇 명 승인 필요해?" asks a number."""
+    method question: "PR 머지하려면 몇 명 승인 필요해?" asks a number. Nor is "어떻게 돼?" without
+    방법/방안/대책/해결: "기간 안에 도입 못 하면 어떻게 돼?" asks what happens."""
     for name, pattern in FORMS:
         if pattern.search(question):
-            if name == "method" and _ASKS_AMOUNT.search(question) and not _ASKS_HOW.search(question):
+            if name == "method" and _not_how(question):
                 return "general"
             return name
     if cross_script(question):

@@ -299,9 +299,17 @@ _ORDINAL_OPENING = re.compile(rf"^\s*(?:{ORDINAL}|{CLOSING}|\d+[.)]\s)")
 _STEP_NUMBER = re.compile(r"\d{1,3}[.)]\s")
 
 
-def form_cue(text: str, form: str) -> bool:
-    """Whether a sentence shows the kind of answer the question's form asks for."""
+#: Headings of the sections that give the reasons for what a document describes ("Ⅰ. 추진 배경",
+#: "도입 목적", "필요성").
+REASON_HEADINGS = re.compile(r"배경|목적|필요성|취지|이유|원인")
+
+
+def form_cue(text: str, form: str, section: str = "") -> bool:
+    """Whether a sentence shows the kind of answer the question's form asks for (a reason also by
+    standing in a ``section`` that gives reasons: "추진 배경")."""
     pattern = FORM_CUES.get(form)
+    if form == "reason" and section and REASON_HEADINGS.search(section):
+        return True
     return bool(pattern and pattern.search(text))
 
 
