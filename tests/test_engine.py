@@ -681,7 +681,6 @@ def test_a_compound_read_in_pieces_in_the_question_finds_the_word_the_documents_
     assert answer.summary_sentences[0].text == "재택근무는 주 2일까지 허용하며, 전날까지 근태 시스템에 신청하여야 한다."
 
 
-
 PLAN = (
     "2025년 AI 바우처 지원사업 추진계획\n\n"
     "Ⅰ. 추진 배경\n\n"

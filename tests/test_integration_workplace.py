@@ -51,6 +51,6 @@ def test_why_the_plan_is_answered_by_its_background(engine: Engine) -> None:
 
 
 def test_what_happens_is_answered_by_what_happens(engine: Engine) -> None:
-    """"어떻게 돼?" asks what happens, not how: the line that says it leads, not steps."""
+    """ "어떻게 돼?" asks what happens, not how: the line that says it leads, not steps."""
     text, _ = _first(engine, "기간 안에 도입 못 하면 어떻게 돼?")
     assert "환수" in text

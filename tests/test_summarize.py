@@ -73,11 +73,13 @@ def test_select_leads_with_the_sentence_that_holds_the_question() -> None:
 
 
 def test_asked_why_a_sentence_in_a_section_of_reasons_holds_its_headings_words() -> None:
-    """"왜 이 사업을 해?": a report's 추진 배경 never says 사업, its title does; asked why, its
+    """ "왜 이 사업을 해?": a report's 추진 배경 never says 사업, its title does; asked why, its
     lines lead, before a line of another section that names the 사업; asked something else, not."""
     title = "2025년 ai 바우처 지원사업 추진계획"
     background = replace(
-        cand(1, 0, "비용 부담과 전문 인력 부족이 도입의 주요 걸림돌로 지적됨", {"비용", "부담", "인력", "부족", "도입"}),
+        cand(
+            1, 0, "비용 부담과 전문 인력 부족이 도입의 주요 걸림돌로 지적됨", {"비용", "부담", "인력", "부족", "도입"}
+        ),
         section=f"{title} > Ⅰ. 추진 배경",
     )
     schedule = replace(
