@@ -92,6 +92,36 @@ def test_asked_why_a_sentence_in_a_section_of_reasons_holds_its_headings_words()
     assert texts(when)[0] == schedule.text
 
 
+def test_a_paragraph_of_an_article_holds_the_articles_title() -> None:
+    """ "연차는 며칠이야?": 제20조(연차유급휴가)'s first paragraph gives the days without saying 연차
+    (its title does); it leads, before the paragraph that names 연차휴가 with a date."""
+    article = "제3장 휴가 > 제20조(연차유급휴가)"
+    days = replace(
+        cand(
+            1,
+            0,
+            "회사는 1년간 80퍼센트 이상 출근한 직원에게 15일의 유급휴가를 준다.",
+            {"회사", "출근", "직원", "유급", "휴가"},
+        ),
+        section=article,
+    )
+    carried = replace(
+        cand(
+            1,
+            60,
+            "사용하지 않은 연차휴가는 다음 해 3월 31일까지 이월하여 사용할 수 있다.",
+            {"사용", "연차", "휴가", "이월"},
+            1,
+        ),
+        section=article,
+    )
+    asked_days = q("연차는 며칠이야?", ["연차"])
+    assert texts(select([carried, days], asked_days, 2))[0] == days.text
+    # outside an article, its section's words are not the sentence's
+    loose = [replace(c, section="제3장 휴가 > 연차유급휴가") for c in (carried, days)]
+    assert texts(select(loose, asked_days, 2))[0] == carried.text
+
+
 def test_a_summary_of_short_sentences_holds_four_by_default() -> None:
     """Four short sentences, each on the question and none repeating another, fit the budget."""
     words = [("아홉", "개"), ("환승", "역"), ("첫차", "새벽"), ("요금", "천원")]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
-from assistant.ingest.markers import ORDINAL, QUESTION_END, ordinals_in
+from assistant.ingest.markers import ORDINAL, QUESTION_END, article_title, ordinals_in
 from assistant.text.chunking import PATH_SEPARATOR
 from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
@@ -313,7 +313,7 @@ def features(
         before_shared,
         float(bool(text.named - q.named)),
         sum(w for t, w in q.weighted if t in section) / total,
-        _bigram_share(f"{c.text}\n{c.section}" if _gives_reasons(c, q) else c.text, q),
+        _bigram_share(f"{c.text}\n{context}" if (context := _heading_said(c, q)) else c.text, q),
         novelty,
         1.0 / c.citation,
         c.passage,
@@ -406,21 +406,31 @@ def _related(c: Candidate, q: Asked) -> float:
     return sum(w for t, w in q.weighted_relations if t in c.terms) / total if total else 0.0
 
 
-def _gives_reasons(c: Candidate, q: Asked) -> bool:
-    """Whether the question asks why and the sentence stands in a section that gives reasons ("Ⅰ. 추진 배경")."""
-    return q.form == "reason" and bool(REASON_HEADINGS.search(c.section))
+def _heading_said(c: Candidate, q: Asked) -> str:
+    """What of its headings a sentence says as its own (lower-cased; "" for none): an article's
+    title, which its paragraphs never repeat ("제20조(연차유급휴가) ① 회사는 … 15일의 유급휴가를
+    준다": asked "연차는 며칠이야?"); asked why, the whole path of a section that gives reasons
+    ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names)."""
+    if q.form == "reason" and REASON_HEADINGS.search(c.section):
+        return c.section.lower()
+    return _article_of(c.section)
+
+
+@lru_cache(maxsize=4096)
+def _article_of(section: str) -> str:
+    """The title of the article a section path ends with, lower-cased ("" when it is no article)."""
+    return (article_title(section.rsplit(PATH_SEPARATOR, 1)[-1]) or "").lower()
 
 
 def _shared(c: Candidate, q: Asked, heading: str = "") -> float:
     """The idf-weighted share of the question's topic terms the sentence holds (or its ``heading``,
     lower-cased, when given); a term held only as one of its alternatives (삽입 for 넣다) counts
-    ``q.alternative_weight`` of its weight. Asked why, a sentence in a section that gives reasons
-    ("… 지원사업 추진계획 > Ⅰ. 추진 배경") holds the terms of its heading path too: it is the reason
-    for what that path names (its words count in ``bigrams`` too)."""
+    ``q.alternative_weight`` of its weight. The headings a sentence says as its own
+    (:func:`_heading_said`: an article's title; asked why, the path of a section of reasons) count
+    as its words, here and in ``bigrams``."""
 
     terms = c.terms
-    if not heading and _gives_reasons(c, q):
-        heading = c.section.lower()
+    heading = heading or _heading_said(c, q)
     if heading:
         found = sum(w for t, w in q.weighted if t in terms or t in heading)
     else:
