@@ -369,6 +369,8 @@ def test_a_question_asking_which_of_something(question: str, which: bool) -> Non
         ('표 머리글 ")))))))))', False),  # closing marks after no final mark
         ("문장입니다.\n", True),
         ("문장입니다.\n\n", False),  # $ is the end, or just before one last newline
+        ("비용 부담이 도입의 주요 걸림돌로 지적됨", True),  # a report's short line (개조식) ends as a statement
+        ("협약 체결 및 사업 수행", False),
     ],
 )
 def test_a_sentence_ends_as_a_whole_one(text: str, whole: bool) -> None:

@@ -25,8 +25,9 @@ from assistant.ingest.markers import (
 _BULLET = re.compile(rf"^[\s{BULLET_CLASS}{CIRCLED_NUMBERS}]+")
 
 
-#: The end of a whole sentence: final punctuation, or a Korean final ending without it.
-SENTENCE_END = re.compile(r"[.?!。？！][\"'”’)\]]*$|[다요죠음임함]$")
+#: The end of a whole sentence: final punctuation, or a Korean final ending without it (a report's
+#: short lines too: "… 지적됨", "… 제출함").
+SENTENCE_END = re.compile(r"[.?!。？！][\"'”’)\]]*$|[다요죠음임함됨]$")
 _CLOSERS = frozenset("\"'”’)]")
 _TAIL = 8
 
