@@ -389,3 +389,20 @@ def test_a_sentence_ends_as_a_whole_one(text: str, whole: bool) -> None:
 def test_words_asking_an_amount_are_no_topic(analyzer: KoreanAnalyzer, question: str, topic: list[str]) -> None:
     """얼마, 몇 and 며칠 ask; no document writes them where it answers, so they are no topic term."""
     assert topic_terms(analyzer.terms(question)) == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("비정규직은?", ["비정규직"]),  # not 정규직, its opposite
+        ("미지급 임금은?", ["미지급", "임금"]),
+        ("불이익이 있나요?", ["불이익", "있다"]),
+        ("기업 자부담 비율은 (소상공인은 10%)", ["기업", "자", "부담", "비율", "소상공인", "10"]),
+    ],
+)
+def test_a_prefix_stays_with_its_noun(analyzer: KoreanAnalyzer, text: str, terms: list[str]) -> None:
+    """Kiwi reads 비정규직 as 비 (a prefix) + 정규직; searched and matched apart, the noun alone is
+    what is looked for, often the opposite of what was asked."""
+    assert analyzer.terms(text) == terms
+    spans = [(t.start, t.end, t.form) for t in analyzer.tokens(text)]
+    assert all(text[a:b] == form for a, b, form in spans if form in terms)

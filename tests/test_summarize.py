@@ -968,3 +968,18 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
 def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:
     """ "수는" asks for a number only as a word of its own, not at the end of 투수, 교수, 선수."""
     assert expected_answer(question) == kind
+
+
+def test_a_new_subject_named_in_its_own_clause_before_a_word_it_kept() -> None:
+    """ "기업당 최대 얼마 지원해?" → "소상공인은?": the clause "소상공인은 최대 5천만 원 지원" answers,
+    though it says 최대 too (replaced with 기업당, but kept by the new question's meaning)."""
+    line = cand(
+        1,
+        0,
+        "일반 기업은 기업당 최대 2억 원, 소상공인은 최대 5천만 원 지원",
+        {"일반", "기업", "최대", "소상공인", "지원"},
+    )
+    asked_again = q("소상공인 지원", ["소상공인", "지원"], subject=("소상공인",), instead=("기업", "최대"))
+    assert texts(select([line], asked_again, 2)) == [line.text]
+    gone = q("중견기업 지원", ["중견기업", "지원"], subject=("중견기업",), instead=("기업", "최대"))
+    assert select([line], gone, 2) == []

@@ -695,11 +695,10 @@ def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
 
 
 def _names_apart(text: str, q: Asked) -> bool:
-    """Whether a clause of ``text`` (between commas) names the subject and none of what it replaced."""
+    """Whether a clause of ``text`` (between commas) names the subject, before what it replaced if
+    at all ("…, 소상공인은 최대 5천만 원 지원" after "기업당 최대 얼마 지원해?")."""
     clauses = [part.lower() for part in re.split(r"[,，]", text)]
-    return len(clauses) > 1 and any(
-        any(s.lower() in part for s in q.subject) and not any(i.lower() in part for i in q.instead) for part in clauses
-    )
+    return len(clauses) > 1 and any(_named_first(part, q) for part in clauses)
 
 
 #: Longest sentence group that :func:`with_antecedents` forms.
@@ -831,9 +830,14 @@ def _about(c: Candidate, q: Asked) -> bool:
     중국; "한국은 … 중국에 비해" is about 한국)."""
     if not q.subject:
         return True
-    section, text = c.section.lower(), c.text.lower()
+    section = c.section.lower()
     if any(s.lower() in section for s in q.subject):
         return True
+    return _named_first(c.text.lower(), q)
+
+
+def _named_first(text: str, q: Asked) -> bool:
+    """Whether lower-cased ``text`` names the subject, before what it replaced if that is named too."""
     named = [at for s in q.subject if (at := text.find(s.lower())) >= 0]
     replaced = [at for i in q.instead if (at := text.find(i.lower())) >= 0]
     return bool(named) and (not replaced or min(named) < min(replaced))

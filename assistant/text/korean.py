@@ -87,10 +87,10 @@ class KoreanAnalyzer:
         """Morphemes of ``text`` with spans into it (shifted by ``offset``). A question is read
         by several stages of one answer; the last few short texts are remembered."""
         if offset or len(text) > RECENT_CHARS:
-            return [_token(t, offset) for t in self._tokenize(text)]
+            return with_prefixes([_token(t, offset) for t in self._tokenize(text)])
         known = self._recent.get(text)
         if known is None:
-            known = tuple(_token(t) for t in self._tokenize(text))
+            known = tuple(with_prefixes([_token(t) for t in self._tokenize(text)]))
             self._recent.put(text, known)
         return list(known)
 
@@ -131,7 +131,7 @@ class KoreanAnalyzer:
         return out
 
     def _line_units(self, line: str, offset: int, sents: Any) -> list[tuple[tuple[int, int], list[Token]]]:
-        tokens = [_token(t, offset) for s in sents for t in s.tokens]
+        tokens = with_prefixes([_token(t, offset) for s in sents for t in s.tokens])
         spans = [_trim(line, s.start, s.end) for s in sents]
         units = []
         for start, end in _coordinated(_quoted_subjects([span for span in spans if span[1] > span[0]], line), line):
@@ -140,7 +140,7 @@ class KoreanAnalyzer:
         if units:
             return units
         a, b = offset + _trim(line, 0, len(line))[0], offset + len(line.rstrip())
-        return [((a, b), tokens or [_token(t, offset) for t in self._tokenize(line)])]
+        return [((a, b), tokens or with_prefixes([_token(t, offset) for t in self._tokenize(line)]))]
 
     def _tokenize(self, text: str) -> Any:
         text = replace_surrogates(text)
@@ -187,6 +187,24 @@ class QuickStartAnalyzer(KoreanAnalyzer):
 
 def _token(raw: Any, offset: int = 0) -> Token:
     return Token(raw.form, str(raw.tag), offset + raw.start, offset + raw.start + raw.len)
+
+
+#: Tags of the nouns a prefix (XPN) written against them belongs to.
+_PREFIXED = frozenset({"NNG", "NNP", "XR"})
+
+
+def with_prefixes(tokens: Sequence[Token]) -> list[Token]:
+    """``tokens`` with each noun prefix (XPN) written against the noun after it made one noun
+    with it: 비+정규직 → 비정규직, 미+지급 → 미지급, 소+상공인 → 소상공인. Read apart, the noun
+    alone is searched and matched, often the opposite of what was written."""
+    out: list[Token] = []
+    for tok in tokens:
+        prev = out[-1] if out else None
+        if prev is not None and prev.tag == "XPN" and prev.end == tok.start and tok.tag.split("-")[0] in _PREFIXED:
+            out[-1] = Token(prev.form + tok.form, tok.tag, prev.start, tok.end)
+        else:
+            out.append(tok)
+    return out
 
 
 #: A particle that cannot open a sentence ("를 사용하는 …", "는 모든 문자를 …").
