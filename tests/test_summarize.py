@@ -947,6 +947,14 @@ def test_a_number_asked_with_a_counter_comes_with_it() -> None:
     )  # no counter: any number
 
 
+def test_how_long_is_answered_by_a_span_of_time() -> None:
+    """ "얼마나 걸려?": "하루 안에" answers, as "3일" or "2주일" do; a sentence without a span does not."""
+    assert has_answer_type("신청하면 보통 하루 안에 승인됩니다.", "duration")
+    assert has_answer_type("처리에는 2주일이 소요된다.", "duration")
+    assert not has_answer_type("VPN 계정은 별도로 신청해야 합니다.", "duration")
+    assert not has_answer_type("신청하면 보통 하루 안에 승인됩니다.", "number")
+
+
 def test_days_counted_are_not_the_day_of_a_date() -> None:
     """ "연차는 며칠이야?": "15일의 유급휴가" answers; "3월 31일까지" names a day, not how many."""
     assert has_answer_type("회사는 15일의 유급휴가를 준다.", "number", "일")
@@ -963,6 +971,10 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
         ("대리청정을 맡은 년도는?", "time"),
         ("휴가는 며칠이야?", "number"),
         ("선거는 몇 월 며칠에 치러졌나?", "time"),
+        ("VPN 승인까지 얼마나 걸려요?", "duration"),
+        ("며칠 걸려?", "duration"),
+        ("건설에 몇 년이 걸렸나?", "duration"),
+        ("비용은 얼마나 드나요?", "number"),
     ],
 )
 def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:
