@@ -302,6 +302,7 @@ def features(
     if shared is None:
         shared = _shared(c, q)
     novelty = len(c.terms - q.term_set) / len(c.terms) if c.terms else 0.0
+    said = _heading_said(c, q)
     text = read(c.text)
     section = c.section.lower()
     total = q.total
@@ -313,7 +314,7 @@ def features(
         before_shared,
         float(bool(text.named - q.named)),
         sum(w for t, w in q.weighted if t in section) / total,
-        _bigram_share(f"{c.text}\n{context}" if (context := _heading_said(c, q)) else c.text, q),
+        _bigram_share(f"{c.text}\n{said}" if said else c.text, q),
         novelty,
         1.0 / c.citation,
         c.passage,
@@ -324,7 +325,7 @@ def features(
         float(text.whole),
         -float(text.points_back),
         _related(c, q),
-        float(_names_focus(c, q.focus)),
+        float(_names_focus(c, q.focus, said)),
         float(bool(q.predicate) and q.predicate in c.terms),
         _same_ordinal(text.ordinals, q.ordinal),
         float(q.negated and text.negated),
@@ -344,11 +345,12 @@ def _same_ordinal(ordinals: frozenset[int], asked: int) -> float:
     return 1.0 if asked in ordinals else -1.0
 
 
-def _names_focus(c: Candidate, focus: str) -> bool:
+def _names_focus(c: Candidate, focus: str, said: str = "") -> bool:
     """Whether the sentence names the noun the answer is one of: as a term, or, for a noun of two
-    characters or more, anywhere in its text (민주노동당 for 노동당); a one-character noun only as a
-    term (당 is inside 정당, 당시 and 당연)."""
-    return bool(focus) and (focus in c.terms or (len(focus) >= 2 and focus in c.text.lower()))
+    characters or more, anywhere in its text (민주노동당 for 노동당) or in the heading it says as its
+    own (``said``: :func:`_heading_said`); a one-character noun only as a term (당 is inside 정당,
+    당시 and 당연)."""
+    return bool(focus) and (focus in c.terms or (len(focus) >= 2 and (focus in c.text.lower() or focus in said)))
 
 
 #: A sentence saying that something does not happen or is not there.
@@ -410,16 +412,21 @@ def _heading_said(c: Candidate, q: Asked) -> str:
     """What of its headings a sentence says as its own (lower-cased; "" for none): an article's
     title, which its paragraphs never repeat ("제20조(연차유급휴가) ① 회사는 … 15일의 유급휴가를
     준다": asked "연차는 며칠이야?"); asked why, the whole path of a section that gives reasons
-    ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names)."""
+    ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names); a table row's header
+    ("프로 | 19,900원 | 2TB" under "요금제 | 월 요금 | 저장 용량": asked "프로 요금제 얼마야?")."""
     if q.form == "reason" and REASON_HEADINGS.search(c.section):
         return c.section.lower()
-    return _article_of(c.section)
+    return _own_heading(c.section)
 
 
 @lru_cache(maxsize=4096)
-def _article_of(section: str) -> str:
-    """The title of the article a section path ends with, lower-cased ("" when it is no article)."""
-    return (article_title(section.rsplit(PATH_SEPARATOR, 1)[-1]) or "").lower()
+def _own_heading(section: str) -> str:
+    """The last heading of a section path when it is an article's label (its title) or a table's
+    header row (:func:`with_table_headers`), lower-cased; "" for any other."""
+    last = section.rsplit(PATH_SEPARATOR, 1)[-1]
+    if cells(last) >= 2:
+        return last.lower()
+    return (article_title(last) or "").lower()
 
 
 def _shared(c: Candidate, q: Asked, heading: str = "") -> float:
