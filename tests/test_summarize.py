@@ -995,3 +995,29 @@ def test_a_new_subject_named_in_its_own_clause_before_a_word_it_kept() -> None:
     assert texts(select([line], asked_again, 2)) == [line.text]
     gone = q("중견기업 지원", ["중견기업", "지원"], subject=("중견기업",), instead=("기업", "최대"))
     assert select([line], gone, 2) == []
+
+
+def test_a_table_row_names_what_its_header_names() -> None:
+    """ "프로 요금제 얼마야?" asks for a 요금: the row "프로 | 19,900원 | …" names one through its header
+    ("요금제 | 월 요금 | 저장 용량"), as "팀 요금제는 최소 5명부터 …" does in its text; the row, which names
+    프로, leads."""
+    header = "요금제 | 월 요금 | 저장 용량 | 동시 접속 | 고객 지원"
+    row = replace(
+        cand(
+            1,
+            0,
+            "프로 | 19,900원 | 2TB | 5대 | 24시간 전화",
+            {"프로", "19,900", "원", "2tb", "5", "대", "24", "시간", "전화"},
+        ),
+        section=f"요금제 안내 > {header}",
+    )
+    team = replace(
+        cand(1, 60, "팀 요금제는 최소 5명부터 가입할 수 있습니다.", {"팀", "요금", "최소", "5", "명", "가입"}, 1),
+        section="요금제 안내",
+    )
+    idf = {"프로": 0.69, "요금": 0.18}
+    question = asked("프로 요금제 얼마야?", ["프로", "요금"], idf, "general", focus="요금")
+    assert texts(select([team, row], question, 2))[0] == row.text
+    # the header names it for the row only: its words are no row's own (every row has them)
+    assert score(row, question) - score(row, replace(question, focus="")) == pytest.approx(DEFAULT_WEIGHTS.focus)
+    assert features(row, question)[FEATURES.index("overlap")] == pytest.approx(0.69 / (0.69 + 0.18))

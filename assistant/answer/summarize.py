@@ -325,7 +325,7 @@ def features(
         float(text.whole),
         -float(text.points_back),
         _related(c, q),
-        float(_names_focus(c, q.focus, said)),
+        float(_names_focus(c, q.focus, _names_of(c, said))),
         float(bool(q.predicate) and q.predicate in c.terms),
         _same_ordinal(text.ordinals, q.ordinal),
         float(q.negated and text.negated),
@@ -347,9 +347,9 @@ def _same_ordinal(ordinals: frozenset[int], asked: int) -> float:
 
 def _names_focus(c: Candidate, focus: str, said: str = "") -> bool:
     """Whether the sentence names the noun the answer is one of: as a term, or, for a noun of two
-    characters or more, anywhere in its text (민주노동당 for 노동당) or in the heading it says as its
-    own (``said``: :func:`_heading_said`); a one-character noun only as a term (당 is inside 정당,
-    당시 and 당연)."""
+    characters or more, anywhere in its text (민주노동당 for 노동당) or in ``said`` (the headings
+    that name it for the sentence: :func:`_names_of`); a one-character noun only as a term (당 is
+    inside 정당, 당시 and 당연)."""
     return bool(focus) and (focus in c.terms or (len(focus) >= 2 and (focus in c.text.lower() or focus in said)))
 
 
@@ -412,21 +412,26 @@ def _heading_said(c: Candidate, q: Asked) -> str:
     """What of its headings a sentence says as its own (lower-cased; "" for none): an article's
     title, which its paragraphs never repeat ("제20조(연차유급휴가) ① 회사는 … 15일의 유급휴가를
     준다": asked "연차는 며칠이야?"); asked why, the whole path of a section that gives reasons
-    ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names); a table row's header
-    ("프로 | 19,900원 | 2TB" under "요금제 | 월 요금 | 저장 용량": asked "프로 요금제 얼마야?")."""
+    ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names)."""
     if q.form == "reason" and REASON_HEADINGS.search(c.section):
         return c.section.lower()
-    return _own_heading(c.section)
+    last = _last_heading(c.section)
+    return "" if cells(last) >= 2 else (article_title(last) or "").lower()
+
+
+def _names_of(c: Candidate, said: str) -> str:
+    """Where the noun the answer is one of may be named for a sentence besides its text: ``said``
+    (:func:`_heading_said`), or a table row's header ("프로 | 19,900원 | 2TB" under "요금제 | 월 요금
+    | 저장 용량": asked "프로 요금제 얼마야?", the row names a 요금). Only for that noun: the header's
+    words are every row's, and a question names a column ("… 키") as readily as the row it wants."""
+    last = _last_heading(c.section)
+    return f"{said}\n{last.lower()}" if cells(last) >= 2 else said
 
 
 @lru_cache(maxsize=4096)
-def _own_heading(section: str) -> str:
-    """The last heading of a section path when it is an article's label (its title) or a table's
-    header row (:func:`with_table_headers`), lower-cased; "" for any other."""
-    last = section.rsplit(PATH_SEPARATOR, 1)[-1]
-    if cells(last) >= 2:
-        return last.lower()
-    return (article_title(last) or "").lower()
+def _last_heading(section: str) -> str:
+    """The last heading of a section path (a table row's header row: :func:`with_table_headers`)."""
+    return section.rsplit(PATH_SEPARATOR, 1)[-1]
 
 
 def _shared(c: Candidate, q: Asked, heading: str = "") -> float:
