@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -18,6 +18,10 @@ from assistant.search.abstain import AbstentionRule
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from bench.milvus_server import MilvusServer, running
+
+if TYPE_CHECKING:
+    from assistant.answer.engine import Engine
+    from assistant.store.builder import BuildResult
 
 FAKE_MODEL = "fake-bigram"
 #: Abstention rules for tests: never answers; abstains exactly when less than half of the
@@ -57,6 +61,22 @@ SHARED_ANALYZER = KoreanAnalyzer()
 @pytest.fixture(scope="session")
 def analyzer() -> KoreanAnalyzer:
     return SHARED_ANALYZER
+
+
+def real_engine(corpus: Path, index_dir: Path, analyzer: KoreanAnalyzer) -> tuple[Engine, BuildResult]:
+    """An engine over ``corpus`` with the real embedded model (from the user's model cache), indexed."""
+    from assistant.answer.engine import Engine
+    from assistant.settings import EMBEDDED_MODEL
+
+    settings = Settings(
+        index_dir=index_dir,
+        corpus_dir=corpus,
+        model=EMBEDDED_MODEL,
+        cache_dir=Settings().cache_dir,
+        show_progress=False,
+    )
+    engine = Engine(settings, analyzer=analyzer)
+    return engine, engine.build_index()
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import real_engine
 
 from assistant.answer.engine import Engine
-from assistant.settings import EMBEDDED_MODEL, Settings
+from assistant.settings import EMBEDDED_MODEL
 from assistant.store.builder import BuildResult
 from assistant.text.korean import KoreanAnalyzer
 
@@ -33,15 +34,7 @@ OFF_TOPIC = ["김치찌개 맛있게 끓이는 법", "오늘 서울 날씨 어�
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[tuple[Engine, BuildResult]]:
     """The real corpus indexed once with the embedded model (cached in the user's model cache)."""
-    settings = Settings(
-        index_dir=tmp_path_factory.mktemp("integration") / "index",
-        corpus_dir=CORPUS,
-        model=EMBEDDED_MODEL,
-        cache_dir=Settings().cache_dir,
-        show_progress=False,
-    )
-    engine = Engine(settings, analyzer=analyzer)
-    result = engine.build_index()
+    engine, result = real_engine(CORPUS, tmp_path_factory.mktemp("integration") / "index", analyzer)
     yield engine, result
     engine.index.close()
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import real_engine
 
 from assistant.answer.engine import Engine
-from assistant.settings import EMBEDDED_MODEL, Settings
 from assistant.text.korean import KoreanAnalyzer
 
 pytestmark = pytest.mark.integration
@@ -23,15 +23,7 @@ DOCS = Path(__file__).resolve().parent.parent / "bench" / "data" / "workplace" /
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
-    settings = Settings(
-        index_dir=tmp_path_factory.mktemp("workplace") / "index",
-        corpus_dir=DOCS,
-        model=EMBEDDED_MODEL,
-        cache_dir=Settings().cache_dir,
-        show_progress=False,
-    )
-    engine = Engine(settings, analyzer=analyzer)
-    engine.build_index()
+    engine, _ = real_engine(DOCS, tmp_path_factory.mktemp("workplace") / "index", analyzer)
     yield engine
     engine.index.close()
 
