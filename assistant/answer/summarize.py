@@ -415,8 +415,7 @@ def _heading_said(c: Candidate, q: Asked) -> str:
     ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names)."""
     if q.form == "reason" and REASON_HEADINGS.search(c.section):
         return c.section.lower()
-    last = _last_heading(c.section)
-    return "" if cells(last) >= 2 else (article_title(last) or "").lower()
+    return _section_heads(c.section)[0]
 
 
 def _names_of(c: Candidate, said: str) -> str:
@@ -424,14 +423,18 @@ def _names_of(c: Candidate, said: str) -> str:
     (:func:`_heading_said`), or a table row's header ("프로 | 19,900원 | 2TB" under "요금제 | 월 요금
     | 저장 용량": asked "프로 요금제 얼마야?", the row names a 요금). Only for that noun: the header's
     words are every row's, and a question names a column ("… 키") as readily as the row it wants."""
-    last = _last_heading(c.section)
-    return f"{said}\n{last.lower()}" if cells(last) >= 2 else said
+    header = _section_heads(c.section)[1]
+    return f"{said}\n{header}" if header else said
 
 
 @lru_cache(maxsize=4096)
-def _last_heading(section: str) -> str:
-    """The last heading of a section path (a table row's header row: :func:`with_table_headers`)."""
-    return section.rsplit(PATH_SEPARATOR, 1)[-1]
+def _section_heads(section: str) -> tuple[str, str]:
+    """The title of the article a section path ends with, and the header row of the table it ends
+    with (:func:`with_table_headers`), lower-cased ("" for none)."""
+    last = section.rsplit(PATH_SEPARATOR, 1)[-1]
+    if cells(last) >= 2:
+        return "", last.lower()
+    return (article_title(last) or "").lower(), ""
 
 
 def _shared(c: Candidate, q: Asked, heading: str = "") -> float:
