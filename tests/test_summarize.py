@@ -955,6 +955,15 @@ def test_how_long_is_answered_by_a_span_of_time() -> None:
     assert not has_answer_type("신청하면 보통 하루 안에 승인됩니다.", "number")
 
 
+def test_how_much_money_is_answered_by_a_sum() -> None:
+    """ "출장비 얼마 나와?": "10만 원" answers, or a share of a pay ("통상임금의 50퍼센트"); "7일 이내"
+    is a number but no sum."""
+    assert has_answer_type("숙박비는 1박당 10만 원을 한도로 실비를 지급한다.", "money")
+    assert has_answer_type("통상임금의 50퍼센트 이상을 가산하여 지급한다.", "money")
+    assert has_answer_type("960만 파운드에 이적했다.", "money")
+    assert not has_answer_type("출장을 마친 직원은 7일 이내에 출장비를 정산하여야 한다.", "money")
+
+
 def test_days_counted_are_not_the_day_of_a_date() -> None:
     """ "연차는 며칠이야?": "15일의 유급휴가" answers; "3월 31일까지" names a day, not how many."""
     assert has_answer_type("회사는 15일의 유급휴가를 준다.", "number", "일")
@@ -974,7 +983,11 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
         ("VPN 승인까지 얼마나 걸려요?", "duration"),
         ("며칠 걸려?", "duration"),
         ("건설에 몇 년이 걸렸나?", "duration"),
-        ("비용은 얼마나 드나요?", "number"),
+        ("비용은 얼마나 드나요?", "money"),
+        ("출장비 얼마 나와?", "money"),
+        ("아스널 영입 당시 이적료는 얼마인가?", "money"),
+        ("프로 요금제 얼마야?", "money"),
+        ("그 도시의 인구는 얼마인가?", "number"),
     ],
 )
 def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:

@@ -96,7 +96,7 @@ class Asked:
     idf: Mapping[str, float]  #: weight of each term (unknown terms weigh 1)
     bigrams: frozenset[str]  #: character bigrams of the topic words as written
     form: str  #: definition, reason, method, list, comparison or general
-    wants: str | None = None  #: the answer type asked for: "duration", "number", "time" or None
+    wants: str | None = None  #: the answer type asked for: "duration", "money", "number", "time" or None
     counter: str = ""  #: the counter a number is asked with ("몇 명" → 명; see :func:`asked_counter`)
     named: frozenset[str] = frozenset()  #: what the question itself names (see :func:`named_things`)
     subject: tuple[str, ...] = ()  #: every chosen sentence must be about one of these (a follow-up's new subject)

@@ -203,6 +203,8 @@ def label_of(text: str) -> str:
 
 #: Sino-Korean digits as words (일, 이 … 억): "삼백 명", "이십 년".
 _SINO_DIGITS = "[일이삼사오육칠팔구십백천만억]"
+#: Words for a sum of money, as a question names what costs or pays how much.
+_MONEY_WORDS = r"(?:비|값|요금|가격|금액|돈|수당|월급|급여|임금|비용|연봉|예산|보증금|수수료|상금|이적료|몸값)"
 _WANTS = (
     # how long something takes: "승인까지 얼마나 걸려?", "며칠 걸려요?" (a day, not only "3일")
     (
@@ -211,11 +213,15 @@ _WANTS = (
             r"(?:얼마나|얼마 ?동안|며칠|몇\s?(?:시간|분|일|주|달|개월|년))\s?(?:이나|이|가|을|를|나)?\s?(?:걸|소요|오래)|얼마나 오래"
         ),
     ),
+    # how much money: "출장비 얼마 나와?", "이적료는 얼마인가?" (a sum of money, not "7일 이내")
+    ("money", re.compile(_MONEY_WORDS + r"제?(?:은|는|이|가|을|를|도|으로|로)?\s?(?:얼마|몇\s?원)")),
     ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기)|[연년]도|날짜|시기|기간은|월\s?며칠")),
     # 며칠 alone counts days ("휴가 며칠?", "며칠 걸려요?"); "몇 월 며칠" asks a date
     ("number", re.compile(r"몇|얼마|며칠|(?<![가-힣])수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
 )
 _TYPES = {
+    # a sum, or a share of one ("통상임금의 50퍼센트"), or none
+    "money": re.compile(r"\d[\d,.]*\s?[십백천만억]*\s?(?:원|달러|엔|유로|위안|파운드|%|퍼센트)|무료"),
     "duration": re.compile(
         r"\d[\d,.]*\s?(?:초|분|시간|일|주|주일|개월|달|년)|하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일|"
         r"(?:한|두|세|네)\s?(?:시간|달|주)|반나절|한나절|당일|즉시"
@@ -226,7 +232,8 @@ _TYPES = {
 
 
 def expected_answer(question: str) -> str | None:
-    """The kind of answer a question asks for: ``duration``, ``time``, ``number`` or None (anything else)."""
+    """The kind of answer a question asks for: ``duration``, ``money``, ``time``, ``number`` or None
+    (anything else)."""
     return next((kind for kind, pattern in _WANTS if pattern.search(question)), None)
 
 
