@@ -988,6 +988,7 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
         ("아스널 영입 당시 이적료는 얼마인가?", "money"),
         ("프로 요금제 얼마야?", "money"),
         ("그 도시의 인구는 얼마인가?", "number"),
+        ("원하는 결과가 나오려면 입력값이 얼마여야 하는지", "number"),  # a value, not a price
     ],
 )
 def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:

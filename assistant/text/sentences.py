@@ -204,7 +204,7 @@ def label_of(text: str) -> str:
 #: Sino-Korean digits as words (일, 이 … 억): "삼백 명", "이십 년".
 _SINO_DIGITS = "[일이삼사오육칠팔구십백천만억]"
 #: Words for a sum of money, as a question names what costs or pays how much.
-_MONEY_WORDS = r"(?:비|값|요금|가격|금액|돈|수당|월급|급여|임금|비용|연봉|예산|보증금|수수료|상금|이적료|몸값)"
+_MONEY_WORDS = r"(?:비|요금|가격|금액|돈|수당|월급|급여|임금|비용|연봉|예산|보증금|수수료|상금|이적료|몸값)"
 _WANTS = (
     # how long something takes: "승인까지 얼마나 걸려?", "며칠 걸려요?" (a day, not only "3일")
     (
