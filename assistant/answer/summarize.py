@@ -320,7 +320,7 @@ def features(
         c.passage,
         1.0 / (1 + c.position),
         float(q.wants is not None and has_answer_type(c.text, q.wants, q.counter)),
-        float(form_cue(c.text, q.form, c.section)),
+        float(form_cue(c.text, q.form) or _gives_reasons(c, q)),  # a reason also by its section: "추진 배경"
         float(q.form in ("list", "reason", "method") and text.item),
         float(text.whole),
         -float(text.points_back),
@@ -413,9 +413,14 @@ def _heading_said(c: Candidate, q: Asked) -> str:
     title, which its paragraphs never repeat ("제20조(연차유급휴가) ① 회사는 … 15일의 유급휴가를
     준다": asked "연차는 며칠이야?"); asked why, the whole path of a section that gives reasons
     ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names)."""
-    if q.form == "reason" and REASON_HEADINGS.search(c.section):
+    if _gives_reasons(c, q):
         return c.section.lower()
     return _section_heads(c.section)[0]
+
+
+def _gives_reasons(c: Candidate, q: Asked) -> bool:
+    """Whether the question asks why and the sentence stands in a section that gives reasons ("Ⅰ. 추진 배경")."""
+    return q.form == "reason" and bool(REASON_HEADINGS.search(c.section))
 
 
 def _names_of(c: Candidate, said: str) -> str:

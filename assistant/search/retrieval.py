@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,6 +128,18 @@ REASON_SECTION_BOOST = 0.25
 REASON_DOCS = 3
 
 
+def _reason_boost(chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:
+    """:data:`REASON_SECTION_BOOST` for each candidate (``chunks``, scored ``fused``) under a heading
+    that gives reasons, in a document of the :data:`REASON_DOCS` best candidates (the reasons for
+    what they describe; another document's "제1조(목적)" is not about it), else 0."""
+    best = np.argsort(-fused, kind="stable")[:REASON_DOCS]
+    docs = {chunks[i].doc_id for i in best}
+    return np.array(
+        [REASON_SECTION_BOOST if c.doc_id in docs and REASON_HEADINGS.search(c.section) else 0.0 for c in chunks],
+        dtype=np.float32,
+    )
+
+
 class Retriever:
     """Searches one :class:`Index` with one embedder and analyzer."""
 
@@ -159,7 +171,7 @@ class Retriever:
     ) -> Retrieval:
         """The ``k`` best passages of ``query``; ``prior`` adds a boost per doc id, and ``reasons``
         (a "왜 …?" question) one to the passages under a heading that gives reasons ("추진 배경", "목적")
-        in the documents found (:meth:`_reason_boost`)."""
+        in the documents found (:func:`_reason_boost`)."""
         check_choice("retrieval mode", mode, MODES)
         t0 = time.perf_counter()
         weights = self._weights(mode)
@@ -167,11 +179,12 @@ class Retriever:
         cands, signals, vectors = pool.rows, pool.scores, pool.vectors
         t1, t2 = pool.embedded_at, pool.scored_at
         fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
-        if prior:
-            docs = [c.doc_id for c in self.index.store.chunks([int(r) for r in cands])]
-            fused = fused + np.array([prior.get(d, 0.0) for d in docs], dtype=np.float32)
-        if reasons and len(cands):
-            fused = fused + self._reason_boost(cands, fused)
+        if (prior or reasons) and len(cands):
+            found = self.index.store.chunks([int(r) for r in cands])
+            if prior:
+                fused = fused + np.array([prior.get(c.doc_id, 0.0) for c in found], dtype=np.float32)
+            if reasons:
+                fused = fused + _reason_boost(found, fused)
         order = self._order(fused, vectors, k, diversify)
         rows = [int(cands[i]) for i in order]
         chunks = self.index.store.chunks(rows)
@@ -191,18 +204,6 @@ class Retriever:
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
-
-    def _reason_boost(self, cands: np.ndarray, fused: np.ndarray) -> np.ndarray:
-        """:data:`REASON_SECTION_BOOST` for each candidate under a heading that gives reasons, in a
-        document of the :data:`REASON_DOCS` best candidates (the reasons for what they describe;
-        another document's "제1조(목적)" is not about it), else 0."""
-        chunks = self.index.store.chunks([int(r) for r in cands])
-        best = np.argsort(-fused, kind="stable")[:REASON_DOCS]
-        docs = {chunks[i].doc_id for i in best}
-        return np.array(
-            [REASON_SECTION_BOOST if c.doc_id in docs and REASON_HEADINGS.search(c.section) else 0.0 for c in chunks],
-            dtype=np.float32,
-        )
 
     def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:
         """The candidates of ``query`` (the top chunks of every signal with weight) and each

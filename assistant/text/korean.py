@@ -87,10 +87,10 @@ class KoreanAnalyzer:
         """Morphemes of ``text`` with spans into it (shifted by ``offset``). A question is read
         by several stages of one answer; the last few short texts are remembered."""
         if offset or len(text) > RECENT_CHARS:
-            return with_prefixes([_token(t, offset) for t in self._tokenize(text)])
+            return _tokens(self._tokenize(text), offset)
         known = self._recent.get(text)
         if known is None:
-            known = tuple(with_prefixes([_token(t) for t in self._tokenize(text)]))
+            known = tuple(_tokens(self._tokenize(text)))
             self._recent.put(text, known)
         return list(known)
 
@@ -131,7 +131,7 @@ class KoreanAnalyzer:
         return out
 
     def _line_units(self, line: str, offset: int, sents: Any) -> list[tuple[tuple[int, int], list[Token]]]:
-        tokens = with_prefixes([_token(t, offset) for s in sents for t in s.tokens])
+        tokens = _tokens((t for s in sents for t in s.tokens), offset)
         spans = [_trim(line, s.start, s.end) for s in sents]
         units = []
         for start, end in _coordinated(_quoted_subjects([span for span in spans if span[1] > span[0]], line), line):
@@ -140,7 +140,7 @@ class KoreanAnalyzer:
         if units:
             return units
         a, b = offset + _trim(line, 0, len(line))[0], offset + len(line.rstrip())
-        return [((a, b), tokens or with_prefixes([_token(t, offset) for t in self._tokenize(line)]))]
+        return [((a, b), tokens or _tokens(self._tokenize(line), offset))]
 
     def _tokenize(self, text: str) -> Any:
         text = replace_surrogates(text)
@@ -187,6 +187,11 @@ class QuickStartAnalyzer(KoreanAnalyzer):
 
 def _token(raw: Any, offset: int = 0) -> Token:
     return Token(raw.form, str(raw.tag), offset + raw.start, offset + raw.start + raw.len)
+
+
+def _tokens(raw: Iterable[Any], offset: int = 0) -> list[Token]:
+    """Kiwi's tokens as :class:`Token` (spans shifted by ``offset``), prefixes with their nouns."""
+    return with_prefixes([_token(t, offset) for t in raw])
 
 
 #: Tags of the nouns a prefix (XPN) written against them belongs to.

@@ -323,12 +323,9 @@ _STEP_NUMBER = re.compile(r"\d{1,3}[.)]\s")
 REASON_HEADINGS = re.compile(r"배경|목적|필요성|취지|이유|원인")
 
 
-def form_cue(text: str, form: str, section: str = "") -> bool:
-    """Whether a sentence shows the kind of answer the question's form asks for (a reason also by
-    standing in a ``section`` that gives reasons: "추진 배경")."""
+def form_cue(text: str, form: str) -> bool:
+    """Whether a sentence shows the kind of answer the question's form asks for."""
     pattern = FORM_CUES.get(form)
-    if form == "reason" and section and REASON_HEADINGS.search(section):
-        return True
     return bool(pattern and pattern.search(text))
 
 
