@@ -78,6 +78,7 @@ tune: install
 	$(BIN)/python -m bench.help_corpus
 	$(BIN)/python -m bench.tune_answers
 	$(BIN)/python -m bench.calibrate_abstention
+	$(BIN)/python -m bench.bm25_params
 
 loadbench: index
 	$(BIN)/python -m bench.load && $(BIN)/python -m bench.report
