@@ -44,7 +44,7 @@ def test_a_page_reads_as_the_help_viewer_shows_it() -> None:
     assert "자세한 내용은 전력 사용량 줄이기을 참고합니다." in read.text  # an empty link shows its page's title
     assert "상단 표시줄의 시스템 메뉴를 엽니다." in lines
     assert "클래식" not in read.text  # the classic session's variant is not this desktop's
-    assert "설정 ▸ 전원을 엽니다." in lines and "Super+L 키를 누릅니다." in lines
+    assert "1. 설정 ▸ 전원을 엽니다." in lines and "2. Super+L 키를 누릅니다." in lines  # steps, numbered
     assert "그놈 문서 프로젝트" not in read.text and "대기 상태로 둡니다" not in read.text  # <info> is left out
     assert "그림" not in read.text  # so are images
     assert [(h.level, h.title) for h in read.headings] == [(1, "컴퓨터 대기 상태 진입"), (2, "키보드로 대기")]

@@ -415,6 +415,21 @@ def test_an_ordinal_asking_for_more_detail_does_not_say_its_item_again(
     assert (res.kind, res.anchor, res.restate, res.another) == ("ordinal", (ALLIANCE, 60), restate, False)
 
 
+def test_more_detail_of_an_item_the_answer_did_not_show_says_the_item_first(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    """ "세 번째 단계 좀 더 자세히요" counts in the document's list; when the answer showed other
+    sentences, not that step, the step itself is what is new to the reader."""
+    listed = (
+        Item("첫째, 유럽은 규제를 중시합니다.", 1, ("유럽", "규제"), 10),
+        Item("둘째, 유럽은 윤리를 강조합니다.", 1, ("유럽", "윤리"), 60),
+    )
+    unshown = replace(europe[0], items=listed, said=((ALLIANCE, 0, 50),))
+    assert ask(analyzer, "두 번째 거 더 자세히 설명해줘", [unshown]).restate
+    shown = replace(unshown, said=((ALLIANCE, 0, 50), (ALLIANCE, 60, 90)))
+    assert not ask(analyzer, "두 번째 거 더 자세히 설명해줘", [shown]).restate
+
+
 def test_an_ordinal_naming_a_member_points_back_though_the_message_says_more(
     analyzer: KoreanAnalyzer, europe: list[Turn]
 ) -> None:

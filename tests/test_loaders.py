@@ -211,6 +211,34 @@ HTML = """<!DOCTYPE html>
 """
 
 
+HTML_LISTS = """<html><body>
+<h2>흑백으로 인쇄</h2>
+<ol>
+  <li><p><b>파일 - 인쇄</b>를 선택합니다.</p></li>
+  <li><p>속성을 클릭하십시오.</p><p>프린터 속성 대화 상자가 나타납니다.</p></li>
+  <li>확인을 누릅니다.<ul><li>흑백</li><li>회색조</li></ul></li>
+</ol>
+<ol start="7"><li>일곱째 단계</li><li value="10">열째 단계</li><li>열한째 단계</li></ol>
+<p>목록 밖 문단</p>
+</body></html>
+"""
+
+
+def test_html_list_items_keep_their_numbers_and_bullets(tmp_path: Path) -> None:
+    """A browser shows an ordered list's numbers and an unordered list's bullets: so does the text,
+    on the first line of each item only (its other paragraphs go on from it)."""
+    doc = load(write(tmp_path / "steps.html", HTML_LISTS))
+    assert doc.text == (
+        "흑백으로 인쇄\n"
+        "1. 파일 - 인쇄를 선택합니다.\n"
+        "2. 속성을 클릭하십시오.\n프린터 속성 대화 상자가 나타납니다.\n"
+        "3. 확인을 누릅니다.\n• 흑백\n• 회색조\n"
+        "7. 일곱째 단계\n10. 열째 단계\n11. 열한째 단계\n"
+        "목록 밖 문단"
+    )
+    assert_offsets(doc)
+
+
 def test_html_visible_text_headings_and_table(tmp_path: Path) -> None:
     doc = load(write(tmp_path / "page.html", HTML))
     assert doc.text == (
@@ -218,7 +246,7 @@ def test_html_visible_text_headings_and_table(tmp_path: Path) -> None:
         "첫 번째 문단입니다.\n다음 줄입니다.\n"
         "비교 표\n"
         "구분 | 한국 | 미국\n자본 | 부족 | 풍부\n인재 |  | 많음\n규제 | 강함\n"
-        "항목 하나\n항목 둘"
+        "• 항목 하나\n• 항목 둘"
     )
     assert doc.title == "검색 도우미 문서"
     for hidden in ("color: red", "스크립트", "주석", "자바스크립트", "숨은", "그림"):

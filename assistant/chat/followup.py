@@ -327,7 +327,10 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
         topic=topic,
         focus=last.focus,
         anchor=(doc, item.start) if doc is not None and item.start >= 0 else None,
-        restate=not detail,
+        # more detail of an item shown is what follows it; an item of the document's list the
+        # answer did not show ("세 번째 단계 좀 더 자세히요") is said itself first
+        # (a turn that recorded nothing of what it said is taken to have shown it, as in :func:`_more`)
+        restate=not detail or (bool(source.said) and doc is not None and not _overlaps(source.said, doc, item)),
     )
 
 

@@ -1,5 +1,9 @@
 """HTML: the visible text, one block per line, with headings (h1–h6) and tables (one line per row).
 
+A list's items keep the mark a browser shows them with: an ordered list's number ("2. 속성을
+클릭하십시오."), an unordered list's bullet ("• "), so that the steps of a procedure read as steps
+and a list as a list, as they do in Markdown and plain text.
+
 Scripts, styles and hidden elements are dropped; the title is the page's ``<title>``, else its first ``<h1>``.
 """
 
@@ -39,12 +43,15 @@ class _TextBuilder(Blocks):
     """Accumulates HTML blocks into one text, one block per line, recording spans."""
 
     inline: list[str] = field(default_factory=list)
+    #: the mark of the list item being read ("2. ", "• "), put before its first line of text
+    marker: str = ""
 
     def flush(self) -> None:
         block = lines_of("".join(self.inline))
         self.inline = []
         if block:
-            self.add_block(block)
+            self.add_block(self.marker + block)
+            self.marker = ""
 
     def text(self) -> str:
         self.flush()
@@ -100,9 +107,45 @@ def _add_pre(tag: Tag, out: _TextBuilder) -> None:
         out.add_block(block)
 
 
+#: The bullet an unordered list's items are shown with (one of :data:`~assistant.ingest.markers.BULLETS`).
+BULLET = "•"
+
+
+def _item_marker(item: Tag) -> str:
+    """The mark of a list item: its number in an ordered list (``start`` and ``value`` honoured),
+    a bullet in an unordered one, nothing outside a list."""
+    parent = item.parent
+    if not isinstance(parent, Tag):
+        return ""
+    if parent.name in ("ul", "menu"):
+        return f"{BULLET} "
+    if parent.name != "ol":
+        return ""
+    number = _integer(parent.get("start"), 1) - 1
+    for sibling in parent.find_all("li", recursive=False):
+        number = _integer(sibling.get("value"), number + 1)
+        if sibling is item:
+            return f"{number}. "
+    return ""
+
+
+def _integer(value: object, default: int) -> int:
+    """An attribute's integer value, ``default`` when it has none."""
+    try:
+        return int(str(value).strip()) if value is not None else default
+    except ValueError:
+        return default
+
+
 def _visit(tag: Tag, out: _TextBuilder) -> None:
     name = tag.name
-    if name == "br":
+    if name == "li":
+        out.flush()
+        out.marker = _item_marker(tag)
+        _walk_html(tag, out)
+        out.flush()
+        out.marker = ""
+    elif name == "br":
         out.inline.append("\n")
     elif name in _HTML_HEADINGS:
         _add_heading(tag, _HTML_HEADINGS[name], out)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.ingest.markers import BULLET_CLASS, CLOSING, ORDINAL
+from assistant.text.sentences import ends_sentence
 
 _FIRST = r"첫째|첫\s?번째(?:로)?"
 #: How a member line starts, by kind (members of one list share a kind).
@@ -19,8 +20,9 @@ _ORDINAL = re.compile(rf"^(?:(?P<first>{_FIRST})|{ORDINAL}|(?P<last>{CLOSING}|�
 _INNER_FIRST = re.compile(rf"(?<=[.!?])\s+(?=(?:{_FIRST})\s*[,，:])")
 #: A bullet and the spaces after it, before a member's text.
 _BULLET = re.compile(rf"^[{BULLET_CLASS}]\s+(?=\S)")
-_NUMBER = re.compile(r"^\(?(?P<n>\d{1,2})[.)]\s+\S")
-#: A numbered line this short is a heading ("3. 비교 분석"), not a list member.
+_NUMBER = re.compile(r"^\(?(?P<n>\d{1,2})[.)]\s+(?=\S)")
+#: A numbered line this short is a heading ("3. 비교 분석"), not a list member, unless it ends as a
+#: sentence ("2. 속성을 클릭하십시오.": a step).
 MIN_NUMBERED_LINE = 40
 #: Lines of other text a list may hold between two members (a member's own second paragraph).
 MAX_GAP = 2
@@ -38,11 +40,11 @@ class Member:
     start: int
 
 
-_NUMBERED = re.compile(rf"^\s*{ORDINAL}\s*[,，:]?\s")
+_NUMBERED = re.compile(rf"^\s*(?:{ORDINAL}\s*[,，:]?|\(?\d{{1,2}}[.)])\s")
 
 
 def numbered(sentence: str) -> bool:
-    """Whether a sentence says its place in a list ("첫 번째로, …", "둘째, …")."""
+    """Whether a sentence says its place in a list ("첫 번째로, …", "둘째, …", a step's "4. …")."""
     return bool(_NUMBERED.match(sentence))
 
 
@@ -85,7 +87,7 @@ def _kind(line: str) -> str | None:
         return "first" if match.group("first") else "last" if match.group("last") else "ordinal"
     if _BULLET.match(line):
         return "bullet"
-    if _NUMBER.match(line) and len(line) >= MIN_NUMBERED_LINE:
+    if _NUMBER.match(line) and (len(line) >= MIN_NUMBERED_LINE or ends_sentence(line)):
         return "number"
     return None
 
@@ -121,8 +123,8 @@ def _runs(lines: list[tuple[int, str]]) -> list[list[int]]:
 
 
 def _member(start: int, line: str) -> Member:
-    bullet = _BULLET.match(line)
-    if bullet:  # the sentence starts after its bullet
-        start, line = start + bullet.end(), line[bullet.end() :]
+    mark = _BULLET.match(line) or _NUMBER.match(line)
+    if mark:  # the sentence starts after its bullet or number ("1. 셀을 선택합니다." is not "1.")
+        start, line = start + mark.end(), line[mark.end() :]
     first = _SENTENCE_END.split(line, maxsplit=1)[0]
     return Member(first[:MAX_MEMBER_CHARS], start)
