@@ -378,7 +378,7 @@ def read(text: str) -> Read:
     """The question-independent reading of a sentence (kept for the last :data:`READ_CACHE`)."""
     return Read(
         frozenset(named_things(text[step_number(text) :])),  # "4. 방해 금지를 …": the number names nothing
-        opens_item(text) or len(enumerated(text)) >= 2,
+        (opens_item(text) and not step_number(text)) or len(enumerated(text)) >= 2,
         ends_sentence(text) or cells(text) >= 3,  # a table's row is a whole record
         continuation(text)[0] == "reference",
         ordinals_in(text),
@@ -513,11 +513,17 @@ def closeness(
     order = top
     may_change = len(top) > 1 and own[top[0]] - own[top[1]] < weight * unsaid * (1 - 1 / len(top))
     if q.similarity is not None and may_change:
-        sims = list(q.similarity([pool[i].text for i in top]))
+        sims = list(q.similarity([_unnumbered(pool[i].text) for i in top]))
         order = [i for _, i in sorted(zip(sims, top, strict=True), key=lambda x: -x[0])]
     for r, i in enumerate(order):
         out[i] = unsaid / (1 + r)
     return out
+
+
+def _unnumbered(text: str) -> str:
+    """What a sentence says, without the number it has as a step ("4. 표준 시간대를 …"): a number
+    moves its vector away from questions that never count steps."""
+    return text[step_number(text) :]
 
 
 def feature_rows(pool: Sequence[Candidate], q: Asked, w: Weights, before: Mapping[int, Candidate]) -> list[list[float]]:
@@ -1009,7 +1015,9 @@ def _only(text: str, side: str, sides: Sequence[str]) -> bool:
 
 def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
     """When the lead is, or announces, one of the document's enumerated points ("첫째, …", "두 번째로,
-    …"), the points of that enumeration in the document's order (at most ``max(n, 3)``); else nothing."""
+    …", a step's "2. …"), the points of that enumeration in the document's order (at most ``max(n, 3)``,
+    the lead among them: from the first point, or up to the lead when it comes later), after the lead
+    when it announces them; else nothing."""
     if not picked:
         return []
     lead = picked[0].candidate
@@ -1018,7 +1026,14 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
         key=lambda c: c.start,
     )
     run = next((r for r in _runs(points) if any(_near(lead, p) for p in r)), [])
-    return [Picked(c, 0.0) for c in run[: max(n, 3)]] if len(run) >= 2 else []
+    if len(run) < 2:
+        return []
+    size = max(n, 3)
+    at = next((i for i, p in enumerate(run) if p.start == lead.start), None)
+    if at is None:  # the lead announces the points ("… 쉽고 빠른 방법이 있습니다."): it opens them
+        return [picked[0], *(Picked(c, 0.0) for c in run[: size - 1])]
+    first = max(0, min(at - size + 1, len(run) - size)) if at >= size else 0  # the window holds the lead
+    return [Picked(c, 0.0) for c in run[first : first + size]]
 
 
 def _is_point(text: str) -> bool:
