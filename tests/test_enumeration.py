@@ -64,6 +64,30 @@ def test_bullets_are_a_list_and_a_numbered_heading_is_not() -> None:
     assert starts(BULLETS, BULLETS.index("나아갈 방향")) == []
 
 
+STEPS = """\
+목표값 찾기 예
+이자 I가 포함된 셀을 고릅니다.
+1. 도구 - 목표값 찾기를 선택합니다. 대화 상자가 나타납니다.
+2. 수식 셀을 확인합니다.
+3. 확인을 클릭합니다.
+관련 주제
+"""
+
+
+def test_numbered_steps_are_a_list_however_short_and_each_starts_after_its_number() -> None:
+    """A short numbered line that ends as a sentence is a step ("2. 수식 셀을 확인합니다."), not a
+    heading; a member is its first sentence, after its number (not "1.")."""
+    members = listed_around(STEPS, STEPS.index("수식 셀"))
+    assert [m.text for m in members] == [
+        "도구 - 목표값 찾기를 선택합니다.",
+        "수식 셀을 확인합니다.",
+        "확인을 클릭합니다.",
+    ]
+    assert [STEPS[m.start : m.start + len(m.text)] for m in members] == [m.text for m in members]
+    assert starts(STEPS, STEPS.index("이자 I가")) == [m.text for m in members]  # the line that introduces them
+    assert numbered("2. 수식 셀을 확인합니다.") and numbered("(3) 셋째 줄") and not numbered("3.5배 늘었다.")
+
+
 def test_a_list_of_ordinals_begins_with_its_first_and_ends_with_its_last() -> None:
     text = "둘째, 앞의 글에서 이어진다.\n\n첫 번째로, 하나를 한다.\n두 번째로, 둘을 한다.\n마지막으로, 셋을 한다.\n셋째, 다른 목록이다.\n"
     assert starts(text, text.index("둘을")) == [
@@ -115,6 +139,37 @@ def test_an_ordinal_follow_up_counts_in_the_documents_list(
         second = conversation.chat("두 번째 전략을 자세히 알려줘", first.session_id)
     assert (second.followup, second.query) == ("ordinal", "둘째, 해외 기업과 협력해야 한다.")
     assert any("공동 연구" in s.text for s in second.summary_sentences)
+
+
+PRINTING = """<html><head><title>흑백 인쇄</title></head><body>
+<h1>흑백으로 인쇄</h1>
+<p>컬러 프린터에서도 문서를 흑백으로 인쇄할 수 있습니다.</p>
+<ol>
+<li><p>파일 - 인쇄를 선택합니다.</p></li>
+<li><p>속성을 클릭하십시오. 프린터 속성 대화 상자가 나타납니다.</p></li>
+<li><p>인쇄 옵션을 흑백으로 설정합니다.</p></li>
+<li><p>확인을 누르고 인쇄를 클릭합니다.</p></li>
+</ol>
+</body></html>
+"""
+
+
+def test_the_steps_of_an_html_page_are_what_an_ordinal_counts_in(
+    tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    """ "두 번째 단계 좀 자세히" after a how-to over an HTML page with an ordered list: the page's
+    second step, said itself when the answer had not shown it."""
+    settings, engine = indexed(tmp_path, settings, analyzer, "print.html", PRINTING)
+    with SessionStore(settings.sessions_file) as store:
+        conversation = Conversation(engine, store, settings)
+        first = conversation.chat("문서를 흑백으로 인쇄하려면 어떻게 해요?")
+        assert [s.text for s in first.summary_sentences][:2] == [
+            "컬러 프린터에서도 문서를 흑백으로 인쇄할 수 있습니다.",
+            "1. 파일 - 인쇄를 선택합니다.",
+        ]
+        second = conversation.chat("두 번째 단계 좀 자세히 알려줘요", first.session_id)
+    assert (second.followup, second.query) == ("ordinal", "속성을 클릭하십시오.")
+    assert any("프린터 속성 대화 상자" in s.text for s in second.summary_sentences)
 
 
 def test_a_list_far_into_a_long_document_is_found_in_a_window_around_the_answer(

@@ -743,6 +743,33 @@ def test_a_sentence_that_announces_the_points_and_holds_the_first_starts_their_r
     assert texts(picked) == [announced.text, second.text, third.text]
 
 
+def test_the_steps_shown_hold_the_lead_and_a_lead_that_announces_them_opens_them() -> None:
+    """Steps 1 to 6 of a procedure: the step that answers (5.) is among the steps shown, which end
+    with it; a sentence that announces the steps is said before them, not dropped."""
+    steps = [cand(1, 100 + 40 * i, f"{i + 1}. 단계 {i + 1}을 합니다.", {"단계"}, i + 1) for i in range(6)]
+    picked = enumeration(steps, [Picked(steps[4], 1.0)], 4)
+    assert texts(picked) == [s.text for s in steps[1:5]]
+    assert texts(enumeration(steps, [Picked(steps[1], 1.0)], 4)) == [s.text for s in steps[:4]]
+    intro = cand(1, 60, "쉽고 빠른 방법이 있습니다.", {"방법"}, 0)
+    announced = cand(1, 100, "1. 셀을 선택합니다.", {"셀"}, 1)
+    rest = [cand(1, 130 + 30 * i, f"{i + 2}. 단계 {i + 2}을 합니다.", {"단계"}, i + 2) for i in range(4)]
+    intro = replace(intro, end=announced.start - 1)
+    picked = enumeration([intro, announced, *rest], [Picked(intro, 1.0)], 4)
+    assert texts(picked) == [intro.text, announced.text, rest[0].text, rest[1].text]
+
+
+def test_a_step_is_compared_in_meaning_without_its_number() -> None:
+    """A step's number ("4. ") says where it stands, not what it says: the sentence is embedded without it."""
+    terms = {"시간대"}
+    first = cand(1, 0, "4. 시간대 자동 스위치를 켜 둡니다.", terms, 0)
+    second = cand(1, 40, "5. 시간대를 누르고 도시를 검색합니다.", terms, 1)
+    similarity = Similarity({"시간대 자동 스위치를 켜 둡니다.": 0.2, "시간대를 누르고 도시를 검색합니다.": 0.9})
+    question = replace(q("해외 출장 와서 시간대 바꾸려면", ["해외", "출장", "시간대"]), similarity=similarity)
+    near = closeness([first, second], [2.0, 1.99], question, 10.0)
+    assert similarity.asked == [["시간대 자동 스위치를 켜 둡니다.", "시간대를 누르고 도시를 검색합니다."]]
+    assert near[1] > near[0]
+
+
 def test_a_later_point_shown_apart_from_the_points_before_it_loses_its_ordinal() -> None:
     lead = cand(1, 0, "소통이 필수적입니다.", {"소통"}, 0)
     second = cand(1, 100, "둘째, 정부의 지원이 중요합니다.", {"정부"}, 3)
