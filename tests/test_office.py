@@ -20,13 +20,15 @@ from assistant.text.korean import KoreanAnalyzer
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def docx(path: Path, body: str, *, styles: str = "", title: str = "") -> Path:
+def docx(path: Path, body: str, *, styles: str = "", title: str = "", numbering: str = "") -> Path:
     """A .docx holding ``body`` (WordprocessingML inside ``<w:body>``)."""
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", f"<w:document {W}><w:body>{body}</w:body></w:document>")
         if styles:
             z.writestr("word/styles.xml", f"<w:styles {W}>{styles}</w:styles>")
+        if numbering:
+            z.writestr("word/numbering.xml", f"<w:numbering {W}>{numbering}</w:numbering>")
         if title:
             z.writestr(
                 "docProps/core.xml",
@@ -47,6 +49,68 @@ HEADING_STYLES = (
     '<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>'
     '<w:style w:type="paragraph" w:styleId="a"><w:name w:val="Normal"/></w:style>'
 )
+
+
+def listed(text: str, num: int, level: int = 0) -> str:
+    props = f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
+    return f"<w:p>{props}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def lvl(ilvl: int, fmt: str, text: str, start: int = 1) -> str:
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+    )
+
+
+NUMBERING = (
+    '<w:abstractNum w:abstractNumId="0">' + lvl(0, "decimal", "%1.") + lvl(1, "ganada", "%2)") + "</w:abstractNum>"
+    '<w:abstractNum w:abstractNumId="1">' + lvl(0, "bullet", "\uf0b7") + "</w:abstractNum>"
+    '<w:abstractNum w:abstractNumId="2">' + lvl(0, "decimal", "제%1조", start=3) + "</w:abstractNum>"
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+    '<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num>'
+    '<w:num w:numId="4"><w:abstractNumId w:val="0"/>'
+    '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>'
+)
+
+
+def test_a_word_list_shows_the_numbers_and_bullets_word_shows(tmp_path: Path) -> None:
+    """Word writes a list's numbers in numbering.xml, not in the text: they are put back as Word
+    shows them (its counting, its formats: 1. 가) •), so a procedure reads as steps."""
+    styles = (
+        '<w:style w:type="paragraph" w:styleId="Article"><w:name w:val="조문"/>'
+        '<w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style>'
+    )
+    body = (
+        p("출장비 신청 방법")
+        + listed("신청서를 엽니다.", 1)
+        + listed("교통비를 적습니다.", 1, 1)
+        + listed("숙박비를 적습니다.", 1, 1)
+        + listed("팀장에게 보냅니다.", 1)
+        + listed("영수증을 붙입니다.", 1, 1)
+        + listed("준비물", 2)
+        + p("(목적) 이 규정은 출장을 정한다.", "Article")
+        + p("(범위) 모든 직원에게 적용한다.", "Article")
+        + listed("다섯째부터 셉니다.", 4)
+        + p("끝.")
+    )
+    path = docx(tmp_path / "출장.docx", body, styles=styles, numbering=NUMBERING)
+    doc = load_document(path, tmp_path)
+    assert doc.text.splitlines() == [
+        "출장비 신청 방법",
+        "1. 신청서를 엽니다.",
+        "가) 교통비를 적습니다.",
+        "나) 숙박비를 적습니다.",
+        "2. 팀장에게 보냅니다.",
+        "가) 영수증을 붙입니다.",  # a level starts again after its parent's next item
+        "• 준비물",
+        "제3조 (목적) 이 규정은 출장을 정한다.",  # numbered by its style
+        "제4조 (범위) 모든 직원에게 적용한다.",
+        "5. 다섯째부터 셉니다.",
+        "끝.",
+    ]
+    plain = load_document(docx(tmp_path / "plain.docx", listed("번호 없는 목록", 1)), tmp_path)
+    assert plain.text == "번호 없는 목록"  # no numbering part: nothing to show
 
 
 def test_a_word_document_gives_its_paragraphs_headings_and_tables(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from bs4.element import PreformattedString
 from assistant.ingest.blocks import Blocks, collapse, lines_of, table_row
 from assistant.ingest.documents import Extracted, Heading, Unreadable
 from assistant.ingest.encodings import replace_surrogates
+from assistant.ingest.markers import BULLET
 from assistant.ingest.plain import split_lines, with_line_headings
 
 _HTML_DROP = frozenset({"script", "style", "noscript", "head", "template", "svg", "iframe", "canvas"})
@@ -105,10 +106,6 @@ def _add_pre(tag: Tag, out: _TextBuilder) -> None:
     block = "\n".join(lines).strip("\n")
     if block.strip():
         out.add_block(block)
-
-
-#: The bullet an unordered list's items are shown with (one of :data:`~assistant.ingest.markers.BULLETS`).
-BULLET = "•"
 
 
 def _item_marker(item: Tag) -> str:

@@ -10,6 +10,9 @@ import re
 
 #: Characters that open a bulleted line.
 BULLETS = "•-*·▪○●◦■□◆◇▶►‣–"
+#: The bullet a reader writes before a list's item when the document shows one it does not write
+#: as text (an HTML ``<ul>``, a Word bulleted list).
+BULLET = "•"
 #: :data:`BULLETS` as the inside of a regular-expression character class.
 BULLET_CLASS = re.escape(BULLETS)
 #: The ordinal numerals, first to tenth (첫째 … 열째).

@@ -2,7 +2,9 @@
 last a compound file of binary records (HWP 5.0).
 
 The text is the documents' paragraphs, one per line, in reading order; a heading is a paragraph
-whose style is an outline level (Word's "heading 1" …, 한글's "개요 1" …); a table is one line per
+whose style is an outline level (Word's "heading 1" …, 한글's "개요 1" …); a Word paragraph in a
+numbered or bulleted list starts with the number or bullet Word shows for it ("2. ", "가. ", "• "),
+so that a procedure's steps read as steps; a table is one line per
 row, its cells joined by `` | `` (as the HTML reader writes them), and its span is recorded so that
 chunking never splits it. The title is the document's own (its properties), else its first
 top-level heading, else the file name.
@@ -24,6 +26,7 @@ from xml.etree import ElementTree
 
 from assistant.ingest.blocks import Blocks, collapse, lines_of, table_row
 from assistant.ingest.documents import Extracted, Heading, Unreadable
+from assistant.ingest.markers import BULLET, BULLETS
 from assistant.ingest.plain import split_lines, with_line_headings
 
 #: A part of an archive larger than this is not read (a ZIP bomb expands to gigabytes).
@@ -120,12 +123,14 @@ def extract_docx(raw: bytes, stem: str) -> Extracted:
         body = _part(archive, "word/document.xml", "DOCX")
         if body is None:
             raise Unreadable("DOCX 파일에 본문(word/document.xml)이 없습니다")
-        levels = _word_levels(_part(archive, "word/styles.xml", "DOCX"))
+        styles = _part(archive, "word/styles.xml", "DOCX")
+        levels = _word_levels(styles)
+        numbering = _Numbering.read(_part(archive, "word/numbering.xml", "DOCX"), styles)
         title = _title_in(_part(archive, "docProps/core.xml", "DOCX"))
     out = _Builder()
     for element in body.iter():
         if _local(element.tag) == "body":
-            _word_blocks(element, levels, out)
+            _word_blocks(element, levels, out, numbering)
             break
     return out.extracted(title, stem)
 
@@ -152,15 +157,153 @@ def _word_levels(styles: ElementTree.Element | None) -> dict[str, int]:
     return out
 
 
-def _word_blocks(container: ElementTree.Element, levels: dict[str, int], out: _Builder) -> None:
+def _word_blocks(
+    container: ElementTree.Element, levels: dict[str, int], out: _Builder, numbering: _Numbering | None = None
+) -> None:
     for child in container:
         name = _local(child.tag)
         if name == "p":
-            out.paragraph(_word_text(child), _word_level(child, levels))
+            text = _word_text(child)
+            if numbering is not None and text.strip():
+                text = numbering.marker(child) + text
+            out.paragraph(text, _word_level(child, levels))
         elif name == "tbl":
             out.table(_word_rows(child))
         elif name in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
-            _word_blocks(child, levels, out)
+            _word_blocks(child, levels, out, numbering)
+
+
+#: The letters and signs Word counts with in the number formats that are not digits.
+_COUNTED = {
+    "ganada": "가나다라마바사아자차카타파하",
+    "chosung": "ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ",
+    "decimalEnclosedCircle": "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳",
+    "upperLetter": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "lowerLetter": "abcdefghijklmnopqrstuvwxyz",
+}
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def _counted(n: int, fmt: str) -> str:
+    """``n`` written in Word's number format ``fmt`` (decimal for a format not known here)."""
+    if fmt in _COUNTED:
+        signs = _COUNTED[fmt]
+        return signs[(n - 1) % len(signs)] if n >= 1 else str(n)
+    if fmt in ("upperRoman", "lowerRoman") and n >= 1:
+        out = ""
+        for value, sign in _ROMAN:
+            while n >= value:
+                out, n = out + sign, n - value
+        return out if fmt == "upperRoman" else out.lower()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return "" if fmt == "none" else str(n)
+
+
+@dataclass(frozen=True)
+class _ListLevel:
+    start: int
+    fmt: str
+    text: str  #: Word's ``lvlText``: "%1.", "%1.%2.", a bullet sign
+
+
+@dataclass
+class _Numbering:
+    """Word's lists (``word/numbering.xml``): the number each numbered paragraph is shown with,
+    counted as Word counts them (one count per list and level; a level starting again after a
+    paragraph of a higher level)."""
+
+    levels: dict[str, dict[int, _ListLevel]]  #: numId → ilvl → level
+    styles: dict[str, tuple[str, int]]  #: a paragraph style's own list: styleId → (numId, ilvl)
+    counts: dict[str, list[int]]
+
+    @classmethod
+    def read(cls, numbering: ElementTree.Element | None, styles: ElementTree.Element | None) -> _Numbering | None:
+        if numbering is None:
+            return None
+        abstract: dict[str, dict[int, _ListLevel]] = {}
+        for element in numbering:
+            if _local(element.tag) == "abstractNum" and (aid := _attr(element, "abstractNumId")) is not None:
+                abstract[aid] = {
+                    int(ilvl): _list_level(lvl)
+                    for lvl in element
+                    if _local(lvl.tag) == "lvl" and (ilvl := _attr(lvl, "ilvl") or "").isdigit()
+                }
+        levels: dict[str, dict[int, _ListLevel]] = {}
+        for element in numbering:
+            if _local(element.tag) != "num" or (nid := _attr(element, "numId")) is None:
+                continue
+            ref = next((_attr(c, "val") for c in element if _local(c.tag) == "abstractNumId"), None)
+            own = dict(abstract.get(ref or "", {}))
+            for override in (c for c in element if _local(c.tag) == "lvlOverride"):
+                ilvl = _attr(override, "ilvl") or ""
+                start = next((_attr(c, "val") for c in override.iter() if _local(c.tag) == "startOverride"), None)
+                if ilvl.isdigit() and int(ilvl) in own and start and start.isdigit():
+                    level = own[int(ilvl)]
+                    own[int(ilvl)] = _ListLevel(int(start), level.fmt, level.text)
+            levels[nid] = own
+        listed: dict[str, tuple[str, int]] = {}
+        for style in styles if styles is not None else ():
+            if _local(style.tag) == "style" and (sid := _attr(style, "styleId")) is not None:
+                found = _num_pr(style)
+                if found is not None:
+                    listed[sid] = found
+        return cls(levels, listed, {})
+
+    def marker(self, paragraph: ElementTree.Element) -> str:
+        """What Word shows before ``paragraph`` ("2. ", "가. ", "1.2. ", "• "), "" outside a list."""
+        found = _num_pr(paragraph)
+        if found is None:
+            style = next((_attr(c, "val") for c in paragraph.iter() if _local(c.tag) == "pStyle"), None)
+            found = self.styles.get(style or "")
+        if found is None or found[0] == "0":
+            return ""
+        nid, ilvl = found
+        own = self.levels.get(nid, {})
+        if ilvl not in own:
+            return ""
+        counts = self.counts.setdefault(nid, [0] * 10)
+        level = own[ilvl]
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else level.start
+        for deeper in range(ilvl + 1, len(counts)):
+            counts[deeper] = 0
+        if level.fmt == "bullet":
+            sign = level.text.strip()
+            return f"{sign if len(sign) == 1 and sign in BULLETS else BULLET} "
+
+        def number(m: re.Match[str]) -> str:
+            at = int(m.group(1)) - 1
+            shown = own.get(at)
+            value = counts[at] if 0 <= at < len(counts) and counts[at] else (shown.start if shown else 1)
+            return _counted(value, shown.fmt if shown else "decimal")
+
+        text = re.sub(r"%([1-9])", number, level.text).strip()
+        return f"{text} " if text else ""
+
+
+def _list_level(lvl: ElementTree.Element) -> _ListLevel:
+    values = {_local(c.tag): _attr(c, "val") for c in lvl}
+    start = values.get("start") or "1"
+    return _ListLevel(
+        int(start) if start.isdigit() else 1, values.get("numFmt") or "decimal", values.get("lvlText") or ""
+    )
+
+
+def _num_pr(element: ElementTree.Element) -> tuple[str, int] | None:
+    """The (numId, ilvl) of the ``numPr`` in an element's paragraph properties, None without one."""
+    for props in element:
+        if _local(props.tag) != "pPr":
+            continue
+        for child in props:
+            if _local(child.tag) == "numPr":
+                values = {_local(c.tag): _attr(c, "val") or "" for c in child}
+                nid, ilvl = values.get("numId", ""), values.get("ilvl", "0")
+                if nid:
+                    return nid, int(ilvl) if ilvl.isdigit() and int(ilvl) < 10 else 0
+    return None
 
 
 def _word_level(paragraph: ElementTree.Element, levels: dict[str, int]) -> int:
