@@ -109,6 +109,8 @@ def test_a_word_list_shows_the_numbers_and_bullets_word_shows(tmp_path: Path) ->
         "5. 다섯째부터 셉니다.",
         "끝.",
     ]
+    # the articles Word numbers head their text, as the ones written out do
+    assert [h.title for h in doc.headings] == ["제3조 (목적)", "제4조 (범위)"]
     plain = load_document(docx(tmp_path / "plain.docx", listed("번호 없는 목록", 1)), tmp_path)
     assert plain.text == "번호 없는 목록"  # no numbering part: nothing to show
 
