@@ -171,6 +171,52 @@ def hp(text: str, style: str = "0", para: str = "0") -> str:
     return f'<hp:p styleIDRef="{style}" paraPrIDRef="{para}"><hp:run><hp:t>{text}</hp:t></hp:run></hp:p>'
 
 
+def head(level: int, fmt: str, text: str, start: int = 1) -> str:
+    return f'<hh:paraHead start="{start}" level="{level}" numFormat="{fmt}">{text}</hh:paraHead>'
+
+
+def test_a_hangul_list_shows_the_numbers_and_bullets_hangul_shows(tmp_path: Path) -> None:
+    """한글 writes a numbered paragraph's number in the header (a paragraph shape's NUMBER heading,
+    its numbering's "^1." heads), not in the text: it is put back as 한글 shows it, counted across
+    sections; a bullet in a private-use font is shown as •."""
+    header = (
+        '<hh:refList><hh:numberings><hh:numbering id="1" start="0">'
+        + head(1, "DIGIT", "^1.")
+        + head(2, "HANGUL_SYLLABLE", "^2)")
+        + head(3, "DIGIT", "^N")
+        + "</hh:numbering></hh:numberings>"
+        '<hh:bullets><hh:bullet id="1" char="\uf06c"/><hh:bullet id="2" char="-"/></hh:bullets>'
+        "<hh:paraProperties>"
+        '<hh:paraPr id="1"><hh:heading type="NUMBER" idRef="1" level="0"/></hh:paraPr>'
+        '<hh:paraPr id="2"><hh:heading type="NUMBER" idRef="1" level="1"/></hh:paraPr>'
+        '<hh:paraPr id="3"><hh:heading type="NUMBER" idRef="1" level="2"/></hh:paraPr>'
+        '<hh:paraPr id="4"><hh:heading type="BULLET" idRef="1" level="0"/></hh:paraPr>'
+        '<hh:paraPr id="5"><hh:heading type="BULLET" idRef="2" level="0"/></hh:paraPr>'
+        '<hh:paraPr id="6"><hh:heading type="NONE" idRef="0" level="0"/></hh:paraPr>'
+        "</hh:paraProperties></hh:refList>"
+    )
+    first = (
+        hp("신청 절차", para="6")
+        + hp("신청서를 씁니다.", para="1")
+        + hp("교통비를 적습니다.", para="2")
+        + hp("영수증을 붙입니다.", para="3")
+        + hp("숙박비를 적습니다.", para="2")
+    )
+    second = hp("팀장에게 냅니다.", para="1") + hp("준비물", para="4") + hp("사본", para="5")
+    path = hwpx(tmp_path / "출장.hwpx", [first, second], header=header)
+    doc = load_document(path, tmp_path)
+    assert doc.text.splitlines() == [
+        "신청 절차",
+        "1. 신청서를 씁니다.",
+        "가) 교통비를 적습니다.",
+        "1.가.1. 영수증을 붙입니다.",  # ^N: the path of levels, ended by a full stop
+        "나) 숙박비를 적습니다.",
+        "2. 팀장에게 냅니다.",  # counted on in the next section
+        "• 준비물",
+        "- 사본",
+    ]
+
+
 def test_a_hangul_document_gives_its_sections_headings_and_tables(tmp_path: Path) -> None:
     header = (
         '<hh:styles><hh:style id="0" name="바탕글" engName="Normal"/><hh:style id="2" name="개요 1" engName="Outline 1"/>'

@@ -3,8 +3,8 @@ last a compound file of binary records (HWP 5.0).
 
 The text is the documents' paragraphs, one per line, in reading order; a heading is a paragraph
 whose style is an outline level (Word's "heading 1" …, 한글's "개요 1" …); a Word paragraph in a
-numbered or bulleted list starts with the number or bullet Word shows for it ("2. ", "가. ", "• "),
-so that a procedure's steps read as steps; a table is one line per
+numbered or bulleted list (a 한글 paragraph of a numbered or bulleted shape) starts with the number
+or bullet the program shows for it ("2. ", "가. ", "• "), so that a procedure's steps read as steps; a table is one line per
 row, its cells joined by `` | `` (as the HTML reader writes them), and its span is recorded so that
 chunking never splits it. The title is the document's own (its properties), else its first
 top-level heading, else the file name.
@@ -368,10 +368,11 @@ def extract_hwpx(raw: bytes, stem: str) -> Extracted:
         title = _title_in(_part(archive, "Contents/content.hpf", "HWPX"))
         sections = [_part(archive, name, "HWPX") for _, name in names]
     styles, outlines = _hwp_levels(header)
+    numbering = _HwpNumbering.read(header)
     out = _Builder()
     for section in sections:
         if section is not None:
-            _hwp_blocks(section, styles, outlines, out)
+            _hwp_blocks(section, styles, outlines, out, numbering)
     return out.extracted(title, stem)
 
 
@@ -397,16 +398,107 @@ def _hwp_levels(header: ElementTree.Element | None) -> tuple[dict[str, int], dic
 
 
 def _hwp_blocks(
-    container: ElementTree.Element, styles: dict[str, int], outlines: dict[str, int], out: _Builder
+    container: ElementTree.Element,
+    styles: dict[str, int],
+    outlines: dict[str, int],
+    out: _Builder,
+    numbering: _HwpNumbering | None = None,
 ) -> None:
     for child in container:
         if _local(child.tag) != "p":
             continue
         text, tables = _hwp_paragraph(child)
-        level = styles.get(_attr(child, "styleIDRef") or "", 0) or outlines.get(_attr(child, "paraPrIDRef") or "", 0)
+        shape = _attr(child, "paraPrIDRef") or ""
+        level = styles.get(_attr(child, "styleIDRef") or "", 0) or outlines.get(shape, 0)
+        if numbering is not None and text.strip():
+            text = numbering.marker(shape) + text
         out.paragraph(text, level)
         for table in tables:
             out.table(_hwp_rows(table))
+
+
+#: 한글's number formats, as the Word formats :func:`_counted` writes.
+_HWP_FORMATS = {
+    "DIGIT": "decimal",
+    "CIRCLED_DIGIT": "decimalEnclosedCircle",
+    "ROMAN_CAPITAL": "upperRoman",
+    "ROMAN_SMALL": "lowerRoman",
+    "LATIN_CAPITAL": "upperLetter",
+    "LATIN_SMALL": "lowerLetter",
+    "HANGUL_SYLLABLE": "ganada",
+    "HANGUL_JAMO": "chosung",
+}
+
+
+@dataclass
+class _HwpNumbering:
+    """한글's numbered and bulleted paragraphs (a paragraph shape whose ``heading`` is NUMBER or
+    BULLET): the number each is shown with, counted per numbering and level as 한글 counts them; its
+    format ("^1.", "^2)", "(^3)") and its number formats (1, 가, ①, Ⅰ …) from the header."""
+
+    heads: dict[str, dict[int, _ListLevel]]  #: numbering id → level (1-based) → its paragraph head
+    bullets: dict[str, str]  #: bullet id → its sign
+    shapes: dict[str, tuple[str, str, int]]  #: paragraph shape id → (NUMBER or BULLET, id, level)
+    counts: dict[str, list[int]]
+
+    @classmethod
+    def read(cls, header: ElementTree.Element | None) -> _HwpNumbering | None:
+        if header is None:
+            return None
+        heads: dict[str, dict[int, _ListLevel]] = {}
+        bullets: dict[str, str] = {}
+        shapes: dict[str, tuple[str, str, int]] = {}
+        for element in header.iter():
+            name = _local(element.tag)
+            if name == "numbering" and (nid := _attr(element, "id")) is not None:
+                heads[nid] = {}
+                for head in element:
+                    level, start = _attr(head, "level") or "", _attr(head, "start") or "1"
+                    if _local(head.tag) == "paraHead" and level.isdigit():
+                        fmt = _HWP_FORMATS.get(_attr(head, "numFormat") or "DIGIT", "decimal")
+                        heads[nid][int(level)] = _ListLevel(int(start) if start.isdigit() else 1, fmt, head.text or "")
+            elif name == "bullet" and (bid := _attr(element, "id")) is not None:
+                bullets[bid] = _attr(element, "char") or ""
+            elif name == "paraPr" and (pid := _attr(element, "id")) is not None:
+                heading = next((c for c in element if _local(c.tag) == "heading"), None)
+                if heading is None:
+                    continue
+                kind, ref, depth = _attr(heading, "type") or "", _attr(heading, "idRef"), _attr(heading, "level") or ""
+                if kind in ("NUMBER", "BULLET") and ref is not None:
+                    shapes[pid] = (kind, ref, int(depth) + 1 if depth.isdigit() else 1)
+        return cls(heads, bullets, shapes, {}) if shapes else None
+
+    def marker(self, shape: str) -> str:
+        """What 한글 shows before a paragraph of this shape ("1. ", "가) ", "• "), "" for none."""
+        found = self.shapes.get(shape)
+        if found is None:
+            return ""
+        kind, ref, level = found
+        if kind == "BULLET":
+            sign = self.bullets.get(ref, "").strip()
+            return f"{sign if len(sign) == 1 and sign in BULLETS else BULLET} "
+        own = self.heads.get(ref, {})
+        if level not in own:
+            return ""
+        counts = self.counts.setdefault(ref, [0] * 12)
+        counts[level] = counts[level] + 1 if counts[level] else own[level].start
+        for deeper in range(level + 1, len(counts)):
+            counts[deeper] = 0
+
+        def shown(at: int) -> str:
+            head = own.get(at)
+            value = counts[at] if 0 < at < len(counts) and counts[at] else (head.start if head else 1)
+            return _counted(value, head.fmt if head else "decimal")
+
+        def number(m: re.Match[str]) -> str:
+            code = m.group(1)
+            if code in "nN":  # the path of levels: 1.1.1 (^N ends it with a full stop)
+                path = ".".join(shown(at) for at in range(1, level + 1))
+                return path + "." if code == "N" else path
+            return shown(int(code))
+
+        text = re.sub(r"\^([1-9nN])", number, own[level].text).strip()
+        return f"{text} " if text else ""
 
 
 def _hwp_paragraph(paragraph: ElementTree.Element) -> tuple[str, list[ElementTree.Element]]:
