@@ -756,12 +756,6 @@ def test_the_steps_shown_hold_the_lead_and_a_lead_that_announces_them_opens_them
     intro = replace(intro, end=announced.start - 1)
     picked = enumeration([intro, announced, *rest], [Picked(intro, 1.0)], 4)
     assert texts(picked) == [intro.text, announced.text, rest[0].text, rest[1].text]
-    # a point's own later sentence, right before the next point, announces nothing: from the first
-    inside = cand(1, rest[0].end + 1, "하지만 한국은 부족합니다.", {"한국"}, 3)
-    inside = replace(inside, end=rest[1].start - 1)
-    points = [announced, *rest]
-    picked = enumeration([*points, inside], [Picked(inside, 1.0)], 4)
-    assert texts(picked) == [c.text for c in points[:4]]
 
 
 def test_a_step_is_compared_in_meaning_without_its_number() -> None:

@@ -1030,10 +1030,8 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
         return []
     size = max(n, 3)
     at = next((i for i, p in enumerate(run) if p.start == lead.start), None)
-    if at is None:
-        if lead.end <= run[0].start and _near(lead, run[0]):  # it announces them ("… 방법이 있습니다."): it opens them
-            return [picked[0], *(Picked(c, 0.0) for c in run[: size - 1])]
-        at = 0  # a sentence within a point, after its first: the points from the first
+    if at is None:  # the lead announces the points ("… 쉽고 빠른 방법이 있습니다."): it opens them
+        return [picked[0], *(Picked(c, 0.0) for c in run[: size - 1])]
     first = max(0, min(at - size + 1, len(run) - size)) if at >= size else 0  # the window holds the lead
     return [Picked(c, 0.0) for c in run[first : first + size]]
 
