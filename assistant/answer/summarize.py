@@ -1017,7 +1017,7 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
     """When the lead is, or announces, one of the document's enumerated points ("첫째, …", "두 번째로,
     …", a step's "2. …"), the points of that enumeration in the document's order (at most ``max(n, 3)``,
     the lead among them: from the first point, or up to the lead when it comes later), after the lead
-    when it announces them; else nothing."""
+    when it is not one of them (it announces them, or is a point's later sentence); else nothing."""
     if not picked:
         return []
     lead = picked[0].candidate
@@ -1030,7 +1030,8 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
         return []
     size = max(n, 3)
     at = next((i for i, p in enumerate(run) if p.start == lead.start), None)
-    if at is None:  # the lead announces the points ("… 쉽고 빠른 방법이 있습니다."): it opens them
+    if at is None:  # the lead announces the points ("… 쉽고 빠른 방법이 있습니다."), or is a point's later
+        # sentence that answers: it is said first, the points after it from the first
         return [picked[0], *(Picked(c, 0.0) for c in run[: size - 1])]
     first = max(0, min(at - size + 1, len(run) - size)) if at >= size else 0  # the window holds the lead
     return [Picked(c, 0.0) for c in run[first : first + size]]
