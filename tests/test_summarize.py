@@ -758,6 +758,22 @@ def test_the_steps_shown_hold_the_lead_and_a_lead_that_announces_them_opens_them
     assert texts(picked) == [intro.text, announced.text, rest[0].text, rest[1].text]
 
 
+def test_a_list_numbered_from_one_again_is_another_procedure() -> None:
+    """Merging cells, then splitting them: two procedures of one page, each numbered from 1; the
+    steps shown for merging are merging's."""
+    merge = [
+        cand(1, 0, "1. 인접한 셀을 선택합니다.", {"셀"}, 0),
+        cand(1, 20, "2. 표 - 셀 병합을 선택합니다.", {"셀", "병합"}, 1),
+    ]
+    split = [
+        cand(2, 60, "1. 분할할 셀에 커서를 놓습니다.", {"셀"}, 0),
+        cand(2, 85, "2. 표 - 셀 분할을 선택합니다.", {"셀"}, 1),
+    ]
+    picked = enumeration([*merge, *split], [Picked(merge[1], 1.0)], 4)
+    assert texts(picked) == [c.text for c in merge]
+    assert texts(enumeration([*merge, *split], [Picked(split[0], 1.0)], 4)) == [c.text for c in split]
+
+
 def test_a_step_is_compared_in_meaning_without_its_number() -> None:
     """A step's number ("4. ") says where it stands, not what it says: the sentence is embedded without it."""
     terms = {"시간대"}

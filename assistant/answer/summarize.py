@@ -1043,15 +1043,28 @@ def _is_point(text: str) -> bool:
 
 
 def _runs(points: Sequence[Candidate], gap: int = 600) -> list[list[Candidate]]:
-    """Points in runs: one enumeration's points follow each other closely, in one numbering style."""
+    """Points in runs: one enumeration's points follow each other closely, in one numbering style;
+    a step numbered no higher than the one before starts another list ("1. 셀을 선택합니다. 2. …"
+    then "1. 분할할 셀에 …": two procedures)."""
     runs: list[list[Candidate]] = []
     for p in points:
         last = runs[-1][-1] if runs else None
-        if last is not None and p.start - last.end <= gap and _style(p.text) in (_style(last.text), ""):
+        if (
+            last is not None
+            and p.start - last.end <= gap
+            and _style(p.text) in (_style(last.text), "")
+            and not _numbered_again(last.text, p.text)
+        ):
             runs[-1].append(p)
         else:
             runs.append([p])
     return runs
+
+
+def _numbered_again(before: str, after: str) -> bool:
+    """Whether ``after`` is a step numbered no higher than the step ``before`` ("2. …" then "1. …")."""
+    a, b = step_number(before), step_number(after)
+    return bool(a and b) and int(after[:b].strip(" .)(")) <= int(before[:a].strip(" .)("))
 
 
 def _style(text: str) -> str:
