@@ -22,33 +22,29 @@ own weights, which the script checks before it starts.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
-
 from assistant import Engine
-from assistant.embedding.base import Embedder, Kind
 from assistant.ingest.documents import Document
 from assistant.store.bm25 import BM25, BM25Counts
 from assistant.store.index import Index
-from bench.collections import NAMES, PAGES, engines
+from bench.collections import NAMES, engines
 from bench.common import KORQUAD, load_korquad, require
 from bench.retrieval import (
     RESULTS,
     Candidates,
     Query,
-    essay_queries,
+    chosen_on_others,
     fused_metrics,
     grid,
-    help_queries,
-    korquad_queries,
     pools,
+    queries_of,
 )
 
 #: The shipped parameters (:class:`~assistant.store.bm25.BM25`'s defaults).
@@ -57,59 +53,22 @@ K1 = (0.6, 0.9, 1.2, 1.5, 2.0)
 B = (0.2, 0.3, 0.4, 0.5, 0.6, 0.75)
 
 
-class Remembering:
-    """An embedder that embeds each question once, however many times it is asked for."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.seen: dict[tuple[str, str], np.ndarray] = {}
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def embed(self, texts: Sequence[str], kind: Kind, *, progress: bool = False) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self.seen]
-        if missing:
-            for t, v in zip(missing, self.inner.embed(missing, kind, progress=progress), strict=True):
-                self.seen[(kind, t)] = v
-        return np.stack([self.seen[(kind, t)] for t in texts]) if texts else self.inner.embed([], kind)
-
-
 def counts_of(engine: Engine, name: str) -> tuple[BM25Counts, BM25Counts]:
-    """Both lexical fields' term counts, gathered as the index builder gathers them: the
-    collection's documents chunked and analysed again (into a scratch folder)."""
+    """Both lexical fields' term counts, gathered by the index builder itself: the collection's
+    documents chunked and analysed again (into a scratch folder)."""
     from assistant.ingest.files import iter_corpus_files, iter_documents
     from assistant.store.builder import IndexBuilder
 
     if name == "korquad":
         docs, _ = load_korquad(require(KORQUAD), titles=True)
-        stream: Iterator[Document] = iter(docs)
+        stream: Iterable[Document] = docs
     else:
         corpus = engine.settings.corpus_dir
         stream = iter_documents(corpus, iter_corpus_files(corpus), lambda _: None)
-    gathered: list[BM25Counts] = []
-    fit = BM25Counts.fit
-
-    def keep(counts: BM25Counts, bm: BM25) -> BM25:
-        gathered.append(counts)
-        return fit(counts, bm)
-
-    builder = IndexBuilder(
-        engine.settings.model_copy(update={"show_progress": False}), engine.embedder, engine.analyzer
-    )
+    settings = engine.settings.model_copy(update={"show_progress": False})
     with tempfile.TemporaryDirectory() as scratch:
-        BM25Counts.fit = keep  # type: ignore[method-assign,assignment]
-        try:
-            builder._analyse(Path(scratch), stream, None)
-        finally:
-            BM25Counts.fit = fit  # type: ignore[method-assign,assignment]
-    morph, bigram = gathered
-    return morph, bigram
+        analysed = IndexBuilder(settings, engine.embedder, engine.analyzer).analysed(Path(scratch), stream)
+    return analysed.morph, analysed.bigram
 
 
 def refitted(counts: BM25Counts, k1: float, b: float, like: BM25) -> BM25:
@@ -136,16 +95,9 @@ def disagreement(counts: BM25Counts, saved: BM25) -> float:
     return float((gap > 0.01).mean()) if len(gap) else 0.0
 
 
-def with_fields(index: Index, morph: BM25, bigram: BM25) -> Index:
-    from dataclasses import replace
-
-    return replace(index, bm25=morph, bigram=bigram)
-
-
-def sweep(
-    name: str, engine: Engine, queries: Sequence[Query], embedder: Embedder
-) -> dict[tuple[float, float], list[Candidates]]:
-    """The candidates of every answerable question under every (k1, b)."""
+def sweep(name: str, engine: Engine, queries: Sequence[Query]) -> dict[tuple[float, float], list[Candidates]]:
+    """The candidates of every answerable question under every (k1, b) (the engines share one
+    embedder that keeps the question vectors: :func:`bench.collections.engines`)."""
     morph_counts, bigram_counts = counts_of(engine, name)
     index = engine.index
     gap = max(disagreement(morph_counts, index.bm25), disagreement(bigram_counts, index.bigram))
@@ -154,17 +106,19 @@ def sweep(
     out = {}
     for k1 in K1:
         for b in B:
-            fields = with_fields(
-                index, refitted(morph_counts, k1, b, index.bm25), refitted(bigram_counts, k1, b, index.bigram)
+            fields = replace(
+                index,
+                bm25=refitted(morph_counts, k1, b, index.bm25),
+                bigram=refitted(bigram_counts, k1, b, index.bigram),
             )
-            out[(k1, b)] = pools(_over(engine, fields, embedder), queries)
+            out[(k1, b)] = pools(_over(engine, fields), queries)
             print(f"  k1 {k1} b {b}", flush=True)
     return out
 
 
-def _over(engine: Engine, index: Index, embedder: Embedder) -> Any:
+def _over(engine: Engine, index: Index) -> Any:
     """What :func:`bench.retrieval.pools` reads of an engine, over another index."""
-    return SimpleNamespace(index=index, embedder=embedder, analyzer=engine.analyzer, settings=engine.settings)
+    return SimpleNamespace(index=index, embedder=engine.embedder, analyzer=engine.analyzer, settings=engine.settings)
 
 
 def table(data: dict[str, dict[tuple[float, float], list[Candidates]]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -183,14 +137,7 @@ def leave_one_out(
     """Per held-out collection, the settings best on the others (mean MRR@10) and its figures with them;
     with ``fixed``, only the shipped k1 and b are open to the choice."""
     pool = [r for r in rows if not fixed or (r[0]["k1"], r[0]["b"]) == SHIPPED]
-    out: dict[str, Any] = {}
-    for held in names:
-        others = [n for n in names if n != held]
-        setting, scores = max(pool, key=lambda r: float(np.mean([r[1][n]["MRR@10"] for n in others])))
-        out[held] = {"settings": setting, "held_out": {k: round(v, 4) for k, v in scores[held].items()}}
-    setting, scores = max(pool, key=lambda r: float(np.mean([r[1][n]["MRR@10"] for n in names])))
-    out["all"] = {"settings": setting, "scores": {n: {k: round(v, 4) for k, v in s.items()} for n, s in scores.items()}}
-    return out
+    return chosen_on_others(pool, names, "settings")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -201,20 +148,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = [n for n in args.collections.split(",") if n]
     by_name = engines(names)
-    remembering = Remembering(by_name[names[0]].embedder)
-    loaders: dict[str, Callable[[], list[Query]]] = {
-        "korquad": lambda: korquad_queries(args.korquad),
-        "essays": essay_queries,
-        **{name: functools.partial(help_queries, name) for name in PAGES},
-    }
     data = {}
     for name in names:
         engine = by_name[name]
         print(name, flush=True)
-        data[name] = sweep(name, engine, loaders[name](), remembering)
+        data[name] = sweep(name, engine, queries_of(name, args.korquad))
     rows = table(data)
-    default = {"dense": by_name[names[0]].settings.dense_weight, "morph": by_name[names[0]].settings.morph_weight}
-    default["bigram"] = by_name[names[0]].settings.bigram_weight
+    shipped = by_name[names[0]].settings
+    default = {"dense": shipped.dense_weight, "morph": shipped.morph_weight, "bigram": shipped.bigram_weight}
     at_default = {
         f"k1={k1} b={b}": {
             n: {k: round(v, 4) for k, v in fused_metrics(data[n][(k1, b)], default).items()} for n in names

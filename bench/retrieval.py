@@ -27,7 +27,6 @@ the product's abstention rule abstains on (false abstention) and of unanswerable
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import random
 from collections.abc import Callable, Sequence
@@ -40,7 +39,7 @@ import numpy as np
 from assistant import Engine
 from assistant.search.fusion import get_fusion
 from assistant.search.retrieval import Hit, Retriever
-from bench.collections import NAMES, PAGES, engines
+from bench.collections import NAMES, engines
 from bench.common import KORQUAD, ROOT, load_korquad, page_questions, require
 
 RESULTS = ROOT / "bench" / "results"
@@ -110,6 +109,14 @@ def essay_queries() -> list[Query]:
             item = json.loads(line)
             out.append(Query(item["question"], passage_judge(item["doc"], "", item.get("answer", ()))))
     return out + offtopic()
+
+
+def queries_of(name: str, korquad: int = 0) -> list[Query]:
+    """The questions of a collection of :data:`~bench.collections.NAMES` (``korquad``: a sample of
+    that many KorQuAD questions, 0 for all)."""
+    if name == "korquad":
+        return korquad_queries(korquad)
+    return essay_queries() if name == "essays" else help_queries(name)
 
 
 #: The systems compared: name → settings changes and retrieval mode.
@@ -247,13 +254,22 @@ def leave_one_out(data: dict[str, list[Candidates]]) -> dict[str, Any]:
         for f in ("weighted",)
         for w in grid()
     ]
+    return chosen_on_others(table, list(data), "weights")
+
+
+def chosen_on_others(
+    table: Sequence[tuple[dict[str, Any], dict[str, dict[str, float]]]], names: Sequence[str], key: str
+) -> dict[str, Any]:
+    """For each collection of ``names``, the row of ``table`` (settings, each collection's figures)
+    with the best mean MRR@10 on the *other* collections, and its figures on this one; under
+    ``"all"``, the best on all of them. The settings are reported under ``key``."""
     out: dict[str, Any] = {}
-    for held in data:
-        others = [n for n in data if n != held]
-        w, scores = max(table, key=lambda row: float(np.mean([row[1][n]["MRR@10"] for n in others])))
-        out[held] = {"weights": w, "held_out": {k: round(v, 4) for k, v in scores[held].items()}}
-    w, scores = max(table, key=lambda row: float(np.mean([row[1][n]["MRR@10"] for n in data])))
-    out["all"] = {"weights": w, "scores": {n: {k: round(v, 4) for k, v in s.items()} for n, s in scores.items()}}
+    for held in names:
+        others = [n for n in names if n != held]
+        chosen, scores = max(table, key=lambda row: float(np.mean([row[1][n]["MRR@10"] for n in others])))
+        out[held] = {key: chosen, "held_out": {k: round(v, 4) for k, v in scores[held].items()}}
+    chosen, scores = max(table, key=lambda row: float(np.mean([row[1][n]["MRR@10"] for n in names])))
+    out["all"] = {key: chosen, "scores": {n: {k: round(v, 4) for k, v in s.items()} for n, s in scores.items()}}
     return out
 
 
@@ -271,14 +287,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = [n for n in args.collections.split(",") if n]
     by_name = engines(names)
-    loaders: dict[str, Callable[[], list[Query]]] = {
-        "korquad": lambda: korquad_queries(args.korquad),
-        "essays": essay_queries,
-        **{name: functools.partial(help_queries, name) for name in PAGES},
-    }
     report: dict[str, Any] = {"systems": {k: v[0] for k, v in SYSTEMS.items()}, "collections": {}}
     for name in names:
-        engine, queries = by_name[name], loaders[name]()
+        engine, queries = by_name[name], queries_of(name, args.korquad)
         rows = {}
         for system, (update, mode) in SYSTEMS.items():
             settings = engine.settings.model_copy(update=update)
@@ -288,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(name, system, rows[system], flush=True)
         report["collections"][name] = rows
     if not args.no_tuning:
-        report["leave_one_out"] = leave_one_out({n: pools(by_name[n], loaders[n]()) for n in names})
+        report["leave_one_out"] = leave_one_out({n: pools(by_name[n], queries_of(n, args.korquad)) for n in names})
         print("leave one out", json.dumps(report["leave_one_out"], ensure_ascii=False), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")

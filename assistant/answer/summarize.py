@@ -44,6 +44,7 @@ from assistant.text.sentences import (
     opens_item,
     ordinal_prefix,
     step_number,
+    step_value,
 )
 
 
@@ -377,7 +378,9 @@ READ_CACHE = 4096
 def read(text: str) -> Read:
     """The question-independent reading of a sentence (kept for the last :data:`READ_CACHE`)."""
     return Read(
-        frozenset(named_things(text[step_number(text) :])),  # "4. 방해 금지를 …": the number names nothing
+        frozenset(named_things(_unnumbered(text))),  # "4. 방해 금지를 …": the number names nothing
+        # a step's own number ("2. ") makes no item of it here: every step of a procedure would then
+        # lead a method answer, the one that answers no more than the first
         (opens_item(text) and not step_number(text)) or len(enumerated(text)) >= 2,
         ends_sentence(text) or cells(text) >= 3,  # a table's row is a whole record
         continuation(text)[0] == "reference",
@@ -1063,8 +1066,8 @@ def _runs(points: Sequence[Candidate], gap: int = 600) -> list[list[Candidate]]:
 
 def _numbered_again(before: str, after: str) -> bool:
     """Whether ``after`` is a step numbered no higher than the step ``before`` ("2. …" then "1. …")."""
-    a, b = step_number(before), step_number(after)
-    return bool(a and b) and int(after[:b].strip(" .)(")) <= int(before[:a].strip(" .)("))
+    a, b = step_value(before), step_value(after)
+    return a is not None and b is not None and b <= a
 
 
 def _style(text: str) -> str:

@@ -108,22 +108,17 @@ def _add_pre(tag: Tag, out: _TextBuilder) -> None:
         out.add_block(block)
 
 
-def _item_marker(item: Tag) -> str:
-    """The mark of a list item: its number in an ordered list (``start`` and ``value`` honoured),
-    a bullet in an unordered one, nothing outside a list."""
-    parent = item.parent
-    if not isinstance(parent, Tag):
-        return ""
-    if parent.name in ("ul", "menu"):
-        return f"{BULLET} "
-    if parent.name != "ol":
-        return ""
-    number = _integer(parent.get("start"), 1) - 1
-    for sibling in parent.find_all("li", recursive=False):
-        number = _integer(sibling.get("value"), number + 1)
-        if sibling is item:
-            return f"{number}. "
-    return ""
+#: The lists whose items a browser marks: numbered (``ol``) or bulleted.
+_LISTS = frozenset({"ol", "ul", "menu"})
+
+
+def _add_item(item: Tag, marker: str, out: _TextBuilder) -> None:
+    """A list item as a block, ``marker`` ("2. ", "• ") before its first line."""
+    out.flush()
+    out.marker = marker
+    _walk_html(item, out)
+    out.flush()
+    out.marker = ""
 
 
 def _integer(value: object, default: int) -> int:
@@ -136,13 +131,7 @@ def _integer(value: object, default: int) -> int:
 
 def _visit(tag: Tag, out: _TextBuilder) -> None:
     name = tag.name
-    if name == "li":
-        out.flush()
-        out.marker = _item_marker(tag)
-        _walk_html(tag, out)
-        out.flush()
-        out.marker = ""
-    elif name == "br":
+    if name == "br":
         out.inline.append("\n")
     elif name in _HTML_HEADINGS:
         _add_heading(tag, _HTML_HEADINGS[name], out)
@@ -159,8 +148,16 @@ def _visit(tag: Tag, out: _TextBuilder) -> None:
 
 
 def _walk_html(node: Tag, out: _TextBuilder) -> None:
+    """The children of ``node`` in order; a list's items marked as a browser marks them (a number,
+    ``start`` and ``value`` honoured, or a bullet), counted as the list is read."""
+    ordered = node.name == "ol"
+    number = _integer(node.get("start"), 1) - 1 if ordered else 0
     for child in node.children:
-        if isinstance(child, Tag):
+        if isinstance(child, Tag) and child.name == "li" and node.name in _LISTS:
+            if ordered:
+                number = _integer(child.get("value"), number + 1)
+            _add_item(child, f"{number}. " if ordered else f"{BULLET} ", out)
+        elif isinstance(child, Tag):
             _visit(child, out)
         elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
             out.inline.append(_SPACES.sub(" ", str(child)))  # a line break in the source is a space; <br> breaks

@@ -207,7 +207,34 @@ def _counted(n: int, fmt: str) -> str:
 class _ListLevel:
     start: int
     fmt: str
-    text: str  #: Word's ``lvlText``: "%1.", "%1.%2.", a bullet sign
+    text: str  #: how the number is written: Word's ``lvlText`` ("%1.", "%1.%2."), 한글's ("^1.", "^N")
+
+
+def _bullet(sign: str) -> str:
+    """The mark of a bulleted paragraph: its sign, or :data:`BULLET` for one in a symbol font."""
+    sign = sign.strip()
+    return f"{sign if len(sign) == 1 and sign in BULLETS else BULLET} "
+
+
+def _count(counts: list[int], level: int, start: int) -> None:
+    """One more paragraph at ``level`` of a list counted by ``counts``: its first gets ``start``; the
+    levels below it start again."""
+    counts[level] = counts[level] + 1 if counts[level] else start
+    for deeper in range(level + 1, len(counts)):
+        counts[deeper] = 0
+
+
+def _shown(levels: dict[int, _ListLevel], counts: list[int], at: int) -> str:
+    """The number of level ``at`` as it is written (its count so far, else its start)."""
+    level = levels.get(at)
+    value = counts[at] if 0 <= at < len(counts) and counts[at] else (level.start if level else 1)
+    return _counted(value, level.fmt if level else "decimal")
+
+
+def _mark(text: str) -> str:
+    """A paragraph's written number ("2.", "가)") as the mark before its text."""
+    text = text.strip()
+    return f"{text} " if text else ""
 
 
 @dataclass
@@ -267,21 +294,10 @@ class _Numbering:
             return ""
         counts = self.counts.setdefault(nid, [0] * 10)
         level = own[ilvl]
-        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else level.start
-        for deeper in range(ilvl + 1, len(counts)):
-            counts[deeper] = 0
+        _count(counts, ilvl, level.start)
         if level.fmt == "bullet":
-            sign = level.text.strip()
-            return f"{sign if len(sign) == 1 and sign in BULLETS else BULLET} "
-
-        def number(m: re.Match[str]) -> str:
-            at = int(m.group(1)) - 1
-            shown = own.get(at)
-            value = counts[at] if 0 <= at < len(counts) and counts[at] else (shown.start if shown else 1)
-            return _counted(value, shown.fmt if shown else "decimal")
-
-        text = re.sub(r"%([1-9])", number, level.text).strip()
-        return f"{text} " if text else ""
+            return _bullet(level.text)
+        return _mark(re.sub(r"%([1-9])", lambda m: _shown(own, counts, int(m.group(1)) - 1), level.text))
 
 
 def _list_level(lvl: ElementTree.Element) -> _ListLevel:
@@ -475,30 +491,21 @@ class _HwpNumbering:
             return ""
         kind, ref, level = found
         if kind == "BULLET":
-            sign = self.bullets.get(ref, "").strip()
-            return f"{sign if len(sign) == 1 and sign in BULLETS else BULLET} "
+            return _bullet(self.bullets.get(ref, ""))
         own = self.heads.get(ref, {})
         if level not in own:
             return ""
         counts = self.counts.setdefault(ref, [0] * 12)
-        counts[level] = counts[level] + 1 if counts[level] else own[level].start
-        for deeper in range(level + 1, len(counts)):
-            counts[deeper] = 0
-
-        def shown(at: int) -> str:
-            head = own.get(at)
-            value = counts[at] if 0 < at < len(counts) and counts[at] else (head.start if head else 1)
-            return _counted(value, head.fmt if head else "decimal")
+        _count(counts, level, own[level].start)
 
         def number(m: re.Match[str]) -> str:
             code = m.group(1)
             if code in "nN":  # the path of levels: 1.1.1 (^N ends it with a full stop)
-                path = ".".join(shown(at) for at in range(1, level + 1))
+                path = ".".join(_shown(own, counts, at) for at in range(1, level + 1))
                 return path + "." if code == "N" else path
-            return shown(int(code))
+            return _shown(own, counts, int(code))
 
-        text = re.sub(r"\^([1-9nN])", number, own[level].text).strip()
-        return f"{text} " if text else ""
+        return _mark(re.sub(r"\^([1-9nN])", number, own[level].text))
 
 
 def _hwp_paragraph(paragraph: ElementTree.Element) -> tuple[str, list[ElementTree.Element]]:

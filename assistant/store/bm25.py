@@ -22,8 +22,8 @@ class BM25:
     """Okapi BM25 (Lucene's idf) with parameters ``k1`` and ``b``.
 
     The defaults (k1 0.9, b 0.4) were chosen on KorQuAD dev and hold on the other development
-    collections: chosen on the others, k1 and b do worse on the held-out one
-    (``python -m bench.bm25_params``, in docs/benchmarks.md).
+    collections: chosen on the others, k1 and b do worse on the held-out one on average (MRR@10;
+    ``python -m bench.bm25_params``, in docs/benchmarks.md).
     """
 
     def __init__(self, k1: float = 0.9, b: float = 0.4) -> None:

@@ -61,6 +61,16 @@ def embed_key(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
 
 
+@dataclass
+class Analysed:
+    """What reading a corpus gives before anything is embedded."""
+
+    documents: int
+    keys: list[str]  #: the embedding key of every chunk, by row
+    morph: BM25Counts  #: term counts of the morpheme field, by row
+    bigram: BM25Counts  #: term counts of the character-bigram field, by row
+
+
 class IndexBuilder:
     """Builds ``settings.index_dir`` from ``settings.corpus_dir`` (or from given documents).
 
@@ -180,6 +190,14 @@ class IndexBuilder:
     def _analyse(self, folder: Path, docs: Iterator[Document], total: int | None) -> tuple[int, list[str]]:
         """Chunk, analyse and store every document; write both BM25 indexes. Returns the
         number of documents and the embedding key of every chunk, by row."""
+        analysed = self.analysed(folder, docs, total)
+        analysed.morph.fit(BM25()).save(folder, "bm25")
+        analysed.bigram.fit(BM25()).save(folder, "bigram")
+        return analysed.documents, analysed.keys
+
+    def analysed(self, folder: Path, docs: Iterable[Document], total: int | None = None) -> Analysed:
+        """Chunk, analyse and store every document in ``folder`` (its chunk store); the term counts
+        of both BM25 fields, not yet weighted (``python -m bench.bm25_params`` weighs them anew)."""
         from tqdm.auto import tqdm
 
         from assistant.store.chunks import StoreWriter
@@ -214,9 +232,7 @@ class IndexBuilder:
         finally:
             writer.close()
         self.report(f"문서 {n_docs}개, 구절 {len(keys)}개")
-        morph.fit(BM25()).save(folder, "bm25")
-        bigram.fit(BM25()).save(folder, "bigram")
-        return n_docs, keys
+        return Analysed(n_docs, keys, morph, bigram)
 
     def _embed(self, folder: Path, keys: list[str], rebuild: bool) -> tuple[np.ndarray, int, float]:
         """Write ``vectors.npy``: reused vectors from the current index and the resume cache,

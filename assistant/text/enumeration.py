@@ -40,12 +40,12 @@ class Member:
     start: int
 
 
-_NUMBERED = re.compile(rf"^\s*(?:{ORDINAL}\s*[,，:]?|\(?\d{{1,2}}[.)])\s")
+_NUMBERED = re.compile(rf"^\s*{ORDINAL}\s*[,，:]?\s")
 
 
 def numbered(sentence: str) -> bool:
     """Whether a sentence says its place in a list ("첫 번째로, …", "둘째, …", a step's "4. …")."""
-    return bool(_NUMBERED.match(sentence))
+    return bool(_NUMBERED.match(sentence) or _NUMBER.match(sentence.lstrip()))
 
 
 def listed_around(text: str, offset: int) -> list[Member]:

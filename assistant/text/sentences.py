@@ -315,7 +315,7 @@ FORM_CUES = {
 }
 _ORDINAL_OPENING = re.compile(rf"^\s*(?:{ORDINAL}|{CLOSING}|\d+[.)]\s)")
 #: The number a document gives a step of a numbered list ("4. ", "2) ").
-_STEP_NUMBER = re.compile(r"\d{1,3}[.)]\s")
+_STEP_NUMBER = re.compile(r"(\d{1,3})[.)]\s")
 
 
 #: Headings of the sections that give the reasons for what a document describes ("Ⅰ. 추진 배경",
@@ -334,6 +334,12 @@ def step_number(text: str) -> int:
     끕니다." → 3; 0 when none)."""
     m = _STEP_NUMBER.match(text)
     return m.end() if m else 0
+
+
+def step_value(text: str) -> int | None:
+    """The number a sentence opens with as a step of a numbered list ("4. 방해 금지를 끕니다." → 4), or None."""
+    m = _STEP_NUMBER.match(text)
+    return int(m.group(1)) if m else None
 
 
 def opens_item(text: str) -> bool:
