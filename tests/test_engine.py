@@ -712,3 +712,23 @@ def test_a_why_question_raises_the_reasons_of_the_documents_found(tmp_path: Path
     place = [s for s, _ in before].index, [s for s, _ in after].index
     assert place[1]("Ⅰ. 추진 배경") < place[0]("Ⅰ. 추진 배경")
     assert dict(after)["도입 목적"] == dict(before)["도입 목적"]
+
+
+def test_a_procedure_the_answer_shows_is_shown_to_its_step_that_does_it(
+    tmp_path: Path, analyzer: KoreanAnalyzer
+) -> None:
+    """Asked in a user's words, the answer says what can be done, then the steps that do it: steps 1
+    and 2 alone would stop before the step that swaps the buttons (3.); the steps go on to it, in
+    order, before a remark that only follows them."""
+    page = (
+        "마우스 단추 바꾸기\n\n마우스의 왼쪽 오른쪽 단추 동작을 서로 바꿔 왼손잡이 사용자에게 편하게 할 수 있습니다.\n\n"
+        "1. 현재 활동 개요를 열고 마우스 입력을 시작합니다.\n2. 마우스를 눌러 설정 창을 엽니다.\n"
+        "3. 일반 섹션에서 기본 단추를 오른쪽으로 눌러 전환합니다.\n4. 창을 닫습니다.\n\n"
+        "이 설정은 마우스와 터치패드, 기타 포인팅 장치에 영향을 줍니다.\n"
+    )
+    other = "키보드 배치\n\n키보드 배치를 바꿀 수 있습니다. 입력 소스에서 배치를 추가합니다.\n"
+    engine = engine_over(tmp_path / "mouse", {"mouse.txt": page, "keyboard.txt": other}, analyzer)
+    said = [s.text for s in engine.ask("왼손잡이라 마우스 단추 좌우 바꾸고 싶어요").summary_sentences]
+    steps = [s[:2] for s in said if s[:1].isdigit()]
+    assert steps == ["1.", "2.", "3."]
+    assert said[0].startswith("마우스의 왼쪽 오른쪽 단추")

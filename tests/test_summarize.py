@@ -18,6 +18,7 @@ from assistant.answer.summarize import (
     closeness,
     enumeration,
     features,
+    in_procedure_order,
     items_of,
     labels_only,
     not_elaborating,
@@ -772,6 +773,29 @@ def test_a_list_numbered_from_one_again_is_another_procedure() -> None:
     picked = enumeration([*merge, *split], [Picked(merge[1], 1.0)], 4)
     assert texts(picked) == [c.text for c in merge]
     assert texts(enumeration([*merge, *split], [Picked(split[0], 1.0)], 4)) == [c.text for c in split]
+
+
+def test_steps_chosen_after_the_lead_are_shown_as_their_procedure() -> None:
+    """A lead that says what can be done, then steps 2 and 1 of the procedure that does it: the
+    steps in their order and on to the step that completes it (3.), in the places left; what was
+    chosen after them gives way."""
+    intro = cand(1, 0, "마우스 단추의 동작을 서로 바꿀 수 있습니다.", {"마우스", "단추"}, 0)
+    steps = [cand(1, 60 + 40 * i, f"{i + 1}. 단계 {i + 1}을 합니다.", {"단계"}, i + 1) for i in range(4)]
+    other = cand(2, 0, "이 설정은 모든 포인팅 장치에 영향을 줍니다.", {"설정"}, 0, doc="b.txt")
+    picked = [Picked(intro, 3.0), Picked(steps[1], 2.0), Picked(steps[0], 1.9), Picked(other, 1.5)]
+    assert texts(in_procedure_order([intro, *steps, other], picked, 4)) == [
+        intro.text,
+        steps[0].text,
+        steps[1].text,
+        steps[2].text,
+    ]
+    # one step alone, or a lead that is a step itself (it answers): as chosen
+    assert in_procedure_order([intro, *steps], [Picked(intro, 3.0), Picked(steps[2], 2.0)], 4) == []
+    assert in_procedure_order([*steps], [Picked(steps[3], 3.0), Picked(steps[0], 2.0), Picked(steps[1], 1.0)], 4) == []
+    # steps of two procedures (each numbered from 1) are no one procedure
+    again = cand(1, 400, "1. 다른 작업을 합니다.", {"작업"}, 9)
+    mixed = [Picked(intro, 3.0), Picked(steps[3], 2.0), Picked(again, 1.0)]
+    assert in_procedure_order([intro, *steps, again], mixed, 4) == []
 
 
 def test_a_step_is_compared_in_meaning_without_its_number() -> None:

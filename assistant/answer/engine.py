@@ -25,6 +25,7 @@ from assistant.answer.summarize import (
     arrange,
     asked,
     enumeration,
+    in_procedure_order,
     items_of,
     not_elaborating,
     other_items,
@@ -475,6 +476,7 @@ class Engine:
                 picked = select_about(candidates, q, n, names, self._topic, apart=apart)
                 if form in ("list", "method", "reason") and not asks_one_point(request.question):
                     picked = enumeration(candidates, picked, n) or picked
+                picked = in_procedure_order(candidates, picked, n) or picked
             order = tidy(arrange(picked, form))
         items = items_of(order, q) if form == "list" else []
         if items:

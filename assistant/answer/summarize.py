@@ -1040,6 +1040,32 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
     return [Picked(c, 0.0) for c in run[first : first + size]]
 
 
+def in_procedure_order(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+    """When two or more of the chosen sentences after the lead are steps of one numbered procedure
+    ("2. 와이파이를 눌러 …", "1. 현재 활동 개요를 …"), that procedure as it is written: its steps in their
+    order and without a gap, from the first one chosen, in the summary's places from where its
+    first step was (what was chosen after them gives way: a procedure cut short leaves the reader
+    half-way); else nothing. A lead that is itself one of the steps is what answers, and stays as it is."""
+    steps = [p for p in picked[1:] if step_value(p.candidate.text) is not None]
+    if len(steps) < 2:
+        return []
+    for doc in dict.fromkeys(p.candidate.doc_id for p in steps):
+        points = sorted(
+            {c.start: c for c in candidates if c.doc_id == doc and step_value(c.text) is not None}.values(),
+            key=lambda c: c.start,
+        )
+        for run in _runs(points):
+            at = {c.start: i for i, c in enumerate(run)}
+            mine = [p for p in picked if p.candidate.doc_id == doc and p.candidate.start in at]
+            if len(mine) < 2 or mine[0] is picked[0]:
+                continue
+            place = next(i for i, p in enumerate(picked) if p is mine[0])
+            first = min(at[p.candidate.start] for p in mine)
+            window = run[first : first + max(n - place, 2)]
+            return [*picked[:place], *(Picked(c, 0.0) for c in window)]
+    return []
+
+
 def _is_point(text: str) -> bool:
     """Whether a sentence opens a point of an enumeration, or announces one and holds its first point."""
     return opens_item(text) or (bool(ANNOUNCES.search(text)) and _holds_item(text))
