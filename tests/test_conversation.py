@@ -330,3 +330,13 @@ def test_more_says_when_the_documents_have_nothing_more_on_it(conversation: Conv
     # 부산's food is all shown by now: the rest of the passages is not about it, and the answer says so
     assert (last.followup, last.abstained, last.summary_sentences) == ("more", False, [])
     assert last.summary == NOTHING_MORE
+
+
+def test_a_follow_up_query_shows_verbs_as_keywords(conversation: Conversation) -> None:
+    """The query shown for a follow-up is written as Korean keywords ("먹기"), not as the lemmas
+    the topic is kept in ("먹다"), and it searches the same."""
+    answers = chat_all(conversation, "서울에서 떡볶이를 먹으려면 어디로 가요?", "그럼 부산은?")
+    query = answers[1].query
+    assert answers[1].followup == "ellipsis"
+    assert "먹기" in query.split() and "먹다" not in query.split(), query
+    assert answers[1].citations[0].doc_id == "부산.md"

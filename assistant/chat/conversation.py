@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, SummarySentence
 from assistant.chat.cues import read_cues, repair
 from assistant.chat.export import conversation_markdown
-from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, resolve, standalone
+from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, as_written, resolve, standalone
 from assistant.chat.sessions import Feedback, Item, Passage, Rating, Session, SessionStore, Turn
 from assistant.errors import SessionNotFoundError
 from assistant.settings import Settings
@@ -104,7 +105,13 @@ class Conversation:
         tokens = repair(self.engine.analyzer.tokens(message), vocab.__contains__)
         if not self.settings.resolve_followups:
             return standalone(message, read_cues(tokens))
-        return resolve(message, tokens, turns, self.policy)
+        resolution = resolve(message, tokens, turns, self.policy)
+        if resolution.standalone or resolution.kind == "ordinal":  # searched as typed, or as the item's text
+            return resolution
+        analyzer = self.engine.analyzer
+        messages = [(t.question, analyzer.tokens(t.question)) for t in turns]
+        query = as_written(resolution.query, [*messages, (message, analyzer.tokens(message))], analyzer.terms)
+        return replace(resolution, query=query)
 
     def history(self, session_id: str) -> list[Answer]:
         """The answers of a session, oldest first, with their session fields."""

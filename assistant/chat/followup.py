@@ -17,10 +17,10 @@ Everything here is pure (no I/O, no model); ``python -m bench.conversation`` tim
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.chat.cues import LAST, MEMBER_WORDS, Cues, read_cues
+from assistant.chat.cues import LAST, MEMBER_WORDS, PREDICATE_TAGS, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.ingest.markers import ORDINAL_VALUES
 from assistant.text.korean import WEAK_NOUNS, Token
@@ -362,6 +362,41 @@ def _surface(term: str, text: str) -> str:
     lower = text.lower()
     at = lower.find(term) if len(lower) == len(text) else -1  # lower-casing kept every offset
     return text[at : at + len(term)] if at >= 0 else term
+
+
+#: Marks a word of a message may end with that are no part of it ("작아서?").
+_TRAILING = "?!.,~…"
+
+
+def as_written(
+    query: str, messages: Sequence[tuple[str, Sequence[Token]]], reads: Callable[[str], Sequence[str]]
+) -> str:
+    """``query`` with the verbs and adjectives it holds as lemmas ("합치다", "나누다", "작다") written
+    as Korean keywords are: a verb as its noun form ("합치기", "나누기"; "calc 칸 합치기 나누기", as a
+    help page is titled), an adjective, or a verb whose noun form is a noun of its own (뜨기, 뽑기),
+    as the conversation wrote it, from its stem to the end of its word, without a polite 요
+    ("작아서", "떠"). A form is used only when the analyzer (``reads``: a text's content terms)
+    reads it back to the lemma alone, so the search is the same. ``messages``: the conversation's
+    messages with their morphemes, oldest first (the latest one that writes a lemma gives its
+    form); a lemma none of them writes stays as it is."""
+    words = query.split()
+    wanted = {w for w in words if w.endswith("다")}
+    if not wanted:
+        return query
+    written: dict[str, str] = {}
+    for text, tokens in messages:
+        for tok in tokens:
+            lemma, tag = tok.form + "다", tok.tag.split("-")[0]
+            if lemma not in wanted or tag not in PREDICATE_TAGS:
+                continue
+            end = next((i for i in range(tok.end, len(text)) if text[i].isspace()), len(text))
+            word = text[tok.start : end].rstrip(_TRAILING)
+            forms = [tok.form + "기"] if tag == "VV" else []
+            forms += [word[:-1], word] if word.endswith("요") else [word]  # "작아서요": 요 is politeness
+            form = next((f for f in forms if f and list(reads(f)) == [lemma]), None)
+            if form is not None:
+                written[lemma] = form
+    return " ".join(dict.fromkeys(written.get(w, w) for w in words))
 
 
 def pick(items: Sequence[Item], ordinal: int | None) -> Item | None:
