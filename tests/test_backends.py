@@ -10,7 +10,6 @@ import importlib.util
 import json
 import logging
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,9 +157,7 @@ def test_onnx_folder_is_built_and_reused(onnx_folder: Path, cache_dir: Path) -> 
     assert 50e6 < (onnx_folder / MODEL_FILE).stat().st_size < 120e6  # int8 and 4-bit, not float32
     assert is_valid_folder(onnx_folder) and is_intact(onnx_folder)
     before = (onnx_folder / MARKER).stat().st_mtime_ns
-    started = time.perf_counter()
-    assert ensure_onnx_model(cache_dir) == onnx_folder
-    assert time.perf_counter() - started < 1.0
+    assert ensure_onnx_model(cache_dir) == onnx_folder  # reused: the marker was not written again
     assert (onnx_folder / MARKER).stat().st_mtime_ns == before
 
 

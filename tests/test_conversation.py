@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -249,18 +248,14 @@ def test_an_empty_message_is_refused_and_not_stored(conversation: Conversation) 
     assert [h.turn for h in conversation.history(sid)] == [1]
 
 
-def test_hundreds_of_turns_stay_fast(conversation: Conversation) -> None:
+def test_a_session_of_hundreds_of_turns_resolves_from_its_recent_ones(conversation: Conversation) -> None:
     sid = conversation.chat("서울의 교통은?").session_id or ""
     last = conversation.store.recent(sid, 1)[0]
     for _ in range(400):
         conversation.store.append(sid, last, "{}")
-    times = []
-    for _ in range(20):
-        started = time.perf_counter()
-        resolution = conversation.resolve("그럼 부산은?", conversation.store.recent(sid, 4))
-        times.append((time.perf_counter() - started) * 1e3)
+    # its time is measured by bench.conversation ("resolution in a session of 300 turns"), not here
+    resolution = conversation.resolve("그럼 부산은?", conversation.store.recent(sid, 4))
     assert resolution.query == "부산 교통"
-    assert sorted(times)[10] < 5.0, times  # median; measured ≈ 0.3 ms
     answer = conversation.chat("그럼 부산은?", sid)
     assert (answer.turn, answer.drew_on_turn) == (402, 401)
 

@@ -75,12 +75,9 @@ def test_folder_is_built_with_the_expected_files(built: Path, cache_dir: Path) -
 
 def test_second_call_reuses_the_folder(built: Path, cache_dir: Path) -> None:
     before = (built / MARKER).stat().st_mtime_ns
-    started = time.perf_counter()
     again = ensure_embedded_model(cache_dir)
-    elapsed = time.perf_counter() - started
     assert again == built
-    assert (built / MARKER).stat().st_mtime_ns == before
-    assert elapsed < 0.5
+    assert (built / MARKER).stat().st_mtime_ns == before  # reused, not written again
 
 
 def test_weights_are_float16_and_config_matches_the_bin(built: Path) -> None:

@@ -179,12 +179,8 @@ def test_only_the_recent_turns_are_read(store: SessionStore) -> None:
     sid = store.create()
     for i in range(300):
         store.append(sid, sample_turn(f"질문 {i}"), "{}")
-    started = time.perf_counter()
-    for _ in range(50):
-        recent = store.recent(sid, 4)
-    per_call_ms = (time.perf_counter() - started) * 1e3 / 50
+    recent = store.recent(sid, 4)  # its time is measured by bench.conversation, not here
     assert [t.n for t in recent] == [297, 298, 299, 300]
-    assert per_call_ms < 5.0, per_call_ms  # measured ≈ 0.05 ms
 
 
 # ---------------------------------------------------------------------------
