@@ -155,8 +155,11 @@ def score(
     probabilities: list[tuple[bool, float]] = []  # (answerable, p) of every question with hits
     for q in queries:
         retrieval = retriever.search(q.text, 3 * DEPTH, mode=mode, diversify=False)  # type: ignore[arg-type]
-        abstains = engine.should_abstain(retrieval)
-        p = engine.rule.probability(retrieval.signals) if retrieval.hits else 0.0
+        # abstention as the product decides it: over its own search (top_k passages, diversified),
+        # whose first three passages are the ones coverage reads
+        asked = retriever.search(q.text, engine.settings.top_k, mode=mode)  # type: ignore[arg-type]
+        abstains = engine.should_abstain(asked)
+        p = engine.rule.probability(asked.signals) if asked.hits else 0.0
         probabilities.append((q.relevant is not None, p))
         if q.relevant is None:
             unanswerable += 1
