@@ -603,11 +603,10 @@ def test_a_query_writes_verbs_as_keywords_and_adjectives_as_the_message_did(anal
     written ("작아서"), a verb whose noun form is a noun of its own (뜨기, knitting) as written ("떠");
     every form reads back to the same lemma, so the search does not change."""
     messages = ["writer 표에서 칸 몇 개를 하나로 합치고 싶은데요", "반대로 합친 걸 다시 여러 칸으로 나누려면?"]
-    written = [(m, analyzer.tokens(m)) for m in messages]
-    query = as_written("calc 표 칸 합치다 나누다", written, analyzer.terms)
+    query = as_written("calc 표 칸 합치다 나누다", messages, analyzer.tokens, analyzer.terms)
     assert query == "calc 표 칸 합치기 나누기"
     assert analyzer.terms(query) == analyzer.terms("calc 표 칸 합치다 나누다")
     message = "첫 줄 제목이 계속 떠 있게 하고 싶은데 글자가 너무 작아서요"
-    query = as_written("제목 뜨다 글자 작다 없다다", [(message, analyzer.tokens(message))], analyzer.terms)
+    query = as_written("제목 뜨다 글자 작다 없다다", [message], analyzer.tokens, analyzer.terms)
     assert query == "제목 떠 글자 작아서 없다다"  # a lemma no message writes stays as it is
-    assert as_written("칸 병합", written, analyzer.terms) == "칸 병합"
+    assert as_written("칸 병합", messages, analyzer.tokens, analyzer.terms) == "칸 병합"

@@ -474,9 +474,10 @@ class Engine:
                 names = () if request.about else self._names(request.question)
                 apart = not asks_a_name(request.question)
                 picked = select_about(candidates, q, n, names, self._topic, apart=apart)
-                if form in ("list", "method", "reason") and not asks_one_point(request.question):
-                    picked = enumeration(candidates, picked, n) or picked
-                picked = in_procedure_order(candidates, picked, n) or picked
+                points = form in ("list", "method", "reason") and not asks_one_point(request.question)
+                # the points the lead is or announces, else the steps chosen after it in their order
+                listed = enumeration(candidates, picked, n) if points else []
+                picked = listed or in_procedure_order(candidates, picked, n) or picked
             order = tidy(arrange(picked, form))
         items = items_of(order, q) if form == "list" else []
         if items:

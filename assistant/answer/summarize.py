@@ -1024,11 +1024,7 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
     if not picked:
         return []
     lead = picked[0].candidate
-    points = sorted(
-        {c.start: c for c in candidates if c.doc_id == lead.doc_id and _is_point(c.text)}.values(),
-        key=lambda c: c.start,
-    )
-    run = next((r for r in _runs(points) if any(_near(lead, p) for p in r)), [])
+    run = next((r for r in _runs(_points(candidates, lead.doc_id, _is_point)) if any(_near(lead, p) for p in r)), [])
     if len(run) < 2:
         return []
     size = max(n, 3)
@@ -1046,24 +1042,30 @@ def in_procedure_order(candidates: Sequence[Candidate], picked: Sequence[Picked]
     order and without a gap, from the first one chosen, in the summary's places from where its
     first step was (what was chosen after them gives way: a procedure cut short leaves the reader
     half-way); else nothing. A lead that is itself one of the steps is what answers, and stays as it is."""
-    steps = [p for p in picked[1:] if step_value(p.candidate.text) is not None]
+    steps = [p for p in picked[1:] if _is_step(p.candidate.text)]
     if len(steps) < 2:
         return []
     for doc in dict.fromkeys(p.candidate.doc_id for p in steps):
-        points = sorted(
-            {c.start: c for c in candidates if c.doc_id == doc and step_value(c.text) is not None}.values(),
-            key=lambda c: c.start,
-        )
-        for run in _runs(points):
+        for run in _runs(_points(candidates, doc, _is_step)):
             at = {c.start: i for i, c in enumerate(run)}
-            mine = [p for p in picked if p.candidate.doc_id == doc and p.candidate.start in at]
-            if len(mine) < 2 or mine[0] is picked[0]:
+            mine = [i for i, p in enumerate(picked) if p.candidate.doc_id == doc and p.candidate.start in at]
+            if len(mine) < 2 or mine[0] == 0:
                 continue
-            place = next(i for i, p in enumerate(picked) if p is mine[0])
-            first = min(at[p.candidate.start] for p in mine)
+            place = mine[0]
+            first = min(at[picked[i].candidate.start] for i in mine)
             window = run[first : first + max(n - place, 2)]
             return [*picked[:place], *(Picked(c, 0.0) for c in window)]
     return []
+
+
+def _points(candidates: Sequence[Candidate], doc: str, test: Callable[[str], bool]) -> list[Candidate]:
+    """The candidates of document ``doc`` whose text passes ``test``, once each, in the document's order."""
+    return sorted({c.start: c for c in candidates if c.doc_id == doc and test(c.text)}.values(), key=lambda c: c.start)
+
+
+def _is_step(text: str) -> bool:
+    """Whether a sentence is a step of a numbered procedure ("2. …")."""
+    return step_value(text) is not None
 
 
 def _is_point(text: str) -> bool:

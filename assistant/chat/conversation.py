@@ -109,9 +109,8 @@ class Conversation:
         if resolution.standalone or resolution.kind == "ordinal":  # searched as typed, or as the item's text
             return resolution
         analyzer = self.engine.analyzer
-        messages = [(t.question, analyzer.tokens(t.question)) for t in turns]
-        query = as_written(resolution.query, [*messages, (message, analyzer.tokens(message))], analyzer.terms)
-        return replace(resolution, query=query)
+        messages = [*(t.question for t in turns), message]
+        return replace(resolution, query=as_written(resolution.query, messages, analyzer.tokens, analyzer.terms))
 
     def history(self, session_id: str) -> list[Answer]:
         """The answers of a session, oldest first, with their session fields."""

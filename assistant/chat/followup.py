@@ -17,6 +17,7 @@ Everything here is pure (no I/O, no model); ``python -m bench.conversation`` tim
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -366,10 +367,14 @@ def _surface(term: str, text: str) -> str:
 
 #: Marks a word of a message may end with that are no part of it ("작아서?").
 _TRAILING = "?!.,~…"
+_WORD = re.compile(r"\S+")
 
 
 def as_written(
-    query: str, messages: Sequence[tuple[str, Sequence[Token]]], reads: Callable[[str], Sequence[str]]
+    query: str,
+    messages: Sequence[str],
+    tokens: Callable[[str], Sequence[Token]],
+    reads: Callable[[str], Sequence[str]],
 ) -> str:
     """``query`` with the verbs and adjectives it holds as lemmas ("합치다", "나누다", "작다") written
     as Korean keywords are: a verb as its noun form ("합치기", "나누기"; "calc 칸 합치기 나누기", as a
@@ -377,26 +382,28 @@ def as_written(
     as the conversation wrote it, from its stem to the end of its word, without a polite 요
     ("작아서", "떠"). A form is used only when the analyzer (``reads``: a text's content terms)
     reads it back to the lemma alone, so the search is the same. ``messages``: the conversation's
-    messages with their morphemes, oldest first (the latest one that writes a lemma gives its
-    form); a lemma none of them writes stays as it is."""
+    messages, oldest first, read by ``tokens`` only when the query holds a lemma (the latest
+    message that writes a lemma in a form read back gives it); a lemma none of them writes stays."""
     words = query.split()
     wanted = {w for w in words if w.endswith("다")}
     if not wanted:
         return query
-    written: dict[str, str] = {}
-    for text, tokens in messages:
-        for tok in tokens:
+    forms: dict[str, list[str]] = {}  # lemma → the forms to try, the latest word's first
+    for text in reversed(messages):
+        for tok in reversed(tokens(text)):
             lemma, tag = tok.form + "다", tok.tag.split("-")[0]
-            if lemma not in wanted or tag not in PREDICATE_TAGS:
-                continue
-            end = next((i for i in range(tok.end, len(text)) if text[i].isspace()), len(text))
-            word = text[tok.start : end].rstrip(_TRAILING)
-            forms = [tok.form + "기"] if tag == "VV" else []
-            forms += [word[:-1], word] if word.endswith("요") else [word]  # "작아서요": 요 is politeness
-            form = next((f for f in forms if f and list(reads(f)) == [lemma]), None)
-            if form is not None:
-                written[lemma] = form
-    return " ".join(dict.fromkeys(written.get(w, w) for w in words))
+            if lemma in wanted and tag in PREDICATE_TAGS:
+                word = _WORD.match(text, tok.start)
+                written = word.group().rstrip(_TRAILING) if word else ""
+                own = [tok.form + "기"] if tag == "VV" else []
+                own += [written[:-1], written] if written.endswith("요") else [written]  # "작아서요": 요 is politeness
+                forms.setdefault(lemma, []).extend(f for f in own if f)
+    chosen = {
+        lemma: form
+        for lemma, tried in forms.items()
+        if (form := next((f for f in dict.fromkeys(tried) if list(reads(f)) == [lemma]), None)) is not None
+    }
+    return " ".join(dict.fromkeys(chosen.get(w, w) for w in words))
 
 
 def pick(items: Sequence[Item], ordinal: int | None) -> Item | None:
