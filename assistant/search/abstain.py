@@ -61,5 +61,5 @@ class AbstentionRule:
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(
-    bias=-30.218, w_dense=32.038, w_coverage=3.755, w_margin=3.714, w_cross=4.855, w_lift=36.145, threshold=0.26
+    bias=-27.771, w_dense=29.252, w_coverage=3.867, w_margin=4.439, w_cross=4.870, w_lift=31.069, threshold=0.23
 )
