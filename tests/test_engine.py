@@ -273,6 +273,24 @@ def test_a_formal_word_the_documents_write_as_two_terms_is_found_as_those(
     assert retrieval.coverage == pytest.approx(0.5)
 
 
+def test_the_first_part_of_a_compound_the_documents_write_whole_counts_in_coverage(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """재택 alone, asked of a rule that writes 재택근무 (which the analyzer reads whole there):
+    the term opens a word of the passage, so it counts; 정원 inside 교정원 opens none and does not."""
+    docs = {
+        "규칙.md": "# 근무\n\n재택근무는 주 2일까지 허용하며, 전날까지 신청하여야 한다. 교정원은 매주 점검한다.\n",
+        "휴가.md": "# 휴가\n\n연차는 입사 1년 후부터 쓴다.\n",
+    }
+    corpus = write_corpus(tmp_path / "rules", docs)
+    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-rules"}
+    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    assert "재택" not in eng.retriever.index.bm25.vocab and "재택근무" in eng.retriever.index.bm25.vocab
+    assert eng.retriever.search("재택", 2).coverage == pytest.approx(1.0)
+    assert eng.retriever.search("정원", 2).coverage == pytest.approx(0.0)
+
+
 def test_a_latin_word_the_documents_lack_is_not_found_by_its_letters(
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +48,9 @@ class Retrieval:
     vector: np.ndarray | None = None  #: the query's vector
 
 
-def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternative_weight: float = 0.0) -> float:
+def lexical_coverage(
+    index: Index, rows: list[int], terms: list[str], alternative_weight: float = 0.0, texts: Sequence[str] = ()
+) -> float:
     """The idf-weighted share of the query's distinct topic terms that occur in at least one of the chunks.
 
     Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
@@ -58,7 +61,10 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternativ
     that say the same in documents (템플릿 → 서식, 비밀번호 → 암호: :mod:`~assistant.text.paraphrase`)
     counts ``alternative_weight`` of itself, as the search weighs those words; a term the index
     does not know weighs as a typical one (the median idf): it may be a word of the question's
-    own, not a topic.
+    own, not a topic. A Korean word of two characters the index does not know counts when one of
+    ``texts`` (the chunks') has a word opening with it: the analyzer reads a compound the
+    dictionary knows whole in the documents ("재택근무는 …") and a question may say its first part
+    alone ("재택 가능해요?").
     """
     unique = sorted(set(topic_terms(terms) or terms))
     if not unique or not rows:
@@ -68,6 +74,8 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternativ
         grams = char_bigrams(term)
         if not found[i] and len(grams) >= 2 and has_hangul(term):
             found[i] = float(np.mean(index.bigram.present(rows, grams))) >= 0.75
+        elif not found[i] and len(term) == 2 and has_hangul(term) and term not in index.bm25.vocab:
+            found[i] = any(_opens_word(term, text) for text in texts)
     if alternative_weight > 0:
         others = alternatives_by_term(unique)
         for i, term in enumerate(unique):
@@ -76,6 +84,11 @@ def lexical_coverage(index: Index, rows: list[int], terms: list[str], alternativ
     bm = index.bm25
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
+
+
+def _opens_word(word: str, text: str) -> bool:
+    """Whether a word of ``text`` opens with ``word`` (재택 in "재택근무는"; not 정원 in "교정원")."""
+    return re.search(rf"(?<![가-힣]){re.escape(word)}", text) is not None
 
 
 def _holds_word(index: Index, rows: list[int], word: str) -> bool:
@@ -200,7 +213,9 @@ class Retriever:
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
-        coverage = lexical_coverage(self.index, rows[:3], pool.searched, self.settings.paraphrase_weight)
+        coverage = lexical_coverage(
+            self.index, rows[:3], pool.searched, self.settings.paraphrase_weight, [c.text for c in chunks[:3]]
+        )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
