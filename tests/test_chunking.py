@@ -315,6 +315,11 @@ def test_real_corpus_table_in_one_chunk(analyzer: KoreanAnalyzer, size: int, ove
             ["와이파이 연결 안함 또는 이미 연결한 무선 네트워크 이름을 선택합니다.", "메뉴가 펼쳐집니다."],
         ),
         ("파일을 저장합니다. 또는 Ctrl+S를 누릅니다.", ["파일을 저장합니다.", "또는 Ctrl+S를 누릅니다."]),
+        (  # a button's "+" or a note's "※" after a full stop opens the next sentence; the last keeps its own
+            "DNS 서버의 IP 주소를 입력합니다. + 단추로 추가 주소를 입력합니다. ※ 재부팅합니다. =/<",
+            ["DNS 서버의 IP 주소를 입력합니다.", "+ 단추로 추가 주소를 입력합니다.", "※ 재부팅합니다. =/<"],
+        ),
+        ('그가 말했다. "좋다." 그리고 갔다.', ["그가 말했다.", '"좋다."', "그리고 갔다."]),
     ],
 )
 def test_no_sentence_opens_with_the_particle_of_a_quoted_word(

@@ -134,7 +134,8 @@ class KoreanAnalyzer:
         tokens = _tokens((t for s in sents for t in s.tokens), offset)
         spans = [_trim(line, s.start, s.end) for s in sents]
         units = []
-        for start, end in _coordinated(_quoted_subjects([span for span in spans if span[1] > span[0]], line), line):
+        kept = _marks_open_next([span for span in spans if span[1] > span[0]], line)
+        for start, end in _coordinated(_quoted_subjects(kept, line), line):
             a, b = offset + start, offset + end
             units.append(((a, b), [t for t in tokens if a <= t.start and t.end <= b]))
         if units:
@@ -234,6 +235,23 @@ def _quoted_subjects(spans: list[tuple[int, int]], line: str) -> list[tuple[int,
             else:  # no sentence ended before the quote ("느낌표 '!' 를 …"): one sentence
                 out[i - 1], out[i] = (a, d), (d, d)
     return [(a, b) for a, b in out if b > a]
+
+
+#: A sentence's stop mark followed by symbols alone ("… 입력합니다. +", "… 입력합니다. ※"): the
+#: analyzer ends the sentence after them, though they open the next ("+ 단추로 …", "※ 참고 …").
+_TRAILING_MARKS = re.compile(r"[.?!。](\s+)[^\w\s)\]}\"'”’」』》〉.,…]+$")
+
+
+def _marks_open_next(spans: list[tuple[int, int]], line: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``line`` with the symbols that follow a sentence's stop mark given to the
+    sentence after it (a button's "+", a note's "※", a list's "-"); the last sentence keeps them."""
+    out = list(spans)
+    for i in range(1, len(out)):
+        (a, b), (_, d) = out[i - 1], out[i]
+        marks = _TRAILING_MARKS.search(line, a, b)
+        if marks:
+            out[i - 1], out[i] = (a, marks.start(1)), (marks.end(1), d)
+    return out
 
 
 #: A word that joins two nouns or clauses and cannot open a sentence after one left without its
