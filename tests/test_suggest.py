@@ -59,6 +59,11 @@ def test_a_particle_follows_the_last_sound(word: str, particle: str, expected: s
         ("요약:", "요약"),
         ("제31조(연장근로수당)", "연장근로수당"),  # an article is named by its title
         ("제21조의2 【경조휴가】", "경조휴가"),
+        ("Q. 배송은 얼마나 걸리나요?", "배송은 얼마나 걸리나요?"),  # a FAQ's question marker is no part of it
+        ("Q3) 환불 규정", "환불 규정"),
+        ("[Q] 탈퇴 방법", "탈퇴 방법"),
+        ("질문: 적립금 사용", "적립금 사용"),
+        ("QR 코드", "QR 코드"),
     ],
 )
 def test_the_topic_of_a_heading(heading: str, topic: str) -> None:
@@ -79,6 +84,8 @@ def section(path: str, chars: int = 200, doc_id: str = "a.md", start: int = 0) -
         ("1. 자연", "제주", "제주의 자연은 어떤가요?"),  # or the title
         ("해외 사례: 빅테크 중심의 AI 동맹 > 미국", "", "미국의 빅테크 중심의 AI 동맹은 어떤가요?"),
         ("왜 지금 AI 동맹인가?", "", "왜 지금 AI 동맹인가?"),  # already a question
+        ("Q. 주문을 취소하고 싶어요.", "", "주문을 취소하고 싶어요."),  # a FAQ's question, as its reader asks it
+        ("고객센터 FAQ > Q. 환불은 언제 되나요?", "", "환불은 언제 되나요?"),
     ],
 )
 def test_a_heading_becomes_a_question(path: str, title: str, question: str) -> None:

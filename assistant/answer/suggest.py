@@ -10,7 +10,8 @@ chunks), so it is deterministic for an index version and needs no analyzer:
   answer did not use.
 
 A heading becomes a question by its shape: numbering ("2.", "제3장") and a label before a
-colon ("비교 분석: …") are dropped; a heading that already asks ("왜 …인가?") is kept; one
+colon ("비교 분석: …") are dropped; a heading that already asks ("왜 …인가?", a FAQ's "Q. 주문을
+취소하고 싶어요.") is kept, without its marker; one
 naming an action (…구축, …강화) is asked about ("… 대해 알려 주세요."), any other noun phrase
 defined ("…은 무엇인가요?"); a one-word heading ("교통") takes its parent's subject
 ("서울의 교통은 어떤가요?").
@@ -50,6 +51,8 @@ ACTIONS = _words(
     "확대 심화 진단 준비 사용 이용 신청 등록 변경 보호 관리법 방법 방안 절차 과정"
 )
 
+#: What marks a FAQ's question as one ("Q. ", "Q1) ", "[Q] ", "질문: "): no part of what it asks.
+QUESTION_MARKER = re.compile(r"^\s*(?:\[Q\]|Q\s*\d*\s*[.:)]|질문\s*\d*\s*[.:)])\s*", re.I)
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXivx]+[.)]|[가-하][.)]|제\s*\d+\s*[장절편부])\s*")
 #: Headings longer than this are sentences rather than names of a subject.
 MAX_TOPIC_CHARS = 40
@@ -63,9 +66,9 @@ MAX_TRIED = 8
 
 
 def topic_of(heading: str) -> str:
-    """The subject a heading names: without numbering (an article's number and brackets too),
-    the part after a label and colon."""
-    text = article_title(heading) or NUMBERING.sub("", heading.strip()).strip()
+    """The subject a heading names: without numbering (an article's number and brackets too) or
+    a FAQ's question marker ("Q. "), the part after a label and colon."""
+    text = article_title(heading) or NUMBERING.sub("", QUESTION_MARKER.sub("", heading.strip())).strip()
     parts = re.split(r"\s*[:：]\s*", text, maxsplit=1)
     if len(parts) == 2:
         head, tail = parts
@@ -108,7 +111,7 @@ def question_for(section: Section, title: str = "") -> str | None:
     topic = topic_of(raw)
     if len(topic) < 2 or len(topic) > MAX_TOPIC_CHARS or _generic(topic) or topic == title:
         return None
-    if topic.endswith("?"):
+    if topic.endswith("?") or QUESTION_MARKER.match(raw):  # a FAQ's own question, as its reader asks it
         return topic
     if " " not in topic:
         parents = [topic_of(p) for p in section.path[:-1]] + [topic_of(title)]
