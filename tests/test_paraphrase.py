@@ -59,6 +59,10 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("노트북 고장 났어요", "장애"),
         ("카드 잃어버렸어요", "분실"),
         ("월급날이 언제야?", "지급일"),
+        ("비번 까먹었어요", "잊어버리다"),  # what a FAQ writes: "비밀번호를 잊어버렸어요"
+        ("택배비 누가 내요?", "배송비"),
+        ("노트북 팬이 계속 돌아요", "랩톱"),
+        ("폰으로 인터넷 쓰기", "스마트폰"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
