@@ -1056,6 +1056,10 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
         ("프로 요금제 얼마야?", "money"),
         ("그 도시의 인구는 얼마인가?", "number"),
         ("원하는 결과가 나오려면 입력값이 얼마여야 하는지", "number"),  # a value, not a price
+        ("등본 떼는 데 얼마예요?", "money"),  # a price asked as people ask it, without naming a fee
+        ("여권 새로 만들면 얼마 들어요?", "money"),
+        ("사용료는 한 달에 얼마 내?", "money"),
+        ("그 나라의 면적은 얼마인가?", "number"),
     ],
 )
 def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:

@@ -215,6 +215,11 @@ _WANTS = (
     ),
     # how much money: "출장비 얼마 나와?", "이적료는 얼마인가?" (a sum of money, not "7일 이내")
     ("money", re.compile(_MONEY_WORDS + r"제?(?:은|는|이|가|을|를|도|으로|로)?\s?(?:얼마|몇\s?원)")),
+    # a price asked as people ask it: "등본 떼는 데 얼마예요?", "얼마 들어요?" (not "얼마나", "얼마인가")
+    (
+        "money",
+        re.compile(r"얼마(?:예요|에요|야|죠|해요|해\??$|하나요|하죠|\s?들어|\s?드나요|\s?드는지|\s?내|\s?줘|\s?받)"),
+    ),
     ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기)|[연년]도|날짜|시기|기간은|월\s?며칠")),
     # 며칠 alone counts days ("휴가 며칠?", "며칠 걸려요?"); "몇 월 며칠" asks a date
     ("number", re.compile(r"몇|얼마|며칠|(?<![가-힣])수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
