@@ -63,6 +63,9 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("택배비 누가 내요?", "배송비"),
         ("노트북 팬이 계속 돌아요", "랩톱"),
         ("폰으로 인터넷 쓰기", "스마트폰"),
+        ("등본 어디서 떼요?", "발급"),
+        ("엄마 대신 받아도 돼요?", "대리"),
+        ("이사 신고 인터넷으로 돼요?", "온라인"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
