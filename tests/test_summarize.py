@@ -18,6 +18,7 @@ from assistant.answer.summarize import (
     closeness,
     enumeration,
     features,
+    find_word,
     in_procedure_order,
     items_of,
     labels_only,
@@ -1106,3 +1107,35 @@ def test_a_table_row_names_what_its_header_names() -> None:
     # the header names it for the row only: its words are no row's own (every row has them)
     assert score(row, question) - score(row, replace(question, focus="")) == pytest.approx(DEFAULT_WEIGHTS.focus)
     assert features(row, question)[FEATURES.index("overlap")] == pytest.approx(0.69 / (0.69 + 0.18))
+
+
+def test_a_value_asked_for_follows_a_lead_that_does_not_give_it() -> None:
+    """ "등본 발급 얼마야?": the sentence naming 등본 leads, though it gives no price; the fee rows of
+    its passage follow it, however far below it they score. Asked something else, they do not."""
+    where = cand(
+        1,
+        0,
+        "주민등록등본은 주민센터 방문, 무인민원발급기, 정부24에서 발급받을 수 있습니다.",
+        {"주민등록등본", "주민센터", "발급"},
+    )
+    fee = cand(1, 50, "주민센터 방문 | 400원 | 신분증", {"주민센터", "방문", "신분증"}, 1)
+    other = cand(2, 0, "여권 수수료는 53,000원입니다.", {"여권", "수수료"})
+    idf = {"주민등록등본": 3.0, "발급": 3.0}
+    price = asked("등본 발급 얼마야?", ["주민등록등본", "발급"], idf, "general")
+    assert price.wants == "money"
+    assert texts(select([where, fee, other], price, 3)) == [where.text, fee.text]
+    place = asked("등본은 어디서 발급해?", ["주민등록등본", "발급"], idf, "general")
+    assert fee.text not in texts(select([where, fee, other], place, 3))
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "found"),
+    [
+        ("무인민원발급기는 평일 오전 9시부터 운영한다.", "무인발급기", 0),  # a shortened compound
+        ("주민등록등본은 발급받을 수 있다.", "등본", 4),  # inside a word, as it is
+        ("무인 카메라와 발급 기관", "무인발급기", -1),  # its syllables in order, but not in one word
+        ("유럽연합은 규제를 강화했다.", "유럽", 0),
+    ],
+)
+def test_a_subject_is_found_as_written_or_as_the_compound_it_shortens(text: str, word: str, found: int) -> None:
+    assert find_word(text, word) == found

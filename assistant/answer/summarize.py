@@ -550,6 +550,9 @@ def _rated(
     return rows, own, closeness(pool, own, q, w.closest, said)
 
 
+#: The kinds of value a question may ask for that few sentences give (any number is a "number").
+_SPECIFIC = frozenset({"money", "duration", "time"})
+
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
 BUDGET = 300
 
@@ -593,11 +596,15 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     best, lead = scored[0][1], scored[0][3]
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)
+    # the lead does not give the kind of value asked for (a price, a time, a span): the sentences of
+    # its passage that give one follow it however they score ("등본은 얼마야?": the fee rows)
+    wanted = q.wants if q.wants in _SPECIFIC and not has_answer_type(lead.text, q.wants, q.counter) else None
     chosen: list[Picked] = []
     for s, alone, _, c in scored:
         if len(chosen) >= n:
             break
-        if alone < floor:
+        gives = wanted is not None and c.citation == lead.citation and has_answer_type(c.text, wanted, q.counter)
+        if alone < floor and not gives:
             continue
         if chosen and c.citation != lead.citation and _relevance(c, q) < about:
             continue
@@ -866,10 +873,35 @@ def _about(c: Candidate, q: Asked) -> bool:
 
 
 def _named_first(text: str, q: Asked) -> bool:
-    """Whether lower-cased ``text`` names the subject, before what it replaced if that is named too."""
-    named = [at for s in q.subject if (at := text.find(s.lower())) >= 0]
+    """Whether lower-cased ``text`` names the subject (:func:`find_word`), before what it replaced
+    if that is named too."""
+    named = [at for s in q.subject if (at := find_word(text, s.lower())) >= 0]
     replaced = [at for i in q.instead if (at := text.find(i.lower())) >= 0]
     return bool(named) and (not replaced or min(named) < min(replaced))
+
+
+#: A Korean word that may be a shortened compound: "무인발급기" for 무인민원발급기.
+_HANGUL_WORD = re.compile(r"[가-힣]+")
+
+
+def find_word(text: str, word: str) -> int:
+    """Where ``text`` writes ``word``, -1 when it does not: as it is, or, for a Korean word of four
+    syllables or more, as the compound it shortens ("무인발급기" in "무인민원발급기는 …": a word
+    that opens with its first two syllables and holds all of them in order, at most three more)."""
+    at = text.find(word)
+    if at >= 0 or len(word) < 4 or not _HANGUL_WORD.fullmatch(word):
+        return at
+    for m in _HANGUL_WORD.finditer(text, 0):
+        full = m.group()
+        if full.startswith(word[:2]) and len(word) < len(full) <= len(word) + 4 and _in_order(word, full):
+            return m.start()
+    return -1
+
+
+def _in_order(short: str, full: str) -> bool:
+    """Whether the syllables of ``short`` are in ``full`` in that order."""
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 def _with_predecessor(c: Candidate, pool: Sequence[Candidate], chosen: Sequence[Picked]) -> list[Candidate] | None:
