@@ -8,8 +8,19 @@ from dataclasses import replace
 import pytest
 
 from assistant.chat.cues import LAST, read_cues, subject_slot
-from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, _written, as_written, carry, query_of, resolve
+from assistant.chat.followup import (
+    ASPECTS,
+    DEFAULT_POLICY,
+    Policy,
+    Resolution,
+    _written,
+    as_written,
+    carry,
+    query_of,
+    resolve,
+)
 from assistant.chat.sessions import Item, Passage, Turn
+from assistant.text.josa import josa
 from assistant.text.korean import KoreanAnalyzer
 
 ALLIANCE = "alliance.txt"
@@ -157,6 +168,27 @@ def test_aspect_then_place_swaps(analyzer: KoreanAnalyzer) -> None:
     assert (turns[1].followup, turns[1].query) == ("ellipsis", "부산 음식")
     res = ask(analyzer, "서울은?", turns)
     assert (res.kind, res.query, res.drew_on_turn) == ("ellipsis", "서울 음식", 2)
+
+
+def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -> None:
+    """ "수수료는?" after a question about 여권 asks 여권's 수수료 (an aspect joins the thing it is of);
+    "기간은?" then asks 여권's 기간 (an aspect takes the place of the aspect before it); "병가는?"
+    after "연차는 며칠이야?" asks about another thing, which takes 연차's place."""
+    turns = [turn_after(analyzer, "여권 만드는 데 며칠 걸려요?")]
+    fee = ask(analyzer, "수수료는?", turns)
+    assert fee.kind == "ellipsis" and fee.query.split()[:2] == ["수수료", "여권"]
+    assert fee.subject == ("수수료",) and fee.instead == ()
+    turns.append(turn_after(analyzer, "수수료는?", turns))
+    span = ask(analyzer, "그럼 기간은?", turns)
+    assert "여권" in span.query.split() and "기간" in span.query.split() and "수수료" not in span.query.split()
+    assert span.instead == ("수수료",)
+    leave = ask(analyzer, "병가는?", [turn_after(analyzer, "연차는 며칠이야?")])
+    assert "연차" not in leave.query.split() and leave.instead == ("연차",)
+
+
+def test_each_aspect_is_one_noun_as_the_analyzer_reads_it(analyzer: KoreanAnalyzer) -> None:
+    asked = {w: [josa(w, "은") + "?", "그럼 " + josa(w, "은") + "?"] for w in ASPECTS}
+    assert [w for w, messages in sorted(asked.items()) if any(analyzer.terms(m) != [w] for m in messages)] == []
 
 
 def test_a_name_inside_a_compound_subject_is_swapped(analyzer: KoreanAnalyzer) -> None:
