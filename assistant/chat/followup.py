@@ -139,15 +139,22 @@ def _swap_class(
 #: Nouns that name an aspect of something rather than a thing: "여권 만드는 데 며칠 걸려요?" →
 #: "수수료는?" asks the 여권's 수수료, where "연차는 며칠이야?" → "병가는?" asks about another thing.
 ASPECTS = frozenset(
-    ["수수료", "비용", "가격", "요금", "금액", "기간", "기한", "마감", "일정", "시간", "조건", "자격", "절차",
-     "서류", "준비물", "장소", "위치", "대상", "혜택", "장점", "단점", "종류", "예시", "원인", "효과",
-     "목적", "특징", "역할", "결과", "연락처", "담당자", "과태료", "벌금"]
+    ["수수료", "비용", "가격", "요금", "금액", "기간", "기한", "유효기간", "마감", "일정", "시간", "조건",
+     "자격", "절차", "서류", "준비물", "장소", "위치", "대상", "혜택", "장점", "단점", "효과", "목적", "역할",
+     "결과", "연락처", "담당자", "과태료", "벌금"]
 )  # fmt: skip
 
 
+def _names_an_aspect(nouns: Sequence[tuple[str, str]]) -> bool:
+    """Whether a fragment's nouns name an aspect: common nouns whose head (the last) is one of
+    :data:`ASPECTS` ("수수료는?", "유효 기간은?": 유효, 기간)."""
+    return bool(nouns) and nouns[-1][0] in ASPECTS and all(c == "common" for _, c in nouns)
+
+
 def _another_aspect(focus: Focus, own: Sequence[tuple[str, str]]) -> tuple[list[str], Focus]:
-    """A follow-up that names only aspects ("수수료는?"): they take the place of the focus's
-    aspects (기간 → 수수료), or join it when it names none; the thing they are of stays."""
+    """A follow-up that names an aspect ("수수료는?", :func:`_names_an_aspect`): its nouns take the
+    place of the focus's aspects (기간 → 수수료), or join it when it names none; the thing they are
+    of stays."""
     own_terms = {t for t, _ in own}
     replaced = [t for t, _, _ in focus if t in ASPECTS and t not in own_terms]
     if replaced:
@@ -221,7 +228,7 @@ def _continue(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Re
     replaced: list[str] = []
     focus = last.focus
     ellipsis = (cues.fragment or cues.conjunction) and not cues.reference
-    if ellipsis and all(t in ASPECTS for t, _ in cues.nouns) and any(t not in ASPECTS for t, _, _ in focus):
+    if ellipsis and _names_an_aspect(cues.nouns) and any(t not in ASPECTS for t, _, _ in focus):
         replaced, focus = _another_aspect(focus, cues.nouns)
     elif ellipsis:
         replaced, focus = swap(last.focus, cues.nouns)
