@@ -183,6 +183,8 @@ def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -
     span = ask(analyzer, "그럼 기간은?", turns)
     assert "여권" in span.query.split() and "기간" in span.query.split() and "수수료" not in span.query.split()
     assert span.instead == ("수수료",)
+    whole = ask(analyzer, "신청은 어디서 해요?", turns[:1])  # a whole question, but of an aspect alone
+    assert not whole.standalone and {"신청", "여권"} <= set(whole.query.split())
     points = [turn_after(analyzer, "적립금 언제 써요?")]
     valid = ask(analyzer, "유효기간은?", points)  # 유효, 기간: the head is the aspect
     assert "적립금" in valid.query.split() and valid.instead == ()

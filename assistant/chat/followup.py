@@ -141,7 +141,7 @@ def _swap_class(
 ASPECTS = frozenset(
     ["수수료", "비용", "가격", "요금", "금액", "기간", "기한", "유효기간", "마감", "일정", "시간", "조건",
      "자격", "절차", "서류", "준비물", "장소", "위치", "대상", "혜택", "장점", "단점", "효과", "목적", "역할",
-     "결과", "연락처", "담당자", "과태료", "벌금"]
+     "결과", "연락처", "담당자", "과태료", "벌금", "신청", "접수"]
 )  # fmt: skip
 
 
@@ -179,7 +179,8 @@ def resolve(
     if social_kind(tokens):  # "고마워요": answered as it is, and the conversation goes on past it
         return replace(standalone(message, cues), social=True)
     turns = [t for t in turns if not t.social]
-    if not turns or (cues.complete() and not cues.reference and not cues.member):
+    # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
+    if not turns or (cues.complete() and not cues.reference and not cues.member and not _names_an_aspect(cues.nouns)):
         return standalone(message, cues)
     last = turns[-1]
     source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
