@@ -1061,6 +1061,11 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
         ("여권 새로 만들면 얼마 들어요?", "money"),
         ("사용료는 한 달에 얼마 내?", "money"),
         ("그 나라의 면적은 얼마인가?", "number"),
+        ("How much does a passport cost?", "money"),  # asked in English
+        ("How long does it take to get a passport?", "duration"),
+        ("When was the alliance formed?", "time"),
+        ("How many members does it have?", "number"),
+        ("Which factors should be considered when diagnosing the gap?", None),
     ],
 )
 def test_what_kind_of_answer_a_question_wants(question: str, kind: str | None) -> None:

@@ -223,6 +223,16 @@ _WANTS = (
     ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기)|[연년]도|날짜|시기|기간은|월\s?며칠")),
     # 며칠 alone counts days ("휴가 며칠?", "며칠 걸려요?"); "몇 월 며칠" asks a date
     ("number", re.compile(r"몇|얼마|며칠|(?<![가-힣])수는|규모는|비율|금액|가격|인구|크기|길이|높이|넓이")),
+    # asked in English (e5 finds the Korean passages): "How long does it take?", "How much does it cost?"
+    ("duration", re.compile(r"\bhow long\b", re.I)),
+    (
+        "money",
+        re.compile(
+            r"\bhow much\b.*\b(?:cost|costs|fee|fees|price|pay|charge)\b|\bwhat (?:is|are) the (?:fee|price|cost)", re.I
+        ),
+    ),
+    ("time", re.compile(r"^\s*when\b|\bwhen (?:is|was|does|did|do|will|can|should)\b|\bwhat (?:year|date)\b", re.I)),
+    ("number", re.compile(r"\bhow (?:many|much)\b", re.I)),
 )
 _TYPES = {
     # a sum, or a share of one ("통상임금의 50퍼센트"), or none
