@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from assistant.answer.schema import Citation
 from assistant.ingest.blocks import collapse
-from assistant.ingest.markers import article_title
+from assistant.ingest.markers import ASKED_MARK, article_title
 from assistant.store.chunks import ChunkStore
 from assistant.text.chunking import PATH_SEPARATOR
 from assistant.text.josa import josa
@@ -51,8 +51,6 @@ ACTIONS = _words(
     "확대 심화 진단 준비 사용 이용 신청 등록 변경 보호 관리법 방법 방안 절차 과정"
 )
 
-#: What marks a FAQ's question as one ("Q. ", "Q1) ", "[Q] ", "질문: "): no part of what it asks.
-QUESTION_MARKER = re.compile(r"^\s*(?:\[Q\]|Q\s*\d*\s*[.:)]|질문\s*\d*\s*[.:)])\s*", re.I)
 NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXivx]+[.)]|[가-하][.)]|제\s*\d+\s*[장절편부])\s*")
 #: Headings longer than this are sentences rather than names of a subject.
 MAX_TOPIC_CHARS = 40
@@ -68,12 +66,18 @@ MAX_TRIED = 8
 def topic_of(heading: str) -> str:
     """The subject a heading names: without numbering (an article's number and brackets too) or
     a FAQ's question marker ("Q. "), the part after a label and colon."""
-    text = article_title(heading) or NUMBERING.sub("", QUESTION_MARKER.sub("", heading.strip())).strip()
+    text = article_title(heading) or NUMBERING.sub("", _unmarked(heading.strip())).strip()
     parts = re.split(r"\s*[:：]\s*", text, maxsplit=1)
     if len(parts) == 2:
         head, tail = parts
         text = tail if len(tail.strip()) >= 2 else head
     return re.sub(r"\s+", " ", text).strip(" -–—·•")
+
+
+def _unmarked(heading: str) -> str:
+    """A heading without the mark that makes a FAQ's line its question ("Q. ", "[질문] ")."""
+    mark = ASKED_MARK.match(heading)
+    return heading[mark.end() :] if mark else heading
 
 
 def _generic(topic: str) -> bool:
@@ -111,7 +115,7 @@ def question_for(section: Section, title: str = "") -> str | None:
     topic = topic_of(raw)
     if len(topic) < 2 or len(topic) > MAX_TOPIC_CHARS or _generic(topic) or topic == title:
         return None
-    if topic.endswith("?") or QUESTION_MARKER.match(raw):  # a FAQ's own question, as its reader asks it
+    if topic.endswith("?") or ASKED_MARK.match(raw):  # a FAQ's own question, as its reader asks it
         return topic
     if " " not in topic:
         parents = [topic_of(p) for p in section.path[:-1]] + [topic_of(title)]

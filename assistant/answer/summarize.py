@@ -223,6 +223,7 @@ FEATURES: tuple[str, ...] = (
     "closest",
 )
 
+_WANTED = FEATURES.index("wanted")
 _FOCUS = FEATURES.index("focus")
 _PREDICATE = FEATURES.index("predicate")
 _ORDINAL = FEATURES.index("ordinal")
@@ -596,15 +597,15 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     best, lead = scored[0][1], scored[0][3]
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)
-    # the lead does not give the kind of value asked for (a price, a time, a span): the sentences of
-    # its passage that give one follow it however they score ("등본은 얼마야?": the fee rows)
-    wanted = q.wants if q.wants in _SPECIFIC and not has_answer_type(lead.text, q.wants, q.counter) else None
+    # the lead does not give the kind of value asked for (a price, a time, a span; its ``wanted``
+    # feature): the sentences of its passage that give one follow it however they score ("등본은
+    # 얼마야?": the fee rows)
+    valued = q.wants in _SPECIFIC and not rows[scored[0][2]][_WANTED]
     chosen: list[Picked] = []
-    for s, alone, _, c in scored:
+    for s, alone, i, c in scored:
         if len(chosen) >= n:
             break
-        gives = wanted is not None and c.citation == lead.citation and has_answer_type(c.text, wanted, q.counter)
-        if alone < floor and not gives:
+        if alone < floor and not (valued and c.citation == lead.citation and rows[i][_WANTED]):
             continue
         if chosen and c.citation != lead.citation and _relevance(c, q) < about:
             continue
@@ -891,7 +892,7 @@ def find_word(text: str, word: str) -> int:
     at = text.find(word)
     if at >= 0 or len(word) < 4 or not _HANGUL_WORD.fullmatch(word):
         return at
-    for m in _HANGUL_WORD.finditer(text, 0):
+    for m in _HANGUL_WORD.finditer(text):
         full = m.group()
         if full.startswith(word[:2]) and len(word) < len(full) <= len(word) + 4 and _in_order(word, full):
             return m.start()

@@ -94,8 +94,8 @@ class SpmTokenizer:
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of each text, as :class:`HfTokenizer` gives them."""
-        # one text at a time: given a list, sentencepiece starts threads for it, which costs a
-        # question about 30 times what encoding it does
+        # one text at a time: given a list, sentencepiece starts threads for it, which cost a short
+        # question more than encoding it
         encode = self.processor.encode
         pieces: list[list[int]] = [encode(text) for text in texts]
         keep = self.max_length - 2
