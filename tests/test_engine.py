@@ -750,3 +750,20 @@ def test_a_procedure_the_answer_shows_is_shown_to_its_step_that_does_it(
     steps = [s[:2] for s in said if s[:1].isdigit()]
     assert steps == ["1.", "2.", "3."]
     assert said[0].startswith("마우스의 왼쪽 오른쪽 단추")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topic"),
+    [
+        ("유럽은 윤리적 규제를 중시한다.", "유럽"),
+        ("미국의 대형 기업들은 AI 기술을 빠르게 시장에 적용한다.", "미국"),  # a topic 미국 owns
+        ("한국의 AI 원팀 전략은 연합전선이다.", "한국"),
+        ("미국의 기업과 한국이 협력한다.", None),  # 미국's 기업 is not the subject: 한국 joins it
+        ("대기업들은 협력을 강화한다.", None),
+    ],
+)
+def test_the_name_a_sentence_is_about(engine: Engine, sentence: str, topic: str | None) -> None:
+    assert engine._owner(sentence) == topic
+    # what a name owns is not the name itself where a lead is weighed: "누구의 처벌 수위를 …?" is
+    # answered by "미네르바의 처벌 수위가 …"
+    assert engine._topic(sentence) == (None if "의 " in sentence else topic)

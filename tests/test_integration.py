@@ -94,7 +94,12 @@ def test_speed_competition(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("question", "other"),
-    [("미국의 AI 동맹은 어떤 특징이 있나요?", "한국은"), ("유럽은 글로벌 진출을 어떤 식으로 해?", "미국은")],
+    [
+        ("미국의 AI 동맹은 어떤 특징이 있나요?", "한국은"),
+        ("유럽은 글로벌 진출을 어떤 식으로 해?", "미국은"),
+        # "미국의 대형 기업들은 … 가치를 창출": its topic is 미국's, though 미국 is not the topic itself
+        ("유럽의 AI 전략은 어떤 가치를 중시하나요?", "미국의"),
+    ],
 )
 def test_an_answer_about_a_named_side_holds_no_sentence_about_another(
     engine: Engine, question: str, other: str

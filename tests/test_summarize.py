@@ -1144,3 +1144,20 @@ def test_a_value_asked_for_follows_a_lead_that_does_not_give_it() -> None:
 )
 def test_a_subject_is_found_as_written_or_as_the_compound_it_shortens(text: str, word: str, found: int) -> None:
     assert find_word(text, word) == found
+
+
+def test_a_line_saying_whom_to_ask_answers_only_who_to_ask() -> None:
+    """ "□ 문의: AI바우처 사업단 (02-1234-5678)" holds every word of "AI 바우처 사업이 뭐야?" and led its
+    answer; it is shown only when the question asks whom to ask or how to reach them."""
+    contact = cand(1, 0, "□ 문의: AI바우처 사업단 (02-1234-5678)", {"문의", "ai", "바우처", "사업단"})
+    plan = cand(
+        1, 40, "AI 바우처 사업은 중소기업의 AI 솔루션 구매를 지원한다.", {"ai", "바우처", "사업", "솔루션", "구매"}, 1
+    )
+    what = q("AI 바우처 사업이 뭐야?", ["ai", "바우처", "사업"])
+    assert contact.text not in texts(select([contact, plan], what, 2))
+    assert texts(select([contact, plan], what, 2)) == [plan.text]
+    assert texts(select([contact], what, 1)) == []
+    whom = q("AI 바우처 어디에 문의해?", ["ai", "바우처", "문의"])
+    assert texts(select([contact], whom, 1)) == [contact.text]
+    phone = q("담당자 전화번호 알려줘", ["담당자", "전화", "번호"])
+    assert texts(select([contact], phone, 1)) == [contact.text]

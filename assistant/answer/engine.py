@@ -53,7 +53,7 @@ from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.chunking import Chunk
-from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer
+from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token
 from assistant.text.questions import (
     answer_focus,
     answer_predicate,
@@ -473,7 +473,7 @@ class Engine:
             else:
                 names = () if request.about else self._names(request.question)
                 apart = not asks_a_name(request.question)
-                picked = select_about(candidates, q, n, names, self._topic, apart=apart)
+                picked = select_about(candidates, q, n, names, self._topic, apart=apart, owner_of=self._owner)
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
                 # the points the lead is or announces, else the steps chosen after it in their order
                 listed = enumeration(candidates, picked, n) if points else []
@@ -563,19 +563,25 @@ class Engine:
         """The proper nouns of a question (미국, 유럽연합): what its answer is about."""
         return list(dict.fromkeys(t.form for t in self.analyzer.tokens(question) if t.tag.split("-")[0] == "NNP"))
 
-    def _topic(self, sentence: str) -> str | None:
+    def _topic(self, sentence: str, owned: bool = False) -> str | None:
         """The proper noun a sentence is about when it opens with it as topic or subject ("유럽은 …",
-        "8월 21일에는 북한이 …"): the first proper noun of its first 40 characters, when a topic or
-        subject particle follows it. Kiwi reads the opening only up to a word that may end in such a
-        particle, then up to the next one (at most :data:`TOPIC_READS` of them) while no proper noun
-        is found: a short text costs it a fraction of a long one."""
+        "8월 21일에는 북한이 …"), or (``owned``) with a topic or subject it owns ("미국의 대형 기업들은
+        …"): the first proper noun of its first 40 characters, when a topic or subject particle
+        follows it, or 의 and nouns up to such a particle. Kiwi reads the opening only up to a word
+        that may end in such a particle, then up to the next one (at most :data:`TOPIC_READS` of
+        them) while no proper noun is found: a short text costs it a fraction of a long one."""
         head = sentence[:40]
         for end in [m.end() for m in _PARTICLE_WORD.finditer(head)][:TOPIC_READS]:
             toks = self.analyzer.tokens(head[:end])
-            for tok, after in zip(toks, toks[1:], strict=False):
+            for i, (tok, after) in enumerate(zip(toks, toks[1:], strict=False)):
                 if tok.tag.split("-")[0] == "NNP":
-                    return tok.form if after.tag in ("JX", "JKS") else None
+                    held = after.tag in ("JX", "JKS") or (owned and _owns_the_topic(toks[i + 1 :]))
+                    return tok.form if held else None
         return None
+
+    def _owner(self, sentence: str) -> str | None:
+        """:meth:`_topic`, a topic the proper noun owns included ("미국의 대형 기업들은 …" → 미국)."""
+        return self._topic(sentence, owned=True)
 
     def candidates(
         self,
@@ -676,6 +682,22 @@ def _unavoided(
 _PARTICLE_WORD = re.compile(r"\S(?:은|는|이|가)(?=[\s,]|$)")
 #: Openings of a sentence :meth:`Engine._topic` reads at most.
 TOPIC_READS = 3
+
+
+#: Morphemes of a noun phrase: what may stand between a proper noun's 의 and the particle of
+#: the topic it owns ("미국의 대형 기업들은": 대형, 기업, 들).
+_NOUN_PHRASE = frozenset({"NNG", "NNP", "NNB", "NR", "XPN", "XSN", "SL", "SN", "MM"})
+
+
+def _owns_the_topic(toks: Sequence[Token]) -> bool:
+    """Whether ``toks`` (what follows a proper noun) are 의, nouns, then a topic or subject
+    particle: the proper noun owns the topic ("미국의 대형 기업들은")."""
+    return (
+        len(toks) >= 3
+        and toks[0].tag == "JKG"
+        and toks[-1].tag in ("JX", "JKS")
+        and all(t.tag.split("-")[0] in _NOUN_PHRASE for t in toks[1:-1])
+    )
 
 
 def _holds(c: Candidate, anchor: tuple[str, int] | None) -> bool:

@@ -631,6 +631,7 @@ def select_about(
     w: Weights = DEFAULT_WEIGHTS,
     *,
     apart: bool = False,
+    owner_of: Callable[[str], str | None] | None = None,
 ) -> list[Picked]:
     """:func:`select`, with what the question names kept in view ("미국은 AI 규제가 …" → 미국):
     when the best sentence is about another name (``topic_of`` it, "유럽은 …", is not one of
@@ -639,7 +640,8 @@ def select_about(
     name (not ``apart``), a lead in a passage about one of them (:func:`_passage_names`) stands. With ``apart`` (the question
     asks what the named one is or does, not for a name: see :func:`~assistant.text.questions.asks_a_name`),
     a supporting sentence about another name does not follow a lead about the named one
-    (:func:`_on_names`)."""
+    (:func:`_on_names`), nor one about what another name owns (``owner_of`` it, "미국의 대형
+    기업들은 …", when given: a lead may be, "누구의 처벌 수위를 …?" → "미네르바의 처벌 수위가 …")."""
     free = select(candidates, q, n, w)
     if not names or not free or q.subject:
         return free
@@ -655,7 +657,7 @@ def select_about(
         if not bound or bound[0].score < w.floor * free[0].score:
             return free  # nothing about the named one is near as good: the lead stays, and what follows it
         picked = bound
-    return _on_names(picked, names, topic_of) if apart else picked
+    return _on_names(picked, names, owner_of or topic_of) if apart else picked
 
 
 def _passage_names(c: Candidate, candidates: Sequence[Candidate], names: Sequence[str]) -> bool:
@@ -720,11 +722,29 @@ def not_elaborating(candidates: Sequence[Candidate], shown: Sequence[Candidate])
     return kept or list(candidates)
 
 
+#: A line saying whom to ask ("□ 문의: AI바우처 사업단 (02-1234-5678)", "담당자: …"): a notice's
+#: closing line, which answers only a question about whom to ask or how to reach them.
+_CONTACT_LINE = re.compile(
+    r"^[\s□■○●◦•▪※*·-]*(?:문의처?|연락처|담당(?:자|\s?부서)?|전화(?:번호)?|팩스|tel|fax|e-?mail|이메일)\s*[:：]", re.I
+)
+#: Terms of a question that asks whom to ask or how to reach them.
+CONTACT_TERMS = frozenset(
+    ["문의", "문의처", "연락", "연락처", "전화", "전화번호", "번호", "담당", "담당자", "부서", "이메일", "메일",
+     "팩스", "묻다", "물어보다", "상담"]
+)  # fmt: skip
+
+
+def _contact_only(c: Candidate, q: Asked) -> bool:
+    """Whether ``c`` only says whom to ask, and the question asks something else."""
+    return bool(_CONTACT_LINE.match(c.text)) and not CONTACT_TERMS & set(q.terms)
+
+
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
-    """The candidates that may be shown: about the subject, and presentable. When none is, the
+    """The candidates that may be shown: about the subject, and presentable, and not a line saying
+    whom to ask unless that is asked (:func:`_contact_only`). When none is about the subject, the
     ones that name the subject in a clause of its own, apart from what it replaced: a sentence
     listing cases ("결혼하는 경우 5일, 배우자가 출산한 경우 10일 …") is about each of them."""
-    shown = [(c, p) for c in candidates if (p := presentable(c)) is not None]
+    shown = [(c, p) for c in candidates if (p := presentable(c)) is not None and not _contact_only(c, q)]
     about = [p for c, p in shown if _about(c, q)]
     if about or not q.subject:
         return about
