@@ -190,6 +190,21 @@ def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -
     assert "적립금" in valid.query.split() and valid.instead == ()
     leave = ask(analyzer, "병가는?", [turn_after(analyzer, "연차는 며칠이야?")])
     assert "연차" not in leave.query.split() and leave.instead == ("연차",)
+    size = ask(analyzer, "용량은?", [turn_after(analyzer, "프로 요금제 얼마야?")])  # was searched "용량" alone
+    assert {"프로", "용량"} <= set(size.query.split())
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [("AI 투자 격차가 얼마나 커?", "크다"), ("투자 규모가 얼마만큼 많아?", "많다"), ("얼마나 비싸요?", "비싸다")],
+)
+def test_the_quality_whose_degree_is_asked_is_no_topic(analyzer: KoreanAnalyzer, question: str, asked: str) -> None:
+    """ "얼마나 커?" asks how big, like 얼마: 크다 does not go on into the next question's search
+    ("한국은 어떻게 해야 해?" was searched "AI 투자 격차 커 한국")."""
+    assert asked not in read_cues(analyzer.tokens(question)).terms
+    then = ask(analyzer, "한국은 어떻게 해야 해?", [turn_after(analyzer, "AI 투자 격차가 얼마나 커?")])
+    assert then.query.split() == ["AI", "투자", "격차", "한국"]
+    assert "크다" in read_cues(analyzer.tokens("격차가 크면 어떻게 돼?")).terms  # not asked: a topic
 
 
 def test_each_aspect_asked_alone_names_an_aspect_as_the_analyzer_reads_it(analyzer: KoreanAnalyzer) -> None:

@@ -134,7 +134,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         elif tag in NOUN_TAGS and not _conversely(tokens, i):
             _noun(tok, nxt, nouns, predicates)
             more |= tok.form in {"나머지", "추가"} or (tok.form == "밖" and i > 0 and tokens[i - 1].form == "그")
-        elif tag in PREDICATE_TAGS and tok.form + "다" not in LIGHT_PREDICATES:
+        elif tag in PREDICATE_TAGS and tok.form + "다" not in LIGHT_PREDICATES and not _degree_asked(tokens, i):
             predicates.append(tok.form + "다")
     if not nouns and not predicates and any(t.form in {"자세히", "구체"} for t in tokens):
         more = True  # "자세히 알려줘", "구체적으로?" with nothing else to go on
@@ -151,6 +151,16 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         fragment=fragment,
         what_about=fragment and _asked_with_yo(tokens),
     )
+
+
+#: What asks how much of a quality something has ("얼마나 커?", "얼마만큼 많아?").
+_DEGREE = frozenset({("얼마나", "MAG"), ("얼마", "NNG"), ("만큼", "JKB"), ("얼만큼", "MAG")})
+
+
+def _degree_asked(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the adjective at ``i`` is the quality whose degree is asked ("격차가 얼마나 커?":
+    크다): it asks, like 얼마, and is no part of the topic a follow-up carries on."""
+    return i > 0 and tokens[i].tag.startswith("VA") and (tokens[i - 1].form, tokens[i - 1].tag) in _DEGREE
 
 
 def _asked_with_yo(tokens: Sequence[Token]) -> bool:
