@@ -670,3 +670,20 @@ def test_a_query_writes_verbs_as_keywords_and_adjectives_as_the_message_did(anal
     query = as_written("제목 뜨다 글자 작다 없다다", [message], analyzer.tokens, analyzer.terms)
     assert query == "제목 떠 글자 작아서 없다다"  # a lemma no message writes stays as it is
     assert as_written("칸 병합", messages, analyzer.tokens, analyzer.terms) == "칸 병합"
+
+
+@pytest.mark.parametrize("message", ["예를 들면?", "예를 들어 줘", "예시는?"])
+def test_an_example_asked_for_is_what_the_document_says_around_the_first_sentence(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str
+) -> None:
+    """ "니치 마케팅이 뭐야?" → "예를 들면?" searched the question again and said its one sentence again;
+    the example is what the document says next to the answer's first sentence ("예를 들어 의료, 금융 …"),
+    nothing shown before said again."""
+    res = ask(analyzer, message, europe)
+    assert (res.standalone, res.kind, res.query) == (False, "more", europe[0].query)
+    assert res.anchor == (ALLIANCE, 10) and not res.restate
+    assert {(ALLIANCE, 10), (ALLIANCE, 60), (ALLIANCE, 400)} <= res.avoid
+    another = ask(analyzer, "다른 예는?", europe)  # another one like those shown: "more", as before
+    assert another.another and another.exclude == {"alliance.txt#4"}  # the passage it had spent left out
+    named = ask(analyzer, "예를 들어 미국은?", europe)  # an example named: asked of it
+    assert named.anchor is None and "미국" in named.query.split()

@@ -87,6 +87,8 @@ class Cues:
     #: a fragment asked with 요 after its particle ("writer 문서에 넣은 긴 표는요?"): "and what about …?",
     #: however many nouns it holds, where "한국의 AI 원팀 전략은?" may be a question of its own
     what_about: bool = False
+    #: asks for an example of what was said ("예를 들면?", "예시는?")
+    example: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -108,7 +110,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     nouns: list[tuple[str, str]] = []
     predicates: list[str] = []
     ordinal: int | None = None
-    more = reference = wh = member = False
+    more = reference = wh = member = example = False
     conjunction = bool(tokens) and _leads(tokens)
     fragment = is_fragment(tokens)
     for i, tok in enumerate(tokens):
@@ -132,6 +134,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         elif tag == "JX" and tok.form in {"이란", "란", "이라는", "라는"}:
             wh = True
         elif tag in NOUN_TAGS and not _conversely(tokens, i):
+            example |= _asks_an_example(tokens, i)
             _noun(tok, nxt, nouns, predicates)
             more |= tok.form in {"나머지", "추가"} or (tok.form == "밖" and i > 0 and tokens[i - 1].form == "그")
         elif tag in PREDICATE_TAGS and tok.form + "다" not in LIGHT_PREDICATES and not _degree_asked(tokens, i):
@@ -150,7 +153,17 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         wh=wh,
         fragment=fragment,
         what_about=fragment and _asked_with_yo(tokens),
+        example=example,
     )
+
+
+def _asks_an_example(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the noun at ``i`` asks for an example of what was said ("예를 들면?", "예를 들어
+    줘", "예시는?"): what the documents say next to it, not the same again."""
+    if tokens[i].form not in {"예", "예시"}:
+        return False
+    rest = [(t.form, t.tag.split("-")[0]) for t in tokens[i + 1 : i + 3]]
+    return rest[:2] == [("를", "JKO"), ("들", "VV")] or (bool(rest) and rest[0][1] == "JX")
 
 
 #: What asks how much of a quality something has ("얼마나 커?", "얼마만큼 많아?").

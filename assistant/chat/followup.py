@@ -193,6 +193,8 @@ def resolve(
         resolved = _ordinal(cues, last, listed, policy, detail)
         if resolved is None and cues.member and listed.items:
             beyond = len(listed.items)  # no such item: searched as a reference, and the answer says so
+    if resolved is None and cues.example and not (cues.nouns or cues.more) and source is not None and source.items:
+        resolved = _example(cues, last, source, policy, _thread(turns))
     if resolved is None and cues.more and source is not None:
         resolved = _more(cues, last, source, policy, detail, _thread(turns))
     if resolved is None:
@@ -336,6 +338,27 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, th
         focus=last.focus,
         anchor=(doc, lead.start) if doc is not None and lead is not None and lead.start >= 0 else None,
         restate=bool(unshown) or not detail,  # a member not shown yet is said itself
+    )
+
+
+def _example(cues: Cues, last: Turn, source: Turn, policy: Policy, thread: Sequence[Turn]) -> Resolution:
+    """An example of what was said ("예를 들면?", "예시는?"): what the document says around the
+    answer's first sentence ("첫 번째로, … 니치 마케팅 전략을 채택해야 합니다." → "예를 들어 의료, 금융,
+    제조업 등 …"), then related passages; nothing shown on this topic again."""
+    shown = _shown(source).union(*(_shown(t) for t in thread if t.passages))
+    lead = source.items[0]
+    doc = source.doc_of(lead.citation)
+    return Resolution(
+        False,
+        source.query,
+        "more",
+        drew_on_turn=source.n,
+        avoid=frozenset(shown),
+        prior=_prior(source, policy),
+        topic=carry(last.topic, cues.terms, policy),
+        focus=last.focus,
+        anchor=(doc, lead.start) if doc is not None and lead.start >= 0 else None,
+        restate=False,
     )
 
 
