@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder, write_corpus
 
+import assistant.answer.engine as engine_module
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
 from assistant.answer.suggest import NO_WORDS, NOT_FOUND, SOCIAL_REPLIES
@@ -767,3 +768,20 @@ def test_the_name_a_sentence_is_about(engine: Engine, sentence: str, topic: str 
     # what a name owns is not the name itself where a lead is weighed: "누구의 처벌 수위를 …?" is
     # answered by "미네르바의 처벌 수위가 …"
     assert engine._topic(sentence) == (None if "의 " in sentence else topic)
+
+
+def test_an_answer_names_the_question_words_no_document_writes(engine: Engine) -> None:
+    """ "지하철 주차장 할인 요금 있어?": no document writes 주차장, 할인 or 요금, and the answer is only the
+    nearest there is; it ends by saying so (the reader may ask in the documents' words). Words the
+    documents write, and a noun said as a predicate ("가능해요?"), are not named."""
+    answer = engine.ask("지하철 주차장 할인 요금 있어?")
+    assert not answer.abstained
+    note = "\n\n참고: 문서에는 ‘주차장’, ‘할인’, ‘요금’이라는 말이 나오지 않습니다."
+    assert answer.summary.endswith(note), answer.summary
+    assert "주차장" not in " ".join(s.text for s in answer.summary_sentences)  # a note, not a summary sentence
+    assert "참고:" not in engine.ask(SUBWAY).summary
+    words = engine_module._written_words
+    tokens = engine.analyzer.tokens
+    assert words("재택 가능해요?", tokens("재택 가능해요?"), {"재택", "가능"}) == ["재택"]
+    assert words("육아휴직 며칠?", tokens("육아휴직 며칠?"), {"육아", "휴직"}) == ["육아휴직"]  # one word, as written
+    assert words("4K 모니터", tokens("4K 모니터"), {"k"}) == []  # not a letter alone

@@ -53,6 +53,7 @@ from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.chunking import Chunk
+from assistant.text.josa import josa
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token
 from assistant.text.questions import (
     answer_focus,
@@ -135,6 +136,39 @@ def _say_little(about: Sequence[str], said_before: bool = False) -> str:
     if said_before:
         return NOTHING_MORE
     return "문서에서 이 질문에 맞는 문장을 찾지 못했습니다. 인용한 구절을 확인해 주세요."
+
+
+#: Below this term coverage (see :func:`~assistant.search.retrieval.lexical_coverage`), an answer
+#: names the question's words no document writes: what it shows is only the nearest there is.
+UNSURE_COVERAGE = 0.5
+
+#: Morphemes that name a thing a reader may look for in the documents (not 가능 of "가능해요?").
+_THING_TAGS = frozenset({"NNG", "NNP", "SL"})
+
+
+def _written_words(text: str, tokens: Sequence[Token], terms: Collection[str]) -> list[str]:
+    """The nouns of ``text`` whose morphemes are all ``terms``, as ``text`` writes them (morphemes
+    of one word joined: 육아, 휴직 → "육아휴직"), two characters or more (not the K of "4K"); a
+    noun said as a predicate ("가능해요?": 가능 + 하) names no thing and is left out."""
+    spans: list[list[int]] = []
+    for tok, after in zip(tokens, [*tokens[1:], None], strict=True):
+        if tok.tag.split("-")[0] not in _THING_TAGS or tok.form.lower() not in terms:
+            continue
+        if after is not None and after.start == tok.end and after.tag.startswith(("XSA", "XSV")):
+            continue
+        if spans and spans[-1][1] == tok.start:
+            spans[-1][1] = tok.end
+        else:
+            spans.append([tok.start, tok.end])
+    return list(dict.fromkeys(text[a:b] for a, b in spans if b - a >= 2))
+
+
+def _not_written(words: Sequence[str]) -> str:
+    """The note that ends an answer to a question whose ``words`` no document writes: what it
+    shows is what comes nearest, and the reader may ask in the documents' words."""
+    named = ", ".join(f"‘{w}’" for w in words)
+    says = "이라는" if josa(named, "이").endswith("이") else "라는"  # a closing consonant: 이라는
+    return f"\n\n참고: 문서에는 {named}{says} 말이 나오지 않습니다."
 
 
 #: Said when a request for more finds nothing the earlier answers did not show.
@@ -388,10 +422,16 @@ class Engine:
         numbers = _numbering(shown, len(retrieval.hits))
         shown = [(replace(line, citation=numbers[line.citation]), c) for line, c in shown]
         lines = [line for line, _ in shown]
+        summary = _with_limits(compose(layout, lines, missing), request, [c for _, c in shown])
+        # words of the question no document writes, when they are much of it: the answer is only the nearest
+        unsure = retrieval.coverage < UNSURE_COVERAGE
+        absent = (
+            _written_words(request.searched, self.analyzer.tokens(request.searched), retrieval.absent) if unsure else []
+        )
         answer = Answer(
             question=request.question,
             query=request.searched,
-            summary=_with_limits(compose(layout, lines, missing), request, [c for _, c in shown])
+            summary=(summary + _not_written(absent) if summary and absent else summary)
             or _say_little(request.about, bool(request.avoid)),
             form=form,
             citations=self._citations(retrieval.hits, shown, numbers, index),

@@ -46,12 +46,16 @@ class Retrieval:
     timings: dict[str, float] = field(default_factory=dict)
     signals: dict[str, float] = field(default_factory=dict)  #: what the abstention rule reads (see abstain.SIGNALS)
     vector: np.ndarray | None = None  #: the query's vector
+    #: the query's topic terms no document writes (:func:`lexical_coverage`): "주차장" in "회사 주차장 있어?"
+    absent: list[str] = field(default_factory=list)
 
 
 def lexical_coverage(
     index: Index, rows: list[int], terms: list[str], alternative_weight: float = 0.0, texts: Sequence[str] = ()
-) -> float:
-    """The idf-weighted share of the query's distinct topic terms that occur in at least one of the chunks.
+) -> tuple[float, list[str]]:
+    """The idf-weighted share of the query's distinct topic terms that occur in at least one of the
+    chunks, and the topic terms no document writes (the index does not know them and the chunks
+    hold no word that says the same: an answer to the question is only the nearest there is).
 
     Words that only ask (무엇, 이유, 방법 …) do not count; a question made only of them
     falls back to all its terms. A Korean term the morpheme index misses still counts when at
@@ -66,9 +70,26 @@ def lexical_coverage(
     dictionary knows whole in the documents ("재택근무는 …") and a question may say its first part
     alone ("재택 가능해요?").
     """
+    unique, found = _presence(index, rows, terms, alternative_weight, texts)
+    if not unique or not rows:
+        return 0.0, []
+    bm = index.bm25
+    weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
+    coverage = float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
+    absent = (
+        [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab] if topic_terms(terms) else []
+    )
+    return coverage, absent
+
+
+def _presence(
+    index: Index, rows: list[int], terms: list[str], alternative_weight: float, texts: Sequence[str]
+) -> tuple[list[str], np.ndarray]:
+    """The distinct topic terms of ``terms`` (all of them when none is) and how far each is found
+    in the chunks at ``rows`` (1, ``alternative_weight`` or 0: see :func:`lexical_coverage`)."""
     unique = sorted(set(topic_terms(terms) or terms))
     if not unique or not rows:
-        return 0.0
+        return unique, np.zeros(len(unique))
     found = index.bm25.present(rows, unique).astype(np.float64)
     for i, term in enumerate(unique):
         grams = char_bigrams(term)
@@ -81,9 +102,7 @@ def lexical_coverage(
         for i, term in enumerate(unique):
             if not found[i] and any(_holds_word(index, rows, word) for word in others.get(term, ())):
                 found[i] = alternative_weight
-    bm = index.bm25
-    weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
-    return float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
+    return unique, found
 
 
 def _opens_word(word: str, text: str) -> bool:
@@ -213,12 +232,13 @@ class Retriever:
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
-        coverage = lexical_coverage(
+        coverage, absent = lexical_coverage(
             self.index, rows[:3], pool.searched, self.settings.paraphrase_weight, [c.text for c in chunks[:3]]
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
-        return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query)
+        absent = [] if cross_script(query) else absent  # a question in English: e5 reads it
+        return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query, absent)
 
     def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:
         """The candidates of ``query`` (the top chunks of every signal with weight) and each
