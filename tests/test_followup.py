@@ -687,3 +687,17 @@ def test_an_example_asked_for_is_what_the_document_says_around_the_first_sentenc
     assert another.another and another.exclude == {"alliance.txt#4"}  # the passage it had spent left out
     named = ask(analyzer, "예를 들어 미국은?", europe)  # an example named: asked of it
     assert named.anchor is None and "미국" in named.query.split()
+
+
+def test_another_way_described_is_searched_as_written_without_what_was_shown(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    """ "다른 방법은 없어요? 저장할 때마다 예전 파일도 남겨두는 식으로" says enough to stand alone, but asks
+    for another way than the ones shown: it is searched as written (its own words find the way it
+    describes) and the sentences shown on the topic are not said again. "다른 사람이 …" asks no such thing."""
+    message = "다른 방법은 없어요? 데이터 규제 말고 시민 안전을 지키는 식으로"
+    res = ask(analyzer, message, europe)
+    assert (res.standalone, res.kind, res.query) == (False, "more", message)
+    assert {(ALLIANCE, 10), (ALLIANCE, 60), (ALLIANCE, 400)} <= res.avoid
+    other = ask(analyzer, "다른 사람이 문서 고친 부분이 표시되게 하는 법", europe)
+    assert other.standalone

@@ -89,6 +89,9 @@ class Cues:
     what_about: bool = False
     #: asks for an example of what was said ("예를 들면?", "예시는?")
     example: bool = False
+    #: asks for another way or example than the ones shown ("다른 방법은 없어요? …"): a follow-up
+    #: however much else it says
+    another: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -110,7 +113,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     nouns: list[tuple[str, str]] = []
     predicates: list[str] = []
     ordinal: int | None = None
-    more = reference = wh = member = example = False
+    more = reference = wh = member = example = another = False
     conjunction = bool(tokens) and _leads(tokens)
     fragment = is_fragment(tokens)
     for i, tok in enumerate(tokens):
@@ -124,6 +127,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         elif tag == "MM" or (tag == "IC" and nxt is not None and nxt.tag.startswith("NN")):
             reference |= tok.form in DETERMINERS  # Kiwi may read a leading 그 as an interjection
             more |= tok.form == "다른" and (nxt is None or nxt.tag.startswith(("NN", "JX", "SF")))
+            another |= tok.form == "다른" and nxt is not None and nxt.form in ANOTHER_OF
         elif tag in {"VA", "VV"} and tok.form in PRO_PREDICATES:
             reference |= not (i == 0 and conjunction)
         elif tag == "MAG" and tok.form == "더":
@@ -154,6 +158,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         fragment=fragment,
         what_about=fragment and _asked_with_yo(tokens),
         example=example,
+        another=another,
     )
 
 
@@ -164,6 +169,10 @@ def _asks_an_example(tokens: Sequence[Token], i: int) -> bool:
         return False
     rest = [(t.form, t.tag.split("-")[0]) for t in tokens[i + 1 : i + 3]]
     return rest[:2] == [("를", "JKO"), ("들", "VV")] or (bool(rest) and rest[0][1] == "JX")
+
+
+#: Nouns that, after 다른, ask for another one than those shown ("다른 방법", not "다른 사람").
+ANOTHER_OF = frozenset({"방법", "방식", "방안", "예", "예시", "사례", "거", "것", "건", "옵션"})
 
 
 #: What asks how much of a quality something has ("얼마나 커?", "얼마만큼 많아?").

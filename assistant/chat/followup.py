@@ -181,10 +181,20 @@ def resolve(
         return replace(standalone(message, cues), social=True)
     turns = [t for t in turns if not t.social]
     # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
-    if not turns or (cues.complete() and not cues.reference and not cues.member and not _names_an_aspect(cues.nouns)):
+    # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
+    # goes on with them, however much else it says
+    alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns))
+    if not turns or (cues.complete() and alone and not cues.another):
         return standalone(message, cues)
     last = turns[-1]
     source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
+    if cues.complete() and alone and source is not None:
+        # another way, described ("다른 방법은 없어요? 저장할 때마다 예전 파일도 남겨두는 식으로"): searched
+        # as written, nothing shown on the topic said again
+        shown = _shown(source).union(*(_shown(t) for t in _thread(turns) if t.passages))
+        return replace(
+            standalone(message, cues), standalone=False, kind="more", drew_on_turn=source.n, avoid=frozenset(shown)
+        )
     detail = bool(ELABORATE.search(message))  # more detail of what was shown: it is not said again
     resolved: Resolution | None = None
     beyond = 0
