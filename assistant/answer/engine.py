@@ -53,7 +53,7 @@ from assistant.store.builder import BuildResult, IndexBuilder, Report
 from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.chunking import Chunk
-from assistant.text.josa import josa
+from assistant.text.josa import final_consonant
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token
 from assistant.text.questions import (
     answer_focus,
@@ -167,7 +167,7 @@ def _not_written(words: Sequence[str]) -> str:
     """The note that ends an answer to a question whose ``words`` no document writes: what it
     shows is what comes nearest, and the reader may ask in the documents' words."""
     named = ", ".join(f"‘{w}’" for w in words)
-    says = "이라는" if josa(named, "이").endswith("이") else "라는"  # a closing consonant: 이라는
+    says = "이라는" if final_consonant(named) else "라는"  # after a closing consonant: 이라는
     return f"\n\n참고: 문서에는 {named}{says} 말이 나오지 않습니다."
 
 

@@ -191,7 +191,7 @@ def resolve(
     if cues.complete() and alone and source is not None:
         # another way, described ("다른 방법은 없어요? 저장할 때마다 예전 파일도 남겨두는 식으로"): searched
         # as written, nothing shown on the topic said again
-        shown = _shown(source).union(*(_shown(t) for t in _thread(turns) if t.passages))
+        shown = _shown_on_topic(source, _thread(turns))
         return replace(
             standalone(message, cues), standalone=False, kind="more", drew_on_turn=source.n, avoid=frozenset(shown)
         )
@@ -302,6 +302,12 @@ def _shown(turn: Turn) -> set[tuple[str, int]]:
     }
 
 
+def _shown_on_topic(source: Turn, thread: Sequence[Turn]) -> set[tuple[str, int]]:
+    """The sentences (doc id, start) ``source`` and every turn of ``thread`` (the turns since the
+    last standalone one) that answered showed: what a request for more does not say again."""
+    return _shown(source).union(*(_shown(t) for t in thread if t.passages))
+
+
 def _overlaps(said: Sequence[tuple[str, int, int]], doc: str, item: Item) -> bool:
     """Whether a summary showed (``said``: doc id, start, end) any of ``item``'s text in ``doc``."""
     end = item.start + max(len(item.text), 1)
@@ -317,7 +323,7 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, th
     After "more", "more" again leaves out those too.
     """
     spent = {p.chunk_id for p in source.passages if p.spent}
-    shown = _shown(source).union(*(_shown(t) for t in thread if t.passages))
+    shown = _shown_on_topic(source, thread)
     if source.followup == "more":
         spent |= set(source.excluded)
         shown |= set(source.avoided)
@@ -355,7 +361,7 @@ def _example(cues: Cues, last: Turn, source: Turn, policy: Policy, thread: Seque
     """An example of what was said ("예를 들면?", "예시는?"): what the document says around the
     answer's first sentence ("첫 번째로, … 니치 마케팅 전략을 채택해야 합니다." → "예를 들어 의료, 금융,
     제조업 등 …"), then related passages; nothing shown on this topic again."""
-    shown = _shown(source).union(*(_shown(t) for t in thread if t.passages))
+    shown = _shown_on_topic(source, thread)
     lead = source.items[0]
     doc = source.doc_of(lead.citation)
     return Resolution(
