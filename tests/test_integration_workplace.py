@@ -46,3 +46,24 @@ def test_what_happens_is_answered_by_what_happens(engine: Engine) -> None:
     """ "어떻게 돼?" asks what happens, not how: the line that says it leads, not steps."""
     text, _ = _first(engine, "기간 안에 도입 못 하면 어떻게 돼?")
     assert "환수" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("AI 바우처 신청 언제까지야?", "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"),
+        ("AI 바우처 누가 신청할 수 있어?", "지원 대상: AI 솔루션 도입을 희망하는 중소·중견기업 및 소상공인"),
+        ("AI 바우처 어디서 신청해?", "사업 관리 시스템(www.aivoucher.kr)에서 온라인 신청"),
+    ],
+)
+def test_the_plan_answers_when_and_who_under_its_headings(engine: Engine, question: str, line: str) -> None:
+    """The line under the heading or label that answers ("Ⅲ. 추진 일정", "지원 대상:")
+    leads, not the line on where to apply, which shares more of the question's words."""
+    text, _ = _first(engine, question)
+    assert text == line
+
+
+def test_what_the_program_is_is_answered_by_its_overview(engine: Engine) -> None:
+    """ "… 뭐야?" is answered under "Ⅱ. 사업 개요", not by the line on where to apply."""
+    _, section = _first(engine, "AI 바우처 사업이 뭐야?")
+    assert section.endswith("Ⅱ. 사업 개요")

@@ -41,6 +41,11 @@ from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides
 from assistant.text.sentences import (
+    ELIGIBILITY_HEADINGS,
+    OVERVIEW_HEADINGS,
+    REASON_HEADINGS,
+    SCHEDULE_HEADINGS,
+    answering_headings,
     asked_counter,
     continuation,
     enumerated,
@@ -92,6 +97,54 @@ def test_asked_why_a_sentence_in_a_section_of_reasons_holds_its_headings_words()
     assert texts(why)[0] == background.text
     when = select([schedule, background], q("이 사업은 언제 해?", ["사업"]), 2)
     assert texts(when)[0] == schedule.text
+
+
+def test_a_line_under_a_heading_that_answers_leads_a_question_its_words_do_not_name() -> None:
+    """A plan in short lines answers "언제까지야?" under "Ⅲ. 추진 일정", "누가 신청할 수 있어?" with its
+    "지원 대상:" line and "… 뭐야?" under "Ⅱ. 사업 개요", in words the question does not say; the
+    line on where to apply shares more of them and led each."""
+    title = "2025년 ai 바우처 지원사업 추진계획"
+    apply = replace(
+        cand(1, 0, "사업 관리 시스템(www.aivoucher.kr)에서 온라인 신청", {"사업", "관리", "시스템", "온라인", "신청"}),
+        section=f"{title} > Ⅳ. 신청 방법",
+    )
+    dates = replace(
+        cand(2, 100, "공고 및 접수: 2025년 2월 3일 ~ 3월 14일", {"공고", "접수"}),
+        section=f"{title} > Ⅲ. 추진 일정",
+    )
+    who = replace(
+        cand(
+            3,
+            200,
+            "지원 대상: AI 솔루션 도입을 희망하는 중소·중견기업 및 소상공인",
+            {"지원", "대상", "ai", "솔루션", "기업"},
+        ),
+        section=f"{title} > Ⅱ. 사업 개요",
+    )
+    scale = replace(
+        cand(3, 260, "지원 규모: 총 300억 원, 약 400개 기업", {"지원", "규모", "기업"}, 1),
+        section=f"{title} > Ⅱ. 사업 개요",
+    )
+    pool = [apply, dates, who, scale]
+    assert texts(select(pool, q("AI 바우처 신청 언제까지야?", ["ai", "바우처", "신청"]), 1)) == [dates.text]
+    assert texts(select(pool, q("AI 바우처 누가 신청할 수 있어?", ["ai", "바우처", "신청"]), 1)) == [who.text]
+    assert texts(select(pool, q("AI 바우처 사업이 뭐야?", ["ai", "바우처", "사업"], "definition"), 1))[0] in (
+        who.text,
+        scale.text,
+    )
+    # asked where to apply, the line on where to apply still leads
+    assert texts(select(pool, q("AI 바우처 어디서 신청해?", ["ai", "바우처", "신청"]), 1)) == [apply.text]
+
+
+def test_what_a_question_asks_names_the_headings_that_answer_it() -> None:
+    assert answering_headings("왜 이 사업을 해?", "reason") is REASON_HEADINGS
+    assert answering_headings("AI 바우처 사업이 뭐야?", "definition") is OVERVIEW_HEADINGS
+    assert answering_headings("언제까지야?", "general") is SCHEDULE_HEADINGS
+    assert answering_headings("접수 마감일이 언제예요?", "general") is SCHEDULE_HEADINGS
+    assert answering_headings("누가 신청할 수 있어?", "general") is ELIGIBILITY_HEADINGS
+    assert answering_headings("얼마나 받을 수 있어?", "general") is None  # the sums answer, not "지원 규모"
+    assert answering_headings("어디서 신청해?", "general") is None
+    assert answering_headings("신청은 어떻게 해?", "method") is None
 
 
 def test_a_paragraph_of_an_article_holds_the_articles_title() -> None:

@@ -29,7 +29,7 @@ from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
     ELABORATES,
-    REASON_HEADINGS,
+    answering_headings,
     asked_counter,
     char_bigrams,
     continuation,
@@ -119,6 +119,9 @@ class Asked:
     ordinal: int = 0
     #: the question asks for something not to happen ("… 안 바뀌게 하려면?", "… 나오지 않게")
     negated: bool = False
+    #: the headings (or line labels) of what answers it: the reasons of a "왜", the schedule of a
+    #: "언제" … (see :func:`~assistant.text.sentences.answering_headings`); None for other questions
+    headings: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -284,6 +287,7 @@ def asked(
         predicate=predicate,
         ordinal=_one(ordinals_in(question)),
         negated=negated,
+        headings=answering_headings(question, form),
     )
 
 
@@ -322,7 +326,7 @@ def features(
         c.passage,
         1.0 / (1 + c.position),
         float(q.wants is not None and has_answer_type(c.text, q.wants, q.counter)),
-        float(form_cue(c.text, q.form) or _gives_reasons(c, q)),  # a reason also by its section: "추진 배경"
+        float(form_cue(c.text, q.form) or _under_answering_heading(c, q)),  # a reason by its section: "추진 배경"
         float(q.form in ("list", "reason", "method") and text.item),
         float(text.whole),
         -float(text.points_back),
@@ -415,16 +419,24 @@ def _related(c: Candidate, q: Asked) -> float:
 def _heading_said(c: Candidate, q: Asked) -> str:
     """What of its headings a sentence says as its own (lower-cased; "" for none): an article's
     title, which its paragraphs never repeat ("제20조(연차유급휴가) ① 회사는 … 15일의 유급휴가를
-    준다": asked "연차는 며칠이야?"); asked why, the whole path of a section that gives reasons
-    ("… 지원사업 추진계획 > Ⅰ. 추진 배경": the reason for what that path names)."""
-    if _gives_reasons(c, q):
+    준다": asked "연차는 며칠이야?"); under a heading that answers what is asked, the whole path of
+    its section ("… 지원사업 추진계획 > Ⅰ. 추진 배경": asked why, the reason for what that path names;
+    "… 추진계획 > Ⅲ. 추진 일정": asked when)."""
+    if _under_answering_heading(c, q):
         return c.section.lower()
     return _section_heads(c.section)[0]
 
 
-def _gives_reasons(c: Candidate, q: Asked) -> bool:
-    """Whether the question asks why and the sentence stands in a section that gives reasons ("Ⅰ. 추진 배경")."""
-    return q.form == "reason" and bool(REASON_HEADINGS.search(c.section))
+def _under_answering_heading(c: Candidate, q: Asked) -> bool:
+    """Whether the sentence stands in a section, or opens with a label, that answers what the
+    question asks (:attr:`Asked.headings`): "Ⅰ. 추진 배경" asked why (anywhere in its path: the
+    reasons of a plan may have sections of their own), "Ⅲ. 추진 일정" asked when, "Ⅱ. 사업 개요"
+    asked what (its own section only: a manual's "데이터베이스 개요 > 데이터 원본 보기" is no
+    overview of 데이터 원본 보기), "지원 대상: …" asked who may."""
+    if q.headings is None:
+        return False
+    where = c.section if q.form == "reason" else c.section.rsplit(PATH_SEPARATOR, 1)[-1]
+    return bool(q.headings.search(where) or q.headings.search(c.label or label_of(c.text)))
 
 
 def _names_of(c: Candidate, said: str) -> str:
@@ -554,6 +566,24 @@ def _rated(
 #: The kinds of value a question may ask for that few sentences give (any number is a "number").
 _SPECIFIC = frozenset({"money", "duration", "time"})
 
+#: A sentence giving the kind of value asked for (:attr:`Asked.wants`), or under a heading that
+#: answers the question (:attr:`Asked.headings`), leads instead of a best one that does neither
+#: when it scores at least this share of the best's (the lowest share at which no
+#: development collection loses a lead: ``python -m bench.answers``, docs/benchmarks.md).
+VALUE_LEADS = 0.75
+
+
+def best_first(scored: Sequence[tuple[float, float, int, Candidate]]) -> float:
+    """The score of the first of ``scored`` (0 for none)."""
+    return scored[0][0] if scored else 0.0
+
+
+def _gives_it(row: Sequence[float], c: Candidate, q: Asked) -> bool:
+    """Whether a candidate (its features ``row``) gives the kind of value asked for or stands under
+    a heading that answers the question (:func:`_under_answering_heading`)."""
+    return bool(row[_WANTED]) or _under_answering_heading(c, q)
+
+
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
 BUDGET = 300
 
@@ -575,7 +605,9 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     without ``predicate``, ``ordinal`` and ``negation``), nor much less about the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
     stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
-    that points back ("이는 …") comes with the sentence before it or not at all.
+    that points back ("이는 …") comes with the sentence before it or not at all. When the best
+    sentence neither gives the kind of value asked for nor stands under a heading that answers the
+    question, the best one that does leads if it scores :data:`VALUE_LEADS` of the best's.
     """
     pool, before = scorable(candidates, q)
     if not pool:
@@ -591,6 +623,13 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         ((own[i] + w.closest * near[i], own[i] - part(i, _LEAD_ONLY), i, c) for i, c in enumerate(pool)),
         key=lambda x: (-x[0], x[2]),
     )
+    # asked for a kind of value (a date, a sum, a number) or a thing a heading answers (who may):
+    # when the lead gives neither, the best sentence that does leads instead if it scores nearly as
+    # well ("AI 바우처 신청 언제까지야?": the line of dates, not the line on where to apply)
+    if (q.wants or q.headings) and best_first(scored) > 0 and not _gives_it(rows[scored[0][2]], scored[0][3], q):
+        floor_of_value = VALUE_LEADS * best_first(scored)
+        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
+        scored.insert(0, scored.pop(j))
     # what follows the lead comes in the order of the score without ``predicate`` and ``ordinal``: the
     # sentence that says what the answer did leads, those that also say it do not push the others out
     scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - part(x[2], _AFTER)), x[2]))

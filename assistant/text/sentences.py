@@ -336,6 +336,33 @@ _STEP_NUMBER = re.compile(r"(\d{1,3})[.)]\s")
 #: Headings of the sections that give the reasons for what a document describes ("Ⅰ. 추진 배경",
 #: "도입 목적", "필요성").
 REASON_HEADINGS = re.compile(r"배경|목적|필요성|취지|이유|원인")
+#: ... that say when ("Ⅲ. 추진 일정", "신청 기간") and who may ("지원 대상", "신청 자격"): a plan or a
+#: notice written in short lines answers "언제까지야?" and "누가 신청할 수 있어?" under them, in words
+#: the question does not say. (How much is not among them: "지원 규모: 총 300억 원" is no answer to
+#: "한 회사당 얼마까지 지원받아요?"; the sums themselves answer, by their ``wanted`` feature.)
+SCHEDULE_HEADINGS = re.compile(r"일정|기간|시기|기한|마감")
+ELIGIBILITY_HEADINGS = re.compile(r"대상|자격|요건")
+#: ... and what something is ("Ⅱ. 사업 개요", "제도 소개"): "AI 바우처 사업이 뭐야?".
+OVERVIEW_HEADINGS = re.compile(r"개요|개념|정의|소개|요약")
+#: A question asking who may do something or who is meant ("누가 신청할 수 있어?", "대상이 누구야?").
+_ASKS_WHO = re.compile(r"누가|누구")
+
+
+def answering_headings(question: str, form: str) -> re.Pattern[str] | None:
+    """The headings (or line labels) under which a document answers what ``question`` (of ``form``,
+    see :func:`~assistant.text.questions.question_form`) asks: the reasons of a "왜" question, the
+    overview of a "뭐야", the schedule of a "언제", who is meant for a "누가"; None for other
+    questions."""
+    if form == "reason":
+        return REASON_HEADINGS
+    if form == "definition":
+        return OVERVIEW_HEADINGS
+    wants = expected_answer(question)
+    if wants == "time" or "언제" in question:
+        return SCHEDULE_HEADINGS
+    if _ASKS_WHO.search(question):
+        return ELIGIBILITY_HEADINGS
+    return None
 
 
 def form_cue(text: str, form: str) -> bool:
