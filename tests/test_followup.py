@@ -194,6 +194,30 @@ def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -
     assert {"프로", "용량"} <= set(size.query.split())
 
 
+def test_a_column_of_the_table_shown_is_asked_of_the_row_shown(analyzer: KoreanAnalyzer) -> None:
+    """After "프로 요금제 얼마야?" answered by the row "프로 | 19,900원 | 2TB | 5대 | …" of "요금제 | 월 요금 |
+    저장 용량 | 동시 접속 | 고객 지원", "동시 접속은?" asks 프로's 동시 접속 (it was searched "동시 접속"
+    alone, a new topic); "팀은?" then asks 팀's, the column kept. Without a table shown, not."""
+    columns = frozenset(analyzer.terms("요금제 | 월 요금 | 저장 용량 | 동시 접속 | 고객 지원"))
+    turns = [turn_after(analyzer, "프로 요금제 얼마야?")]
+    plain = ask(analyzer, "동시 접속은?", turns)
+    assert "프로" not in plain.query.split()
+    access = resolve("동시 접속은?", analyzer.tokens("동시 접속은?"), turns, DEFAULT_POLICY, columns)
+    assert access.kind == "ellipsis" and set(access.query.split()) == {"프로", "동시", "접속"}
+    turns.append(
+        replace(
+            turn_after(analyzer, "동시 접속은?", turns),
+            query=access.query,
+            topic=access.topic,
+            focus=access.focus,
+            followup=access.followup,
+        )
+    )
+    team = resolve("팀은?", analyzer.tokens("팀은?"), turns, DEFAULT_POLICY, columns)
+    assert set(team.query.split()) == {"팀", "동시", "접속"}
+    assert team.instead == ("프로",)
+
+
 @pytest.mark.parametrize(
     ("question", "asked"),
     [("AI 투자 격차가 얼마나 커?", "크다"), ("투자 규모가 얼마만큼 많아?", "많다"), ("얼마나 비싸요?", "비싸다")],

@@ -14,6 +14,8 @@ import pytest
 from conftest import real_engine
 
 from assistant.answer.engine import Engine
+from assistant.chat.conversation import Conversation
+from assistant.chat.sessions import SessionStore
 from assistant.text.korean import KoreanAnalyzer
 
 pytestmark = pytest.mark.integration
@@ -67,3 +69,15 @@ def test_what_the_program_is_is_answered_by_its_overview(engine: Engine) -> None
     """ "… 뭐야?" is answered under "Ⅱ. 사업 개요", not by the line on where to apply."""
     _, section = _first(engine, "AI 바우처 사업이 뭐야?")
     assert section.endswith("Ⅱ. 사업 개요")
+
+
+def test_a_column_asked_after_a_row_is_that_rows(engine: Engine, tmp_path: Path) -> None:
+    """ "동시 접속은?" after "프로 요금제 얼마야?" asks the column of the row shown (it was searched
+    "동시 접속" alone and led with a wiki line on database 접속); "팀은?" then asks 팀's."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        first = conversation.chat("프로 요금제 얼마야?")
+        access = conversation.chat("동시 접속은?", first.session_id)
+        team = conversation.chat("팀은?", first.session_id)
+    assert access.summary_sentences[0].text.startswith("프로 | 19,900원")
+    assert team.summary_sentences[0].text.startswith("팀 | 사용자당 12,000원")

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, SummarySentence
+from assistant.answer.summarize import cells, labels_only
 from assistant.chat.cues import read_cues, repair
 from assistant.chat.export import conversation_markdown
 from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, as_written, resolve, standalone
@@ -105,12 +106,23 @@ class Conversation:
         tokens = repair(self.engine.analyzer.tokens(message), vocab.__contains__)
         if not self.settings.resolve_followups:
             return standalone(message, read_cues(tokens))
-        resolution = resolve(message, tokens, turns, self.policy)
+        resolution = resolve(message, tokens, turns, self.policy, self._columns(turns))
         if resolution.standalone or resolution.kind == "ordinal":  # searched as typed, or as the item's text
             return resolution
         analyzer = self.engine.analyzer
         messages = [*(t.question for t in turns), message]
         return replace(resolution, query=as_written(resolution.query, messages, analyzer.tokens, analyzer.terms))
+
+    def _columns(self, turns: Sequence[Turn]) -> frozenset[str]:
+        """The content terms of the headers of the tables the last answer showed rows of ("요금제 |
+        월 요금 | 저장 용량 | 동시 접속"): a follow-up naming one asks it of the row shown."""
+        last = next((t for t in reversed(turns) if not t.social), None)
+        if last is None or not last.passages:
+            return frozenset()
+        index = self.engine.index
+        chunks = index.store.chunks(index.store.rows_of([p.chunk_id for p in last.passages if p.shown]))
+        headers = {line for c in chunks for line in c.text.splitlines() if cells(line) >= 2 and labels_only(line)}
+        return frozenset(t for h in headers for t in self.engine.analyzer.terms(h))
 
     def history(self, session_id: str) -> list[Answer]:
         """The answers of a session, oldest first, with their session fields."""

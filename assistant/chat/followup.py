@@ -18,7 +18,7 @@ Everything here is pure (no I/O, no model); ``python -m bench.conversation`` tim
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.chat.cues import LAST, MEMBER_WORDS, PREDICATE_TAGS, Cues, read_cues
@@ -81,15 +81,21 @@ class Resolution:
 # Reading the message
 
 
-def swap(focus: Focus, own: Sequence[tuple[str, str]]) -> tuple[list[str], Focus]:
+def swap(focus: Focus, own: Sequence[tuple[str, str]], keep: Collection[str] = frozenset()) -> tuple[list[str], Focus]:
     """Put the message's nouns in the focus, in the run of nouns that has nouns of their
     class: for a name the first such run (유럽의 AI 전략 → 미국), for a common noun the last
     (부산의 교통 → 음식). Only the nouns of that class leave the run ("AI 속도 경쟁" → "AI 규모
-    경쟁"). The class of the message's last noun decides where its nouns go; a noun of another
+    경쟁"), and not those of ``keep`` (the columns of a table shown: "프로 동시 접속" → "팀은?" →
+    "팀 동시 접속"). The class of the message's last noun decides where its nouns go; a noun of another
     class replaces the focus's nouns of its own class too ("calc에서 열 제목 …" → "writer 문서 안
     글자는요?": writer for calc). Returns the terms replaced and the new focus."""
     if not own:
         return [], focus
+    kept = [(t, c, i) for t, c, i in focus if t in keep]
+    if kept and len(kept) < len(focus):
+        # the columns stay where they are; the rest of the focus is swapped as if they were not there
+        replaced, out = swap(tuple(x for x in focus if x[0] not in keep), own)
+        return replaced, (*out, *kept)
     replaced, out = _swap_class(focus, own, own[-1][1], own)
     for kind in dict.fromkeys(c for _, c in own):
         if kind == own[-1][1]:
@@ -146,18 +152,24 @@ ASPECTS = frozenset(
 )  # fmt: skip
 
 
-def _names_an_aspect(nouns: Sequence[tuple[str, str]]) -> bool:
+def _names_an_aspect(nouns: Sequence[tuple[str, str]], columns: Collection[str] = frozenset()) -> bool:
     """Whether a fragment's nouns name an aspect: common nouns whose head (the last) is one of
-    :data:`ASPECTS` ("수수료는?", "유효 기간은?": 유효, 기간)."""
-    return bool(nouns) and nouns[-1][0] in ASPECTS and all(c == "common" for _, c in nouns)
+    :data:`ASPECTS` ("수수료는?", "유효 기간은?": 유효, 기간), or that are all words of ``columns``:
+    the header of a table the last answer showed ("동시 접속은?" after the row "프로 | 19,900원 |
+    2TB | 5대 | …" of "요금제 | 월 요금 | 저장 용량 | 동시 접속 | …")."""
+    if not nouns or not all(c == "common" for _, c in nouns):
+        return False
+    return nouns[-1][0] in ASPECTS or all(t in columns for t, _ in nouns)
 
 
-def _another_aspect(focus: Focus, own: Sequence[tuple[str, str]]) -> tuple[list[str], Focus]:
+def _another_aspect(
+    focus: Focus, own: Sequence[tuple[str, str]], columns: Collection[str] = frozenset()
+) -> tuple[list[str], Focus]:
     """A follow-up that names an aspect ("수수료는?", :func:`_names_an_aspect`): its nouns take the
-    place of the focus's aspects (기간 → 수수료), or join it when it names none; the thing they are
-    of stays."""
+    place of the focus's aspects (기간 → 수수료; a column named before, 요금제 → 동시 접속), or join
+    it when it names none; the thing they are of stays."""
     own_terms = {t for t, _ in own}
-    replaced = [t for t, _, _ in focus if t in ASPECTS and t not in own_terms]
+    replaced = [t for t, _, _ in focus if (t in ASPECTS or t in columns) and t not in own_terms]
     if replaced:
         return replaced, _put_in_place(focus, replaced, own)
     run = focus[-1][2] if focus else 0
@@ -170,11 +182,17 @@ def _another_aspect(focus: Focus, own: Sequence[tuple[str, str]]) -> tuple[list[
 
 
 def resolve(
-    message: str, tokens: Sequence[Token], turns: Sequence[Turn], policy: Policy = DEFAULT_POLICY
+    message: str,
+    tokens: Sequence[Token],
+    turns: Sequence[Turn],
+    policy: Policy = DEFAULT_POLICY,
+    columns: Collection[str] = frozenset(),
 ) -> Resolution:
     """Decide whether ``message`` stands alone and, if not, what to search for it.
 
-    ``tokens`` are Kiwi's morphemes of the message; ``turns`` the recent turns, oldest first.
+    ``tokens`` are Kiwi's morphemes of the message; ``turns`` the recent turns, oldest first;
+    ``columns`` the content terms of the header of a table the last answer showed (its columns
+    name aspects of its rows: see :func:`_names_an_aspect`).
     """
     cues = read_cues(tokens)
     if social_kind(tokens):  # "고마워요": answered as it is, and the conversation goes on past it
@@ -183,7 +201,7 @@ def resolve(
     # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
     # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
     # goes on with them, however much else it says
-    alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns))
+    alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns, columns))
     if not turns or (cues.complete() and alone and not cues.another):
         return standalone(message, cues)
     last = turns[-1]
@@ -209,7 +227,7 @@ def resolve(
         resolved = _more(cues, last, source, policy, detail, _thread(turns))
     if resolved is None:
         if cues.nouns:
-            resolved = _continue(cues, last, source, policy)
+            resolved = _continue(cues, last, source, policy, columns)
         else:
             resolved = _reference(cues, last, source, policy, why=question_form(message) == "reason")
     if not resolved.query.strip():
@@ -230,7 +248,9 @@ def standalone(message: str, cues: Cues) -> Resolution:
     return Resolution(True, message, "standalone", topic=dict.fromkeys(cues.terms, 1.0), focus=cues.slot)
 
 
-def _continue(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Resolution:
+def _continue(
+    cues: Cues, last: Turn, source: Turn | None, policy: Policy, columns: Collection[str] = frozenset()
+) -> Resolution:
     """Ellipsis, or a reference that brings nouns of its own ("그 중 데이터 관련 내용은?").
 
     After a conjunction or as a bare fragment ("그럼 미국은?"), the message's nouns are
@@ -242,10 +262,11 @@ def _continue(cues: Cues, last: Turn, source: Turn | None, policy: Policy) -> Re
     replaced: list[str] = []
     focus = last.focus
     ellipsis = (cues.fragment or cues.conjunction) and not cues.reference
-    if ellipsis and _names_an_aspect(cues.nouns) and any(t not in ASPECTS for t, _, _ in focus):
-        replaced, focus = _another_aspect(focus, cues.nouns)
+    aspects = ASPECTS | frozenset(columns)
+    if ellipsis and _names_an_aspect(cues.nouns, columns) and any(t not in aspects for t, _, _ in focus):
+        replaced, focus = _another_aspect(focus, cues.nouns, columns)
     elif ellipsis:
-        replaced, focus = swap(last.focus, cues.nouns)
+        replaced, focus = swap(last.focus, cues.nouns, keep=frozenset(columns))
     topic = carry(last.topic, cues.terms, policy, replaced=replaced, lead=ellipsis and not replaced)
     kind = "reference" if cues.reference else "ellipsis"
     return Resolution(
