@@ -20,6 +20,11 @@ candidate holds the answer (the first sentence a person reads). Weights are fitt
 logistic model (see :func:`tune`), each collection weighing the same; each collection is scored
 with weights fitted on the others (leave one collection out), and the weights fitted on all of
 them are the ones the product ships (``DEFAULT_WEIGHTS``).
+
+With the shipped weights it also reports, for each share in :data:`VALUE_SHARES`, the lead accuracy
+when a candidate giving the kind of value asked for leads instead of a best one that gives none if
+it scores that share of the best's (``summarize.VALUE_LEADS``), and the leads that turns right and
+wrong per collection.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Engine
-from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, feature_rows, scorable
+from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, _value_asked, feature_rows, scorable
 from assistant.text.questions import question_form
 from bench.collections import NAMES, PAGES, engines
 from bench.common import KORQUAD, ROOT, english_questions, help_answered, holds, load_korquad, require
@@ -64,6 +69,8 @@ class Sample:
 
     x: np.ndarray  #: candidates × features
     y: np.ndarray  #: candidates, bool
+    #: the question asks for a value a sentence giving one likely answers (``summarize._value_asked``)
+    valued: bool = False
 
 
 def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
@@ -82,7 +89,7 @@ def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
         # ``closest`` as if it could always change the lead: its sentences are always embedded
         x = np.array(feature_rows(pool, q, SAMPLING, before), dtype=np.float64).reshape(len(pool), len(FEATURES))
         y = np.array([holds(c.text, item.golds) for c in pool], dtype=bool)
-        out.append(Sample(x, y))
+        out.append(Sample(x, y, _value_asked(q)))
     return out
 
 
@@ -92,6 +99,32 @@ def lead_accuracy(data: Sequence[Sample], w: np.ndarray) -> float:
         if len(s.y):
             hits += bool(s.y[int(np.argmax(s.x @ w))])
     return hits / len(data) if data else 0.0
+
+
+#: Shares of the best score at which a sentence giving the kind of value asked for may lead instead.
+VALUE_SHARES = (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5)
+_WANTED = FEATURES.index("wanted")
+
+
+def value_leads(data: Sequence[Sample], w: np.ndarray, share: float) -> tuple[float, int, int]:
+    """Lead accuracy when, the question asking for a specific value (``Sample.valued``), the best
+    candidate giving one (its ``wanted`` feature) leads instead of a best one that gives none, if it
+    scores ``share`` of the best's
+    (``summarize.VALUE_LEADS``; headings that answer aside); and the leads that rule turns right
+    and wrong."""
+    hits = gained = lost = 0
+    for s in data:
+        if not len(s.y):
+            continue
+        scores = s.x @ w
+        top = pick = int(np.argmax(scores))
+        if s.valued and scores[top] > 0 and not s.x[top, _WANTED]:
+            order = np.argsort(-scores, kind="stable")
+            pick = next((int(i) for i in order if s.x[i, _WANTED] and scores[i] >= share * scores[top]), top)
+        hits += bool(s.y[pick])
+        gained += bool(s.y[pick]) and not s.y[top]
+        lost += bool(s.y[top]) and not s.y[pick]
+    return (hits / len(data) if data else 0.0), gained, lost
 
 
 def tune(collections: dict[str, list[Sample]], start: np.ndarray, l2: float = 0.01) -> np.ndarray:
@@ -169,6 +202,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             "weights_from_others": dict(zip(FEATURES, map(float, w), strict=True)),
         }
         print(held, report["collections"][held], flush=True)
+    report["value_leads"] = {
+        str(share): {name: value_leads(d, start, share) for name, d in data.items()} for share in VALUE_SHARES
+    }
+    for share, row in report["value_leads"].items():
+        print("value leads at", share, {k: (round(a, 4), g, lost) for k, (a, g, lost) in row.items()}, flush=True)
     final = tune(data, start)
     report["weights"] = dict(zip(FEATURES, map(float, final), strict=True))
     report["lead_all"] = {k: round(lead_accuracy(v, final), 4) for k, v in data.items()}

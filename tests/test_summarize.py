@@ -9,6 +9,7 @@ import pytest
 from assistant.answer.summarize import (
     DEFAULT_WEIGHTS,
     FEATURES,
+    VALUE_LEADS,
     Asked,
     Candidate,
     Picked,
@@ -134,6 +135,22 @@ def test_a_line_under_a_heading_that_answers_leads_a_question_its_words_do_not_n
     )
     # asked where to apply, the line on where to apply still leads
     assert texts(select(pool, q("AI 바우처 어디서 신청해?", ["ai", "바우처", "신청"]), 1)) == [apply.text]
+
+
+def test_a_sentence_giving_a_specific_value_asked_for_leads_when_it_scores_nearly_as_well() -> None:
+    """Asked "몇 명", the sentence that counts them leads over one that shares a word more but gives
+    no count; asked "어느 정도" (any number), a "0" in a sentence is no answer: the best one stays."""
+    idf = {"한국": 1.0, "투자": 1.0, "규모": 1.0, "선수": 1.0, "대표팀": 1.0}
+    words = cand(1, 0, "한국 대표팀 선수 구성은 감독이 정한다.", {"한국", "대표팀", "선수", "구성", "감독"})
+    count = cand(1, 30, "대표팀 선수는 모두 24명이다.", {"대표팀", "선수", "24", "명"}, 1)
+    many = asked("한국 대표팀 선수는 몇 명인가?", ["한국", "대표팀", "선수"], idf, "general")
+    assert score(words, many) > score(count, many) >= VALUE_LEADS * score(words, many)
+    assert texts(select([words, count], many, 1)) == [count.text]
+    small = cand(1, 0, "한국의 투자 규모는 상징적인 수준에 그친다.", {"한국", "투자", "규모", "상징", "수준"})
+    zero = cand(1, 40, "빅테크의 투자 규모는 0이 한두 개 더 붙는다.", {"빅테크", "투자", "규모", "0"}, 1)
+    how = asked("한국의 AI 투자 규모는 어느 정도인가요?", ["한국", "투자", "규모"], idf, "general")
+    assert score(small, how) > score(zero, how) >= VALUE_LEADS * score(small, how)
+    assert texts(select([small, zero], how, 1)) == [small.text]
 
 
 def test_what_a_question_asks_names_the_headings_that_answer_it() -> None:
