@@ -202,3 +202,11 @@ def test_what_is_said_around_one_item_is_not_laid_out_as_a_list(conversation: Co
     )
     assert second.followup == "ordinal" and second.query.startswith("둘째")
     assert not second.summary.startswith("문서에서 찾은 항목") and "\n1. " not in second.summary
+
+
+def test_a_name_asked_after_another_is_found_where_the_two_are_named_together(conversation: Conversation) -> None:
+    """ "중국은?" after a question about 미국's 빅테크 said the documents had nothing on 중국, though
+    their sentences say "미국과 중국의 빅테크 기업들은 …": both are those sentences' subject."""
+    _, china = chat_all(conversation, "미국 빅테크 투자 규모 얼마야?", "중국은?")
+    assert china.followup == "ellipsis" and china.summary_sentences, china.summary
+    assert all("중국" in s.text for s in china.summary_sentences)

@@ -358,6 +358,21 @@ def test_a_subject_keeps_only_sentences_about_it() -> None:
     assert texts(select([ahead, korea], question, 3)) == [ahead.text]
 
 
+def test_a_subject_named_together_with_what_it_replaced_is_what_the_sentence_is_about() -> None:
+    """After "미국 빅테크 투자 규모 얼마야?", "중국은?" found the passages on "미국과 중국의 빅테크 기업들은 …"
+    and said that nothing was about 중국: joined by 과/와, 및 or a comma, both are the sentence's
+    subject; set side by side by 이나 in a comparison ("… 미국이나 중국에 비해 …"), neither is."""
+    china = q("중국 빅테크 투자 규모", ["중국", "빅테크", "투자", "규모"], subject=("중국",), instead=("미국",))
+    both = cand(1, 0, "미국과 중국의 빅테크 기업들은 막대한 자금을 AI에 쏟고 있다.", {"미국", "중국", "빅테크", "자금"})
+    listed = cand(1, 40, "미국, 중국 등의 투자 규모는 한국보다 크다.", {"미국", "중국", "투자", "규모", "한국"}, 1)
+    compared = cand(1, 80, "한국은 미국이나 중국에 비해 투자 규모가 작다.", {"한국", "미국", "중국", "투자", "규모"}, 2)
+    us_first = cand(1, 120, "미국 기업들은 중국 시장에도 투자한다.", {"미국", "기업", "중국", "시장", "투자"}, 3)
+    assert texts(select([both], china, 3)) == [both.text]
+    assert texts(select([listed], china, 3)) == [listed.text]
+    assert select([compared], china, 3) == []
+    assert select([us_first], china, 3) == []
+
+
 def test_a_sentence_listing_cases_is_about_each_when_nothing_else_is() -> None:
     """After "결혼하면 휴가 며칠?", "출산은?" asks about 출산: the sentence that lists both cases names
     it in a clause of its own, and nothing else is about it, so it answers (rather than "not found");
