@@ -119,8 +119,9 @@ class Conversation:
         last = next((t for t in reversed(turns) if not t.social), None)
         if last is None or not last.passages:
             return frozenset()
-        index = self.engine.index
-        chunks = index.store.chunks(index.store.rows_of([p.chunk_id for p in last.passages if p.shown]))
+        with self.engine.snapshot() as snapshot:  # a rebuild may retire the version meanwhile
+            store = snapshot.index.store
+            chunks = store.chunks(store.rows_of([p.chunk_id for p in last.passages if p.shown]))
         headers = {line for c in chunks for line in c.text.splitlines() if cells(line) >= 2 and labels_only(line)}
         return frozenset(t for h in headers for t in self.engine.analyzer.terms(h))
 
