@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Engine
-from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, _value_asked, feature_rows, scorable
+from assistant.answer.summarize import DEFAULT_WEIGHTS, FEATURES, feature_rows, scorable, value_asked
 from assistant.text.questions import question_form
 from bench.collections import NAMES, PAGES, engines
 from bench.common import KORQUAD, ROOT, english_questions, help_answered, holds, load_korquad, require
@@ -69,7 +69,7 @@ class Sample:
 
     x: np.ndarray  #: candidates × features
     y: np.ndarray  #: candidates, bool
-    #: the question asks for a value a sentence giving one likely answers (``summarize._value_asked``)
+    #: the question asks for a value a sentence giving one likely answers (``summarize.value_asked``)
     valued: bool = False
 
 
@@ -89,7 +89,7 @@ def samples(engine: Engine, questions: Sequence[Asked]) -> list[Sample]:
         # ``closest`` as if it could always change the lead: its sentences are always embedded
         x = np.array(feature_rows(pool, q, SAMPLING, before), dtype=np.float64).reshape(len(pool), len(FEATURES))
         y = np.array([holds(c.text, item.golds) for c in pool], dtype=bool)
-        out.append(Sample(x, y, _value_asked(q)))
+        out.append(Sample(x, y, value_asked(q)))
     return out
 
 

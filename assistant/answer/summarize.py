@@ -566,10 +566,10 @@ def _rated(
 #: The kinds of value a question may ask for that few sentences give (any number is a "number").
 _SPECIFIC = frozenset({"money", "duration", "time"})
 
-#: A sentence giving the kind of value asked for (:func:`_value_asked`), or under a heading that
+#: A sentence giving the kind of value asked for (:func:`value_asked`), or under a heading that
 #: answers the question (:attr:`Asked.headings`), leads instead of a best one that does neither
 #: when it scores at least this share of the best's (the lowest share at which no
-#: development collection loses a lead: ``python -m bench.answers``, docs/benchmarks.md).
+#: development collection loses a lead: ``python -m bench.tune_answers``, docs/benchmarks.md).
 VALUE_LEADS = 0.75
 
 
@@ -578,7 +578,7 @@ def best_first(scored: Sequence[tuple[float, float, int, Candidate]]) -> float:
     return scored[0][0] if scored else 0.0
 
 
-def _value_asked(q: Asked) -> bool:
+def value_asked(q: Asked) -> bool:
     """Whether the question asks for a value specific enough that a sentence giving one is likely
     its answer: a sum, a span, a time, or a number counted in something ("몇 명"); not any number
     ("투자 규모는 어느 정도인가요?": a "0" in "한두 개의 0이 더 붙는 수준" is none)."""
@@ -587,9 +587,9 @@ def _value_asked(q: Asked) -> bool:
 
 def _gives_it(row: Sequence[float], c: Candidate, q: Asked) -> bool:
     """Whether a candidate (its features ``row``) gives the kind of value asked for
-    (:func:`_value_asked`) or stands under a heading that answers the question
+    (:func:`value_asked`) or stands under a heading that answers the question
     (:func:`_under_answering_heading`)."""
-    return (_value_asked(q) and bool(row[_WANTED])) or _under_answering_heading(c, q)
+    return (value_asked(q) and bool(row[_WANTED])) or _under_answering_heading(c, q)
 
 
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
@@ -631,14 +631,10 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         ((own[i] + w.closest * near[i], own[i] - part(i, _LEAD_ONLY), i, c) for i, c in enumerate(pool)),
         key=lambda x: (-x[0], x[2]),
     )
-    # asked for a kind of value (a date, a sum, a number) or a thing a heading answers (who may):
+    # asked for a specific value (a date, a sum, a count) or a thing a heading answers (who may):
     # when the lead gives neither, the best sentence that does leads instead if it scores nearly as
     # well ("AI 바우처 신청 언제까지야?": the line of dates, not the line on where to apply)
-    if (
-        (q.headings or _value_asked(q))
-        and best_first(scored) > 0
-        and not _gives_it(rows[scored[0][2]], scored[0][3], q)
-    ):
+    if (q.headings or value_asked(q)) and best_first(scored) > 0 and not _gives_it(rows[scored[0][2]], scored[0][3], q):
         floor_of_value = VALUE_LEADS * best_first(scored)
         j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
         scored.insert(0, scored.pop(j))
