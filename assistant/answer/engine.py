@@ -426,7 +426,9 @@ class Engine:
         # words of the question no document writes, when they are much of it: the answer is only the nearest
         unsure = retrieval.coverage < UNSURE_COVERAGE
         absent = (
-            _written_words(request.searched, self.analyzer.tokens(request.searched), retrieval.absent) if unsure else []
+            _written_words(request.searched, self.analyzer.tokens(request.searched), retrieval.absent)
+            if unsure and retrieval.absent
+            else []
         )
         answer = Answer(
             question=request.question,

@@ -573,11 +573,6 @@ _SPECIFIC = frozenset({"money", "duration", "time"})
 VALUE_LEADS = 0.75
 
 
-def best_first(scored: Sequence[tuple[float, float, int, Candidate]]) -> float:
-    """The score of the first of ``scored`` (0 for none)."""
-    return scored[0][0] if scored else 0.0
-
-
 def value_asked(q: Asked) -> bool:
     """Whether the question asks for a value specific enough that a sentence giving one is likely
     its answer: a sum, a span, a time, or a number counted in something ("몇 명"); not any number
@@ -634,8 +629,9 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     # asked for a specific value (a date, a sum, a count) or a thing a heading answers (who may):
     # when the lead gives neither, the best sentence that does leads instead if it scores nearly as
     # well ("AI 바우처 신청 언제까지야?": the line of dates, not the line on where to apply)
-    if (q.headings or value_asked(q)) and best_first(scored) > 0 and not _gives_it(rows[scored[0][2]], scored[0][3], q):
-        floor_of_value = VALUE_LEADS * best_first(scored)
+    top = scored[0][0]
+    if (q.headings or value_asked(q)) and top > 0 and not _gives_it(rows[scored[0][2]], scored[0][3], q):
+        floor_of_value = VALUE_LEADS * top
         j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
         scored.insert(0, scored.pop(j))
     # what follows the lead comes in the order of the score without ``predicate`` and ``ordinal``: the

@@ -362,7 +362,6 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, th
         (d, i.start) for i, d, overlapped in members if overlapped and not any(t.was_said(d, i.start) for t in seen)
     }
     lead = unshown[0] if unshown else (source.items[0] if source.items else None)
-    doc = source.doc_of(lead.citation) if lead is not None else None
     return Resolution(
         False,
         query,
@@ -373,9 +372,16 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, th
         prior=_prior(source, policy),
         topic=carry(last.topic, cues.terms, policy),
         focus=last.focus,
-        anchor=(doc, lead.start) if doc is not None and lead is not None and lead.start >= 0 else None,
+        anchor=_place(source, lead),
         restate=bool(unshown) or not detail,  # a member not shown yet is said itself
     )
+
+
+def _place(source: Turn, item: Item | None) -> tuple[str, int] | None:
+    """Where an item of ``source``'s answer stands (doc id, start), when known: the sentence a
+    follow-up elaborates (its ``anchor``)."""
+    doc = source.doc_of(item.citation) if item is not None else None
+    return (doc, item.start) if doc is not None and item is not None and item.start >= 0 else None
 
 
 def _example(cues: Cues, last: Turn, source: Turn, policy: Policy, thread: Sequence[Turn]) -> Resolution:
@@ -383,8 +389,6 @@ def _example(cues: Cues, last: Turn, source: Turn, policy: Policy, thread: Seque
     answer's first sentence ("첫 번째로, … 니치 마케팅 전략을 채택해야 합니다." → "예를 들어 의료, 금융,
     제조업 등 …"), then related passages; nothing shown on this topic again."""
     shown = _shown_on_topic(source, thread)
-    lead = source.items[0]
-    doc = source.doc_of(lead.citation)
     return Resolution(
         False,
         source.query,
@@ -394,7 +398,7 @@ def _example(cues: Cues, last: Turn, source: Turn, policy: Policy, thread: Seque
         prior=_prior(source, policy),
         topic=carry(last.topic, cues.terms, policy),
         focus=last.focus,
-        anchor=(doc, lead.start) if doc is not None and lead.start >= 0 else None,
+        anchor=_place(source, source.items[0]),
         restate=False,
     )
 
@@ -419,7 +423,7 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
         prior={doc: policy.item_prior} if doc else {},
         topic=topic,
         focus=last.focus,
-        anchor=(doc, item.start) if doc is not None and item.start >= 0 else None,
+        anchor=_place(source, item),
         # more detail of an item shown is what follows it; an item of the document's list the
         # answer did not show ("세 번째 단계 좀 더 자세히요") is said itself first
         # (a turn that recorded nothing of what it said is taken to have shown it, as in :func:`_more`)

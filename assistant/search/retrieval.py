@@ -70,26 +70,23 @@ def lexical_coverage(
     dictionary knows whole in the documents ("재택근무는 …") and a question may say its first part
     alone ("재택 가능해요?").
     """
-    unique, found = _presence(index, rows, terms, alternative_weight, texts)
+    topics = topic_terms(terms)
+    unique = sorted(set(topics or terms))
     if not unique or not rows:
         return 0.0, []
+    found = _presence(index, rows, unique, alternative_weight, texts)
     bm = index.bm25
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     coverage = float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
-    absent = (
-        [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab] if topic_terms(terms) else []
-    )
+    absent = [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab] if topics else []
     return coverage, absent
 
 
 def _presence(
-    index: Index, rows: list[int], terms: list[str], alternative_weight: float, texts: Sequence[str]
-) -> tuple[list[str], np.ndarray]:
-    """The distinct topic terms of ``terms`` (all of them when none is) and how far each is found
-    in the chunks at ``rows`` (1, ``alternative_weight`` or 0: see :func:`lexical_coverage`)."""
-    unique = sorted(set(topic_terms(terms) or terms))
-    if not unique or not rows:
-        return unique, np.zeros(len(unique))
+    index: Index, rows: list[int], unique: list[str], alternative_weight: float, texts: Sequence[str]
+) -> np.ndarray:
+    """How far each of the distinct terms ``unique`` is found in the chunks at ``rows`` (1,
+    ``alternative_weight`` or 0: see :func:`lexical_coverage`)."""
     found = index.bm25.present(rows, unique).astype(np.float64)
     for i, term in enumerate(unique):
         grams = char_bigrams(term)
@@ -102,7 +99,7 @@ def _presence(
         for i, term in enumerate(unique):
             if not found[i] and any(_holds_word(index, rows, word) for word in others.get(term, ())):
                 found[i] = alternative_weight
-    return unique, found
+    return found
 
 
 def _opens_word(word: str, text: str) -> bool:
@@ -237,7 +234,7 @@ class Retriever:
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
-        absent = [] if cross_script(query) else absent  # a question in English: e5 reads it
+        absent = [] if abstain["cross_script"] else absent  # a question in English: e5 reads it
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query, absent)
 
     def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:
