@@ -292,6 +292,27 @@ def test_the_first_part_of_a_compound_the_documents_write_whole_counts_in_covera
     assert eng.retriever.search("정원", 2).coverage == pytest.approx(0.0)
 
 
+def test_a_noun_that_only_frames_the_topic_counts_only_when_the_passages_write_it(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """ "담합 문제는 뭐야?" asks about 담합; an essay that explains it without the word 문제 still
+    covers the question. Written in the passage, 문제 counts as any term; 점심 is no frame and its
+    absence still counts against the question."""
+    docs = {
+        "동맹.md": "# 담합\n\n규제 협력이 담합으로 비춰질 우려가 있어 담합 우려 해소가 필요하다.\n",
+        "과제.md": "# 과제\n\n인력 부족 문제가 가장 크다. 인력 양성이 시급하다.\n",
+    }
+    corpus = write_corpus(tmp_path / "essays", docs)
+    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-essays"}
+    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    # 문제 is in the index (과제.md), but not in the passage on 담합: it says nothing there
+    assert eng.retriever.search("담합 문제", 1).coverage == pytest.approx(1.0)
+    assert eng.retriever.search("담합 점심", 1).coverage < 0.7
+    assert eng.retriever.search("인력 문제", 1).coverage == pytest.approx(1.0)
+    assert eng.retriever.search("문제", 1).coverage == pytest.approx(1.0)
+
+
 def test_a_latin_word_the_documents_lack_is_not_found_by_its_letters(
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:

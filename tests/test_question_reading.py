@@ -159,10 +159,14 @@ def test_a_condition_with_a_count_or_time_asked_is_no_method_question(question: 
         ("남은 연차는 어떻게 되나요?", "general"),
         ("급여는 어떻게 계산돼?", "method"),  # how it is computed
         ("연결이 끊기면 어떻게 해결 방법이 되나요?", "method"),  # a way is named
+        ("유럽은 AI를 어떻게 보고 있어?", "general"),  # a view
+        ("전문가들은 한국의 AI 정책을 어떻게 평가해?", "general"),
+        ("내 IP 주소는 어떻게 봐요?", "method"),  # how to see it
     ],
 )
 def test_what_happens_is_no_method_question(question: str, form: str) -> None:
-    """ "어떻게 돼?" asks what happens or what something is, not how to do it: no list of steps."""
+    """ "어떻게 돼?" asks what happens or what something is, and "어떻게 보고 있어?" a view, not how to
+    do it: no list of steps."""
     assert question_form(question) == form
 
 

@@ -19,7 +19,7 @@ from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.paraphrase import alternatives, alternatives_by_term
-from assistant.text.questions import cross_script, has_hangul, topic_terms
+from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms
 from assistant.text.sentences import REASON_HEADINGS, char_bigrams
 
 
@@ -68,13 +68,19 @@ def lexical_coverage(
     own, not a topic. A Korean word of two characters the index does not know counts when one of
     ``texts`` (the chunks') has a word opening with it: the analyzer reads a compound the
     dictionary knows whole in the documents ("재택근무는 …") and a question may say its first part
-    alone ("재택 가능해요?").
+    alone ("재택 가능해요?"). A noun that only frames the topic
+    (:data:`~assistant.text.questions.FRAME_NOUNS`: "담합 문제") counts when the chunks hold it and
+    is left out when they do not.
     """
     topics = topic_terms(terms)
     unique = sorted(set(topics or terms))
     if not unique or not rows:
         return 0.0, []
     found = _presence(index, rows, unique, alternative_weight, texts)
+    framing = [t in FRAME_NOUNS and not f for t, f in zip(unique, found, strict=True)]
+    if not all(framing):  # a frame noun the passages do not write says nothing ("담합 문제": 담합)
+        unique = [t for t, gone in zip(unique, framing, strict=True) if not gone]
+        found = found[~np.array(framing)]
     bm = index.bm25
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     coverage = float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))

@@ -247,21 +247,24 @@ _ASKS_AMOUNT = re.compile(r"몇|얼마|며칠|언제")
 #: "어떻게 돼?" asks what happens or what something is ("도입 못 하면 어떻게 돼?", "최소 사양이 어떻게
 #: 돼요"), not how to do it.
 _ASKS_OUTCOME = re.compile(r"어떻게 ?(?:되|돼|된|됩|될)")
+#: "유럽은 AI를 어떻게 보고 있어?" asks a view, not how to do something ("어떻게 봐요?" may ask how to see).
+_ASKS_VIEW = re.compile(r"어떻게 ?(?:생각|평가|바라보|여기|보고 ?있)")
 
 
 def _not_how(question: str) -> bool:
-    """Whether a question the method patterns match asks an amount or an outcome instead (see
+    """Whether a question the method patterns match asks an amount, an outcome or a view instead (see
     :func:`question_form`)."""
     if _ASKS_AMOUNT.search(question) and not _ASKS_HOW.search(question):
         return True
-    return bool(_ASKS_OUTCOME.search(question)) and not _NAMES_A_WAY.search(question)
+    return bool(_ASKS_OUTCOME.search(question) or _ASKS_VIEW.search(question)) and not _NAMES_A_WAY.search(question)
 
 
 def question_form(question: str) -> str:
     """One of definition, reason, method, list, comparison or general (a question in English too).
     A condition ("머지하려면", "해야") with a count, an amount or a time asked and no "how" is no
     method question: "PR 머지하려면 몇 명 승인 필요해?" asks a number. Nor is "어떻게 돼?" without
-    방법/방안/대책/해결: "기간 안에 도입 못 하면 어떻게 돼?" asks what happens."""
+    방법/방안/대책/해결: "기간 안에 도입 못 하면 어떻게 돼?" asks what happens; nor "어떻게 보고 있어?"
+    or "어떻게 평가해?", which ask a view."""
     for name, pattern in FORMS:
         if pattern.search(question):
             if name == "method" and _not_how(question):
@@ -448,6 +451,13 @@ def _phrase_head(toks: Sequence[Token], i: int, step: int) -> str | None:
     if not run:
         return None
     return run[-1] if step < 0 else run[0]
+
+
+#: Nouns that frame a topic rather than name one: "담합 문제는 뭐야?" asks about 담합, and a document
+#: that explains it need not say 문제. Found in a passage they count as any topic term; missing,
+#: they say nothing about whether the documents answer (see
+#: :func:`~assistant.search.retrieval.lexical_coverage`).
+FRAME_NOUNS = frozenset(["문제", "문제점", "부분", "측면", "사항", "얘기", "이야기", "상황"])
 
 
 def topic_terms(query_terms: Sequence[str]) -> list[str]:
