@@ -162,7 +162,8 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         "`assistant/search/abstain.py`): `cosine` of the best passage, its `lift` over the index's own",
         "off-topic baseline (recorded when the index is built), its `margin` over the next best",
         "candidates, the idf-weighted `coverage` of the question's topic terms in the top 3 passages (a term",
-        "found only as the word documents write for it, 서식 for 템플릿, counts the paraphrase weight, 0.5), and",
+        "found only as the word documents write for it, 서식 for 템플릿, counts the paraphrase weight, 0.5; a",
+        'noun that only frames the topic, 문제 in "담합 문제는 뭐야?", counts only when the passages write it), and',
         "`cross_script` (a question with no Hangul: coverage is then left out).",
         "",
         f"Fitted on all collections: `bias = {bias:.3f}`, "

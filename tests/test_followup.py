@@ -696,6 +696,23 @@ def test_a_query_writes_verbs_as_keywords_and_adjectives_as_the_message_did(anal
     assert as_written("칸 병합", messages, analyzer.tokens, analyzer.terms) == "칸 병합"
 
 
+def test_a_word_the_analyzer_reads_in_parts_is_written_whole_in_the_query(analyzer: KoreanAnalyzer) -> None:
+    """Kiwi reads the loanword 얼라이언스 as 얼라이언 + 스다: the query carried from "메가 얼라이언스
+    왜 필요해?" writes it as the message did, not "메가 얼라이언 스", and still searches the same terms."""
+    messages = ["메가 얼라이언스 왜 필요해?", "어떻게 만들어?"]
+    query = as_written("메가 얼라이언 스다 필요 만들다", messages, analyzer.tokens, analyzer.terms)
+    assert query == "메가 얼라이언스 필요 만들기"
+    assert analyzer.terms(query) == analyzer.terms("메가 얼라이언 스다 필요 만들다")
+    # with no lemma to write (nothing to read with the analyzer), neighbours are joined all the same
+    assert as_written(
+        "AI 원 팀 전략 미국", ["한국의 AI 원팀 전략이란?", "그럼 미국은?"], analyzer.tokens, analyzer.terms
+    ) == ("AI 원팀 전략 미국")
+    # words the messages write apart stay apart
+    assert as_written("메가 얼라이언스 필요", ["메가 얼라이언스 필요"], analyzer.tokens, analyzer.terms) == (
+        "메가 얼라이언스 필요"
+    )
+
+
 @pytest.mark.parametrize("message", ["예를 들면?", "예를 들어 줘", "예시는?"])
 def test_an_example_asked_for_is_what_the_document_says_around_the_first_sentence(
     analyzer: KoreanAnalyzer, europe: list[Turn], message: str

@@ -160,6 +160,7 @@ def test_a_condition_with_a_count_or_time_asked_is_no_method_question(question: 
         ("급여는 어떻게 계산돼?", "method"),  # how it is computed
         ("연결이 끊기면 어떻게 해결 방법이 되나요?", "method"),  # a way is named
         ("유럽은 AI를 어떻게 보고 있어?", "general"),  # a view
+        ("미국은 AI 동맹을 어떻게 하고 있어?", "general"),  # what is being done
         ("전문가들은 한국의 AI 정책을 어떻게 평가해?", "general"),
         ("내 IP 주소는 어떻게 봐요?", "method"),  # how to see it
     ],

@@ -479,11 +479,13 @@ def as_written(
     ("작아서", "떠"). A form is used only when the analyzer (``reads``: a text's content terms)
     reads it back to the lemma alone, so the search is the same. ``messages``: the conversation's
     messages, oldest first, read by ``tokens`` only when the query holds a lemma (the latest
-    message that writes a lemma in a form read back gives it); a lemma none of them writes stays."""
+    message that writes a lemma in a form read back gives it); a lemma none of them writes stays.
+    Neighbours a message writes as one word are one word again: the analyzer reads a loanword it
+    does not know in parts ("얼라이언스": 얼라이언 + 스다), and "메가 얼라이언 스" is no Korean."""
     words = query.split()
     wanted = {w for w in words if w.endswith("다")}
     if not wanted:
-        return query
+        return _joined(words, messages)
     forms: dict[str, list[str]] = {}  # lemma → the forms to try, the latest word's first
     for text in reversed(messages):
         for tok in reversed(tokens(text)):
@@ -499,7 +501,24 @@ def as_written(
         for lemma, tried in forms.items()
         if (form := next((f for f in dict.fromkeys(tried) if list(reads(f)) == [lemma]), None)) is not None
     }
-    return " ".join(dict.fromkeys(chosen.get(w, w) for w in words))
+    return _joined(list(dict.fromkeys(chosen.get(w, w) for w in words)), messages)
+
+
+def _joined(words: Sequence[str], messages: Sequence[str]) -> str:
+    """``words`` with each run of neighbours that one of ``messages`` writes as one word joined
+    ("얼라이언" + "스" → "얼라이언스")."""
+    out: list[str] = []
+    for word in words:
+        if out and any(_one_word(out[-1] + word, text) for text in messages):
+            out[-1] += word
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def _one_word(word: str, text: str) -> bool:
+    """Whether ``text`` writes ``word`` inside one of its words (no space within)."""
+    return any(word in w for w in _WORD.findall(text))
 
 
 def pick(items: Sequence[Item], ordinal: int | None) -> Item | None:

@@ -247,8 +247,9 @@ _ASKS_AMOUNT = re.compile(r"몇|얼마|며칠|언제")
 #: "어떻게 돼?" asks what happens or what something is ("도입 못 하면 어떻게 돼?", "최소 사양이 어떻게
 #: 돼요"), not how to do it.
 _ASKS_OUTCOME = re.compile(r"어떻게 ?(?:되|돼|된|됩|될)")
-#: "유럽은 AI를 어떻게 보고 있어?" asks a view, not how to do something ("어떻게 봐요?" may ask how to see).
-_ASKS_VIEW = re.compile(r"어떻게 ?(?:생각|평가|바라보|여기|보고 ?있)")
+#: "유럽은 AI를 어떻게 보고 있어?" asks a view, and "미국은 AI 동맹을 어떻게 하고 있어?" what is being
+#: done, not how to do something ("어떻게 봐요?" may ask how to see).
+_ASKS_VIEW = re.compile(r"어떻게 ?(?:생각|평가|바라보|여기|보고 ?있|하고 ?있)")
 
 
 def _not_how(question: str) -> bool:
