@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -535,7 +536,8 @@ def test_openapi_docs_are_served_locally(client: TestClient) -> None:
 
 
 def test_the_schema_refuses_the_questions_the_server_finds_empty(client: TestClient) -> None:
-    """A question of spaces alone is refused by the server (``strip()``) and by the schema alike.
+    """A question of spaces and invisible format characters alone (a zero-width space, a byte-order
+    mark) is refused by the server (``Engine.validate``) and by the schema alike.
     The schema spells the spaces out: ``\\S`` means other characters in JavaScript, which JSON
     Schema follows (U+0085, U+001C-U+001F are text there), than in Python."""
     body = client.get("/openapi.json").json()["components"]["schemas"]
@@ -546,12 +548,12 @@ def test_the_schema_refuses_the_questions_the_server_finds_empty(client: TestCli
         if name in ("question", "message", "title") and "pattern" in prop
     }
     assert len(patterns) == 1, patterns  # one notion of a space for every text field
-    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    spaces = [chr(c) for c in range(0x10000) if chr(c).isspace() or unicodedata.category(chr(c)) == "Cf"]
     for pattern in patterns:
         assert "\\S" not in pattern and "\\s" not in pattern, pattern
         assert not any(re.search(pattern, c) for c in spaces), pattern
-        assert all(re.search(pattern, c) for c in ("가", "a", "\ufeff", "\u200b")), pattern
-    for question in ("\u0085", "\u001c \u3000"):
+        assert all(re.search(pattern, c) for c in ("가", "a", "😀", "\u00a9")), pattern
+    for question in ("\u0085", "\u001c \u3000", "\u200b\ufeff"):
         response = client.post("/api/ask", json={"question": question})
         assert response.status_code == 422, question
 

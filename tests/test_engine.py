@@ -170,12 +170,20 @@ def test_remembered_passages_give_the_sentences_of_a_fresh_engine(
 # Invalid questions
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u200b", "\ufeff \u200b\u200d"])
 def test_empty_question(engine: Engine, question: str) -> None:
+    """Spaces, and invisible format characters (a zero-width space pasted with the question, a
+    byte-order mark), are no question."""
     with pytest.raises(InvalidQuestionError) as err:
         engine.ask(question)
     assert "질문이 비어 있습니다" in err.value.message
     assert err.value.exit_code == 2
+
+
+def test_invisible_characters_inside_a_question_are_dropped(engine: Engine) -> None:
+    """A zero-width space or a soft hyphen pasted inside a word would split it for the analyzer."""
+    assert engine.validate(" 서울\u200b 지하철\u00ad 노선 ") == "서울 지하철 노선"
+    assert engine.ask("서울\u200b 지하철 노선").question == engine.ask("서울 지하철 노선").question
 
 
 def test_too_long_question(engine: Engine) -> None:

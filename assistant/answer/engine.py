@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -328,14 +329,16 @@ class Engine:
         return (index or self.index).store.rows_of(chunk_ids)
 
     def validate(self, question: str) -> str:
-        """The question without surrounding spaces; an empty or too long one, or one that is
-        not valid Unicode (a surrogate code point), is an :class:`InvalidQuestionError`."""
+        """The question without surrounding spaces and without invisible format characters (a
+        zero-width space or a byte-order mark pasted from a web page or a file); an empty or too
+        long one, or one that is not valid Unicode (a surrogate code point), is an
+        :class:`InvalidQuestionError`."""
         question = question or ""
         check_unicode(question)
         limit = self.settings.max_question_chars
         if len(question) > limit:  # as sent, spaces included: what the API's maxLength says
             raise InvalidQuestionError(f"질문이 너무 깁니다: {len(question):,}자 (최대 {limit:,}자).")
-        text = question.strip()
+        text = visible(question).strip()
         if not text:
             raise InvalidQuestionError("질문이 비어 있습니다. 무엇이 궁금한지 적어 주세요.")
         return text
@@ -756,3 +759,10 @@ def check_unicode(text: str) -> None:
             "UTF-8 텍스트로 보내 주세요.",
             hint="JSON에서는 \\uD800-\\uDFFF 이스케이프를 짝지어 써야 합니다.",
         )
+
+
+def visible(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf: zero-width spaces and joiners, a
+    byte-order mark, a soft hyphen, direction marks), which show nothing and split words for the
+    analyzer: "한국의\u200bAI" is read as "한국의AI"."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")

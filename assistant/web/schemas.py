@@ -22,10 +22,16 @@ def not_slack(session_id: str) -> str:
     return session_id
 
 
-#: A character that is not a space as Python reads one (``str.isspace``, what ``strip()`` removes),
-#: written out so that every regex engine reads it alike: JavaScript's ``\S``, which JSON Schema
-#: means, takes U+0085 and U+001C-U+001F for text, and a question of them alone is empty here.
-NOT_SPACE = r"[^\t-\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+#: A character that is not a space as Python reads one (``str.isspace``, what ``strip()`` removes)
+#: nor an invisible format character (Unicode category Cf, which the engine drops: a zero-width
+#: space, a byte-order mark), written out so that every regex engine reads it alike: JavaScript's
+#: ``\S``, which JSON Schema means, takes U+0085 and U+001C-U+001F for text, and a question of them
+#: alone is empty here.
+NOT_SPACE = (
+    r"[^\t-\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 #: What the schema says of a question: at least one character that is not a space. The
 #: longest one (``maxLength``) is ``ASSISTANT_MAX_QUESTION_CHARS``, written into the OpenAPI
