@@ -66,6 +66,15 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("등본 어디서 떼요?", "발급"),
         ("엄마 대신 받아도 돼요?", "대리"),
         ("이사 신고 인터넷으로 돼요?", "온라인"),
+        # a company's rules: 시업/종업 시각, 휴게시간, 휴일, 부모, 배우자, 병가
+        ("몇 시까지 출근해야 돼?", "시업"),
+        ("퇴근 몇 시야?", "종업"),
+        ("점심 몇 시부터야?", "휴게"),
+        ("점심시간 몇 시야?", "휴게"),
+        ("월급날이 주말이면?", "휴일"),
+        ("아빠 돌아가시면 며칠 쉬어?", "부모"),
+        ("와이프 출산하면 휴가 며칠?", "배우자"),
+        ("아파서 쉬려면 뭐 필요해?", "병가"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
