@@ -1145,6 +1145,8 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
         ("등본 떼는 데 얼마예요?", "money"),  # a price asked as people ask it, without naming a fee
         ("여권 새로 만들면 얼마 들어요?", "money"),
         ("사용료는 한 달에 얼마 내?", "money"),
+        ("AI 바우처 얼마나 받을 수 있어?", "money"),  # how much one gets paid
+        ("한 회사당 얼마까지 지원받아요?", "money"),
         ("그 나라의 면적은 얼마인가?", "number"),
         ("How much does a passport cost?", "money"),  # asked in English
         ("How long does it take to get a passport?", "duration"),
@@ -1216,6 +1218,40 @@ def test_a_value_asked_for_follows_a_lead_that_does_not_give_it() -> None:
     assert texts(select([where, fee, other], price, 3)) == [where.text, fee.text]
     place = asked("등본은 어디서 발급해?", ["주민등록등본", "발급"], idf, "general")
     assert fee.text not in texts(select([where, fee, other], place, 3))
+
+
+def test_a_share_is_a_sum_only_of_a_sum() -> None:
+    """ "통상임금의 50퍼센트" and "월 요금의 20%" are shares of a sum; "AI 도입률은 6.2%" is none, and
+    does not answer "얼마나 받을 수 있어?"."""
+    assert has_answer_type("통상임금의 50퍼센트 이상을 가산하여 지급한다.", "money")
+    assert has_answer_type("연간 결제 시 월 요금의 20%를 할인해 드립니다.", "money")
+    assert has_answer_type("일반 기업은 기업당 최대 2억 원 지원", "money")
+    assert not has_answer_type("중소기업의 AI 도입률은 6.2%로 대기업(25.4%) 대비 낮은 수준", "money")
+    assert has_answer_type("중소기업의 AI 도입률은 6.2%로 대기업(25.4%) 대비 낮은 수준", "number")
+
+
+def test_the_values_of_the_leads_passage_follow_it_first_whatever_words_they_share() -> None:
+    """ "AI 바우처 얼마나 받을 수 있어?": the lead (a line of the plan's overview) gives no sum; the line
+    that does ("기업당 최대 2억 원", naming neither AI nor 바우처) comes right after it, before the lines
+    that share the question's words, and not at all when something else is asked."""
+    target = cand(
+        1, 0, "지원 대상: AI 솔루션 도입을 희망하는 중소기업", {"지원", "대상", "ai", "솔루션", "도입", "중소기업"}
+    )
+    scope = cand(1, 40, "지원 내용: AI 솔루션 구매, 맞춤형 개발", {"지원", "내용", "ai", "솔루션", "구매", "개발"}, 1)
+    cost = cand(
+        1, 70, "AI 솔루션 구매 비용을 지원하여 도입 장벽을 낮출 필요", {"ai", "솔루션", "구매", "비용", "지원"}, 2
+    )
+    sums = cand(
+        1, 120, "일반 기업은 기업당 최대 2억 원, 소상공인은 최대 5천만 원 지원", {"기업", "최대", "소상공인", "지원"}, 3
+    )
+    pool = [target, scope, cost, sums]
+    idf = {"ai": 1.0, "바우처": 2.0, "받다": 1.0}
+    much = asked("AI 바우처 얼마나 받을 수 있어?", ["ai", "바우처", "받다"], idf, "general")
+    assert much.wants == "money"
+    chosen = texts(select(pool, much, 3))
+    assert chosen[0] != sums.text and chosen[1] == sums.text
+    what = asked("AI 바우처로 뭘 지원해?", ["ai", "바우처", "지원"], idf, "general")
+    assert sums.text not in texts(select(pool, what, 3))[:2]
 
 
 @pytest.mark.parametrize(

@@ -641,18 +641,23 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     floor = w.floor * best if best > 0 else -math.inf
     about = 0.6 * _relevance(lead, q)
     # the lead does not give the kind of value asked for (a price, a time, a span; its ``wanted``
-    # feature): the sentences of its passage that give one follow it however they score ("등본은
-    # 얼마야?": the fee rows)
+    # feature): the sentences of its passage that give one follow it, first, however they score and
+    # whatever words they share with the question ("등본은 얼마야?": the fee rows; "AI 바우처 얼마나 받을 수
+    # 있어?": "일반 기업은 기업당 최대 2억 원 …", which names neither AI nor 바우처)
     valued = q.wants in _SPECIFIC and not rows[scored[0][2]][_WANTED]
+    if valued:  # ... and come first after it
+        scored[1:] = sorted(scored[1:], key=lambda x: not (x[3].citation == lead.citation and rows[x[2]][_WANTED]))
     chosen: list[Picked] = []
     for s, alone, i, c in scored:
         if len(chosen) >= n:
             break
-        if alone < floor and not (valued and c.citation == lead.citation and rows[i][_WANTED]):
+        gives = valued and c.citation == lead.citation and bool(rows[i][_WANTED])
+        if alone < floor and not gives:
             continue
         if chosen and c.citation != lead.citation and _relevance(c, q) < about:
             continue
-        if chosen and c.citation == lead.citation and abs(c.position - lead.position) > 1 and _relevance(c, q) <= 0:
+        far = abs(c.position - lead.position) > 1
+        if chosen and c.citation == lead.citation and far and _relevance(c, q) <= 0 and not gives:
             continue  # the lead's passage: its neighbours go on with it, the rest must be about the question
         if any(_jaccard(c.terms, p.candidate.terms) >= w.redundancy for p in chosen):
             continue

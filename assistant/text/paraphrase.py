@@ -96,6 +96,7 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "맡기다": ("위탁",),
     "대신": ("대리",),
     "묻다": ("문의",),
+    "신청": ("접수",),  # what one does and what the office does: "신청 언제까지?" → "공고 및 접수: …"
     # living, working, health
     "살다": ("거주", "생활"),
     "쉬다": ("휴무", "휴식", "휴가"),

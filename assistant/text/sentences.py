@@ -218,7 +218,10 @@ _WANTS = (
     # a price asked as people ask it: "등본 떼는 데 얼마예요?", "얼마 들어요?" (not "얼마나", "얼마인가")
     (
         "money",
-        re.compile(r"얼마(?:예요|에요|야|죠|해요|해\??$|하나요|하죠|\s?들어|\s?드나요|\s?드는지|\s?내|\s?줘|\s?받)"),
+        re.compile(
+            r"얼마(?:예요|에요|야|죠|해요|해\??$|하나요|하죠|\s?들어|\s?드나요|\s?드는지|\s?내|\s?줘|\s?받)|"
+            r"얼마(?:나|까지)\s?(?:받|줘|주나|주는|나와|나오|지원)"
+        ),
     ),
     ("time", re.compile(r"언제|몇\s?(?:년|월|일|시|세기)|[연년]도|날짜|시기|기간은|월\s?며칠")),
     # 며칠 alone counts days ("휴가 며칠?", "며칠 걸려요?"); "몇 월 며칠" asks a date
@@ -234,9 +237,13 @@ _WANTS = (
     ("time", re.compile(r"^\s*when\b|\bwhen (?:is|was|does|did|do|will|can|should)\b|\bwhat (?:year|date)\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much)\b", re.I)),
 )
+#: A share: of a sum when the sentence names one ("통상임금의 50퍼센트", "월 요금의 20%"), else of
+#: anything ("AI 도입률은 6.2%"), which is no answer to how much one is paid.
+_SHARE = re.compile(r"\d[\d,.]*\s?(?:%|퍼센트)")
+_SUM_WORD = re.compile(r"비용|요금|가격|금액|수당|급여|임금|예산|보증금|수수료|지원금|보조금|연봉|월급|상금|이적료")
 _TYPES = {
-    # a sum, or a share of one ("통상임금의 50퍼센트"), or none
-    "money": re.compile(r"\d[\d,.]*\s?[십백천만억]*\s?(?:원|달러|엔|유로|위안|파운드|%|퍼센트)|무료"),
+    # a sum, or none (a share of a sum: see _SHARE)
+    "money": re.compile(r"\d[\d,.]*\s?[십백천만억]*\s?(?:원|달러|엔|유로|위안|파운드)|무료"),
     "duration": re.compile(
         r"\d[\d,.]*\s?(?:초|분|시간|일|주|주일|개월|달|년)|하루|이틀|사흘|나흘|닷새|엿새|이레|열흘|보름|일주일|"
         r"(?:한|두|세|네)\s?(?:시간|달|주)|반나절|한나절|당일|즉시"
@@ -279,6 +286,8 @@ def has_answer_type(text: str, kind: str, counter: str = "") -> bool:
     asked for with a ``counter`` (:func:`asked_counter`) must come with it ("24명", not "300 승")."""
     if kind == "number" and counter:
         return bool(_counted(counter).search(text))
+    if kind == "money" and _SHARE.search(text) and _SUM_WORD.search(text):
+        return True
     pattern = _TYPES.get(kind)
     return bool(pattern and pattern.search(text))
 
