@@ -75,7 +75,9 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("아빠 돌아가시면 며칠 쉬어?", "부모"),
         ("와이프 출산하면 휴가 며칠?", "배우자"),
         ("아파서 쉬려면 뭐 필요해?", "병가"),
-        ("바우처 신청 언제까지야?", "접수"),  # "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"
+        ("바우처 신청 언제까지야?", "접수"),
+        ("데비안 쓰려면 돈 내야 돼요?", "지불"),  # "… 회원 자격이나 지불은 없습니다"
+        ("1년치 한번에 내면 싸져?", "할인"),  # "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
