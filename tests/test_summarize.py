@@ -398,6 +398,38 @@ def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
     assert missing == ["중국"]
 
 
+def test_a_comparison_of_table_rows_leaves_out_the_rows_of_other_things() -> None:
+    """ "스탠다드랑 프로 차이가 뭐야?": the row of 베이직 is about neither; a table whose header names the
+    sides (a column per side) keeps every row: each compares them on one aspect."""
+    header = "요금제 | 월 요금 | 저장 용량"
+    rows = [
+        replace(cand(1, 40 * i, text, {name, "요금", "용량"}, i), section=f"요금제 안내 > {header}")
+        for i, (name, text) in enumerate(
+            [
+                ("베이직", "베이직 | 무료 | 5GB"),
+                ("스탠다드", "스탠다드 | 9,900원 | 200GB"),
+                ("프로", "프로 | 19,900원 | 2TB"),
+            ]
+        )
+    ]
+    question = q("스탠다드랑 프로 차이가 뭐야?", ["스탠다드", "프로", "요금"], "comparison")
+    picked, _ = select_comparison(rows, question, 3, ["스탠다드", "프로"])
+    assert set(texts(picked)) == {rows[1].text, rows[2].text}
+    by_side = "구분 | 한국 | 해외"
+    aspects = [
+        replace(cand(2, 30 * i, text, {"한국", "해외", text[:2]}, i), section=f"비교 > {by_side}")
+        for i, text in enumerate(
+            [
+                "자본 | 자본이 상대적으로 부족하다 | 막대한 자본을 보유한다",
+                "협력 방식 | 기업들이 연합한다 | 플랫폼으로 협력한다",
+            ]
+        )
+    ]
+    question = q("한국과 해외의 차이는?", ["한국", "해외", "자본", "협력"], "comparison")
+    picked, _ = select_comparison(aspects, question, 3, ["한국", "해외"])
+    assert set(texts(picked)) == {a.text for a in aspects}
+
+
 def test_the_sentences_of_a_labelled_line_share_its_label() -> None:
     text = "• 자본 차이: 미국은 자본이 많다. 한국은 자본이 적다.\n• 규제 차이: 유럽은 규제를 중시한다.\n결론적으로 둘은 다르다."
     parts = [
@@ -1147,6 +1179,7 @@ def test_days_counted_are_not_the_day_of_a_date() -> None:
         ("사용료는 한 달에 얼마 내?", "money"),
         ("AI 바우처 얼마나 받을 수 있어?", "money"),  # how much one gets paid
         ("한 회사당 얼마까지 지원받아요?", "money"),
+        ("출장 가면 하루에 얼마 나와?", "money"),  # without naming what is paid
         ("그 나라의 면적은 얼마인가?", "number"),
         ("How much does a passport cost?", "money"),  # asked in English
         ("How long does it take to get a passport?", "duration"),

@@ -1101,7 +1101,24 @@ def select_comparison(
             chosen = [*_make_room(chosen, n - 1, sides), best[0]]
         elif not any(side.lower() in f"{c.section}\n{c.text}".lower() for c in candidates):
             missing.append(side)
+    if any(_row_of(p.candidate, sides) for p in chosen):
+        # a table's rows are about what their first cells name: "스탠다드랑 프로 차이가 뭐야?" is not
+        # answered by the row of 베이직
+        chosen = [p for p in chosen if _row_of(p.candidate, sides) or not _row_of(p.candidate, ())]
     return chosen, missing
+
+
+def _row_of(c: Candidate, sides: Sequence[str]) -> bool:
+    """Whether ``c`` is a table row whose first cell names one of ``sides`` (with no sides: any
+    table row) and whose header (:func:`with_table_headers`) names none: a row of things compared,
+    not a row of aspects with a column per side ("구분 | 한국 | 해외")."""
+    if cells(c.text) < 2:
+        return False
+    header = c.section.rsplit(PATH_SEPARATOR, 1)[-1].lower() if " | " in c.section else ""
+    if any(side.lower() in header for side in sides):
+        return False
+    first = c.text.split(" | ", 1)[0].lower()
+    return not sides or any(side.lower() in first for side in sides)
 
 
 def _make_room(chosen: list[Picked], room: int, sides: Sequence[str]) -> list[Picked]:
