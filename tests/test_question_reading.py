@@ -397,6 +397,17 @@ def test_words_asking_an_amount_are_no_topic(analyzer: KoreanAnalyzer, question:
 
 
 @pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("프로랑 팀 뭐가 달라?", ["프로", "팀"]),  # a price table writes no 다르다: it was half the topic
+        ("스탠다드랑 프로 차이가 뭐야?", ["스탠다드", "프로"]),
+    ],
+)
+def test_words_asking_a_difference_are_no_topic(analyzer: KoreanAnalyzer, question: str, topic: list[str]) -> None:
+    assert topic_terms(analyzer.terms(question)) == topic
+
+
+@pytest.mark.parametrize(
     ("text", "terms"),
     [
         ("비정규직은?", ["비정규직"]),  # not 정규직, its opposite

@@ -61,6 +61,7 @@ QUESTION_WORDS = frozenset(
         "방법",
         "방안",
         "차이",
+        "다르다",  # "뭐가 달라?" asks the difference, as 차이 does
         "비교",
         "설명",
         "정의",
