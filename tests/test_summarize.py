@@ -415,6 +415,11 @@ def test_a_comparison_of_table_rows_leaves_out_the_rows_of_other_things() -> Non
     question = q("스탠다드랑 프로 차이가 뭐야?", ["스탠다드", "프로", "요금"], "comparison")
     picked, _ = select_comparison(rows, question, 3, ["스탠다드", "프로"])
     assert set(texts(picked)) == {rows[1].text, rows[2].text}
+    # a row for each side: another document naming one of them is about something else
+    wiki = cand(2, 0, "프로 계정은 팀 채널에서 요금을 신청한다.", {"프로", "팀", "채널", "요금"}, doc="b.txt")
+    picked, _ = select_comparison([*rows, wiki], question, 4, ["스탠다드", "프로"])
+    assert set(texts(picked)) == {rows[1].text, rows[2].text}
+    assert wiki.text in texts(select_comparison([rows[2], wiki], question, 4, ["스탠다드", "프로"])[0])
     by_side = "구분 | 한국 | 해외"
     aspects = [
         replace(cand(2, 30 * i, text, {"한국", "해외", text[:2]}, i), section=f"비교 > {by_side}")

@@ -1101,10 +1101,16 @@ def select_comparison(
             chosen = [*_make_room(chosen, n - 1, sides), best[0]]
         elif not any(side.lower() in f"{c.section}\n{c.text}".lower() for c in candidates):
             missing.append(side)
-    if any(_row_of(p.candidate, sides) for p in chosen):
+    rows = [p.candidate for p in chosen if _row_of(p.candidate, sides)]
+    if rows:
         # a table's rows are about what their first cells name: "스탠다드랑 프로 차이가 뭐야?" is not
         # answered by the row of 베이직
         chosen = [p for p in chosen if _row_of(p.candidate, sides) or not _row_of(p.candidate, ())]
+    docs = {c.doc_id for c in rows}
+    if len(docs) == 1 and all(any(_row_of(c, [side]) for c in rows) for side in sides):
+        # ... and when a table has a row for every side, it is the comparison: another document's
+        # sentence naming a side ("팀 채널에서 …" for the 팀 plan) is about something else
+        chosen = [p for p in chosen if p.candidate.doc_id in docs]
     return chosen, missing
 
 
