@@ -13,6 +13,8 @@ import pytest
 from conftest import real_engine
 
 from assistant.answer.engine import Engine
+from assistant.chat.conversation import Conversation
+from assistant.chat.sessions import SessionStore
 from assistant.settings import EMBEDDED_MODEL
 from assistant.store.builder import BuildResult
 from assistant.text.korean import KoreanAnalyzer
@@ -27,6 +29,7 @@ ON_TOPIC = [
     "데이터와 인프라는 어떻게 확충해야 하나요?",
     "메가 얼라이언스가 필요한 이유는?",
     "AI 속도 경쟁에서 살아남으려면?",
+    "담합 문제는 뭐야?",  # no essay says 문제: a noun that frames the topic does not count against it
 ]
 OFF_TOPIC = ["김치찌개 맛있게 끓이는 법", "오늘 서울 날씨 어때?"]
 
@@ -171,3 +174,14 @@ def test_reindexing_the_unchanged_corpus_embeds_nothing(built: tuple[Engine, Bui
     assert again.manifest.corpus_fingerprint == first.manifest.corpus_fingerprint
     # The engine switches to the new version and still answers.
     assert engine.ask("데이터와 인프라는 어떻게 확충해야 하나요?").citations[0].doc_id == ALLIANCE
+
+
+def test_a_loanword_the_analyzer_reads_in_parts_is_written_whole_in_a_followups_query(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Kiwi reads 얼라이언스 as 얼라이언 + 스다; the query searched for "어떻게 만들어?" writes it whole."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        first = conversation.chat("메가 얼라이언스 왜 필요해?")
+        how = conversation.chat("어떻게 만들어?", first.session_id)
+    assert "메가 얼라이언스" in how.query and "얼라이언 스" not in how.query

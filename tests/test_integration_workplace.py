@@ -81,3 +81,43 @@ def test_a_column_asked_after_a_row_is_that_rows(engine: Engine, tmp_path: Path)
         team = conversation.chat("팀은?", first.session_id)
     assert access.summary_sentences[0].text.startswith("프로 | 19,900원")
     assert team.summary_sentences[0].text.startswith("팀 | 사용자당 12,000원")
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("바우처 신청 언제까지야?", "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"),  # 신청 finds 접수
+        ("출장 가면 하루에 얼마 나와?", "숙박비는 1박당 10만 원을 한도로 실비를 지급한다."),  # a sum asked
+    ],
+)
+def test_everyday_words_and_the_value_asked_lead_to_the_line_that_answers(
+    engine: Engine, question: str, line: str
+) -> None:
+    text, _ = _first(engine, question)
+    assert text == line
+
+
+def test_the_sum_asked_for_is_in_the_summary_though_it_names_no_word_of_the_question(engine: Engine) -> None:
+    """ "AI 바우처 얼마나 받을 수 있어?": "기업당 최대 2억 원" names neither AI nor 바우처, and a share
+    (the 6.2 % of 도입률) is no sum."""
+    answer = engine.ask("AI 바우처 얼마나 받을 수 있어?")
+    assert "기업당 최대 2억 원" in answer.summary
+    assert "6.2%" not in answer.summary_sentences[0].text
+
+
+def test_a_parent_s_death_is_found_in_the_article_on_family_events(engine: Engine) -> None:
+    """아빠 → 부모: the 경조휴가 article ranks first (the 연차 article, which says 1년 and 휴가, did)."""
+    hits = engine.retriever.search("아빠 돌아가시면 며칠 쉬어?", 3).hits
+    assert hits[0].chunk.section.endswith("제21조(경조휴가)")
+
+
+@pytest.mark.parametrize("question", ["스탠다드랑 프로 차이가 뭐야?", "프로랑 팀 뭐가 달라?"])
+def test_plans_compared_are_compared_by_their_rows_alone(engine: Engine, question: str) -> None:
+    """The rows of the two plans, under their labels; not the 베이직 row, nor the wiki's "팀 채널"."""
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.abstain_reason
+    lines = answer.summary.splitlines()[1:]
+    assert lines and all(line.startswith("- ") for line in lines)
+    assert "베이직" not in answer.summary and "채널" not in answer.summary
+    for side in question.replace("랑", " ").split()[:2]:
+        assert any(line.startswith(f"- {side}: ") for line in lines), (side, lines)
