@@ -81,7 +81,8 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("캡처 파일 어디 저장됨?", "스크린샷"),
         ("폰트 바꾸는 법", "글꼴"),
         ("와이파이가 자꾸 끊겨", "무선"),
-        ("엑셀 파일 열기", "스프레드시트"),  # "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"
+        ("엑셀 파일 열기", "스프레드시트"),
+        ("엑셀 파일 열 수 있어?", "excel"),  # the help writes "Excel 파일을 열어 …"  # "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
