@@ -83,6 +83,7 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("와이파이가 자꾸 끊겨", "무선"),
         ("엑셀 파일 열기", "스프레드시트"),
         ("엑셀 파일 열 수 있어?", "excel"),  # the help writes "Excel 파일을 열어 …"  # "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"
+        ("표에 줄을 하나 더 넣고 싶어요", "행"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(

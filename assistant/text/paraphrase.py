@@ -153,6 +153,7 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "택배비": ("배송비",),
     # on screen and in files: the words people use and the ones manuals write
     "칸": ("셀",),
+    "줄": ("행",),  # a table's or a sheet's row: "표에 줄을 하나 더 넣고 싶어요"
     "폼": ("양식",),
     "템플릿": ("서식",),
     "비번": ("암호", "비밀번호"),
