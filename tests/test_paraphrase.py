@@ -83,6 +83,8 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
         ("와이파이가 자꾸 끊겨", "무선"),
         ("엑셀 파일 열 수 있어?", "excel"),  # the help writes "Excel 파일을 열어 …"
         ("표에 줄을 하나 더 넣고 싶어요", "행"),
+        ("와이프가 애 낳으면 며칠 쉬어?", "출산"),
+        ("출장 가면 차비 나와?", "교통비"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
