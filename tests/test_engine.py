@@ -36,6 +36,18 @@ def engine(settings: Settings, analyzer: KoreanAnalyzer) -> Engine:
     return eng
 
 
+def corpus_engine(
+    settings: Settings, analyzer: KoreanAnalyzer, folder: Path, docs: dict[str, str], **update: object
+) -> Engine:
+    """An engine over ``docs`` written into ``folder`` (its index beside it), indexed with the fake
+    embedder; ``update``: settings changed besides."""
+    corpus = write_corpus(folder, docs)
+    changed = {"corpus_dir": corpus, "index_dir": folder.with_name(f"{folder.name}-index"), **update}
+    eng = Engine(settings.model_copy(update=changed), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    return eng
+
+
 def built_engine(settings: Settings, analyzer: KoreanAnalyzer, rule: AbstentionRule) -> Engine:
     """An engine with abstention on (the default) and the given rule."""
     assert settings.abstain
@@ -254,11 +266,8 @@ def test_a_term_found_only_as_the_word_documents_write_counts_the_paraphrase_wei
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:
     docs = {"서식.md": "# 서식\n\n새 문서는 서식에서 만든다. 서식 관리 대화 상자에서 서식을 고른다.\n"}
-    corpus = write_corpus(tmp_path / "forms", docs)
     for weight, coverage in ((0.5, 0.5), (0.0, 0.0), (1.0, 1.0)):
-        update = {"corpus_dir": corpus, "index_dir": tmp_path / f"index-{weight}", "paraphrase_weight": weight}
-        eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-        eng.build_index()
+        eng = corpus_engine(settings, analyzer, tmp_path / f"forms-{weight}", docs, paraphrase_weight=weight)
         # 템플릿 is nowhere in the documents; 서식, what they write for it, is
         assert eng.retriever.search("템플릿", 3).coverage == pytest.approx(coverage)
         assert eng.retriever.search("서식", 3).coverage == pytest.approx(1.0)
@@ -273,10 +282,7 @@ def test_a_formal_word_the_documents_write_as_two_terms_is_found_as_those(
         "db.md": "# 데이터베이스\n\n운영 데이터베이스 비밀번호는 절대 로컬에 저장하지 마세요.\n",
         "vpn.md": "# VPN\n\nVPN은 포털에서 신청한다.\n",
     }
-    corpus = write_corpus(tmp_path / "wiki", docs)
-    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-wiki", "paraphrase_weight": 0.5}
-    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-    eng.build_index()
+    eng = corpus_engine(settings, analyzer, tmp_path / "wiki", docs, paraphrase_weight=0.5)
     retrieval = eng.retriever.search("비번", 2)
     assert retrieval.hits[0].chunk.doc_id == "db.md" and retrieval.hits[0].bm25 > 0
     assert retrieval.coverage == pytest.approx(0.5)
@@ -291,10 +297,7 @@ def test_the_first_part_of_a_compound_the_documents_write_whole_counts_in_covera
         "규칙.md": "# 근무\n\n재택근무는 주 2일까지 허용하며, 전날까지 신청하여야 한다. 교정원은 매주 점검한다.\n",
         "휴가.md": "# 휴가\n\n연차는 입사 1년 후부터 쓴다.\n",
     }
-    corpus = write_corpus(tmp_path / "rules", docs)
-    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-rules"}
-    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-    eng.build_index()
+    eng = corpus_engine(settings, analyzer, tmp_path / "rules", docs)
     assert "재택" not in eng.retriever.index.bm25.vocab and "재택근무" in eng.retriever.index.bm25.vocab
     assert eng.retriever.search("재택", 2).coverage == pytest.approx(1.0)
     assert eng.retriever.search("정원", 2).coverage == pytest.approx(0.0)
@@ -310,10 +313,7 @@ def test_a_noun_that_only_frames_the_topic_counts_only_when_the_passages_write_i
         "동맹.md": "# 담합\n\n규제 협력이 담합으로 비춰질 우려가 있어 담합 우려 해소가 필요하다.\n",
         "과제.md": "# 과제\n\n인력 부족 문제가 가장 크다. 인력 양성이 시급하다.\n",
     }
-    corpus = write_corpus(tmp_path / "essays", docs)
-    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-essays"}
-    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-    eng.build_index()
+    eng = corpus_engine(settings, analyzer, tmp_path / "essays", docs)
     # 문제 is in the index (과제.md), but not in the passage on 담합: it says nothing there
     assert eng.retriever.search("담합 문제", 1).coverage == pytest.approx(1.0)
     assert eng.retriever.search("담합 점심", 1).coverage < 0.7
@@ -329,10 +329,7 @@ def test_a_latin_word_the_documents_lack_is_not_found_by_its_letters(
     docs = {
         "설치.md": "# 설치\n\nThe package manager installs a worker process for the docs. 설치는 패키지 관리자로 한다.\n"
     }
-    corpus = write_corpus(tmp_path / "install", docs)
-    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index-latin"}
-    eng = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-    eng.build_index()
+    eng = corpus_engine(settings, analyzer, tmp_path / "install", docs)
     assert eng.retriever.search("docker 설치", 3).coverage < 1.0
     assert eng.retriever.search("패키지 설치", 3).coverage == pytest.approx(1.0)
 

@@ -645,13 +645,14 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     # whatever words they share with the question ("등본은 얼마야?": the fee rows; "AI 바우처 얼마나 받을 수
     # 있어?": "일반 기업은 기업당 최대 2억 원 …", which names neither AI nor 바우처)
     valued = q.wants in _SPECIFIC and not rows[scored[0][2]][_WANTED]
-    if valued:  # ... and come first after it
-        scored[1:] = sorted(scored[1:], key=lambda x: not (x[3].citation == lead.citation and rows[x[2]][_WANTED]))
+    values = {i for _, _, i, c in scored if valued and c.citation == lead.citation and rows[i][_WANTED]}
+    if values:  # ... and come first after it
+        scored[1:] = sorted(scored[1:], key=lambda x: x[2] not in values)
     chosen: list[Picked] = []
     for s, alone, i, c in scored:
         if len(chosen) >= n:
             break
-        gives = valued and c.citation == lead.citation and bool(rows[i][_WANTED])
+        gives = i in values
         if alone < floor and not gives:
             continue
         if chosen and c.citation != lead.citation and _relevance(c, q) < about:
@@ -1105,7 +1106,7 @@ def select_comparison(
     if rows:
         # a table's rows are about what their first cells name: "스탠다드랑 프로 차이가 뭐야?" is not
         # answered by the row of 베이직
-        chosen = [p for p in chosen if _row_of(p.candidate, sides) or not _row_of(p.candidate, ())]
+        chosen = [p for p in chosen if cells(p.candidate.text) < 2 or _row_of(p.candidate, sides)]
     docs = {c.doc_id for c in rows}
     if len(docs) == 1 and all(any(_row_of(c, [side]) for c in rows) for side in sides):
         # ... and when a table has a row for every side, it is the comparison: another document's
@@ -1115,16 +1116,14 @@ def select_comparison(
 
 
 def _row_of(c: Candidate, sides: Sequence[str]) -> bool:
-    """Whether ``c`` is a table row whose first cell names one of ``sides`` (with no sides: any
-    table row) and whose header (:func:`with_table_headers`) names none: a row of things compared,
-    not a row of aspects with a column per side ("구분 | 한국 | 해외")."""
+    """Whether ``c`` is a table row whose first cell names one of ``sides`` and whose header
+    (:func:`with_table_headers`) names none: a row of things compared, not a row of aspects with a
+    column per side ("구분 | 한국 | 해외")."""
     if cells(c.text) < 2:
         return False
     header = c.section.rsplit(PATH_SEPARATOR, 1)[-1].lower() if " | " in c.section else ""
-    if any(side.lower() in header for side in sides):
-        return False
     first = c.text.split(" | ", 1)[0].lower()
-    return not sides or any(side.lower() in first for side in sides)
+    return not any(side.lower() in header for side in sides) and any(side.lower() in first for side in sides)
 
 
 def _make_room(chosen: list[Picked], room: int, sides: Sequence[str]) -> list[Picked]:

@@ -507,18 +507,14 @@ def as_written(
 def _joined(words: Sequence[str], messages: Sequence[str]) -> str:
     """``words`` with each run of neighbours that one of ``messages`` writes as one word joined
     ("얼라이언" + "스" → "얼라이언스")."""
+    written = [w for text in messages for w in _WORD.findall(text)]
     out: list[str] = []
     for word in words:
-        if out and any(_one_word(out[-1] + word, text) for text in messages):
+        if out and any(out[-1] + word in w for w in written):
             out[-1] += word
         else:
             out.append(word)
     return " ".join(out)
-
-
-def _one_word(word: str, text: str) -> bool:
-    """Whether ``text`` writes ``word`` inside one of its words (no space within)."""
-    return any(word in w for w in _WORD.findall(text))
 
 
 def pick(items: Sequence[Item], ordinal: int | None) -> Item | None:

@@ -204,7 +204,8 @@ def label_of(text: str) -> str:
 #: Sino-Korean digits as words (일, 이 … 억): "삼백 명", "이십 년".
 _SINO_DIGITS = "[일이삼사오육칠팔구십백천만억]"
 #: Words for a sum of money, as a question names what costs or pays how much.
-_MONEY_WORDS = r"(?:비|요금|가격|금액|돈|수당|월급|급여|임금|비용|연봉|예산|보증금|수수료|상금|이적료|몸값)"
+_SUM_WORDS = r"요금|가격|금액|수당|월급|급여|임금|비용|연봉|예산|보증금|수수료|상금|이적료"
+_MONEY_WORDS = rf"(?:비|돈|몸값|{_SUM_WORDS})"
 _WANTS = (
     # how long something takes: "승인까지 얼마나 걸려?", "며칠 걸려요?" (a day, not only "3일")
     (
@@ -240,7 +241,7 @@ _WANTS = (
 #: A share: of a sum when the sentence names one ("통상임금의 50퍼센트", "월 요금의 20%"), else of
 #: anything ("AI 도입률은 6.2%"), which is no answer to how much one is paid.
 _SHARE = re.compile(r"\d[\d,.]*\s?(?:%|퍼센트)")
-_SUM_WORD = re.compile(r"비용|요금|가격|금액|수당|급여|임금|예산|보증금|수수료|지원금|보조금|연봉|월급|상금|이적료")
+_SUM_WORD = re.compile(rf"{_SUM_WORDS}|지원금|보조금")
 _TYPES = {
     # a sum, or none (a share of a sum: see _SHARE)
     "money": re.compile(r"\d[\d,.]*\s?[십백천만억]*\s?(?:원|달러|엔|유로|위안|파운드)|무료"),
