@@ -516,6 +516,26 @@ def test_an_english_question_that_finds_nothing_says_korean_works_best(
     assert "한국어로" not in engine.ask("프랑스의 수도는?").summary
 
 
+@pytest.mark.parametrize("message", ["test", "hello world", "lorem ipsum dolor sit amet", "%s %d {0}", "A", "<b>x</b>"])
+def test_a_message_in_latin_letters_that_asks_nothing_and_shares_no_word_abstains(
+    settings: Settings, analyzer: KoreanAnalyzer, message: str
+) -> None:
+    """Whatever the rule says (``NEVER`` abstains), a message with no Hangul that shares no word of
+    two letters or more with the passages found and reads as no question is not answered; one that
+    asks, or names a word the documents write, is searched as before."""
+    docs = {"철도.md": "# 철도\n\nKTX는 서울과 부산을 두 시간 반에 잇는다. 새마을호는 더 느리다.\n"}
+    engine = corpus_engine(settings, analyzer, settings.index_dir.parent / "rail", docs)
+    engine.rule = NEVER
+    answer = engine.ask(message)
+    assert answer.abstained and not answer.citations
+    assert "한국어로 물으면 더 잘 찾습니다" in answer.summary
+    assert (
+        answer.abstain_reason == "no word of the question is in the passages found, and it does not read as a question"
+    )
+    for asked in ("What is KTX?", "KTX", f"{message}?", "Explain the train", "서울 부산 KTX"):
+        assert not engine.ask(asked).abstained, asked
+
+
 def test_a_question_of_two_thousand_characters_is_refused_clearly(engine: Engine) -> None:
     with pytest.raises(InvalidQuestionError, match="너무 깁니다"):
         engine.ask("가" * 2000)

@@ -69,6 +69,7 @@ from assistant.text.questions import (
     holds_no_word,
     points_at_nothing,
     question_form,
+    reads_as_question,
     relation_terms,
     social_kind,
     topic_terms,
@@ -403,7 +404,7 @@ class Engine:
             return True
         if not self.settings.abstain:
             return False
-        return self.rule.abstain(retrieval.signals)
+        return self.rule.abstain(retrieval.signals) or unread(retrieval)
 
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
@@ -697,10 +698,29 @@ class Engine:
             return "no passage matched the question"
         s = retrieval.signals
         p = self.rule.probability(s)
+        if unread(retrieval) and p >= self.rule.threshold:
+            return "no word of the question is in the passages found, and it does not read as a question"
         return (
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, p(answerable) {p:.2f} < {self.rule.threshold:.2f}"
         )
+
+
+def unread(retrieval: Retrieval) -> bool:
+    """Whether a search found nothing it could read: a message in another script than Korean that
+    no passage found shares a word with and that does not read as a question ("test", "hello world",
+    "<script>…</script>"; see :func:`~assistant.text.questions.reads_as_question`). e5 finds Korean
+    passages for an English question, but a string that asks nothing embeds near every passage about
+    alike (cosine 0.80 to 0.82 over the essays, as high as for "Why does Korea need a mega alliance?").
+    A message with no word of two letters or more ("%s %d {0}", "A") shares none, whatever its
+    single letters or digits match."""
+    if retrieval.signals.get("cross_script", 0.0) <= 0 or reads_as_question(retrieval.query):
+        return False
+    return retrieval.coverage <= 0 or not _WORD.search(retrieval.query)
+
+
+#: A word of two letters or more.
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def _names_a_section(chunk: Chunk, start: int, end: int, headings: frozenset[str]) -> bool:

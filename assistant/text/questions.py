@@ -239,6 +239,23 @@ def cross_script(question: str) -> bool:
     return bool(_LETTERS.search(question)) and not has_hangul(question)
 
 
+#: The words an English question or request opens with ("What is …", "Does …", "Tell me …").
+_ENGLISH_ASKING = re.compile(
+    r"^\W*(?:what|why|how|which|who|whom|whose|when|where|is|are|was|were|am|do|does|did|can|could|"
+    r"should|would|will|shall|may|might|must|has|have|had|tell|explain|describe|list|show|give|"
+    r"summari[sz]e|compare|define|name|find)\b",
+    re.I,
+)
+
+
+def reads_as_question(question: str) -> bool:
+    """Whether a message in another script than Korean reads as a question or a request: it asks
+    ("?") or opens with a word that asks ("What …", "Does …", "Explain …"). "test", "lorem ipsum",
+    "SELECT * FROM users;" or "%s %d {0}" do not: their nearest passages are only the nearest there
+    are (every short string embeds about as close to a Korean passage)."""
+    return "?" in question or "？" in question or bool(_ENGLISH_ASKING.search(question))
+
+
 #: Words that ask how something is done, whatever else the question asks.
 _ASKS_HOW = re.compile(r"어떻게|방법|방안|대책|해결")
 #: ... of which those that name a way to do it (not "어떻게" alone).
