@@ -166,6 +166,14 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         'noun that only frames the topic, 문제 in "담합 문제는 뭐야?", counts only when the passages write it), and',
         "`cross_script` (a question with no Hangul: coverage is then left out).",
         "",
+        'Besides the rule, a message in another script than Korean that reads as no question (no "?", no',
+        "opening word that asks: What, Does, Explain …) and shares no word of two letters or more with the",
+        'passages found is not answered (`engine.unread`): "test", "hello world", "lorem ipsum dolor sit amet",',
+        '"SELECT * FROM users;" and "%s %d {0}" embed about as close to the essays\' passages (cosine 0.80–0.82)',
+        'as "Why does Korea need a mega alliance?" does, and the rule answered them (p 0.57–0.84). English',
+        'questions, and messages naming a word the documents write ("KTX"), are searched as before; the',
+        "tables below are of the rule alone.",
+        "",
         f"Fitted on all collections: `bias = {bias:.3f}`, "
         + ", ".join(f"`{name} = {w:.3f}`" for name, w in zip(SIGNALS, coef, strict=True))
         + f"; threshold {threshold:g}: the highest of 0.5, 0.4, 0.3 to 0.2 by 0.01, 0.1 and 0.05 at which every",
