@@ -185,3 +185,24 @@ def test_a_loanword_the_analyzer_reads_in_parts_is_written_whole_in_a_followups_
         first = conversation.chat("메가 얼라이언스 왜 필요해?")
         how = conversation.chat("어떻게 만들어?", first.session_id)
     assert "메가 얼라이언스" in how.query and "얼라이언 스" not in how.query
+
+
+@pytest.mark.parametrize(
+    "question", ["우리나라 AI 얼라이언스 종류 알려줘", "한국에서 결성된 AI 얼라이언스에는 무엇이 있나요?"]
+)
+def test_a_list_question_gets_the_named_alliances_even_from_a_passage_not_chosen(engine: Engine, question: str) -> None:
+    """The sentence naming the three alliances is in the second passage for the first question
+    (the chosen sentences were on the 메가 얼라이언스 to build); the answer lists them."""
+    answer = engine.ask(question)
+    assert [s.text for s in answer.summary_sentences] == [
+        "SK텔레콤 주도의 'K-AI 얼라이언스'",
+        "코오롱베니트의 'AI 얼라이언스'",
+        "중소기업 중심의 'AX 얼라이언스'",
+    ]
+
+
+@pytest.mark.parametrize("message", ["test", "hello world", "SELECT * FROM users;", "%s %d {0}"])
+def test_latin_letters_that_ask_nothing_are_not_answered_with_the_essays(engine: Engine, message: str) -> None:
+    answer = engine.ask(message)
+    assert answer.abstained and answer.citations == []
+    assert "한국어로 물으면 더 잘 찾습니다" in answer.summary

@@ -510,6 +510,28 @@ def test_items_of_an_enumerating_sentence() -> None:
     assert all(text[i.start - 100 : i.end - 100] == i.text for i in items)
 
 
+def test_items_of_another_passage_whose_items_name_what_is_asked() -> None:
+    """No chosen sentence enumerates: the first other candidate whose items write the question's
+    terms gives them (the analyzer may read 얼라이언스 as 얼 + 라이언스 in the question: the term
+    is still in the item's text); one whose items name nothing asked gives none."""
+    mega = cand(1, 0, "국가 주도로 '메가 얼라이언스'를 구축해야 한다.", {"국가", "메가", "라이언스"})
+    others = cand(2, 50, "구글, 아마존, 메타 등 빅테크가 앞선다.", {"구글", "아마존"})
+    named = (
+        "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스', 중소기업 중심의 'AX 얼라이언스' 등이 있다."
+    )
+    listing = cand(3, 200, named, {"sk", "텔레콤", "얼라이언", "스"})
+    asked = q("우리나라 AI 얼라이언스 종류 알려줘", ["우리", "나라", "ai", "얼", "라이언스", "종류"], "list")
+    items = items_of([Picked(mega, 1.0)], asked, [mega, others, listing])
+    assert [i.text for i in items] == [
+        "SK텔레콤 주도의 'K-AI 얼라이언스'",
+        "코오롱베니트의 'AI 얼라이언스'",
+        "중소기업 중심의 'AX 얼라이언스'",
+    ]
+    assert all(named[i.start - 200 : i.end - 200] == i.text and i.citation == 3 for i in items)
+    assert items_of([Picked(mega, 1.0)], asked, [mega, others]) == []  # 구글, 아마존 …: none asked for
+    assert items_of([Picked(mega, 1.0)], asked) == []  # the chosen sentences alone
+
+
 def test_around_elaborates_the_anchor_with_its_neighbours() -> None:
     first = cand(1, 0, "첫째, 인재를 키워야 한다.", {"인재"}, 0)
     second = cand(1, 16, "둘째, 정책 지원이 중요하다.", {"정책", "지원"}, 1)

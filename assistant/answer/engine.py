@@ -525,7 +525,7 @@ class Engine:
                 listed = enumeration(candidates, picked, n) if points else []
                 picked = listed or in_procedure_order(candidates, picked, n) or picked
             order = tidy(arrange(picked, form))
-        items = items_of(order, q) if form == "list" else []
+        items = items_of(order, q, candidates) if form == "list" else []
         if items:
             return [(Line(c.text, c.citation), c) for c in items], [], form
         labelled = [(p, "") for p in order]

@@ -1247,19 +1247,33 @@ def _near(lead: Candidate, point: Candidate) -> bool:
     return point.start <= lead.start < point.end or 0 <= point.start - lead.end <= 3 or point.start == lead.start
 
 
-def items_of(picked: Sequence[Picked], q: Asked) -> list[Candidate]:
+def items_of(picked: Sequence[Picked], q: Asked, candidates: Sequence[Candidate] = ()) -> list[Candidate]:
     """The named items the chosen sentences enumerate ("A, B, C 등", several quoted names), each
     as a candidate of its own; none when no chosen sentence that is about the question enumerates
-    two or more."""
+    two or more. Failing that, the items of the first of the other ``candidates`` (best passage
+    first) whose items name what the question asks for: two or more of them write one of its
+    terms ("우리나라 AI 얼라이언스 종류 알려줘": "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI
+    얼라이언스', …", in the second passage, while the sentences chosen were on building a 메가
+    얼라이언스)."""
     lead = _relevance(picked[0].candidate, q) if picked else 0.0
     for p in picked:
         spans = enumerated(p.candidate.text)
         if len(spans) >= 2 and _relevance(p.candidate, q) >= 0.6 * lead:
-            c = p.candidate
-            return [
-                replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset()) for a, b in spans
-            ]
+            return _items(p.candidate, spans)
+    terms = [t for t in q.terms if len(t) >= 2]
+    chosen = {(p.candidate.doc_id, p.candidate.start) for p in picked}
+    for c in sorted(candidates, key=lambda c: (c.citation, c.start)):
+        if (c.doc_id, c.start) in chosen:
+            continue
+        spans = enumerated(c.text)
+        if sum(any(t in c.text[a:b].lower() for t in terms) for a, b in spans) >= 2:
+            return _items(c, spans)
     return []
+
+
+def _items(c: Candidate, spans: Sequence[tuple[int, int]]) -> list[Candidate]:
+    """The items at ``spans`` of sentence ``c``, each a candidate of its own."""
+    return [replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset()) for a, b in spans]
 
 
 def other_items(shown: Sequence[Candidate], q: Asked) -> list[Candidate]:

@@ -154,6 +154,7 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "고장": ("장애", "오류"),
     "택배": ("배송",),
     "택배비": ("배송비",),
+    "우리나라": ("한국", "국내"),  # read as 우리, 나라: the two in a row
     # on screen and in files: the words people use and the ones manuals write
     "칸": ("셀",),
     "줄": ("행",),  # a table's or a sheet's row: "표에 줄을 하나 더 넣고 싶어요"
