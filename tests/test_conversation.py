@@ -105,6 +105,14 @@ def test_ellipsis_swaps_the_place_then_the_aspect(conversation: Conversation) ->
     assert {first.session_id, second.session_id, third.session_id} == {first.session_id}
 
 
+def test_the_difference_of_the_two_places_talked_about_is_set_out_by_place(conversation: Conversation) -> None:
+    *_, both = chat_all(conversation, "서울의 교통은?", "그럼 부산은?", "둘의 차이는?")
+    assert (both.followup, both.query, both.form) == ("reference", "서울 부산 교통", "comparison")
+    assert {c.chunk_id for c in both.citations[:2]} == {"서울.md#0", "부산.md#0"}
+    labels = [line[2:].split(":")[0] for line in both.summary.splitlines() if line.startswith("- ")]
+    assert {"서울", "부산"} <= set(labels), both.summary
+
+
 def test_thanks_get_a_reply_and_the_conversation_goes_on_past_them(conversation: Conversation) -> None:
     first, thanks, second = chat_all(conversation, "서울의 교통은?", "고마워요!", "그럼 부산은?")
     assert thanks.abstained and not thanks.citations and thanks.followup is None

@@ -143,6 +143,35 @@ def test_ellipsis_swaps_the_subject_and_keeps_the_rest(
     assert res.exclude == frozenset() and res.avoid == frozenset()
 
 
+@pytest.mark.parametrize(
+    "message", ["둘의 차이는?", "두 나라 뭐가 달라?", "차이가 뭐야?", "둘이 뭐가 달라?", "양쪽 차이점은?", "공통점은?"]
+)
+def test_a_comparison_naming_no_sides_compares_the_subject_and_the_one_it_replaced(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str
+) -> None:
+    turns = [*europe, turn_after(analyzer, "그럼 미국은?", europe)]
+    res = ask(analyzer, message, turns)
+    assert (res.standalone, res.kind, res.sides) == (False, "reference", ("유럽", "미국"))
+    assert res.query == "유럽 미국 AI 전략" and res.drew_on_turn == 2
+    assert res.prior == {ALLIANCE: 0.05}
+    # "more" of the same subject in between: the swap before it still sets the sides
+    more = [*turns, turn_after(analyzer, "더 자세히 알려줘", turns)]
+    assert ask(analyzer, message, more).sides == ("유럽", "미국")
+
+
+@pytest.mark.parametrize("message", ["미국과 한국의 차이는?", "두 번째 차이는?", "그럼 한국은?", "미국은 어떻게 달라?"])
+def test_a_comparison_that_names_its_sides_or_a_point_is_no_comparison_of_the_two(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str
+) -> None:
+    turns = [*europe, turn_after(analyzer, "그럼 미국은?", europe)]
+    assert ask(analyzer, message, turns).sides == ()
+
+
+def test_a_comparison_naming_no_sides_needs_a_swap_before_it(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    assert ask(analyzer, "둘의 차이는?", europe).sides == ()  # one subject only
+    assert ask(analyzer, "둘의 차이는?", []).standalone
+
+
 def test_ellipsis_chains_from_the_swapped_topic(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     turns = [*europe, turn_after(analyzer, "그럼 미국은?", europe)]
     res = ask(analyzer, "한국은?", turns)

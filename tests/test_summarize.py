@@ -757,6 +757,9 @@ def test_comparison_sides(analyzer: KoreanAnalyzer) -> None:
     assert comparison_sides("미국과 한국의 AI 동맹 차이는?", analyzer) == ["미국", "한국"]
     assert comparison_sides("한국 사례와 해외 사례의 차이는?", analyzer) == ["한국", "해외"]
     assert comparison_sides("한국의 전략은?", analyzer) == []
+    # a side Kiwi reads in parts inside one word is that word (병가 → 병 + 가 before "뭐가")
+    assert comparison_sides("연차랑 병가 뭐가 달라?", analyzer) == ["연차", "병가"]
+    assert comparison_sides("원팀 전략과 메가 얼라이언스의 차이는?", analyzer)[0] == "원팀"
 
 
 @pytest.mark.parametrize("mark", ["A. ", "A: ", "답변: ", "답1) ", "[답변] "])

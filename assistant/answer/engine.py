@@ -98,6 +98,8 @@ class Request:
     wordless: bool = False
     #: the question is no question but thanks, a greeting … (see social_kind)
     social: str = ""
+    #: the two things a comparison that names none sets side by side (the conversation's: "둘의 차이는?")
+    sides: tuple[str, ...] = ()
 
     def guard(self) -> tuple[str, str]:
         """What keeps the request from being searched, the first that holds: ``("social", kind)``
@@ -359,6 +361,7 @@ class Engine:
         anchor: tuple[str, int] | None = None,
         restate: bool = True,
         another: bool = False,
+        sides: Sequence[str] = (),
         snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
@@ -370,6 +373,8 @@ class Engine:
         ``anchor`` (doc id, start) it elaborates that sentence: the sentences around it first,
         and that sentence itself too when ``restate`` (not when more detail of a sentence already
         shown is asked for: the conversation decides, see :mod:`assistant.chat.followup`).
+        ``sides`` are the two things a comparison question that names none compares ("둘의
+        차이는?" after "한국의 AI 원팀 전략이란?" → "그럼 미국은?": 한국, 미국).
         The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
         rows of ``exclude`` belong to) or the current one.
         """
@@ -381,6 +386,7 @@ class Engine:
         request = Request(
             question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
             points_at_nothing(tokens), holds_no_word(tokens), social_kind(self.analyzer.tokens(question)),
+            tuple(sides),
         )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
@@ -421,7 +427,9 @@ class Engine:
                 model=model,
             )
         t0 = time.perf_counter()
-        sides = comparison_sides(request.question, self.analyzer) if form == "comparison" else []
+        sides = (
+            (comparison_sides(request.question, self.analyzer) or list(request.sides)) if form == "comparison" else []
+        )
         shown, missing, layout = self._lines(request, retrieval, index, form, sides)
         numbers = _numbering(shown, len(retrieval.hits))
         shown = [(replace(line, citation=numbers[line.citation]), c) for line, c in shown]

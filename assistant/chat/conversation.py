@@ -83,6 +83,7 @@ class Conversation:
                 anchor=resolution.anchor,
                 restate=resolution.restate,
                 another=resolution.another,
+                sides=resolution.sides,
                 snapshot=snapshot,
             )
             stored = time.perf_counter()

@@ -25,7 +25,15 @@ from assistant.chat.cues import LAST, MEMBER_WORDS, PREDICATE_TAGS, Cues, read_c
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.ingest.markers import ORDINAL_VALUES
 from assistant.text.korean import WEAK_NOUNS, Token
-from assistant.text.questions import ANOTHER, ELABORATE, LIGHT_PREDICATES, QUESTION_WORDS, question_form, social_kind
+from assistant.text.questions import (
+    ANOTHER,
+    ELABORATE,
+    LIGHT_PREDICATES,
+    QUESTION_WORDS,
+    question_form,
+    sides_in,
+    social_kind,
+)
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -70,6 +78,9 @@ class Resolution:
     beyond: int = 0
     #: the message is no question (thanks, a greeting …: see social_kind): later messages look past it
     social: bool = False
+    #: the two things a comparison that names none sets side by side ("둘의 차이는?": the subject
+    #: the conversation moved from, and the one it moved to)
+    sides: tuple[str, ...] = ()
 
     @property
     def followup(self) -> str | None:
@@ -201,6 +212,9 @@ def resolve(
     # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
     # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
     # goes on with them, however much else it says
+    compared = _compared(turns) if _compares_the_two(message, tokens, cues) else None
+    if compared is not None:
+        return _both(turns[-1], compared, policy)
     alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns, columns))
     if not turns or (cues.complete() and alone and not cues.another):
         return standalone(message, cues)
@@ -233,6 +247,60 @@ def resolve(
     if not resolved.query.strip():
         return standalone(message, cues)
     return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond)
+
+
+#: Nouns that ask what sets things apart or what they share ("차이", "공통점"): no topic of their own.
+COMPARING = frozenset(["차이", "차이점", "공통점", "비교", "다른점", "점"])
+#: Nouns that count the things compared ("양쪽 차이점은?").
+_BOTH_SIDES = frozenset(["양쪽", "양측", "둘"])
+
+
+def _compares_the_two(message: str, tokens: Sequence[Token], cues: Cues) -> bool:
+    """Whether a message asks how the things just talked about differ without naming them ("둘의
+    차이는?", "두 나라 뭐가 달라?", "차이가 뭐야?", "공통점은?"): a comparison whose only nouns ask what
+    sets things apart, count them (양쪽) or follow 두 ("두 요금제": which two is the conversation's);
+    not one that names its sides ("미국과 한국의 차이는?") or an ordinal ("두 번째 차이는?")."""
+    if question_form(message) != "comparison" or cues.ordinal is not None or sides_in(tokens):
+        return False
+    counted = {tokens[i + 1].form for i, t in enumerate(tokens[:-1]) if t.form == "두" and t.tag == "MM"}
+    return all(t in COMPARING or t in _BOTH_SIDES or t in counted for t, _ in cues.nouns)
+
+
+def _compared(turns: Sequence[Turn]) -> tuple[str, str] | None:
+    """The two subjects the conversation has just set side by side: the noun the last question's
+    subject has in place of one of the question before it ("한국의 AI 원팀 전략이란?" → "그럼 미국은?":
+    한국, 미국), the same class of noun for the same place; None when the last two questions' subjects
+    are the same or differ by more than one such swap."""
+    asked = [t for t in turns if not t.social and t.focus]
+    if len(asked) < 2:
+        return None
+    last = asked[-1]
+    now = {t for t, _, _ in last.focus}
+    for before in reversed(asked[:-1]):
+        then = {t for t, _, _ in before.focus}
+        new = [(t, c) for t, c, _ in last.focus if t not in then]
+        old = [(t, c) for t, c, _ in before.focus if t not in now]
+        if not new and not old:
+            continue  # "more" of the same subject: the swap is further back
+        same = [t for t, c in old if new and c == new[0][1]]
+        return (same[0], new[0][0]) if new and same else None
+    return None
+
+
+def _both(last: Turn, sides: tuple[str, str], policy: Policy) -> Resolution:
+    """A comparison of the two subjects just talked about ("둘의 차이는?"): both searched with the
+    topic, the answer set out side by side."""
+    topic = carry(last.topic, list(sides), policy, lead=True)  # its own words only ask how they differ
+    return Resolution(
+        False,
+        query_of(topic, policy),
+        "reference",
+        drew_on_turn=last.n,
+        prior=_prior(last, policy),
+        topic=topic,
+        focus=last.focus,
+        sides=sides,
+    )
 
 
 def _listed(source: Turn, turns: Sequence[Turn]) -> Turn:

@@ -451,7 +451,11 @@ def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
     "미국과 한국의 AI 동맹 차이" → 미국, 한국; "한국 사례와 해외 사례" → 한국, 해외 (the first
     noun of each noun phrase joined by 와/과/하고/랑).
     """
-    toks = analyzer.tokens(question)
+    return sides_in(analyzer.tokens(question))
+
+
+def sides_in(toks: Sequence[Token]) -> list[str]:
+    """:func:`comparison_sides` from a question's morphemes."""
     for i, tok in enumerate(toks):
         if tok.tag in {"JC", "JKB"} and tok.form in {"와", "과", "하고", "랑", "이랑"} and i > 0:
             left = _phrase_head(toks, i - 1, step=-1)
@@ -462,14 +466,21 @@ def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
 
 
 def _phrase_head(toks: Sequence[Token], i: int, step: int) -> str | None:
-    """First noun of the run of nouns that touches position ``i`` (walking by ``step``)."""
+    """First noun of the run of nouns that touches position ``i`` (walking by ``step``), with the
+    nouns written in one word with it (Kiwi reads "병가 뭐가" as 병 + 가 + …: the side is 병가)."""
     run = []
     while 0 <= i < len(toks) and toks[i].tag.startswith(("NN", "SL")):
-        run.append(toks[i].form)
+        run.append(i)
         i += step
     if not run:
         return None
-    return run[-1] if step < 0 else run[0]
+    run.sort()
+    word = toks[run[0]].form
+    for a, b in zip(run, run[1:], strict=False):
+        if toks[a].end != toks[b].start:
+            break
+        word += toks[b].form
+    return word
 
 
 #: Nouns that frame a topic rather than name one: "담합 문제는 뭐야?" asks about 담합, and a document
