@@ -167,6 +167,15 @@ def test_a_comparison_that_names_its_sides_or_a_point_is_no_comparison_of_the_tw
     assert ask(analyzer, message, turns).sides == ()
 
 
+@pytest.mark.parametrize("message", ["미국이랑 비교하면?", "미국하고는 뭐가 달라?", "미국과 비교해줘"])
+def test_a_comparison_with_one_thing_compares_the_subject_with_it(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str
+) -> None:
+    res = ask(analyzer, message, europe)
+    assert (res.standalone, res.kind, res.sides) == (False, "reference", ("유럽", "미국"))
+    assert res.query == "유럽 미국 AI 전략"
+
+
 def test_a_comparison_naming_no_sides_needs_a_swap_before_it(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     assert ask(analyzer, "둘의 차이는?", europe).sides == ()  # one subject only
     assert ask(analyzer, "둘의 차이는?", []).standalone

@@ -210,3 +210,20 @@ def test_a_name_asked_after_another_is_found_where_the_two_are_named_together(co
     _, china = chat_all(conversation, "미국 빅테크 투자 규모 얼마야?", "중국은?")
     assert china.followup == "ellipsis" and china.summary_sentences, china.summary
     assert all("중국" in s.text for s in china.summary_sentences)
+
+
+@pytest.mark.parametrize("third", ["둘의 차이는?", "두 나라 뭐가 달라?"])
+def test_the_difference_of_the_two_subjects_talked_about_is_set_out_by_side(
+    conversation: Conversation, third: str
+) -> None:
+    """After 한국 then 미국, a comparison naming neither compares the two, labelled by side."""
+    *_, both = chat_all(conversation, "한국의 AI 원팀 전략이란 무엇인가요?", "그럼 미국은?", third)
+    assert (both.followup, both.form) == ("reference", "comparison")
+    assert both.query.startswith("한국 미국")
+    labels = {line[2:].split(":")[0] for line in both.summary.splitlines() if line.startswith("- ")}
+    assert {"한국", "미국"} <= labels, both.summary
+
+
+def test_a_comparison_with_one_country_compares_the_one_talked_about(conversation: Conversation) -> None:
+    _, both = chat_all(conversation, "한국의 AI 원팀 전략이란 무엇인가요?", "미국이랑 비교하면?")
+    assert (both.followup, both.form, both.query) == ("reference", "comparison", "한국 미국 AI 원팀 전략")

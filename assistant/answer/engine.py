@@ -428,7 +428,7 @@ class Engine:
             )
         t0 = time.perf_counter()
         sides = (
-            (comparison_sides(request.question, self.analyzer) or list(request.sides)) if form == "comparison" else []
+            (list(request.sides) or comparison_sides(request.question, self.analyzer)) if form == "comparison" else []
         )
         shown, missing, layout = self._lines(request, retrieval, index, form, sides)
         numbers = _numbering(shown, len(retrieval.hits))

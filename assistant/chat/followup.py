@@ -27,6 +27,7 @@ from assistant.ingest.markers import ORDINAL_VALUES
 from assistant.text.korean import WEAK_NOUNS, Token
 from assistant.text.questions import (
     ANOTHER,
+    COMPARING_NOUNS,
     ELABORATE,
     LIGHT_PREDICATES,
     QUESTION_WORDS,
@@ -212,7 +213,7 @@ def resolve(
     # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
     # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
     # goes on with them, however much else it says
-    compared = _compared(turns) if _compares_the_two(message, tokens, cues) else None
+    compared = _compared_sides(message, tokens, cues, turns)
     if compared is not None:
         return _both(turns[-1], compared, policy)
     alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns, columns))
@@ -249,21 +250,39 @@ def resolve(
     return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond)
 
 
-#: Nouns that ask what sets things apart or what they share ("차이", "공통점"): no topic of their own.
-COMPARING = frozenset(["차이", "차이점", "공통점", "비교", "다른점", "점"])
 #: Nouns that count the things compared ("양쪽 차이점은?").
 _BOTH_SIDES = frozenset(["양쪽", "양측", "둘"])
 
 
-def _compares_the_two(message: str, tokens: Sequence[Token], cues: Cues) -> bool:
-    """Whether a message asks how the things just talked about differ without naming them ("둘의
-    차이는?", "두 나라 뭐가 달라?", "차이가 뭐야?", "공통점은?"): a comparison whose only nouns ask what
-    sets things apart, count them (양쪽) or follow 두 ("두 요금제": which two is the conversation's);
-    not one that names its sides ("미국과 한국의 차이는?") or an ordinal ("두 번째 차이는?")."""
-    if question_form(message) != "comparison" or cues.ordinal is not None or sides_in(tokens):
-        return False
+#: The particles of what a thing is compared with ("미국이랑 비교하면?", "팀하고는 뭐가 달라?").
+_WITH = frozenset(["와", "과", "랑", "이랑", "하고"])
+
+
+def _compared_sides(message: str, tokens: Sequence[Token], cues: Cues, turns: Sequence[Turn]) -> tuple[str, str] | None:
+    """The two sides of a comparison that leaves them to the conversation, or None.
+
+    Naming none ("둘의 차이는?", "두 나라 뭐가 달라?", "차이가 뭐야?", "공통점은?": its only nouns ask
+    what sets things apart, count them, 양쪽, or follow 두, "두 요금제"), it compares the two subjects
+    the conversation has just set side by side (:func:`_compared`). Naming one, with the particle
+    of what is compared with ("미국이랑 비교하면?", "팀하고는 뭐가 달라?"), it compares the subject
+    talked about (the last question's noun of the same class: 한국 in "한국의 AI 원팀 전략") with
+    it. Not a comparison that names both sides ("미국과 한국의 차이는?") or asks a point ("두 번째 차이는?")."""
+    named = [side for side in sides_in(tokens) if side not in COMPARING_NOUNS]
+    if question_form(message) != "comparison" or cues.ordinal is not None or len(named) == 2:
+        return None
     counted = {tokens[i + 1].form for i, t in enumerate(tokens[:-1]) if t.form == "두" and t.tag == "MM"}
-    return all(t in COMPARING or t in _BOTH_SIDES or t in counted for t, _ in cues.nouns)
+    own = [(t, c) for t, c in cues.nouns if not (t in COMPARING_NOUNS or t in _BOTH_SIDES or t in counted)]
+    if not own:
+        return _compared(turns)
+    if len(own) > 1:
+        return None
+    noun, kind = own[0]
+    at = next((i for i, t in enumerate(tokens) if t.form == noun), -1)
+    if not (0 <= at < len(tokens) - 1 and tokens[at + 1].form in _WITH and tokens[at + 1].tag in ("JKB", "JC")):
+        return None
+    last = next((t for t in reversed(turns) if not t.social and t.focus), None)
+    subject = next((t for t, c, _ in last.focus if c == kind), None) if last is not None else None
+    return (subject, noun) if subject is not None and subject != noun else None
 
 
 def _compared(turns: Sequence[Turn]) -> tuple[str, str] | None:

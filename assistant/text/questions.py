@@ -454,6 +454,12 @@ def comparison_sides(question: str, analyzer: KoreanAnalyzer) -> list[str]:
     return sides_in(analyzer.tokens(question))
 
 
+#: Nouns that ask what sets things apart or what they share: no side of a comparison ("미국이랑
+#: 비교하면?" names one side, 미국; :func:`sides_in` still reads 비교 as the other, which a
+#: question of its own has always been answered with).
+COMPARING_NOUNS = frozenset(["차이", "차이점", "공통점", "비교", "다른점", "점"])
+
+
 def sides_in(toks: Sequence[Token]) -> list[str]:
     """:func:`comparison_sides` from a question's morphemes."""
     for i, tok in enumerate(toks):
