@@ -113,6 +113,15 @@ def test_the_difference_of_the_two_places_talked_about_is_set_out_by_place(conve
     assert {"서울", "부산"} <= set(labels), both.summary
 
 
+def test_the_last_answer_asked_for_in_one_line_is_its_lead_alone(conversation: Conversation) -> None:
+    first, short, source = chat_all(conversation, "서울의 교통은?", "한 줄로 요약해줘", "출처는?")
+    assert (short.followup, short.query, short.drew_on_turn) == ("reference", "서울의 교통은?", 1)
+    assert len(first.summary_sentences) > 1 and not short.abstained
+    assert [s.text for s in short.summary_sentences] == [first.summary_sentences[0].text]
+    assert (source.followup, source.query) == ("reference", "서울의 교통은?")
+    assert source.citations[0].chunk_id == first.citations[0].chunk_id
+
+
 def test_thanks_get_a_reply_and_the_conversation_goes_on_past_them(conversation: Conversation) -> None:
     first, thanks, second = chat_all(conversation, "서울의 교통은?", "고마워요!", "그럼 부산은?")
     assert thanks.abstained and not thanks.citations and thanks.followup is None

@@ -176,6 +176,30 @@ def test_a_comparison_with_one_thing_compares_the_subject_with_it(
     assert res.query == "유럽 미국 AI 전략"
 
 
+@pytest.mark.parametrize(
+    ("message", "sentences"),
+    [("출처는?", 0), ("출처가 어디야?", 0), ("근거가 뭐야?", 0), ("어디에 나와?", 0), ("어느 문서에 있어?", 0),
+     ("한 줄로 요약해줘", 1), ("요약해줘", 1), ("핵심만", 1), ("간단히 말해줘", 1), ("세 줄 요약", 3)],
+)  # fmt: skip
+def test_a_question_about_the_last_answer_searches_it_again(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str, sentences: int
+) -> None:
+    """Where the answer comes from, or the answer shorter: the last turn's search again (not 출처 or
+    근거 swapped into the subject, nor "한 줄로 요약해줘" searched as typed)."""
+    turns = [*europe, turn_after(analyzer, "그럼 미국은?", europe)]
+    res = ask(analyzer, message, turns)
+    assert (res.standalone, res.kind, res.query, res.drew_on_turn) == (False, "reference", "미국 AI 전략", 2)
+    assert res.sentences == sentences and res.prior == {ALLIANCE: 0.05}
+
+
+@pytest.mark.parametrize("message", ["출처 표기는 어떻게 해?", "미국의 근거 규정은?", "요약 기능이 있나요?"])
+def test_a_question_naming_more_than_the_answer_is_no_question_about_it(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str
+) -> None:
+    assert ask(analyzer, message, europe).sentences == 0
+    assert ask(analyzer, message, europe).query != "유럽의 AI 전략은?"
+
+
 def test_a_comparison_naming_no_sides_needs_a_swap_before_it(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     assert ask(analyzer, "둘의 차이는?", europe).sides == ()  # one subject only
     assert ask(analyzer, "둘의 차이는?", []).standalone

@@ -100,6 +100,8 @@ class Request:
     social: str = ""
     #: the two things a comparison that names none sets side by side (the conversation's: "둘의 차이는?")
     sides: tuple[str, ...] = ()
+    #: the sentences the summary holds at most (0: ``Settings.summary_sentences``; "한 줄로 요약해줘": 1)
+    sentences: int = 0
 
     def guard(self) -> tuple[str, str]:
         """What keeps the request from being searched, the first that holds: ``("social", kind)``
@@ -362,6 +364,7 @@ class Engine:
         restate: bool = True,
         another: bool = False,
         sides: Sequence[str] = (),
+        sentences: int = 0,
         snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
@@ -374,7 +377,8 @@ class Engine:
         and that sentence itself too when ``restate`` (not when more detail of a sentence already
         shown is asked for: the conversation decides, see :mod:`assistant.chat.followup`).
         ``sides`` are the two things a comparison question that names none compares ("둘의
-        차이는?" after "한국의 AI 원팀 전략이란?" → "그럼 미국은?": 한국, 미국).
+        차이는?" after "한국의 AI 원팀 전략이란?" → "그럼 미국은?": 한국, 미국). ``sentences``, when
+        not 0, is the most the summary holds ("한 줄로 요약해줘": 1).
         The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
         rows of ``exclude`` belong to) or the current one.
         """
@@ -386,7 +390,7 @@ class Engine:
         request = Request(
             question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
             points_at_nothing(tokens), holds_no_word(tokens), social_kind(self.analyzer.tokens(question)),
-            tuple(sides),
+            tuple(sides), sentences,
         )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
@@ -501,7 +505,7 @@ class Engine:
             request.instead,
             request.searched != request.question,
         )
-        n = self.settings.summary_sentences
+        n = min(request.sentences or self.settings.summary_sentences, self.settings.summary_sentences)
         missing: list[str] = []
         # more of the same, or an item elaborated: what other passages add must still be about the question
         if request.avoid and request.another:  # another one: not more about the one shown

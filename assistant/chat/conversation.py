@@ -84,6 +84,7 @@ class Conversation:
                 restate=resolution.restate,
                 another=resolution.another,
                 sides=resolution.sides,
+                sentences=resolution.sentences,
                 snapshot=snapshot,
             )
             stored = time.perf_counter()

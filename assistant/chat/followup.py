@@ -82,6 +82,9 @@ class Resolution:
     #: the two things a comparison that names none sets side by side ("둘의 차이는?": the subject
     #: the conversation moved from, and the one it moved to)
     sides: tuple[str, ...] = ()
+    #: the sentences the summary may hold when the last answer is asked for shorter ("한 줄로
+    #: 요약해줘": 1); 0 for as many as usual
+    sentences: int = 0
 
     @property
     def followup(self) -> str | None:
@@ -213,6 +216,19 @@ def resolve(
     # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
     # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
     # goes on with them, however much else it says
+    about_it = _about_the_answer(tokens, cues)
+    source = next((t for t in reversed(turns) if t.passages and not t.social), None)
+    if about_it is not None and source is not None:  # "출처는?", "한 줄로 요약해줘": the last answer again
+        return Resolution(
+            False,
+            source.query,
+            "reference",
+            drew_on_turn=source.n,
+            prior=_prior(source, policy),
+            topic=dict(source.topic),
+            focus=source.focus,
+            sentences=about_it,
+        )
     compared = _compared_sides(message, tokens, cues, turns)
     if compared is not None:
         return _both(turns[-1], compared, policy)
@@ -252,6 +268,32 @@ def resolve(
 
 #: Nouns that count the things compared ("양쪽 차이점은?").
 _BOTH_SIDES = frozenset(["양쪽", "양측", "둘"])
+
+
+#: Nouns that ask where an answer comes from ("출처는?", "근거가 뭐야?", "어느 문서에 있어?").
+SOURCE_NOUNS = frozenset(["출처", "근거", "원문", "문서", "자료", "원본"])
+#: Words that ask for the answer shorter ("요약해줘", "핵심만", "간단히 말해줘", "짧게").
+BRIEF_WORDS = frozenset(["요약", "핵심", "간단히", "간략히", "짧다", "간단", "간략", "짧게"])
+#: What else such a request may say: "한 줄로", "말해줘", "보여줘", "어디에 나와?".
+_ABOUT_IT_REST = frozenset(["줄", "말", "보이다", "나오다", "있다", "알리다"])
+#: Counts of lines ("세 줄 요약").
+_LINES = {"한": 1, "두": 2, "세": 3, "네": 4}
+
+
+def _about_the_answer(tokens: Sequence[Token], cues: Cues) -> int | None:
+    """Whether a message asks about the last answer rather than the documents: where it comes from
+    ("출처는?", "근거가 뭐야?", "어디에 나와?") or for it shorter ("한 줄로 요약해줘", "핵심만", "간단히
+    말해줘"). Returns the sentences the shorter answer may hold (1, or the lines it counts: "세 줄
+    요약" 3), 0 for the answer as long as before; None for any other message."""
+    words = {t for t, _ in cues.nouns} | set(cues.predicates) | {t.form for t in tokens if t.tag == "MAG"}
+    source = bool(words & SOURCE_NOUNS) or (not cues.nouns and "나오다" in cues.predicates and cues.wh)
+    brief = bool(words & BRIEF_WORDS)
+    if not (source or brief) or not words <= SOURCE_NOUNS | BRIEF_WORDS | _ABOUT_IT_REST:
+        return None
+    if not brief:
+        return 0
+    count = next((_LINES[t.form] for i, t in enumerate(tokens[:-1]) if t.tag == "MM" and tokens[i + 1].form == "줄"), 1)
+    return count if count in _LINES.values() else 1
 
 
 #: The particles of what a thing is compared with ("미국이랑 비교하면?", "팀하고는 뭐가 달라?").
