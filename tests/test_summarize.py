@@ -494,6 +494,21 @@ def test_a_sentence_about_another_name_is_not_labelled_with_the_side_it_mentions
     assert [label for _, label in label_sides([us, korea, europe], ["미국", "유럽"])] == ["미국", "미국", "유럽"]
 
 
+def test_a_sentence_naming_neither_side_is_labelled_by_the_heading_it_stands_under() -> None:
+    """The paragraphs of "제20조(연차유급휴가)" never say 연차: the article's title labels them; a
+    sentence that names a side keeps its own, one under a heading naming both sides or neither none."""
+    annual = Picked(
+        replace(cand(1, 0, "회사는 15일의 유급휴가를 준다.", set()), section="취업규칙 > 제20조(연차유급휴가)"), 1.0
+    )
+    sick = Picked(
+        replace(cand(2, 0, "직원은 30일 이내의 병가를 신청할 수 있다.", set()), section="취업규칙 > 제22조(병가)"), 1.0
+    )
+    named = Picked(replace(cand(1, 40, "연차는 이월할 수 있다.", set()), section="취업규칙 > 제22조(병가)"), 1.0)
+    general = Picked(replace(cand(3, 0, "휴가는 미리 신청한다.", set()), section="취업규칙 > 제3장 휴가"), 1.0)
+    labels = [label for _, label in label_sides([annual, sick, named, general], ["연차", "병가"])]
+    assert labels == ["연차", "병가", "연차", ""]
+
+
 def test_no_side_is_labelled_when_the_other_is_missing_from_the_documents() -> None:
     """ "미국과 브라질의 AI 동맹은 어떻게 다른가요?" over documents without 브라질: every label would say 미국."""
     us = Picked(cand(1, 0, "미국은 민간이 주도한다.", set()), 1.0)

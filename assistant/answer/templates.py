@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.summarize import Picked
+from assistant.text.chunking import PATH_SEPARATOR
 from assistant.text.sentences import SENTENCE_END, step_number
 
 LEADS = {
@@ -96,6 +97,14 @@ def _side_about(text: str, sides: Sequence[str], topic_of: Callable[[str], str |
     return "" if topic and side.lower() not in topic.lower() and topic.lower() not in side.lower() else side
 
 
+def _side_by_heading(p: Picked, sides: Sequence[str]) -> str:
+    """The one side the heading a sentence stands under names, when the sentence itself names
+    neither (the paragraphs of "제20조(연차유급휴가)" never say 연차; those under "미국" rarely say 미국)."""
+    if any(s.lower() in p.candidate.text.lower() for s in sides):
+        return ""
+    return side_of(p.candidate.section.rsplit(PATH_SEPARATOR, 1)[-1], sides)
+
+
 def label_sides(
     picked: Sequence[Picked],
     sides: Sequence[str],
@@ -109,7 +118,7 @@ def label_sides(
     sentence is about one side only, or a side is ``missing`` from the documents (every label would
     name the other), none is labelled.
     """
-    labels = [_side_about(p.candidate.text, sides, topic_of) for p in picked]
+    labels = [_side_about(p.candidate.text, sides, topic_of) or _side_by_heading(p, sides) for p in picked]
     if not any(labels) or missing:
         return [(p, "") for p in picked]
     return list(zip(picked, labels, strict=True))
