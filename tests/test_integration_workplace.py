@@ -56,6 +56,7 @@ def test_what_happens_is_answered_by_what_happens(engine: Engine) -> None:
         ("AI 바우처 신청 언제까지야?", "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"),
         ("AI 바우처 누가 신청할 수 있어?", "지원 대상: AI 솔루션 도입을 희망하는 중소·중견기업 및 소상공인"),
         ("AI 바우처 어디서 신청해?", "사업 관리 시스템(www.aivoucher.kr)에서 온라인 신청"),
+        ("AI 바우처 신청 자격이 뭐야?", "지원 대상: AI 솔루션 도입을 희망하는 중소·중견기업 및 소상공인"),
     ],
 )
 def test_the_plan_answers_when_and_who_under_its_headings(engine: Engine, question: str, line: str) -> None:
@@ -121,3 +122,23 @@ def test_plans_compared_are_compared_by_their_rows_alone(engine: Engine, questio
     assert "베이직" not in answer.summary and "채널" not in answer.summary
     for side in question.replace("랑", " ").split()[:2]:
         assert any(line.startswith(f"- {side}: ") for line in lines), (side, lines)
+
+
+def test_how_to_set_up_is_answered_by_the_steps_not_by_what_the_guide_covers(engine: Engine) -> None:
+    """ "이 문서는 … 방법을 설명합니다" led alone (the steps scored far below it); now the steps, in order."""
+    answer = engine.ask("개발 환경 설정 어떻게 해?")
+    texts = [s.text for s in answer.summary_sentences]
+    assert texts[:3] == [
+        "1. GitHub에 SSH 키를 등록합니다.",
+        "2. `git clone git@github.com:hanbit/backend.git` 명령으로 저장소를 받습니다.",
+        "3. 저장소 루트에서 `make setup` 을 실행하면 필요한 패키지가 설치됩니다.",
+    ]
+    assert not any(t.startswith("이 문서는") for t in texts)
+
+
+def test_articles_compared_are_labelled_by_their_titles(engine: Engine) -> None:
+    """The paragraphs of 제20조(연차유급휴가) never say 연차: the title labels them."""
+    answer = engine.ask("연차랑 병가 뭐가 달라?")
+    lines = answer.summary.splitlines()[1:]
+    assert lines and all(line.startswith(("- 연차: ", "- 병가: ")) for line in lines), lines
+    assert any(line.startswith("- 병가: ") for line in lines)

@@ -17,6 +17,7 @@ from assistant.answer.summarize import (
     arrange,
     asked,
     closeness,
+    eligible,
     enumeration,
     features,
     find_word,
@@ -162,6 +163,23 @@ def test_what_a_question_asks_names_the_headings_that_answer_it() -> None:
     assert answering_headings("얼마나 받을 수 있어?", "general") is None  # the sums answer, not "지원 규모"
     assert answering_headings("어디서 신청해?", "general") is None
     assert answering_headings("신청은 어떻게 해?", "method") is None
+    # naming what the heading says, whatever the form: "신청 자격이 뭐야?" wants "지원 대상: …", not the overview
+    assert answering_headings("AI 바우처 신청 자격이 뭐야?", "definition") is ELIGIBILITY_HEADINGS
+    assert answering_headings("지원 대상은?", "general") is ELIGIBILITY_HEADINGS
+    assert answering_headings("AI 바우처 일정 알려줘", "general") is SCHEDULE_HEADINGS
+    assert answering_headings("자격 요건이 왜 필요해?", "reason") is REASON_HEADINGS
+
+
+def test_a_sentence_about_the_document_is_shown_only_when_the_document_is_asked_about() -> None:
+    intro = cand(
+        1, 0, "이 문서는 신규 개발자가 개발 환경을 준비하는 방법을 설명합니다.", {"문서", "개발", "환경", "준비"}
+    )
+    step = cand(2, 0, "1. GitHub에 SSH 키를 등록합니다.", {"github", "ssh", "키", "등록"})
+    ui = cand(3, 0, "이 문서는 아무 사용자도 잠가두지 않았습니다.", {"문서", "사용자", "잠그다"})
+    how = q("개발 환경 설정 어떻게 해?", ["개발", "환경", "설정"], "method")
+    assert eligible([intro, step, ui], how) == [step]
+    what = q("이 문서는 뭘 설명해?", ["문서", "설명"])
+    assert eligible([intro, step, ui], what) == [intro, step, ui]
 
 
 def test_a_paragraph_of_an_article_holds_the_articles_title() -> None:

@@ -788,12 +788,33 @@ def _contact_only(c: Candidate, q: Asked) -> bool:
     return bool(_CONTACT_LINE.match(c.text)) and not CONTACT_TERMS & set(q.terms)
 
 
+#: A sentence about the document it stands in ("이 문서는 … 방법을 설명합니다", "본 가이드에서는 …"):
+#: it says what the document covers, not what the document says.
+_ABOUT_THE_DOCUMENT = re.compile(
+    r"^(?:이|본)\s?(?:문서|글|가이드|안내서|설명서|페이지|도움말|자료|FAQ)(?:에서)?(?:는|은)\s"
+)
+#: Terms of a question about the document itself ("이 문서는 뭘 설명해?", "무슨 가이드야?").
+DOCUMENT_TERMS = frozenset(["문서", "글", "가이드", "안내서", "설명서", "페이지", "도움말", "자료", "faq"])
+
+
+def _about_the_document(c: Candidate, q: Asked) -> bool:
+    """Whether ``c`` says what its document covers, and the question asks about something else:
+    "개발 환경 설정 어떻게 해?" is not answered by "이 문서는 … 개발 환경을 준비하는 방법을 설명합니다"
+    (which led alone: the steps scored far below it)."""
+    return bool(_ABOUT_THE_DOCUMENT.match(c.text)) and not DOCUMENT_TERMS & set(q.terms)
+
+
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
     """The candidates that may be shown: about the subject, and presentable, and not a line saying
-    whom to ask unless that is asked (:func:`_contact_only`). When none is about the subject, the
+    whom to ask unless that is asked (:func:`_contact_only`), nor what the document covers unless
+    the question is about it (:func:`_about_the_document`). When none is about the subject, the
     ones that name the subject in a clause of its own, apart from what it replaced: a sentence
     listing cases ("결혼하는 경우 5일, 배우자가 출산한 경우 10일 …") is about each of them."""
-    shown = [(c, p) for c in candidates if (p := presentable(c)) is not None and not _contact_only(c, q)]
+    shown = [
+        (c, p)
+        for c in candidates
+        if (p := presentable(c)) is not None and not _contact_only(c, q) and not _about_the_document(c, q)
+    ]
     about = [p for c, p in shown if _about(c, q)]
     if about or not q.subject:
         return about
