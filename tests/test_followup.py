@@ -205,6 +205,18 @@ def test_a_comparison_naming_no_sides_needs_a_swap_before_it(analyzer: KoreanAna
     assert ask(analyzer, "둘의 차이는?", []).standalone
 
 
+def test_an_ellipsis_asks_the_kind_of_value_the_question_it_goes_on_from_asked(analyzer: KoreanAnalyzer) -> None:
+    """ "연차는 며칠이야?" → "병가는?" → "경조휴가는?": each ellipsis carries the question that asked for a
+    span (the answer gives one again); a question of its own, or one that asked none, carries nothing."""
+    first = [turn_after(analyzer, "연차는 며칠이야?")]
+    second = [*first, turn_after(analyzer, "병가는?", first)]
+    assert ask(analyzer, "병가는?", first).like == "연차는 며칠이야?"
+    assert ask(analyzer, "경조휴가는?", second).like == "연차는 며칠이야?"
+    assert ask(analyzer, "병가는 어떻게 신청해?", first).like == ""  # stands alone
+    plain = [turn_after(analyzer, "연차 제도를 설명해줘")]
+    assert ask(analyzer, "병가는?", plain).like == ""
+
+
 def test_ellipsis_chains_from_the_swapped_topic(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     turns = [*europe, turn_after(analyzer, "그럼 미국은?", europe)]
     res = ask(analyzer, "한국은?", turns)

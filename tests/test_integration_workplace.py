@@ -142,3 +142,13 @@ def test_articles_compared_are_labelled_by_their_titles(engine: Engine) -> None:
     lines = answer.summary.splitlines()[1:]
     assert lines and all(line.startswith(("- 연차: ", "- 병가: ")) for line in lines), lines
     assert any(line.startswith("- 병가: ") for line in lines)
+
+
+def test_an_ellipsis_after_a_sum_asked_for_leads_with_the_sum(engine: Engine, tmp_path: Path) -> None:
+    """ "그럼 소상공인은?" after "AI 바우처 얼마까지 지원받아?" asks 소상공인's sum: the line giving it
+    leads (the 지원 대상 line, which names 소상공인 too, led)."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        first = conversation.chat("AI 바우처 얼마까지 지원받아?")
+        small = conversation.chat("그럼 소상공인은?", first.session_id)
+    assert "소상공인은 최대 5천만 원" in small.summary_sentences[0].text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -64,7 +65,7 @@ def cand(citation: int, start: int, text: str, terms: set[str], position: int = 
     return Candidate(citation, start, start + len(text), text, position, frozenset(terms), doc)
 
 
-def q(question: str, terms: list[str], form: str = "general", **kwargs: tuple[str, ...]) -> Asked:
+def q(question: str, terms: list[str], form: str = "general", **kwargs: Any) -> Asked:
     return asked(question, terms, IDF, form, **kwargs)
 
 
@@ -168,6 +169,17 @@ def test_what_a_question_asks_names_the_headings_that_answer_it() -> None:
     assert answering_headings("지원 대상은?", "general") is ELIGIBILITY_HEADINGS
     assert answering_headings("AI 바우처 일정 알려줘", "general") is SCHEDULE_HEADINGS
     assert answering_headings("자격 요건이 왜 필요해?", "reason") is REASON_HEADINGS
+
+
+def test_a_question_asking_no_value_asks_the_one_the_question_it_goes_on_from_asked() -> None:
+    small = cand(1, 0, "소상공인은 최대 5천만 원을 지원한다.", {"소상공인", "지원"})
+    who = cand(1, 30, "지원 대상은 중소기업과 소상공인이다.", {"지원", "대상", "중소기업", "소상공인"})
+    alone = q("그럼 소상공인은?", ["소상공인", "지원"])
+    carried = q("그럼 소상공인은?", ["소상공인", "지원"], like="얼마까지 지원받아?")
+    assert (alone.wants, carried.wants) == (None, "money")
+    assert texts(select([who, small], carried, 1)) == [small.text]
+    own = q("소상공인은 언제까지 신청해?", ["소상공인", "신청"], like="얼마까지 지원받아?")
+    assert own.wants == "time"  # its own kind first
 
 
 def test_a_sentence_about_the_document_is_shown_only_when_the_document_is_asked_about() -> None:

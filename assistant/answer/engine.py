@@ -102,6 +102,8 @@ class Request:
     sides: tuple[str, ...] = ()
     #: the sentences the summary holds at most (0: ``Settings.summary_sentences``; "한 줄로 요약해줘": 1)
     sentences: int = 0
+    #: the question an ellipsis goes on from: what kind of value it asked for is asked again
+    like: str = ""
 
     def guard(self) -> tuple[str, str]:
         """What keeps the request from being searched, the first that holds: ``("social", kind)``
@@ -365,6 +367,7 @@ class Engine:
         another: bool = False,
         sides: Sequence[str] = (),
         sentences: int = 0,
+        like: str = "",
         snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
@@ -378,7 +381,9 @@ class Engine:
         shown is asked for: the conversation decides, see :mod:`assistant.chat.followup`).
         ``sides`` are the two things a comparison question that names none compares ("둘의
         차이는?" after "한국의 AI 원팀 전략이란?" → "그럼 미국은?": 한국, 미국). ``sentences``, when
-        not 0, is the most the summary holds ("한 줄로 요약해줘": 1).
+        not 0, is the most the summary holds ("한 줄로 요약해줘": 1). ``like`` is the question an
+        ellipsis goes on from: a message that asks for no kind of value asks for the one it asked
+        for ("얼마까지 지원받아?" → "그럼 소상공인은?": a sum).
         The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
         rows of ``exclude`` belong to) or the current one.
         """
@@ -390,7 +395,7 @@ class Engine:
         request = Request(
             question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
             points_at_nothing(tokens), holds_no_word(tokens), social_kind(self.analyzer.tokens(question)),
-            tuple(sides), sentences,
+            tuple(sides), sentences, like,
         )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
@@ -504,6 +509,7 @@ class Engine:
             request.about,
             request.instead,
             request.searched != request.question,
+            like=request.like,
         )
         n = min(request.sentences or self.settings.summary_sentences, self.settings.summary_sentences)
         missing: list[str] = []
@@ -567,6 +573,7 @@ class Engine:
         about: Sequence[str] = (),
         instead: Sequence[str] = (),
         follow_up: bool = False,
+        like: str = "",
     ) -> Asked:
         """What the summary weighs the sentences by: the searched topic terms with their idf in
         ``index``, the noun that names what the answer is counting double. For a ``follow_up``
@@ -604,6 +611,7 @@ class Engine:
             focus=answer_focus(tokens) if name or which else "",
             predicate=answer_predicate(tokens) if (name and asks_outright(question)) or which else "",
             negated=asks_negated(tokens),
+            like=like,
         )
 
     def _similarity(self, vector: np.ndarray | None) -> Callable[[Sequence[str]], Sequence[float]] | None:

@@ -262,10 +262,14 @@ def asked(
     focus: str = "",
     predicate: str = "",
     negated: bool = False,
+    like: str = "",
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question; a
-    term's alternatives (:func:`~assistant.text.paraphrase.alternatives`) count ``alternative_weight``."""
+    term's alternatives (:func:`~assistant.text.paraphrase.alternatives`) count ``alternative_weight``.
+    A question that asks for no kind of value asks for the kind ``like`` asks for (the question an
+    ellipsis goes on from: "얼마까지 지원받아?" → "그럼 소상공인은?" asks a sum too)."""
+    wants_from = question if expected_answer(question) is not None or not like else like
     words = [
         w for w in re.findall(r"\w+", question if written is None else written) if any(t in w.lower() for t in terms)
     ]
@@ -274,8 +278,8 @@ def asked(
         idf,
         frozenset(g for w in words for g in char_bigrams(w)),
         form,
-        wants=expected_answer(question),
-        counter=asked_counter(question),
+        wants=expected_answer(wants_from),
+        counter=asked_counter(wants_from),
         named=frozenset(named_things(question)),
         subject=tuple(subject),
         instead=tuple(instead),

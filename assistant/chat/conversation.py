@@ -85,6 +85,7 @@ class Conversation:
                 another=resolution.another,
                 sides=resolution.sides,
                 sentences=resolution.sentences,
+                like=resolution.like,
                 snapshot=snapshot,
             )
             stored = time.perf_counter()

@@ -35,6 +35,7 @@ from assistant.text.questions import (
     sides_in,
     social_kind,
 )
+from assistant.text.sentences import expected_answer
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -85,6 +86,9 @@ class Resolution:
     #: the sentences the summary may hold when the last answer is asked for shorter ("한 줄로
     #: 요약해줘": 1); 0 for as many as usual
     sentences: int = 0
+    #: the question an ellipsis goes on from that asked for a kind of value ("얼마까지 지원받아?" →
+    #: "그럼 소상공인은?"): the answer gives that kind of value again
+    like: str = ""
 
     @property
     def followup(self) -> str | None:
@@ -263,7 +267,19 @@ def resolve(
             resolved = _reference(cues, last, source, policy, why=question_form(message) == "reason")
     if not resolved.query.strip():
         return standalone(message, cues)
-    return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond)
+    like = _valued_before(turns) if resolved.kind == "ellipsis" else ""
+    return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond, like=like)
+
+
+def _valued_before(turns: Sequence[Turn]) -> str:
+    """The question an ellipsis goes on from that asks for a kind of value (a sum, a span, a time, a
+    number: "연차는 며칠이야?" → "병가는?" → "경조휴가는?"), back through the ellipses before it; "" for none."""
+    for turn in reversed([t for t in turns if not t.social]):
+        if expected_answer(turn.question) is not None:
+            return turn.question
+        if turn.followup != "ellipsis":
+            return ""
+    return ""
 
 
 #: Nouns that count the things compared ("양쪽 차이점은?").
