@@ -217,25 +217,25 @@ def resolve(
     if social_kind(tokens):  # "고마워요": answered as it is, and the conversation goes on past it
         return replace(standalone(message, cues), social=True)
     turns = [t for t in turns if not t.social]
-    # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
-    # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
-    # goes on with them, however much else it says
     about_it = _about_the_answer(tokens, cues)
-    source = next((t for t in reversed(turns) if t.passages and not t.social), None)
-    if about_it is not None and source is not None:  # "출처는?", "한 줄로 요약해줘": the last answer again
+    answered = next((t for t in reversed(turns) if t.passages), None)
+    if about_it is not None and answered is not None:  # "출처는?", "한 줄로 요약해줘": the last answer again
         return Resolution(
             False,
-            source.query,
+            answered.query,
             "reference",
-            drew_on_turn=source.n,
-            prior=_prior(source, policy),
-            topic=dict(source.topic),
-            focus=source.focus,
+            drew_on_turn=answered.n,
+            prior=_prior(answered, policy),
+            topic=dict(answered.topic),
+            focus=answered.focus,
             sentences=about_it,
         )
     compared = _compared_sides(message, tokens, cues, turns)
-    if compared is not None:
+    if compared is not None:  # "둘의 차이는?", "미국이랑 비교하면?"
         return _both(turns[-1], compared, policy)
+    # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
+    # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
+    # goes on with them, however much else it says
     alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns, columns))
     if not turns or (cues.complete() and alone and not cues.another):
         return standalone(message, cues)
@@ -308,8 +308,9 @@ def _about_the_answer(tokens: Sequence[Token], cues: Cues) -> int | None:
         return None
     if not brief:
         return 0
-    count = next((_LINES[t.form] for i, t in enumerate(tokens[:-1]) if t.tag == "MM" and tokens[i + 1].form == "줄"), 1)
-    return count if count in _LINES.values() else 1
+    return next(
+        (_LINES[t.form] for i, t in enumerate(tokens[:-1]) if t.form in _LINES and tokens[i + 1].form == "줄"), 1
+    )
 
 
 #: The particles of what a thing is compared with ("미국이랑 비교하면?", "팀하고는 뭐가 달라?").
