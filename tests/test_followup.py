@@ -608,6 +608,24 @@ def test_an_ordinal_after_an_ordinal_counts_in_the_same_list(analyzer: KoreanAna
     assert res.anchor == (ALLIANCE, 400)
 
 
+@pytest.mark.parametrize("message", ["다음은?", "그 다음은?", "그다음엔?", "다음 건?"])
+def test_next_after_an_ordinal_is_the_following_item_of_the_same_list(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str
+) -> None:
+    told = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
+    first = turn_after(analyzer, "첫 번째 거 더 설명해줘", europe, items=told)
+    res = ask(analyzer, message, [*europe, first])
+    assert (res.kind, res.query, res.drew_on_turn, res.anchor) == ("ordinal", EUROPE_ITEMS[1].text, 1, (ALLIANCE, 60))
+    second = turn_after(analyzer, message, [*europe, first], items=told)
+    third = ask(analyzer, message, [*europe, first, second])
+    assert (third.kind, third.anchor) == ("ordinal", (ALLIANCE, 400))
+    last = turn_after(analyzer, message, [*europe, first, second], items=told)
+    assert ask(analyzer, message, [*europe, first, second, last]).beyond == 3  # past the end: says so
+    # not after a list itself, nor 다음 with a noun of its own ("다음 주는?")
+    assert ask(analyzer, message, europe).kind != "ordinal"
+    assert ask(analyzer, "다음 주는?", [*europe, first]).kind != "ordinal"
+
+
 def test_why_after_an_elaborated_item_asks_about_that_item(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     second = turn_after(analyzer, "두 번째 전략을 자세히 설명해줘", europe)
     assert second.anchor == (ALLIANCE, 60)

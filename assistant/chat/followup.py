@@ -251,6 +251,10 @@ def resolve(
     detail = bool(ELABORATE.search(message))  # more detail of what was shown: it is not said again
     resolved: Resolution | None = None
     beyond = 0
+    if cues.ordinal is None and source is not None and _asks_next(tokens, cues):
+        following = _following(source, turns)  # "두 번째는?" → "다음은?": the third
+        if following is not None:
+            cues = replace(cues, ordinal=following, member=True)
     if cues.ordinal is not None and source is not None:
         listed = _listed(source, turns)
         resolved = _ordinal(cues, last, listed, policy, detail)
@@ -379,6 +383,21 @@ def _both(last: Turn, sides: tuple[str, str], policy: Policy) -> Resolution:
         focus=last.focus,
         sides=sides,
     )
+
+
+def _asks_next(tokens: Sequence[Token], cues: Cues) -> bool:
+    """Whether a message asks for what comes next ("다음은?", "그 다음 단계는?", "그다음엔?"): 다음 with
+    no noun but one that names a list's member."""
+    return any(t.form == "다음" and t.tag == "NNG" for t in tokens) and all(n in MEMBER_WORDS for n, _ in cues.nouns)
+
+
+def _following(last: Turn, turns: Sequence[Turn]) -> int | None:
+    """The place after the item the last turn elaborated, in the list it counted in (1-based: after
+    "두 번째는?", 3); None when the last turn elaborated no item of a list."""
+    if last.followup != "ordinal" or last.anchor is None:
+        return None
+    listed = _listed(last, turns)
+    return next((i + 2 for i, item in enumerate(listed.items) if _place(listed, item) == last.anchor), None)
 
 
 def _listed(source: Turn, turns: Sequence[Turn]) -> Turn:
