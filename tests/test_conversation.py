@@ -122,6 +122,13 @@ def test_the_last_answer_asked_for_in_one_line_is_its_lead_alone(conversation: C
     assert source.citations[0].chunk_id == first.citations[0].chunk_id
 
 
+def test_an_ellipsis_asks_in_the_form_of_the_question_it_goes_on_from(conversation: Conversation) -> None:
+    first, busan = chat_all(conversation, "서울의 교통은 어떻게 이용해?", "그럼 부산은?")
+    assert (first.form, busan.followup, busan.form) == ("method", "ellipsis", "method")
+    plain, food = chat_all(conversation, "서울의 음식은?", "그럼 부산은?")
+    assert (plain.form, food.form) == ("general", "general")
+
+
 def test_thanks_get_a_reply_and_the_conversation_goes_on_past_them(conversation: Conversation) -> None:
     first, thanks, second = chat_all(conversation, "서울의 교통은?", "고마워요!", "그럼 부산은?")
     assert thanks.abstained and not thanks.citations and thanks.followup is None

@@ -102,7 +102,7 @@ class Request:
     sides: tuple[str, ...] = ()
     #: the sentences the summary holds at most (0: ``Settings.summary_sentences``; "한 줄로 요약해줘": 1)
     sentences: int = 0
-    #: the question an ellipsis goes on from: what kind of value it asked for is asked again
+    #: the question an ellipsis goes on from: the kind of value and the form it asked for are asked again
     like: str = ""
 
     def guard(self) -> tuple[str, str]:
@@ -383,7 +383,8 @@ class Engine:
         차이는?" after "한국의 AI 원팀 전략이란?" → "그럼 미국은?": 한국, 미국). ``sentences``, when
         not 0, is the most the summary holds ("한 줄로 요약해줘": 1). ``like`` is the question an
         ellipsis goes on from: a message that asks for no kind of value asks for the one it asked
-        for ("얼마까지 지원받아?" → "그럼 소상공인은?": a sum).
+        for ("얼마까지 지원받아?" → "그럼 소상공인은?": a sum), and one of no form of its own asks in its
+        form (why, how, what, which ones; not a comparison, whose sides it replaced).
         The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
         rows of ``exclude`` belong to) or the current one.
         """
@@ -424,6 +425,8 @@ class Engine:
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
         form = question_form(request.question)
+        if form == "general" and request.like and question_form(request.like) != "comparison":
+            form = question_form(request.like)  # "그럼 유럽은?" after "왜 필요해?" asks why too
         unclear = request.unclear()
         if unclear or self.should_abstain(retrieval):
             return Answer(

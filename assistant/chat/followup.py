@@ -86,8 +86,8 @@ class Resolution:
     #: the sentences the summary may hold when the last answer is asked for shorter ("한 줄로
     #: 요약해줘": 1); 0 for as many as usual
     sentences: int = 0
-    #: the question an ellipsis goes on from that asked for a kind of value ("얼마까지 지원받아?" →
-    #: "그럼 소상공인은?"): the answer gives that kind of value again
+    #: the question an ellipsis goes on from that asked for a kind of value or a form of answer
+    #: ("얼마까지 지원받아?" → "그럼 소상공인은?"; "왜 필요해?" → "그럼 유럽은?"): asked again
     like: str = ""
 
     @property
@@ -277,9 +277,10 @@ def resolve(
 
 def _valued_before(turns: Sequence[Turn]) -> str:
     """The question an ellipsis goes on from that asks for a kind of value (a sum, a span, a time, a
-    number: "연차는 며칠이야?" → "병가는?" → "경조휴가는?"), back through the ellipses before it; "" for none."""
+    number: "연차는 며칠이야?" → "병가는?" → "경조휴가는?") or a form of answer (why, how …), back through
+    the ellipses before it; "" for none."""
     for turn in reversed([t for t in turns if not t.social]):
-        if expected_answer(turn.question) is not None:
+        if expected_answer(turn.question) is not None or question_form(turn.question) != "general":
             return turn.question
         if turn.followup != "ellipsis":
             return ""
