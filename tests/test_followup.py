@@ -190,6 +190,8 @@ def test_a_question_about_the_last_answer_searches_it_again(
     res = ask(analyzer, message, turns)
     assert (res.standalone, res.kind, res.query, res.drew_on_turn) == (False, "reference", "미국 AI 전략", 2)
     assert res.sentences == sentences and res.prior == {ALLIANCE: 0.05}
+    # where it comes from: the same answer, asked as its question asked; shorter: plainly
+    assert res.like == ("" if sentences else "그럼 미국은?")
 
 
 @pytest.mark.parametrize("message", ["출처 표기는 어떻게 해?", "미국의 근거 규정은?", "요약 기능이 있나요?"])

@@ -229,6 +229,7 @@ def resolve(
             topic=dict(answered.topic),
             focus=answered.focus,
             sentences=about_it,
+            like=answered.question if not about_it else "",  # the same answer; a shorter one is plain
         )
     compared = _compared_sides(message, tokens, cues, turns)
     if compared is not None:  # "둘의 차이는?", "미국이랑 비교하면?"
