@@ -425,8 +425,9 @@ class Engine:
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
         form = question_form(request.question)
-        if form == "general" and request.like and question_form(request.like) != "comparison":
-            form = question_form(request.like)  # "그럼 유럽은?" after "왜 필요해?" asks why too
+        if form == "general" and request.like:  # "그럼 유럽은?" after "왜 필요해?" asks why too
+            earlier = question_form(request.like)
+            form = form if earlier == "comparison" else earlier
         unclear = request.unclear()
         if unclear or self.should_abstain(retrieval):
             return Answer(
@@ -733,8 +734,8 @@ def unread(retrieval: Retrieval) -> bool:
     """Whether a search found nothing it could read: a message in another script than Korean that
     no passage found shares a word with and that does not read as a question ("test", "hello world",
     "<script>…</script>"; see :func:`~assistant.text.questions.reads_as_question`). e5 finds Korean
-    passages for an English question, but a string that asks nothing embeds near every passage about
-    alike (cosine 0.80 to 0.82 over the essays, as high as for "Why does Korea need a mega alliance?").
+    passages for an English question, but a string that asks nothing embeds about as close to them as
+    such a question does ("Why does Korea need a mega alliance?"), and the rule would answer it.
     A message with no word of two letters or more ("%s %d {0}", "A") shares none, whatever its
     single letters or digits match."""
     if retrieval.signals.get("cross_script", 0.0) <= 0 or reads_as_question(retrieval.query):

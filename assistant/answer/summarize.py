@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
 from assistant.ingest.markers import ORDINAL, QUESTION_END, article_title, ordinals_in
-from assistant.text.chunking import PATH_SEPARATOR
+from assistant.text.chunking import PATH_SEPARATOR, last_heading
 from assistant.text.paraphrase import alternatives_by_term
 from assistant.text.sentences import (
     ANNOUNCES,
@@ -439,7 +439,7 @@ def _under_answering_heading(c: Candidate, q: Asked) -> bool:
     overview of 데이터 원본 보기), "지원 대상: …" asked who may."""
     if q.headings is None:
         return False
-    where = c.section if q.form == "reason" else c.section.rsplit(PATH_SEPARATOR, 1)[-1]
+    where = c.section if q.form == "reason" else last_heading(c.section)
     return bool(q.headings.search(where) or q.headings.search(c.label or label_of(c.text)))
 
 
@@ -456,7 +456,7 @@ def _names_of(c: Candidate, said: str) -> str:
 def _section_heads(section: str) -> tuple[str, str]:
     """The title of the article a section path ends with, and the header row of the table it ends
     with (:func:`with_table_headers`), lower-cased ("" for none)."""
-    last = section.rsplit(PATH_SEPARATOR, 1)[-1]
+    last = last_heading(section)
     if cells(last) >= 2:
         return "", last.lower()
     return (article_title(last) or "").lower(), ""
@@ -1146,7 +1146,7 @@ def _row_of(c: Candidate, sides: Sequence[str]) -> bool:
     column per side ("구분 | 한국 | 해외")."""
     if cells(c.text) < 2:
         return False
-    header = c.section.rsplit(PATH_SEPARATOR, 1)[-1].lower() if " | " in c.section else ""
+    header = _section_heads(c.section)[1]
     first = c.text.split(" | ", 1)[0].lower()
     return not any(side.lower() in header for side in sides) and any(side.lower() in first for side in sides)
 

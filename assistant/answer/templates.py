@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.summarize import Picked
-from assistant.text.chunking import PATH_SEPARATOR
+from assistant.text.chunking import last_heading
 from assistant.text.sentences import SENTENCE_END, step_number
 
 LEADS = {
@@ -102,7 +102,7 @@ def _side_by_heading(p: Picked, sides: Sequence[str]) -> str:
     neither (the paragraphs of "제20조(연차유급휴가)" never say 연차; those under "미국" rarely say 미국)."""
     if any(s.lower() in p.candidate.text.lower() for s in sides):
         return ""
-    return side_of(p.candidate.section.rsplit(PATH_SEPARATOR, 1)[-1], sides)
+    return side_of(last_heading(p.candidate.section), sides)
 
 
 def label_sides(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from assistant.chat.cues import LAST, MEMBER_WORDS, PREDICATE_TAGS, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
@@ -220,17 +221,8 @@ def resolve(
     about_it = _about_the_answer(tokens, cues)
     answered = next((t for t in reversed(turns) if t.passages), None)
     if about_it is not None and answered is not None:  # "출처는?", "한 줄로 요약해줘": the last answer again
-        return Resolution(
-            False,
-            answered.query,
-            "reference",
-            drew_on_turn=answered.n,
-            prior=_prior(answered, policy),
-            topic=dict(answered.topic),
-            focus=answered.focus,
-            sentences=about_it,
-            like=answered.question if not about_it else "",  # the same answer; a shorter one is plain
-        )
+        like = answered.question if not about_it else ""  # the same answer; a shorter one is plain
+        return _drawing_on(answered, answered.query, dict(answered.topic), policy, sentences=about_it, like=like)
     compared = _compared_sides(message, tokens, cues, turns)
     if compared is not None:  # "둘의 차이는?", "미국이랑 비교하면?"
         return _both(turns[-1], compared, policy)
@@ -279,8 +271,8 @@ def resolve(
 def _valued_before(turns: Sequence[Turn]) -> str:
     """The question an ellipsis goes on from that asks for a kind of value (a sum, a span, a time, a
     number: "연차는 며칠이야?" → "병가는?" → "경조휴가는?") or a form of answer (why, how …), back through
-    the ellipses before it; "" for none."""
-    for turn in reversed([t for t in turns if not t.social]):
+    the ellipses before it (``turns`` without the social ones, as :func:`resolve` reads them); "" for none."""
+    for turn in reversed(turns):
         if expected_answer(turn.question) is not None or question_form(turn.question) != "general":
             return turn.question
         if turn.followup != "ellipsis":
@@ -345,7 +337,7 @@ def _compared_sides(message: str, tokens: Sequence[Token], cues: Cues, turns: Se
     at = next((i for i, t in enumerate(tokens) if t.form == noun), -1)
     if not (0 <= at < len(tokens) - 1 and tokens[at + 1].form in _WITH and tokens[at + 1].tag in ("JKB", "JC")):
         return None
-    last = next((t for t in reversed(turns) if not t.social and t.focus), None)
+    last = next((t for t in reversed(turns) if t.focus), None)
     subject = next((t for t, c, _ in last.focus if c == kind), None) if last is not None else None
     return (subject, noun) if subject is not None and subject != noun else None
 
@@ -355,7 +347,7 @@ def _compared(turns: Sequence[Turn]) -> tuple[str, str] | None:
     subject has in place of one of the question before it ("한국의 AI 원팀 전략이란?" → "그럼 미국은?":
     한국, 미국), the same class of noun for the same place; None when the last two questions' subjects
     are the same or differ by more than one such swap."""
-    asked = [t for t in turns if not t.social and t.focus]
+    asked = [t for t in turns if t.focus]
     if len(asked) < 2:
         return None
     last = asked[-1]
@@ -375,15 +367,28 @@ def _both(last: Turn, sides: tuple[str, str], policy: Policy) -> Resolution:
     """A comparison of the two subjects just talked about ("둘의 차이는?"): both searched with the
     topic, the answer set out side by side."""
     topic = carry(last.topic, list(sides), policy, lead=True)  # its own words only ask how they differ
+    return _drawing_on(last, query_of(topic, policy), topic, policy, sides=sides)
+
+
+def _drawing_on(
+    turn: Turn,
+    query: str,
+    topic: dict[str, float],
+    policy: Policy,
+    prior: dict[str, float] | None = None,
+    **fields: Any,
+) -> Resolution:
+    """A reference to ``turn``: ``query`` searched on its subject with the documents of its answer
+    mildly favoured (``prior``, when given, instead: another turn's)."""
     return Resolution(
         False,
-        query_of(topic, policy),
+        query,
         "reference",
-        drew_on_turn=last.n,
-        prior=_prior(last, policy),
+        drew_on_turn=turn.n,
+        prior=_prior(turn, policy) if prior is None else prior,
         topic=topic,
-        focus=last.focus,
-        sides=sides,
+        focus=turn.focus,
+        **fields,
     )
 
 
@@ -464,17 +469,7 @@ def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, w
     anchor = None
     if why and not cues.nouns and not last.abstained:
         anchor = last.anchor or (last.said[0][:2] if len(last.said) == 1 else None)
-    return Resolution(
-        False,
-        query,
-        "reference",
-        drew_on_turn=last.n,
-        prior=_prior(source, policy),
-        topic=topic,
-        focus=last.focus,
-        anchor=anchor,
-        restate=not anchor,
-    )
+    return _drawing_on(last, query, topic, policy, _prior(source, policy), anchor=anchor, restate=not anchor)
 
 
 def _thread(turns: Sequence[Turn]) -> list[Turn]:

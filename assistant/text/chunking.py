@@ -21,6 +21,11 @@ from assistant.text.korean import KoreanAnalyzer, Token
 PATH_SEPARATOR = " > "
 
 
+def last_heading(section: str) -> str:
+    """The heading a section path ends with (the whole path when it has one level)."""
+    return section.rsplit(PATH_SEPARATOR, 1)[-1]
+
+
 @dataclass(frozen=True)
 class Section:
     """A stretch of a document under one heading path (``path`` is "" before the first)."""

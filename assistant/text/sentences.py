@@ -356,8 +356,7 @@ ELIGIBILITY_HEADINGS = re.compile(r"대상|자격|요건")
 OVERVIEW_HEADINGS = re.compile(r"개요|개념|정의|소개|요약")
 #: A question asking who may do something or who is meant ("누가 신청할 수 있어?", "대상이 누구야?").
 _ASKS_WHO = re.compile(r"누가|누구")
-#: ... or naming who is meant ("신청 자격이 뭐야?", "지원 대상은?"), or a schedule ("일정 알려줘").
-_NAMES_ELIGIBILITY = re.compile(r"자격|대상|요건")
+#: ... or naming a schedule ("일정 알려줘"; not 기간 or 시기, which questions name as what they ask about).
 _NAMES_SCHEDULE = re.compile(r"일정|기한|마감")
 
 
@@ -370,7 +369,7 @@ def answering_headings(question: str, form: str) -> re.Pattern[str] | None:
         return REASON_HEADINGS
     # a question that names what such a heading says asks what stands under it, whatever its form
     # ("신청 자격이 뭐야?": the line "지원 대상: …", not the overview's "지원 규모: …")
-    if _NAMES_ELIGIBILITY.search(question):
+    if ELIGIBILITY_HEADINGS.search(question):  # "신청 자격이 뭐야?", "지원 대상은?"
         return ELIGIBILITY_HEADINGS
     if _NAMES_SCHEDULE.search(question):
         return SCHEDULE_HEADINGS
