@@ -327,6 +327,31 @@ def test_a_sentence_that_leans_on_the_one_before_joins_it() -> None:
     assert joined[0].start == 0 and joined[0].end == 48
 
 
+def _joined_texts(*parts: str) -> list[str]:
+    text, spans, at = " ".join(parts), [], 0
+    for part in parts:
+        spans.append((at, at + len(part)))
+        at += len(part) + 1
+    return [
+        c.text for c in with_antecedents([cand(1, a, text[a:b], set(), i) for i, (a, b) in enumerate(spans)], text, 0)
+    ]
+
+
+def test_a_sentence_that_only_sets_up_a_situation_joins_the_one_that_resolves_it() -> None:
+    setup = "블루투스 동글을 컴퓨터에서 인식하지 않을 수도 있습니다."
+    cause = "어댑터용 드라이버를 설치하지 않았기 때문입니다."
+    assert _joined_texts(setup, cause) == [f"{setup} {cause}"]
+    able = "키보드로만 창을 옮길 수 있습니다."
+    assert _joined_texts(able, "Alt+F7 키를 눌러 창을 옮깁니다.") == [f"{able} Alt+F7 키를 눌러 창을 옮깁니다."]
+    # a sentence that says something of its own, a step and an example stay apart
+    said = "블루투스 동글을 컴퓨터에서 인식합니다."
+    assert _joined_texts(said, cause) == [said, cause]
+    assert _joined_texts(able, "2. 창을 누릅니다.") == [able, "2. 창을 누릅니다."]
+    assert _joined_texts(able, "예를 들면, 창을 끌어 옮깁니다.") == [able, "예를 들면, 창을 끌어 옮깁니다."]
+    # a group stays within LONGEST_GROUP characters
+    assert _joined_texts(setup, able, "가" * 380 + "입니다.") == [f"{setup} {able}", "가" * 380 + "입니다."]
+
+
 def test_a_sentence_that_points_back_at_nothing_shown_is_left_out() -> None:
     orphan = cand(2, 100, "이를 통해 지하철 노선이 늘었다.", {"지하철", "노선"})
     plain = cand(1, 0, "서울 지하철은 노선이 많다.", {"서울", "지하철", "노선"})

@@ -832,6 +832,11 @@ def _names_apart(text: str, q: Asked) -> bool:
     return len(clauses) > 1 and any(_named_first(part, q) for part in clauses)
 
 
+#: A sentence that only sets up a situation the next one resolves ("… 인식하지 않을 수도 있습니다.").
+SETS_UP = re.compile(
+    r"(?:수 있습니다|수도 있습니다|지도 모릅니다|모르겠습니다|때가 있습니다|상황입니다|경우가 있습니다)\.?$"
+)
+
 #: Longest sentence group that :func:`with_antecedents` forms.
 LONGEST_GROUP = 400
 
@@ -846,8 +851,10 @@ def _holds_item(text: str) -> bool:
 
 def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> list[Candidate]:
     """The sentences of one passage, each that points back at the one before it ("이는 …",
-    "이들은 …") joined to it, as one candidate: neither reads right alone. ``text`` is the
-    passage, starting at ``offset`` in the document."""
+    "이들은 …") joined to it, as one candidate: neither reads right alone; so is a sentence that
+    only sets up a situation (:data:`SETS_UP`: "… 인식하지 않을 수도 있습니다.") with the one after it
+    that resolves it (not a step, not an example). ``text`` is the passage, starting at
+    ``offset`` in the document."""
     out: list[Candidate] = []
     for s in sentences:
         prev = out[-1] if out else None
@@ -856,7 +863,9 @@ def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> 
         leans = continuation(s.text)[0] in ("reference", "adverbial")
         first_item = prev is not None and bool(ANNOUNCES.search(prev.text)) and opens_item(s.text)
         first_item = first_item and prev is not None and not _holds_item(prev.text)
-        if joinable and prev is not None and (leans or first_item):
+        resolves = prev is not None and bool(SETS_UP.search(prev.text.rstrip()))
+        resolves = resolves and not step_value(s.text) and not ELABORATES.match(s.text)
+        if joinable and prev is not None and (leans or first_item or resolves):
             joined = text[prev.start - offset : s.end - offset]
             out[-1] = replace(prev, end=s.end, text=joined, terms=prev.terms | s.terms)
         else:

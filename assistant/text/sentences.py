@@ -152,7 +152,7 @@ def continuation(text: str) -> tuple[str | None, int]:
 
 
 #: Openings that go on about the sentence before rather than add to it ("특히 …", "즉 …").
-ELABORATES = re.compile(r"^\s*(?:특히|즉|다시 말해|예를 들어|예컨대)[,\s]")
+ELABORATES = re.compile(r"^\s*(?:특히|즉|다시 말해|예를 들어|예를 들면|예컨대)[,\s]")
 
 
 #: A sentence that announces a list ("… 몇 가지 주요 요소를 고려해야 합니다."): its first item goes with it.
