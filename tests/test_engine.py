@@ -826,6 +826,10 @@ def test_an_answer_names_the_question_words_no_document_writes(engine: Engine) -
     assert answer.summary.endswith(note), answer.summary
     assert "주차장" not in " ".join(s.text for s in answer.summary_sentences)  # a note, not a summary sentence
     assert "참고:" not in engine.ask(SUBWAY).summary
+    # a follow-up's condition no document writes is named, however much of the rest they hold
+    narrowed = engine.ask("주차장 지하철 노선", query="주차장 지하철 노선", narrowed=("주차장",)).summary
+    assert narrowed.endswith("\n\n참고: 문서에는 ‘주차장’이라는 말이 나오지 않습니다."), narrowed
+    assert "참고:" not in engine.ask("주차장 지하철 노선", query="주차장 지하철 노선").summary
     words = engine_module._written_words
     tokens = engine.analyzer.tokens
     assert words("재택 가능해요?", tokens("재택 가능해요?"), {"재택", "가능"}) == ["재택"]

@@ -270,6 +270,22 @@ def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -
     assert {"프로", "용량"} <= set(size.query.split())
 
 
+def test_a_condition_narrows_the_question_before(analyzer: KoreanAnalyzer) -> None:
+    """ "입사 첫해는?" after "연차 며칠 줘?" asks the 연차 of the first year (it took 연차's place and
+    was searched "입사 첫해" alone); "계약직은?" after "정규직 연차는 며칠이야?" takes 정규직's place;
+    the answer need not name the condition (no subject), but says when no document writes it."""
+    first = ask(analyzer, "입사 첫해는?", [turn_after(analyzer, "연차 며칠 줘?")])
+    assert first.kind == "ellipsis" and {"입사", "첫해", "연차"} <= set(first.query.split())
+    assert first.instead == () and first.subject == () and first.narrowed == ("입사", "첫해")
+    other = ask(analyzer, "계약직은?", [turn_after(analyzer, "정규직 연차는 며칠이야?")])
+    assert {"계약직", "연차"} <= set(other.query.split()) and "정규직" not in other.query.split()
+    assert other.instead == ("정규직",) and other.narrowed == ("계약직",)
+    weekend = ask(analyzer, "주말에는?", [turn_after(analyzer, "연차 며칠 줘?")])
+    assert {"주말", "연차"} <= set(weekend.query.split())
+    leave = ask(analyzer, "병가는?", [turn_after(analyzer, "연차 며칠 줘?")])  # another thing, not a condition
+    assert leave.narrowed == () and leave.instead == ("연차",)
+
+
 def test_a_column_of_the_table_shown_is_asked_of_the_row_shown(analyzer: KoreanAnalyzer) -> None:
     """After "프로 요금제 얼마야?" answered by the row "프로 | 19,900원 | 2TB | 5대 | …" of "요금제 | 월 요금 |
     저장 용량 | 동시 접속 | 고객 지원", "동시 접속은?" asks 프로's 동시 접속 (it was searched "동시 접속"

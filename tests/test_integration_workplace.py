@@ -152,3 +152,18 @@ def test_an_ellipsis_after_a_sum_asked_for_leads_with_the_sum(engine: Engine, tm
         first = conversation.chat("AI 바우처 얼마까지 지원받아?")
         small = conversation.chat("그럼 소상공인은?", first.session_id)
     assert "소상공인은 최대 5천만 원" in small.summary_sentences[0].text
+
+
+def test_a_condition_asked_after_a_question_narrows_it(engine: Engine, tmp_path: Path) -> None:
+    """ "입사 첫해는?" after "연차 며칠 줘?" asks the first year's 연차 (it replaced 연차 and was answered
+    from the onboarding guide's "입사 첫날"); "계약직은?" too, and the regulation never says 계약직:
+    the answer says so."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        first = conversation.chat("연차 며칠 줘?")
+        year = conversation.chat("입사 첫해는?", first.session_id)
+        contract = conversation.chat("계약직은?", year.session_id)
+    said = [s.text for s in year.summary_sentences]
+    assert "1년 미만인 직원에게는 1개월 개근 시 1일의 유급휴가" in " ".join(said), said
+    assert all("유급휴가" in s or "휴가" in s for s in said), said
+    assert contract.summary.endswith("참고: 문서에는 ‘계약직’이라는 말이 나오지 않습니다."), contract.summary

@@ -104,6 +104,9 @@ class Request:
     sentences: int = 0
     #: the question an ellipsis goes on from: the kind of value and the form it asked for are asked again
     like: str = ""
+    #: what a follow-up narrows the question before to ("입사 첫해는?": 입사, 첫해): a word of it no
+    #: document writes is said so, however much of the rest they hold
+    narrowed: tuple[str, ...] = ()
 
     def guard(self) -> tuple[str, str]:
         """What keeps the request from being searched, the first that holds: ``("social", kind)``
@@ -368,6 +371,7 @@ class Engine:
         sides: Sequence[str] = (),
         sentences: int = 0,
         like: str = "",
+        narrowed: Sequence[str] = (),
         snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
@@ -384,8 +388,9 @@ class Engine:
         not 0, is the most the summary holds ("한 줄로 요약해줘": 1). ``like`` is the question an
         ellipsis goes on from: a message that asks for no kind of value asks for the one it asked
         for ("얼마까지 지원받아?" → "그럼 소상공인은?": a sum), and one of no form of its own asks in its
-        form (why, how, what, which ones; not a comparison, whose sides it replaced).
-        The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
+        form (why, how, what, which ones; not a comparison, whose sides it replaced). ``narrowed``:
+        the terms a follow-up narrows the question before to ("입사 첫해는?"); the answer says which
+        of them no document writes. The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
         rows of ``exclude`` belong to) or the current one.
         """
         started = time.perf_counter()
@@ -396,7 +401,7 @@ class Engine:
         request = Request(
             question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
             points_at_nothing(tokens), holds_no_word(tokens), social_kind(self.analyzer.tokens(question)),
-            tuple(sides), sentences, like,
+            tuple(sides), sentences, like, tuple(narrowed),
         )  # fmt: skip
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
@@ -449,11 +454,11 @@ class Engine:
         lines = [line for line, _ in shown]
         summary = _with_limits(compose(layout, lines, missing), request, [c for _, c in shown])
         # words of the question no document writes, when they are much of it: the answer is only the nearest
+        # ... or when the follow-up's narrowing is: "입사 첫해는?" and no document says 첫해
         unsure = retrieval.coverage < UNSURE_COVERAGE
+        unwritten = retrieval.absent if unsure else [t for t in retrieval.absent if t in request.narrowed]
         absent = (
-            _written_words(request.searched, self.analyzer.tokens(request.searched), retrieval.absent)
-            if unsure and retrieval.absent
-            else []
+            _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
         )
         answer = Answer(
             question=request.question,

@@ -86,6 +86,7 @@ class Conversation:
                 sides=resolution.sides,
                 sentences=resolution.sentences,
                 like=resolution.like,
+                narrowed=resolution.narrowed,
                 snapshot=snapshot,
             )
             stored = time.perf_counter()

@@ -90,6 +90,8 @@ class Resolution:
     #: the question an ellipsis goes on from that asked for a kind of value or a form of answer
     #: ("얼마까지 지원받아?" → "그럼 소상공인은?"; "왜 필요해?" → "그럼 유럽은?"): asked again
     like: str = ""
+    #: the terms a follow-up narrows the question before to ("연차 며칠 줘?" → "입사 첫해는?": 입사, 첫해)
+    narrowed: tuple[str, ...] = ()
 
     @property
     def followup(self) -> str | None:
@@ -172,6 +174,21 @@ ASPECTS = frozenset(
 )  # fmt: skip
 
 
+#: Nouns that narrow when or of whom a question is asked rather than name another thing: "연차 며칠
+#:줘?" → "입사 첫해는?" asks the 연차 of the first year, where "병가는?" asks about another thing. They
+#: take the place of the focus's own (정규직 → 계약직) or join it.
+CONDITIONS = frozenset(
+    ["첫해", "첫날", "첫달", "첫주", "입사", "퇴사", "수습", "신입", "신입사원", "경력직", "정규직", "계약직",
+     "비정규직", "파견직", "인턴", "알바", "아르바이트", "임시직", "단시간", "주말", "평일", "휴일", "공휴일",
+     "야간", "심야", "연말", "연초", "월말", "월초", "방학", "성수기", "비수기"]
+)  # fmt: skip
+
+
+def _names_a_condition(nouns: Sequence[tuple[str, str]]) -> bool:
+    """Whether a fragment's nouns narrow the question before (:data:`CONDITIONS`: "입사 첫해는?")."""
+    return bool(nouns) and all(c == "common" for _, c in nouns) and nouns[-1][0] in CONDITIONS
+
+
 def _names_an_aspect(nouns: Sequence[tuple[str, str]], columns: Collection[str] = frozenset()) -> bool:
     """Whether a fragment's nouns name an aspect: common nouns whose head (the last) is one of
     :data:`ASPECTS` ("수수료는?", "유효 기간은?": 유효, 기간), or that are all words of ``columns``:
@@ -182,14 +199,13 @@ def _names_an_aspect(nouns: Sequence[tuple[str, str]], columns: Collection[str] 
     return nouns[-1][0] in ASPECTS or all(t in columns for t, _ in nouns)
 
 
-def _another_aspect(
-    focus: Focus, own: Sequence[tuple[str, str]], columns: Collection[str] = frozenset()
-) -> tuple[list[str], Focus]:
-    """A follow-up that names an aspect ("수수료는?", :func:`_names_an_aspect`): its nouns take the
-    place of the focus's aspects (기간 → 수수료; a column named before, 요금제 → 동시 접속), or join
-    it when it names none; the thing they are of stays."""
+def _another_aspect(focus: Focus, own: Sequence[tuple[str, str]], aspects: Collection[str]) -> tuple[list[str], Focus]:
+    """A follow-up that names an aspect ("수수료는?", :func:`_names_an_aspect`) or a condition
+    ("입사 첫해는?", :func:`_names_a_condition`): its nouns take the place of the focus's nouns of
+    ``aspects`` (기간 → 수수료; a column named before, 요금제 → 동시 접속), or join it when it names
+    none; the thing they are of stays."""
     own_terms = {t for t, _ in own}
-    replaced = [t for t, _, _ in focus if (t in ASPECTS or t in columns) and t not in own_terms]
+    replaced = [t for t, _, _ in focus if t in aspects and t not in own_terms]
     if replaced:
         return replaced, _put_in_place(focus, replaced, own)
     run = focus[-1][2] if focus else 0
@@ -435,8 +451,12 @@ def _continue(
     focus = last.focus
     ellipsis = (cues.fragment or cues.conjunction) and not cues.reference
     aspects = ASPECTS | frozenset(columns)
+    narrows = False  # a condition ("입사 첫해는?"): the answer is about the thing, which documents may not say it of
     if ellipsis and _names_an_aspect(cues.nouns, columns) and any(t not in aspects for t, _, _ in focus):
-        replaced, focus = _another_aspect(focus, cues.nouns, columns)
+        replaced, focus = _another_aspect(focus, cues.nouns, aspects)
+    elif ellipsis and _names_a_condition(cues.nouns) and any(t not in CONDITIONS for t, _, _ in focus):
+        replaced, focus = _another_aspect(focus, cues.nouns, CONDITIONS)
+        narrows = True
     elif ellipsis:
         replaced, focus = swap(last.focus, cues.nouns, keep=frozenset(columns))
     topic = carry(last.topic, cues.terms, policy, replaced=replaced, lead=ellipsis and not replaced)
@@ -449,8 +469,9 @@ def _continue(
         prior=_prior(source, policy),
         topic=topic,
         focus=focus,
-        subject=tuple(t for t, _ in cues.nouns) if ellipsis else (),
+        subject=tuple(t for t, _ in cues.nouns) if ellipsis and not narrows else (),
         instead=tuple(replaced),
+        narrowed=tuple(t for t, _ in cues.nouns) if narrows else (),
     )
 
 
