@@ -89,6 +89,8 @@ def test_a_column_asked_after_a_row_is_that_rows(engine: Engine, tmp_path: Path)
     [
         ("바우처 신청 언제까지야?", "공고 및 접수: 2025년 2월 3일 ~ 3월 14일"),  # 신청 finds 접수
         ("출장 가면 하루에 얼마 나와?", "숙박비는 1박당 10만 원을 한도로 실비를 지급한다."),  # a sum asked
+        # a limit asked: the sum one may get, not the whole budget ("지원 규모: 총 300억 원" led)
+        ("AI 바우처 얼마까지 지원받아?", "일반 기업은 기업당 최대 2억 원, 소상공인은 최대 5천만 원 지원"),
     ],
 )
 def test_everyday_words_and_the_value_asked_lead_to_the_line_that_answers(

@@ -50,6 +50,7 @@ from assistant.text.sentences import (
     SCHEDULE_HEADINGS,
     answering_headings,
     asked_counter,
+    asks_limit,
     continuation,
     enumerated,
     expected_answer,
@@ -1230,6 +1231,27 @@ def test_a_number_asked_with_a_counter_comes_with_it() -> None:
     assert has_answer_type(
         "300 승 클럽에는 300 승 이상을 올린 투수들이 가입되어 있다.", "number"
     )  # no counter: any number
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [
+        ("AI 바우처 얼마까지 지원받아?", True),
+        ("병가 최대 며칠까지 돼?", True),
+        ("출장비 한도는?", True),
+        ("AI 바우처 얼마 지원해?", False),
+        ("연차는 며칠이야?", False),
+    ],
+)
+def test_a_limit_asked_for_is_answered_by_a_value_said_to_be_one(question: str, limit: bool) -> None:
+    """ "얼마까지 지원받아?": "기업당 최대 2억 원" answers, "총 300억 원" (the whole budget) does not."""
+    assert asks_limit(question) is limit
+    most = "일반 기업은 기업당 최대 2억 원, 소상공인은 최대 5천만 원 지원"
+    total = "지원 규모: 총 300억 원, 약 400개 기업"
+    assert has_answer_type(most, "money", "", asks_limit(question))
+    assert has_answer_type(total, "money", "", asks_limit(question)) is not limit
+    terms = ["ai", "바우처", "지원"]
+    assert asked(question, terms, {}, "general").limit is limit
 
 
 def test_how_long_is_answered_by_a_span_of_time() -> None:

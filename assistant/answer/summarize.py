@@ -31,6 +31,7 @@ from assistant.text.sentences import (
     ELABORATES,
     answering_headings,
     asked_counter,
+    asks_limit,
     char_bigrams,
     continuation,
     ends_sentence,
@@ -99,6 +100,7 @@ class Asked:
     form: str  #: definition, reason, method, list, comparison or general
     wants: str | None = None  #: the answer type asked for: "duration", "money", "number", "time" or None
     counter: str = ""  #: the counter a number is asked with ("몇 명" → 명; see :func:`asked_counter`)
+    limit: bool = False  #: the value is asked as a limit ("얼마까지 지원받아?"; see :func:`asks_limit`)
     named: frozenset[str] = frozenset()  #: what the question itself names (see :func:`named_things`)
     subject: tuple[str, ...] = ()  #: every chosen sentence must be about one of these (a follow-up's new subject)
     instead: tuple[str, ...] = ()  #: what the subject replaced: a sentence naming it is about that instead
@@ -280,6 +282,7 @@ def asked(
         form,
         wants=expected_answer(wants_from),
         counter=asked_counter(wants_from),
+        limit=asks_limit(wants_from),
         named=frozenset(named_things(question)),
         subject=tuple(subject),
         instead=tuple(instead),
@@ -329,7 +332,7 @@ def features(
         1.0 / c.citation,
         c.passage,
         1.0 / (1 + c.position),
-        float(q.wants is not None and has_answer_type(c.text, q.wants, q.counter)),
+        float(q.wants is not None and has_answer_type(c.text, q.wants, q.counter, q.limit)),
         float(form_cue(c.text, q.form) or _under_answering_heading(c, q)),  # a reason by its section: "추진 배경"
         float(q.form in ("list", "reason", "method") and text.item),
         float(text.whole),

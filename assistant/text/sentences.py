@@ -282,9 +282,24 @@ def _counted(counter: str) -> re.Pattern[str]:
     return re.compile(date + _NUMERAL + re.escape(counter))
 
 
-def has_answer_type(text: str, kind: str, counter: str = "") -> bool:
+#: A question that asks how far something goes ("얼마까지 지원받아?", "최대 며칠?", "한도는?").
+_ASKS_LIMIT = re.compile(r"(?:얼마|몇\s?\S{0,3}|며칠)까지|최대\s?(?:얼마|몇|며칠)|한도")
+#: ... and a sentence that gives one ("기업당 최대 2억 원", "25일을 한도로", "30일 이내").
+_LIMIT = re.compile(r"최대|최고|한도|상한|까지|이내|이하|넘지|초과하지")
+
+
+def asks_limit(question: str) -> bool:
+    """Whether a question asks for a limit (:data:`_ASKS_LIMIT`): its answer says how far it goes."""
+    return bool(_ASKS_LIMIT.search(question))
+
+
+def has_answer_type(text: str, kind: str, counter: str = "", limit: bool = False) -> bool:
     """Whether ``text`` holds an answer of the ``kind`` :func:`expected_answer` names; a number
-    asked for with a ``counter`` (:func:`asked_counter`) must come with it ("24명", not "300 승")."""
+    asked for with a ``counter`` (:func:`asked_counter`) must come with it ("24명", not "300 승"),
+    and one asked as a ``limit`` (:func:`asks_limit`) with a word that says it is one ("총 300억 원"
+    is no answer to "얼마까지 지원받아?"; "기업당 최대 2억 원" is)."""
+    if limit and not _LIMIT.search(text):
+        return False
     if kind == "number" and counter:
         return bool(_counted(counter).search(text))
     if kind == "money" and _SHARE.search(text) and _SUM_WORD.search(text):
