@@ -112,6 +112,9 @@ def test_a_parent_s_death_is_found_in_the_article_on_family_events(engine: Engin
     """아빠 → 부모: the 경조휴가 article ranks first (the 연차 article, which says 1년 and 휴가, did)."""
     hits = engine.retriever.search("아빠 돌아가시면 며칠 쉬어?", 3).hits
     assert hits[0].chunk.section.endswith("제21조(경조휴가)")
+    # 돌아가시다 → 사망: it is answered (it abstained, its words too far from the article's)
+    answer = engine.ask("아빠 돌아가시면 며칠 쉬어?")
+    assert not answer.abstained and "부모가 사망한 경우 5일" in answer.summary_sentences[0].text
 
 
 @pytest.mark.parametrize("question", ["스탠다드랑 프로 차이가 뭐야?", "프로랑 팀 뭐가 달라?"])

@@ -12,7 +12,7 @@ from assistant.answer.engine import Engine
 from assistant.settings import Settings
 from assistant.store.bm25 import BM25
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.paraphrase import FORMAL_TO_PLAIN, PLAIN_TO_FORMAL, alternatives, alternatives_by_term
+from assistant.text.paraphrase import FORMAL_TO_PLAIN, ONE_WAY, PLAIN_TO_FORMAL, alternatives, alternatives_by_term
 
 
 def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> None:
@@ -39,8 +39,16 @@ def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: Ko
     for plain, formal in PLAIN_TO_FORMAL.items():
         assert one_term(plain), plain
         for word in formal:
-            assert word in FORMAL_TO_PLAIN and plain in FORMAL_TO_PLAIN[word]
+            assert (word in FORMAL_TO_PLAIN and plain in FORMAL_TO_PLAIN[word]) is (plain not in ONE_WAY)
             assert one_term(word), word
+
+
+def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_it() -> None:
+    """ "아빠 돌아가시면 며칠 쉬어?" finds 사망 (the rules' "부모가 사망한 경우"); a question saying 사망
+    does not look for 돌아가다, which more often says "to go back"."""
+    assert "사망" in alternatives(["아빠", "돌아가다", "며칠", "쉬다"])
+    assert "돌아가다" not in alternatives(["사망", "직전", "질환"])
+    assert "죽다" in alternatives(["사망"])
 
 
 @pytest.mark.parametrize(

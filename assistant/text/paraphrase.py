@@ -111,6 +111,7 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "태어나다": ("출생", "출산"),
     "낳다": ("출산",),
     "죽다": ("사망",),
+    "돌아가다": ("사망",),  # 돌아가시다, said of a parent; "돌아가기" (go back) finds nothing of the kind in a manual
     # things
     "돈": ("비용", "자금", "금액", "임금", "수당"),
     "값": ("가격", "금액"),
@@ -185,9 +186,16 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
 }
 
 
+#: Everyday words that say the formal one only in some of their senses: a question saying the formal
+#: word does not look for them (사망 asked is not 돌아가다, "to go back").
+ONE_WAY = frozenset({"돌아가다"})
+
+
 def _formal_to_plain(table: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for plain, formal in table.items():
+        if plain in ONE_WAY:
+            continue
         for word in formal:
             out.setdefault(word, []).append(plain)
     return {word: tuple(plains) for word, plains in out.items()}
