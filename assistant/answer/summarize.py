@@ -1053,10 +1053,25 @@ def arrange(picked: Sequence[Picked], form: str) -> list[Picked]:
     lead, rest = picked[0], list(picked[1:])
     if form in ("method", "list"):
         rest.sort(key=lambda p: (p.candidate.doc_id != lead.candidate.doc_id, p.candidate.doc_id, p.candidate.start))
-    out = [lead]
-    for p in rest:
-        out.append(p)
-    return _continuations_after_their_sentence(out)
+    return _continuations_after_their_sentence([lead, *_steps_in_order(rest)])
+
+
+def _steps_in_order(order: list[Picked]) -> list[Picked]:
+    """The numbered steps of one passage together and in their order, where the first of them
+    stands ("2. … 1. …" reads backwards); the lead, the best answer, is not in ``order``."""
+    steps: dict[tuple[str, int], list[Picked]] = {}
+    for p in order:
+        if step_value(p.candidate.text) is not None:
+            steps.setdefault((p.candidate.doc_id, p.candidate.citation), []).append(p)
+    groups = {id(p): g for g in steps.values() if len(g) > 1 for p in g}
+    out: list[Picked] = []
+    for p in order:
+        group = groups.get(id(p))
+        if group is None:
+            out.append(p)
+        elif p is group[0]:
+            out += sorted(group, key=lambda q: q.candidate.start)
+    return out
 
 
 def _continuations_after_their_sentence(order: list[Picked]) -> list[Picked]:
