@@ -830,6 +830,10 @@ def test_an_answer_names_the_question_words_no_document_writes(engine: Engine) -
     narrowed = engine.ask("주차장 지하철 노선", query="주차장 지하철 노선", narrowed=("주차장",)).summary
     assert narrowed.endswith("\n\n참고: 문서에는 ‘주차장’이라는 말이 나오지 않습니다."), narrowed
     assert "참고:" not in engine.ask("주차장 지하철 노선", query="주차장 지하철 노선").summary
+    # a name in Latin letters no document writes is named too, however much of the rest they hold
+    latin = engine.ask("지하철 노선 docker").summary
+    assert latin.endswith("\n\n참고: 문서에는 ‘docker’(이)라는 말이 나오지 않습니다."), latin
+    assert "참고:" not in engine.ask("지하철 노선 could").summary  # a word of English, not a name
     words = engine_module._written_words
     tokens = engine.analyzer.tokens
     assert words("재택 가능해요?", tokens("재택 가능해요?"), {"재택", "가능"}) == ["재택"]

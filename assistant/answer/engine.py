@@ -153,6 +153,16 @@ def _say_little(about: Sequence[str], said_before: bool = False) -> str:
 #: names the question's words no document writes: what it shows is only the nearest there is.
 UNSURE_COVERAGE = 0.5
 
+#: A word in Latin letters, three or more, that names a thing (docker, ssh, chatgpt): a question
+#: naming one the documents never write is answered with only the nearest there is.
+LATIN_NAME = re.compile(
+    r"(?!(?:the|and|for|not|can|cannot|could|would|should|with|from|get|got|has|have|was|are|this|that|what|how|why|when|where|which|who|you|your|but|into|out)$)[a-z][a-z0-9]{2,}"
+)
+
+#: A word in Latin letters read as a word, not letter by letter (docker, not SSH): how it ends
+#: aloud is not known.
+_SOUNDED_WORD = re.compile(r"(?=.*[aeiouAEIOU])[A-Za-z]{4,}")
+
 #: Morphemes that name a thing a reader may look for in the documents (not 가능 of "가능해요?").
 _THING_TAGS = frozenset({"NNG", "NNP", "SL"})
 
@@ -179,6 +189,8 @@ def _not_written(words: Sequence[str]) -> str:
     shows is what comes nearest, and the reader may ask in the documents' words."""
     named = ", ".join(f"‘{w}’" for w in words)
     says = "이라는" if final_consonant(named) else "라는"  # after a closing consonant: 이라는
+    if _SOUNDED_WORD.fullmatch(words[-1]):  # docker reads 도커, not by its letters: either form
+        says = "(이)라는"
     return f"\n\n참고: 문서에는 {named}{says} 말이 나오지 않습니다."
 
 
@@ -454,9 +466,10 @@ class Engine:
         lines = [line for line, _ in shown]
         summary = _with_limits(compose(layout, lines, missing), request, [c for _, c in shown])
         # words of the question no document writes, when they are much of it: the answer is only the nearest
-        # ... or when the follow-up's narrowing is: "입사 첫해는?" and no document says 첫해
+        # ... or when it is a name in Latin letters ("docker 설치 방법 알려줘") or the follow-up's
+        # narrowing ("입사 첫해는?" and no document says 첫해), however much of the rest they hold
         unsure = retrieval.coverage < UNSURE_COVERAGE
-        unwritten = retrieval.absent if unsure else [t for t in retrieval.absent if t in request.narrowed]
+        unwritten = [t for t in retrieval.absent if unsure or t in request.narrowed or LATIN_NAME.fullmatch(t)]
         absent = (
             _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
         )
