@@ -206,3 +206,44 @@ def test_latin_letters_that_ask_nothing_are_not_answered_with_the_essays(engine:
     answer = engine.ask(message)
     assert answer.abstained and answer.citations == []
     assert "한국어로 물으면 더 잘 찾습니다" in answer.summary
+
+
+#: Two help pages in the way desktop guides write them: a page opens on what may go wrong or what one
+#: can do, and the sentence after it says why or how.
+HELP_PAGES = {
+    "bluetooth.txt": (
+        "블루투스 문제 해결\n\n"
+        "블루투스 어댑터 또는 동글을 컴퓨터에서 인식하지 않을 수도 있습니다. 이 경우 어댑터용 드라이버를 "
+        "설치하지 않았기 때문입니다. 일부 어댑터는 리눅스에서 지원하지 않습니다.\n\n"
+        "블루투스 장치가 멀리 있으면 연결이 자주 끊깁니다. 장치를 컴퓨터 가까이 두십시오.\n"
+    ),
+    "windows.txt": (
+        "창 옮기기\n\n"
+        "키보드로만 창을 옮기거나 크기를 조절할 수 있습니다. Alt+F7 키를 눌러 창을 옮기거나 Alt+F8 키를 눌러 "
+        "크기를 조절합니다.\n\n창을 최대화하려면 제목 표시줄을 두 번 누릅니다.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("USB 블루투스 동글을 꽂았는데 인식을 못 해요", "드라이버를 설치하지 않았기 때문입니다"),
+        ("마우스 없이 키보드로만 창 옮기고 크기 바꾸기", "Alt+F7 키를 눌러 창을 옮기거나"),
+    ],
+)
+def test_a_sentence_that_sets_up_a_situation_leads_with_the_one_that_resolves_it(
+    tmp_path: Path, analyzer: KoreanAnalyzer, question: str, answer: str
+) -> None:
+    """The page's "… 인식하지 않을 수도 있습니다." shares the most words with the question and led alone;
+    the sentence after it, which says why (or how), comes with it."""
+    pages = tmp_path / "help"
+    pages.mkdir()
+    for name, text in HELP_PAGES.items():
+        (pages / name).write_text(text, "utf-8")
+    engine, _ = real_engine(pages, tmp_path / "index", analyzer)
+    try:
+        lead = engine.ask(question).summary_sentences[0].text
+    finally:
+        engine.index.close()
+    assert answer in lead, lead
