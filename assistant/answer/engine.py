@@ -153,11 +153,22 @@ def _say_little(about: Sequence[str], said_before: bool = False) -> str:
 #: names the question's words no document writes: what it shows is only the nearest there is.
 UNSURE_COVERAGE = 0.5
 
-#: A word in Latin letters, three or more, that names a thing (docker, ssh, chatgpt): a question
-#: naming one the documents never write is answered with only the nearest there is.
-LATIN_NAME = re.compile(
-    r"(?!(?:the|and|for|not|can|cannot|could|would|should|with|from|get|got|has|have|was|are|this|that|what|how|why|when|where|which|who|you|your|but|into|out)$)[a-z][a-z0-9]{2,}"
-)
+#: Words of English that name nothing: a question quoting an error message ("Could not get lock")
+#: holds them, and no answer need say the documents do not.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    ["the", "and", "for", "not", "can", "cannot", "could", "would", "should", "with", "from", "get", "got",
+     "has", "have", "was", "are", "this", "that", "what", "how", "why", "when", "where", "which", "who",
+     "you", "your", "but", "into", "out"]
+)  # fmt: skip
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
+
+
+def latin_name(term: str) -> bool:
+    """Whether a (lower-cased) term is a word in Latin letters, three or more, that names a thing
+    (docker, ssh, chatgpt): a question naming one the documents never write is answered with only
+    the nearest there is."""
+    return bool(_LATIN_WORD.fullmatch(term)) and term not in _ENGLISH_FUNCTION_WORDS
+
 
 #: A word in Latin letters read as a word, not letter by letter (docker, not SSH): how it ends
 #: aloud is not known.
@@ -402,8 +413,8 @@ class Engine:
         for ("얼마까지 지원받아?" → "그럼 소상공인은?": a sum), and one of no form of its own asks in its
         form (why, how, what, which ones; not a comparison, whose sides it replaced). ``narrowed``:
         the terms a follow-up narrows the question before to ("입사 첫해는?"); the answer says which
-        of them no document writes. The answer reads one index version: ``snapshot`` (from :meth:`snapshot`, which the
-        rows of ``exclude`` belong to) or the current one.
+        of them no document writes. The answer reads one index version: ``snapshot`` (from
+        :meth:`snapshot`, which the rows of ``exclude`` belong to) or the current one.
         """
         started = time.perf_counter()
         question = self.validate(question)
@@ -469,7 +480,7 @@ class Engine:
         # ... or when it is a name in Latin letters ("docker 설치 방법 알려줘") or the follow-up's
         # narrowing ("입사 첫해는?" and no document says 첫해), however much of the rest they hold
         unsure = retrieval.coverage < UNSURE_COVERAGE
-        unwritten = [t for t in retrieval.absent if unsure or t in request.narrowed or LATIN_NAME.fullmatch(t)]
+        unwritten = [t for t in retrieval.absent if unsure or t in request.narrowed or latin_name(t)]
         absent = (
             _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
         )
