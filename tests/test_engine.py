@@ -12,6 +12,7 @@ from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder, write_corpus
 
 import assistant.answer.engine as engine_module
 from assistant.answer.engine import Engine
+from assistant.answer.request import Context
 from assistant.answer.schema import Answer
 from assistant.answer.suggest import NO_WORDS, NOT_FOUND, SOCIAL_REPLIES
 from assistant.errors import InvalidQuestionError
@@ -421,7 +422,7 @@ def test_a_comparison_with_a_side_the_documents_lack_says_so(engine: Engine) -> 
 
 
 def test_an_answer_about_a_subject_the_passages_lack_says_so(engine: Engine) -> None:
-    answer = engine.ask("교통은?", about=("부산",))
+    answer = engine.ask("교통은?", context=Context(about=("부산",)))
     assert answer.summary_sentences == [] and "'부산'에 대한 내용을 찾지 못했습니다" in answer.summary
     assert not answer.abstained and answer.citations  # the passages searched are still shown
 
@@ -589,7 +590,9 @@ def test_another_one_after_a_list_shown_without_its_connective_gives_the_other_i
     eng = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer)
     eng.build_index()
     shown = ("alliances.md", text.index(sentence) + len("또한, "))
-    other = eng.ask("다른 예는?", query="SK텔레콤 주도 AI 동맹", avoid={shown}, another=True)
+    other = eng.ask(
+        "다른 예는?", query="SK텔레콤 주도 AI 동맹", context=Context(avoid=frozenset({shown}), another=True)
+    )
     assert [s.text for s in other.summary_sentences] == [
         "코오롱베니트의 'AI 얼라이언스'",
         "중소기업 중심의 'AX 얼라이언스'",
@@ -827,7 +830,9 @@ def test_an_answer_names_the_question_words_no_document_writes(engine: Engine) -
     assert "주차장" not in " ".join(s.text for s in answer.summary_sentences)  # a note, not a summary sentence
     assert "참고:" not in engine.ask(SUBWAY).summary
     # a follow-up's condition no document writes is named, however much of the rest they hold
-    narrowed = engine.ask("주차장 지하철 노선", query="주차장 지하철 노선", narrowed=("주차장",)).summary
+    narrowed = engine.ask(
+        "주차장 지하철 노선", query="주차장 지하철 노선", context=Context(narrowed=("주차장",))
+    ).summary
     assert narrowed.endswith("\n\n참고: 문서에는 ‘주차장’이라는 말이 나오지 않습니다."), narrowed
     assert "참고:" not in engine.ask("주차장 지하철 노선", query="주차장 지하철 노선").summary
     # a name in Latin letters no document writes is named too, however much of the rest they hold

@@ -13,10 +13,11 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import Outline, abstention_message, covers, followups
 from assistant.answer.summarize import (
@@ -78,57 +79,6 @@ from assistant.text.spoken import written_out
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-@dataclass(frozen=True)
-class Request:
-    """What an answer is asked for: the question, what is searched, what the summary must avoid or be about."""
-
-    question: str
-    searched: str
-    avoid: frozenset[tuple[str, int]] = frozenset()
-    about: tuple[str, ...] = ()
-    instead: tuple[str, ...] = ()
-    anchor: tuple[str, int] | None = None
-    restate: bool = True  #: whether the anchored sentence is said again
-    another: bool = False  #: another one like the sentences in ``avoid`` is asked for ("다른 예는?"), not more of them
-    #: the pronoun of a searched text that names nothing else ("그건 어떻게 …?"; see points_at_nothing)
-    points_at: str = ""
-    #: the searched text is made only of symbols ("ㅋㅋㅋ"; see holds_no_word)
-    wordless: bool = False
-    #: the question is no question but thanks, a greeting … (see social_kind)
-    social: str = ""
-    #: the two things a comparison that names none sets side by side (the conversation's: "둘의 차이는?")
-    sides: tuple[str, ...] = ()
-    #: the sentences the summary holds at most (0: ``Settings.summary_sentences``; "한 줄로 요약해줘": 1)
-    sentences: int = 0
-    #: the question an ellipsis goes on from: the kind of value and the form it asked for are asked again
-    like: str = ""
-    #: what a follow-up narrows the question before to ("입사 첫해는?": 입사, 첫해): a word of it no
-    #: document writes is said so, however much of the rest they hold
-    narrowed: tuple[str, ...] = ()
-
-    def guard(self) -> tuple[str, str]:
-        """What keeps the request from being searched, the first that holds: ``("social", kind)``
-        (thanks, a greeting …), ``("points_at", pronoun)``, ``("wordless", "")``; ``("", "")`` when
-        nothing does. The one place of their order (the message and the reason follow it)."""
-        if self.social:
-            return "social", self.social
-        if self.points_at:
-            return "points_at", self.points_at
-        if self.wordless:
-            return "wordless", ""
-        return "", ""
-
-    def unclear(self) -> str:
-        """Why the request cannot be searched whatever the passages, or "" when it can."""
-        kind, detail = self.guard()
-        reasons = {
-            "social": f"the message is {detail}, not a question",
-            "points_at": f"the question points back with '{detail}' and names nothing else",
-            "wordless": "the question holds no word, only symbols",
-        }
-        return reasons.get(kind, "")
 
 
 def _numbering(lines: Sequence[tuple[Line, Candidate]], n_hits: int) -> dict[int, int]:
@@ -213,7 +163,7 @@ ONLY_THIS = "문서에는 이 문장보다 자세한 내용이 없습니다."
 
 def _with_limits(summary: str, request: Request, shown: Sequence[Candidate]) -> str:
     """The summary, saying so when an item asked about in more detail is all there is on it."""
-    if summary and request.anchor is not None and len(shown) == 1 and _holds(shown[0], request.anchor):
+    if summary and request.context.anchor is not None and len(shown) == 1 and _holds(shown[0], request.context.anchor):
         return f"{summary}\n\n{ONLY_THIS}"
     return summary
 
@@ -385,35 +335,15 @@ class Engine:
         mode: Mode = "hybrid",
         exclude: Collection[int] = (),
         prior: Mapping[str, float] | None = None,
-        avoid: Collection[tuple[str, int]] = (),
-        about: Sequence[str] = (),
-        instead: Sequence[str] = (),
-        anchor: tuple[str, int] | None = None,
-        restate: bool = True,
-        another: bool = False,
-        sides: Sequence[str] = (),
-        sentences: int = 0,
-        like: str = "",
-        narrowed: Sequence[str] = (),
+        context: Context = ALONE,
         snapshot: Retriever | None = None,
     ) -> Answer:
         """Answer ``question``; ``query`` (if given) is what is searched instead.
 
-        ``exclude`` leaves chunk rows out of the search, ``prior`` adds a boost per doc id,
-        the summary uses no sentence in ``avoid`` (doc id, start), for "tell me more" (with
-        ``another``: another one like them is asked for, "다른 예는?"), and only sentences about
-        one of ``about`` (a follow-up's new subject, which replaced ``instead``); with an
-        ``anchor`` (doc id, start) it elaborates that sentence: the sentences around it first,
-        and that sentence itself too when ``restate`` (not when more detail of a sentence already
-        shown is asked for: the conversation decides, see :mod:`assistant.chat.followup`).
-        ``sides`` are the two things a comparison question that names none compares ("둘의
-        차이는?" after "한국의 AI 원팀 전략이란?" → "그럼 미국은?": 한국, 미국). ``sentences``, when
-        not 0, is the most the summary holds ("한 줄로 요약해줘": 1). ``like`` is the question an
-        ellipsis goes on from: a message that asks for no kind of value asks for the one it asked
-        for ("얼마까지 지원받아?" → "그럼 소상공인은?": a sum), and one of no form of its own asks in its
-        form (why, how, what, which ones; not a comparison, whose sides it replaced). ``narrowed``:
-        the terms a follow-up narrows the question before to ("입사 첫해는?"); the answer says which
-        of them no document writes. The answer reads one index version: ``snapshot`` (from
+        ``exclude`` leaves chunk rows out of the search, ``prior`` adds a boost per doc id;
+        ``context`` is what the conversation asks of the answer beyond the question's words (the
+        sentences it must not repeat, the subject it must be about, the sentence it elaborates …:
+        see :class:`~assistant.answer.request.Context`). The answer reads one index version: ``snapshot`` (from
         :meth:`snapshot`, which the rows of ``exclude`` belong to) or the current one.
         """
         started = time.perf_counter()
@@ -422,10 +352,13 @@ class Engine:
         k = k or self.settings.top_k
         tokens = self.analyzer.tokens(searched)
         request = Request(
-            question, searched, frozenset(avoid), tuple(about), tuple(instead), anchor, restate, another,
-            points_at_nothing(tokens), holds_no_word(tokens), social_kind(self.analyzer.tokens(question)),
-            tuple(sides), sentences, like, tuple(narrowed),
-        )  # fmt: skip
+            question,
+            searched,
+            context,
+            points_at_nothing(tokens),
+            holds_no_word(tokens),
+            social_kind(self.analyzer.tokens(question)),
+        )
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
                 retrieval = Retrieval(searched, [], [])
@@ -453,8 +386,8 @@ class Engine:
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
         form = question_form(request.question)
-        if form == "general" and request.like:  # "그럼 유럽은?" after "왜 필요해?" asks why too
-            earlier = question_form(request.like)
+        if form == "general" and request.context.like:  # "그럼 유럽은?" after "왜 필요해?" asks why too
+            earlier = question_form(request.context.like)
             form = form if earlier == "comparison" else earlier
         unclear = request.unclear()
         if unclear or self.should_abstain(retrieval):
@@ -469,7 +402,9 @@ class Engine:
             )
         t0 = time.perf_counter()
         sides = (
-            (list(request.sides) or comparison_sides(request.question, self.analyzer)) if form == "comparison" else []
+            (list(request.context.sides) or comparison_sides(request.question, self.analyzer))
+            if form == "comparison"
+            else []
         )
         shown, missing, layout = self._lines(request, retrieval, index, form, sides)
         numbers = _numbering(shown, len(retrieval.hits))
@@ -480,7 +415,7 @@ class Engine:
         # ... or when it is a name in Latin letters ("docker 설치 방법 알려줘") or the follow-up's
         # narrowing ("입사 첫해는?" and no document says 첫해), however much of the rest they hold
         unsure = retrieval.coverage < UNSURE_COVERAGE
-        unwritten = [t for t in retrieval.absent if unsure or t in request.narrowed or latin_name(t)]
+        unwritten = [t for t in retrieval.absent if unsure or t in request.context.narrowed or latin_name(t)]
         absent = (
             _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
         )
@@ -488,7 +423,7 @@ class Engine:
             question=request.question,
             query=request.searched,
             summary=(summary + _not_written(absent) if summary and absent else summary)
-            or _say_little(request.about, bool(request.avoid)),
+            or _say_little(request.context.about, bool(request.context.avoid)),
             form=form,
             citations=self._citations(retrieval.hits, shown, numbers, index),
             summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
@@ -533,32 +468,40 @@ class Engine:
         the sides of a comparison the passages never name, and the form they are laid out by
         (the question's, or "list" for the other items of a list asked again)."""
         everything = self.candidates(retrieval, index)
-        candidates = _unavoided(everything, request.avoid, request.anchor)
+        candidates = _unavoided(everything, request.context.avoid, request.context.anchor)
         q = self.asked(
             request.question,
             retrieval,
             index,
             form,
-            request.about,
-            request.instead,
+            request.context.about,
+            request.context.instead,
             request.searched != request.question,
-            like=request.like,
+            like=request.context.like,
         )
-        n = min(request.sentences or self.settings.summary_sentences, self.settings.summary_sentences)
+        n = min(request.context.sentences or self.settings.summary_sentences, self.settings.summary_sentences)
         missing: list[str] = []
         # more of the same, or an item elaborated: what other passages add must still be about the question
-        if request.avoid and request.another:  # another one: not more about the one shown
+        if request.context.avoid and request.context.another:  # another one: not more about the one shown
             # by passage rank, then place; a sentence shown without its connective starts inside its candidate
-            shown = [c for c in everything if any(_holds(c, a) for a in request.avoid)]
+            shown = [c for c in everything if any(_holds(c, a) for a in request.context.avoid)]
             others = other_items(shown, q)
             if others:  # the items the one asked about was listed with
                 return [(Line(c.text, c.citation), c) for c in others], [], "list"
             candidates = not_elaborating(candidates, shown)
-        further = still_about(candidates, everything, q) if request.avoid else candidates
+        further = still_about(candidates, everything, q) if request.context.avoid else candidates
         near = None
-        if request.anchor is not None:
-            section = next((c.section for c in everything if _holds(c, request.anchor)), None)
-            near = around(candidates, request.anchor, q, n, restate=request.restate, section=section, further=further)
+        if request.context.anchor is not None:
+            section = next((c.section for c in everything if _holds(c, request.context.anchor)), None)
+            near = around(
+                candidates,
+                request.context.anchor,
+                q,
+                n,
+                restate=request.context.restate,
+                section=section,
+                further=further,
+            )
         if near:
             order = tidy(near)
             if form == "list" and asks_one_point(request.question):  # what is said around one item is no list
@@ -568,7 +511,7 @@ class Engine:
             if sides:
                 picked, missing = select_comparison(candidates, q, n, sides)
             else:
-                names = () if request.about else self._names(request.question)
+                names = () if request.context.about else self._names(request.question)
                 apart = not asks_a_name(request.question)
                 picked = select_about(candidates, q, n, names, self._topic, apart=apart, owner_of=self._owner)
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)

@@ -77,16 +77,7 @@ class Conversation:
                 query=None if resolution.standalone else resolution.query,
                 exclude=self.engine.rows_of(resolution.exclude, index),
                 prior=resolution.prior or None,
-                avoid=resolution.avoid,
-                about=resolution.subject,
-                instead=resolution.instead,
-                anchor=resolution.anchor,
-                restate=resolution.restate,
-                another=resolution.another,
-                sides=resolution.sides,
-                sentences=resolution.sentences,
-                like=resolution.like,
-                narrowed=resolution.narrowed,
+                context=resolution.context,
                 snapshot=snapshot,
             )
             stored = time.perf_counter()

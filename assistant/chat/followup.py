@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assistant.answer.request import Context
 from assistant.chat.cues import LAST, MEMBER_WORDS, PREDICATE_TAGS, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.ingest.markers import ORDINAL_VALUES
@@ -97,6 +98,22 @@ class Resolution:
     def followup(self) -> str | None:
         """The kind of follow-up, None when the message stands alone."""
         return None if self.standalone else self.kind
+
+    @property
+    def context(self) -> Context:
+        """What the answer must do for this message beyond its words (the engine's side of it)."""
+        return Context(
+            avoid=self.avoid,
+            about=self.subject,
+            instead=self.instead,
+            anchor=self.anchor,
+            restate=self.restate,
+            another=self.another,
+            sides=self.sides,
+            sentences=self.sentences,
+            like=self.like,
+            narrowed=self.narrowed,
+        )
 
 
 # ---------------------------------------------------------------------------------------
