@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
-from assistant.answer.suggest import Outline, abstention_message, covers, followups
+from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups
 from assistant.answer.summarize import (
     Asked,
     Candidate,
@@ -721,11 +721,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 def _names_a_section(chunk: Chunk, start: int, end: int, headings: frozenset[str]) -> bool:
     """Whether the line of the chunk that holds ``[start, end)`` (document offsets) is, white space
-    aside, one of ``headings``."""
+    and the number it opens with aside, one of ``headings`` (see :meth:`Outline.headings`)."""
     text, a, b = chunk.text, start - chunk.start, end - chunk.start
     first = text.rfind("\n", 0, a) + 1
     last = text.find("\n", b)
-    return collapse(text[first : len(text) if last < 0 else last]) in headings
+    line = collapse(text[first : len(text) if last < 0 else last])
+    return line in headings or NUMBERING.sub("", line) in headings
 
 
 def _unavoided(

@@ -51,7 +51,9 @@ ACTIONS = _words(
     "확대 심화 진단 준비 사용 이용 신청 등록 변경 보호 관리법 방법 방안 절차 과정"
 )
 
-NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXivx]+[.)]|[가-하][.)]|제\s*\d+\s*[장절편부])\s*")
+NUMBERING = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)+\.?|\d+[.)]|\d+\s*[장절]\.?|[IVXivx]+[.)]|[가-하][.)]|제\s*\d+\s*[장절편부])\s*"
+)
 #: Headings longer than this are sentences rather than names of a subject.
 MAX_TOPIC_CHARS = 40
 #: A section with fewer characters of text than this (a byline, a date) offers nothing to ask.
@@ -144,11 +146,15 @@ class Outline:
         self._headings: frozenset[str] | None = None
 
     def headings(self) -> frozenset[str]:
-        """Every heading of every document, its white space collapsed."""
+        """Every heading of every document, its white space collapsed, each also without the
+        number it opens with ("10장. 데비안 및 커널" and "데비안 및 커널": a table of contents may
+        number it otherwise, "10. 데비안 및 커널")."""
         with self._lock:
             if self._headings is None:
                 paths = self.store.section_paths()
-                self._headings = frozenset(collapse(t) for p in paths for t in p.split(PATH_SEPARATOR) if t)
+                whole = {collapse(t) for p in paths for t in p.split(PATH_SEPARATOR) if t}
+                bare = {NUMBERING.sub("", t) for t in whole}
+                self._headings = frozenset(whole | {t for t in bare if t})
             return self._headings
 
     def documents(self) -> list[str]:
