@@ -271,6 +271,25 @@ def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -
     assert {"프로", "용량"} <= set(size.query.split())
 
 
+def test_an_ellipsis_must_be_answered_about_what_it_adds(analyzer: KoreanAnalyzer) -> None:
+    """ "해외 출장은?" after "출장비 정산 언제까지 해야 돼?": the answer must be about 해외 (출장 is of
+    출장비 too: a sentence naming it says nothing of 해외 출장); a message whose nouns are all old
+    keeps them all, and "그럼 미국은?" its one new noun."""
+    turns = [turn_after(analyzer, "출장비 정산 언제까지 해야 돼?")]
+    abroad = ask(analyzer, "해외 출장은?", turns)
+    assert abroad.kind == "ellipsis" and abroad.subject == ("해외",)
+    assert "해외" in abroad.query.split()
+    us = ask(analyzer, "그럼 미국은?", [turn_after(analyzer, "한국의 AI 전략은?")])
+    assert us.subject == ("미국",)
+
+
+def test_approval_is_an_aspect_of_the_thing_before(analyzer: KoreanAnalyzer) -> None:
+    """ "승인은 누가 해?" after "재택근무 며칠까지 돼?" asks who approves 재택근무 (it was searched alone
+    and answered with a rule on approving code changes)."""
+    who = ask(analyzer, "승인은 누가 해?", [turn_after(analyzer, "재택근무 며칠까지 돼?")])
+    assert not who.standalone and {"재택", "근무", "승인"} <= set(who.query.split())  # Kiwi, no index: 재택 근무
+
+
 def test_a_condition_narrows_the_question_before(analyzer: KoreanAnalyzer) -> None:
     """ "입사 첫해는?" after "연차 며칠 줘?" asks the 연차 of the first year (it took 연차's place and
     was searched "입사 첫해" alone); "계약직은?" after "정규직 연차는 며칠이야?" takes 정규직's place;

@@ -172,3 +172,18 @@ def test_a_condition_asked_after_a_question_narrows_it(engine: Engine, tmp_path:
     assert "1년 미만인 직원에게는 1개월 개근 시 1일의 유급휴가" in " ".join(said), said
     assert all("유급휴가" in s or "휴가" in s for s in said), said
     assert contract.summary.endswith("참고: 문서에는 ‘계약직’이라는 말이 나오지 않습니다."), contract.summary
+
+
+def test_an_ellipsis_naming_what_no_document_says_is_answered_so(engine: Engine, tmp_path: Path) -> None:
+    """ "해외 출장은?" after a question on settling travel expenses: no rule says anything of 해외, and
+    the answer says so (it repeated the rule on 출장비, which names 출장); "승인은 누가 해?" after a
+    question on working from home asks of 재택근무 (it was asked alone and answered about code review)."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        first = conversation.chat("출장비 정산 언제까지 해야 돼?")
+        abroad = conversation.chat("해외 출장은?", first.session_id)
+        home = conversation.chat("재택근무 며칠까지 돼?")
+        who = conversation.chat("승인은 누가 해?", home.session_id)
+    assert abroad.summary.startswith("문서에서 '해외'에 대한 내용을 찾지 못했습니다"), abroad.summary
+    assert not abroad.summary_sentences
+    assert "재택근무" in who.query and "풀 리퀘스트" not in who.summary_sentences[0].text, who.summary

@@ -187,7 +187,7 @@ ASPECTS = frozenset(
     ["수수료", "비용", "가격", "요금", "금액", "기간", "기한", "유효기간", "마감", "일정", "시간", "조건",
      "자격", "절차", "서류", "준비물", "장소", "위치", "대상", "혜택", "장점", "단점", "효과", "목적", "역할",
      "결과", "연락처", "담당자", "과태료", "벌금", "신청", "접수", "용량", "무게", "성능", "사양", "인원", "정원",
-     "횟수", "기준", "범위", "용도", "개수", "수량", "색상", "재질", "연령"]
+     "횟수", "기준", "범위", "용도", "개수", "수량", "색상", "재질", "연령", "승인", "허가"]
 )  # fmt: skip
 
 
@@ -486,10 +486,19 @@ def _continue(
         prior=_prior(source, policy),
         topic=topic,
         focus=focus,
-        subject=tuple(t for t, _ in cues.nouns) if ellipsis and not narrows else (),
+        subject=_new_subject([t for t, _ in cues.nouns], last.focus) if ellipsis and not narrows else (),
         instead=tuple(replaced),
         narrowed=tuple(t for t, _ in cues.nouns) if narrows else (),
     )
+
+
+def _new_subject(nouns: Sequence[str], focus: Focus) -> tuple[str, ...]:
+    """What an ellipsis's answer must be about: its nouns that the focus before did not hold ("해외
+    출장은?" after "출장비 정산 …": 해외, since 출장 is of 출장비 too, and a sentence naming only that is
+    no more about 해외 출장 than the one before); all of them when none is new."""
+    old = [t for t, _, _ in focus]
+    new = [n for n in nouns if not any(o.startswith(n) or n.startswith(o) for o in old)]
+    return tuple(new or nouns)
 
 
 def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, why: bool = False) -> Resolution:
