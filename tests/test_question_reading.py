@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.chat.cues import read_cues
 from assistant.ingest.markers import ordinals_in
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import (
@@ -168,6 +169,18 @@ def test_a_condition_with_a_count_or_time_asked_is_no_method_question(question: 
 def test_what_happens_is_no_method_question(question: str, form: str) -> None:
     """ "어떻게 돼?" asks what happens or what something is, and "어떻게 보고 있어?" a view, not how to
     do it: no list of steps."""
+    assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("왜 그렇게 차이가 나?", "reason"),  # why two differ: the reasons, not the two side by side
+        ("한국과 미국은 왜 다른가요?", "reason"),
+        ("한국과 미국의 차이는?", "comparison"),
+    ],
+)
+def test_asking_why_two_differ_asks_a_reason(question: str, form: str) -> None:
     assert question_form(question) == form
 
 
@@ -405,6 +418,14 @@ def test_words_asking_an_amount_are_no_topic(analyzer: KoreanAnalyzer, question:
 )
 def test_words_asking_a_difference_are_no_topic(analyzer: KoreanAnalyzer, question: str, topic: list[str]) -> None:
     assert topic_terms(analyzer.terms(question)) == topic
+
+
+def test_a_difference_or_an_error_that_happens_carries_no_topic_verb(analyzer: KoreanAnalyzer) -> None:
+    """나다 of "차이가 나?" and "에러 나요" says only that its subject happens: the follow-up "왜 그렇게
+    차이가 나?" was searched "… 투자 규모 나기"."""
+    assert "나다" not in read_cues(analyzer.tokens("왜 그렇게 격차가 나?")).terms
+    assert "나다" not in read_cues(analyzer.tokens("부팅할 때 에러 나요")).terms
+    assert "나가다" in read_cues(analyzer.tokens("인재가 왜 해외로 나가?")).terms
 
 
 @pytest.mark.parametrize(

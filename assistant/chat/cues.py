@@ -141,7 +141,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             example |= _asks_an_example(tokens, i)
             _noun(tok, nxt, nouns, predicates)
             more |= tok.form in {"나머지", "추가"} or (tok.form == "밖" and i > 0 and tokens[i - 1].form == "그")
-        elif tag in PREDICATE_TAGS and tok.form + "다" not in LIGHT_PREDICATES and not _degree_asked(tokens, i):
+        elif tag in PREDICATE_TAGS and tok.form + "다" not in _NO_TOPIC and not _degree_asked(tokens, i):
             predicates.append(tok.form + "다")
     if not nouns and not predicates and any(t.form in {"자세히", "구체"} for t in tokens):
         more = True  # "자세히 알려줘", "구체적으로?" with nothing else to go on
@@ -225,6 +225,12 @@ def _conversely(tokens: Sequence[Token], i: int) -> bool:
     """Whether token ``i`` is the 반대 of a message opening with 반대로 ("conversely": "반대로 합친 걸
     다시 나누려면?"), which says how the message follows, not what it is about."""
     return i == 0 and tokens[0].form == "반대" and len(tokens) > 1 and tokens[1].form in {"로", "으로"}
+
+
+#: Predicates a conversation's topic does not carry: the light ones, and 나다 of "차이가 나?" and
+#: "에러 나요", which says only that its subject happens (carried, "왜 그렇게 차이가 나?" was searched
+#: "… 투자 규모 나기").
+_NO_TOPIC = LIGHT_PREDICATES | {"나다"}
 
 
 def _noun(tok: Token, nxt: Token | None, nouns: list[tuple[str, str]], predicates: list[str]) -> None:

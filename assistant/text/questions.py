@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from assistant.ingest.markers import ORDINAL
 from assistant.text.korean import NOUN_TAGS, KoreanAnalyzer, Token, content_terms
 
-#: Question forms, checked in this order; the first pattern that matches wins.
+#: Question forms, checked in this order; the first pattern that matches wins: a question asking why
+#: two differ ("왜 그렇게 차이가 나?") asks a reason.
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|다른지|달라(?:요|\?|$)|vs|대비")),
     ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
+    ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|다른지|달라(?:요|\?|$)|vs|대비")),
     # asking what something is called ("… 전략을 무엇이라고 부르나요?") wants a name, not a method or a list
     ("definition", re.compile(r"(?:무엇|뭐)(?:이)?라고 (?:부르|불리|부릅|하[나는니]|합니)")),
     (
