@@ -488,6 +488,25 @@ def test_the_ordinal_an_item_opens_with_is_no_topic_word(analyzer: KoreanAnalyze
     assert "첫째" not in ask(analyzer, "그럼 한국은 어떻게 대응해야 해?", [first, second]).query
 
 
+def test_an_item_named_with_others_in_one_sentence_must_be_named_by_what_says_more(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    """The items of "AI 얼라이언스 종류 알려줘" are named in one sentence: more of the second must name
+    코오롱베니트 (what sets it apart from the others); an item that is a sentence of its own asks nothing."""
+    named = (
+        Item("SK텔레콤 주도의 'K-AI 얼라이언스'", 1, ("SK텔레콤", "주도", "K", "AI", "얼라이언스"), 100),
+        Item("코오롱베니트의 'AI 얼라이언스'", 1, ("코오롱베니트", "AI", "얼라이언스"), 125),
+        Item("중소기업 중심의 'AX 얼라이언스'", 1, ("중소기업", "중심", "AX", "얼라이언스"), 147),
+    )
+    res = ask(analyzer, "두 번째 거 자세히", [replace(europe[0], items=named)])
+    assert res.kind == "ordinal" and res.subject == ("코오롱베니트",)
+    sentences = (
+        Item("첫째, 유럽은 규제를 중시합니다.", 1, ("첫째", "유럽", "규제", "중시"), 10),
+        Item("둘째, 유럽은 윤리를 강조합니다.", 1, ("둘째", "유럽", "윤리", "강조하다"), 60),
+    )
+    assert ask(analyzer, "두 번째 거 자세히", [replace(europe[0], items=sentences)]).subject == ()
+
+
 def test_an_ordinal_past_the_end_of_the_list_is_not_an_ordinal(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     res = ask(analyzer, "다섯 번째 항목은?", europe)
     assert res.kind == "reference" and res.query == EUROPE

@@ -91,6 +91,19 @@ def test_an_ordinal_over_a_listed_answer(conversation: Conversation) -> None:
     assert item in second.citations[0].passage
 
 
+def test_more_of_an_item_named_only_in_a_sentence_says_the_documents_have_no_more(
+    conversation: Conversation,
+) -> None:
+    """The second of the alliances listed is named once, with the others, in one sentence: asked
+    in more detail, the answer is that sentence and says the documents have no more (the sentences
+    around it, on Korea's alliances as a whole, were given as more about 코오롱베니트)."""
+    listed, second = chat_all(conversation, "AI 얼라이언스 종류 알려줘", "두 번째 거 자세히")
+    assert listed.summary_sentences[1].text == "코오롱베니트의 'AI 얼라이언스'"
+    said = [s.text for s in second.summary_sentences]
+    assert len(said) == 1 and "코오롱베니트의 'AI 얼라이언스'" in said[0] and "여러 AI 동맹이 생겨나" in said[0], said
+    assert second.summary.endswith("문서에는 이 문장보다 자세한 내용이 없습니다.")
+
+
 def test_more_brings_new_sentences(conversation: Conversation) -> None:
     first, more = chat_all(conversation, "AI 속도 경쟁에서 살아남으려면?", "다른 방법은?")
     assert (more.followup, more.query) == ("more", first.query)

@@ -633,6 +633,21 @@ def test_around_elaborates_the_anchor_with_its_neighbours() -> None:
     assert texts(around([first, second, third], ("a.txt", 20), q("둘째", []), 2))[0] == second.text
 
 
+def test_around_an_item_named_among_others_says_only_what_names_it() -> None:
+    """More of 코오롱베니트, named with two other alliances in one sentence: the sentences around it
+    are about all of them; none names it, so the sentence itself is the answer (the engine then says
+    the documents have no more). A neighbour that names it is said."""
+    named = cand(1, 0, "SK텔레콤의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스' 등이 생겼다.", {"얼라이언스"}, 0)
+    whole = cand(1, 50, "한국의 AI 동맹은 협력으로 격차를 줄이려 한다.", {"동맹", "협력"}, 1)
+    asked_more = q("코오롱베니트 AI 얼라이언스", ["코오롱베니트", "얼라이언스"], subject=("코오롱베니트",))
+    assert texts(around([named, whole], ("a.txt", 24), asked_more, 3, restate=False)) == [named.text]
+    says = cand(1, 50, "코오롱베니트는 제조 AI를 맡는다.", {"코오롱베니트", "제조"}, 1)
+    assert texts(around([named, says], ("a.txt", 24), asked_more, 3, restate=False)) == [says.text]
+    assert texts(around([named, whole], ("a.txt", 24), replace(asked_more, subject=()), 3, restate=False)) == [
+        whole.text
+    ]
+
+
 def test_around_stays_in_the_anchors_section_and_restates_it_when_that_has_nothing_more() -> None:
     europe = replace(cand(1, 0, "유럽은 인간 중심의 AI를 강조한다.", {"유럽", "인간"}, 0), section="유럽")
     row = replace(cand(1, 40, "자본 빅테크 기업들이 막대한 자본을 보유", {"자본"}, 1), section="비교")

@@ -1373,13 +1373,17 @@ def around(
         same = [c for c in same if c.section == section]
     after = [c for c in same if c.start >= (at.end if at else start + 1)]
     before = [c for c in reversed(same) if c.end <= (at.start if at else start)]
+    if q.subject:  # an item named among others in its sentence: only what names it says more of it
+        after, before = [c for c in after if _about(c, q)], [c for c in before if _about(c, q)]
     new = (after + before)[: max(n - 1, 1)]
     if len(new) < n - 1:
         rest = pool if further is None else eligible(further, replace(q, subject=()))
         others = [c for c in rest if c.doc_id != doc or not (c in after or c in before or c is at)]
+        if q.subject:
+            others = [c for c in others if _about(c, q)]
         new += [p.candidate for p in select(others, q, n - 1 - len(new)) if p.candidate not in new]
     if not new:
-        return []
+        return [Picked(at, 0.0)] if q.subject and at is not None else []
     # with nothing more in its own section, the sentence is said again, so the answer shows what it elaborates
     restate = restate or not (after or before)
     head = [at] if restate and at is not None else []

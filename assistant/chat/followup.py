@@ -37,7 +37,7 @@ from assistant.text.questions import (
     sides_in,
     social_kind,
 )
-from assistant.text.sentences import expected_answer
+from assistant.text.sentences import ends_sentence, expected_answer
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -633,11 +633,25 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
         topic=topic,
         focus=last.focus,
         anchor=_place(source, item),
+        subject=_named_only(item, source.items),
         # more detail of an item shown is what follows it; an item of the document's list the
         # answer did not show ("세 번째 단계 좀 더 자세히요") is said itself first
         # (a turn that recorded nothing of what it said is taken to have shown it, as in :func:`_more`)
         restate=not detail or (bool(source.said) and doc is not None and not _overlaps(source.said, doc, item)),
     )
+
+
+def _named_only(item: Item, items: Sequence[Item]) -> tuple[str, ...]:
+    """What an item that is only named in a sentence, with others, is called apart from them
+    ("코오롱베니트의 'AI 얼라이언스'" of "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI
+    얼라이언스', … 등 여러 AI 동맹이 생겨나고 있으며 …": 코오롱베니트): the sentences around it are
+    about them all, and only one naming it says more of it. Nothing for an item that is a sentence
+    of its own ("둘째, 정부의 정책적 지원도 …"), whose neighbours go on with it."""
+    if ends_sentence(item.text) or not any(i is not item and i.citation == item.citation for i in items):
+        return ()
+    others = {t.lower() for i in items if i is not item for t in i.terms}
+    own = [t for t in item.terms if t.lower() not in others]
+    return tuple(_written(own, item.text))
 
 
 #: Quotes the analyzer may leave on a word it reads ("얼라이언스'" of "'AI 얼라이언스'").
