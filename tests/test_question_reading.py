@@ -178,6 +178,7 @@ def test_what_happens_is_no_method_question(question: str, form: str) -> None:
         ("왜 그렇게 차이가 나?", "reason"),  # why two differ: the reasons, not the two side by side
         ("한국과 미국은 왜 다른가요?", "reason"),
         ("한국과 미국의 차이는?", "comparison"),
+        ("왜 둘을 비교하나요?", "comparison"),  # asked to compare them
     ],
 )
 def test_asking_why_two_differ_asks_a_reason(question: str, form: str) -> None:

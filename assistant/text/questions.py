@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from assistant.ingest.markers import ORDINAL
 from assistant.text.korean import NOUN_TAGS, KoreanAnalyzer, Token, content_terms
 
-#: Question forms, checked in this order; the first pattern that matches wins: a question asking why
-#: two differ ("왜 그렇게 차이가 나?") asks a reason.
+#: Question forms, checked in this order; the first pattern that matches wins (but see
+#: :func:`question_form` for why two differ).
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
     ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|다른지|달라(?:요|\?|$)|vs|대비")),
+    ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
     # asking what something is called ("… 전략을 무엇이라고 부르나요?") wants a name, not a method or a list
     ("definition", re.compile(r"(?:무엇|뭐)(?:이)?라고 (?:부르|불리|부릅|하[나는니]|합니)")),
     (
@@ -279,16 +279,25 @@ def _not_how(question: str) -> bool:
     return bool(_ASKS_OUTCOME.search(question) or _ASKS_VIEW.search(question)) and not _NAMES_A_WAY.search(question)
 
 
+#: A reason asked (the reason form's pattern).
+_REASON = dict(FORMS)["reason"]
+#: Words that ask to set two things side by side, whatever else the question asks ("왜 둘을 비교하나요?").
+_COMPARE = re.compile(r"비교|vs|대비")
+
+
 def question_form(question: str) -> str:
     """One of definition, reason, method, list, comparison or general (a question in English too).
     A condition ("머지하려면", "해야") with a count, an amount or a time asked and no "how" is no
     method question: "PR 머지하려면 몇 명 승인 필요해?" asks a number. Nor is "어떻게 돼?" without
     방법/방안/대책/해결: "기간 안에 도입 못 하면 어떻게 돼?" asks what happens; nor "어떻게 보고 있어?"
-    or "어떻게 평가해?", which ask a view."""
+    or "어떻게 평가해?", which ask a view. Asking why two differ ("왜 그렇게 차이가 나?") asks a reason;
+    asking to compare them ("왜 둘을 비교하나요?") a comparison."""
     for name, pattern in FORMS:
         if pattern.search(question):
             if name == "method" and _not_how(question):
                 return "general"
+            if name == "comparison" and _REASON.search(question) and not _COMPARE.search(question):
+                return "reason"  # why two differ ("왜 그렇게 차이가 나?"), not a request to compare them
             return name
     if cross_script(question):
         for name, pattern in ENGLISH_FORMS:
