@@ -467,38 +467,39 @@ class Engine:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
         the sides of a comparison the passages never name, and the form they are laid out by
         (the question's, or "list" for the other items of a list asked again)."""
+        context = request.context
         everything = self.candidates(retrieval, index)
-        candidates = _unavoided(everything, request.context.avoid, request.context.anchor)
+        candidates = _unavoided(everything, context.avoid, context.anchor)
         q = self.asked(
             request.question,
             retrieval,
             index,
             form,
-            request.context.about,
-            request.context.instead,
+            context.about,
+            context.instead,
             request.searched != request.question,
-            like=request.context.like,
+            like=context.like,
         )
-        n = min(request.context.sentences or self.settings.summary_sentences, self.settings.summary_sentences)
+        n = min(context.sentences or self.settings.summary_sentences, self.settings.summary_sentences)
         missing: list[str] = []
         # more of the same, or an item elaborated: what other passages add must still be about the question
-        if request.context.avoid and request.context.another:  # another one: not more about the one shown
+        if context.avoid and context.another:  # another one: not more about the one shown
             # by passage rank, then place; a sentence shown without its connective starts inside its candidate
-            shown = [c for c in everything if any(_holds(c, a) for a in request.context.avoid)]
+            shown = [c for c in everything if any(_holds(c, a) for a in context.avoid)]
             others = other_items(shown, q)
             if others:  # the items the one asked about was listed with
                 return [(Line(c.text, c.citation), c) for c in others], [], "list"
             candidates = not_elaborating(candidates, shown)
-        further = still_about(candidates, everything, q) if request.context.avoid else candidates
+        further = still_about(candidates, everything, q) if context.avoid else candidates
         near = None
-        if request.context.anchor is not None:
-            section = next((c.section for c in everything if _holds(c, request.context.anchor)), None)
+        if context.anchor is not None:
+            section = next((c.section for c in everything if _holds(c, context.anchor)), None)
             near = around(
                 candidates,
-                request.context.anchor,
+                context.anchor,
                 q,
                 n,
-                restate=request.context.restate,
+                restate=context.restate,
                 section=section,
                 further=further,
             )
@@ -511,7 +512,7 @@ class Engine:
             if sides:
                 picked, missing = select_comparison(candidates, q, n, sides)
             else:
-                names = () if request.context.about else self._names(request.question)
+                names = () if context.about else self._names(request.question)
                 apart = not asks_a_name(request.question)
                 picked = select_about(candidates, q, n, names, self._topic, apart=apart, owner_of=self._owner)
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
