@@ -283,6 +283,18 @@ def test_an_ellipsis_must_be_answered_about_what_it_adds(analyzer: KoreanAnalyze
     assert us.subject == ("미국",)
 
 
+def test_follow_ups_naming_nothing_stay_on_the_subject(analyzer: KoreanAnalyzer) -> None:
+    """Three follow-ups that name no thing ("왜 필요해?", "누가 만들어야 해?", "성공하려면?") stay on 메가
+    얼라이언스: it decayed below the floor and "성공하려면?" was searched "필요 만들기 성공"."""
+    turns = [turn_after(analyzer, "메가 얼라이언스란 무엇인가요?")]
+    for message in ("왜 필요해?", "누가 만들어야 해?"):
+        turns.append(turn_after(analyzer, message, turns))
+    last = ask(analyzer, "성공하려면?", turns)
+    assert last.kind == "reference" and {"메가", "성공"} <= set(last.query.split()), last.query
+    named = ask(analyzer, "데이터 인프라는?", turns)  # a message naming a thing: the subject may go
+    assert "데이터" in named.query.split()
+
+
 def test_approval_is_an_aspect_of_the_thing_before(analyzer: KoreanAnalyzer) -> None:
     """ "승인은 누가 해?" after "재택근무 며칠까지 돼?" asks who approves 재택근무 (it was searched alone
     and answered with a rule on approving code changes)."""

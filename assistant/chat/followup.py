@@ -511,7 +511,10 @@ def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, w
     the document says right after it, where a document gives the reason for what it just said.
     After an answer of several sentences, which one is meant is not known: searched again.
     """
-    topic = carry(last.topic, cues.terms, policy)
+    # a message naming nothing ("누가 만들어야 해?", "성공하려면?") is still about the subject talked about:
+    # its nouns stay while the conversation's predicates come and go
+    keep = () if cues.nouns else [t for t, _, _ in last.focus]
+    topic = carry(last.topic, cues.terms, policy, keep=keep)
     query = query_of(topic, policy) if cues.terms else last.query
     anchor = None
     if why and not cues.nouns and not last.abstained:
@@ -760,10 +763,11 @@ def carry(
     *,
     replaced: Sequence[str] = (),
     lead: bool = False,
+    keep: Collection[str] = (),
 ) -> dict[str, float]:
     """The topic after a follow-up: earlier terms decay when the message brings its own,
-    ``replaced`` terms give their place to the message's, light terms are forgotten; with
-    ``lead`` the message's terms come first."""
+    ``replaced`` terms give their place to the message's, light terms are forgotten (not those of
+    ``keep``, which stay at the floor); with ``lead`` the message's terms come first."""
     factor = policy.decay if own else 1.0
     out: dict[str, float] = dict.fromkeys(own, 1.0) if lead else {}
     for term, weight in topic.items():
@@ -771,8 +775,8 @@ def carry(
             out.update({t: 1.0 for t in own if t not in out})  # in the place of the first replaced
         elif term in own:
             out[term] = 1.0
-        elif weight * factor >= policy.floor:
-            out[term] = weight * factor
+        elif weight * factor >= policy.floor or term in keep:
+            out[term] = max(weight * factor, policy.floor)
     for term in own:
         out.setdefault(term, 1.0)
     return out
