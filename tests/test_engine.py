@@ -842,6 +842,8 @@ def test_an_answer_names_the_question_words_no_document_writes(engine: Engine) -
     latin = engine.ask("지하철 노선 docker").summary
     assert latin.endswith("\n\n참고: 문서에는 ‘docker’(이)라는 말이 나오지 않습니다."), latin
     assert "참고:" not in engine.ask("지하철 노선 could").summary  # a word of English, not a name
+    mixed = engine.ask("what is 지하철 주차장 할인 요금?").summary  # nor one of a question half in English
+    assert mixed.endswith("\n\n참고: 문서에는 ‘주차장’, ‘할인’, ‘요금’이라는 말이 나오지 않습니다."), mixed
     words = engine_module._written_words
     tokens = engine.analyzer.tokens
     assert words("재택 가능해요?", tokens("재택 가능해요?"), {"재택", "가능"}) == ["재택"]

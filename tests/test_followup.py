@@ -295,6 +295,24 @@ def test_follow_ups_naming_nothing_stay_on_the_subject(analyzer: KoreanAnalyzer)
     assert "데이터" in named.query.split()
 
 
+def test_a_solution_asked_after_a_problem_is_the_problems(analyzer: KoreanAnalyzer) -> None:
+    """ "해결책은?" after "데이터 인프라 격차는 어느 정도야?" asks the gap's solution (it was searched
+    "해결책" alone and found nothing); documents write a solution without the word: no subject."""
+    turns = [turn_after(analyzer, "데이터 인프라 격차는 어느 정도야?")]
+    solution = ask(analyzer, "해결책은?", turns)
+    assert solution.kind == "ellipsis" and {"해결책", "데이터", "격차"} <= set(solution.query.split())
+    assert solution.subject == ()
+    assert ask(analyzer, "수수료는?", [turn_after(analyzer, "여권 만드는 데 며칠 걸려요?")]).subject == ("수수료",)
+
+
+def test_english_function_words_are_no_topic(analyzer: KoreanAnalyzer) -> None:
+    """After "What is Korea's AI one-team strategy?", "그럼 미국은?" was searched "미국 What is Korea s
+    AI one team"."""
+    turns = [turn_after(analyzer, "What is Korea's AI one-team strategy?")]
+    words = set(ask(analyzer, "그럼 미국은?", turns).query.lower().split())
+    assert "미국" in words and "strategy" in words and not words & {"what", "is", "s"}
+
+
 def test_approval_is_an_aspect_of_the_thing_before(analyzer: KoreanAnalyzer) -> None:
     """ "승인은 누가 해?" after "재택근무 며칠까지 돼?" asks who approves 재택근무 (it was searched alone
     and answered with a rule on approving code changes)."""

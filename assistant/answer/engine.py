@@ -58,6 +58,7 @@ from assistant.text.chunking import Chunk
 from assistant.text.josa import final_consonant
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token
 from assistant.text.questions import (
+    ENGLISH_FUNCTION_WORDS,
     answer_focus,
     answer_predicate,
     asked_nouns,
@@ -103,13 +104,6 @@ def _say_little(about: Sequence[str], said_before: bool = False) -> str:
 #: names the question's words no document writes: what it shows is only the nearest there is.
 UNSURE_COVERAGE = 0.5
 
-#: Words of English that name nothing: a question quoting an error message ("Could not get lock")
-#: holds them, and no answer need say the documents do not.
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    ["the", "and", "for", "not", "can", "cannot", "could", "would", "should", "with", "from", "get", "got",
-     "has", "have", "was", "are", "this", "that", "what", "how", "why", "when", "where", "which", "who",
-     "you", "your", "but", "into", "out"]
-)  # fmt: skip
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 
 
@@ -117,7 +111,7 @@ def latin_name(term: str) -> bool:
     """Whether a (lower-cased) term is a word in Latin letters, three or more, that names a thing
     (docker, ssh, chatgpt): a question naming one the documents never write is answered with only
     the nearest there is."""
-    return bool(_LATIN_WORD.fullmatch(term)) and term not in _ENGLISH_FUNCTION_WORDS
+    return bool(_LATIN_WORD.fullmatch(term)) and term not in ENGLISH_FUNCTION_WORDS
 
 
 #: A word in Latin letters read as a word, not letter by letter (docker, not SSH): how it ends
@@ -415,7 +409,11 @@ class Engine:
         # ... or when it is a name in Latin letters ("docker 설치 방법 알려줘") or the follow-up's
         # narrowing ("입사 첫해는?" and no document says 첫해), however much of the rest they hold
         unsure = retrieval.coverage < UNSURE_COVERAGE
-        unwritten = [t for t in retrieval.absent if unsure or t in request.context.narrowed or latin_name(t)]
+        unwritten = [
+            t
+            for t in retrieval.absent
+            if (unsure or t in request.context.narrowed or latin_name(t)) and t not in ENGLISH_FUNCTION_WORDS
+        ]
         absent = (
             _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
         )

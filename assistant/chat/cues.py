@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.chat.sessions import Focus
 from assistant.ingest.markers import DETERMINER_VALUES, ORDINAL_VALUES
 from assistant.text.korean import NOMINAL_TAGS, NOUN_TAGS, WEAK_NOUNS, Token
-from assistant.text.questions import LIGHT_PREDICATES, PRONOUNS, QUESTION_WORDS
+from assistant.text.questions import ENGLISH_FUNCTION_WORDS, LIGHT_PREDICATES, PRONOUNS, QUESTION_WORDS
 
 
 def _words(text: str) -> frozenset[str]:
@@ -237,6 +237,8 @@ def _noun(tok: Token, nxt: Token | None, nouns: list[tuple[str, str]], predicate
     """File a noun as a topic noun or, before 하다 (XSV/XSA), as a predicate."""
     form = tok.form
     if form in QUESTION_WORDS or form in FOLLOWUP_WORDS or form in WEAK_NOUNS:
+        return
+    if tok.tag == "SL" and form.lower() in ENGLISH_FUNCTION_WORDS:  # "What is …": no topic
         return
     if nxt is not None and nxt.tag.startswith(("XSV", "XSA")):
         if form not in LIGHT_PREDICATES:

@@ -187,8 +187,13 @@ ASPECTS = frozenset(
     ["수수료", "비용", "가격", "요금", "금액", "기간", "기한", "유효기간", "마감", "일정", "시간", "조건",
      "자격", "절차", "서류", "준비물", "장소", "위치", "대상", "혜택", "장점", "단점", "효과", "목적", "역할",
      "결과", "연락처", "담당자", "과태료", "벌금", "신청", "접수", "용량", "무게", "성능", "사양", "인원", "정원",
-     "횟수", "기준", "범위", "용도", "개수", "수량", "색상", "재질", "연령", "승인", "허가"]
+     "횟수", "기준", "범위", "용도", "개수", "수량", "색상", "재질", "연령", "승인", "허가", "해결책", "대책", "해법",
+     "영향", "전망", "사례", "문제점", "과제", "한계", "시사점"]
 )  # fmt: skip
+
+#: Aspects a document gives without writing their name ("해결책은?" is answered by "… 구축해야 합니다"):
+#: the answer need not name them.
+UNNAMED_ASPECTS = frozenset(["해결책", "대책", "해법"])
 
 
 #: Nouns that narrow when or of whom a question is asked rather than name another thing: "연차 며칠
@@ -486,7 +491,9 @@ def _continue(
         prior=_prior(source, policy),
         topic=topic,
         focus=focus,
-        subject=_new_subject([t for t, _ in cues.nouns], last.focus) if ellipsis and not narrows else (),
+        subject=_new_subject([t for t, _ in cues.nouns if t not in UNNAMED_ASPECTS], last.focus)
+        if ellipsis and not narrows
+        else (),
         instead=tuple(replaced),
         narrowed=tuple(t for t, _ in cues.nouns) if narrows else (),
     )
@@ -498,7 +505,7 @@ def _new_subject(nouns: Sequence[str], focus: Focus) -> tuple[str, ...]:
     no more about 해외 출장 than the one before); all of them when none is new."""
     old = [t for t, _, _ in focus]
     new = [n for n in nouns if not any(o.startswith(n) or n.startswith(o) for o in old)]
-    return tuple(new or nouns)
+    return tuple(new or nouns)  # none at all: the aspects asked are ones documents do not name
 
 
 def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, why: bool = False) -> Resolution:

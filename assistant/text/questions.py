@@ -12,6 +12,17 @@ from collections.abc import Sequence
 from assistant.ingest.markers import ORDINAL
 from assistant.text.korean import NOUN_TAGS, KoreanAnalyzer, Token, content_terms
 
+#: Words of English that name nothing: a question quoting an error message ("Could not get lock")
+#: or asked in English ("What is Korea's AI one-team strategy?") holds them; no answer need say the
+#: documents do not write them, and a conversation does not carry them as its topic.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    ["the", "and", "for", "not", "can", "cannot", "could", "would", "should", "with", "from", "get", "got",
+     "has", "have", "was", "are", "this", "that", "what", "how", "why", "when", "where", "which", "who",
+     "you", "your", "but", "into", "out", "is", "be", "a", "an", "of", "to", "in", "on", "at", "by", "do",
+     "does", "did", "it", "its", "s"]
+)  # fmt: skip
+
+
 #: Question forms, checked in this order; the first pattern that matches wins (but see
 #: :func:`question_form` for why two differ).
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
