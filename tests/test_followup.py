@@ -313,6 +313,17 @@ def test_english_function_words_are_no_topic(analyzer: KoreanAnalyzer) -> None:
     assert "미국" in words and "strategy" in words and not words & {"what", "is", "s"}
 
 
+def test_a_value_asked_leaves_the_aspect_asked_before(analyzer: KoreanAnalyzer) -> None:
+    """ "언제까지 신청해?" after "AI 바우처 신청 자격이 뭐야?" asks the deadline of applying for the
+    voucher: 자격 is not searched again (the eligibility line led again, the dates came second)."""
+    turns = [turn_after(analyzer, "AI 바우처 신청 자격이 뭐야?")]
+    when = ask(analyzer, "언제까지 신청해?", turns)
+    assert when.kind == "reference" and "자격" not in when.query.split()
+    assert {"바우처", "신청"} <= set(when.query.split())
+    why = ask(analyzer, "왜 신청해야 해?", turns)  # no value asked: the topic goes on whole
+    assert "자격" in why.query.split()
+
+
 def test_approval_is_an_aspect_of_the_thing_before(analyzer: KoreanAnalyzer) -> None:
     """ "승인은 누가 해?" after "재택근무 며칠까지 돼?" asks who approves 재택근무 (it was searched alone
     and answered with a rule on approving code changes)."""

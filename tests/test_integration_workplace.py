@@ -187,3 +187,13 @@ def test_an_ellipsis_naming_what_no_document_says_is_answered_so(engine: Engine,
     assert abroad.summary.startswith("문서에서 '해외'에 대한 내용을 찾지 못했습니다"), abroad.summary
     assert not abroad.summary_sentences
     assert "재택근무" in who.query and "풀 리퀘스트" not in who.summary_sentences[0].text, who.summary
+
+
+def test_a_deadline_asked_after_eligibility_leads_with_the_dates(engine: Engine, tmp_path: Path) -> None:
+    """ "언제까지 신청해?" after "AI 바우처 신청 자격이 뭐야?": the line of dates leads (자격 was searched
+    again and the line on where to apply led)."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        first = conversation.chat("AI 바우처 신청 자격이 뭐야?")
+        when = conversation.chat("언제까지 신청해?", first.session_id)
+    assert "2025년 2월 3일 ~ 3월 14일" in when.summary_sentences[0].text, when.summary

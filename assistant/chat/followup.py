@@ -299,7 +299,14 @@ def resolve(
         if cues.nouns:
             resolved = _continue(cues, last, source, policy, columns)
         else:
-            resolved = _reference(cues, last, source, policy, why=question_form(message) == "reason")
+            resolved = _reference(
+                cues,
+                last,
+                source,
+                policy,
+                why=question_form(message) == "reason",
+                value=expected_answer(message) is not None,
+            )
     if not resolved.query.strip():
         return standalone(message, cues)
     like = _valued_before(turns) if resolved.kind == "ellipsis" else ""
@@ -508,7 +515,9 @@ def _new_subject(nouns: Sequence[str], focus: Focus) -> tuple[str, ...]:
     return tuple(new or nouns)  # none at all: the aspects asked are ones documents do not name
 
 
-def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, why: bool = False) -> Resolution:
+def _reference(
+    cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, why: bool = False, value: bool = False
+) -> Resolution:
     """A message about the previous answer ("그건 왜 그런가요?", "이를 위해 무엇이 필요한가요?").
 
     With no content terms of its own, what was searched last is searched again (the form of
@@ -516,12 +525,15 @@ def _reference(cues: Cues, last: Turn, source: Turn | None, policy: Policy, *, w
     and naming nothing ("그건 왜 필요한가요?") right after an answer that elaborated one sentence
     (an ordinal's item, "more") or said only one asks about that sentence: the answer is what
     the document says right after it, where a document gives the reason for what it just said.
-    After an answer of several sentences, which one is meant is not known: searched again.
+    After an answer of several sentences, which one is meant is not known: searched again. A
+    message asking for a ``value`` (a time, a sum, a count) leaves out the aspects asked before.
     """
     # a message naming nothing ("누가 만들어야 해?", "성공하려면?") is still about the subject talked about:
     # its nouns stay while the conversation's predicates come and go
     keep = () if cues.nouns else [t for t, _, _ in last.focus]
     topic = carry(last.topic, cues.terms, policy, keep=keep)
+    if value:  # a value asked ("언제까지 신청해?" after "신청 자격이 뭐야?"): of the thing, not of the aspect before
+        topic = {t: w for t, w in topic.items() if t not in ASPECTS or t in cues.terms}
     query = query_of(topic, policy) if cues.terms else last.query
     anchor = None
     if why and not cues.nouns and not last.abstained:
