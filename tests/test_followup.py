@@ -324,6 +324,15 @@ def test_a_value_asked_leaves_the_aspect_asked_before(analyzer: KoreanAnalyzer) 
     assert "자격" in why.query.split()
 
 
+def test_a_condition_with_nothing_said_of_it_goes_on_from_the_question_before(analyzer: KoreanAnalyzer) -> None:
+    """ "주말에 일하면?" after "야근하면 수당 줘?" asks the weekend's pay (it stood alone and was
+    answered with the rule on paydays that fall on a holiday); "PDF로 저장하려면?" asks how, alone."""
+    turns = [turn_after(analyzer, "야근하면 수당 줘?")]
+    weekend = ask(analyzer, "주말에 일하면?", turns)
+    assert not weekend.standalone and {"수당", "주말"} <= set(weekend.query.split()), weekend.query
+    assert ask(analyzer, "PDF로 저장하려면?", turns).standalone
+
+
 def test_approval_is_an_aspect_of_the_thing_before(analyzer: KoreanAnalyzer) -> None:
     """ "승인은 누가 해?" after "재택근무 며칠까지 돼?" asks who approves 재택근무 (it was searched alone
     and answered with a rule on approving code changes)."""

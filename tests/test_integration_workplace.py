@@ -197,3 +197,13 @@ def test_a_deadline_asked_after_eligibility_leads_with_the_dates(engine: Engine,
         first = conversation.chat("AI 바우처 신청 자격이 뭐야?")
         when = conversation.chat("언제까지 신청해?", first.session_id)
     assert "2025년 2월 3일 ~ 3월 14일" in when.summary_sentences[0].text, when.summary
+
+
+def test_a_condition_asked_after_a_question_on_pay_is_answered_by_the_pay_rule(engine: Engine, tmp_path: Path) -> None:
+    """ "주말에 일하면?" after "야근하면 수당 줘?": the rule on overtime, night and holiday work answers
+    (asked alone, the rule on paydays that fall on a holiday led)."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        first = conversation.chat("야근하면 수당 줘?")
+        weekend = conversation.chat("주말에 일하면?", first.session_id)
+    assert "휴일근로에 대하여는 통상임금의 50퍼센트" in weekend.summary_sentences[0].text, weekend.summary

@@ -92,6 +92,9 @@ class Cues:
     #: asks for another way or example than the ones shown ("다른 방법은 없어요? …"): a follow-up
     #: however much else it says
     another: bool = False
+    #: a condition with nothing said of it ("주말에 일하면?", "영수증 없으면?"): what follows is the
+    #: question before's
+    conditional: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -101,7 +104,7 @@ class Cues:
     def complete(self) -> bool:
         """Whether the message has enough content to stand alone."""
         n = len(self.nouns)
-        if self.fragment and (n <= 2 or self.what_about):
+        if (self.fragment and (n <= 2 or self.what_about)) or (self.conditional and n <= 2):
             return False
         if self.conjunction:
             return n >= 3 or (n >= 2 and (self.wh or bool(self.predicates)))
@@ -156,6 +159,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         conjunction=conjunction,
         wh=wh,
         fragment=fragment,
+        conditional=_conditional(tokens),
         what_about=fragment and _asked_with_yo(tokens),
         example=example,
         another=another,
@@ -210,6 +214,13 @@ def is_fragment(tokens: Sequence[Token]) -> bool:
     clause = any(t.tag.split("-")[0] in {"ETM", "XSV", "XSA"} for t in core[:-1])
     # "… 필요한 이유는?" asks a question of its own: a clause before a word that only asks
     return head.tag.split("-")[0] in NOMINAL_TAGS and not (clause and head.form in QUESTION_WORDS)
+
+
+def _conditional(tokens: Sequence[Token]) -> bool:
+    """Whether a message ends in a condition and says nothing of it ("주말에 일하면?": 면, 으면; not
+    "PDF로 저장하려면?", which asks how)."""
+    core = [t for t in tokens if t.tag.split("-")[0] not in {"SF", "SE", "SS"}]
+    return bool(core) and core[-1].tag == "EC" and core[-1].form in {"면", "으면"}
 
 
 def _leads(tokens: Sequence[Token]) -> bool:
