@@ -333,6 +333,15 @@ def test_a_condition_with_nothing_said_of_it_goes_on_from_the_question_before(an
     assert ask(analyzer, "PDF로 저장하려면?", turns).standalone
 
 
+def test_which_of_the_two_compares_the_two_talked_about(analyzer: KoreanAnalyzer) -> None:
+    """ "둘 중에 뭐 써야 돼?" after "데비안 stable이 뭐야?" → "testing은?" sets the two side by side (it
+    searched "데비안 testing 쓰기" and answered about testing alone)."""
+    turns = [turn_after(analyzer, "데비안 stable이 뭐야?")]
+    turns.append(turn_after(analyzer, "testing은?", turns))
+    which = ask(analyzer, "둘 중에 뭐 써야 돼?", turns)
+    assert set(which.sides) == {"stable", "testing"}, which
+
+
 def test_approval_is_an_aspect_of_the_thing_before(analyzer: KoreanAnalyzer) -> None:
     """ "승인은 누가 해?" after "재택근무 며칠까지 돼?" asks who approves 재택근무 (it was searched alone
     and answered with a rule on approving code changes)."""

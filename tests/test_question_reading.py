@@ -179,6 +179,10 @@ def test_what_happens_is_no_method_question(question: str, form: str) -> None:
         ("한국과 미국은 왜 다른가요?", "reason"),
         ("한국과 미국의 차이는?", "comparison"),
         ("왜 둘을 비교하나요?", "comparison"),  # asked to compare them
+        ("둘 중에 뭐 써야 돼?", "comparison"),  # which of the two to take
+        ("어떤 게 더 나아?", "comparison"),
+        ("그녀가 더 나아질 수 있다고 평한 인물은?", "general"),  # better, of one
+        ("프랑스군과 어느 쪽의 전투가 벌어집니까?", "general"),
     ],
 )
 def test_asking_why_two_differ_asks_a_reason(question: str, form: str) -> None:

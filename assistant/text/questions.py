@@ -26,7 +26,14 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 #: Question forms, checked in this order; the first pattern that matches wins (but see
 #: :func:`question_form` for why two differ).
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("comparison", re.compile(r"비교|차이|다른 ?점|공통점|다른가|다릅|다른지|달라(?:요|\?|$)|vs|대비")),
+    (
+        "comparison",
+        re.compile(
+            r"비교|차이|다른 ?점|공통점|다른가|다릅|다른지|달라(?:요|\?|$)|vs|대비"
+            # which of two to take ("둘 중에 뭐 써야 돼?", "어떤 게 더 나아?")
+            r"|둘 ?중(?:에)?(?:서)? ?(?:뭐|어느|어떤|누가)|(?:뭐가|어떤 ?게|어느 ?게|어느 ?쪽이) 더 (?:나|좋)"
+        ),
+    ),
     ("reason", re.compile(r"왜|이유|원인|까닭|때문")),
     # asking what something is called ("… 전략을 무엇이라고 부르나요?") wants a name, not a method or a list
     ("definition", re.compile(r"(?:무엇|뭐)(?:이)?라고 (?:부르|불리|부릅|하[나는니]|합니)")),
