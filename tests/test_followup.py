@@ -234,15 +234,6 @@ def test_ellipsis_of_a_common_noun_swaps_only_the_differing_part(analyzer: Korea
     assert (res.kind, res.query) == ("ellipsis", "AI 규모 경쟁")
 
 
-def test_one_noun_swaps_only_the_head_of_several(analyzer: KoreanAnalyzer) -> None:
-    """ "색은?" after "폰트 크기 바꾸려면?" asks the font's colour (it was searched "색 바꾸기", 폰트 gone);
-    "삭제는?" after "패키지 설치 어떻게 해?" asks how to remove a package."""
-    colour = ask(analyzer, "색은?", [turn_after(analyzer, "폰트 크기 바꾸려면?")]).query.split()
-    assert "폰트" in colour and "색" in colour and "크기" not in colour, colour
-    removal = ask(analyzer, "삭제는?", [turn_after(analyzer, "패키지 설치 어떻게 해?")]).query.split()
-    assert "패키지" in removal and "삭제" in removal and "설치" not in removal, removal
-
-
 def test_a_common_noun_swaps_the_head_of_the_subject(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     res = ask(analyzer, "그럼 데이터는?", europe)  # 유럽의 [AI 전략]: 전략 is the common noun of the head
     assert (res.kind, res.query) == ("ellipsis", "유럽 AI 데이터")

@@ -124,8 +124,7 @@ def swap(focus: Focus, own: Sequence[tuple[str, str]], keep: Collection[str] = f
     """Put the message's nouns in the focus, in the run of nouns that has nouns of their
     class: for a name the first such run (유럽의 AI 전략 → 미국), for a common noun the last
     (부산의 교통 → 음식). Only the nouns of that class leave the run ("AI 속도 경쟁" → "AI 규모
-    경쟁"), one common noun takes the place of the last of several ("폰트 크기" → "색은?": 폰트 색),
-    and not those of ``keep`` (the columns of a table shown: "프로 동시 접속" → "팀은?" →
+    경쟁"), and not those of ``keep`` (the columns of a table shown: "프로 동시 접속" → "팀은?" →
     "팀 동시 접속"). The class of the message's last noun decides where its nouns go; a noun of another
     class replaces the focus's nouns of its own class too ("calc에서 열 제목 …" → "writer 문서 안
     글자는요?": writer for calc). Returns the terms replaced and the new focus."""
@@ -173,8 +172,6 @@ def _swap_class(
     replaced = [t for t, c, i in focus if i == target and c == kind and t not in own_terms]
     if not replaced:
         return [], focus
-    if kind == "common" and len(put) == 1 and len(replaced) > 1:
-        replaced = replaced[-1:]  # one noun for the head of several ("글꼴 크기" → "색은?": 글꼴 색)
     out: list[tuple[str, str, int]] = []
     for t, c, i in focus:
         if i != target or c != kind:
