@@ -322,6 +322,9 @@ def test_a_value_asked_leaves_the_aspect_asked_before(analyzer: KoreanAnalyzer) 
     assert {"바우처", "신청"} <= set(when.query.split())
     why = ask(analyzer, "왜 신청해야 해?", turns)  # no value asked: the topic goes on whole
     assert "자격" in why.query.split()
+    # what the question before asked done is no aspect it named: "얼마나 걸려?" asks how long applying takes
+    took = ask(analyzer, "얼마나 걸려?", [turn_after(analyzer, "VPN 어떻게 신청해?")])
+    assert {"VPN", "신청"} <= set(took.query.split()), took.query
 
 
 def test_a_condition_with_nothing_said_of_it_goes_on_from_the_question_before(analyzer: KoreanAnalyzer) -> None:

@@ -526,14 +526,16 @@ def _reference(
     (an ordinal's item, "more") or said only one asks about that sentence: the answer is what
     the document says right after it, where a document gives the reason for what it just said.
     After an answer of several sentences, which one is meant is not known: searched again. A
-    message asking for a ``value`` (a time, a sum, a count) leaves out the aspects asked before.
+    message asking for a ``value`` (a time, a sum, a count) leaves out the aspects the question before
+    named ("신청 자격이 뭐야?": 자격), not what it asked done ("어떻게 신청해?" → "얼마나 걸려?": 신청).
     """
     # a message naming nothing ("누가 만들어야 해?", "성공하려면?") is still about the subject talked about:
     # its nouns stay while the conversation's predicates come and go
     keep = () if cues.nouns else [t for t, _, _ in last.focus]
     topic = carry(last.topic, cues.terms, policy, keep=keep)
     if value:  # a value asked ("언제까지 신청해?" after "신청 자격이 뭐야?"): of the thing, not of the aspect before
-        topic = {t: w for t, w in topic.items() if t not in ASPECTS or t in cues.terms}
+        asked_before = {t for t, _, _ in last.focus if t in ASPECTS} - set(cues.terms)
+        topic = {t: w for t, w in topic.items() if t not in asked_before}
     query = query_of(topic, policy) if cues.terms else last.query
     anchor = None
     if why and not cues.nouns and not last.abstained:
