@@ -739,7 +739,9 @@ def test_next_after_an_ordinal_is_the_following_item_of_the_same_list(
     third = ask(analyzer, message, [*europe, first, second])
     assert (third.kind, third.anchor) == ("ordinal", (ALLIANCE, 400))
     last = turn_after(analyzer, message, [*europe, first, second], items=told)
-    assert ask(analyzer, message, [*europe, first, second, last]).beyond == 3  # past the end: says so
+    # past the end: what the document says after the last item, past its section
+    past = ask(analyzer, message, [*europe, first, second, last])
+    assert (past.kind, past.anchor, past.onward, past.restate, past.beyond) == ("ordinal", last.anchor, True, False, 0)
     # not after a list itself, nor 다음 with a noun of its own ("다음 주는?")
     assert ask(analyzer, message, europe).kind != "ordinal"
     assert ask(analyzer, "다음 주는?", [*europe, first]).kind != "ordinal"

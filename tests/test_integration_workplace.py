@@ -207,3 +207,17 @@ def test_a_condition_asked_after_a_question_on_pay_is_answered_by_the_pay_rule(e
         first = conversation.chat("야근하면 수당 줘?")
         weekend = conversation.chat("주말에 일하면?", first.session_id)
     assert "휴일근로에 대하여는 통상임금의 50퍼센트" in weekend.summary_sentences[0].text, weekend.summary
+
+
+def test_what_comes_after_the_last_step_shown_is_the_documents_next_section(engine: Engine, tmp_path: Path) -> None:
+    """ "그 다음은?" after the third and last of the setup steps listed: the guide's next section (the
+    local database) answers; the three steps came back."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        listed = conversation.chat("신규 입사자 개발 환경 세팅 순서")
+        third = conversation.chat("세 번째 단계는?", listed.session_id)
+        after = conversation.chat("그 다음은?", third.session_id)
+    assert "make setup" in third.summary_sentences[0].text, third.summary
+    said = [s.text for s in after.summary_sentences]
+    assert said and not any(s[:2] in ("1.", "2.", "3.") for s in said), said
+    assert any("PostgreSQL" in s or "make seed" in s for s in said), said

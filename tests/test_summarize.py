@@ -648,6 +648,16 @@ def test_around_an_item_named_among_others_says_only_what_names_it() -> None:
     ]
 
 
+def test_around_onward_goes_past_the_anchors_section_and_not_back() -> None:
+    """What comes after the last step ("다음은?"): the next section's sentences, none before it."""
+    first = replace(cand(1, 0, "1. 키를 등록합니다.", {"키"}, 0), section="저장소")
+    last = replace(cand(1, 20, "3. make setup을 실행합니다.", {"setup"}, 1), section="저장소")
+    db = replace(cand(1, 50, "로컬 개발에는 PostgreSQL을 씁니다.", {"로컬", "개발"}, 2), section="데이터베이스")
+    asked_next = q("make setup", ["setup"])
+    assert texts(around([first, last, db], ("a.txt", 20), asked_next, 2, restate=False, onward=True)) == [db.text]
+    assert db.text not in texts(around([first, last, db], ("a.txt", 20), asked_next, 2, restate=False))
+
+
 def test_around_stays_in_the_anchors_section_and_restates_it_when_that_has_nothing_more() -> None:
     europe = replace(cand(1, 0, "유럽은 인간 중심의 AI를 강조한다.", {"유럽", "인간"}, 0), section="유럽")
     row = replace(cand(1, 40, "자본 빅테크 기업들이 막대한 자본을 보유", {"자본"}, 1), section="비교")

@@ -500,6 +500,7 @@ class Engine:
                 restate=context.restate,
                 section=section,
                 further=further,
+                onward=context.onward,
             )
         if near:
             order = tidy(near)

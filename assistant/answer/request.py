@@ -33,6 +33,9 @@ class Context:
     #: what a follow-up narrows the question before to ("입사 첫해는?": 입사, 첫해): a word of it no
     #: document writes is said so, however much of the rest they hold
     narrowed: tuple[str, ...] = ()
+    #: what comes after the anchored sentence is asked for, past its section ("다음은?" after the last
+    #: step shown): the document's next sentences, not those around it
+    onward: bool = False
 
 
 #: The context of a question asked alone.

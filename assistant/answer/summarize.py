@@ -1358,6 +1358,7 @@ def around(
     restate: bool = True,
     section: str | None = None,
     further: Sequence[Candidate] | None = None,
+    onward: bool = False,
 ) -> list[Picked]:
     """To elaborate the sentence at ``anchor`` (doc id, start): that sentence when it is among the
     candidates and ``restate`` (a question about what it means, not a request for more), then the
@@ -1369,10 +1370,12 @@ def around(
     same = sorted({(c.start, c.end): c for c in pool if c.doc_id == doc}.values(), key=lambda c: c.start)
     at = next((c for c in same if c.start <= start < c.end), None)
     section = at.section if at is not None else section
-    if section is not None:  # its neighbours are in its section: past a heading the document is on to something else
+    if (
+        section is not None and not onward
+    ):  # its neighbours are in its section: past a heading the document is on to something else
         same = [c for c in same if c.section == section]
     after = [c for c in same if c.start >= (at.end if at else start + 1)]
-    before = [c for c in reversed(same) if c.end <= (at.start if at else start)]
+    before = [] if onward else [c for c in reversed(same) if c.end <= (at.start if at else start)]
     if q.subject:  # an item named among others in its sentence: only what names it says more of it
         after, before = [c for c in after if _about(c, q)], [c for c in before if _about(c, q)]
     new = (after + before)[: max(n - 1, 1)]

@@ -93,6 +93,9 @@ class Resolution:
     like: str = ""
     #: the terms a follow-up narrows the question before to ("연차 며칠 줘?" → "입사 첫해는?": 입사, 첫해)
     narrowed: tuple[str, ...] = ()
+    #: what follows the anchored sentence in its document is asked for, past its section ("다음은?"
+    #: after the last item of a list)
+    onward: bool = False
 
     @property
     def followup(self) -> str | None:
@@ -113,6 +116,7 @@ class Resolution:
             sentences=self.sentences,
             like=self.like,
             narrowed=self.narrowed,
+            onward=self.onward,
         )
 
 
@@ -282,6 +286,7 @@ def resolve(
     detail = bool(ELABORATE.search(message))  # more detail of what was shown: it is not said again
     resolved: Resolution | None = None
     beyond = 0
+    following = None
     if cues.ordinal is None and source is not None and _asks_next(tokens, cues):
         following = _following(source, turns)  # "두 번째는?" → "다음은?": the third
         if following is not None:
@@ -289,7 +294,9 @@ def resolve(
     if cues.ordinal is not None and source is not None:
         listed = _listed(source, turns)
         resolved = _ordinal(cues, last, listed, policy, detail)
-        if resolved is None and cues.member and listed.items:
+        if resolved is None and following is not None and last.anchor is not None:
+            resolved = _onward(last, listed, policy)  # past the last item: what the document says next
+        elif resolved is None and cues.member and listed.items:
             beyond = len(listed.items)  # no such item: searched as a reference, and the answer says so
     if resolved is None and cues.example and not (cues.nouns or cues.more) and source is not None and source.items:
         resolved = _example(cues, last, source, policy, _thread(turns))
@@ -607,6 +614,26 @@ def _more(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool, th
         focus=last.focus,
         anchor=_place(source, lead),
         restate=bool(unshown) or not detail,  # a member not shown yet is said itself
+    )
+
+
+def _onward(last: Turn, listed: Turn, policy: Policy) -> Resolution:
+    """What comes after the last item of a list ("다음은?" after "세 번째 단계는?" of three): the
+    sentences that follow the one the last turn elaborated in its document, past its section, none
+    of the list's items again."""
+    shown = {(d, i.start) for i in listed.items if (d := listed.doc_of(i.citation)) is not None}
+    return Resolution(
+        False,
+        last.query,
+        "ordinal",
+        drew_on_turn=last.n,
+        avoid=frozenset(shown),
+        prior=_prior(last, policy),
+        topic=dict(last.topic),
+        focus=last.focus,
+        anchor=last.anchor,
+        restate=False,
+        onward=True,
     )
 
 
