@@ -960,31 +960,18 @@ def test_another_way_described_is_searched_as_written_without_what_was_shown(
 def test_a_resolution_hands_the_engine_what_it_asks_of_the_answer() -> None:
     """Every field the answer reads reaches :class:`Context` under its own name (the subject as
     ``about``), and a message that stands alone asks nothing of it."""
-    resolution = Resolution(
-        False,
-        "미국 AI 전략",
-        "ellipsis",
-        avoid=frozenset({("a.txt", 3)}),
-        subject=("미국",),
-        instead=("한국",),
-        anchor=("a.txt", 3),
-        restate=False,
-        another=True,
-        sides=("한국", "미국"),
-        sentences=1,
-        like="왜 필요해?",
-        narrowed=("첫해",),
-    )
-    assert resolution.context == Context(
-        avoid=frozenset({("a.txt", 3)}),
-        about=("미국",),
-        instead=("한국",),
-        anchor=("a.txt", 3),
-        restate=False,
-        another=True,
-        sides=("한국", "미국"),
-        sentences=1,
-        like="왜 필요해?",
-        narrowed=("첫해",),
-    )
+    same = {
+        "avoid": frozenset({("a.txt", 3)}),
+        "instead": ("한국",),
+        "anchor": ("a.txt", 3),
+        "restate": False,
+        "another": True,
+        "sides": ("한국", "미국"),
+        "sentences": 1,
+        "like": "왜 필요해?",
+        "narrowed": ("첫해",),
+        "onward": True,
+    }
+    resolution = Resolution(False, "미국 AI 전략", "ellipsis", subject=("미국",), **same)  # type: ignore[arg-type]
+    assert resolution.context == Context(about=("미국",), **same)  # type: ignore[arg-type]
     assert Resolution(True, "연차 며칠?", "standalone").context == ALONE

@@ -558,9 +558,7 @@ def _thread(turns: Sequence[Turn]) -> list[Turn]:
 
 def _shown(turn: Turn) -> set[tuple[str, int]]:
     """The sentences (doc id, start) a turn's summary showed."""
-    return {(doc, a) for doc, a, _ in turn.said} or {
-        (doc, item.start) for item in turn.items if (doc := turn.doc_of(item.citation)) is not None
-    }
+    return {(doc, a) for doc, a, _ in turn.said} or _item_places(turn)
 
 
 def _shown_on_topic(source: Turn, thread: Sequence[Turn]) -> set[tuple[str, int]]:
@@ -621,7 +619,7 @@ def _onward(last: Turn, listed: Turn, policy: Policy) -> Resolution:
     """What comes after the last item of a list ("다음은?" after "세 번째 단계는?" of three): the
     sentences that follow the one the last turn elaborated in its document, past its section, none
     of the list's items again."""
-    shown = {(d, i.start) for i in listed.items if (d := listed.doc_of(i.citation)) is not None}
+    shown = _item_places(listed)
     return Resolution(
         False,
         last.query,
@@ -635,6 +633,13 @@ def _onward(last: Turn, listed: Turn, policy: Policy) -> Resolution:
         restate=False,
         onward=True,
     )
+
+
+def _item_places(turn: Turn, items: Sequence[Item] | None = None) -> set[tuple[str, int]]:
+    """Where ``items`` (by default all of ``turn``'s) stand in their documents (doc id, start)."""
+    return {
+        (d, i.start) for i in (turn.items if items is None else items) if (d := turn.doc_of(i.citation)) is not None
+    }
 
 
 def _place(source: Turn, item: Item | None) -> tuple[str, int] | None:
@@ -673,7 +678,7 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
     own = [t for t in cues.terms if not (cues.member and t in MEMBER_WORDS)]
     topic = carry(last.topic, list(dict.fromkeys([*terms, *own])), policy)
     doc = source.doc_of(item.citation)
-    shown = {(d, i.start) for i in source.items if (d := source.doc_of(i.citation)) is not None and i is not item}
+    shown = _item_places(source, [i for i in source.items if i is not item])
     return Resolution(
         False,
         item.text,
