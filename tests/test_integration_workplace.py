@@ -221,3 +221,19 @@ def test_what_comes_after_the_last_step_shown_is_the_documents_next_section(engi
     said = [s.text for s in after.summary_sentences]
     assert said and not any(s[:2] in ("1.", "2.", "3.") for s in said), said
     assert any("PostgreSQL" in s or "make seed" in s for s in said), said
+
+
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [
+        ("제일 싼 요금제는?", "베이직 | 무료"),  # 무료 is the least price
+        ("가장 비싼 요금제 뭐야?", "프로 | 19,900원"),  # 19,900원 is more than 사용자당 12,000원
+        ("용량 제일 큰 요금제는?", "프로 | 19,900원 | 2TB"),  # 2TB is more than 사용자당 1TB and 200GB
+        ("동시 접속 제일 많이 되는 요금제?", "팀 | 사용자당 12,000원"),  # 무제한 is more than 5대
+    ],
+)
+def test_a_superlative_is_answered_by_the_row_that_holds_it(engine: Engine, question: str, row: str) -> None:
+    """The table is read value by value: the sentences next to it (the yearly discount, the team
+    plan's minimum) shared the most words with the question and led, the row asked for not shown."""
+    text, _ = _first(engine, question)
+    assert text.startswith(row), text

@@ -17,12 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.extremes import asked_extreme, extreme_rows
 from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups
 from assistant.answer.summarize import (
     Asked,
     Candidate,
+    Picked,
     around,
     arrange,
     asked,
@@ -518,6 +520,7 @@ class Engine:
                 # the points the lead is or announces, else the steps chosen after it in their order
                 listed = enumeration(candidates, picked, n) if points else []
                 picked = listed or in_procedure_order(candidates, picked, n) or picked
+                picked = _extreme_first(candidates, picked, request.question, n)
             order = tidy(arrange(picked, form))
         items = items_of(order, q, candidates) if form == "list" else []
         if items:
@@ -783,3 +786,15 @@ def visible(text: str) -> str:
     byte-order mark, a soft hyphen, direction marks), which show nothing and split words for the
     analyzer: "한국의\u200bAI" is read as "한국의AI"."""
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _extreme_first(candidates: Sequence[Candidate], picked: list[Picked], question: str, n: int) -> list[Picked]:
+    """``picked``, led by the rows of a table that hold the extreme the question asks for ("제일 싼
+    요금제는?" → the free plan's row), when one does; the sentences chosen before follow."""
+    extreme = asked_extreme(question)
+    rows = extreme_rows(candidates, extreme) if extreme else []
+    if not rows:
+        return picked
+    held = {(r.doc_id, r.start) for r in rows}
+    rest = [p for p in picked if (p.candidate.doc_id, p.candidate.start) not in held]
+    return [*(Picked(r, 1.0) for r in rows), *rest][: max(n, len(rows))]

@@ -1,0 +1,95 @@
+"""Superlatives over a table's rows (assistant.answer.extremes), without a model."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from assistant.answer.extremes import asked_extreme, extreme_rows, value
+from assistant.answer.summarize import Candidate
+
+HEADER = "요금제 | 월 요금 | 저장 용량 | 동시 접속"
+ROWS = [
+    "베이직 | 무료 | 5GB | 1대",
+    "스탠다드 | 9,900원 | 200GB | 3대",
+    "프로 | 19,900원 | 2TB | 5대",
+    "팀 | 사용자당 12,000원 | 사용자당 1TB | 무제한",
+]
+
+
+def _rows(header: str = HEADER, citation: int = 1) -> list[Candidate]:
+    out, at = [], 0
+    for i, text in enumerate(ROWS):
+        out.append(
+            Candidate(citation, at, at + len(text), text, i, doc_id="plans.md", section=f"요금제 비교 > {header}")
+        )
+        at += len(text) + 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("9,900원", 9900.0),
+        ("2억 원", 2e8),
+        ("5천만 원", 5e7),
+        ("200GB", 200 * 1024.0**2),
+        ("2TB", 2 * 1024.0**3),
+        ("무료", 0.0),
+        ("무제한", math.inf),
+        ("이메일", None),
+    ],
+)
+def test_a_cell_is_read_with_its_scale(cell: str, expected: float | None) -> None:
+    assert value(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "most", "price"),
+    [
+        ("제일 싼 요금제는?", False, True),
+        ("가장 저렴한 건 뭐야?", False, True),
+        ("용량 제일 큰 요금제는?", True, False),
+        ("가장 비싼 요금제", True, True),
+        ("최대 몇 명까지 돼?", True, False),
+    ],
+)
+def test_the_extreme_asked_for(question: str, most: bool, price: bool) -> None:
+    asked = asked_extreme(question)
+    assert asked is not None and (asked.most, asked.price) == (most, price)
+
+
+@pytest.mark.parametrize("question", ["제일 좋은 요금제는?", "요금제 종류 알려줘", "가장 중요한 원칙은?"])
+def test_no_extreme_of_size_or_price_is_asked(question: str) -> None:
+    assert asked_extreme(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "first_cell"),
+    [
+        ("제일 싼 요금제는?", "베이직"),
+        ("가장 비싼 요금제는?", "프로"),
+        ("저장 용량이 가장 작은 요금제", "베이직"),
+        ("용량 제일 큰 요금제는?", "프로"),
+        ("동시 접속 가장 많은 요금제", "팀"),
+    ],
+)
+def test_the_row_holding_the_extreme(question: str, first_cell: str) -> None:
+    asked = asked_extreme(question)
+    assert asked is not None
+    rows = extreme_rows(_rows(), asked)
+    assert [r.text.split(" | ")[0] for r in rows] == [first_cell]
+
+
+def test_rows_without_a_header_of_labels_are_no_table_to_read() -> None:
+    asked = asked_extreme("제일 싼 요금제는?")
+    assert asked is not None
+    assert extreme_rows(_rows(header="요금제 비교"), asked) == []
+
+
+def test_a_column_the_question_does_not_name_answers_no_size() -> None:
+    """ "가장 큰 도시는?" names no column of the plans, and a size is no price."""
+    asked = asked_extreme("가장 큰 도시는?")
+    assert asked is not None
+    assert extreme_rows(_rows(), asked) == []
