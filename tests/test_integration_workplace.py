@@ -237,3 +237,10 @@ def test_a_superlative_is_answered_by_the_row_that_holds_it(engine: Engine, ques
     plan's minimum) shared the most words with the question and led, the row asked for not shown."""
     text, _ = _first(engine, question)
     assert text.startswith(row), text
+
+
+def test_the_kinds_of_plans_are_the_rows_of_their_table(engine: Engine) -> None:
+    """ "클라우드 요금제 종류 알려줘" listed a plan's minimum, two rows and the discount; the table's
+    first column names the plans, so its four rows are the list."""
+    answer = engine.ask("클라우드 요금제 종류 알려줘")
+    assert [s.text.split(" | ")[0] for s in answer.summary_sentences] == ["베이직", "스탠다드", "프로", "팀"]

@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.answer.extremes import asked_extreme, extreme_rows
 from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups
@@ -41,6 +40,7 @@ from assistant.answer.summarize import (
     with_line_labels,
     with_table_headers,
 )
+from assistant.answer.tables import asked_extreme, extreme_rows, listed_rows
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
@@ -522,6 +522,9 @@ class Engine:
                 picked = listed or in_procedure_order(candidates, picked, n) or picked
                 picked = _extreme_first(candidates, picked, request.question, n)
             order = tidy(arrange(picked, form))
+        rows = listed_rows(candidates, request.question.split()) if form == "list" and not near else []
+        if rows:  # the table's rows are the items ("요금제 종류 알려줘" over the table of plans)
+            return [(Line(r.text, r.citation, "", excerpt(r.text), (r.doc_id, r.start)), r) for r in rows], [], form
         items = items_of(order, q, candidates) if form == "list" else []
         if items:
             return [(Line(c.text, c.citation), c) for c in items], [], form

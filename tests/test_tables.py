@@ -1,4 +1,4 @@
-"""Superlatives over a table's rows (assistant.answer.extremes), without a model."""
+"""Superlatives over a table's rows (assistant.answer.tables), without a model."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from assistant.answer.extremes import asked_extreme, extreme_rows, value
 from assistant.answer.summarize import Candidate
+from assistant.answer.tables import MOST_ROWS, asked_extreme, extreme_rows, listed_rows, value
 
 HEADER = "요금제 | 월 요금 | 저장 용량 | 동시 접속"
 ROWS = [
@@ -93,3 +93,23 @@ def test_a_column_the_question_does_not_name_answers_no_size() -> None:
     asked = asked_extreme("가장 큰 도시는?")
     assert asked is not None
     assert extreme_rows(_rows(), asked) == []
+
+
+@pytest.mark.parametrize("question", ["요금제 종류 알려줘", "요금제에는 어떤 것들이 있어?", "어떤 요금제들이 있나요?"])
+def test_a_list_of_what_the_first_column_names_is_the_table_s_rows(question: str) -> None:
+    rows = listed_rows(_rows(), question.split())
+    assert [r.text for r in rows] == ROWS
+
+
+def test_a_list_of_what_no_first_column_names_is_no_table_s_rows() -> None:
+    """ "용량" heads a column, not the rows: the rows are no list of 용량."""
+    assert listed_rows(_rows(), ["용량", "종류", "알려줘"]) == []
+
+
+def test_a_long_table_lists_its_first_rows() -> None:
+    many = [
+        Candidate(1, i * 20, i * 20 + 10, f"상품{i} | {i}원", i, doc_id="d", section="가격 > 상품 | 가격")
+        for i in range(MOST_ROWS + 4)
+    ]
+    rows = listed_rows(many, ["상품"])
+    assert [r.text for r in rows] == [f"상품{i} | {i}원" for i in range(MOST_ROWS)]

@@ -1,6 +1,7 @@
-"""The row of a table that holds the most or the least of something ("제일 싼 요금제는?",
-"용량 가장 큰 건?"): the documents' tables are read value by value, so a superlative is answered
-by the row itself, not by the sentence next to the table that shares the most words.
+"""Questions a table answers by its rows: the row that holds the most or the least of something
+("제일 싼 요금제는?", "용량 가장 큰 건?"), and the rows themselves when a list of what the first
+column names is asked ("요금제 종류 알려줘"). The documents' tables are read row by row and value by
+value, so the answer is the rows, not the sentences next to the table that share the most words.
 
 A question asks for an extreme when it says 제일/가장/젤 before a word of size, amount or price
 (싸다, 많다, 크다 …) or names 최대, 최소, 최저, 최고. The column is the one whose header the question
@@ -111,7 +112,10 @@ def _column(header: Sequence[str], rows: Sequence[Sequence[str]], asked: Extreme
 
 
 #: Particles a question's word may carry after a header's word ("용량은" names 용량).
-_PARTICLES = frozenset(["", "은", "는", "이", "가", "을", "를", "도", "의", "만", "이랑", "랑"])
+_PARTICLES = frozenset(
+    ["", "은", "는", "이", "가", "을", "를", "도", "의", "만", "이랑", "랑", "에", "에는", "엔", "으로", "로", "와", "과",
+     "들", "들은", "들이", "들을", "들에는"]
+)  # fmt: skip
 
 
 def _names(words: Sequence[str], header_word: str) -> bool:
@@ -142,4 +146,25 @@ def extreme_rows(candidates: Sequence[Candidate], asked: Extreme) -> list[Candid
             continue
         best = max(known) if asked.most else min(known)
         return [r for r, v in zip(unique, values, strict=True) if v == best]
+    return []
+
+
+#: Most rows a list of a table's rows shows.
+MOST_ROWS = 8
+
+
+def listed_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[Candidate]:
+    """The rows of the first table among ``candidates`` (by passage rank) whose first column's
+    header is one of ``words`` (a question's words, a particle allowed: "요금제 종류 알려줘" → the
+    table headed "요금제 | 월 요금 | …"), in the table's order, at most :data:`MOST_ROWS`; [] when
+    no table's rows are what the question lists."""
+    tables: dict[tuple[int, str, str], list[Candidate]] = {}
+    for c in candidates:
+        header = _header(c) if cells(c.text) > 1 else ""
+        if header and _names(words, header.split("|")[0].strip()):
+            tables.setdefault((c.citation, c.doc_id, header), []).append(c)
+    for _, rows in sorted(tables.items(), key=lambda kv: kv[0][0]):
+        unique = sorted({r.start: r for r in rows}.values(), key=lambda r: r.start)
+        if len(unique) >= 2:
+            return unique[:MOST_ROWS]
     return []
