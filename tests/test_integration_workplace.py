@@ -244,3 +244,16 @@ def test_the_kinds_of_plans_are_the_rows_of_their_table(engine: Engine) -> None:
     first column names the plans, so its four rows are the list."""
     answer = engine.ask("클라우드 요금제 종류 알려줘")
     assert [s.text.split(" | ")[0] for s in answer.summary_sentences] == ["베이직", "스탠다드", "프로", "팀"]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [("월 1만 원 이하 요금제 있어?", ["베이직", "스탠다드"]), ("동시 접속 3대 넘는 요금제", ["프로", "팀"])],
+)
+def test_a_bound_on_a_column_is_answered_by_the_rows_within_it(engine: Engine, question: str, names: list[str]) -> None:
+    """The rows within the bound lead, and the table's other rows are left out (the yearly discount
+    led, and the rows came in their table's order whatever they held)."""
+    answer = engine.ask(question)
+    rows = [s.text.split(" | ")[0] for s in answer.summary_sentences if " | " in s.text]
+    assert rows == names
+    assert answer.summary_sentences[0].text.startswith(names[0])

@@ -7,7 +7,15 @@ import math
 import pytest
 
 from assistant.answer.summarize import Candidate
-from assistant.answer.tables import MOST_ROWS, asked_extreme, extreme_rows, listed_rows, value
+from assistant.answer.tables import (
+    MOST_ROWS,
+    asked_bound,
+    asked_extreme,
+    bounded_rows,
+    extreme_rows,
+    listed_rows,
+    value,
+)
 
 HEADER = "요금제 | 월 요금 | 저장 용량 | 동시 접속"
 ROWS = [
@@ -113,3 +121,47 @@ def test_a_long_table_lists_its_first_rows() -> None:
     ]
     rows = listed_rows(many, ["상품"])
     assert [r.text for r in rows] == [f"상품{i} | {i}원" for i in range(MOST_ROWS)]
+
+
+@pytest.mark.parametrize(
+    ("question", "limit", "unit", "below", "strict"),
+    [
+        ("월 1만 원 이하 요금제", 1e4, "원", True, False),
+        ("만원보다 싼 요금제 있어?", 1e4, "원", True, True),
+        ("10000원 미만 요금제", 1e4, "원", True, True),
+        ("1TB 이상 되는 요금제", 1024.0**3, "B", False, False),
+        ("동시 접속 3대 넘는 요금제", 3.0, "대", False, True),
+    ],
+)
+def test_the_bound_a_question_sets(question: str, limit: float, unit: str, below: bool, strict: bool) -> None:
+    bound = asked_bound(question)
+    assert bound is not None
+    assert (bound.limit, bound.unit, bound.below, bound.strict) == (limit, unit, below, strict)
+
+
+@pytest.mark.parametrize("question", ["요금제 종류 알려줘", "천천히 해도 돼?", "만 명이 넘게 왔어"])
+def test_no_bound_is_set(question: str) -> None:
+    """천 of 천천히 is no number; 만 without 원 is none either."""
+    assert asked_bound(question) is None
+
+
+def test_a_bound_in_a_unit_no_column_is_written_in_bounds_no_row() -> None:
+    bound = asked_bound("3월까지 신청")
+    assert bound is not None and bound.unit == "월"
+    assert bounded_rows(_rows(), bound) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("월 1만 원 이하 요금제", ["베이직", "스탠다드"]),
+        ("만원보다 싼 요금제 있어?", ["베이직", "스탠다드"]),
+        ("1TB 이상 되는 요금제", ["프로", "팀"]),
+        ("동시 접속 3대 넘는 요금제", ["프로", "팀"]),  # 무제한 is more than any number
+        ("2만원 넘는 요금제", []),
+    ],
+)
+def test_the_rows_within_the_bound(question: str, names: list[str]) -> None:
+    bound = asked_bound(question)
+    assert bound is not None
+    assert [r.text.split(" | ")[0] for r in bounded_rows(_rows(), bound)] == names

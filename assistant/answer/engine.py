@@ -40,7 +40,7 @@ from assistant.answer.summarize import (
     with_line_labels,
     with_table_headers,
 )
-from assistant.answer.tables import asked_extreme, extreme_rows, listed_rows
+from assistant.answer.tables import asked_bound, asked_extreme, bounded_rows, extreme_rows, listed_rows
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
@@ -520,7 +520,7 @@ class Engine:
                 # the points the lead is or announces, else the steps chosen after it in their order
                 listed = enumeration(candidates, picked, n) if points else []
                 picked = listed or in_procedure_order(candidates, picked, n) or picked
-                picked = _extreme_first(candidates, picked, request.question, n)
+                picked = _rows_first(candidates, picked, request.question, n)
             order = tidy(arrange(picked, form))
         rows = listed_rows(candidates, request.question.split()) if form == "list" and not near else []
         if rows:  # the table's rows are the items ("요금제 종류 알려줘" over the table of plans)
@@ -791,13 +791,18 @@ def visible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-def _extreme_first(candidates: Sequence[Candidate], picked: list[Picked], question: str, n: int) -> list[Picked]:
+def _rows_first(candidates: Sequence[Candidate], picked: list[Picked], question: str, n: int) -> list[Picked]:
     """``picked``, led by the rows of a table that hold the extreme the question asks for ("제일 싼
-    요금제는?" → the free plan's row), when one does; the sentences chosen before follow."""
+    요금제는?" → the free plan's row), or that are within the bound it sets ("1만 원 이하 요금제" →
+    the rows of 무료 and 9,900원), when a table has them; the sentences chosen before follow."""
     extreme = asked_extreme(question)
     rows = extreme_rows(candidates, extreme) if extreme else []
+    bound = None if rows else asked_bound(question)
+    rows = rows or (bounded_rows(candidates, bound) if bound else [])
     if not rows:
         return picked
-    held = {(r.doc_id, r.start) for r in rows}
-    rest = [p for p in picked if (p.candidate.doc_id, p.candidate.start) not in held]
+    table = {(r.doc_id, r.section) for r in rows}  # its other rows are not what was asked
+    rest = [
+        p for p in picked if (p.candidate.doc_id, p.candidate.section) not in table or " | " not in p.candidate.text
+    ]
     return [*(Picked(r, 1.0) for r in rows), *rest][: max(n, len(rows))]

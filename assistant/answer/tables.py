@@ -125,28 +125,131 @@ def _names(words: Sequence[str], header_word: str) -> bool:
     )
 
 
-def extreme_rows(candidates: Sequence[Candidate], asked: Extreme) -> list[Candidate]:
-    """The rows of the first table among ``candidates`` (by passage rank) holding the extreme value
-    asked for, in the column that answers; [] when no table answers."""
-    tables: dict[tuple[int, str, str], list[Candidate]] = {}
+@dataclass(frozen=True)
+class Table:
+    """A table among the candidates: its header's cells, its rows (in order) and their cells."""
+
+    header: tuple[str, ...]
+    rows: tuple[Candidate, ...]
+    cells: tuple[tuple[str, ...], ...]
+
+    def values(self, column: int) -> list[float | None]:
+        return [value(row[column]) if column < len(row) else None for row in self.cells]
+
+    def numeric(self, column: int) -> bool:
+        """Whether the column holds a number in (nearly) every row."""
+        return sum(v is not None for v in self.values(column)) >= max(2, len(self.rows) - 1)
+
+
+def tables(candidates: Sequence[Candidate]) -> list[Table]:
+    """The tables of two rows or more among ``candidates`` (rows read under a header row of labels),
+    best passage first."""
+    found: dict[tuple[int, str, str], dict[int, Candidate]] = {}
     for c in candidates:
         header = _header(c) if cells(c.text) > 1 else ""
         if header:
-            tables.setdefault((c.citation, c.doc_id, header), []).append(c)
-    for (_, _, header), rows in sorted(tables.items(), key=lambda kv: kv[0][0]):
-        unique = list({r.start: r for r in rows}.values())
-        split = [[cell.strip() for cell in r.text.split("|")] for r in unique]
-        names = [h.strip() for h in header.split("|")]
-        col = _column(names, split, asked) if len(unique) >= 2 else None
+            found.setdefault((c.citation, c.doc_id, header), {})[c.start] = c
+    out = []
+    for (_, _, header), rows in sorted(found.items(), key=lambda kv: kv[0][0]):
+        ordered = tuple(sorted(rows.values(), key=lambda r: r.start))
+        if len(ordered) >= 2:
+            split = tuple(tuple(cell.strip() for cell in r.text.split("|")) for r in ordered)
+            out.append(Table(tuple(h.strip() for h in header.split("|")), ordered, split))
+    return out
+
+
+def extreme_rows(candidates: Sequence[Candidate], asked: Extreme) -> list[Candidate]:
+    """The rows of the first table among ``candidates`` (by passage rank) holding the extreme value
+    asked for, in the column that answers; [] when no table answers."""
+    for table in tables(candidates):
+        col = _column(table.header, table.cells, asked)
         if col is None:
             continue
-        values = [value(cells_[col]) if col < len(cells_) else None for cells_ in split]
+        values = table.values(col)
         known = [v for v in values if v is not None]
         if len(known) < 2:
             continue
         best = max(known) if asked.most else min(known)
-        return [r for r, v in zip(unique, values, strict=True) if v == best]
+        return [r for r, v in zip(table.rows, values, strict=True) if v == best]
     return []
+
+
+#: A bound a question sets on a value: a number with its scale and unit, then how it bounds
+#: ("1만 원 이하", "1TB 넘는", "3대 이상", "만 원보다 싼").
+_BOUND = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?|(?<![가-힣])(?:억|천만|백만|만|천)(?=\s*원))\s*(KB|MB|GB|TB|PB|[가-힣])?\s*"
+    r"(이하|이상|미만|초과|넘는|넘게|넘어|넘|아래|밑|안 ?되는|안 ?넘는|까지|부터|보다 ?(?:싼|저렴|적|작|비싼|많|큰))",
+    re.IGNORECASE,
+)
+_AT_MOST = ("이하", "아래", "밑", "안되는", "안 되는", "안넘는", "안 넘는", "까지")
+_LESS = ("미만", "보다싼", "보다 싼", "보다저렴", "보다 저렴", "보다적", "보다 적", "보다작", "보다 작")
+_AT_LEAST = ("이상", "부터")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A bound a question sets on a value: rows whose value is below (or above) ``limit``."""
+
+    limit: float
+    unit: str  #: "원", "B" (any unit of data), "대" …; "" for none
+    below: bool
+    strict: bool
+    words: tuple[str, ...]  #: the question's other words (one may name the column)
+
+
+def asked_bound(question: str) -> Bound | None:
+    """The bound a question sets ("월 1만 원 이하 요금제" → at most 10,000 원), or None."""
+    m = _BOUND.search(question)
+    if not m:
+        return None
+    number = m.group(1) if m.group(1)[0].isdigit() else "1" + m.group(1)  # "만 원" is 1만 원
+    limit = value(number + (m.group(2) or "") if (m.group(2) or "").upper() in _BYTES_UPPER else number)
+    if limit is None:
+        return None
+    unit = (m.group(2) or "").upper()
+    unit = "B" if unit in _BYTES_UPPER else (m.group(2) or "")
+    how = m.group(3)
+    below = how.startswith(_AT_MOST) or how.startswith(_LESS)
+    strict = how.startswith(_LESS) or how.startswith(("초과", "넘", "보다"))
+    rest = question[: m.start()] + " " + question[m.end() :]
+    return Bound(limit, unit, below, strict, tuple(re.findall(r"[가-힣A-Za-z]{2,}", rest)))
+
+
+_BYTES_UPPER = frozenset(u.upper() for u in _BYTES)
+_UNIT_OF = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB|[가-힣])?", re.IGNORECASE)
+
+
+def _unit(cell: str) -> str:
+    """The unit a cell's number is written in ("9,900원" → 원, "2TB" → B, "5대" → 대; 무료 → 원)."""
+    if "무료" in cell:
+        return "원"
+    m = _UNIT_OF.search(cell)
+    unit = (m.group(1) or "") if m else ""
+    return "B" if unit.upper() in _BYTES_UPPER else unit
+
+
+def bounded_rows(candidates: Sequence[Candidate], bound: Bound) -> list[Candidate]:
+    """The rows of the first table among ``candidates`` whose value, in the column the question
+    names (else the one written in the bound's unit), is within the bound; [] when no table has
+    such a column or no row is within it."""
+    for table in tables(candidates):
+        numeric = [j for j in range(1, len(table.header)) if table.numeric(j)]
+        named = [j for j in numeric if any(_names(bound.words, w) for w in table.header[j].split())]
+        written = [
+            j for j in numeric if bound.unit and sum(_unit(r[j]) == bound.unit for r in table.cells if j < len(r)) >= 2
+        ]
+        columns = named or written
+        if columns:
+            return [r for r, v in zip(table.rows, table.values(columns[0]), strict=True) if _within(v, bound)]
+    return []
+
+
+def _within(v: float | None, bound: Bound) -> bool:
+    if v is None:
+        return False
+    if bound.below:
+        return v < bound.limit if bound.strict else v <= bound.limit
+    return v > bound.limit if bound.strict else v >= bound.limit
 
 
 #: Most rows a list of a table's rows shows.
@@ -158,13 +261,7 @@ def listed_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[C
     header is one of ``words`` (a question's words, a particle allowed: "요금제 종류 알려줘" → the
     table headed "요금제 | 월 요금 | …"), in the table's order, at most :data:`MOST_ROWS`; [] when
     no table's rows are what the question lists."""
-    tables: dict[tuple[int, str, str], list[Candidate]] = {}
-    for c in candidates:
-        header = _header(c) if cells(c.text) > 1 else ""
-        if header and _names(words, header.split("|")[0].strip()):
-            tables.setdefault((c.citation, c.doc_id, header), []).append(c)
-    for _, rows in sorted(tables.items(), key=lambda kv: kv[0][0]):
-        unique = sorted({r.start: r for r in rows}.values(), key=lambda r: r.start)
-        if len(unique) >= 2:
-            return unique[:MOST_ROWS]
+    for table in tables(candidates):
+        if _names(words, table.header[0]):
+            return list(table.rows[:MOST_ROWS])
     return []
