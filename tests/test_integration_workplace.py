@@ -257,3 +257,10 @@ def test_a_bound_on_a_column_is_answered_by_the_rows_within_it(engine: Engine, q
     rows = [s.text.split(" | ")[0] for s in answer.summary_sentences if " | " in s.text]
     assert rows == names
     assert answer.summary_sentences[0].text.startswith(names[0])
+
+
+def test_a_bound_no_row_is_within_is_said_so(engine: Engine) -> None:
+    """ "2만원 넘는 요금제 있어?": no plan costs more; the answer shows what there is and says so."""
+    answer = engine.ask("2만원 넘는 요금제 있어?")
+    assert answer.summary.endswith("참고: 문서의 표에는 ‘2만원 넘는’ 조건에 맞는 항목이 없습니다.")
+    assert "참고: 문서의 표" not in engine.ask("월 1만 원 이하 요금제 있어?").summary

@@ -148,7 +148,7 @@ def test_no_bound_is_set(question: str) -> None:
 def test_a_bound_in_a_unit_no_column_is_written_in_bounds_no_row() -> None:
     bound = asked_bound("3월까지 신청")
     assert bound is not None and bound.unit == "월"
-    assert bounded_rows(_rows(), bound) == []
+    assert bounded_rows(_rows(), bound) is None
 
 
 @pytest.mark.parametrize(

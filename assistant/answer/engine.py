@@ -151,6 +151,12 @@ def _not_written(words: Sequence[str]) -> str:
     return f"\n\n참고: 문서에는 {named}{says} 말이 나오지 않습니다."
 
 
+def _none_within(said: str) -> str:
+    """The note that ends an answer to a question setting a bound (``said``: "2만원 넘는") no row of
+    the table it reads is within: what it shows are the rows there are."""
+    return f"\n\n참고: 문서의 표에는 ‘{said}’ 조건에 맞는 항목이 없습니다."
+
+
 #: Said when a request for more finds nothing the earlier answers did not show.
 NOTHING_MORE = "문서에는 앞의 답에서 보여 드린 것 말고 이에 대한 내용이 더 없습니다."
 #: Added when the sentence asked about is all the documents say about it.
@@ -419,6 +425,9 @@ class Engine:
         absent = (
             _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
         )
+        bound = asked_bound(request.question) if summary else None
+        if bound is not None and bounded_rows(self.candidates(retrieval, index), bound) == []:
+            summary += _none_within(bound.said)  # a table has the column the bound is on, and no row is within
         answer = Answer(
             question=request.question,
             query=request.searched,
@@ -798,7 +807,7 @@ def _rows_first(candidates: Sequence[Candidate], picked: list[Picked], question:
     extreme = asked_extreme(question)
     rows = extreme_rows(candidates, extreme) if extreme else []
     bound = None if rows else asked_bound(question)
-    rows = rows or (bounded_rows(candidates, bound) if bound else [])
+    rows = rows or ((bounded_rows(candidates, bound) or []) if bound else [])
     if not rows:
         return picked
     table = {(r.doc_id, r.section) for r in rows}  # its other rows are not what was asked

@@ -195,6 +195,7 @@ class Bound:
     below: bool
     strict: bool
     words: tuple[str, ...]  #: the question's other words (one may name the column)
+    said: str = ""  #: the bound as the question writes it ("1만 원 이하")
 
 
 def asked_bound(question: str) -> Bound | None:
@@ -212,7 +213,7 @@ def asked_bound(question: str) -> Bound | None:
     below = how.startswith(_AT_MOST) or how.startswith(_LESS)
     strict = how.startswith(_LESS) or how.startswith(("초과", "넘", "보다"))
     rest = question[: m.start()] + " " + question[m.end() :]
-    return Bound(limit, unit, below, strict, tuple(re.findall(r"[가-힣A-Za-z]{2,}", rest)))
+    return Bound(limit, unit, below, strict, tuple(re.findall(r"[가-힣A-Za-z]{2,}", rest)), m.group(0))
 
 
 _BYTES_UPPER = frozenset(u.upper() for u in _BYTES)
@@ -228,10 +229,10 @@ def _unit(cell: str) -> str:
     return "B" if unit.upper() in _BYTES_UPPER else unit
 
 
-def bounded_rows(candidates: Sequence[Candidate], bound: Bound) -> list[Candidate]:
+def bounded_rows(candidates: Sequence[Candidate], bound: Bound) -> list[Candidate] | None:
     """The rows of the first table among ``candidates`` whose value, in the column the question
-    names (else the one written in the bound's unit), is within the bound; [] when no table has
-    such a column or no row is within it."""
+    names (else the one written in the bound's unit), is within the bound ([] when none is); None
+    when no table has such a column."""
     for table in tables(candidates):
         numeric = [j for j in range(1, len(table.header)) if table.numeric(j)]
         named = [j for j in numeric if any(_names(bound.words, w) for w in table.header[j].split())]
@@ -241,7 +242,7 @@ def bounded_rows(candidates: Sequence[Candidate], bound: Bound) -> list[Candidat
         columns = named or written
         if columns:
             return [r for r, v in zip(table.rows, table.values(columns[0]), strict=True) if _within(v, bound)]
-    return []
+    return None
 
 
 def _within(v: float | None, bound: Bound) -> bool:
