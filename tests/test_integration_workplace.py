@@ -264,3 +264,44 @@ def test_a_bound_no_row_is_within_is_said_so(engine: Engine) -> None:
     answer = engine.ask("2만원 넘는 요금제 있어?")
     assert answer.summary.endswith("참고: 문서의 표에는 ‘2만원 넘는’ 조건에 맞는 항목이 없습니다.")
     assert "참고: 문서의 표" not in engine.ask("월 1만 원 이하 요금제 있어?").summary
+
+
+COURSES = """<html><head><title>사내 교육 과정 안내</title></head><body>
+<h1>사내 교육 과정 안내</h1>
+<p>모든 직원은 연 1회 이상 교육 과정을 이수해야 합니다. 신청은 인사팀 포털에서 합니다.</p>
+<h2>과정별 비용</h2>
+<table>
+<tr><th>과정</th><th>수강료</th><th>교육 시간</th><th>정원</th></tr>
+<tr><td>데이터 분석 기초</td><td>150,000원</td><td>16시간</td><td>30명</td></tr>
+<tr><td>AI 활용 실무</td><td>320,000원</td><td>24시간</td><td>20명</td></tr>
+<tr><td>리더십 과정</td><td>무료</td><td>8시간</td><td>50명</td></tr>
+<tr><td>클라우드 입문</td><td>90,000원</td><td>12시간</td><td>25명</td></tr>
+</table>
+<p>수강료는 회사가 전액 부담하며, 수료하지 못하면 절반을 본인이 부담합니다.</p>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def courses(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
+    folder = tmp_path_factory.mktemp("courses")
+    (folder / "courses.html").write_text(COURSES, encoding="utf-8")
+    engine, _ = real_engine(folder, tmp_path_factory.mktemp("courses-index"), analyzer)
+    yield engine
+    engine.index.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("제일 비싼 교육 과정은?", ["AI 활용 실무"]),
+        ("교육 시간 제일 긴 거", ["AI 활용 실무"]),
+        ("수강료 10만원 이하인 과정", ["리더십 과정", "클라우드 입문"]),
+        ("정원 30명 이상인 과정", ["데이터 분석 기초", "리더십 과정"]),
+    ],
+)
+def test_a_web_page_s_table_is_read_value_by_value(courses: Engine, question: str, names: list[str]) -> None:
+    """An HTML table (th over td) is read as the Markdown one is; the bound's 이하/이상 names no
+    thing the page must write (no note says '이하' is missing)."""
+    answer = courses.ask(question)
+    assert [s.text.split(" | ")[0] for s in answer.summary_sentences if " | " in s.text] == names
+    assert "참고" not in answer.summary

@@ -40,7 +40,7 @@ from assistant.answer.summarize import (
     with_line_labels,
     with_table_headers,
 )
-from assistant.answer.tables import asked_bound, asked_extreme, bounded_rows, extreme_rows, listed_rows
+from assistant.answer.tables import BOUND_WORDS, asked_bound, asked_extreme, bounded_rows, extreme_rows, listed_rows
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
@@ -420,7 +420,9 @@ class Engine:
         unwritten = [
             t
             for t in retrieval.absent
-            if (unsure or t in request.context.narrowed or latin_name(t)) and t not in ENGLISH_FUNCTION_WORDS
+            if (unsure or t in request.context.narrowed or latin_name(t))
+            and t not in ENGLISH_FUNCTION_WORDS
+            and t not in BOUND_WORDS
         ]
         absent = (
             _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []

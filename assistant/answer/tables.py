@@ -181,6 +181,8 @@ _BOUND = re.compile(
     r"(이하|이상|미만|초과|넘는|넘게|넘어|넘|아래|밑|안 ?되는|안 ?넘는|까지|부터|보다 ?(?:싼|저렴|적|작|비싼|많|큰))",
     re.IGNORECASE,
 )
+#: The nouns that only bound a number ("10만원 이하"): they name nothing a document must write.
+BOUND_WORDS = frozenset({"이하", "이상", "미만", "초과", "이내"})
 _AT_MOST = ("이하", "아래", "밑", "안되는", "안 되는", "안넘는", "안 넘는", "까지")
 _LESS = ("미만", "보다싼", "보다 싼", "보다저렴", "보다 저렴", "보다적", "보다 적", "보다작", "보다 작")
 _AT_LEAST = ("이상", "부터")
