@@ -305,3 +305,16 @@ def test_a_web_page_s_table_is_read_value_by_value(courses: Engine, question: st
     answer = courses.ask(question)
     assert [s.text.split(" | ")[0] for s in answer.summary_sentences if " | " in s.text] == names
     assert "참고" not in answer.summary
+
+
+def test_a_superlative_after_a_row_asks_of_the_whole_table(courses: Engine, tmp_path: Path) -> None:
+    """ "제일 싼 건?" after a question on one course's fee pointed back at that row (the dearest)
+    and answered with it; a superlative asks of the table, and 짧다 reads the column of hours."""
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(courses, store, courses.settings)
+        first = conversation.chat("AI 활용 실무 수강료 얼마야?")
+        cheapest = conversation.chat("제일 싼 건?", first.session_id)
+        shortest = conversation.chat("가장 짧은 과정은?", first.session_id)
+    assert first.summary_sentences[0].text.startswith("AI 활용 실무 | 320,000원")
+    assert cheapest.summary_sentences[0].text.startswith("리더십 과정 | 무료")
+    assert shortest.summary_sentences[0].text.startswith("리더십 과정 | 무료 | 8시간")

@@ -65,7 +65,7 @@ def test_a_cell_is_read_with_its_scale(cell: str, expected: float | None) -> Non
 )
 def test_the_extreme_asked_for(question: str, most: bool, price: bool) -> None:
     asked = asked_extreme(question)
-    assert asked is not None and (asked.most, asked.price) == (most, price)
+    assert asked is not None and (asked.most, asked.kind == "price") == (most, price)
 
 
 @pytest.mark.parametrize("question", ["제일 좋은 요금제는?", "요금제 종류 알려줘", "가장 중요한 원칙은?"])
@@ -165,3 +165,25 @@ def test_the_rows_within_the_bound(question: str, names: list[str]) -> None:
     bound = asked_bound(question)
     assert bound is not None
     assert [r.text.split(" | ")[0] for r in bounded_rows(_rows(), bound)] == names
+
+
+def test_times_are_read_on_one_scale() -> None:
+    assert value("16시간") == 16 * 60.0
+    assert value("2일") == 2 * 1440.0
+    assert value("90분") == 90.0
+    assert value("2일") == value("48시간")
+
+
+def test_how_long_reads_the_column_of_times() -> None:
+    """ "가장 짧은 과정은?" names no column; 짧다 asks a time, and the hours column holds them."""
+    header = "과정 | 수강료 | 교육 시간"
+    texts = ["분석 | 150,000원 | 16시간", "리더십 | 무료 | 8시간", "입문 | 90,000원 | 2일"]
+    rows = [
+        Candidate(1, i * 30, i * 30 + 20, t, i, doc_id="d", section=f"비용 > {header}") for i, t in enumerate(texts)
+    ]
+    shortest, longest = asked_extreme("가장 짧은 과정은?"), asked_extreme("제일 오래 걸리는 건?")
+    assert shortest is not None and longest is not None
+    assert [r.text for r in extreme_rows(rows, shortest)] == ["리더십 | 무료 | 8시간"]
+    assert [r.text for r in extreme_rows(rows, longest)] == ["입문 | 90,000원 | 2일"]
+    cheapest = asked_extreme("제일 싼 과정")
+    assert cheapest is not None and [r.text for r in extreme_rows(rows, cheapest)] == ["리더십 | 무료 | 8시간"]

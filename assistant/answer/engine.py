@@ -503,7 +503,8 @@ class Engine:
             candidates = not_elaborating(candidates, shown)
         further = still_about(candidates, everything, q) if context.avoid else candidates
         near = None
-        if context.anchor is not None:
+        asked_rows = _rows_asked(everything, request.question) if not sides else []
+        if context.anchor is not None and not asked_rows:  # a superlative asks of the whole table, not of the row shown
             section = next((c.section for c in everything if _holds(c, context.anchor)), None)
             near = around(
                 candidates,
@@ -531,7 +532,7 @@ class Engine:
                 # the points the lead is or announces, else the steps chosen after it in their order
                 listed = enumeration(candidates, picked, n) if points else []
                 picked = listed or in_procedure_order(candidates, picked, n) or picked
-                picked = _rows_first(candidates, picked, request.question, n)
+                picked = _rows_first(asked_rows, picked, n)
             order = tidy(arrange(picked, form))
         rows = listed_rows(candidates, request.question.split()) if form == "list" and not near else []
         if rows:  # the table's rows are the items ("요금제 종류 알려줘" over the table of plans)
@@ -802,14 +803,19 @@ def visible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-def _rows_first(candidates: Sequence[Candidate], picked: list[Picked], question: str, n: int) -> list[Picked]:
-    """``picked``, led by the rows of a table that hold the extreme the question asks for ("제일 싼
+def _rows_asked(candidates: Sequence[Candidate], question: str) -> list[Candidate]:
+    """The rows of a table among ``candidates`` that hold the extreme the question asks for ("제일 싼
     요금제는?" → the free plan's row), or that are within the bound it sets ("1만 원 이하 요금제" →
-    the rows of 무료 and 9,900원), when a table has them; the sentences chosen before follow."""
+    the rows of 무료 and 9,900원); [] when the question asks neither or no table has them."""
     extreme = asked_extreme(question)
     rows = extreme_rows(candidates, extreme) if extreme else []
     bound = None if rows else asked_bound(question)
-    rows = rows or ((bounded_rows(candidates, bound) or []) if bound else [])
+    return rows or ((bounded_rows(candidates, bound) or []) if bound else [])
+
+
+def _rows_first(rows: Sequence[Candidate], picked: list[Picked], n: int) -> list[Picked]:
+    """``picked``, led by the table's ``rows`` a question asks for (see :func:`_rows_asked`), the
+    table's other rows left out; the sentences chosen before follow."""
     if not rows:
         return picked
     table = {(r.doc_id, r.section) for r in rows}  # its other rows are not what was asked

@@ -22,17 +22,23 @@ from assistant.text.chunking import PATH_SEPARATOR
 #: Words after 제일/가장 that ask for the least: price, amount, size, length, height.
 _LEAST = ("싸", "싼", "저렴", "적", "작", "짧", "낮", "가벼", "가볍", "최소", "최저")
 #: ... and for the most.
-_MOST = ("비싸", "비싼", "크", "큰", "많", "길", "긴", "높", "무거", "최대", "최고", "넓")
+_MOST = ("비싸", "비싼", "크", "큰", "많", "길", "긴", "오래", "높", "무거", "최대", "최고", "넓")
 #: Words that ask how cheap or dear: the column of prices answers.
 _PRICE_WORDS = ("싸", "싼", "저렴", "비싸", "비싼")
-_PRICE_HEADER = re.compile(r"요금|가격|비용|금액|단가|값|원\)?$")
+#: Words that ask how long: the column of times answers.
+_TIME_WORDS = ("짧", "길", "긴", "오래")
+_PRICE_HEADER = re.compile(r"요금|가격|비용|금액|단가|값|료$|원\)?$")
 
 _SUPERLATIVE = re.compile(r"(?:제일|가장|젤)\s*(\S+)")
 _BARE = re.compile(r"(최대|최소|최저|최고)(?!한)")
 
 #: A number with its Korean scale and a unit of data, as tables write them.
-_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB)?", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB|초|분|시간|일|주|개월|년)?", re.IGNORECASE
+)
 _SCALE = {"억": 1e8, "천만": 1e7, "백만": 1e6, "만": 1e4, "천": 1e3}
+#: Units of time, in minutes.
+_MINUTES = {"초": 1 / 60, "분": 1.0, "시간": 60.0, "일": 1440.0, "주": 10080.0, "개월": 43200.0, "년": 525600.0}
 _BYTES = {"kb": 1.0, "mb": 1024.0, "gb": 1024.0**2, "tb": 1024.0**3, "pb": 1024.0**4}
 _FREE = re.compile(r"^\s*(?:무료|없음|0)\s*$")
 _UNLIMITED = re.compile(r"무제한|제한\s*없")
@@ -43,7 +49,7 @@ class Extreme:
     """What a superlative question asks: the most (``most``) or the least, of what its ``words`` name."""
 
     most: bool
-    price: bool
+    kind: str  #: "price" (싸다, 비싸다), "time" (짧다, 길다, 오래) or "" (크다, 많다: the column named)
     words: tuple[str, ...]
 
 
@@ -64,7 +70,8 @@ def asked_extreme(question: str) -> Extreme | None:
         return None
     rest = question[: m.start()] + " " + question[m.end() :] if m else question
     words = tuple(w for w in re.findall(r"[가-힣A-Za-z]{2,}", rest))
-    return Extreme(most, word.startswith(_PRICE_WORDS), words)
+    kind = "price" if word.startswith(_PRICE_WORDS) else "time" if word.startswith(_TIME_WORDS) else ""
+    return Extreme(most, kind, words)
 
 
 def value(cell: str) -> float | None:
@@ -80,8 +87,11 @@ def value(cell: str) -> float | None:
     number = float(m.group(1).replace(",", ""))
     if m.group(2):
         number *= _SCALE[m.group(2)]
-    if m.group(3):
-        number *= _BYTES[m.group(3).lower()]
+    unit = m.group(3) or ""
+    if unit.lower() in _BYTES:
+        number *= _BYTES[unit.lower()]
+    elif unit in _MINUTES:
+        number *= _MINUTES[unit]
     return number
 
 
@@ -94,20 +104,27 @@ def _header(row: Candidate) -> str:
 
 def _column(header: Sequence[str], rows: Sequence[Sequence[str]], asked: Extreme) -> int | None:
     """The column that answers: the one whose header the question names, else (asked how cheap or
-    dear) the one of prices; never the first (it names the rows), never one without numbers."""
+    dear) the one of prices, (asked how long) the one of times; never the first (it names the rows),
+    never one without numbers."""
 
     def numeric(j: int) -> bool:
-        return sum(value(r[j]) is not None for r in rows) >= max(2, len(rows) - 1)
+        return sum(value(r[j]) is not None for r in rows if j < len(r)) >= max(2, len(rows) - 1)
 
-    named = [j for j, h in enumerate(header) if j > 0 and numeric(j) and any(_names(asked.words, w) for w in h.split())]
+    def written_in(j: int, units: Sequence[str]) -> bool:
+        return sum(_unit(r[j]) in units for r in rows if j < len(r)) >= max(2, len(rows) - 1)
+
+    columns = [j for j in range(1, len(header)) if numeric(j)]
+    named = [j for j in columns if any(_names(asked.words, w) for w in header[j].split())]
     if named:
         return named[0]
-    if asked.price:
-        priced = [j for j, h in enumerate(header) if j > 0 and numeric(j) and _PRICE_HEADER.search(h.strip())]
-        if priced:
-            return priced[0]
-        won = [j for j in range(1, len(header)) if numeric(j) and any("원" in r[j] or "무료" in r[j] for r in rows)]
-        return won[0] if won else None
+    if asked.kind == "price":
+        priced = [j for j in columns if _PRICE_HEADER.search(header[j].strip())]
+        won = [j for j in columns if written_in(j, ("원",))]
+        found = priced or won
+        return found[0] if found else None
+    if asked.kind == "time":
+        timed = [j for j in columns if written_in(j, tuple(_MINUTES))]
+        return timed[0] if timed else None
     return None
 
 
@@ -219,7 +236,9 @@ def asked_bound(question: str) -> Bound | None:
 
 
 _BYTES_UPPER = frozenset(u.upper() for u in _BYTES)
-_UNIT_OF = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB|[가-힣])?", re.IGNORECASE)
+_UNIT_OF = re.compile(
+    r"\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB|시간|개월|[가-힣])?", re.IGNORECASE
+)
 
 
 def _unit(cell: str) -> str:
