@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -12,10 +13,12 @@ from assistant.answer.tables import (
     asked_bound,
     asked_extreme,
     bounded_rows,
+    columns,
     extreme_rows,
     listed_rows,
     value,
 )
+from assistant.answer.templates import Line
 
 HEADER = "요금제 | 월 요금 | 저장 용량 | 동시 접속"
 ROWS = [
@@ -187,3 +190,18 @@ def test_how_long_reads_the_column_of_times() -> None:
     assert [r.text for r in extreme_rows(rows, longest)] == ["입문 | 90,000원 | 2일"]
     cheapest = asked_extreme("제일 싼 과정")
     assert cheapest is not None and [r.text for r in extreme_rows(rows, cheapest)] == ["리더십 | 무료 | 8시간"]
+
+
+def test_a_row_read_under_a_header_is_shown_by_its_column_names() -> None:
+    row = _rows()[0]
+    assert columns(row) == ("요금제", "월 요금", "저장 용량", "동시 접속")
+    line = Line(row.text, 1, quoted=True, columns=columns(row))
+    assert line.render() == "“베이직” — 월 요금: 무료, 저장 용량: 5GB, 동시 접속: 1대 [1]"
+
+
+def test_a_row_without_a_header_of_as_many_cells_is_quoted_as_it_is() -> None:
+    row = replace(_rows()[0], section="요금제 비교 > 요금제 | 월 요금")
+    assert columns(row) == ()
+    assert Line(row.text, 2, quoted=True).render() == "“베이직 | 무료 | 5GB | 1대” [2]"
+    short = Line("베이직 |  | 5GB", 3, quoted=True, columns=("요금제", "월 요금", "저장 용량"))
+    assert short.render() == "“베이직” — 저장 용량: 5GB [3]"  # an empty cell is left out

@@ -40,7 +40,15 @@ from assistant.answer.summarize import (
     with_line_labels,
     with_table_headers,
 )
-from assistant.answer.tables import BOUND_WORDS, asked_bound, asked_extreme, bounded_rows, extreme_rows, listed_rows
+from assistant.answer.tables import (
+    BOUND_WORDS,
+    asked_bound,
+    asked_extreme,
+    bounded_rows,
+    columns,
+    extreme_rows,
+    listed_rows,
+)
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
@@ -536,26 +544,14 @@ class Engine:
             order = tidy(arrange(picked, form))
         rows = listed_rows(candidates, request.question.split()) if form == "list" and not near else []
         if rows:  # the table's rows are the items ("요금제 종류 알려줘" over the table of plans)
-            return [(Line(r.text, r.citation, "", excerpt(r.text), (r.doc_id, r.start)), r) for r in rows], [], form
+            return [(_line(r), r) for r in rows], [], form
         items = items_of(order, q, candidates) if form == "list" else []
         if items:
             return [(Line(c.text, c.citation), c) for c in items], [], form
         labelled = [(p, "") for p in order]
         if sides:  # a comparison's line: the document's own label of it ("규제와 정책 차이: …"), else its side
             labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides, self._topic, missing)]
-        lines = [
-            (
-                Line(
-                    p.candidate.text,
-                    p.candidate.citation,
-                    label,
-                    excerpt(p.candidate.text),
-                    (p.candidate.doc_id, p.candidate.start),
-                ),
-                p.candidate,
-            )
-            for p, label in labelled
-        ]
+        lines = [(_line(p.candidate, label), p.candidate) for p, label in labelled]
         return lines, missing, form
 
     def asked(
@@ -801,6 +797,13 @@ def visible(text: str) -> str:
     byte-order mark, a soft hyphen, direction marks), which show nothing and split words for the
     analyzer: "한국의\u200bAI" is read as "한국의AI"."""
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _line(c: Candidate, label: str = "") -> Line:
+    """The summary's line showing ``c`` (under a comparison's ``label``); a table's row read under a
+    header row is shown by its column names."""
+    quoted = excerpt(c.text)
+    return Line(c.text, c.citation, label, quoted, (c.doc_id, c.start), columns(c) if quoted else ())
 
 
 def _rows_asked(candidates: Sequence[Candidate], question: str) -> list[Candidate]:

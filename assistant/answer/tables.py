@@ -102,6 +102,13 @@ def _header(row: Candidate) -> str:
     return last if cells(last) == cells(row.text) and labels_only(last) else ""
 
 
+def columns(row: Candidate) -> tuple[str, ...]:
+    """The names of a table row's columns (its header row's cells), or () when it was read under
+    no header row of as many cells."""
+    header = _header(row) if cells(row.text) > 1 else ""
+    return tuple(h.strip() for h in header.split("|")) if header else ()
+
+
 def _column(header: Sequence[str], rows: Sequence[Sequence[str]], asked: Extreme) -> int | None:
     """The column that answers: the one whose header the question names, else (asked how cheap or
     dear) the one of prices, (asked how long) the one of times; never the first (it names the rows),

@@ -35,9 +35,24 @@ class Line:
     #: where the text stands: (document id, start), when known; a method's lines are numbered as steps
     #: only when they follow one another in one document
     place: tuple[str, int] | None = None
+    #: a table row's column names (its header row's cells), when it has one: the row is shown by them
+    columns: tuple[str, ...] = ()
 
     def render(self) -> str:
-        return f"“{self.text}” [{self.citation}]" if self.quoted else f"{self.text} [{self.citation}]"
+        if not self.quoted:
+            return f"{self.text} [{self.citation}]"
+        return f"{_by_columns(self.text, self.columns) or f'“{self.text}”'} [{self.citation}]"
+
+
+def _by_columns(row: str, columns: Sequence[str]) -> str:
+    """A table's row by its column names: "“베이직” — 월 요금: 무료, 저장 용량: 5GB" for the row
+    "베이직 | 무료 | 5GB" under "요금제 | 월 요금 | 저장 용량" (the first cell names the row; an empty
+    cell is left out); "" when the row and its header do not hold as many cells."""
+    values = [cell.strip() for cell in row.split("|")]
+    if len(columns) < 2 or len(values) != len(columns) or not values[0]:
+        return ""
+    rest = ", ".join(f"{name}: {cell}" for name, cell in zip(columns[1:], values[1:], strict=True) if cell)
+    return f"“{values[0]}” — {rest}" if rest else ""
 
 
 def excerpt(text: str) -> bool:
