@@ -318,3 +318,18 @@ def test_a_superlative_after_a_row_asks_of_the_whole_table(courses: Engine, tmp_
     assert first.summary_sentences[0].text.startswith("AI 활용 실무 | 320,000원")
     assert cheapest.summary_sentences[0].text.startswith("리더십 과정 | 무료")
     assert shortest.summary_sentences[0].text.startswith("리더십 과정 | 무료 | 8시간")
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("프로랑 팀 중에 뭐가 더 싸?", ["팀", "프로"]),  # led with the team plan's minimum
+        ("무료 요금제 있어?", ["베이직"]),  # led with the team plan's minimum
+        ("전화 지원되는 요금제는?", ["프로"]),  # led with the team plan's minimum
+    ],
+)
+def test_the_rows_a_comparison_or_a_value_asks_for_lead(engine: Engine, question: str, names: list[str]) -> None:
+    answer = engine.ask(question)
+    rows = [s.text.split(" | ")[0] for s in answer.summary_sentences if " | " in s.text]
+    assert rows == names
+    assert answer.summary_sentences[0].text.startswith(names[0])

@@ -16,6 +16,7 @@ from assistant.answer.tables import (
     columns,
     extreme_rows,
     listed_rows,
+    named_rows,
     value,
 )
 from assistant.answer.templates import Line
@@ -205,3 +206,44 @@ def test_a_row_without_a_header_of_as_many_cells_is_quoted_as_it_is() -> None:
     assert Line(row.text, 2, quoted=True).render() == "“베이직 | 무료 | 5GB | 1대” [2]"
     short = Line("베이직 |  | 5GB", 3, quoted=True, columns=("요금제", "월 요금", "저장 용량"))
     assert short.render() == "“베이직” — 저장 용량: 5GB [3]"  # an empty cell is left out
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("프로랑 팀 중에 뭐가 더 싸?", ["팀", "프로"]),  # the answer, then what it is compared with
+        ("스탠다드하고 프로 중 뭐가 용량이 더 커?", ["프로", "스탠다드"]),
+        ("베이직이랑 스탠다드 중 더 비싼 건?", ["스탠다드", "베이직"]),
+    ],
+)
+def test_which_of_the_rows_named_is_more_so(question: str, names: list[str]) -> None:
+    asked = asked_extreme(question)
+    assert asked is not None and asked.among
+    assert [r.text.split(" | ")[0] for r in extreme_rows(_rows(), asked)] == names
+
+
+def test_more_of_one_row_named_is_no_comparison_of_rows() -> None:
+    """ "프로보다 더 큰 건?" names one row: the table is not read for it."""
+    asked = asked_extreme("프로 용량 더 큰 거 있어?")
+    assert asked is not None
+    assert extreme_rows(_rows(), asked) == []
+    assert asked_extreme("더 자세히 알려줘") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [("무료 요금제 있어?", ["베이직"]), ("무제한 접속 되는 거?", ["팀"]), ("5대 되는 요금제", ["프로"])],
+)
+def test_the_rows_whose_value_the_question_names(question: str, names: list[str]) -> None:
+    assert [r.text.split(" | ")[0] for r in named_rows(_rows(), question.split())] == names
+
+
+def test_a_value_every_row_holds_or_a_table_of_descriptions_names_no_row() -> None:
+    assert named_rows(_rows(), ["요금제"]) == []  # a header's word, in no cell
+    long = [
+        Candidate(1, i * 80, i * 80 + 60, t, i, doc_id="d", section="키 > 키 | 기능")
+        for i, t in enumerate(
+            ["Ctrl+C | 선택한 내용을 클립보드에 복사합니다", "Ctrl+V | 클립보드의 내용을 붙여 넣습니다"]
+        )
+    ]
+    assert named_rows(long, ["복사합니다"]) == []  # cells that describe are no values

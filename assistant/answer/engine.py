@@ -48,6 +48,7 @@ from assistant.answer.tables import (
     columns,
     extreme_rows,
     listed_rows,
+    named_rows,
 )
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
@@ -809,11 +810,13 @@ def _line(c: Candidate, label: str = "") -> Line:
 def _rows_asked(candidates: Sequence[Candidate], question: str) -> list[Candidate]:
     """The rows of a table among ``candidates`` that hold the extreme the question asks for ("제일 싼
     요금제는?" → the free plan's row), or that are within the bound it sets ("1만 원 이하 요금제" →
-    the rows of 무료 and 9,900원); [] when the question asks neither or no table has them."""
+    the rows of 무료 and 9,900원), or whose value the question names ("무료 요금제 있어?"); [] when
+    the question asks none of these or no table has them."""
     extreme = asked_extreme(question)
     rows = extreme_rows(candidates, extreme) if extreme else []
     bound = None if rows else asked_bound(question)
-    return rows or ((bounded_rows(candidates, bound) or []) if bound else [])
+    rows = rows or ((bounded_rows(candidates, bound) or []) if bound else [])
+    return rows or named_rows(candidates, question.split())
 
 
 def _rows_first(rows: Sequence[Candidate], picked: list[Picked], n: int) -> list[Picked]:

@@ -22,7 +22,7 @@ from assistant.text.chunking import PATH_SEPARATOR
 #: Words after 제일/가장 that ask for the least: price, amount, size, length, height.
 _LEAST = ("싸", "싼", "저렴", "적", "작", "짧", "낮", "가벼", "가볍", "최소", "최저")
 #: ... and for the most.
-_MOST = ("비싸", "비싼", "크", "큰", "많", "길", "긴", "오래", "높", "무거", "최대", "최고", "넓")
+_MOST = ("비싸", "비싼", "크", "큰", "커", "많", "길", "긴", "오래", "높", "무거", "최대", "최고", "넓")
 #: Words that ask how cheap or dear: the column of prices answers.
 _PRICE_WORDS = ("싸", "싼", "저렴", "비싸", "비싼")
 #: Words that ask how long: the column of times answers.
@@ -31,6 +31,8 @@ _PRICE_HEADER = re.compile(r"요금|가격|비용|금액|단가|값|료$|원\)?$
 
 _SUPERLATIVE = re.compile(r"(?:제일|가장|젤)\s*(\S+)")
 _BARE = re.compile(r"(최대|최소|최저|최고)(?!한)")
+#: "… 더 싸?": which of the rows the question names is more so.
+_COMPARATIVE = re.compile(r"(?:^|\s)더\s*(\S+)")
 
 #: A number with its Korean scale and a unit of data, as tables write them.
 _NUMBER = re.compile(
@@ -51,15 +53,23 @@ class Extreme:
     most: bool
     kind: str  #: "price" (싸다, 비싸다), "time" (짧다, 길다, 오래) or "" (크다, 많다: the column named)
     words: tuple[str, ...]
+    #: the rows it is asked among, as the question names them ("프로랑 팀 중에 뭐가 더 싸?": 프로, 팀);
+    #: () for every row of the table
+    among: tuple[str, ...] = ()
 
 
 def asked_extreme(question: str) -> Extreme | None:
-    """The extreme a question asks for, or None ("제일 싼 요금제는?" → the least, by price)."""
+    """The extreme a question asks for, or None ("제일 싼 요금제는?" → the least, by price; "프로랑
+    팀 중에 뭐가 더 싸?" → the least of the rows it names)."""
     m = _SUPERLATIVE.search(question)
     word = m.group(1) if m else ""
     bare = _BARE.search(question)
     if not word and bare:
         word = bare.group(1)
+    among: tuple[str, ...] = ()
+    if not word and (m := _COMPARATIVE.search(question)):  # which of those named is more so
+        word = m.group(1)
+        among = tuple(t.strip("?!.,~") for t in (question[: m.start()] + " " + question[m.end() :]).split())
     if not word:
         return None
     if word.startswith(_LEAST):
@@ -71,7 +81,7 @@ def asked_extreme(question: str) -> Extreme | None:
     rest = question[: m.start()] + " " + question[m.end() :] if m else question
     words = tuple(w for w in re.findall(r"[가-힣A-Za-z]{2,}", rest))
     kind = "price" if word.startswith(_PRICE_WORDS) else "time" if word.startswith(_TIME_WORDS) else ""
-    return Extreme(most, kind, words)
+    return Extreme(most, kind, words, tuple(t for t in among if t))
 
 
 def value(cell: str) -> float | None:
@@ -138,13 +148,14 @@ def _column(header: Sequence[str], rows: Sequence[Sequence[str]], asked: Extreme
 #: Particles a question's word may carry after a header's word ("용량은" names 용량).
 _PARTICLES = frozenset(
     ["", "은", "는", "이", "가", "을", "를", "도", "의", "만", "이랑", "랑", "에", "에는", "엔", "으로", "로", "와", "과",
-     "들", "들은", "들이", "들을", "들에는"]
+     "들", "들은", "들이", "들을", "들에는", "하고", "중", "중에", "중에서"]
 )  # fmt: skip
 
 
-def _names(words: Sequence[str], header_word: str) -> bool:
-    """Whether one of a question's ``words`` is ``header_word``, with a particle at most."""
-    return len(header_word) >= 2 and any(
+def _names(words: Sequence[str], header_word: str, shortest: int = 2) -> bool:
+    """Whether one of a question's ``words`` is ``header_word`` (``shortest`` characters or more),
+    with a particle at most."""
+    return len(header_word) >= shortest and any(
         w.startswith(header_word) and w[len(header_word) :] in _PARTICLES for w in words
     )
 
@@ -190,11 +201,20 @@ def extreme_rows(candidates: Sequence[Candidate], asked: Extreme) -> list[Candid
         if col is None:
             continue
         values = table.values(col)
+        if asked.among:  # only the rows the question names are compared
+            named = [_names(asked.among, row[0], shortest=1) for row in table.cells]
+            if sum(named) < 2:
+                continue
+            values = [v if n else None for v, n in zip(values, named, strict=True)]
         known = [v for v in values if v is not None]
         if len(known) < 2:
             continue
         best = max(known) if asked.most else min(known)
-        return [r for r, v in zip(table.rows, values, strict=True) if v == best]
+        first = [r for r, v in zip(table.rows, values, strict=True) if v == best]
+        if not asked.among:
+            return first
+        # asked among rows it names: the others it names follow, what it is compared with
+        return first + [r for r, v in zip(table.rows, values, strict=True) if v is not None and v != best]
     return []
 
 
@@ -294,3 +314,28 @@ def listed_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[C
         if _names(words, table.header[0]):
             return list(table.rows[:MOST_ROWS])
     return []
+
+
+def named_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[Candidate]:
+    """The rows of the first table among ``candidates`` with a cell (past the first, which names
+    the row) holding one of ``words`` (a question's words, a particle allowed: "무료 요금제 있어?" →
+    the row whose price is 무료; "전화 지원되는 요금제는?" → the one of "24시간 전화"), when some rows
+    do and others do not; [] otherwise."""
+    for table in tables(candidates):
+        values = [cell for row in table.cells for cell in row[1:] if cell]
+        if not values or sum(map(len, values)) > VALUE_CHARS * len(values):
+            continue  # cells that describe (a help page's "기능 | 설명 …"), not values
+        held = [any(_value_named(cell, words) for cell in row[1:]) for row in table.cells]
+        if any(held) and not all(held):
+            return [r for r, h in zip(table.rows, held, strict=True) if h]
+    return []
+
+
+#: Longest cell read as a value (무료, 24시간 전화, 이메일, 채팅), and the most a table's cells hold
+#: on average for its cells to be values.
+VALUE_CHARS = 12
+
+
+def _value_named(cell: str, words: Sequence[str]) -> bool:
+    """Whether a short cell (a value) holds one of a question's ``words``."""
+    return len(cell) <= VALUE_CHARS and any(_names(words, w) for w in cell.replace(",", " ").split())
