@@ -247,3 +247,22 @@ def test_a_value_every_row_holds_or_a_table_of_descriptions_names_no_row() -> No
         )
     ]
     assert named_rows(long, ["복사합니다"]) == []  # cells that describe are no values
+
+
+@pytest.mark.parametrize("question", ["3월 14일까지 신청하면 돼?", "4월 1일부터 바뀌어?", "2025년부터 달라지는 점"])
+def test_a_date_bounds_no_amount(question: str) -> None:
+    """ "3월 14일까지" is a day of a month, not 14 days; "2025년부터" a year, not 2025 years."""
+    assert asked_bound(question) is None
+
+
+def test_a_bound_in_hours_reads_the_column_of_times() -> None:
+    bound = asked_bound("교육 시간 10시간 이상인 과정")
+    assert bound is not None and (bound.limit, bound.unit, bound.below) == (600.0, "시간", False)
+    header = "과정 | 수강료 | 교육 시간"
+    texts = ["분석 | 150,000원 | 16시간", "리더십 | 무료 | 8시간", "입문 | 90,000원 | 12시간"]
+    rows = [
+        Candidate(1, i * 30, i * 30 + 20, t, i, doc_id="d", section=f"비용 > {header}") for i, t in enumerate(texts)
+    ]
+    assert [r.text.split(" | ")[0] for r in bounded_rows(rows, bound) or []] == ["분석", "입문"]
+    within = asked_bound("처리 기간 7일 이내인 거")
+    assert within is not None and within.below and within.limit == 7 * 1440.0

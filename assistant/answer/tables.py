@@ -221,13 +221,13 @@ def extreme_rows(candidates: Sequence[Candidate], asked: Extreme) -> list[Candid
 #: A bound a question sets on a value: a number with its scale and unit, then how it bounds
 #: ("1만 원 이하", "1TB 넘는", "3대 이상", "만 원보다 싼").
 _BOUND = re.compile(
-    r"(\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?|(?<![가-힣])(?:억|천만|백만|만|천)(?=\s*원))\s*(KB|MB|GB|TB|PB|[가-힣])?\s*"
-    r"(이하|이상|미만|초과|넘는|넘게|넘어|넘|아래|밑|안 ?되는|안 ?넘는|까지|부터|보다 ?(?:싼|저렴|적|작|비싼|많|큰))",
+    r"(\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?|(?<![가-힣])(?:억|천만|백만|만|천)(?=\s*원))\s*(KB|MB|GB|TB|PB|시간|개월|[가-힣])?\s*"
+    r"(이하|이내|이상|미만|초과|넘는|넘게|넘어|넘|아래|밑|안 ?되는|안 ?넘는|까지|부터|보다 ?(?:싼|저렴|적|작|비싼|많|큰))",
     re.IGNORECASE,
 )
 #: The nouns that only bound a number ("10만원 이하"): they name nothing a document must write.
 BOUND_WORDS = frozenset({"이하", "이상", "미만", "초과", "이내"})
-_AT_MOST = ("이하", "아래", "밑", "안되는", "안 되는", "안넘는", "안 넘는", "까지")
+_AT_MOST = ("이하", "이내", "아래", "밑", "안되는", "안 되는", "안넘는", "안 넘는", "까지")
 _LESS = ("미만", "보다싼", "보다 싼", "보다저렴", "보다 저렴", "보다적", "보다 적", "보다작", "보다 작")
 _AT_LEAST = ("이상", "부터")
 
@@ -250,7 +250,11 @@ def asked_bound(question: str) -> Bound | None:
     if not m:
         return None
     number = m.group(1) if m.group(1)[0].isdigit() else "1" + m.group(1)  # "만 원" is 1만 원
-    limit = value(number + (m.group(2) or "") if (m.group(2) or "").upper() in _BYTES_UPPER else number)
+    written = m.group(2) or ""
+    if (written == "일" and _DATE_BEFORE.search(question, 0, m.start())) or (written == "년" and len(number) == 4):
+        return None  # a date ("3월 14일까지", "2025년부터"), not an amount of days or years
+    scaled = written.upper() in _BYTES_UPPER or written in _MINUTES
+    limit = value(number + written if scaled else number)
     if limit is None:
         return None
     unit = (m.group(2) or "").upper()
@@ -263,6 +267,8 @@ def asked_bound(question: str) -> Bound | None:
 
 
 _BYTES_UPPER = frozenset(u.upper() for u in _BYTES)
+#: A month just before a number of days: the number is a date ("3월 14일").
+_DATE_BEFORE = re.compile(r"\d\s*월\s*$")
 _UNIT_OF = re.compile(
     r"\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB|시간|개월|[가-힣])?", re.IGNORECASE
 )
