@@ -1,12 +1,15 @@
 """Questions a table answers by its rows: the row that holds the most or the least of something
-("제일 싼 요금제는?", "용량 가장 큰 건?"), and the rows themselves when a list of what the first
-column names is asked ("요금제 종류 알려줘"). The documents' tables are read row by row and value by
-value, so the answer is the rows, not the sentences next to the table that share the most words.
+("제일 싼 요금제는?", "용량 가장 큰 건?", "프로랑 팀 중에 뭐가 더 싸?"), the rows within a bound ("월
+1만 원 이하 요금제"), the rows holding a value the question names ("무료 요금제 있어?"), and the rows
+themselves when a list of what the first column names is asked ("요금제 종류 알려줘"). The
+documents' tables are read row by row and value by value, so the answer is the rows, not the
+sentences next to the table that share the most words.
 
-A question asks for an extreme when it says 제일/가장/젤 before a word of size, amount or price
-(싸다, 많다, 크다 …) or names 최대, 최소, 최저, 최고. The column is the one whose header the question
-names ("용량" → "저장 용량"); asked how cheap or dear, the column of prices. A cell is read as a
-number with its scale (9,900원, 2억 원, 200GB, 2TB); 무료 is 0 and 무제한 more than any number.
+A question asks for an extreme when it says 제일/가장/젤 (or 더, among rows it names) before a word
+of size, amount, price or time (싸다, 많다, 크다, 짧다 …) or names 최대, 최소, 최저, 최고. The column is
+the one whose header the question names ("용량" → "저장 용량"); asked how cheap or dear, the column of
+prices; asked how long, the one of times. A cell is read as a number on one scale for its unit
+(9,900원, 2억 원, 200GB, 2TB, 16시간, 2일); 무료 is 0 and 무제한 more than any number.
 """
 
 from __future__ import annotations
@@ -119,28 +122,21 @@ def columns(row: Candidate) -> tuple[str, ...]:
     return tuple(h.strip() for h in header.split("|")) if header else ()
 
 
-def _column(header: Sequence[str], rows: Sequence[Sequence[str]], asked: Extreme) -> int | None:
+def _column(table: Table, asked: Extreme) -> int | None:
     """The column that answers: the one whose header the question names, else (asked how cheap or
     dear) the one of prices, (asked how long) the one of times; never the first (it names the rows),
     never one without numbers."""
 
-    def numeric(j: int) -> bool:
-        return sum(value(r[j]) is not None for r in rows if j < len(r)) >= max(2, len(rows) - 1)
-
-    def written_in(j: int, units: Sequence[str]) -> bool:
-        return sum(_unit(r[j]) in units for r in rows if j < len(r)) >= max(2, len(rows) - 1)
-
-    columns = [j for j in range(1, len(header)) if numeric(j)]
-    named = [j for j in columns if any(_names(asked.words, w) for w in header[j].split())]
+    columns = table.numeric_columns()
+    named = table.named(columns, asked.words)
     if named:
         return named[0]
     if asked.kind == "price":
-        priced = [j for j in columns if _PRICE_HEADER.search(header[j].strip())]
-        won = [j for j in columns if written_in(j, ("원",))]
-        found = priced or won
+        priced = [j for j in columns if _PRICE_HEADER.search(table.header[j])]
+        found = priced or [j for j in columns if table.written_in(j, ("원",))]
         return found[0] if found else None
     if asked.kind == "time":
-        timed = [j for j in columns if written_in(j, tuple(_MINUTES))]
+        timed = [j for j in columns if table.written_in(j, tuple(_MINUTES))]
         return timed[0] if timed else None
     return None
 
@@ -171,9 +167,20 @@ class Table:
     def values(self, column: int) -> list[float | None]:
         return [value(row[column]) if column < len(row) else None for row in self.cells]
 
-    def numeric(self, column: int) -> bool:
-        """Whether the column holds a number in (nearly) every row."""
-        return sum(v is not None for v in self.values(column)) >= max(2, len(self.rows) - 1)
+    def _most_rows(self, held: Sequence[bool]) -> bool:
+        return sum(held) >= max(2, len(self.rows) - 1)
+
+    def numeric_columns(self) -> list[int]:
+        """The columns past the first (which names the rows) holding a number in (nearly) every row."""
+        return [j for j in range(1, len(self.header)) if self._most_rows([v is not None for v in self.values(j)])]
+
+    def written_in(self, column: int, units: Sequence[str]) -> bool:
+        """Whether (nearly) every row's cell of ``column`` is written in one of ``units``."""
+        return self._most_rows([column < len(row) and _unit(row[column]) in units for row in self.cells])
+
+    def named(self, columns: Sequence[int], words: Sequence[str]) -> list[int]:
+        """Those of ``columns`` whose header holds one of a question's ``words``."""
+        return [j for j in columns if any(_names(words, w) for w in self.header[j].split())]
 
 
 def tables(candidates: Sequence[Candidate]) -> list[Table]:
@@ -197,7 +204,7 @@ def extreme_rows(candidates: Sequence[Candidate], asked: Extreme) -> list[Candid
     """The rows of the first table among ``candidates`` (by passage rank) holding the extreme value
     asked for, in the column that answers; [] when no table answers."""
     for table in tables(candidates):
-        col = _column(table.header, table.cells, asked)
+        col = _column(table, asked)
         if col is None:
             continue
         values = table.values(col)
@@ -229,7 +236,6 @@ _BOUND = re.compile(
 BOUND_WORDS = frozenset({"이하", "이상", "미만", "초과", "이내"})
 _AT_MOST = ("이하", "이내", "아래", "밑", "안되는", "안 되는", "안넘는", "안 넘는", "까지")
 _LESS = ("미만", "보다싼", "보다 싼", "보다저렴", "보다 저렴", "보다적", "보다 적", "보다작", "보다 작")
-_AT_LEAST = ("이상", "부터")
 
 
 @dataclass(frozen=True)
@@ -257,8 +263,7 @@ def asked_bound(question: str) -> Bound | None:
     limit = value(number + written if scaled else number)
     if limit is None:
         return None
-    unit = (m.group(2) or "").upper()
-    unit = "B" if unit in _BYTES_UPPER else (m.group(2) or "")
+    unit = "B" if written.upper() in _BYTES_UPPER else written
     how = m.group(3)
     below = how.startswith(_AT_MOST) or how.startswith(_LESS)
     strict = how.startswith(_LESS) or how.startswith(("초과", "넘", "보다"))
@@ -288,12 +293,10 @@ def bounded_rows(candidates: Sequence[Candidate], bound: Bound) -> list[Candidat
     names (else the one written in the bound's unit), is within the bound ([] when none is); None
     when no table has such a column."""
     for table in tables(candidates):
-        numeric = [j for j in range(1, len(table.header)) if table.numeric(j)]
-        named = [j for j in numeric if any(_names(bound.words, w) for w in table.header[j].split())]
-        written = [
-            j for j in numeric if bound.unit and sum(_unit(r[j]) == bound.unit for r in table.cells if j < len(r)) >= 2
+        numeric = table.numeric_columns()
+        columns = table.named(numeric, bound.words) or [
+            j for j in numeric if bound.unit and table.written_in(j, (bound.unit,))
         ]
-        columns = named or written
         if columns:
             return [r for r, v in zip(table.rows, table.values(columns[0]), strict=True) if _within(v, bound)]
     return None
