@@ -14,6 +14,7 @@ import pytest
 from conftest import real_engine
 
 from assistant.answer.engine import Engine
+from assistant.answer.schema import Answer
 from assistant.chat.conversation import Conversation
 from assistant.chat.sessions import SessionStore
 from assistant.text.korean import KoreanAnalyzer
@@ -28,6 +29,16 @@ def engine(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -
     engine, _ = real_engine(DOCS, tmp_path_factory.mktemp("workplace") / "index", analyzer)
     yield engine
     engine.index.close()
+
+
+def _chat(engine: Engine, tmp_path: Path, *messages: str) -> list[Answer]:
+    """The answers to ``messages`` said in turn in one conversation."""
+    answers: list[Answer] = []
+    with SessionStore(tmp_path / "sessions.sqlite") as store:
+        conversation = Conversation(engine, store, engine.settings)
+        for message in messages:
+            answers.append(conversation.chat(message, answers[-1].session_id if answers else None))
+    return answers
 
 
 def _first(engine: Engine, question: str) -> tuple[str, str]:
@@ -75,11 +86,7 @@ def test_what_the_program_is_is_answered_by_its_overview(engine: Engine) -> None
 def test_a_column_asked_after_a_row_is_that_rows(engine: Engine, tmp_path: Path) -> None:
     """ "동시 접속은?" after "프로 요금제 얼마야?" asks the column of the row shown (it was searched
     "동시 접속" alone and led with a wiki line on database 접속); "팀은?" then asks 팀's."""
-    with SessionStore(tmp_path / "sessions.sqlite") as store:
-        conversation = Conversation(engine, store, engine.settings)
-        first = conversation.chat("프로 요금제 얼마야?")
-        access = conversation.chat("동시 접속은?", first.session_id)
-        team = conversation.chat("팀은?", first.session_id)
+    _, access, team = _chat(engine, tmp_path, "프로 요금제 얼마야?", "동시 접속은?", "팀은?")
     assert access.summary_sentences[0].text.startswith("프로 | 19,900원")
     assert team.summary_sentences[0].text.startswith("팀 | 사용자당 12,000원")
 
@@ -152,10 +159,7 @@ def test_articles_compared_are_labelled_by_their_titles(engine: Engine) -> None:
 def test_an_ellipsis_after_a_sum_asked_for_leads_with_the_sum(engine: Engine, tmp_path: Path) -> None:
     """ "그럼 소상공인은?" after "AI 바우처 얼마까지 지원받아?" asks 소상공인's sum: the line giving it
     leads (the 지원 대상 line, which names 소상공인 too, led)."""
-    with SessionStore(tmp_path / "sessions.sqlite") as store:
-        conversation = Conversation(engine, store, engine.settings)
-        first = conversation.chat("AI 바우처 얼마까지 지원받아?")
-        small = conversation.chat("그럼 소상공인은?", first.session_id)
+    _, small = _chat(engine, tmp_path, "AI 바우처 얼마까지 지원받아?", "그럼 소상공인은?")
     assert "소상공인은 최대 5천만 원" in small.summary_sentences[0].text
 
 
@@ -163,11 +167,7 @@ def test_a_condition_asked_after_a_question_narrows_it(engine: Engine, tmp_path:
     """ "입사 첫해는?" after "연차 며칠 줘?" asks the first year's 연차 (it replaced 연차 and was answered
     from the onboarding guide's "입사 첫날"); "계약직은?" too, and the regulation never says 계약직:
     the answer says so."""
-    with SessionStore(tmp_path / "sessions.sqlite") as store:
-        conversation = Conversation(engine, store, engine.settings)
-        first = conversation.chat("연차 며칠 줘?")
-        year = conversation.chat("입사 첫해는?", first.session_id)
-        contract = conversation.chat("계약직은?", year.session_id)
+    _, year, contract = _chat(engine, tmp_path, "연차 며칠 줘?", "입사 첫해는?", "계약직은?")
     said = [s.text for s in year.summary_sentences]
     assert "1년 미만인 직원에게는 1개월 개근 시 1일의 유급휴가" in " ".join(said), said
     assert all("유급휴가" in s or "휴가" in s for s in said), said
@@ -192,31 +192,21 @@ def test_an_ellipsis_naming_what_no_document_says_is_answered_so(engine: Engine,
 def test_a_deadline_asked_after_eligibility_leads_with_the_dates(engine: Engine, tmp_path: Path) -> None:
     """ "언제까지 신청해?" after "AI 바우처 신청 자격이 뭐야?": the line of dates leads (자격 was searched
     again and the line on where to apply led)."""
-    with SessionStore(tmp_path / "sessions.sqlite") as store:
-        conversation = Conversation(engine, store, engine.settings)
-        first = conversation.chat("AI 바우처 신청 자격이 뭐야?")
-        when = conversation.chat("언제까지 신청해?", first.session_id)
+    _, when = _chat(engine, tmp_path, "AI 바우처 신청 자격이 뭐야?", "언제까지 신청해?")
     assert "2025년 2월 3일 ~ 3월 14일" in when.summary_sentences[0].text, when.summary
 
 
 def test_a_condition_asked_after_a_question_on_pay_is_answered_by_the_pay_rule(engine: Engine, tmp_path: Path) -> None:
     """ "주말에 일하면?" after "야근하면 수당 줘?": the rule on overtime, night and holiday work answers
     (asked alone, the rule on paydays that fall on a holiday led)."""
-    with SessionStore(tmp_path / "sessions.sqlite") as store:
-        conversation = Conversation(engine, store, engine.settings)
-        first = conversation.chat("야근하면 수당 줘?")
-        weekend = conversation.chat("주말에 일하면?", first.session_id)
+    _, weekend = _chat(engine, tmp_path, "야근하면 수당 줘?", "주말에 일하면?")
     assert "휴일근로에 대하여는 통상임금의 50퍼센트" in weekend.summary_sentences[0].text, weekend.summary
 
 
 def test_what_comes_after_the_last_step_shown_is_the_documents_next_section(engine: Engine, tmp_path: Path) -> None:
     """ "그 다음은?" after the third and last of the setup steps listed: the guide's next section (the
     local database) answers; the three steps came back."""
-    with SessionStore(tmp_path / "sessions.sqlite") as store:
-        conversation = Conversation(engine, store, engine.settings)
-        listed = conversation.chat("신규 입사자 개발 환경 세팅 순서")
-        third = conversation.chat("세 번째 단계는?", listed.session_id)
-        after = conversation.chat("그 다음은?", third.session_id)
+    _, third, after = _chat(engine, tmp_path, "신규 입사자 개발 환경 세팅 순서", "세 번째 단계는?", "그 다음은?")
     assert "make setup" in third.summary_sentences[0].text, third.summary
     said = [s.text for s in after.summary_sentences]
     assert said and not any(s[:2] in ("1.", "2.", "3.") for s in said), said
@@ -310,11 +300,9 @@ def test_a_web_page_s_table_is_read_value_by_value(courses: Engine, question: st
 def test_a_superlative_after_a_row_asks_of_the_whole_table(courses: Engine, tmp_path: Path) -> None:
     """ "제일 싼 건?" after a question on one course's fee pointed back at that row (the dearest)
     and answered with it; a superlative asks of the table, and 짧다 reads the column of hours."""
-    with SessionStore(tmp_path / "sessions.sqlite") as store:
-        conversation = Conversation(courses, store, courses.settings)
-        first = conversation.chat("AI 활용 실무 수강료 얼마야?")
-        cheapest = conversation.chat("제일 싼 건?", first.session_id)
-        shortest = conversation.chat("가장 짧은 과정은?", first.session_id)
+    first, cheapest, shortest = _chat(
+        courses, tmp_path, "AI 활용 실무 수강료 얼마야?", "제일 싼 건?", "가장 짧은 과정은?"
+    )
     assert first.summary_sentences[0].text.startswith("AI 활용 실무 | 320,000원")
     assert cheapest.summary_sentences[0].text.startswith("리더십 과정 | 무료")
     assert shortest.summary_sentences[0].text.startswith("리더십 과정 | 무료 | 8시간")
