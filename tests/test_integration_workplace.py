@@ -236,19 +236,6 @@ def test_the_kinds_of_plans_are_the_rows_of_their_table(engine: Engine) -> None:
     assert [s.text.split(" | ")[0] for s in answer.summary_sentences] == ["베이직", "스탠다드", "프로", "팀"]
 
 
-@pytest.mark.parametrize(
-    ("question", "names"),
-    [("월 1만 원 이하 요금제 있어?", ["베이직", "스탠다드"]), ("동시 접속 3대 넘는 요금제", ["프로", "팀"])],
-)
-def test_a_bound_on_a_column_is_answered_by_the_rows_within_it(engine: Engine, question: str, names: list[str]) -> None:
-    """The rows within the bound lead, and the table's other rows are left out (the yearly discount
-    led, and the rows came in their table's order whatever they held)."""
-    answer = engine.ask(question)
-    rows = [s.text.split(" | ")[0] for s in answer.summary_sentences if " | " in s.text]
-    assert rows == names
-    assert answer.summary_sentences[0].text.startswith(names[0])
-
-
 def test_a_bound_no_row_is_within_is_said_so(engine: Engine) -> None:
     """ "2만원 넘는 요금제 있어?": no plan costs more; the answer shows what there is and says so."""
     answer = engine.ask("2만원 넘는 요금제 있어?")
@@ -311,13 +298,20 @@ def test_a_superlative_after_a_row_asks_of_the_whole_table(courses: Engine, tmp_
 @pytest.mark.parametrize(
     ("question", "names"),
     [
+        # the rows within a bound, the table's other rows left out (the yearly discount led, and the
+        # rows came in their table's order whatever they held)
+        ("월 1만 원 이하 요금제 있어?", ["베이직", "스탠다드"]),
+        ("동시 접속 3대 넘는 요금제", ["프로", "팀"]),
         ("프로랑 팀 중에 뭐가 더 싸?", ["팀", "프로"]),  # led with the team plan's minimum
         ("무료 요금제 있어?", ["베이직"]),  # led with the team plan's minimum
         ("전화 지원되는 요금제는?", ["프로"]),  # led with the team plan's minimum
     ],
 )
-def test_the_rows_a_comparison_or_a_value_asks_for_lead(engine: Engine, question: str, names: list[str]) -> None:
+def test_the_rows_a_question_asks_of_a_table_lead(engine: Engine, question: str, names: list[str]) -> None:
     answer = engine.ask(question)
     rows = [s.text.split(" | ")[0] for s in answer.summary_sentences if " | " in s.text]
     assert rows == names
     assert answer.summary_sentences[0].text.startswith(names[0])
+    # what follows the rows is of their document (the wiki's "팀 채널" line followed "프로랑 팀 …")
+    cited = {c.n: c.doc_id for c in answer.citations}
+    assert {cited[s.citation] for s in answer.summary_sentences} == {"요금제.md"}

@@ -820,12 +820,17 @@ def _rows_asked(candidates: Sequence[Candidate], question: str) -> list[Candidat
 
 
 def _rows_first(rows: Sequence[Candidate], picked: list[Picked], n: int) -> list[Picked]:
-    """``picked``, led by the table's ``rows`` a question asks for (see :func:`_rows_asked`), the
-    table's other rows left out; the sentences chosen before follow."""
+    """``picked``, led by the table's ``rows`` a question asks for (see :func:`_rows_asked`); the
+    sentences chosen before follow, those of the table's document that are not its other rows (the
+    rows answer: what another document says beside them is about something else)."""
     if not rows:
         return picked
     table = {(r.doc_id, r.section) for r in rows}  # its other rows are not what was asked
+    docs = {r.doc_id for r in rows}
     rest = [
-        p for p in picked if (p.candidate.doc_id, p.candidate.section) not in table or " | " not in p.candidate.text
+        p
+        for p in picked
+        if p.candidate.doc_id in docs
+        and ((p.candidate.doc_id, p.candidate.section) not in table or " | " not in p.candidate.text)
     ]
     return [*(Picked(r, 1.0) for r in rows), *rest][: max(n, len(rows))]
