@@ -315,3 +315,43 @@ def test_the_rows_a_question_asks_of_a_table_lead(engine: Engine, question: str,
     # what follows the rows is of their document (the wiki's "팀 채널" line followed "프로랑 팀 …")
     cited = {c.n: c.doc_id for c in answer.citations}
     assert {cited[s.citation] for s in answer.summary_sentences} == {"요금제.md"}
+
+
+DIRECTORY = """# 부서별 연락처
+
+## 담당자 목록
+
+| 이름 | 부서 | 연락처 | 비고 |
+|---|---|---|---|
+| 김민수 | 인사팀 | 내선 1234 | 팀장 |
+| 이서연 | 개발팀 | 내선 2345 | 팀장 |
+| 박지훈 | 개발팀 | 내선 2350 | 신입 |
+| 최유진 | 재무팀 | 내선 3456 | 팀장 |
+
+급한 일은 각 팀장에게 먼저 연락하십시오.
+"""
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
+    folder = tmp_path_factory.mktemp("directory")
+    (folder / "연락처.md").write_text(DIRECTORY, encoding="utf-8")
+    engine, _ = real_engine(folder, tmp_path_factory.mktemp("directory-index"), analyzer)
+    yield engine
+    engine.index.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("인사팀 연락처 알려줘", "“김민수” — 부서: 인사팀, 연락처: 내선 1234, 비고: 팀장 [1]"),
+        ("개발팀 팀장 누구야?", "“이서연” — 부서: 개발팀, 연락처: 내선 2345, 비고: 팀장 [1]"),
+        ("신입 누구야?", "“박지훈” — 부서: 개발팀, 연락처: 내선 2350, 비고: 신입 [1]"),
+    ],
+)
+def test_a_directory_s_rows_are_read_under_its_first_row(directory: Engine, question: str, line: str) -> None:
+    """ "이름 | 부서 | 연락처 | 비고" heads the table though 서 and 고 read as endings; each row is
+    shown by those names, and the row holding the most of what the question names leads."""
+    answer = directory.ask(question)
+    assert answer.summary.startswith(line), answer.summary
+    assert "이름 | 부서" not in answer.summary  # the header row is never an answer

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answer.summarize import Candidate
+from assistant.answer.summarize import Candidate, is_header, labels_only, with_table_headers
 from assistant.answer.tables import (
     MOST_ROWS,
     asked_bound,
@@ -266,3 +266,37 @@ def test_a_bound_in_hours_reads_the_column_of_times() -> None:
     assert [r.text.split(" | ")[0] for r in bounded_rows(rows, bound) or []] == ["분석", "입문"]
     within = asked_bound("처리 기간 7일 이내인 거")
     assert within is not None and within.below and within.limit == 7 * 1440.0
+
+
+@pytest.mark.parametrize(
+    "row", ["이름 | 부서 | 연락처", "구분 | 내용 | 비고", "상품명 | 가격 | 재고", "품목 | 단가 | 수량 | 합계"]
+)
+def test_a_table_s_first_row_of_short_cells_is_its_header(row: str) -> None:
+    """Their last syllables (서, 고, 가) read as endings to labels_only; first in a table, they head it."""
+    assert not labels_only(row)
+    assert is_header(row, first=True)
+    assert not is_header(row, first=False)  # further down, a row of words is a row
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "김민수 | 인사팀 | 내선 1234",
+        "문서를 저장합니다 | 파일 메뉴",
+        "하나 | 아주 긴 설명이 들어가는 칸입니다 정말로 | 셋",
+    ],
+)
+def test_a_row_with_a_number_a_sentence_or_a_long_cell_heads_nothing(row: str) -> None:
+    assert not is_header(row, first=True)
+
+
+def test_rows_under_a_first_row_of_short_cells_are_read_by_it() -> None:
+    texts = ["이름 | 부서 | 비고", "김민수 | 인사팀 | 팀장", "이서연 | 개발팀 | 팀장", "박지훈 | 개발팀 | 신입"]
+    sentences, at = [], 0
+    for i, t in enumerate(texts):
+        sentences.append(Candidate(1, at, at + len(t), t, i, doc_id="d", section="담당자"))
+        at += len(t) + 1
+    read = with_table_headers(sentences)
+    assert [c.text for c in read] == texts[1:]  # the header row is no answer
+    assert all(c.section == "담당자 > 이름 | 부서 | 비고" for c in read)
+    assert [r.text.split(" | ")[0] for r in named_rows(read, ["개발팀", "팀장"])] == ["이서연"]

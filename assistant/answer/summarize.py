@@ -903,16 +903,39 @@ def with_table_headers(sentences: Sequence[Candidate]) -> list[Candidate]:
     row's context, as a heading is a sentence's ("프로 | 19,900원 | 2TB" is about 요금 and 용량)."""
     out: list[Candidate] = []
     header: Candidate | None = None
+    row_before = False  # the sentence before is a table's row: this one is no first row
     for s in sentences:
         n = cells(s.text)
+        first, row_before = not row_before, n >= 2
         if n < 2:
             header = None
-        elif labels_only(s.text):
+        elif (first or header is None) and is_header(s.text, first=first):  # a row further down is a row
             header = s
+            if not labels_only(s.text):  # "이름 | 부서 | 연락처": a header, never an answer
+                continue
         elif header is not None and cells(header.text) == n and header.end < s.start:
             s = replace(s, section=f"{s.section}{PATH_SEPARATOR}{header.text}" if s.section else header.text)
         out.append(s)
     return out
+
+
+#: Longest cell of a table's first row read as a column's name.
+HEADER_CELL_CHARS = 15
+
+
+def is_header(text: str, *, first: bool) -> bool:
+    """Whether a table's row is a header: a row of bare labels (:func:`labels_only`) or, as the
+    ``first`` row of its table, one of short cells (a few words each: "이름 | 부서 | 연락처", "구분 |
+    내용 | 비고", whose last syllables :func:`labels_only` reads as endings) with no number and no
+    sentence in it."""
+    if cells(text) < 2:
+        return False
+    if labels_only(text):
+        return True
+    parts = [p.strip() for p in text.split("|")]
+    if not first or any(not p or len(p) > HEADER_CELL_CHARS or len(p.split()) > 3 for p in parts):
+        return False
+    return not any(ch.isdigit() for ch in text) and not any(p.endswith((".", "다", "요", "?", "!")) for p in parts)
 
 
 #: Last syllables of a word that carries a particle or an ending (은, 를, 에서, 하다 …).

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.summarize import Candidate, cells, labels_only
+from assistant.answer.summarize import Candidate, cells, is_header
 from assistant.text.chunking import PATH_SEPARATOR
 
 #: Words after 제일/가장 that ask for the least: price, amount, size, length, height.
@@ -112,7 +112,7 @@ def _header(row: Candidate) -> str:
     """The header row a table's row was read under (see
     :func:`~assistant.answer.summarize.with_table_headers`), or ""."""
     last = row.section.split(PATH_SEPARATOR)[-1]
-    return last if cells(last) == cells(row.text) and labels_only(last) else ""
+    return last if cells(last) == cells(row.text) and is_header(last, first=True) else ""
 
 
 def columns(row: Candidate) -> tuple[str, ...]:
@@ -328,15 +328,17 @@ def listed_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[C
 def named_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[Candidate]:
     """The rows of the first table among ``candidates`` with a cell (past the first, which names
     the row) holding one of ``words`` (a question's words, a particle allowed: "무료 요금제 있어?" →
-    the row whose price is 무료; "전화 지원되는 요금제는?" → the one of "24시간 전화"), when some rows
-    do and others do not; [] otherwise."""
+    the row whose price is 무료; "전화 지원되는 요금제는?" → the one of "24시간 전화"), those holding the
+    most of them ("개발팀 팀장 누구야?": the row of 개발팀 and 팀장, not the other 팀장 rows), when some
+    rows hold more than others; [] otherwise."""
     for table in tables(candidates):
         values = [cell for row in table.cells for cell in row[1:] if cell]
         if not values or sum(map(len, values)) > VALUE_CHARS * len(values):
             continue  # cells that describe (a help page's "기능 | 설명 …"), not values
-        held = [any(_value_named(cell, words) for cell in row[1:]) for row in table.cells]
-        if any(held) and not all(held):
-            return [r for r, h in zip(table.rows, held, strict=True) if h]
+        held = [sum(_value_named(cell, words) for cell in row[1:]) for row in table.cells]
+        most = max(held)
+        if most and not all(h == most for h in held):  # the rows holding the most of the values named
+            return [r for r, h in zip(table.rows, held, strict=True) if h == most]
     return []
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, SummarySentence
-from assistant.answer.summarize import cells, labels_only
+from assistant.answer.summarize import cells, is_header
 from assistant.chat.cues import read_cues, repair
 from assistant.chat.export import conversation_markdown
 from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, as_written, resolve, standalone
@@ -117,7 +117,7 @@ class Conversation:
         with self.engine.snapshot() as snapshot:  # a rebuild may retire the version meanwhile
             store = snapshot.index.store
             chunks = store.chunks(store.rows_of([p.chunk_id for p in last.passages if p.shown]))
-        headers = {line for c in chunks for line in c.text.splitlines() if cells(line) >= 2 and labels_only(line)}
+        headers = {line for c in chunks for line in _header_rows(c.text)}
         return frozenset(t for h in headers for t in self.engine.analyzer.terms(h))
 
     def history(self, session_id: str) -> list[Answer]:
@@ -316,3 +316,10 @@ def _beyond_notice(items: int) -> str | None:
     if not items:
         return None
     return f"앞 답변의 항목은 {items}개뿐이라, 같은 주제로 다시 찾은 내용을 보여 드립니다."
+
+
+def _header_rows(text: str) -> list[str]:
+    """The lines of ``text`` that are a table's header row (see
+    :func:`~assistant.answer.summarize.is_header`: a table's first row may be one of short cells)."""
+    lines = text.splitlines()
+    return [line for i, line in enumerate(lines) if is_header(line, first=i == 0 or cells(lines[i - 1]) < 2)]
