@@ -300,3 +300,16 @@ def test_rows_under_a_first_row_of_short_cells_are_read_by_it() -> None:
     assert [c.text for c in read] == texts[1:]  # the header row is no answer
     assert all(c.section == "담당자 > 이름 | 부서 | 비고" for c in read)
     assert [r.text.split(" | ")[0] for r in named_rows(read, ["개발팀", "팀장"])] == ["이서연"]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("1TB 이상 중에 제일 싼 요금제", ["팀"]),  # the cheapest of 프로 and 팀, not 베이직
+        ("월 1만원 이하 중 용량 제일 큰 거", ["스탠다드"]),  # 원 bounds the price, though 용량 is named
+    ],
+)
+def test_an_extreme_among_the_rows_within_a_bound(question: str, names: list[str]) -> None:
+    asked, bound = asked_extreme(question), asked_bound(question)
+    assert asked is not None and bound is not None
+    assert [r.text.split(" | ")[0] for r in extreme_rows(_rows(), asked, bound)] == names

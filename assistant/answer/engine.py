@@ -812,9 +812,10 @@ def _rows_asked(candidates: Sequence[Candidate], question: str) -> list[Candidat
     요금제는?" → the free plan's row), or that are within the bound it sets ("1만 원 이하 요금제" →
     the rows of 무료 and 9,900원), or whose value the question names ("무료 요금제 있어?"); [] when
     the question asks none of these or no table has them."""
-    extreme = asked_extreme(question)
-    rows = extreme_rows(candidates, extreme) if extreme else []
-    bound = None if rows else asked_bound(question)
+    extreme, bound = asked_extreme(question), asked_bound(question)
+    rows = extreme_rows(candidates, extreme, bound) if extreme else []
+    if extreme and bound and not rows:  # the bound names no column of a table: the extreme alone
+        rows = extreme_rows(candidates, extreme)
     rows = rows or ((bounded_rows(candidates, bound) or []) if bound else [])
     return rows or named_rows(candidates, question.split())
 

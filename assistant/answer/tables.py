@@ -178,6 +178,19 @@ class Table:
         """Whether (nearly) every row's cell of ``column`` is written in one of ``units``."""
         return self._most_rows([column < len(row) and _unit(row[column]) in units for row in self.cells])
 
+    def within(self, bound: Bound) -> list[bool] | None:
+        """Whether each row's value is within ``bound``, in the column written in the bound's unit (the
+        one the question names, when several are); with no unit, the column the question names; None
+        when the table has no such column ("월 1만원 이하 중 용량 제일 큰 거": 원 reads 월 요금, not 용량)."""
+        numeric = self.numeric_columns()
+        named = self.named(numeric, bound.words)
+        if bound.unit:
+            written = [j for j in numeric if self.written_in(j, (bound.unit,))]
+            columns = [j for j in written if j in named] or written
+        else:
+            columns = named
+        return [_within(v, bound) for v in self.values(columns[0])] if columns else None
+
     def named(self, columns: Sequence[int], words: Sequence[str]) -> list[int]:
         """Those of ``columns`` whose header holds one of a question's ``words``."""
         return [j for j in columns if any(_names(words, w) for w in self.header[j].split())]
@@ -200,14 +213,18 @@ def tables(candidates: Sequence[Candidate]) -> list[Table]:
     return out
 
 
-def extreme_rows(candidates: Sequence[Candidate], asked: Extreme) -> list[Candidate]:
+def extreme_rows(candidates: Sequence[Candidate], asked: Extreme, bound: Bound | None = None) -> list[Candidate]:
     """The rows of the first table among ``candidates`` (by passage rank) holding the extreme value
-    asked for, in the column that answers; [] when no table answers."""
+    asked for, in the column that answers, among the rows within ``bound`` when the question also
+    sets one ("1TB 이상 중에 제일 싼 요금제"); [] when no table answers."""
     for table in tables(candidates):
         col = _column(table, asked)
-        if col is None:
+        within = table.within(bound) if bound is not None else None
+        if col is None or (bound is not None and within is None):
             continue
-        values = table.values(col)
+        values = [
+            v if within is None or w else None for v, w in zip(table.values(col), within or table.rows, strict=True)
+        ]
         if asked.among:  # only the rows the question names are compared
             named = [_names(asked.among, row[0], shortest=1) for row in table.cells]
             if sum(named) < 2:
@@ -293,12 +310,9 @@ def bounded_rows(candidates: Sequence[Candidate], bound: Bound) -> list[Candidat
     names (else the one written in the bound's unit), is within the bound ([] when none is); None
     when no table has such a column."""
     for table in tables(candidates):
-        numeric = table.numeric_columns()
-        columns = table.named(numeric, bound.words) or [
-            j for j in numeric if bound.unit and table.written_in(j, (bound.unit,))
-        ]
-        if columns:
-            return [r for r, v in zip(table.rows, table.values(columns[0]), strict=True) if _within(v, bound)]
+        within = table.within(bound)
+        if within is not None:
+            return [r for r, w in zip(table.rows, within, strict=True) if w]
     return None
 
 
