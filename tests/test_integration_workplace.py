@@ -365,3 +365,11 @@ def test_an_extreme_within_a_bound_is_the_row_that_holds_both(engine: Engine, qu
     answer = engine.ask(question)
     assert answer.summary_sentences[0].text.startswith(f"{name} | "), answer.summary
     assert "참고" not in answer.summary
+
+
+def test_a_list_asked_within_a_bound_lists_the_rows_within_it(engine: Engine) -> None:
+    """ "1TB 이상 요금제 뭐 있어?" asks a list: it listed all four plans (the table's rows as the kinds of
+    plans), the bound left aside."""
+    answer = engine.ask("1TB 이상 요금제 뭐 있어?")
+    assert [s.text.split(" | ")[0] for s in answer.summary_sentences] == ["프로", "팀"], answer.summary
+    assert answer.summary.startswith("문서에서 찾은 항목:")

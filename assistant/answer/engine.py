@@ -543,8 +543,8 @@ class Engine:
                 picked = listed or in_procedure_order(candidates, picked, n) or picked
                 picked = _rows_first(asked_rows, picked, n)
             order = tidy(arrange(picked, form))
-        rows = listed_rows(candidates, request.question.split()) if form == "list" and not near else []
-        if rows:  # the table's rows are the items ("요금제 종류 알려줘" over the table of plans)
+        rows = (asked_rows or listed_rows(candidates, request.question.split())) if form == "list" and not near else []
+        if rows:  # the table's rows are the items ("요금제 종류 알려줘"; "1TB 이상 요금제 뭐 있어?": those within)
             return [(_line(r), r) for r in rows], [], form
         items = items_of(order, q, candidates) if form == "list" else []
         if items:
