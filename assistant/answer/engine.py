@@ -512,7 +512,7 @@ class Engine:
             candidates = not_elaborating(candidates, shown)
         further = still_about(candidates, everything, q) if context.avoid else candidates
         near = None
-        asked_rows = _rows_asked(everything, request.question) if not sides else []
+        asked_rows = _rows_asked(everything, f"{context.within} {request.question}".strip()) if not sides else []
         if context.anchor is not None and not asked_rows:  # a superlative asks of the whole table, not of the row shown
             section = next((c.section for c in everything if _holds(c, context.anchor)), None)
             near = around(

@@ -36,6 +36,9 @@ class Context:
     #: what comes after the anchored sentence is asked for, past its section ("다음은?" after the last
     #: step shown): the document's next sentences, not those around it
     onward: bool = False
+    #: a bound the question before set on a table's values ("1TB 이상 요금제 뭐 있어?": "1TB 이상"), within
+    #: which a superlative asked after it is taken ("그 중에 제일 싼 건?")
+    within: str = ""
 
 
 #: The context of a question asked alone.

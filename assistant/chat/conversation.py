@@ -17,6 +17,7 @@ from dataclasses import replace
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, SummarySentence
 from assistant.answer.summarize import cells, is_header
+from assistant.answer.tables import asked_bound, asked_extreme
 from assistant.chat.cues import read_cues, repair
 from assistant.chat.export import conversation_markdown
 from assistant.chat.followup import DEFAULT_POLICY, Policy, Resolution, as_written, resolve, standalone
@@ -104,6 +105,7 @@ class Conversation:
         resolution = resolve(message, tokens, turns, self.policy, self._columns(turns))
         if resolution.standalone or resolution.kind == "ordinal":  # searched as typed, or as the item's text
             return resolution
+        resolution = replace(resolution, within=_bound_before(message, turns))
         analyzer = self.engine.analyzer
         messages = [*(t.question for t in turns), message]
         return replace(resolution, query=as_written(resolution.query, messages, analyzer.tokens, analyzer.terms))
@@ -323,3 +325,14 @@ def _header_rows(text: str) -> list[str]:
     :func:`~assistant.answer.summarize.is_header`: a table's first row may be one of short cells)."""
     lines = text.splitlines()
     return [line for i, line in enumerate(lines) if is_header(line, first=i == 0 or cells(lines[i - 1]) < 2)]
+
+
+def _bound_before(message: str, turns: Sequence[Turn]) -> str:
+    """The bound the question before ``message`` set on a table's values ("1TB 이상 요금제 뭐 있어?":
+    "1TB 이상"), when ``message`` asks a superlative and sets no bound of its own ("그 중에 제일 싼
+    건?"): the superlative is taken within it. "" otherwise."""
+    last = next((t for t in reversed(turns) if not t.social), None)
+    if last is None or asked_extreme(message) is None or asked_bound(message) is not None:
+        return ""
+    bound = asked_bound(last.question)
+    return bound.said if bound is not None else ""

@@ -96,6 +96,8 @@ class Resolution:
     #: what follows the anchored sentence in its document is asked for, past its section ("다음은?"
     #: after the last item of a list)
     onward: bool = False
+    #: the bound the question before set on a table's values, which a superlative is taken within
+    within: str = ""
 
     @property
     def followup(self) -> str | None:
@@ -117,6 +119,7 @@ class Resolution:
             like=self.like,
             narrowed=self.narrowed,
             onward=self.onward,
+            within=self.within,
         )
 
 
