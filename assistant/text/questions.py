@@ -103,6 +103,7 @@ QUESTION_WORDS = frozenset(
         "방식",
         "편",
         "식",
+        "제일",  # "용량 제일 큰 건?": Kiwi may read the adverb as a noun
     ]
 )
 
