@@ -31,6 +31,18 @@ def engine(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -
     engine.index.close()
 
 
+def _engine_over(
+    name: str, text: str, tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer
+) -> Iterator[Engine]:
+    """An engine (real model and Kiwi) over a folder holding one document, ``name`` with ``text``;
+    its index is closed when the module's tests are done."""
+    folder = tmp_path_factory.mktemp("docs")
+    (folder / name).write_text(text, encoding="utf-8")
+    engine, _ = real_engine(folder, tmp_path_factory.mktemp("index"), analyzer)
+    yield engine
+    engine.index.close()
+
+
 def _chat(engine: Engine, tmp_path: Path, *messages: str) -> list[Answer]:
     """The answers to ``messages`` said in turn in one conversation."""
     answers: list[Answer] = []
@@ -260,11 +272,7 @@ COURSES = """<html><head><title>사내 교육 과정 안내</title></head><body>
 
 @pytest.fixture(scope="module")
 def courses(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
-    folder = tmp_path_factory.mktemp("courses")
-    (folder / "courses.html").write_text(COURSES, encoding="utf-8")
-    engine, _ = real_engine(folder, tmp_path_factory.mktemp("courses-index"), analyzer)
-    yield engine
-    engine.index.close()
+    yield from _engine_over("courses.html", COURSES, tmp_path_factory, analyzer)
 
 
 @pytest.mark.parametrize(
@@ -334,11 +342,7 @@ DIRECTORY = """# 부서별 연락처
 
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
-    folder = tmp_path_factory.mktemp("directory")
-    (folder / "연락처.md").write_text(DIRECTORY, encoding="utf-8")
-    engine, _ = real_engine(folder, tmp_path_factory.mktemp("directory-index"), analyzer)
-    yield engine
-    engine.index.close()
+    yield from _engine_over("연락처.md", DIRECTORY, tmp_path_factory, analyzer)
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,11 @@ from assistant.answer.tables import (
     asked_bound,
     asked_extreme,
     bounded_rows,
-    columns,
+    column_names,
     extreme_rows,
     listed_rows,
     named_rows,
+    tables,
     value,
 )
 from assistant.answer.templates import Line
@@ -90,32 +91,32 @@ def test_no_extreme_of_size_or_price_is_asked(question: str) -> None:
 def test_the_row_holding_the_extreme(question: str, first_cell: str) -> None:
     asked = asked_extreme(question)
     assert asked is not None
-    rows = extreme_rows(_rows(), asked)
+    rows = extreme_rows(tables(_rows()), asked)
     assert [r.text.split(" | ")[0] for r in rows] == [first_cell]
 
 
 def test_rows_without_a_header_of_labels_are_no_table_to_read() -> None:
     asked = asked_extreme("제일 싼 요금제는?")
     assert asked is not None
-    assert extreme_rows(_rows(header="요금제 비교"), asked) == []
+    assert extreme_rows(tables(_rows(header="요금제 비교")), asked) == []
 
 
 def test_a_column_the_question_does_not_name_answers_no_size() -> None:
     """ "가장 큰 도시는?" names no column of the plans, and a size is no price."""
     asked = asked_extreme("가장 큰 도시는?")
     assert asked is not None
-    assert extreme_rows(_rows(), asked) == []
+    assert extreme_rows(tables(_rows()), asked) == []
 
 
 @pytest.mark.parametrize("question", ["요금제 종류 알려줘", "요금제에는 어떤 것들이 있어?", "어떤 요금제들이 있나요?"])
 def test_a_list_of_what_the_first_column_names_is_the_table_s_rows(question: str) -> None:
-    rows = listed_rows(_rows(), question.split())
+    rows = listed_rows(tables(_rows()), question.split())
     assert [r.text for r in rows] == ROWS
 
 
 def test_a_list_of_what_no_first_column_names_is_no_table_s_rows() -> None:
     """ "용량" heads a column, not the rows: the rows are no list of 용량."""
-    assert listed_rows(_rows(), ["용량", "종류", "알려줘"]) == []
+    assert listed_rows(tables(_rows()), ["용량", "종류", "알려줘"]) == []
 
 
 def test_a_long_table_lists_its_first_rows() -> None:
@@ -123,7 +124,7 @@ def test_a_long_table_lists_its_first_rows() -> None:
         Candidate(1, i * 20, i * 20 + 10, f"상품{i} | {i}원", i, doc_id="d", section="가격 > 상품 | 가격")
         for i in range(MOST_ROWS + 4)
     ]
-    rows = listed_rows(many, ["상품"])
+    rows = listed_rows(tables(many), ["상품"])
     assert [r.text for r in rows] == [f"상품{i} | {i}원" for i in range(MOST_ROWS)]
 
 
@@ -152,7 +153,7 @@ def test_no_bound_is_set(question: str) -> None:
 def test_a_bound_in_a_unit_no_column_is_written_in_bounds_no_row() -> None:
     bound = asked_bound("3월까지 신청")
     assert bound is not None and bound.unit == "월"
-    assert bounded_rows(_rows(), bound) is None
+    assert bounded_rows(tables(_rows()), bound) is None
 
 
 @pytest.mark.parametrize(
@@ -168,7 +169,7 @@ def test_a_bound_in_a_unit_no_column_is_written_in_bounds_no_row() -> None:
 def test_the_rows_within_the_bound(question: str, names: list[str]) -> None:
     bound = asked_bound(question)
     assert bound is not None
-    assert [r.text.split(" | ")[0] for r in bounded_rows(_rows(), bound)] == names
+    assert [r.text.split(" | ")[0] for r in bounded_rows(tables(_rows()), bound)] == names
 
 
 def test_times_are_read_on_one_scale() -> None:
@@ -187,22 +188,22 @@ def test_how_long_reads_the_column_of_times() -> None:
     ]
     shortest, longest = asked_extreme("가장 짧은 과정은?"), asked_extreme("제일 오래 걸리는 건?")
     assert shortest is not None and longest is not None
-    assert [r.text for r in extreme_rows(rows, shortest)] == ["리더십 | 무료 | 8시간"]
-    assert [r.text for r in extreme_rows(rows, longest)] == ["입문 | 90,000원 | 2일"]
+    assert [r.text for r in extreme_rows(tables(rows), shortest)] == ["리더십 | 무료 | 8시간"]
+    assert [r.text for r in extreme_rows(tables(rows), longest)] == ["입문 | 90,000원 | 2일"]
     cheapest = asked_extreme("제일 싼 과정")
-    assert cheapest is not None and [r.text for r in extreme_rows(rows, cheapest)] == ["리더십 | 무료 | 8시간"]
+    assert cheapest is not None and [r.text for r in extreme_rows(tables(rows), cheapest)] == ["리더십 | 무료 | 8시간"]
 
 
 def test_a_row_read_under_a_header_is_shown_by_its_column_names() -> None:
     row = _rows()[0]
-    assert columns(row) == ("요금제", "월 요금", "저장 용량", "동시 접속")
-    line = Line(row.text, 1, quoted=True, columns=columns(row))
+    assert column_names(row) == ("요금제", "월 요금", "저장 용량", "동시 접속")
+    line = Line(row.text, 1, quoted=True, columns=column_names(row))
     assert line.render() == "“베이직” — 월 요금: 무료, 저장 용량: 5GB, 동시 접속: 1대 [1]"
 
 
 def test_a_row_without_a_header_of_as_many_cells_is_quoted_as_it_is() -> None:
     row = replace(_rows()[0], section="요금제 비교 > 요금제 | 월 요금")
-    assert columns(row) == ()
+    assert column_names(row) == ()
     assert Line(row.text, 2, quoted=True).render() == "“베이직 | 무료 | 5GB | 1대” [2]"
     short = Line("베이직 |  | 5GB", 3, quoted=True, columns=("요금제", "월 요금", "저장 용량"))
     assert short.render() == "“베이직” — 저장 용량: 5GB [3]"  # an empty cell is left out
@@ -219,14 +220,14 @@ def test_a_row_without_a_header_of_as_many_cells_is_quoted_as_it_is() -> None:
 def test_which_of_the_rows_named_is_more_so(question: str, names: list[str]) -> None:
     asked = asked_extreme(question)
     assert asked is not None and asked.among
-    assert [r.text.split(" | ")[0] for r in extreme_rows(_rows(), asked)] == names
+    assert [r.text.split(" | ")[0] for r in extreme_rows(tables(_rows()), asked)] == names
 
 
 def test_more_of_one_row_named_is_no_comparison_of_rows() -> None:
     """ "프로보다 더 큰 건?" names one row: the table is not read for it."""
     asked = asked_extreme("프로 용량 더 큰 거 있어?")
     assert asked is not None
-    assert extreme_rows(_rows(), asked) == []
+    assert extreme_rows(tables(_rows()), asked) == []
     assert asked_extreme("더 자세히 알려줘") is None
 
 
@@ -235,18 +236,18 @@ def test_more_of_one_row_named_is_no_comparison_of_rows() -> None:
     [("무료 요금제 있어?", ["베이직"]), ("무제한 접속 되는 거?", ["팀"]), ("5대 되는 요금제", ["프로"])],
 )
 def test_the_rows_whose_value_the_question_names(question: str, names: list[str]) -> None:
-    assert [r.text.split(" | ")[0] for r in named_rows(_rows(), question.split())] == names
+    assert [r.text.split(" | ")[0] for r in named_rows(tables(_rows()), question.split())] == names
 
 
 def test_a_value_every_row_holds_or_a_table_of_descriptions_names_no_row() -> None:
-    assert named_rows(_rows(), ["요금제"]) == []  # a header's word, in no cell
+    assert named_rows(tables(_rows()), ["요금제"]) == []  # a header's word, in no cell
     long = [
         Candidate(1, i * 80, i * 80 + 60, t, i, doc_id="d", section="키 > 키 | 기능")
         for i, t in enumerate(
             ["Ctrl+C | 선택한 내용을 클립보드에 복사합니다", "Ctrl+V | 클립보드의 내용을 붙여 넣습니다"]
         )
     ]
-    assert named_rows(long, ["복사합니다"]) == []  # cells that describe are no values
+    assert named_rows(tables(long), ["복사합니다"]) == []  # cells that describe are no values
 
 
 @pytest.mark.parametrize("question", ["3월 14일까지 신청하면 돼?", "4월 1일부터 바뀌어?", "2025년부터 달라지는 점"])
@@ -263,7 +264,7 @@ def test_a_bound_in_hours_reads_the_column_of_times() -> None:
     rows = [
         Candidate(1, i * 30, i * 30 + 20, t, i, doc_id="d", section=f"비용 > {header}") for i, t in enumerate(texts)
     ]
-    assert [r.text.split(" | ")[0] for r in bounded_rows(rows, bound) or []] == ["분석", "입문"]
+    assert [r.text.split(" | ")[0] for r in bounded_rows(tables(rows), bound) or []] == ["분석", "입문"]
     within = asked_bound("처리 기간 7일 이내인 거")
     assert within is not None and within.below and within.limit == 7 * 1440.0
 
@@ -299,7 +300,7 @@ def test_rows_under_a_first_row_of_short_cells_are_read_by_it() -> None:
     read = with_table_headers(sentences)
     assert [c.text for c in read] == texts[1:]  # the header row is no answer
     assert all(c.section == "담당자 > 이름 | 부서 | 비고" for c in read)
-    assert [r.text.split(" | ")[0] for r in named_rows(read, ["개발팀", "팀장"])] == ["이서연"]
+    assert [r.text.split(" | ")[0] for r in named_rows(tables(read), ["개발팀", "팀장"])] == ["이서연"]
 
 
 @pytest.mark.parametrize(
@@ -312,4 +313,4 @@ def test_rows_under_a_first_row_of_short_cells_are_read_by_it() -> None:
 def test_an_extreme_among_the_rows_within_a_bound(question: str, names: list[str]) -> None:
     asked, bound = asked_extreme(question), asked_bound(question)
     assert asked is not None and bound is not None
-    assert [r.text.split(" | ")[0] for r in extreme_rows(_rows(), asked, bound)] == names
+    assert [r.text.split(" | ")[0] for r in extreme_rows(tables(_rows()), asked, bound)] == names

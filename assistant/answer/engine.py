@@ -23,7 +23,6 @@ from assistant.answer.suggest import NUMBERING, Outline, abstention_message, cov
 from assistant.answer.summarize import (
     Asked,
     Candidate,
-    Picked,
     around,
     arrange,
     asked,
@@ -40,16 +39,7 @@ from assistant.answer.summarize import (
     with_line_labels,
     with_table_headers,
 )
-from assistant.answer.tables import (
-    BOUND_WORDS,
-    asked_bound,
-    asked_extreme,
-    bounded_rows,
-    columns,
-    extreme_rows,
-    listed_rows,
-    named_rows,
-)
+from assistant.answer.tables import BOUND_WORDS, column_names, listed_rows, rows_asked, rows_first, tables
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
@@ -417,7 +407,11 @@ class Engine:
             if form == "comparison"
             else []
         )
-        shown, missing, layout = self._lines(request, retrieval, index, form, sides)
+        everything = self.candidates(retrieval, index)
+        table = rows_asked(everything, request.question, request.context.within)
+        shown, missing, layout = self._lines(
+            request, everything, [] if sides else table.rows, retrieval, index, form, sides
+        )
         numbers = _numbering(shown, len(retrieval.hits))
         shown = [(replace(line, citation=numbers[line.citation]), c) for line, c in shown]
         lines = [line for line, _ in shown]
@@ -436,9 +430,8 @@ class Engine:
         absent = (
             _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
         )
-        bound = asked_bound(request.question) if summary else None
-        if bound is not None and bounded_rows(self.candidates(retrieval, index), bound) == []:
-            summary += _none_within(bound.said)  # a table has the column the bound is on, and no row is within
+        if summary and table.none_within:  # a table has the column the bound is on, and no row is within
+            summary += _none_within(table.none_within)
         answer = Answer(
             question=request.question,
             query=request.searched,
@@ -482,13 +475,21 @@ class Engine:
         retrieval.timings["guide_ms"] = (time.perf_counter() - t0) * 1e3
 
     def _lines(
-        self, request: Request, retrieval: Retrieval, index: Index, form: str, sides: list[str]
+        self,
+        request: Request,
+        everything: Sequence[Candidate],
+        asked_rows: Sequence[Candidate],
+        retrieval: Retrieval,
+        index: Index,
+        form: str,
+        sides: list[str],
     ) -> tuple[list[tuple[Line, Candidate]], list[str], str]:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
         the sides of a comparison the passages never name, and the form they are laid out by
-        (the question's, or "list" for the other items of a list asked again)."""
+        (the question's, or "list" for the other items of a list asked again). ``everything`` is
+        every candidate sentence, ``asked_rows`` the table rows the question asks for (see
+        :func:`~assistant.answer.tables.rows_asked`), which lead."""
         context = request.context
-        everything = self.candidates(retrieval, index)
         candidates = _unavoided(everything, context.avoid, context.anchor)
         q = self.asked(
             request.question,
@@ -512,7 +513,6 @@ class Engine:
             candidates = not_elaborating(candidates, shown)
         further = still_about(candidates, everything, q) if context.avoid else candidates
         near = None
-        asked_rows = _rows_asked(everything, f"{context.within} {request.question}".strip()) if not sides else []
         if context.anchor is not None and not asked_rows:  # a superlative asks of the whole table, not of the row shown
             section = next((c.section for c in everything if _holds(c, context.anchor)), None)
             near = around(
@@ -541,9 +541,13 @@ class Engine:
                 # the points the lead is or announces, else the steps chosen after it in their order
                 listed = enumeration(candidates, picked, n) if points else []
                 picked = listed or in_procedure_order(candidates, picked, n) or picked
-                picked = _rows_first(asked_rows, picked, n)
+                picked = rows_first(asked_rows, picked, n)
             order = tidy(arrange(picked, form))
-        rows = (asked_rows or listed_rows(candidates, request.question.split())) if form == "list" and not near else []
+        rows = (
+            (asked_rows or listed_rows(tables(candidates), request.question.split()))
+            if form == "list" and not near
+            else []
+        )
         if rows:  # the table's rows are the items ("요금제 종류 알려줘"; "1TB 이상 요금제 뭐 있어?": those within)
             return [(_line(r), r) for r in rows], [], form
         items = items_of(order, q, candidates) if form == "list" else []
@@ -804,34 +808,4 @@ def _line(c: Candidate, label: str = "") -> Line:
     """The summary's line showing ``c`` (under a comparison's ``label``); a table's row read under a
     header row is shown by its column names."""
     quoted = excerpt(c.text)
-    return Line(c.text, c.citation, label, quoted, (c.doc_id, c.start), columns(c) if quoted else ())
-
-
-def _rows_asked(candidates: Sequence[Candidate], question: str) -> list[Candidate]:
-    """The rows of a table among ``candidates`` that hold the extreme the question asks for ("제일 싼
-    요금제는?" → the free plan's row), or that are within the bound it sets ("1만 원 이하 요금제" →
-    the rows of 무료 and 9,900원), or whose value the question names ("무료 요금제 있어?"); [] when
-    the question asks none of these or no table has them."""
-    extreme, bound = asked_extreme(question), asked_bound(question)
-    rows = extreme_rows(candidates, extreme, bound) if extreme else []
-    if extreme and bound and not rows:  # the bound names no column of a table: the extreme alone
-        rows = extreme_rows(candidates, extreme)
-    rows = rows or ((bounded_rows(candidates, bound) or []) if bound else [])
-    return rows or named_rows(candidates, question.split())
-
-
-def _rows_first(rows: Sequence[Candidate], picked: list[Picked], n: int) -> list[Picked]:
-    """``picked``, led by the table's ``rows`` a question asks for (see :func:`_rows_asked`); the
-    sentences chosen before follow, those of the table's document that are not its other rows (the
-    rows answer: what another document says beside them is about something else)."""
-    if not rows:
-        return picked
-    table = {(r.doc_id, r.section) for r in rows}  # its other rows are not what was asked
-    docs = {r.doc_id for r in rows}
-    rest = [
-        p
-        for p in picked
-        if p.candidate.doc_id in docs
-        and ((p.candidate.doc_id, p.candidate.section) not in table or " | " not in p.candidate.text)
-    ]
-    return [*(Picked(r, 1.0) for r in rows), *rest][: max(n, len(rows))]
+    return Line(c.text, c.citation, label, quoted, (c.doc_id, c.start), column_names(c) if quoted else ())

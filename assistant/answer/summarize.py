@@ -903,19 +903,31 @@ def with_table_headers(sentences: Sequence[Candidate]) -> list[Candidate]:
     row's context, as a heading is a sentence's ("프로 | 19,900원 | 2TB" is about 요금 and 용량)."""
     out: list[Candidate] = []
     header: Candidate | None = None
-    row_before = False  # the sentence before is a table's row: this one is no first row
-    for s in sentences:
+    for s, heads in zip(sentences, table_headers([s.text for s in sentences]), strict=True):
         n = cells(s.text)
-        first, row_before = not row_before, n >= 2
         if n < 2:
             header = None
-        elif (first or header is None) and is_header(s.text, first=first):  # a row further down is a row
+        elif heads:
             header = s
             if not labels_only(s.text):  # "이름 | 부서 | 연락처": a header, never an answer
                 continue
         elif header is not None and cells(header.text) == n and header.end < s.start:
             s = replace(s, section=f"{s.section}{PATH_SEPARATOR}{header.text}" if s.section else header.text)
         out.append(s)
+    return out
+
+
+def table_headers(lines: Sequence[str]) -> list[bool]:
+    """Whether each of ``lines`` (in order) heads its table (:func:`is_header`): a table's first row,
+    or a row of bare labels in a table no row has headed yet; a row further down a headed table
+    is a row ("김민수 | 인사팀 | 팀장" heads nothing)."""
+    out: list[bool] = []
+    row_before = headed = False  # the line before is a table's row; a row of this table heads it
+    for line in lines:
+        first, row_before = not row_before, cells(line) >= 2
+        heads = row_before and (first or not headed) and is_header(line, first=first)
+        headed = row_before and (headed or heads)
+        out.append(heads)
     return out
 
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer.summarize import Candidate, cells, is_header
+from assistant.answer.summarize import Candidate, Picked, cells, is_header
 from assistant.text.chunking import PATH_SEPARATOR
 
 #: Words after 제일/가장 that ask for the least: price, amount, size, length, height.
@@ -115,7 +115,7 @@ def _header(row: Candidate) -> str:
     return last if cells(last) == cells(row.text) and is_header(last, first=True) else ""
 
 
-def columns(row: Candidate) -> tuple[str, ...]:
+def column_names(row: Candidate) -> tuple[str, ...]:
     """The names of a table row's columns (its header row's cells), or () when it was read under
     no header row of as many cells."""
     header = _header(row) if cells(row.text) > 1 else ""
@@ -213,11 +213,11 @@ def tables(candidates: Sequence[Candidate]) -> list[Table]:
     return out
 
 
-def extreme_rows(candidates: Sequence[Candidate], asked: Extreme, bound: Bound | None = None) -> list[Candidate]:
-    """The rows of the first table among ``candidates`` (by passage rank) holding the extreme value
+def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = None) -> list[Candidate]:
+    """The rows of the first of the ``found`` tables (by passage rank) holding the extreme value
     asked for, in the column that answers, among the rows within ``bound`` when the question also
     sets one ("1TB 이상 중에 제일 싼 요금제"); [] when no table answers."""
-    for table in tables(candidates):
+    for table in found:
         col = _column(table, asked)
         within = table.within(bound) if bound is not None else None
         if col is None or (bound is not None and within is None):
@@ -305,11 +305,11 @@ def _unit(cell: str) -> str:
     return "B" if unit.upper() in _BYTES_UPPER else unit
 
 
-def bounded_rows(candidates: Sequence[Candidate], bound: Bound) -> list[Candidate] | None:
-    """The rows of the first table among ``candidates`` whose value, in the column the question
+def bounded_rows(found: Sequence[Table], bound: Bound) -> list[Candidate] | None:
+    """The rows of the first of the ``found`` tables whose value, in the column the question
     names (else the one written in the bound's unit), is within the bound ([] when none is); None
     when no table has such a column."""
-    for table in tables(candidates):
+    for table in found:
         within = table.within(bound)
         if within is not None:
             return [r for r, w in zip(table.rows, within, strict=True) if w]
@@ -328,24 +328,24 @@ def _within(v: float | None, bound: Bound) -> bool:
 MOST_ROWS = 8
 
 
-def listed_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[Candidate]:
-    """The rows of the first table among ``candidates`` (by passage rank) whose first column's
+def listed_rows(found: Sequence[Table], words: Sequence[str]) -> list[Candidate]:
+    """The rows of the first of the ``found`` tables (by passage rank) whose first column's
     header is one of ``words`` (a question's words, a particle allowed: "요금제 종류 알려줘" → the
     table headed "요금제 | 월 요금 | …"), in the table's order, at most :data:`MOST_ROWS`; [] when
     no table's rows are what the question lists."""
-    for table in tables(candidates):
+    for table in found:
         if _names(words, table.header[0]):
             return list(table.rows[:MOST_ROWS])
     return []
 
 
-def named_rows(candidates: Sequence[Candidate], words: Sequence[str]) -> list[Candidate]:
-    """The rows of the first table among ``candidates`` with a cell (past the first, which names
+def named_rows(found: Sequence[Table], words: Sequence[str]) -> list[Candidate]:
+    """The rows of the first of the ``found`` tables with a cell (past the first, which names
     the row) holding one of ``words`` (a question's words, a particle allowed: "무료 요금제 있어?" →
     the row whose price is 무료; "전화 지원되는 요금제는?" → the one of "24시간 전화"), those holding the
     most of them ("개발팀 팀장 누구야?": the row of 개발팀 and 팀장, not the other 팀장 rows), when some
     rows hold more than others; [] otherwise."""
-    for table in tables(candidates):
+    for table in found:
         values = [cell for row in table.cells for cell in row[1:] if cell]
         if not values or sum(map(len, values)) > VALUE_CHARS * len(values):
             continue  # cells that describe (a help page's "기능 | 설명 …"), not values
@@ -364,3 +364,48 @@ VALUE_CHARS = 12
 def _value_named(cell: str, words: Sequence[str]) -> bool:
     """Whether a short cell (a value) holds one of a question's ``words``."""
     return len(cell) <= VALUE_CHARS and any(_names(words, w) for w in cell.replace(",", " ").split())
+
+
+@dataclass(frozen=True)
+class RowsAsked:
+    """What a question asks of the tables among an answer's candidates (see :func:`rows_asked`)."""
+
+    rows: list[Candidate]  #: the rows that answer, in the order they lead
+    #: the bound the question sets (as it writes it: "2만원 넘는") when a table has its column and no
+    #: row is within it; "" otherwise
+    none_within: str = ""
+
+
+def rows_asked(candidates: Sequence[Candidate], question: str, within: str = "") -> RowsAsked:
+    """The rows of a table among ``candidates`` that hold the extreme the question asks for ("제일 싼
+    요금제는?" → the free plan's row), within the bound it sets when it sets one, or that are within
+    the bound ("1만 원 이하 요금제" → the rows of 무료 and 9,900원), or whose value the question names
+    ("무료 요금제 있어?"); none when the question asks none of these or no table has them. ``within``
+    is a bound the question before set ("1TB 이상"), which a superlative asked now is taken within."""
+    found = tables(candidates)
+    said = f"{within} {question}".strip()
+    extreme, bound = asked_extreme(said), asked_bound(said)
+    rows = extreme_rows(found, extreme, bound) if extreme else []
+    if extreme and bound and not rows:  # the bound names no column of a table: the extreme alone
+        rows = extreme_rows(found, extreme)
+    bounded = bounded_rows(found, bound) if bound is not None else None
+    rows = rows or bounded or named_rows(found, said.split())
+    # a bound of the question's own (not the one before's) with a column and no row within is said so
+    return RowsAsked(rows, bound.said if bound is not None and not within and bounded == [] else "")
+
+
+def rows_first(rows: Sequence[Candidate], picked: list[Picked], n: int) -> list[Picked]:
+    """``picked``, led by the table's ``rows`` a question asks for (see :func:`rows_asked`); the
+    sentences chosen before follow, those of the table's document that are not its other rows (the
+    rows answer: what another document says beside them is about something else)."""
+    if not rows:
+        return picked
+    table = {(r.doc_id, r.section) for r in rows}  # its other rows are not what was asked
+    docs = {r.doc_id for r in rows}
+    rest = [
+        p
+        for p in picked
+        if p.candidate.doc_id in docs
+        and ((p.candidate.doc_id, p.candidate.section) not in table or " | " not in p.candidate.text)
+    ]
+    return [*(Picked(r, 1.0) for r in rows), *rest][: max(n, len(rows))]

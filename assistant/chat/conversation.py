@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, SummarySentence
-from assistant.answer.summarize import cells, is_header
+from assistant.answer.summarize import table_headers
 from assistant.answer.tables import asked_bound, asked_extreme
 from assistant.chat.cues import read_cues, repair
 from assistant.chat.export import conversation_markdown
@@ -321,10 +321,9 @@ def _beyond_notice(items: int) -> str | None:
 
 
 def _header_rows(text: str) -> list[str]:
-    """The lines of ``text`` that are a table's header row (see
-    :func:`~assistant.answer.summarize.is_header`: a table's first row may be one of short cells)."""
+    """The lines of ``text`` that head a table (see :func:`~assistant.answer.summarize.table_headers`)."""
     lines = text.splitlines()
-    return [line for i, line in enumerate(lines) if is_header(line, first=i == 0 or cells(lines[i - 1]) < 2)]
+    return [line for line, heads in zip(lines, table_headers(lines), strict=True) if heads]
 
 
 def _bound_before(message: str, turns: Sequence[Turn]) -> str:
