@@ -362,7 +362,12 @@ def test_a_directory_s_rows_are_read_under_its_first_row(directory: Engine, ques
 
 
 @pytest.mark.parametrize(
-    ("question", "name"), [("1TB 이상 중에 제일 싼 요금제", "팀"), ("월 1만원 이하 중 용량 제일 큰 거", "스탠다드")]
+    ("question", "name"),
+    [
+        ("1TB 이상 중에 제일 싼 요금제", "팀"),
+        ("월 1만원 이하 중 용량 제일 큰 거", "스탠다드"),
+        ("2TB 이상 중에 제일 싼 요금제", "프로"),  # one row within (the cheapest of all led)
+    ],
 )
 def test_an_extreme_within_a_bound_is_the_row_that_holds_both(engine: Engine, question: str, name: str) -> None:
     """The bound narrows the rows the extreme is taken of (the free plan, the cheapest of all, led)."""

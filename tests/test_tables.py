@@ -17,6 +17,7 @@ from assistant.answer.tables import (
     extreme_rows,
     listed_rows,
     named_rows,
+    rows_asked,
     tables,
     value,
 )
@@ -314,3 +315,16 @@ def test_an_extreme_among_the_rows_within_a_bound(question: str, names: list[str
     asked, bound = asked_extreme(question), asked_bound(question)
     assert asked is not None and bound is not None
     assert [r.text.split(" | ")[0] for r in extreme_rows(tables(_rows()), asked, bound)] == names
+
+
+def test_one_row_within_a_bound_is_the_extreme_of_it() -> None:
+    """ "2TB 이상 중에 제일 싼 요금제": 프로 alone is within; the free plan, the cheapest of all, led."""
+    asked = rows_asked(_rows(), "2TB 이상 중에 제일 싼 요금제")
+    assert [r.text.split(" | ")[0] for r in asked.rows] == ["프로"] and asked.none_within == ""
+
+
+def test_no_row_within_a_bound_answers_no_row_and_says_so() -> None:
+    asked = rows_asked(_rows(), "3TB 이상 중에 제일 싼 요금제")
+    assert asked.rows == [] and asked.none_within == "3TB 이상"
+    # a bound the question before set is not said again
+    assert rows_asked(_rows(), "그 중에 제일 싼 건?", within="3TB 이상").none_within == ""

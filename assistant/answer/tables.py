@@ -231,7 +231,7 @@ def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = N
                 continue
             values = [v if n else None for v, n in zip(values, named, strict=True)]
         known = [v for v in values if v is not None]
-        if len(known) < 2:
+        if len(known) < (1 if within is not None else 2):  # within a bound, one row is the least and the most
             continue
         best = max(known) if asked.most else min(known)
         first = [r for r, v in zip(table.rows, values, strict=True) if v == best]
@@ -385,13 +385,14 @@ def rows_asked(candidates: Sequence[Candidate], question: str, within: str = "")
     found = tables(candidates)
     said = f"{within} {question}".strip()
     extreme, bound = asked_extreme(said), asked_bound(said)
-    rows = extreme_rows(found, extreme, bound) if extreme else []
-    if extreme and bound and not rows:  # the bound names no column of a table: the extreme alone
-        rows = extreme_rows(found, extreme)
     bounded = bounded_rows(found, bound) if bound is not None else None
-    rows = rows or bounded or named_rows(found, said.split())
-    # a bound of the question's own (not the one before's) with a column and no row within is said so
-    return RowsAsked(rows, bound.said if bound is not None and not within and bounded == [] else "")
+    # the extreme is taken within the bound when a table has the bound's column, else of every row
+    rows = extreme_rows(found, extreme, bound if bounded is not None else None) if extreme else []
+    if bound is not None and bounded is not None:
+        # the bound reads a column: the rows within it, however few; none is said so (of the question's
+        # own bound, not the one before's)
+        return RowsAsked(rows or bounded, "" if bounded or within else bound.said)
+    return RowsAsked(rows or named_rows(found, said.split()))
 
 
 def rows_first(rows: Sequence[Candidate], picked: list[Picked], n: int) -> list[Picked]:
