@@ -394,3 +394,48 @@ def test_a_superlative_after_a_bound_is_taken_within_it(engine: Engine, tmp_path
     assert cheapest.summary_sentences[0].text.startswith("팀 | "), cheapest.summary
     # Kiwi reads 제일 as a noun here: the message seemed to name two things, stood alone and abstained
     assert not largest.abstained and largest.summary_sentences[0].text.startswith("프로 | "), largest.summary
+
+
+#: A report whose table names its columns by years, the rows by what is counted.
+RESULTS = """# 2024년 경영 실적 보고
+
+## 요약
+
+올해는 신규 고객 확대와 비용 절감으로 매출과 이익이 모두 늘었습니다. 해외 매출 비중은 처음으로 30%를 넘었습니다.
+
+## 연도별 실적
+
+| 구분 | 2022년 | 2023년 | 2024년 |
+|---|---|---|---|
+| 매출 | 98억 원 | 120억 원 | 150억 원 |
+| 영업이익 | 6억 원 | 10억 원 | 18억 원 |
+| 직원 수 | 70명 | 85명 | 110명 |
+| 고객사 | 210곳 | 260곳 | 340곳 |
+
+## 내년 계획
+
+내년에는 동남아시아 법인을 세우고 매출 200억 원을 목표로 합니다.
+"""
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
+    yield from _engine_over("실적.md", RESULTS, tmp_path_factory, analyzer)
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # it led with next year's target ("내년에는 … 매출 200억 원을 목표로"), the table's rows quoted raw
+        ("2024년 매출은 얼마야?", "“매출” — 2024년: 150억 원 (2022년: 98억 원, 2023년: 120억 원)"),
+        ("2023년 고객사 몇 곳이었어?", "“고객사” — 2023년: 260곳 (2022년: 210곳, 2024년: 340곳)"),
+        ("매출이 제일 많은 해는?", "“매출” — 2024년: 150억 원"),
+        ("연도별 직원 수 알려줘", "“직원 수” — 2022년: 70명, 2023년: 85명, 2024년: 110명"),
+    ],
+)
+def test_a_table_by_years_answers_the_cell_asked(results: Engine, question: str, line: str) -> None:
+    """ "구분 | 2022년 | 2023년 | 2024년" heads its table (numbers that name periods), so a row is
+    read by its years; the row the question names leads, the year it asks for first."""
+    answer = results.ask(question)
+    assert answer.summary.startswith(line), answer.summary
+    assert "구분 | 2022년" not in answer.summary

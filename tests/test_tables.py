@@ -328,3 +328,73 @@ def test_no_row_within_a_bound_answers_no_row_and_says_so() -> None:
     assert asked.rows == [] and asked.none_within == "3TB 이상"
     # a bound the question before set is not said again
     assert rows_asked(_rows(), "그 중에 제일 싼 건?", within="3TB 이상").none_within == ""
+
+
+YEARS = "구분 | 2022년 | 2023년 | 2024년"
+RESULTS = [
+    "매출 | 98억 원 | 120억 원 | 150억 원",
+    "영업이익 | 6억 원 | 10억 원 | 18억 원",
+    "직원 수 | 70명 | 85명 | 110명",
+]
+
+
+def _read(texts: list[str], doc: str = "실적.md") -> list[Candidate]:
+    """The candidates of one passage holding ``texts`` in turn, read as with_table_headers reads them."""
+    out, at = [], 0
+    for i, t in enumerate(texts):
+        out.append(Candidate(1, at, at + len(t), t, i, doc_id=doc, section="연도별 실적"))
+        at += len(t) + 1
+    return with_table_headers(out)
+
+
+@pytest.mark.parametrize(
+    "row", [YEARS, "항목 | 1분기 | 2분기 | 3분기", "구분 | FY2023 | FY2024(E)", "지표 | '23 | '24", "과정 | 1차 | 2차"]
+)
+def test_a_first_row_naming_periods_heads_its_table(row: str) -> None:
+    assert is_header(row, first=True)
+
+
+@pytest.mark.parametrize("row", ["매출 | 98억 원 | 120억 원", "2024년 | 150억 원 | 18억 원", "철수 | 12 | 15"])
+def test_a_first_row_of_values_heads_nothing(row: str) -> None:
+    assert not is_header(row, first=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "rows", "columns"),
+    [
+        ("2024년 매출은 얼마야?", ["매출"], ("2024년",)),
+        ("직원수 2023년엔 몇 명?", ["직원 수"], ("2023년",)),  # the cell written as one word
+        ("직원 수 몇 명이야?", [], ()),  # a row named alone: the summary's choice
+        ("매출이 제일 많은 해는?", ["매출"], ("2024년",)),  # a superlative along the row named
+        ("영업이익이 가장 적었던 해는?", ["영업이익"], ("2022년",)),
+        ("2022년 실적은?", ["매출", "영업이익", "직원 수"], ("2022년",)),  # a column alone: every row
+    ],
+)
+def test_the_rows_and_columns_a_question_names(question: str, rows: list[str], columns: tuple[str, ...]) -> None:
+    asked = rows_asked(_read([YEARS, *RESULTS]), question)
+    assert [r.text.split(" | ")[0] for r in asked.rows] == rows
+    assert asked.columns == columns
+
+
+def test_a_row_is_shown_with_the_columns_asked_first() -> None:
+    row = next(r for r in _read([YEARS, *RESULTS]) if r.text.startswith("매출"))
+    line = Line(row.text, 1, quoted=True, columns=column_names(row), asked=("2024년",))
+    assert line.render() == "“매출” — 2024년: 150억 원 (2022년: 98억 원, 2023년: 120억 원) [1]"
+    unasked = Line(row.text, 1, quoted=True, columns=column_names(row))
+    assert unasked.render() == "“매출” — 2022년: 98억 원, 2023년: 120억 원, 2024년: 150억 원 [1]"
+
+
+@pytest.mark.parametrize("question", ["창 전환 단축키", "매출이랑 영업이익이랑 직원 수"])
+def test_no_row_is_named_in_a_table_without_a_header_or_when_all_are(question: str) -> None:
+    """A table of key bindings has no header row: its first row ("… | 끔") was read as one, and a
+    value of its column below ("끔") is no column's name. Every row named picks none."""
+    keys = ["창 닫기 | 끔", "창 전환 | Alt+Tab", "창 숨김 | 끔", "창 이동 | Alt+F7"]
+    for table in (_read(keys, "keys.html"), _read([YEARS, *RESULTS])):
+        assert rows_asked(table, question).rows == []
+
+
+def test_the_columns_a_question_names_or_takes_its_extreme_in_come_first() -> None:
+    assert rows_asked(_rows(), "용량 제일 큰 요금제는?").columns == ("저장 용량",)
+    assert rows_asked(_rows(), "제일 싼 요금제는?").columns == ("월 요금",)
+    asked = rows_asked(_rows(), "팀 요금제 동시 접속은?")  # a row named by one syllable
+    assert [r.text.split(" | ")[0] for r in asked.rows] == ["팀"] and asked.columns == ("동시 접속",)

@@ -410,7 +410,7 @@ class Engine:
         everything = self.candidates(retrieval, index)
         table = rows_asked(everything, request.question, request.context.within)
         shown, missing, layout = self._lines(
-            request, everything, [] if sides else table.rows, retrieval, index, form, sides
+            request, everything, [] if sides else table.rows, retrieval, index, form, sides, table.columns
         )
         numbers = _numbering(shown, len(retrieval.hits))
         shown = [(replace(line, citation=numbers[line.citation]), c) for line, c in shown]
@@ -483,12 +483,13 @@ class Engine:
         index: Index,
         form: str,
         sides: list[str],
+        columns: tuple[str, ...] = (),
     ) -> tuple[list[tuple[Line, Candidate]], list[str], str]:
         """The summary's lines (by retrieval rank of their passage) with the sentence each shows,
         the sides of a comparison the passages never name, and the form they are laid out by
         (the question's, or "list" for the other items of a list asked again). ``everything`` is
         every candidate sentence, ``asked_rows`` the table rows the question asks for (see
-        :func:`~assistant.answer.tables.rows_asked`), which lead."""
+        :func:`~assistant.answer.tables.rows_asked`), which lead, showing first the ``columns`` it asks of them."""
         context = request.context
         candidates = _unavoided(everything, context.avoid, context.anchor)
         q = self.asked(
@@ -549,14 +550,17 @@ class Engine:
             else []
         )
         if rows:  # the table's rows are the items ("요금제 종류 알려줘"; "1TB 이상 요금제 뭐 있어?": those within)
-            return [(_line(r), r) for r in rows], [], form
+            return [(_line(r, asked=columns), r) for r in rows], [], form
         items = items_of(order, q, candidates) if form == "list" else []
         if items:
             return [(Line(c.text, c.citation), c) for c in items], [], form
         labelled = [(p, "") for p in order]
         if sides:  # a comparison's line: the document's own label of it ("규제와 정책 차이: …"), else its side
             labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides, self._topic, missing)]
-        lines = [(_line(p.candidate, label), p.candidate) for p, label in labelled]
+        lines = [
+            (_line(p.candidate, label, columns if p.candidate in asked_rows else ()), p.candidate)
+            for p, label in labelled
+        ]
         return lines, missing, form
 
     def asked(
@@ -804,8 +808,9 @@ def visible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-def _line(c: Candidate, label: str = "") -> Line:
+def _line(c: Candidate, label: str = "", asked: tuple[str, ...] = ()) -> Line:
     """The summary's line showing ``c`` (under a comparison's ``label``); a table's row read under a
-    header row is shown by its column names."""
+    header row is shown by its column names, the ``asked`` ones first."""
     quoted = excerpt(c.text)
-    return Line(c.text, c.citation, label, quoted, (c.doc_id, c.start), column_names(c) if quoted else ())
+    columns = column_names(c) if quoted else ()
+    return Line(c.text, c.citation, label, quoted, (c.doc_id, c.start), columns, asked if columns else ())

@@ -938,8 +938,8 @@ HEADER_CELL_CHARS = 15
 def is_header(text: str, *, first: bool) -> bool:
     """Whether a table's row is a header: a row of bare labels (:func:`labels_only`) or, as the
     ``first`` row of its table, one of short cells (a few words each: "이름 | 부서 | 연락처", "구분 |
-    내용 | 비고", whose last syllables :func:`labels_only` reads as endings) with no number and no
-    sentence in it."""
+    내용 | 비고", whose last syllables :func:`labels_only` reads as endings) with no sentence in it and
+    no number but in the name of a period (:data:`PERIOD`: "구분 | 2023년 | 2024년")."""
     if cells(text) < 2:
         return False
     if labels_only(text):
@@ -947,7 +947,21 @@ def is_header(text: str, *, first: bool) -> bool:
     parts = [p.strip() for p in text.split("|")]
     if not first or any(not p or len(p) > HEADER_CELL_CHARS or len(p.split()) > 3 for p in parts):
         return False
-    return not any(ch.isdigit() for ch in text) and not any(p.endswith((".", "다", "요", "?", "!")) for p in parts)
+    if any(p.endswith((".", "다", "요", "?", "!")) for p in parts):
+        return False
+    # numbers only in the names of periods ("구분 | 2023년 | 2024년", "항목 | 1분기 | 2분기"), never a value
+    return all(PERIOD.match(p) for p in parts if any(ch.isdigit() for ch in p))
+
+
+#: A column named by a period or a round, as a table's header writes it: 2024년, 2024, 2024년도,
+#: FY2024, '24, 24년, 2024.12, 2024년 1분기, 1분기, Q1, 3월, 1차, 2회차, 3단계, 2024(E), 2025년(목표).
+PERIOD = re.compile(
+    r"^(?:(?:FY\s*|')?(?:(?:19|20)\d{2}|(?<=')\d{2}|\d{2}(?=\s*년))(?:\s*년도?)?"
+    r"(?:\s*(?:[1-4]\s*분기|[1-4]\s*Q|Q\s*[1-4]|[12]\s*H|[상하]반기|\d{1,2}\s*월|[./-]\s*\d{1,2}\.?))?"
+    r"|[1-4]\s*분기|[1-4]\s*Q|Q\s*[1-4]|\d{1,2}\s*월|\d{1,3}\s*(?:차|회차|기|단계|주차|학기|학년))"
+    r"(?:\s*[(（][^)）]{1,6}[)）])?$",
+    re.IGNORECASE,
+)
 
 
 #: Last syllables of a word that carries a particle or an ending (은, 를, 에서, 하다 …).

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.summarize import Candidate, Picked, cells, is_header
@@ -191,7 +191,15 @@ class Table:
             columns = named
         return [_within(v, bound) for v in self.values(columns[0])] if columns else None
 
-    def named(self, columns: Sequence[int], words: Sequence[str]) -> list[int]:
+    def headed(self) -> bool:
+        """Whether the row read as the header names the columns: none of its cells past the first is a
+        value of its column below (a table of key bindings "창 닫기 | Alt+F4", "창 전환 | 끔" has no
+        header row, and its first row "… | 끔" was read as one)."""
+        return not any(
+            self.header[j] in {row[j] for row in self.cells if j < len(row)} for j in range(1, len(self.header))
+        )
+
+    def named(self, columns: Iterable[int], words: Sequence[str]) -> list[int]:
         """Those of ``columns`` whose header holds one of a question's ``words``."""
         return [j for j in columns if any(_names(words, w) for w in self.header[j].split())]
 
@@ -346,9 +354,8 @@ def named_rows(found: Sequence[Table], words: Sequence[str]) -> list[Candidate]:
     most of them ("개발팀 팀장 누구야?": the row of 개발팀 and 팀장, not the other 팀장 rows), when some
     rows hold more than others; [] otherwise."""
     for table in found:
-        values = [cell for row in table.cells for cell in row[1:] if cell]
-        if not values or sum(map(len, values)) > VALUE_CHARS * len(values):
-            continue  # cells that describe (a help page's "기능 | 설명 …"), not values
+        if not _values_table(table):
+            continue
         held = [sum(_value_named(cell, words) for cell in row[1:]) for row in table.cells]
         most = max(held)
         if most and not all(h == most for h in held):  # the rows holding the most of the values named
@@ -366,6 +373,56 @@ def _value_named(cell: str, words: Sequence[str]) -> bool:
     return len(cell) <= VALUE_CHARS and any(_names(words, w) for w in cell.replace(",", " ").split())
 
 
+def _values_table(table: Table) -> bool:
+    """Whether a table's cells past the first are values (short: 무료, 2TB, 150억 원), not descriptions
+    (a help page's "기능 | 설명 …")."""
+    values = [cell for row in table.cells for cell in row[1:] if cell]
+    return bool(values) and sum(map(len, values)) <= VALUE_CHARS * len(values)
+
+
+def _row_named(name: str, words: Sequence[str]) -> bool:
+    """Whether a question's ``words`` name a row by its first cell ("매출", "팀", "직원 수": 직원): a
+    cell of one word, or each of the cell's words of two characters or more, or the cell written as
+    one word ("직원수")."""
+    parts = name.split()
+    if len(parts) == 1:
+        return _names(words, name, shortest=1)
+    parts = [w for w in parts if len(w) >= 2]
+    return bool(parts) and (all(_names(words, w) for w in parts) or _names(words, "".join(name.split())))
+
+
+def rows_by_name(found: Sequence[Table], words: Sequence[str], asked: Extreme | None = None) -> RowsAsked:
+    """What a question naming a table's rows and columns by their names asks: the rows of the first
+    of the ``found`` tables (a table of values) whose first cell the question names ("2024년 매출은
+    얼마야?" → the row 매출, of the table headed "구분 | 2023년 | 2024년"), with the columns it names
+    to show first (2024년); a column named alone gives the table's rows (at most
+    :data:`MOST_ROWS`) with that column first ("2022년 실적은?"). A superlative asked of one row named
+    ("매출이 제일 많은 해는?") is read along it: the column of its most (or least) value comes first.
+    Nothing when the question names no column (a row named alone is left to the summary: what of it
+    is asked may be in no cell, "팀 요금제 몇 명부터 가입 가능?" is answered by a sentence under the
+    table), or names every row."""
+    for table in found:
+        if not _values_table(table) or not table.headed():
+            continue
+        named = [_row_named(row[0], words) for row in table.cells]
+        columns = table.named(range(1, len(table.header)), words)
+        if all(named) or not (any(named) or columns):
+            continue
+        rows = [r for r, n in zip(table.rows, named, strict=True) if n]
+        if not rows and len(table.rows) > MOST_ROWS:
+            continue
+        if asked is not None and len(rows) == 1 and not columns:
+            along = [value(cell) for cell in table.cells[named.index(True)][1:]]
+            known = [v for v in along if v is not None]
+            if len(known) >= 2:
+                best = max(known) if asked.most else min(known)
+                columns = [along.index(best) + 1]
+        if not columns:  # a row named alone: what of it is asked may be in no cell ("팀 요금제 몇 명부터 가입 가능?")
+            continue
+        return RowsAsked(rows or list(table.rows), columns=tuple(table.header[j] for j in columns))
+    return RowsAsked([])
+
+
 @dataclass(frozen=True)
 class RowsAsked:
     """What a question asks of the tables among an answer's candidates (see :func:`rows_asked`)."""
@@ -374,6 +431,8 @@ class RowsAsked:
     #: the bound the question sets (as it writes it: "2만원 넘는") when a table has its column and no
     #: row is within it; "" otherwise
     none_within: str = ""
+    #: the names of the columns the question asks of those rows, which they show first ("2024년")
+    columns: tuple[str, ...] = ()
 
 
 def rows_asked(candidates: Sequence[Candidate], question: str, within: str = "") -> RowsAsked:
@@ -388,11 +447,35 @@ def rows_asked(candidates: Sequence[Candidate], question: str, within: str = "")
     bounded = bounded_rows(found, bound) if bound is not None else None
     # the extreme is taken within the bound when a table has the bound's column, else of every row
     rows = extreme_rows(found, extreme, bound if bounded is not None else None) if extreme else []
+    words = [w.strip("?!.,~") for w in said.split()]
     if bound is not None and bounded is not None:
         # the bound reads a column: the rows within it, however few; none is said so (of the question's
         # own bound, not the one before's)
-        return RowsAsked(rows or bounded, "" if bounded or within else bound.said)
-    return RowsAsked(rows or named_rows(found, said.split()))
+        shown = rows or bounded
+        return RowsAsked(shown, "" if bounded or within else bound.said, _columns_asked(found, shown, words, extreme))
+    if rows:
+        return RowsAsked(rows, columns=_columns_asked(found, rows, words, extreme))
+    valued = named_rows(found, words)  # a value named ("무료 요금제 있어?"), else a row or column
+    return (
+        RowsAsked(valued, columns=_columns_asked(found, valued, words))
+        if valued
+        else rows_by_name(found, words, extreme)
+    )
+
+
+def _columns_asked(
+    found: Sequence[Table], rows: Sequence[Candidate], words: Sequence[str], asked: Extreme | None = None
+) -> tuple[str, ...]:
+    """The names of the columns a question asks of the ``rows`` it picked from one of the ``found``
+    tables: those it names ("인사팀 연락처 알려줘": 연락처), else the one its extreme is taken in ("제일
+    싼 요금제는?": 월 요금)."""
+    table = next((t for t in found if rows and rows[0] in t.rows), None)
+    if table is None:
+        return ()
+    columns = table.named(range(1, len(table.header)), words)
+    if not columns and asked is not None and (col := _column(table, asked)) is not None:
+        columns = [col]
+    return tuple(table.header[j] for j in columns)
 
 
 def rows_first(rows: Sequence[Candidate], picked: list[Picked], n: int) -> list[Picked]:

@@ -37,22 +37,30 @@ class Line:
     place: tuple[str, int] | None = None
     #: a table row's column names (its header row's cells), when it has one: the row is shown by them
     columns: tuple[str, ...] = ()
+    #: of those, the ones the question asks for, shown first ("2024년 매출은?": 2024년)
+    asked: tuple[str, ...] = ()
 
     def render(self) -> str:
         if not self.quoted:
             return f"{self.text} [{self.citation}]"
-        return f"{_by_columns(self.text, self.columns) or f'“{self.text}”'} [{self.citation}]"
+        return f"{_by_columns(self.text, self.columns, self.asked) or f'“{self.text}”'} [{self.citation}]"
 
 
-def _by_columns(row: str, columns: Sequence[str]) -> str:
+def _by_columns(row: str, columns: Sequence[str], asked: Sequence[str] = ()) -> str:
     """A table's row by its column names: "“베이직” — 월 요금: 무료, 저장 용량: 5GB" for the row
     "베이직 | 무료 | 5GB" under "요금제 | 월 요금 | 저장 용량" (the first cell names the row; an empty
-    cell is left out); "" when the row and its header do not hold as many cells."""
+    cell is left out); the ``asked`` columns first, the others after them in parentheses ("“매출” —
+    2024년: 150억 원 (2022년: 98억 원, 2023년: 120억 원)"); "" when the row and its header do not hold
+    as many cells."""
     values = [cell.strip() for cell in row.split("|")]
     if len(columns) < 2 or len(values) != len(columns) or not values[0]:
         return ""
-    rest = ", ".join(f"{name}: {cell}" for name, cell in zip(columns[1:], values[1:], strict=True) if cell)
-    return f"“{values[0]}” — {rest}" if rest else ""
+    named = [(name, cell) for name, cell in zip(columns[1:], values[1:], strict=True) if cell]
+    first = ", ".join(f"{name}: {cell}" for name, cell in named if name in asked)
+    rest = ", ".join(f"{name}: {cell}" for name, cell in named if name not in asked)
+    if first and rest:
+        return f"“{values[0]}” — {first} ({rest})"
+    return f"“{values[0]}” — {first or rest}" if first or rest else ""
 
 
 def excerpt(text: str) -> bool:
