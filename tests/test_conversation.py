@@ -12,7 +12,7 @@ from conftest import FAKE_MODEL, FakeEmbedder, write_corpus
 from assistant.answer.engine import NOTHING_MORE, ONLY_THIS, Engine
 from assistant.answer.schema import Answer
 from assistant.answer.suggest import SOCIAL_REPLIES
-from assistant.chat.conversation import Conversation
+from assistant.chat.conversation import Conversation, whole_columns
 from assistant.chat.sessions import SessionStore
 from assistant.cli.commands import main, render
 from assistant.errors import InvalidQuestionError, SessionNotFoundError
@@ -359,3 +359,17 @@ def test_a_follow_up_query_shows_verbs_as_keywords(conversation: Conversation) -
     assert answers[1].followup == "ellipsis"
     assert "먹기" in query.split() and "먹다" not in query.split(), query
     assert answers[1].citations[0].doc_id == "부산.md"
+
+
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        ("팀 용량", "팀 저장 용량"),  # a word of a column's name: the whole name
+        ("스탠다드 요금", "스탠다드 월 요금"),
+        ("프로 동시 접속", "프로 동시 접속"),  # the whole name already
+        ("팀 가입 인원", "팀 가입 인원"),  # no column's word
+    ],
+)
+def test_a_column_named_in_part_is_searched_by_its_whole_name(query: str, written: str) -> None:
+    assert whole_columns(query, {"요금제 | 월 요금 | 저장 용량 | 동시 접속"}) == written
+    assert whole_columns(query, set()) == query

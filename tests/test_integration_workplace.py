@@ -98,9 +98,13 @@ def test_what_the_program_is_is_answered_by_its_overview(engine: Engine) -> None
 def test_a_column_asked_after_a_row_is_that_rows(engine: Engine, tmp_path: Path) -> None:
     """ "동시 접속은?" after "프로 요금제 얼마야?" asks the column of the row shown (it was searched
     "동시 접속" alone and led with a wiki line on database 접속); "팀은?" then asks 팀's."""
-    _, access, team = _chat(engine, tmp_path, "프로 요금제 얼마야?", "동시 접속은?", "팀은?")
+    _, access, team, size = _chat(engine, tmp_path, "프로 요금제 얼마야?", "동시 접속은?", "팀은?", "용량은?")
     assert access.summary_sentences[0].text.startswith("프로 | 19,900원")
+    assert access.summary.startswith("“프로” — 동시 접속: 5대 (월 요금: 19,900원")  # the column asked first
     assert team.summary_sentences[0].text.startswith("팀 | 사용자당 12,000원")
+    assert team.summary.startswith("“팀” — 동시 접속: 무제한")
+    # searched "팀 저장 용량" (the column's whole name): "팀 용량" was abstained
+    assert size.query == "팀 저장 용량" and size.summary.startswith("“팀” — 저장 용량: 사용자당 1TB"), size.summary
 
 
 @pytest.mark.parametrize(
@@ -348,7 +352,10 @@ def directory(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer
 @pytest.mark.parametrize(
     ("question", "line"),
     [
-        ("인사팀 연락처 알려줘", "“김민수” — 부서: 인사팀, 연락처: 내선 1234, 비고: 팀장 [1]"),
+        (
+            "인사팀 연락처 알려줘",
+            "“김민수” — 연락처: 내선 1234 (부서: 인사팀, 비고: 팀장) [1]",
+        ),  # the column asked first
         ("개발팀 팀장 누구야?", "“이서연” — 부서: 개발팀, 연락처: 내선 2345, 비고: 팀장 [1]"),
         ("신입 누구야?", "“박지훈” — 부서: 개발팀, 연락처: 내선 2350, 비고: 신입 [1]"),
     ],
@@ -439,3 +446,9 @@ def test_a_table_by_years_answers_the_cell_asked(results: Engine, question: str,
     answer = results.ask(question)
     assert answer.summary.startswith(line), answer.summary
     assert "구분 | 2022년" not in answer.summary
+
+
+def test_a_row_asked_after_a_year_is_asked_of_that_year(results: Engine, tmp_path: Path) -> None:
+    _, profit, clients = _chat(results, tmp_path, "2024년 매출은 얼마야?", "영업이익은?", "고객사는?")
+    assert profit.summary.startswith("“영업이익” — 2024년: 18억 원"), profit.summary
+    assert clients.summary.startswith("“고객사” — 2024년: 340곳"), clients.summary

@@ -398,3 +398,13 @@ def test_the_columns_a_question_names_or_takes_its_extreme_in_come_first() -> No
     assert rows_asked(_rows(), "제일 싼 요금제는?").columns == ("월 요금",)
     asked = rows_asked(_rows(), "팀 요금제 동시 접속은?")  # a row named by one syllable
     assert [r.text.split(" | ")[0] for r in asked.rows] == ["팀"] and asked.columns == ("동시 접속",)
+
+
+def test_a_follow_up_names_rows_and_columns_by_what_it_is_searched_as_and_asked_before() -> None:
+    """ "동시 접속은?" after "프로 요금제 얼마야?" is searched "프로 요금제 동시 접속": the row 프로 (every row
+    led, by their 동시 접속); "영업이익은?" after "2024년 매출은 얼마야?" asks 2024년 of 영업이익."""
+    access = rows_asked(_rows(), "동시 접속은?", searched="프로 요금제 동시 접속")
+    assert [r.text.split(" | ")[0] for r in access.rows] == ["프로"] and access.columns == ("동시 접속",)
+    profit = rows_asked(_read([YEARS, *RESULTS]), "영업이익은?", searched="영업이익", before="2024년 매출은 얼마야?")
+    assert [r.text.split(" | ")[0] for r in profit.rows] == ["영업이익"] and profit.columns == ("2024년",)
+    assert rows_asked(_read([YEARS, *RESULTS]), "영업이익은?", searched="영업이익").rows == []  # nothing asked of it

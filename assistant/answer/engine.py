@@ -408,7 +408,8 @@ class Engine:
             else []
         )
         everything = self.candidates(retrieval, index)
-        table = rows_asked(everything, request.question, request.context.within)
+        context = request.context
+        table = rows_asked(everything, request.question, context.within, request.searched, context.like)
         shown, missing, layout = self._lines(
             request, everything, [] if sides else table.rows, retrieval, index, form, sides, table.columns
         )

@@ -391,13 +391,16 @@ def _row_named(name: str, words: Sequence[str]) -> bool:
     return bool(parts) and (all(_names(words, w) for w in parts) or _names(words, "".join(name.split())))
 
 
-def rows_by_name(found: Sequence[Table], words: Sequence[str], asked: Extreme | None = None) -> RowsAsked:
+def rows_by_name(
+    found: Sequence[Table], words: Sequence[str], asked: Extreme | None = None, before: Sequence[str] = ()
+) -> RowsAsked:
     """What a question naming a table's rows and columns by their names asks: the rows of the first
     of the ``found`` tables (a table of values) whose first cell the question names ("2024년 매출은
     얼마야?" → the row 매출, of the table headed "구분 | 2023년 | 2024년"), with the columns it names
     to show first (2024년); a column named alone gives the table's rows (at most
     :data:`MOST_ROWS`) with that column first ("2022년 실적은?"). A superlative asked of one row named
-    ("매출이 제일 많은 해는?") is read along it: the column of its most (or least) value comes first.
+    ("매출이 제일 많은 해는?") is read along it: the column of its most (or least) value comes first;
+    a row named alone after a question naming columns (``before``'s words) is asked of those.
     Nothing when the question names no column (a row named alone is left to the summary: what of it
     is asked may be in no cell, "팀 요금제 몇 명부터 가입 가능?" is answered by a sentence under the
     table), or names every row."""
@@ -417,6 +420,8 @@ def rows_by_name(found: Sequence[Table], words: Sequence[str], asked: Extreme | 
             if len(known) >= 2:
                 best = max(known) if asked.most else min(known)
                 columns = [along.index(best) + 1]
+        if rows and not columns:  # the columns the question before asked ("2024년 매출은?" → "영업이익은?")
+            columns = table.named(range(1, len(table.header)), before)
         if not columns:  # a row named alone: what of it is asked may be in no cell ("팀 요금제 몇 명부터 가입 가능?")
             continue
         return RowsAsked(rows or list(table.rows), columns=tuple(table.header[j] for j in columns))
@@ -435,19 +440,25 @@ class RowsAsked:
     columns: tuple[str, ...] = ()
 
 
-def rows_asked(candidates: Sequence[Candidate], question: str, within: str = "") -> RowsAsked:
+def rows_asked(
+    candidates: Sequence[Candidate], question: str, within: str = "", searched: str = "", before: str = ""
+) -> RowsAsked:
     """The rows of a table among ``candidates`` that hold the extreme the question asks for ("제일 싼
     요금제는?" → the free plan's row), within the bound it sets when it sets one, or that are within
     the bound ("1만 원 이하 요금제" → the rows of 무료 and 9,900원), or whose value the question names
     ("무료 요금제 있어?"); none when the question asks none of these or no table has them. ``within``
-    is a bound the question before set ("1TB 이상"), which a superlative asked now is taken within."""
+    is a bound the question before set ("1TB 이상"), which a superlative asked now is taken within;
+    ``searched`` what a follow-up is searched as, whose words name rows and columns too ("동시 접속은?"
+    after "프로 요금제 얼마야?" is searched "프로 요금제 동시 접속": the row 프로, its column 동시 접속);
+    ``before`` the question an ellipsis goes on from, whose columns a row named alone is asked of
+    ("영업이익은?" after "2024년 매출은 얼마야?": 2024년)."""
     found = tables(candidates)
     said = f"{within} {question}".strip()
     extreme, bound = asked_extreme(said), asked_bound(said)
     bounded = bounded_rows(found, bound) if bound is not None else None
     # the extreme is taken within the bound when a table has the bound's column, else of every row
     rows = extreme_rows(found, extreme, bound if bounded is not None else None) if extreme else []
-    words = [w.strip("?!.,~") for w in said.split()]
+    words = _words(said)
     if bound is not None and bounded is not None:
         # the bound reads a column: the rows within it, however few; none is said so (of the question's
         # own bound, not the one before's)
@@ -459,8 +470,12 @@ def rows_asked(candidates: Sequence[Candidate], question: str, within: str = "")
     return (
         RowsAsked(valued, columns=_columns_asked(found, valued, words))
         if valued
-        else rows_by_name(found, words, extreme)
+        else rows_by_name(found, [*words, *_words(searched)], extreme, _words(before))
     )
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip("?!.,~") for w in text.split()]
 
 
 def _columns_asked(

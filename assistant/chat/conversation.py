@@ -11,7 +11,7 @@ follow-up is understood the same way everywhere::
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from assistant.answer.engine import Engine
@@ -102,25 +102,27 @@ class Conversation:
         tokens = repair(self.engine.analyzer.tokens(message), vocab.__contains__)
         if not self.settings.resolve_followups:
             return standalone(message, read_cues(tokens))
-        resolution = resolve(message, tokens, turns, self.policy, self._columns(turns))
+        headers = self._headers(turns)
+        columns = frozenset(t for h in headers for t in self.engine.analyzer.terms(h))
+        resolution = resolve(message, tokens, turns, self.policy, columns)
         if resolution.standalone or resolution.kind == "ordinal":  # searched as typed, or as the item's text
             return resolution
         resolution = replace(resolution, within=_bound_before(message, turns))
         analyzer = self.engine.analyzer
         messages = [*(t.question for t in turns), message]
-        return replace(resolution, query=as_written(resolution.query, messages, analyzer.tokens, analyzer.terms))
+        query = as_written(resolution.query, messages, analyzer.tokens, analyzer.terms)
+        return replace(resolution, query=whole_columns(query, headers))
 
-    def _columns(self, turns: Sequence[Turn]) -> frozenset[str]:
-        """The content terms of the headers of the tables the last answer showed rows of ("요금제 |
-        월 요금 | 저장 용량 | 동시 접속"): a follow-up naming one asks it of the row shown."""
+    def _headers(self, turns: Sequence[Turn]) -> set[str]:
+        """The header rows of the tables the last answer showed rows of ("요금제 | 월 요금 | 저장 용량 |
+        동시 접속"): a follow-up naming one of their columns asks it of the row shown."""
         last = next((t for t in reversed(turns) if not t.social), None)
         if last is None or not last.passages:
-            return frozenset()
+            return set()
         with self.engine.snapshot() as snapshot:  # a rebuild may retire the version meanwhile
             store = snapshot.index.store
             chunks = store.chunks(store.rows_of([p.chunk_id for p in last.passages if p.shown]))
-        headers = {line for c in chunks for line in _header_rows(c.text)}
-        return frozenset(t for h in headers for t in self.engine.analyzer.terms(h))
+        return {line for c in chunks for line in _header_rows(c.text)}
 
     def history(self, session_id: str) -> list[Answer]:
         """The answers of a session, oldest first, with their session fields."""
@@ -318,6 +320,21 @@ def _beyond_notice(items: int) -> str | None:
     if not items:
         return None
     return f"앞 답변의 항목은 {items}개뿐이라, 같은 주제로 다시 찾은 내용을 보여 드립니다."
+
+
+def whole_columns(query: str, headers: Collection[str]) -> str:
+    """``query`` with a word that is part of a column's name written as the whole name ("팀 용량" →
+    "팀 저장 용량" under "요금제 | 월 요금 | 저장 용량"): two bare nouns embed too far from the row they
+    ask of ("팀 용량" was abstained, "팀 저장 용량" is answered)."""
+    words = query.split()
+    for cell in (c.strip() for h in headers for c in h.split("|")):
+        parts = cell.split()
+        if len(parts) < 2 or all(p in words for p in parts):
+            continue
+        at = next((i for i, w in enumerate(words) if w in parts), None)
+        if at is not None:
+            words[at : at + 1] = [p for p in parts if p == words[at] or p not in words]
+    return " ".join(words)
 
 
 def _header_rows(text: str) -> list[str]:
