@@ -452,3 +452,9 @@ def test_a_row_asked_after_a_year_is_asked_of_that_year(results: Engine, tmp_pat
     _, profit, clients = _chat(results, tmp_path, "2024년 매출은 얼마야?", "영업이익은?", "고객사는?")
     assert profit.summary.startswith("“영업이익” — 2024년: 18억 원"), profit.summary
     assert clients.summary.startswith("“고객사” — 2024년: 340곳"), clients.summary
+
+
+def test_the_year_of_an_extreme_asked_after_a_row_is_read_along_it(results: Engine, tmp_path: Path) -> None:
+    """ "제일 많았던 해는?" stood alone (해 read as a topic) and abstained; 해 asks an aspect of the row."""
+    _, most = _chat(results, tmp_path, "직원 수 몇 명이야?", "제일 많았던 해는?")
+    assert most.followup == "ellipsis" and most.summary.startswith("“직원 수” — 2024년: 110명"), most.summary
