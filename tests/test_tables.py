@@ -386,8 +386,8 @@ def test_a_row_is_shown_with_the_columns_asked_first() -> None:
 
 @pytest.mark.parametrize("question", ["창 전환 단축키", "매출이랑 영업이익이랑 직원 수"])
 def test_no_row_is_named_in_a_table_without_a_header_or_when_all_are(question: str) -> None:
-    """A table of key bindings has no header row: its first row ("… | 끔") was read as one, and a
-    value of its column below ("끔") is no column's name. Every row named picks none."""
+    """A table of key bindings has no header row: its first row ("… | 끔") was read as one, though
+    its column holds "끔" below (summarize.table_headers). Every row named picks none."""
     keys = ["창 닫기 | 끔", "창 전환 | Alt+Tab", "창 숨김 | 끔", "창 이동 | Alt+F7"]
     for table in (_read(keys, "keys.html"), _read([YEARS, *RESULTS])):
         assert rows_asked(table, question).rows == []
@@ -408,3 +408,19 @@ def test_a_follow_up_names_rows_and_columns_by_what_it_is_searched_as_and_asked_
     profit = rows_asked(_read([YEARS, *RESULTS]), "영업이익은?", searched="영업이익", before="2024년 매출은 얼마야?")
     assert [r.text.split(" | ")[0] for r in profit.rows] == ["영업이익"] and profit.columns == ("2024년",)
     assert rows_asked(_read([YEARS, *RESULTS]), "영업이익은?", searched="영업이익").rows == []  # nothing asked of it
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["창 닫기 | 끔", "창 전환 | Alt+Tab", "창 숨김 | 끔"],  # a first row's cell is a value below
+        ["다음 입력기로 전환 | Super+Space", "창 닫기 | Alt+F4", "창 숨김 | Super+H"],  # keys pressed together
+        ["작업 | 단축키", "창 메뉴 활성 | Alt+Space", "창 닫기 | Alt+F4"],  # a header, then no row of keys heads
+    ],
+)
+def test_a_table_of_values_with_no_header_row_is_read_without_one(texts: list[str]) -> None:
+    """ "“수직으로 창 최대화” — Super+Space: 끔" was shown: a row of key bindings read as the header."""
+    rows = [c for c in _read(texts, "keys.html") if c.text != "작업 | 단축키"]  # a row of labels stays a candidate
+    assert [c.text for c in rows] == [t for t in texts if t != "작업 | 단축키"]
+    headed = texts[0] == "작업 | 단축키"
+    assert all(column_names(c) == (("작업", "단축키") if headed else ()) for c in rows)

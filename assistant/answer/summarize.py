@@ -923,12 +923,26 @@ def table_headers(lines: Sequence[str]) -> list[bool]:
     is a row ("김민수 | 인사팀 | 팀장" heads nothing)."""
     out: list[bool] = []
     row_before = headed = False  # the line before is a table's row; a row of this table heads it
-    for line in lines:
+    for i, line in enumerate(lines):
         first, row_before = not row_before, cells(line) >= 2
-        heads = row_before and (first or not headed) and is_header(line, first=first)
+        heads = row_before and (first or not headed) and is_header(line, first=first) and not _named_below(lines, i)
         headed = row_before and (headed or heads)
         out.append(heads)
     return out
+
+
+def _named_below(lines: Sequence[str], i: int) -> bool:
+    """Whether a cell (past the first) of the row ``lines[i]`` is also a cell of its column in a row
+    of the table below it: a value, not a column's name ("창 닫기 | 끔" then "창 숨김 | 끔", a table of
+    key bindings with no header row)."""
+    head = [c.strip() for c in lines[i].split("|")]
+    for line in lines[i + 1 :]:
+        row = [c.strip() for c in line.split("|")]
+        if len(row) != len(head):
+            return False
+        if any(h and h == c for h, c in zip(head[1:], row[1:], strict=True)):
+            return True
+    return False
 
 
 #: Longest cell of a table's first row read as a column's name.
@@ -938,9 +952,10 @@ HEADER_CELL_CHARS = 15
 def is_header(text: str, *, first: bool) -> bool:
     """Whether a table's row is a header: a row of bare labels (:func:`labels_only`) or, as the
     ``first`` row of its table, one of short cells (a few words each: "이름 | 부서 | 연락처", "구분 |
-    내용 | 비고", whose last syllables :func:`labels_only` reads as endings) with no sentence in it and
-    no number but in the name of a period (:data:`PERIOD`: "구분 | 2023년 | 2024년")."""
-    if cells(text) < 2:
+    내용 | 비고", whose last syllables :func:`labels_only` reads as endings) with no sentence in it, no
+    keys pressed together ("Super+Space") and no number but in the name of a period (:data:`PERIOD`:
+    "구분 | 2023년 | 2024년")."""
+    if cells(text) < 2 or _KEYS.search(text):
         return False
     if labels_only(text):
         return True
@@ -952,6 +967,9 @@ def is_header(text: str, *, first: bool) -> bool:
     # numbers only in the names of periods ("구분 | 2023년 | 2024년", "항목 | 1분기 | 2분기"), never a value
     return all(PERIOD.match(p) for p in parts if any(ch.isdigit() for ch in p))
 
+
+#: Keys pressed together ("Super+Space", "Ctrl+C"): a value of a table of key bindings, no column's name.
+_KEYS = re.compile(r"[A-Za-z0-9]\+[A-Za-z0-9←→↑↓]")
 
 #: A column named by a period or a round, as a table's header writes it: 2024년, 2024, 2024년도,
 #: FY2024, '24, 24년, 2024.12, 2024년 1분기, 1분기, Q1, 3월, 1차, 2회차, 3단계, 2024(E), 2025년(목표).

@@ -191,14 +191,6 @@ class Table:
             columns = named
         return [_within(v, bound) for v in self.values(columns[0])] if columns else None
 
-    def headed(self) -> bool:
-        """Whether the row read as the header names the columns: none of its cells past the first is a
-        value of its column below (a table of key bindings "창 닫기 | Alt+F4", "창 전환 | 끔" has no
-        header row, and its first row "… | 끔" was read as one)."""
-        return not any(
-            self.header[j] in {row[j] for row in self.cells if j < len(row)} for j in range(1, len(self.header))
-        )
-
     def named(self, columns: Iterable[int], words: Sequence[str]) -> list[int]:
         """Those of ``columns`` whose header holds one of a question's ``words``."""
         return [j for j in columns if any(_names(words, w) for w in self.header[j].split())]
@@ -405,7 +397,7 @@ def rows_by_name(
     is asked may be in no cell, "팀 요금제 몇 명부터 가입 가능?" is answered by a sentence under the
     table), or names every row."""
     for table in found:
-        if not _values_table(table) or not table.headed():
+        if not _values_table(table):
             continue
         named = [_row_named(row[0], words) for row in table.cells]
         columns = table.named(range(1, len(table.header)), words)
