@@ -18,6 +18,7 @@ from assistant.answer.tables import (
     listed_rows,
     named_rows,
     rows_asked,
+    signed,
     tables,
     value,
 )
@@ -424,3 +425,53 @@ def test_a_table_of_values_with_no_header_row_is_read_without_one(texts: list[st
     assert [c.text for c in rows] == [t for t in texts if t != "작업 | 단축키"]
     headed = texts[0] == "작업 | 단축키"
     assert all(column_names(c) == (("작업", "단축키") if headed else ()) for c in rows)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [("-2%", -2.0), ("+8%", 8.0), ("▼1.5", -1.5), ("△3", -3.0), ("▲4", 4.0)])
+def test_a_change_is_read_with_its_sign(cell: str, expected: float) -> None:
+    assert value(cell) == expected and signed(cell)
+
+
+REGIONS = [
+    "지역 | 매출 비중 | 전년 대비",
+    "수도권 | 55% | +8%",
+    "영남 | 25% | +3%",
+    "호남 | 12% | -2%",
+    "해외 | 8% | +40%",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("전년보다 줄어든 지역은?", ["호남"]),
+        ("매출이 늘어난 지역 알려줘", ["수도권", "영남", "해외"]),
+        ("가장 많이 늘어난 지역은?", ["해외"]),
+        ("제일 크게 떨어진 곳", ["호남"]),  # what fell most is the least change
+        ("매출 비중이 제일 큰 지역은?", ["수도권"]),  # the column named, not the changes
+    ],
+)
+def test_what_rose_or_fell_is_read_in_the_column_of_changes(question: str, names: list[str]) -> None:
+    asked = rows_asked(_read(REGIONS, "지역.md"), question)
+    assert [r.text.split(" | ")[0] for r in asked.rows] == names
+    assert asked.columns == (("매출 비중",) if "비중" in question else ("전년 대비",))
+
+
+def test_a_row_is_named_without_what_its_name_says_in_brackets() -> None:
+    quarters = [
+        "구분 | 1분기 | 2분기 | 3분기 | 4분기",
+        "매출액(억 원) | 32 | 35 | 38 | 45",
+        "영업이익(억 원) | 3 | 4 | 4.5 | 6.5",
+    ]
+    asked = rows_asked(_read(quarters), "3분기 매출액은?")
+    assert [r.text.split(" | ")[0] for r in asked.rows] == ["매출액(억 원)"] and asked.columns == ("3분기",)
+    assert rows_asked(_read(quarters), "영업이익 가장 높은 분기는?").columns == ("4분기",)
+
+
+def test_which_period_is_asked_along_a_row_of_a_table_by_periods() -> None:
+    """ "매출이 제일 많은 해는?" was answered by the table of regions ranked first (its "매출 비중")."""
+    both = _read(REGIONS, "a.md") + _read([YEARS, *RESULTS], "b.md")
+    assert tables(both)[0].header[0] == "지역"
+    asked = rows_asked(both, "매출이 제일 많은 해는?")
+    assert [r.text.split(" | ")[0] for r in asked.rows] == ["매출"] and asked.columns == ("2024년",)
+    assert [r.text.split(" | ")[0] for r in rows_asked(both, "매출 비중이 제일 큰 지역은?").rows] == ["수도권"]

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.answer.summarize import Candidate, Picked, cells, is_header
+from assistant.answer.summarize import PERIOD, Candidate, Picked, cells, is_header
 from assistant.text.chunking import PATH_SEPARATOR
 
 #: Words after 제일/가장 that ask for the least: price, amount, size, length, height.
@@ -87,9 +87,19 @@ def asked_extreme(question: str) -> Extreme | None:
     return Extreme(most, kind, words, tuple(t for t in among if t))
 
 
+#: A sign before a cell's number: a change ("+8%", "-2%", "▲3", "▼1.5"; △ is a minus in Korean accounts).
+_SIGN = re.compile(r"^\s*([-−–+▲▼△])\s*\d")
+_MINUS = frozenset("-−–▼△")
+
+
+def signed(cell: str) -> bool:
+    """Whether a cell is a change, written with its sign ("+8%", "▼2", "-1.5%p"), or none ("0", "0%", "-")."""
+    return bool(_SIGN.match(cell)) or cell.strip() in ("0", "0%", "-", "–", "0.0%")
+
+
 def value(cell: str) -> float | None:
     """The number a cell holds, on one scale for its unit ("9,900원" → 9900, "2TB" → 2·1024³ KB,
-    "무료" → 0, "무제한" → ∞); None when it holds none."""
+    "무료" → 0, "무제한" → ∞, "-2%" → -2); None when it holds none."""
     if _UNLIMITED.search(cell):
         return math.inf
     if _FREE.match(cell) or "무료" in cell:
@@ -98,6 +108,9 @@ def value(cell: str) -> float | None:
     if not m:
         return None
     number = float(m.group(1).replace(",", ""))
+    sign = _SIGN.match(cell)
+    if sign and sign.group(1) in _MINUS:
+        number = -number
     if m.group(2):
         number *= _SCALE[m.group(2)]
     unit = m.group(3) or ""
@@ -124,13 +137,17 @@ def column_names(row: Candidate) -> tuple[str, ...]:
 
 def _column(table: Table, asked: Extreme) -> int | None:
     """The column that answers: the one whose header the question names, else (asked how cheap or
-    dear) the one of prices, (asked how long) the one of times; never the first (it names the rows),
-    never one without numbers."""
+    dear) the one of prices, (asked how long) the one of times, (asked what rose or fell most: "가장
+    많이 늘어난 지역은?") the one of changes; never the first (it names the rows), never one without
+    numbers."""
 
     columns = table.numeric_columns()
     named = table.named(columns, asked.words)
     if named:
         return named[0]
+    if _changes_asked(" ".join(asked.words)) is not None:
+        changes = table.changes()
+        return changes[0] if changes else None
     if asked.kind == "price":
         priced = [j for j in columns if _PRICE_HEADER.search(table.header[j])]
         found = priced or [j for j in columns if table.written_in(j, ("원",))]
@@ -191,6 +208,10 @@ class Table:
             columns = named
         return [_within(v, bound) for v in self.values(columns[0])] if columns else None
 
+    def changes(self) -> list[int]:
+        """The columns of changes: numbers written with their sign ("+8%", "-2%") in (nearly) every row."""
+        return [j for j in self.numeric_columns() if self._most_rows([signed(row[j]) for row in self.cells])]
+
     def named(self, columns: Iterable[int], words: Sequence[str]) -> list[int]:
         """Those of ``columns`` whose header holds one of a question's ``words``."""
         return [j for j in columns if any(_names(words, w) for w in self.header[j].split())]
@@ -233,7 +254,9 @@ def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = N
         known = [v for v in values if v is not None]
         if len(known) < (1 if within is not None else 2):  # within a bound, one row is the least and the most
             continue
-        best = max(known) if asked.most else min(known)
+        # what fell most is the least change ("제일 크게 떨어진 곳": -2% of -2%, +3%, +8%)
+        most = asked.most != bool(_changes_asked(" ".join(asked.words)) and col in table.changes())
+        best = max(known) if most else min(known)
         first = [r for r, v in zip(table.rows, values, strict=True) if v == best]
         if not asked.among:
             return first
@@ -372,10 +395,15 @@ def _values_table(table: Table) -> bool:
     return bool(values) and sum(map(len, values)) <= VALUE_CHARS * len(values)
 
 
+#: What a cell says in brackets after its name: a unit or a note ("매출액(억 원)", "신규 고객 (곳)").
+_UNIT_NOTE = re.compile(r"\s*[(（\[][^)）\]]*[)）\]]")
+
+
 def _row_named(name: str, words: Sequence[str]) -> bool:
-    """Whether a question's ``words`` name a row by its first cell ("매출", "팀", "직원 수": 직원): a
-    cell of one word, or each of the cell's words of two characters or more, or the cell written as
-    one word ("직원수")."""
+    """Whether a question's ``words`` name a row by its first cell ("매출", "팀", "직원 수": 직원; what it
+    says in brackets aside, "매출액(억 원)"): a cell of one word, or each of the cell's words of two
+    characters or more, or the cell written as one word ("직원수")."""
+    name = _UNIT_NOTE.sub(" ", name).strip()  # "매출액(억 원)": 매출액
     parts = name.split()
     if len(parts) == 1:
         return _names(words, name, shortest=1)
@@ -451,6 +479,11 @@ def rows_asked(
     # the extreme is taken within the bound when a table has the bound's column, else of every row
     rows = extreme_rows(found, extreme, bound if bounded is not None else None) if extreme else []
     words = _words(said)
+    if extreme is not None and _PERIOD_ASKED.search(said):  # "매출이 제일 많은 해는?": along a row, by periods
+        by_periods = [t for t in found if all(PERIOD.match(h) for h in t.header[1:])]
+        along = rows_by_name(by_periods, [*words, *_words(searched)], extreme)
+        if along.rows:
+            return along
     if bound is not None and bounded is not None:
         # the bound reads a column: the rows within it, however few; none is said so (of the question's
         # own bound, not the one before's)
@@ -458,12 +491,48 @@ def rows_asked(
         return RowsAsked(shown, "" if bounded or within else bound.said, _columns_asked(found, shown, words, extreme))
     if rows:
         return RowsAsked(rows, columns=_columns_asked(found, rows, words, extreme))
+    changed = changed_rows(found, said) if extreme is None else None
+    if changed is not None:
+        return changed
     valued = named_rows(found, words)  # a value named ("무료 요금제 있어?"), else a row or column
     return (
         RowsAsked(valued, columns=_columns_asked(found, valued, words))
         if valued
         else rows_by_name(found, [*words, *_words(searched)], extreme, _words(before))
     )
+
+
+#: Words asking what fell, and what rose.
+_DOWN = re.compile(r"줄어|줄었|줄은|감소|하락|떨어|내려|내린|낮아|적자|축소|악화|역성장")
+_UP = re.compile(r"늘어|늘었|늘은|증가|상승|올라|올랐|오른|높아|흑자|(?<!역)성장|증대|확대|개선")
+
+
+def _changes_asked(question: str) -> bool | None:
+    """Whether a question asks what fell (True) or what rose (False); None when it asks neither."""
+    down, up = bool(_DOWN.search(question)), bool(_UP.search(question))
+    return None if down == up else down
+
+
+def changed_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
+    """The rows of the first of the ``found`` tables with a column of changes (cells written with
+    their sign: "+8%", "-2%") whose change is the way the question asks ("전년보다 줄어든 지역은?" →
+    the row of -2%), with that column (the one the question names, when several are); None when
+    the question asks for no fall or rise, or no table has such a column."""
+    down = _changes_asked(question)
+    if down is None:
+        return None
+    for table in found:
+        changes = table.changes()
+        columns = table.named(changes, _words(question)) or changes
+        if columns:
+            values = table.values(columns[0])
+            rows = [r for r, v in zip(table.rows, values, strict=True) if v is not None and (v < 0 if down else v > 0)]
+            return RowsAsked(rows, columns=(table.header[columns[0]],))
+    return None
+
+
+#: A question asking which period: "제일 많은 해는?", "가장 적었던 분기", "언제 제일 높았어?".
+_PERIOD_ASKED = re.compile(r"(?:^|\s)(?:해|연도|년도|분기|달|월|시기|때)(?:는|가|에|엔|야|였|\?|$|\s)|언제")
 
 
 def _words(text: str) -> list[str]:
