@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import real_engine
+from test_sheets import PLANS, workbook
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer
@@ -470,3 +471,41 @@ def test_the_year_of_an_extreme_asked_after_a_row_is_read_along_it(results: Engi
     """ "제일 많았던 해는?" stood alone (해 read as a topic) and abstained; 해 asks an aspect of the row."""
     _, most = _chat(results, tmp_path, "직원 수 몇 명이야?", "제일 많았던 해는?")
     assert most.followup == "ellipsis" and most.summary.startswith("“직원 수” — 2024년: 110명"), most.summary
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
+    folder = tmp_path_factory.mktemp("sheets")
+    staff: list[list[object]] = [["이름", "부서", "내선"]]
+    staff += [[f"{family}{given}", team, f"{100 + i}"] for i, (family, given, team) in enumerate(STAFF)]
+    (folder / "명단.xlsx").write_bytes(workbook({"직원 명단": staff, "요금제": PLANS}))
+    (folder / "지역.csv").write_bytes("지역,매출 비중,전년 대비\n수도권,55%,+8%\n호남,12%,-2%\n".encode("cp949"))
+    engine, _ = real_engine(folder, tmp_path_factory.mktemp("index"), analyzer)
+    yield engine
+    engine.index.close()
+
+
+STAFF = [
+    (family, given, team)
+    for family in ("김", "이", "박", "최", "정")
+    for given, team in (
+        ("민준", "인사팀"),
+        ("서연", "개발팀"),
+        ("도윤", "재무팀"),
+        ("하은", "영업팀"),
+        ("지호", "개발팀"),
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("프로 요금제 월 요금은?", "“프로” — 월 요금: 19,900"),
+        ("정하은 내선 번호 알려줘", "“정하은” — 내선: 123"),  # row 24 of 25: a table of its own, under the first row
+        ("전년보다 줄어든 지역은?", "“호남” — 전년 대비: -2%"),  # a CSV saved by Excel (CP949)
+    ],
+)
+def test_a_spreadsheet_s_rows_are_read_by_their_column_names(sheets: Engine, question: str, line: str) -> None:
+    answer = sheets.ask(question)
+    assert answer.summary.startswith(line), answer.summary

@@ -412,10 +412,13 @@ def test_walk_is_sorted_skips_hidden_and_unsupported(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    # .doc is found so that it is reported as skipped, with how to save it
-    assert frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".doc", ".hwp"}) == (
-        SUPPORTED_SUFFIXES
-    )
+    # .doc and .xls are found so that they are reported as skipped, with how to save them
+    assert {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".doc", ".hwp"} | {
+        ".xlsx",
+        ".xls",
+        ".csv",
+        ".tsv",
+    } == SUPPORTED_SUFFIXES
 
 
 def test_single_file_root(tmp_path: Path) -> None:
@@ -433,7 +436,9 @@ def test_missing_root_raises(tmp_path: Path) -> None:
 def test_root_without_supported_files_raises(tmp_path: Path) -> None:
     write(tmp_path / "image.png", b"\x89PNG")
     write(tmp_path / ".hidden.txt", "숨김")
-    with pytest.raises(CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf/\.docx/\.hwpx/\.hwp 파일이 없습니다"):
+    with pytest.raises(
+        CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf/\.docx/\.hwpx/\.hwp/\.xlsx/\.csv 파일이 없습니다"
+    ):
         load_corpus(tmp_path)
     with pytest.raises(CorpusError, match="파일이 없습니다"):
         iter_corpus_files(tmp_path)

@@ -475,3 +475,12 @@ def test_which_period_is_asked_along_a_row_of_a_table_by_periods() -> None:
     asked = rows_asked(both, "매출이 제일 많은 해는?")
     assert [r.text.split(" | ")[0] for r in asked.rows] == ["매출"] and asked.columns == ("2024년",)
     assert [r.text.split(" | ")[0] for r in rows_asked(both, "매출 비중이 제일 큰 지역은?").rows] == ["수도권"]
+
+
+def test_a_header_written_again_over_the_next_rows_heads_them_too() -> None:
+    """A long sheet is written as tables of a few rows, each under its first row (ingest.sheets); a
+    passage holding two of them read the second header as a value below the first, and no row had
+    column names."""
+    read = _read(["이름 | 부서 | 내선", "김민준 | 인사팀 | 100", "이름 | 부서 | 내선", "박도윤 | 재무팀 | 112"])
+    assert [c.text for c in read] == ["김민준 | 인사팀 | 100", "박도윤 | 재무팀 | 112"]
+    assert all(column_names(c) == ("이름", "부서", "내선") for c in read)

@@ -919,14 +919,20 @@ def with_table_headers(sentences: Sequence[Candidate]) -> list[Candidate]:
 
 def table_headers(lines: Sequence[str]) -> list[bool]:
     """Whether each of ``lines`` (in order) heads its table (:func:`is_header`): a table's first row,
-    or a row of bare labels in a table no row has headed yet; a row further down a headed table
-    is a row ("김민수 | 인사팀 | 팀장" heads nothing)."""
+    or a row of bare labels in a table no row has headed yet, or the row heading the table written
+    again (a long sheet's, over each run of its rows); a row further down a headed table is a row
+    ("김민수 | 인사팀 | 팀장" heads nothing)."""
     out: list[bool] = []
     row_before = headed = False  # the line before is a table's row; a row of this table heads it
+    header = ""  # the row heading the table of the line before
     for i, line in enumerate(lines):
         first, row_before = not row_before, cells(line) >= 2
-        heads = row_before and (first or not headed) and is_header(line, first=first) and not _named_below(lines, i)
+        again = row_before and line == header  # a long sheet's header, written again over its next rows
+        heads = again or (
+            row_before and (first or not headed) and is_header(line, first=first) and not _named_below(lines, i)
+        )
         headed = row_before and (headed or heads)
+        header = line if heads else header if headed else ""
         out.append(heads)
     return out
 
@@ -937,6 +943,8 @@ def _named_below(lines: Sequence[str], i: int) -> bool:
     key bindings with no header row)."""
     head = [c.strip() for c in lines[i].split("|")]
     for line in lines[i + 1 :]:
+        if line == lines[i]:  # the header again, over the next rows of a long sheet
+            continue
         row = [c.strip() for c in line.split("|")]
         if len(row) != len(head):
             return False

@@ -23,10 +23,25 @@ from assistant.ingest.markdown import extract_markdown
 from assistant.ingest.plain import extract_plain
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".doc", ".hwp"}
+    {
+        ".txt",
+        ".md",
+        ".markdown",
+        ".html",
+        ".htm",
+        ".pdf",
+        ".docx",
+        ".hwpx",
+        ".doc",
+        ".hwp",
+        ".xlsx",
+        ".xls",
+        ".csv",
+        ".tsv",
+    }
 )
 
-_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx/.hwp"
+_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx/.hwp/.xlsx/.csv"
 _MARKDOWN = frozenset({".md", ".markdown"})
 _HTML = frozenset({".html", ".htm"})
 
@@ -175,7 +190,8 @@ def _mtime(path: Path) -> float:
 def _extract(raw: bytes, suffix: str, stem: str) -> Extracted:
     """The text and structure of a file's bytes, by the format its suffix names.
 
-    The HTML, PDF and office readers are imported here: their libraries take a tenth of a second to import.
+    The HTML, PDF, office and spreadsheet readers are imported here: their libraries take a tenth of a
+    second to import.
     """
     if suffix == ".pdf":
         from assistant.ingest.pdf import extract_pdf
@@ -188,7 +204,17 @@ def _extract(raw: bytes, suffix: str, stem: str) -> Extracted:
             raise Unreadable(office.BINARY_HINTS[suffix])
         extract = {".docx": office.extract_docx, ".hwpx": office.extract_hwpx, ".hwp": office.extract_hwp}[suffix]
         return extract(raw, stem)
+    if suffix in (".xlsx", ".xls"):
+        from assistant.ingest import sheets
+
+        if suffix in sheets.BINARY_HINTS:
+            raise Unreadable(sheets.BINARY_HINTS[suffix])
+        return sheets.extract_xlsx(raw, stem)
     text = normalize_text(decode(raw))
+    if suffix in (".csv", ".tsv"):
+        from assistant.ingest.sheets import extract_delimited
+
+        return extract_delimited(text, stem, "\t" if suffix == ".tsv" else ",")
     if suffix in _MARKDOWN:
         return extract_markdown(text, stem)
     if suffix in _HTML:
