@@ -466,6 +466,8 @@ def test_a_row_is_named_without_what_its_name_says_in_brackets() -> None:
     asked = rows_asked(_read(quarters), "3분기 매출액은?")
     assert [r.text.split(" | ")[0] for r in asked.rows] == ["매출액(억 원)"] and asked.columns == ("3분기",)
     assert rows_asked(_read(quarters), "영업이익 가장 높은 분기는?").columns == ("4분기",)
+    sales = rows_asked(_read(quarters), "3분기 매출은?")  # 매출액 is the amount of 매출
+    assert [r.text.split(" | ")[0] for r in sales.rows] == ["매출액(억 원)"]
 
 
 def test_which_period_is_asked_along_a_row_of_a_table_by_periods() -> None:

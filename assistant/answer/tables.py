@@ -399,14 +399,18 @@ def _values_table(table: Table) -> bool:
 _UNIT_NOTE = re.compile(r"\s*[(（\[][^)）\]]*[)）\]]")
 
 
+#: Last syllables that make a noun the amount of itself (매출액, 판매량, 성장률, 직원수, 보증금).
+_AMOUNT = frozenset("액량률율수금")
+
+
 def _row_named(name: str, words: Sequence[str]) -> bool:
     """Whether a question's ``words`` name a row by its first cell ("매출", "팀", "직원 수": 직원; what it
     says in brackets aside, "매출액(억 원)"): a cell of one word, or each of the cell's words of two
     characters or more, or the cell written as one word ("직원수")."""
     name = _UNIT_NOTE.sub(" ", name).strip()  # "매출액(억 원)": 매출액
     parts = name.split()
-    if len(parts) == 1:
-        return _names(words, name, shortest=1)
+    if len(parts) == 1:  # "매출액" is named by 매출 too
+        return _names(words, name, shortest=1) or (name[-1] in _AMOUNT and _names(words, name[:-1]))
     parts = [w for w in parts if len(w) >= 2]
     return bool(parts) and (all(_names(words, w) for w in parts) or _names(words, "".join(name.split())))
 
