@@ -1,15 +1,19 @@
 """Questions a table answers by its rows: the row that holds the most or the least of something
 ("제일 싼 요금제는?", "용량 가장 큰 건?", "프로랑 팀 중에 뭐가 더 싸?"), the rows within a bound ("월
 1만 원 이하 요금제"), the rows holding a value the question names ("무료 요금제 있어?"), and the rows
-themselves when a list of what the first column names is asked ("요금제 종류 알려줘"). The
-documents' tables are read row by row and value by value, so the answer is the rows, not the
-sentences next to the table that share the most words.
+themselves when a list of what the first column names is asked ("요금제 종류 알려줘"), the row and
+column a question names ("2024년 매출은 얼마야?": the row 매출, its column 2024년 shown first), what
+rose or fell in a column of changes ("전년보다 줄어든 지역은?": the row of "-2%"). The documents'
+tables are read row by row and value by value, so the answer is the rows, not the sentences next to
+the table that share the most words.
 
 A question asks for an extreme when it says 제일/가장/젤 (or 더, among rows it names) before a word
 of size, amount, price or time (싸다, 많다, 크다, 짧다 …) or names 최대, 최소, 최저, 최고. The column is
 the one whose header the question names ("용량" → "저장 용량"); asked how cheap or dear, the column of
-prices; asked how long, the one of times. A cell is read as a number on one scale for its unit
-(9,900원, 2억 원, 200GB, 2TB, 16시간, 2일); 무료 is 0 and 무제한 more than any number.
+prices; asked how long, the one of times; asked what rose or fell most, the one of changes. Asked
+which period ("제일 많은 해는?"), the row named of a table whose columns are periods is read along.
+A cell is read as a number on one scale for its unit (9,900원, 2억 원, 200GB, 2TB, 16시간, 2일), with
+its sign ("-2%", "▼1.5"); 무료 is 0 and 무제한 more than any number.
 """
 
 from __future__ import annotations
@@ -469,8 +473,10 @@ def rows_asked(
 ) -> RowsAsked:
     """The rows of a table among ``candidates`` that hold the extreme the question asks for ("제일 싼
     요금제는?" → the free plan's row), within the bound it sets when it sets one, or that are within
-    the bound ("1만 원 이하 요금제" → the rows of 무료 and 9,900원), or whose value the question names
-    ("무료 요금제 있어?"); none when the question asks none of these or no table has them. ``within``
+    the bound ("1만 원 이하 요금제" → the rows of 무료 and 9,900원), or that rose or fell as it asks
+    (:func:`changed_rows`), or whose value the question names ("무료 요금제 있어?"), or that it names
+    with their columns (:func:`rows_by_name`); none when the question asks none of these or no table
+    has them. ``RowsAsked.columns`` are the columns to show those rows by first. ``within``
     is a bound the question before set ("1TB 이상"), which a superlative asked now is taken within;
     ``searched`` what a follow-up is searched as, whose words name rows and columns too ("동시 접속은?"
     after "프로 요금제 얼마야?" is searched "프로 요금제 동시 접속": the row 프로, its column 동시 접속);
