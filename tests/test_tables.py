@@ -22,7 +22,7 @@ from assistant.answer.tables import (
     tables,
     value,
 )
-from assistant.answer.templates import Line
+from assistant.answer.templates import Line, compose
 
 HEADER = "요금제 | 월 요금 | 저장 용량 | 동시 접속"
 ROWS = [
@@ -486,3 +486,16 @@ def test_a_header_written_again_over_the_next_rows_heads_them_too() -> None:
     read = _read(["이름 | 부서 | 내선", "김민준 | 인사팀 | 100", "이름 | 부서 | 내선", "박도윤 | 재무팀 | 112"])
     assert [c.text for c in read] == ["김민준 | 인사팀 | 100", "박도윤 | 재무팀 | 112"]
     assert all(column_names(c) == ("이름", "부서", "내선") for c in read)
+
+
+def test_a_row_compared_is_not_labelled_by_its_own_name() -> None:
+    """ "매출이랑 영업이익 비교" read "- 매출: “매출” — 2022년: …"."""
+    sales, profit = (r for r in _read([YEARS, *RESULTS]) if not r.text.startswith("직원"))
+    lines = [Line(r.text, 1, r.text.split(" | ")[0], True, columns=column_names(r)) for r in (sales, profit)]
+    lines.append(Line("영업이익은 두 배 가까이 늘었습니다.", 2, "영업이익"))
+    assert compose("comparison", lines).splitlines() == [
+        "문서에 나온 비교:",
+        "- “매출” — 2022년: 98억 원, 2023년: 120억 원, 2024년: 150억 원 [1]",
+        "- “영업이익” — 2022년: 6억 원, 2023년: 10억 원, 2024년: 18억 원 [1]",
+        "- 영업이익: 영업이익은 두 배 가까이 늘었습니다. [2]",  # a sentence keeps its side's label
+    ]
