@@ -499,3 +499,10 @@ def test_a_row_compared_is_not_labelled_by_its_own_name() -> None:
         "- “영업이익” — 2022년: 6억 원, 2023년: 10억 원, 2024년: 18억 원 [1]",
         "- 영업이익: 영업이익은 두 배 가까이 늘었습니다. [2]",  # a sentence keeps its side's label
     ]
+
+
+def test_no_row_changed_as_asked_is_said_so() -> None:
+    rising = [REGIONS[0], *(r.replace("-2%", "+1%") for r in REGIONS[1:])]
+    asked = rows_asked(_read(rising, "지역.md"), "매출 줄어든 지역 있어?")
+    assert asked.rows == [] and asked.none_within == "줄어든"
+    assert rows_asked(_read(REGIONS, "지역.md"), "매출 줄어든 지역 있어?").none_within == ""

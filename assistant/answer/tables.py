@@ -462,7 +462,7 @@ class RowsAsked:
 
     rows: list[Candidate]  #: the rows that answer, in the order they lead
     #: the bound the question sets (as it writes it: "2만원 넘는") when a table has its column and no
-    #: row is within it; "" otherwise
+    #: row is within it, or the change it asks for ("줄어든") when no row's change is so; "" otherwise
     none_within: str = ""
     #: the names of the columns the question asks of those rows, which they show first ("2024년")
     columns: tuple[str, ...] = ()
@@ -526,8 +526,9 @@ def _changes_asked(question: str) -> bool | None:
 def changed_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
     """The rows of the first of the ``found`` tables with a column of changes (cells written with
     their sign: "+8%", "-2%") whose change is the way the question asks ("전년보다 줄어든 지역은?" →
-    the row of -2%), with that column (the one the question names, when several are); None when
-    the question asks for no fall or rise, or no table has such a column."""
+    the row of -2%), with that column (the one the question names, when several are), or none and
+    the question's word for it as ``none_within``; None when the question asks for no fall or rise,
+    or no table has such a column."""
     down = _changes_asked(question)
     if down is None:
         return None
@@ -537,7 +538,9 @@ def changed_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
         if columns:
             values = table.values(columns[0])
             rows = [r for r, v in zip(table.rows, values, strict=True) if v is not None and (v < 0 if down else v > 0)]
-            return RowsAsked(rows, columns=(table.header[columns[0]],))
+            # none did: the question's word of it is said ("매출 줄어든 지역 있어?": 줄어든)
+            said = "" if rows else next((w for w in _words(question) if (_DOWN if down else _UP).search(w)), "")
+            return RowsAsked(rows, said, columns=(table.header[columns[0]],))
     return None
 
 
