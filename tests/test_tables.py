@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from assistant.answer.summarize import Candidate, is_header, labels_only, with_table_headers
@@ -12,6 +13,7 @@ from assistant.answer.tables import (
     MOST_ROWS,
     asked_bound,
     asked_extreme,
+    asks_a_table,
     bounded_rows,
     column_names,
     extreme_rows,
@@ -23,6 +25,8 @@ from assistant.answer.tables import (
     value,
 )
 from assistant.answer.templates import Line, compose
+from assistant.search.retrieval import TABLE_BOOST, _table_boost
+from assistant.text.chunking import Chunk
 
 HEADER = "요금제 | 월 요금 | 저장 용량 | 동시 접속"
 ROWS = [
@@ -506,3 +510,19 @@ def test_no_row_changed_as_asked_is_said_so() -> None:
     asked = rows_asked(_read(rising, "지역.md"), "매출 줄어든 지역 있어?")
     assert asked.rows == [] and asked.none_within == "줄어든"
     assert rows_asked(_read(REGIONS, "지역.md"), "매출 줄어든 지역 있어?").none_within == ""
+
+
+def test_a_question_a_table_answers_lifts_the_tables_of_the_documents_found() -> None:
+    """ "직원이 제일 많았던 해는?" ranked the report's table 8th (the regulation says 직원 on every line)."""
+    texts = {
+        ("취업규칙.txt", 0): "회사는 1년간 출근한 직원에게 15일의 유급휴가를 준다.",
+        ("실적.md", 1): "올해는 매출과 이익이 모두 늘었습니다.",
+        ("취업규칙.txt", 2): "임금은 매월 25일에 직원 계좌로 지급한다.",
+        ("실적.md", 3): "\n".join([YEARS, *RESULTS]),
+        ("요금제.md", 4): "\n".join([HEADER, *ROWS]),  # a table of a document not found
+    }
+    chunks = [Chunk(f"c{i}", doc, i, "", 0, len(t), t, ()) for (doc, i), t in texts.items()]
+    fused = np.array([0.8, 0.7, 0.6, 0.5, 0.45], dtype=np.float32)
+    assert _table_boost(chunks, fused).tolist() == [0, 0, 0, TABLE_BOOST, 0]
+    assert asks_a_table("직원이 제일 많았던 해는?") and asks_a_table("1TB 이상 요금제") and asks_a_table("줄어든 지역")
+    assert not asks_a_table("직원 수 몇 명이야?") and not asks_a_table("3월 14일까지 내면 돼?")

@@ -39,7 +39,15 @@ from assistant.answer.summarize import (
     with_line_labels,
     with_table_headers,
 )
-from assistant.answer.tables import BOUND_WORDS, column_names, listed_rows, rows_asked, rows_first, tables
+from assistant.answer.tables import (
+    BOUND_WORDS,
+    asks_a_table,
+    column_names,
+    listed_rows,
+    rows_asked,
+    rows_first,
+    tables,
+)
 from assistant.answer.templates import Line, compose, excerpt, label_sides
 from assistant.embedding.base import Embedder
 from assistant.embedding.factory import load_embedder
@@ -371,6 +379,7 @@ class Engine:
                     exclude=exclude,
                     prior=prior,
                     reasons=question_form(searched) == "reason",
+                    tables=asks_a_table(searched),
                 )
             answer = self._answer(request, retrieval, retriever.index)
             self._guide(answer, retriever, retrieval, request)

@@ -548,6 +548,14 @@ def changed_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
 _PERIOD_ASKED = re.compile(r"(?:^|\s)(?:해|연도|년도|분기|달|월|시기|때)(?:는|가|에|엔|야|였|\?|$|\s)|언제")
 
 
+def asks_a_table(question: str) -> bool:
+    """Whether a question asks what a table answers: the most or least of something, the rows within
+    a bound, what rose or fell (its passages are searched for tables of values too)."""
+    return (
+        asked_extreme(question) is not None or asked_bound(question) is not None or _changes_asked(question) is not None
+    )
+
+
 def _words(text: str) -> list[str]:
     return [w.strip("?!.,~") for w in text.split()]
 
