@@ -143,14 +143,15 @@ def test_a_parent_s_death_is_found_in_the_article_on_family_events(engine: Engin
 
 @pytest.mark.parametrize("question", ["스탠다드랑 프로 차이가 뭐야?", "프로랑 팀 뭐가 달라?"])
 def test_plans_compared_are_compared_by_their_rows_alone(engine: Engine, question: str) -> None:
-    """The rows of the two plans, under their labels; not the 베이직 row, nor the wiki's "팀 채널"."""
+    """The rows of the two plans, each naming its side (a row by its name, not labelled again); not
+    the 베이직 row, nor the wiki's "팀 채널"."""
     answer = engine.ask(question)
     assert not answer.abstained, answer.abstain_reason
     lines = answer.summary.splitlines()[1:]
     assert lines and all(line.startswith("- ") for line in lines)
     assert "베이직" not in answer.summary and "채널" not in answer.summary
     for side in question.replace("랑", " ").split()[:2]:
-        assert any(line.startswith(f"- {side}: ") for line in lines), (side, lines)
+        assert any(line.startswith(f"- “{side}” — 월 요금: ") for line in lines), (side, lines)
 
 
 def test_how_to_set_up_is_answered_by_the_steps_not_by_what_the_guide_covers(engine: Engine) -> None:
@@ -469,8 +470,10 @@ def test_a_row_asked_after_a_year_is_asked_of_that_year(results: Engine, tmp_pat
 
 def test_the_year_of_an_extreme_asked_after_a_row_is_read_along_it(results: Engine, tmp_path: Path) -> None:
     """ "제일 많았던 해는?" stood alone (해 read as a topic) and abstained; 해 asks an aspect of the row."""
-    _, most = _chat(results, tmp_path, "직원 수 몇 명이야?", "제일 많았던 해는?")
+    _, most, sales = _chat(results, tmp_path, "직원 수 몇 명이야?", "제일 많았던 해는?", "매출은?")
     assert most.followup == "ellipsis" and most.summary.startswith("“직원 수” — 2024년: 110명"), most.summary
+    # the extreme goes on too: 매출's most, not its row as written
+    assert sales.summary.startswith("“매출” — 2024년: 150억 원 (2022년"), sales.summary
 
 
 @pytest.fixture(scope="module")

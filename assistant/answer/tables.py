@@ -489,9 +489,14 @@ def rows_asked(
     # the extreme is taken within the bound when a table has the bound's column, else of every row
     rows = extreme_rows(found, extreme, bound if bounded is not None else None) if extreme else []
     words = _words(said)
-    if extreme is not None and _PERIOD_ASKED.search(said):  # "매출이 제일 많은 해는?": along a row, by periods
+    # which period holds the most: asked now ("매출이 제일 많은 해는?") or by the question an ellipsis
+    # goes on from ("제일 많았던 해는?" → "매출은?")
+    period = extreme if _PERIOD_ASKED.search(said) else None
+    if extreme is None and _PERIOD_ASKED.search(before):
+        period = asked_extreme(before)
+    if period is not None:  # read along the row named of a table by periods
         by_periods = [t for t in found if all(PERIOD.match(h) for h in t.header[1:])]
-        along = rows_by_name(by_periods, [*words, *_words(searched)], extreme)
+        along = rows_by_name(by_periods, [*words, *_words(searched)], period)
         if along.rows:
             return along
     if bound is not None and bounded is not None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.request import Context
+from assistant.answer.tables import asked_extreme
 from assistant.chat.cues import LAST, MEMBER_WORDS, PREDICATE_TAGS, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
 from assistant.ingest.markers import ORDINAL_VALUES
@@ -325,10 +326,15 @@ def resolve(
 
 def _valued_before(turns: Sequence[Turn]) -> str:
     """The question an ellipsis goes on from that asks for a kind of value (a sum, a span, a time, a
-    number: "연차는 며칠이야?" → "병가는?" → "경조휴가는?") or a form of answer (why, how …), back through
+    number: "연차는 며칠이야?" → "병가는?" → "경조휴가는?"), a form of answer (why, how …) or the most or
+    least of something ("제일 많았던 해는?" → "매출은?"), back through
     the ellipses before it (``turns`` without the social ones, as :func:`resolve` reads them); "" for none."""
     for turn in reversed(turns):
-        if expected_answer(turn.question) is not None or question_form(turn.question) != "general":
+        if (
+            expected_answer(turn.question) is not None
+            or question_form(turn.question) != "general"
+            or asked_extreme(turn.question) is not None  # "제일 많았던 해는?" → "매출은?": its most too
+        ):
             return turn.question
         if turn.followup != "ellipsis":
             return ""
