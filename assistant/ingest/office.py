@@ -82,14 +82,14 @@ class _Builder(Blocks):
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error)
 
 
-def _archive(raw: bytes, kind: str) -> zipfile.ZipFile:
+def open_archive(raw: bytes, kind: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(raw))
     except (*_ZIP_ERRORS, OSError, ValueError):
         raise Unreadable(f"{kind} 파일이 손상되었거나 {kind} 형식이 아닙니다(ZIP으로 열 수 없음)") from None
 
 
-def _part(archive: zipfile.ZipFile, name: str, kind: str) -> ElementTree.Element | None:
+def xml_part(archive: zipfile.ZipFile, name: str, kind: str) -> ElementTree.Element | None:
     """The parsed XML of one part of the archive, None when it has no such part."""
     try:
         info = archive.getinfo(name)
@@ -103,7 +103,7 @@ def _part(archive: zipfile.ZipFile, name: str, kind: str) -> ElementTree.Element
         raise Unreadable(f"{kind} 파일의 {name}을(를) 읽을 수 없습니다: {exc}") from None
 
 
-def _title_in(root: ElementTree.Element | None) -> str:
+def title_in(root: ElementTree.Element | None) -> str:
     """The text of the first ``title`` element of a metadata part (Dublin Core, OPF)."""
     if root is None:
         return ""
@@ -119,14 +119,14 @@ _WORD_HEADING = re.compile(r"^(?:heading|제목)\s*(\d)$", re.IGNORECASE)
 
 def extract_docx(raw: bytes, stem: str) -> Extracted:
     """The text, headings and tables of a Word document's body."""
-    with _archive(raw, "DOCX") as archive:
-        body = _part(archive, "word/document.xml", "DOCX")
+    with open_archive(raw, "DOCX") as archive:
+        body = xml_part(archive, "word/document.xml", "DOCX")
         if body is None:
             raise Unreadable("DOCX 파일에 본문(word/document.xml)이 없습니다")
-        styles = _part(archive, "word/styles.xml", "DOCX")
+        styles = xml_part(archive, "word/styles.xml", "DOCX")
         levels = _word_levels(styles)
-        numbering = _Numbering.read(_part(archive, "word/numbering.xml", "DOCX"), styles)
-        title = _title_in(_part(archive, "docProps/core.xml", "DOCX"))
+        numbering = _Numbering.read(xml_part(archive, "word/numbering.xml", "DOCX"), styles)
+        title = title_in(xml_part(archive, "docProps/core.xml", "DOCX"))
     out = _Builder()
     for element in body.iter():
         if _local(element.tag) == "body":
@@ -376,13 +376,13 @@ _SECTION = re.compile(r"^Contents/section(\d+)\.xml$")
 
 def extract_hwpx(raw: bytes, stem: str) -> Extracted:
     """The text, headings and tables of a 한글 document's sections, in order."""
-    with _archive(raw, "HWPX") as archive:
+    with open_archive(raw, "HWPX") as archive:
         names = sorted((int(m.group(1)), n) for n in archive.namelist() if (m := _SECTION.match(n)) is not None)
         if not names:
             raise Unreadable("HWPX 파일에 본문(Contents/section0.xml)이 없습니다")
-        header = _part(archive, "Contents/header.xml", "HWPX")
-        title = _title_in(_part(archive, "Contents/content.hpf", "HWPX"))
-        sections = [_part(archive, name, "HWPX") for _, name in names]
+        header = xml_part(archive, "Contents/header.xml", "HWPX")
+        title = title_in(xml_part(archive, "Contents/content.hpf", "HWPX"))
+        sections = [xml_part(archive, name, "HWPX") for _, name in names]
     styles, outlines = _hwp_levels(header)
     numbering = _HwpNumbering.read(header)
     out = _Builder()

@@ -20,26 +20,23 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from xml.etree import ElementTree
 
 from assistant.ingest.blocks import Blocks, collapse, table_row
 from assistant.ingest.documents import Extracted, Heading, Unreadable
+from assistant.ingest.office import open_archive, title_in, xml_part
 
 #: Most rows of a sheet in one table (each under the sheet's first row again) ...
 ROWS_PER_TABLE = 12
 #: ... and most characters (a passage holds a table whole, and is about 500 characters long).
 TABLE_CHARS = 400
-#: A part of an archive larger than this is not read (a ZIP bomb expands to gigabytes).
-MAX_PART_BYTES = 200 * 1024 * 1024
 #: What to do with an older binary format that is not read.
 BINARY_HINTS = {".xls": "예전 Excel 형식(.xls)은 읽지 못합니다. Excel에서 .xlsx나 CSV로 저장해 주세요"}
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 #: Excel's built-in number formats that show a date (and a time).
 _DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 _PERCENT_FORMATS = frozenset({9, 10})
@@ -62,30 +59,25 @@ def extract_delimited(text: str, stem: str, delimiter: str = ",") -> Extracted:
 
 def extract_xlsx(raw: bytes, stem: str) -> Extracted:
     """An Excel workbook's visible sheets, each a table under a heading of its name."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile as exc:
-        raise Unreadable("Excel 파일(.xlsx)이 아니거나 손상되었습니다") from exc
-    with archive:
-        workbook = _xml(archive, "xl/workbook.xml")
+    with open_archive(raw, "XLSX") as archive:
+        workbook = xml_part(archive, "xl/workbook.xml", "XLSX")
         if workbook is None:
-            raise Unreadable("Excel 파일(.xlsx)이 아니거나 손상되었습니다")
-        strings = _shared_strings(_xml(archive, "xl/sharedStrings.xml"))
-        formats = _cell_formats(_xml(archive, "xl/styles.xml"))
+            raise Unreadable("XLSX 파일에 통합 문서(xl/workbook.xml)가 없습니다")
+        strings = _shared_strings(xml_part(archive, "xl/sharedStrings.xml", "XLSX"))
+        formats = _cell_formats(xml_part(archive, "xl/styles.xml", "XLSX"))
         pr = workbook.find(f"{_MAIN}workbookPr")
         epoch = dt.datetime(1904, 1, 1) if pr is not None and pr.get("date1904") in ("1", "true") else _EPOCH_1900
-        targets = _sheet_targets(_xml(archive, "xl/_rels/workbook.xml.rels"))
+        targets = _sheet_targets(xml_part(archive, "xl/_rels/workbook.xml.rels", "XLSX"))
         blocks = Blocks()
         for sheet in workbook.iter(f"{_MAIN}sheet"):
             if sheet.get("state") in ("hidden", "veryHidden"):
                 continue
             target = targets.get(sheet.get(f"{_REL}id", ""))
-            root = _xml(archive, target) if target else None
+            root = xml_part(archive, target, "XLSX") if target else None
             if root is not None:
                 rows = _sheet_rows(root, strings, formats, epoch)
                 _write_sheet(blocks, collapse(sheet.get("name", "")), rows, heading=True)
-        core = _xml(archive, "docProps/core.xml")
-    title = collapse(core.findtext(_CORE_TITLE) or "") if core is not None else ""
+        title = collapse(title_in(xml_part(archive, "docProps/core.xml", "XLSX")))
     return _extracted(blocks, title or stem)
 
 
@@ -116,20 +108,6 @@ def _write_sheet(blocks: Blocks, name: str, rows: Iterable[Sequence[str]], *, he
             piece = []
         piece.append(line)
     blocks.tables.append(blocks.add_block("\n".join([header, *piece])))
-
-
-def _xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
-    """The parsed part ``name`` of the archive, or None when it has none (or one too large)."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > MAX_PART_BYTES:
-        raise Unreadable(f"{name}이(가) 너무 큽니다 ({info.file_size:,} 바이트)")
-    try:
-        return ElementTree.fromstring(archive.read(info))
-    except (ElementTree.ParseError, zipfile.BadZipFile, OSError) as exc:
-        raise Unreadable(f"Excel 파일의 {name}을(를) 읽지 못했습니다") from exc
 
 
 def _shared_strings(root: ElementTree.Element | None) -> list[str]:
