@@ -849,3 +849,20 @@ def test_an_answer_names_the_question_words_no_document_writes(engine: Engine) -
     assert words("재택 가능해요?", tokens("재택 가능해요?"), {"재택", "가능"}) == ["재택"]
     assert words("육아휴직 며칠?", tokens("육아휴직 며칠?"), {"육아", "휴직"}) == ["육아휴직"]  # one word, as written
     assert words("4K 모니터", tokens("4K 모니터"), {"k"}) == []  # not a letter alone
+
+
+def test_the_most_of_a_long_sheet_is_the_most_of_all_its_rows(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """A sheet of 60 rows is written as tables of a few rows, each its own passage: "제일 싼 상품" was
+    the cheapest of the passage found (one, here), not of the sheet; the passage holding the
+    cheapest is read and cited too."""
+    rows = [f"상품{i} | {(i % 7 + 2) * 1000:,}원 | {i}개" for i in range(60)]
+    rows[47] = "상품47 | 500원 | 47개"  # the cheapest, far down
+    docs = {"재고.csv": "상품명,가격,재고\n" + "\n".join(",".join(f'"{c}"' for c in r.split(" | ")) for r in rows)}
+    eng = corpus_engine(settings, analyzer, tmp_path / "sheet", docs, top_k=1, abstain=False, chunk_size=300)
+    assert eng.index.store.chunk_counts()["재고.csv"] > 3
+    answer = eng.ask("제일 싼 상품 뭐야?")
+    assert answer.summary.startswith("“상품47” — 가격: 500원"), answer.summary
+    cited = next(c for c in answer.citations if c.n == answer.summary_sentences[0].citation)
+    assert "상품47 | 500원" in cited.passage

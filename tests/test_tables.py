@@ -526,3 +526,18 @@ def test_a_question_a_table_answers_lifts_the_tables_of_the_documents_found() ->
     assert _table_boost(chunks, fused).tolist() == [0, 0, 0, TABLE_BOOST, 0]
     assert asks_a_table("직원이 제일 많았던 해는?") and asks_a_table("1TB 이상 요금제") and asks_a_table("줄어든 지역")
     assert not asks_a_table("직원 수 몇 명이야?") and not asks_a_table("3월 14일까지 내면 돼?")
+
+
+def test_the_rows_of_one_table_in_several_passages_are_one_table() -> None:
+    """A long sheet's pieces (each under its first row) in passages 1 and 2: the cheapest of both."""
+    first = _rows()
+    second = [
+        replace(r, citation=2, start=r.start + 500, end=r.end + 500, text=r.text.replace("9,900원", "900원"))
+        for r in _rows()[1:2]
+    ]
+    found = tables(first + second)
+    assert len(found) == 1 and len(found[0].rows) == 5
+    cheapest = asked_extreme("제일 싼 요금제는?")
+    assert cheapest is not None and [r.text for r in extreme_rows(found, cheapest)] == ["베이직 | 무료 | 5GB | 1대"]
+    again = [replace(r, citation=2) for r in _rows()]  # the same rows in a passage ranked lower: read once
+    assert [r.citation for r in tables(again + first)[0].rows] == [1, 1, 1, 1]

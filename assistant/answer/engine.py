@@ -34,6 +34,7 @@ from assistant.answer.summarize import (
     select_about,
     select_comparison,
     still_about,
+    table_headers,
     tidy,
     with_antecedents,
     with_line_labels,
@@ -163,6 +164,9 @@ def _none_within(said: str) -> str:
     the table it reads is within: what it shows are the rows there are."""
     return f"\n\n참고: 문서의 표에는 ‘{said}’ 조건에 맞는 항목이 없습니다."
 
+
+#: Most passages of a table's section read besides those found, when a question compares its rows.
+TABLE_PASSAGES = 40
 
 #: Said when a request for more finds nothing the earlier answers did not show.
 NOTHING_MORE = "문서에는 앞의 답에서 보여 드린 것 말고 이에 대한 내용이 더 없습니다."
@@ -416,8 +420,10 @@ class Engine:
             if form == "comparison"
             else []
         )
-        everything = self.candidates(retrieval, index)
         context = request.context
+        if asks_a_table(request.searched) or asks_a_table(request.question):
+            retrieval = self._whole_tables(retrieval, index, request)
+        everything = self.candidates(retrieval, index)
         table = rows_asked(everything, request.question, context.within, request.searched, context.like)
         shown, missing, layout = self._lines(
             request, everything, [] if sides else table.rows, retrieval, index, form, sides, table.columns
@@ -657,6 +663,37 @@ class Engine:
     def _owner(self, sentence: str) -> str | None:
         """:meth:`_topic`, a topic the proper noun owns included ("미국의 대형 기업들은 …" → 미국)."""
         return self._topic(sentence, owned=True)
+
+    def _whole_tables(self, retrieval: Retrieval, index: Index, request: Request) -> Retrieval:
+        """``retrieval``, with the passages holding the rows that answer a question a table answers
+        (the most of something, the rows within a bound, what rose or fell: see
+        :func:`~assistant.answer.tables.rows_asked`) added after its own, when a table found goes on
+        in passages of its section that were not found (a long sheet is written as tables of a few
+        rows, each under its first row): "가장 비싼 상품은?" over 300 rows is the most of them all, not
+        of the dozen retrieved. At most :data:`TABLE_PASSAGES` passages more are read."""
+        hits = retrieval.hits
+        heads: dict[tuple[str, str], set[str]] = {}
+        for hit in hits:
+            lines = hit.chunk.text.splitlines()
+            for line, heads_it in zip(lines, table_headers(lines), strict=True):
+                if heads_it:
+                    heads.setdefault((hit.chunk.doc_id, hit.chunk.section), set()).add(line)
+        found = {h.row for h in hits}
+        rows = [r for (doc, section) in heads for r in index.store.section_rows(doc, section) if r not in found][
+            :TABLE_PASSAGES
+        ]
+        more = [
+            Hit(r, c, hits[-1].score * 0.5, 0.0, 0.0)
+            for r, c in zip(rows, index.store.chunks(rows), strict=True)
+            if any(h in c.text.splitlines() for h in heads[(c.doc_id, c.section)])
+        ]
+        if not more:
+            return retrieval
+        context = request.context
+        read = self.candidates(replace(retrieval, hits=[*hits, *more]), index)
+        answering = rows_asked(read, request.question, context.within, request.searched, context.like).rows
+        ranks = {r.citation for r in answering if r.citation > len(hits)}
+        return replace(retrieval, hits=[*hits, *(h for n, h in enumerate(more, len(hits) + 1) if n in ranks)])
 
     def candidates(
         self,

@@ -223,18 +223,21 @@ class Table:
 
 def tables(candidates: Sequence[Candidate]) -> list[Table]:
     """The tables of two rows or more among ``candidates`` (rows read under a header row of labels),
-    best passage first."""
-    found: dict[tuple[int, str, str], dict[int, Candidate]] = {}
-    for c in candidates:
+    best passage first. The rows of one document under one header in one section are one table,
+    whichever passages hold them (a long sheet is written as tables of a few rows, each under its
+    first row, and a passage holds one or two: the most of a column is the most of them all); a row
+    two passages hold is read once, as the better-ranked one holds it."""
+    found: dict[tuple[str, str], dict[int, Candidate]] = {}
+    for c in sorted(candidates, key=lambda c: c.citation):
         header = _header(c) if cells(c.text) > 1 else ""
         if header:
-            found.setdefault((c.citation, c.doc_id, header), {})[c.start] = c
+            found.setdefault((c.doc_id, c.section), {}).setdefault(c.start, c)
     out = []
-    for (_, _, header), rows in sorted(found.items(), key=lambda kv: kv[0][0]):
+    for rows in sorted(found.values(), key=lambda rows: min(r.citation for r in rows.values())):
         ordered = tuple(sorted(rows.values(), key=lambda r: r.start))
         if len(ordered) >= 2:
             split = tuple(tuple(cell.strip() for cell in r.text.split("|")) for r in ordered)
-            out.append(Table(tuple(h.strip() for h in header.split("|")), ordered, split))
+            out.append(Table(tuple(h.strip() for h in _header(ordered[0]).split("|")), ordered, split))
     return out
 
 

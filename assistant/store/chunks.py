@@ -145,6 +145,11 @@ class ChunkStore:
         found = dict(self._query(f"SELECT chunk_id, row FROM chunks WHERE chunk_id IN ({marks})", ids))
         return [found[c] for c in ids if c in found]
 
+    def section_rows(self, doc_id: str, section: str) -> list[int]:
+        """The rows of a document's chunks under one heading path, in reading order."""
+        query = "SELECT row FROM chunks WHERE doc_id = ? AND section = ? ORDER BY ordinal"
+        return [r for (r,) in self._query(query, [doc_id, section])]
+
     def titles(self) -> dict[str, str]:
         return dict(self._query("SELECT doc_id, title FROM documents", []))
 
