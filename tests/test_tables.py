@@ -541,3 +541,19 @@ def test_the_rows_of_one_table_in_several_passages_are_one_table() -> None:
     assert cheapest is not None and [r.text for r in extreme_rows(found, cheapest)] == ["베이직 | 무료 | 5GB | 1대"]
     again = [replace(r, citation=2) for r in _rows()]  # the same rows in a passage ranked lower: read once
     assert [r.citation for r in tables(again + first)[0].rows] == [1, 1, 1, 1]
+
+
+def test_none_of_a_column_named_is_its_rows_of_zero() -> None:
+    stock = [
+        "상품명 | 가격 | 재고",
+        "볼펜 | 1,000원 | 12개",
+        "노트 | 2,000원 | 0개",
+        "자 | 1,500원 | 없음",
+        "풀 | 900원 | 3개",
+    ]
+    asked = rows_asked(_read(stock, "재고.md"), "재고 없는 상품 있어?")
+    assert [r.text.split(" | ")[0] for r in asked.rows] == ["노트", "자"] and asked.columns == ("재고",)
+    full = [s.replace("0개", "5개").replace("없음", "2개") for s in stock]
+    assert rows_asked(_read(full, "재고.md"), "재고 없는 상품 있어?").none_within == "없는"
+    assert rows_asked(_read(stock, "재고.md"), "문서에 없는 내용").rows == []  # no column named
+    assert asks_a_table("재고 없는 상품 있어?")

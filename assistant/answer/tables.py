@@ -510,6 +510,8 @@ def rows_asked(
     if rows:
         return RowsAsked(rows, columns=_columns_asked(found, rows, words, extreme))
     changed = changed_rows(found, said) if extreme is None else None
+    if changed is None and extreme is None:
+        changed = zero_rows(found, said)
     if changed is not None:
         return changed
     valued = named_rows(found, words)  # a value named ("무료 요금제 있어?"), else a row or column
@@ -552,15 +554,40 @@ def changed_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
     return None
 
 
+#: Words asking for none of something: "재고 없는 상품", "품절된 거 있어?".
+_NONE_ASKED = re.compile(r"없는|없어|없나|없음|없고|품절|바닥난|동난")
+
+
+def zero_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
+    """The rows of the first of the ``found`` tables whose value is none (0, 없음, -) in a column of
+    numbers the question names, when it asks for none ("재고 없는 상품 있어?" → the rows of 0개 in
+    재고), with that column, or none and the question's word for it as ``none_within``; None when the
+    question asks for none of nothing, or no table has the column it names."""
+    said = _NONE_ASKED.search(question)
+    if said is None:
+        return None
+    words = _words(question)
+    for table in found:
+        columns = table.named(table.numeric_columns(), words)
+        if columns:
+            rows = [r for r, v in zip(table.rows, table.values(columns[0]), strict=True) if v == 0]
+            word = next((w for w in words if _NONE_ASKED.search(w)), said.group(0))
+            return RowsAsked(rows, "" if rows else word, columns=(table.header[columns[0]],))
+    return None
+
+
 #: A question asking which period: "제일 많은 해는?", "가장 적었던 분기", "언제 제일 높았어?".
 _PERIOD_ASKED = re.compile(r"(?:^|\s)(?:해|연도|년도|분기|달|월|시기|때)(?:는|가|에|엔|야|였|\?|$|\s)|언제")
 
 
 def asks_a_table(question: str) -> bool:
     """Whether a question asks what a table answers: the most or least of something, the rows within
-    a bound, what rose or fell (its passages are searched for tables of values too)."""
+    a bound, what rose or fell, none of something (its passages are searched for tables of values too)."""
     return (
-        asked_extreme(question) is not None or asked_bound(question) is not None or _changes_asked(question) is not None
+        asked_extreme(question) is not None
+        or asked_bound(question) is not None
+        or _changes_asked(question) is not None
+        or _NONE_ASKED.search(question) is not None
     )
 
 
