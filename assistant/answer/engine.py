@@ -27,6 +27,7 @@ from assistant.answer.summarize import (
     arrange,
     asked,
     enumeration,
+    header_rows,
     in_procedure_order,
     items_of,
     not_elaborating,
@@ -34,7 +35,6 @@ from assistant.answer.summarize import (
     select_about,
     select_comparison,
     still_about,
-    table_headers,
     tidy,
     with_antecedents,
     with_line_labels,
@@ -674,10 +674,8 @@ class Engine:
         hits = retrieval.hits
         heads: dict[tuple[str, str], set[str]] = {}
         for hit in hits:
-            lines = hit.chunk.text.splitlines()
-            for line, heads_it in zip(lines, table_headers(lines), strict=True):
-                if heads_it:
-                    heads.setdefault((hit.chunk.doc_id, hit.chunk.section), set()).add(line)
+            for line in header_rows(hit.chunk.text):
+                heads.setdefault((hit.chunk.doc_id, hit.chunk.section), set()).add(line)
         found = {h.row for h in hits}
         rows = [r for (doc, section) in heads for r in index.store.section_rows(doc, section) if r not in found][
             :TABLE_PASSAGES

@@ -937,6 +937,12 @@ def table_headers(lines: Sequence[str]) -> list[bool]:
     return out
 
 
+def header_rows(text: str) -> list[str]:
+    """The lines of ``text`` that head a table (see :func:`table_headers`)."""
+    lines = text.splitlines()
+    return [line for line, heads in zip(lines, table_headers(lines), strict=True) if heads]
+
+
 def _named_below(lines: Sequence[str], i: int) -> bool:
     """Whether a cell (past the first) of the row ``lines[i]`` is also a cell of its column in a row
     of the table below it: a value, not a column's name ("창 닫기 | 끔" then "창 숨김 | 끔", a table of

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from assistant.answer.summarize import PERIOD, Candidate, Picked, cells, is_header
 from assistant.text.chunking import PATH_SEPARATOR
@@ -193,7 +194,11 @@ class Table:
 
     def numeric_columns(self) -> list[int]:
         """The columns past the first (which names the rows) holding a number in (nearly) every row."""
-        return [j for j in range(1, len(self.header)) if self._most_rows([v is not None for v in self.values(j)])]
+        return list(self._numeric)
+
+    @cached_property
+    def _numeric(self) -> tuple[int, ...]:  # read once: a long sheet's rows are many, and asked of often
+        return tuple(j for j in range(1, len(self.header)) if self._most_rows([v is not None for v in self.values(j)]))
 
     def written_in(self, column: int, units: Sequence[str]) -> bool:
         """Whether (nearly) every row's cell of ``column`` is written in one of ``units``."""
@@ -214,11 +219,19 @@ class Table:
 
     def changes(self) -> list[int]:
         """The columns of changes: numbers written with their sign ("+8%", "-2%") in (nearly) every row."""
-        return [j for j in self.numeric_columns() if self._most_rows([signed(row[j]) for row in self.cells])]
+        return list(self._changes)
+
+    @cached_property
+    def _changes(self) -> tuple[int, ...]:
+        return tuple(j for j in self._numeric if self._most_rows([signed(row[j]) for row in self.cells]))
 
     def named(self, columns: Iterable[int], words: Sequence[str]) -> list[int]:
         """Those of ``columns`` whose header holds one of a question's ``words``."""
         return [j for j in columns if any(_names(words, w) for w in self.header[j].split())]
+
+    def named_columns(self, words: Sequence[str]) -> list[int]:
+        """The columns past the first whose header holds one of a question's ``words``."""
+        return self.named(range(1, len(self.header)), words)
 
 
 def tables(candidates: Sequence[Candidate]) -> list[Table]:
@@ -245,6 +258,7 @@ def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = N
     """The rows of the first of the ``found`` tables (by passage rank) holding the extreme value
     asked for, in the column that answers, among the rows within ``bound`` when the question also
     sets one ("1TB 이상 중에 제일 싼 요금제"); [] when no table answers."""
+    falls = bool(_changes_asked(" ".join(asked.words)))
     for table in found:
         col = _column(table, asked)
         within = table.within(bound) if bound is not None else None
@@ -262,7 +276,7 @@ def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = N
         if len(known) < (1 if within is not None else 2):  # within a bound, one row is the least and the most
             continue
         # what fell most is the least change ("제일 크게 떨어진 곳": -2% of -2%, +3%, +8%)
-        most = asked.most != bool(_changes_asked(" ".join(asked.words)) and col in table.changes())
+        most = asked.most != (falls and col in table.changes())
         best = max(known) if most else min(known)
         first = [r for r, v in zip(table.rows, values, strict=True) if v == best]
         if not asked.among:
@@ -439,7 +453,7 @@ def rows_by_name(
         if not _values_table(table):
             continue
         named = [_row_named(row[0], words) for row in table.cells]
-        columns = table.named(range(1, len(table.header)), words)
+        columns = table.named_columns(words)
         if all(named) or not (any(named) or columns):
             continue
         rows = [r for r, n in zip(table.rows, named, strict=True) if n]
@@ -452,7 +466,7 @@ def rows_by_name(
                 best = max(known) if asked.most else min(known)
                 columns = [along.index(best) + 1]
         if rows and not columns:  # the columns the question before asked ("2024년 매출은?" → "영업이익은?")
-            columns = table.named(range(1, len(table.header)), before)
+            columns = table.named_columns(before)
         if not columns:  # a row named alone: what of it is asked may be in no cell ("팀 요금제 몇 명부터 가입 가능?")
             continue
         return RowsAsked(rows or list(table.rows), columns=tuple(table.header[j] for j in columns))
@@ -542,16 +556,9 @@ def changed_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
     down = _changes_asked(question)
     if down is None:
         return None
-    for table in found:
-        changes = table.changes()
-        columns = table.named(changes, _words(question)) or changes
-        if columns:
-            values = table.values(columns[0])
-            rows = [r for r, v in zip(table.rows, values, strict=True) if v is not None and (v < 0 if down else v > 0)]
-            # none did: the question's word of it is said ("매출 줄어든 지역 있어?": 줄어든)
-            said = "" if rows else next((w for w in _words(question) if (_DOWN if down else _UP).search(w)), "")
-            return RowsAsked(rows, said, columns=(table.header[columns[0]],))
-    return None
+    asks = _DOWN if down else _UP
+    return _rows_where(found, question, asks, lambda t, words: t.named(t.changes(), words) or t.changes(),
+                       lambda v: v < 0 if down else v > 0)  # fmt: skip
 
 
 #: Words asking for none of something: "재고 없는 상품", "품절된 거 있어?".
@@ -563,16 +570,29 @@ def zero_rows(found: Sequence[Table], question: str) -> RowsAsked | None:
     numbers the question names, when it asks for none ("재고 없는 상품 있어?" → the rows of 0개 in
     재고), with that column, or none and the question's word for it as ``none_within``; None when the
     question asks for none of nothing, or no table has the column it names."""
-    said = _NONE_ASKED.search(question)
-    if said is None:
+    if _NONE_ASKED.search(question) is None:
         return None
+    return _rows_where(found, question, _NONE_ASKED, lambda t, words: t.named(t.numeric_columns(), words),
+                       lambda v: v == 0)  # fmt: skip
+
+
+def _rows_where(
+    found: Sequence[Table],
+    question: str,
+    asks: re.Pattern[str],
+    columns_of: Callable[[Table, Sequence[str]], Sequence[int]],
+    keep: Callable[[float], bool],
+) -> RowsAsked | None:
+    """The rows of the first of the ``found`` tables with a column (``columns_of`` the table and the
+    question's words) whose value ``keep`` keeps, with that column; none, and the question's word that
+    ``asks`` for them as ``none_within``, when no row's is; None when no table has such a column."""
     words = _words(question)
     for table in found:
-        columns = table.named(table.numeric_columns(), words)
+        columns = columns_of(table, words)
         if columns:
-            rows = [r for r, v in zip(table.rows, table.values(columns[0]), strict=True) if v == 0]
-            word = next((w for w in words if _NONE_ASKED.search(w)), said.group(0))
-            return RowsAsked(rows, "" if rows else word, columns=(table.header[columns[0]],))
+            rows = [r for r, v in zip(table.rows, table.values(columns[0]), strict=True) if v is not None and keep(v)]
+            said = "" if rows else next((w for w in words if asks.search(w)), "")
+            return RowsAsked(rows, said, columns=(table.header[columns[0]],))
     return None
 
 
@@ -604,7 +624,7 @@ def _columns_asked(
     table = next((t for t in found if rows and rows[0] in t.rows), None)
     if table is None:
         return ()
-    columns = table.named(range(1, len(table.header)), words)
+    columns = table.named_columns(words)
     if not columns and asked is not None and (col := _column(table, asked)) is not None:
         columns = [col]
     return tuple(table.header[j] for j in columns)

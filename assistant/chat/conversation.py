@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from assistant.answer.engine import Engine
 from assistant.answer.schema import Answer, Citation, SummarySentence
-from assistant.answer.summarize import table_headers
+from assistant.answer.summarize import header_rows
 from assistant.answer.tables import asked_bound, asked_extreme
 from assistant.chat.cues import read_cues, repair
 from assistant.chat.export import conversation_markdown
@@ -122,7 +122,7 @@ class Conversation:
         with self.engine.snapshot() as snapshot:  # a rebuild may retire the version meanwhile
             store = snapshot.index.store
             chunks = store.chunks(store.rows_of([p.chunk_id for p in last.passages if p.shown]))
-        return {line for c in chunks for line in _header_rows(c.text)}
+        return {line for c in chunks for line in header_rows(c.text)}
 
     def history(self, session_id: str) -> list[Answer]:
         """The answers of a session, oldest first, with their session fields."""
@@ -335,12 +335,6 @@ def whole_columns(query: str, headers: Collection[str]) -> str:
         if at is not None:
             words[at : at + 1] = [p for p in parts if p == words[at] or p not in words]
     return " ".join(words)
-
-
-def _header_rows(text: str) -> list[str]:
-    """The lines of ``text`` that head a table (see :func:`~assistant.answer.summarize.table_headers`)."""
-    lines = text.splitlines()
-    return [line for line, heads in zip(lines, table_headers(lines), strict=True) if heads]
 
 
 def _bound_before(message: str, turns: Sequence[Turn]) -> str:

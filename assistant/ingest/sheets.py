@@ -102,11 +102,13 @@ def _write_sheet(blocks: Blocks, name: str, rows: Iterable[Sequence[str]], *, he
         return
     header, rest = lines[0], lines[1:]
     piece: list[str] = []
+    size = len(header)  # of the header and the piece's rows
     for line in rest:
-        if piece and (len(piece) >= ROWS_PER_TABLE or sum(map(len, [header, *piece, line])) > TABLE_CHARS):
+        if piece and (len(piece) >= ROWS_PER_TABLE or size + len(line) > TABLE_CHARS):
             blocks.tables.append(blocks.add_block("\n".join([header, *piece])))
-            piece = []
+            piece, size = [], len(header)
         piece.append(line)
+        size += len(line)
     blocks.tables.append(blocks.add_block("\n".join([header, *piece])))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -167,12 +167,17 @@ def _reason_boost(chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:
     """:data:`REASON_SECTION_BOOST` for each candidate (``chunks``, scored ``fused``) under a heading
     that gives reasons, in a document of the :data:`REASON_DOCS` best candidates (the reasons for
     what they describe; another document's "제1조(목적)" is not about it), else 0."""
+    return _boost_found(chunks, fused, REASON_SECTION_BOOST, lambda c: bool(REASON_HEADINGS.search(c.section)))
+
+
+def _boost_found(
+    chunks: Sequence[Chunk], fused: np.ndarray, boost: float, holds: Callable[[Chunk], bool]
+) -> np.ndarray:
+    """``boost`` for each candidate (``chunks``, scored ``fused``) that ``holds`` in a document of the
+    :data:`REASON_DOCS` best candidates, else 0."""
     best = np.argsort(-fused, kind="stable")[:REASON_DOCS]
     docs = {chunks[i].doc_id for i in best}
-    return np.array(
-        [REASON_SECTION_BOOST if c.doc_id in docs and REASON_HEADINGS.search(c.section) else 0.0 for c in chunks],
-        dtype=np.float32,
-    )
+    return np.array([boost if c.doc_id in docs and holds(c) else 0.0 for c in chunks], dtype=np.float32)
 
 
 #: Added to the fused score of a passage holding a table of values (two rows or more with a number in
@@ -186,12 +191,7 @@ _VALUE_ROW = re.compile(r"^[^\n|]*\|[^\n]*\d", re.MULTILINE)
 def _table_boost(chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:
     """:data:`TABLE_BOOST` for each candidate (``chunks``, scored ``fused``) holding a table of values,
     in a document of the :data:`REASON_DOCS` best candidates, else 0."""
-    best = np.argsort(-fused, kind="stable")[:REASON_DOCS]
-    docs = {chunks[i].doc_id for i in best}
-    return np.array(
-        [TABLE_BOOST if c.doc_id in docs and len(_VALUE_ROW.findall(c.text)) >= 2 else 0.0 for c in chunks],
-        dtype=np.float32,
-    )
+    return _boost_found(chunks, fused, TABLE_BOOST, lambda c: len(_VALUE_ROW.findall(c.text)) >= 2)
 
 
 class Retriever:
