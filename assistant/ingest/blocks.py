@@ -3,6 +3,7 @@ HTML and office readers write into."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.ingest.documents import Heading
@@ -46,6 +47,15 @@ class Blocks:
         self.parts.append(block)
         self.length += len(block)
         return start, self.length
+
+    def add_heading(self, title: str, level: int) -> None:
+        """Add a heading ``title`` of ``level`` on a line of its own."""
+        start, end = self.add_block(title)
+        self.headings.append(Heading(level, title, start, end))
+
+    def add_table(self, lines: Sequence[str]) -> None:
+        """Add a table, one line per row, and record its span."""
+        self.tables.append(self.add_block("\n".join(lines)))
 
     def joined(self) -> str:
         return "".join(self.parts)

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, T
 from bs4.element import PreformattedString
 
 from assistant.ingest.blocks import Blocks, collapse, lines_of, table_row
-from assistant.ingest.documents import Extracted, Heading, Unreadable
+from assistant.ingest.documents import Extracted, Unreadable
 from assistant.ingest.encodings import replace_surrogates
 from assistant.ingest.markers import BULLET
 from assistant.ingest.plain import split_lines, with_line_headings
@@ -89,15 +89,14 @@ def _add_table(table: Tag, out: _TextBuilder) -> None:
         out.add_block(caption)
     rows = _table_rows(table)
     if rows:
-        out.tables.append(out.add_block("\n".join(rows)))
+        out.add_table(rows)
 
 
 def _add_heading(tag: Tag, level: int, out: _TextBuilder) -> None:
     out.flush()
     title = collapse(tag.get_text(" "))
     if title:
-        start, end = out.add_block(title)
-        out.headings.append(Heading(level, title, start, end))
+        out.add_heading(title, level)
 
 
 def _add_pre(tag: Tag, out: _TextBuilder) -> None:

@@ -68,7 +68,7 @@ class _Builder(Blocks):
     def table(self, rows: Iterable[list[str]]) -> None:
         lines = [line for line in map(table_row, rows) if line]
         if lines:
-            self.tables.append(self.add_block("\n".join(lines)))
+            self.add_table(lines)
 
     def extracted(self, title: str, stem: str) -> Extracted:
         first = next((h.title for h in self.headings if h.level == 1), "")

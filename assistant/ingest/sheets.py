@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from xml.etree import ElementTree
 
 from assistant.ingest.blocks import Blocks, collapse, table_row
-from assistant.ingest.documents import Extracted, Heading, Unreadable
+from assistant.ingest.documents import Extracted, Unreadable
 from assistant.ingest.office import open_archive, title_in, xml_part
 
 #: Most rows of a sheet in one table (each under the sheet's first row again) ...
@@ -94,8 +94,7 @@ def _write_sheet(blocks: Blocks, name: str, rows: Iterable[Sequence[str]], *, he
     if not lines:
         return
     if heading and name:
-        start, end = blocks.add_block(name)
-        blocks.headings.append(Heading(1, name, start, end))
+        blocks.add_heading(name, 1)
     if all(" | " not in line for line in lines):  # one column: a list of lines
         for line in lines:
             blocks.add_block(line)
@@ -105,11 +104,11 @@ def _write_sheet(blocks: Blocks, name: str, rows: Iterable[Sequence[str]], *, he
     size = len(header)  # of the header and the piece's rows
     for line in rest:
         if piece and (len(piece) >= ROWS_PER_TABLE or size + len(line) > TABLE_CHARS):
-            blocks.tables.append(blocks.add_block("\n".join([header, *piece])))
+            blocks.add_table([header, *piece])
             piece, size = [], len(header)
         piece.append(line)
         size += len(line)
-    blocks.tables.append(blocks.add_block("\n".join([header, *piece])))
+    blocks.add_table([header, *piece])
 
 
 def _shared_strings(root: ElementTree.Element | None) -> list[str]:
