@@ -805,6 +805,27 @@ def test_a_procedure_the_answer_shows_is_shown_to_its_step_that_does_it(
     assert said[0].startswith("마우스의 왼쪽 오른쪽 단추")
 
 
+def test_a_lead_that_is_no_step_is_followed_by_its_pages_procedure(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """ "모니터 해상도 어디서 바꿔": the sentences on 해상도 lead, and none of the steps is chosen (they
+    hardly say the question's words); the procedure of the page follows them, each step on a line
+    of its own, since the step that does it (3.) is what the reader came for."""
+    page = (
+        "화면 해상도 바꾸기\n\n모니터의 해상도는 화면에 보이는 요소의 크기를 정합니다. "
+        "모니터마다 가장 선명한 해상도가 있습니다.\n\n"
+        "1. 현재 활동 개요를 열고 디스플레이 입력을 시작합니다.\n2. 디스플레이를 눌러 창을 엽니다.\n"
+        "3. 방향과 배율을 고릅니다.\n4. 적용을 누릅니다.\n"
+    )
+    other = "키보드 배치\n\n키보드 배치를 바꿀 수 있습니다. 입력 소스에서 배치를 추가합니다.\n"
+    engine = engine_over(tmp_path / "screen", {"screen.txt": page, "keyboard.txt": other}, analyzer)
+    answer = engine.ask("모니터 해상도 어디서 바꿔")
+    said = [s.text for s in answer.summary_sentences]
+    assert not said[0][:1].isdigit()
+    assert [s[:2] for s in said if s[:1].isdigit()] == ["1.", "2.", "3.", "4."]
+    lines = answer.summary.splitlines()
+    assert [line[:2] for line in lines[1:]] == ["1.", "2.", "3.", "4."]
+    assert lines[0].startswith(said[0])
+
+
 @pytest.mark.parametrize(
     ("sentence", "topic"),
     [

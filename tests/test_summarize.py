@@ -28,6 +28,7 @@ from assistant.answer.summarize import (
     not_elaborating,
     other_items,
     presentable,
+    procedure_after,
     read,
     score,
     select,
@@ -1053,6 +1054,48 @@ def test_steps_chosen_after_the_lead_are_shown_as_their_procedure() -> None:
     again = cand(1, 400, "1. 다른 작업을 합니다.", {"작업"}, 9)
     mixed = [Picked(intro, 3.0), Picked(steps[3], 2.0), Picked(again, 1.0)]
     assert in_procedure_order([intro, *steps, again], mixed, 4) == []
+
+
+def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen() -> None:
+    """One step chosen after the lead: its procedure follows, in order and whole (a window of
+    PROCEDURE_STEPS holding it), after at most two sentences chosen that are no steps; the lead's
+    own section's procedure when no step is chosen; nothing when the lead is a step, when there is
+    no room for more than the lead, or when the only procedure is in another section."""
+    intro = replace(
+        cand(1, 0, "화면 해상도는 요소의 크기를 정합니다.", {"해상도"}, 0), section="해상도 바꾸기 > 자체 해상도"
+    )
+    steps = [
+        replace(cand(2, 100 + 40 * i, f"{i + 1}. 단계 {i + 1}을 합니다.", {"단계"}, i), section="해상도 바꾸기")
+        for i in range(8)
+    ]
+    others = [cand(3, 500 + 50 * i, f"다른 문장 {i}입니다.", {"문장"}, i, doc="b.txt") for i in range(3)]
+    pool = [intro, *steps, *others]
+    picked = [Picked(intro, 3.0), Picked(others[0], 2.0), Picked(steps[7], 1.9), Picked(others[1], 1.5)]
+    shown = texts(procedure_after(pool, picked, 4))
+    assert shown == [intro.text, others[0].text, others[1].text, *[c.text for c in steps[2:8]]]
+    # none chosen: the procedure of the lead's section, from its first step; no room: the lead's one other
+    assert texts(procedure_after(pool, [Picked(intro, 3.0), Picked(others[0], 2.0)], 4)) == [
+        intro.text,
+        others[0].text,
+        *[c.text for c in steps[:6]],
+    ]
+    assert texts(procedure_after(pool, [Picked(intro, 3.0), Picked(others[0], 2.0)], 2)) == [
+        intro.text,
+        *[c.text for c in steps[:6]],
+    ]
+    assert procedure_after(pool, [Picked(intro, 3.0)], 1) == []
+    assert procedure_after(pool, [Picked(steps[1], 3.0), Picked(intro, 2.0)], 4) == []
+    elsewhere = replace(intro, section="글꼴 바꾸기")
+    assert procedure_after([elsewhere, *steps], [Picked(elsewhere, 3.0)], 4) == []
+    # one step is no procedure
+    assert procedure_after([intro, steps[0]], [Picked(intro, 3.0)], 4) == []
+
+
+def test_steps_among_sentences_stand_each_on_a_line() -> None:
+    lines = [Line("해상도는 크기를 정합니다.", 1), Line("1. 창을 엽니다.", 2), Line("2. 적용을 누릅니다.", 2)]
+    assert compose("general", lines) == "해상도는 크기를 정합니다. [1]\n1. 창을 엽니다. [2]\n2. 적용을 누릅니다. [2]"
+    one = [Line("해상도는 크기를 정합니다.", 1), Line("3. 적용을 누릅니다.", 2)]
+    assert compose("general", one) == "해상도는 크기를 정합니다. [1] 3. 적용을 누릅니다. [2]"
 
 
 def test_a_step_is_compared_in_meaning_without_its_number() -> None:

@@ -32,6 +32,7 @@ from assistant.answer.summarize import (
     items_of,
     not_elaborating,
     other_items,
+    procedure_after,
     select_about,
     select_comparison,
     still_about,
@@ -557,7 +558,12 @@ class Engine:
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
                 # the points the lead is or announces, else the steps chosen after it in their order
                 listed = enumeration(candidates, picked, n) if points else []
-                picked = listed or in_procedure_order(candidates, picked, n) or picked
+                picked = (
+                    listed
+                    or in_procedure_order(candidates, picked, n)
+                    or procedure_after(candidates, picked, n)
+                    or picked
+                )
                 picked = rows_first(asked_rows, picked, n)
             order = tidy(arrange(picked, form))
         rows = (

@@ -1327,6 +1327,49 @@ def in_procedure_order(candidates: Sequence[Candidate], picked: Sequence[Picked]
     return []
 
 
+#: Steps of one numbered procedure shown after a lead that is none of them (a window holding the
+#: step chosen, else from the first).
+PROCEDURE_STEPS = 6
+#: Sentences chosen after the lead that stay before such a procedure.
+BEFORE_PROCEDURE = 2
+
+
+def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+    """When the lead is no step of a numbered procedure, the procedure that does what it says: the
+    lead, the next (at most :data:`BEFORE_PROCEDURE`) sentences chosen that are no steps, then the
+    steps in their order (at most :data:`PROCEDURE_STEPS`). The procedure is the one a sentence
+    chosen after the lead is a step of, else the one nearest the lead in its section of its
+    document ("화면 해상도 또는 방향 바꾸기": the lead says what the native resolution is, step 4 of the
+    page's procedure picks the resolution); else nothing. The procedure counts as one of the ``n``
+    sentences: a reader asking how needs all its steps, and one step alone leaves them half-way."""
+    if n < 2 or not picked or _is_step(picked[0].candidate.text):
+        return []
+    lead = picked[0].candidate
+    chosen = next((p.candidate for p in picked[1:] if _does(p.candidate.text)), None)
+    if chosen is not None:
+        runs = _runs(_points(candidates, chosen.doc_id, _does))
+        run = next((r for r in runs if any(c.start == chosen.start for c in r)), [])
+    else:
+        top = lead.section.split(PATH_SEPARATOR)[0]
+        runs = [
+            r for r in _runs(_points(candidates, lead.doc_id, _does)) if r[0].section.split(PATH_SEPARATOR)[0] == top
+        ]
+        run = min(runs, key=lambda r: min(abs(c.start - lead.start) for c in r), default=[])
+    if len(run) < 2:
+        return []
+    at = next((i for i, c in enumerate(run) if chosen is not None and c.start == chosen.start), 0)
+    first = max(0, at - PROCEDURE_STEPS + 1)
+    steps = run[first : first + PROCEDURE_STEPS]
+    others = [p for p in picked[1:] if not _is_step(p.candidate.text)][: min(BEFORE_PROCEDURE, n - 2)]
+    return [picked[0], *others, *(Picked(s, 0.0) for c in steps if (s := presentable(c)) is not None)]
+
+
+def _does(text: str) -> bool:
+    """Whether a sentence is a step that does something: numbered, and no question ("1. 데비안 CD를
+    만들고 팔 수 있나요?" is a FAQ's question, numbered)."""
+    return _is_step(text) and not _asks(text)
+
+
 def _points(candidates: Sequence[Candidate], doc: str, test: Callable[[str], bool]) -> list[Candidate]:
     """The candidates of document ``doc`` whose text passes ``test``, once each, in the document's order."""
     return sorted({c.start: c for c in candidates if c.doc_id == doc and test(c.text)}.values(), key=lambda c: c.start)

@@ -84,7 +84,21 @@ def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> st
         else:
             body = "\n".join(f"{i}. {line.render()}" for i, line in enumerate(lines, 1))
         return f"{head}\n{body}"
-    return (head + "\n" if head else "") + " ".join(line.render() for line in lines)
+    return (head + "\n" if head else "") + _prose(lines)
+
+
+def _prose(lines: Sequence[Line]) -> str:
+    """Sentences as one paragraph; the steps of a procedure among them (two or more: "1. …",
+    "2. …") each on a line of its own, as the document writes them."""
+    if sum(1 for line in lines if step_number(line.text)) < 2:
+        return " ".join(line.render() for line in lines)
+    out: list[str] = []
+    for line in lines:
+        if step_number(line.text) or not out or step_number(out[-1]):
+            out.append(line.render())
+        else:
+            out[-1] += " " + line.render()
+    return "\n".join(out)
 
 
 def in_reading_order(lines: Sequence[Line]) -> bool:
