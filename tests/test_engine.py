@@ -826,6 +826,21 @@ def test_a_lead_that_is_no_step_is_followed_by_its_pages_procedure(tmp_path: Pat
     assert lines[0].startswith(said[0])
 
 
+def test_a_faqs_answer_is_shown_with_the_sentences_around_its_lead(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """Under a heading that asks, the lead's neighbours there are the rest of the answer: they follow
+    it, before a sentence of another document that shares as many of the question's words."""
+    faq = (
+        "# 릴리스 FAQ\n\n## stable에 새 기능이 들어가나요?\n\n"
+        "새 기능은 들어가지 않습니다. stable은 보안 업데이트만 받습니다. 업데이트는 보안 저장소로 나옵니다.\n\n"
+        "## 어떻게 발음하나요?\n\n뎁-이안이라고 읽습니다.\n"
+    )
+    news = "업데이트 소식\n\nstable 사용자를 위한 업데이트 안내 모임이 열립니다. 업데이트 일정은 달마다 바뀝니다.\n"
+    engine = engine_over(tmp_path / "faq", {"faq.md": faq, "news.txt": news}, analyzer)
+    said = [s.text for s in engine.ask("stable 쓰는데 업데이트는 뭐가 들어와요?").summary_sentences]
+    assert said[0] == "stable은 보안 업데이트만 받습니다."
+    assert said[1:3] == ["새 기능은 들어가지 않습니다.", "업데이트는 보안 저장소로 나옵니다."]
+
+
 @pytest.mark.parametrize(
     ("sentence", "topic"),
     [

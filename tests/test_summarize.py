@@ -14,6 +14,7 @@ from assistant.answer.summarize import (
     Asked,
     Candidate,
     Picked,
+    answer_under_question,
     around,
     arrange,
     asked,
@@ -1089,6 +1090,33 @@ def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen(
     assert procedure_after([elsewhere, *steps], [Picked(elsewhere, 3.0)], 4) == []
     # one step is no procedure
     assert procedure_after([intro, steps[0]], [Picked(intro, 3.0)], 4) == []
+
+
+def test_a_lead_under_a_heading_that_asks_is_followed_by_the_rest_of_its_answer() -> None:
+    """Under "stable에 새 기능이 들어가나요?", the lead's nearest sentences there follow it, in the
+    document's order, before what was chosen elsewhere; a lead under a heading that asks nothing,
+    or with nothing else under its heading, is left as chosen."""
+    section = "5장. 릴리스 > stable에 새 기능이 들어가나요?"
+    answer = [
+        replace(cand(1, 100 + 30 * i, text, {"기능"}, i), section=section)
+        for i, text in enumerate(
+            ["새 기능은 들어가지 않습니다.", "보안 업데이트만 받습니다.", "그 밖엔 없습니다.", "끝입니다."]
+        )
+    ]
+    asked = replace(cand(1, 70, "왜 그런가요?", {"기능"}, 0), section=section)
+    elsewhere = cand(2, 0, "testing에는 새 기능이 들어갑니다.", {"기능"}, 0, doc="b.txt")
+    pool = [asked, *answer, elsewhere]
+    picked = [Picked(answer[1], 3.0), Picked(elsewhere, 2.0), Picked(answer[3], 1.0)]
+    assert texts(answer_under_question(pool, picked, 4)) == [
+        answer[1].text,
+        answer[0].text,
+        answer[2].text,
+        elsewhere.text,
+    ]
+    assert texts(answer_under_question(pool, picked, 2)) == [answer[1].text, answer[0].text]
+    plain = [replace(c, section="5장. 릴리스") for c in answer]
+    assert answer_under_question(plain, [Picked(plain[1], 3.0)], 4) == []
+    assert answer_under_question([answer[1], elsewhere], [Picked(answer[1], 3.0)], 4) == []
 
 
 def test_steps_among_sentences_stand_each_on_a_line() -> None:

@@ -23,6 +23,7 @@ from assistant.answer.suggest import NUMBERING, Outline, abstention_message, cov
 from assistant.answer.summarize import (
     Asked,
     Candidate,
+    answer_under_question,
     around,
     arrange,
     asked,
@@ -562,6 +563,7 @@ class Engine:
                     listed
                     or in_procedure_order(candidates, picked, n)
                     or procedure_after(candidates, picked, n)
+                    or answer_under_question(candidates, picked, n)
                     or picked
                 )
                 picked = rows_first(asked_rows, picked, n)

@@ -1364,6 +1364,38 @@ def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n
     return [picked[0], *others, *(Picked(s, 0.0) for c in steps if (s := presentable(c)) is not None)]
 
 
+#: Sentences next to a lead under a heading that asks a question shown right after it.
+ANSWER_NEIGHBOURS = 2
+
+
+def answer_under_question(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+    """When the lead stands under a heading that asks a question (a FAQ's "stable 릴리스에 새 기능이
+    들어가나요?"), the text under it is that question's answer: the lead, then its nearest sentences
+    there (at most :data:`ANSWER_NEIGHBOURS`, in the document's order), then what was chosen after the
+    lead, ``n`` in all; else nothing. "stable 쓰고 있는데 새 기능 업데이트는 언제 들어와요?" led with "… 보안
+    업데이트만 받습니다." and went on to other answers; the sentence before it, "새 기능은 안정 릴리스에는
+    안 들어갑니다.", now follows it."""
+    if not picked or n < 2:
+        return []
+    lead = picked[0].candidate
+    if not _asks(last_heading(lead.section)):
+        return []
+    near = sorted(
+        {
+            c.start: p
+            for c in candidates
+            if c.doc_id == lead.doc_id and c.section == lead.section and c.start != lead.start and not _asks(c.text)
+            if (p := presentable(c)) is not None
+        }.values(),
+        key=lambda c: abs(c.start - lead.start),
+    )[:ANSWER_NEIGHBOURS]
+    if not near:
+        return []
+    added = {c.start for c in near}
+    rest = [p for p in picked[1:] if not (p.candidate.doc_id == lead.doc_id and p.candidate.start in added)]
+    return [picked[0], *(Picked(c, 0.0) for c in sorted(near, key=lambda c: c.start)), *rest][:n]
+
+
 def _does(text: str) -> bool:
     """Whether a sentence is a step that does something: numbered, and no question ("1. 데비안 CD를
     만들고 팔 수 있나요?" is a FAQ's question, numbered)."""
