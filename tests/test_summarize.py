@@ -1060,8 +1060,8 @@ def test_steps_chosen_after_the_lead_are_shown_as_their_procedure() -> None:
 def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen() -> None:
     """One step chosen after the lead: its procedure follows, in order and whole (a window of
     PROCEDURE_STEPS holding it), after at most two sentences chosen that are no steps; the lead's
-    own section's procedure when no step is chosen; nothing when the lead is a step, when there is
-    no room for more than the lead, or when the only procedure is in another section."""
+    own section's procedure when no step is chosen; the lead's own when it is a step; nothing when
+    there is no room for more than the lead, or when the only procedure is in another section."""
     intro = replace(
         cand(1, 0, "화면 해상도는 요소의 크기를 정합니다.", {"해상도"}, 0), section="해상도 바꾸기 > 자체 해상도"
     )
@@ -1085,7 +1085,12 @@ def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen(
         *[c.text for c in steps[:6]],
     ]
     assert procedure_after(pool, [Picked(intro, 3.0)], 1) == []
-    assert procedure_after(pool, [Picked(steps[1], 3.0), Picked(intro, 2.0)], 4) == []
+    # a lead that is a step: the rest of its procedure after it, the lead not again
+    assert texts(procedure_after(pool, [Picked(steps[1], 3.0), Picked(intro, 2.0)], 4)) == [
+        steps[1].text,
+        intro.text,
+        *[c.text for c in steps[:6] if c is not steps[1]],
+    ]
     elsewhere = replace(intro, section="글꼴 바꾸기")
     assert procedure_after([elsewhere, *steps], [Picked(elsewhere, 3.0)], 4) == []
     # one step is no procedure

@@ -1335,33 +1335,46 @@ BEFORE_PROCEDURE = 2
 
 
 def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
-    """When the lead is no step of a numbered procedure, the procedure that does what it says: the
-    lead, the next (at most :data:`BEFORE_PROCEDURE`) sentences chosen that are no steps, then the
-    steps in their order (at most :data:`PROCEDURE_STEPS`). The procedure is the one a sentence
-    chosen after the lead is a step of, else the one nearest the lead in its section of its
-    document ("화면 해상도 또는 방향 바꾸기": the lead says what the native resolution is, step 4 of the
-    page's procedure picks the resolution); else nothing. The procedure counts as one of the ``n``
-    sentences: a reader asking how needs all its steps, and one step alone leaves them half-way."""
-    if n < 2 or not picked or _is_step(picked[0].candidate.text):
+    """The numbered procedure the lead belongs to or speaks of, after it: the lead, the next (at most
+    :data:`BEFORE_PROCEDURE`) sentences chosen that are no steps, then the procedure's steps in their
+    order (at most :data:`PROCEDURE_STEPS`, a window holding the step it is found by; the lead not
+    again). The procedure is the lead's own when the lead is a step ("3. 터치패드 섹션에서 …": step 4
+    turns on tapping); else the one a sentence chosen after the lead is a step of; else the one nearest
+    the lead in its section of its document ("화면 해상도 또는 방향 바꾸기": the lead says what the native
+    resolution is, step 4 of the page's procedure picks the resolution); else nothing. The procedure
+    counts as one of the ``n`` sentences: a reader asking how needs all its steps, and one step alone
+    leaves them half-way."""
+    if n < 2 or not picked:
         return []
     lead = picked[0].candidate
-    chosen = next((p.candidate for p in picked[1:] if _does(p.candidate.text)), None)
-    if chosen is not None:
-        runs = _runs(_points(candidates, chosen.doc_id, _does))
-        run = next((r for r in runs if any(c.start == chosen.start for c in r)), [])
+    if _is_step(lead.text):
+        anchor: Candidate | None = lead if _does(lead.text) else None
+        run = _run_of(candidates, anchor) if anchor is not None else []
     else:
-        top = lead.section.split(PATH_SEPARATOR)[0]
-        runs = [
-            r for r in _runs(_points(candidates, lead.doc_id, _does)) if r[0].section.split(PATH_SEPARATOR)[0] == top
-        ]
-        run = min(runs, key=lambda r: min(abs(c.start - lead.start) for c in r), default=[])
+        anchor = next((p.candidate for p in picked[1:] if _does(p.candidate.text)), None)
+        if anchor is not None:
+            run = _run_of(candidates, anchor)
+        else:
+            top = lead.section.split(PATH_SEPARATOR)[0]
+            runs = [
+                r
+                for r in _runs(_points(candidates, lead.doc_id, _does))
+                if r[0].section.split(PATH_SEPARATOR)[0] == top
+            ]
+            run = min(runs, key=lambda r: min(abs(c.start - lead.start) for c in r), default=[])
     if len(run) < 2:
         return []
-    at = next((i for i, c in enumerate(run) if chosen is not None and c.start == chosen.start), 0)
+    at = next((i for i, c in enumerate(run) if anchor is not None and c.start == anchor.start), 0)
     first = max(0, at - PROCEDURE_STEPS + 1)
-    steps = run[first : first + PROCEDURE_STEPS]
+    steps = [c for c in run[first : first + PROCEDURE_STEPS] if (c.doc_id, c.start) != (lead.doc_id, lead.start)]
     others = [p for p in picked[1:] if not _is_step(p.candidate.text)][: min(BEFORE_PROCEDURE, n - 2)]
     return [picked[0], *others, *(Picked(s, 0.0) for c in steps if (s := presentable(c)) is not None)]
+
+
+def _run_of(candidates: Sequence[Candidate], step: Candidate) -> list[Candidate]:
+    """The steps of the numbered procedure ``step`` is one of, in order (as :func:`_runs` reads them)."""
+    runs = _runs(_points(candidates, step.doc_id, _does))
+    return next((r for r in runs if any(c.start == step.start for c in r)), [])
 
 
 #: Sentences next to a lead under a heading that asks a question shown right after it.
