@@ -114,6 +114,16 @@ def test_csv_and_tsv_are_one_table_under_their_title() -> None:
     assert extract_delimited("할 일\n장보기\n", "list").tables == []  # one column: its lines
 
 
+def test_a_csv_cut_by_semicolons_is_read_by_them() -> None:
+    """European Excel saves a .csv with ";"; a file with no "," on its first lines and as many ";"
+    on each is read by ";". One "," anywhere there, or ";" as often as not, keeps ","."""
+    got = extract_delimited("품목;재고;단가\n볼펜;0개;1,200원\n", "재고")
+    assert got.text.splitlines() == ["품목 | 재고 | 단가", "볼펜 | 0개 | 1,200원"]
+    assert extract_delimited("품목;재고\n볼펜;0개\n", "재고").text.splitlines() == ["품목 | 재고", "볼펜 | 0개"]
+    assert extract_delimited("메모\n회의; 오후 3시\n점심\n", "메모").tables == []
+    assert extract_delimited("a|b\n1|2\n", "t", "\t").text == "a | b\n1 | 2"
+
+
 @pytest.mark.parametrize("raw", [b"not a zip", workbook({})])
 def test_a_broken_or_empty_workbook_is_unreadable(raw: bytes) -> None:
     with pytest.raises(Unreadable):

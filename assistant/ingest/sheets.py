@@ -47,14 +47,33 @@ _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
 def extract_delimited(text: str, stem: str, delimiter: str = ",") -> Extracted:
-    """A .csv (``delimiter`` ",") or .tsv ("\\t") file's text as one table under its title."""
+    """A .csv (``delimiter`` ",") or .tsv ("\\t") file's text as one table under its title; a file
+    whose rows are cut by another delimiter (a .csv saved with ";", as European Excel does) by that one."""
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text, delimiter)))
     except csv.Error as exc:
         raise Unreadable(f"표 형식이 올바르지 않습니다: {exc}") from exc
     blocks = Blocks()
     _write_sheet(blocks, stem, rows, heading=False)
     return _extracted(blocks, stem)
+
+
+#: Delimiters a delimited file may use instead of the one its name says.
+_OTHER_DELIMITERS = (";", "\t", "|")
+
+
+def _delimiter(text: str, named: str) -> str:
+    """``named``, unless it cuts the first lines unevenly and another cuts each of them into as many
+    cells, two or more ("품목;재고;단가" then "볼펜;0개;1,200원"): that one."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()][:10]
+    for delimiter in (named, *_OTHER_DELIMITERS):
+        try:
+            widths = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
+        except csv.Error:
+            continue
+        if len(widths) == 1 and widths != {1}:
+            return delimiter
+    return named
 
 
 def extract_xlsx(raw: bytes, stem: str) -> Extracted:
