@@ -512,3 +512,41 @@ STAFF = [
 def test_a_spreadsheet_s_rows_are_read_by_their_column_names(sheets: Engine, question: str, line: str) -> None:
     answer = sheets.ask(question)
     assert answer.summary.startswith(line), answer.summary
+
+
+#: A manual's pages as a desktop guide writes them: what a setting is, then the steps that change it.
+MANUAL = """# 화면 설정
+
+## 화면 해상도 바꾸기
+
+### 자체 해상도
+
+노트북 화면과 LCD 모니터의 자체 해상도는 가장 선명하게 보이는 설정값입니다.
+화면을 다른 해상도로 나타내면 글자가 흐릿해질 수 있습니다.
+
+### 해상도 설정
+
+1. 현재 활동 개요를 열고 디스플레이 입력을 시작합니다.
+2. 디스플레이를 눌러 창을 엽니다.
+3. 방향, 배율, 재생률을 선택합니다.
+4. 적용을 누릅니다.
+
+## 야간 모드
+
+야간 모드는 저녁 시간대에 화면 색을 따뜻하게 바꿉니다.
+"""
+
+
+@pytest.fixture(scope="module")
+def manual(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Iterator[Engine]:
+    yield from _engine_over("화면.md", MANUAL, tmp_path_factory, analyzer)
+
+
+def test_a_lead_on_what_a_setting_is_is_followed_by_the_steps_that_change_it(manual: Engine) -> None:
+    """ "모니터 해상도 어디서 바꿔": the sentences on 해상도 lead, and the page's procedure follows them,
+    each step on a line of its own, on to the step that picks it (3.)."""
+    answer = manual.ask("모니터 해상도 어디서 바꿔")
+    said = [s.text for s in answer.summary_sentences]
+    assert not said[0][:1].isdigit()
+    assert [s[:2] for s in said if s[:1].isdigit()] == ["1.", "2.", "3.", "4."]
+    assert "\n3. 방향, 배율, 재생률을 선택합니다." in answer.summary
