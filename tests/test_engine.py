@@ -887,6 +887,22 @@ def test_an_answer_names_the_question_words_no_document_writes(engine: Engine) -
     assert words("4K 모니터", tokens("4K 모니터"), {"k"}) == []  # not a letter alone
 
 
+def test_a_name_in_two_scripts_no_document_writes_is_named(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """ "오픈AI": the documents write 오픈소스 and AI, so each of its morphemes is found, but never the
+    name; the answer says so. "AI투자" is written "AI 투자" there: not named. "K-AI" is written.
+    "cd롬" is not, but the rest of the question is."""
+    docs = {"ai.txt": "AI 투자\n\n오픈소스 전략으로 AI 투자 규모를 키운다. SK텔레콤은 'K-AI 얼라이언스'를 이끈다.\n"}
+    engine = engine_over(tmp_path / "ai", docs, analyzer)
+    note = "\n\n참고: 문서에는 ‘오픈AI’라는 말이 나오지 않습니다."
+    assert engine.ask("오픈AI 투자 규모는?").summary.endswith(note)
+    assert "참고:" not in engine.ask("AI투자 규모는?").summary
+    assert "참고:" not in engine.ask("K-AI 얼라이언스 투자 규모는?").summary
+    # a name ending in Hangul may be a word read aloud (cd롬 for the CD-ROM written): named only when
+    # much of the question is not written
+    assert "cd롬" not in engine.ask("오픈소스 전략 AI 투자 규모 cd롬").summary
+    assert engine.index.store.writes("k-ai") and not engine.index.store.writes("100%_")
+
+
 def test_the_most_of_a_long_sheet_is_the_most_of_all_its_rows(
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:

@@ -151,6 +151,40 @@ def _written_words(text: str, tokens: Sequence[Token], terms: Collection[str]) -
     return list(dict.fromkeys(text[a:b] for a, b in spans if b - a >= 2))
 
 
+#: Hangul next to a Latin letter, or a Latin letter next to Hangul: where a name mixes the two ("오픈AI").
+_SCRIPTS_MEET = re.compile(r"[가-힣][A-Za-z]|[A-Za-z][가-힣]")
+
+
+def _mixed_names(text: str, tokens: Sequence[Token], bigrams: Collection[str]) -> list[str]:
+    """The names of ``text`` written in Hangul and Latin letters together ("오픈AI", "갤럭시S24") that
+    no document writes so: where the two scripts meet in the name, the documents never have those
+    two letters together. Each of its parts may be in the documents ("오픈소스", "AI"), so its
+    morphemes are all found and the name would pass for written."""
+    spans: list[list[int]] = []
+    for tok in tokens:
+        if tok.tag.split("-")[0] not in _NAME_TAGS:
+            continue
+        if spans and spans[-1][1] == tok.start:
+            spans[-1][1] = tok.end
+        else:
+            spans.append([tok.start, tok.end])
+    out: list[str] = []
+    for a, b in spans:
+        meets = [m.group().lower() for m in _SCRIPTS_MEET.finditer(text, a, b)]
+        if meets and any(pair not in bigrams for pair in meets):
+            out.append(text[a:b])
+    return out
+
+
+def _spaced(meet: re.Match[str]) -> str:
+    """Where two scripts meet, a space between them ("오픈AI" written "오픈 AI")."""
+    return f"{meet.group()[0]} {meet.group()[1]}"
+
+
+#: Morphemes a name written in two scripts is made of: nouns, Latin letters, numbers ("갤럭시S24").
+_NAME_TAGS = _THING_TAGS | {"SN", "SH"}
+
+
 def _not_written(words: Sequence[str]) -> str:
     """The note that ends an answer to a question whose ``words`` no document writes: what it
     shows is what comes nearest, and the reader may ask in the documents' words."""
@@ -445,9 +479,17 @@ class Engine:
             and t not in ENGLISH_FUNCTION_WORDS
             and t not in BOUND_WORDS
         ]
-        absent = (
-            _written_words(request.searched, self.analyzer.tokens(request.searched), unwritten) if unwritten else []
-        )
+        searched = self.analyzer.tokens(request.searched)
+        absent = _written_words(request.searched, searched, unwritten) if unwritten else []
+        mixed = [
+            name
+            for name in _mixed_names(request.searched, searched, index.bigram.vocab)
+            # a name ending in Latin letters or digits names a product ("갤럭시S24"), however much of the rest
+            # the documents hold; one ending in Hangul may be a word read aloud ("cd롬": CD-ROM is written)
+            if (unsure or not "가" <= name[-1] <= "힣")
+            and not any(map(index.store.writes, (name, _SCRIPTS_MEET.sub(_spaced, name))))
+        ]
+        absent = [w for w in absent if not any(w in name for name in mixed)] + mixed
         if summary and table.none_within:  # a table has the column the bound is on, and no row is within
             summary += _none_within(table.none_within)
         answer = Answer(

@@ -166,6 +166,12 @@ class ChunkStore:
         )
         return [(s, a, b, n) for s, a, b, n in self._query(query, [doc_id])]
 
+    def writes(self, phrase: str) -> bool:
+        """Whether any document's text or title holds ``phrase`` (Latin letters in any case)."""
+        pattern = "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = "SELECT 1 FROM documents WHERE text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' LIMIT 1"
+        return bool(self._query(query, [pattern, pattern]))
+
     def section_paths(self) -> list[str]:
         """Every heading path that has chunks, in any document."""
         return [s for (s,) in self._query("SELECT DISTINCT section FROM chunks", [])]
