@@ -785,6 +785,10 @@ def test_a_why_question_raises_the_reasons_of_the_documents_found(tmp_path: Path
     assert dict(after)["도입 목적"] == dict(before)["도입 목적"]
 
 
+#: A page of a manual on something else, next to the page asked about.
+KEYBOARD = "키보드 배치\n\n키보드 배치를 바꿀 수 있습니다. 입력 소스에서 배치를 추가합니다.\n"
+
+
 def test_a_procedure_the_answer_shows_is_shown_to_its_step_that_does_it(
     tmp_path: Path, analyzer: KoreanAnalyzer
 ) -> None:
@@ -797,8 +801,7 @@ def test_a_procedure_the_answer_shows_is_shown_to_its_step_that_does_it(
         "3. 일반 섹션에서 기본 단추를 오른쪽으로 눌러 전환합니다.\n4. 창을 닫습니다.\n\n"
         "이 설정은 마우스와 터치패드, 기타 포인팅 장치에 영향을 줍니다.\n"
     )
-    other = "키보드 배치\n\n키보드 배치를 바꿀 수 있습니다. 입력 소스에서 배치를 추가합니다.\n"
-    engine = engine_over(tmp_path / "mouse", {"mouse.txt": page, "keyboard.txt": other}, analyzer)
+    engine = engine_over(tmp_path / "mouse", {"mouse.txt": page, "keyboard.txt": KEYBOARD}, analyzer)
     said = [s.text for s in engine.ask("왼손잡이라 마우스 단추 좌우 바꾸고 싶어요").summary_sentences]
     steps = [s[:2] for s in said if s[:1].isdigit()]
     assert steps == ["1.", "2.", "3."]
@@ -815,8 +818,7 @@ def test_a_lead_that_is_no_step_is_followed_by_its_pages_procedure(tmp_path: Pat
         "1. 현재 활동 개요를 열고 디스플레이 입력을 시작합니다.\n2. 디스플레이를 눌러 창을 엽니다.\n"
         "3. 방향과 배율을 고릅니다.\n4. 적용을 누릅니다.\n"
     )
-    other = "키보드 배치\n\n키보드 배치를 바꿀 수 있습니다. 입력 소스에서 배치를 추가합니다.\n"
-    engine = engine_over(tmp_path / "screen", {"screen.txt": page, "keyboard.txt": other}, analyzer)
+    engine = engine_over(tmp_path / "screen", {"screen.txt": page, "keyboard.txt": KEYBOARD}, analyzer)
     answer = engine.ask("모니터 해상도 어디서 바꿔")
     said = [s.text for s in answer.summary_sentences]
     assert not said[0][:1].isdigit()
