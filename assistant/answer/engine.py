@@ -138,21 +138,32 @@ def _written_words(text: str, tokens: Sequence[Token], terms: Collection[str]) -
     """The nouns of ``text`` whose morphemes are all ``terms``, as ``text`` writes them (morphemes
     of one word joined: 육아, 휴직 → "육아휴직"), two characters or more (not the K of "4K"); a
     noun said as a predicate ("가능해요?": 가능 + 하) names no thing and is left out."""
+
+    def named(tok: Token, after: Token | None) -> bool:
+        predicate = after is not None and after.start == tok.end and after.tag.startswith(("XSA", "XSV"))
+        return tok.tag.split("-")[0] in _THING_TAGS and tok.form.lower() in terms and not predicate
+
+    return list(dict.fromkeys(text[a:b] for a, b in _word_spans(tokens, named) if b - a >= 2))
+
+
+def _word_spans(tokens: Sequence[Token], keep: Callable[[Token, Token | None], bool]) -> list[tuple[int, int]]:
+    """The spans of the runs of morphemes that ``keep`` (given each with the one after it) and that
+    touch (no space between them: one written word, or a part of one)."""
     spans: list[list[int]] = []
     for tok, after in zip(tokens, [*tokens[1:], None], strict=True):
-        if tok.tag.split("-")[0] not in _THING_TAGS or tok.form.lower() not in terms:
-            continue
-        if after is not None and after.start == tok.end and after.tag.startswith(("XSA", "XSV")):
+        if not keep(tok, after):
             continue
         if spans and spans[-1][1] == tok.start:
             spans[-1][1] = tok.end
         else:
             spans.append([tok.start, tok.end])
-    return list(dict.fromkeys(text[a:b] for a, b in spans if b - a >= 2))
+    return [(a, b) for a, b in spans]
 
 
 #: Hangul next to a Latin letter, or a Latin letter next to Hangul: where a name mixes the two ("오픈AI").
 _SCRIPTS_MEET = re.compile(r"[가-힣][A-Za-z]|[A-Za-z][가-힣]")
+#: Morphemes a name written in two scripts is made of: nouns, Latin letters, numbers ("갤럭시S24").
+_NAME_TAGS = _THING_TAGS | {"SN", "SH"}
 
 
 def _mixed_names(text: str, tokens: Sequence[Token], bigrams: Collection[str]) -> list[str]:
@@ -160,16 +171,8 @@ def _mixed_names(text: str, tokens: Sequence[Token], bigrams: Collection[str]) -
     no document writes so: where the two scripts meet in the name, the documents never have those
     two letters together. Each of its parts may be in the documents ("오픈소스", "AI"), so its
     morphemes are all found and the name would pass for written."""
-    spans: list[list[int]] = []
-    for tok in tokens:
-        if tok.tag.split("-")[0] not in _NAME_TAGS:
-            continue
-        if spans and spans[-1][1] == tok.start:
-            spans[-1][1] = tok.end
-        else:
-            spans.append([tok.start, tok.end])
     out: list[str] = []
-    for a, b in spans:
+    for a, b in _word_spans(tokens, lambda tok, _: tok.tag.split("-")[0] in _NAME_TAGS):
         meets = [m.group().lower() for m in _SCRIPTS_MEET.finditer(text, a, b)]
         if meets and any(pair not in bigrams for pair in meets):
             out.append(text[a:b])
@@ -179,10 +182,6 @@ def _mixed_names(text: str, tokens: Sequence[Token], bigrams: Collection[str]) -
 def _spaced(meet: re.Match[str]) -> str:
     """Where two scripts meet, a space between them ("오픈AI" written "오픈 AI")."""
     return f"{meet.group()[0]} {meet.group()[1]}"
-
-
-#: Morphemes a name written in two scripts is made of: nouns, Latin letters, numbers ("갤럭시S24").
-_NAME_TAGS = _THING_TAGS | {"SN", "SH"}
 
 
 def _not_written(words: Sequence[str]) -> str:
@@ -487,7 +486,7 @@ class Engine:
             # a name ending in Latin letters or digits names a product ("갤럭시S24"), however much of the rest
             # the documents hold; one ending in Hangul may be a word read aloud ("cd롬": CD-ROM is written)
             if (unsure or not "가" <= name[-1] <= "힣")
-            and not any(map(index.store.writes, (name, _SCRIPTS_MEET.sub(_spaced, name))))
+            and not index.store.writes(name, _SCRIPTS_MEET.sub(_spaced, name))
         ]
         absent = [w for w in absent if not any(w in name for name in mixed)] + mixed
         if summary and table.none_within:  # a table has the column the bound is on, and no row is within

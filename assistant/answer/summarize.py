@@ -1355,12 +1355,8 @@ def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n
         if anchor is not None:
             run = _run_of(candidates, anchor)
         else:
-            top = lead.section.split(PATH_SEPARATOR)[0]
-            runs = [
-                r
-                for r in _runs(_points(candidates, lead.doc_id, _does))
-                if r[0].section.split(PATH_SEPARATOR)[0] == top
-            ]
+            top = _top_heading(lead.section)
+            runs = [r for r in _runs(_points(candidates, lead.doc_id, _does)) if _top_heading(r[0].section) == top]
             run = min(runs, key=lambda r: min(abs(c.start - lead.start) for c in r), default=[])
     if len(run) < 2:
         return []
@@ -1369,6 +1365,11 @@ def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n
     steps = [c for c in run[first : first + PROCEDURE_STEPS] if (c.doc_id, c.start) != (lead.doc_id, lead.start)]
     others = [p for p in picked[1:] if not _is_step(p.candidate.text)][: min(BEFORE_PROCEDURE, n - 2)]
     return [picked[0], *others, *(Picked(s, 0.0) for c in steps if (s := presentable(c)) is not None)]
+
+
+def _top_heading(section: str) -> str:
+    """The first heading of a section path (its page's, in a manual of pages)."""
+    return section.split(PATH_SEPARATOR, 1)[0]
 
 
 def _run_of(candidates: Sequence[Candidate], step: Candidate) -> list[Candidate]:

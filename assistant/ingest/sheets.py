@@ -66,7 +66,7 @@ def _delimiter(text: str, named: str) -> str:
     """``named``, unless it cuts the first lines unevenly and another cuts each of them into as many
     cells, two or more ("품목;재고;단가" then "볼펜;0개;1,200원"): that one."""
     lines = [line for line in text.splitlines()[:20] if line.strip()][:10]
-    for delimiter in (named, *_OTHER_DELIMITERS):
+    for delimiter in dict.fromkeys((named, *_OTHER_DELIMITERS)):
         try:
             widths = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
         except csv.Error:

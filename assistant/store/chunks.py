@@ -166,11 +166,14 @@ class ChunkStore:
         )
         return [(s, a, b, n) for s, a, b, n in self._query(query, [doc_id])]
 
-    def writes(self, phrase: str) -> bool:
-        """Whether any document's text or title holds ``phrase`` (Latin letters in any case)."""
-        pattern = "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = "SELECT 1 FROM documents WHERE text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' LIMIT 1"
-        return bool(self._query(query, [pattern, pattern]))
+    def writes(self, *phrases: str) -> bool:
+        """Whether any document's text or title holds one of ``phrases`` (Latin letters in any case),
+        read in one pass over the documents."""
+        patterns = ["%" + p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for p in phrases]
+        if not patterns:
+            return False
+        held = " OR ".join(["text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\'"] * len(patterns))
+        return bool(self._query(f"SELECT 1 FROM documents WHERE {held} LIMIT 1", [x for p in patterns for x in (p, p)]))
 
     def section_paths(self) -> list[str]:
         """Every heading path that has chunks, in any document."""
