@@ -843,6 +843,30 @@ def test_a_faqs_answer_is_shown_with_the_sentences_around_its_lead(tmp_path: Pat
     assert said[1:3] == ["새 기능은 들어가지 않습니다.", "업데이트는 보안 저장소로 나옵니다."]
 
 
+def test_the_sub_sections_of_a_section_asked_about_are_listed_in_their_order(
+    tmp_path: Path, analyzer: KoreanAnalyzer
+) -> None:
+    """ "나아가야 할 방향은?" asks about a section whose sub-headings are its points: one sentence of each,
+    in the document's order, whichever scored best; "첫 번째" is then the first of them."""
+    report = (
+        "# AI 보고서\n\n## 4. 한국이 나아가야 할 방향\n\n"
+        "### 동맹 구축\n\n분산된 동맹을 하나로 묶는 연합체를 만들어야 합니다. 참여 기업을 넓혀야 합니다.\n\n"
+        "### 정책 지원\n\n정부는 한국 AI 기업이 나아가야 할 방향에 맞는 정책을 마련해야 합니다.\n\n"
+        "### 인프라 확충\n\n대규모 데이터셋과 연산 자원을 확보해야 합니다.\n\n"
+        "### 해외 진출\n\n한국 AI 기업은 국내에 머무르지 말고 해외로 나아가야 합니다.\n"
+    )
+    other = "투자 동향\n\n한국 기업들은 방향을 찾아 나아가야 할 때입니다. 투자 규모는 해마다 늘고 있습니다.\n"
+    engine = engine_over(tmp_path / "report", {"report.md": report, "other.txt": other}, analyzer)
+    answer = engine.ask("한국이 AI에서 나아가야 할 방향은 뭐예요?")
+    said = [s.text for s in answer.summary_sentences]
+    assert said == [
+        "분산된 동맹을 하나로 묶는 연합체를 만들어야 합니다.",
+        "정부는 한국 AI 기업이 나아가야 할 방향에 맞는 정책을 마련해야 합니다.",
+        "대규모 데이터셋과 연산 자원을 확보해야 합니다.",
+        "한국 AI 기업은 국내에 머무르지 말고 해외로 나아가야 합니다.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "topic"),
     [

@@ -10,6 +10,7 @@ import pytest
 from assistant.answer.summarize import (
     DEFAULT_WEIGHTS,
     FEATURES,
+    LEVEL,
     VALUE_LEADS,
     Asked,
     Candidate,
@@ -36,6 +37,7 @@ from assistant.answer.summarize import (
     select_about,
     select_comparison,
     still_about,
+    subsections,
     tidy,
     with_antecedents,
     with_line_labels,
@@ -1097,6 +1099,44 @@ def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen(
     assert procedure_after([intro, steps[0]], [Picked(intro, 3.0)], 4) == []
 
 
+def test_the_sub_sections_of_the_section_asked_about_are_its_points_in_order() -> None:
+    """Sentences chosen from two sub-sections of "4. 나아갈 방향": each of its sub-sections among the
+    candidates gives one point, in the document's order (the sentence chosen there, else the first
+    there), and a sentence of another document chosen with them goes; nothing when the chosen come
+    from one sub-section, when the section has only two, or when the sub-headings ask (a FAQ's
+    questions)."""
+    parent = "4. 나아갈 방향"
+    heads = ["동맹 구축", "정책 지원", "인프라 확충", "해외 진출"]
+    pool = [
+        replace(cand(i + 1, 100 * i + 50 * j, f"{head} 문장 {j}입니다.", {"방향"}, j), section=f"{parent} > {head}")
+        for i, head in enumerate(heads)
+        for j in range(2)
+    ]
+    other = cand(5, 0, "다른 글의 방향입니다.", {"방향"}, 0, doc="b.txt")
+    pool.append(other)
+    chosen = [Picked(pool[3], 3.0), Picked(pool[6], 2.5), Picked(other, 2.0), Picked(pool[0], 1.0)]
+    shown = subsections(pool, chosen, 4)
+    assert texts(shown) == [
+        "동맹 구축 문장 0입니다.",
+        "정책 지원 문장 1입니다.",
+        "인프라 확충 문장 0입니다.",
+        "해외 진출 문장 0입니다.",
+    ]
+    assert [p.score for p in shown] == [1.0, 3.0, 0.0, 2.5]
+    # the chosen in one sub-section, or no room: nothing
+    assert subsections(pool, [Picked(pool[3], 3.0), Picked(pool[2], 2.0), Picked(other, 1.0)], 4) == []
+    assert subsections(pool, chosen, 1) == []
+    # two sub-sections are no list
+    two = [c for c in pool if c.section.endswith(("동맹 구축", "정책 지원"))]
+    assert subsections(two, [Picked(two[2], 3.0), Picked(two[0], 2.0)], 4) == []
+    # sub-headings that ask are questions of a FAQ, each answered apart
+    asking = [replace(c, section=f"{c.section}인가요?") for c in pool[:-1]]
+    assert subsections(asking, [Picked(asking[3], 3.0), Picked(asking[6], 2.0)], 4) == []
+    # a path of one heading has no parent
+    flat = [replace(c, section=c.section.split(" > ")[1]) for c in pool[:-1]]
+    assert subsections(flat, [Picked(flat[3], 3.0), Picked(flat[6], 2.0)], 4) == []
+
+
 def test_a_lead_under_a_heading_that_asks_is_followed_by_the_rest_of_its_answer() -> None:
     """Under "stable에 새 기능이 들어가나요?", the lead's nearest sentences there follow it, in the
     document's order, before what was chosen elsewhere; a lead under a heading that asks nothing,
@@ -1480,7 +1520,7 @@ def test_a_value_asked_for_follows_a_lead_that_does_not_give_it() -> None:
         {"주민등록등본", "주민센터", "발급"},
     )
     fee = cand(1, 50, "주민센터 방문 | 400원 | 신분증", {"주민센터", "방문", "신분증"}, 1)
-    other = cand(2, 0, "여권 수수료는 53,000원입니다.", {"여권", "수수료"})
+    other = replace(cand(2, 0, "여권 수수료는 53,000원입니다.", {"여권", "수수료"}), passage=0.8)  # ranked below
     idf = {"주민등록등본": 3.0, "발급": 3.0}
     price = asked("등본 발급 얼마야?", ["주민등록등본", "발급"], idf, "general")
     assert price.wants == "money"
@@ -1521,6 +1561,12 @@ def test_the_values_of_the_leads_passage_follow_it_first_whatever_words_they_sha
     assert chosen[0] != sums.text and chosen[1] == sums.text
     what = asked("AI 바우처로 뭘 지원해?", ["ai", "바우처", "지원"], idf, "general")
     assert sums.text not in texts(select(pool, what, 3))[:2]
+    # in another passage that scores level with the lead's (which ranks first is chance): it follows
+    # too; in one that scores well below, it does not
+    level = replace(sums, citation=2, passage=1.0 - LEVEL / 2)
+    assert texts(select([target, scope, cost, level], much, 3))[1] == sums.text
+    below = replace(sums, citation=2, passage=0.9)
+    assert sums.text not in texts(select([target, scope, cost, below], much, 3))
 
 
 @pytest.mark.parametrize(

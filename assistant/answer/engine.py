@@ -37,6 +37,7 @@ from assistant.answer.summarize import (
     select_about,
     select_comparison,
     still_about,
+    subsections,
     tidy,
     with_antecedents,
     with_line_labels,
@@ -598,8 +599,9 @@ class Engine:
                 apart = not asks_a_name(request.question)
                 picked = select_about(candidates, q, n, names, self._topic, apart=apart, owner_of=self._owner)
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
-                # the points the lead is or announces, else the steps chosen after it in their order
-                listed = enumeration(candidates, picked, n) if points else []
+                # the points the lead is or announces (or the sub-sections of the section the chosen come
+                # from), else the steps chosen after it in their order
+                listed = (enumeration(candidates, picked, n) or subsections(candidates, picked, n)) if points else []
                 picked = (
                     listed
                     or in_procedure_order(candidates, picked, n)

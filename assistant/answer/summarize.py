@@ -652,7 +652,7 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     # whatever words they share with the question ("등본은 얼마야?": the fee rows; "AI 바우처 얼마나 받을 수
     # 있어?": "일반 기업은 기업당 최대 2억 원 …", which names neither AI nor 바우처)
     valued = q.wants in _SPECIFIC and not rows[scored[0][2]][_WANTED]
-    values = {i for _, _, i, c in scored if valued and c.citation == lead.citation and rows[i][_WANTED]}
+    values = {i for _, _, i, c in scored if valued and _level_with(c, lead) and rows[i][_WANTED]}
     if values:  # ... and come first after it
         scored[1:] = sorted(scored[1:], key=lambda x: x[2] not in values)
     chosen: list[Picked] = []
@@ -662,7 +662,7 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         gives = i in values
         if alone < floor and not gives:
             continue
-        if chosen and c.citation != lead.citation and _relevance(c, q) < about:
+        if chosen and c.citation != lead.citation and _relevance(c, q) < about and not gives:
             continue
         far = abs(c.position - lead.position) > 1
         if chosen and c.citation == lead.citation and far and _relevance(c, q) <= 0 and not gives:
@@ -676,6 +676,16 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
             continue
         chosen += [Picked(g, s) for g in group]
     return chosen
+
+
+#: Passages whose fused scores are within this share of the best's of each other rank apart by chance.
+LEVEL = 0.01
+
+
+def _level_with(c: Candidate, lead: Candidate) -> bool:
+    """Whether ``c`` stands in the lead's passage, or in one that scores level with it (:data:`LEVEL`):
+    which of the two ranks first is chance, and the line giving the sum asked for may be in either."""
+    return c.citation == lead.citation or abs(c.passage - lead.passage) <= LEVEL
 
 
 def select_about(
@@ -1303,6 +1313,49 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
         return [picked[0], *(Picked(c, 0.0) for c in run[: size - 1])]
     first = max(0, min(at - size + 1, len(run) - size)) if at >= size else 0  # the window holds the lead
     return [Picked(c, 0.0) for c in run[first : first + size]]
+
+
+#: Sub-sections of one section shown as its points, at most.
+SUBSECTION_POINTS = 6
+#: ... and at least (among the candidates).
+SUBSECTIONS_LISTED = 3
+
+
+def subsections(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+    """When the sentences chosen come from two or more sub-sections of one section of the lead's
+    document, the question asks about that section and its sub-headings are its points ("4. 한국이
+    나아가야 할 방향" > "메가 얼라이언스 구축", "정부의 정책적 지원 강화", …): one sentence of each of
+    its sub-sections among the candidates, in the document's order (the one chosen there, else the
+    sub-section's first there; at most :data:`SUBSECTION_POINTS`); else nothing. "한국이 AI에서
+    나아가야 할 방향은?" listed three of the four in the order of their scores, the second first,
+    with a sentence of the other essay after them, and "첫 번째 거" then pointed at the second."""
+    if n < 2 or len(picked) < 2:
+        return []
+    lead = picked[0].candidate
+    parent = _parent(lead.section)
+    if not parent:
+        return []
+    mine = [p for p in picked if p.candidate.doc_id == lead.doc_id and _parent(p.candidate.section) == parent]
+    chosen: dict[str, Picked] = {}
+    for p in mine:
+        chosen.setdefault(p.candidate.section, p)
+    if len(chosen) < 2:
+        return []
+    firsts: dict[str, Candidate] = {}
+    for c in sorted(candidates, key=lambda c: c.start):
+        mine_too = c.doc_id == lead.doc_id and _parent(c.section) == parent and c.section not in firsts
+        if mine_too and (shown := presentable(c)) is not None:
+            firsts[c.section] = shown
+    if len(firsts) < SUBSECTIONS_LISTED or any(_asks(last_heading(section)) for section in firsts):
+        return []  # two are no list; headings that ask are a FAQ's questions, not an answer's points
+    order = sorted(firsts, key=lambda section: firsts[section].start)
+    return [chosen.get(section) or Picked(firsts[section], 0.0) for section in order][:SUBSECTION_POINTS]
+
+
+def _parent(section: str) -> str:
+    """A section path without its last heading ('' for a path of one heading)."""
+    head, _, last = section.rpartition(PATH_SEPARATOR)
+    return head if last else ""
 
 
 def in_procedure_order(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
