@@ -1115,7 +1115,8 @@ def test_the_sub_sections_of_the_section_asked_about_are_its_points_in_order() -
     other = cand(5, 0, "다른 글의 방향입니다.", {"방향"}, 0, doc="b.txt")
     pool.append(other)
     chosen = [Picked(pool[3], 3.0), Picked(pool[6], 2.5), Picked(other, 2.0), Picked(pool[0], 1.0)]
-    shown = subsections(pool, chosen, 4)
+    way = q("한국이 나아갈 방향은?", ["한국", "나아가다", "방향"])
+    shown = subsections(pool, chosen, 4, way)
     assert texts(shown) == [
         "동맹 구축 문장 0입니다.",
         "정책 지원 문장 1입니다.",
@@ -1124,17 +1125,19 @@ def test_the_sub_sections_of_the_section_asked_about_are_its_points_in_order() -
     ]
     assert [p.score for p in shown] == [1.0, 3.0, 0.0, 2.5]
     # the chosen in one sub-section, or no room: nothing
-    assert subsections(pool, [Picked(pool[3], 3.0), Picked(pool[2], 2.0), Picked(other, 1.0)], 4) == []
-    assert subsections(pool, chosen, 1) == []
+    assert subsections(pool, [Picked(pool[3], 3.0), Picked(pool[2], 2.0), Picked(other, 1.0)], 4, way) == []
+    assert subsections(pool, chosen, 1, way) == []
+    # the question names the lead's own sub-section: it asks about that one
+    assert subsections(pool, chosen, 4, q("정책 지원은 어떻게?", ["정책", "지원"])) == []
     # two sub-sections are no list
     two = [c for c in pool if c.section.endswith(("동맹 구축", "정책 지원"))]
-    assert subsections(two, [Picked(two[2], 3.0), Picked(two[0], 2.0)], 4) == []
+    assert subsections(two, [Picked(two[2], 3.0), Picked(two[0], 2.0)], 4, way) == []
     # sub-headings that ask are questions of a FAQ, each answered apart
     asking = [replace(c, section=f"{c.section}인가요?") for c in pool[:-1]]
-    assert subsections(asking, [Picked(asking[3], 3.0), Picked(asking[6], 2.0)], 4) == []
+    assert subsections(asking, [Picked(asking[3], 3.0), Picked(asking[6], 2.0)], 4, way) == []
     # a path of one heading has no parent
     flat = [replace(c, section=c.section.split(" > ")[1]) for c in pool[:-1]]
-    assert subsections(flat, [Picked(flat[3], 3.0), Picked(flat[6], 2.0)], 4) == []
+    assert subsections(flat, [Picked(flat[3], 3.0), Picked(flat[6], 2.0)], 4, way) == []
 
 
 def test_a_lead_under_a_heading_that_asks_is_followed_by_the_rest_of_its_answer() -> None:

@@ -601,7 +601,7 @@ class Engine:
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
                 # the points the lead is or announces (or the sub-sections of the section the chosen come
                 # from), else the steps chosen after it in their order
-                listed = (enumeration(candidates, picked, n) or subsections(candidates, picked, n)) if points else []
+                listed = (enumeration(candidates, picked, n) or subsections(candidates, picked, n, q)) if points else []
                 picked = (
                     listed
                     or in_procedure_order(candidates, picked, n)

@@ -1321,19 +1321,21 @@ SUBSECTION_POINTS = 6
 SUBSECTIONS_LISTED = 3
 
 
-def subsections(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+def subsections(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int, q: Asked) -> list[Picked]:
     """When the sentences chosen come from two or more sub-sections of one section of the lead's
     document, the question asks about that section and its sub-headings are its points ("4. 한국이
     나아가야 할 방향" > "메가 얼라이언스 구축", "정부의 정책적 지원 강화", …): one sentence of each of
     its sub-sections among the candidates, in the document's order (the one chosen there, else the
     sub-section's first there; at most :data:`SUBSECTION_POINTS`); else nothing. "한국이 AI에서
     나아가야 할 방향은?" listed three of the four in the order of their scores, the second first,
-    with a sentence of the other essay after them, and "첫 번째 거" then pointed at the second."""
+    with a sentence of the other essay after them, and "첫 번째 거" then pointed at the second. A
+    question naming the lead's own sub-heading asks about that one ("설치 방법" > "macOS"): nothing."""
     if n < 2 or len(picked) < 2:
         return []
     lead = picked[0].candidate
     parent = _parent(lead.section)
-    if not parent:
+    own = last_heading(lead.section).lower()
+    if not parent or any(t in own for t in q.terms):  # asked about the lead's sub-section ("macOS에 설치하려면?")
         return []
     mine = [p for p in picked if p.candidate.doc_id == lead.doc_id and _parent(p.candidate.section) == parent]
     chosen: dict[str, Picked] = {}
