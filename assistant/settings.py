@@ -66,6 +66,13 @@ class Settings(BaseSettings):
         le=1.0,
         description="Weight in BM25 of the formal words added for a question's everyday ones (넣다 → 삽입; 0: none).",
     )
+    phrase_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Weight, in the order of the passages an answer shows, of the share of the question's "
+        "neighbouring words a passage writes together (0: none).",
+    )
     rrf_k: int = Field(60, ge=1, description="k of reciprocal rank fusion.")
     mmr_lambda: float = Field(0.8, ge=0.0, le=1.0, description="Relevance share in MMR.")
     top_k: int = Field(5, ge=1, le=50, description="Passages per answer.")

@@ -12,6 +12,7 @@ import numpy as np
 from assistant.embedding.base import Embedder
 from assistant.options import MODES, Mode, check_choice
 from assistant.search.fusion import get_fusion, minmax, mmr
+from assistant.search.phrases import phrase_scores, question_words, word_pairs
 from assistant.settings import Settings
 from assistant.store.baseline import offtopic_cosine
 from assistant.store.bm25 import join_known, split_unknown
@@ -194,6 +195,11 @@ def _table_boost(chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:
     return _boost_found(chunks, fused, TABLE_BOOST, lambda c: len(_VALUE_ROW.findall(c.text)) >= 2)
 
 
+def _pool(fused: np.ndarray, k: int) -> list[int]:
+    """Positions of the best candidates (by ``fused``) that ``k`` passages are chosen from."""
+    return [int(i) for i in np.argsort(-fused, kind="stable")[: max(3 * k, 20)]]
+
+
 class Retriever:
     """Searches one :class:`Index` with one embedder and analyzer."""
 
@@ -243,9 +249,15 @@ class Retriever:
                 fused = fused + _reason_boost(found, fused)
             if tables:
                 fused = fused + _table_boost(found, fused)
-        order = self._order(fused, vectors, k, diversify)
+        order = fused_order = self._order(fused, vectors, k, diversify)
+        phrases = self.settings.phrase_weight > 0 and len(order) > 1
+        # with phrases, the chunks of the pool the passages were chosen from are read too (once)
+        wanted = list(dict.fromkeys([*order, *(_pool(fused, k) if phrases else [])]))
+        read = dict(zip(wanted, self.index.store.chunks([int(cands[i]) for i in wanted]), strict=True))
+        if phrases:
+            order, fused = self._by_phrases(query, fused, order, read, _pool(fused, k))
         rows = [int(cands[i]) for i in order]
-        chunks = self.index.store.chunks(rows)
+        chunks = [read[i] for i in order]
         hits = [
             Hit(
                 r,
@@ -258,11 +270,19 @@ class Retriever:
             for r, c, i in zip(rows, chunks, order, strict=True)
         ]
         t3 = time.perf_counter()
+        # whether to abstain is read off the passages as fused, before the phrases order them (the
+        # rule was fitted so, and the order of the passages shown says nothing of whether any answers)
+        at = {i: n for n, i in enumerate(order)}
+        as_fused = [hits[at[i]] for i in fused_order]
         coverage, absent = lexical_coverage(
-            self.index, rows[:3], pool.searched, self.settings.paraphrase_weight, [c.text for c in chunks[:3]]
+            self.index,
+            [h.row for h in as_fused[:3]],
+            pool.searched,
+            self.settings.paraphrase_weight,
+            [h.chunk.text for h in as_fused[:3]],
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        abstain = abstention_signals(query, hits, signals["dense"], coverage, self.baseline)
+        abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline)
         absent = [] if abstain["cross_script"] else absent  # a question in English: e5 reads it
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query, absent)
 
@@ -324,12 +344,30 @@ class Retriever:
         rows = np.unique(np.concatenate(found).astype(np.int64))
         return rows[~np.isin(rows, np.fromiter(exclude, dtype=np.int64))] if exclude else rows
 
+    def _by_phrases(
+        self, query: str, fused: np.ndarray, order: list[int], read: Mapping[int, Chunk], pool: Sequence[int]
+    ) -> tuple[list[int], np.ndarray]:
+        """``order`` with its first ``top_k`` (the passages an answer shows) sorted again by their
+        fused score plus ``phrase_weight`` times their :func:`~assistant.search.phrases.phrase_scores`,
+        a phrase weighed by how few passages of the ``pool`` they were chosen from write it
+        (``read``: the chunk at each position), and the fused scores with those added."""
+        pairs = word_pairs(question_words(query, self.analyzer.tokens(query)))
+        shown = order[: self.settings.top_k]
+        if not pairs or len(shown) < 2:
+            return order, fused
+        among = list(dict.fromkeys([*pool, *shown]))
+        found = dict(zip(among, phrase_scores(pairs, [read[i].text for i in among]), strict=True))
+        boosted = fused.copy()
+        for i in shown:
+            boosted[i] += self.settings.phrase_weight * found[i]
+        return [*sorted(shown, key=lambda i: -boosted[i]), *order[len(shown) :]], boosted
+
     def _order(self, fused: np.ndarray, vectors: np.ndarray, k: int, diversify: bool) -> list[int]:
         """Positions of the ``k`` candidates to keep, best first (``vectors``: the candidates')."""
         if not len(vectors):
             return []
         if not diversify or k == 1:
             return [int(i) for i in np.argsort(-fused, kind="stable")[:k]]
-        pool = np.argsort(-fused, kind="stable")[: max(3 * k, 20)]
+        pool = np.array(_pool(fused, k), dtype=np.int64)
         picked = mmr(minmax(fused[pool]), vectors[pool], k, self.settings.mmr_lambda)
         return [int(pool[i]) for i in picked]
