@@ -10,7 +10,6 @@ import pytest
 from assistant.answer.summarize import (
     DEFAULT_WEIGHTS,
     FEATURES,
-    LEVEL,
     VALUE_LEADS,
     Asked,
     Candidate,
@@ -1523,7 +1522,7 @@ def test_a_value_asked_for_follows_a_lead_that_does_not_give_it() -> None:
         {"주민등록등본", "주민센터", "발급"},
     )
     fee = cand(1, 50, "주민센터 방문 | 400원 | 신분증", {"주민센터", "방문", "신분증"}, 1)
-    other = replace(cand(2, 0, "여권 수수료는 53,000원입니다.", {"여권", "수수료"}), passage=0.8)  # ranked below
+    other = cand(2, 0, "여권 수수료는 53,000원입니다.", {"여권", "수수료"})  # same document, on 여권
     idf = {"주민등록등본": 3.0, "발급": 3.0}
     price = asked("등본 발급 얼마야?", ["주민등록등본", "발급"], idf, "general")
     assert price.wants == "money"
@@ -1564,12 +1563,15 @@ def test_the_values_of_the_leads_passage_follow_it_first_whatever_words_they_sha
     assert chosen[0] != sums.text and chosen[1] == sums.text
     what = asked("AI 바우처로 뭘 지원해?", ["ai", "바우처", "지원"], idf, "general")
     assert sums.text not in texts(select(pool, what, 3))[:2]
-    # in another passage that scores level with the lead's (which ranks first is chance): it follows
-    # too; in one that scores well below, it does not
-    level = replace(sums, citation=2, passage=1.0 - LEVEL / 2)
-    assert texts(select([target, scope, cost, level], much, 3))[1] == sums.text
-    below = replace(sums, citation=2, passage=0.9)
-    assert sums.text not in texts(select([target, scope, cost, below], much, 3))
+    # in another passage of the lead's document, under a heading that names the question's words: it
+    # comes right after the lead too; in another document's passage, it does not
+    elsewhere = replace(sums, citation=2, passage=0.8, section="AI 바우처 추진계획 > 사업 개요")
+    assert texts(select([target, scope, cost, elsewhere], much, 3))[1] == sums.text
+    other_doc = replace(elsewhere, doc_id="b.txt")
+    assert texts(select([target, scope, cost, other_doc], much, 3))[1] != sums.text
+    # ... nor in a passage of the document on something else (no word of the question, nor in its heading)
+    unrelated = replace(elsewhere, section="추진계획 > 예산 편성")
+    assert sums.text not in texts(select([target, scope, cost, unrelated], much, 3))[:2]
 
 
 @pytest.mark.parametrize(

@@ -649,10 +649,11 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     about = 0.6 * _relevance(lead, q)
     # the lead does not give the kind of value asked for (a price, a time, a span; its ``wanted``
     # feature): the sentences of its passage that give one follow it, first, however they score and
-    # whatever words they share with the question ("등본은 얼마야?": the fee rows; "AI 바우처 얼마나 받을 수
-    # 있어?": "일반 기업은 기업당 최대 2억 원 …", which names neither AI nor 바우처)
+    # whatever words they share with the question ("등본은 얼마야?": the fee rows), and those of its
+    # document's other passages that are about the question ("AI 바우처 얼마나 받을 수 있어?": "일반 기업은
+    # 기업당 최대 2억 원 …", which names neither AI nor 바우처, under the plan's title)
     valued = q.wants in _SPECIFIC and not rows[scored[0][2]][_WANTED]
-    values = {i for _, _, i, c in scored if valued and _level_with(c, lead) and rows[i][_WANTED]}
+    values = {i for _, _, i, c in scored if valued and rows[i][_WANTED] and _with_lead(c, lead, q)}
     if values:  # ... and come first after it
         scored[1:] = sorted(scored[1:], key=lambda x: x[2] not in values)
     chosen: list[Picked] = []
@@ -678,14 +679,13 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     return chosen
 
 
-#: Passages whose fused scores are within this share of the best's of each other rank apart by chance.
-LEVEL = 0.01
-
-
-def _level_with(c: Candidate, lead: Candidate) -> bool:
-    """Whether ``c`` stands in the lead's passage, or in one that scores level with it (:data:`LEVEL`):
-    which of the two ranks first is chance, and the line giving the sum asked for may be in either."""
-    return c.citation == lead.citation or abs(c.passage - lead.passage) <= LEVEL
+def _with_lead(c: Candidate, lead: Candidate, q: Asked) -> bool:
+    """Whether ``c`` stands in the lead's passage, or in another passage of the lead's document and
+    is about the question (its words or its heading's: "일반 기업은 기업당 최대 2억 원 …" under "AI 바우처
+    지원사업 추진계획 > 사업 개요", while the lead came from the plan's "신청 방법"; which of the plan's
+    passages ranks first is near chance). Another document's, or a passage's on something else of
+    the document ("여권 수수료는 …" for "등본 발급 얼마야?"), is not."""
+    return c.citation == lead.citation or (c.doc_id == lead.doc_id and _relevance(c, q) > 0)
 
 
 def select_about(
