@@ -87,16 +87,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.limit:
         questions = questions[: args.limit]
     results: dict[str, dict[str, float]] = {}
+    # the ingredients rank by their own scores, without the question's phrases (the default's last step)
+    plain = settings.model_copy(update={"phrase_weight": 0.0})
     only_morph = {"dense_weight": 0.0, "morph_weight": 1.0, "bigram_weight": 0.0}
     only_bigram = {"dense_weight": 0.0, "morph_weight": 0.0, "bigram_weight": 1.0}
     two_way = {"dense_weight": 0.5, "morph_weight": 0.5, "bigram_weight": 0.0}
     runs = [
-        ("bm25-morphemes", settings.model_copy(update=only_morph)),
-        ("bm25-bigrams", settings.model_copy(update=only_bigram)),
-        ("bm25", settings),
-        ("dense", settings),
-        ("hybrid-rrf", settings.model_copy(update={"fusion": "rrf"})),
-        ("hybrid-weighted-2way", settings.model_copy(update=two_way)),
+        ("bm25-morphemes", plain.model_copy(update=only_morph)),
+        ("bm25-bigrams", plain.model_copy(update=only_bigram)),
+        ("bm25", plain),
+        ("dense", plain),
+        ("hybrid-rrf", plain.model_copy(update={"fusion": "rrf"})),
+        ("hybrid-weighted-2way", plain.model_copy(update=two_way)),
+        ("hybrid-no-phrases", plain),
         ("hybrid", settings),
     ]
     for spec in [x for x in args.weights.split(";") if x]:

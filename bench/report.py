@@ -23,7 +23,8 @@ ROWS = [
     ("dense", "dense e5-small (`--mode dense`)"),
     ("hybrid-rrf", "hybrid, reciprocal rank fusion k=60 (`ASSISTANT_FUSION=rrf`)"),
     ("hybrid-weighted-2way", "hybrid, 0.5 dense + 0.5 morpheme BM25 (the usual two-way fusion)"),
-    ("hybrid", "**hybrid, default**: 0.5 dense + 0.125 morpheme BM25 + 0.375 bigram BM25"),
+    ("hybrid-no-phrases", "hybrid: 0.5 dense + 0.125 morpheme BM25 + 0.375 bigram BM25"),
+    ("hybrid", "**hybrid, default**: the same, the passages shown ordered by the question's phrases too"),
 ]
 
 
