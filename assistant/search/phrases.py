@@ -28,7 +28,7 @@ def question_words(text: str, tokens: Sequence[Token]) -> list[str | None]:
     """For each word of ``text`` (between spaces), the stretch of it its content morphemes span
     (``tokens`` are the text's morphemes): the stem with what is fused into it, without the
     particle or ending after it ("시위를" → "시위", "주도한" → "주도"); None for a word with none
-    ("어떻게", "수")."""
+    ("과연", "매우")."""
     out: list[str | None] = []
     for word in re.finditer(r"\S+", text):
         content = [t for t in tokens if word.start() <= t.start < word.end() and t.tag.split("-")[0] in CONTENT_TAGS]

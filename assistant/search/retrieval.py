@@ -250,12 +250,12 @@ class Retriever:
             if tables:
                 fused = fused + _table_boost(found, fused)
         order = fused_order = self._order(fused, vectors, k, diversify)
-        phrases = self.settings.phrase_weight > 0 and len(order) > 1
         # with phrases, the chunks of the pool the passages were chosen from are read too (once)
-        wanted = list(dict.fromkeys([*order, *(_pool(fused, k) if phrases else [])]))
+        pool_read = _pool(fused, k) if self.settings.phrase_weight > 0 and len(order) > 1 else []
+        wanted = list(dict.fromkeys([*order, *pool_read]))
         read = dict(zip(wanted, self.index.store.chunks([int(cands[i]) for i in wanted]), strict=True))
-        if phrases:
-            order, fused = self._by_phrases(query, fused, order, read, _pool(fused, k))
+        if pool_read:
+            order, fused = self._by_phrases(query, fused, order, read, pool_read)
         rows = [int(cands[i]) for i in order]
         chunks = [read[i] for i in order]
         hits = [
