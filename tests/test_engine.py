@@ -865,6 +865,13 @@ def test_the_sub_sections_of_a_section_asked_about_are_listed_in_their_order(
         "대규모 데이터셋과 연산 자원을 확보해야 합니다.",
         "한국 AI 기업은 국내에 머무르지 말고 해외로 나아가야 합니다.",
     ]
+    # each point under its sub-heading, in the document's order
+    assert [line.split(":")[0] for line in answer.summary.splitlines()[1:]] == [
+        "1. 동맹 구축",
+        "2. 정책 지원",
+        "3. 인프라 확충",
+        "4. 해외 진출",
+    ]
 
 
 @pytest.mark.parametrize(

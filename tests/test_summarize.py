@@ -23,6 +23,7 @@ from assistant.answer.summarize import (
     enumeration,
     features,
     find_word,
+    heading_label,
     in_procedure_order,
     items_of,
     labels_only,
@@ -1137,6 +1138,20 @@ def test_the_sub_sections_of_the_section_asked_about_are_its_points_in_order() -
     # a path of one heading has no parent
     flat = [replace(c, section=c.section.split(" > ")[1]) for c in pool[:-1]]
     assert subsections(flat, [Picked(flat[3], 3.0), Picked(flat[6], 2.0)], 4, way) == []
+
+
+def test_a_sub_section_point_is_labelled_by_its_short_heading_the_sentence_does_not_write() -> None:
+    point = replace(
+        cand(1, 0, "분산된 동맹을 하나로 묶어야 합니다.", {"동맹"}), section="4. 방향 > 메가 얼라이언스 구축"
+    )
+    assert heading_label(point) == "메가 얼라이언스 구축"
+    assert heading_label(replace(point, text="메가 얼라이언스 구축이 필요합니다.")) == ""  # written already
+    assert heading_label(replace(point, section="4. 방향 > " + "아주 " * 12 + "긴 제목")) == ""
+    lines = [Line(point.text, 1, label="메가 얼라이언스 구축"), Line("정부는 지원해야 합니다.", 2, label="정책 지원")]
+    assert compose("method", lines).splitlines()[1:] == [
+        "1. 메가 얼라이언스 구축: 분산된 동맹을 하나로 묶어야 합니다. [1]",
+        "2. 정책 지원: 정부는 지원해야 합니다. [2]",
+    ]
 
 
 def test_a_lead_under_a_heading_that_asks_is_followed_by_the_rest_of_its_answer() -> None:

@@ -23,12 +23,14 @@ from assistant.answer.suggest import NUMBERING, Outline, abstention_message, cov
 from assistant.answer.summarize import (
     Asked,
     Candidate,
+    Picked,
     answer_under_question,
     around,
     arrange,
     asked,
     enumeration,
     header_rows,
+    heading_label,
     in_procedure_order,
     items_of,
     not_elaborating,
@@ -586,6 +588,7 @@ class Engine:
                 further=further,
                 onward=context.onward,
             )
+        by_heading: list[Picked] = []
         if near:
             order = tidy(near)
             if form == "list" and asks_one_point(request.question):  # what is said around one item is no list
@@ -601,7 +604,9 @@ class Engine:
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
                 # the points the lead is or announces (or the sub-sections of the section the chosen come
                 # from), else the steps chosen after it in their order
-                listed = (enumeration(candidates, picked, n) or subsections(candidates, picked, n, q)) if points else []
+                listed = enumeration(candidates, picked, n) if points else []
+                by_heading = subsections(candidates, picked, n, q) if points and not listed else []
+                listed = listed or by_heading
                 picked = (
                     listed
                     or in_procedure_order(candidates, picked, n)
@@ -622,6 +627,8 @@ class Engine:
         if items:
             return [(Line(c.text, c.citation), c) for c in items], [], form
         labelled = [(p, "") for p in order]
+        if by_heading:  # each point under its sub-heading ("메가 얼라이언스 구축: …")
+            labelled = [(p, heading_label(p.candidate)) for p in order]
         if sides:  # a comparison's line: the document's own label of it ("규제와 정책 차이: …"), else its side
             labelled = [(p, p.candidate.label or side) for p, side in label_sides(order, sides, self._topic, missing)]
         lines = [

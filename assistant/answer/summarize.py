@@ -1354,6 +1354,17 @@ def subsections(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
     return [chosen.get(section) or Picked(firsts[section], 0.0) for section in order][:SUBSECTION_POINTS]
 
 
+#: A sub-heading longer than this is no label for its point.
+LABEL_CHARS = 30
+
+
+def heading_label(c: Candidate) -> str:
+    """The sub-heading a point of :func:`subsections` is shown under ("메가 얼라이언스 구축"), "" when
+    it is long or the sentence writes it already."""
+    heading = last_heading(c.section).strip()
+    return heading if len(heading) <= LABEL_CHARS and heading.lower() not in c.text.lower() else ""
+
+
 def _parent(section: str) -> str:
     """A section path without its last heading ('' for a path of one heading)."""
     head, _, last = section.rpartition(PATH_SEPARATOR)

@@ -40,6 +40,10 @@ class Line:
     #: of those, the ones the question asks for, shown first ("2024년 매출은?": 2024년)
     asked: tuple[str, ...] = ()
 
+    def point(self) -> str:
+        """The line as a point of a list: under its label ("메가 얼라이언스 구축: …"), when it has one."""
+        return f"{self.label}: {self.render()}" if self.label else self.render()
+
     def render(self) -> str:
         if not self.quoted:
             return f"{self.text} [{self.citation}]"
@@ -78,11 +82,11 @@ def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> st
     head = LEADS.get(form, "")
     if form in ("list", "method", "reason") and len(lines) > 1:
         if any(step_number(line.text) for line in lines):  # the document's own numbers (steps 2, 4) stay
-            body = "\n".join(line.render() if step_number(line.text) else f"- {line.render()}" for line in lines)
+            body = "\n".join(line.render() if step_number(line.text) else f"- {line.point()}" for line in lines)
         elif form == "method" and not in_reading_order(lines):  # ways, not steps: numbers would say "in this order"
-            body = "\n".join(f"- {line.render()}" for line in lines)
+            body = "\n".join(f"- {line.point()}" for line in lines)
         else:
-            body = "\n".join(f"{i}. {line.render()}" for i, line in enumerate(lines, 1))
+            body = "\n".join(f"{i}. {line.point()}" for i, line in enumerate(lines, 1))
         return f"{head}\n{body}"
     return (head + "\n" if head else "") + _prose(lines)
 
