@@ -147,12 +147,30 @@ def ranked_units(hits: Sequence[Hit], judge: Callable[[Hit], str | None]) -> lis
     return flags
 
 
+def first_relevant(hits: Sequence[Hit], judge: Callable[[Hit], str | None]) -> int | None:
+    """The rank (from 1) of the first relevant unit among the top :data:`DEPTH`, None if none is."""
+    flags = ranked_units(hits, judge)[:DEPTH]
+    return flags.index(True) + 1 if True in flags else None
+
+
+def rank_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
+    """R@1/5/10 and MRR@10 of the questions whose first relevant units rank at ``ranks``."""
+    found = [r for r in ranks if r is not None and r <= DEPTH]
+    n = max(len(ranks), 1)
+    return {
+        "R@1": sum(r == 1 for r in found) / n,
+        "R@5": sum(r <= 5 for r in found) / n,
+        "R@10": len(found) / n,
+        "MRR@10": sum(1 / r for r in found) / n,
+    }
+
+
 def score(
     engine: Engine, retriever: Retriever, queries: Sequence[Query], mode: str, thresholds: Sequence[float] = ()
 ) -> dict[str, Any]:
     """R@1/5/10, MRR@10, false abstention and caught unanswerable questions of one system; with
     ``thresholds``, those two again for each threshold on p(answerable) instead of the rule's own."""
-    r1 = r5 = r10 = mrr = 0.0
+    ranks: list[int | None] = []
     answerable = abstained_answerable = unanswerable = caught = 0
     probabilities: list[tuple[bool, float]] = []  # (answerable, p) of every question with hits
     for q in queries:
@@ -169,16 +187,10 @@ def score(
             continue
         answerable += 1
         abstained_answerable += abstains
-        flags = ranked_units(retrieval.hits, q.relevant)[:DEPTH]
-        if True in flags:
-            rank = flags.index(True) + 1
-            r1, r5, r10, mrr = r1 + (rank == 1), r5 + (rank <= 5), r10 + 1, mrr + 1 / rank
+        ranks.append(first_relevant(retrieval.hits, q.relevant))
     n = max(answerable, 1)
     return {
-        "R@1": round(r1 / n, 4),
-        "R@5": round(r5 / n, 4),
-        "R@10": round(r10 / n, 4),
-        "MRR@10": round(mrr / n, 4),
+        **{name: round(value, 4) for name, value in rank_metrics(ranks).items()},
         "false_abstention": round(abstained_answerable / n, 4),
         "caught_offtopic": round(caught / max(unanswerable, 1), 4),
         "answerable": answerable,
@@ -221,23 +233,22 @@ def pools(engine: Engine, queries: Sequence[Query]) -> list[Candidates]:
 def fused_metrics(data: Sequence[Candidates], weights: dict[str, float], fusion: str = "weighted") -> dict[str, float]:
     """R@1/5/10 and MRR@10 of a fusion with these weights."""
     fuse = get_fusion(fusion)
-    r1 = r5 = r10 = mrr = 0.0
+    ranks: list[int | None] = []
     for c in data:
         fused = fuse(c.scores, weights, k=60)
         seen: set[str] = set()
-        rank = 0
+        rank: int | None = None
         for i in np.argsort(-fused, kind="stable"):
             if c.units[i] in seen:
                 continue
             seen.add(c.units[i])
-            rank += 1
-            if rank > DEPTH:
+            if len(seen) > DEPTH:
                 break
             if c.relevant[i]:
-                r1, r5, r10, mrr = r1 + (rank == 1), r5 + (rank <= 5), r10 + 1, mrr + 1 / rank
+                rank = len(seen)
                 break
-    n = max(len(data), 1)
-    return {"R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR@10": mrr / n}
+        ranks.append(rank)
+    return rank_metrics(ranks)
 
 
 def grid() -> list[dict[str, float]]:
@@ -268,16 +279,13 @@ PHRASE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4)
 
 def ranking_metrics(retriever: Retriever, queries: Sequence[Query]) -> dict[str, float]:
     """R@1/5/10 and MRR@10 of the answerable ``queries`` searched as the default does."""
-    r1 = r5 = r10 = mrr = 0.0
-    answerable = [q for q in queries if q.relevant is not None]
-    for q in answerable:
-        hits = retriever.search(q.text, 3 * DEPTH, diversify=False).hits
-        flags = ranked_units(hits, q.relevant)[:DEPTH]  # type: ignore[arg-type]
-        if True in flags:
-            rank = flags.index(True) + 1
-            r1, r5, r10, mrr = r1 + (rank == 1), r5 + (rank <= 5), r10 + 1, mrr + 1 / rank
-    n = max(len(answerable), 1)
-    return {"R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR@10": mrr / n}
+    return rank_metrics(
+        [
+            first_relevant(retriever.search(q.text, 3 * DEPTH, diversify=False).hits, q.relevant)
+            for q in queries
+            if q.relevant is not None
+        ]
+    )
 
 
 def phrase_leave_one_out(by_name: dict[str, Engine], queries: dict[str, list[Query]]) -> dict[str, Any]:

@@ -152,15 +152,15 @@ def _written_words(text: str, tokens: Sequence[Token], terms: Collection[str]) -
 def _word_spans(tokens: Sequence[Token], keep: Callable[[Token, Token | None], bool]) -> list[tuple[int, int]]:
     """The spans of the runs of morphemes that ``keep`` (given each with the one after it) and that
     touch (no space between them: one written word, or a part of one)."""
-    spans: list[list[int]] = []
+    spans: list[tuple[int, int]] = []
     for tok, after in zip(tokens, [*tokens[1:], None], strict=True):
         if not keep(tok, after):
             continue
         if spans and spans[-1][1] == tok.start:
-            spans[-1][1] = tok.end
+            spans[-1] = (spans[-1][0], tok.end)
         else:
-            spans.append([tok.start, tok.end])
-    return [(a, b) for a, b in spans]
+            spans.append((tok.start, tok.end))
+    return spans
 
 
 #: Hangul next to a Latin letter, or a Latin letter next to Hangul: where a name mixes the two ("오픈AI").

@@ -1343,15 +1343,14 @@ def subsections(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
         chosen.setdefault(p.candidate.section, p)
     if len(chosen) < 2:
         return []
-    firsts: dict[str, Candidate] = {}
+    firsts: dict[str, Candidate] = {}  # each sub-section's first sentence, in the document's order
     for c in sorted(candidates, key=lambda c: c.start):
         mine_too = c.doc_id == lead.doc_id and _parent(c.section) == parent and c.section not in firsts
         if mine_too and (shown := presentable(c)) is not None:
             firsts[c.section] = shown
     if len(firsts) < SUBSECTIONS_LISTED or any(_asks(last_heading(section)) for section in firsts):
         return []  # two are no list; headings that ask are a FAQ's questions, not an answer's points
-    order = sorted(firsts, key=lambda section: firsts[section].start)
-    return [chosen.get(section) or Picked(firsts[section], 0.0) for section in order][:SUBSECTION_POINTS]
+    return [chosen.get(section) or Picked(first, 0.0) for section, first in firsts.items()][:SUBSECTION_POINTS]
 
 
 #: A sub-heading longer than this is no label for its point.

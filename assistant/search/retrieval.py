@@ -241,6 +241,7 @@ class Retriever:
         cands, signals, vectors = pool.rows, pool.scores, pool.vectors
         t1, t2 = pool.embedded_at, pool.scored_at
         fused = self.fuse(signals, weights, k=self.settings.rrf_k) if len(cands) else np.zeros(0, np.float32)
+        found: list[Chunk] | None = None  # every candidate's chunk, when a boost reads them
         if (prior or reasons or tables) and len(cands):
             found = self.index.store.chunks([int(r) for r in cands])
             if prior:
@@ -249,13 +250,17 @@ class Retriever:
                 fused = fused + _reason_boost(found, fused)
             if tables:
                 fused = fused + _table_boost(found, fused)
-        order = fused_order = self._order(fused, vectors, k, diversify)
-        # with phrases, the chunks of the pool the passages were chosen from are read too (once)
-        pool_read = _pool(fused, k) if self.settings.phrase_weight > 0 and len(order) > 1 else []
-        wanted = list(dict.fromkeys([*order, *pool_read]))
-        read = dict(zip(wanted, self.index.store.chunks([int(cands[i]) for i in wanted]), strict=True))
-        if pool_read:
-            order, fused = self._by_phrases(query, fused, order, read, pool_read)
+        chosen_from = _pool(fused, k)  # the passages kept are chosen among these (by MMR, or the best)
+        order = fused_order = self._order(fused, vectors, k, diversify, chosen_from)
+        phrases = self.settings.phrase_weight > 0 and len(order) > 1
+        # with phrases, the chunks of the whole pool are read (the order is drawn from it), once
+        wanted = chosen_from if phrases else order
+        if found is not None:
+            read = {i: found[i] for i in wanted}
+        else:
+            read = dict(zip(wanted, self.index.store.chunks([int(cands[i]) for i in wanted]), strict=True))
+        if phrases:
+            order, fused = self._by_phrases(query, fused, order, read, chosen_from)
         rows = [int(cands[i]) for i in order]
         chunks = [read[i] for i in order]
         hits = [
@@ -355,19 +360,21 @@ class Retriever:
         shown = order[: self.settings.top_k]
         if not pairs or len(shown) < 2:
             return order, fused
-        among = list(dict.fromkeys([*pool, *shown]))
-        found = dict(zip(among, phrase_scores(pairs, [read[i].text for i in among]), strict=True))
+        found = dict(zip(pool, phrase_scores(pairs, [read[i].text for i in pool]), strict=True))
         boosted = fused.copy()
         for i in shown:
             boosted[i] += self.settings.phrase_weight * found[i]
         return [*sorted(shown, key=lambda i: -boosted[i]), *order[len(shown) :]], boosted
 
-    def _order(self, fused: np.ndarray, vectors: np.ndarray, k: int, diversify: bool) -> list[int]:
-        """Positions of the ``k`` candidates to keep, best first (``vectors``: the candidates')."""
+    def _order(
+        self, fused: np.ndarray, vectors: np.ndarray, k: int, diversify: bool, chosen_from: Sequence[int]
+    ) -> list[int]:
+        """Positions of the ``k`` candidates to keep, best first (``vectors``: the candidates'), all
+        of them among ``chosen_from`` (:func:`_pool`)."""
         if not len(vectors):
             return []
         if not diversify or k == 1:
-            return [int(i) for i in np.argsort(-fused, kind="stable")[:k]]
-        pool = np.array(_pool(fused, k), dtype=np.int64)
+            return list(chosen_from[:k])
+        pool = np.array(chosen_from, dtype=np.int64)
         picked = mmr(minmax(fused[pool]), vectors[pool], k, self.settings.mmr_lambda)
         return [int(pool[i]) for i in picked]
