@@ -245,3 +245,15 @@ def test_the_difference_of_the_two_subjects_talked_about_is_set_out_by_side(
 def test_a_comparison_with_one_country_compares_the_one_talked_about(conversation: Conversation) -> None:
     _, both = chat_all(conversation, "한국의 AI 원팀 전략이란 무엇인가요?", "미국이랑 비교하면?")
     assert (both.followup, both.form, both.query) == ("reference", "comparison", "한국 미국 AI 원팀 전략")
+
+
+def test_a_new_subject_after_a_list_of_points_is_answered_about_itself(conversation: Conversation) -> None:
+    """ "AI 투자 격차가 왜 생겼어?" → "그걸 줄이려면 뭘 해야 해?" → "정부 역할은?": the follow-up was searched
+    "AI 투자 격차 생기기 줄이기" (생기다 says only that the gap happens), and the last answer gave all
+    three points of the essay's diagnosis, two of them not about 정부."""
+    _, reduce, government = chat_all(
+        conversation, "AI 투자 격차가 왜 생겼어?", "그걸 줄이려면 뭘 해야 해?", "정부 역할은?"
+    )
+    assert reduce.followup == "reference" and "생기" not in reduce.query and "격차" in reduce.query
+    assert government.followup == "ellipsis" and not government.abstained
+    assert government.summary_sentences and all("정부" in s.text for s in government.summary_sentences)

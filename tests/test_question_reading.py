@@ -430,6 +430,7 @@ def test_a_difference_or_an_error_that_happens_carries_no_topic_verb(analyzer: K
     차이가 나?" was searched "… 투자 규모 나기"."""
     assert "나다" not in read_cues(analyzer.tokens("왜 그렇게 격차가 나?")).terms
     assert "나다" not in read_cues(analyzer.tokens("부팅할 때 에러 나요")).terms
+    assert "생기다" not in read_cues(analyzer.tokens("AI 투자 격차가 왜 생겼어?")).terms
     assert "나가다" in read_cues(analyzer.tokens("인재가 왜 해외로 나가?")).terms
 
 

@@ -14,6 +14,7 @@ from assistant.answer.summarize import (
     Asked,
     Candidate,
     Picked,
+    all_about,
     answer_under_question,
     around,
     arrange,
@@ -994,6 +995,22 @@ def test_an_enumeration_is_given_point_by_point_in_its_order() -> None:
     picked = enumeration([last, intro, other, second, first], [Picked(first, 1.0)], 3)
     assert texts(picked) == [first.text, second.text, last.text]
     assert enumeration([intro, first], [Picked(intro, 1.0)], 3) == []  # one point is no enumeration
+
+
+def test_points_not_about_a_follow_ups_new_subject_are_no_answer_about_it() -> None:
+    """ "정부 역할은?" after "AI 투자 격차를 줄이려면?": the essay's three points (미국과 중국의 시장,
+    정부의 지원, 기업의 실행력) are no answer about 정부; asked without a subject, they are."""
+    first = cand(1, 0, "첫째, 미국과 중국은 인재와 자본을 유치할 수 있습니다.", {"미국", "중국", "인재", "자본"}, 0)
+    second = cand(1, 40, "둘째, 정부의 정책적 지원도 중요한 역할을 합니다.", {"정부", "정책", "지원", "역할"}, 1)
+    third = cand(1, 80, "셋째, 기업의 혁신적인 아이디어가 필요합니다.", {"기업", "혁신", "아이디어"}, 2)
+    points = enumeration([first, second, third], [Picked(second, 1.0)], 3)
+    assert texts(points) == [first.text, second.text, third.text]
+    government = q(
+        "정부 역할 AI 투자 격차 줄이기", ["정부", "역할", "투자", "격차"], "method", subject=("정부", "역할")
+    )
+    assert all_about(points, government) == []
+    assert all_about(points, replace(government, subject=())) == points
+    assert all_about([Picked(second, 1.0)], government) == [Picked(second, 1.0)]
 
 
 def test_a_sentence_that_announces_the_points_and_holds_the_first_starts_their_run() -> None:

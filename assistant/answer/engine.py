@@ -24,6 +24,7 @@ from assistant.answer.summarize import (
     Asked,
     Candidate,
     Picked,
+    all_about,
     answer_under_question,
     around,
     arrange,
@@ -604,8 +605,8 @@ class Engine:
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
                 # the points the lead is or announces (or the sub-sections of the section the chosen come
                 # from), else the steps chosen after it in their order
-                listed = enumeration(candidates, picked, n) if points else []
-                by_heading = subsections(candidates, picked, n, q) if points and not listed else []
+                listed = all_about(enumeration(candidates, picked, n) if points else [], q)
+                by_heading = all_about(subsections(candidates, picked, n, q) if points and not listed else [], q)
                 listed = listed or by_heading
                 picked = (
                     listed

@@ -1070,6 +1070,13 @@ def _about(c: Candidate, q: Asked) -> bool:
     return _named_first(c.text.lower(), q)
 
 
+def all_about(picked: list[Picked], q: Asked) -> list[Picked]:
+    """``picked`` when every sentence of it is about the question's subject (:func:`_about`), else
+    nothing: the points of an enumeration shown after "정부 역할은?" (a follow-up on "AI 투자 격차를
+    줄이려면?") were all three of the essay's, two of them not about 정부."""
+    return picked if all(_about(p.candidate, q) for p in picked) else []
+
+
 def _named_first(text: str, q: Asked) -> bool:
     """Whether lower-cased ``text`` names the subject (:func:`find_word`), before what it replaced
     if that is named too, or together with it ("미국과 중국의 빅테크 기업들은 …": about both)."""

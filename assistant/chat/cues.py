@@ -239,9 +239,10 @@ def _conversely(tokens: Sequence[Token], i: int) -> bool:
 
 
 #: Predicates a conversation's topic does not carry: the light ones, and 나다 of "차이가 나?" and
-#: "에러 나요", which says only that its subject happens (carried, "왜 그렇게 차이가 나?" was searched
-#: "… 투자 규모 나기").
-_NO_TOPIC = LIGHT_PREDICATES | {"나다"}
+#: "에러 나요" or 생기다 of "격차가 왜 생겼어?", which say only that their subject happens (carried,
+#: "왜 그렇게 차이가 나?" was searched "… 투자 규모 나기", and "그걸 줄이려면?" after "… 왜 생겼어?"
+#: "AI 투자 격차 생기기 줄이기").
+_NO_TOPIC = LIGHT_PREDICATES | {"나다", "생기다"}
 
 
 def _noun(tok: Token, nxt: Token | None, nouns: list[tuple[str, str]], predicates: list[str]) -> None:
