@@ -257,3 +257,11 @@ def test_a_new_subject_after_a_list_of_points_is_answered_about_itself(conversat
     assert reduce.followup == "reference" and "생기" not in reduce.query and "격차" in reduce.query
     assert government.followup == "ellipsis" and not government.abstained
     assert government.summary_sentences and all("정부" in s.text for s in government.summary_sentences)
+
+
+def test_a_question_naming_a_later_point_is_answered_by_that_point_first(conversation: Conversation) -> None:
+    """The essay's third strategy ("마지막으로, … 비즈니스 모델의 유연성을 확보해야 합니다.") was shown
+    third, after the two before it (니치 마케팅, 글로벌 파트너십)."""
+    (answer,) = chat_all(conversation, "비즈니스 모델의 유연성은 어떻게 확보하나요?")
+    assert "유연성을 확보" in answer.summary_sentences[0].text
+    assert not any("니치" in s.text for s in answer.summary_sentences)

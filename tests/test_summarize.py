@@ -997,6 +997,32 @@ def test_an_enumeration_is_given_point_by_point_in_its_order() -> None:
     assert enumeration([intro, first], [Picked(intro, 1.0)], 3) == []  # one point is no enumeration
 
 
+def test_a_later_point_the_question_names_alone_is_not_put_after_the_points_before_it() -> None:
+    """ "비즈니스 모델의 유연성은 어떻게 확보하나요?" asks the essay's last point: listed from the first,
+    it came third, after two the question does not ask about."""
+    first = cand(1, 0, "첫 번째로, 니치 시장에 집중해야 합니다.", {"니치", "시장", "집중"}, 0)
+    second = cand(1, 30, "두 번째로, 협업을 강화해야 합니다.", {"협업", "강화"}, 1)
+    last = cand(
+        1, 60, "마지막으로, 비즈니스 모델의 유연성을 확보해야 합니다.", {"비즈니스", "모델", "유연성", "확보"}, 2
+    )
+    flexible = q("비즈니스 모델의 유연성은 어떻게 확보하나요?", ["비즈니스", "모델", "유연성", "확보"], "method")
+    assert enumeration([first, second, last], [Picked(last, 1.0)], 3, flexible) == []
+    assert texts(enumeration([first, second, last], [Picked(last, 1.0)], 3)) == [first.text, second.text, last.text]
+    # the points asked for as a whole, or the first point leading: all of them, in order
+    strategies = q("어떤 전략이 필요한가요?", ["전략", "필요"], "list")
+    assert texts(enumeration([first, second, last], [Picked(last, 1.0)], 3, strategies)) == [
+        first.text,
+        second.text,
+        last.text,
+    ]
+    niche = q("니치 시장에 어떻게 집중하나요?", ["니치", "시장", "집중"], "method")
+    assert texts(enumeration([first, second, last], [Picked(first, 1.0)], 3, niche)) == [
+        first.text,
+        second.text,
+        last.text,
+    ]
+
+
 def test_points_not_about_a_follow_ups_new_subject_are_no_answer_about_it() -> None:
     """ "정부 역할은?" after "AI 투자 격차를 줄이려면?": the essay's three points (미국과 중국의 시장,
     정부의 지원, 기업의 실행력) are no answer about 정부; asked without a subject, they are."""

@@ -605,7 +605,7 @@ class Engine:
                 points = form in ("list", "method", "reason") and not asks_one_point(request.question)
                 # the points the lead is or announces (or the sub-sections of the section the chosen come
                 # from), else the steps chosen after it in their order
-                listed = all_about(enumeration(candidates, picked, n) if points else [], q)
+                listed = all_about(enumeration(candidates, picked, n, q) if points else [], q)
                 by_heading = all_about(subsections(candidates, picked, n, q) if points and not listed else [], q)
                 listed = listed or by_heading
                 picked = (

@@ -1302,11 +1302,16 @@ def _only(text: str, side: str, sides: Sequence[str]) -> bool:
     return side.lower() in low and not any(o.lower() in low for o in sides if o != side)
 
 
-def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+def enumeration(
+    candidates: Sequence[Candidate], picked: Sequence[Picked], n: int, q: Asked | None = None
+) -> list[Picked]:
     """When the lead is, or announces, one of the document's enumerated points ("첫째, …", "두 번째로,
     …", a step's "2. …"), the points of that enumeration in the document's order (at most ``max(n, 3)``,
     the lead among them: from the first point, or up to the lead when it comes later), after the lead
-    when it is not one of them (it announces them, or is a point's later sentence); else nothing."""
+    when it is not one of them (it announces them, or is a point's later sentence); else nothing.
+    Nothing either when the lead is a later point and the question ``q`` names what only that point
+    says: "비즈니스 모델의 유연성은 어떻게 확보하나요?" asks the essay's last point ("마지막으로, … 비즈니스
+    모델의 유연성을 확보해야 합니다."), which came third after the two before it."""
     if not picked:
         return []
     lead = picked[0].candidate
@@ -1315,11 +1320,18 @@ def enumeration(candidates: Sequence[Candidate], picked: Sequence[Picked], n: in
         return []
     size = max(n, 3)
     at = next((i for i, p in enumerate(run) if p.start == lead.start), None)
+    if q is not None and at and _names_only(run[at], [p for p in run if p is not run[at]], q):
+        return []
     if at is None:  # the lead announces the points ("… 쉽고 빠른 방법이 있습니다."), or is a point's later
         # sentence that answers: it is said first, the points after it from the first
         return [picked[0], *(Picked(c, 0.0) for c in run[: size - 1])]
     first = max(0, min(at - size + 1, len(run) - size)) if at >= size else 0  # the window holds the lead
     return [Picked(c, 0.0) for c in run[first : first + size]]
+
+
+def _names_only(point: Candidate, others: Sequence[Candidate], q: Asked) -> bool:
+    """Whether one of the question's topic terms is in ``point`` and in none of the ``others``."""
+    return any(t in point.terms and not any(t in o.terms for o in others) for t in q.terms)
 
 
 #: Sub-sections of one section shown as its points, at most.
