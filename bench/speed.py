@@ -133,6 +133,13 @@ def latency(engine: Engine, questions: Sequence[str], repeats: int) -> dict[str,
     return out
 
 
+def question_analysis_ms(analyzer: KoreanAnalyzer, questions: Sequence[str]) -> float:
+    """The p50 of Kiwi's analysis of one question (every answer reads its question once, whatever
+    the index): a floor under the time an answer takes beside its embedding."""
+    times = [timed(lambda q=q: analyzer.kiwi.tokenize(q)) * 1e3 for q in questions]
+    return round(statistics.median(times), 3)
+
+
 def fresh_ask(index_dir: Path, question: str) -> dict[str, float]:
     """Seconds from launching ``assistant ask --local`` to its printed answer, and to its exit."""
     cmd = [sys.executable, "-m", "assistant", "ask", question, "--index", str(index_dir), "--local"]
@@ -200,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         _, qs = load_korquad(KORQUAD)
         sample = [q.text for q in qs[::29]][:200]
         out["korquad"] = latency(kq, sample, 1)
+        out["korquad"]["question_analysis_ms"] = question_analysis_ms(analyzer, sample)  # type: ignore[index]
         out["korquad"]["chunks"] = len(open_index(korquad_dir, settings.model))  # type: ignore[index]
     out["peak_rss_mb"] = peak_rss_mb()
     out["fresh_ask"] = fresh_asks(settings.index_dir, corpus_questions()[: args.fresh_runs])
