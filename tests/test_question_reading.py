@@ -360,6 +360,10 @@ def test_the_ordinals_a_text_names(text: str, ordinals: set[int]) -> None:
         ("수식 입력줄이 없어졌어요", True),
         ("문서 안 표에서도 합계를 낼 수 있나요?", False),  # 안 is "inside" here
         ("날짜 필드를 넣는 방법은?", False),
+        # a negation in a condition says when, not what is asked
+        ("입사 1년 안 됐으면 연차 어떻게 생겨요?", False),
+        ("계정이 없으면 어떻게 해요?", False),
+        ("로그인이 안 돼요", True),
     ],
 )
 def test_a_question_asking_for_something_not_to_happen(analyzer: KoreanAnalyzer, question: str, negated: bool) -> None:

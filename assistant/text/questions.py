@@ -536,5 +536,21 @@ _NEGATING = frozenset({("안", "MAG"), ("못", "MAG"), ("않", "VX"), ("말", "V
 
 def asks_negated(tokens: Sequence[Token]) -> bool:
     """Whether a question asks for something not to happen or not to be there ("다음에 열어도 안
-    바뀌게 하려면?", "빈 페이지 나오지 않게"): the sentence that answers it says so too."""
-    return any((t.form, t.tag.split("-")[0]) in _NEGATING for t in tokens)
+    바뀌게 하려면?", "빈 페이지 나오지 않게"): the sentence that answers it says so too. A negation in
+    a condition ("입사 1년 안 됐으면 연차 어떻게 생겨요?", "계정이 없으면?") says when, not what is asked:
+    the sentence that answers it says "1년 미만인 직원에게는 …", and one that says "사용하지 않은
+    연차휴가는 …" led."""
+    return any(
+        (t.form, t.tag.split("-")[0]) in _NEGATING and not _in_condition(tokens, i) for i, t in enumerate(tokens)
+    )
+
+
+#: The endings of a condition ("되면", "됐으면", "없으면").
+_CONDITIONAL = frozenset({"면", "으면"})
+
+
+def _in_condition(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the predicate token ``i`` is in ends in a condition: the first ending after it (other
+    than a tense's) is 면 or 으면."""
+    ending = next((t for t in tokens[i + 1 :] if t.tag.startswith("E") and t.tag != "EP"), None)
+    return ending is not None and ending.tag == "EC" and ending.form in _CONDITIONAL
