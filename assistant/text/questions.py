@@ -550,7 +550,7 @@ _CONDITIONAL = frozenset({"면", "으면"})
 
 
 def _in_condition(tokens: Sequence[Token], i: int) -> bool:
-    """Whether the predicate token ``i`` is in ends in a condition: the first ending after it (other
-    than a tense's) is 면 or 으면."""
+    """Whether the predicate that token ``i`` belongs to ends in a condition: the first ending after
+    it (other than a tense's) is 면 or 으면."""
     ending = next((t for t in tokens[i + 1 :] if t.tag.startswith("E") and t.tag != "EP"), None)
     return ending is not None and ending.tag == "EC" and ending.form in _CONDITIONAL
