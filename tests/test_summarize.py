@@ -324,6 +324,18 @@ def test_a_sentence_that_points_back_comes_after_the_one_it_continues() -> None:
     assert texts(arrange(picked, "general")) == [before.text, after.text]
 
 
+def test_a_sentence_going_on_from_one_shown_comes_right_after_it() -> None:
+    """In an order by score, "특히 규제 완화와 …" came after a sentence of another passage, two lines
+    below the lead it goes on from, its 특히 dropped. A method's lines stay in the document's order
+    (a follow-up's "세 번째 내용" counts them as shown)."""
+    earlier = cand(2, 0, "한국의 AI 동맹에는 정부의 정책적 지원이 필수적입니다.", {"한국", "동맹", "정부", "지원"}, 0)
+    lead = cand(1, 100, "정부는 장기적인 정책 방향을 마련해야 합니다.", {"정부", "정책", "방향", "마련"}, 0)
+    then = cand(1, 125, "특히 규제 완화가 필요합니다.", {"규제", "완화", "필요"}, 1)
+    picked = [Picked(c, 1.0) for c in (lead, earlier, then)]
+    assert texts(tidy(arrange(picked, "general"))) == [lead.text, then.text, earlier.text]
+    assert texts(tidy(arrange(picked, "method"))) == [lead.text, earlier.text, "규제 완화가 필요합니다."]
+
+
 def test_steps_after_the_lead_come_in_their_order() -> None:
     """The answer to "자주 쓰는 앱을 … 고정하고 싶어요" leads with step 3, the one that answers; steps 2
     and 1 of the same passage, chosen in that order, follow as 1 then 2 where the first of them stood.

@@ -1149,9 +1149,10 @@ def arrange(picked: Sequence[Picked], form: str) -> list[Picked]:
     if not picked:
         return []
     lead, rest = picked[0], list(picked[1:])
-    if form in ("method", "list"):
+    in_order = form in ("method", "list")
+    if in_order:
         rest.sort(key=lambda p: (p.candidate.doc_id != lead.candidate.doc_id, p.candidate.doc_id, p.candidate.start))
-    return _continuations_after_their_sentence([lead, *_steps_in_order(rest)])
+    return _continuations_after_their_sentence([lead, *_steps_in_order(rest)], pointing_only=in_order)
 
 
 def _steps_in_order(order: list[Picked]) -> list[Picked]:
@@ -1172,12 +1173,18 @@ def _steps_in_order(order: list[Picked]) -> list[Picked]:
     return out
 
 
-def _continuations_after_their_sentence(order: list[Picked]) -> list[Picked]:
+def _continuations_after_their_sentence(order: list[Picked], pointing_only: bool = False) -> list[Picked]:
+    """``order`` with each sentence that goes on from one shown right after it: one that points back
+    ("이는 …") always, one that opens with a connective ("특히 …", "이를 위해 …") unless
+    ``pointing_only`` (a method's or a list's lines in the document's order, which a follow-up's
+    ordinal counts). In an order by score, "특히 … 제시해야 합니다." came two lines below the sentence it
+    goes on from, its 특히 dropped."""
+    kinds = ("reference",) if pointing_only else ("reference", "connective", "adverbial")
     out: list[Picked] = []
     for p in order:
         kind, _ = continuation(p.candidate.text)
         before = next((q for q in out if _continues(p.candidate, q.candidate)), None)
-        if kind == "reference" and before is not None:
+        if kind in kinds and before is not None:
             out.insert(out.index(before) + 1, p)
         else:
             out.append(p)
