@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.overview import openings
 from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups
@@ -82,6 +83,7 @@ from assistant.text.questions import (
     asks_negated,
     asks_one_point,
     asks_outright,
+    asks_overview,
     asks_which,
     comparison_sides,
     holds_no_word,
@@ -411,7 +413,15 @@ class Engine:
             holds_no_word(tokens),
             social_kind(self.analyzer.tokens(question)),
         )
+        overview = query is None and context == ALONE and asks_overview(question, self.analyzer.terms(question))
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
+            if overview and not request.unclear():  # "요약해줘": what each document opens with
+                answer = self._overview(request, retriever.index)
+                if answer is not None:
+                    unsearched = Retrieval(searched, [], [])
+                    self._guide(answer, retriever, unsearched, request)
+                    answer.timings = {**unsearched.timings, "total_ms": (time.perf_counter() - started) * 1e3}
+                    return answer
             if request.unclear():  # thanks, symbols alone, a pronoun pointing at nothing: nothing to search
                 retrieval = Retrieval(searched, [], [])
             else:
@@ -507,6 +517,34 @@ class Engine:
         )
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
+
+    def _overview(self, request: Request, index: Index) -> Answer | None:
+        """What the documents say as a whole (:mod:`assistant.answer.overview`): the opening of each of
+        the ``top_k`` longest documents under its title, each cited; None when no document opens with
+        a sentence."""
+        outline = self.outline(index)
+        found = openings(outline, index.store, self.settings.top_k)
+        if not found:
+            return None
+        hits = [Hit(o.row, o.chunk, 0.0, 0.0, 0.0) for o in found]
+        shown = [
+            (
+                Line(o.text, n, label=outline.title(o.doc_id) if len(found) > 1 else ""),
+                Candidate(n, o.start, o.end, o.text, 0, o.terms, o.doc_id, section=o.chunk.section),
+            )
+            for n, o in enumerate(found, 1)
+        ]
+        lines = [line for line, _ in shown]
+        more = len(outline.documents()) - len(found)
+        return Answer(
+            question=request.question,
+            query=request.searched,
+            summary=compose("overview", lines) + (f"\n(문서 {more}개는 더 있습니다.)" if more > 0 else ""),
+            form="overview",
+            citations=self._citations(hits, shown, {n: n for n in range(1, len(found) + 1)}, index),
+            summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
+            model=self.embedder.model_id,
+        )
 
     def outline(self, index: Index) -> Outline:
         """The documents and sections of ``index``, kept while it is one of the latest two versions."""

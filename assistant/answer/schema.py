@@ -57,7 +57,10 @@ class Answer(BaseModel):
     question: str
     query: str = Field(description="The query actually searched (a rewritten follow-up, or the question).")
     summary: str = Field(description="Extractive summary; every sentence ends with a marker [n].")
-    form: str = Field(description="Form of the question: definition, reason, method, list, comparison or general.")
+    form: str = Field(
+        description="Form of the question: definition, reason, method, list, comparison or general; "
+        "overview for a request for the documents as a whole (each document's opening)."
+    )
     summary_sentences: list[SummarySentence] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     abstained: bool = False

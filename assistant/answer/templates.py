@@ -21,6 +21,7 @@ LEADS = {
     "method": "문서가 제시하는 방법:",
     "list": "문서에서 찾은 항목:",
     "comparison": "문서에 나온 비교:",
+    "overview": "문서별 첫머리:",
 }
 
 
@@ -80,6 +81,8 @@ def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> st
     if form == "comparison":
         return _compare(lines, missing)
     head = LEADS.get(form, "")
+    if form == "overview":  # each document's opening under its title
+        return head + "\n" + "\n".join(f"- {line.point()}" for line in lines)
     if form in ("list", "method", "reason") and len(lines) > 1:
         if any(step_number(line.text) for line in lines):  # the document's own numbers (steps 2, 4) stay
             body = "\n".join(line.render() if step_number(line.text) else f"- {line.point()}" for line in lines)

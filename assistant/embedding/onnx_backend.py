@@ -7,6 +7,7 @@ time only ``onnxruntime``, ``sentencepiece`` (else ``tokenizers``) and numpy are
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import importlib.util
@@ -133,6 +134,9 @@ class OnnxEmbedder:
 
         self._loader = threading.Thread(target=self._load_quietly, name="onnx-model-loader", daemon=True)
         self._loader.start()
+        # a process that answers without embedding ("요약해줘") may end while the model still loads:
+        # ONNX Runtime's threads cut off at exit abort the process ("terminate called …", code 134)
+        atexit.register(self._loader.join)
 
     def _load_quietly(self) -> None:
         with contextlib.suppress(Exception):  # load() in the caller's thread raises it again

@@ -554,3 +554,24 @@ def _in_condition(tokens: Sequence[Token], i: int) -> bool:
     it (other than a tense's) is 면 or 으면."""
     ending = next((t for t in tokens[i + 1 :] if t.tag.startswith("E") and t.tag != "EP"), None)
     return ending is not None and ending.tag == "EC" and ending.form in _CONDITIONAL
+
+
+#: A request for what the documents say as a whole: "요약해줘", "이 문서는 무슨 내용이야?", "핵심 내용이
+#: 뭐야?", "무엇에 대한 글이야?", "이 자료들은 뭘 다뤄?".
+_OVERVIEW = re.compile(
+    r"요약|요지|개요|줄거리|(?:핵심|주요|전체|전반적인?)\s?내용|(?:무슨|어떤)\s?내용|"
+    r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?대한|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해"
+)
+#: The words such a request holds beside its question words: none of them says what it is about.
+OVERVIEW_WORDS = frozenset(
+    ["요약", "요지", "개요", "줄거리", "핵심", "주요", "전체", "전반", "내용", "문서", "글", "자료", "파일",
+     "정리", "줄", "다루다", "대하다", "간단", "간략"]
+)  # fmt: skip
+
+
+def asks_overview(question: str, terms: Sequence[str]) -> bool:
+    """Whether a question asks what the documents say as a whole and names no topic (``terms``: its
+    content terms): "요약해줘" and "이 글의 요지는?" do; "AI 투자 격차 요약해줘" asks a topic's summary,
+    which a search finds. Searched, such a request found nothing to answer it: the documents do not
+    write "요약"."""
+    return bool(_OVERVIEW.search(question)) and not [t for t in topic_terms(terms) if t not in OVERVIEW_WORDS]

@@ -1,0 +1,80 @@
+"""What the documents say as a whole, for a request that names no topic ("요약해줘", "이 문서는 무슨
+내용이야?", "이 글의 요지는?": :func:`~assistant.text.questions.asks_overview`).
+
+Searched, such a request finds nothing to answer it (no document writes "요약"), and the assistant
+said the documents do not hold it. Instead, each document's opening sentences, the longest
+documents first: an essay, a report, a rule or a manual page says in its first sentences what it
+is about, and those sentences are the plain extractive summary of a text. Nothing is searched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.answer.suggest import Outline
+from assistant.answer.templates import excerpt
+from assistant.store.chunks import ChunkStore
+from assistant.text.chunking import Chunk
+
+#: A document's opening: its first sentence, and the next ones while they fit in this many characters.
+OPENING_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A document's opening: its first sentences, one exact span of one chunk (the row it is stored at)."""
+
+    doc_id: str
+    row: int
+    chunk: Chunk
+    start: int
+    end: int
+    terms: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start - self.chunk.start : self.end - self.chunk.start]
+
+
+def openings(outline: Outline, store: ChunkStore, limit: int) -> list[Opening]:
+    """The openings of the ``limit`` longest documents (:meth:`Outline.documents`' order); a
+    document with no whole sentence (a table alone, headings alone) has none."""
+    out: list[Opening] = []
+    for doc_id in outline.documents():
+        if len(out) >= limit:
+            break
+        found = opening(outline, store, doc_id)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def opening(outline: Outline, store: ChunkStore, doc_id: str) -> Opening | None:
+    """The first whole sentence of a document, in reading order, and those after it on its line
+    while the opening stays within :data:`OPENING_CHARS`. Headings, table cells and the title line
+    are no sentences of it."""
+    title = outline.title(doc_id).strip()
+    for row, chunk in _chunks(outline, store, doc_id):
+        first: tuple[int, int] | None = None
+        terms: set[str] = set()
+        for start, end, words in store.candidates(row):
+            text = chunk.text[start - chunk.start : end - chunk.start].strip()
+            if first is None:
+                if not excerpt(text) and text != title:
+                    first, terms = (start, end), set(words)
+                continue
+            between = chunk.text[first[1] - chunk.start : start - chunk.start]
+            if excerpt(text) or "\n" in between or end - first[0] > OPENING_CHARS:
+                break
+            first, terms = (first[0], end), terms | set(words)
+        if first is not None:
+            return Opening(doc_id, row, chunk, first[0], first[1], frozenset(terms))
+    return None
+
+
+def _chunks(outline: Outline, store: ChunkStore, doc_id: str) -> Iterator[tuple[int, Chunk]]:
+    """A document's chunks in reading order, section by section."""
+    for section in outline.sections(doc_id):
+        for row in store.section_rows(doc_id, section.section):
+            yield row, store.chunks([row])[0]

@@ -1,0 +1,38 @@
+""" "요약해줘" over the real corpus, with the real embedded model and Kiwi, in a process of its own."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before anything imports huggingface_hub
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.engine import Engine
+from assistant.settings import EMBEDDED_MODEL, Settings
+from assistant.text.korean import KoreanAnalyzer
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_fresh_ask_for_a_summary_gives_each_essays_opening(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
+    """Nothing is embedded: the process ended while the model still loaded in the background,
+    and ONNX Runtime's threads cut off at exit aborted it (exit code 134) after the answer."""
+    index = tmp_path / "index"
+    settings = Settings(
+        index_dir=index, corpus_dir=ROOT / "corpus", model=EMBEDDED_MODEL, cache_dir=Settings().cache_dir
+    )
+    Engine(settings, analyzer=analyzer).build_index()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    cmd = [sys.executable, "-m", "assistant", "ask", "요약해줘", "--index", str(index), "--local"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("문서별 첫머리:")
+    assert "- 한국의 AI 원팀 전략과 해외 AI 동맹 비교: 한국 기업들이 인공지능(AI) 역량을 결집" in done.stdout
+    assert "- 글로벌 AI 투자 격차와 한국의 생존 전략: 미국과 중국을 포함한 글로벌 빅테크 기업들의" in done.stdout

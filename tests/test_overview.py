@@ -1,0 +1,120 @@
+"""A request for what the documents say as a whole ("요약해줘"): each document's opening, cited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ALWAYS, GOLDEN, FakeEmbedder, write_corpus
+
+from assistant.answer.engine import Engine
+from assistant.answer.request import Context
+from assistant.answer.templates import Line, compose
+from assistant.settings import Settings
+from assistant.text.korean import KoreanAnalyzer
+from assistant.text.questions import asks_overview
+
+
+@pytest.fixture
+def engine(settings: Settings, analyzer: KoreanAnalyzer) -> Engine:
+    """The two documents of the golden corpus, indexed with the fake embedder; abstention off."""
+    eng = Engine(settings.model_copy(update={"abstain": False}), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    return eng
+
+
+def corpus_engine(
+    settings: Settings, analyzer: KoreanAnalyzer, folder: Path, docs: dict[str, str], **update: object
+) -> Engine:
+    corpus = write_corpus(folder, docs)
+    changed = {"corpus_dir": corpus, "index_dir": folder.with_name(f"{folder.name}-index"), **update}
+    eng = Engine(settings.model_copy(update=changed), embedder=FakeEmbedder(), analyzer=analyzer)
+    eng.build_index()
+    return eng
+
+
+@pytest.mark.parametrize(
+    ("question", "overview"),
+    [
+        ("요약해줘", True),
+        ("이 문서는 무슨 내용이야?", True),
+        ("핵심 내용이 뭐야?", True),
+        ("이 글의 요지는?", True),
+        ("무엇에 대한 글이야?", True),
+        ("이 자료들은 뭘 다뤄?", True),
+        ("전체 내용 정리해줘", True),
+        # a topic's summary is searched; an overview of one thing is a topic
+        ("AI 투자 격차 요약해줘", False),
+        ("사업 개요는?", False),
+        ("회의 내용 정리해줘", False),
+        ("서울의 지하철은 몇 개 노선인가?", False),
+    ],
+)
+def test_a_request_for_the_documents_as_a_whole(analyzer: KoreanAnalyzer, question: str, overview: bool) -> None:
+    assert asks_overview(question, analyzer.terms(question)) is overview
+
+
+def test_an_overview_is_each_documents_opening_under_its_title(engine: Engine) -> None:
+    answer = engine.ask("요약해줘")
+    assert not answer.abstained and answer.form == "overview"
+    assert answer.summary.splitlines()[0] == "문서별 첫머리:"
+    said = {s.text for s in answer.summary_sentences}
+    assert said == {
+        "서울은 대한민국의 수도이다. 한강이 도시를 가로질러 흐른다.",
+        "제주도는 한국에서 가장 큰 섬이다. 한라산이 섬 가운데에 솟아 있다.",
+    }
+    assert "- 서울 안내: 서울은 대한민국의 수도이다." in answer.summary
+    for s in answer.summary_sentences:  # each cited, its span exact in the passage
+        [c] = [c for c in answer.citations if c.n == s.citation]
+        [used] = c.sentences
+        assert used.text == s.text == c.passage[used.start - c.start : used.end - c.start]
+    assert [c.n for c in answer.citations] == [1, 2] and answer.followups
+    assert set(answer.timings) == {"guide_ms", "total_ms"}  # nothing searched
+
+
+def test_a_single_documents_opening_needs_no_title(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    eng = corpus_engine(settings, analyzer, tmp_path / "one", {"제주.txt": GOLDEN["제주.txt"]})
+    answer = eng.ask("이 문서는 무슨 내용이야?")
+    assert answer.summary.startswith("문서별 첫머리:\n- 제주도는 한국에서 가장 큰 섬이다.")
+
+
+def test_an_overview_is_given_however_the_search_would_abstain(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    eng = Engine(settings, embedder=FakeEmbedder(), analyzer=analyzer, rule=ALWAYS)
+    eng.build_index()
+    assert eng.ask("서울의 지하철은 몇 개 노선인가?").abstained
+    assert not eng.ask("요약해줘").abstained
+
+
+def test_a_topics_summary_or_a_follow_up_is_searched(engine: Engine) -> None:
+    assert engine.ask("서울 교통 요약해줘").form != "overview"
+    # in a conversation the message goes on from the turns before ("한 줄로 요약해줘" after an answer)
+    assert engine.ask("요약해줘", query="서울 지하철 노선").form != "overview"
+    assert engine.ask("요약해줘", context=Context(sentences=1)).form != "overview"
+
+
+def test_more_documents_than_shown_are_counted(settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path) -> None:
+    docs = {f"문서{i}.txt": f"문서 {i}번은 주제 {i}를 다룬다. 자세한 설명이 이어진다.\n" for i in range(7)}
+    eng = corpus_engine(settings, analyzer, tmp_path / "many", docs, top_k=5)
+    answer = eng.ask("요약해줘")
+    assert len(answer.summary_sentences) == 5 and answer.summary.endswith("(문서 2개는 더 있습니다.)")
+
+
+def test_the_overview_template() -> None:
+    lines = [Line("서울은 수도이다.", 1, label="서울 안내"), Line("제주도는 섬이다.", 2, label="제주")]
+    assert (
+        compose("overview", lines) == "문서별 첫머리:\n- 서울 안내: 서울은 수도이다. [1]\n- 제주: 제주도는 섬이다. [2]"
+    )
+
+
+def test_fake_embedder_is_not_needed_for_an_overview(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    """Nothing is searched: the question is never embedded."""
+    embedder = FakeEmbedder()
+    eng = Engine(settings, embedder=embedder, analyzer=analyzer)
+    eng.build_index()
+    calls: list[object] = []
+    original = embedder.embed
+    embedder.embed = lambda texts, kind, **kw: calls.append(kind) or original(texts, kind, **kw)  # type: ignore[method-assign]
+    eng.ask("요약해줘")
+    assert "query" not in calls
