@@ -182,6 +182,10 @@ def test_what_happens_is_no_method_question(question: str, form: str) -> None:
         ("둘 중에 뭐 써야 돼?", "comparison"),  # which of the two to take
         ("어떤 게 더 나아?", "comparison"),
         ("그녀가 더 나아질 수 있다고 평한 인물은?", "general"),  # better, of one
+        # how far apart: the size of a gap, not the two side by side
+        ("AI 투자 얼마나 차이나?", "general"),
+        ("이명박은 박근혜 후보를 몇 표 차이로 이겼는가?", "general"),
+        ("한국과 미국 투자 얼마나 차이나? 비교해줘", "comparison"),
         ("프랑스군과 어느 쪽의 전투가 벌어집니까?", "general"),
     ],
 )

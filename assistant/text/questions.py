@@ -300,6 +300,8 @@ def _not_how(question: str) -> bool:
 
 #: A reason asked (the reason form's pattern).
 _REASON = dict(FORMS)["reason"]
+#: A difference asked as an amount ("얼마나 차이 나?", "몇 표 차이로", "차이가 얼마야?").
+_HOW_MUCH_APART = re.compile(r"(?:얼마나|몇\s?\S*)\s?차이|차이(?:가|는)?\s?(?:얼마|몇)")
 #: Words that ask to set two things side by side, whatever else the question asks ("왜 둘을 비교하나요?").
 _COMPARE = re.compile(r"비교|vs|대비")
 
@@ -317,6 +319,8 @@ def question_form(question: str) -> str:
                 return "general"
             if name == "comparison" and _REASON.search(question) and not _COMPARE.search(question):
                 return "reason"  # why two differ ("왜 그렇게 차이가 나?"), not a request to compare them
+            if name == "comparison" and _HOW_MUCH_APART.search(question) and not _COMPARE.search(question):
+                return "general"  # how far apart ("AI 투자 얼마나 차이나?"): the size of a gap, not two sides
             return name
     if cross_script(question):
         for name, pattern in ENGLISH_FORMS:
