@@ -43,6 +43,10 @@ def corpus_engine(
         ("무엇에 대한 글이야?", True),
         ("이 자료들은 뭘 다뤄?", True),
         ("전체 내용 정리해줘", True),
+        ("어떤 문서들이 있어?", True),  # which documents there are: each by its title and opening
+        ("문서 목록 알려줘", True),
+        ("어떤 파일 형식으로 저장해?", False),
+        ("무슨 문서를 내야 해?", False),
         # a topic's summary is searched; an overview of one thing is a topic
         ("AI 투자 격차 요약해줘", False),
         ("사업 개요는?", False),

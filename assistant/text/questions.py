@@ -564,12 +564,14 @@ def _in_condition(tokens: Sequence[Token], i: int) -> bool:
 #: 뭐야?", "무엇에 대한 글이야?", "이 자료들은 뭘 다뤄?".
 _OVERVIEW = re.compile(
     r"요약|요지|개요|줄거리|(?:핵심|주요|전체|전반적인?)\s?내용|(?:무슨|어떤)\s?내용|"
-    r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?대한|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해"
+    r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?대한|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해|"
+    # which documents there are ("어떤 문서들이 있어?", "문서 목록 알려줘"): each one, by its title and opening
+    r"(?:어떤|무슨|어느)\s?(?:문서|글|자료|파일)|(?:문서|글|자료|파일)\s?(?:목록|리스트)"
 )
 #: The words such a request holds beside its question words: none of them says what it is about.
 OVERVIEW_WORDS = frozenset(
     ["요약", "요지", "개요", "줄거리", "핵심", "주요", "전체", "전반", "내용", "문서", "글", "자료", "파일",
-     "정리", "줄", "다루다", "대하다", "간단", "간략"]
+     "정리", "줄", "다루다", "대하다", "간단", "간략", "목록", "리스트", "보이다", "보다"]
 )  # fmt: skip
 
 
