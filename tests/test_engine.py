@@ -449,6 +449,9 @@ def test_a_greeting_or_thanks_is_answered_as_such(settings: Settings, analyzer: 
     assert hello.suggestions  # questions the documents answer
     assert not engine.ask("제주도 여행 고마운 점").abstained  # with other words, it is a question
     assert engine.ask("thanks").summary == SOCIAL_REPLIES["thanks"]  # no hint to ask in Korean
+    # asked what it can be asked: not "찾은 문서에는 이 질문에 대한 내용이 없습니다", but what they cover
+    what = engine.ask("무엇을 물어볼 수 있어?")
+    assert what.summary.startswith(SOCIAL_REPLIES["help"] + " 이 문서") and what.suggestions
 
 
 class _Recording(FakeEmbedder):

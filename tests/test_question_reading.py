@@ -82,6 +82,14 @@ def test_a_question_that_points_back_at_nothing_it_names(analyzer: KoreanAnalyze
         ("알겠어요", "ack"),
         ("네", "ack"),
         ("안녕, 고마워", "thanks"),  # thanks win
+        # what can be asked: told what the documents cover, as for a greeting
+        ("무엇을 물어볼 수 있어?", "help"),
+        ("너는 뭘 할 수 있어?", "help"),
+        ("사용법 알려줘", "help"),
+        ("질문 있어요", "help"),
+        ("정부가 뭘 할 수 있어?", ""),  # a question about 정부
+        ("이 기능 어떻게 써?", ""),  # points back at a feature shown before
+        ("그거 질문해도 돼?", ""),
         # any other word makes it a question
         ("고마운 사람은 누구야?", ""),
         ("감사 보고서 작성법", ""),

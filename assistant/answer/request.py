@@ -75,7 +75,9 @@ class Request:
         """Why the request cannot be searched whatever the passages, or "" when it can."""
         kind, detail = self.guard()
         reasons = {
-            "social": f"the message is {detail}, not a question",
+            "social": "the message asks what can be asked"
+            if detail == "help"
+            else f"the message is {detail}, not a question",
             "points_at": f"the question points back with '{detail}' and names nothing else",
             "wordless": "the question holds no word, only symbols",
         }

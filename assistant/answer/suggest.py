@@ -230,7 +230,10 @@ SOCIAL_REPLIES = {
     "greeting": "안녕하세요.",  # then what the documents cover, and an invitation to ask
     "bye": "감사합니다. 다음에 또 물어봐 주세요.",
     "ack": "네. 더 궁금한 것이 있으면 물어봐 주세요.",
+    "help": "문서에 담긴 내용을 물어볼 수 있습니다.",  # then what the documents cover, as for a greeting
 }
+#: The kinds of message that are told what the documents cover and offered questions.
+_INVITED = frozenset({"greeting", "help"})
 
 
 def abstention_message(items: Sequence[str], n_documents: int, guard: tuple[str, str] = ("", "")) -> str:
@@ -244,7 +247,7 @@ def abstention_message(items: Sequence[str], n_documents: int, guard: tuple[str,
     documents cover, and asked for a question."""
     kind, detail = guard
     social = detail if kind == "social" else ""
-    if social and social != "greeting":
+    if social and social not in _INVITED:
         return SOCIAL_REPLIES[social]
     if kind == "points_at":
         first = unclear(detail)

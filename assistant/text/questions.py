@@ -383,9 +383,12 @@ _SOCIAL_ORDER = ("thanks", "bye", "greeting", "ack")
 def social_kind(tokens: Sequence[Token]) -> str:
     """What a message says when it is not a question: "thanks" ("고마워요", "감사합니다"), "greeting"
     ("안녕하세요"), "bye" ("수고하셨어요") or "ack" ("알겠어요", "좋아요", or an interjection alone:
-    "네", "응"); "" when it holds any word besides these ("고마운 사람은 누구야?" is read as
+    "네", "응"); "help" when it asks what it can ask ("무엇을 물어볼 수 있어?", "뭘 할 수 있어?",
+    "사용법 알려줘"); "" when it holds any word besides these ("고마운 사람은 누구야?" is read as
     고맙다 + 사람: a question)."""
     terms = [t for t in content_terms(tokens) if t not in _ALONGSIDE]
+    if _asks_what_to_ask(terms) and not any(t.form in _POINTING_BACK and t.tag in ("MM", "NP") for t in tokens):
+        return "help"
     if not terms:  # an interjection alone: "네", "응", "안녕"
         if not any(t.tag == "IC" for t in tokens) or not all(t.tag == "IC" or t.tag[0] == "S" for t in tokens):
             return ""
@@ -394,6 +397,39 @@ def social_kind(tokens: Sequence[Token]) -> str:
     if None in kinds or any(_bare_noun(tokens, i) for i, t in enumerate(tokens) if t.form in _SAID_WITH_HADA):
         return ""
     return next(kind for kind in _SOCIAL_ORDER if kind in kinds)
+
+
+#: Words of a message asking what it can ask: asking, a question, how to use …
+_ASKS_TO_ASK = frozenset({"묻다", "물어보다", "질문", "사용법", "도움말", "도움", "기능"})
+#: ... and the words that go with them ("무엇을 물어볼 수 있어?", "너는 뭘 할 수 있어?", "어떤 걸 물어봐야 돼?").
+_WITH_ASKING = QUESTION_WORDS | {
+    "하다",
+    "있다",
+    "되다",
+    "알리다",
+    "주다",
+    "거",
+    "것",
+    "너",
+    "당신",
+    "여기",
+    "사용",
+    "쓰다",
+    "좋다",
+}
+
+
+#: Words that point back at what was said ("이 기능 어떻게 써?" asks of a feature shown before).
+_POINTING_BACK = frozenset({"이", "그", "저", "이런", "그런", "저런"}) | PRONOUNS
+
+
+def _asks_what_to_ask(terms: Sequence[str]) -> bool:
+    """Whether content ``terms`` only ask what can be asked (or done: "뭘 할 수 있어?")."""
+    if not terms or not all(t in _ASKS_TO_ASK or t in _WITH_ASKING for t in terms):
+        return False
+    return any(t in _ASKS_TO_ASK for t in terms) or (
+        bool({"뭐", "무엇"} & set(terms)) and {"하다", "있다"} <= set(terms)
+    )
 
 
 #: Nouns that thank or greet only as a verb with 하다 ("감사합니다", "안녕하세요", "수고하셨어요"): alone,
