@@ -122,3 +122,23 @@ def test_fake_embedder_is_not_needed_for_an_overview(settings: Settings, analyze
     embedder.embed = lambda texts, kind, **kw: calls.append(kind) or original(texts, kind, **kw)  # type: ignore[method-assign]
     eng.ask("요약해줘")
     assert "query" not in calls
+
+
+def test_a_table_of_contents_is_each_documents_top_headings(engine: Engine) -> None:
+    answer = engine.ask("목차 보여줘")
+    assert answer.abstained and not answer.citations and answer.suggestions  # nothing searched, a guide
+    assert answer.abstain_reason == "the message asks for the table of contents"
+    lines = answer.summary.splitlines()
+    assert lines[0] == "문서별 목차:"
+    assert "- 서울 안내: 교통 · 음식" in lines
+    assert "- 제주: 1. 자연 · 2. 산업" in lines
+
+
+def test_a_table_of_contents_counts_the_documents_not_shown(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    docs = {f"문서{i}.md": f"# 문서 {i}\n\n## 첫 장\n\n주제 {i}를 다룬다.\n" for i in range(7)}
+    eng = corpus_engine(settings, analyzer, tmp_path / "many", docs)
+    answer = eng.ask("어떤 섹션이 있어?")
+    assert answer.summary.count("\n- 문서 ") == 5 and "(문서 2개는 더 있습니다.)" in answer.summary
+    assert "- 문서 0: 첫 장" in answer.summary

@@ -90,6 +90,12 @@ def test_a_question_that_points_back_at_nothing_it_names(analyzer: KoreanAnalyze
         ("정부가 뭘 할 수 있어?", ""),  # a question about 정부
         ("이 기능 어떻게 써?", ""),  # points back at a feature shown before
         ("그거 질문해도 돼?", ""),
+        # the table of contents
+        ("목차 보여줘", "contents"),
+        ("어떤 섹션이 있어?", "contents"),
+        ("문서 구성이 어떻게 돼?", "contents"),
+        ("팀 구성은?", ""),  # a question about a 팀
+        ("목차 만드는 법", ""),  # how to make one, in a manual
         # any other word makes it a question
         ("고마운 사람은 누구야?", ""),
         ("감사 보고서 작성법", ""),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from assistant.answer.overview import openings
 from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
-from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups
+from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups, table_of_contents
 from assistant.answer.summarize import (
     Asked,
     Candidate,
@@ -571,7 +571,11 @@ class Engine:
             )
             # the hint is for a search that found nothing, not for a message that was never one ("thanks")
             cross = retrieval.signals.get("cross_script", 0.0) > 0 and not request.unclear()
-            message = abstention_message(answer.covers, len(outline.documents()), request.guard())
+            guard = request.guard()
+            if guard == ("social", "contents"):  # "목차 보여줘"
+                message = table_of_contents(outline)
+            else:
+                message = abstention_message(answer.covers, len(outline.documents()), guard)
             answer.summary = message + (KOREAN_WORKS_BEST if cross else "")
         retrieval.timings["guide_ms"] = (time.perf_counter() - t0) * 1e3
 

@@ -41,6 +41,12 @@ class Context:
     within: str = ""
 
 
+#: Why a message asking about the assistant or the documents themselves is not searched, by its kind.
+_ASKING_ABOUT = {
+    "help": "the message asks what can be asked",
+    "contents": "the message asks for the table of contents",
+}
+
 #: The context of a question asked alone.
 ALONE = Context()
 
@@ -75,9 +81,7 @@ class Request:
         """Why the request cannot be searched whatever the passages, or "" when it can."""
         kind, detail = self.guard()
         reasons = {
-            "social": "the message asks what can be asked"
-            if detail == "help"
-            else f"the message is {detail}, not a question",
+            "social": _ASKING_ABOUT.get(detail, f"the message is {detail}, not a question"),
             "points_at": f"the question points back with '{detail}' and names nothing else",
             "wordless": "the question holds no word, only symbols",
         }

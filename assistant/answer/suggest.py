@@ -221,6 +221,27 @@ def covers(outline: Outline) -> list[str]:
     return list(dict.fromkeys(tops))[:MAX_COVERS] or [title]
 
 
+#: Top headings of a document shown in a table of contents, at most.
+MAX_CONTENTS = 8
+
+
+def table_of_contents(outline: Outline) -> str:
+    """The answer to "목차 보여줘": each of the longest documents (at most :data:`MAX_COVERS`) by its
+    title and its top headings in reading order (at most :data:`MAX_CONTENTS`; a heading every page
+    has, "본문", "카테고리 없음", left out), and how many documents are not shown."""
+    docs = outline.documents()
+    lines = ["문서별 목차:"]
+    for doc_id in docs[:MAX_COVERS]:
+        title = outline.title(doc_id)
+        paths = [s.path[1:] if s.path[:1] == (title,) else s.path for s in outline.sections(doc_id)]  # below the title
+        tops = list(dict.fromkeys(p[0] for p in paths if p and not _generic(p[0])))
+        shown = " · ".join(tops[:MAX_CONTENTS]) + (" …" if len(tops) > MAX_CONTENTS else "")
+        lines.append(f"- {title}: {shown}" if tops else f"- {title}")
+    if len(docs) > MAX_COVERS:
+        lines.append(f"(문서 {len(docs) - MAX_COVERS}개는 더 있습니다.)")
+    return "\n".join(lines)
+
+
 NOT_FOUND = "찾은 문서에는 이 질문에 대한 내용이 없습니다."
 #: What an answer says to a question made only of symbols ("ㅋㅋㅋ", "^^").
 NO_WORDS = "질문에 찾아볼 낱말이 없습니다. 궁금한 것을 말로 적어 물어봐 주세요."

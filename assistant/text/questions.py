@@ -387,8 +387,11 @@ def social_kind(tokens: Sequence[Token]) -> str:
     "사용법 알려줘"); "" when it holds any word besides these ("고마운 사람은 누구야?" is read as
     고맙다 + 사람: a question)."""
     terms = [t for t in content_terms(tokens) if t not in _ALONGSIDE]
-    if _asks_what_to_ask(terms) and not any(t.form in _POINTING_BACK and t.tag in ("MM", "NP") for t in tokens):
+    pointing = any(t.form in _POINTING_BACK and t.tag in ("MM", "NP") for t in tokens)
+    if _asks_what_to_ask(terms) and not pointing:
         return "help"
+    if _asks_contents(terms) and not pointing:
+        return "contents"
     if not terms:  # an interjection alone: "네", "응", "안녕"
         if not any(t.tag == "IC" for t in tokens) or not all(t.tag == "IC" or t.tag[0] == "S" for t in tokens):
             return ""
@@ -417,6 +420,34 @@ _WITH_ASKING = QUESTION_WORDS | {
     "쓰다",
     "좋다",
 }
+
+
+#: Words of a message asking for the documents' table of contents ("목차 보여줘", "어떤 섹션이 있어?") ...
+_ASKS_CONTENTS = frozenset({"목차", "차례", "섹션", "구성"})
+#: ... and the words that go with them ("문서 구성이 어떻게 돼?", "전체 목차 좀 보여줄래?").
+_WITH_CONTENTS = QUESTION_WORDS | {
+    "문서",
+    "글",
+    "자료",
+    "파일",
+    "전체",
+    "각",
+    "보이다",
+    "보다",
+    "알리다",
+    "주다",
+    "있다",
+    "되다",
+}
+
+
+def _asks_contents(terms: Sequence[str]) -> bool:
+    """Whether content ``terms`` only ask for the documents' table of contents."""
+    return (
+        bool(terms)
+        and any(t in _ASKS_CONTENTS for t in terms)
+        and all(t in _ASKS_CONTENTS or t in _WITH_CONTENTS for t in terms)
+    )
 
 
 #: Words that point back at what was said ("이 기능 어떻게 써?" asks of a feature shown before).
