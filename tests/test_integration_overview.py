@@ -21,14 +21,21 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_fresh_ask_for_a_summary_gives_each_essays_opening(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
-    """Nothing is embedded: the process ended while the model still loaded in the background,
-    and ONNX Runtime's threads cut off at exit aborted it (exit code 134) after the answer."""
-    index = tmp_path / "index"
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, analyzer: KoreanAnalyzer) -> Engine:
+    index = tmp_path_factory.mktemp("overview") / "index"
     settings = Settings(
         index_dir=index, corpus_dir=ROOT / "corpus", model=EMBEDDED_MODEL, cache_dir=Settings().cache_dir
     )
-    Engine(settings, analyzer=analyzer).build_index()
+    eng = Engine(settings, analyzer=analyzer)
+    eng.build_index()
+    return eng
+
+
+def test_a_fresh_ask_for_a_summary_gives_each_essays_opening(engine: Engine) -> None:
+    """Nothing is embedded: the process ended while the model still loaded in the background,
+    and ONNX Runtime's threads cut off at exit aborted it (exit code 134) after the answer."""
+    index = engine.settings.index_dir
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     cmd = [sys.executable, "-m", "assistant", "ask", "요약해줘", "--index", str(index), "--local"]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
@@ -36,3 +43,11 @@ def test_a_fresh_ask_for_a_summary_gives_each_essays_opening(tmp_path: Path, ana
     assert done.stdout.startswith("문서별 첫머리:")
     assert "- 한국의 AI 원팀 전략과 해외 AI 동맹 비교: 한국 기업들이 인공지능(AI) 역량을 결집" in done.stdout
     assert "- 글로벌 AI 투자 격차와 한국의 생존 전략: 미국과 중국을 포함한 글로벌 빅테크 기업들의" in done.stdout
+
+
+def test_a_topics_summary_says_nothing_of_the_word_summary(engine: Engine) -> None:
+    """ "유럽 전략 요약" is searched (no title names 유럽), and 요약 is what is asked for: the answer
+    said "참고: 문서에는 ‘요약’이라는 말이 나오지 않습니다."."""
+    answer = engine.ask("유럽 전략 요약")
+    assert answer.form != "overview" and "유럽" in answer.summary_sentences[0].text
+    assert "‘요약’" not in answer.summary

@@ -142,3 +142,29 @@ def test_a_table_of_contents_counts_the_documents_not_shown(
     answer = eng.ask("어떤 섹션이 있어?")
     assert answer.summary.count("\n- 문서 ") == 5 and "(문서 2개는 더 있습니다.)" in answer.summary
     assert "- 문서 0: 첫 장" in answer.summary
+
+
+def test_a_documents_outline_is_asked_by_its_title(engine: Engine) -> None:
+    """ "제주 요약해줘" names one document by its title: its opening, then each top section's."""
+    answer = engine.ask("제주 요약해줘")
+    assert answer.form == "overview" and not answer.abstained
+    assert answer.summary.splitlines() == [
+        "‘제주’의 첫머리와 절마다 첫 문장:",
+        "- 제주도는 한국에서 가장 큰 섬이다. 한라산이 섬 가운데에 솟아 있다. [1]",
+        "- 1. 자연: 제주도에는 오름이라 부르는 작은 화산이 360개가 넘는다. 해안에는 검은 현무암이 많다. [2]",
+        "- 2. 산업: 감귤 농사와 관광이 제주 경제의 중심이다. 해녀는 바다에 들어가 전복과 소라를 딴다. [3]",
+    ]
+    assert {c.doc_id for c in answer.citations} == {"제주.txt"}
+
+
+def test_a_summary_of_what_several_titles_or_none_name_is_searched(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    docs = {
+        "전략.md": "# AI 전략 보고서\n\n## 배경\n\n전략을 세운 까닭을 적는다.\n",
+        "투자.md": "# AI 투자 보고서\n\n## 규모\n\n투자 규모를 적는다.\n",
+    }
+    eng = corpus_engine(settings, analyzer, tmp_path / "two", docs, abstain=False)
+    assert eng.ask("AI 요약해줘").form != "overview"  # both titles say AI
+    assert eng.ask("AI 투자 요약해줘").summary.startswith("‘AI 투자 보고서’의 첫머리와 절마다 첫 문장:")
+    assert eng.ask("투자 규모 정리해줘").form != "overview"  # no title says 규모: a search

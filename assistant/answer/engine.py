@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.answer.overview import openings
+from assistant.answer.overview import openings, section_openings
 from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups, table_of_contents
@@ -76,6 +76,7 @@ from assistant.text.josa import final_consonant
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token
 from assistant.text.questions import (
     ENGLISH_FUNCTION_WORDS,
+    SUMMARY_WORDS,
     answer_focus,
     answer_predicate,
     asked_nouns,
@@ -83,7 +84,7 @@ from assistant.text.questions import (
     asks_negated,
     asks_one_point,
     asks_outright,
-    asks_overview,
+    asks_summary,
     asks_which,
     comparison_sides,
     holds_no_word,
@@ -92,6 +93,7 @@ from assistant.text.questions import (
     reads_as_question,
     relation_terms,
     social_kind,
+    summary_topic,
     topic_terms,
 )
 from assistant.text.spoken import written_out
@@ -413,10 +415,12 @@ class Engine:
             holds_no_word(tokens),
             social_kind(self.analyzer.tokens(question)),
         )
-        overview = query is None and context == ALONE and asks_overview(question, self.analyzer.terms(question))
+        summary = query is None and context == ALONE and not request.unclear() and asks_summary(question)
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
-            if overview and not request.unclear():  # "요약해줘": what each document opens with
-                answer = self._overview(request, retriever.index)
+            if summary:  # "요약해줘": what each document opens with; "<a title> 요약해줘": that document's outline
+                named = summary_topic(self.analyzer.terms(question))
+                doc_id = self._titled(named, retriever.index) if named else None
+                answer = self._overview(request, retriever.index, doc_id) if doc_id or not named else None
                 if answer is not None:
                     unsearched = Retrieval(searched, [], [])
                     self._guide(answer, retriever, unsearched, request)
@@ -491,6 +495,7 @@ class Engine:
             if (unsure or t in request.context.narrowed or latin_name(t))
             and t not in ENGLISH_FUNCTION_WORDS
             and t not in BOUND_WORDS
+            and t not in SUMMARY_WORDS  # "유럽 전략 요약": what is asked for, not what about
         ]
         searched = self.analyzer.tokens(request.searched)
         absent = _written_words(request.searched, searched, unwritten) if unwritten else []
@@ -518,33 +523,50 @@ class Engine:
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
 
-    def _overview(self, request: Request, index: Index) -> Answer | None:
+    def _overview(self, request: Request, index: Index, doc_id: str | None = None) -> Answer | None:
         """What the documents say as a whole (:mod:`assistant.answer.overview`): the opening of each of
-        the ``top_k`` longest documents under its title, each cited; None when no document opens with
-        a sentence."""
+        the ``top_k`` longest documents under its title; or, for ``doc_id``, that document's opening and
+        the opening of each of its top sections under its heading. Each is cited; None when there is
+        no sentence to show."""
         outline = self.outline(index)
-        found = openings(outline, index.store, self.settings.top_k)
+        k = self.settings.top_k
+        if doc_id is None:
+            whole = openings(outline, index.store, k)
+            found = [(outline.title(o.doc_id) if len(whole) > 1 else "", o) for o in whole]
+        else:
+            found = section_openings(outline, index.store, doc_id, k)
         if not found:
             return None
-        hits = [Hit(o.row, o.chunk, 0.0, 0.0, 0.0) for o in found]
+        hits = [Hit(o.row, o.chunk, 0.0, 0.0, 0.0) for _, o in found]
         shown = [
             (
-                Line(o.text, n, label=outline.title(o.doc_id) if len(found) > 1 else ""),
+                Line(o.text, n, label=label),
                 Candidate(n, o.start, o.end, o.text, 0, o.terms, o.doc_id, section=o.chunk.section),
             )
-            for n, o in enumerate(found, 1)
+            for n, (label, o) in enumerate(found, 1)
         ]
         lines = [line for line, _ in shown]
-        more = len(outline.documents()) - len(found)
+        if doc_id is None:
+            more = len(outline.documents()) - len(found)
+            summary = compose("overview", lines) + (f"\n(문서 {more}개는 더 있습니다.)" if more > 0 else "")
+        else:
+            summary = compose("overview", lines, head=f"‘{outline.title(doc_id)}’의 첫머리와 절마다 첫 문장:")
         return Answer(
             question=request.question,
             query=request.searched,
-            summary=compose("overview", lines) + (f"\n(문서 {more}개는 더 있습니다.)" if more > 0 else ""),
+            summary=summary,
             form="overview",
             citations=self._citations(hits, shown, {n: n for n in range(1, len(found) + 1)}, index),
             summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
             model=self.embedder.model_id,
         )
+
+    def _titled(self, named: Sequence[str], index: Index) -> str | None:
+        """The one document whose title holds every term of ``named`` (a summary asked of it: "글로벌 AI
+        투자 격차 문서 요약해줘"), None when none or several do."""
+        titles = self.outline(index).title_terms(self.analyzer.terms)
+        found = [d for d, terms in titles.items() if all(t in terms for t in named)]
+        return found[0] if len(found) == 1 else None
 
     def outline(self, index: Index) -> Outline:
         """The documents and sections of ``index``, kept while it is one of the latest two versions."""

@@ -9,10 +9,10 @@ is about, and those sentences are the plain extractive summary of a text. Nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from assistant.answer.suggest import Outline
+from assistant.answer.suggest import Outline, generic_heading
 from assistant.answer.templates import excerpt
 from assistant.store.chunks import ChunkStore
 from assistant.text.chunking import Chunk
@@ -54,8 +54,43 @@ def opening(outline: Outline, store: ChunkStore, doc_id: str) -> Opening | None:
     """The first whole sentence of a document, in reading order, and those after it on its line
     while the opening stays within :data:`OPENING_CHARS`. Headings, table cells and the title line
     are no sentences of it."""
+    return _opening_in(_chunks(outline, store, doc_id), store, doc_id, outline.title(doc_id).strip())
+
+
+def section_openings(outline: Outline, store: ChunkStore, doc_id: str, limit: int) -> list[tuple[str, Opening]]:
+    """A document's outline in sentences: its opening, then the opening of each of its top sections
+    (the headings right below its title, in reading order; a heading every page has, "본문", is no
+    section of its own) that does not hold it, each with its heading ("" for the document's own), at
+    most ``limit`` in all."""
     title = outline.title(doc_id).strip()
-    for row, chunk in _chunks(outline, store, doc_id):
+    out: list[tuple[str, Opening]] = []
+    first = opening(outline, store, doc_id)
+    if first is not None:
+        out.append(("", first))
+    for heading, sections in _top_sections(outline, doc_id):
+        if len(out) >= limit:
+            break
+        rows = ((row, store.chunks([row])[0]) for s in sections for row in store.section_rows(doc_id, s))
+        found = _opening_in(rows, store, doc_id, title)
+        if found is not None and (first is None or found.row != first.row):
+            out.append((heading, found))
+    return out
+
+
+def _top_sections(outline: Outline, doc_id: str) -> list[tuple[str, list[str]]]:
+    """The document's top headings below its title, in reading order, each with its sections' paths."""
+    title = outline.title(doc_id).strip()
+    groups: dict[str, list[str]] = {}
+    for s in outline.sections(doc_id):
+        path = s.path[1:] if s.path[:1] == (title,) else s.path
+        if path and not generic_heading(path[0]):
+            groups.setdefault(path[0], []).append(s.section)
+    return list(groups.items())
+
+
+def _opening_in(chunks: Iterable[tuple[int, Chunk]], store: ChunkStore, doc_id: str, title: str) -> Opening | None:
+    """The opening (see :func:`opening`) of the first of ``chunks`` that holds a whole sentence."""
+    for row, chunk in chunks:
         first: tuple[int, int] | None = None
         terms: set[str] = set()
         for start, end, words in store.candidates(row):

@@ -86,6 +86,11 @@ def _generic(topic: str) -> bool:
     return topic.replace(" ", "") in GENERIC
 
 
+def generic_heading(heading: str) -> bool:
+    """Whether a heading is one any page may have ("본문", "카테고리 없음", "목차"), naming no topic."""
+    return _generic(heading)
+
+
 def _subject(topic: str) -> str:
     """A parent heading as the subject of a one-word child ("서울 안내" → "서울")."""
     words = topic.split()
@@ -144,6 +149,7 @@ class Outline:
         self._sections: dict[str, tuple[Section, ...]] = {}
         self._suggestions: list[str] | None = None
         self._headings: frozenset[str] | None = None
+        self._title_terms: dict[str, frozenset[str]] | None = None
 
     def headings(self) -> frozenset[str]:
         """Every heading of every document, its white space collapsed, each also without the
@@ -175,6 +181,13 @@ class Outline:
 
     def title(self, doc_id: str) -> str:
         return self.titles.get(doc_id, doc_id)
+
+    def title_terms(self, read: Callable[[str], Sequence[str]]) -> dict[str, frozenset[str]]:
+        """Each document's title as content terms (``read``: the analyzer's), read once."""
+        with self._lock:
+            if self._title_terms is None:
+                self._title_terms = {d: frozenset(read(self.title(d))) for d in self.store.chunk_counts()}
+            return self._title_terms
 
     def suggestions(self, answers: Callable[[str], bool]) -> list[str]:
         """Up to three questions from sections of the main documents, taking each document in
@@ -234,7 +247,7 @@ def table_of_contents(outline: Outline) -> str:
     for doc_id in docs[:MAX_COVERS]:
         title = outline.title(doc_id)
         paths = [s.path[1:] if s.path[:1] == (title,) else s.path for s in outline.sections(doc_id)]  # below the title
-        tops = list(dict.fromkeys(p[0] for p in paths if p and not _generic(p[0])))
+        tops = list(dict.fromkeys(p[0] for p in paths if p and not generic_heading(p[0])))
         shown = " · ".join(tops[:MAX_CONTENTS]) + (" …" if len(tops) > MAX_CONTENTS else "")
         lines.append(f"- {title}: {shown}" if tops else f"- {title}")
     if len(docs) > MAX_COVERS:

@@ -73,14 +73,15 @@ def excerpt(text: str) -> bool:
     return not SENTENCE_END.search(text)
 
 
-def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = ()) -> str:
-    """The summary: ``lines`` laid out by the template of ``form``; ``missing`` names the sides of a
-    comparison the documents say nothing about."""
+def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = (), head: str | None = None) -> str:
+    """The summary: ``lines`` laid out by the template of ``form`` (under ``head`` instead of the
+    form's own heading, when given); ``missing`` names the sides of a comparison the documents say
+    nothing about."""
     if not lines:
         return ""
     if form == "comparison":
         return _compare(lines, missing)
-    head = LEADS.get(form, "")
+    head = LEADS.get(form, "") if head is None else head
     if form == "overview":  # each document's opening under its title
         return head + "\n" + "\n".join(f"- {line.point()}" for line in lines)
     if form in ("list", "method", "reason") and len(lines) > 1:

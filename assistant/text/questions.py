@@ -633,8 +633,10 @@ _OVERVIEW = re.compile(
     r"요약|요지|개요|줄거리|(?:핵심|주요|전체|전반적인?)\s?내용|(?:무슨|어떤)\s?내용|"
     r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?대한|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해|"
     # which documents there are ("어떤 문서들이 있어?", "문서 목록 알려줘"): each one, by its title and opening
-    r"(?:어떤|무슨|어느)\s?(?:문서|글|자료|파일)|(?:문서|글|자료|파일)\s?(?:목록|리스트)"
+    r"(?:어떤|무슨)\s?(?:문서|글|자료|파일)(?:들)?(?:이|가)?\s?(?:있|뭐)|(?:문서|글|자료|파일)\s?(?:목록|리스트)"
 )
+#: The words that ask for a summary ("… 요약해줘", "… 정리해 줘"): what is asked for, never what about.
+SUMMARY_WORDS = frozenset({"요약", "요지", "줄거리", "정리"})
 #: The words such a request holds beside its question words: none of them says what it is about.
 OVERVIEW_WORDS = frozenset(
     ["요약", "요지", "개요", "줄거리", "핵심", "주요", "전체", "전반", "내용", "문서", "글", "자료", "파일",
@@ -642,9 +644,20 @@ OVERVIEW_WORDS = frozenset(
 )  # fmt: skip
 
 
+def asks_summary(question: str) -> bool:
+    """Whether a question asks for a summary or what something is about ("… 요약해줘", "… 무슨 내용이야?"),
+    of the documents as a whole or of what it names (see :func:`summary_topic`)."""
+    return bool(_OVERVIEW.search(question))
+
+
+def summary_topic(terms: Sequence[str]) -> list[str]:
+    """The topic terms of such a question (its content ``terms``) beside the words that ask for it."""
+    return [t for t in topic_terms(terms) if t not in OVERVIEW_WORDS]
+
+
 def asks_overview(question: str, terms: Sequence[str]) -> bool:
     """Whether a question asks what the documents say as a whole and names no topic (``terms``: its
     content terms): "요약해줘" and "이 글의 요지는?" do; "AI 투자 격차 요약해줘" asks a topic's summary,
     which a search finds. Searched, such a request found nothing to answer it: the documents do not
     write "요약"."""
-    return bool(_OVERVIEW.search(question)) and not [t for t in topic_terms(terms) if t not in OVERVIEW_WORDS]
+    return asks_summary(question) and not summary_topic(terms)
