@@ -383,8 +383,9 @@ _SOCIAL_ORDER = ("thanks", "bye", "greeting", "ack")
 def social_kind(tokens: Sequence[Token]) -> str:
     """What a message says when it is not a question: "thanks" ("고마워요", "감사합니다"), "greeting"
     ("안녕하세요"), "bye" ("수고하셨어요") or "ack" ("알겠어요", "좋아요", or an interjection alone:
-    "네", "응"); "help" when it asks what it can ask ("무엇을 물어볼 수 있어?", "뭘 할 수 있어?",
-    "사용법 알려줘"); "" when it holds any word besides these ("고마운 사람은 누구야?" is read as
+    "네", "응"); "help" when it asks what it can ask ("무엇을 물어볼 수 있어?", "너는 뭘 할 수
+    있어?"); "contents" when it asks for the table of contents ("목차 보여줘", "문서 구성이 어떻게 돼?");
+    "" when it holds any word besides these ("고마운 사람은 누구야?" is read as
     고맙다 + 사람: a question)."""
     terms = [t for t in content_terms(tokens) if t not in _ALONGSIDE]
     pointing = any(t.form in _POINTING_BACK and t.tag in ("MM", "NP") for t in tokens)
@@ -402,8 +403,9 @@ def social_kind(tokens: Sequence[Token]) -> str:
     return next(kind for kind in _SOCIAL_ORDER if kind in kinds)
 
 
-#: Words of a message asking what it can ask: asking, a question, how to use …
-_ASKS_TO_ASK = frozenset({"묻다", "물어보다", "질문", "사용법", "도움말", "도움", "기능"})
+#: Words of a message asking what it can ask: asking, a question ("사용법 알려줘" or "기능은?" may ask
+#: of what was just shown, and are searched).
+_ASKS_TO_ASK = frozenset({"묻다", "물어보다", "질문"})
 #: ... and the words that go with them ("무엇을 물어볼 수 있어?", "너는 뭘 할 수 있어?", "어떤 걸 물어봐야 돼?").
 _WITH_ASKING = QUESTION_WORDS | {
     "하다",
@@ -416,14 +418,14 @@ _WITH_ASKING = QUESTION_WORDS | {
     "너",
     "당신",
     "여기",
-    "사용",
-    "쓰다",
     "좋다",
 }
 
 
 #: Words of a message asking for the documents' table of contents ("목차 보여줘", "어떤 섹션이 있어?") ...
 _ASKS_CONTENTS = frozenset({"목차", "차례", "섹션", "구성"})
+#: The words that name the documents (구성 asks for their contents only with one: "문서 구성").
+_DOCUMENTS = frozenset({"문서", "글", "자료", "파일"})
 #: ... and the words that go with them ("문서 구성이 어떻게 돼?", "전체 목차 좀 보여줄래?").
 _WITH_CONTENTS = QUESTION_WORDS | {
     "문서",
@@ -443,11 +445,10 @@ _WITH_CONTENTS = QUESTION_WORDS | {
 
 def _asks_contents(terms: Sequence[str]) -> bool:
     """Whether content ``terms`` only ask for the documents' table of contents."""
-    return (
-        bool(terms)
-        and any(t in _ASKS_CONTENTS for t in terms)
-        and all(t in _ASKS_CONTENTS or t in _WITH_CONTENTS for t in terms)
-    )
+    asking = {t for t in terms if t in _ASKS_CONTENTS}
+    if not asking or not all(t in _ASKS_CONTENTS or t in _WITH_CONTENTS for t in terms):
+        return False
+    return asking != {"구성"} or bool(_DOCUMENTS & set(terms))  # "구성은?" after "팀 소개해줘": the team's
 
 
 #: Words that point back at what was said ("이 기능 어떻게 써?" asks of a feature shown before).
@@ -455,11 +456,12 @@ _POINTING_BACK = frozenset({"이", "그", "저", "이런", "그런", "저런"}) 
 
 
 def _asks_what_to_ask(terms: Sequence[str]) -> bool:
-    """Whether content ``terms`` only ask what can be asked (or done: "뭘 할 수 있어?")."""
+    """Whether content ``terms`` only ask what can be asked, or what the assistant can do ("너는 뭘
+    할 수 있어?"; "뭘 할 수 있어?" alone may go on from an answer: "격차를 줄이려면 뭘 할 수 있어?")."""
     if not terms or not all(t in _ASKS_TO_ASK or t in _WITH_ASKING for t in terms):
         return False
     return any(t in _ASKS_TO_ASK for t in terms) or (
-        bool({"뭐", "무엇"} & set(terms)) and {"하다", "있다"} <= set(terms)
+        bool({"너", "당신"} & set(terms)) and {"하다", "있다"} <= set(terms)
     )
 
 
