@@ -59,7 +59,9 @@ def phrase_scores(pairs: Sequence[tuple[str, str]], texts: Sequence[str]) -> np.
         dtype=np.float32,
     )
     total = float(weights.sum())
-    return (found @ weights) / total if total > 0 else np.zeros(n, dtype=np.float32)
+    # summed as elements, not by a matrix product: a BLAS kernel over so few, oddly sized rows may read
+    # past them and raise a spurious "invalid value encountered in matmul" (seen on AVX-512)
+    return (found * weights).sum(axis=1) / total if total > 0 else np.zeros(n, dtype=np.float32)
 
 
 def together(text: str, a: str, b: str) -> bool:
