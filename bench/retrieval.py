@@ -339,9 +339,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     names = [n for n in args.collections.split(",") if n]
     by_name = engines(names)
+    asked = {n: queries_of(n, args.korquad) for n in names}
     report: dict[str, Any] = {"systems": {k: v[0] for k, v in SYSTEMS.items()}, "collections": {}}
     for name in names:
-        engine, queries = by_name[name], queries_of(name, args.korquad)
+        engine, queries = by_name[name], asked[name]
         rows = {}
         for system, (update, mode) in SYSTEMS.items():
             settings = engine.settings.model_copy(update=update)
@@ -351,10 +352,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(name, system, rows[system], flush=True)
         report["collections"][name] = rows
     if not args.no_tuning:
-        report["leave_one_out"] = leave_one_out({n: pools(by_name[n], queries_of(n, args.korquad)) for n in names})
+        report["leave_one_out"] = leave_one_out({n: pools(by_name[n], asked[n]) for n in names})
         print("leave one out", json.dumps(report["leave_one_out"], ensure_ascii=False), flush=True)
     if not args.no_tuning or args.phrases:
-        asked = {n: queries_of(n, args.korquad) for n in names}
         report["phrase_leave_one_out"] = phrase_leave_one_out({n: by_name[n] for n in names}, asked)
         print(
             "phrase weight, leave one out", json.dumps(report["phrase_leave_one_out"], ensure_ascii=False), flush=True

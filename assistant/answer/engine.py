@@ -73,7 +73,7 @@ from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.chunking import Chunk
 from assistant.text.josa import final_consonant
-from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token
+from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token, content_terms
 from assistant.text.questions import (
     ENGLISH_FUNCTION_WORDS,
     SUMMARY_WORDS,
@@ -418,7 +418,7 @@ class Engine:
         summary = query is None and context == ALONE and not request.unclear() and asks_summary(question)
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             if summary:  # "요약해줘": what each document opens with; "<a title> 요약해줘": that document's outline
-                named = summary_topic(self.analyzer.terms(question))
+                named = summary_topic(content_terms(tokens))  # the question's: nothing else is searched
                 doc_id = self._titled(named, retriever.index) if named else None
                 answer = self._overview(request, retriever.index, doc_id) if doc_id or not named else None
                 if answer is not None:

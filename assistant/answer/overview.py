@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from assistant.answer.suggest import Outline, generic_heading
+from assistant.answer.suggest import Outline
 from assistant.answer.templates import excerpt
 from assistant.store.chunks import ChunkStore
 from assistant.text.chunking import Chunk
@@ -54,7 +54,8 @@ def opening(outline: Outline, store: ChunkStore, doc_id: str) -> Opening | None:
     """The first whole sentence of a document, in reading order, and those after it on its line
     while the opening stays within :data:`OPENING_CHARS`. Headings, table cells and the title line
     are no sentences of it."""
-    return _opening_in(_chunks(outline, store, doc_id), store, doc_id, outline.title(doc_id).strip())
+    sections = [s.section for s in outline.sections(doc_id)]
+    return _opening_in(_chunks(store, doc_id, sections), store, doc_id, outline.title(doc_id).strip())
 
 
 def section_openings(outline: Outline, store: ChunkStore, doc_id: str, limit: int) -> list[tuple[str, Opening]]:
@@ -67,25 +68,13 @@ def section_openings(outline: Outline, store: ChunkStore, doc_id: str, limit: in
     first = opening(outline, store, doc_id)
     if first is not None:
         out.append(("", first))
-    for heading, sections in _top_sections(outline, doc_id):
+    for heading, sections in outline.top_sections(doc_id).items():
         if len(out) >= limit:
             break
-        rows = ((row, store.chunks([row])[0]) for s in sections for row in store.section_rows(doc_id, s))
-        found = _opening_in(rows, store, doc_id, title)
+        found = _opening_in(_chunks(store, doc_id, sections), store, doc_id, title)
         if found is not None and (first is None or found.row != first.row):
             out.append((heading, found))
     return out
-
-
-def _top_sections(outline: Outline, doc_id: str) -> list[tuple[str, list[str]]]:
-    """The document's top headings below its title, in reading order, each with its sections' paths."""
-    title = outline.title(doc_id).strip()
-    groups: dict[str, list[str]] = {}
-    for s in outline.sections(doc_id):
-        path = s.path[1:] if s.path[:1] == (title,) else s.path
-        if path and not generic_heading(path[0]):
-            groups.setdefault(path[0], []).append(s.section)
-    return list(groups.items())
 
 
 def _opening_in(chunks: Iterable[tuple[int, Chunk]], store: ChunkStore, doc_id: str, title: str) -> Opening | None:
@@ -108,8 +97,8 @@ def _opening_in(chunks: Iterable[tuple[int, Chunk]], store: ChunkStore, doc_id: 
     return None
 
 
-def _chunks(outline: Outline, store: ChunkStore, doc_id: str) -> Iterator[tuple[int, Chunk]]:
-    """A document's chunks in reading order, section by section."""
-    for section in outline.sections(doc_id):
-        for row in store.section_rows(doc_id, section.section):
+def _chunks(store: ChunkStore, doc_id: str, sections: Iterable[str]) -> Iterator[tuple[int, Chunk]]:
+    """The chunks of a document's ``sections`` (heading paths) in reading order, each read when reached."""
+    for section in sections:
+        for row in store.section_rows(doc_id, section):
             yield row, store.chunks([row])[0]

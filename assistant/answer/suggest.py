@@ -86,11 +86,6 @@ def _generic(topic: str) -> bool:
     return topic.replace(" ", "") in GENERIC
 
 
-def generic_heading(heading: str) -> bool:
-    """Whether a heading is one any page may have ("본문", "카테고리 없음", "목차"), naming no topic."""
-    return _generic(heading)
-
-
 def _subject(topic: str) -> str:
     """A parent heading as the subject of a one-word child ("서울 안내" → "서울")."""
     words = topic.split()
@@ -184,10 +179,22 @@ class Outline:
 
     def title_terms(self, read: Callable[[str], Sequence[str]]) -> dict[str, frozenset[str]]:
         """Each document's title as content terms (``read``: the analyzer's), read once."""
+        docs = self.documents()
         with self._lock:
             if self._title_terms is None:
-                self._title_terms = {d: frozenset(read(self.title(d))) for d in self.store.chunk_counts()}
+                self._title_terms = {d: frozenset(read(self.title(d))) for d in docs}
             return self._title_terms
+
+    def top_sections(self, doc_id: str) -> dict[str, list[str]]:
+        """The document's top headings right below its title, in reading order, each with the paths of
+        its sections; a heading any page may have ("본문", "카테고리 없음") is none."""
+        title = self.title(doc_id)
+        groups: dict[str, list[str]] = {}
+        for s in self.sections(doc_id):
+            path = s.path[1:] if s.path[:1] == (title,) else s.path
+            if path and not _generic(path[0]):
+                groups.setdefault(path[0], []).append(s.section)
+        return groups
 
     def suggestions(self, answers: Callable[[str], bool]) -> list[str]:
         """Up to three questions from sections of the main documents, taking each document in
@@ -246,8 +253,7 @@ def table_of_contents(outline: Outline) -> str:
     lines = ["문서별 목차:"]
     for doc_id in docs[:MAX_COVERS]:
         title = outline.title(doc_id)
-        paths = [s.path[1:] if s.path[:1] == (title,) else s.path for s in outline.sections(doc_id)]  # below the title
-        tops = list(dict.fromkeys(p[0] for p in paths if p and not generic_heading(p[0])))
+        tops = list(outline.top_sections(doc_id))
         shown = " · ".join(tops[:MAX_CONTENTS]) + (" …" if len(tops) > MAX_CONTENTS else "")
         lines.append(f"- {title}: {shown}" if tops else f"- {title}")
     if len(docs) > MAX_COVERS:

@@ -427,20 +427,20 @@ _ASKS_CONTENTS = frozenset({"목차", "차례", "섹션", "구성"})
 #: The words that name the documents (구성 asks for their contents only with one: "문서 구성").
 _DOCUMENTS = frozenset({"문서", "글", "자료", "파일"})
 #: ... and the words that go with them ("문서 구성이 어떻게 돼?", "전체 목차 좀 보여줄래?").
-_WITH_CONTENTS = QUESTION_WORDS | {
-    "문서",
-    "글",
-    "자료",
-    "파일",
-    "전체",
-    "각",
-    "보이다",
-    "보다",
-    "알리다",
-    "주다",
-    "있다",
-    "되다",
-}
+_WITH_CONTENTS = (
+    QUESTION_WORDS
+    | _DOCUMENTS
+    | {
+        "전체",
+        "각",
+        "보이다",
+        "보다",
+        "알리다",
+        "주다",
+        "있다",
+        "되다",
+    }
+)
 
 
 def _asks_contents(terms: Sequence[str]) -> bool:
@@ -659,7 +659,7 @@ def summary_topic(terms: Sequence[str]) -> list[str]:
 
 def asks_overview(question: str, terms: Sequence[str]) -> bool:
     """Whether a question asks what the documents say as a whole and names no topic (``terms``: its
-    content terms): "요약해줘" and "이 글의 요지는?" do; "AI 투자 격차 요약해줘" asks a topic's summary,
-    which a search finds. Searched, such a request found nothing to answer it: the documents do not
-    write "요약"."""
+    content terms): "요약해줘" and "이 글의 요지는?" do; "AI 투자 격차 요약해줘" asks a topic's summary
+    (see :func:`summary_topic`). Searched, such a request found nothing to answer it: the documents do
+    not write "요약"."""
     return asks_summary(question) and not summary_topic(terms)
