@@ -19,7 +19,9 @@ Collections, each with answerable questions (and what answers them) and question
 
 Systems, all in one run over the same indexes and question vectors: BM25 alone (both lexical fields),
 dense alone, a plain score fusion of dense and morpheme BM25 (min-max, 0.5/0.5), reciprocal rank
-fusion of the three signals, and the default. Metrics: R@1/5/10 and MRR@10 of the distinct
+fusion of the three signals, and the default. ``--variants`` also scores, on the fused candidates,
+fusion weights that follow each signal's confidence for the question and dense pseudo-relevance
+feedback, each chosen leave one collection out. Metrics: R@1/5/10 and MRR@10 of the distinct
 documents (passages for the essays, which hold two documents), the share of answerable questions
 the product's abstention rule abstains on (false abstention) and of unanswerable ones it catches.
 """
@@ -27,9 +29,10 @@ the product's abstention rule abstains on (false abstention) and of unanswerable
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Engine
-from assistant.search.fusion import get_fusion
+from assistant.search.fusion import get_fusion, minmax
 from assistant.search.retrieval import Hit, Retriever
 from bench.collections import NAMES, engines
 from bench.common import KORQUAD, ROOT, load_korquad, page_questions, require
@@ -212,6 +215,8 @@ class Candidates:
     scores: dict[str, np.ndarray]
     units: list[str]  #: the relevant unit, or "other:<doc id>"
     relevant: np.ndarray  #: bool per candidate
+    vectors: np.ndarray | None = None  #: the candidates' vectors (for pseudo-relevance feedback)
+    query: np.ndarray | None = None  #: the question's vector
 
 
 def pools(engine: Engine, queries: Sequence[Query]) -> list[Candidates]:
@@ -226,16 +231,22 @@ def pools(engine: Engine, queries: Sequence[Query]) -> list[Candidates]:
         chunks = engine.index.store.chunks([int(r) for r in pool.rows])
         hits = [Hit(int(r), c, 0.0, 0.0, 0.0) for r, c in zip(pool.rows, chunks, strict=True)]
         units = [q.relevant(h) or f"other:{h.chunk.doc_id}" for h in hits]
-        out.append(Candidates(pool.scores, units, np.array([not u.startswith("other:") for u in units])))
+        relevant = np.array([not u.startswith("other:") for u in units])
+        out.append(Candidates(pool.scores, units, relevant, pool.vectors, pool.query))
     return out
 
 
 def fused_metrics(data: Sequence[Candidates], weights: dict[str, float], fusion: str = "weighted") -> dict[str, float]:
     """R@1/5/10 and MRR@10 of a fusion with these weights."""
     fuse = get_fusion(fusion)
+    return ranked_metrics(data, lambda c: fuse(c.scores, weights, k=60))
+
+
+def ranked_metrics(data: Sequence[Candidates], fused_of: Callable[[Candidates], np.ndarray]) -> dict[str, float]:
+    """R@1/5/10 and MRR@10 of the candidates ranked by ``fused_of`` them (one score per candidate)."""
     ranks: list[int | None] = []
     for c in data:
-        fused = fuse(c.scores, weights, k=60)
+        fused = fused_of(c)
         seen: set[str] = set()
         rank: int | None = None
         for i in np.argsort(-fused, kind="stable"):
@@ -271,6 +282,63 @@ def leave_one_out(data: dict[str, list[Candidates]]) -> dict[str, Any]:
         for w in grid()
     ]
     return chosen_on_others(table, list(data), "weights")
+
+
+def adaptive(c: Candidates, weights: Mapping[str, float], floor: float) -> np.ndarray:
+    """Fusion whose weights follow each signal's confidence for this question: a signal's weight
+    times ``floor`` plus how far its min-max scores lie below their best on average (a peaked
+    signal, one candidate far above the rest, counts more than a flat one), normalized."""
+    out = np.zeros(len(c.units), dtype=np.float32)
+    total = 0.0
+    for name, scores in c.scores.items():
+        scaled = minmax(scores)
+        weight = weights.get(name, 0.0) * (floor + 1.0 - float(scaled.mean()) if len(scaled) else floor)
+        out += weight * scaled
+        total += weight
+    return out / total if total > 0 else out
+
+
+def feedback(c: Candidates, weights: Mapping[str, float], beta: float, depth: int) -> np.ndarray:
+    """Weighted fusion after dense pseudo-relevance feedback: the question's vector moved ``beta``
+    towards the mean vector of the ``depth`` candidates the fusion ranks first, and the candidates'
+    cosines taken again with it."""
+    fuse = get_fusion("weighted")
+    first = fuse(c.scores, weights, k=60)
+    if c.vectors is None or c.query is None or not len(first):
+        return first
+    top = np.argsort(-first, kind="stable")[:depth]
+    moved = c.query + beta * c.vectors[top].mean(axis=0)
+    moved = moved / max(float(np.linalg.norm(moved)), 1e-12)
+    return fuse({**c.scores, "dense": c.vectors @ moved}, weights, k=60)
+
+
+#: Query-adaptive fusion floors and (beta, depth) of the dense feedback tried (see :func:`variants`).
+ADAPTIVE_FLOORS = (0.25, 0.5, 1.0)
+FEEDBACK = ((0.1, 1), (0.1, 3), (0.2, 1), (0.2, 3), (0.3, 3), (0.5, 3))
+
+
+def variants(data: dict[str, list[Candidates]], weights: Mapping[str, float]) -> dict[str, Any]:
+    """The default fusion weights as they are, with weights that follow each signal's confidence
+    (:func:`adaptive`) and after dense pseudo-relevance feedback (:func:`feedback`), each setting
+    scored on every collection and chosen leave one collection out (the fused candidates alone,
+    without MMR or the phrase order)."""
+    table: list[tuple[dict[str, Any], dict[str, dict[str, float]]]] = [
+        ({"variant": "plain"}, {n: fused_metrics(d, dict(weights)) for n, d in data.items()})
+    ]
+    for floor in ADAPTIVE_FLOORS:
+        by_floor = functools.partial(adaptive, weights=weights, floor=floor)
+        table.append(
+            ({"variant": "adaptive", "floor": floor}, {n: ranked_metrics(d, by_floor) for n, d in data.items()})
+        )
+    for beta, depth in FEEDBACK:
+        moved = functools.partial(feedback, weights=weights, beta=beta, depth=depth)
+        scores = {n: ranked_metrics(d, moved) for n, d in data.items()}
+        table.append(({"variant": "feedback", "beta": beta, "depth": depth}, scores))
+    rows = [
+        {**setting, **{n: {k: round(v, 4) for k, v in s.items()} for n, s in scores.items()}}
+        for setting, scores in table
+    ]
+    return {"rows": rows, "leave_one_out": chosen_on_others(table, list(data), "variant")}
 
 
 #: Phrase weights tried leave one collection out (see :func:`phrase_leave_one_out`).
@@ -327,6 +395,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
     parser.add_argument("--no-tuning", action="store_true", help="Skip the leave-one-collection-out weight tuning.")
     parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="Score query-adaptive fusion weights and dense pseudo-relevance feedback, leave one collection out.",
+    )
+    parser.add_argument(
         "--phrases",
         action="store_true",
         help="Tune the phrase weight leave one collection out (even with --no-tuning).",
@@ -351,9 +424,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows[system] = score(engine, retriever, queries, mode, cuts)
             print(name, system, rows[system], flush=True)
         report["collections"][name] = rows
+    candidates = {n: pools(by_name[n], asked[n]) for n in names} if not args.no_tuning or args.variants else {}
     if not args.no_tuning:
-        report["leave_one_out"] = leave_one_out({n: pools(by_name[n], asked[n]) for n in names})
+        report["leave_one_out"] = leave_one_out(candidates)
         print("leave one out", json.dumps(report["leave_one_out"], ensure_ascii=False), flush=True)
+    if args.variants:
+        s = next(iter(by_name.values())).settings
+        default = {"dense": s.dense_weight, "morph": s.morph_weight, "bigram": s.bigram_weight}
+        report["variants"] = variants(candidates, default)
+        print("variants", json.dumps(report["variants"], ensure_ascii=False), flush=True)
     if not args.no_tuning or args.phrases:
         report["phrase_leave_one_out"] = phrase_leave_one_out({n: by_name[n] for n in names}, asked)
         print(
