@@ -1,4 +1,5 @@
-""" "요약해줘" over the real corpus, with the real embedded model and Kiwi, in a process of its own."""
+""" "요약해줘" over the real corpus, with the real embedded model and Kiwi, in a process of its own;
+and what the answer notes of the words of a question the essays do not write."""
 
 from __future__ import annotations
 
@@ -51,3 +52,13 @@ def test_a_topics_summary_says_nothing_of_the_word_summary(engine: Engine) -> No
     answer = engine.ask("유럽 전략 요약")
     assert answer.form != "overview" and "유럽" in answer.summary_sentences[0].text
     assert "‘요약’" not in answer.summary
+
+
+def test_a_topic_the_essays_never_write_is_noted(engine: Engine) -> None:
+    """ "엔비디아는 AI 생태계를 확장하고 있어?": the essays hold most of the question (AI 생태계 확장, the US
+    companies), never 엔비디아; the answer says so under the nearest it shows. A topic the essays
+    write ("미국은 …") is no note."""
+    answer = engine.ask("엔비디아는 AI 생태계를 확장하고 있어?")
+    assert not answer.abstained
+    assert answer.summary.endswith("참고: 문서에는 ‘엔비디아’라는 말이 나오지 않습니다."), answer.summary
+    assert "참고:" not in engine.ask("미국은 AI 생태계를 확장하고 있어?").summary

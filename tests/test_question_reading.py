@@ -17,6 +17,7 @@ from assistant.text.questions import (
     asks_outright,
     asks_which,
     holds_no_word,
+    opening_topic,
     points_at_nothing,
     question_form,
     relation_terms,
@@ -473,3 +474,21 @@ def test_a_prefix_stays_with_its_noun(analyzer: KoreanAnalyzer, text: str, terms
     assert analyzer.terms(text) == terms
     spans = [(t.start, t.end, t.form) for t in analyzer.tokens(text)]
     assert all(text[a:b] == form for a, b, form in spans if form in terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("반도체는 어떤 역할을 해?", ["반도체"]),
+        ("삼성전자는 어떤 역할을 해?", ["삼성전자"]),
+        ("snap 패키지는 어떻게 설치해?", ["snap", "패키지"]),
+        ("강완구는 몇년도에 태어났는가?", []),  # read 강 + 완구: neither is a word of the question
+        ("중소기업 중심의 AI 동맹 이름은?", []),  # an owner: B of A is asked
+        ("노트북 팬이 계속 돌아", []),  # a subject, not a topic
+        ("그건 뭐야?", []),  # a pronoun
+        ("무엇은 뭐야?", []),  # a word that only asks
+        ("AI 동맹에 참여한 기업들은 어디야?", []),  # the topic is not what the question opens with
+    ],
+)
+def test_the_topic_a_question_opens_with(analyzer: KoreanAnalyzer, question: str, topic: list[str]) -> None:
+    assert opening_topic(analyzer.tokens(question)) == topic

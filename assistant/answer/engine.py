@@ -88,6 +88,7 @@ from assistant.text.questions import (
     asks_which,
     comparison_sides,
     holds_no_word,
+    opening_topic,
     points_at_nothing,
     question_form,
     reads_as_question,
@@ -488,17 +489,21 @@ class Engine:
         # words of the question no document writes, when they are much of it: the answer is only the nearest
         # ... or when it is a name in Latin letters ("docker 설치 방법 알려줘") or the follow-up's
         # narrowing ("입사 첫해는?" and no document says 첫해), however much of the rest they hold
+        # ... or the question's opening topic ("크롬은 어떻게 …?"), whose own words no document writes
         unsure = retrieval.coverage < UNSURE_COVERAGE
+        searched = self.analyzer.tokens(request.searched)
+        topic = opening_topic(searched) if retrieval.absent else []
         unwritten = [
             t
             for t in retrieval.absent
-            if (unsure or t in request.context.narrowed or latin_name(t))
+            if (unsure or t in request.context.narrowed or latin_name(t) or t in topic)
             and t not in ENGLISH_FUNCTION_WORDS
             and t not in BOUND_WORDS
             and t not in SUMMARY_WORDS  # "유럽 전략 요약": what is asked for, not what about
         ]
-        searched = self.analyzer.tokens(request.searched)
         absent = _written_words(request.searched, searched, unwritten) if unwritten else []
+        if not unsure and topic:  # a name Kiwi reads in other pieces in the documents is still written there
+            absent = [w for w in absent if w.lower() not in topic or not index.store.writes(w)]
         mixed = [
             name
             for name in _mixed_names(request.searched, searched, index.bigram.vocab)

@@ -598,6 +598,45 @@ def _phrase_head(toks: Sequence[Token], i: int, step: int) -> str | None:
 FRAME_NOUNS = frozenset(["문제", "문제점", "부분", "측면", "사항", "얘기", "이야기", "상황"])
 
 
+#: Morphemes a question's opening topic is made of: nouns, Latin letters, numbers, and the
+#: suffixes of nouns (들).
+_TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SN", "XSN"})
+
+
+def opening_topic(tokens: Sequence[Token]) -> list[str]:
+    """The nouns of what a question opens by naming as its topic ("반도체는 어떤 역할을 해?" → 반도체;
+    "크롬 브라우저는 …" → 크롬, 브라우저), each a whole written word (Kiwi may read a name in pieces:
+    강완구 → 강, 완구, and the piece is no word of the question); none when the phrase before 은/는
+    holds anything but nouns, or an owner ("A의 B는?" asks B of A, whatever A is), or a word that
+    only asks."""
+    nouns: list[Token] = []
+    for tok in tokens:
+        base = tok.tag.split("-")[0]
+        if base == "JX" and tok.form in ("은", "는") and nouns:
+            whole = [
+                t
+                for t in nouns
+                if t.tag.split("-")[0] != "XSN"
+                and not _touches(tokens, t.start)
+                and (t.end == tok.start or not _touches_after(tokens, t.end))
+            ]
+            return [t.form.lower() for t in whole if t.form.lower() not in QUESTION_WORDS]
+        if base not in _TOPIC_TAGS:
+            return []
+        nouns.append(tok)
+    return []
+
+
+def _touches(tokens: Sequence[Token], start: int) -> bool:
+    """Whether a morpheme ends where ``start`` is (no space before it: part of a longer word)."""
+    return any(t.end == start for t in tokens)
+
+
+def _touches_after(tokens: Sequence[Token], end: int) -> bool:
+    """Whether a morpheme starts where ``end`` is (no space after it: part of a longer word)."""
+    return any(t.start == end for t in tokens)
+
+
 def topic_terms(query_terms: Sequence[str]) -> list[str]:
     """The query's content terms without the words that only ask."""
     return [t for t in query_terms if t not in QUESTION_WORDS]
