@@ -453,6 +453,8 @@ REGIONS = [
         ("가장 많이 늘어난 지역은?", ["해외"]),
         ("제일 크게 떨어진 곳", ["호남"]),  # what fell most is the least change
         ("매출 비중이 제일 큰 지역은?", ["수도권"]),  # the column named, not the changes
+        # 매출 names "매출 비중", but what rose most is read in its change (it read 수도권, of 55%)
+        ("매출이 제일 많이 늘어난 지역은?", ["해외"]),
     ],
 )
 def test_what_rose_or_fell_is_read_in_the_column_of_changes(question: str, names: list[str]) -> None:
@@ -557,3 +559,23 @@ def test_none_of_a_column_named_is_its_rows_of_zero() -> None:
     assert rows_asked(_read(full, "재고.md"), "재고 없는 상품 있어?").none_within == "없는"
     assert rows_asked(_read(stock, "재고.md"), "문서에 없는 내용").rows == []  # no column named
     assert asks_a_table("재고 없는 상품 있어?")
+
+
+def test_a_column_named_of_something_the_table_does_not_hold_is_left_to_the_sentence_that_says_it() -> None:
+    """ "수출 비중은?" showed every region's "매출 비중", and "내년 목표 매출은?" the same rows, while the
+    report beside the table says what was asked. A question naming the column of what the table
+    holds, or only words the table writes ("지역별" of 지역), still gets its rows; so does one about
+    something no sentence says ("서울 매출은?": the rows, nearest there is)."""
+    said = [
+        Candidate(2, 0, 30, "수출 비중은 처음으로 10%에 가까워졌습니다.", 0, doc_id="실적.md", section="요약"),
+        Candidate(
+            2, 31, 70, "내년에는 법인을 세우고 매출 200억 원을 목표로 합니다.", 1, doc_id="실적.md", section="요약"
+        ),
+    ]
+    both = _read(REGIONS, "지역.md") + said
+    assert rows_asked(both, "수출 비중은?").rows == []
+    assert rows_asked(both, "내년 목표 매출은?").rows == []
+    for question in ("매출 비중은?", "지역별 매출 비중 알려줘", "서울 매출은?"):
+        assert [r.text.split(" | ")[0] for r in rows_asked(both, question).rows] == ["수도권", "영남", "호남", "해외"]
+    # without the sentence, the table is the nearest there is
+    assert len(rows_asked(_read(REGIONS, "지역.md"), "수출 비중은?").rows) == 4

@@ -141,18 +141,19 @@ def column_names(row: Candidate) -> tuple[str, ...]:
 
 
 def _column(table: Table, asked: Extreme) -> int | None:
-    """The column that answers: the one whose header the question names, else (asked how cheap or
-    dear) the one of prices, (asked how long) the one of times, (asked what rose or fell most: "가장
-    많이 늘어난 지역은?") the one of changes; never the first (it names the rows), never one without
-    numbers."""
+    """The column that answers: asked what rose or fell most ("가장 많이 늘어난 지역은?", "매출이 제일
+    많이 늘어난 지역은?"), the one of changes (a named one first), whatever other column the question
+    names (매출 names "매출 비중", whose change "전년 대비" is); else the one whose header the question
+    names, else (asked how cheap or dear) the one of prices, (asked how long) the one of times; never
+    the first (it names the rows), never one without numbers."""
 
     columns = table.numeric_columns()
     named = table.named(columns, asked.words)
-    if named:
-        return named[0]
     if _changes_asked(" ".join(asked.words)) is not None:
         changes = table.changes()
-        return changes[0] if changes else None
+        return next((j for j in named if j in changes), changes[0]) if changes else (named[0] if named else None)
+    if named:
+        return named[0]
     if asked.kind == "price":
         priced = [j for j in columns if _PRICE_HEADER.search(table.header[j])]
         found = priced or [j for j in columns if table.written_in(j, ("원",))]
@@ -529,10 +530,43 @@ def rows_asked(
     if changed is not None:
         return changed
     valued = named_rows(found, words)  # a value named ("무료 요금제 있어?"), else a row or column
-    return (
-        RowsAsked(valued, columns=_columns_asked(found, valued, words))
-        if valued
-        else rows_by_name(found, [*words, *_words(searched)], extreme, _words(before))
+    if valued:
+        return RowsAsked(valued, columns=_columns_asked(found, valued, words))
+    by_name = rows_by_name(found, [*words, *_words(searched)], extreme, _words(before))
+    return RowsAsked([]) if _said_beside(candidates, found, by_name, words) else by_name
+
+
+def _stem(word: str) -> str:
+    """A question's word without the particle it ends with ("비중은" → 비중)."""
+    for n in (3, 2, 1):
+        if len(word) > n and word[-n:] in _PARTICLES:
+            return word[:-n]
+    return word
+
+
+def _said_beside(
+    candidates: Sequence[Candidate], found: Sequence[Table], asked: RowsAsked, words: Sequence[str]
+) -> bool:
+    """Whether a question that names only a column of a table (every row shown by it) is about
+    something else the table does not hold, which a sentence beside it says: "수출 비중은?" names
+    the column "매출 비중", while the report says "수출 비중은 처음으로 10%에 가까워졌습니다."; "내년 목표
+    매출은?" names "매출 비중", while the plan says "내년에는 … 매출 200억 원을 목표로 합니다." A word of
+    the question is in the table when a word of the table begins it ("지역별" of 지역)."""
+    table = next((t for t in found if asked.rows and asked.rows[0] in t.rows), None)
+    if table is None or len(asked.rows) < len(table.rows):  # rows named: the table answers
+        return False
+    written = {w for row in (table.header, *table.cells) for cell in row for w in cell.lower().split()}
+    stems = [_stem(w.lower()) for w in words]
+    column = [w for w in stems if any(w in h.lower() for h in asked.columns)]
+    other = [
+        w for w in stems if len(w) >= 2 and w not in column and not any(w.startswith(t) for t in written if len(t) >= 2)
+    ]
+    if not column or not other:
+        return False
+    rows = set(table.rows)
+    return any(
+        c not in rows and " | " not in c.text and all(w in c.text for w in column) and any(w in c.text for w in other)
+        for c in candidates
     )
 
 
@@ -620,13 +654,15 @@ def _columns_asked(
 ) -> tuple[str, ...]:
     """The names of the columns a question asks of the ``rows`` it picked from one of the ``found``
     tables: those it names ("인사팀 연락처 알려줘": 연락처), else the one its extreme is taken in ("제일
-    싼 요금제는?": 월 요금)."""
+    싼 요금제는?": 월 요금), or, the extreme being of a change, the column of changes alone ("매출이
+    제일 많이 늘어난 지역은?": 전년 대비, not 매출 비중)."""
     table = next((t for t in found if rows and rows[0] in t.rows), None)
     if table is None:
         return ()
     columns = table.named_columns(words)
-    if not columns and asked is not None and (col := _column(table, asked)) is not None:
-        columns = [col]
+    changed = asked is not None and _changes_asked(" ".join(asked.words)) is not None
+    if (changed or not columns) and asked is not None and (col := _column(table, asked)) is not None:
+        columns = [col]  # what rose most: the change, not the column it is the change of
     return tuple(table.header[j] for j in columns)
 
 
