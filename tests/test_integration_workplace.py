@@ -550,3 +550,15 @@ def test_a_lead_on_what_a_setting_is_is_followed_by_the_steps_that_change_it(man
     assert not said[0][:1].isdigit()
     assert [s[:2] for s in said if s[:1].isdigit()] == ["1.", "2.", "3.", "4."]
     assert "\n3. 방향, 배율, 재생률을 선택합니다." in answer.summary
+
+
+def test_a_procedure_of_another_section_does_not_follow_an_answer_it_is_not_about(engine: Engine) -> None:
+    """ "DB 어떻게 띄워?" is answered under the wiki's "로컬 데이터베이스"; the steps of "저장소 받기" (SSH
+    key, git clone) followed it as the page's nearest procedure. A table named by a column only gives
+    way to the sentence that says what was asked ("수출 비중은?": the regions' 매출 비중 led), and what
+    rose most is read in the column of changes ("매출이 제일 많이 늘어난 지역은?": 수도권 +8% led)."""
+    db = engine.ask("DB 어떻게 띄워?")
+    assert "docker compose up -d db" in db.summary_sentences[0].text
+    assert not any("SSH" in s.text or "git clone" in s.text for s in db.summary_sentences), db.summary
+    assert _first(engine, "수출 비중은?")[0].startswith("수출 비중은 처음으로 10%에 가까워졌습니다")
+    assert "충청" in _first(engine, "매출이 제일 많이 늘어난 지역은?")[0]

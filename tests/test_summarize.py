@@ -1117,8 +1117,9 @@ def test_steps_chosen_after_the_lead_are_shown_as_their_procedure() -> None:
 def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen() -> None:
     """One step chosen after the lead: its procedure follows, in order and whole (a window of
     PROCEDURE_STEPS holding it), after at most two sentences chosen that are no steps; the lead's
-    own section's procedure when no step is chosen; the lead's own when it is a step; nothing when
-    there is no room for more than the lead, or when the only procedure is in another section."""
+    own section's procedure when no step is chosen (or one beside it about the question); the lead's
+    own when it is a step; nothing when there is no room for more than the lead, or when the only
+    procedure is in another section."""
     intro = replace(
         cand(1, 0, "화면 해상도는 요소의 크기를 정합니다.", {"해상도"}, 0), section="해상도 바꾸기 > 자체 해상도"
     )
@@ -1150,6 +1151,16 @@ def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen(
     ]
     elsewhere = replace(intro, section="글꼴 바꾸기")
     assert procedure_after([elsewhere, *steps], [Picked(elsewhere, 3.0)], 4) == []
+    # a section beside the lead's (one page, two sub-sections): its procedure does something else,
+    # unless one of its steps holds a term of the question
+    beside = replace(intro, section="해상도 바꾸기 > 자체 해상도")
+    sibling = [replace(c, section="해상도 바꾸기 > 방향 바꾸기") for c in steps]
+    assert procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4) == []
+    assert procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4, {"해상도"}) == []
+    assert texts(procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4, {"단계"})) == [
+        beside.text,
+        *[c.text for c in sibling[:6]],
+    ]
     # one step is no procedure
     assert procedure_after([intro, steps[0]], [Picked(intro, 3.0)], 4) == []
 

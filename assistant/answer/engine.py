@@ -680,7 +680,7 @@ class Engine:
                 picked = (
                     listed
                     or in_procedure_order(candidates, picked, n)
-                    or procedure_after(candidates, picked, n)
+                    or procedure_after(candidates, picked, n, q.term_set)
                     or answer_under_question(candidates, picked, n)
                     or picked
                 )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
@@ -1425,14 +1425,19 @@ PROCEDURE_STEPS = 6
 BEFORE_PROCEDURE = 2
 
 
-def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
+def procedure_after(
+    candidates: Sequence[Candidate], picked: Sequence[Picked], n: int, terms: Collection[str] = frozenset()
+) -> list[Picked]:
     """The numbered procedure the lead belongs to or speaks of, after it: the lead, the next (at most
     :data:`BEFORE_PROCEDURE`) sentences chosen that are no steps, then the procedure's steps in their
     order (at most :data:`PROCEDURE_STEPS`, a window holding the step it is found by; the lead not
     again). The procedure is the lead's own when the lead is a step ("3. 터치패드 섹션에서 …": step 4
     turns on tapping); else the one a sentence chosen after the lead is a step of; else the one nearest
     the lead in its section of its document ("화면 해상도 또는 방향 바꾸기": the lead says what the native
-    resolution is, step 4 of the page's procedure picks the resolution); else nothing. The procedure
+    resolution is, step 4 of the page's procedure picks the resolution), in the lead's section, one
+    around it or one within it, or in a section beside it when one of its steps holds one of the
+    question's ``terms`` (a wiki page's "저장소 받기" does not go on from "DB 어떻게 띄워?" answered
+    under "로컬 데이터베이스"); else nothing. The procedure
     counts as one of the ``n`` sentences: a reader asking how needs all its steps, and one step alone
     leaves them half-way."""
     if n < 2 or not picked:
@@ -1447,7 +1452,13 @@ def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n
             run = _run_of(candidates, anchor)
         else:
             top = _top_heading(lead.section)
-            runs = [r for r in _runs(_points(candidates, lead.doc_id, _does)) if _top_heading(r[0].section) == top]
+            runs = [
+                r
+                for r in _runs(_points(candidates, lead.doc_id, _does))
+                if _top_heading(r[0].section) == top
+                # a sibling section's procedure does something else, unless a step is about the question
+                and (_nested(r[0].section, lead.section) or any(not c.terms.isdisjoint(terms) for c in r))
+            ]
             run = min(runs, key=lambda r: min(abs(c.start - lead.start) for c in r), default=[])
     if len(run) < 2:
         return []
@@ -1456,6 +1467,11 @@ def procedure_after(candidates: Sequence[Candidate], picked: Sequence[Picked], n
     steps = [c for c in run[first : first + PROCEDURE_STEPS] if (c.doc_id, c.start) != (lead.doc_id, lead.start)]
     others = [p for p in picked[1:] if not _is_step(p.candidate.text)][: min(BEFORE_PROCEDURE, n - 2)]
     return [picked[0], *others, *(Picked(s, 0.0) for c in steps if (s := presentable(c)) is not None)]
+
+
+def _nested(a: str, b: str) -> bool:
+    """Whether one of two heading paths is the other or one of its sub-sections."""
+    return a == b or a.startswith(b + PATH_SEPARATOR) or b.startswith(a + PATH_SEPARATOR)
 
 
 def _top_heading(section: str) -> str:
