@@ -972,3 +972,13 @@ def test_an_answer_names_its_opening_topic_when_no_document_writes_it(tmp_path: 
     assert "참고:" not in engine.ask("인도 AI 투자 규모를 키우나?").summary
     assert "참고:" not in engine.ask("크롬은 AI 교육에 쓰이나?").summary
     assert "참고:" not in engine.ask("인도의 AI 투자 규모는 키우나?").summary
+
+
+def test_an_ellipsis_asking_a_value_of_its_own_keeps_its_form(engine: Engine) -> None:
+    """ "숙박비는 얼마까지?" after "출장비 어떻게 정산해?" asks a sum: it was laid out as the way to do it
+    ("문서가 제시하는 방법:"), the form of the question it goes on from. A bare ellipsis ("그럼 숙박비는?")
+    still asks what the question before asked."""
+    before = Context(like="출장비 어떻게 정산해?")
+    assert engine.ask("숙박비는 얼마까지?", query="출장비 정산 숙박비", context=before).form == "general"
+    assert engine.ask("그럼 숙박비는?", query="출장비 정산 숙박비", context=before).form == "method"
+    assert engine.ask("그럼 숙박비는?", query="출장비 정산 숙박비", context=Context(like="왜 필요해?")).form == "reason"

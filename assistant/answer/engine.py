@@ -97,6 +97,7 @@ from assistant.text.questions import (
     summary_topic,
     topic_terms,
 )
+from assistant.text.sentences import expected_answer
 from assistant.text.spoken import written_out
 
 if TYPE_CHECKING:
@@ -454,7 +455,9 @@ class Engine:
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
         form = question_form(request.question)
-        if form == "general" and request.context.like:  # "그럼 유럽은?" after "왜 필요해?" asks why too
+        # "그럼 유럽은?" after "왜 필요해?" asks why too; "숙박비는 얼마까지?" after "출장비 어떻게 정산해?" asks
+        # a sum, no way to do it
+        if form == "general" and request.context.like and expected_answer(request.question) is None:
             earlier = question_form(request.context.like)
             form = form if earlier == "comparison" else earlier
         unclear = request.unclear()
