@@ -1152,11 +1152,12 @@ def test_a_lead_that_is_no_step_is_followed_by_the_procedure_of_the_step_chosen(
     elsewhere = replace(intro, section="글꼴 바꾸기")
     assert procedure_after([elsewhere, *steps], [Picked(elsewhere, 3.0)], 4) == []
     # a section beside the lead's (one page, two sub-sections): its procedure does something else,
-    # unless one of its steps holds a term of the question
+    # unless its own heading or one of its steps holds a term of the question
     beside = replace(intro, section="해상도 바꾸기 > 자체 해상도")
     sibling = [replace(c, section="해상도 바꾸기 > 방향 바꾸기") for c in steps]
     assert procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4) == []
-    assert procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4, {"해상도"}) == []
+    assert procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4, {"해상도"}) == []  # the page's, not its own
+    assert len(procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4, {"방향"})) == 7  # its heading's
     assert texts(procedure_after([beside, *sibling], [Picked(beside, 3.0)], 4, {"단계"})) == [
         beside.text,
         *[c.text for c in sibling[:6]],

@@ -1435,8 +1435,8 @@ def procedure_after(
     turns on tapping); else the one a sentence chosen after the lead is a step of; else the one nearest
     the lead in its section of its document ("화면 해상도 또는 방향 바꾸기": the lead says what the native
     resolution is, step 4 of the page's procedure picks the resolution), in the lead's section, one
-    around it or one within it, or in a section beside it when one of its steps holds one of the
-    question's ``terms`` (a wiki page's "저장소 받기" does not go on from "DB 어떻게 띄워?" answered
+    around it or one within it, or in a section beside it when its heading or one of its steps holds
+    one of the question's ``terms`` (a wiki page's "저장소 받기" does not go on from "DB 어떻게 띄워?" answered
     under "로컬 데이터베이스"); else nothing. The procedure
     counts as one of the ``n`` sentences: a reader asking how needs all its steps, and one step alone
     leaves them half-way."""
@@ -1456,8 +1456,8 @@ def procedure_after(
                 r
                 for r in _runs(_points(candidates, lead.doc_id, _does))
                 if _top_heading(r[0].section) == top
-                # a sibling section's procedure does something else, unless a step is about the question
-                and (_nested(r[0].section, lead.section) or any(not c.terms.isdisjoint(terms) for c in r))
+                # a sibling section's procedure does something else, unless it is about the question
+                and (_nested(r[0].section, lead.section) or _about_terms(r, terms))
             ]
             run = min(runs, key=lambda r: min(abs(c.start - lead.start) for c in r), default=[])
     if len(run) < 2:
@@ -1467,6 +1467,12 @@ def procedure_after(
     steps = [c for c in run[first : first + PROCEDURE_STEPS] if (c.doc_id, c.start) != (lead.doc_id, lead.start)]
     others = [p for p in picked[1:] if not _is_step(p.candidate.text)][: min(BEFORE_PROCEDURE, n - 2)]
     return [picked[0], *others, *(Picked(s, 0.0) for c in steps if (s := presentable(c)) is not None)]
+
+
+def _about_terms(run: Sequence[Candidate], terms: Collection[str]) -> bool:
+    """Whether a procedure's heading ("해상도 설정") or one of its steps holds one of ``terms``."""
+    heading = last_heading(run[0].section).lower()
+    return any(t in heading for t in terms) or any(not c.terms.isdisjoint(terms) for c in run)
 
 
 def _nested(a: str, b: str) -> bool:
