@@ -562,3 +562,11 @@ def test_a_procedure_of_another_section_does_not_follow_an_answer_it_is_not_abou
     assert not any("SSH" in s.text or "git clone" in s.text for s in db.summary_sentences), db.summary
     assert _first(engine, "수출 비중은?")[0].startswith("수출 비중은 처음으로 10%에 가까워졌습니다")
     assert "충청" in _first(engine, "매출이 제일 많이 늘어난 지역은?")[0]
+
+
+def test_plans_cheaper_than_one_are_the_rows_below_its_price(engine: Engine, tmp_path: Path) -> None:
+    """ "프로보다 싼 요금제 있어?" led with 프로's own row; so did "그거보다 싼 건?" after "프로 요금제 얼마야?"."""
+    cheaper = [s.text for s in engine.ask("프로보다 싼 요금제 있어?").summary_sentences]
+    assert [s.split(" | ")[0] for s in cheaper[:3]] == ["베이직", "스탠다드", "팀"], cheaper
+    _, pointed = _chat(engine, tmp_path, "프로 요금제 얼마야?", "그거보다 싼 건?")
+    assert pointed.summary.startswith("“베이직” — 월 요금: 무료"), pointed.summary

@@ -13,6 +13,7 @@ from assistant.answer.tables import (
     MOST_ROWS,
     asked_bound,
     asked_extreme,
+    asked_relative,
     asks_a_table,
     bounded_rows,
     column_names,
@@ -579,3 +580,40 @@ def test_a_column_named_of_something_the_table_does_not_hold_is_left_to_the_sent
         assert [r.text.split(" | ")[0] for r in rows_asked(both, question).rows] == ["수도권", "영남", "호남", "해외"]
     # without the sentence, the table is the nearest there is
     assert len(rows_asked(_read(REGIONS, "지역.md"), "수출 비중은?").rows) == 4
+
+
+@pytest.mark.parametrize(
+    ("question", "searched", "names", "column", "none"),
+    [
+        ("프로보다 싼 요금제 있어?", "", ["베이직", "스탠다드", "팀"], "월 요금", ""),
+        ("프로 요금제보다 저렴한 거", "", ["베이직", "스탠다드", "팀"], "월 요금", ""),
+        ("스탠다드보다 용량 큰 요금제는?", "", ["프로", "팀"], "저장 용량", ""),  # 2TB and 1TB over 200GB
+        ("베이직보다 비싼 요금제", "", ["스탠다드", "프로", "팀"], "월 요금", ""),
+        ("베이직보다 싼 요금제", "", [], "월 요금", "베이직보다 싼"),  # nothing is below 무료: said so
+        # pointing at the row the conversation is on: what it searched names it
+        ("그거보다 싼 건?", "프로 월 요금 싼", ["베이직", "스탠다드", "팀"], "월 요금", ""),
+    ],
+)
+def test_rows_compared_with_one_row_are_those_beyond_its_value(
+    question: str, searched: str, names: list[str], column: str, none: str
+) -> None:
+    """ "프로보다 싼 요금제 있어?" showed the row of 프로 itself (the question names it)."""
+    asked = rows_asked(_read([HEADER, *ROWS], "요금제.md"), question, searched=searched)
+    assert [r.text.split(" | ")[0] for r in asked.rows] == names
+    assert asked.columns == (column,) and asked.none_within == none
+
+
+def test_what_is_compared_with_one_row_is_read_from_the_question() -> None:
+    cheaper = asked_relative("프로보다 싼 요금제 있어?")
+    assert cheaper is not None and cheaper.below and cheaper.kind == "price" and cheaper.target == ("프로",)
+    bigger = asked_relative("스탠다드보다 용량 큰 요금제는?")
+    assert bigger is not None and not bigger.below and "용량" in bigger.words and bigger.said == "스탠다드보다 용량 큰"
+    pointed = asked_relative("그거보다 더 싼 건?")
+    assert pointed is not None and pointed.target == () and pointed.than
+    assert asked_relative("전년보다 줄어든 지역은?") is None  # a change, read by the column of changes
+    assert asked_relative("예전보다 느려졌어요") is None
+    # which of the rows named is more so is an extreme among them, not a comparison with one
+    among = asked_relative("프로랑 팀 중에 뭐가 더 싸?")
+    assert among is not None and not among.than
+    rows = rows_asked(_read([HEADER, *ROWS], "요금제.md"), "프로랑 팀 중에 뭐가 더 싸?").rows
+    assert [r.text.split(" | ")[0] for r in rows] == ["팀", "프로"]

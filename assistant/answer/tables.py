@@ -3,7 +3,8 @@
 1만 원 이하 요금제"), the rows holding a value the question names ("무료 요금제 있어?"), and the rows
 themselves when a list of what the first column names is asked ("요금제 종류 알려줘"), the row and
 column a question names ("2024년 매출은 얼마야?": the row 매출, its column 2024년 shown first), what
-rose or fell in a column of changes ("전년보다 줄어든 지역은?": the row of "-2%"). The documents'
+rose or fell in a column of changes ("전년보다 줄어든 지역은?": the row of "-2%"), the rows beyond one
+row's value ("프로보다 싼 요금제 있어?", "그거보다 싼 건?" after the row of 프로). The documents'
 tables are read row by row and value by value, so the answer is the rows, not the sentences next to
 the table that share the most words.
 
@@ -502,6 +503,11 @@ def rows_asked(
     ("영업이익은?" after "2024년 매출은 얼마야?": 2024년)."""
     found = tables(candidates)
     said = f"{within} {question}".strip()
+    relative = asked_relative(question)
+    if relative is not None:  # "프로보다 싼 요금제 있어?", "그거보다 싼 건?" after a row shown
+        compared = rows_beyond(found, relative, [*_words(searched), *_words(before)])
+        if compared is not None:
+            return compared
     extreme, bound = asked_extreme(said), asked_bound(said)
     bounded = bounded_rows(found, bound) if bound is not None else None
     # the extreme is taken within the bound when a table has the bound's column, else of every row
@@ -573,6 +579,75 @@ def _said_beside(
 #: Words asking what fell, and what rose.
 _DOWN = re.compile(r"줄어|줄었|줄은|감소|하락|떨어|내려|내린|낮아|적자|축소|악화|역성장")
 _UP = re.compile(r"늘어|늘었|늘은|증가|상승|올라|올랐|오른|높아|흑자|(?<!역)성장|증대|확대|개선")
+
+
+#: "프로보다 싼", "스탠다드보다 용량 큰", "그거보다 더 비싼": a comparison with a row, or ("더 큰 건?")
+#: with the row the conversation is on. The word compared by is one of :data:`_LEAST` or :data:`_MOST`.
+_THAN = re.compile(r"(?:(\S+)보다|(?:^|\s)더)\s*(?:더\s*)?(\S+)(?:\s+(\S+))?")
+#: Words that point back at the row shown before ("그거보다 싼 건?").
+_POINTING = re.compile(r"^(?:그|이|저)(?:거|것|건|게)?$")
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A comparison with one row: the rows whose value is below (``below``) or above the row's."""
+
+    below: bool
+    kind: str  #: as :attr:`Extreme.kind`
+    words: tuple[str, ...]  #: the question's words (one may name the column compared by)
+    target: tuple[str, ...]  #: the words naming the row compared with; () when the conversation names it
+    than: bool  #: written with 보다 (not only 더: "프로랑 팀 중에 뭐가 더 싸?" asks among the rows it names)
+    said: str  #: the comparison as the question writes it ("프로보다 싼")
+
+
+def asked_relative(question: str) -> Relative | None:
+    """The comparison with one row a question asks for ("프로보다 싼 요금제 있어?" → below 프로's
+    price; "스탠다드보다 용량 큰 요금제는?" → above its 저장 용량; "더 큰 건?" → above the row talked
+    about), or None."""
+    for m in _THAN.finditer(question):
+        # the word compared by, right after (싼) or after the column compared in ("용량 큰")
+        at = next((g for g in (2, 3) if m.group(g) and m.group(g).startswith((*_LEAST, *_MOST))), None)
+        if at is None:
+            continue
+        word = m.group(at)
+        column = m.group(2) if at == 3 else ""
+        before = question[: m.start(1) if m.group(1) else m.start()].split()
+        target = () if m.group(1) is None or _POINTING.match(m.group(1)) else (*before, m.group(1))
+        kind = "price" if word.startswith(_PRICE_WORDS) else "time" if word.startswith(_TIME_WORDS) else ""
+        words = tuple(re.findall(r"[가-힣A-Za-z]{2,}", f"{question[: m.start()]} {column}"))
+        said = question[m.start() : m.end(at)].strip()
+        return Relative(word.startswith(_LEAST), kind, words, target, m.group(1) is not None, said)
+    return None
+
+
+def rows_beyond(found: Sequence[Table], asked: Relative, talked: Sequence[str]) -> RowsAsked | None:
+    """The rows of the first of the ``found`` tables whose value is below (or above) that of the row
+    compared with, in the column that answers (:func:`_column`: the one named, else the prices for
+    싸다 …), in the table's order; the row is the one ``asked.target`` names, else (pointed at, or only
+    더) the one the conversation names (``talked``: what it searched and the question before). Said
+    so (``none_within``) when no row is; None when no table has the row and the column, or when the
+    question names two rows or more and asks which is more so ("프로랑 팀 중에 뭐가 더 싸?")."""
+    for table in found:
+        if not _values_table(table):
+            continue
+        names = [row[0] for row in table.cells]
+        if not asked.than and sum(_row_named(n, asked.words) for n in names) >= 2:
+            return None
+        named = [_row_named(n, asked.target or talked) for n in names]
+        col = _column(table, Extreme(not asked.below, asked.kind, asked.words))
+        if sum(named) != 1 or col is None:
+            continue
+        values = table.values(col)
+        limit = values[named.index(True)]
+        if limit is None:
+            continue
+        rows = [
+            r
+            for r, v in zip(table.rows, values, strict=True)
+            if v is not None and (v < limit if asked.below else v > limit)
+        ]
+        return RowsAsked(rows, "" if rows else asked.said, (table.header[col],))
+    return None
 
 
 def _changes_asked(question: str) -> bool | None:
