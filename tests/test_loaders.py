@@ -258,6 +258,24 @@ def test_html_visible_text_headings_and_table(tmp_path: Path) -> None:
     assert_offsets(doc)
 
 
+def test_html_navigation_between_pages_is_no_text(tmp_path: Path) -> None:
+    """A DocBook page's header and footer link the chapters before and after it ("8장. 데비안 패키지
+    관리 도구 | | 10장. 데비안 및 커널" was read as a row of a table, and shown as an answer); a
+    ``<nav>`` menu and an element of the navigation role are no text either."""
+    page = (
+        '<html><body><div class="navheader"><table><tr><td><a href="a.html">이전</a></td><td>9장. 최신으로 유지하기</td>'
+        "<td><a href='c.html'>다음</a></td></tr></table></div>"
+        "<nav><ul><li>홈</li><li>소개</li></ul></nav><div role='navigation'>처음으로</div>"
+        "<h1>10장. 커널</h1><p>커널을 새로 만드는 방법입니다.</p>"
+        '<div class="navfooter"><table><tr><td>8장. 패키지 관리 도구</td><td></td><td>11장. 커스터마이징</td></tr>'
+        "</table></div></body></html>"
+    )
+    doc = load(write(tmp_path / "kernel.html", page))
+    assert doc.text == "10장. 커널\n커널을 새로 만드는 방법입니다."
+    assert doc.tables == []
+    assert_offsets(doc)
+
+
 def test_html_title_falls_back_to_h1_then_stem(tmp_path: Path) -> None:
     with_h1 = load(write(tmp_path / "a.htm", "<html><body><h1>첫 제목</h1><p>본문</p></body></html>"))
     assert with_h1.title == "첫 제목"

@@ -4,7 +4,8 @@ A list's items keep the mark a browser shows them with: an ordered list's number
 클릭하십시오."), an unordered list's bullet ("• "), so that the steps of a procedure read as steps
 and a list as a list, as they do in Markdown and plain text.
 
-Scripts, styles and hidden elements are dropped; the title is the page's ``<title>``, else its first ``<h1>``.
+Scripts, styles, hidden elements and the navigation between pages are dropped; the title is the
+page's ``<title>``, else its first ``<h1>``.
 """
 
 from __future__ import annotations
@@ -162,8 +163,21 @@ def _walk_html(node: Tag, out: _TextBuilder) -> None:
             out.inline.append(_SPACES.sub(" ", str(child)))  # a line break in the source is a space; <br> breaks
 
 
+#: Classes of a page's navigation between pages (DocBook's "이전 | 처음으로 | 다음" header and footer).
+_NAVIGATION_CLASSES = frozenset({"navheader", "navfooter"})
+
+
 def _is_invisible(tag: Tag) -> bool:
+    """Whether a tag shows nothing a reader reads as the page's text: a script, a hidden element,
+    or the navigation between pages (``<nav>``, ``role="navigation"``, DocBook's navheader and
+    navfooter: "8장. 데비안 패키지 관리 도구 | | 10장. 데비안 및 커널" was a row of a table)."""
     if tag.name in _HTML_DROP or tag.has_attr("hidden"):
+        return True
+    if (
+        tag.name == "nav"
+        or tag.get("role") == "navigation"
+        or _NAVIGATION_CLASSES & set(tag.get_attribute_list("class"))
+    ):
         return True
     style = str(tag.get("style") or "").replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
