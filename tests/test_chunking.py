@@ -320,6 +320,14 @@ def test_real_corpus_table_in_one_chunk(analyzer: KoreanAnalyzer, size: int, ove
             ["DNS 서버의 IP 주소를 입력합니다.", "+ 단추로 추가 주소를 입력합니다.", "※ 재부팅합니다. =/<"],
         ),
         ('그가 말했다. "좋다." 그리고 갔다.', ["그가 말했다.", '"좋다."', "그리고 갔다."]),
+        (  # a reference in brackets after a sentence with no full stop is its own, whatever stops inside
+            "관리 시스템은 강력합니다 (7장. 패키지 관리 기초 참조). 다음 문장입니다.",
+            ["관리 시스템은 강력합니다 (7장. 패키지 관리 기초 참조).", "다음 문장입니다."],
+        ),
+        (
+            "괄호가 (열렸다. 그리고 닫히지 않는다.",
+            ["괄호가 (열렸다.", "그리고 닫히지 않는다."],
+        ),  # never closed: as read
     ],
 )
 def test_no_sentence_opens_with_the_particle_of_a_quoted_word(

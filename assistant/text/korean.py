@@ -135,7 +135,7 @@ class KoreanAnalyzer:
         spans = [_trim(line, s.start, s.end) for s in sents]
         units = []
         kept = _marks_open_next([span for span in spans if span[1] > span[0]], line)
-        for start, end in _coordinated(_quoted_subjects(kept, line), line):
+        for start, end in _bracketed(_coordinated(_quoted_subjects(kept, line), line), line):
             a, b = offset + start, offset + end
             units.append(((a, b), [t for t in tokens if a <= t.start and t.end <= b]))
         if units:
@@ -269,6 +269,37 @@ def _coordinated(spans: list[tuple[int, int]], line: str) -> list[tuple[int, int
         else:
             out.append((a, b))
     return out
+
+
+#: Opening and closing brackets a sentence does not end inside.
+_OPENING, _CLOSING = "([{（［", ")]}）］"
+
+
+def _bracketed(spans: list[tuple[int, int]], line: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``line`` with one that leaves a bracket open joined with those after it
+    until the bracket closes (a bracket never closed on the line joins nothing), and one that opens
+    with a bracket given to the sentence before it when that one ends without a stop mark: "…
+    강력합니다 (7장. 데비안 패키지 관리 시스템 기초 참조)." read "(7장." alone as a label, and "데비안
+    패키지 관리 시스템 기초 참조)." was shown as a sentence."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    for a, b in spans:
+        aside = line[a] in _OPENING and out and line[out[-1][1] - 1] not in ".?!。…"  # "…합니다 (7장 참조)."
+        if (depth > 0 or aside) and out:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+        piece = line[a:b]
+        depth = max(0, depth + sum(piece.count(c) for c in _OPENING) - sum(piece.count(c) for c in _CLOSING))
+        if depth > 0 and not _closes_later(line, b, depth):
+            depth = 0
+    return out
+
+
+def _closes_later(line: str, at: int, depth: int) -> bool:
+    """Whether ``depth`` brackets left open before ``at`` close later on the line."""
+    rest = line[at:]
+    return sum(rest.count(c) for c in _CLOSING) - sum(rest.count(c) for c in _OPENING) >= depth
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
