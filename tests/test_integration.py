@@ -247,3 +247,15 @@ def test_a_sentence_that_sets_up_a_situation_leads_with_the_one_that_resolves_it
     finally:
         engine.index.close()
     assert answer in lead, lead
+
+
+def test_a_comparison_hears_each_side_by_a_sentence_about_it(engine: Engine) -> None:
+    """ "미국과 한국의 AI 동맹은 어떻게 다른가요?" showed "- 한국: 해외 사례와 한국의 AI 동맹을 비교하고, 한국이
+    나아갈 방향을 제시합니다." (the essay saying what it will do) and cut the US line short; "유럽과 미국의
+    차이는?" heard 미국 by "미국과 중국의 빅테크 기업들은 …", a sentence on capital against Korea's."""
+    answer = engine.ask("미국과 한국의 AI 동맹은 어떻게 다른가요?")
+    said = [s.text for s in answer.summary_sentences]
+    assert not any("비교하고" in s for s in said), said
+    assert any(s.startswith("미국은") for s in said) and any(s.startswith("한국의 AI 동맹은") for s in said), said
+    sides = [s.text for s in engine.ask("유럽과 미국의 차이는?").summary_sentences]
+    assert not any(s.startswith("미국과 중국의") for s in sides), sides

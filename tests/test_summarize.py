@@ -484,6 +484,30 @@ def test_select_comparison_hears_both_sides_and_names_the_missing_one() -> None:
     assert missing == ["중국"]
 
 
+def test_a_side_is_heard_by_a_sentence_about_it_not_one_naming_it_beside_another() -> None:
+    """ "유럽과 미국의 차이는?": "미국과 중국의 빅테크 기업들은 …" names 미국 and not 유럽, and stood for
+    미국's side, while "미국은 …" said what 미국 does; and "해외 사례와 한국의 AI 동맹을 비교하고, …
+    제시합니다" (the essay saying what it will do) was shown as 한국's side."""
+    beside = cand(
+        1, 0, "미국과 중국의 빅테크 기업들은 막대한 자본으로 차이를 벌린다.", {"미국", "중국", "자본", "차이"}
+    )
+    eu = cand(1, 60, "유럽은 윤리적 규제를 중시한다.", {"유럽", "규제", "중시"}, 1)
+    us = cand(2, 0, "미국은 민간 기업이 동맹을 이끈다.", {"미국", "민간", "기업", "동맹"})
+    question = q("유럽과 미국의 차이는?", ["유럽", "미국"], "comparison")
+    picked, _ = select_comparison([beside, eu, us], question, 3, ["유럽", "미국"])
+    assert us.text in texts(picked) and eu.text in texts(picked)
+    # with no sentence about it, the one naming it beside another still speaks for it
+    picked, missing = select_comparison([beside, eu], question, 3, ["유럽", "미국"])
+    assert beside.text in texts(picked) and missing == []
+    agenda = cand(
+        3, 0, "해외 사례와 한국의 AI 동맹을 비교하고, 나아갈 방향을 제시합니다.", {"해외", "한국", "동맹", "비교"}
+    )
+    korea = cand(3, 50, "한국의 AI 동맹은 기업 간 협력이다.", {"한국", "동맹", "기업", "협력"}, 1)
+    question = q("미국과 한국의 AI 동맹은 어떻게 다른가요?", ["미국", "한국", "동맹"], "comparison")
+    picked, _ = select_comparison([agenda, korea, us], question, 3, ["미국", "한국"])
+    assert agenda.text not in texts(picked) and {korea.text, us.text} <= set(texts(picked))
+
+
 def test_a_comparison_of_table_rows_leaves_out_the_rows_of_other_things() -> None:
     """ "스탠다드랑 프로 차이가 뭐야?": the row of 베이직 is about neither; a table whose header names the
     sides (a column per side) keeps every row: each compares them on one aspect."""

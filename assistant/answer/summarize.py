@@ -1242,6 +1242,9 @@ def select_comparison(
     """Like :func:`select`, but each side is heard: when no chosen sentence names a side alone, its
     best sentence joins them. Also returns the sides no candidate names at all, in its text or its
     heading (a side named only beside the other is not missing: "해외는 …인 반면, 한국은 …")."""
+    # a sentence saying that the document compares ("해외 사례와 한국의 AI 동맹을 비교하고, … 제시합니다")
+    # tells nothing of either side
+    candidates = [c for c in candidates if not _SAYS_IT_COMPARES.search(c.text)] or list(candidates)
     chosen = select(candidates, q, n, w)
     if chosen and not _names_all(chosen[0].candidate.text, sides):
         # a sentence that sets the sides against each other ("해외는 …인 반면, 한국은 …") answers first
@@ -1251,9 +1254,15 @@ def select_comparison(
             chosen = [best[0], *(p for p in chosen if p.candidate != best[0].candidate)][:n]
     missing: list[str] = []
     for side in sides:
-        if any(_only(p.candidate.text, side, sides) for p in chosen):
+        if any(_only(p.candidate.text, side, sides) and _opens_with(p.candidate.text, side) for p in chosen):
             continue
         about = [c for c in candidates if _only(c.text, side, sides)]
+        # a sentence about the side ("미국은 …") before one that names it beside another ("미국과 중국의 …")
+        about = [c for c in about if _opens_with(c.text, side)] or about
+        if any(_only(p.candidate.text, side, sides) for p in chosen) and not any(
+            _opens_with(c.text, side) for c in about
+        ):
+            continue
         best = select(about, replace(q, subject=(side,)), 1, replace(w, floor=0.0))
         if best:
             chosen = [*_make_room(chosen, n - 1, sides), best[0]]
@@ -1295,6 +1304,17 @@ def _make_room(chosen: list[Picked], room: int, sides: Sequence[str]) -> list[Pi
             continue
         out.remove(p)
     return out
+
+
+#: A sentence announcing a comparison rather than making it: "… 을 비교하고, … 방향을 제시합니다".
+_SAYS_IT_COMPARES = re.compile(r"(?:을|를) 비교(?:하고|하며|하여|해 보|합니다|한다|하겠|하고자)")
+
+
+def _opens_with(text: str, side: str) -> bool:
+    """Whether a sentence opens with ``side`` as its topic, subject or owner ("미국은 …", "유럽연합(EU)은
+    …" for 유럽, "한국의 AI 동맹은 …"), a label before it aside."""
+    body = text.split(": ", 1)[1] if ": " in text[:40] else text
+    return bool(re.match(re.escape(side) + r"\S{0,6}?(?:은|는|이|가|의|에서는)(?=\s)", body, re.IGNORECASE))
 
 
 def _names_all(text: str, sides: Sequence[str]) -> bool:
