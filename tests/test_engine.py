@@ -322,6 +322,23 @@ def test_a_noun_that_only_frames_the_topic_counts_only_when_the_passages_write_i
     assert eng.retriever.search("문제", 1).coverage == pytest.approx(1.0)
 
 
+def test_a_verb_no_document_uses_does_not_count_against_the_question(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """ "한국은 뭘 배워야 해?": 한국 is in every passage (its weight nearly nothing) and no document says
+    배우다, so the question was all but uncovered and abstained on; the documents say what Korea must do
+    in their own verbs. A noun no document writes still counts against it; a verb alone is all there is."""
+    docs = {
+        "전략.md": "# 전략\n\n한국은 인재 양성에 투자해야 한다. 한국은 규제를 완화해야 한다.\n",
+        "현황.md": "# 현황\n\n한국은 자본이 부족하다. 한국 기업은 협력한다.\n",
+    }
+    eng = corpus_engine(settings, analyzer, tmp_path / "essays", docs)
+    assert "배우다" not in eng.retriever.index.bm25.vocab
+    assert eng.retriever.search("한국은 뭘 배워야 해?", 2).coverage == pytest.approx(1.0)
+    assert eng.retriever.search("한국 반도체", 2).coverage < 0.5  # 반도체: a noun no document writes
+    assert eng.retriever.search("배우다", 2).coverage == pytest.approx(0.0)
+
+
 def test_a_latin_word_the_documents_lack_is_not_found_by_its_letters(
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:

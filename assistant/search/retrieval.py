@@ -71,18 +71,24 @@ def lexical_coverage(
     dictionary knows whole in the documents ("재택근무는 …") and a question may say its first part
     alone ("재택 가능해요?"). A noun that only frames the topic
     (:data:`~assistant.text.questions.FRAME_NOUNS`: "담합 문제") counts when the chunks hold it and
-    is left out when they do not.
+    is left out when they do not; so is a verb no document uses (the question's own word for what
+    the documents say otherwise: "한국은 뭘 배워야 해?", 배우다), unless nothing else is left.
     """
     topics = topic_terms(terms)
     unique = sorted(set(topics or terms))
     if not unique or not rows:
         return 0.0, []
     found = _presence(index, rows, unique, alternative_weight, texts)
-    framing = [t in FRAME_NOUNS and not f for t, f in zip(unique, found, strict=True)]
-    if not all(framing):  # a frame noun the passages do not write says nothing ("담합 문제": 담합)
+    bm = index.bm25
+    # a frame noun the passages do not write says nothing ("담합 문제": 담합), nor a verb no document
+    # uses: the question's own word for what the documents say otherwise ("한국은 뭘 배워야 해?": 배우다)
+    framing = [
+        not f and (t in FRAME_NOUNS or (t.endswith("다") and t not in bm.vocab))
+        for t, f in zip(unique, found, strict=True)
+    ]
+    if not all(framing):
         unique = [t for t, gone in zip(unique, framing, strict=True) if not gone]
         found = found[~np.array(framing)]
-    bm = index.bm25
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     coverage = float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
     absent = [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab] if topics else []
