@@ -12,7 +12,7 @@ from assistant.answer.request import Context
 from assistant.answer.templates import Line, compose
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.questions import asks_overview
+from assistant.text.questions import asks_overview, document_ordinal
 
 
 @pytest.fixture
@@ -45,6 +45,10 @@ def corpus_engine(
         ("전체 내용 정리해줘", True),
         ("어떤 문서들이 있어?", True),  # which documents there are: each by its title and opening
         ("문서 목록 알려줘", True),
+        ("이 문서들 뭐에 관한 거야?", True),  # it was searched, and abstained
+        ("문서 주제가 뭐야?", True),
+        ("두 번째 문서 요약해줘", True),
+        ("이 법은 무엇에 관한 법률인가?", False),  # a topic: 법, 법률
         ("어떤 파일 형식으로 저장해?", False),
         ("무슨 문서를 내야 해?", False),
         # a topic's summary is searched; an overview of one thing is a topic
@@ -168,3 +172,15 @@ def test_a_summary_of_what_several_titles_or_none_name_is_searched(
     assert eng.ask("AI 요약해줘").form != "overview"  # both titles say AI
     assert eng.ask("AI 투자 요약해줘").summary.startswith("‘AI 투자 보고서’의 첫머리와 절마다 첫 문장:")
     assert eng.ask("투자 규모 정리해줘").form != "overview"  # no title says 규모: a search
+
+
+def test_a_document_is_asked_by_its_place_in_the_list(engine: Engine) -> None:
+    """ "두 번째 문서 요약해줘" gave the overview of every document; the second one listed is meant.
+    Past the end of the list, the overview."""
+    listed = [c.doc_id for c in engine.ask("요약해줘").citations]
+    second = engine.ask("두 번째 문서 요약해줘")
+    assert second.form == "overview" and {c.doc_id for c in second.citations} == {listed[1]}
+    assert second.summary.startswith(f"‘{engine.outline(engine.index).title(listed[1])}’의 첫머리")
+    assert {c.doc_id for c in engine.ask("첫째 문서 요약").citations} == {listed[0]}
+    assert [c.doc_id for c in engine.ask(f"{len(listed) + 1}번째 문서 요약해줘").citations] == listed
+    assert document_ordinal("두 번째 글 요약해줘") == 2 and document_ordinal("두 번째 전략 요약해줘") == 0

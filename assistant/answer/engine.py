@@ -87,6 +87,7 @@ from assistant.text.questions import (
     asks_summary,
     asks_which,
     comparison_sides,
+    document_ordinal,
     holds_no_word,
     opening_topic,
     points_at_nothing,
@@ -421,8 +422,12 @@ class Engine:
         with contextlib.nullcontext(snapshot) if snapshot else self.snapshot() as retriever:
             if summary:  # "요약해줘": what each document opens with; "<a title> 요약해줘": that document's outline
                 named = summary_topic(content_terms(tokens))  # the question's: nothing else is searched
-                doc_id = self._titled(named, retriever.index) if named else None
-                answer = self._overview(request, retriever.index, doc_id) if doc_id or not named else None
+                nth = document_ordinal(question)  # "두 번째 문서 요약해줘": the second one listed
+                if nth:
+                    doc_id = self._nth_document(nth, retriever.index)
+                else:
+                    doc_id = self._titled(named, retriever.index) if named else None
+                answer = self._overview(request, retriever.index, doc_id) if doc_id or nth or not named else None
                 if answer is not None:
                     unsearched = Retrieval(searched, [], [])
                     self._guide(answer, retriever, unsearched, request)
@@ -568,6 +573,11 @@ class Engine:
             summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
             model=self.embedder.model_id,
         )
+
+    def _nth_document(self, n: int, index: Index) -> str | None:
+        """The document in place ``n`` (from 1) of the list the overview shows, None past its end."""
+        listed = openings(self.outline(index), index.store, n)
+        return listed[n - 1].doc_id if len(listed) >= n else None
 
     def _titled(self, named: Sequence[str], index: Index) -> str | None:
         """The one document whose title holds every term of ``named`` (a summary asked of it: "글로벌 AI

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.ingest.markers import ORDINAL
+from assistant.ingest.markers import ORDINAL, ordinals_in
 from assistant.text.korean import NOUN_TAGS, KoreanAnalyzer, Token, content_terms
 
 #: Words of English that name nothing: a question quoting an error message ("Could not get lock")
@@ -672,7 +672,9 @@ def _in_condition(tokens: Sequence[Token], i: int) -> bool:
 #: 뭐야?", "무엇에 대한 글이야?", "이 자료들은 뭘 다뤄?".
 _OVERVIEW = re.compile(
     r"요약|요지|개요|줄거리|(?:핵심|주요|전체|전반적인?)\s?내용|(?:무슨|어떤)\s?내용|"
-    r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?대한|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해|"
+    r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?(?:대한|관한)|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해|"
+    # what the documents are about ("이 문서들 뭐에 관한 거야?", "문서 주제가 뭐야?")
+    r"(?:문서|글|자료|파일)(?:들)?(?:의|은|는|이|가)?\s?주제|"
     # which documents there are ("어떤 문서들이 있어?", "문서 목록 알려줘"): each one, by its title and opening
     r"(?:어떤|무슨)\s?(?:문서|글|자료|파일)(?:들)?(?:이|가)?\s?(?:있|뭐)|(?:문서|글|자료|파일)\s?(?:목록|리스트)"
 )
@@ -681,7 +683,7 @@ SUMMARY_WORDS = frozenset({"요약", "요지", "줄거리", "정리"})
 #: The words such a request holds beside its question words: none of them says what it is about.
 OVERVIEW_WORDS = frozenset(
     ["요약", "요지", "개요", "줄거리", "핵심", "주요", "전체", "전반", "내용", "문서", "글", "자료", "파일",
-     "정리", "줄", "다루다", "대하다", "간단", "간략", "목록", "리스트", "보이다", "보다"]
+     "정리", "줄", "다루다", "대하다", "관하다", "주제", "거", "간단", "간략", "목록", "리스트", "보이다", "보다"]
 )  # fmt: skip
 
 
@@ -694,6 +696,18 @@ def asks_summary(question: str) -> bool:
 def summary_topic(terms: Sequence[str]) -> list[str]:
     """The topic terms of such a question (its content ``terms``) beside the words that ask for it."""
     return [t for t in topic_terms(terms) if t not in OVERVIEW_WORDS]
+
+
+#: An ordinal before a word naming a document ("두 번째 문서", "첫째 글").
+_NTH_DOCUMENT = re.compile(r"(\S+\s?번째|\S*째)\s?(?:문서|글|자료|파일)")
+
+
+def document_ordinal(question: str) -> int:
+    """The place of the document a summary request names by its place in the list of documents
+    ("두 번째 문서 요약해줘" → 2), 0 when it names none."""
+    m = _NTH_DOCUMENT.search(question)
+    found = ordinals_in(m.group(1)) if m else frozenset()
+    return next(iter(found)) if len(found) == 1 else 0
 
 
 def asks_overview(question: str, terms: Sequence[str]) -> bool:
