@@ -615,5 +615,13 @@ def test_what_is_compared_with_one_row_is_read_from_the_question() -> None:
     # which of the rows named is more so is an extreme among them, not a comparison with one
     among = asked_relative("프로랑 팀 중에 뭐가 더 싸?")
     assert among is not None and not among.than
-    rows = rows_asked(_read([HEADER, *ROWS], "요금제.md"), "프로랑 팀 중에 뭐가 더 싸?").rows
-    assert [r.text.split(" | ")[0] for r in rows] == ["팀", "프로"]
+    table = _read([HEADER, *ROWS], "요금제.md")
+    for searched in ("", "프로 요금제 얼마야"):  # whatever row the conversation was on
+        rows = rows_asked(table, "프로랑 팀 중에 뭐가 더 싸?", searched=searched).rows
+        assert [r.text.split(" | ")[0] for r in rows] == ["팀", "프로"]
+    # 더 with one row named: compared with that row
+    assert [r.text.split(" | ")[0] for r in rows_asked(table, "프로 더 싼 거 있어?").rows] == [
+        "베이직",
+        "스탠다드",
+        "팀",
+    ]

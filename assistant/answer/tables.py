@@ -505,7 +505,7 @@ def rows_asked(
     said = f"{within} {question}".strip()
     relative = asked_relative(question)
     if relative is not None:  # "프로보다 싼 요금제 있어?", "그거보다 싼 건?" after a row shown
-        compared = rows_beyond(found, relative, [*_words(searched), *_words(before)])
+        compared = rows_beyond(found, relative, _words(question), [*_words(searched), *_words(before)])
         if compared is not None:
             return compared
     extreme, bound = asked_extreme(said), asked_bound(said)
@@ -620,20 +620,27 @@ def asked_relative(question: str) -> Relative | None:
     return None
 
 
-def rows_beyond(found: Sequence[Table], asked: Relative, talked: Sequence[str]) -> RowsAsked | None:
+def rows_beyond(found: Sequence[Table], asked: Relative, own: Sequence[str], talked: Sequence[str]) -> RowsAsked | None:
     """The rows of the first of the ``found`` tables whose value is below (or above) that of the row
     compared with, in the column that answers (:func:`_column`: the one named, else the prices for
-    싸다 …), in the table's order; the row is the one ``asked.target`` names, else (pointed at, or only
-    더) the one the conversation names (``talked``: what it searched and the question before). Said
+    싸다 …), in the table's order; the row is the one ``asked.target`` names, else (only 더) the one
+    the question's words (``own``) name, else (pointed at) the one the conversation names (``talked``:
+    what it searched and the question before). Said
     so (``none_within``) when no row is; None when no table has the row and the column, or when the
     question names two rows or more and asks which is more so ("프로랑 팀 중에 뭐가 더 싸?")."""
     for table in found:
         if not _values_table(table):
             continue
         names = [row[0] for row in table.cells]
-        if not asked.than and sum(_row_named(n, asked.words) for n in names) >= 2:
+        mine = [_row_named(n, own) for n in names]
+        if not asked.than and sum(mine) >= 2:
             return None
-        named = [_row_named(n, asked.target or talked) for n in names]
+        if asked.target:  # "프로보다 싼"
+            named = [_row_named(n, asked.target) for n in names]
+        elif not asked.than and any(mine):  # "프로 더 싼 거 있어?": the one row it names
+            named = mine
+        else:  # "그거보다 싼 건?", "더 큰 건?": the row the conversation is on
+            named = [_row_named(n, talked) for n in names]
         col = _column(table, Extreme(not asked.below, asked.kind, asked.words))
         if sum(named) != 1 or col is None:
             continue
