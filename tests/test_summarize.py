@@ -1708,3 +1708,13 @@ def test_a_line_saying_whom_to_ask_answers_only_who_to_ask() -> None:
     assert texts(select([contact], whom, 1)) == [contact.text]
     phone = q("담당자 전화번호 알려줘", ["담당자", "전화", "번호"])
     assert texts(select([contact], phone, 1)) == [contact.text]
+
+
+def test_a_step_that_only_closes_the_window_does_not_lead() -> None:
+    """ "노트북 뚜껑 닫아도 계속 켜져 있게 하고 싶어요" led with "5. 기능 개선 창을 닫습니다." (닫다 is in the
+    question); the step that does what is asked leads."""
+    switch = cand(1, 0, "4. 랩톱 덮개를 닫을 때 절전 상태 전환 스위치를 끕니다.", {"랩톱", "덮개", "절전", "스위치"}, 3)
+    close = cand(1, 40, "5. 기능 개선 창을 닫습니다.", {"기능", "개선", "창", "닫다"}, 4)
+    question = q("뚜껑 닫아도 켜져 있게", ["뚜껑", "닫다", "켜지다"])
+    assert texts(select([switch, close], question, 2))[0] == switch.text
+    assert texts(select([close], question, 1)) == [close.text]  # alone, it is all there is

@@ -641,6 +641,12 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         floor_of_value = VALUE_LEADS * top
         j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
         scored.insert(0, scored.pop(j))
+    # a step that only closes, applies or confirms ("5. 기능 개선 창을 닫습니다.") ends a procedure and answers
+    # nothing: the best other sentence leads ("노트북 뚜껑 닫아도 …" matched it by 닫다)
+    if _closing_step(scored[0][3].text) and (
+        j := next((j for j, x in enumerate(scored) if not _closing_step(x[3].text)), 0)
+    ):
+        scored.insert(0, scored.pop(j))
     # what follows the lead comes in the order of the score without ``predicate`` and ``ordinal``: the
     # sentence that says what the answer did leads, those that also say it do not push the others out
     scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - part(x[2], _AFTER)), x[2]))
@@ -677,6 +683,18 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
             continue
         chosen += [Picked(g, s) for g in group]
     return chosen
+
+
+#: A numbered step that only closes a window, applies or confirms ("5. 기능 개선 창을 닫습니다.",
+#: "4. 적용을 누릅니다.", "3. 확인을 클릭합니다.").
+_CLOSING_STEP = re.compile(
+    r"^\d+\.\s*(?:[^.]{0,20}\s)?(?:창|대화 ?상자|적용|확인|닫기|OK|저장)(?:을|를|이|가)?\s*(?:닫|누르|누릅|클릭)[^.]{0,6}\.?$"
+)
+
+
+def _closing_step(text: str) -> bool:
+    """Whether a sentence is a step that only ends a procedure (:data:`_CLOSING_STEP`)."""
+    return bool(_CLOSING_STEP.match(text.strip()))
 
 
 def _with_lead(c: Candidate, lead: Candidate, q: Asked) -> bool:
