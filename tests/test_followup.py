@@ -975,3 +975,14 @@ def test_a_resolution_hands_the_engine_what_it_asks_of_the_answer() -> None:
     resolution = Resolution(False, "미국 AI 전략", "ellipsis", subject=("미국",), **same)  # type: ignore[arg-type]
     assert resolution.context == Context(about=("미국",), **same)  # type: ignore[arg-type]
     assert Resolution(True, "연차 며칠?", "standalone").context == ALONE
+
+
+def test_a_sentence_naming_one_thing_of_the_topic_goes_on_with_it(analyzer: KoreanAnalyzer) -> None:
+    """ "연결이 자꾸 끊겨요" after "블루투스 이어폰 연결하는 법" was searched alone and answered about a network
+    connection; it names only 연결, which the conversation is on. Naming another thing too, or nothing
+    of the topic, a message still stands alone."""
+    first = [turn_after(analyzer, "블루투스 이어폰 연결하는 법")]
+    res = ask(analyzer, "연결이 자꾸 끊겨요", first)
+    assert not res.standalone and {"블루투스", "이어폰"} <= set(res.query.split()), res.query
+    assert ask(analyzer, "와이파이 연결이 자꾸 끊겨요", first).standalone  # a new thing named
+    assert ask(analyzer, "프린터가 자꾸 꺼져요", first).standalone  # nothing of the topic

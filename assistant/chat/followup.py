@@ -276,6 +276,7 @@ def resolve(
     # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
     # goes on with them, however much else it says
     alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns, columns))
+    alone = alone and not _goes_on(cues, turns)
     if not turns or (cues.complete() and alone and not cues.another):
         return standalone(message, cues)
     last = turns[-1]
@@ -322,6 +323,17 @@ def resolve(
         return standalone(message, cues)
     like = _valued_before(turns) if resolved.kind == "ellipsis" else ""
     return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond, like=like)
+
+
+def _goes_on(cues: Cues, turns: Sequence[Turn]) -> bool:
+    """Whether a whole sentence naming one thing, which the last answered turn was about, and
+    asking nothing of its own (no question word) goes on with that turn's topic: "연결이 자꾸 끊겨요"
+    after "블루투스 이어폰 연결하는 법" is about the earphones, and was searched alone (a network's
+    dropped connection). One that names two things or asks ("한국은 왜 뒤처졌나요?") stands alone."""
+    if len(cues.nouns) != 1 or cues.wh:
+        return False
+    answered = next((t for t in reversed(turns) if t.passages), None)
+    return answered is not None and cues.nouns[0][0] in answered.topic
 
 
 def _valued_before(turns: Sequence[Turn]) -> str:
