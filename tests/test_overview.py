@@ -182,5 +182,9 @@ def test_a_document_is_asked_by_its_place_in_the_list(engine: Engine) -> None:
     assert second.form == "overview" and {c.doc_id for c in second.citations} == {listed[1]}
     assert second.summary.startswith(f"‘{engine.outline(engine.index).title(listed[1])}’의 첫머리")
     assert {c.doc_id for c in engine.ask("첫째 문서 요약").citations} == {listed[0]}
-    assert [c.doc_id for c in engine.ask(f"{len(listed) + 1}번째 문서 요약해줘").citations] == listed
+    past = engine.ask(f"{len(listed) + 1}번째 문서 요약해줘")
+    assert [c.doc_id for c in past.citations] == listed
+    assert past.summary.startswith(
+        f"{len(listed) + 1}번째 문서는 없습니다. 문서는 {len(listed)}개입니다.\n\n문서별 첫머리:"
+    )
     assert document_ordinal("두 번째 글 요약해줘") == 2 and document_ordinal("두 번째 전략 요약해줘") == 0

@@ -427,7 +427,8 @@ class Engine:
                     doc_id = self._nth_document(nth, retriever.index)
                 else:
                     doc_id = self._titled(named, retriever.index) if named else None
-                answer = self._overview(request, retriever.index, doc_id) if doc_id or nth or not named else None
+                past = nth if nth and doc_id is None else 0
+                answer = self._overview(request, retriever.index, doc_id, past) if doc_id or nth or not named else None
                 if answer is not None:
                     unsearched = Retrieval(searched, [], [])
                     self._guide(answer, retriever, unsearched, request)
@@ -536,11 +537,12 @@ class Engine:
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
 
-    def _overview(self, request: Request, index: Index, doc_id: str | None = None) -> Answer | None:
+    def _overview(self, request: Request, index: Index, doc_id: str | None = None, past: int = 0) -> Answer | None:
         """What the documents say as a whole (:mod:`assistant.answer.overview`): the opening of each of
         the ``top_k`` longest documents under its title; or, for ``doc_id``, that document's opening and
-        the opening of each of its top sections under its heading. Each is cited; None when there is
-        no sentence to show."""
+        the opening of each of its top sections under its heading; ``past``: the place of a document
+        asked for that the list does not reach ("세 번째 문서 요약해줘" over two), said before the
+        overview. Each is cited; None when there is no sentence to show."""
         outline = self.outline(index)
         k = self.settings.top_k
         if doc_id is None:
@@ -562,6 +564,8 @@ class Engine:
         if doc_id is None:
             more = len(outline.documents()) - len(found)
             summary = compose("overview", lines) + (f"\n(문서 {more}개는 더 있습니다.)" if more > 0 else "")
+            if past:  # "세 번째 문서 요약해줘" over two: what there is, and that there is no third
+                summary = f"{past}번째 문서는 없습니다. 문서는 {len(outline.documents())}개입니다.\n\n{summary}"
         else:
             summary = compose("overview", lines, head=f"‘{outline.title(doc_id)}’의 첫머리와 절마다 첫 문장:")
         return Answer(
