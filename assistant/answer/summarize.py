@@ -1272,16 +1272,13 @@ def select_comparison(
             chosen = [best[0], *(p for p in chosen if p.candidate != best[0].candidate)][:n]
     missing: list[str] = []
     for side in sides:
-        if any(_only(p.candidate.text, side, sides) and _opens_with(p.candidate.text, side) for p in chosen):
-            continue
+        heard = [p.candidate for p in chosen if _only(p.candidate.text, side, sides)]
         about = [c for c in candidates if _only(c.text, side, sides)]
         # a sentence about the side ("미국은 …") before one that names it beside another ("미국과 중국의 …")
-        about = [c for c in about if _opens_with(c.text, side)] or about
-        if any(_only(p.candidate.text, side, sides) for p in chosen) and not any(
-            _opens_with(c.text, side) for c in about
-        ):
+        opening = [c for c in about if _opens_with(c.text, side)]
+        if any(_opens_with(c.text, side) for c in heard) or (heard and not opening):
             continue
-        best = select(about, replace(q, subject=(side,)), 1, replace(w, floor=0.0))
+        best = select(opening or about, replace(q, subject=(side,)), 1, replace(w, floor=0.0))
         if best:
             chosen = [*_make_room(chosen, n - 1, sides), best[0]]
         elif not any(side.lower() in f"{c.section}\n{c.text}".lower() for c in candidates):
@@ -1331,7 +1328,7 @@ _SAYS_IT_COMPARES = re.compile(r"(?:을|를) 비교(?:하고|하며|하여|해 �
 def _opens_with(text: str, side: str) -> bool:
     """Whether a sentence opens with ``side`` as its topic, subject or owner ("미국은 …", "유럽연합(EU)은
     …" for 유럽, "한국의 AI 동맹은 …"), a label before it aside."""
-    body = text.split(": ", 1)[1] if ": " in text[:40] else text
+    body = text[label_prefix(text) :]
     return bool(re.match(re.escape(side) + r"\S{0,6}?(?:은|는|이|가|의|에서는)(?=\s)", body, re.IGNORECASE))
 
 

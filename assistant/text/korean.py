@@ -284,8 +284,8 @@ def _bracketed(spans: list[tuple[int, int]], line: str) -> list[tuple[int, int]]
     out: list[tuple[int, int]] = []
     depth = 0
     for a, b in spans:
-        aside = line[a] in _OPENING and out and line[out[-1][1] - 1] not in ".?!。…"  # "…합니다 (7장 참조)."
-        if (depth > 0 or aside) and out:
+        aside = line[a] in _OPENING and bool(out) and line[out[-1][1] - 1] not in ".?!。…"  # "…합니다 (7장 참조)."
+        if out and (depth > 0 or aside):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))

@@ -668,22 +668,24 @@ def _in_condition(tokens: Sequence[Token], i: int) -> bool:
     return ending is not None and ending.tag == "EC" and ending.form in _CONDITIONAL
 
 
+#: A word naming the documents, as a pattern (:data:`_DOCUMENTS`).
+_DOCUMENT_WORD = "(?:" + "|".join(sorted(_DOCUMENTS)) + ")"
 #: A request for what the documents say as a whole: "요약해줘", "이 문서는 무슨 내용이야?", "핵심 내용이
 #: 뭐야?", "무엇에 대한 글이야?", "이 자료들은 뭘 다뤄?".
 _OVERVIEW = re.compile(
     r"요약|요지|개요|줄거리|(?:핵심|주요|전체|전반적인?)\s?내용|(?:무슨|어떤)\s?내용|"
     r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?(?:대한|관한)|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해|"
     # what the documents are about ("이 문서들 뭐에 관한 거야?", "문서 주제가 뭐야?")
-    r"(?:문서|글|자료|파일)(?:들)?(?:의|은|는|이|가)?\s?주제|"
+    rf"{_DOCUMENT_WORD}(?:들)?(?:의|은|는|이|가)?\s?주제|"
     # which documents there are ("어떤 문서들이 있어?", "문서 목록 알려줘"): each one, by its title and opening
-    r"(?:어떤|무슨)\s?(?:문서|글|자료|파일)(?:들)?(?:이|가)?\s?(?:있|뭐)|(?:문서|글|자료|파일)\s?(?:목록|리스트)"
+    rf"(?:어떤|무슨)\s?{_DOCUMENT_WORD}(?:들)?(?:이|가)?\s?(?:있|뭐)|{_DOCUMENT_WORD}\s?(?:목록|리스트)"
 )
 #: The words that ask for a summary ("… 요약해줘", "… 정리해 줘"): what is asked for, never what about.
 SUMMARY_WORDS = frozenset({"요약", "요지", "줄거리", "정리"})
 #: The words such a request holds beside its question words: none of them says what it is about.
-OVERVIEW_WORDS = frozenset(
-    ["요약", "요지", "개요", "줄거리", "핵심", "주요", "전체", "전반", "내용", "문서", "글", "자료", "파일",
-     "정리", "줄", "다루다", "대하다", "관하다", "주제", "거", "간단", "간략", "목록", "리스트", "보이다", "보다"]
+OVERVIEW_WORDS = _DOCUMENTS | frozenset(
+    ["요약", "요지", "개요", "줄거리", "핵심", "주요", "전체", "전반", "내용", "정리", "줄", "다루다",
+     "대하다", "관하다", "주제", "거", "간단", "간략", "목록", "리스트", "보이다", "보다"]
 )  # fmt: skip
 
 
@@ -699,7 +701,7 @@ def summary_topic(terms: Sequence[str]) -> list[str]:
 
 
 #: An ordinal before a word naming a document ("두 번째 문서", "첫째 글").
-_NTH_DOCUMENT = re.compile(r"(\S+\s?번째|\S*째)\s?(?:문서|글|자료|파일)")
+_NTH_DOCUMENT = re.compile(rf"(\S+\s?번째|\S*째)\s?{_DOCUMENT_WORD}")
 
 
 def document_ordinal(question: str) -> int:
