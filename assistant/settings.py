@@ -135,6 +135,11 @@ class Settings(BaseSettings):
         return index_dir.with_name(index_dir.name + ".sessions.sqlite")
 
     @property
+    def fusion_weights(self) -> dict[str, float]:
+        """The weight of each signal in hybrid fusion, by its name (``dense``, ``morph``, ``bigram``)."""
+        return {"dense": self.dense_weight, "morph": self.morph_weight, "bigram": self.bigram_weight}
+
+    @property
     def slack_sessions_file(self) -> Path:
         """Where the Slack bot keeps its conversations: beside :attr:`sessions_file`, never in it,
         so that no route of the HTTP API can read or continue a Slack thread

@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         data[name] = sweep(name, engine, queries_of(name, args.korquad))
     rows = table(data)
     shipped = by_name[names[0]].settings
-    default = {"dense": shipped.dense_weight, "morph": shipped.morph_weight, "bigram": shipped.bigram_weight}
+    default = shipped.fusion_weights
     at_default = {
         f"k1={k1} b={b}": {
             n: {k: round(v, 4) for k, v in fused_metrics(data[n][(k1, b)], default).items()} for n in names

@@ -429,9 +429,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         report["leave_one_out"] = leave_one_out(candidates)
         print("leave one out", json.dumps(report["leave_one_out"], ensure_ascii=False), flush=True)
     if args.variants:
-        s = next(iter(by_name.values())).settings
-        default = {"dense": s.dense_weight, "morph": s.morph_weight, "bigram": s.bigram_weight}
-        report["variants"] = variants(candidates, default)
+        report["variants"] = variants(candidates, next(iter(by_name.values())).settings.fusion_weights)
         print("variants", json.dumps(report["variants"], ensure_ascii=False), flush=True)
     if not args.no_tuning or args.phrases:
         report["phrase_leave_one_out"] = phrase_leave_one_out({n: by_name[n] for n in names}, asked)

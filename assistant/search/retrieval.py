@@ -327,8 +327,7 @@ class Retriever:
         return Pool(terms, cands, scores, vectors, qvec, embedded, scored, searched)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
-        s = self.settings
-        weights = {"dense": s.dense_weight, "morph": s.morph_weight, "bigram": s.bigram_weight}
+        weights = self.settings.fusion_weights
         if mode == "dense":
             return {"dense": 1.0, "morph": 0.0, "bigram": 0.0}
         if mode == "bm25":
