@@ -165,7 +165,9 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         "found only as the word documents write for it, 서식 for 템플릿, counts the paraphrase weight, 0.5; a",
         'noun that only frames the topic, 문제 in "담합 문제는 뭐야?", counts only when the passages write it, and a',
         'verb no document uses, 배우다 in "한국은 뭘 배워야 해?", not at all when other terms are left), and',
-        "`cross_script` (a question with no Hangul: coverage is then left out).",
+        "`cross_script` (a question with no Hangul: coverage is then left out), and `unwritten`: how many",
+        "of the question's topic words no document writes at all, up to 3 (팀즈 in \"팀즈 회의에서 화면 공유가",
+        "안 돼요\" asked of the office suite's help; none for a question with no Hangul).",
         "",
         'Besides the rule, a message in another script than Korean that reads as no question (no "?", no',
         "opening word that asks: What, Does, Explain …) and shares no word of two letters or more with the",
@@ -211,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"AbstentionRule(bias={bias:.3f}, w_dense={weights['cosine']:.3f}, w_coverage={weights['coverage']:.3f}, "
         f"w_margin={weights['margin']:.3f}, w_cross={weights['cross_script']:.3f}, w_lift={weights['lift']:.3f}, "
-        f"threshold={threshold})"
+        f"w_unwritten={weights['unwritten']:.3f}, threshold={threshold})"
     )
 
 

@@ -263,6 +263,24 @@ def test_rule_reads_the_term_coverage(settings: Settings, analyzer: KoreanAnalyz
     assert on_topic.citations[0].chunk_id == "서울.md#1"
 
 
+BY_UNWRITTEN = AbstentionRule(bias=0.5, w_dense=0.0, w_coverage=0.0, w_unwritten=-1.0)
+
+
+def test_rule_reads_how_many_question_words_no_document_writes(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    """A question about another thing shares the documents' words and names one they never write
+    (팀즈): the rule reads how many such words it holds, up to three, and the reason says so."""
+    eng = built_engine(settings, analyzer, BY_UNWRITTEN)
+    assert eng.retriever.search(SUBWAY, 3).signals["unwritten"] == 0.0
+    other = eng.ask("팀즈에서 지하철 노선 보는 법")
+    assert other.abstained
+    assert other.abstain_reason is not None and "1 question word(s) no document writes" in other.abstain_reason
+    assert not eng.ask(SUBWAY).abstained
+    many = eng.retriever.search("팀즈 노션 슬랙 카카오톡 줌에서 지하철 노선", 3)
+    assert many.signals["unwritten"] == 3.0
+    # a question in English is read by e5, not by its words: none counts as unwritten
+    assert eng.retriever.search("How many subway lines does Seoul have?", 3).signals["unwritten"] == 0.0
+
+
 def test_a_term_found_only_as_the_word_documents_write_counts_the_paraphrase_weight_in_coverage(
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:

@@ -13,7 +13,13 @@ The rule reads signals that mean the same on any index, not one collection's hab
   term found only as the word documents write for it, 서식 for 템플릿, counts the paraphrase weight);
 - ``cross_script``: the question is written in another script than Korean (an English question
   about Korean documents): its words cannot be found lexically, so coverage says nothing and the
-  dense signals decide.
+  dense signals decide;
+- ``unwritten``: how many of the question's topic words no document writes at all (up to
+  :data:`UNWRITTEN_CAP`): a question about another program ("팀즈 회의에서 화면 공유가 안 돼요" asked of
+  an office suite's help) shares the words of what the documents do cover, and only the name they
+  never write tells it apart. Coverage already counts such a word as missing, at a typical word's
+  weight (it may be the asker's own word for what the documents say otherwise: 노트북 for 랩톱);
+  this signal lets the fit weigh how often that is so.
 
 ``p(answerable) = σ(bias + Σ w·signal)``; the assistant abstains below ``threshold``. The weights
 are fitted by ``python -m bench.calibrate_abstention`` on the questions of every development
@@ -27,13 +33,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SIGNALS = ("cosine", "lift", "margin", "coverage", "cross_script")
+SIGNALS = ("cosine", "lift", "margin", "coverage", "cross_script", "unwritten")
+#: More unwritten words than this count as this many (a long question names more words of its own).
+UNWRITTEN_CAP = 3
 
 
 @dataclass(frozen=True)
 class AbstentionRule:
     """``p(answerable) = σ(bias + w_dense·cosine + w_lift·lift + w_margin·margin + w_coverage·coverage
-    + w_cross·cross_script)``; abstain below ``threshold``."""
+    + w_cross·cross_script + w_unwritten·unwritten)``; abstain below ``threshold``."""
 
     bias: float
     w_dense: float
@@ -41,6 +49,7 @@ class AbstentionRule:
     w_margin: float = 0.0
     w_cross: float = 0.0
     w_lift: float = 0.0
+    w_unwritten: float = 0.0
     threshold: float = 0.5
 
     def probability(self, signals: Mapping[str, float]) -> float:
@@ -51,6 +60,7 @@ class AbstentionRule:
             + self.w_margin * signals.get("margin", 0.0)
             + self.w_coverage * signals.get("coverage", 0.0)
             + self.w_cross * signals.get("cross_script", 0.0)
+            + self.w_unwritten * signals.get("unwritten", 0.0)
         )
         return 1.0 / (1.0 + math.exp(-max(min(z, 500.0), -500.0)))
 
@@ -61,5 +71,12 @@ class AbstentionRule:
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(
-    bias=-27.771, w_dense=29.252, w_coverage=3.867, w_margin=4.439, w_cross=4.870, w_lift=31.069, threshold=0.23
+    bias=-26.129,
+    w_dense=28.166,
+    w_coverage=2.717,
+    w_margin=5.882,
+    w_cross=3.905,
+    w_lift=35.874,
+    w_unwritten=-0.603,
+    threshold=0.28,
 )

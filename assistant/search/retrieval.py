@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.embedding.base import Embedder
 from assistant.options import MODES, Mode, check_choice
+from assistant.search.abstain import UNWRITTEN_CAP
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.search.phrases import phrase_scores, question_words, word_pairs
 from assistant.settings import Settings
@@ -128,14 +129,23 @@ def _holds_word(index: Index, rows: list[int], word: str) -> bool:
 
 
 def abstention_signals(
-    query: str, hits: list[Hit], dense: np.ndarray, coverage: float, baseline: float
+    query: str, hits: list[Hit], dense: np.ndarray, coverage: float, baseline: float, absent: Sequence[str] = ()
 ) -> dict[str, float]:
     """The signals of :mod:`assistant.search.abstain`: best cosine, and how far it is above the
     index's off-topic ``baseline``; its margin over the next best candidates' cosines; coverage
-    (none for a question in another script), and that script flag."""
+    and the number of topic words no document writes (``absent``; neither for a question in
+    another script), and that script flag."""
     cross = cross_script(query)
+    unwritten = 0.0 if cross else float(min(len(absent), UNWRITTEN_CAP))
     if not hits:
-        return {"cosine": 0.0, "lift": -baseline, "margin": 0.0, "coverage": 0.0, "cross_script": float(cross)}
+        return {
+            "cosine": 0.0,
+            "lift": -baseline,
+            "margin": 0.0,
+            "coverage": 0.0,
+            "cross_script": float(cross),
+            "unwritten": unwritten,
+        }
     top = np.sort(dense)[::-1]
     margin = float(top[0] - top[1:10].mean()) if len(top) > 1 else 0.0
     return {
@@ -144,6 +154,7 @@ def abstention_signals(
         "margin": margin,
         "coverage": 0.0 if cross else coverage,
         "cross_script": float(cross),
+        "unwritten": unwritten,
     }
 
 
@@ -293,7 +304,7 @@ class Retriever:
             [h.chunk.text for h in as_fused[:3]],
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline)
+        abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline, absent)
         absent = [] if abstain["cross_script"] else absent  # a question in English: e5 reads it
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query, absent)
 
