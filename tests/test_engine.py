@@ -292,6 +292,26 @@ def test_a_term_found_only_as_the_word_documents_write_counts_the_paraphrase_wei
         assert eng.retriever.search("서식", 3).coverage == pytest.approx(1.0)
 
 
+def test_a_loanword_the_documents_write_in_latin_letters_is_found_and_not_unwritten(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """엑셀 asked of a help that writes Excel: the search finds the passage that writes it, coverage
+    counts it at the paraphrase weight, and it is no word the documents never write (no note says
+    so, the abstention rule does not count it)."""
+    docs = {
+        "열기.md": "# 파일 열기\n\nExcel 파일을 열려면 파일 - 열기를 선택합니다.\n",
+        "인쇄.md": "# 인쇄\n\n문서를 인쇄하려면 파일 - 인쇄를 선택합니다.\n",
+    }
+    eng = corpus_engine(settings, analyzer, tmp_path / "help", docs, paraphrase_weight=0.5)
+    retrieval = eng.retriever.search("엑셀", 2, mode="bm25")
+    assert retrieval.hits[0].chunk.doc_id == "열기.md" and retrieval.hits[0].bm25 > 0
+    assert retrieval.coverage == pytest.approx(0.5)
+    assert retrieval.absent == [] and retrieval.signals["unwritten"] == 0.0
+    # a name they write in neither script is unwritten
+    other = eng.retriever.search("노션 파일", 2)
+    assert other.absent == ["노션"] and other.signals["unwritten"] == 1.0
+
+
 def test_a_formal_word_the_documents_write_as_two_terms_is_found_as_those(
     settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
 ) -> None:

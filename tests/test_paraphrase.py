@@ -92,7 +92,6 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("캡처 파일 어디 저장됨?", "스크린샷"),
         ("폰트 바꾸는 법", "글꼴"),
         ("와이파이가 자꾸 끊겨", "무선"),
-        ("엑셀 파일 열 수 있어?", "excel"),  # the help writes "Excel 파일을 열어 …"
         ("표에 줄을 하나 더 넣고 싶어요", "행"),
         ("와이프가 애 낳으면 며칠 쉬어?", "출산"),
         ("출장 가면 차비 나와?", "교통비"),

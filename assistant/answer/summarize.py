@@ -250,6 +250,14 @@ class Picked:
     score: float
 
 
+def _alternatives(terms: Sequence[str], spelled: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
+    """Each term's alternatives: the words on the other side, and its ``spelled`` forms."""
+    out = {t: set(a) for t, a in alternatives_by_term(terms).items()}
+    for t, words in spelled.items():
+        out.setdefault(t, set()).update(words)
+    return {t: frozenset(a) for t, a in out.items()}
+
+
 def asked(
     question: str,
     terms: Sequence[str],
@@ -265,10 +273,12 @@ def asked(
     predicate: str = "",
     negated: bool = False,
     like: str = "",
+    spelled: Mapping[str, Sequence[str]] | None = None,
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question; a
-    term's alternatives (:func:`~assistant.text.paraphrase.alternatives`) count ``alternative_weight``.
+    term's alternatives (:func:`~assistant.text.paraphrase.alternatives`, and its spellings in the other
+    script the documents write, ``spelled``: 엑셀 → excel) count ``alternative_weight``.
     A question that asks for no kind of value asks for the kind ``like`` asks for (the question an
     ellipsis goes on from: "얼마까지 지원받아?" → "그럼 소상공인은?" asks a sum too)."""
     wants_from = question if expected_answer(question) is not None or not like else like
@@ -288,7 +298,7 @@ def asked(
         instead=tuple(instead),
         relations=tuple(relations),
         similarity=similarity,
-        alternatives={t: frozenset(a) for t, a in alternatives_by_term(terms).items()} if alternative_weight else {},
+        alternatives=_alternatives(terms, spelled or {}) if alternative_weight else {},
         alternative_weight=alternative_weight,
         focus=focus,
         predicate=predicate,

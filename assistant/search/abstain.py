@@ -71,12 +71,12 @@ class AbstentionRule:
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(
-    bias=-26.129,
-    w_dense=28.166,
-    w_coverage=2.717,
-    w_margin=5.882,
-    w_cross=3.905,
-    w_lift=35.874,
-    w_unwritten=-0.603,
+    bias=-26.089,
+    w_dense=28.069,
+    w_coverage=2.762,
+    w_margin=5.910,
+    w_cross=3.939,
+    w_lift=35.968,
+    w_unwritten=-0.596,
     threshold=0.28,
 )

@@ -20,6 +20,7 @@ from assistant.store.bm25 import join_known, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
+from assistant.text.loanwords import spellings_by_term
 from assistant.text.paraphrase import alternatives, alternatives_by_term
 from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms
 from assistant.text.sentences import REASON_HEADINGS, char_bigrams
@@ -92,7 +93,13 @@ def lexical_coverage(
         found = found[~np.array(framing)]
     weights = np.array([float(bm.idf[bm.vocab[t]]) if t in bm.vocab else bm.typical_idf for t in unique])
     coverage = float((weights * found).sum() / weights.sum()) if weights.sum() > 0 else float(np.mean(found))
-    absent = [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab] if topics else []
+    # a loanword the documents write in the other script (엑셀 → excel) is written, wherever it is
+    spelled = spellings_by_term(unique, bm.vocab)
+    absent = (
+        [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab and t not in spelled]
+        if topics
+        else []
+    )
     return coverage, absent
 
 
@@ -110,6 +117,8 @@ def _presence(
             found[i] = any(_opens_word(term, text) for text in texts)
     if alternative_weight > 0:
         others = alternatives_by_term(unique)
+        for term, spelled in spellings_by_term(unique, index.bm25.vocab).items():
+            others[term] = [*others.get(term, ()), *spelled]
         for i, term in enumerate(unique):
             if not found[i] and any(_holds_word(index, rows, word) for word in others.get(term, ())):
                 found[i] = alternative_weight
@@ -323,7 +332,10 @@ class Retriever:
         # everyday words find the formal ones documents write (넣다 → 삽입), at a lower weight; a word
         # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호),
         # and a formal word it knows only in pieces is searched as those (비밀번호 → 비밀, 번호)
-        formal, weight = split_unknown(alternatives([*read, *terms]), vocab), self.settings.paraphrase_weight
+        # and a loanword they write only in the other script is looked for so (엑셀 → excel)
+        spelled = [w for words in spellings_by_term([*read, *terms], vocab).values() for w in words]
+        formal = split_unknown(list(dict.fromkeys([*alternatives([*read, *terms]), *spelled])), vocab)
+        weight = self.settings.paraphrase_weight
         lexical = {
             "morph": self.index.bm25.scores(searched, formal, weight),
             "bigram": self.index.bigram.scores(
