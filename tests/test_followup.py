@@ -145,6 +145,27 @@ def test_ellipsis_swaps_the_subject_and_keeps_the_rest(
 
 
 @pytest.mark.parametrize(
+    "message",
+    ["그럼 미국은? 비교해 보려고요", "미국은요? 발표 자료 만들어야 해서", "미국은? 회사에서 써야 하거든요"],
+)
+def test_an_ellipsis_explained_in_a_second_sentence_is_still_an_ellipsis(
+    analyzer: KoreanAnalyzer, europe: list[Turn], message: str
+) -> None:
+    """The reason after it is no question of its own: read together the message looked whole and was
+    searched alone; the ellipsis goes on from the topic, and the reason's nouns are not searched."""
+    res = ask(analyzer, message, europe)
+    assert (res.standalone, res.kind, res.query, res.drew_on_turn) == (False, "ellipsis", "미국 AI 전략", 1)
+
+
+def test_a_second_sentence_that_asks_is_no_reason(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    # it asks a question of its own: the message is read whole
+    assert ask(analyzer, "미국은? 거기는 빅테크가 주도하나요?", europe).query != "미국 AI 전략"
+    # and a first sentence that stands alone stays so whatever follows
+    res = ask(analyzer, "메가 얼라이언스가 필요한 이유는? 발표 자료 만들어야 해서요", europe)
+    assert res.standalone
+
+
+@pytest.mark.parametrize(
     "message", ["둘의 차이는?", "두 나라 뭐가 달라?", "차이가 뭐야?", "둘이 뭐가 달라?", "양쪽 차이점은?", "공통점은?"]
 )
 def test_a_comparison_naming_no_sides_compares_the_subject_and_the_one_it_replaced(

@@ -229,6 +229,33 @@ def _names_an_aspect(nouns: Sequence[tuple[str, str]], columns: Collection[str] 
     return nouns[-1][0] in ASPECTS or all(t in columns for t, _ in nouns)
 
 
+#: Endings of a sentence that gives the reason for what was just asked ("… 인쇄해야 돼서요", "… 써야
+#: 하거든요", "비교하려고요"), not a question of its own.
+_REASON_ENDINGS = frozenset({"어서", "아서", "여서", "서", "니까", "으니까", "려고", "으려고", "거든", "거든요"})
+
+
+def _explained_question(
+    message: str, tokens: Sequence[Token], turns: Sequence[Turn], policy: Policy, columns: Collection[str]
+) -> Resolution | None:
+    """A follow-up asked in one sentence and explained in the next ("calc 시트는요? 가로로 인쇄해야
+    돼서요", "엑셀은요? 회사에서 써야 하거든요"): the first sentence resolved as it would be alone. The
+    reason is no question of its own (its nouns say why, not what: 회사, 발표 자료), and read with it the
+    message looked whole and was searched alone, without the topic the first sentence goes on from.
+    None when the message is not so, or its first sentence stands alone."""
+    if not turns:
+        return None
+    end = next((i for i, t in enumerate(tokens) if t.tag == "SF" and i + 1 < len(tokens)), None)
+    if end is None:
+        return None
+    reason = [t for t in tokens[end + 1 :] if t.tag not in ("SF", "SP")]
+    while reason and reason[-1].tag == "JX" and reason[-1].form == "요":
+        reason = reason[:-1]
+    if not reason or reason[-1].tag not in ("EC", "EF") or reason[-1].form not in _REASON_ENDINGS:
+        return None
+    first = resolve(message[: tokens[end].end], tokens[: end + 1], turns, policy, columns)
+    return None if first.standalone else first
+
+
 def _another_aspect(focus: Focus, own: Sequence[tuple[str, str]], aspects: Collection[str]) -> tuple[list[str], Focus]:
     """A follow-up that names an aspect ("수수료는?", :func:`_names_an_aspect`) or a condition
     ("입사 첫해는?", :func:`_names_a_condition`): its nouns take the place of the focus's nouns of
@@ -264,6 +291,9 @@ def resolve(
     if social_kind(tokens):  # "고마워요": answered as it is, and the conversation goes on past it
         return replace(standalone(message, cues), social=True)
     turns = [t for t in turns if not t.social]
+    explained = _explained_question(message, tokens, turns, policy, columns)
+    if explained is not None:  # "calc 시트는요? 가로로 인쇄해야 돼서요"
+        return explained
     about_it = _about_the_answer(tokens, cues)
     answered = next((t for t in reversed(turns) if t.passages), None)
     if about_it is not None and answered is not None:  # "출처는?", "한 줄로 요약해줘": the last answer again
