@@ -44,6 +44,7 @@ from assistant.answer.summarize import (
     with_line_labels,
     with_table_headers,
 )
+from assistant.answer.tables import asked_bound, states_bound
 from assistant.answer.templates import Line, compose, label_sides
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
@@ -159,6 +160,33 @@ def test_a_sentence_giving_a_specific_value_asked_for_leads_when_it_scores_nearl
     how = asked("한국의 AI 투자 규모는 어느 정도인가요?", ["한국", "투자", "규모"], idf, "general")
     assert score(small, how) > score(zero, how) >= VALUE_LEADS * score(small, how)
     assert texts(select([small, zero], how, 1)) == [small.text]
+
+
+def test_a_sentence_stating_the_bound_asked_leads_when_it_scores_nearly_as_well() -> None:
+    """ "입사 1년 안 됐으면 연차 며칠?": the sentence on 1년 미만 leads over one that shares more of the
+    question's words but is on those past it; without a bound to state, the best one stays."""
+    idf = {"입사": 1.0, "1": 1.0, "년": 1.0, "연차": 1.0, "근로": 1.0}
+    more = cand(
+        1,
+        0,
+        "3년 이상 근로한 직원에게는 최초 1년을 초과하는 근로 연수 매 2년에 연차 1일을 가산한다.",
+        {"3", "년", "이상", "근로", "직원", "1", "초과", "연수", "2", "연차", "가산"},
+    )
+    under = cand(
+        1,
+        80,
+        "근로기간이 1년 미만인 직원에게는 1개월 개근 시 1일의 연차를 준다.",
+        {"근로", "기간", "1", "년", "미만", "직원", "개월", "개근", "연차"},
+        1,
+    )
+    question = "입사 1년 안 됐으면 연차 며칠?"
+    bound = asked_bound(question)
+    assert bound is not None
+    plain = asked(question, ["입사", "1", "년", "연차"], idf, "general")
+    assert score(more, plain) > score(under, plain) >= VALUE_LEADS * score(more, plain)
+    assert texts(select([more, under], plain, 1)) == [more.text]
+    bounded = replace(plain, states_bound=lambda text: states_bound(text, bound))
+    assert texts(select([more, under], bounded, 1)) == [under.text]
 
 
 def test_what_a_question_asks_names_the_headings_that_answer_it() -> None:

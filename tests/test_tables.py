@@ -22,6 +22,7 @@ from assistant.answer.tables import (
     named_rows,
     rows_asked,
     signed,
+    states_bound,
     tables,
     value,
 )
@@ -143,6 +144,8 @@ def test_a_long_table_lists_its_first_rows() -> None:
         ("10000원 미만 요금제", 1e4, "원", True, True),
         ("1TB 이상 되는 요금제", 1024.0**3, "B", False, False),
         ("동시 접속 3대 넘는 요금제", 3.0, "대", False, True),
+        ("입사 1년 안 됐으면 연차 며칠?", 525600.0, "년", True, True),  # not reached yet: less than it (minutes)
+        ("3년 안 된 직원", 3 * 525600.0, "년", True, True),
     ],
 )
 def test_the_bound_a_question_sets(question: str, limit: float, unit: str, below: bool, strict: bool) -> None:
@@ -625,3 +628,12 @@ def test_what_is_compared_with_one_row_is_read_from_the_question() -> None:
         "스탠다드",
         "팀",
     ]
+
+
+def test_a_sentence_states_the_bound_on_the_same_side_of_the_same_number() -> None:
+    bound = asked_bound("입사 1년 안 됐으면 연차 며칠?")
+    assert bound is not None
+    assert states_bound("계속 근로기간이 1년 미만인 직원에게는 1개월 개근 시 1일의 유급휴가를 준다.", bound)
+    assert not states_bound("3년 이상 계속 근로한 직원에게는 최초 1년을 초과하는 …", bound)
+    assert not states_bound("회사는 1년 이상 근무한 직원에게 15일을 준다.", bound)  # the other side
+    assert not states_bound("근로기간이 2년 미만인 직원", bound)  # another number

@@ -14,6 +14,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,11 +50,13 @@ from assistant.answer.summarize import (
 )
 from assistant.answer.tables import (
     BOUND_WORDS,
+    asked_bound,
     asks_a_table,
     column_names,
     listed_rows,
     rows_asked,
     rows_first,
+    states_bound,
     tables,
 )
 from assistant.answer.templates import Line, compose, excerpt, label_sides
@@ -758,6 +761,7 @@ class Engine:
             written = " ".join(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS)
         similarity = self._similarity(retrieval.vector)
         name, which = asks_a_name(question), asks_which(question)
+        bound = asked_bound(question)
         return asked(
             question,
             terms,
@@ -770,6 +774,7 @@ class Engine:
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
             spelled=spellings_by_term(terms, bm.vocab),
+            states_bound=partial(states_bound, bound=bound) if bound is not None else None,
             focus=answer_focus(tokens) if name or which else "",
             predicate=answer_predicate(tokens) if (name and asks_outright(question)) or which else "",
             negated=asks_negated(tokens),

@@ -107,6 +107,9 @@ class Asked:
     relations: tuple[str, ...] = ()  #: the question's predicates as terms (see :func:`relation_terms`)
     #: the dense similarity of each of some sentences to the question (None: not known, see :func:`closeness`)
     similarity: Callable[[Sequence[str]], Sequence[float]] | None = field(default=None, compare=False, repr=False)
+    #: whether a sentence states the bound the question sets ("1년 미만" for "입사 1년 안 됐으면?"); None
+    #: when it sets none
+    states_bound: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
     #: for a topic term, the words documents write for it (넣다 → 삽입: :mod:`assistant.text.paraphrase`)
     alternatives: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     #: how much of a term's weight a sentence holding only one of its alternatives gets
@@ -274,6 +277,7 @@ def asked(
     negated: bool = False,
     like: str = "",
     spelled: Mapping[str, Sequence[str]] | None = None,
+    states_bound: Callable[[str], bool] | None = None,
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question; a
@@ -298,6 +302,7 @@ def asked(
         instead=tuple(instead),
         relations=tuple(relations),
         similarity=similarity,
+        states_bound=states_bound,
         alternatives=_alternatives(terms, spelled or {}) if alternative_weight else {},
         alternative_weight=alternative_weight,
         focus=focus,
@@ -650,6 +655,13 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     if (q.headings or value_asked(q)) and top > 0 and not _gives_it(rows[scored[0][2]], scored[0][3], q):
         floor_of_value = VALUE_LEADS * top
         j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
+        scored.insert(0, scored.pop(j))
+    # a question that sets a bound ("입사 1년 안 됐으면?"): when the lead does not state it, the best
+    # sentence that does leads instead if it scores nearly as well ("1년 미만인 직원에게는 …", not "3년
+    # 이상 계속 근로한 직원에게는 최초 1년을 초과하는 …", which shares more of its words)
+    if q.states_bound is not None and top > 0 and not q.states_bound(scored[0][3].text):
+        floor_of_bound = VALUE_LEADS * top
+        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_bound and q.states_bound(x[3].text)), 0)
         scored.insert(0, scored.pop(j))
     # a step that only closes, applies or confirms ("5. 기능 개선 창을 닫습니다.") ends a procedure and answers
     # nothing: the best other sentence leads ("노트북 뚜껑 닫아도 …" matched it by 닫다)

@@ -292,13 +292,16 @@ def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = N
 #: ("1만 원 이하", "1TB 넘는", "3대 이상", "만 원보다 싼").
 _BOUND = re.compile(
     r"(\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?|(?<![가-힣])(?:억|천만|백만|만|천)(?=\s*원))\s*(KB|MB|GB|TB|PB|시간|개월|[가-힣])?\s*"
-    r"(이하|이내|이상|미만|초과|넘는|넘게|넘어|넘|아래|밑|안 ?되는|안 ?넘는|까지|부터|보다 ?(?:싼|저렴|적|작|비싼|많|큰))",
+    r"(이하|이내|이상|미만|초과|넘는|넘게|넘어|넘|아래|밑|안 ?되는|안 ?넘는|안 ?(?:됐|된|되면|되었)|까지|부터|"
+    r"보다 ?(?:싼|저렴|적|작|비싼|많|큰))",
     re.IGNORECASE,
 )
 #: The nouns that only bound a number ("10만원 이하"): they name nothing a document must write.
 BOUND_WORDS = frozenset({"이하", "이상", "미만", "초과", "이내"})
 _AT_MOST = ("이하", "이내", "아래", "밑", "안되는", "안 되는", "안넘는", "안 넘는", "까지")
 _LESS = ("미만", "보다싼", "보다 싼", "보다저렴", "보다 저렴", "보다적", "보다 적", "보다작", "보다 작")
+#: A span not yet reached ("입사 1년 안 됐으면"): less than it.
+_NOT_YET = re.compile(r"안 ?(?:됐|된|되면|되었)")
 
 
 @dataclass(frozen=True)
@@ -328,13 +331,25 @@ def asked_bound(question: str) -> Bound | None:
         return None
     unit = "B" if written.upper() in _BYTES_UPPER else written
     how = m.group(3)
-    below = how.startswith(_AT_MOST) or how.startswith(_LESS)
-    strict = how.startswith(_LESS) or how.startswith(("초과", "넘", "보다"))
+    below = how.startswith(_AT_MOST) or how.startswith(_LESS) or bool(_NOT_YET.match(how))
+    strict = how.startswith(_LESS) or how.startswith(("초과", "넘", "보다")) or bool(_NOT_YET.match(how))
     rest = question[: m.start()] + " " + question[m.end() :]
     return Bound(limit, unit, below, strict, tuple(re.findall(r"[가-힣A-Za-z]{2,}", rest)), m.group(0))
 
 
 _BYTES_UPPER = frozenset(u.upper() for u in _BYTES)
+
+
+def states_bound(text: str, bound: Bound) -> bool:
+    """Whether a sentence states the bound a question sets, on the same side of the same number in
+    the same unit ("계속 근로기간이 1년 미만인 직원에게는 …" for "입사 1년 안 됐으면?"; not "3년 이상 …")."""
+    for m in _BOUND.finditer(text):
+        said = asked_bound(m.group(0))
+        if said is not None and (said.limit, said.unit, said.below) == (bound.limit, bound.unit, bound.below):
+            return True
+    return False
+
+
 #: A month just before a number of days: the number is a date ("3월 14일").
 _DATE_BEFORE = re.compile(r"\d\s*월\s*$")
 _UNIT_OF = re.compile(
