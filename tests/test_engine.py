@@ -271,7 +271,7 @@ def test_rule_reads_how_many_question_words_no_document_writes(settings: Setting
     (팀즈): the rule reads how many such words it holds, up to three, and the reason says so."""
     eng = built_engine(settings, analyzer, BY_UNWRITTEN)
     assert eng.retriever.search(SUBWAY, 3).signals["unwritten"] == 0.0
-    other = eng.ask("팀즈에서 지하철 노선 보는 법")
+    other = eng.ask("팀즈에서 지하철 노선은?")
     assert other.abstained
     assert other.abstain_reason is not None and "1 question word(s) no document writes" in other.abstain_reason
     assert not eng.ask(SUBWAY).abstained
@@ -310,6 +310,23 @@ def test_a_loanword_the_documents_write_in_latin_letters_is_found_and_not_unwrit
     # a name they write in neither script is unwritten
     other = eng.retriever.search("노션 파일", 2)
     assert other.absent == ["노션"] and other.signals["unwritten"] == 1.0
+
+
+def test_a_latin_word_the_documents_write_only_in_pieces_is_unwritten(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """IMPORTRANGE is one name: that the documents write import and range does not make it written
+    (the search still looks for those pieces); a Latin word they write whole is not unwritten."""
+    docs = {
+        "함수.md": "# 함수\n\nimport 옵션으로 다른 시트의 range 를 읽는 함수는 INDIRECT 입니다.\n",
+        "인쇄.md": "# 인쇄\n\n문서를 인쇄하려면 파일 - 인쇄를 선택합니다.\n",
+    }
+    eng = corpus_engine(settings, analyzer, tmp_path / "sheets", docs)
+    other = eng.retriever.search("IMPORTRANGE 함수", 2)
+    assert other.absent == ["importrange"] and other.signals["unwritten"] == 1.0
+    assert other.hits[0].chunk.doc_id == "함수.md"  # found by its pieces all the same
+    written = eng.retriever.search("INDIRECT 함수", 2)
+    assert written.absent == [] and written.signals["unwritten"] == 0.0
 
 
 def test_a_formal_word_the_documents_write_as_two_terms_is_found_as_those(

@@ -71,12 +71,12 @@ class AbstentionRule:
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(
-    bias=-26.089,
-    w_dense=28.069,
-    w_coverage=2.762,
-    w_margin=5.910,
-    w_cross=3.939,
-    w_lift=35.968,
-    w_unwritten=-0.596,
+    bias=-25.837,
+    w_dense=27.879,
+    w_coverage=2.665,
+    w_margin=5.937,
+    w_cross=3.832,
+    w_lift=36.083,
+    w_unwritten=-0.647,
     threshold=0.28,
 )

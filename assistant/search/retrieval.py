@@ -54,7 +54,12 @@ class Retrieval:
 
 
 def lexical_coverage(
-    index: Index, rows: list[int], terms: list[str], alternative_weight: float = 0.0, texts: Sequence[str] = ()
+    index: Index,
+    rows: list[int],
+    terms: list[str],
+    alternative_weight: float = 0.0,
+    texts: Sequence[str] = (),
+    read: Sequence[str] = (),
 ) -> tuple[float, list[str]]:
     """The idf-weighted share of the query's distinct topic terms that occur in at least one of the
     chunks, and the topic terms no document writes (the index does not know them and the chunks
@@ -71,7 +76,9 @@ def lexical_coverage(
     own, not a topic. A Korean word of two characters the index does not know counts when one of
     ``texts`` (the chunks') has a word opening with it: the analyzer reads a compound the
     dictionary knows whole in the documents ("재택근무는 …") and a question may say its first part
-    alone ("재택 가능해요?"). A noun that only frames the topic
+    alone ("재택 가능해요?"). A word in Latin letters the index does not know is one no
+    document writes, whatever pieces of it it knows (``read``, the question's terms before the
+    search split them: IMPORTRANGE is no import and range). A noun that only frames the topic
     (:data:`~assistant.text.questions.FRAME_NOUNS`: "담합 문제") counts when the chunks hold it and
     is left out when they do not; so is a verb no document uses (the question's own word for what
     the documents say otherwise: "한국은 뭘 배워야 해?", 배우다), unless nothing else is left.
@@ -100,7 +107,15 @@ def lexical_coverage(
         if topics
         else []
     )
+    # a word in Latin letters is one name: the documents do not write IMPORTRANGE because they write
+    # import and range (``read``: the question's terms before the search split them into known pieces)
+    pieced = [t for t in dict.fromkeys(read) if _LATIN_WORD.fullmatch(t) and t not in bm.vocab and t not in terms]
+    absent += [t for t in pieced if t not in absent and not spellings_by_term([t], bm.vocab)]
     return coverage, absent
+
+
+#: A word in Latin letters, as the analyzer lower-cases it.
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9]*")
 
 
 def _presence(
@@ -311,6 +326,7 @@ class Retriever:
             pool.searched,
             self.settings.paraphrase_weight,
             [h.chunk.text for h in as_fused[:3]],
+            self.analyzer.terms(query),
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline, absent)
