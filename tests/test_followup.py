@@ -157,6 +157,18 @@ def test_an_ellipsis_explained_in_a_second_sentence_is_still_an_ellipsis(
     assert (res.standalone, res.kind, res.query, res.drew_on_turn) == (False, "ellipsis", "미국 AI 전략", 1)
 
 
+@pytest.mark.parametrize("message", ["그거 다른 사람한테 알려주려면?", "그걸 다른 사용자도 쓰게 하려면?"])
+def test_someone_else_is_no_request_for_more(analyzer: KoreanAnalyzer, europe: list[Turn], message: str) -> None:
+    """다른 before a noun naming someone else asks about another person, not for more of the answer:
+    a reference to the topic, searched with it."""
+    res = ask(analyzer, message, europe)
+    assert (res.standalone, res.kind) == (False, "reference")
+    assert "유럽" in res.query and res.avoid == frozenset()
+    # another of what was shown is still more of it
+    assert ask(analyzer, "다른 방법은?", europe).kind == "more"
+    assert ask(analyzer, "다른 나라는?", europe).kind == "more"
+
+
 def test_a_second_sentence_that_asks_is_no_reason(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     # it asks a question of its own: the message is read whole
     assert ask(analyzer, "미국은? 거기는 빅테크가 주도하나요?", europe).query != "미국 AI 전략"

@@ -95,6 +95,8 @@ class Cues:
     #: a condition with nothing said of it ("주말에 일하면?", "영수증 없으면?"): what follows is the
     #: question before's
     conditional: bool = False
+    #: the noun after 다른 ("다른 전략은?": 전략; "다른 사람한테": 사람), "" when none
+    other: str = ""
 
     @property
     def terms(self) -> list[str]:
@@ -117,6 +119,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     predicates: list[str] = []
     ordinal: int | None = None
     more = reference = wh = member = example = another = False
+    other = ""
     conjunction = bool(tokens) and _leads(tokens)
     fragment = is_fragment(tokens)
     for i, tok in enumerate(tokens):
@@ -131,6 +134,8 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             reference |= tok.form in DETERMINERS  # Kiwi may read a leading 그 as an interjection
             more |= tok.form == "다른" and (nxt is None or nxt.tag.startswith(("NN", "JX", "SF")))
             another |= tok.form == "다른" and nxt is not None and nxt.form in ANOTHER_OF
+            if tok.form == "다른" and nxt is not None and nxt.tag.startswith("NN"):
+                other = other or nxt.form
         elif tag in {"VA", "VV"} and tok.form in PRO_PREDICATES:
             reference |= not (i == 0 and conjunction)
         elif tag == "MAG" and tok.form == "더":
@@ -163,6 +168,7 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         what_about=fragment and _asked_with_yo(tokens),
         example=example,
         another=another,
+        other=other,
     )
 
 

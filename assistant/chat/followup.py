@@ -234,6 +234,20 @@ def _names_an_aspect(nouns: Sequence[tuple[str, str]], columns: Collection[str] 
 _REASON_ENDINGS = frozenset({"어서", "아서", "여서", "서", "니까", "으니까", "려고", "으려고", "거든", "거든요"})
 
 
+#: Nouns that, after 다른, name someone else ("다른 사람한테 공유하려면?", "다른 사용자도 쓰게"), not
+#: another one of what was shown.
+SOMEONE_ELSE = frozenset({"사람", "사용자", "이용자", "분", "친구", "가족", "동료", "팀원"})
+
+
+def _other_than_shown(cues: Cues, tokens: Sequence[Token], turns: Sequence[Turn]) -> bool:
+    """Whether the only word asking for more is 다른 before a noun naming someone else: "그거 다른
+    사람한테 공유하려면?" asks about another person, not for more of the answer ("다른 방법은?", "또
+    다른 전략은?", "다른 나라는?" do)."""
+    if cues.other not in SOMEONE_ELSE or not turns:
+        return False
+    return not read_cues([t for t in tokens if t.form != "다른"]).more
+
+
 def _explained_question(
     message: str, tokens: Sequence[Token], turns: Sequence[Turn], policy: Policy, columns: Collection[str]
 ) -> Resolution | None:
@@ -294,6 +308,8 @@ def resolve(
     explained = _explained_question(message, tokens, turns, policy, columns)
     if explained is not None:  # "calc 시트는요? 가로로 인쇄해야 돼서요"
         return explained
+    if cues.more and _other_than_shown(cues, tokens, turns):  # "그거 다른 사람한테 공유하려면?"
+        cues = replace(cues, more=False)
     about_it = _about_the_answer(tokens, cues)
     answered = next((t for t in reversed(turns) if t.passages), None)
     if about_it is not None and answered is not None:  # "출처는?", "한 줄로 요약해줘": the last answer again
