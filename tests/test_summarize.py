@@ -162,6 +162,25 @@ def test_a_sentence_giving_a_specific_value_asked_for_leads_when_it_scores_nearl
     assert texts(select([small, zero], how, 1)) == [small.text]
 
 
+def test_a_sentence_leads_over_a_table_row_when_it_scores_nearly_as_well_and_no_value_is_asked() -> None:
+    """ "마이너스 숫자 빨간색으로": a row of the table of formats shares the most words, the sentence on
+    showing negative numbers in red answers; asked a value, the row the table gives stays first."""
+    idf = {"마이너스": 1.0, "숫자": 1.0, "빨간색": 1.0, "표시": 1.0, "서식": 1.0}
+    row = cand(1, 0, "마이너스 숫자 | 빨간색 서식 | -5", {"마이너스", "숫자", "빨간색", "서식"})
+    line = cand(
+        1, 40, "음수를 빨간색으로 표시하는 숫자 서식을 쓸 수 있습니다.", {"음수", "빨간색", "표시", "숫자", "서식"}, 1
+    )
+    how = asked("마이너스 숫자 빨간색으로 표시되게", ["마이너스", "숫자", "빨간색", "표시"], idf, "general")
+    assert score(row, how) > score(line, how) >= VALUE_LEADS * score(row, how)
+    assert texts(select([row, line], how, 1)) == [line.text]
+    fee = cand(1, 0, "등본 | 발급 수수료 | 1,000원", {"등본", "발급", "수수료", "1,000", "원"})
+    said = cand(1, 40, "등본은 무인발급기에서 발급할 수 있습니다.", {"등본", "무인", "발급기", "발급"}, 1)
+    cost = asked(
+        "등본 발급 수수료 얼마야?", ["등본", "발급", "수수료"], {"등본": 1.0, "발급": 1.0, "수수료": 1.0}, "general"
+    )
+    assert texts(select([fee, said], cost, 1)) == [fee.text]
+
+
 def test_a_sentence_stating_the_bound_asked_leads_when_it_scores_nearly_as_well() -> None:
     """ "입사 1년 안 됐으면 연차 며칠?": the sentence on 1년 미만 leads over one that shares more of the
     question's words but is on those past it; without a bound to state, the best one stays."""

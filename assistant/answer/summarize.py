@@ -656,6 +656,12 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         floor_of_value = VALUE_LEADS * top
         j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
         scored.insert(0, scored.pop(j))
+    # a table's row leads a question that asks no value only when no sentence scores nearly as well:
+    # "(마이너스) | 부정 | -5" for "마이너스 숫자 빨간색으로 표시되게", whose answer is a sentence
+    if cells(scored[0][3].text) > 1 and top > 0 and not value_asked(q) and not q.headings:
+        floor_of_sentence = VALUE_LEADS * top
+        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_sentence and cells(x[3].text) == 1), 0)
+        scored.insert(0, scored.pop(j))
     # a question that sets a bound ("입사 1년 안 됐으면?"): when the lead does not state it, the best
     # sentence that does leads instead if it scores nearly as well ("1년 미만인 직원에게는 …", not "3년
     # 이상 계속 근로한 직원에게는 최초 1년을 초과하는 …", which shares more of its words)
