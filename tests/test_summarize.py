@@ -181,6 +181,32 @@ def test_a_sentence_leads_over_a_table_row_when_it_scores_nearly_as_well_and_no_
     assert texts(select([fee, said], cost, 1)) == [fee.text]
 
 
+def test_asked_where_to_do_something_the_step_that_says_where_leads_when_it_scores_nearly_as_well() -> None:
+    """ "화면 밝기 어디서 조절해요": the step that names the menu to use leads over a sentence that shares
+    the question's words but says where nothing is; asked what, the best sentence stays."""
+    idf = {"화면": 1.0, "밝기": 1.0, "조절": 1.0}
+    about = cand(
+        1,
+        0,
+        "하드웨어에 따라 절전을 목적으로 화면 밝기를 조절하거나 더 밝게 조절할 수 있습니다.",
+        {"하드웨어", "절전", "목적", "화면", "밝기", "조절", "밝다"},
+    )
+    step = cand(
+        1,
+        60,
+        "밝기를 조절하려면 상단 표시줄의 시스템 메뉴를 누르고 슬라이더를 움직입니다.",
+        {"밝기", "조절", "상단", "표시줄", "시스템", "메뉴", "누르다", "슬라이더", "움직이다"},
+        1,
+    )
+    where = asked("화면 밝기 어디서 조절해요", ["화면", "밝기", "조절"], idf, "general")
+    assert where.where_to
+    assert score(about, where) > score(step, where) >= VALUE_LEADS * score(about, where)
+    assert texts(select([about, step], where, 1)) == [step.text]
+    what = asked("화면 밝기 조절이 뭐야?", ["화면", "밝기", "조절"], idf, "definition")
+    assert not what.where_to and texts(select([about, step], what, 1)) == [about.text]
+    assert not asked("본사는 어디야?", ["본사"], {"본사": 1.0}, "general").where_to  # a place, not where to do it
+
+
 def test_a_sentence_stating_the_bound_asked_leads_when_it_scores_nearly_as_well() -> None:
     """ "입사 1년 안 됐으면 연차 며칠?": the sentence on 1년 미만 leads over one that shares more of the
     question's words but is on those past it; without a bound to state, the best one stays."""

@@ -127,6 +127,9 @@ class Asked:
     #: the headings (or line labels) of what answers it: the reasons of a "왜", the schedule of a
     #: "언제" … (see :func:`~assistant.text.sentences.answering_headings`); None for other questions
     headings: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    #: the question asks where to do something ("화면 밝기 어디서 조절해요?", "프록시 주소 어디에 넣나요"):
+    #: in a manual, the step that says where is its answer
+    where_to: bool = False
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -310,6 +313,7 @@ def asked(
         ordinal=_one(ordinals_in(question)),
         negated=negated,
         headings=answering_headings(question, form),
+        where_to=bool(_WHERE_TO.search(question)),
     )
 
 
@@ -656,6 +660,13 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         floor_of_value = VALUE_LEADS * top
         j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
         scored.insert(0, scored.pop(j))
+    # asked where to do something: when the lead is no step that does it somewhere, the best one that
+    # is leads instead if it scores nearly as well ("화면 밝기 어디서 조절해요": "… 시스템 메뉴를 누르고 화면
+    # 밝기 조절 슬라이더로 …", not "하드웨어에 따라 … 화면 밝기를 조절하거나 …")
+    if q.where_to and top > 0 and not _says_where_to(scored[0][3].text):
+        floor_of_step = VALUE_LEADS * top
+        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_step and _says_where_to(x[3].text)), 0)
+        scored.insert(0, scored.pop(j))
     # a table's row leads a question that asks no value only when no sentence scores nearly as well:
     # "(마이너스) | 부정 | -5" for "마이너스 숫자 빨간색으로 표시되게", whose answer is a sentence
     if cells(scored[0][3].text) > 1 and top > 0 and not value_asked(q) and not q.headings:
@@ -711,6 +722,22 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
             continue
         chosen += [Picked(g, s) for g in group]
     return chosen
+
+
+#: A question asking where to do something: 어디서, 어디에서, 어디에, 어디로 before a verb ("어디서 조절해요",
+#: "어디에 넣나요"; not "어디야", "어디인가요", which ask for a place).
+_WHERE_TO = re.compile(r"어디(?:서|에서|에|로)\s*(?!있|이|인)[가-힣]")
+#: A step that says where to do it: an action on something of a screen (a menu, a window, a list …),
+#: or a menu path ("서식 - 셀").
+_WHERE_STEP = re.compile(
+    r"(?:메뉴|창|탭|표시줄|목록|단추|버튼|대화 ?상자|섹션|스위치|아이콘|패널|설정|\S+ - \S+).{0,40}"
+    r"(?:누르|누릅|눌러|선택|클릭|열고|엽니다|열어|켜|켭니다|끕니다|끄고|이동|입력|움직|확인합니다)"
+)
+
+
+def _says_where_to(text: str) -> bool:
+    """Whether a sentence is a step that says where to do something (:data:`_WHERE_STEP`)."""
+    return bool(_WHERE_STEP.search(text))
 
 
 #: A numbered step that only closes a window, applies or confirms ("5. 기능 개선 창을 닫습니다.",
