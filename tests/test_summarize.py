@@ -207,6 +207,23 @@ def test_asked_where_to_do_something_the_step_that_says_where_leads_when_it_scor
     assert not asked("본사는 어디야?", ["본사"], {"본사": 1.0}, "general").where_to  # a place, not where to do it
 
 
+def test_asked_for_a_key_a_sentence_naming_one_leads_when_it_scores_nearly_as_well() -> None:
+    """ "파일 속성 단축키": the sentence naming the keys (Alt+Enter) leads over one about the properties
+    window; a lead that names one (F2키, written without a space) stays."""
+    idf = {"파일": 1.0, "속성": 1.0, "단축키": 1.0}
+    window = cand(
+        1, 0, "파일 속성 창에서는 파일 형식과 파일 크기를 보여줍니다.", {"파일", "속성", "창", "형식", "크기"}
+    )
+    keys = cand(1, 40, "파일을 선택한 후 Alt+Enter키를 눌러 볼 수 있습니다.", {"파일", "선택", "alt", "enter", "키"}, 1)
+    key = asked("파일 속성 단축키", ["파일", "속성", "단축키"], idf, "general")
+    assert key.key and not asked("파일 속성 보는 법", ["파일", "속성"], idf, "general").key
+    assert score(window, key) > score(keys, key) >= VALUE_LEADS * score(window, key)
+    assert texts(select([window, keys], key, 1)) == [keys.text]
+    f2 = cand(1, 0, "파일 속성을 바꾸려면 파일을 선택한 후 F2키를 누릅니다.", {"파일", "속성", "선택", "f2", "키"})
+    assert score(f2, key) > score(keys, key)
+    assert texts(select([f2, keys], key, 1)) == [f2.text]
+
+
 def test_a_sentence_stating_the_bound_asked_leads_when_it_scores_nearly_as_well() -> None:
     """ "입사 1년 안 됐으면 연차 며칠?": the sentence on 1년 미만 leads over one that shares more of the
     question's words but is on those past it; without a bound to state, the best one stays."""

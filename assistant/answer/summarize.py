@@ -130,6 +130,9 @@ class Asked:
     #: the question asks where to do something ("화면 밝기 어디서 조절해요?", "프록시 주소 어디에 넣나요"):
     #: in a manual, the step that says where is its answer
     where_to: bool = False
+    #: the question asks for a key to press ("창 꽉 차게 키우는 단축키", "메뉴 여는 키"): a sentence that
+    #: names one (Super+↑, Alt+F10) answers it
+    key: bool = False
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -314,6 +317,7 @@ def asked(
         negated=negated,
         headings=answering_headings(question, form),
         where_to=bool(_WHERE_TO.search(question)),
+        key=bool(_ASKS_KEY.search(question)),
     )
 
 
@@ -667,6 +671,12 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         floor_of_step = VALUE_LEADS * top
         j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_step and _says_where_to(x[3].text)), 0)
         scored.insert(0, scored.pop(j))
+    # asked for a key: when the lead names none, the best sentence that does leads if it scores nearly
+    # as well ("창 꽉 차게 키우는 단축키": "… Super 키를 누른 채로 ↑ 키를 누르거나 Alt+F10 키를 누릅니다.")
+    if q.key and top > 0 and not _KEY_PRESSED.search(scored[0][3].text):
+        floor_of_key = VALUE_LEADS * top
+        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_key and _KEY_PRESSED.search(x[3].text)), 0)
+        scored.insert(0, scored.pop(j))
     # a table's row leads a question that asks no value only when no sentence scores nearly as well:
     # "(마이너스) | 부정 | -5" for "마이너스 숫자 빨간색으로 표시되게", whose answer is a sentence
     if cells(scored[0][3].text) > 1 and top > 0 and not value_asked(q) and not q.headings:
@@ -732,6 +742,17 @@ _WHERE_TO = re.compile(r"어디(?:서|에서|에|로)\s*(?!있|이|인)[가-힣]
 _WHERE_STEP = re.compile(
     r"(?:메뉴|창|탭|표시줄|목록|단추|버튼|대화 ?상자|섹션|스위치|아이콘|패널|설정|\S+ - \S+).{0,40}"
     r"(?:누르|누릅|눌러|선택|클릭|열고|엽니다|열어|켜|켭니다|끕니다|끄고|이동|입력|움직|확인합니다)"
+)
+
+
+#: A question asking for a key: 단축키, 바로 가기 키, 무슨 키, "… 여는 키", "키 뭐예요".
+_ASKS_KEY = re.compile(
+    r"단축\s?키|바로\s?가기\s?키|(?:무슨|어떤|어느)\s?키|[는은]\s?키(?:가|는|를)?(?:\s|\?|$)|키\s?(?:뭐|무엇|알려)"
+)
+#: Keys pressed: a combination ("Ctrl+P", "Super+Alt+S", "Shift + F10"), a function key, or a key
+#: named in quotes ("'B'").
+_KEY_PRESSED = re.compile(
+    r"(?<![A-Za-z])(?:Ctrl|Alt|Shift|Super|Cmd|Meta)\s*\+\s*\S|(?<![A-Za-z0-9])F(?:1[0-2]|[1-9])(?![0-9A-Za-z])|'[A-Z0-9.]'"
 )
 
 
