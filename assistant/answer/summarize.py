@@ -656,40 +656,15 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         ((own[i] + w.closest * near[i], own[i] - part(i, _LEAD_ONLY), i, c) for i, c in enumerate(pool)),
         key=lambda x: (-x[0], x[2]),
     )
-    # asked for a specific value (a date, a sum, a count) or a thing a heading answers (who may):
-    # when the lead gives neither, the best sentence that does leads instead if it scores nearly as
-    # well ("AI 바우처 신청 언제까지야?": the line of dates, not the line on where to apply)
     top = scored[0][0]
-    if (q.headings or value_asked(q)) and top > 0 and not _gives_it(rows[scored[0][2]], scored[0][3], q):
-        floor_of_value = VALUE_LEADS * top
-        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_value and _gives_it(rows[x[2]], x[3], q)), 0)
-        scored.insert(0, scored.pop(j))
-    # asked where to do something: when the lead is no step that does it somewhere, the best one that
-    # is leads instead if it scores nearly as well ("화면 밝기 어디서 조절해요": "… 시스템 메뉴를 누르고 화면
-    # 밝기 조절 슬라이더로 …", not "하드웨어에 따라 … 화면 밝기를 조절하거나 …")
-    if q.where_to and top > 0 and not _says_where_to(scored[0][3].text):
-        floor_of_step = VALUE_LEADS * top
-        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_step and _says_where_to(x[3].text)), 0)
-        scored.insert(0, scored.pop(j))
-    # asked for a key: when the lead names none, the best sentence that does leads if it scores nearly
-    # as well ("창 꽉 차게 키우는 단축키": "… Super 키를 누른 채로 ↑ 키를 누르거나 Alt+F10 키를 누릅니다.")
-    if q.key and top > 0 and not _KEY_PRESSED.search(scored[0][3].text):
-        floor_of_key = VALUE_LEADS * top
-        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_key and _KEY_PRESSED.search(x[3].text)), 0)
-        scored.insert(0, scored.pop(j))
-    # a table's row leads a question that asks no value only when no sentence scores nearly as well:
-    # "(마이너스) | 부정 | -5" for "마이너스 숫자 빨간색으로 표시되게", whose answer is a sentence
-    if cells(scored[0][3].text) > 1 and top > 0 and not value_asked(q) and not q.headings:
-        floor_of_sentence = VALUE_LEADS * top
-        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_sentence and cells(x[3].text) == 1), 0)
-        scored.insert(0, scored.pop(j))
-    # a question that sets a bound ("입사 1년 안 됐으면?"): when the lead does not state it, the best
-    # sentence that does leads instead if it scores nearly as well ("1년 미만인 직원에게는 …", not "3년
-    # 이상 계속 근로한 직원에게는 최초 1년을 초과하는 …", which shares more of its words)
-    if q.states_bound is not None and top > 0 and not q.states_bound(scored[0][3].text):
-        floor_of_bound = VALUE_LEADS * top
-        j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_bound and q.states_bound(x[3].text)), 0)
-        scored.insert(0, scored.pop(j))
+    # a lead that does not give what the question asks for gives way to the best sentence that does
+    # when it scores nearly as well (:data:`VALUE_LEADS` of the best): the rules of :func:`_lead_rules`
+    # in their order, each on the lead the one before it left
+    for answers in _lead_rules(q, rows):
+        if top > 0 and not answers(scored[0][2], scored[0][3]):
+            floor_of_answer = VALUE_LEADS * top
+            j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_answer and answers(x[2], x[3])), 0)
+            scored.insert(0, scored.pop(j))
     # a step that only closes, applies or confirms ("5. 기능 개선 창을 닫습니다.") ends a procedure and answers
     # nothing: the best other sentence leads ("노트북 뚜껑 닫아도 …" matched it by 닫다)
     if _closing_step(scored[0][3].text) and (
@@ -732,6 +707,34 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
             continue
         chosen += [Picked(g, s) for g in group]
     return chosen
+
+
+def _lead_rules(q: Asked, rows: Sequence[Sequence[float]]) -> list[Callable[[int, Candidate], bool]]:
+    """What a lead must be for the question ``q`` (each candidate by its index into ``rows``, its
+    features), when it asks for something a sentence can be seen to give:
+
+    - a specific value (a date, a sum, a count) or a thing a heading answers (who may): a sentence
+      that gives it ("AI 바우처 신청 언제까지야?": the line of dates, not the line on where to apply);
+    - where to do something: a step that says where ("화면 밝기 어디서 조절해요": "… 시스템 메뉴를 누르고
+      화면 밝기 조절 슬라이더로 …", not "하드웨어에 따라 … 화면 밝기를 조절하거나 …");
+    - a key: a sentence naming keys pressed ("창 꽉 차게 키우는 단축키": "… Alt+F10 키를 누릅니다.");
+    - asking no value: a sentence rather than a table's row ("(마이너스) | 부정 | -5" for "마이너스 숫자
+      빨간색으로 표시되게", whose answer is a sentence);
+    - a bound ("입사 1년 안 됐으면?"): a sentence that states it ("1년 미만인 직원에게는 …", not "3년 이상
+      계속 근로한 직원에게는 최초 1년을 초과하는 …", which shares more of its words)."""
+    rules: list[Callable[[int, Candidate], bool]] = []
+    if q.headings or value_asked(q):
+        rules.append(lambda i, c: _gives_it(rows[i], c, q))
+    if q.where_to:
+        rules.append(lambda i, c: _says_where_to(c.text))
+    if q.key:
+        rules.append(lambda i, c: bool(_KEY_PRESSED.search(c.text)))
+    if not (value_asked(q) or q.headings):
+        rules.append(lambda i, c: cells(c.text) == 1)
+    if q.states_bound is not None:
+        bound = q.states_bound
+        rules.append(lambda i, c: bound(c.text))
+    return rules
 
 
 #: A question asking where to do something: 어디서, 어디에서, 어디에, 어디로 before a verb ("어디서 조절해요",
