@@ -492,3 +492,18 @@ def test_a_prefix_stays_with_its_noun(analyzer: KoreanAnalyzer, text: str, terms
 )
 def test_the_topic_a_question_opens_with(analyzer: KoreanAnalyzer, question: str, topic: list[str]) -> None:
     assert opening_topic(analyzer.tokens(question)) == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("업그레이드 가능한 패키지 목록만 보기", "general"),
+        ("설치된 패키지 목록 보는 명령어", "general"),
+        ("목록을 저장하려면?", "method"),
+        ("지원 대상 목록 알려줘", "list"),
+        ("문서 목록 알려줘", "list"),
+    ],
+)
+def test_a_list_asked_to_be_seen_or_made_is_a_task_not_a_list(question: str, form: str) -> None:
+    """ "… 목록만 보기" asks how to see a list, not for the items the documents list."""
+    assert question_form(question) == form
