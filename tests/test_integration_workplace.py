@@ -570,3 +570,11 @@ def test_plans_cheaper_than_one_are_the_rows_below_its_price(engine: Engine, tmp
     assert [s.split(" | ")[0] for s in cheaper[:3]] == ["베이직", "스탠다드", "팀"], cheaper
     _, pointed = _chat(engine, tmp_path, "프로 요금제 얼마야?", "그거보다 싼 건?")
     assert pointed.summary.startswith("“베이직” — 월 요금: 무료"), pointed.summary
+
+
+def test_a_sum_with_its_scale_names_no_cell_and_a_bound_reads_no_table_it_is_not_about(engine: Engine) -> None:
+    """ "10만 원 넘는 숙박비는?": 10만 is 100,000 (not "10" with the particle 만, which named the report's
+    영업이익 of 10억 원), and the report's table in 억 원 is not what a bound on 숙박비 is asked of: the
+    regulation's line on 숙박비 leads."""
+    answer = engine.ask("10만 원 넘는 숙박비는?")
+    assert answer.summary_sentences[0].text.startswith("숙박비는 1박당 10만 원을 한도로"), answer.summary

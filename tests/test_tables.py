@@ -11,6 +11,7 @@ import pytest
 from assistant.answer.summarize import Candidate, is_header, labels_only, with_table_headers
 from assistant.answer.tables import (
     MOST_ROWS,
+    _names,
     asked_bound,
     asked_extreme,
     asked_relative,
@@ -637,3 +638,10 @@ def test_a_sentence_states_the_bound_on_the_same_side_of_the_same_number() -> No
     assert not states_bound("3년 이상 계속 근로한 직원에게는 최초 1년을 초과하는 …", bound)
     assert not states_bound("회사는 1년 이상 근무한 직원에게 15일을 준다.", bound)  # the other side
     assert not states_bound("근로기간이 2년 미만인 직원", bound)  # another number
+
+
+def test_a_number_with_its_scale_names_no_cell_of_that_number() -> None:
+    """ "10만 원" is 100,000: it does not name a cell holding 10 (만 read as the particle "only")."""
+    assert not _names(["10만", "원"], "10")
+    assert _names(["10개만"], "10개")  # a particle after a counter still reads as one
+    assert _names(["무료만"], "무료")

@@ -174,9 +174,12 @@ _PARTICLES = frozenset(
 
 def _names(words: Sequence[str], header_word: str, shortest: int = 2) -> bool:
     """Whether one of a question's ``words`` is ``header_word`` (``shortest`` characters or more),
-    with a particle at most."""
+    with a particle at most. A number's scale is no particle: "10만" is 100,000, not "only 10"."""
     return len(header_word) >= shortest and any(
-        w.startswith(header_word) and w[len(header_word) :] in _PARTICLES for w in words
+        w.startswith(header_word)
+        and w[len(header_word) :] in _PARTICLES
+        and not (header_word[-1].isdigit() and w[len(header_word) : len(header_word) + 1] in _SCALE)
+        for w in words
     )
 
 
@@ -206,18 +209,29 @@ class Table:
         """Whether (nearly) every row's cell of ``column`` is written in one of ``units``."""
         return self._most_rows([column < len(row) and _unit(row[column]) in units for row in self.cells])
 
-    def within(self, bound: Bound) -> list[bool] | None:
+    def within(self, bound: Bound, known: bool = False) -> list[bool] | None:
         """Whether each row's value is within ``bound``, in the column written in the bound's unit (the
         one the question names, when several are); with no unit, the column the question names; None
-        when the table has no such column ("월 1만원 이하 중 용량 제일 큰 거": 원 reads 월 요금, not 용량)."""
+        when the table has no such column ("월 1만원 이하 중 용량 제일 큰 거": 원 reads 월 요금, not 용량).
+        A column is read by the bound's unit alone only of a table the question is about
+        (:meth:`about`), or ``known`` to be asked of (the bound was set by the question before)."""
         numeric = self.numeric_columns()
         named = self.named(numeric, bound.words)
         if bound.unit:
             written = [j for j in numeric if self.written_in(j, (bound.unit,))]
-            columns = [j for j in written if j in named] or written
+            # a column read by its unit alone only of a table the question is about: "10만 원 넘는
+            # 숙박비는?" is not asked of a report's 영업이익 in 억 원
+            columns = [j for j in written if j in named] or (written if known or self.about(bound.words) else [])
         else:
             columns = named
         return [_within(v, bound) for v in self.values(columns[0])] if columns else None
+
+    def about(self, words: Sequence[str]) -> bool:
+        """Whether one of a question's ``words`` names a header cell, a row (its first cell) or a
+        heading of the table's passage ("요금제" of "월 1만 원 이하 요금제")."""
+        named = [*self.header, *(row[0] for row in self.cells if row)]
+        headings = self.rows[0].section.replace(PATH_SEPARATOR, " ") if self.rows else ""
+        return any(_names(words, w) for cell in (*named, headings) for w in cell.split())
 
     def changes(self) -> list[int]:
         """The columns of changes: numbers written with their sign ("+8%", "-2%") in (nearly) every row."""
@@ -256,14 +270,17 @@ def tables(candidates: Sequence[Candidate]) -> list[Table]:
     return out
 
 
-def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = None) -> list[Candidate]:
+def extreme_rows(
+    found: Sequence[Table], asked: Extreme, bound: Bound | None = None, known: bool = False
+) -> list[Candidate]:
     """The rows of the first of the ``found`` tables (by passage rank) holding the extreme value
     asked for, in the column that answers, among the rows within ``bound`` when the question also
-    sets one ("1TB 이상 중에 제일 싼 요금제"); [] when no table answers."""
+    sets one ("1TB 이상 중에 제일 싼 요금제"; ``known``: the bound is the question before's, see
+    :meth:`Table.within`); [] when no table answers."""
     falls = bool(_changes_asked(" ".join(asked.words)))
     for table in found:
         col = _column(table, asked)
-        within = table.within(bound) if bound is not None else None
+        within = table.within(bound, known) if bound is not None else None
         if col is None or (bound is not None and within is None):
             continue
         values = [
@@ -274,12 +291,12 @@ def extreme_rows(found: Sequence[Table], asked: Extreme, bound: Bound | None = N
             if sum(named) < 2:
                 continue
             values = [v if n else None for v, n in zip(values, named, strict=True)]
-        known = [v for v in values if v is not None]
-        if len(known) < (1 if within is not None else 2):  # within a bound, one row is the least and the most
+        held = [v for v in values if v is not None]
+        if len(held) < (1 if within is not None else 2):  # within a bound, one row is the least and the most
             continue
         # what fell most is the least change ("제일 크게 떨어진 곳": -2% of -2%, +3%, +8%)
         most = asked.most != (falls and col in table.changes())
-        best = max(known) if most else min(known)
+        best = max(held) if most else min(held)
         first = [r for r, v in zip(table.rows, values, strict=True) if v == best]
         if not asked.among:
             return first
@@ -366,12 +383,12 @@ def _unit(cell: str) -> str:
     return "B" if unit.upper() in _BYTES_UPPER else unit
 
 
-def bounded_rows(found: Sequence[Table], bound: Bound) -> list[Candidate] | None:
+def bounded_rows(found: Sequence[Table], bound: Bound, known: bool = False) -> list[Candidate] | None:
     """The rows of the first of the ``found`` tables whose value, in the column the question
     names (else the one written in the bound's unit), is within the bound ([] when none is); None
     when no table has such a column."""
     for table in found:
-        within = table.within(bound)
+        within = table.within(bound, known)
         if within is not None:
             return [r for r, w in zip(table.rows, within, strict=True) if w]
     return None
@@ -524,9 +541,9 @@ def rows_asked(
         if compared is not None:
             return compared
     extreme, bound = asked_extreme(said), asked_bound(said)
-    bounded = bounded_rows(found, bound) if bound is not None else None
+    bounded = bounded_rows(found, bound, known=bool(within)) if bound is not None else None
     # the extreme is taken within the bound when a table has the bound's column, else of every row
-    rows = extreme_rows(found, extreme, bound if bounded is not None else None) if extreme else []
+    rows = extreme_rows(found, extreme, bound if bounded is not None else None, bool(within)) if extreme else []
     words = _words(said)
     # which period holds the most: asked now ("매출이 제일 많은 해는?") or by the question an ellipsis
     # goes on from ("제일 많았던 해는?" → "매출은?")
