@@ -147,6 +147,7 @@ def test_a_long_table_lists_its_first_rows() -> None:
         ("동시 접속 3대 넘는 요금제", 3.0, "대", False, True),
         ("입사 1년 안 됐으면 연차 며칠?", 525600.0, "년", True, True),  # not reached yet: less than it (minutes)
         ("3년 안 된 직원", 3 * 525600.0, "년", True, True),
+        ("매출 비중 10% 이상인 지역", 10.0, "%", False, False),
     ],
 )
 def test_the_bound_a_question_sets(question: str, limit: float, unit: str, below: bool, strict: bool) -> None:
@@ -645,3 +646,17 @@ def test_a_number_with_its_scale_names_no_cell_of_that_number() -> None:
     assert not _names(["10만", "원"], "10")
     assert _names(["10개만"], "10개")  # a particle after a counter still reads as one
     assert _names(["무료만"], "무료")
+
+
+def test_a_share_is_bounded_only_by_a_bound_in_shares() -> None:
+    """ "매출 100억 넘은 해는?" names the column "매출 비중" (55%, 25% …): no bound on an amount reads a
+    column of shares, so no row is said to be within it, nor none; "10% 이상" reads it."""
+    header = "지역 | 매출 비중 | 전년 대비"
+    rows = [
+        Candidate(1, at, at + 10, text, i, doc_id="매출.csv", section=f"지역별 매출 > {header}")
+        for i, (at, text) in enumerate([(0, "수도권 | 55% | +8%"), (20, "영남 | 25% | +3%"), (40, "호남 | 12% | -2%")])
+    ]
+    amount, share = asked_bound("매출 100억 넘은 해는?"), asked_bound("매출 비중 20% 넘는 곳은?")
+    assert amount is not None and share is not None
+    assert bounded_rows(tables(rows), amount) is None
+    assert [r.text.split(" | ")[0] for r in bounded_rows(tables(rows), share) or []] == ["수도권", "영남"]

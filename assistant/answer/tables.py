@@ -215,7 +215,9 @@ class Table:
         when the table has no such column ("월 1만원 이하 중 용량 제일 큰 거": 원 reads 월 요금, not 용량).
         A column is read by the bound's unit alone only of a table the question is about
         (:meth:`about`), or ``known`` to be asked of (the bound was set by the question before)."""
-        numeric = self.numeric_columns()
+        # a share is read only by a bound in shares, and a bound in shares only of shares ("매출 100억
+        # 넘은 해는?" is no bound on the column "매출 비중", 55%, 25% …)
+        numeric = [j for j in self.numeric_columns() if self.written_in(j, ("%",)) == (bound.unit == "%")]
         named = self.named(numeric, bound.words)
         if bound.unit:
             written = [j for j in numeric if self.written_in(j, (bound.unit,))]
@@ -308,7 +310,7 @@ def extreme_rows(
 #: A bound a question sets on a value: a number with its scale and unit, then how it bounds
 #: ("1만 원 이하", "1TB 넘는", "3대 이상", "만 원보다 싼").
 _BOUND = re.compile(
-    r"(\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?|(?<![가-힣])(?:억|천만|백만|만|천)(?=\s*원))\s*(KB|MB|GB|TB|PB|시간|개월|[가-힣])?\s*"
+    r"(\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?|(?<![가-힣])(?:억|천만|백만|만|천)(?=\s*원))\s*(KB|MB|GB|TB|PB|시간|개월|%|[가-힣])?\s*"
     r"(이하|이내|이상|미만|초과|넘는|넘게|넘어|넘|아래|밑|안 ?되는|안 ?넘는|안 ?(?:됐|된|되면|되었)|까지|부터|"
     r"보다 ?(?:싼|저렴|적|작|비싼|많|큰))",
     re.IGNORECASE,
@@ -370,7 +372,7 @@ def states_bound(text: str, bound: Bound) -> bool:
 #: A month just before a number of days: the number is a date ("3월 14일").
 _DATE_BEFORE = re.compile(r"\d\s*월\s*$")
 _UNIT_OF = re.compile(
-    r"\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB|시간|개월|[가-힣])?", re.IGNORECASE
+    r"\d[\d,]*(?:\.\d+)?\s*(?:억|천만|백만|만|천)?\s*(KB|MB|GB|TB|PB|시간|개월|%|[가-힣])?", re.IGNORECASE
 )
 
 
