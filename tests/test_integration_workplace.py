@@ -578,3 +578,12 @@ def test_a_sum_with_its_scale_names_no_cell_and_a_bound_reads_no_table_it_is_not
     regulation's line on 숙박비 leads."""
     answer = engine.ask("10만 원 넘는 숙박비는?")
     assert answer.summary_sentences[0].text.startswith("숙박비는 1박당 10만 원을 한도로"), answer.summary
+
+
+def test_a_bound_on_a_row_by_years_reads_the_reports_table_in_its_unit(engine: Engine) -> None:
+    """ "매출 100억 넘은 해는?": the report's table is in 억 원 (its note says so) and by years: 2023 and
+    2024 (120, 150) lead; the CSV's "매출 비중" (shares) is no amount, and nothing is said to be none."""
+    answer = engine.ask("매출 100억 넘은 해는?")
+    lead = answer.summary_sentences[0].text
+    assert lead.startswith("매출액 | ") and "참고" not in answer.summary, answer.summary
+    assert answer.summary.startswith("“매출액” — 2023년: 120, 2024년: 150"), answer.summary

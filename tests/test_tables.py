@@ -660,3 +660,38 @@ def test_a_share_is_bounded_only_by_a_bound_in_shares() -> None:
     assert amount is not None and share is not None
     assert bounded_rows(tables(rows), amount) is None
     assert [r.text.split(" | ")[0] for r in bounded_rows(tables(rows), share) or []] == ["수도권", "영남"]
+
+
+def _report(note: str = "(단위: 억 원)") -> list[Candidate]:
+    """A report's table by years under a note of its unit, as the summarizer's candidates."""
+    header = "구분 | 2022년 | 2023년 | 2024년"
+    lines = [note, "매출액 | 98 | 120 | 150", "영업이익 | 6 | 10 | 18", "직원 수(명) | 70 | 85 | 110"]
+    out, at = [], 0
+    for i, text in enumerate(lines):
+        section = "실적 > 연도별 실적" + (f" > {header}" if i else "")
+        out.append(Candidate(1, at, at + len(text), text, i, doc_id="report.md", section=section))
+        at += len(text) + 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "columns"),
+    [
+        ("매출 100억 넘은 해는?", "매출액", ("2023년", "2024년")),  # 120, 150 억 원
+        ("영업이익 10억 원 이상인 해", "영업이익", ("2023년", "2024년")),
+        ("직원 100명 넘은 해는?", "직원 수(명)", ("2024년",)),  # the row's own unit, not the note's
+    ],
+)
+def test_a_bound_asked_of_a_row_by_periods_is_read_along_it_in_the_tables_unit(
+    question: str, row: str, columns: tuple[str, ...]
+) -> None:
+    asked = rows_asked(_report(), question)
+    assert [r.text.split(" | ")[0] for r in asked.rows] == [row]
+    assert asked.columns == columns and asked.none_within == ""
+
+
+def test_no_period_within_the_bound_is_no_row_and_no_claim() -> None:
+    """ "매출 200억 넘은 해는?": no year is; without the note the numbers are no 억 원 either."""
+    none = rows_asked(_report(), "매출 200억 넘은 해는?")
+    assert none.columns == () and none.none_within == ""
+    assert rows_asked(_report(note="연도별로 정리했습니다."), "매출 100억 넘은 해는?").columns == ()

@@ -190,6 +190,9 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[Candidate, ...]
     cells: tuple[tuple[str, ...], ...]
+    #: what its numbers are counted in, from a note above it ("(단위: 억 원)": 1e8), else 1
+    scale: float = 1.0
+    unit: str = ""  #: the unit that note names ("원"), else ""
 
     def values(self, column: int) -> list[float | None]:
         return [value(row[column]) if column < len(row) else None for row in self.cells]
@@ -268,8 +271,37 @@ def tables(candidates: Sequence[Candidate]) -> list[Table]:
         ordered = tuple(sorted(rows.values(), key=lambda r: r.start))
         if len(ordered) >= 2:
             split = tuple(tuple(cell.strip() for cell in r.text.split("|")) for r in ordered)
-            out.append(Table(tuple(h.strip() for h in _header(ordered[0]).split("|")), ordered, split))
+            scale, unit = _unit_note(candidates, ordered[0])
+            out.append(Table(tuple(h.strip() for h in _header(ordered[0]).split("|")), ordered, split, scale, unit))
     return out
+
+
+#: A row's own unit in brackets after its name ("직원 수(명)", "매출액(억 원)").
+_ROW_UNIT = re.compile(r"[(（]\s*(억|천만|백만|만|천)?\s*([가-힣%]+)\s*[)）]")
+
+
+def _counted_in(name: str, table: Table) -> tuple[float, str]:
+    """The scale and unit a row's numbers are counted in: its own, written after its name ("직원
+    수(명)"), else its table's note."""
+    m = _ROW_UNIT.search(name)
+    return (_SCALE.get(m.group(1) or "", 1.0), m.group(2)) if m else (table.scale, table.unit)
+
+
+#: A note of the unit a table's numbers are counted in: "(단위: 억 원)", "단위 : 명".
+_SCALE_NOTE = re.compile(r"단위\s*[:：]\s*(억|천만|백만|만|천)?\s*([가-힣%]+)?")
+#: How far above a table's first row its unit note may stand (characters).
+UNIT_NOTE_REACH = 120
+
+
+def _unit_note(candidates: Sequence[Candidate], first: Candidate) -> tuple[float, str]:
+    """The scale and unit of the note just above a table whose first row is ``first`` ((1, "") when
+    there is none)."""
+    for c in candidates:
+        if c.doc_id == first.doc_id and first.start - UNIT_NOTE_REACH <= c.start < first.start:
+            m = _SCALE_NOTE.search(c.text)
+            if m and cells(c.text) == 1:
+                return _SCALE.get(m.group(1) or "", 1.0), m.group(2) or ""
+    return 1.0, ""
 
 
 def extreme_rows(
@@ -473,7 +505,11 @@ def _row_named(name: str, words: Sequence[str]) -> bool:
 
 
 def rows_by_name(
-    found: Sequence[Table], words: Sequence[str], asked: Extreme | None = None, before: Sequence[str] = ()
+    found: Sequence[Table],
+    words: Sequence[str],
+    asked: Extreme | None = None,
+    before: Sequence[str] = (),
+    bound: Bound | None = None,
 ) -> RowsAsked:
     """What a question naming a table's rows and columns by their names asks: the rows of the first
     of the ``found`` tables (a table of values) whose first cell the question names ("2024년 매출은
@@ -481,7 +517,9 @@ def rows_by_name(
     to show first (2024년); a column named alone gives the table's rows (at most
     :data:`MOST_ROWS`) with that column first ("2022년 실적은?"). A superlative asked of one row named
     ("매출이 제일 많은 해는?") is read along it: the column of its most (or least) value comes first;
-    a row named alone after a question naming columns (``before``'s words) is asked of those.
+    a row named alone after a question naming columns (``before``'s words) is asked of those; a bound
+    asked of one row named ("매출 100억 넘은 해는?") is read along it too, in the unit the table's note
+    gives (the columns within it come first; none, and nothing is said).
     Nothing when the question names no column (a row named alone is left to the summary: what of it
     is asked may be in no cell, "팀 요금제 몇 명부터 가입 가능?" is answered by a sentence under the
     table), or names every row."""
@@ -501,6 +539,12 @@ def rows_by_name(
             if len(known) >= 2:
                 best = max(known) if asked.most else min(known)
                 columns = [along.index(best) + 1]
+        if bound is not None and len(rows) == 1 and not columns:
+            row = table.cells[named.index(True)]
+            scale, unit = _counted_in(row[0], table)
+            if bound.unit in ("", unit):
+                along = [value(cell) for cell in row[1:]]
+                columns = [j + 1 for j, v in enumerate(along) if v is not None and _within(v * scale, bound)]
         if rows and not columns:  # the columns the question before asked ("2024년 매출은?" → "영업이익은?")
             columns = table.named_columns(before)
         if not columns:  # a row named alone: what of it is asked may be in no cell ("팀 요금제 몇 명부터 가입 가능?")
@@ -555,6 +599,11 @@ def rows_asked(
     if period is not None:  # read along the row named of a table by periods
         by_periods = [t for t in found if all(PERIOD.match(h) for h in t.header[1:])]
         along = rows_by_name(by_periods, [*words, *_words(searched)], period)
+        if along.rows:
+            return along
+    if bound is not None and _PERIOD_ASKED.search(said):  # which periods are within it ("100억 넘은 해는?")
+        by_periods = [t for t in found if all(PERIOD.match(h) for h in t.header[1:])]
+        along = rows_by_name(by_periods, [*words, *_words(searched)], bound=bound)
         if along.rows:
             return along
     if bound is not None and bounded is not None:
