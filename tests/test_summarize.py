@@ -224,6 +224,20 @@ def test_asked_for_a_key_a_sentence_naming_one_leads_when_it_scores_nearly_as_we
     assert texts(select([f2, keys], key, 1)) == [f2.text]
 
 
+def test_asked_for_something_to_be_done_the_switch_that_does_it_leads_when_it_scores_nearly_as_well() -> None:
+    """ "부팅하면 바로 로그인되게": the step that turns on 자동 로그인 leads over the sentence that shares
+    more of the question's words; asked what it is, the best sentence stays."""
+    idf = {"부팅": 1.0, "로그인": 1.0, "자동": 1.0}
+    about = cand(1, 0, "다음에 컴퓨터를 켜면 로그인을 자동으로 해줍니다.", {"다음", "컴퓨터", "켜다", "로그인", "자동"})
+    switch = cand(1, 40, "5. 자동 로그인 스위치를 켭니다.", {"자동", "로그인", "스위치", "켜다"}, 1)
+    want = asked("부팅하면 바로 로그인되게", ["부팅", "로그인"], idf, "general")
+    assert want.to_be_done
+    assert score(about, want) > score(switch, want) >= VALUE_LEADS * score(about, want)
+    assert texts(select([about, switch], want, 1)) == [switch.text]
+    what = asked("자동 로그인이 뭐야?", ["자동", "로그인"], idf, "definition")
+    assert not what.to_be_done and texts(select([about, switch], what, 1)) == [about.text]
+
+
 def test_a_sentence_stating_the_bound_asked_leads_when_it_scores_nearly_as_well() -> None:
     """ "입사 1년 안 됐으면 연차 며칠?": the sentence on 1년 미만 leads over one that shares more of the
     question's words but is on those past it; without a bound to state, the best one stays."""

@@ -133,6 +133,9 @@ class Asked:
     #: the question asks for a key to press ("창 꽉 차게 키우는 단축키", "메뉴 여는 키"): a sentence that
     #: names one (Super+↑, Alt+F10) answers it
     key: bool = False
+    #: the question asks for something to be done or to stop, in any words ("부팅하면 바로 로그인되게"):
+    #: no value, no kind of thing, no place or key, and no reason or definition asked
+    to_be_done: bool = False
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, 1.0)
@@ -318,6 +321,9 @@ def asked(
         headings=answering_headings(question, form),
         where_to=bool(_WHERE_TO.search(question)),
         key=bool(_ASKS_KEY.search(question)),
+        to_be_done=form in ("general", "method")
+        and expected_answer(question) is None
+        and not (_ASKS_WHAT.search(question) or _WHERE_TO.search(question) or _ASKS_KEY.search(question)),
     )
 
 
@@ -721,7 +727,10 @@ def _lead_rules(q: Asked, rows: Sequence[Sequence[float]]) -> list[Callable[[int
     - asking no value: a sentence rather than a table's row ("(마이너스) | 부정 | -5" for "마이너스 숫자
       빨간색으로 표시되게", whose answer is a sentence);
     - a bound ("입사 1년 안 됐으면?"): a sentence that states it ("1년 미만인 직원에게는 …", not "3년 이상
-      계속 근로한 직원에게는 최초 1년을 초과하는 …", which shares more of its words)."""
+      계속 근로한 직원에게는 최초 1년을 초과하는 …", which shares more of its words);
+    - something to be done or to stop, asked in any words ("부팅하면 바로 로그인되게", "최근 연 파일 기록
+      안 남게"): the step that turns the setting on or off ("자동 로그인 스위치를 켭니다."), whose name the
+      question seldom says."""
     rules: list[Callable[[int, Candidate], bool]] = []
     if q.headings or value_asked(q):
         rules.append(lambda i, c: _gives_it(rows[i], c, q))
@@ -734,6 +743,8 @@ def _lead_rules(q: Asked, rows: Sequence[Sequence[float]]) -> list[Callable[[int
     if q.states_bound is not None:
         bound = q.states_bound
         rules.append(lambda i, c: bound(c.text))
+    if q.to_be_done:
+        rules.append(lambda i, c: bool(_SWITCH_STEP.search(c.text)))
     return rules
 
 
@@ -757,6 +768,13 @@ _ASKS_KEY = re.compile(
 _KEY_PRESSED = re.compile(
     r"(?<![A-Za-z])(?:Ctrl|Alt|Shift|Super|Cmd|Meta)\s*\+\s*\S|(?<![A-Za-z0-9])F(?:1[0-2]|[1-9])(?![0-9A-Za-z])|'[A-Z0-9.]'"
 )
+
+
+#: A question word asking what or which ("뭐 하는 함수예요", "무슨 기능", "어떤 옵션").
+_ASKS_WHAT = re.compile(r"뭐|무엇|뭔|무슨|어떤|어느|누가|누구|언제|왜")
+#: A step that turns a setting on or off with its switch ("자동 로그인 스위치를 켭니다.", "파일 사용 내역
+#: 스위치를 끕니다."). Not a check box: "… 확인란을 선택하면 …" describes an option as often as it does it.
+_SWITCH_STEP = re.compile(r"(?:스위치|토글)(?:을|를)?\s*(?:켭|끕|켜|끄|겹)")
 
 
 def _says_where_to(text: str) -> bool:
