@@ -77,7 +77,6 @@ from assistant.store.versions import check_writable
 from assistant.text.chunking import Chunk
 from assistant.text.josa import final_consonant
 from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token, content_terms
-from assistant.text.loanwords import spellings_by_term
 from assistant.text.questions import (
     ENGLISH_FUNCTION_WORDS,
     SUMMARY_WORDS,
@@ -773,7 +772,7 @@ class Engine:
             written=written,
             similarity=similarity,
             alternative_weight=self.settings.paraphrase_weight,
-            spelled=spellings_by_term(terms, bm.vocab),
+            known=bm.vocab,
             states_bound=partial(states_bound, bound=bound) if bound is not None else None,
             focus=answer_focus(tokens) if name or which else "",
             predicate=answer_predicate(tokens) if (name and asks_outright(question)) or which else "",

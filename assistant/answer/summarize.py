@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
 from assistant.ingest.markers import ORDINAL, QUESTION_END, article_title, ordinals_in
 from assistant.text.chunking import PATH_SEPARATOR, last_heading
-from assistant.text.paraphrase import alternatives_by_term
+from assistant.text.loanwords import alternatives_with_spellings
 from assistant.text.sentences import (
     ANNOUNCES,
     ELABORATES,
@@ -262,14 +262,6 @@ class Picked:
     score: float
 
 
-def _alternatives(terms: Sequence[str], spelled: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
-    """Each term's alternatives: the words on the other side, and its ``spelled`` forms."""
-    out = {t: set(a) for t, a in alternatives_by_term(terms).items()}
-    for t, words in spelled.items():
-        out.setdefault(t, set()).update(words)
-    return {t: frozenset(a) for t, a in out.items()}
-
-
 def asked(
     question: str,
     terms: Sequence[str],
@@ -285,16 +277,18 @@ def asked(
     predicate: str = "",
     negated: bool = False,
     like: str = "",
-    spelled: Mapping[str, Sequence[str]] | None = None,
+    known: Container[str] = frozenset(),
     states_bound: Callable[[str], bool] | None = None,
 ) -> Asked:
     """The :class:`Asked` of a question from its topic terms (see :func:`topic_terms`); the
     character bigrams come from the words of ``written`` when given, else of the question; a
-    term's alternatives (:func:`~assistant.text.paraphrase.alternatives`, and its spellings in the other
-    script the documents write, ``spelled``: 엑셀 → excel) count ``alternative_weight``.
+    term's alternatives (:func:`~assistant.text.loanwords.alternatives_with_spellings`: the words on
+    the other side, and its spellings in the other script the documents, whose terms are ``known``,
+    write: 엑셀 → excel) count ``alternative_weight``.
     A question that asks for no kind of value asks for the kind ``like`` asks for (the question an
     ellipsis goes on from: "얼마까지 지원받아?" → "그럼 소상공인은?" asks a sum too)."""
     wants_from = question if expected_answer(question) is not None or not like else like
+    where_to, key = bool(_WHERE_TO.search(question)), bool(_ASKS_KEY.search(question))
     words = [
         w for w in re.findall(r"\w+", question if written is None else written) if any(t in w.lower() for t in terms)
     ]
@@ -312,18 +306,20 @@ def asked(
         relations=tuple(relations),
         similarity=similarity,
         states_bound=states_bound,
-        alternatives=_alternatives(terms, spelled or {}) if alternative_weight else {},
+        alternatives={t: frozenset(a) for t, a in alternatives_with_spellings(terms, known).items()}
+        if alternative_weight
+        else {},
         alternative_weight=alternative_weight,
         focus=focus,
         predicate=predicate,
         ordinal=_one(ordinals_in(question)),
         negated=negated,
         headings=answering_headings(question, form),
-        where_to=bool(_WHERE_TO.search(question)),
-        key=bool(_ASKS_KEY.search(question)),
+        where_to=where_to,
+        key=key,
         to_be_done=form in ("general", "method")
         and expected_answer(question) is None
-        and not (_ASKS_WHAT.search(question) or _WHERE_TO.search(question) or _ASKS_KEY.search(question)),
+        and not (where_to or key or _ASKS_WHAT.search(question)),
     )
 
 
@@ -732,13 +728,14 @@ def _lead_rules(q: Asked, rows: Sequence[Sequence[float]]) -> list[Callable[[int
       안 남게"): the step that turns the setting on or off ("자동 로그인 스위치를 켭니다."), whose name the
       question seldom says."""
     rules: list[Callable[[int, Candidate], bool]] = []
-    if q.headings or value_asked(q):
+    valued = bool(q.headings) or value_asked(q)
+    if valued:
         rules.append(lambda i, c: _gives_it(rows[i], c, q))
     if q.where_to:
-        rules.append(lambda i, c: _says_where_to(c.text))
+        rules.append(lambda i, c: bool(_WHERE_STEP.search(c.text)))
     if q.key:
         rules.append(lambda i, c: bool(_KEY_PRESSED.search(c.text)))
-    if not (value_asked(q) or q.headings):
+    if not valued:
         rules.append(lambda i, c: cells(c.text) == 1)
     if q.states_bound is not None:
         bound = q.states_bound
@@ -775,11 +772,6 @@ _ASKS_WHAT = re.compile(r"뭐|무엇|뭔|무슨|어떤|어느|누가|누구|언�
 #: A step that turns a setting on or off with its switch ("자동 로그인 스위치를 켭니다.", "파일 사용 내역
 #: 스위치를 끕니다."). Not a check box: "… 확인란을 선택하면 …" describes an option as often as it does it.
 _SWITCH_STEP = re.compile(r"(?:스위치|토글)(?:을|를)?\s*(?:켭|끕|켜|끄|겹)")
-
-
-def _says_where_to(text: str) -> bool:
-    """Whether a sentence is a step that says where to do something (:data:`_WHERE_STEP`)."""
-    return bool(_WHERE_STEP.search(text))
 
 
 #: A numbered step that only closes a window, applies or confirms ("5. 기능 개선 창을 닫습니다.",

@@ -284,7 +284,13 @@ def _counted_in(name: str, table: Table) -> tuple[float, str]:
     """The scale and unit a row's numbers are counted in: its own, written after its name ("직원
     수(명)"), else its table's note."""
     m = _ROW_UNIT.search(name)
-    return (_SCALE.get(m.group(1) or "", 1.0), m.group(2)) if m else (table.scale, table.unit)
+    return _scale_and_unit(m) if m else (table.scale, table.unit)
+
+
+def _scale_and_unit(m: re.Match[str]) -> tuple[float, str]:
+    """The scale (억 → 1e8; none → 1) and the unit a match of :data:`_ROW_UNIT` or
+    :data:`_SCALE_NOTE` reads."""
+    return _SCALE.get(m.group(1) or "", 1.0), m.group(2) or ""
 
 
 #: A note of the unit a table's numbers are counted in: "(단위: 억 원)", "단위 : 명".
@@ -300,7 +306,7 @@ def _unit_note(candidates: Sequence[Candidate], first: Candidate) -> tuple[float
         if c.doc_id == first.doc_id and first.start - UNIT_NOTE_REACH <= c.start < first.start:
             m = _SCALE_NOTE.search(c.text)
             if m and cells(c.text) == 1:
-                return _SCALE.get(m.group(1) or "", 1.0), m.group(2) or ""
+                return _scale_and_unit(m)
     return 1.0, ""
 
 
@@ -596,13 +602,12 @@ def rows_asked(
     period = extreme if _PERIOD_ASKED.search(said) else None
     if extreme is None and _PERIOD_ASKED.search(before):
         period = asked_extreme(before)
+    by_periods = [t for t in found if all(PERIOD.match(h) for h in t.header[1:])]
     if period is not None:  # read along the row named of a table by periods
-        by_periods = [t for t in found if all(PERIOD.match(h) for h in t.header[1:])]
         along = rows_by_name(by_periods, [*words, *_words(searched)], period)
         if along.rows:
             return along
     if bound is not None and _PERIOD_ASKED.search(said):  # which periods are within it ("100억 넘은 해는?")
-        by_periods = [t for t in found if all(PERIOD.match(h) for h in t.header[1:])]
         along = rows_by_name(by_periods, [*words, *_words(searched)], bound=bound)
         if along.rows:
             return along

@@ -95,8 +95,6 @@ class Cues:
     #: a condition with nothing said of it ("주말에 일하면?", "영수증 없으면?"): what follows is the
     #: question before's
     conditional: bool = False
-    #: the noun after 다른 ("다른 전략은?": 전략; "다른 사람한테": 사람), "" when none
-    other: str = ""
 
     @property
     def terms(self) -> list[str]:
@@ -119,7 +117,6 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     predicates: list[str] = []
     ordinal: int | None = None
     more = reference = wh = member = example = another = False
-    other = ""
     conjunction = bool(tokens) and _leads(tokens)
     fragment = is_fragment(tokens)
     for i, tok in enumerate(tokens):
@@ -132,10 +129,11 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             wh |= tok.form in WH_PRONOUNS
         elif tag == "MM" or (tag == "IC" and nxt is not None and nxt.tag.startswith("NN")):
             reference |= tok.form in DETERMINERS  # Kiwi may read a leading 그 as an interjection
-            more |= tok.form == "다른" and (nxt is None or nxt.tag.startswith(("NN", "JX", "SF")))
+            # 다른 before someone else ("그거 다른 사람한테 공유하려면?") asks about another person, not for more
+            more |= tok.form == "다른" and (
+                nxt is None or (nxt.tag.startswith(("NN", "JX", "SF")) and nxt.form not in SOMEONE_ELSE)
+            )
             another |= tok.form == "다른" and nxt is not None and nxt.form in ANOTHER_OF
-            if tok.form == "다른" and nxt is not None and nxt.tag.startswith("NN"):
-                other = other or nxt.form
         elif tag in {"VA", "VV"} and tok.form in PRO_PREDICATES:
             reference |= not (i == 0 and conjunction)
         elif tag == "MAG" and tok.form == "더":
@@ -168,7 +166,6 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         what_about=fragment and _asked_with_yo(tokens),
         example=example,
         another=another,
-        other=other,
     )
 
 
@@ -181,6 +178,9 @@ def _asks_an_example(tokens: Sequence[Token], i: int) -> bool:
     return rest[:2] == [("를", "JKO"), ("들", "VV")] or (bool(rest) and rest[0][1] == "JX")
 
 
+#: Nouns that, after 다른, name someone else ("다른 사람한테 공유하려면?", "다른 사용자도 쓰게"), not
+#: another one of what was shown.
+SOMEONE_ELSE = frozenset({"사람", "사용자", "이용자", "분", "친구", "가족", "동료", "팀원"})
 #: Nouns that, after 다른, ask for another one than those shown ("다른 방법", not "다른 사람").
 ANOTHER_OF = frozenset({"방법", "방식", "방안", "예", "예시", "사례", "거", "것", "건", "옵션"})
 

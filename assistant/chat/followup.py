@@ -234,20 +234,6 @@ def _names_an_aspect(nouns: Sequence[tuple[str, str]], columns: Collection[str] 
 _REASON_ENDINGS = frozenset({"어서", "아서", "여서", "서", "니까", "으니까", "려고", "으려고", "거든", "거든요"})
 
 
-#: Nouns that, after 다른, name someone else ("다른 사람한테 공유하려면?", "다른 사용자도 쓰게"), not
-#: another one of what was shown.
-SOMEONE_ELSE = frozenset({"사람", "사용자", "이용자", "분", "친구", "가족", "동료", "팀원"})
-
-
-def _other_than_shown(cues: Cues, tokens: Sequence[Token], turns: Sequence[Turn]) -> bool:
-    """Whether the only word asking for more is 다른 before a noun naming someone else: "그거 다른
-    사람한테 공유하려면?" asks about another person, not for more of the answer ("다른 방법은?", "또
-    다른 전략은?", "다른 나라는?" do)."""
-    if cues.other not in SOMEONE_ELSE or not turns:
-        return False
-    return not read_cues([t for t in tokens if t.form != "다른"]).more
-
-
 def _explained_question(
     message: str, tokens: Sequence[Token], turns: Sequence[Turn], policy: Policy, columns: Collection[str]
 ) -> Resolution | None:
@@ -308,8 +294,6 @@ def resolve(
     explained = _explained_question(message, tokens, turns, policy, columns)
     if explained is not None:  # "calc 시트는요? 가로로 인쇄해야 돼서요"
         return explained
-    if cues.more and _other_than_shown(cues, tokens, turns):  # "그거 다른 사람한테 공유하려면?"
-        cues = replace(cues, more=False)
     about_it = _about_the_answer(tokens, cues)
     answered = next((t for t in reversed(turns) if t.passages), None)
     if about_it is not None and answered is not None:  # "출처는?", "한 줄로 요약해줘": the last answer again
@@ -322,11 +306,11 @@ def resolve(
     # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
     # goes on with them, however much else it says
     alone = not (cues.reference or cues.member or _names_an_aspect(cues.nouns, columns))
-    alone = alone and not _goes_on(cues, turns)
+    alone = alone and not _goes_on(cues, answered)
     if not turns or (cues.complete() and alone and not cues.another):
         return standalone(message, cues)
     last = turns[-1]
-    source = next((t for t in reversed(turns) if t.passages), None)  # the last turn that answered
+    source = answered  # the last turn that answered
     if cues.complete() and alone and source is not None:
         # another way, described ("다른 방법은 없어요? 저장할 때마다 예전 파일도 남겨두는 식으로"): searched
         # as written, nothing shown on the topic said again
@@ -371,14 +355,13 @@ def resolve(
     return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond, like=like)
 
 
-def _goes_on(cues: Cues, turns: Sequence[Turn]) -> bool:
+def _goes_on(cues: Cues, answered: Turn | None) -> bool:
     """Whether a whole sentence naming one thing, which the last answered turn was about, and
     asking nothing of its own (no question word) goes on with that turn's topic: "연결이 자꾸 끊겨요"
     after "블루투스 이어폰 연결하는 법" is about the earphones, and was searched alone (a network's
     dropped connection). One that names two things or asks ("한국은 왜 뒤처졌나요?") stands alone."""
     if len(cues.nouns) != 1 or cues.wh:
         return False
-    answered = next((t for t in reversed(turns) if t.passages), None)
     return answered is not None and cues.nouns[0][0] in answered.topic
 
 

@@ -20,8 +20,8 @@ from assistant.store.bm25 import join_known, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
 from assistant.text.korean import KoreanAnalyzer
-from assistant.text.loanwords import spellings_by_term
-from assistant.text.paraphrase import alternatives, alternatives_by_term
+from assistant.text.loanwords import alternatives_with_spellings, spellings_by_term
+from assistant.text.paraphrase import alternatives
 from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms
 from assistant.text.sentences import REASON_HEADINGS, char_bigrams
 
@@ -131,9 +131,7 @@ def _presence(
         elif not found[i] and len(term) == 2 and has_hangul(term) and term not in index.bm25.vocab:
             found[i] = any(_opens_word(term, text) for text in texts)
     if alternative_weight > 0:
-        others = alternatives_by_term(unique)
-        for term, spelled in spellings_by_term(unique, index.bm25.vocab).items():
-            others[term] = [*others.get(term, ()), *spelled]
+        others = alternatives_with_spellings(unique, index.bm25.vocab)
         for i, term in enumerate(unique):
             if not found[i] and any(_holds_word(index, rows, word) for word in others.get(term, ())):
                 found[i] = alternative_weight
@@ -195,6 +193,8 @@ class Pool:
     scored_at: float = 0.0  #: perf_counter when the lexical scores were computed
     #: the terms searched: :attr:`terms` with the compounds it reads in pieces joined (:func:`join_known`)
     searched: list[str] = field(default_factory=list)
+    #: the question's terms as the analyzer reads them, before the unknown ones are split into pieces
+    read: list[str] = field(default_factory=list)
 
 
 #: What a passage under a heading that gives reasons ("Ⅰ. 추진 배경", "제1조(목적)") gains in a "왜
@@ -326,7 +326,7 @@ class Retriever:
             pool.searched,
             self.settings.paraphrase_weight,
             [h.chunk.text for h in as_fused[:3]],
-            self.analyzer.terms(query),
+            pool.read,
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline, absent)
@@ -363,7 +363,7 @@ class Retriever:
         scores = {name: values[cands] for name, values in lexical.items()}
         vectors = self.index.vectors[cands]
         scores["dense"] = vectors @ qvec
-        return Pool(terms, cands, scores, vectors, qvec, embedded, scored, searched)
+        return Pool(terms, cands, scores, vectors, qvec, embedded, scored, searched, read)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         weights = self.settings.fusion_weights

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping, Sequence
 
+from assistant.text.paraphrase import alternatives_by_term, words_by_term
+
 #: A loanword in Hangul and its spellings in Latin letters, lower-cased.
 HANGUL_TO_LATIN: Mapping[str, tuple[str, ...]] = {
     # office programs and formats
@@ -126,18 +128,15 @@ def spellings_by_term(terms: Iterable[str], known: Container[str]) -> dict[str, 
     word they write as it is gains nothing: its other spelling would only weigh the same thing
     twice). Two terms in a row count as one word too, whose spellings go to both (the analyzer
     reads 파이어폭스 as 파이어, 폭스)."""
-    own = list(dict.fromkeys(terms))
-    out: dict[str, dict[str, None]] = {}
+    found = words_by_term(terms, lambda word: [o for o in spellings(word) if o in known])
+    return {term: words for term, words in found.items() if term not in known}
 
-    def add(word: str, to: Sequence[str]) -> None:
-        for other in spellings(word):
-            if other in known:
-                for term in to:
-                    if term not in known:
-                        out.setdefault(term, {})[other] = None
 
-    for term in own:
-        add(term, [term])
-    for a, b in zip(own, own[1:], strict=False):
-        add(a + b, [a, b])
-    return {term: list(words) for term, words in out.items()}
+def alternatives_with_spellings(terms: Sequence[str], known: Container[str]) -> dict[str, list[str]]:
+    """Each term's words on the other side (:func:`~assistant.text.paraphrase.alternatives_by_term`:
+    넣다 → 삽입) and its spellings in the other script the documents write (:func:`spellings_by_term`:
+    엑셀 → excel): what the search, coverage and the summary all count at the paraphrase weight."""
+    out = alternatives_by_term(terms)
+    for term, words in spellings_by_term(terms, known).items():
+        out[term] = list(dict.fromkeys([*out.get(term, ()), *words]))
+    return out

@@ -13,7 +13,7 @@ reads it (활성화 is read as 활성; 풀다 in "푸는" as 푸다), or two ter
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 #: An everyday word and the formal words that say the same in documents.
 PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
@@ -231,17 +231,30 @@ def alternatives_by_term(terms: Iterable[str]) -> dict[str, list[str]]:
     as one term or as 비밀, 번호 depending on what follows it."""
     own = list(dict.fromkeys(terms))
     have = set(own)
+    return words_by_term(
+        own,
+        lambda word: [o for o in (*PLAIN_TO_FORMAL.get(word, ()), *FORMAL_TO_PLAIN.get(word, ())) if o not in have],
+        shortest_pair=3,  # not 나 + 이 → 나이
+    )
+
+
+def words_by_term(
+    terms: Iterable[str], lookup: Callable[[str], Iterable[str]], shortest_pair: int = 0
+) -> dict[str, list[str]]:
+    """Each of ``terms`` with the words ``lookup`` gives for it, in order, once each; two terms in a
+    row (of ``shortest_pair`` characters or more together) are looked up as one word too, whose words
+    go to both."""
+    own = list(dict.fromkeys(terms))
     out: dict[str, dict[str, None]] = {}
 
     def add(word: str, to: Sequence[str]) -> None:
-        for other in (*PLAIN_TO_FORMAL.get(word, ()), *FORMAL_TO_PLAIN.get(word, ())):
-            if other not in have:
-                for term in to:
-                    out.setdefault(term, {})[other] = None
+        for other in lookup(word):
+            for term in to:
+                out.setdefault(term, {})[other] = None
 
     for term in own:
         add(term, [term])
     for a, b in zip(own, own[1:], strict=False):
-        if len(a + b) >= 3:  # not 나 + 이 → 나이
+        if len(a + b) >= shortest_pair:
             add(a + b, [a, b])
     return {term: list(words) for term, words in out.items()}
