@@ -671,6 +671,35 @@ def test_a_break_inside_a_word_joins_without_a_space(tmp_path: Path) -> None:
     )
 
 
+BILL = (
+    "제안이유 및 주요내용\n\n"
+    "  초등학교 저학년의 경우에도 부모의 따뜻한 사랑과 보살핌이 필요\n\n"
+    "한 나이이나, 현재 공무원이 자녀를 양육하기 위하여 육아휴직을 할 \n\n"
+    "수 있는 자녀의 나이는 만 6세 이하로 되어 있어 초등학교 저학년인 \n\n"
+    "자녀를 돌보기 위해서는 해당 부모님은 일자리를 그만 두어야 하고\n\n"
+    "이는 곧 출산의욕을 저하시키는 문제로 이어질 수 있을 것임.\n\n"
+    "  따라서 육아휴직이 가능한 자녀의 연령을 만 8세 이하로 개정하려\n\n"
+    "는 것임.\n\n"
+    "부      칙\n\n"
+    "이 법은 공포한 날부터 시행한다.\n"
+)
+
+
+def test_a_double_spaced_page_joins_its_wrapped_lines_and_keeps_its_headings(tmp_path: Path) -> None:
+    """Text taken from printed pages with a blank line after every line: a wrapped line is no
+    paragraph, and no heading, of its own; the blank lines after a sentence's end and around the
+    headings stay."""
+    doc = load(write(tmp_path / "법률안.txt", BILL))
+    paragraphs = [p.strip() for p in doc.text.split("\n\n")]
+    assert paragraphs[1].startswith("초등학교 저학년의 경우에도") and paragraphs[1].endswith("이어질 수 있을 것임.")
+    assert "그만 두어야 하고 이는 곧 출산의욕을" in paragraphs[1]
+    assert outline(doc) == [(0, "제안이유 및 주요내용"), (1, "부      칙")]
+    assert_offsets(doc)
+    # the same lines single-spaced are joined the same way: the blank lines were all that differed
+    single = load(write(tmp_path / "한줄.txt", BILL.replace("\n\n", "\n")))
+    assert "그만 두어야 하고 이는 곧 출산의욕을" in single.text
+
+
 def test_lines_of_one_paragraph_each_are_left_as_they_are(tmp_path: Path) -> None:
     text = "짧은 제목\n\n첫 문단은 한 줄에 다 씁니다. 여기서 끝납니다.\n\n둘째 문단도 한 줄입니다.\n"
     assert load(write(tmp_path / "a.txt", text)).text == text

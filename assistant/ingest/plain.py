@@ -337,6 +337,7 @@ def plain_structure(text: str, *, with_tables: bool = True) -> tuple[list[Headin
 
 
 def extract_plain(text: str, stem: str) -> Extracted:
+    text = undouble(text)
     headings, tables = plain_structure(text)
     joined = reflow(text, [*holding_lines(text, headings), *tables])
     return Extracted(
@@ -408,10 +409,7 @@ def reflow(text: str, keep: Sequence[tuple[int, int]] = ()) -> Reflowed:
     """
     lines = split_lines(text)
     columns = [_columns(line.text.rstrip()) for line in lines]
-    widths = sorted(c for c, line in zip(columns, lines, strict=True) if line.text.strip())
-    if len(widths) < 2:
-        return Reflowed(text)
-    width = widths[min(len(widths) - 1, int(FULL * len(widths)))]
+    width = _full_width(lines, columns)
     if width < NARROWEST:
         return Reflowed(text)
     held = _held(lines, keep)
@@ -421,14 +419,7 @@ def reflow(text: str, keep: Sequence[tuple[int, int]] = ()) -> Reflowed:
     removed = done = 0
     for i, (line, after) in enumerate(zip(lines, lines[1:], strict=False)):
         body = line.text.strip()
-        if (
-            columns[i] >= WRAPPED * width
-            and not _ends_sentence(body)
-            and not body.endswith(_ANNOUNCES)
-            and _goes_on(after.text)
-            and i not in held
-            and i + 1 not in held
-        ):
+        if _wraps(body, columns[i], width, after.text) and i not in held and i + 1 not in held:
             cut = line.start + len(line.text.rstrip())  # the break and the spaces around it …
             resume = after.start + len(after.text) - len(after.text.lstrip())
             space = "" if _inside_a_word(body, after.text.lstrip(), words) else " "
@@ -440,6 +431,52 @@ def reflow(text: str, keep: Sequence[tuple[int, int]] = ()) -> Reflowed:
         return Reflowed(text)
     parts.append(text[done:])
     return Reflowed("".join(parts), tuple(cuts))
+
+
+def _full_width(lines: Sequence[Line], columns: Sequence[int]) -> int:
+    """The usual width of a full line of the document (0 for fewer than two lines with text)."""
+    widths = sorted(c for c, line in zip(columns, lines, strict=True) if line.text.strip())
+    return widths[min(len(widths) - 1, int(FULL * len(widths)))] if len(widths) >= 2 else 0
+
+
+def _wraps(body: str, columns: int, width: int, after: str) -> bool:
+    """Whether a line (``body`` stripped, ``columns`` wide) wraps a sentence that the line ``after`` goes on with."""
+    return columns >= WRAPPED * width and not _ends_sentence(body) and not body.endswith(_ANNOUNCES) and _goes_on(after)
+
+
+#: A document is double-spaced when at least this share of its lines is followed by one blank line
+#: and then a line with text.
+DOUBLE_SPACED = 0.7
+#: ... and its blank lines are taken out only when at least this many lines wrap (one long line
+#: before a heading is no wrapping).
+MIN_UNDOUBLED = 3
+#: ... and its full lines are at least this many columns wide (a printed page's are; a list's
+#: short lines with blank lines between them are no page).
+NARROWEST_PAGE = 40
+
+
+def undouble(text: str) -> str:
+    """``text`` without the blank line between a line that wraps a sentence and the line that goes
+    on with it (:func:`reflow`'s rule), when the document is double-spaced: text taken from printed
+    pages or a word processor's export often puts a blank line after every line ("… 보살핌이 필요\n\n
+    한 나이이나 …"), and every wrapped line would be a paragraph, or a heading, of its own. A
+    blank line after a line that ends a sentence, or after a short line (a heading), stays; so do
+    all of them when fewer than :data:`MIN_UNDOUBLED` lines wrap."""
+    lines = split_lines(text)
+    filled = [i for i, line in enumerate(lines) if not _is_blank(line.text)]
+    spaced = [
+        i for i in filled if i + 2 < len(lines) and _is_blank(lines[i + 1].text) and not _is_blank(lines[i + 2].text)
+    ]
+    if len(filled) < 4 or len(spaced) < DOUBLE_SPACED * (len(filled) - 1):
+        return text
+    columns = [_columns(line.text.rstrip()) for line in lines]
+    width = _full_width(lines, columns)
+    if width < NARROWEST_PAGE:
+        return text
+    drop = {i + 1 for i in spaced if _wraps(lines[i].text.strip(), columns[i], width, lines[i + 2].text)}
+    if len(drop) < MIN_UNDOUBLED:
+        return text
+    return "\n".join(line.text for i, line in enumerate(lines) if i not in drop)
 
 
 _WORD = "[\\w/.-]"
