@@ -700,6 +700,24 @@ def test_a_double_spaced_page_joins_its_wrapped_lines_and_keeps_its_headings(tmp
     assert "그만 두어야 하고 이는 곧 출산의욕을" in single.text
 
 
+def test_a_laws_chapters_head_the_articles_written_right_under_them(tmp_path: Path) -> None:
+    """Laws write a chapter's and a section's line with no blank line before their articles,
+    which carry no titles: the chapter and the section still head them."""
+    text = (
+        "대한민국헌법\n\n"
+        "       제1장 총강\n"
+        "  제1조 ① 대한민국은 민주공화국이다.\n"
+        "②대한민국의 주권은 국민에게 있고, 모든 권력은 국민으로부터 나온다.\n\n"
+        "       제4장 정부\n"
+        "         제1절 대통령\n"
+        "  제70조 대통령의 임기는 5년으로 하며, 중임할 수 없다.\n"
+        "  제71조 제2장에서 정한 바와 같이 대통령이 궐위된 때에는 국무총리가 그 권한을 대행한다.\n"
+    )
+    doc = load(write(tmp_path / "헌법.txt", text))
+    assert outline(doc) == [(1, "대한민국헌법"), (1, "제1장 총강"), (1, "제4장 정부"), (2, "제1절 대통령")]
+    assert_offsets(doc)
+
+
 def test_lines_of_one_paragraph_each_are_left_as_they_are(tmp_path: Path) -> None:
     text = "짧은 제목\n\n첫 문단은 한 줄에 다 씁니다. 여기서 끝납니다.\n\n둘째 문단도 한 줄입니다.\n"
     assert load(write(tmp_path / "a.txt", text)).text == text

@@ -218,7 +218,30 @@ def _heading_candidates(blocks: Sequence[Sequence[Line]], tables: Sequence[tuple
         if _looks_like_heading(line.text.strip()):
             spans.append(_stripped_span(line))
     lines = [line for block in blocks for line in block]
-    return sorted(set(spans) | set(faq_questions(blocks, tables)) | set(article_labels(lines, tables)))
+    return sorted(
+        set(spans)
+        | set(faq_questions(blocks, tables))
+        | set(article_labels(lines, tables))
+        | set(chapter_lines(lines, tables))
+    )
+
+
+#: A line that is a law's or a regulation's part, chapter or section: "제2장 국민의 권리와 의무",
+#: "제1절 대통령", "제3관 …" (its number, then its title or nothing).
+_CHAPTER_LINE = re.compile(r"제\s*\d{1,3}\s*[편장절관](?:\s+\S.*)?")
+
+
+def chapter_lines(lines: Sequence[Line], skip: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Spans (stripped) of the lines that are a part, chapter or section of a law (:data:`_CHAPTER_LINE`),
+    wherever they stand: a law writes its articles right under them, with no blank line between
+    ("제4장 정부\n제1절 대통령\n제66조 ① 대통령은 …"); lines in ``skip`` (tables) are none."""
+    return [
+        _stripped_span(line)
+        for line in lines
+        if _CHAPTER_LINE.fullmatch(line.text.strip())
+        and _looks_like_heading(line.text.strip())
+        and not _in_spans(line.start, skip)
+    ]
 
 
 #: An article opening its line (:data:`~assistant.ingest.markers.ARTICLE`: "제20조(연차유급휴가) ① 회사는 …");
