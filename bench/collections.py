@@ -4,6 +4,7 @@
 - ``help``: the LibreOffice Korean help pages (``python -m bench.help_corpus`` downloads and converts them);
 - ``gnome``: the GNOME desktop user guide in Korean (the same script);
 - ``faq``: the Debian FAQ in Korean, 17 pages, partly still in English (the same script);
+- ``law``: the Constitution of Korea and ten bills (KoNLPy's corpus; the same script);
 - ``essays``: the two essays of ``corpus/``.
 
 The engines share one embedder whose question vectors are cached on disk.
@@ -20,9 +21,9 @@ from assistant.text.korean import KoreanAnalyzer
 from bench.common import CACHE, ROOT
 from bench.korquad import build as build_korquad
 
-NAMES = ("korquad", "help", "gnome", "faq", "essays")
+NAMES = ("korquad", "help", "gnome", "faq", "law", "essays")
 #: The collections of help pages, with questions in users' words (``bench/data/<name>/questions.jsonl``).
-PAGES = ("help", "gnome", "faq")
+PAGES = ("help", "gnome", "faq", "law")
 
 
 def settings_of(name: str) -> Settings:
@@ -39,7 +40,7 @@ def settings_of(name: str) -> Settings:
 def engine_of(
     name: str, analyzer: KoreanAnalyzer | None = None, embedder: Embedder | None = None, **update: Any
 ) -> Engine:
-    """An engine over the ``help``, ``gnome``, ``faq`` or ``essays`` index (settings changed by ``update``), built when
+    """An engine over the ``help``, ``gnome``, ``faq``, ``law`` or ``essays`` index (settings changed by ``update``), built when
     missing or stale; ``analyzer`` and ``embedder`` shared with other engines when given."""
     settings = settings_of(name).model_copy(update=update)
     engine = Engine(settings, embedder=embedder, analyzer=analyzer)

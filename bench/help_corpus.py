@@ -5,8 +5,8 @@
     python -m bench.help_corpus --collection help --record    # download, record the package's SHA-256, build
     python -m bench.help_corpus --check          # check bench/data/<collection>/questions.jsonl (needs bs4)
 
-Three collections, each from a Debian package fetched with ``apt-get download`` and checked against the
-SHA-256 recorded in ``bench/data/<collection>/package.sha256``:
+Four collections, each from a package (Debian's, fetched with ``apt-get download``, or a PyPI wheel)
+checked against the SHA-256 recorded in ``bench/data/<collection>/package.sha256``:
 
 - ``help``: the LibreOffice Korean help, ``libreoffice-help-ko`` (MPL-2.0), HTML pages;
 - ``gnome``: the GNOME desktop user guide in Korean, ``gnome-user-docs`` (CC-BY-SA 3.0), Mallard
@@ -14,7 +14,12 @@ SHA-256 recorded in ``bench/data/<collection>/package.sha256``:
   (doc id: the page's file name with ``.html``, e.g. ``net-wireless-connect.html``);
 - ``faq``: the Debian FAQ in Korean, ``debian-faq-ko`` (its own permissive notice), 17 DocBook HTML
   pages under ``usr/share/doc/debian/FAQ/ko/`` copied as they are (doc id: the file name, e.g.
-  ``basic-defs.ko.html``); partly still in English.
+  ``basic-defs.ko.html``); partly still in English;
+- ``law``: the Constitution of Korea and ten National Assembly bills, the plain-text corpus of the
+  ``konlpy`` wheel from PyPI (``pip download konlpy==0.6.0``; the texts are public-domain legal
+  documents), copied as they are (doc id e.g. ``kolaw/constitution.txt``). The bills are
+  hard-wrapped, often inside a word, with blank lines between the lines: text as it comes off a
+  printed page.
 
 LibreOffice: every help page under
 ``usr/share/libreoffice/help/ko/text/`` that has visible text (outside scripts, styles and ``hidden`` elements,
@@ -39,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -66,13 +72,14 @@ class HelpCorpusError(Exception):
 
 @dataclass(frozen=True)
 class Source:
-    """A collection of help pages from a Debian package."""
+    """A collection of pages from a Debian package (or from a PyPI wheel, ``wheel`` its pinned version)."""
 
     name: str  #: its folder under ``bench/data`` and its name in the benchmarks
     package: str
     root: Path  #: the Korean help inside the unpacked package
-    pages: Callable[[Path], Iterator[tuple[str, str]]]  #: (doc id, HTML) of each page under the root
+    pages: Callable[[Path], Iterator[tuple[str, str]]]  #: (doc id, HTML or text) of each page under the root
     build_format: int  #: bumped when the page selection or cleaning changes, so built folders are rebuilt
+    wheel: str = ""  #: the version of a PyPI package to ``pip download`` instead of a Debian package
 
     @property
     def data(self) -> Path:
@@ -151,6 +158,25 @@ def download_deb(workdir: Path, package: str) -> Path:
     return debs[0]
 
 
+def download_wheel(workdir: Path, package: str, version: str) -> Path:
+    """``pip download`` the pinned wheel of a PyPI package (no dependencies) into ``workdir``."""
+    cmd = [sys.executable, "-m", "pip", "download", f"{package}=={version}", "--no-deps", "--only-binary=:all:"]
+    result = subprocess.run([*cmd, "-d", str(workdir)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise HelpCorpusError(f"pip download {package}=={version} failed: {result.stderr.strip()[-500:]}")
+    wheels = sorted(workdir.glob(f"{package}-{version}-*.whl"))
+    if len(wheels) != 1:
+        raise HelpCorpusError(f"expected one {package} {version} wheel after pip download, found {len(wheels)}")
+    return wheels[0]
+
+
+def download(workdir: Path, source: Source) -> Path:
+    """The source's package file, downloaded into ``workdir``."""
+    return (
+        download_wheel(workdir, source.package, source.wheel) if source.wheel else download_deb(workdir, source.package)
+    )
+
+
 def verify(deb: Path, recorded: tuple[str, str] | None, source: Source) -> str:
     """The deb's SHA-256 after checking it against the recorded one; raises on a mismatch."""
     actual = file_sha256(deb)
@@ -179,11 +205,15 @@ def record(deb: Path, checksum_file: Path) -> tuple[str, str]:
 
 
 def extract(deb: Path, dest: Path, help_root: Path) -> Path:
-    """Unpack the deb into ``dest``; the folder of the Korean help (``help_root`` in the package)."""
+    """Unpack the deb (or wheel) into ``dest``; the folder of the Korean help (``help_root`` in the package)."""
     dest.mkdir(parents=True, exist_ok=True)
-    result = _run(["dpkg-deb", "-x", str(deb), str(dest)], dest)
-    if result.returncode != 0:
-        raise HelpCorpusError(f"dpkg-deb -x {deb.name} failed: {result.stderr.strip()}")
+    if deb.suffix == ".whl":
+        with zipfile.ZipFile(deb) as wheel:
+            wheel.extractall(dest, [n for n in wheel.namelist() if n.startswith(f"{help_root.as_posix()}/")])
+    else:
+        result = _run(["dpkg-deb", "-x", str(deb), str(dest)], dest)
+        if result.returncode != 0:
+            raise HelpCorpusError(f"dpkg-deb -x {deb.name} failed: {result.stderr.strip()}")
     root = dest / help_root
     if not root.is_dir():
         raise HelpCorpusError(f"{deb.name} has no {help_root} folder: the package layout changed")
@@ -270,10 +300,19 @@ def faq_pages(root: Path) -> Iterator[tuple[str, str]]:
         yield path.name, path.read_text("utf-8")
 
 
+def law_pages(root: Path) -> Iterator[tuple[str, str]]:
+    """The Constitution of Korea and the ten bills KoNLPy ships as plain text (doc id e.g.
+    ``kolaw/constitution.txt``); the bills are hard-wrapped, often inside a word, as text taken
+    from printed pages is."""
+    for path in sorted(root.glob("*/*.txt")):
+        yield path.relative_to(root).as_posix(), path.read_text("utf-8")
+
+
 HELP = Source("help", "libreoffice-help-ko", Path("usr/share/libreoffice/help/ko"), libreoffice_pages, 1)
 GNOME = Source("gnome", "gnome-user-docs", Path("usr/share/help/ko/gnome-help"), mallard_pages, 1)
 FAQ = Source("faq", "debian-faq-ko", Path("usr/share/doc/debian/FAQ/ko"), faq_pages, 1)
-SOURCES = {s.name: s for s in (HELP, GNOME, FAQ)}
+LAW = Source("law", "konlpy", Path("konlpy/data/corpus"), law_pages, 1, wheel="0.6.0")
+SOURCES = {s.name: s for s in (HELP, GNOME, FAQ, LAW)}
 
 
 def copy_pages(pages: Iterator[tuple[str, str]], out: Path) -> tuple[int, list[str]]:
@@ -313,7 +352,7 @@ def build(out: Path, source: Source = HELP, *, rerecord: bool = False) -> Path:
         return out
     with tempfile.TemporaryDirectory(prefix="help-corpus-") as tmp:
         work = Path(tmp)
-        deb = download_deb(work, source.package)
+        deb = download(work, source)
         if rerecord:
             recorded = record(deb, source.checksum_file)
         sha256 = verify(deb, recorded, source)

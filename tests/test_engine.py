@@ -16,7 +16,7 @@ from assistant.answer.request import Context
 from assistant.answer.schema import Answer
 from assistant.answer.suggest import NO_WORDS, NOT_FOUND, SOCIAL_REPLIES
 from assistant.errors import InvalidQuestionError
-from assistant.search.abstain import AbstentionRule
+from assistant.search.abstain import DEFAULT_RULE, AbstentionRule
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form
@@ -263,22 +263,40 @@ def test_rule_reads_the_term_coverage(settings: Settings, analyzer: KoreanAnalyz
     assert on_topic.citations[0].chunk_id == "서울.md#1"
 
 
-BY_UNWRITTEN = AbstentionRule(bias=0.5, w_dense=0.0, w_coverage=0.0, w_unwritten=-1.0)
+BY_UNWRITTEN = AbstentionRule(bias=0.5, w_dense=0.0, w_coverage=0.0, w_unwritten=-1.0, w_names=-1.0)
 
 
 def test_rule_reads_how_many_question_words_no_document_writes(settings: Settings, analyzer: KoreanAnalyzer) -> None:
     """A question about another thing shares the documents' words and names one they never write
-    (팀즈): the rule reads how many such words it holds, up to three, and the reason says so."""
+    (팀즈): the rule reads how many such words it holds, up to three, names (proper nouns, Latin
+    letters) apart from everyday words (삼촌), and the reason says so."""
     eng = built_engine(settings, analyzer, BY_UNWRITTEN)
-    assert eng.retriever.search(SUBWAY, 3).signals["unwritten"] == 0.0
+    plain = eng.retriever.search(SUBWAY, 3).signals
+    assert plain["unwritten"] == 0.0 and plain["unwritten_names"] == 0.0
     other = eng.ask("팀즈에서 지하철 노선은?")
     assert other.abstained
     assert other.abstain_reason is not None and "1 question word(s) no document writes" in other.abstain_reason
     assert not eng.ask(SUBWAY).abstained
-    many = eng.retriever.search("팀즈 노션 슬랙 카카오톡 줌에서 지하철 노선", 3)
-    assert many.signals["unwritten"] == 3.0
+    named = eng.retriever.search("팀즈에서 지하철 노선은?", 3).signals
+    assert (named["unwritten_names"], named["unwritten"]) == (1.0, 0.0)
+    everyday = eng.retriever.search("삼촌이 탄 지하철 노선은?", 3).signals
+    assert (everyday["unwritten_names"], everyday["unwritten"]) == (0.0, 1.0)
+    many = eng.retriever.search("팀즈 노션 슬랙 카카오톡 줌에서 지하철 노선", 3).signals
+    assert (many["unwritten_names"], many["unwritten"]) == (3.0, 1.0)
     # a question in English is read by e5, not by its words: none counts as unwritten
-    assert eng.retriever.search("How many subway lines does Seoul have?", 3).signals["unwritten"] == 0.0
+    english = eng.retriever.search("How many subway lines does Seoul have?", 3).signals
+    assert english["unwritten"] == 0.0 and english["unwritten_names"] == 0.0
+
+
+def test_an_everyday_word_no_document_writes_weighs_less_than_a_name() -> None:
+    """The shipped rule: a name no document writes (카카오톡) says more that the question is about
+    something else than an everyday word (삼촌, the asker's own word for what the documents may say
+    otherwise)."""
+    base = {"cosine": 0.85, "lift": 0.03, "margin": 0.01, "coverage": 0.5, "cross_script": 0.0}
+    word = DEFAULT_RULE.probability({**base, "unwritten": 1.0, "unwritten_names": 0.0})
+    name = DEFAULT_RULE.probability({**base, "unwritten": 0.0, "unwritten_names": 1.0})
+    none = DEFAULT_RULE.probability({**base, "unwritten": 0.0, "unwritten_names": 0.0})
+    assert none > word > name
 
 
 def test_a_term_found_only_as_the_word_documents_write_counts_the_paraphrase_weight_in_coverage(
@@ -323,10 +341,10 @@ def test_a_latin_word_the_documents_write_only_in_pieces_is_unwritten(
     }
     eng = corpus_engine(settings, analyzer, tmp_path / "sheets", docs)
     other = eng.retriever.search("IMPORTRANGE 함수", 2)
-    assert other.absent == ["importrange"] and other.signals["unwritten"] == 1.0
+    assert other.absent == ["importrange"] and other.signals["unwritten_names"] == 1.0
     assert other.hits[0].chunk.doc_id == "함수.md"  # found by its pieces all the same
     written = eng.retriever.search("INDIRECT 함수", 2)
-    assert written.absent == [] and written.signals["unwritten"] == 0.0
+    assert written.absent == [] and written.signals["unwritten_names"] == 0.0
 
 
 def test_a_formal_word_the_documents_write_as_two_terms_is_found_as_those(

@@ -915,7 +915,7 @@ class Engine:
         p = self.rule.probability(s)
         if unread(retrieval) and p >= self.rule.threshold:
             return "no word of the question is in the passages found, and it does not read as a question"
-        unwritten = int(s.get("unwritten", 0.0))
+        unwritten = int(s.get("unwritten", 0.0)) + int(s.get("unwritten_names", 0.0))
         return (
             f"best passage too weak: cosine {s['cosine']:.3f}, margin {s['margin']:.3f}, "
             f"term coverage {s['coverage']:.2f}, "

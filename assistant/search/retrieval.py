@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,14 +151,23 @@ def _holds_word(index: Index, rows: list[int], word: str) -> bool:
 
 
 def abstention_signals(
-    query: str, hits: list[Hit], dense: np.ndarray, coverage: float, baseline: float, absent: Sequence[str] = ()
+    query: str,
+    hits: list[Hit],
+    dense: np.ndarray,
+    coverage: float,
+    baseline: float,
+    absent: Sequence[str] = (),
+    common: Container[str] = frozenset(),
 ) -> dict[str, float]:
     """The signals of :mod:`assistant.search.abstain`: best cosine, and how far it is above the
     index's off-topic ``baseline``; its margin over the next best candidates' cosines; coverage
-    and the number of topic words no document writes (``absent``; neither for a question in
-    another script), and that script flag."""
+    and the number of topic words no document writes (``absent``), those the question writes as
+    ``common`` words and the others, names, apart (none for a question in another script), and
+    that script flag."""
     cross = cross_script(query)
-    unwritten = 0.0 if cross else float(min(len(absent), UNWRITTEN_CAP))
+    names = [] if cross else [a for a in absent if a not in common]
+    words = 0.0 if cross else float(min(len(absent) - len(names), UNWRITTEN_CAP))
+    unwritten = {"unwritten": words, "unwritten_names": float(min(len(names), UNWRITTEN_CAP))}
     if not hits:
         return {
             "cosine": 0.0,
@@ -166,7 +175,7 @@ def abstention_signals(
             "margin": 0.0,
             "coverage": 0.0,
             "cross_script": float(cross),
-            "unwritten": unwritten,
+            **unwritten,
         }
     top = np.sort(dense)[::-1]
     margin = float(top[0] - top[1:10].mean()) if len(top) > 1 else 0.0
@@ -176,7 +185,7 @@ def abstention_signals(
         "margin": margin,
         "coverage": 0.0 if cross else coverage,
         "cross_script": float(cross),
-        "unwritten": unwritten,
+        **unwritten,
     }
 
 
@@ -195,6 +204,12 @@ class Pool:
     searched: list[str] = field(default_factory=list)
     #: the question's terms as the analyzer reads them, before the unknown ones are split into pieces
     read: list[str] = field(default_factory=list)
+    #: ... those of them it reads as common words, not as names (:data:`NAME_TAGS`)
+    common: frozenset[str] = frozenset()
+
+
+#: Kiwi's tags of a name: a proper noun, a word in Latin letters, Hanja.
+NAME_TAGS = frozenset({"NNP", "SL", "SH"})
 
 
 #: What a passage under a heading that gives reasons ("Ⅰ. 추진 배경", "제1조(목적)") gains in a "왜
@@ -329,7 +344,7 @@ class Retriever:
             pool.read,
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline, absent)
+        abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline, absent, pool.common)
         absent = [] if abstain["cross_script"] else absent  # a question in English: e5 reads it
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query, absent)
 
@@ -363,7 +378,15 @@ class Retriever:
         scores = {name: values[cands] for name, values in lexical.items()}
         vectors = self.index.vectors[cands]
         scores["dense"] = vectors @ qvec
-        return Pool(terms, cands, scores, vectors, qvec, embedded, scored, searched, read)
+        return Pool(terms, cands, scores, vectors, qvec, embedded, scored, searched, read, self._common(query))
+
+    def _common(self, query: str) -> frozenset[str]:
+        """The words of ``query`` the analyzer reads as common words (as their first use is read),
+        not as names: what ``unwritten`` counts of the words no document writes."""
+        first: dict[str, str] = {}
+        for token in self.analyzer.tokens(query):
+            first.setdefault(token.form.lower(), token.tag.split("-")[0])
+        return frozenset(form for form, tag in first.items() if tag not in NAME_TAGS)
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         weights = self.settings.fusion_weights

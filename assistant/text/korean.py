@@ -28,8 +28,14 @@ CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL
 NOUN_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "XR"})
 #: :data:`NOUN_TAGS` and dependent nouns (것, 건, 번째 …): what a noun phrase is made of.
 NOMINAL_TAGS = NOUN_TAGS | {"NNB"}
-#: Dependent nouns that carry little meaning on their own.
-WEAK_NOUNS = frozenset({"것", "수", "등", "때", "중", "번", "데", "바", "점", "개"})
+#: Dependent nouns that carry little meaning on their own (거 is how people write 것: "걸리는 거
+#: 아냐?"), and the pronouns a question says only as the asker ("나까지", "우리 회사") or as what it
+#: points at ("이거 헌법에 걸려?"): no document is about them, so a search for them finds nothing
+#: and a question is not the less answered where no document writes them.
+WEAK_NOUNS = frozenset(
+    {"것", "거", "수", "등", "때", "중", "번", "데", "바", "점", "개"}
+    | {"나", "저", "우리", "저희", "내", "제", "이거", "그거", "저거", "이것", "그것", "저것"}
+)
 
 
 @dataclass(frozen=True)
