@@ -1599,6 +1599,18 @@ def test_a_number_asked_with_a_counter_comes_with_it() -> None:
     )  # no counter: any number
 
 
+def test_a_time_or_span_asked_in_years_comes_in_years() -> None:
+    """ "대통령은 한 번 뽑히면 몇 년 해요?": "임기는 5년으로 하며" answers, "60일 이내에 후임자를
+    선거한다" holds a time but not in years; "몇 년에?" is answered by a year."""
+    q = "대통령은 한 번 뽑히면 몇 년 해요?"
+    kind, counter = expected_answer(q), asked_counter(q)
+    assert kind is not None and counter == "년"
+    assert has_answer_type("대통령의 임기는 5년으로 하며, 중임할 수 없다.", kind, counter)
+    assert not has_answer_type("60일 이내에 후임자를 선거한다.", kind, counter)
+    assert has_answer_type("이 헌법은 1988년 2월 25일부터 시행한다.", "time", "년")
+    assert has_answer_type("60일 이내에 후임자를 선거한다.", "time")  # no counter: any time
+
+
 @pytest.mark.parametrize(
     ("question", "limit"),
     [

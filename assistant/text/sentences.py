@@ -297,11 +297,14 @@ def has_answer_type(text: str, kind: str, counter: str = "", limit: bool = False
     """Whether ``text`` holds an answer of the ``kind`` :func:`expected_answer` names; a number
     asked for with a ``counter`` (:func:`asked_counter`) must come with it ("24명", not "300 승"),
     and one asked as a ``limit`` (:func:`asks_limit`) with a word that says it is one ("총 300억 원"
-    is no answer to "얼마까지 지원받아?"; "기업당 최대 2억 원" is)."""
+    is no answer to "얼마까지 지원받아?"; "기업당 최대 2억 원" is); a time or a span asked in years
+    ("몇 년") comes in years."""
     if limit and not _LIMIT.search(text):
         return False
     if kind == "number" and counter:
         return bool(_counted(counter).search(text))
+    if counter == "년" and not _counted(counter).search(text):
+        return False  # "몇 년 해요?" (5년), "몇 년에?" (1988년): not "60일 이내", "6월"
     if kind == "money" and _SHARE.search(text) and _SUM_WORD.search(text):
         return True
     pattern = _TYPES.get(kind)
