@@ -55,6 +55,10 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
     ("question", "formal"),
     [
         ("시트 보호 푸는 법", "해제"),  # 풀다 read without its ㄹ: 푸다
+        ("대통령이 일을 못 하면 누가 대신해", "대행"),
+        ("판사는 어떤 경우에 잘릴 수 있어?", "파면"),
+        ("장관은 누가 뽑아?", "임명"),
+        ("휴직 기간 늘리는 법", "연장"),
         ("문단 둘레에 테두리", "단락"),
         ("템플릿으로 저장", "서식"),
         ("패키지 깔아도 돼요?", "설치"),

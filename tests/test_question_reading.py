@@ -507,3 +507,21 @@ def test_the_topic_a_question_opens_with(analyzer: KoreanAnalyzer, question: str
 def test_a_list_asked_to_be_seen_or_made_is_a_task_not_a_list(question: str, form: str) -> None:
     """ "… 목록만 보기" asks how to see a list, not for the items the documents list."""
     assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "kept", "dropped"),
+    [
+        ("친구가 군대 다녀왔다고 불이익을 줬대, 이거 헌법에 걸리는 거 아냐?", {"헌법", "불이익"}, {"이거", "거"}),
+        ("삼촌이 사고를 쳤는데 나까지 불이익 받는 건 아니지?", {"삼촌", "불이익"}, {"나"}),
+        ("데비안 쓰려면 돈 내야 돼요?", {"돈", "내다"}, set()),  # the verb 내다 is no pronoun 내
+        ("에러가 나요", {"에러", "나다"}, set()),  # nor 나다 the pronoun 나
+    ],
+)
+def test_pronouns_and_geo_are_no_search_terms(
+    analyzer: KoreanAnalyzer, question: str, kept: set[str], dropped: set[str]
+) -> None:
+    """What a question says only as the asker (나) or as what it points at (이거, 거) is no term:
+    no document is about it, and no document writing it must not count against the question."""
+    terms = set(analyzer.terms(question))
+    assert kept <= terms and not dropped & terms

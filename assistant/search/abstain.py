@@ -79,13 +79,13 @@ class AbstentionRule:
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(
-    bias=-20.825,
-    w_dense=22.154,
-    w_coverage=2.445,
-    w_margin=6.223,
-    w_cross=3.502,
-    w_lift=43.283,
-    w_unwritten=-0.478,
-    w_names=-1.683,
-    threshold=0.16,
+    bias=-20.956,
+    w_dense=22.380,
+    w_coverage=2.324,
+    w_margin=6.281,
+    w_cross=3.457,
+    w_lift=43.611,
+    w_unwritten=-0.491,
+    w_names=-1.695,
+    threshold=0.18,
 )

@@ -29,13 +29,13 @@ NOUN_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "XR"})
 #: :data:`NOUN_TAGS` and dependent nouns (것, 건, 번째 …): what a noun phrase is made of.
 NOMINAL_TAGS = NOUN_TAGS | {"NNB"}
 #: Dependent nouns that carry little meaning on their own (거 is how people write 것: "걸리는 거
-#: 아냐?"), and the pronouns a question says only as the asker ("나까지", "우리 회사") or as what it
-#: points at ("이거 헌법에 걸려?"): no document is about them, so a search for them finds nothing
-#: and a question is not the less answered where no document writes them.
-WEAK_NOUNS = frozenset(
-    {"것", "거", "수", "등", "때", "중", "번", "데", "바", "점", "개"}
-    | {"나", "저", "우리", "저희", "내", "제", "이거", "그거", "저거", "이것", "그것", "저것"}
-)
+#: 아냐?").
+WEAK_NOUNS = frozenset({"것", "거", "수", "등", "때", "중", "번", "데", "바", "점", "개"})
+#: Pronouns (NP) a question says only as the asker ("나까지", "저는") or as what it points at
+#: ("이거 헌법에 걸려?"): no document is about them, so a search for them finds nothing and a
+#: question is not the less answered where no document writes them. (너 stays: "너는 뭘 할 수
+#: 있어?" asks what the assistant does; 우리 too: 우리나라 is read as 우리 and 나라.)
+WEAK_PRONOUNS = frozenset({"나", "저", "저희", "내", "제", "이거", "그거", "저거", "이것", "그것", "저것"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Token:
 def is_content(token: Token) -> bool:
     """Whether a morpheme is a content term (kept for BM25 and overlap scoring)."""
     base = token.tag.split("-")[0]
-    return base in CONTENT_TAGS and token.form not in WEAK_NOUNS
+    return base in CONTENT_TAGS and token.form not in WEAK_NOUNS and not (base == "NP" and token.form in WEAK_PRONOUNS)
 
 
 def content_terms(tokens: Iterable[Token]) -> list[str]:
