@@ -413,6 +413,19 @@ def test_a_question_is_not_shown_as_an_answer(text: str, question: bool) -> None
     assert (presentable(cand(1, 0, text, set())) is None) is question
 
 
+@pytest.mark.parametrize(
+    ("text", "wordless"),
+    [
+        ("2010.    11.    15.", True),  # the date stamp under a bill's reasons
+        ("- 7 -  - 8 -", True),  # page numbers
+        ("2010. 11. 15. 국무회의에서 의결되었다.", False),
+        ("3.14159 ≈ π (pi)", False),  # a word in Latin letters
+    ],
+)
+def test_a_line_of_numbers_and_marks_alone_is_no_sentence(text: str, wordless: bool) -> None:
+    assert (presentable(cand(1, 0, text, set())) is None) is wordless
+
+
 def test_select_skips_near_duplicates_and_prefers_whole_sentences() -> None:
     a = cand(1, 0, "지하철 노선은 아홉 개이다.", {"지하철", "노선", "아홉"})
     b = cand(2, 0, "지하철 노선은 모두 아홉 개이다.", {"지하철", "노선", "아홉", "모두"})

@@ -1142,16 +1142,27 @@ LONGEST = 500
 _CLAUSE_END = re.compile(r"(?:[,;:]|[며고서데나면]|니다)(?=\s)")
 
 
+#: A letter of a word: Hangul, Latin, Hanja.
+_LETTER = re.compile(r"[가-힣A-Za-z\u4e00-\u9fff]")
+
+
 def presentable(c: Candidate) -> Candidate | None:
     """The candidate as a reader sees it: a leading "label:" dropped before a sentence (kept
     before a value: "평가 및 선정: 2025년 4월 중", not "2025년 4월 중"), a sentence over
-    :data:`LONGEST` characters cut at a clause boundary; None for a label alone, or for a question
-    (a FAQ's own question, "14.1. 데비안 CD를 만들고 팔 수 있나요?", shares the most words with the
-    one asked, and answers nothing)."""
+    :data:`LONGEST` characters cut at a clause boundary; None for a label alone, for a line with
+    no word, only numbers and marks (a date stamp, "2010.    11.    15.", a page number), or for a
+    question (a FAQ's own question, "14.1. 데비안 CD를 만들고 팔 수 있나요?", shares the most words with
+    the one asked, and answers nothing)."""
     cut = label_prefix(c.text)
     if cut and ends_sentence(c.text):  # what a label heads is a sentence; a value alone keeps it
         c = replace(c.trimmed(cut), label=label_of(c.text))
-    if len(c.text.strip()) < 8 or c.text.rstrip().endswith((":", "：")) or labels_only(c.text) or _asks(c.text):
+    if (
+        len(c.text.strip()) < 8
+        or c.text.rstrip().endswith((":", "："))
+        or not _LETTER.search(c.text)
+        or labels_only(c.text)
+        or _asks(c.text)
+    ):
         return None
     if len(c.text) > LONGEST:
         ends = [m.end() for m in _CLAUSE_END.finditer(c.text, 0, LONGEST)]
