@@ -700,6 +700,18 @@ def test_a_double_spaced_page_joins_its_wrapped_lines_and_keeps_its_headings(tmp
     assert "그만 두어야 하고 이는 곧 출산의욕을" in single.text
 
 
+def test_page_numbers_inside_a_sentence_are_taken_out(tmp_path: Path) -> None:
+    """Printed pages keep their numbers and page breaks, often inside a sentence: those lines go,
+    and the sentence is whole again."""
+    text = BILL.replace("할 \n\n수 있는", "할 \n\n- 7 -\n\n\f- 8 -\n\n수 있는") + "\n- 9 -\n"
+    doc = load(write(tmp_path / "법률안.txt", text))
+    assert "- 7 -" not in doc.text and "- 9 -" not in doc.text and "\f" not in doc.text
+    assert "육아휴직을 할 수 있는 자녀의 나이는" in doc.text
+    assert_offsets(doc)
+    # one such line is no pagination: it stays
+    assert "- 7 -" in load(write(tmp_path / "하나.txt", "첫 줄입니다.\n- 7 -\n끝입니다.\n")).text
+
+
 def test_a_laws_chapters_head_the_articles_written_right_under_them(tmp_path: Path) -> None:
     """Laws write a chapter's and a section's line with no blank line before their articles,
     which carry no titles: the chapter and the section still head them."""

@@ -360,7 +360,7 @@ def plain_structure(text: str, *, with_tables: bool = True) -> tuple[list[Headin
 
 
 def extract_plain(text: str, stem: str) -> Extracted:
-    text = undouble(text)
+    text = undouble(without_page_numbers(text))
     headings, tables = plain_structure(text)
     joined = reflow(text, [*holding_lines(text, headings), *tables])
     return Extracted(
@@ -465,6 +465,28 @@ def _full_width(lines: Sequence[Line], columns: Sequence[int]) -> int:
 def _wraps(body: str, columns: int, width: int, after: str) -> bool:
     """Whether a line (``body`` stripped, ``columns`` wide) wraps a sentence that the line ``after`` goes on with."""
     return columns >= WRAPPED * width and not _ends_sentence(body) and not body.endswith(_ANNOUNCES) and _goes_on(after)
+
+
+#: A line that is only a page's number as printed pages carry it ("- 7 -", "– 12 –", "3 / 10"), or a
+#: page break (form feed), with or without a page break before it.
+_PAGE_NUMBER = re.compile(r"\s*\f?\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*/\s*\d{1,4})?\s*")
+
+
+def without_page_numbers(text: str) -> str:
+    """``text`` without the lines that are only a page number or a page break, and the blank line
+    after each, when it has two or more: text taken from printed pages keeps them, often inside a
+    sentence ("… 육아휴직을 신청\n\n- 7 -\n\n\f- 8 -\n\n하지 않은 …"), which could then not be
+    joined again."""
+    lines = text.split("\n")
+    marks = [i for i, line in enumerate(lines) if line.strip() and _PAGE_NUMBER.fullmatch(line)]
+    if len(marks) < 2:
+        return text
+    dropped, out = set(marks), []
+    for i, line in enumerate(lines):
+        if i in dropped or (i - 1 in dropped and _is_blank(line)):
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 #: A document is double-spaced when at least this share of its lines is followed by one blank line
