@@ -1645,6 +1645,14 @@ def test_a_limit_asked_for_is_answered_by_a_value_said_to_be_one(question: str, 
     assert asked(question, terms, {}, "general").limit is limit
 
 
+def test_a_limit_may_be_said_as_what_cannot_be_exceeded() -> None:
+    """ "정기국회는 며칠까지 열 수 있어?": "회기는 100일을 초과할 수 없다" says how far it goes."""
+    q = "정기국회는 며칠까지 열 수 있어?"
+    assert asks_limit(q)
+    assert has_answer_type("정기회의 회기는 100일을 초과할 수 없다.", "number", asked_counter(q), True)
+    assert not has_answer_type("정기회는 매년 1회 집회되며 회기는 100일이다.", "number", asked_counter(q), True)
+
+
 def test_how_long_is_answered_by_a_span_of_time() -> None:
     """ "얼마나 걸려?": "하루 안에" answers, as "3일" or "2주일" do; a sentence without a span does not."""
     assert has_answer_type("신청하면 보통 하루 안에 승인됩니다.", "duration")

@@ -285,7 +285,7 @@ def _counted(counter: str) -> re.Pattern[str]:
 #: A question that asks how far something goes ("얼마까지 지원받아?", "최대 며칠?", "한도는?").
 _ASKS_LIMIT = re.compile(r"(?:얼마|몇\s?\S{0,3}|며칠)까지|최대\s?(?:얼마|몇|며칠)|한도")
 #: ... and a sentence that gives one ("기업당 최대 2억 원", "25일을 한도로", "30일 이내").
-_LIMIT = re.compile(r"최대|최고|한도|상한|까지|이내|이하|넘지|초과하지")
+_LIMIT = re.compile(r"최대|최고|한도|상한|까지|이내|이하|넘지|초과하지|(?:넘|초과할|넘을) 수 없")
 
 
 def asks_limit(question: str) -> bool:
