@@ -45,7 +45,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -152,10 +152,15 @@ def download_deb(workdir: Path, package: str) -> Path:
         result = _run(["apt-get", "download", package], workdir)
         if result.returncode != 0:
             raise HelpCorpusError(f"apt-get download {package} failed: {result.stderr.strip()}")
-    debs = sorted(workdir.glob(f"{package}_*.deb"))
-    if len(debs) != 1:
-        raise HelpCorpusError(f"expected one {package} .deb after apt-get download, found {len(debs)}")
-    return debs[0]
+    return _the_one(workdir.glob(f"{package}_*.deb"), f"{package} .deb after apt-get download")
+
+
+def _the_one(found: Iterable[Path], what: str) -> Path:
+    """The one file ``found``; raises when there are none or several."""
+    files = sorted(found)
+    if len(files) != 1:
+        raise HelpCorpusError(f"expected one {what}, found {len(files)}")
+    return files[0]
 
 
 def download_wheel(workdir: Path, package: str, version: str) -> Path:
@@ -164,10 +169,7 @@ def download_wheel(workdir: Path, package: str, version: str) -> Path:
     result = subprocess.run([*cmd, "-d", str(workdir)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise HelpCorpusError(f"pip download {package}=={version} failed: {result.stderr.strip()[-500:]}")
-    wheels = sorted(workdir.glob(f"{package}-{version}-*.whl"))
-    if len(wheels) != 1:
-        raise HelpCorpusError(f"expected one {package} {version} wheel after pip download, found {len(wheels)}")
-    return wheels[0]
+    return _the_one(workdir.glob(f"{package}-{version}-*.whl"), f"{package} {version} wheel after pip download")
 
 
 def download(workdir: Path, source: Source) -> Path:
