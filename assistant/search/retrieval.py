@@ -19,7 +19,7 @@ from assistant.store.baseline import offtopic_cosine
 from assistant.store.bm25 import join_known, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import Chunk
-from assistant.text.korean import KoreanAnalyzer
+from assistant.text.korean import NAME_TAGS, KoreanAnalyzer
 from assistant.text.loanwords import alternatives_with_spellings, spellings_by_term
 from assistant.text.paraphrase import alternatives
 from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms
@@ -204,12 +204,8 @@ class Pool:
     searched: list[str] = field(default_factory=list)
     #: the question's terms as the analyzer reads them, before the unknown ones are split into pieces
     read: list[str] = field(default_factory=list)
-    #: ... those of them it reads as common words, not as names (:data:`NAME_TAGS`)
+    #: ... those of them it reads as common words, not as names (:data:`~assistant.text.korean.NAME_TAGS`)
     common: frozenset[str] = frozenset()
-
-
-#: Kiwi's tags of a name: a proper noun, a word in Latin letters, Hanja.
-NAME_TAGS = frozenset({"NNP", "SL", "SH"})
 
 
 #: What a passage under a heading that gives reasons ("Ⅰ. 추진 배경", "제1조(목적)") gains in a "왜

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "W_HASHTAG"})
 #: Tags of nouns that can name a topic: common and proper nouns, words in Latin or Chinese script, roots.
 NOUN_TAGS = frozenset({"NNP", "NNG", "SL", "SH", "XR"})
+#: Tags of a name: a proper noun, a word in Latin letters, Hanja (카카오톡, XLOOKUP).
+NAME_TAGS = frozenset({"NNP", "SL", "SH"})
 #: :data:`NOUN_TAGS` and dependent nouns (것, 건, 번째 …): what a noun phrase is made of.
 NOMINAL_TAGS = NOUN_TAGS | {"NNB"}
 #: Dependent nouns that carry little meaning on their own (거 is how people write 것: "걸리는 거
