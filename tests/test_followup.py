@@ -281,6 +281,21 @@ def test_aspect_then_place_swaps(analyzer: KoreanAnalyzer) -> None:
     assert (res.kind, res.query, res.drew_on_turn) == ("ellipsis", "서울 음식", 2)
 
 
+def test_another_thing_asked_after_an_aspect_keeps_the_aspect(analyzer: KoreanAnalyzer) -> None:
+    """ "대통령 임기 몇 년이야?" → "국회의원은?" asks 국회의원's 임기: the thing takes the place of the
+    thing, the aspect asked stays; "연임도 돼?" then asks it of the same thing."""
+    turns = [turn_after(analyzer, "대통령 임기 몇 년이야?")]
+    other = ask(analyzer, "국회의원은?", turns)
+    words = other.query.split()  # 국회의원 read as 국회, 의원 (an index that writes it whole joins them)
+    assert other.kind == "ellipsis" and "임기" in words and "의원" in words and "대통령" not in words
+    assert other.instead == ("대통령",)
+    turns.append(turn_after(analyzer, "국회의원은?", turns))
+    again = ask(analyzer, "연임도 돼?", turns).query.split()
+    assert "의원" in again and "연임" in again
+    # not an aspect: the common noun asked about takes the place of the one before ("부산의 교통" → 음식)
+    assert ask(analyzer, "그럼 음식은?", [turn_after(analyzer, "부산의 교통은?")]).query == "부산 음식"
+
+
 def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -> None:
     """ "수수료는?" after a question about 여권 asks 여권's 수수료 (an aspect joins the thing it is of);
     "기간은?" then asks 여권's 기간 (an aspect takes the place of the aspect before it); "병가는?"

@@ -196,7 +196,8 @@ ASPECTS = frozenset(
      "자격", "절차", "서류", "준비물", "장소", "위치", "대상", "혜택", "장점", "단점", "효과", "목적", "역할",
      "결과", "연락처", "담당자", "과태료", "벌금", "신청", "접수", "용량", "무게", "성능", "사양", "인원", "정원",
      "횟수", "기준", "범위", "용도", "개수", "수량", "색상", "재질", "연령", "승인", "허가", "해결책", "대책", "해법",
-     "영향", "전망", "사례", "문제점", "과제", "한계", "시사점", "해", "연도", "분기"]
+     "영향", "전망", "사례", "문제점", "과제", "한계", "시사점", "해", "연도", "분기", "임기", "연임", "중임",
+     "정년"]
 )  # fmt: skip
 
 #: Aspects a document gives without writing their name ("해결책은?" is answered by "… 구축해야 합니다"):
@@ -543,8 +544,8 @@ def _continue(
     elif ellipsis and _names_a_condition(cues.nouns) and any(t not in CONDITIONS for t, _, _ in focus):
         replaced, focus = _another_aspect(focus, cues.nouns, CONDITIONS)
         narrows = True
-    elif ellipsis:
-        replaced, focus = swap(last.focus, cues.nouns, keep=frozenset(columns))
+    elif ellipsis:  # the aspect asked before stays: "대통령 임기 몇 년이야?" → "국회의원은?" asks 국회의원 임기
+        replaced, focus = swap(last.focus, cues.nouns, keep=aspects)
     topic = carry(last.topic, cues.terms, policy, replaced=replaced, lead=ellipsis and not replaced)
     kind = "reference" if cues.reference else "ellipsis"
     return Resolution(
