@@ -27,8 +27,9 @@ a report in short lines and a table of plans, in one folder; written alongside t
 those kinds, so not blind to them).
 
 The follow-up sets are played turn by turn in fresh sessions: ``bench/data/conversations.jsonl``
-over ``corpus/`` (written alongside the resolver) and ``bench/data/help/conversations.jsonl`` over
-the help pages (written apart from it, in users' words). A turn counts for ``first`` /
+over ``corpus/`` (written alongside the resolver), ``bench/data/help/conversations.jsonl`` over
+the help pages and ``bench/data/law/conversations.jsonl`` over the constitution and bills (both
+written apart from it, in users' words). A turn counts for ``first`` /
 ``summary`` when one of its ``answer`` phrases is in the first summary sentence / anywhere in the
 summary.
 """
@@ -55,6 +56,7 @@ from bench.korquad import build
 
 CONVERSATIONS = ROOT / "bench" / "data" / "conversations.jsonl"
 HELP_CONVERSATIONS = ROOT / "bench" / "data" / "help" / "conversations.jsonl"
+LAW_CONVERSATIONS = ROOT / "bench" / "data" / "law" / "conversations.jsonl"
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -296,9 +298,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     payload["followups"] = followups(args.verbose, essays)
     print("followups", {k: v for k, v in payload["followups"].items() if k not in ("turns", "by_kind")}, flush=True)
     if not args.no_help:
-        payload["help_followups"] = followups(args.verbose, pages["help"], HELP_CONVERSATIONS)
-        shown = {k: v for k, v in payload["help_followups"].items() if k not in ("turns", "by_kind")}
-        print("help_followups", shown, flush=True)
+        for name, path in (("help", HELP_CONVERSATIONS), ("law", LAW_CONVERSATIONS)):
+            payload[f"{name}_followups"] = followups(args.verbose, pages[name], path)
+            shown = {k: v for k, v in payload[f"{name}_followups"].items() if k not in ("turns", "by_kind")}
+            print(f"{name}_followups", shown, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
 

@@ -18,6 +18,7 @@ from assistant.chat.followup import (
     _written,
     as_written,
     carry,
+    pick,
     query_of,
     resolve,
 )
@@ -1034,3 +1035,19 @@ def test_a_sentence_naming_one_thing_of_the_topic_goes_on_with_it(analyzer: Kore
     assert not res.standalone and {"블루투스", "이어폰"} <= set(res.query.split()), res.query
     assert ask(analyzer, "와이파이 연결이 자꾸 끊겨요", first).standalone  # a new thing named
     assert ask(analyzer, "프린터가 자꾸 꺼져요", first).standalone  # nothing of the topic
+
+
+def test_an_ordinal_names_the_item_numbered_so_when_the_items_carry_numbers() -> None:
+    """ "두 번째 거" after an answer that announces a list and shows its numbered items ("다음 사항은 …
+    거쳐야 한다." then "1. …", "2. …") is item 2, not the second sentence shown; unnumbered items
+    count by their place."""
+    said = [
+        Item("제89조 다음 사항은 국무회의의 심의를 거쳐야 한다.", 1),
+        Item("제88조 ① 국무회의는 정부의 권한에 속하는 중요한 정책을 심의한다.", 1),
+        Item("“1. 국정의 기본계획과 정부의 일반정책”", 1),
+        Item("“2. 선전·강화 기타 중요한 대외정책”", 1),
+    ]
+    second = pick(said, 2)
+    assert second is not None and "대외정책" in second.text
+    plain = [Item("첫 문장입니다.", 1), Item("둘째 문장입니다.", 1)]
+    assert pick(plain, 2) is plain[1] and pick(plain, 3) is None

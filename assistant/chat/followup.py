@@ -38,7 +38,7 @@ from assistant.text.questions import (
     sides_in,
     social_kind,
 )
-from assistant.text.sentences import ends_sentence, expected_answer
+from assistant.text.sentences import ends_sentence, expected_answer, step_value
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -848,12 +848,21 @@ def _joined(words: Sequence[str], messages: Sequence[str]) -> str:
 
 
 def pick(items: Sequence[Item], ordinal: int | None) -> Item | None:
-    """The item an ordinal names (1-based; LAST is the last), None when there is no such item."""
+    """The item an ordinal names (1-based; LAST is the last), None when there is no such item. When
+    the items shown carry their own numbers ("1. 국정의 기본계획 …", "2. 선전·강화 …", after the
+    sentence that announces them), "두 번째" is the one numbered 2, wherever it stands."""
     if ordinal is None or not items:
         return None
     if ordinal == LAST:
         return items[-1]
+    numbered = {n: item for item in items if (n := step_value(item.text.lstrip(_QUOTES))) is not None}
+    if len(numbered) >= 2 and ordinal in numbered:
+        return numbered[ordinal]
     return items[ordinal - 1] if 1 <= ordinal <= len(items) else None
+
+
+#: Quotes an item shown may open with.
+_QUOTES = "\"'“‘「『 "
 
 
 # ---------------------------------------------------------------------------------------
