@@ -1051,3 +1051,15 @@ def test_an_ordinal_names_the_item_numbered_so_when_the_items_carry_numbers() ->
     assert second is not None and "대외정책" in second.text
     plain = [Item("첫 문장입니다.", 1), Item("둘째 문장입니다.", 1)]
     assert pick(plain, 2) is plain[1] and pick(plain, 3) is None
+
+
+def test_a_time_said_before_and_an_aspect_asked_whole_go_on_with_the_topic(analyzer: KoreanAnalyzer) -> None:
+    """ "그때" (read whole, a noun) points back as 그 때 does; a whole question that names only an
+    aspect ("돈은 누가 대요?", "얼마 동안 가 있어?") asks it of the thing before."""
+    turns = [turn_after(analyzer, "대통령이 갑자기 일을 못 하게 되면 누가 대신해?")]
+    then = ask(analyzer, "그때 새 대통령은 언제 뽑아?", turns)
+    assert not then.standalone and "대신" in then.query.split() and "그때" not in then.query.split()
+    troops = [turn_after(analyzer, "UAE에 군대 보내는 동의안 있잖아, 몇 명이나 보내?")]
+    for message in ("얼마 동안 가 있어?", "돈은 누가 대요?"):
+        res = ask(analyzer, message, troops)
+        assert not res.standalone and "UAE" in res.query.split(), message

@@ -43,6 +43,9 @@ PRO_PREDICATES = frozenset({"그렇", "이렇", "저렇"})
 
 #: Question pronouns that make a one-noun message a question of its own ("담합이란 무엇인가요?").
 WH_PRONOUNS = frozenset({"무엇", "뭐", "누구", "어디", "언제"})
+#: Nouns that point back at a time or a case said before, as Kiwi reads them whole ("그때 새 대통령은
+#: 언제 뽑아?"): a reference, and no topic of their own.
+POINTING_NOUNS = frozenset({"그때", "이때", "그날", "그동안", "그간", "그곳", "이곳"})
 
 
 #: Numeral determiners (they form ordinals with 번째) and ordinal numerals.
@@ -143,6 +146,8 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             more |= any(t.form in WH_PRONOUNS for t in rest) and any(t.form == "있" for t in rest)
         elif tag == "JX" and tok.form in {"이란", "란", "이라는", "라는"}:
             wh = True
+        elif tag in NOUN_TAGS and tok.form in POINTING_NOUNS:  # "그때 새 대통령은 언제 뽑아?"
+            reference = True
         elif tag in NOUN_TAGS and not _conversely(tokens, i):
             example |= _asks_an_example(tokens, i)
             _noun(tok, nxt, nouns, predicates)
