@@ -291,6 +291,7 @@ def answers_section(r: dict[str, Any], before: dict[str, Any] | None) -> list[st
         ("help", "The LibreOffice Korean help"),
         ("gnome", "The GNOME desktop user guide in Korean"),
         ("faq", "The Debian FAQ in Korean"),
+        ("law", "The Constitution of Korea and ten bills"),
     ):
         if name not in r:
             continue
