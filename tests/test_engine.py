@@ -393,6 +393,9 @@ def test_a_noun_that_only_frames_the_topic_counts_only_when_the_passages_write_i
     assert eng.retriever.search("담합 점심", 1).coverage < 0.7
     assert eng.retriever.search("인력 문제", 1).coverage == pytest.approx(1.0)
     assert eng.retriever.search("문제", 1).coverage == pytest.approx(1.0)
+    # the words for the documents themselves frame the question too: no essay need say 글 or 글쓴이
+    meta = eng.retriever.search("이 글에서 글쓴이가 말하는 담합 우려", 1)
+    assert meta.coverage == pytest.approx(1.0) and meta.absent == []
 
 
 def test_a_verb_no_document_uses_does_not_count_against_the_question(

@@ -595,10 +595,14 @@ def _phrase_head(toks: Sequence[Token], i: int, step: int) -> str | None:
 
 
 #: Nouns that frame a topic rather than name one: "담합 문제는 뭐야?" asks about 담합, and a document
-#: that explains it need not say 문제. Found in a passage they count as any topic term; missing,
-#: they say nothing about whether the documents answer (see
+#: that explains it need not say 문제; nor need an essay say 글 or 글쓴이 ("이 글에서 추천하는 니치
+#: 마케팅 전략은?", "글쓴이가 말하는 메가 얼라이언스는?", 말 of 말하다 too). Found in a passage they count as any topic
+#: term; missing, they say nothing about whether the documents answer (see
 #: :func:`~assistant.search.retrieval.lexical_coverage`).
-FRAME_NOUNS = frozenset(["문제", "문제점", "부분", "측면", "사항", "얘기", "이야기", "상황"])
+FRAME_NOUNS = frozenset(
+    ["문제", "문제점", "부분", "측면", "사항", "얘기", "이야기", "상황",
+     "글", "문서", "자료", "본문", "글쓴이", "저자", "필자", "말"]
+)  # fmt: skip
 
 
 #: Morphemes a question's opening topic is made of: nouns, Latin letters, numbers, and the
