@@ -1075,3 +1075,15 @@ def test_an_ellipsis_asking_a_value_of_its_own_keeps_its_form(engine: Engine) ->
     assert engine.ask("숙박비는 얼마까지?", query="출장비 정산 숙박비", context=before).form == "general"
     assert engine.ask("그럼 숙박비는?", query="출장비 정산 숙박비", context=before).form == "method"
     assert engine.ask("그럼 숙박비는?", query="출장비 정산 숙박비", context=Context(like="왜 필요해?")).form == "reason"
+
+
+def test_an_english_question_is_searched_by_the_vector_of_its_topic(
+    settings: Settings, analyzer: KoreanAnalyzer, tmp_path: Path
+) -> None:
+    """ "… the essay recommends?" is embedded as "What is the niche marketing strategy?": the words
+    about the documents name no topic (``questions.without_document_words``)."""
+    docs = {"전략.md": "# 전략\n\n한국 기업들은 특정 분야에 집중하는 니치 마케팅 전략을 채택해야 합니다.\n"}
+    eng = corpus_engine(settings, analyzer, tmp_path / "essays", docs)
+    asked = eng.retriever.search("What is the niche marketing strategy the essay recommends?", 1)
+    plain = eng.embedder.embed(["What is the niche marketing strategy?"], "query")[0]
+    assert asked.vector is not None and np.allclose(asked.vector, plain)

@@ -23,6 +23,7 @@ from assistant.text.questions import (
     relation_terms,
     social_kind,
     topic_terms,
+    without_document_words,
 )
 from assistant.text.sentences import SENTENCE_END, ends_sentence
 from assistant.text.spoken import written_out
@@ -525,3 +526,20 @@ def test_pronouns_and_geo_are_no_search_terms(
     no document is about it, and no document writing it must not count against the question."""
     terms = set(analyzer.terms(question))
     assert kept <= terms and not dropped & terms
+
+
+@pytest.mark.parametrize(
+    ("question", "embedded"),
+    [
+        ("What is the niche marketing strategy the essay recommends?", "What is the niche marketing strategy?"),
+        ("Which Korean AI alliances does the essay mention?", "Which Korean AI alliances?"),
+        ("According to the text, why is speed important?", "why is speed important?"),
+        ("What is Korea's AI one-team strategy?", "What is Korea's AI one-team strategy?"),
+        ("the essay", "the essay"),  # nothing would be left
+        ("이 글에서 추천하는 전략은?", "이 글에서 추천하는 전략은?"),  # Korean: its words are read, not cut
+    ],
+)
+def test_an_english_question_is_embedded_without_its_words_about_the_documents(question: str, embedded: str) -> None:
+    """ "… the essay recommends?" names no topic and took an English question about the essays below
+    the abstention threshold; it is embedded without those words."""
+    assert without_document_words(question) == embedded

@@ -22,7 +22,7 @@ from assistant.text.chunking import Chunk
 from assistant.text.korean import NAME_TAGS, KoreanAnalyzer
 from assistant.text.loanwords import alternatives_with_spellings, spellings_by_term
 from assistant.text.paraphrase import alternatives
-from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms
+from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms, without_document_words
 from assistant.text.sentences import REASON_HEADINGS, char_bigrams
 
 
@@ -347,8 +347,9 @@ class Retriever:
     def candidates(self, query: str, weights: Mapping[str, float], exclude: Collection[int] = ()) -> Pool:
         """The candidates of ``query`` (the top chunks of every signal with weight) and each
         signal's scores of them: what fusion ranks."""
-        # Embedded in every mode: BM25 alone ranks without it, but abstaining needs the cosine.
-        qvec = self.embedder.embed([query], "query")[0]
+        # Embedded in every mode: BM25 alone ranks without it, but abstaining needs the cosine. An
+        # English question is embedded without its words about the documents ("… the essay recommends?").
+        qvec = self.embedder.embed([without_document_words(query)], "query")[0]
         embedded = time.perf_counter()
         read = self.analyzer.terms(query)
         vocab = self.index.bm25.vocab

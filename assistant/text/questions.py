@@ -262,6 +262,27 @@ def cross_script(question: str) -> bool:
     return bool(_LETTERS.search(question)) and not has_hangul(question)
 
 
+#: Words of an English question about the documents themselves ("… the essay recommends?", "What does
+#: the document say about …", "according to the text"): they name no topic, and the model reads the
+#: question further from the passages for them.
+_ABOUT_THE_DOCUMENTS = re.compile(
+    r"\s*\b(?:(?:does|do|did) )?(?:according to |in |from )?(?:the|this|these|your) (?:essays?|articles?|documents?|texts?|papers?|"
+    r"authors?|writers?|reports?)(?: (?:says?|said|recommends?|mentions?|suggests?|describes?|argues?|"
+    r"proposes?|discuss(?:es)?|explains?))?\b",
+    re.IGNORECASE,
+)
+
+
+def without_document_words(question: str) -> str:
+    """An English question without the words by which it speaks of the documents themselves ("What
+    is the niche marketing strategy the essay recommends?" → "What is the niche marketing strategy?"),
+    as it is embedded; a Korean question, or one that would be left without a word, as it is."""
+    if not cross_script(question):
+        return question
+    stripped = _ABOUT_THE_DOCUMENTS.sub("", question).strip(" ,")
+    return stripped if _LETTERS.search(stripped) else question
+
+
 #: The words an English question or request opens with ("What is …", "Does …", "Tell me …").
 _ENGLISH_ASKING = re.compile(
     r"^\W*(?:what|why|how|which|who|whom|whose|when|where|is|are|was|were|am|do|does|did|can|could|"
