@@ -861,10 +861,6 @@ def pick(items: Sequence[Item], ordinal: int | None) -> Item | None:
     return items[ordinal - 1] if 1 <= ordinal <= len(items) else None
 
 
-#: Quotes an item shown may open with.
-_QUOTES = "\"'“‘「『 "
-
-
 # ---------------------------------------------------------------------------------------
 # The weighted topic
 
