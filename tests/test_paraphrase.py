@@ -99,6 +99,13 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("표에 줄을 하나 더 넣고 싶어요", "행"),
         ("와이프가 애 낳으면 며칠 쉬어?", "출산"),
         ("출장 가면 차비 나와?", "교통비"),
+        # a constitution's words: 임명, 체포, 구금, 변호인, 중임, 부담
+        ("감사원장은 누가 앉혀?", "임명"),
+        ("경찰이 아무나 잡아가도 돼?", "체포"),
+        ("재판 없이 가둬도 돼?", "구금"),
+        ("변호사 없이 재판 받아?", "변호인"),
+        ("대통령 연임 돼?", "중임"),
+        ("파병 비용은 누가 대요?", "부담"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(

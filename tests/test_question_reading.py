@@ -172,6 +172,20 @@ def test_a_condition_with_a_count_or_time_asked_is_no_method_question(question: 
 @pytest.mark.parametrize(
     ("question", "form"),
     [
+        # what must be there is one thing asked, not the items of a list
+        ("경찰이 나를 잡아가려면 뭐가 있어야 돼?", "general"),
+        ("출장 가려면 뭐가 있어야 해요?", "general"),
+        ("어떤 게 있어?", "list"),
+        ("국가 기관에는 뭐가 있나요?", "list"),
+    ],
+)
+def test_what_must_be_there_is_no_list(question: str, form: str) -> None:
+    assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
         ("기간 안에 도입 못 하면 어떻게 돼?", "general"),
         ("데비안 설치하려면 램이랑 디스크 최소 사양이 어떻게 돼요", "general"),
         ("게임 중 시작 포지션이 규칙과 다르면 게임은 어떻게 되는가?", "general"),

@@ -576,6 +576,20 @@ def test_a_subject_named_together_with_what_it_replaced_is_what_the_sentence_is_
     assert select([us_first], china, 3) == []
 
 
+def test_a_subject_in_everyday_words_is_named_by_the_word_documents_write_for_it() -> None:
+    """After "경찰이 나를 잡아가려면?", "변호사는?" said that nothing was about 변호사: the constitution
+    writes 변호인, the word the paraphrase list gives for it; a sentence naming neither is still not
+    about it, and without the paraphrases (weight 0) 변호인 does not stand for 변호사."""
+    counsel = cand(
+        1, 0, "누구든지 체포를 당한 때에는 즉시 변호인의 조력을 받을 권리를 가진다.", {"체포", "변호인", "조력"}
+    )
+    other = cand(1, 40, "체포에는 법관이 발부한 영장을 제시하여야 한다.", {"체포", "법관", "영장"}, 1)
+    terms = ["변호사", "잡아가다"]
+    question = asked("변호사 잡아가기", terms, IDF, "general", subject=("변호사",), alternative_weight=0.5)
+    assert texts(select([counsel, other], question, 3)) == [counsel.text]
+    assert select([counsel, other], replace(question, alternatives={}), 3) == []
+
+
 def test_a_sentence_listing_cases_is_about_each_when_nothing_else_is() -> None:
     """After "결혼하면 휴가 며칠?", "출산은?" asks about 출산: the sentence that lists both cases names
     it in a clause of its own, and nothing else is about it, so it answers (rather than "not found");

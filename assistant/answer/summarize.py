@@ -168,6 +168,13 @@ class Asked:
         return sum(w for _, w in self.weighted_relations)
 
     @cached_property
+    def subject_words(self) -> tuple[str, ...]:
+        """The subject, lower-cased, with the words documents write for it ("변호사는?": 변호인; see
+        :attr:`alternatives`)."""
+        words = [s.lower() for s in self.subject]
+        return tuple(dict.fromkeys([*words, *(a for s in words for a in sorted(self.alternatives.get(s, ())))]))
+
+    @cached_property
     def term_set(self) -> frozenset[str]:
         return frozenset(self.terms)
 
@@ -1183,7 +1190,7 @@ def _about(c: Candidate, q: Asked) -> bool:
     if not q.subject:
         return True
     section = c.section.lower()
-    if any(s.lower() in section for s in q.subject):
+    if any(s in section for s in q.subject_words):
         return True
     return _named_first(c.text.lower(), q)
 
@@ -1198,7 +1205,7 @@ def all_about(picked: list[Picked], q: Asked) -> list[Picked]:
 def _named_first(text: str, q: Asked) -> bool:
     """Whether lower-cased ``text`` names the subject (:func:`find_word`), before what it replaced
     if that is named too, or together with it ("미국과 중국의 빅테크 기업들은 …": about both)."""
-    named = [at for s in q.subject if (at := find_word(text, s.lower())) >= 0]
+    named = [at for s in q.subject_words if (at := find_word(text, s)) >= 0]
     replaced = [at for i in q.instead if (at := text.find(i.lower())) >= 0]
     if not named:
         return False
