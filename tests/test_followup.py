@@ -741,6 +741,20 @@ def test_an_ordinal_asking_for_more_detail_does_not_say_its_item_again(
     assert (res.kind, res.anchor, res.restate, res.another) == ("ordinal", (ALLIANCE, 60), restate, False)
 
 
+def test_more_detail_of_a_list_line_that_is_no_sentence_says_the_line_first(
+    analyzer: KoreanAnalyzer, europe: list[Turn]
+) -> None:
+    """ "두 번째 거 좀 자세히" of a constitution's list of matters ("2. 선전·강화 기타 중요한 대외정책"):
+    what follows elaborates a line the answer must name, so it is said again; a member that is a
+    sentence of its own is not (see the test above)."""
+    listed = (
+        Item("1. 국정의 기본계획과 정부의 일반정책", 1, ("국정", "계획"), 10),
+        Item("2. 선전·강화 기타 중요한 대외정책", 1, ("선전", "강화", "대외정책"), 60),
+    )
+    res = ask(analyzer, "두 번째 거 좀 자세히 말해줘", [replace(europe[0], items=listed)])
+    assert (res.kind, res.anchor, res.restate) == ("ordinal", (ALLIANCE, 60), True)
+
+
 def test_more_detail_of_an_item_the_answer_did_not_show_says_the_item_first(
     analyzer: KoreanAnalyzer, europe: list[Turn]
 ) -> None:

@@ -744,7 +744,11 @@ def _ordinal(cues: Cues, last: Turn, source: Turn, policy: Policy, detail: bool)
         # more detail of an item shown is what follows it; an item of the document's list the
         # answer did not show ("세 번째 단계 좀 더 자세히요") is said itself first
         # (a turn that recorded nothing of what it said is taken to have shown it, as in :func:`_more`)
-        restate=not detail or (bool(source.said) and doc is not None and not _overlaps(source.said, doc, item)),
+        # ... and so is a line of a list that is no sentence ("2. 선전·강화 기타 중요한 대외정책"): what
+        # follows it elaborates something the answer must name
+        restate=not detail
+        or not ends_sentence(item.text)
+        or (bool(source.said) and doc is not None and not _overlaps(source.said, doc, item)),
     )
 
 
