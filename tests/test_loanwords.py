@@ -25,6 +25,14 @@ def test_a_question_as_the_analyzer_reads_it_finds_the_latin_spelling(analyzer: 
     # the help writes "Excel 파일을 열어 …", never 엑셀
     assert spellings_by_term(analyzer.terms("엑셀 파일 열 수 있어?"), {"excel", "파일"}) == {"엑셀": ["excel"]}
     assert "firefox" in spellings_by_term(analyzer.terms("파이어폭스 말고 크롬으로"), {"firefox"}).get("폭스", [])
+    # a key as said ("엔터 치면 …", read whole or as 엔, 터 by its context): manuals write Enter
+    for question in (
+        "엔터 치면 다음 칸으로 넘어가요",
+        "calc 셀 안에서 줄을 바꾸고 싶은데 엔터 치면 다음 칸으로 넘어가요",
+    ):
+        found = spellings_by_term(analyzer.terms(question), {"enter"})
+        assert found and all(spelled == ["enter"] for spelled in found.values())
+    assert spellings_by_term(analyzer.terms("시프트 누른 채로"), {"shift"}) == {"시프트": ["shift"]}
 
 
 def test_two_terms_in_a_row_are_looked_up_as_one_word() -> None:

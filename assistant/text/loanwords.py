@@ -108,6 +108,15 @@ HANGUL_TO_LATIN: Mapping[str, tuple[str, ...]] = {
     "프록시": ("proxy",),
     "로그인": ("login",),
     "이메일": ("email",),
+    # keys ("엔터 치면 …": manuals write Enter, Shift+F10)
+    "엔터": ("enter",),
+    "스페이스": ("space", "spacebar"),
+    "스페이스바": ("spacebar", "space"),
+    "시프트": ("shift",),
+    "컨트롤": ("ctrl", "control"),
+    "알트": ("alt",),
+    "백스페이스": ("backspace",),
+    "딜리트": ("delete", "del"),
 }
 
 #: A Latin spelling and the Hangul words for it (a question may write it in Latin letters).
