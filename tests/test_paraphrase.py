@@ -108,6 +108,7 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("파병 비용은 누가 대요?", "부담"),
         ("삼촌이 사고를 쳤는데 나까지 불이익 받아?", "친족"),
         ("남편도 휴가 받아요?", "배우자"),
+        ("한영 전환 단축키 뭐예요", "입력"),  # GNOME's help: "다음 입력 소스를 선택"
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
