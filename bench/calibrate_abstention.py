@@ -14,7 +14,9 @@ Debian FAQ, the essays of ``corpus/``), over that collection's own index:
 Signals: those of :mod:`assistant.search.abstain` (best cosine, its lift over the index's off-topic
 baseline, its margin, idf-weighted coverage, question in another script). A logistic regression with balanced classes is fitted with every
 collection weighing the same. Each collection is scored with a rule fitted on the others only
-(leave one collection out); the rule fitted on all of them is the one the product ships.
+(leave one collection out); the rule fitted on all of them is the one the product ships when it is
+copied into ``DEFAULT_RULE``. The report scores the rule the product ships as it is, and says how
+many answers of each group come with a caution (``AbstentionRule.caution``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant import Engine
-from assistant.search.abstain import SIGNALS
+from assistant.search.abstain import DEFAULT_RULE, SIGNALS, AbstentionRule
 from bench.collections import NAMES, PAGES, engines
 from bench.common import KORQUAD, ROOT, load_korquad, page_questions, require
 
@@ -132,6 +134,14 @@ def answered(group: Group, bias: float, coef: np.ndarray, threshold: float = 0.5
     return float((z >= np.log(threshold / (1 - threshold))).mean()) if len(group.x) else 0.0
 
 
+def cautioned(group: Group, rule: AbstentionRule) -> float:
+    """The share of ``group`` that ``rule`` answers with a caution (between its threshold and its caution level)."""
+    if not len(group.x):
+        return 0.0
+    p = [rule.probability(dict(zip(SIGNALS, row, strict=True))) for row in group.x]
+    return float(np.mean([rule.threshold <= q < rule.caution for q in p]))
+
+
 def threshold_for(groups: Sequence[Group], bias: float, coef: np.ndarray) -> float:
     """The highest of :data:`THRESHOLDS` at which every answerable group is answered often enough."""
     answerable = [g for g in groups if g.label == 1]
@@ -141,16 +151,19 @@ def threshold_for(groups: Sequence[Group], bias: float, coef: np.ndarray) -> flo
     return THRESHOLDS[-1]
 
 
-def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[float, np.ndarray, float]]:
+def report(
+    groups: Sequence[Group], names: Sequence[str], shipped: AbstentionRule = DEFAULT_RULE
+) -> tuple[str, tuple[float, np.ndarray, float]]:
     rule = fit(groups)
     threshold = threshold_for(groups, *rule)
+    ships = (shipped.bias, np.array(list(shipped.weights().values())))
     rows = []
     for held in names:
         train = [g for g in groups if g.collection != held]
         bias, coef = fit(train) if train else rule
         t = threshold_for(train, bias, coef) if train else threshold
         for g in (g for g in groups if g.collection == held):
-            rows.append((g, answered(g, bias, coef, t), answered(g, *rule, threshold)))
+            rows.append((g, answered(g, bias, coef, t), answered(g, *ships, shipped.threshold), cautioned(g, shipped)))
     bias, coef = rule
     out = [
         "# Abstention: how the rule was fitted",
@@ -158,7 +171,7 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         "Produced by `python -m bench.calibrate_abstention` (needs `../shared/data/korquad-v1` and the help",
         "pages of `python -m bench.help_corpus`).",
         "",
-        "The assistant abstains when `p = σ(bias + Σ w × signal)` is below 0.5. The signals (see",
+        "The assistant abstains when `p = σ(bias + Σ w × signal)` is below the threshold. The signals (see",
         "`assistant/search/abstain.py`): `cosine` of the best passage, its `lift` over the index's own",
         "off-topic baseline (recorded when the index is built), its `margin` over the next best",
         "candidates, the idf-weighted `coverage` of the question's topic terms in the top 3 passages (a term",
@@ -179,22 +192,33 @@ def report(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, tuple[fl
         'questions, and messages naming a word the documents write ("KTX"), are searched as before; the',
         "tables below are of the rule alone.",
         "",
-        f"Fitted on all collections: `bias = {bias:.3f}`, "
+        f"The shipped rule (`DEFAULT_RULE`): `bias = {shipped.bias:.3f}`, "
+        + ", ".join(f"`{name} = {w:.3f}`" for name, w in shipped.weights().items())
+        + f"; threshold {shipped.threshold:g}; caution below {shipped.caution:g}.",
+        "",
+        f"Fitted on all collections in this run: `bias = {bias:.3f}`, "
         + ", ".join(f"`{name} = {w:.3f}`" for name, w in zip(SIGNALS, coef, strict=True))
         + f"; threshold {threshold:g}: the highest of 0.5, 0.4, 0.3 to 0.1 by 0.01 and 0.05 at which every",
         f"collection's own questions are answered at least {ANSWERED:.1%} of the time (a question left",
         "unanswered costs the reader more than an off-topic one answered with passages that show it is off).",
+        "The product ships this fit when it is copied into `DEFAULT_RULE`.",
         "",
         "Each row: a group of questions asked of one collection's index, and the share the assistant",
         "answers, with the rule fitted on the *other* collections only (leave one collection out) and",
         "with the shipped rule (each with its threshold). Answerable groups should be near 1, the others near 0.",
+        "The last column: the share of the group the shipped rule answers *with a caution* (p(answerable)",
+        f'at or above the threshold and below {shipped.caution:g}: "문서가 이 질문에 직접 답하지 않을 수 있습니다 …"',
+        "before the summary). For answerable groups it should be small, for the others as large as the",
+        "answered share.",
         "",
-        "| index | questions | n | label | answered, rule from the others | answered, shipped rule |",
-        "|---|---|---|---|---|---|",
+        "| index | questions | n | label | answered, rule from the others | answered, shipped rule | with a caution |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for g, held_out, shipped in rows:
+    for g, held_out, ship, careful in rows:
         label = "answerable" if g.label else "not answerable"
-        out.append(f"| {g.collection} | {g.name} | {len(g.x)} | {label} | {held_out:.3f} | {shipped:.3f} |")
+        out.append(
+            f"| {g.collection} | {g.name} | {len(g.x)} | {label} | {held_out:.3f} | {ship:.3f} | {careful:.3f} |"
+        )
     return "\n".join(out) + "\n", (bias, coef, threshold)
 
 

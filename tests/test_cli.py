@@ -475,6 +475,15 @@ def test_answer_places_use_one_separator(indexed: Path, runner: CliRunner) -> No
     assert " > " not in shown
 
 
+def test_a_caution_is_shown_before_the_summary(indexed: Path, runner: CliRunner) -> None:
+    plain = Answer.model_validate(
+        json.loads(runner.invoke(main, ["ask", "서울의 지하철은 몇 개 노선인가?", "--json"]).stdout)
+    )
+    said = click.unstyle(render(plain.model_copy(update={"caution": "문서가 이 질문에 직접 답하지 않을 수 있습니다."})))
+    assert said.index("주의: 문서가 이 질문에 직접 답하지 않을 수 있습니다.") < said.index(plain.summary)
+    assert "주의:" not in click.unstyle(render(plain.model_copy(update={"caution": None})))
+
+
 class LoadingModel:
     def __init__(self) -> None:
         self.started = 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +13,12 @@ import pytest
 from conftest import ALWAYS, BY_COVERAGE, FAKE_MODEL, FakeEmbedder, write_corpus
 
 import assistant.answer.engine as engine_module
-from assistant.answer.engine import Engine
+from assistant.answer.engine import CAUTION, Engine
 from assistant.answer.request import Context
 from assistant.answer.schema import Answer
 from assistant.answer.suggest import NO_WORDS, NOT_FOUND, SOCIAL_REPLIES
 from assistant.errors import InvalidQuestionError
-from assistant.search.abstain import DEFAULT_RULE, AbstentionRule
+from assistant.search.abstain import DEFAULT_RULE, SIGNALS, AbstentionRule
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form
@@ -286,6 +288,34 @@ def test_rule_reads_how_many_question_words_no_document_writes(settings: Setting
     # a question in English is read by e5, not by its words: none counts as unwritten
     english = eng.retriever.search("How many subway lines does Seoul have?", 3).signals
     assert english["unwritten"] == 0.0 and english["unwritten_names"] == 0.0
+
+
+def test_an_answer_the_rule_doubts_comes_with_a_caution(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    """Between the rule's threshold and its caution level the question is answered, with a word of
+    caution and its confidence; above the caution level, no caution; abstained, the confidence that
+    was too low, and no caution. The coverage rule puts the subway question (every term found) at
+    σ(1) ≈ 0.73 and a question sharing half its words lower."""
+    doubting = AbstentionRule(bias=-1.0, w_dense=0.0, w_coverage=2.0, threshold=0.3, caution=0.8)
+    eng = built_engine(settings, analyzer, doubting)
+    sure = built_engine(settings, analyzer, replace(doubting, caution=0.5))
+    doubted = eng.ask(SUBWAY)
+    assert not doubted.abstained and doubted.caution == CAUTION
+    assert doubted.confidence == pytest.approx(doubting.probability(eng.retriever.search(SUBWAY, 5).signals), abs=1e-3)
+    assert 0.3 <= doubted.confidence < 0.8
+    trusted = sure.ask(SUBWAY)
+    assert trusted.caution is None and trusted.confidence == doubted.confidence
+    off = eng.ask("김치찌개 맛있게 끓이는 법")
+    assert off.abstained and off.caution is None
+    assert off.confidence is not None and off.confidence < 0.3
+
+
+def test_the_rule_names_its_weights_by_signal() -> None:
+    weights = DEFAULT_RULE.weights()
+    assert list(weights) == list(SIGNALS)
+    signals = {name: 0.5 + i / 10 for i, name in enumerate(SIGNALS)}
+    z = DEFAULT_RULE.bias + sum(weights[k] * v for k, v in signals.items())
+    assert DEFAULT_RULE.probability(signals) == pytest.approx(1 / (1 + math.exp(-z)))
+    assert DEFAULT_RULE.threshold < DEFAULT_RULE.caution < 1
 
 
 def test_an_everyday_word_no_document_writes_weighs_less_than_a_name() -> None:

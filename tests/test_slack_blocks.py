@@ -91,6 +91,17 @@ def test_notice_asker_and_share_button() -> None:
     assert (button["action_id"], button["value"], button["text"]["text"]) == (SHARE_ACTION, "sid-1", "채널에 공유")
 
 
+def test_a_caution_comes_before_the_summary() -> None:
+    msg = answer_message(answer(caution="문서가 이 질문에 직접 답하지 않을 수 있습니다."))
+    texts = mrkdwn_of(msg.blocks)
+    assert texts[:2] == [
+        "⚠️ 문서가 이 질문에 직접 답하지 않을 수 있습니다.",
+        "서울의 지하철은 아홉 개 노선으로 이루어져 있다. [1]",
+    ]
+    assert msg.blocks[0]["type"] == "context"
+    assert not any("⚠️" in t for t in mrkdwn_of(answer_message(answer()).blocks))
+
+
 def test_an_abstention_has_no_sources() -> None:
     msg = answer_message(answer(summary="찾지 못했습니다.", n=0, abstained=True, summary_sentences=[]))
     assert [b["type"] for b in msg.blocks] == ["section"]

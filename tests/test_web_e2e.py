@@ -11,6 +11,7 @@ on the way when ASSISTANT_UPDATE_SCREENSHOTS=1. Skipped when Debian's ``chromium
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -225,6 +226,41 @@ def test_abstention_is_one_calm_message_with_questions_to_ask(server: str, brows
     second = wait_answer(page, 2)
     assert page.locator(".msg-user").nth(1).inner_text() == question
     assert not second.evaluate("n => n.classList.contains('abstained')")
+    assert watched.errors == []
+    watched.context.close()
+
+
+def with_caution(body: str, caution: str) -> str:
+    """A stream of server-sent events with ``caution`` set in its ``citations`` and ``done`` answers."""
+    out = []
+    for event in body.strip().split("\n\n"):
+        kind, data = (line.split(": ", 1)[1] for line in event.split("\n"))
+        fields = json.loads(data)
+        if kind in ("citations", "done"):
+            fields["caution"] = caution
+        out.append(f"event: {kind}\ndata: {json.dumps(fields, ensure_ascii=False)}\n\n")
+    return "".join(out)
+
+
+def test_a_caution_is_shown_above_the_summary(server: str, browser: Any) -> None:
+    """An answer the rule doubts (its ``caution`` set, here on the way from the server) shows the
+    caution as a note above the summary; an answer without one shows none."""
+    watched = open_page(browser, server)
+    page = watched.page
+    caution = "문서가 이 질문에 직접 답하지 않을 수 있습니다. 아래 구절이 묻는 내용과 맞는지 확인해 주세요."
+
+    def doubted(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=with_caution(response.text(), caution))
+
+    page.route("**/api/chat/stream", doubted)
+    answer = ask(page, QUESTION, 1)
+    note = answer.locator(".note-caution")
+    expect(note).to_have_text(re.compile("직접 답하지 않을 수 있습니다"))
+    assert note.evaluate("(n) => n.compareDocumentPosition(n.closest('.card').querySelector('.summary')) & 4")
+    page.unroute("**/api/chat/stream")
+    plain = ask(page, FOLLOW_UP, 2)
+    assert plain.locator(".note-caution").count() == 0
     assert watched.errors == []
     watched.context.close()
 

@@ -198,6 +198,10 @@ def _spaced(meet: re.Match[str]) -> str:
     return f"{meet.group()[0]} {meet.group()[1]}"
 
 
+#: Said before an answer whose question the documents may not answer (:attr:`AbstentionRule.caution`).
+CAUTION = "문서가 이 질문에 직접 답하지 않을 수 있습니다. 아래 구절이 묻는 내용과 맞는지 확인해 주세요."
+
+
 def _not_written(words: Sequence[str]) -> str:
     """The note that ends an answer to a question whose ``words`` no document writes: what it
     shows is what comes nearest, and the reader may ask in the documents' words."""
@@ -479,6 +483,9 @@ class Engine:
                 abstained=True,
                 abstain_reason=unclear or self._abstain_reason(retrieval),
                 model=model,
+                confidence=None
+                if unclear or not retrieval.hits
+                else round(self.rule.probability(retrieval.signals), 3),
             )
         t0 = time.perf_counter()
         sides = (
@@ -527,6 +534,7 @@ class Engine:
         absent = [w for w in absent if not any(w in name for name in mixed)] + mixed
         if summary and table.none_within:  # a table has the column the bound is on, and no row is within
             summary += _none_within(table.none_within)
+        confidence = self.rule.probability(retrieval.signals)
         answer = Answer(
             question=request.question,
             query=request.searched,
@@ -536,6 +544,8 @@ class Engine:
             citations=self._citations(retrieval.hits, shown, numbers, index),
             summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
             model=model,
+            confidence=round(confidence, 3),
+            caution=CAUTION if confidence < self.rule.caution and lines else None,
         )
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer

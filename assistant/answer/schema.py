@@ -67,6 +67,16 @@ class Answer(BaseModel):
     abstain_reason: str | None = Field(
         default=None, description="The signals behind an abstention (for logs, not for display)."
     )
+    confidence: float | None = Field(
+        default=None,
+        description="How likely the documents answer the question, 0–1, by the abstention rule's signals "
+        "(p(answerable)); None when no passage was found or nothing was searched.",
+    )
+    caution: str | None = Field(
+        default=None,
+        description="Answered questions the documents may not answer (confidence below the rule's caution "
+        "level): a word of caution to show before the summary; None otherwise.",
+    )
     covers: list[str] = Field(
         default_factory=list,
         description="Abstained answers: what the indexed documents are about (their titles, or one "

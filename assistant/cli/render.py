@@ -61,6 +61,8 @@ def render(answer: Any) -> str:
     if answer.query != answer.question:
         source = f", {answer.drew_on_turn}번째 질문 참고" if answer.drew_on_turn else ""
         out.append(click.style(f"(검색한 질의: {answer.query}{source})", dim=True))
+    if answer.caution:
+        out.append(click.style(f"주의: {answer.caution}", fg="yellow"))
     out.append(answer.summary)
     cited = [c for c in answer.citations if c.sentences]
     others = [c for c in answer.citations if not c.sentences]

@@ -27,7 +27,9 @@ The rule reads signals that mean the same on any index, not one collection's hab
   of a constitution that writes 영토, "삼촌이 사고를 쳤는데 나까지 불이익 받아?"): the two weigh
   differently (fitted on the constitution and bills as on the manuals, leave one collection out).
 
-``p(answerable) = σ(bias + Σ w·signal)``; the assistant abstains below ``threshold``. The weights
+``p(answerable) = σ(bias + Σ w·signal)``; the assistant abstains below ``threshold``, and answers
+below ``caution`` with a word of caution: most off-topic questions that get past the threshold come
+out between the two, and few the documents answer do (``docs/abstention.md``). The weights
 are fitted by ``python -m bench.calibrate_abstention`` on the questions of every development
 collection, each collection's questions doubling as off-topic questions for the others; the data
 and the leave-one-collection-out figures are in ``docs/abstention.md``.
@@ -58,6 +60,9 @@ class AbstentionRule:
     w_unwritten: float = 0.0
     w_names: float = 0.0
     threshold: float = 0.5
+    #: below this (and at or above ``threshold``) an answer comes with a caution: the documents may
+    #: not answer the question; not fitted, a trade-off read off the collections' figures
+    caution: float = 0.4
 
     def probability(self, signals: Mapping[str, float]) -> float:
         z = (
@@ -75,6 +80,29 @@ class AbstentionRule:
     def abstain(self, signals: Mapping[str, float]) -> bool:
         return self.probability(signals) < self.threshold
 
+    def doubtful(self, signals: Mapping[str, float]) -> bool:
+        """Whether an answer to a question with these signals should say the documents may not
+        answer it (below :attr:`caution`)."""
+        return self.probability(signals) < self.caution
+
+    def weights(self) -> dict[str, float]:
+        """The weight of each of :data:`SIGNALS`."""
+        return dict(
+            zip(
+                SIGNALS,
+                (
+                    self.w_dense,
+                    self.w_lift,
+                    self.w_margin,
+                    self.w_coverage,
+                    self.w_cross,
+                    self.w_unwritten,
+                    self.w_names,
+                ),
+                strict=True,
+            )
+        )
+
 
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
@@ -88,4 +116,5 @@ DEFAULT_RULE = AbstentionRule(
     w_unwritten=-0.491,
     w_names=-1.695,
     threshold=0.18,
+    caution=0.4,
 )

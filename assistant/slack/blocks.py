@@ -172,6 +172,8 @@ def answer_message(answer: Answer, *, asked_by: str | None = None, share_value: 
         head.append(context(f"ℹ️ {fit(answer.notice, 1000)}"))
     if asked_by:
         head.append(context(f"<@{asked_by}>님의 질문: {fit(answer.question, 1000)}"))
+    if answer.caution:
+        head.append(context(f"⚠️ {fit(answer.caution, 1000)}"))
     head.extend(summary_blocks(body_text(answer)))
     if line := query_line(answer):
         head.append(context(line))

@@ -47,6 +47,7 @@ export function renderNotes(view, answer) {
     const turn = answer.drew_on_turn ? ` (${answer.drew_on_turn}번째 질문에 이어서)` : "";
     items.push(note("followup", "↪", "앞의 대화에 이어지는 질문으로 보고 이렇게 찾았습니다: ", el("q", { class: "searched", text: answer.query }), turn));
   }
+  if (answer.caution && !answer.abstained) items.push(note("caution", "!", answer.caution));
   view.notes.replaceChildren(...items);
 }
 
