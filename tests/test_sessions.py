@@ -474,3 +474,13 @@ def test_a_turn_stored_before_said_was_kept_loads_with_nothing_said() -> None:
     del context["said"], context["anchor"]  # as stored by an earlier version
     turn = _turn((1, 0.0, "유럽의 AI 전략은?", "유럽 AI 전략", None, None, json.dumps(context)))
     assert turn.said == () and turn.anchor is None and turn.items == sample_turn().items
+
+
+def test_an_exported_answer_keeps_its_caution_before_the_summary() -> None:
+    from assistant.answer.schema import Answer
+    from assistant.chat.export import conversation_markdown
+
+    doubted = Answer(question="q", query="q", summary="요약 [1]", form="general", caution="확인해 주세요.")
+    text = conversation_markdown("t", 0.0, [doubted, doubted.model_copy(update={"caution": None})])
+    assert text.count("> 주의: 확인해 주세요.") == 1
+    assert text.index("> 주의: 확인해 주세요.") < text.index("요약 [1]")

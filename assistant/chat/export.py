@@ -26,6 +26,8 @@ def conversation_markdown(
         out += ["", f"## {n}. {_line(answer.question)}", ""]
         if answer.query != answer.question:
             out += [f"*검색한 질의: {_line(answer.query)}*", ""]
+        if answer.caution:
+            out += [f"> 주의: {_line(answer.caution)}", ""]
         out.append(answer.summary)
         if answer.suggestions:
             out += ["", "이런 질문은 어떨까요:", *(f"- {q}" for q in answer.suggestions)]
