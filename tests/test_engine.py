@@ -307,6 +307,12 @@ def test_an_answer_the_rule_doubts_comes_with_a_caution(settings: Settings, anal
     off = eng.ask("김치찌개 맛있게 끓이는 법")
     assert off.abstained and off.caution is None
     assert off.confidence is not None and off.confidence < 0.3
+    # abstention turned off: answers without the rule's judgement, its confidence still said
+    unjudged = Engine(
+        settings.model_copy(update={"abstain": False}), embedder=FakeEmbedder(), analyzer=analyzer, rule=doubting
+    )
+    said = unjudged.ask(SUBWAY)
+    assert said.caution is None and said.confidence == doubted.confidence
 
 
 def test_the_rule_names_its_weights_by_signal() -> None:

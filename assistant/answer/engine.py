@@ -545,7 +545,8 @@ class Engine:
             summary_sentences=[SummarySentence(text=line.text, citation=line.citation) for line in lines],
             model=model,
             confidence=round(confidence, 3),
-            caution=CAUTION if confidence < self.rule.caution and lines else None,
+            # abstention turned off (ASSISTANT_ABSTAIN=false) asks for answers without the rule's judgement
+            caution=CAUTION if self.settings.abstain and confidence < self.rule.caution and lines else None,
         )
         retrieval.timings["summary_ms"] = (time.perf_counter() - t0) * 1e3
         return answer
