@@ -712,6 +712,45 @@ def test_page_numbers_inside_a_sentence_are_taken_out(tmp_path: Path) -> None:
     assert "- 7 -" in load(write(tmp_path / "하나.txt", "첫 줄입니다.\n- 7 -\n끝입니다.\n")).text
 
 
+#: A bill's cover and its reasons as printed pages give them: a form's fields padded with spaces,
+#: every line followed by a blank one, the reasons one member a line, one of them wrapped.
+COVER = (
+    "국군부대의 해역 파견연장 동의안\n\n"
+    "의안\n\n"
+    "                                   제출연월일 :  2010.    11.    15.\n\n"
+    "번호\n\n"
+    "                                        제  출  자 :  정         부\n\n"
+    "제안이유\n\n"
+    "      해역에 파견된 국군부대의 파견기간이 2010년 12월 31일 종료될 예정이나,  다음 이유로 파견기간을 \n\n"
+    "연장하고자 함. \n\n"
+    "      첫째,  해적활동으로 우리 선박의 안전이 위협을 받고 있고,\n\n"
+    "      둘째,  청해부대가  성공적으로 임무를 수행하여 우리 국익보호 및  국위\n"
+    "선양에 기여하고 있으며,   \n\n"
+    "      셋째,  국내외 관계기관에서 파견연장을 요청하고 있음.\n\n"
+    "주요내용\n\n"
+    "    가. 국군부대의 파견기간을 2011년 12월 31일까지 연장함.\n"
+)
+
+
+def test_a_forms_padded_field_does_not_swallow_the_heading_after_it(tmp_path: Path) -> None:
+    """ "제  출  자 :  정         부" is as wide as a wrapped line only by its padding: the heading
+    under it stays a heading, and the reasons are its section."""
+    doc = load(write(tmp_path / "동의안.txt", COVER))
+    assert ("제안이유" in [title for _, title in outline(doc)]) and "부제안이유" not in doc.text.replace(" ", "")
+    assert_offsets(doc)
+
+
+def test_members_of_an_enumeration_one_a_line_are_sentences_not_a_table(tmp_path: Path) -> None:
+    """ "첫째, …", "둘째, …" a line each, ending with commas, are no flattened table; each member
+    stays on its own line, and one wrapped onto the next line is whole again."""
+    doc = load(write(tmp_path / "동의안.txt", COVER))
+    assert "국익보호 및  국위 선양에 기여하고 있으며" in doc.text
+    assert not any("첫째" in doc.text[a:b] or "둘째" in doc.text[a:b] for a, b in doc.tables)
+    lines = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    assert any(line.startswith("둘째,") for line in lines) and any(line.startswith("셋째,") for line in lines)
+    assert_offsets(doc)
+
+
 def test_a_laws_chapters_head_the_articles_written_right_under_them(tmp_path: Path) -> None:
     """Laws write a chapter's and a section's line with no blank line before their articles,
     which carry no titles: the chapter and the section still head them."""

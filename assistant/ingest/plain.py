@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.documents import Extracted, Heading
-from assistant.ingest.markers import ARTICLE, ASKED_MARK, BULLETS, CIRCLED_NUMBERS, QUESTION_END
+from assistant.ingest.markers import ARTICLE, ASKED_MARK, BULLETS, CIRCLED_NUMBERS, ORDINAL_NUMERALS, QUESTION_END
 
 #: Longest line (after stripping) that can be a plain-text heading.
 _MAX_HEADING_CHARS = 60
@@ -153,7 +153,13 @@ def _numbered_level(text: str) -> int | None:
 
 
 def _is_table_row(line: str) -> bool:
-    return not _ends_sentence(line) and not _is_bullet(line)
+    """Whether a line may be a row of a flattened table: it ends no sentence, is no bullet, and
+    opens no member of an enumeration ("둘째, … 기여하고 있으며,": a sentence's clauses, one a line)."""
+    return not _ends_sentence(line) and not _is_bullet(line) and not _ORDINAL_MEMBER.match(line)
+
+
+#: An ordinal numeral that opens a member of an enumeration, with its comma ("첫째, …").
+_ORDINAL_MEMBER = re.compile(rf"\s*(?:{'|'.join(ORDINAL_NUMERALS)}),")
 
 
 def _block_table_runs(block: Sequence[Line]) -> list[tuple[int, int]]:
@@ -394,8 +400,10 @@ FULL = 0.9
 #: Documents whose lines are narrower than this are lists or verse, not wrapped prose.
 NARROWEST = 20
 #: What opens a line of its own: a quote, a table row, a Markdown heading, code, a parenthesised
-#: number ("(2) …"), an item mark ("①", "가.", "※").
-_OPENS = re.compile(rf"\s*(?:[>|#`]|\(\d{{1,3}}\)|[{CIRCLED_NUMBERS}※]|[가-하][.)]\s)")
+#: number ("(2) …"), an item mark ("①", "가.", "※"), an ordinal numeral with its comma ("둘째, …").
+_OPENS = re.compile(
+    rf"\s*(?:[>|#`]|\(\d{{1,3}}\)|[{CIRCLED_NUMBERS}※]|[가-하][.)]\s|(?:{'|'.join(ORDINAL_NUMERALS)}),)"
+)
 _ANNOUNCES = (":", "：")
 
 
@@ -463,8 +471,20 @@ def _full_width(lines: Sequence[Line], columns: Sequence[int]) -> int:
 
 
 def _wraps(body: str, columns: int, width: int, after: str) -> bool:
-    """Whether a line (``body`` stripped, ``columns`` wide) wraps a sentence that the line ``after`` goes on with."""
-    return columns >= WRAPPED * width and not _ends_sentence(body) and not body.endswith(_ANNOUNCES) and _goes_on(after)
+    """Whether a line (``body`` stripped, ``columns`` wide) wraps a sentence that the line ``after``
+    goes on with. A line spread out by a run of spaces inside it ("제  출  자 :  정         부", a
+    form's field) is as wide as it is by its padding, not by its words, and wraps nothing."""
+    return (
+        columns >= WRAPPED * width
+        and not _ends_sentence(body)
+        and not body.endswith(_ANNOUNCES)
+        and not _SPREAD.search(body)
+        and _goes_on(after)
+    )
+
+
+#: A run of spaces inside a line that only padding makes (a form's field, a right-aligned value).
+_SPREAD = re.compile(r"\S {4,}\S")
 
 
 #: A line that is only a page's number as printed pages carry it ("- 7 -", "– 12 –", "3 / 10"), or a

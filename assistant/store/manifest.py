@@ -13,7 +13,7 @@ from assistant.errors import IndexCorruptError, IndexMismatchError, rebuild_hint
 FORMAT_VERSION = 2
 #: Bump when what a build reads from the files changes (a loader's text, sentence splitting): an
 #: index read by an older version still answers, and ``assistant index --if-stale`` rebuilds it.
-READING_VERSION = 14
+READING_VERSION = 15
 MANIFEST = "manifest.json"
 #: Data files up to this size are digested every time a version is opened; larger ones are
 #: checked by size only. Digesting runs at about 0.4 GB/s on the 2-core reference machine,
