@@ -109,6 +109,11 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("삼촌이 사고를 쳤는데 나까지 불이익 받아?", "친족"),
         ("남편도 휴가 받아요?", "배우자"),
         ("한영 전환 단축키 뭐예요", "입력"),  # GNOME's help: "다음 입력 소스를 선택"
+        ("주소록에 새 사람 추가", "연락처"),
+        ("랜선 꽂아도 인터넷 안 됨", "케이블"),
+        ("바탕화면을 내 사진으로", "배경"),
+        ("소리 크기 어디서 줄여요", "음량"),
+        ("마우스 커서가 너무 빨라", "속도"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
