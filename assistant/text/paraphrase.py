@@ -174,7 +174,6 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "우리나라": ("한국", "국내"),  # read as 우리, 나라: the two in a row
     # on screen and in files: the words people use and the ones manuals write
     "주소록": ("연락처",),
-    "랜선": ("케이블", "유선"),  # read as 랜, 선: the two in a row
     "바탕화면": ("배경",),  # read as 바탕, 화면
     "소리": ("음량",),  # "소리 크기"
     "빠르다": ("속도",),  # "커서가 너무 빨라"
