@@ -364,6 +364,7 @@ RETRIEVAL_SYSTEMS = [
     ("dense", "dense alone"),
     ("fusion-0.5", "plain fusion: min-max, 0.5 dense + 0.5 morpheme BM25"),
     ("rrf", "reciprocal rank fusion"),
+    ("default, no phrases", "default without the phrase order (`ASSISTANT_PHRASE_WEIGHT=0`)"),
     ("default", "**default**"),
 ]
 
