@@ -17,7 +17,7 @@ from assistant.text.paraphrase import FORMAL_TO_PLAIN, ONE_WAY, PLAIN_TO_FORMAL,
 
 def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> None:
     assert alternatives(["그림", "넣다"]) == ["삽입", "입력", "추가"]
-    assert alternatives(["삭제"]) == ["지우다", "없애다"]
+    assert alternatives(["삭제"]) == ["지우다", "없애다", "버리다"]
     # a formal word the question already holds is not added again; shared ones come once
     assert alternatives(["지우다", "없애다", "삭제"]) == ["제거"]
     assert alternatives(["서울", "지하철"]) == []
@@ -113,6 +113,15 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("바탕화면을 내 사진으로", "배경"),
         ("소리 크기 어디서 줄여요", "음량"),
         ("마우스 커서가 너무 빨라", "속도"),
+        # a lease, a family, taxes and notices: what laws and rules write
+        ("월세 두 달 밀리면 쫓겨나요?", "차임"),
+        ("집주인이 보증금 안 돌려줘요", "임대인"),
+        ("세입자도 수리비 내야 돼?", "임차인"),
+        ("결혼하면 휴가 며칠?", "혼인"),
+        ("애 키우는 공무원 쉴 수 있어?", "양육"),
+        ("세금 언제 내요?", "조세"),
+        ("벌금 얼마 나와요?", "과태료"),
+        ("해고하려면 미리 알려야 돼?", "통지"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
