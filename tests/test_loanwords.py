@@ -33,6 +33,10 @@ def test_a_question_as_the_analyzer_reads_it_finds_the_latin_spelling(analyzer: 
         found = spellings_by_term(analyzer.terms(question), {"enter"})
         assert found and all(spelled == ["enter"] for spelled in found.values())
     assert spellings_by_term(analyzer.terms("시프트 누른 채로"), {"shift"}) == {"시프트": ["shift"]}
+    # words of software work an answer writes in Latin letters ("check the error log", "git merge")
+    found = spellings_by_term(analyzer.terms("에러 로그는 어디서 봐요?"), {"error", "log", "파일"})
+    assert found == {"에러": ["error"], "로그": ["log"]}
+    assert spellings_by_term(analyzer.terms("머지하다가 충돌 났어요"), {"merge"}) == {"머지": ["merge"]}
 
 
 def test_two_terms_in_a_row_are_looked_up_as_one_word() -> None:
