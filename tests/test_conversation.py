@@ -95,6 +95,19 @@ def test_a_first_message_stands_alone(conversation: Conversation) -> None:
     assert answer.timings["resolve_ms"] >= 0 and answer.timings["store_ms"] >= 0
 
 
+def test_a_turn_keeps_the_terms_of_the_passages_its_summary_cited(
+    conversation: Conversation, store: SessionStore, analyzer: KoreanAnalyzer
+) -> None:
+    [answer] = chat_all(conversation, "서울의 교통은?")
+    [turn] = store.recent(answer.session_id or "", 5)
+    cited = [c for c in answer.citations if c.sentences]
+    assert cited and turn.named
+    words = {t.lower() for c in cited for t in analyzer.terms(c.passage)}
+    assert set(turn.named) <= words and len(set(turn.named) & words) >= len(words) // 2
+    uncited = {t.lower() for c in answer.citations if not c.sentences for t in analyzer.terms(c.passage)}
+    assert not (uncited - words) & set(turn.named)  # only what the summary cited
+
+
 def test_ellipsis_swaps_the_place_then_the_aspect(conversation: Conversation) -> None:
     first, second, third = chat_all(conversation, "서울의 교통은?", "그럼 부산은?", "음식은요?")
     assert (second.followup, second.query, second.drew_on_turn, second.turn) == ("ellipsis", "부산 교통", 1, 2)

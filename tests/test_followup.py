@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.answer.request import ALONE, Context
-from assistant.chat.cues import LAST, read_cues, subject_slot
+from assistant.chat.cues import LAST, read_cues, repair, subject_slot
 from assistant.chat.followup import (
     ASPECTS,
     DEFAULT_POLICY,
@@ -739,6 +739,30 @@ def test_an_ordinal_asking_for_more_detail_does_not_say_its_item_again(
     )
     res = ask(analyzer, message, [replace(europe[0], items=listed)])
     assert (res.kind, res.anchor, res.restate, res.another) == ("ordinal", (ALLIANCE, 60), restate, False)
+
+
+def test_an_ellipsis_naming_what_the_answers_passages_named_joins_the_topic(analyzer: KoreanAnalyzer) -> None:
+    """ "헌법 고치려면 어떻게 해야 돼?" was answered from the article that also puts the amendment to a
+    국민투표; "국민투표는?" asks about that step of the same thing: 헌법 stays and 국민투표 joins (the
+    passages' sentences were read 국민, 투표). A noun the passages did not name still takes the
+    place of the one before, and a name always does ("그럼 미국은?")."""
+    first = replace(
+        turn_after(analyzer, "헌법 고치려면 어떻게 해야 돼?"), named=("헌법", "개정", "국민", "투표", "국회")
+    )
+    joined = ask(analyzer, "국민투표는?", [first])
+    assert joined.kind == "ellipsis" and joined.instead == ()
+    assert {t for t, _, _ in joined.focus} >= {"헌법", "국민", "투표"}
+    assert joined.query.split()[:3] == ["국민", "투표", "헌법"]
+    # read whole, as the conversation reads a word the index knows whole: two of the terms in a row
+    whole = repair(analyzer.tokens("국민투표는?"), {"국민투표"}.__contains__)
+    assert whole[0].form == "국민투표"
+    assert resolve("국민투표는?", whole, [first]).instead == ()
+    swapped = ask(analyzer, "법률은?", [first])
+    assert swapped.instead == ("헌법",) and "헌법" not in swapped.query.split()
+    # no passages recorded (a turn stored before they were): as before
+    assert ask(analyzer, "국민투표는?", [replace(first, named=())]).instead == ("헌법",)
+    europe = replace(turn_after(analyzer, EUROPE), named=("유럽", "미국", "전략"))
+    assert ask(analyzer, "그럼 미국은?", [europe]).instead == ("유럽",)
 
 
 def test_more_detail_of_a_list_line_that_is_no_sentence_says_the_line_first(

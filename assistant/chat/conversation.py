@@ -230,7 +230,16 @@ class Conversation:
             abstained=answer.abstained,
             social=resolution.social,
             anchor=resolution.anchor,
+            named=self._named(answer, index),
         )
+
+    def _named(self, answer: Answer, index: Index) -> tuple[str, ...]:
+        """The content terms of the passages ``answer`` cited, as the index holds them for each
+        sentence (nothing is read again)."""
+        cited = [c.chunk_id for c in answer.citations if c.sentences]
+        store = index.store
+        rows = self.engine.rows_of(cited, index)
+        return tuple(dict.fromkeys(t.lower() for row in rows for _, _, terms in store.candidates(row) for t in terms))
 
     def _passages(self, answer: Answer, resolution: Resolution, index: Index) -> list[Passage]:
         """The cited passages, with whether this summary (and the ones before it) used them up."""

@@ -18,7 +18,7 @@ Everything here is pure (no I/O, no model); ``python -m bench.conversation`` tim
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -544,6 +544,10 @@ def _continue(
     elif ellipsis and _names_a_condition(cues.nouns) and any(t not in CONDITIONS for t, _, _ in focus):
         replaced, focus = _another_aspect(focus, cues.nouns, CONDITIONS)
         narrows = True
+    elif ellipsis and _named_in_answer(cues.nouns, last):
+        # what the answer's passages just named ("헌법 고치려면?" → "… 국민투표에 붙여 …" → "국민투표는?") is
+        # asked of the same thing: it joins the focus, nothing is swapped out
+        replaced, focus = _another_aspect(focus, cues.nouns, frozenset())
     elif ellipsis:  # the aspect asked before stays: "대통령 임기 몇 년이야?" → "국회의원은?" asks 국회의원 임기
         replaced, focus = swap(last.focus, cues.nouns, keep=aspects)
     topic = carry(last.topic, cues.terms, policy, replaced=replaced, lead=ellipsis and not replaced)
@@ -562,6 +566,23 @@ def _continue(
         instead=tuple(replaced),
         narrowed=tuple(t for t, _ in cues.nouns) if narrows else (),
     )
+
+
+def _named_in_answer(nouns: Sequence[tuple[str, str]], last: Turn) -> bool:
+    """Whether a fragment's nouns are common nouns (no names: "그럼 미국은?" asks of another country,
+    whatever the answer said of it) that the passages the last answer cited all name, and its focus
+    does not."""
+    if not nouns or not last.named or any(c != "common" for _, c in nouns):
+        return False
+    named = set(last.named)
+    held = {t for t, _, _ in last.focus}
+    return all(_in_terms(t.lower(), named) and t not in held for t, _ in nouns)
+
+
+def _in_terms(word: str, terms: Container[str]) -> bool:
+    """Whether ``word`` is one of ``terms``, or two of them in a row (국민투표 of 국민, 투표: a compound
+    the index knows whole, where a passage's sentences were read in pieces)."""
+    return word in terms or any(word[:i] in terms and word[i:] in terms for i in range(1, len(word)))
 
 
 def _new_subject(nouns: Sequence[str], focus: Focus) -> tuple[str, ...]:

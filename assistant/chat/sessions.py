@@ -115,6 +115,9 @@ class Turn:
     #: The sentence (doc id, start) this turn elaborated (an ordinal's item, what "more" went on
     #: from): "그건 왜?" right after asks about it.
     anchor: tuple[str, int] | None = None
+    #: The content terms of the passages the summary cited: what the answer put in front of the
+    #: reader, which a follow-up may ask about as part of the same thing ("국민투표는?").
+    named: tuple[str, ...] = ()
 
     def was_said(self, doc: str, start: int) -> bool:
         """Whether the summary showed the text at ``start`` of ``doc``."""
@@ -452,6 +455,7 @@ def _context_json(turn: Turn) -> str:
             "social": turn.social,
             "said": [list(a) for a in turn.said],
             "anchor": list(turn.anchor) if turn.anchor else None,
+            "named": list(turn.named),
         },
         ensure_ascii=False,
     )
@@ -477,4 +481,5 @@ def _turn(row: tuple) -> Turn:  # type: ignore[type-arg]
         at=at,
         said=tuple((doc, a, b) for doc, a, b in c.get("said", ())),  # stored before "said": none
         anchor=(str(c["anchor"][0]), int(c["anchor"][1])) if c.get("anchor") else None,
+        named=tuple(c.get("named", ())),  # stored before "named": none
     )
