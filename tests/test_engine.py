@@ -19,6 +19,7 @@ from assistant.answer.schema import Answer
 from assistant.answer.suggest import NO_WORDS, NOT_FOUND, SOCIAL_REPLIES
 from assistant.errors import InvalidQuestionError
 from assistant.search.abstain import DEFAULT_RULE, SIGNALS, AbstentionRule
+from assistant.search.retrieval import gives_reasons
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form
@@ -915,6 +916,22 @@ def test_a_why_question_raises_the_reasons_of_the_documents_found(tmp_path: Path
     place = [s for s, _ in before].index, [s for s, _ in after].index
     assert place[1]("Ⅰ. 추진 배경") < place[0]("Ⅰ. 추진 배경")
     assert dict(after)["도입 목적"] == dict(before)["도입 목적"]
+
+
+@pytest.mark.parametrize(
+    ("section", "gives"),
+    [
+        ("Ⅰ. 추진 배경", True),
+        ("제안이유 및 주요내용", True),  # a bill's reasons and main points
+        ("제1조(목적)", True),
+        ("Ⅰ. 추진 배경 > 1. 시장 현황", True),
+        ("추진 배경 및 현황", True),
+        ("1. 국군부대 파견 목적 및 경과 > 나. 파견 배경 및 경과", False),  # a timeline of events
+        ("Ⅳ. 신청 방법", False),
+    ],
+)
+def test_a_heading_gives_reasons_unless_it_is_a_timeline(section: str, gives: bool) -> None:
+    assert gives_reasons(section) is gives
 
 
 #: A page of a manual on something else, next to the page asked about.

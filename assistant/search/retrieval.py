@@ -18,7 +18,7 @@ from assistant.settings import Settings
 from assistant.store.baseline import offtopic_cosine
 from assistant.store.bm25 import join_known, split_unknown
 from assistant.store.index import Index
-from assistant.text.chunking import Chunk
+from assistant.text.chunking import PATH_SEPARATOR, Chunk
 from assistant.text.korean import NAME_TAGS, KoreanAnalyzer
 from assistant.text.loanwords import alternatives_with_spellings, spellings_by_term
 from assistant.text.paraphrase import alternatives
@@ -220,7 +220,23 @@ def _reason_boost(chunks: Sequence[Chunk], fused: np.ndarray) -> np.ndarray:
     """:data:`REASON_SECTION_BOOST` for each candidate (``chunks``, scored ``fused``) under a heading
     that gives reasons, in a document of the :data:`REASON_DOCS` best candidates (the reasons for
     what they describe; another document's "제1조(목적)" is not about it), else 0."""
-    return _boost_found(chunks, fused, REASON_SECTION_BOOST, lambda c: bool(REASON_HEADINGS.search(c.section)))
+    return _boost_found(chunks, fused, REASON_SECTION_BOOST, lambda c: gives_reasons(c.section))
+
+
+def gives_reasons(section: str) -> bool:
+    """Whether a heading of ``section`` (a path, levels joined by ' > ') is one that gives reasons
+    ("Ⅰ. 추진 배경", "제안이유 및 주요내용", "제1조(목적)"), not a timeline that names them first ("1.
+    파견 목적 및 경과", "나. 파견 배경 및 경과": its last word says what stands under it; "추진 배경 및
+    현황" still gives them)."""
+    for level in section.split(PATH_SEPARATOR):
+        words = re.findall(r"[가-힣A-Za-z]+", level)
+        if REASON_HEADINGS.search(level) and not (words and words[-1] in TIMELINE_WORDS):
+            return True
+    return False
+
+
+#: The last word of a heading over what happened in turn: a timeline, not reasons.
+TIMELINE_WORDS = frozenset(["경과", "연혁", "일지"])
 
 
 def _boost_found(
