@@ -230,16 +230,22 @@ class Conversation:
             abstained=answer.abstained,
             social=resolution.social,
             anchor=resolution.anchor,
-            named=self._named(answer, index),
+            named=self._named(answer, index, [t for t, _, _ in resolution.focus]),
         )
 
-    def _named(self, answer: Answer, index: Index) -> tuple[str, ...]:
-        """The content terms of the passages ``answer`` cited, as the index holds them for each
-        sentence (nothing is read again)."""
+    def _named(self, answer: Answer, index: Index, focus: Sequence[str]) -> tuple[str, ...]:
+        """The content terms of the sentences of the passages ``answer`` cited that name one of the
+        ``focus`` nouns, as the index holds them (nothing is read again): what the answer said
+        together with what was asked ("헌법개정안은 … 국민투표에 붙여 …"), not each row of a table it
+        showed one of."""
         cited = [c.chunk_id for c in answer.citations if c.sentences]
-        store = index.store
-        rows = self.engine.rows_of(cited, index)
-        return tuple(dict.fromkeys(t.lower() for row in rows for _, _, terms in store.candidates(row) for t in terms))
+        store, asked = index.store, {t.lower() for t in focus}
+        sentences = [
+            [t.lower() for t in terms]
+            for row in self.engine.rows_of(cited, index)
+            for _, _, terms in store.candidates(row)
+        ]
+        return tuple(dict.fromkeys(t for terms in sentences if asked & set(terms) for t in terms))
 
     def _passages(self, answer: Answer, resolution: Resolution, index: Index) -> list[Passage]:
         """The cited passages, with whether this summary (and the ones before it) used them up."""

@@ -544,9 +544,10 @@ def _continue(
     elif ellipsis and _names_a_condition(cues.nouns) and any(t not in CONDITIONS for t, _, _ in focus):
         replaced, focus = _another_aspect(focus, cues.nouns, CONDITIONS)
         narrows = True
-    elif ellipsis and _named_in_answer(cues.nouns, last):
+    elif ellipsis and not columns and _named_in_answer(cues.nouns, last):
         # what the answer's passages just named ("헌법 고치려면?" → "… 국민투표에 붙여 …" → "국민투표는?") is
-        # asked of the same thing: it joins the focus, nothing is swapped out
+        # asked of the same thing: it joins the focus, nothing is swapped out; not after rows of a table,
+        # whose passage names every row ("매출은?" → "영업이익은?" asks the other row)
         replaced, focus = _another_aspect(focus, cues.nouns, frozenset())
     elif ellipsis:  # the aspect asked before stays: "대통령 임기 몇 년이야?" → "국회의원은?" asks 국회의원 임기
         replaced, focus = swap(last.focus, cues.nouns, keep=aspects)
