@@ -129,17 +129,21 @@ THRESHOLDS = (0.5, 0.4, *(round(0.3 - i / 100, 2) for i in range(21)), 0.05)
 ANSWERED = 0.98
 
 
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
 def answered(group: Group, bias: float, coef: np.ndarray, threshold: float = 0.5) -> float:
     z = bias + group.x @ coef
-    return float((z >= np.log(threshold / (1 - threshold))).mean()) if len(group.x) else 0.0
+    return float((z >= _logit(threshold)).mean()) if len(group.x) else 0.0
 
 
 def cautioned(group: Group, rule: AbstentionRule) -> float:
     """The share of ``group`` that ``rule`` answers with a caution (between its threshold and its caution level)."""
     if not len(group.x):
         return 0.0
-    p = [rule.probability(dict(zip(SIGNALS, row, strict=True))) for row in group.x]
-    return float(np.mean([rule.threshold <= q < rule.caution for q in p]))
+    z = rule.bias + group.x @ np.array(list(rule.weights().values()))
+    return float(((z >= _logit(rule.threshold)) & (z < _logit(rule.caution))).mean())
 
 
 def threshold_for(groups: Sequence[Group], bias: float, coef: np.ndarray) -> float:

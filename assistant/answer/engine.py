@@ -474,6 +474,8 @@ class Engine:
             earlier = question_form(request.context.like)
             form = form if earlier == "comparison" else earlier
         unclear = request.unclear()
+        # p(answerable): the answer's confidence, and below the rule's caution level its caution
+        confidence = None if unclear or not retrieval.hits else self.rule.probability(retrieval.signals)
         if unclear or self.should_abstain(retrieval):
             return Answer(
                 question=request.question,
@@ -483,10 +485,9 @@ class Engine:
                 abstained=True,
                 abstain_reason=unclear or self._abstain_reason(retrieval),
                 model=model,
-                confidence=None
-                if unclear or not retrieval.hits
-                else round(self.rule.probability(retrieval.signals), 3),
+                confidence=None if confidence is None else round(confidence, 3),
             )
+        assert confidence is not None  # answered: there were hits and a question
         t0 = time.perf_counter()
         sides = (
             (list(request.context.sides) or comparison_sides(request.question, self.analyzer))
@@ -534,7 +535,6 @@ class Engine:
         absent = [w for w in absent if not any(w in name for name in mixed)] + mixed
         if summary and table.none_within:  # a table has the column the bound is on, and no row is within
             summary += _none_within(table.none_within)
-        confidence = self.rule.probability(retrieval.signals)
         answer = Answer(
             question=request.question,
             query=request.searched,

@@ -214,13 +214,14 @@ class Conversation:
 
     def _turn(self, question: str, answer: Answer, resolution: Resolution, index: Index) -> Turn:
         """What this exchange leaves for the next question."""
+        rows = self.engine.rows_of([c.chunk_id for c in answer.citations], index)
         return Turn(
             n=0,  # numbered by the store
             question=question,
             query=answer.query,
             followup=resolution.followup,
             drew_on_turn=resolution.drew_on_turn,
-            passages=tuple(self._passages(answer, resolution, index)),
+            passages=tuple(self._passages(answer, resolution, index, rows)),
             items=tuple(self._items(answer, index)),
             said=tuple(_said(answer)),
             topic=resolution.topic,
@@ -230,27 +231,29 @@ class Conversation:
             abstained=answer.abstained,
             social=resolution.social,
             anchor=resolution.anchor,
-            named=self._named(answer, index, [t for t, _, _ in resolution.focus]),
+            named=self._named(answer, index, rows, [t for t, _, _ in resolution.focus]),
         )
 
-    def _named(self, answer: Answer, index: Index, focus: Sequence[str]) -> tuple[str, ...]:
-        """The content terms of the sentences of the passages ``answer`` cited that name one of the
-        ``focus`` nouns, as the index holds them (nothing is read again): what the answer said
-        together with what was asked ("헌법개정안은 … 국민투표에 붙여 …"), not each row of a table it
-        showed one of."""
-        cited = [c.chunk_id for c in answer.citations if c.sentences]
-        store, asked = index.store, {t.lower() for t in focus}
+    @staticmethod
+    def _named(answer: Answer, index: Index, rows: Sequence[int], focus: Sequence[str]) -> tuple[str, ...]:
+        """The content terms of the sentences of the passages ``answer`` cited (at ``rows``, one per
+        citation) that name one of the ``focus`` nouns, as the index holds them (nothing is read
+        again): what the answer said together with what was asked ("헌법개정안은 … 국민투표에 붙여 …"),
+        not each row of a table it showed one of."""
+        asked = {t.lower() for t in focus}
         sentences = [
             [t.lower() for t in terms]
-            for row in self.engine.rows_of(cited, index)
-            for _, _, terms in store.candidates(row)
+            for c, row in zip(answer.citations, rows, strict=False)
+            if c.sentences
+            for _, _, terms in index.store.candidates(row)
         ]
         return tuple(dict.fromkeys(t for terms in sentences if asked & set(terms) for t in terms))
 
-    def _passages(self, answer: Answer, resolution: Resolution, index: Index) -> list[Passage]:
-        """The cited passages, with whether this summary (and the ones before it) used them up."""
+    @staticmethod
+    def _passages(answer: Answer, resolution: Resolution, index: Index, rows: Sequence[int]) -> list[Passage]:
+        """The cited passages (at ``rows``, one per citation), with whether this summary (and the
+        ones before it) used them up."""
         store = index.store
-        rows = self.engine.rows_of([c.chunk_id for c in answer.citations], index)
         out = []
         for c, row in zip(answer.citations, rows, strict=False):
             seen = {u.start for u in c.sentences} | {start for doc, start in resolution.avoid if doc == c.doc_id}

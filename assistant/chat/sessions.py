@@ -115,8 +115,9 @@ class Turn:
     #: The sentence (doc id, start) this turn elaborated (an ordinal's item, what "more" went on
     #: from): "그건 왜?" right after asks about it.
     anchor: tuple[str, int] | None = None
-    #: The content terms of the passages the summary cited: what the answer put in front of the
-    #: reader, which a follow-up may ask about as part of the same thing ("국민투표는?").
+    #: The content terms of the cited sentences that name what was asked: what the answer put in
+    #: front of the reader with it, which a follow-up may ask about as part of the same thing
+    #: ("헌법 고치려면?" → "… 국민투표에 붙여 …" → "국민투표는?").
     named: tuple[str, ...] = ()
 
     def was_said(self, doc: str, start: int) -> bool:

@@ -158,8 +158,9 @@ def _is_table_row(line: str) -> bool:
     return not _ends_sentence(line) and not _is_bullet(line) and not _ORDINAL_MEMBER.match(line)
 
 
-#: An ordinal numeral that opens a member of an enumeration, with its comma ("첫째, …").
-_ORDINAL_MEMBER = re.compile(rf"\s*(?:{'|'.join(ORDINAL_NUMERALS)}),")
+#: An ordinal numeral with its comma, which opens a member of an enumeration ("첫째, …").
+_ORDINAL_COMMA = rf"(?:{'|'.join(ORDINAL_NUMERALS)}),"
+_ORDINAL_MEMBER = re.compile(rf"\s*{_ORDINAL_COMMA}")
 
 
 def _block_table_runs(block: Sequence[Line]) -> list[tuple[int, int]]:
@@ -401,9 +402,7 @@ FULL = 0.9
 NARROWEST = 20
 #: What opens a line of its own: a quote, a table row, a Markdown heading, code, a parenthesised
 #: number ("(2) …"), an item mark ("①", "가.", "※"), an ordinal numeral with its comma ("둘째, …").
-_OPENS = re.compile(
-    rf"\s*(?:[>|#`]|\(\d{{1,3}}\)|[{CIRCLED_NUMBERS}※]|[가-하][.)]\s|(?:{'|'.join(ORDINAL_NUMERALS)}),)"
-)
+_OPENS = re.compile(rf"\s*(?:[>|#`]|\(\d{{1,3}}\)|[{CIRCLED_NUMBERS}※]|[가-하][.)]\s|{_ORDINAL_COMMA})")
 _ANNOUNCES = (":", "：")
 
 

@@ -65,25 +65,13 @@ class AbstentionRule:
     caution: float = 0.4
 
     def probability(self, signals: Mapping[str, float]) -> float:
-        z = (
-            self.bias
-            + self.w_dense * signals.get("cosine", 0.0)
-            + self.w_lift * signals.get("lift", 0.0)
-            + self.w_margin * signals.get("margin", 0.0)
-            + self.w_coverage * signals.get("coverage", 0.0)
-            + self.w_cross * signals.get("cross_script", 0.0)
-            + self.w_unwritten * signals.get("unwritten", 0.0)
-            + self.w_names * signals.get("unwritten_names", 0.0)
-        )
+        z = self.bias
+        for name, w in self.weights().items():  # in the order of SIGNALS, as the rule is written
+            z += w * signals.get(name, 0.0)
         return 1.0 / (1.0 + math.exp(-max(min(z, 500.0), -500.0)))
 
     def abstain(self, signals: Mapping[str, float]) -> bool:
         return self.probability(signals) < self.threshold
-
-    def doubtful(self, signals: Mapping[str, float]) -> bool:
-        """Whether an answer to a question with these signals should say the documents may not
-        answer it (below :attr:`caution`)."""
-        return self.probability(signals) < self.caution
 
     def weights(self) -> dict[str, float]:
         """The weight of each of :data:`SIGNALS`."""
