@@ -392,3 +392,47 @@ def test_a_follow_up_query_shows_verbs_as_keywords(conversation: Conversation) -
 def test_a_column_named_in_part_is_searched_by_its_whole_name(query: str, written: str) -> None:
     assert whole_columns(query, {"요금제 | 월 요금 | 저장 용량 | 동시 접속"}) == written
     assert whole_columns(query, set()) == query
+
+
+#: Offices of a constitution, each naming the president (whose name so weighs little in every passage).
+OFFICES = {
+    "헌법.md": """# 헌법
+
+## 대통령
+
+대통령의 임기는 5년으로 하며, 중임할 수 없다. 대통령은 국가의 원수이며, 외국에 대하여 국가를 대표한다.
+
+## 국무총리
+
+국무총리는 국회의 동의를 얻어 대통령이 임명한다. 국무총리는 대통령을 보좌한다.
+
+## 법원
+
+대법원장은 국회의 동의를 얻어 대통령이 임명한다. 대법관의 임기는 6년으로 하며, 법률이 정하는 바에 의하여 연임할 수 있다.
+
+## 감사원
+
+감사원장은 국회의 동의를 얻어 대통령이 임명한다. 감사원장의 임기는 4년으로 한다.
+""",
+}
+
+
+def test_another_aspect_is_answered_of_the_thing_asked_about(
+    tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    """ "연임도 돼?" after "대통령은 몇 년 해?" asks whether the president may serve again: the answer
+    leads with the president's term ("… 중임할 수 없다", 중임 being what documents write for 연임), not
+    with the judges' ("대법관의 임기는 … 연임할 수 있다"), which holds the word asked but is of another office."""
+    offices = settings.model_copy(
+        update={
+            "corpus_dir": write_corpus(tmp_path / "offices", OFFICES),
+            "abstain": False,
+            "index_dir": tmp_path / "oi",
+        }
+    )
+    engine = Engine(offices, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    with SessionStore(tmp_path / "offices.sqlite") as store:
+        _, again = chat_all(Conversation(engine, store, offices), "대통령은 몇 년 해?", "연임도 돼?")
+    assert again.followup == "ellipsis" and "대통령" in again.query.split()
+    assert again.summary_sentences[0].text.startswith("대통령의 임기는 5년"), again.summary

@@ -305,6 +305,8 @@ def test_an_aspect_asked_after_a_thing_is_the_things(analyzer: KoreanAnalyzer) -
     fee = ask(analyzer, "수수료는?", turns)
     assert fee.kind == "ellipsis" and fee.query.split()[:2] == ["수수료", "여권"]
     assert fee.subject == ("수수료",) and fee.instead == ()
+    assert fee.kept == ("여권",)  # the thing the aspect is of: the answer leads with a sentence naming it
+    assert ask(analyzer, "병가는?", [turn_after(analyzer, "연차는 며칠이야?")]).kept == ()  # another thing
     turns.append(turn_after(analyzer, "수수료는?", turns))
     span = ask(analyzer, "그럼 기간은?", turns)
     assert "여권" in span.query.split() and "기간" in span.query.split() and "수수료" not in span.query.split()

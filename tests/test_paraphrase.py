@@ -122,6 +122,8 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("세금 언제 내요?", "조세"),
         ("벌금 얼마 나와요?", "과태료"),
         ("해고하려면 미리 알려야 돼?", "통지"),
+        ("지금은 몇 살까지인데?", "현재"),  # a bill: "현재 … 만 6세 이하로 되어 있어"
+        ("요즘 많이 쓰는 방식은?", "최근"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(

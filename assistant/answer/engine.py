@@ -664,6 +664,7 @@ class Engine:
             context.instead,
             request.searched != request.question,
             like=context.like,
+            kept=context.kept,
         )
         n = min(context.sentences or self.settings.summary_sentences, self.settings.summary_sentences)
         missing: list[str] = []
@@ -748,6 +749,7 @@ class Engine:
         instead: Sequence[str] = (),
         follow_up: bool = False,
         like: str = "",
+        kept: Sequence[str] = (),
     ) -> Asked:
         """What the summary weighs the sentences by: the searched topic terms with their idf in
         ``index``, the noun that names what the answer is counting double. For a ``follow_up``
@@ -762,13 +764,20 @@ class Engine:
         for t in {t.form.lower() for t in tokens if t.tag == "NNP"} & set(idf):
             # a name asked about ("한국의 투자 규모") tells sentences apart even where every passage names it
             idf[t] = max(idf[t], NAME_IDF * bm.typical_idf)
+        if kept and (aspect := [idf[t] for t in about if t in idf]):
+            # the thing another aspect is asked of weighs as the aspect: "연임도 돼?" after "대통령은 몇 년 해?"
+            # is answered of 대통령, not by the 연임 of 대법관
+            for t in set(kept) & set(idf):
+                idf[t] = max(idf[t], max(aspect))
         relations = relation_terms(tokens)
         for t in relations:
             if t not in idf and t in bm.vocab:
                 idf[t] = float(bm.idf[bm.vocab[t]])
         written = None
         if follow_up:
-            written = " ".join(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS)
+            written = " ".join(
+                [*(question[t.start : t.end] for t in tokens if t.tag.split("-")[0] in NOMINAL_TAGS), *kept]
+            )
         similarity = self._similarity(retrieval.vector)
         name, which = asks_a_name(question), asks_which(question)
         bound = asked_bound(question)

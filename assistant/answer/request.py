@@ -17,6 +17,9 @@ class Context:
     about: tuple[str, ...] = ()
     #: what the new subject replaced (한국 in "한국의 원팀 전략" → "그럼 미국은?")
     instead: tuple[str, ...] = ()
+    #: the thing a follow-up asks another aspect of, which stays ("대통령은 몇 년 해?" → "연임도 돼?":
+    #: 대통령): a sentence naming it answers, not the same aspect of another thing ("대법관은 … 연임할 수 있다")
+    kept: tuple[str, ...] = ()
     #: the sentence (doc id, start) an ordinal or "more" elaborates: the sentences around it first
     anchor: tuple[str, int] | None = None
     #: whether the anchored sentence is said again (not when more detail of it is asked for: "자세히")

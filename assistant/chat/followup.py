@@ -76,6 +76,8 @@ class Resolution:
     focus: Focus = ()
     subject: tuple[str, ...] = ()  #: the new subject of an ellipsis ("그럼 미국은?": 미국); answers must be about it
     instead: tuple[str, ...] = ()  #: what the new subject replaced (한국 in "한국의 원팀 전략" → "그럼 미국은?")
+    #: the thing an aspect is asked of, which stays ("대통령은 몇 년 해?" → "연임도 돼?": 대통령)
+    kept: tuple[str, ...] = ()
     anchor: tuple[str, int] | None = None  #: the sentence (doc id, start) an ordinal or "more" elaborates
     restate: bool = True  #: say the anchored sentence too (not when more detail of it is asked for: "자세히")
     another: bool = False  #: another one like those shown is asked for ("다른 예는?"), not more about them
@@ -112,6 +114,7 @@ class Resolution:
             avoid=self.avoid,
             about=self.subject,
             instead=self.instead,
+            kept=self.kept,
             anchor=self.anchor,
             restate=self.restate,
             another=self.another,
@@ -539,7 +542,9 @@ def _continue(
     ellipsis = (cues.fragment or cues.conjunction) and not cues.reference
     aspects = ASPECTS | frozenset(columns)
     narrows = False  # a condition ("입사 첫해는?"): the answer is about the thing, which documents may not say it of
+    kept: tuple[str, ...] = ()  # the thing another aspect is asked of
     if ellipsis and _names_an_aspect(cues.nouns, columns) and any(t not in aspects for t, _, _ in focus):
+        kept = tuple(t for t, _, _ in focus if t not in aspects)
         replaced, focus = _another_aspect(focus, cues.nouns, aspects)
     elif ellipsis and _names_a_condition(cues.nouns) and any(t not in CONDITIONS for t, _, _ in focus):
         replaced, focus = _another_aspect(focus, cues.nouns, CONDITIONS)
@@ -565,6 +570,7 @@ def _continue(
         if ellipsis and not narrows
         else (),
         instead=tuple(replaced),
+        kept=kept,
         narrowed=tuple(t for t, _ in cues.nouns) if narrows else (),
     )
 
