@@ -1104,20 +1104,24 @@ def test_the_most_of_a_long_sheet_is_the_most_of_all_its_rows(
 
 def test_an_answer_names_its_opening_topic_when_no_document_writes_it(tmp_path: Path, analyzer: KoreanAnalyzer) -> None:
     """ "인도는 AI 투자 규모를 키우나?": the documents hold the rest of the question, not 인도; the answer
-    is about AI investment elsewhere and says that no document writes 인도 (the same words without
-    the topic get no note: the rest of the question is written). A topic the documents write inside
-    a longer word (크롬 of 크롬북) and an owner ("인도의 …") are not named."""
+    is about AI investment elsewhere and says that no document writes 인도. A proper noun is named
+    wherever it stands ("인도의 …", "… 인도 AI 투자"); a common noun only as the topic the question
+    opens with ("반도체 AI 투자 규모" gets no note: the rest of the question is written). A topic the
+    documents write inside a longer word (크롬 of 크롬북) or in two words (존 브라운) is not named."""
     docs = {
-        "ai.txt": "AI 투자\n\n정부는 AI 투자 규모를 키우고 인재를 기른다. 기업들은 크롬북으로 AI 교육을 한다.\n",
+        "ai.txt": "AI 투자\n\n정부는 AI 투자 규모를 키우고 인재를 기른다. 기업들은 크롬북으로 AI 교육을 한다. "
+        "존 브라운은 AI 투자를 줄였다.\n",
         "data.txt": "데이터\n\n데이터센터를 짓고 공공 데이터를 연다. 클라우드 인프라도 넓힌다.\n",
     }
     engine = engine_over(tmp_path / "ai", docs, analyzer)
     note = "\n\n참고: 문서에는 ‘인도’라는 말이 나오지 않습니다."
     topic = engine.ask("인도는 AI 투자 규모를 키우나?")
     assert not topic.abstained and topic.summary.endswith(note), topic.summary
-    assert "참고:" not in engine.ask("인도 AI 투자 규모를 키우나?").summary
     assert "참고:" not in engine.ask("크롬은 AI 교육에 쓰이나?").summary
-    assert "참고:" not in engine.ask("인도의 AI 투자 규모는 키우나?").summary
+    assert engine.ask("인도의 AI 투자 규모는 키우나?").summary.endswith(note)
+    assert engine.ask("정부 말고 인도 AI 투자 규모를 키우나?").summary.endswith(note)
+    assert "참고:" not in engine.ask("반도체 AI 투자 규모를 키우나?").summary
+    assert "참고:" not in engine.ask("존브라운은 AI 투자 규모를 키우나?").summary  # written in two words
 
 
 def test_an_ellipsis_asking_a_value_of_its_own_keeps_its_form(engine: Engine) -> None:

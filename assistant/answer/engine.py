@@ -160,6 +160,29 @@ def _written_words(text: str, tokens: Sequence[Token], terms: Collection[str]) -
     return list(dict.fromkeys(text[a:b] for a, b in _word_spans(tokens, named) if b - a >= 2))
 
 
+def _spaced_once(word: str) -> list[str]:
+    """``word`` with a space put in at each place between two of its Hangul syllables ("존브라운" →
+    "존 브라운", "존브 라운", "존브라 운"): a name written in two words that a question runs together."""
+    return [
+        f"{word[:i]} {word[i:]}" for i in range(1, len(word)) if "가" <= word[i - 1] <= "힣" and "가" <= word[i] <= "힣"
+    ]
+
+
+def _proper_nouns(tokens: Sequence[Token]) -> list[str]:
+    """The words of a question the analyzer reads as proper nouns (as their first use is read), each
+    a whole written word (not a piece of a longer one: Kiwi may read a name in pieces)."""
+    first: dict[str, str] = {}
+    for t in tokens:
+        first.setdefault(t.form.lower(), t.tag.split("-")[0])
+    glued = {t.start: t for t in tokens}
+
+    def whole(t: Token) -> bool:  # nothing written onto it but a particle, a copula or an ending
+        after = glued.get(t.end)
+        return not any(o.end == t.start for o in tokens) and (after is None or after.tag.startswith(("J", "VCP", "E")))
+
+    return [t.form.lower() for t in tokens if first[t.form.lower()] == "NNP" and whole(t)]
+
+
 def _word_spans(tokens: Sequence[Token], keep: Callable[[Token, Token | None], bool]) -> list[tuple[int, int]]:
     """The spans of the runs of morphemes that ``keep`` (given each with the one after it) and that
     touch (no space between them: one written word, or a part of one)."""
@@ -513,6 +536,10 @@ class Engine:
         unsure = retrieval.coverage < UNSURE_COVERAGE
         searched = self.analyzer.tokens(request.searched)
         topic = opening_topic(searched) if retrieval.absent else []
+        # a proper noun no document writes is what the question is about ("카카오톡으로 문서 보내는 법"
+        # asked of an office suite's help): named wherever it stands, as the abstention rule counts it
+        if retrieval.absent:
+            topic += [t for t in _proper_nouns(searched) if t not in topic]
         unwritten = [
             t
             for t in retrieval.absent
@@ -523,7 +550,8 @@ class Engine:
         ]
         absent = _written_words(request.searched, searched, unwritten) if unwritten else []
         if not unsure and topic:  # a name Kiwi reads in other pieces in the documents is still written there
-            absent = [w for w in absent if w.lower() not in topic or not index.store.writes(w)]
+            # ... or written in two words ("리먼브라더스" of "리먼 브라더스")
+            absent = [w for w in absent if w.lower() not in topic or not index.store.writes(w, *_spaced_once(w))]
         mixed = [
             name
             for name in _mixed_names(request.searched, searched, index.bigram.vocab)
