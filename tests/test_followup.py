@@ -747,7 +747,8 @@ def test_an_ellipsis_naming_what_the_answers_passages_named_joins_the_topic(anal
     """ "헌법 고치려면 어떻게 해야 돼?" was answered from the article that also puts the amendment to a
     국민투표; "국민투표는?" asks about that step of the same thing: 헌법 stays and 국민투표 joins (the
     passages' sentences were read 국민, 투표). A noun the passages did not name still takes the
-    place of the one before, and a name always does ("그럼 미국은?")."""
+    place of the one before, and a name always does ("그럼 미국은?"), and so does a noun the answer
+    named side by side with what was asked ("대법원장과 대법관 …": another thing of its kind)."""
     first = replace(
         turn_after(analyzer, "헌법 고치려면 어떻게 해야 돼?"), named=("헌법", "개정", "국민", "투표", "국회")
     )
@@ -765,6 +766,16 @@ def test_an_ellipsis_naming_what_the_answers_passages_named_joins_the_topic(anal
     assert ask(analyzer, "국민투표는?", [replace(first, named=())]).instead == ("헌법",)
     europe = replace(turn_after(analyzer, EUROPE), named=("유럽", "미국", "전략"))
     assert ask(analyzer, "그럼 미국은?", [europe]).instead == ("유럽",)
+    # named beside what was asked, as things of one kind ("대법원장과 대법관"): another of them is asked
+    # about, which takes its place
+    chief = turn_after(analyzer, "대법원장은 누가 뽑아?")
+    beside = Item(
+        "대법원장과 대법관이 아닌 법관은 대법관회의의 동의를 얻어 대법원장이 임명한다.", 1, ("대법원장", "대법관"), 10
+    )
+    justices = replace(chief, named=("대법원장", "대법관", "임명"), items=(beside,))
+    assert ask(analyzer, "대법관은요?", [justices]).instead == ("대법원장",)
+    apart = Item("대법원장은 대법관의 제청을 받는다.", 1, ("대법원장", "대법관"), 10)  # named, not side by side
+    assert ask(analyzer, "대법관은요?", [replace(justices, items=(apart,))]).instead == ()
 
 
 def test_more_detail_of_a_list_line_that_is_no_sentence_says_the_line_first(

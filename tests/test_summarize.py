@@ -559,6 +559,11 @@ def test_a_subject_keeps_only_sentences_about_it() -> None:
     # named first, the subject is what the sentence is about, though it names the other later
     ahead = cand(1, 50, "미국과 중국은 한국보다 자본이 많다.", {"미국", "중국", "한국", "자본"})
     assert texts(select([ahead, korea], question, 3)) == [ahead.text]
+    # named as what something is not ("대법관이 아닌 법관"), the subject is not what the sentence is about
+    justices = q("대법관 임명", ["대법관", "임명"], subject=("대법관",), instead=("대법원장",))
+    others = cand(1, 0, "대법원장과 대법관이 아닌 법관은 대법원장이 임명한다.", {"대법원장", "대법관", "법관", "임명"})
+    named = cand(1, 40, "대법관은 대법원장의 제청으로 대통령이 임명한다.", {"대법관", "대법원장", "대통령", "임명"}, 1)
+    assert texts(select([others, named], justices, 3)) == [named.text]
 
 
 def test_a_subject_named_together_with_what_it_replaced_is_what_the_sentence_is_about() -> None:

@@ -44,6 +44,7 @@ from assistant.text.sentences import (
     named_things,
     opens_item,
     ordinal_prefix,
+    side_by_side,
     step_number,
     step_value,
 )
@@ -1205,22 +1206,22 @@ def all_about(picked: list[Picked], q: Asked) -> list[Picked]:
 def _named_first(text: str, q: Asked) -> bool:
     """Whether lower-cased ``text`` names the subject (:func:`find_word`), before what it replaced
     if that is named too, or together with it ("미국과 중국의 빅테크 기업들은 …": about both)."""
-    named = [at for s in q.subject_words if (at := find_word(text, s)) >= 0]
+    named = [at for s in q.subject_words if (at := find_word(text, s)) >= 0 and not _NOT_IT.match(text, at + len(s))]
     replaced = [at for i in q.instead if (at := text.find(i.lower())) >= 0]
     if not named:
         return False
     return not replaced or min(named) < min(replaced) or _named_together(text, q)
 
 
+#: A noun named as what something is not ("대법관이 아닌 법관"): the sentence is about the other thing.
+_NOT_IT = re.compile(r"(?:이|가)\s*아닌")
+
+
 def _named_together(text: str, q: Asked) -> bool:
     """Whether lower-cased ``text`` joins what the subject replaced and the subject by 과/와, 및 or
     a comma ("미국과 중국의 …", "미국, 중국 등"), so that what it says is said of both; not by 이나 or
     나, which sets them side by side in a comparison ("한국은 … 미국이나 중국에 비해")."""
-    return any(
-        re.search(rf"{re.escape(i.lower())}\s*(?:과|와|,|및)\s*{re.escape(s.lower())}", text)
-        for i in q.instead
-        for s in q.subject
-    )
+    return any(side_by_side(i.lower(), s.lower(), text) for i in q.instead for s in q.subject)
 
 
 #: A Korean word that may be a shortened compound: "무인발급기" for 무인민원발급기.

@@ -38,7 +38,7 @@ from assistant.text.questions import (
     sides_in,
     social_kind,
 )
-from assistant.text.sentences import ends_sentence, expected_answer, step_value
+from assistant.text.sentences import ends_sentence, expected_answer, side_by_side, step_value
 
 KINDS = ("ellipsis", "reference", "ordinal", "more")
 
@@ -583,7 +583,15 @@ def _named_in_answer(nouns: Sequence[tuple[str, str]], last: Turn) -> bool:
         return False
     named = set(last.named)
     held = {t for t, _, _ in last.focus}
+    if any(_listed_with(t, held, item.text) for t, _ in nouns for item in last.items):
+        return False  # named beside what was asked ("대법원장과 대법관 …"): another thing of its kind
     return all(_in_terms(t.lower(), named) and t not in held for t, _ in nouns)
+
+
+def _listed_with(word: str, others: Collection[str], text: str) -> bool:
+    """Whether ``text`` sets ``word`` side by side with one of ``others`` ("대법원장과 대법관이 아닌
+    법관": 대법관 is listed with 대법원장), either first."""
+    return any(side_by_side(a, b, text) for o in others if o != word for a, b in ((o, word), (word, o)))
 
 
 def _in_terms(word: str, terms: Container[str]) -> bool:

@@ -436,3 +436,13 @@ _MARKS = "'‘’\"“”《》〈〉「」『』()（）"
 def named_things(text: str) -> set[str]:
     """What a sentence names that stands out: quoted or bracketed text, Latin words, numbers, Hanja."""
     return {m.group(0).strip(_MARKS).lower() for m in _NAMED.finditer(text)}
+
+
+#: What sets two nouns side by side as things said together: 과/와, 및, a comma, a middle dot
+#: ("대법원장과 대법관", "미국, 중국 등", "선거·국민투표"); not 이나/나, which sets them apart in a comparison.
+_SIDE_BY_SIDE = r"\s*(?:과|와|및|,|·|ㆍ)\s*"
+
+
+def side_by_side(first: str, second: str, text: str) -> bool:
+    """Whether ``text`` names ``first`` and then ``second`` side by side (:data:`_SIDE_BY_SIDE`)."""
+    return re.search(f"{re.escape(first)}{_SIDE_BY_SIDE}{re.escape(second)}", text) is not None
