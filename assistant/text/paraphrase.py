@@ -118,7 +118,7 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "죽다": ("사망",),
     "돌아가다": ("사망",),  # 돌아가시다, said of a parent; "돌아가기" (go back) finds nothing of the kind in a manual
     # things
-    "돈": ("비용", "자금", "금액", "임금", "수당"),
+    "돈": ("비용", "경비", "자금", "금액", "임금", "수당"),
     "값": ("가격", "금액"),
     "나라": ("국가",),
     "땅": ("토지", "영토"),
