@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from conftest import FakeEmbedder, write_corpus
+
+from assistant.answer.engine import Engine
+from assistant.search.retrieval import more_usual_spellings
+from assistant.settings import Settings
+from assistant.store.bm25 import BM25
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.loanwords import HANGUL_TO_LATIN, LATIN_TO_HANGUL, spellings, spellings_by_term
 
@@ -50,3 +58,33 @@ def test_the_two_directions_agree() -> None:
     for hangul, latin in HANGUL_TO_LATIN.items():
         assert latin and all(w == w.lower() for w in latin)
         assert all(hangul in LATIN_TO_HANGUL[w] for w in latin)
+
+
+def test_a_spelling_the_documents_write_far_more_often_is_looked_for_too() -> None:
+    """파이썬 written on one passage of ten and python on six: the question's 파이썬 would rank that
+    one passage first on its rarity alone; python is searched too. Not when both are about as
+    frequent, nor for a word without another spelling."""
+    bm = BM25().fit([["파이썬", "설치"], *([["python", "매크로"]] * 6), ["표"], ["그림"], ["차트"]])
+    assert more_usual_spellings(["파이썬", "매크로"], bm) == ["python"]
+    even = BM25().fit([["파이썬"], ["파이썬"], ["python"], ["python"], ["표"]])
+    assert more_usual_spellings(["파이썬"], even) == []
+    assert more_usual_spellings(["python"], bm) == []  # the usual spelling itself gains nothing
+
+
+def test_a_question_in_the_rare_spelling_finds_the_passages_in_the_usual_one(
+    tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    """Real Kiwi, BM25 alone: "파이썬 예제" over pages that write Python everywhere but on one page
+    about installing: the pages in Latin letters are found too (they hold no other word of the
+    question, so without the usual spelling no lexical signal finds them)."""
+    docs = {
+        "설치.md": "# 설치\n\n파이썬 설치 방법을 안내합니다.\n",
+        **{f"python{i}.md": f"# Python {i}\n\nPython 스크립트 {i}번을 실행합니다.\n" for i in range(5)},
+        "표.md": "# 표\n\n표를 삽입합니다.\n",
+    }
+    at = settings.model_copy(update={"corpus_dir": write_corpus(tmp_path / "py", docs), "abstain": False})
+    engine = Engine(at, embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    retrieval = engine.retriever.search("파이썬 설치", 5, mode="bm25", diversify=False)
+    found = [h.chunk.doc_id for h in retrieval.hits if h.bm25 > 0]
+    assert found[0] == "설치.md" and any(d.startswith("python") for d in found), found

@@ -16,11 +16,11 @@ from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.search.phrases import phrase_scores, question_words, word_pairs
 from assistant.settings import Settings
 from assistant.store.baseline import offtopic_cosine
-from assistant.store.bm25 import join_known, split_unknown
+from assistant.store.bm25 import BM25, join_known, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import PATH_SEPARATOR, Chunk
 from assistant.text.korean import NAME_TAGS, KoreanAnalyzer
-from assistant.text.loanwords import alternatives_with_spellings, spellings_by_term
+from assistant.text.loanwords import alternatives_with_spellings, spellings, spellings_by_term
 from assistant.text.paraphrase import alternatives
 from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms, without_document_words
 from assistant.text.sentences import REASON_HEADINGS, char_bigrams
@@ -148,6 +148,25 @@ def _holds_word(index: Index, rows: list[int], word: str) -> bool:
     as when the index does not know it whole (비밀번호 → 비밀, 번호)."""
     pieces = split_unknown([word], index.bm25.vocab)
     return bool(index.bm25.present(rows, pieces).all())
+
+
+#: A loanword's other spelling is searched too when the documents write it in this many times as
+#: many passages or more (e^1 ≈ 2.7: its idf is lower by 1).
+USUAL_SPELLING_IDF_GAP = 1.0
+
+
+def more_usual_spellings(terms: Sequence[str], bm: BM25) -> list[str]:
+    """The other-script spellings (:func:`~assistant.text.loanwords.spellings`) of the ``terms`` the
+    index knows that it knows in many more passages (:data:`USUAL_SPELLING_IDF_GAP`): 워드 → word,
+    파이썬 → python where the documents mostly write them in Latin letters."""
+    vocab = bm.vocab
+    return [
+        other
+        for t in dict.fromkeys(terms)
+        if t in vocab
+        for other in spellings(t)
+        if other in vocab and float(bm.idf[vocab[other]]) < float(bm.idf[vocab[t]]) - USUAL_SPELLING_IDF_GAP
+    ]
 
 
 def abstention_signals(
@@ -377,7 +396,10 @@ class Retriever:
         # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호),
         # and a formal word it knows only in pieces is searched as those (비밀번호 → 비밀, 번호)
         # and a loanword they write only in the other script is looked for so (엑셀 → excel)
+        # ... and so is a loanword's other spelling the documents write far more often (임프레스 of a help
+        # that writes Impress nearly everywhere and 임프레스 on two pages: those two must not take the rank)
         spelled = [w for words in spellings_by_term([*read, *terms], vocab).values() for w in words]
+        spelled += more_usual_spellings(terms, self.index.bm25)
         formal = split_unknown(list(dict.fromkeys([*alternatives([*read, *terms]), *spelled])), vocab)
         weight = self.settings.paraphrase_weight
         lexical = {
