@@ -1874,3 +1874,14 @@ def test_a_step_that_only_closes_the_window_does_not_lead() -> None:
     question = q("뚜껑 닫아도 켜져 있게", ["뚜껑", "닫다", "켜지다"])
     assert texts(select([switch, close], question, 2))[0] == switch.text
     assert texts(select([close], question, 1)) == [close.text]  # alone, it is all there is
+
+
+def test_asked_how_a_sentence_saying_what_can_be_done_leads() -> None:
+    """ "표 머리글 반복하려면?": a manual answers "… 표 머리글을 반복할 수 있습니다." — what one can do
+    is the answer to how; a sentence describing what happens, though earlier, is not."""
+    how = q("표 머리글 반복하려면", ["표", "머리글", "반복"], form="method")
+    happens = cand(
+        1, 0, "표가 여러 페이지에 걸치면 새 페이지에서 표 머리글이 반복됩니다.", {"표", "머리글", "반복", "페이지"}
+    )
+    can = cand(1, 40, "표가 있는 새 페이지마다 표 머리글을 반복할 수 있습니다.", {"표", "머리글", "반복", "페이지"}, 1)
+    assert texts(select([happens, can], how, 1)) == [can.text]

@@ -349,7 +349,7 @@ def _item_span(text: str, a: int, b: int) -> tuple[int, int]:
 #: Words by which a sentence shows the kind of answer a question form asks for.
 FORM_CUES = {
     "reason": re.compile(r"때문|위해|위한|므로|으로 인해|로 인해|않도록|도록|이유|원인|까닭|덕분|탓"),
-    "method": re.compile(r"해야|하려면|하면|필요|통해|위해|방법|방안|전략|구축|강화|마련|선택|누르|클릭|사용"),
+    "method": re.compile(r"해야|하려면|하면|필요|통해|위해|방법|방안|전략|구축|강화|마련|선택|누르|클릭|사용|수 있"),
     "definition": re.compile(
         r"(?:이란|란|이라는|라는|을 말|를 말|를 뜻|을 뜻|의미|정의|이다|입니다|[은는] .{2,40}(?:이다|입니다))"
     ),
