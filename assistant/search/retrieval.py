@@ -396,8 +396,8 @@ class Retriever:
         # the index does not know is looked up whole too (비밀번호 → 암호, though searched as 비밀, 번호),
         # and a formal word it knows only in pieces is searched as those (비밀번호 → 비밀, 번호)
         # and a loanword they write only in the other script is looked for so (엑셀 → excel)
-        # ... and so is a loanword's other spelling the documents write far more often (임프레스 of a help
-        # that writes Impress nearly everywhere and 임프레스 on two pages: those two must not take the rank)
+        # ... and so is a loanword's other spelling the documents write far more often (파이썬 of a help
+        # that writes Python nearly everywhere and 파이썬 on one page: that page must not take the rank alone)
         spelled = [w for words in spellings_by_term([*read, *terms], vocab).values() for w in words]
         spelled += more_usual_spellings(terms, self.index.bm25)
         formal = split_unknown(list(dict.fromkeys([*alternatives([*read, *terms]), *spelled])), vocab)
