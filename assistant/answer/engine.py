@@ -12,7 +12,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -160,12 +160,11 @@ def _written_words(text: str, tokens: Sequence[Token], terms: Collection[str]) -
     return list(dict.fromkeys(text[a:b] for a, b in _word_spans(tokens, named) if b - a >= 2))
 
 
-def _spaced_once(word: str) -> list[str]:
-    """``word`` with a space put in at each place between two of its Hangul syllables ("존브라운" →
-    "존 브라운", "존브 라운", "존브라 운"): a name written in two words that a question runs together."""
-    return [
-        f"{word[:i]} {word[i:]}" for i in range(1, len(word)) if "가" <= word[i - 1] <= "힣" and "가" <= word[i] <= "힣"
-    ]
+def _spaced_once(word: str, known: Container[str]) -> list[str]:
+    """``word`` with a space put in where it splits into two words the index knows ("존브라운" →
+    "존 브라운" where the documents write 존 and 브라운): a name written in two words that a question
+    runs together. Only such splits are looked for in the documents' text (each is a scan of it)."""
+    return [f"{word[:i]} {word[i:]}" for i in range(1, len(word)) if word[:i] in known and word[i:] in known]
 
 
 def _proper_nouns(tokens: Sequence[Token]) -> list[str]:
@@ -551,7 +550,11 @@ class Engine:
         absent = _written_words(request.searched, searched, unwritten) if unwritten else []
         if not unsure and topic:  # a name Kiwi reads in other pieces in the documents is still written there
             # ... or written in two words ("리먼브라더스" of "리먼 브라더스")
-            absent = [w for w in absent if w.lower() not in topic or not index.store.writes(w, *_spaced_once(w))]
+            absent = [
+                w
+                for w in absent
+                if w.lower() not in topic or not index.store.writes(w, *_spaced_once(w.lower(), index.bm25.vocab))
+            ]
         mixed = [
             name
             for name in _mixed_names(request.searched, searched, index.bigram.vocab)
