@@ -1885,3 +1885,12 @@ def test_asked_how_a_sentence_saying_what_can_be_done_leads() -> None:
     )
     can = cand(1, 40, "표가 있는 새 페이지마다 표 머리글을 반복할 수 있습니다.", {"표", "머리글", "반복", "페이지"}, 1)
     assert texts(select([happens, can], how, 1)) == [can.text]
+
+
+def test_asked_which_folder_a_sentence_naming_a_path_leads() -> None:
+    """ "설치한 프로그램 설명서는 어느 폴더에 있어요?": the sentence giving the path ("… /usr/share/doc/PACKAGE
+    …") answers it, not one sharing more of the question's words without one."""
+    where = q("설치한 프로그램 설명서는 어느 폴더에 있어요?", ["설치", "프로그램", "설명서", "폴더"])
+    words = cand(1, 0, "설명서 프로그램은 tasksel로 설치할 수 있습니다.", {"설명서", "프로그램", "tasksel", "설치"})
+    path = cand(1, 40, "설치한 패키지의 설명서는 /usr/share/doc/PACKAGE에 있습니다.", {"설치", "패키지", "설명서"}, 1)
+    assert texts(select([words, path], where, 1)) == [path.text]

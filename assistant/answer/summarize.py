@@ -134,6 +134,9 @@ class Asked:
     #: the question asks for a key to press ("창 꽉 차게 키우는 단축키", "메뉴 여는 키"): a sentence that
     #: names one (Super+↑, Alt+F10) answers it
     key: bool = False
+    #: the question asks where a file or folder is ("설명서는 어느 폴더에 있어요?", "설정 파일 위치"): a
+    #: sentence naming a path (/usr/share/doc/…) answers it
+    path: bool = False
     #: the question asks for something to be done or to stop, in any words ("부팅하면 바로 로그인되게"):
     #: no value, no kind of thing, no place or key, and no reason or definition asked
     to_be_done: bool = False
@@ -297,6 +300,7 @@ def asked(
     ellipsis goes on from: "얼마까지 지원받아?" → "그럼 소상공인은?" asks a sum too)."""
     wants_from = question if expected_answer(question) is not None or not like else like
     where_to, key = bool(_WHERE_TO.search(question)), bool(_ASKS_KEY.search(question))
+    path = bool(_ASKS_PATH.search(question))
     words = [
         w for w in re.findall(r"\w+", question if written is None else written) if any(t in w.lower() for t in terms)
     ]
@@ -325,6 +329,7 @@ def asked(
         headings=answering_headings(question, form),
         where_to=where_to,
         key=key,
+        path=path,
         to_be_done=form in ("general", "method")
         and expected_answer(question) is None
         and not (where_to or key or _ASKS_WHAT.search(question)),
@@ -728,6 +733,8 @@ def _lead_rules(q: Asked, rows: Sequence[Sequence[float]]) -> list[Callable[[int
     - where to do something: a step that says where ("화면 밝기 어디서 조절해요": "… 시스템 메뉴를 누르고
       화면 밝기 조절 슬라이더로 …", not "하드웨어에 따라 … 화면 밝기를 조절하거나 …");
     - a key: a sentence naming keys pressed ("창 꽉 차게 키우는 단축키": "… Alt+F10 키를 누릅니다.");
+    - where a file or folder is: a sentence naming a path ("설명서는 어느 폴더에 있어요?": "… /usr/share/doc/PACKAGE
+      …", not "task는 tasksel 프로그램 … 설치할 수 있습니다.");
     - asking no value: a sentence rather than a table's row ("(마이너스) | 부정 | -5" for "마이너스 숫자
       빨간색으로 표시되게", whose answer is a sentence);
     - a bound ("입사 1년 안 됐으면?"): a sentence that states it ("1년 미만인 직원에게는 …", not "3년 이상
@@ -743,6 +750,8 @@ def _lead_rules(q: Asked, rows: Sequence[Sequence[float]]) -> list[Callable[[int
         rules.append(lambda i, c: bool(_WHERE_STEP.search(c.text)))
     if q.key:
         rules.append(lambda i, c: bool(_KEY_PRESSED.search(c.text)))
+    if q.path:
+        rules.append(lambda i, c: bool(_PATH.search(c.text)))
     if not valued:
         rules.append(lambda i, c: cells(c.text) == 1)
     if q.states_bound is not None:
@@ -773,6 +782,14 @@ _ASKS_KEY = re.compile(
 _KEY_PRESSED = re.compile(
     r"(?<![A-Za-z])(?:Ctrl|Alt|Shift|Super|Cmd|Meta)\s*\+\s*\S|(?<![A-Za-z0-9])F(?:1[0-2]|[1-9])(?![0-9A-Za-z])|'[A-Z0-9.]'"
 )
+
+
+#: A question asking where a file or folder is: "어느 폴더에", "무슨 파일에", "설정 파일 위치", "디렉터리 경로".
+_ASKS_PATH = re.compile(
+    r"(?:어느|어떤|무슨)\s?(?:폴더|디렉[터토]리|파일|경로)|(?:폴더|디렉[터토]리|파일)\s?(?:위치|경로)"
+)
+#: A path in a file system: "/usr/share/doc/PACKAGE", "~/.config", "C:\\Program Files".
+_PATH = re.compile(r"(?<![\w/])(?:~|/[\w.\-]+)(?:/[\w.\-]*)+|\b[A-Za-z]:\\")
 
 
 #: A question word asking what or which ("뭐 하는 함수예요", "무슨 기능", "어떤 옵션").
