@@ -76,7 +76,14 @@ from assistant.store.index import Index, open_index
 from assistant.store.versions import check_writable
 from assistant.text.chunking import Chunk
 from assistant.text.josa import final_consonant
-from assistant.text.korean import NOMINAL_TAGS, KoreanAnalyzer, QuickStartAnalyzer, Token, content_terms
+from assistant.text.korean import (
+    NOMINAL_TAGS,
+    KoreanAnalyzer,
+    QuickStartAnalyzer,
+    Token,
+    content_terms,
+    first_readings,
+)
 from assistant.text.questions import (
     ENGLISH_FUNCTION_WORDS,
     SUMMARY_WORDS,
@@ -170,9 +177,7 @@ def _spaced_once(word: str, known: Container[str]) -> list[str]:
 def _proper_nouns(tokens: Sequence[Token]) -> list[str]:
     """The words of a question the analyzer reads as proper nouns (as their first use is read), each
     a whole written word (not a piece of a longer one: Kiwi may read a name in pieces)."""
-    first: dict[str, str] = {}
-    for t in tokens:
-        first.setdefault(t.form.lower(), t.tag.split("-")[0])
+    first = first_readings(tokens)
     glued = {t.start: t for t in tokens}
 
     def whole(t: Token) -> bool:  # nothing written onto it but a particle, a copula or an ending

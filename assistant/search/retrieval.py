@@ -19,7 +19,7 @@ from assistant.store.baseline import offtopic_cosine
 from assistant.store.bm25 import BM25, join_known, split_unknown
 from assistant.store.index import Index
 from assistant.text.chunking import PATH_SEPARATOR, Chunk
-from assistant.text.korean import NAME_TAGS, KoreanAnalyzer
+from assistant.text.korean import NAME_TAGS, KoreanAnalyzer, first_readings
 from assistant.text.loanwords import alternatives_with_spellings, spellings, spellings_by_term
 from assistant.text.paraphrase import alternatives
 from assistant.text.questions import FRAME_NOUNS, cross_script, has_hangul, topic_terms, without_document_words
@@ -418,10 +418,9 @@ class Retriever:
     def _common(self, query: str) -> frozenset[str]:
         """The words of ``query`` the analyzer reads as common words (as their first use is read),
         not as names: what ``unwritten`` counts of the words no document writes."""
-        first: dict[str, str] = {}
-        for token in self.analyzer.tokens(query):
-            first.setdefault(token.form.lower(), token.tag.split("-")[0])
-        return frozenset(form for form, tag in first.items() if tag not in NAME_TAGS)
+        return frozenset(
+            form for form, tag in first_readings(self.analyzer.tokens(query)).items() if tag not in NAME_TAGS
+        )
 
     def _weights(self, mode: Mode) -> dict[str, float]:
         weights = self.settings.fusion_weights

@@ -56,6 +56,15 @@ def is_content(token: Token) -> bool:
     return base in CONTENT_TAGS and token.form not in WEAK_NOUNS and not (base == "NP" and token.form in WEAK_PRONOUNS)
 
 
+def first_readings(tokens: Iterable[Token]) -> dict[str, str]:
+    """Each lower-cased form of ``tokens`` with the base tag of its first use (a word read as a name
+    once and as a common word later is what its first reading says)."""
+    first: dict[str, str] = {}
+    for tok in tokens:
+        first.setdefault(tok.form.lower(), tok.tag.split("-")[0])
+    return first
+
+
 def content_terms(tokens: Iterable[Token]) -> list[str]:
     """Lower-cased content morphemes; verb and adjective stems get a ``다`` ending."""
     out = []
