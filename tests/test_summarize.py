@@ -1876,6 +1876,23 @@ def test_a_step_that_only_closes_the_window_does_not_lead() -> None:
     assert texts(select([close], question, 1)) == [close.text]  # alone, it is all there is
 
 
+def test_a_step_that_only_opens_what_the_procedure_works_in_gives_way_to_the_next() -> None:
+    """ "슬라이드에 표 넣기" led with "1. 표를 삽입하려는 … 페이지로 이동합니다." (표, 삽입, 슬라이드 are all in it);
+    the step after it, which inserts the table, leads. A step that says what it opens for
+    ("… 반복하려면 … 메뉴를 엽니다.") still may."""
+    go = cand(1, 0, "1. 표를 삽입하려는 슬라이드로 이동합니다.", {"표", "삽입", "슬라이드", "이동"})
+    insert = cand(1, 30, "2. 삽입 - 표를 선택합니다.", {"삽입", "표", "선택"}, 1)
+    other = cand(2, 0, "슬라이드 마스터의 표는 모든 슬라이드에 나타납니다.", {"슬라이드", "마스터", "표"})
+    question = q("슬라이드에 표 넣기", ["슬라이드", "표", "삽입"])
+    assert texts(select([go, insert, other], question, 3))[0] == insert.text
+    purpose = cand(
+        1, 0, "5. 자동 반복하려면 슬라이드 쇼 설정 메뉴를 엽니다.", {"자동", "반복", "슬라이드", "쇼", "설정"}
+    )
+    loop = q("슬라이드 쇼 자동 반복", ["슬라이드", "쇼", "자동", "반복"])
+    after = cand(1, 40, "6. 자동을 선택합니다.", {"자동", "선택"}, 1)
+    assert texts(select([purpose, after], loop, 2))[0] == purpose.text
+
+
 def test_asked_how_a_sentence_saying_what_can_be_done_leads() -> None:
     """ "표 머리글 반복하려면?": a manual answers "… 표 머리글을 반복할 수 있습니다." — what one can do
     is the answer to how; a sentence describing what happens, though earlier, is not."""

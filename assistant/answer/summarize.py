@@ -680,8 +680,13 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
             floor_of_answer = VALUE_LEADS * top
             j = next((j for j, x in enumerate(scored) if x[0] >= floor_of_answer and answers(x[2], x[3])), 0)
             scored.insert(0, scored.pop(j))
+    # a step that only opens what the procedure works in ("1. … Calc 시트를 엽니다.") gives way to the step
+    # after it, which does the thing there ("2. 표를 삽입하기 위해 삽입 - 표을 선택하거나 …")
+    if _opening_step(scored[0][3].text) and (j := _next_step(scored[0][3], scored)):
+        scored.insert(0, scored.pop(j))
     # a step that only closes, applies or confirms ("5. 기능 개선 창을 닫습니다.") ends a procedure and answers
-    # nothing: the best other sentence leads ("노트북 뚜껑 닫아도 …" matched it by 닫다)
+    # nothing, nor does an opening step whose next step is no candidate: the best other sentence leads
+    # ("노트북 뚜껑 닫아도 …" matched it by 닫다)
     if _closing_step(scored[0][3].text) and (
         j := next((j for j, x in enumerate(scored) if not _closing_step(x[3].text)), 0)
     ):
@@ -806,9 +811,38 @@ _CLOSING_STEP = re.compile(
 )
 
 
+#: A numbered step that only opens what the procedure works in or goes to it ("1. 텍스트 CSV 파일로 저장할
+#: Calc 시트를 엽니다.", "2. 공유를 눌러 창을 엽니다.", "1. 표를 삽입하려는 … 페이지로 이동합니다."): it
+#: begins a procedure and answers nothing. Not an unnumbered sentence: "… 갤러리 아이콘을 클릭하거나 도구 -
+#: 갤러리를 선택하여 갤러리를 엽니다." tells where a thing is.
+_OPENING_STEP = re.compile(r"^\d+\.\s.*(?:엽니다|여십시오|이동합니다|이동하십시오)\.?$")
+
+
 def _closing_step(text: str) -> bool:
-    """Whether a sentence is a step that only ends a procedure (:data:`_CLOSING_STEP`)."""
-    return bool(_CLOSING_STEP.match(text.strip()))
+    """Whether a sentence is a step that only ends a procedure (:data:`_CLOSING_STEP`) or only
+    begins one (:data:`_OPENING_STEP`)."""
+    text = text.strip()
+    return bool(_CLOSING_STEP.match(text) or _opening_step(text))
+
+
+def _opening_step(text: str) -> bool:
+    """Whether a sentence is a step that only begins a procedure (:data:`_OPENING_STEP`); not one
+    that says what for ("5. 전체 프레젠테이션을 자동 반복하려면 … 메뉴를 엽니다.")."""
+    text = text.strip()
+    return bool(_OPENING_STEP.match(text)) and "려면" not in text
+
+
+def _next_step(lead: Candidate, scored: Sequence[tuple[float, float, int, Candidate]]) -> int:
+    """The index into ``scored`` of the step after ``lead`` in its passage, or 0."""
+    n = step_value(lead.text)
+    return next(
+        (
+            j
+            for j, x in enumerate(scored)
+            if n is not None and x[3].citation == lead.citation and step_value(x[3].text) == n + 1
+        ),
+        0,
+    )
 
 
 def _with_lead(c: Candidate, lead: Candidate, q: Asked) -> bool:
