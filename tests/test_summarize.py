@@ -506,6 +506,17 @@ def test_a_sentence_that_points_back_at_nothing_shown_is_left_out() -> None:
     assert texts(select([orphan, plain], q("지하철 노선", ["지하철", "노선"]), 3)) == [plain.text]
 
 
+def test_tidy_shows_a_sentence_once() -> None:
+    """The same sentence twice in a summary (a FAQ that repeats an answer in two places, or one span
+    reached by two ways) reads as a fault: only its first showing stays."""
+    first = cand(1, 0, "회원 자격이나 지불은 없습니다.", {"회원", "지불"})
+    again = cand(2, 500, "회원 자격이나  지불은 없습니다.", {"회원", "지불"}, doc="b.txt")
+    inside = cand(3, 5, "자격이나 지불은 없습니다.", {"지불"})
+    other = cand(1, 40, "패키지는 자유롭게 재배포할 수 있습니다.", {"패키지", "재배포"}, 1)
+    shown = texts(tidy([Picked(first, 3.0), Picked(again, 2.0), Picked(inside, 1.5), Picked(other, 1.0)]))
+    assert shown == [first.text, other.text]
+
+
 def test_tidy_drops_a_connective_that_links_to_nothing_shown() -> None:
     c = cand(1, 10, "하지만 유럽은 규제를 중시한다.", {"유럽", "규제"})
     (shown,) = tidy([Picked(c, 1.0)])
@@ -1406,6 +1417,19 @@ def test_a_lead_under_a_heading_that_asks_is_followed_by_the_rest_of_its_answer(
     plain = [replace(c, section="5장. 릴리스") for c in answer]
     assert answer_under_question(plain, [Picked(plain[1], 3.0)], 4) == []
     assert answer_under_question([answer[1], elsewhere], [Picked(answer[1], 3.0)], 4) == []
+
+
+def test_the_lead_under_a_heading_that_asks_is_not_shown_twice() -> None:
+    """A FAQ's answer read "CD를 부팅하도록 … 재부팅하세요." twice: the lead is the candidate as a reader
+    sees it (its label dropped, so it starts later), and the candidate it came from was taken for
+    one of its neighbours."""
+    section = "2장. 설치 > CD로 어떻게 설치하나요?"
+    labelled = replace(cand(1, 100, "설치 방법: CD를 넣고 재부팅하세요.", {"cd", "재부팅"}), section=section)
+    after = replace(cand(1, 130, "이제 설치 프로그램이 실행됩니다.", {"설치", "실행"}, 1), section=section)
+    lead = presentable(labelled)
+    assert lead is not None and lead.start > labelled.start
+    shown = texts(answer_under_question([labelled, after], [Picked(lead, 3.0)], 4))
+    assert shown == [lead.text, after.text]
 
 
 def test_steps_among_sentences_stand_each_on_a_line() -> None:

@@ -1376,11 +1376,14 @@ def tidy(order: Sequence[Picked]) -> list[Picked]:
     """Drop a leading connective ("하지만", "이를 위해" …) from a sentence not shown after the one it
     continues, the commas a cell of a table ends with, and the ordinal of a later point ("둘째, ",
     "마지막으로 ") not shown after the points before it ("1. 둘째, …" reads as if the first were
-    missing; "첫째, …" alone says more follow)."""
+    missing; "첫째, …" alone says more follow). A sentence shown already (the same words, or a span of
+    its document overlapping one shown) is not shown again."""
     out: list[Picked] = []
     counted = False  # the line before is a point shown with every point before it
     for p in order:
         c = p.candidate.ended()
+        if any(_shown_as(c, o.candidate) for o in out):
+            continue
         kind, cut = continuation(c.text)
         if kind in ("connective", "adverbial") and cut and not (out and _continues(c, out[-1].candidate)):
             c = c.trimmed(cut)
@@ -1393,6 +1396,13 @@ def tidy(order: Sequence[Picked]) -> list[Picked]:
             counted = bool(ordinal) or (bool(ANNOUNCES.search(c.text)) and _holds_item(c.text))
         out.append(Picked(c, p.score))
     return out
+
+
+def _shown_as(c: Candidate, shown: Candidate) -> bool:
+    """Whether ``c`` says what ``shown`` says: the same words, or an overlapping span of one document."""
+    if c.doc_id == shown.doc_id and c.start < shown.end and shown.start < c.end:
+        return True
+    return " ".join(c.text.split()) == " ".join(shown.text.split())
 
 
 def _points_in_order(a: Candidate, b: Candidate) -> bool:
@@ -1705,8 +1715,9 @@ def answer_under_question(candidates: Sequence[Candidate], picked: Sequence[Pick
         {
             c.start: p
             for c in candidates
-            if c.doc_id == lead.doc_id and c.section == lead.section and c.start != lead.start and not _asks(c.text)
-            if (p := presentable(c)) is not None
+            if c.doc_id == lead.doc_id and c.section == lead.section and not _asks(c.text)
+            # the lead itself, though a candidate of it starts before its label or connective
+            if (p := presentable(c)) is not None and not (p.start < lead.end and lead.start < p.end)
         }.values(),
         key=lambda c: abs(c.start - lead.start),
     )[:ANSWER_NEIGHBOURS]
