@@ -18,7 +18,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.answer.comparison import select_comparison
 from assistant.answer.overview import openings, section_openings
+from assistant.answer.points import (
+    answer_under_question,
+    around,
+    enumeration,
+    heading_label,
+    in_procedure_order,
+    items_of,
+    other_items,
+    procedure_after,
+    subsections,
+)
 from assistant.answer.request import ALONE, Context, Request
 from assistant.answer.schema import Answer, Citation, SummarySentence, UsedSentence
 from assistant.answer.suggest import NUMBERING, Outline, abstention_message, covers, followups, table_of_contents
@@ -27,22 +39,12 @@ from assistant.answer.summarize import (
     Candidate,
     Picked,
     all_about,
-    answer_under_question,
-    around,
     arrange,
     asked,
-    enumeration,
     header_rows,
-    heading_label,
-    in_procedure_order,
-    items_of,
     not_elaborating,
-    other_items,
-    procedure_after,
     select_about,
-    select_comparison,
     still_about,
-    subsections,
     tidy,
     with_antecedents,
     with_line_labels,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Collection, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 
@@ -469,7 +469,7 @@ def _heading_said(c: Candidate, q: Asked) -> str:
     "… 추진계획 > Ⅲ. 추진 일정": asked when)."""
     if _under_answering_heading(c, q):
         return c.section.lower()
-    return _section_heads(c.section)[0]
+    return section_heads(c.section)[0]
 
 
 def _under_answering_heading(c: Candidate, q: Asked) -> bool:
@@ -489,12 +489,12 @@ def _names_of(c: Candidate, said: str) -> str:
     (:func:`_heading_said`), or a table row's header ("프로 | 19,900원 | 2TB" under "요금제 | 월 요금
     | 저장 용량": asked "프로 요금제 얼마야?", the row names a 요금). Only for that noun: the header's
     words are every row's, and a question names a column ("… 키") as readily as the row it wants."""
-    header = _section_heads(c.section)[1]
+    header = section_heads(c.section)[1]
     return f"{said}\n{header}" if header else said
 
 
 @lru_cache(maxsize=4096)
-def _section_heads(section: str) -> tuple[str, str]:
+def section_heads(section: str) -> tuple[str, str]:
     """The title of the article a section path ends with, and the header row of the table it ends
     with (:func:`with_table_headers`), lower-cased ("" for none)."""
     last = last_heading(section)
@@ -696,7 +696,7 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     scored[1:] = sorted(scored[1:], key=lambda x: (-(x[0] - part(x[2], _AFTER)), x[2]))
     best, lead = scored[0][1], scored[0][3]
     floor = w.floor * best if best > 0 else -math.inf
-    about = 0.6 * _relevance(lead, q)
+    about = 0.6 * relevance(lead, q)
     # the lead does not give the kind of value asked for (a price, a time, a span; its ``wanted``
     # feature): the sentences of its passage that give one follow it, first, however they score and
     # whatever words they share with the question ("등본은 얼마야?": the fee rows), and those of its
@@ -713,10 +713,10 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         gives = i in values
         if alone < floor and not gives:
             continue
-        if chosen and c.citation != lead.citation and _relevance(c, q) < about and not gives:
+        if chosen and c.citation != lead.citation and relevance(c, q) < about and not gives:
             continue
         far = abs(c.position - lead.position) > 1
-        if chosen and c.citation == lead.citation and far and _relevance(c, q) <= 0 and not gives:
+        if chosen and c.citation == lead.citation and far and relevance(c, q) <= 0 and not gives:
             continue  # the lead's passage: its neighbours go on with it, the rest must be about the question
         if any(_jaccard(c.terms, p.candidate.terms) >= w.redundancy for p in chosen):
             continue
@@ -851,7 +851,7 @@ def _with_lead(c: Candidate, lead: Candidate, q: Asked) -> bool:
     지원사업 추진계획 > 사업 개요", while the lead came from the plan's "신청 방법"; which of the plan's
     passages ranks first is near chance). Another document's, or a passage's on something else of
     the document ("여권 수수료는 …" for "등본 발급 얼마야?"), is not."""
-    return c.citation == lead.citation or (c.doc_id == lead.doc_id and _relevance(c, q) > 0)
+    return c.citation == lead.citation or (c.doc_id == lead.doc_id and relevance(c, q) > 0)
 
 
 def select_about(
@@ -880,7 +880,7 @@ def select_about(
     bound_q = replace(q, subject=tuple(names))
     picked = free
     lead = free[0].candidate
-    topic = None if _about(lead, bound_q) else topic_of(lead.text)
+    topic = None if about_subject(lead, bound_q) else topic_of(lead.text)
     if topic is not None and topic not in names and (apart or not _passage_names(lead, candidates, names)):
         # the best sentence is about another name (and, when the answer is a name, its passage is
         # not about the named one: "라라랜드의 감독은?" is answered by "데이미언 셔젤이 감독과 …"
@@ -924,7 +924,7 @@ def _on_names(picked: Sequence[Picked], names: Sequence[str], topic_of: Callable
     return out
 
 
-def _relevance(c: Candidate, q: Asked) -> float:
+def relevance(c: Candidate, q: Asked) -> float:
     """How much a sentence is about the question: :func:`_shared` with its heading's terms."""
     return _shared(c, q, c.section.lower())
 
@@ -998,7 +998,7 @@ def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:
         for c in candidates
         if (p := presentable(c)) is not None and not _contact_only(c, q) and not _about_the_document(c, q)
     ]
-    about = [p for c, p in shown if _about(c, q)]
+    about = [p for c, p in shown if about_subject(c, q)]
     if about or not q.subject:
         return about
     return [p for c, p in shown if _names_apart(c.text, q)]
@@ -1020,12 +1020,12 @@ SETS_UP = re.compile(
 LONGEST_GROUP = 400
 
 
-_ITEM_INSIDE = re.compile(rf"(?:^|\s){ORDINAL}[,\s]")
+ITEM_INSIDE = re.compile(rf"(?:^|\s){ORDINAL}[,\s]")
 
 
 def _holds_item(text: str) -> bool:
     """Whether a (joined) sentence already holds a point of an enumeration."""
-    return bool(_ITEM_INSIDE.search(text))
+    return bool(ITEM_INSIDE.search(text))
 
 
 def with_antecedents(sentences: Sequence[Candidate], text: str, offset: int) -> list[Candidate]:
@@ -1220,7 +1220,7 @@ def presentable(c: Candidate) -> Candidate | None:
         or c.text.rstrip().endswith((":", "："))
         or not _LETTER.search(c.text)
         or labels_only(c.text)
-        or _asks(c.text)
+        or is_question(c.text)
     ):
         return None
     if len(c.text) > LONGEST:
@@ -1230,12 +1230,12 @@ def presentable(c: Candidate) -> Candidate | None:
     return c
 
 
-def _asks(text: str) -> bool:
+def is_question(text: str) -> bool:
     """Whether a sentence is a question: it ends with a question mark."""
     return bool(QUESTION_END.search(text.rstrip()))
 
 
-def _about(c: Candidate, q: Asked) -> bool:
+def about_subject(c: Candidate, q: Asked) -> bool:
     """Whether the sentence is about the question's subject: its section names it, or the sentence
     names it before what it replaced, if at all ("미국과 중국의 기업들은 … 한국과의 격차를" is about
     중국; "한국은 … 중국에 비해" is about 한국)."""
@@ -1248,10 +1248,10 @@ def _about(c: Candidate, q: Asked) -> bool:
 
 
 def all_about(picked: list[Picked], q: Asked) -> list[Picked]:
-    """``picked`` when every sentence of it is about the question's subject (:func:`_about`), else
+    """``picked`` when every sentence of it is about the question's subject (:func:`about_subject`), else
     nothing: the points of an enumeration shown after "정부 역할은?" (a follow-up on "AI 투자 격차를
     줄이려면?") were all three of the essay's, two of them not about 정부."""
-    return picked if all(_about(p.candidate, q) for p in picked) else []
+    return picked if all(about_subject(p.candidate, q) for p in picked) else []
 
 
 def _named_first(text: str, q: Asked) -> bool:
@@ -1407,7 +1407,7 @@ def _shown_as(c: Candidate, shown: Candidate) -> bool:
 
 def _points_in_order(a: Candidate, b: Candidate) -> bool:
     """Whether ``a`` and ``b`` are points of one enumeration of a document, ``a`` before ``b``."""
-    return a.doc_id == b.doc_id and a.start < b.start and _is_point(a.text) and _is_point(b.text)
+    return a.doc_id == b.doc_id and a.start < b.start and is_point(a.text) and is_point(b.text)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -1423,459 +1423,6 @@ def weights_from(values: Mapping[str, float]) -> Weights:
     return Weights(**values)
 
 
-def select_comparison(
-    candidates: Sequence[Candidate], q: Asked, n: int, sides: Sequence[str], w: Weights = DEFAULT_WEIGHTS
-) -> tuple[list[Picked], list[str]]:
-    """Like :func:`select`, but each side is heard: when no chosen sentence names a side alone, its
-    best sentence joins them. Also returns the sides no candidate names at all, in its text or its
-    heading (a side named only beside the other is not missing: "해외는 …인 반면, 한국은 …")."""
-    # a sentence saying that the document compares ("해외 사례와 한국의 AI 동맹을 비교하고, … 제시합니다")
-    # tells nothing of either side
-    candidates = [c for c in candidates if not _SAYS_IT_COMPARES.search(c.text)] or list(candidates)
-    chosen = select(candidates, q, n, w)
-    if chosen and not _names_all(chosen[0].candidate.text, sides):
-        # a sentence that sets the sides against each other ("해외는 …인 반면, 한국은 …") answers first
-        contrasts = [c for c in candidates if _names_all(c.text, sides) and form_cue(c.text, "comparison")]
-        best = select(contrasts, q, 1, replace(w, floor=0.0))
-        if best and best[0].score >= w.floor * chosen[0].score:
-            chosen = [best[0], *(p for p in chosen if p.candidate != best[0].candidate)][:n]
-    missing: list[str] = []
-    for side in sides:
-        heard = [p.candidate for p in chosen if _only(p.candidate.text, side, sides)]
-        about = [c for c in candidates if _only(c.text, side, sides)]
-        # a sentence about the side ("미국은 …") before one that names it beside another ("미국과 중국의 …")
-        opening = [c for c in about if _opens_with(c.text, side)]
-        if any(_opens_with(c.text, side) for c in heard) or (heard and not opening):
-            continue
-        best = select(opening or about, replace(q, subject=(side,)), 1, replace(w, floor=0.0))
-        if best:
-            chosen = [*_make_room(chosen, n - 1, sides), best[0]]
-        elif not any(side.lower() in f"{c.section}\n{c.text}".lower() for c in candidates):
-            missing.append(side)
-    rows = [p.candidate for p in chosen if _row_of(p.candidate, sides)]
-    if rows:
-        # a table's rows are about what their first cells name: "스탠다드랑 프로 차이가 뭐야?" is not
-        # answered by the row of 베이직
-        chosen = [p for p in chosen if cells(p.candidate.text) < 2 or _row_of(p.candidate, sides)]
-    docs = {c.doc_id for c in rows}
-    if len(docs) == 1 and all(any(_row_of(c, [side]) for c in rows) for side in sides):
-        # ... and when a table has a row for every side, it is the comparison: another document's
-        # sentence naming a side ("팀 채널에서 …" for the 팀 plan) is about something else
-        chosen = [p for p in chosen if p.candidate.doc_id in docs]
-    return chosen, missing
-
-
-def _row_of(c: Candidate, sides: Sequence[str]) -> bool:
-    """Whether ``c`` is a table row whose first cell names one of ``sides`` and whose header
-    (:func:`with_table_headers`) names none: a row of things compared, not a row of aspects with a
-    column per side ("구분 | 한국 | 해외")."""
-    if cells(c.text) < 2:
-        return False
-    header = _section_heads(c.section)[1]
-    first = c.text.split(" | ", 1)[0].lower()
-    return not any(side.lower() in header for side in sides) and any(side.lower() in first for side in sides)
-
-
-def _make_room(chosen: list[Picked], room: int, sides: Sequence[str]) -> list[Picked]:
-    """At most ``room`` of the chosen sentences: the weakest go first, never the lead nor the only
-    sentence about a side."""
-    out = list(chosen)
-    for p in sorted(chosen[1:], key=lambda p: p.score):
-        if len(out) <= room:
-            break
-        alone = [s for s in sides if _only(p.candidate.text, s, sides)]
-        if alone and sum(_only(o.candidate.text, alone[0], sides) for o in out) == 1:
-            continue
-        out.remove(p)
-    return out
-
-
-#: A sentence announcing a comparison rather than making it: "… 을 비교하고, … 방향을 제시합니다".
-_SAYS_IT_COMPARES = re.compile(r"(?:을|를) 비교(?:하고|하며|하여|해 보|합니다|한다|하겠|하고자)")
-
-
-def _opens_with(text: str, side: str) -> bool:
-    """Whether a sentence opens with ``side`` as its topic, subject or owner ("미국은 …", "유럽연합(EU)은
-    …" for 유럽, "한국의 AI 동맹은 …"), a label before it aside."""
-    body = text[label_prefix(text) :]
-    return bool(re.match(re.escape(side) + r"\S{0,6}?(?:은|는|이|가|의|에서는)(?=\s)", body, re.IGNORECASE))
-
-
-def _names_all(text: str, sides: Sequence[str]) -> bool:
-    """Whether ``text`` names every side."""
-    low = text.lower()
-    return bool(sides) and all(side.lower() in low for side in sides)
-
-
-def _only(text: str, side: str, sides: Sequence[str]) -> bool:
-    """Whether ``text`` names ``side`` and no other side."""
-    low = text.lower()
-    return side.lower() in low and not any(o.lower() in low for o in sides if o != side)
-
-
-def enumeration(
-    candidates: Sequence[Candidate], picked: Sequence[Picked], n: int, q: Asked | None = None
-) -> list[Picked]:
-    """When the lead is, or announces, one of the document's enumerated points ("첫째, …", "두 번째로,
-    …", a step's "2. …"), the points of that enumeration in the document's order (at most ``max(n, 3)``,
-    the lead among them: from the first point, or up to the lead when it comes later), after the lead
-    when it is not one of them (it announces them, or is a point's later sentence); else nothing.
-    Nothing either when the lead is a later point and the question ``q`` names what only that point
-    says: "비즈니스 모델의 유연성은 어떻게 확보하나요?" asks the essay's last point ("마지막으로, … 비즈니스
-    모델의 유연성을 확보해야 합니다."), which came third after the two before it."""
-    if not picked:
-        return []
-    lead = picked[0].candidate
-    run = next((r for r in _runs(_points(candidates, lead.doc_id, _is_point)) if any(_near(lead, p) for p in r)), [])
-    if len(run) < 2:
-        return []
-    size = max(n, 3)
-    at = next((i for i, p in enumerate(run) if p.start == lead.start), None)
-    if q is not None and at and _names_only(run[at], [p for p in run if p is not run[at]], q):
-        return []
-    if at is None:  # the lead announces the points ("… 쉽고 빠른 방법이 있습니다."), or is a point's later
-        # sentence that answers: it is said first, the points after it from the first
-        return [picked[0], *(Picked(c, 0.0) for c in run[: size - 1])]
-    first = max(0, min(at - size + 1, len(run) - size)) if at >= size else 0  # the window holds the lead
-    return [Picked(c, 0.0) for c in run[first : first + size]]
-
-
-def _names_only(point: Candidate, others: Sequence[Candidate], q: Asked) -> bool:
-    """Whether one of the question's topic terms is in ``point`` and in none of the ``others``."""
-    return any(t in point.terms and not any(t in o.terms for o in others) for t in q.terms)
-
-
-#: Sub-sections of one section shown as its points, at most.
-SUBSECTION_POINTS = 6
-#: ... and at least (among the candidates).
-SUBSECTIONS_LISTED = 3
-
-
-def subsections(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int, q: Asked) -> list[Picked]:
-    """When the sentences chosen come from two or more sub-sections of one section of the lead's
-    document, the question asks about that section and its sub-headings are its points ("4. 한국이
-    나아가야 할 방향" > "메가 얼라이언스 구축", "정부의 정책적 지원 강화", …): one sentence of each of
-    its sub-sections among the candidates, in the document's order (the one chosen there, else the
-    sub-section's first there; at most :data:`SUBSECTION_POINTS`); else nothing. "한국이 AI에서
-    나아가야 할 방향은?" listed three of the four in the order of their scores, the second first,
-    with a sentence of the other essay after them, and "첫 번째 거" then pointed at the second. A
-    question naming the lead's own sub-heading asks about that one ("설치 방법" > "macOS"): nothing."""
-    if n < 2 or len(picked) < 2:
-        return []
-    lead = picked[0].candidate
-    parent = _parent(lead.section)
-    own = last_heading(lead.section).lower()
-    if not parent or any(t in own for t in q.terms):  # asked about the lead's sub-section ("macOS에 설치하려면?")
-        return []
-    mine = [p for p in picked if p.candidate.doc_id == lead.doc_id and _parent(p.candidate.section) == parent]
-    chosen: dict[str, Picked] = {}
-    for p in mine:
-        chosen.setdefault(p.candidate.section, p)
-    if len(chosen) < 2:
-        return []
-    firsts: dict[str, Candidate] = {}  # each sub-section's first sentence, in the document's order
-    for c in sorted(candidates, key=lambda c: c.start):
-        mine_too = c.doc_id == lead.doc_id and _parent(c.section) == parent and c.section not in firsts
-        if mine_too and (shown := presentable(c)) is not None:
-            firsts[c.section] = shown
-    if len(firsts) < SUBSECTIONS_LISTED or any(_asks(last_heading(section)) for section in firsts):
-        return []  # two are no list; headings that ask are a FAQ's questions, not an answer's points
-    return [chosen.get(section) or Picked(first, 0.0) for section, first in firsts.items()][:SUBSECTION_POINTS]
-
-
-#: A sub-heading longer than this is no label for its point.
-LABEL_CHARS = 30
-
-
-def heading_label(c: Candidate) -> str:
-    """The sub-heading a point of :func:`subsections` is shown under ("메가 얼라이언스 구축"), "" when
-    it is long or the sentence writes it already."""
-    heading = last_heading(c.section).strip()
-    return heading if len(heading) <= LABEL_CHARS and heading.lower() not in c.text.lower() else ""
-
-
-def _parent(section: str) -> str:
-    """A section path without its last heading ('' for a path of one heading)."""
-    head, _, last = section.rpartition(PATH_SEPARATOR)
-    return head if last else ""
-
-
-def in_procedure_order(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
-    """When two or more of the chosen sentences after the lead are steps of one numbered procedure
-    ("2. 와이파이를 눌러 …", "1. 현재 활동 개요를 …"), that procedure as it is written: its steps in their
-    order and without a gap, from the first one chosen, in the summary's places from where its
-    first step was (what was chosen after them gives way: a procedure cut short leaves the reader
-    half-way); else nothing. A lead that is itself one of the steps is what answers, and stays as it is."""
-    steps = [p for p in picked[1:] if _is_step(p.candidate.text)]
-    if len(steps) < 2:
-        return []
-    for doc in dict.fromkeys(p.candidate.doc_id for p in steps):
-        for run in _runs(_points(candidates, doc, _is_step)):
-            at = {c.start: i for i, c in enumerate(run)}
-            mine = [i for i, p in enumerate(picked) if p.candidate.doc_id == doc and p.candidate.start in at]
-            if len(mine) < 2 or mine[0] == 0:
-                continue
-            place = mine[0]
-            first = min(at[picked[i].candidate.start] for i in mine)
-            window = run[first : first + max(n - place, 2)]
-            return [*picked[:place], *(Picked(c, 0.0) for c in window)]
-    return []
-
-
-#: Steps of one numbered procedure shown after a lead that is none of them (a window holding the
-#: step chosen, else from the first).
-PROCEDURE_STEPS = 6
-#: Sentences chosen after the lead that stay before such a procedure.
-BEFORE_PROCEDURE = 2
-
-
-def procedure_after(
-    candidates: Sequence[Candidate], picked: Sequence[Picked], n: int, terms: Collection[str] = frozenset()
-) -> list[Picked]:
-    """The numbered procedure the lead belongs to or speaks of, after it: the lead, the next (at most
-    :data:`BEFORE_PROCEDURE`) sentences chosen that are no steps, then the procedure's steps in their
-    order (at most :data:`PROCEDURE_STEPS`, a window holding the step it is found by; the lead not
-    again). The procedure is the lead's own when the lead is a step ("3. 터치패드 섹션에서 …": step 4
-    turns on tapping); else the one a sentence chosen after the lead is a step of; else the one nearest
-    the lead in its section of its document ("화면 해상도 또는 방향 바꾸기": the lead says what the native
-    resolution is, step 4 of the page's procedure picks the resolution), in the lead's section, one
-    around it or one within it, or in a section beside it when its heading or one of its steps holds
-    one of the question's ``terms`` (a wiki page's "저장소 받기" does not go on from "DB 어떻게 띄워?" answered
-    under "로컬 데이터베이스"); else nothing. The procedure
-    counts as one of the ``n`` sentences: a reader asking how needs all its steps, and one step alone
-    leaves them half-way."""
-    if n < 2 or not picked:
-        return []
-    lead = picked[0].candidate
-    if _is_step(lead.text):
-        anchor: Candidate | None = lead if _does(lead.text) else None
-        run = _run_of(candidates, anchor) if anchor is not None else []
-    else:
-        anchor = next((p.candidate for p in picked[1:] if _does(p.candidate.text)), None)
-        if anchor is not None:
-            run = _run_of(candidates, anchor)
-        else:
-            top = _top_heading(lead.section)
-            runs = [
-                r
-                for r in _runs(_points(candidates, lead.doc_id, _does))
-                if _top_heading(r[0].section) == top
-                # a sibling section's procedure does something else, unless it is about the question
-                and (_nested(r[0].section, lead.section) or _about_terms(r, terms))
-            ]
-            run = min(runs, key=lambda r: min(abs(c.start - lead.start) for c in r), default=[])
-    if len(run) < 2:
-        return []
-    at = next((i for i, c in enumerate(run) if anchor is not None and c.start == anchor.start), 0)
-    first = max(0, at - PROCEDURE_STEPS + 1)
-    steps = [c for c in run[first : first + PROCEDURE_STEPS] if (c.doc_id, c.start) != (lead.doc_id, lead.start)]
-    others = [p for p in picked[1:] if not _is_step(p.candidate.text)][: min(BEFORE_PROCEDURE, n - 2)]
-    return [picked[0], *others, *(Picked(s, 0.0) for c in steps if (s := presentable(c)) is not None)]
-
-
-def _about_terms(run: Sequence[Candidate], terms: Collection[str]) -> bool:
-    """Whether a procedure's heading ("해상도 설정") or one of its steps holds one of ``terms``."""
-    heading = last_heading(run[0].section).lower()
-    return any(t in heading for t in terms) or any(not c.terms.isdisjoint(terms) for c in run)
-
-
-def _nested(a: str, b: str) -> bool:
-    """Whether one of two heading paths is the other or one of its sub-sections."""
-    return a == b or a.startswith(b + PATH_SEPARATOR) or b.startswith(a + PATH_SEPARATOR)
-
-
-def _top_heading(section: str) -> str:
-    """The first heading of a section path (its page's, in a manual of pages)."""
-    return section.split(PATH_SEPARATOR, 1)[0]
-
-
-def _run_of(candidates: Sequence[Candidate], step: Candidate) -> list[Candidate]:
-    """The steps of the numbered procedure ``step`` is one of, in order (as :func:`_runs` reads them)."""
-    runs = _runs(_points(candidates, step.doc_id, _does))
-    return next((r for r in runs if any(c.start == step.start for c in r)), [])
-
-
-#: Sentences next to a lead under a heading that asks a question shown right after it.
-ANSWER_NEIGHBOURS = 2
-
-
-def answer_under_question(candidates: Sequence[Candidate], picked: Sequence[Picked], n: int) -> list[Picked]:
-    """When the lead stands under a heading that asks a question (a FAQ's "stable 릴리스에 새 기능이
-    들어가나요?"), the text under it is that question's answer: the lead, then its nearest sentences
-    there (at most :data:`ANSWER_NEIGHBOURS`, in the document's order), then what was chosen after the
-    lead, ``n`` in all; else nothing. "stable 쓰고 있는데 새 기능 업데이트는 언제 들어와요?" led with "… 보안
-    업데이트만 받습니다." and went on to other answers; the sentence before it, "새 기능은 안정 릴리스에는
-    안 들어갑니다.", now follows it."""
-    if not picked or n < 2:
-        return []
-    lead = picked[0].candidate
-    if not _asks(last_heading(lead.section)):
-        return []
-    near = sorted(
-        {
-            c.start: p
-            for c in candidates
-            if c.doc_id == lead.doc_id and c.section == lead.section and not _asks(c.text)
-            # the lead itself, though a candidate of it starts before its label or connective
-            if (p := presentable(c)) is not None and not (p.start < lead.end and lead.start < p.end)
-        }.values(),
-        key=lambda c: abs(c.start - lead.start),
-    )[:ANSWER_NEIGHBOURS]
-    if not near:
-        return []
-    added = {c.start for c in near}
-    rest = [p for p in picked[1:] if not (p.candidate.doc_id == lead.doc_id and p.candidate.start in added)]
-    return [picked[0], *(Picked(c, 0.0) for c in sorted(near, key=lambda c: c.start)), *rest][:n]
-
-
-def _does(text: str) -> bool:
-    """Whether a sentence is a step that does something: numbered, and no question ("1. 데비안 CD를
-    만들고 팔 수 있나요?" is a FAQ's question, numbered)."""
-    return _is_step(text) and not _asks(text)
-
-
-def _points(candidates: Sequence[Candidate], doc: str, test: Callable[[str], bool]) -> list[Candidate]:
-    """The candidates of document ``doc`` whose text passes ``test``, once each, in the document's order."""
-    return sorted({c.start: c for c in candidates if c.doc_id == doc and test(c.text)}.values(), key=lambda c: c.start)
-
-
-def _is_step(text: str) -> bool:
-    """Whether a sentence is a step of a numbered procedure ("2. …")."""
-    return step_value(text) is not None
-
-
-def _is_point(text: str) -> bool:
+def is_point(text: str) -> bool:
     """Whether a sentence opens a point of an enumeration, or announces one and holds its first point."""
     return opens_item(text) or (bool(ANNOUNCES.search(text)) and _holds_item(text))
-
-
-def _runs(points: Sequence[Candidate], gap: int = 600) -> list[list[Candidate]]:
-    """Points in runs: one enumeration's points follow each other closely, in one numbering style;
-    a step numbered no higher than the one before starts another list ("1. 셀을 선택합니다. 2. …"
-    then "1. 분할할 셀에 …": two procedures)."""
-    runs: list[list[Candidate]] = []
-    for p in points:
-        last = runs[-1][-1] if runs else None
-        if (
-            last is not None
-            and p.start - last.end <= gap
-            and _style(p.text) in (_style(last.text), "")
-            and not _numbered_again(last.text, p.text)
-        ):
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    return runs
-
-
-def _numbered_again(before: str, after: str) -> bool:
-    """Whether ``after`` is a step numbered no higher than the step ``before`` ("2. …" then "1. …")."""
-    a, b = step_value(before), step_value(after)
-    return a is not None and b is not None and b <= a
-
-
-def _style(text: str) -> str:
-    """The numbering style of a point: "째" (첫째, 둘째), "번째" (첫 번째로), or "" (마지막으로, 2.);
-    of a sentence that announces the points and holds the first ("몇 가지 … 첫째, …"), that point's."""
-    inside = None if opens_item(text) else _ITEM_INSIDE.search(text)
-    at = inside.start() if inside else 0
-    head = text[at : at + 12]
-    return "번째" if "번째" in head else "째" if "째" in head else ""
-
-
-def _near(lead: Candidate, point: Candidate) -> bool:
-    return point.start <= lead.start < point.end or 0 <= point.start - lead.end <= 3 or point.start == lead.start
-
-
-def items_of(picked: Sequence[Picked], q: Asked, candidates: Sequence[Candidate] = ()) -> list[Candidate]:
-    """The named items the chosen sentences enumerate ("A, B, C 등", several quoted names), each
-    as a candidate of its own; none when no chosen sentence that is about the question enumerates
-    two or more. Failing that, the items of the first of the other ``candidates`` (best passage
-    first) whose items name what the question asks for: two or more of them write one of its
-    terms ("우리나라 AI 얼라이언스 종류 알려줘": "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI
-    얼라이언스', …", in the second passage, while the sentences chosen were on building a 메가
-    얼라이언스)."""
-    lead = _relevance(picked[0].candidate, q) if picked else 0.0
-    for p in picked:
-        spans = enumerated(p.candidate.text)
-        if len(spans) >= 2 and _relevance(p.candidate, q) >= 0.6 * lead:
-            return _items(p.candidate, spans)
-    terms = [t for t in q.terms if len(t) >= 2]
-    chosen = {(p.candidate.doc_id, p.candidate.start) for p in picked}
-    for c in sorted(candidates, key=lambda c: (c.citation, c.start)):
-        if (c.doc_id, c.start) in chosen:
-            continue
-        spans = enumerated(c.text)
-        if sum(any(t in c.text[a:b].lower() for t in terms) for a, b in spans) >= 2:
-            return _items(c, spans)
-    return []
-
-
-def _items(c: Candidate, spans: Sequence[tuple[int, int]]) -> list[Candidate]:
-    """The items at ``spans`` of sentence ``c``, each a candidate of its own."""
-    return [replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset()) for a, b in spans]
-
-
-def other_items(shown: Sequence[Candidate], q: Asked) -> list[Candidate]:
-    """Asked for another one after a sentence that enumerates items, one of which the question
-    singled out ("SK텔레콤이 주도하는 AI 동맹은?" → "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의
-    'AI 얼라이언스', …"): the other items, each a candidate of its own. An item is singled out
-    when it holds one of the question's terms that no other item holds. None when no sentence
-    of ``shown`` (in order) enumerates items the question tells apart."""
-    for c in shown:
-        spans = enumerated(c.text)
-        if len(spans) < 2:
-            continue
-        held = [frozenset(t for t in q.terms if t in c.text[a:b].lower()) for a, b in spans]
-        asked = {i for i, terms in enumerate(held) if terms.difference(*held[:i], *held[i + 1 :])}
-        if asked and len(asked) < len(spans):
-            return [
-                replace(c, start=c.start + a, end=c.start + b, text=c.text[a:b], terms=frozenset())
-                for i, (a, b) in enumerate(spans)
-                if i not in asked
-            ]
-    return []
-
-
-def around(
-    candidates: Sequence[Candidate],
-    anchor: tuple[str, int],
-    q: Asked,
-    n: int,
-    *,
-    restate: bool = True,
-    section: str | None = None,
-    further: Sequence[Candidate] | None = None,
-    onward: bool = False,
-) -> list[Picked]:
-    """To elaborate the sentence at ``anchor`` (doc id, start): that sentence when it is among the
-    candidates and ``restate`` (a question about what it means, not a request for more), then the
-    ones after it in its section (``section`` when the sentence itself is not a candidate), then
-    the ones before; then the best of the other passages (of ``further`` when given). Empty when
-    nothing new would be said."""
-    doc, start = anchor
-    pool = eligible(candidates, replace(q, subject=()))
-    same = sorted({(c.start, c.end): c for c in pool if c.doc_id == doc}.values(), key=lambda c: c.start)
-    at = next((c for c in same if c.start <= start < c.end), None)
-    section = at.section if at is not None else section
-    if (
-        section is not None and not onward
-    ):  # its neighbours are in its section: past a heading the document is on to something else
-        same = [c for c in same if c.section == section]
-    after = [c for c in same if c.start >= (at.end if at else start + 1)]
-    before = [] if onward else [c for c in reversed(same) if c.end <= (at.start if at else start)]
-    if q.subject:  # an item named among others in its sentence: only what names it says more of it
-        after, before = [c for c in after if _about(c, q)], [c for c in before if _about(c, q)]
-    new = (after + before)[: max(n - 1, 1)]
-    if len(new) < n - 1:
-        rest = pool if further is None else eligible(further, replace(q, subject=()))
-        others = [c for c in rest if c.doc_id != doc or not (c in after or c in before or c is at)]
-        if q.subject:
-            others = [c for c in others if _about(c, q)]
-        new += [p.candidate for p in select(others, q, n - 1 - len(new)) if p.candidate not in new]
-    if not new:
-        return [Picked(at, 0.0)] if q.subject and at is not None else []
-    # with nothing more in its own section, the sentence is said again, so the answer shows what it elaborates
-    restate = restate or not (after or before)
-    head = [at] if restate and at is not None else []
-    return [Picked(c, 0.0) for c in head + new]
