@@ -25,7 +25,7 @@ def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> N
     assert alternatives(["비밀", "번호", "걸다"]) == alternatives(["비밀번호", "걸다"]) == ["암호", "비번"]
     # by term, for the summary: a pair's words go to both of its terms; a word the question holds is no alternative
     assert alternatives_by_term(["비밀", "번호", "걸다"]) == {"비밀": ["암호", "비번"], "번호": ["암호", "비번"]}
-    assert alternatives_by_term(["그림", "삽입", "넣다"]) == {"넣다": ["입력", "추가"], "삽입": ["끼우다"]}
+    assert alternatives_by_term(["그림", "삽입", "넣다"]) == {"넣다": ["입력", "추가"], "삽입": ["끼우다", "꽂다"]}
 
 
 def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: KoreanAnalyzer) -> None:
@@ -108,6 +108,13 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("개헌은 누가 제안할 수 있어", "개정"),  # "헌법개정은 … 발의로 제안된다", read 헌법 + 개정
         ("개헌안이 국회 통과하려면 몇 명이 찬성해야 돼?", "개정안"),
         ("빌드 도구 한번에 까는 패키지", "설치"),  # 깔다 read without its ㄹ: 까다
+        ("랜선 꽂아도 인터넷 안 됨", "연결"),
+        ("와이파이가 자꾸 끊겨", "끊어지다"),
+        ("국회가 다시 통과시키려면", "의결"),
+        ("다른 나라랑 맺은 조약", "체결"),
+        ("대통령은 한 번 뽑히면 몇 년 해요?", "선출"),
+        ("집회 열려면 허가 받아야 돼?", "개최"),
+        ("회사 다니는 사람도 육아휴직 돼?", "근무"),
         ("파병 비용은 누가 대요?", "부담"),
         ("파병 가면 돈은 누가 대요?", "경비"),  # a bill: "국군부대의 파견경비는 우리 정부의 부담으로 함"
         ("삼촌이 사고를 쳤는데 나까지 불이익 받아?", "친족"),
