@@ -687,8 +687,8 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     # a step that only closes, applies or confirms ("5. 기능 개선 창을 닫습니다.") ends a procedure and answers
     # nothing, nor does an opening step whose next step is no candidate: the best other sentence leads
     # ("노트북 뚜껑 닫아도 …" matched it by 닫다)
-    if _closing_step(scored[0][3].text) and (
-        j := next((j for j, x in enumerate(scored) if not _closing_step(x[3].text)), 0)
+    if _frames_a_procedure(scored[0][3].text) and (
+        j := next((j for j, x in enumerate(scored) if not _frames_a_procedure(x[3].text)), 0)
     ):
         scored.insert(0, scored.pop(j))
     # what follows the lead comes in the order of the score without ``predicate`` and ``ordinal``: the
@@ -818,11 +818,11 @@ _CLOSING_STEP = re.compile(
 _OPENING_STEP = re.compile(r"^\d+\.\s.*(?:엽니다|여십시오|이동합니다|이동하십시오)\.?$")
 
 
-def _closing_step(text: str) -> bool:
+def _frames_a_procedure(text: str) -> bool:
     """Whether a sentence is a step that only ends a procedure (:data:`_CLOSING_STEP`) or only
-    begins one (:data:`_OPENING_STEP`)."""
+    begins one (:func:`_opening_step`): either way it answers nothing."""
     text = text.strip()
-    return bool(_CLOSING_STEP.match(text) or _opening_step(text))
+    return bool(_CLOSING_STEP.match(text)) or _opening_step(text)
 
 
 def _opening_step(text: str) -> bool:
@@ -835,13 +835,10 @@ def _opening_step(text: str) -> bool:
 def _next_step(lead: Candidate, scored: Sequence[tuple[float, float, int, Candidate]]) -> int:
     """The index into ``scored`` of the step after ``lead`` in its passage, or 0."""
     n = step_value(lead.text)
+    if n is None:
+        return 0
     return next(
-        (
-            j
-            for j, x in enumerate(scored)
-            if n is not None and x[3].citation == lead.citation and step_value(x[3].text) == n + 1
-        ),
-        0,
+        (j for j, x in enumerate(scored) if x[3].citation == lead.citation and step_value(x[3].text) == n + 1), 0
     )
 
 
