@@ -171,6 +171,13 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("정적분 식 쓰는 법", "적분"),
         ("링크 누르면 크롬으로 열리게", "브라우저"),
         ("다크모드 켜기", "어둡다"),
+        ("셀 두 개 글자를 하나로 이어붙이는 함수", "결합"),
+        ("창 꽉 차게 키우는 단축키", "최대"),
+        ("전원 버튼 눌러도 아무 반응이 없어요", "단추"),  # GNOME's Korean writes 단추
+        ("폰 볼륨 버튼으로 다음 장 넘기기", "음량"),
+        ("글자를 도형처럼 모양 변형하고 싶어요", "변환"),
+        ("조건 여러 개를 묶어서 필터링", "필터"),
+        ("핸드폰으로 발표 슬라이드 넘기고 싶어요", "모바일"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
