@@ -172,7 +172,7 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("링크 누르면 크롬으로 열리게", "브라우저"),
         ("다크모드 켜기", "어둡다"),
         ("셀 두 개 글자를 하나로 이어붙이는 함수", "결합"),
-        ("창 꽉 차게 키우는 단축키", "최대"),
+        ("창 꽉 차게 키우는 단축키", "확대"),
         ("전원 버튼 눌러도 아무 반응이 없어요", "단추"),  # GNOME's Korean writes 단추
         ("폰 볼륨 버튼으로 다음 장 넘기기", "음량"),
         ("글자를 도형처럼 모양 변형하고 싶어요", "변환"),
@@ -226,3 +226,24 @@ def test_a_question_in_everyday_words_finds_the_formal_page(
         assert retrieval.hits[0].chunk.doc_id == "그림.md"
     else:
         assert by_doc["그림.md"] <= by_doc["그림색.md"]
+
+
+def test_no_word_is_listed_twice() -> None:
+    """A dict literal keeps the last of two entries for one word, silently: each word once."""
+    import ast
+    import inspect
+
+    import assistant.text.paraphrase as module
+
+    tree = ast.parse(inspect.getsource(module))
+    table = next(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id == "PLAIN_TO_FORMAL"
+        and isinstance(node.value, ast.Dict)
+    )
+    words = [key.value for key in table.keys if isinstance(key, ast.Constant)]
+    assert len(words) == len(PLAIN_TO_FORMAL)
+    assert sorted(w for w in set(words) if words.count(w) > 1) == []
