@@ -30,8 +30,10 @@ def test_alternatives_go_both_ways_once_each_without_the_terms_themselves() -> N
 
 def test_each_word_of_the_list_is_one_term_as_the_analyzer_reads_it(analyzer: KoreanAnalyzer) -> None:
     def one_term(word: str) -> bool:
-        if word.endswith("다"):  # a verb: "넣고 싶어요" reads 넣다
-            return word in analyzer.terms(f"{word[:-1]}고 싶어요") + analyzer.terms(f"{word[:-1]}고")
+        if word.endswith("다"):  # a verb: "넣고 싶어요" reads 넣다 ("그리고" alone reads as a conjunction)
+            stem = word[:-1]
+            read = [*analyzer.terms(f"{stem}고 싶어요"), *analyzer.terms(f"{stem}고"), *analyzer.terms(f"{stem}는 법")]
+            return word in read
         # "삽입합니다", "국가입니다": the word is what the analyzer gives as a term, or two terms in a row
         read = analyzer.terms(f"{word}입니다")
         return word in analyzer.terms(f"{word}합니다") + read or "".join(read) == word
@@ -178,6 +180,7 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("글자를 도형처럼 모양 변형하고 싶어요", "변환"),
         ("조건 여러 개를 묶어서 필터링", "필터"),
         ("핸드폰으로 발표 슬라이드 넘기고 싶어요", "모바일"),
+        ("글자 가운데 줄 긋기 (취소선)", "그리다"),
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(
