@@ -229,24 +229,3 @@ def test_a_question_in_everyday_words_finds_the_formal_page(
         assert retrieval.hits[0].chunk.doc_id == "그림.md"
     else:
         assert by_doc["그림.md"] <= by_doc["그림색.md"]
-
-
-def test_no_word_is_listed_twice() -> None:
-    """A dict literal keeps the last of two entries for one word, silently: each word once."""
-    import ast
-    import inspect
-
-    import assistant.text.paraphrase as module
-
-    tree = ast.parse(inspect.getsource(module))
-    table = next(
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.AnnAssign)
-        and isinstance(node.target, ast.Name)
-        and node.target.id == "PLAIN_TO_FORMAL"
-        and isinstance(node.value, ast.Dict)
-    )
-    words = [key.value for key in table.keys if isinstance(key, ast.Constant)]
-    assert len(words) == len(PLAIN_TO_FORMAL)
-    assert sorted(w for w in set(words) if words.count(w) > 1) == []
