@@ -12,7 +12,8 @@ Debian FAQ, the essays of ``corpus/``), over that collection's own index:
   collections' questions (Wikipedia does not answer how to add a table row, nor the essays).
 
 Signals: those of :mod:`assistant.search.abstain` (best cosine, its lift over the index's off-topic
-baseline, its margin, idf-weighted coverage, question in another script). A logistic regression with balanced classes is fitted with every
+baseline, its margin, idf-weighted coverage, question in another script, the question's words no
+document writes, the two searches' disagreement on the best passage). A logistic regression with balanced classes is fitted with every
 collection weighing the same. Each collection is scored with a rule fitted on the others only
 (leave one collection out); the rule fitted on all of them is the one the product ships when it is
 copied into ``DEFAULT_RULE``. The report scores the rule the product ships as it is, and says how
@@ -186,7 +187,10 @@ def report(
         "of the question's everyday topic words no document writes at all, up to 3 (땅 in \"헌법상 우리 땅은",
         '어디까지야?" asked of a constitution that writes 영토), and `unwritten_names`: the same count of the',
         "words the analyzer reads as names (카카오톡, 아웃룩, XLOOKUP in questions asked of the office suite's",
-        "help; a proper noun, Latin letters, Hanja); neither for a question with no Hangul.",
+        "help; a proper noun, Latin letters, Hanja); neither for a question with no Hangul. And",
+        "`disagreement`: among the 10 passages ranked best, the share that are nearer the question in",
+        "meaning (e5 cosine) than the one sharing the most words with it (BM25 score): 0 when the two",
+        "searches agree on the best passage, and for a question with no Hangul or no word in any passage.",
         "",
         'Besides the rule, a message in another script than Korean that reads as no question (no "?", no',
         "opening word that asks: What, Does, Explain …) and shares no word of two letters or more with the",
@@ -243,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"AbstentionRule(bias={bias:.3f}, w_dense={weights['cosine']:.3f}, w_coverage={weights['coverage']:.3f}, "
         f"w_margin={weights['margin']:.3f}, w_cross={weights['cross_script']:.3f}, w_lift={weights['lift']:.3f}, "
-        f"w_unwritten={weights['unwritten']:.3f}, w_names={weights['unwritten_names']:.3f}, threshold={threshold})"
+        f"w_unwritten={weights['unwritten']:.3f}, w_names={weights['unwritten_names']:.3f}, "
+        f"w_disagree={weights['disagreement']:.3f}, threshold={threshold})"
     )
 
 

@@ -19,7 +19,7 @@ from assistant.answer.schema import Answer
 from assistant.answer.suggest import NO_WORDS, NOT_FOUND, SOCIAL_REPLIES
 from assistant.errors import InvalidQuestionError
 from assistant.search.abstain import DEFAULT_RULE, SIGNALS, AbstentionRule
-from assistant.search.retrieval import gives_reasons
+from assistant.search.retrieval import disagreement, gives_reasons
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import question_form
@@ -289,6 +289,36 @@ def test_rule_reads_how_many_question_words_no_document_writes(settings: Setting
     # a question in English is read by e5, not by its words: none counts as unwritten
     english = eng.retriever.search("How many subway lines does Seoul have?", 3).signals
     assert english["unwritten"] == 0.0 and english["unwritten_names"] == 0.0
+
+
+def test_disagreement_reads_where_the_lexical_best_stands_among_the_nearest() -> None:
+    """Among the best candidates by fused score, the share that lie nearer the question (e5) than
+    the one sharing the most words with it (BM25): 0 when the two agree or no candidate shares a word."""
+    fused = np.array([0.9, 0.8, 0.7, 0.6], dtype=np.float32)
+    dense = np.array([0.90, 0.85, 0.80, 0.95], dtype=np.float32)
+    assert disagreement(fused, {"dense": dense, "morph": np.array([0.0, 0.0, 0.0, 5.0])}) == 0.0
+    assert disagreement(fused, {"dense": dense, "morph": np.array([0.0, 4.0, 0.0, 1.0])}) == pytest.approx(2 / 4)
+    assert disagreement(fused, {"dense": dense, "morph": np.zeros(4)}) == 0.0
+    # only the ten best by fused score count: the eleventh's words do not, however many
+    fused = np.linspace(1.0, 0.0, 12).astype(np.float32)
+    dense = np.linspace(0.9, 0.8, 12).astype(np.float32)  # nearest first, as fused
+    morph = np.zeros(12)
+    morph[11], morph[4] = 9.0, 1.0
+    assert disagreement(fused, {"dense": dense, "morph": morph}) == pytest.approx(4 / 10)
+
+
+def test_the_rule_reads_disagreement_from_the_search(settings: Settings, analyzer: KoreanAnalyzer) -> None:
+    """The search reports the signal; a question in another script has none (its words match nothing
+    lexically, e5 reads it), and under the shipped rule more disagreement means less likely answered."""
+    eng = built_engine(settings, analyzer, BY_UNWRITTEN)
+    plain = eng.retriever.search(SUBWAY, 3).signals
+    assert 0.0 <= plain["disagreement"] < 1.0
+    english = eng.retriever.search("How many subway lines does Seoul have?", 3).signals
+    assert english["cross_script"] == 1.0 and english["disagreement"] == 0.0
+    base = {"cosine": 0.85, "lift": 0.03, "margin": 0.01, "coverage": 0.5}
+    assert DEFAULT_RULE.probability({**base, "disagreement": 0.0}) > DEFAULT_RULE.probability(
+        {**base, "disagreement": 0.5}
+    )
 
 
 def test_an_answer_the_rule_doubts_comes_with_a_caution(settings: Settings, analyzer: KoreanAnalyzer) -> None:

@@ -25,7 +25,13 @@ The rule reads signals that mean the same on any index, not one collection's hab
   name no document writes is what the question is about; an everyday word no document writes is
   more often the asker's own word for what the documents say otherwise ("헌법상 우리 땅은 어디까지야?"
   of a constitution that writes 영토, "삼촌이 사고를 쳤는데 나까지 불이익 받아?"): the two weigh
-  differently (fitted on the constitution and bills as on the manuals, leave one collection out).
+  differently (fitted on the constitution and bills as on the manuals, leave one collection out);
+- ``disagreement``: how far the two searches disagree on the best passage: among the
+  :data:`DISAGREEMENT_POOL` passages ranked best, where the one with the highest BM25 score stands
+  in the order of their e5 cosines, as a share of them (0: the passage that shares the most words
+  with the question is also the nearest in meaning). A question the documents answer is answered
+  by a passage both find; an off-topic one shares a word or two with passages about something
+  else (0 for a question in another script, or one no passage shares a word with).
 
 ``p(answerable) = σ(bias + Σ w·signal)``; the assistant abstains below ``threshold``, and answers
 below ``caution`` with a word of caution: most off-topic questions that get past the threshold come
@@ -41,15 +47,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SIGNALS = ("cosine", "lift", "margin", "coverage", "cross_script", "unwritten", "unwritten_names")
+SIGNALS = ("cosine", "lift", "margin", "coverage", "cross_script", "unwritten", "unwritten_names", "disagreement")
 #: More unwritten words than this count as this many (a long question names more words of its own).
 UNWRITTEN_CAP = 3
+#: The passages ranked best among which ``disagreement`` is read.
+DISAGREEMENT_POOL = 10
 
 
 @dataclass(frozen=True)
 class AbstentionRule:
     """``p(answerable) = σ(bias + w_dense·cosine + w_lift·lift + w_margin·margin + w_coverage·coverage
-    + w_cross·cross_script + w_unwritten·unwritten + w_names·unwritten_names)``; abstain below ``threshold``."""
+    + w_cross·cross_script + w_unwritten·unwritten + w_names·unwritten_names + w_disagree·disagreement)``;
+    abstain below ``threshold``."""
 
     bias: float
     w_dense: float
@@ -59,6 +68,7 @@ class AbstentionRule:
     w_lift: float = 0.0
     w_unwritten: float = 0.0
     w_names: float = 0.0
+    w_disagree: float = 0.0
     threshold: float = 0.5
     #: below this (and at or above ``threshold``) an answer comes with a caution: the documents may
     #: not answer the question; not fitted, a trade-off read off the collections' figures
@@ -86,6 +96,7 @@ class AbstentionRule:
                     self.w_cross,
                     self.w_unwritten,
                     self.w_names,
+                    self.w_disagree,
                 ),
                 strict=True,
             )
@@ -95,14 +106,15 @@ class AbstentionRule:
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
 #: embedded e5 model.
 DEFAULT_RULE = AbstentionRule(
-    bias=-20.956,
-    w_dense=22.380,
-    w_coverage=2.324,
-    w_margin=6.281,
-    w_cross=3.457,
-    w_lift=43.611,
-    w_unwritten=-0.491,
-    w_names=-1.695,
-    threshold=0.18,
+    bias=-25.380,
+    w_dense=28.373,
+    w_coverage=1.988,
+    w_margin=4.886,
+    w_cross=2.876,
+    w_lift=38.838,
+    w_unwritten=-0.635,
+    w_names=-2.001,
+    w_disagree=-0.765,
+    threshold=0.22,
     caution=0.4,
 )

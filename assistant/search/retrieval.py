@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.embedding.base import Embedder
 from assistant.options import MODES, Mode, check_choice
-from assistant.search.abstain import UNWRITTEN_CAP
+from assistant.search.abstain import DISAGREEMENT_POOL, UNWRITTEN_CAP
 from assistant.search.fusion import get_fusion, minmax, mmr
 from assistant.search.phrases import phrase_scores, question_words, word_pairs
 from assistant.settings import Settings
@@ -208,6 +208,22 @@ def abstention_signals(
     }
 
 
+def disagreement(fused: np.ndarray, scores: Mapping[str, np.ndarray]) -> float:
+    """The ``disagreement`` signal of :mod:`assistant.search.abstain`: among the
+    :data:`~assistant.search.abstain.DISAGREEMENT_POOL` candidates best by ``fused``, the place of
+    the one with the highest BM25 (``morph``) score in the order of their ``dense`` cosines, as a
+    share of them: 0 when it is also the nearest in meaning, or when none shares a word with the query."""
+    best = np.argsort(-fused, kind="stable")[:DISAGREEMENT_POOL]
+    if len(best) < 2:
+        return 0.0
+    morph = scores["morph"][best]
+    if float(morph.max()) <= 0.0:
+        return 0.0
+    lexical = best[int(np.argmax(morph))]
+    closer = int((scores["dense"][best] > scores["dense"][lexical]).sum())
+    return closer / len(best)
+
+
 @dataclass
 class Pool:
     """The candidates of one query: their rows, each signal's scores, their vectors."""
@@ -346,6 +362,7 @@ class Retriever:
             read = {i: found[i] for i in wanted}
         else:
             read = dict(zip(wanted, self.index.store.chunks([int(cands[i]) for i in wanted]), strict=True))
+        as_searched = fused  # the rule reads the scores before the phrases order the passages
         if phrases:
             order, fused = self._by_phrases(query, fused, order, read, chosen_from)
         rows = [int(cands[i]) for i in order]
@@ -376,6 +393,7 @@ class Retriever:
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
         abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline, absent, pool.common)
+        abstain["disagreement"] = 0.0 if abstain["cross_script"] else disagreement(as_searched, signals)
         absent = [] if abstain["cross_script"] else absent  # a question in English: e5 reads it
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query, absent)
 
