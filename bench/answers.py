@@ -3,6 +3,7 @@
     python -m bench.answers                       # KorQuAD dev (all questions) and the follow-up set
     python -m bench.answers --limit 500           # the first 500 KorQuAD questions
     python -m bench.answers --out bench/results/answers-before.json   # record a summarizer to compare
+    python -m bench.compare bench/results/answers-before.json bench/results/answers.json   # what changed
 
 KorQuAD 1.0 dev (961 paragraphs, each question with its gold answer text): a question counts
 for ``first`` when a gold answer is inside the first sentence of the summary, ``summary`` when it
@@ -68,6 +69,17 @@ class Judged:
     abstained: bool
     chars: int
     hits: dict[str, bool] = field(default_factory=dict)  #: variant → gold in its lead sentence
+    question: str = ""
+    lead: str = ""  #: the summary's first sentence ("" when abstained)
+
+    def row(self) -> dict[str, Any]:
+        """What ``python -m bench.compare`` reads of one question: the question, its figures, its lead."""
+        return {
+            "question": self.question,
+            **{k: self.hits[k] for k in ("first", "summary", "cited")},
+            "abstained": self.abstained,
+            "lead": self.lead,
+        }
 
 
 def contains(text: str, golds: Iterable[str]) -> bool:
@@ -121,7 +133,7 @@ def judge(
     for name, rule in rules.items():
         hits[name] = not answer.abstained and match(rule(question.text, answer), golds)
     chars = 0 if answer.abstained else len(answer.summary)
-    return Judged(question_form(question.text), answer.abstained, chars, hits)
+    return Judged(question_form(question.text), answer.abstained, chars, hits, question.text, lead)
 
 
 def scores(judged: Sequence[Judged]) -> dict[str, Any]:
@@ -195,6 +207,7 @@ def judged_all(
         "seconds": round(time.perf_counter() - started, 1),
         "overall": scores(judged),
         "by_form": {form: scores(group) for form, group in sorted(by_form.items())},
+        "rows": [j.row() for j in judged],  # each question, in order: for ``python -m bench.compare``
     }
 
 

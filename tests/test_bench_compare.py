@@ -1,0 +1,170 @@
+"""``python -m bench.compare``: what changed between two runs of ``bench.answers``, question by
+question, on hand-made payloads; and the rows ``bench.answers`` records for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.answer.schema import Answer, Citation, SummarySentence
+from bench.answers import judge, judged_all
+from bench.common import Question
+from bench.compare import compare, main, runs
+
+
+def _row(question: str, first: bool, summary: bool, cited: bool = True, abstained: bool = False, lead: str = "") -> Any:
+    return {
+        "question": question,
+        "first": first,
+        "summary": summary,
+        "cited": cited,
+        "abstained": abstained,
+        "lead": lead or f"{question}의 첫 문장",
+    }
+
+
+def _collection(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(rows)
+    return {
+        "questions": n,
+        "overall": {
+            "n": n,
+            "first": round(sum(r["first"] for r in rows) / n, 4),
+            "summary": round(sum(r["summary"] for r in rows) / n, 4),
+            "cited": round(sum(r["cited"] for r in rows) / n, 4),
+            "median_chars": 120,
+            "abstained": round(sum(r["abstained"] for r in rows) / n, 4),
+        },
+        "rows": rows,
+    }
+
+
+def _turns(turns: list[tuple[str, bool]]) -> dict[str, Any]:
+    rows = [{"id": i, "message": "그럼 미국은?", "first": f, "summary": f, "cited": True, "lead": i} for i, f in turns]
+    return {"first": round(sum(f for _, f in turns) / len(turns), 4), "summary": 0.5, "cited": 1.0, "turns": rows}
+
+
+BEFORE = {
+    "help": _collection(
+        [_row("표 넣기", True, True), _row("각주 다는 법", False, True), _row("PDF로 저장", False, False)]
+    ),
+    "law": _collection([_row("대통령 임기", True, True)]),
+    "followups": _turns([("c01.1", True), ("c01.2", False)]),
+}
+AFTER = {
+    "help": _collection(
+        [
+            _row("표 넣기", False, True, lead="다른 첫 문장"),  # lost its first sentence
+            _row("각주 다는 법", True, True, lead="삽입 - 각주를 선택합니다."),  # gained it
+            _row("PDF로 저장", False, False, cited=False, abstained=True),  # now abstained
+        ]
+    ),
+    "law": _collection([_row("대통령 임기", True, True)]),
+    "followups": _turns([("c01.1", True), ("c01.2", True)]),
+    "gnome": _collection([_row("화면 밝기", True, True)]),
+}
+
+
+def test_a_question_that_changed_is_listed_with_its_leads_and_the_tallies() -> None:
+    text = "\n".join(compare(BEFORE, AFTER))
+    # the share of first sentences is the same, one question gained and another lost it: both shown
+    assert "help: cited 1.0 → 0.6667; abstained 0.0 → 0.3333 (first +1 -1, cited +0 -1, answered +0 -1)" in text
+    assert "  -first  표 넣기" in text and "      now: 다른 첫 문장" in text
+    assert "  +first  각주 다는 법" in text and "      was: 각주 다는 법의 첫 문장" in text
+    assert "  -cited -answered  PDF로 저장" in text
+    assert "law: unchanged" in text
+    assert "followups: first 0.5 → 1.0 (first +1 -0, summary +1 -0)" in text and "+first +summary  c01.2" in text
+    assert "gnome: only in the second run" in text
+
+
+def test_figures_alone_when_a_run_kept_no_questions() -> None:
+    old = {"help": {k: v for k, v in BEFORE["help"].items() if k != "rows"}}
+    lines = compare(old, {"help": AFTER["help"]})
+    assert lines[0].startswith("help: cited 1.0 → 0.6667")
+    assert lines[1] == "  (no questions recorded in one of the runs: figures only)"
+    assert len(lines) == 2
+    assert compare(old, {"help": BEFORE["help"]}) == [
+        "help: figures unchanged (no questions recorded in one of the runs)"
+    ]
+
+
+def test_a_lead_that_changed_alone_is_listed_only_when_asked() -> None:
+    after = {"law": _collection([_row("대통령 임기", True, True, lead="대통령의 임기는 5년으로 하며")])}
+    assert compare({"law": BEFORE["law"]}, after) == ["law: unchanged"]
+    lines = compare({"law": BEFORE["law"]}, after, leads=True)
+    assert lines[1:] == [
+        "  (lead)  대통령 임기",
+        "      was: 대통령 임기의 첫 문장",
+        "      now: 대통령의 임기는 5년으로 하며",
+    ]
+
+
+def test_a_repeated_question_is_kept_apart() -> None:
+    rows = runs({"kq": _collection([_row("누구인가?", True, True), _row("누구인가?", False, False)])})["kq"].rows
+    assert rows is not None and list(rows) == ["누구인가?", "누구인가? (2)"]
+
+
+def test_the_command_reads_two_files_and_says_when_one_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(json.dumps(BEFORE, ensure_ascii=False), "utf-8")
+    after.write_text(json.dumps(AFTER, ensure_ascii=False), "utf-8")
+    main([str(before), str(after), "--only", "law,followups"])
+    out = capsys.readouterr().out
+    assert "law: unchanged" in out and "followups: first" in out and "help" not in out
+    with pytest.raises(SystemExit, match=r"python -m bench\.answers --out"):
+        main([str(before), str(tmp_path / "none.json")])
+
+
+class _Store:
+    def rows_of(self, chunk_ids: list[str]) -> list[int]:
+        return []  # no passage found: the baseline rules pick nothing
+
+
+class _Index:
+    store = _Store()
+
+
+class _Engine:
+    """What ``judged_all`` asks of an engine: its index and analyzer for the baseline rules, and answers."""
+
+    def __init__(self, answers: dict[str, Answer]) -> None:
+        self.answers = answers
+        self.analyzer = None
+        self.index = _Index()
+
+    def ask(self, question: str) -> Answer:
+        return self.answers[question]
+
+
+def _answer(question: str, lead: str, passage: str) -> Answer:
+    cite = Citation(n=1, chunk_id="a#0", doc_id="a.md", title="a", section="", start=0, end=1, passage=passage, score=1)
+    return Answer(
+        question=question,
+        query=question,
+        form="general",
+        summary=f"{lead} [1]",
+        summary_sentences=[SummarySentence(text=lead, citation=1)],
+        citations=[cite],
+    )
+
+
+def test_bench_answers_records_each_question_for_the_comparison() -> None:
+    """``judged_all`` keeps each question's figures and lead (``rows``), as ``compare`` reads them."""
+    answers = {
+        "임기는?": _answer("임기는?", "대통령의 임기는 5년으로 한다.", "대통령의 임기는 5년으로 한다."),
+        "수도는?": _answer("수도는?", "헌법은 수도를 정하지 않는다.", "수도는 서울이다."),
+    }
+    questions = [Question("임기는?", "a.md", ("5년",)), Question("수도는?", "a.md", ("서울",))]
+    got = judged_all(_Engine(answers), questions)  # type: ignore[arg-type]
+    assert got["rows"] == [
+        {"question": "임기는?", "first": True, "summary": True, "cited": True, "abstained": False,
+         "lead": "대통령의 임기는 5년으로 한다."},
+        {"question": "수도는?", "first": False, "summary": False, "cited": True, "abstained": False,
+         "lead": "헌법은 수도를 정하지 않는다."},
+    ]  # fmt: skip
+    assert judge(questions[0], answers["임기는?"], {}).row() == got["rows"][0]
