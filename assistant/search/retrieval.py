@@ -177,16 +177,22 @@ def abstention_signals(
     baseline: float,
     absent: Sequence[str] = (),
     common: Container[str] = frozenset(),
+    disagree: float = 0.0,
 ) -> dict[str, float]:
     """The signals of :mod:`assistant.search.abstain`: best cosine, and how far it is above the
     index's off-topic ``baseline``; its margin over the next best candidates' cosines; coverage
     and the number of topic words no document writes (``absent``), those the question writes as
-    ``common`` words and the others, names, apart (none for a question in another script), and
-    that script flag."""
+    ``common`` words and the others, names, apart (none for a question in another script); that
+    script flag; and the two searches' disagreement on the best passage (:func:`disagreement`;
+    none for a question in another script, whose words no passage shares)."""
     cross = cross_script(query)
     names = [] if cross else [a for a in absent if a not in common]
     words = 0.0 if cross else float(min(len(absent) - len(names), UNWRITTEN_CAP))
-    unwritten = {"unwritten": words, "unwritten_names": float(min(len(names), UNWRITTEN_CAP))}
+    unwritten = {
+        "unwritten": words,
+        "unwritten_names": float(min(len(names), UNWRITTEN_CAP)),
+        "disagreement": 0.0 if cross or not hits else disagree,
+    }
     if not hits:
         return {
             "cosine": 0.0,
@@ -392,8 +398,10 @@ class Retriever:
             pool.read,
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        abstain = abstention_signals(query, as_fused, signals["dense"], coverage, self.baseline, absent, pool.common)
-        abstain["disagreement"] = 0.0 if abstain["cross_script"] else disagreement(as_searched, signals)
+        disagree = disagreement(as_searched, signals)
+        abstain = abstention_signals(
+            query, as_fused, signals["dense"], coverage, self.baseline, absent, pool.common, disagree
+        )
         absent = [] if abstain["cross_script"] else absent  # a question in English: e5 reads it
         return Retrieval(query, pool.terms, hits, coverage, timings, abstain, pool.query, absent)
 
