@@ -544,7 +544,7 @@ def main() -> None:
         ".venv/bin/python -m bench.rebuild_stress  # 4 clients asking while 53 rebuilds switch versions",
         ".venv/bin/python -m bench.conversation  # follow-up questions, with and without resolution",
         ".venv/bin/python -m bench.answers     # what a person reads first, every collection (--out F keeps a run)",
-        ".venv/bin/python -m bench.compare BEFORE.json AFTER.json  # what changed between two runs, question by question",
+        ".venv/bin/python -m bench.compare BEFORE.json AFTER.json  # two runs of bench.answers (or of bench.retrieval), question by question",
         ".venv/bin/python -m bench.bm25_params   # BM25's k1 and b, leave one collection out",
         ".venv/bin/python -m bench.scale       # movie documents + KorQuAD: build, serve, recall at scale",
         ".venv/bin/python -m bench.plots       # docs/recall_at_k.png, docs/latency_vs_size.png",

@@ -2,6 +2,7 @@
 
     python -m bench.retrieval                 # writes bench/results/retrieval.json
     python -m bench.retrieval --korquad 1000  # a sample of KorQuAD questions (default: all)
+    python -m bench.compare BEFORE.json AFTER.json   # two runs, question by question (the default system)
 
 Collections, each with answerable questions (and what answers them) and questions it does not answer:
 
@@ -169,11 +170,19 @@ def rank_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
 
 
 def score(
-    engine: Engine, retriever: Retriever, queries: Sequence[Query], mode: str, thresholds: Sequence[float] = ()
+    engine: Engine,
+    retriever: Retriever,
+    queries: Sequence[Query],
+    mode: str,
+    thresholds: Sequence[float] = (),
+    keep_rows: bool = False,
 ) -> dict[str, Any]:
     """R@1/5/10, MRR@10, false abstention and caught unanswerable questions of one system; with
-    ``thresholds``, those two again for each threshold on p(answerable) instead of the rule's own."""
+    ``thresholds``, those two again for each threshold on p(answerable) instead of the rule's own;
+    with ``keep_rows``, each question's rank (None: not in the top :data:`DEPTH`), whether it is
+    answerable, whether it was abstained on and its p(answerable) (``rows``: for ``python -m bench.compare``)."""
     ranks: list[int | None] = []
+    rows: list[dict[str, Any]] = []
     answerable = abstained_answerable = unanswerable = caught = 0
     probabilities: list[tuple[bool, float]] = []  # (answerable, p) of every question with hits
     for q in queries:
@@ -184,13 +193,24 @@ def score(
         abstains = engine.should_abstain(asked)
         p = engine.rule.probability(asked.signals) if asked.hits else 0.0
         probabilities.append((q.relevant is not None, p))
+        rank = None if q.relevant is None else first_relevant(retrieval.hits, q.relevant)
+        if keep_rows:
+            rows.append(
+                {
+                    "question": q.text,
+                    "answerable": q.relevant is not None,
+                    "rank": rank,
+                    "abstained": abstains,
+                    "p": round(p, 4),
+                }
+            )
         if q.relevant is None:
             unanswerable += 1
             caught += abstains
             continue
         answerable += 1
         abstained_answerable += abstains
-        ranks.append(first_relevant(retrieval.hits, q.relevant))
+        ranks.append(rank)
     n = max(answerable, 1)
     return {
         **{name: round(value, 4) for name, value in rank_metrics(ranks).items()},
@@ -205,6 +225,7 @@ def score(
             }
             for t in thresholds
         },
+        **({"rows": rows} if keep_rows else {}),
     }
 
 
@@ -421,8 +442,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             settings = engine.settings.model_copy(update=update)
             retriever = Retriever(engine.index, engine.embedder, engine.analyzer, settings)
             cuts = [float(t) for t in args.thresholds.split(",") if t] if system == "default" else []
-            rows[system] = score(engine, retriever, queries, mode, cuts)
-            print(name, system, rows[system], flush=True)
+            rows[system] = score(engine, retriever, queries, mode, cuts, keep_rows=system == "default")
+            print(name, system, {k: v for k, v in rows[system].items() if k != "rows"}, flush=True)
         report["collections"][name] = rows
     candidates = {n: pools(by_name[n], asked[n]) for n in names} if not args.no_tuning or args.variants else {}
     if not args.no_tuning:

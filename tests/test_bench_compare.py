@@ -168,3 +168,80 @@ def test_bench_answers_records_each_question_for_the_comparison() -> None:
          "lead": "헌법은 수도를 정하지 않는다."},
     ]  # fmt: skip
     assert judge(questions[0], answers["임기는?"], {}).row() == got["rows"][0]
+
+
+def _retrieval(rows: list[dict[str, Any]], r1: float, caught: float) -> dict[str, Any]:
+    default = {"R@1": r1, "R@5": 1.0, "false_abstention": 0.0, "caught_offtopic": caught, "rows": rows}
+    return {"systems": {}, "collections": {"help": {"bm25": {"R@1": 0.5}, "default": default}}}
+
+
+def test_two_retrieval_runs_are_compared_on_the_default_system() -> None:
+    """``bench.retrieval`` runs: R@1 and R@5 of the answerable questions, caught of the others, the rank shown."""
+    before = _retrieval(
+        [
+            {"question": "표 넣기", "answerable": True, "rank": 1, "abstained": False, "p": 0.9},
+            {"question": "PDF로 저장", "answerable": True, "rank": 7, "abstained": False, "p": 0.8},
+            {"question": "팀즈 회의", "answerable": False, "rank": None, "abstained": False, "p": 0.3},
+        ],
+        0.5,
+        0.0,
+    )
+    after = _retrieval(
+        [
+            {"question": "표 넣기", "answerable": True, "rank": 2, "abstained": False, "p": 0.9},
+            {"question": "PDF로 저장", "answerable": True, "rank": 3, "abstained": False, "p": 0.8},
+            {"question": "팀즈 회의", "answerable": False, "rank": None, "abstained": True, "p": 0.1},
+        ],
+        0.0,
+        1.0,
+    )
+    lines = compare(before, after)
+    assert lines[0] == "help: R@1 0.5 → 0.0; caught_offtopic 0.0 → 1.0 (R@1 +0 -1, R@5 +1 -0, caught +1 -0)"
+    assert lines[1:4] == ["  -R@1  표 넣기", "      was: rank 1, p 0.9", "      now: rank 2, p 0.9"]
+    assert "  +R@5  PDF로 저장" in lines and "  +caught  팀즈 회의" in lines
+    assert compare(before, before) == ["help: unchanged"]
+
+
+def test_bench_retrieval_keeps_each_question_of_the_default_system() -> None:
+    """``score(..., keep_rows=True)`` records each question's rank, abstention and p(answerable)."""
+    from bench.retrieval import Query, doc_judge, score
+
+    class _Chunk:
+        def __init__(self, doc_id: str) -> None:
+            self.doc_id = doc_id
+
+    class _Hit:
+        def __init__(self, doc_id: str) -> None:
+            self.chunk = _Chunk(doc_id)
+
+    class _Retrieval:
+        def __init__(self, docs: list[str]) -> None:
+            self.hits = [_Hit(d) for d in docs]
+            self.signals = {"p": 0.25 if docs else 0.0}
+
+    class _Retriever:
+        def search(self, text: str, k: int, **_: Any) -> _Retrieval:
+            return _Retrieval(["b.html", "a.html"] if "표" in text else ["c.html"])
+
+    class _Rule:
+        def probability(self, signals: dict[str, float]) -> float:
+            return signals["p"]
+
+    class _Settings:
+        top_k = 5
+
+    class _ScoredEngine:
+        settings = _Settings()
+        rule = _Rule()
+
+        def should_abstain(self, retrieval: _Retrieval) -> bool:
+            return not any(h.chunk.doc_id == "b.html" for h in retrieval.hits)
+
+    queries = [Query("표 넣기", doc_judge(["a.html"])), Query("팀즈 회의")]
+    got = score(_ScoredEngine(), _Retriever(), queries, "hybrid", keep_rows=True)  # type: ignore[arg-type]
+    assert got["rows"] == [
+        {"question": "표 넣기", "answerable": True, "rank": 2, "abstained": False, "p": 0.25},
+        {"question": "팀즈 회의", "answerable": False, "rank": None, "abstained": True, "p": 0.25},
+    ]
+    assert got["R@5"] == 1.0 and got["caught_offtopic"] == 1.0
+    assert "rows" not in score(_ScoredEngine(), _Retriever(), queries, "hybrid")  # type: ignore[arg-type]
