@@ -286,6 +286,11 @@ def test_rule_reads_how_many_question_words_no_document_writes(settings: Setting
     assert (everyday["unwritten_names"], everyday["unwritten"]) == (0.0, 1.0)
     many = eng.retriever.search("팀즈 노션 슬랙 카카오톡 줌에서 지하철 노선", 3).signals
     assert (many["unwritten_names"], many["unwritten"]) == (3.0, 1.0)
+    # one Latin letter (the K of 4K) names nothing, though no document writes it alone; two do
+    sized = eng.retriever.search("4K 화면으로 지하철 노선 보기", 3)
+    assert sized.signals["unwritten_names"] == 0.0 and "k" not in sized.absent
+    named = eng.retriever.search("XK 화면으로 지하철 노선 보기", 3)
+    assert named.signals["unwritten_names"] == 1.0 and "xk" in named.absent
     # a question in English is read by e5, not by its words: none counts as unwritten
     english = eng.retriever.search("How many subway lines does Seoul have?", 3).signals
     assert english["unwritten"] == 0.0 and english["unwritten_names"] == 0.0

@@ -103,7 +103,11 @@ def lexical_coverage(
     # a loanword the documents write in the other script (엑셀 → excel) is written, wherever it is
     spelled = spellings_by_term(unique, bm.vocab)
     absent = (
-        [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab and t not in spelled]
+        [
+            t
+            for t, f in zip(unique, found, strict=True)
+            if not f and t not in bm.vocab and t not in spelled and not _LETTER.fullmatch(t)
+        ]
         if topics
         else []
     )
@@ -116,6 +120,9 @@ def lexical_coverage(
 
 #: A word in Latin letters, as the analyzer lower-cases it.
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]*")
+#: One Latin letter alone, as the analyzer reads the K of "4K" or the D of "3D": part of a size or a
+#: model, too short to name what a question is about; no document writing it alone says nothing.
+_LETTER = re.compile(r"[a-z]")
 
 
 def _presence(
