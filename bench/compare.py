@@ -25,7 +25,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ def _retrieval_row(row: Mapping[str, Any]) -> Row:
     return Row(flags, f"rank {rank if rank is not None else '-'}, p {row.get('p')}")
 
 
-def _keyed(rows: Sequence[Mapping[str, Any]], key: str, make: Any) -> dict[str, Row]:
+def _keyed(rows: Sequence[Mapping[str, Any]], key: str, make: Callable[[Mapping[str, Any]], Row]) -> dict[str, Row]:
     """Rows by their ``key`` field, a repeated key told apart by its occurrence ("누구인가? (2)")."""
     seen: Counter[str] = Counter()
     out: dict[str, Row] = {}
@@ -186,7 +186,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         try:
             payloads.append(json.loads(path.read_text("utf-8")))
         except (OSError, ValueError) as exc:
-            sys.exit(f"cannot read {path}: {exc} (write one with: python -m bench.answers --out {path})")
+            sys.exit(
+                f"cannot read {path}: {exc} (write one with: python -m bench.answers --out {path}, or bench.retrieval)"
+            )
     before, after = payloads
     if args.only:
         keep = {n.strip() for n in args.only.split(",") if n.strip()}

@@ -170,6 +170,11 @@ def test_bench_answers_records_each_question_for_the_comparison() -> None:
     assert judge(questions[0], answers["임기는?"], {}).row() == got["rows"][0]
 
 
+def _asked(question: str, rank: int | None, abstained: bool, p: float, answerable: bool = True) -> dict[str, Any]:
+    """One question of a ``bench.retrieval`` run, as ``score(..., keep_rows=True)`` records it."""
+    return {"question": question, "answerable": answerable, "rank": rank, "abstained": abstained, "p": p}
+
+
 def _retrieval(rows: list[dict[str, Any]], r1: float, caught: float) -> dict[str, Any]:
     default = {"R@1": r1, "R@5": 1.0, "false_abstention": 0.0, "caught_offtopic": caught, "rows": rows}
     return {"systems": {}, "collections": {"help": {"bm25": {"R@1": 0.5}, "default": default}}}
@@ -177,24 +182,14 @@ def _retrieval(rows: list[dict[str, Any]], r1: float, caught: float) -> dict[str
 
 def test_two_retrieval_runs_are_compared_on_the_default_system() -> None:
     """``bench.retrieval`` runs: R@1 and R@5 of the answerable questions, caught of the others, the rank shown."""
-    before = _retrieval(
-        [
-            {"question": "표 넣기", "answerable": True, "rank": 1, "abstained": False, "p": 0.9},
-            {"question": "PDF로 저장", "answerable": True, "rank": 7, "abstained": False, "p": 0.8},
-            {"question": "팀즈 회의", "answerable": False, "rank": None, "abstained": False, "p": 0.3},
-        ],
-        0.5,
-        0.0,
-    )
-    after = _retrieval(
-        [
-            {"question": "표 넣기", "answerable": True, "rank": 2, "abstained": False, "p": 0.9},
-            {"question": "PDF로 저장", "answerable": True, "rank": 3, "abstained": False, "p": 0.8},
-            {"question": "팀즈 회의", "answerable": False, "rank": None, "abstained": True, "p": 0.1},
-        ],
-        0.0,
-        1.0,
-    )
+    # question, answerable, then (rank, abstained, p) in the run before and in the run after
+    asked = [
+        ("표 넣기", True, (1, False, 0.9), (2, False, 0.9)),
+        ("PDF로 저장", True, (7, False, 0.8), (3, False, 0.8)),
+        ("팀즈 회의", False, (None, False, 0.3), (None, True, 0.1)),
+    ]
+    before = _retrieval([_asked(q, *was, answerable=a) for q, a, was, _ in asked], 0.5, 0.0)
+    after = _retrieval([_asked(q, *now, answerable=a) for q, a, _, now in asked], 0.0, 1.0)
     lines = compare(before, after)
     assert lines[0] == "help: R@1 0.5 → 0.0; caught_offtopic 0.0 → 1.0 (R@1 +0 -1, R@5 +1 -0, caught +1 -0)"
     assert lines[1:4] == ["  -R@1  표 넣기", "      was: rank 1, p 0.9", "      now: rank 2, p 0.9"]
@@ -239,9 +234,6 @@ def test_bench_retrieval_keeps_each_question_of_the_default_system() -> None:
 
     queries = [Query("표 넣기", doc_judge(["a.html"])), Query("팀즈 회의")]
     got = score(_ScoredEngine(), _Retriever(), queries, "hybrid", keep_rows=True)  # type: ignore[arg-type]
-    assert got["rows"] == [
-        {"question": "표 넣기", "answerable": True, "rank": 2, "abstained": False, "p": 0.25},
-        {"question": "팀즈 회의", "answerable": False, "rank": None, "abstained": True, "p": 0.25},
-    ]
+    assert got["rows"] == [_asked("표 넣기", 2, False, 0.25), _asked("팀즈 회의", None, True, 0.25, False)]
     assert got["R@5"] == 1.0 and got["caught_offtopic"] == 1.0
     assert "rows" not in score(_ScoredEngine(), _Retriever(), queries, "hybrid")  # type: ignore[arg-type]

@@ -299,13 +299,13 @@ def test_rule_reads_how_many_question_words_no_document_writes(settings: Setting
 def test_disagreement_reads_where_the_lexical_best_stands_among_the_nearest() -> None:
     """Among the best candidates by fused score, the share that lie nearer the question (e5) than
     the one sharing the most words with it (BM25): 0 when the two agree or no candidate shares a word."""
-    fused = np.array([0.9, 0.8, 0.7, 0.6], dtype=np.float32)
+    fused = [0, 1, 2, 3]  # the candidates' positions, best by fused score first
     dense = np.array([0.90, 0.85, 0.80, 0.95], dtype=np.float32)
     assert disagreement(fused, {"dense": dense, "morph": np.array([0.0, 0.0, 0.0, 5.0])}) == 0.0
     assert disagreement(fused, {"dense": dense, "morph": np.array([0.0, 4.0, 0.0, 1.0])}) == pytest.approx(2 / 4)
     assert disagreement(fused, {"dense": dense, "morph": np.zeros(4)}) == 0.0
     # only the ten best by fused score count: the eleventh's words do not, however many
-    fused = np.linspace(1.0, 0.0, 12).astype(np.float32)
+    fused = list(range(12))
     dense = np.linspace(0.9, 0.8, 12).astype(np.float32)  # nearest first, as fused
     morph = np.zeros(12)
     morph[11], morph[4] = 9.0, 1.0

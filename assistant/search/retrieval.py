@@ -103,11 +103,7 @@ def lexical_coverage(
     # a loanword the documents write in the other script (엑셀 → excel) is written, wherever it is
     spelled = spellings_by_term(unique, bm.vocab)
     absent = (
-        [
-            t
-            for t, f in zip(unique, found, strict=True)
-            if not f and t not in bm.vocab and t not in spelled and not _LETTER.fullmatch(t)
-        ]
+        [t for t, f in zip(unique, found, strict=True) if not f and t not in bm.vocab and t not in spelled]
         if topics
         else []
     )
@@ -115,13 +111,13 @@ def lexical_coverage(
     # import and range (``read``: the question's terms before the search split them into known pieces)
     pieced = [t for t in dict.fromkeys(read) if _LATIN_WORD.fullmatch(t) and t not in bm.vocab and t not in terms]
     absent += [t for t in pieced if t not in absent and not spellings_by_term([t], bm.vocab)]
-    return coverage, absent
+    return coverage, [t for t in absent if not _LETTER.fullmatch(t)]
 
 
 #: A word in Latin letters, as the analyzer lower-cases it.
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]*")
 #: One Latin letter alone, as the analyzer reads the K of "4K" or the D of "3D": part of a size or a
-#: model, too short to name what a question is about; no document writing it alone says nothing.
+#: model, too short to name what a question is about, so never one of the words no document writes.
 _LETTER = re.compile(r"[a-z]")
 
 
@@ -195,7 +191,7 @@ def abstention_signals(
     cross = cross_script(query)
     names = [] if cross else [a for a in absent if a not in common]
     words = 0.0 if cross else float(min(len(absent) - len(names), UNWRITTEN_CAP))
-    unwritten = {
+    read_apart = {  # the signals that read the question's words: none for a question in another script
         "unwritten": words,
         "unwritten_names": float(min(len(names), UNWRITTEN_CAP)),
         "disagreement": 0.0 if cross or not hits else disagree,
@@ -207,7 +203,7 @@ def abstention_signals(
             "margin": 0.0,
             "coverage": 0.0,
             "cross_script": float(cross),
-            **unwritten,
+            **read_apart,
         }
     top = np.sort(dense)[::-1]
     margin = float(top[0] - top[1:10].mean()) if len(top) > 1 else 0.0
@@ -217,16 +213,17 @@ def abstention_signals(
         "margin": margin,
         "coverage": 0.0 if cross else coverage,
         "cross_script": float(cross),
-        **unwritten,
+        **read_apart,
     }
 
 
-def disagreement(fused: np.ndarray, scores: Mapping[str, np.ndarray]) -> float:
-    """The ``disagreement`` signal of :mod:`assistant.search.abstain`: among the
-    :data:`~assistant.search.abstain.DISAGREEMENT_POOL` candidates best by ``fused``, the place of
-    the one with the highest BM25 (``morph``) score in the order of their ``dense`` cosines, as a
-    share of them: 0 when it is also the nearest in meaning, or when none shares a word with the query."""
-    best = np.argsort(-fused, kind="stable")[:DISAGREEMENT_POOL]
+def disagreement(ranked: Sequence[int], scores: Mapping[str, np.ndarray]) -> float:
+    """The ``disagreement`` signal of :mod:`assistant.search.abstain`: among the first
+    :data:`~assistant.search.abstain.DISAGREEMENT_POOL` of the candidate positions ``ranked`` (best
+    first, by the fused score), the place of the one with the highest BM25 (``morph``) score in the
+    order of their ``dense`` cosines, as a share of them: 0 when it is also the nearest in meaning, or
+    when none shares a word with the query."""
+    best = np.asarray(ranked[:DISAGREEMENT_POOL], dtype=np.int64)
     if len(best) < 2:
         return 0.0
     morph = scores["morph"][best]
@@ -375,7 +372,6 @@ class Retriever:
             read = {i: found[i] for i in wanted}
         else:
             read = dict(zip(wanted, self.index.store.chunks([int(cands[i]) for i in wanted]), strict=True))
-        as_searched = fused  # the rule reads the scores before the phrases order the passages
         if phrases:
             order, fused = self._by_phrases(query, fused, order, read, chosen_from)
         rows = [int(cands[i]) for i in order]
@@ -405,7 +401,7 @@ class Retriever:
             pool.read,
         )
         timings = {"embed_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3, "rank_ms": (t3 - t2) * 1e3}
-        disagree = disagreement(as_searched, signals)
+        disagree = disagreement(chosen_from, signals)  # ranked as searched, before the phrases order them
         abstain = abstention_signals(
             query, as_fused, signals["dense"], coverage, self.baseline, absent, pool.common, disagree
         )
