@@ -21,8 +21,9 @@ Collections, each with answerable questions (and what answers them) and question
 Systems, all in one run over the same indexes and question vectors: BM25 alone (both lexical fields),
 dense alone, a plain score fusion of dense and morpheme BM25 (min-max, 0.5/0.5), reciprocal rank
 fusion of the three signals, and the default. ``--variants`` also scores, on the fused candidates,
-fusion weights that follow each signal's confidence for the question and dense pseudo-relevance
-feedback, each chosen leave one collection out. Metrics: R@1/5/10 and MRR@10 of the distinct
+fusion weights that follow each signal's confidence for the question, dense pseudo-relevance
+feedback, and a passage's dense score read from its sentence nearest the question (each sentence of
+the first :data:`SENTENCE_DEPTH` candidates embedded on its own), each chosen leave one collection out. Metrics: R@1/5/10 and MRR@10 of the distinct
 documents (passages for the essays, which hold two documents), the share of answerable questions
 the product's abstention rule abstains on (false abstention) and of unanswerable ones it catches.
 """
@@ -238,12 +239,17 @@ class Candidates:
     relevant: np.ndarray  #: bool per candidate
     vectors: np.ndarray | None = None  #: the candidates' vectors (for pseudo-relevance feedback)
     query: np.ndarray | None = None  #: the question's vector
+    #: each candidate's cosine with the question of its sentence nearest to it (:func:`with_sentences`)
+    sentences: np.ndarray | None = None
 
 
-def pools(engine: Engine, queries: Sequence[Query]) -> list[Candidates]:
-    """The candidates of every answerable question under all three signals, for any fusion weights."""
+def pools(engine: Engine, queries: Sequence[Query], sentences: bool = False) -> list[Candidates]:
+    """The candidates of every answerable question under all three signals, for any fusion weights
+    (``sentences``: with each one's nearest sentence, :func:`with_sentences`)."""
     retriever = Retriever(engine.index, engine.embedder, engine.analyzer, engine.settings)
     everything = {"dense": 1.0, "morph": 1.0, "bigram": 1.0}
+    fuse = get_fusion("weighted")  # as the variants rank them
+    embedded: dict[int, np.ndarray] = {}  # a passage's sentences' vectors, by its row
     out = []
     for q in queries:
         if q.relevant is None:
@@ -253,7 +259,44 @@ def pools(engine: Engine, queries: Sequence[Query]) -> list[Candidates]:
         hits = [Hit(int(r), c, 0.0, 0.0, 0.0) for r, c in zip(pool.rows, chunks, strict=True)]
         units = [q.relevant(h) or f"other:{h.chunk.doc_id}" for h in hits]
         relevant = np.array([not u.startswith("other:") for u in units])
-        out.append(Candidates(pool.scores, units, relevant, pool.vectors, pool.query))
+        nearest = None
+        if sentences and pool.query is not None:
+            first = np.argsort(-fuse(pool.scores, engine.settings.fusion_weights, k=60), kind="stable")
+            nearest = with_sentences(engine, hits, first[:SENTENCE_DEPTH], pool.scores["dense"], pool.query, embedded)
+        out.append(Candidates(pool.scores, units, relevant, pool.vectors, pool.query, nearest))
+    return out
+
+
+#: How many of the first fused candidates have their sentences embedded (``--variants``).
+SENTENCE_DEPTH = 30
+
+
+def with_sentences(
+    engine: Engine,
+    hits: Sequence[Hit],
+    first: Sequence[int],
+    dense: np.ndarray,
+    query: np.ndarray,
+    embedded: dict[int, np.ndarray],
+) -> np.ndarray:
+    """The cosine with ``query`` of the sentence nearest to it of each candidate of ``first``
+    (positions in ``hits``; each sentence embedded on its own as a passage, remembered in
+    ``embedded`` by row); the others keep their passage's cosine (``dense``)."""
+    todo = [hits[i] for i in first if hits[i].row not in embedded]
+    texts: list[str] = []
+    owners: list[int] = []
+    for h in todo:
+        spans = engine.analyzer.sentence_spans(h.chunk.text)
+        said = [h.chunk.text[a:b] for a, b in spans if b - a >= 8] or [h.chunk.text]
+        texts += said
+        owners += [h.row] * len(said)
+    if texts:
+        vectors = engine.embedder.embed(texts, "passage")
+        for h in todo:
+            embedded[h.row] = vectors[[i for i, o in enumerate(owners) if o == h.row]]
+    out = np.array(dense, dtype=np.float32)
+    for i in first:
+        out[i] = float((embedded[hits[i].row] @ query).max())
     return out
 
 
@@ -333,16 +376,31 @@ def feedback(c: Candidates, weights: Mapping[str, float], beta: float, depth: in
     return fuse({**c.scores, "dense": c.vectors @ moved}, weights, k=60)
 
 
-#: Query-adaptive fusion floors and (beta, depth) of the dense feedback tried (see :func:`variants`).
+def sentence_fusion(c: Candidates, weights: Mapping[str, float], share: float | None) -> np.ndarray:
+    """Weighted fusion with the dense score read partly from each candidate's sentence nearest the
+    question (:attr:`Candidates.sentences`): ``share`` of it and the rest from the whole passage,
+    or (``None``) the higher of the two."""
+    fuse = get_fusion("weighted")
+    if c.sentences is None:
+        return fuse(c.scores, weights, k=60)
+    whole = c.scores["dense"]
+    dense = np.maximum(whole, c.sentences) if share is None else (1 - share) * whole + share * c.sentences
+    return fuse({**c.scores, "dense": dense}, weights, k=60)
+
+
+#: Query-adaptive fusion floors, (beta, depth) of the dense feedback and the shares of the nearest
+#: sentence's cosine in the dense score (None: the higher of it and the passage's) tried (see :func:`variants`).
 ADAPTIVE_FLOORS = (0.25, 0.5, 1.0)
 FEEDBACK = ((0.1, 1), (0.1, 3), (0.2, 1), (0.2, 3), (0.3, 3), (0.5, 3))
+SENTENCE_SHARES = (0.25, 0.5, 1.0, None)
 
 
 def variants(data: dict[str, list[Candidates]], weights: Mapping[str, float]) -> dict[str, Any]:
     """The default fusion weights as they are, with weights that follow each signal's confidence
-    (:func:`adaptive`) and after dense pseudo-relevance feedback (:func:`feedback`), each setting
-    scored on every collection and chosen leave one collection out (the fused candidates alone,
-    without MMR or the phrase order)."""
+    (:func:`adaptive`), after dense pseudo-relevance feedback (:func:`feedback`) and with the dense
+    score read from the nearest sentence (:func:`sentence_fusion`, when the candidates hold it), each
+    setting scored on every collection and chosen leave one collection out (the fused candidates
+    alone, without MMR or the phrase order)."""
     table: list[tuple[dict[str, Any], dict[str, dict[str, float]]]] = [
         ({"variant": "plain"}, {n: fused_metrics(d, dict(weights)) for n, d in data.items()})
     ]
@@ -355,6 +413,11 @@ def variants(data: dict[str, list[Candidates]], weights: Mapping[str, float]) ->
         moved = functools.partial(feedback, weights=weights, beta=beta, depth=depth)
         scores = {n: ranked_metrics(d, moved) for n, d in data.items()}
         table.append(({"variant": "feedback", "beta": beta, "depth": depth}, scores))
+    if all(c.sentences is not None for d in data.values() for c in d):
+        for share in SENTENCE_SHARES:
+            nearest = functools.partial(sentence_fusion, weights=weights, share=share)
+            scores = {n: ranked_metrics(d, nearest) for n, d in data.items()}
+            table.append(({"variant": "sentences", "share": "max" if share is None else share}, scores))
     rows = [
         {**setting, **{n: {k: round(v, 4) for k, v in s.items()} for n, s in scores.items()}}
         for setting, scores in table
@@ -418,7 +481,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--variants",
         action="store_true",
-        help="Score query-adaptive fusion weights and dense pseudo-relevance feedback, leave one collection out.",
+        help="Score query-adaptive fusion weights, dense pseudo-relevance feedback and sentence-level dense "
+        "scores, leave one collection out.",
     )
     parser.add_argument(
         "--phrases",
@@ -445,7 +509,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             rows[system] = score(engine, retriever, queries, mode, cuts, keep_rows=system == "default")
             print(name, system, {k: v for k, v in rows[system].items() if k != "rows"}, flush=True)
         report["collections"][name] = rows
-    candidates = {n: pools(by_name[n], asked[n]) for n in names} if not args.no_tuning or args.variants else {}
+    wanted = not args.no_tuning or args.variants
+    candidates = {n: pools(by_name[n], asked[n], sentences=args.variants) for n in names} if wanted else {}
     if not args.no_tuning:
         report["leave_one_out"] = leave_one_out(candidates)
         print("leave one out", json.dumps(report["leave_one_out"], ensure_ascii=False), flush=True)

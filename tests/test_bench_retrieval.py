@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.search.fusion import get_fusion
-from bench.retrieval import Candidates, adaptive, feedback, fused_metrics, ranked_metrics, variants
+from bench.retrieval import Candidates, adaptive, feedback, fused_metrics, ranked_metrics, sentence_fusion, variants
 
 WEIGHTS = {"dense": 0.5, "morph": 0.5, "bigram": 0.0}
 
@@ -63,7 +63,23 @@ def test_variants_are_chosen_on_the_other_collections() -> None:
     report = variants({"a": [peaked], "b": [peaked]}, WEIGHTS)
     rows = report["rows"]
     assert rows[0]["variant"] == "plain" and rows[0]["a"]["MRR@10"] == 0.5
-    assert {r["variant"] for r in rows} == {"plain", "adaptive", "feedback"}
+    assert {r["variant"] for r in rows} == {"plain", "adaptive", "feedback"}  # no sentences: not scored
     held = report["leave_one_out"]["a"]
     assert held["variant"]["variant"] == "adaptive"  # best on "b"
     assert held["held_out"]["MRR@10"] == 1.0
+
+
+def test_a_passage_can_be_ranked_by_its_sentence_nearest_the_question() -> None:
+    # candidate 1 is relevant; as a whole passage it lies farther from the question than
+    # candidate 0, but one of its sentences lies nearer than any of candidate 0's
+    c = _candidates([0.9, 0.8, 0.1], [0.5, 0.5, 0.0], 1)
+    c.sentences = np.array([0.85, 0.97, 0.1], np.float32)
+    assert ranked_metrics([c], lambda x: sentence_fusion(x, WEIGHTS, 0.0))["R@1"] == 0.0
+    assert ranked_metrics([c], lambda x: sentence_fusion(x, WEIGHTS, 1.0))["R@1"] == 1.0
+    assert ranked_metrics([c], lambda x: sentence_fusion(x, WEIGHTS, None))["R@1"] == 1.0  # the higher: 0.97
+    # without the sentences' cosines, the plain fusion
+    bare = Candidates(c.scores, c.units, c.relevant)
+    assert np.allclose(sentence_fusion(bare, WEIGHTS, 1.0), get_fusion("weighted")(c.scores, WEIGHTS, k=60))
+    report = variants({"a": [c], "b": [c]}, WEIGHTS)
+    shares = {r["share"]: r["a"]["R@1"] for r in report["rows"] if r["variant"] == "sentences"}
+    assert shares == {0.25: 0.0, 0.5: 1.0, 1.0: 1.0, "max": 1.0}
