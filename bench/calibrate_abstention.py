@@ -243,13 +243,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.no_docs:
         (ROOT / "docs" / "abstention.md").write_text(text, "utf-8")
     print(text)
-    weights = dict(zip(SIGNALS, coef, strict=True))
-    print(
-        f"AbstentionRule(bias={bias:.3f}, w_dense={weights['cosine']:.3f}, w_coverage={weights['coverage']:.3f}, "
-        f"w_margin={weights['margin']:.3f}, w_cross={weights['cross_script']:.3f}, w_lift={weights['lift']:.3f}, "
-        f"w_unwritten={weights['unwritten']:.3f}, w_names={weights['unwritten_names']:.3f}, "
-        f"w_disagree={weights['disagreement']:.3f}, threshold={threshold})"
-    )
+    weights = dict(zip(SIGNALS, map(float, coef), strict=True))
+    print(AbstentionRule.from_weights(bias, weights, threshold, DEFAULT_RULE.caution).code())
 
 
 if __name__ == "__main__":

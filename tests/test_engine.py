@@ -1179,3 +1179,15 @@ def test_an_english_question_is_searched_by_the_vector_of_its_topic(
     asked = eng.retriever.search("What is the niche marketing strategy the essay recommends?", 1)
     plain = eng.embedder.embed(["What is the niche marketing strategy?"], "query")[0]
     assert asked.vector is not None and np.allclose(asked.vector, plain)
+
+
+def test_a_rule_is_built_from_and_written_as_its_weights_by_signal() -> None:
+    weights = {name: float(i + 1) for i, name in enumerate(SIGNALS)}
+    rule = AbstentionRule.from_weights(-2.5, weights, threshold=0.2, caution=0.35)
+    assert rule.weights() == weights  # each signal's weight lands in its own field
+    assert (rule.w_dense, rule.w_lift, rule.w_disagree) == (1.0, 2.0, 8.0)
+    assert (rule.bias, rule.threshold, rule.caution) == (-2.5, 0.2, 0.35)
+    # the shipped rule round-trips through its code, as calibrate_abstention prints it
+    written = DEFAULT_RULE.code()
+    assert written.startswith("AbstentionRule(bias=")
+    assert eval(written, {"AbstentionRule": AbstentionRule}) == DEFAULT_RULE

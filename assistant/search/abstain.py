@@ -85,22 +85,30 @@ class AbstentionRule:
 
     def weights(self) -> dict[str, float]:
         """The weight of each of :data:`SIGNALS`."""
-        return dict(
-            zip(
-                SIGNALS,
-                (
-                    self.w_dense,
-                    self.w_lift,
-                    self.w_margin,
-                    self.w_coverage,
-                    self.w_cross,
-                    self.w_unwritten,
-                    self.w_names,
-                    self.w_disagree,
-                ),
-                strict=True,
-            )
-        )
+        return {name: float(getattr(self, field)) for name, field in WEIGHT_FIELDS.items()}
+
+    @classmethod
+    def from_weights(
+        cls, bias: float, weights: Mapping[str, float], threshold: float, caution: float = 0.4
+    ) -> AbstentionRule:
+        """The rule with these weights of :data:`SIGNALS` (by name: a fitted model's coefficients)."""
+        return cls(bias=bias, threshold=threshold, caution=caution, **{WEIGHT_FIELDS[k]: w for k, w in weights.items()})
+
+    def code(self, digits: int = 3) -> str:
+        """The rule as the Python that builds it (``DEFAULT_RULE``'s form), weights rounded to ``digits``."""
+        fields = {"bias": self.bias, **{WEIGHT_FIELDS[k]: w for k, w in self.weights().items()}}
+        shown = ", ".join(f"{name}={value:.{digits}f}" for name, value in fields.items())
+        return f"AbstentionRule({shown}, threshold={self.threshold:g}, caution={self.caution:g})"
+
+
+#: The field of :class:`AbstentionRule` holding each signal's weight, in the order of :data:`SIGNALS`.
+WEIGHT_FIELDS: Mapping[str, str] = dict(
+    zip(
+        SIGNALS,
+        ("w_dense", "w_lift", "w_margin", "w_coverage", "w_cross", "w_unwritten", "w_names", "w_disagree"),
+        strict=True,
+    )
+)
 
 
 #: Fitted by ``python -m bench.calibrate_abstention`` (see docs/abstention.md); calibrated for the
