@@ -47,7 +47,7 @@ from assistant.answer.summarize import (
     with_table_headers,
 )
 from assistant.answer.tables import asked_bound, states_bound
-from assistant.answer.templates import Line, compose, label_sides
+from assistant.answer.templates import Line, around_the_lead, compose, label_sides
 from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 from assistant.text.questions import comparison_sides
@@ -1439,6 +1439,42 @@ def test_steps_among_sentences_stand_each_on_a_line() -> None:
     assert compose("general", lines) == "해상도는 크기를 정합니다. [1]\n1. 창을 엽니다. [2]\n2. 적용을 누릅니다. [2]"
     one = [Line("해상도는 크기를 정합니다.", 1), Line("3. 적용을 누릅니다.", 2)]
     assert compose("general", one) == "해상도는 크기를 정합니다. [1] 3. 적용을 누릅니다. [2]"
+
+
+def test_steps_shown_after_a_later_step_that_leads_are_headed_before_and_after_it() -> None:
+    """GNOME's "문서 속 표 셀에 배경색 칠하기" led with step 3 and showed 1, 2 and 4 after it: the
+    steps before the lead stand under "앞 단계:", those after it under "다음 단계:"."""
+    lines = [
+        Line("3. 배경 탭에서 색을 선택하십시오.", 1),
+        Line("아이콘으로도 배경을 적용할 수 있습니다.", 2),
+        Line("1. 커서를 표 안에 둡니다.", 1),
+        Line("2. 표 - 속성을 선택합니다.", 1),
+        Line("4. 적용할 범위를 고릅니다.", 1),
+    ]
+    assert compose("general", lines).splitlines() == [
+        "3. 배경 탭에서 색을 선택하십시오. [1]",
+        "아이콘으로도 배경을 적용할 수 있습니다. [2]",
+        "앞 단계:",
+        "1. 커서를 표 안에 둡니다. [1]",
+        "2. 표 - 속성을 선택합니다. [1]",
+        "다음 단계:",
+        "4. 적용할 범위를 고릅니다. [1]",
+    ]
+    assert compose("method", lines).splitlines()[1:4] == [
+        "3. 배경 탭에서 색을 선택하십시오. [1]",
+        "- 아이콘으로도 배경을 적용할 수 있습니다. [2]",
+        "앞 단계:",
+    ]
+    # steps that follow their lead in order, or another passage's steps, read as they are
+    assert around_the_lead([lines[0], lines[4]]) == {}
+    assert around_the_lead([lines[0], replace(lines[2], citation=3)]) == {}
+    assert around_the_lead([lines[2], lines[3]]) == {}  # the lead is the first step
+    assert around_the_lead([lines[1], lines[2]]) == {}  # the lead is no step
+    items = [
+        Line("8. 등록하지 아니하고 광고를 한 자", 1, quoted=True),
+        Line("4. 정보를 제공하지 아니한 자", 1, quoted=True),
+    ]
+    assert around_the_lead(items) == {}  # a law's items, no steps
 
 
 def test_a_step_is_compared_in_meaning_without_its_number() -> None:

@@ -2,7 +2,8 @@
 
 Every line that carries content is a sentence (or a named item) copied from a cited passage,
 ending with its marker ``[n]``; the template adds only a heading ("문서가 드는 이유:"), numbers,
-side labels, and a note when the documents say nothing about a side.
+side labels, a note when the documents say nothing about a side, and, over the steps that follow a
+lead that is a later step of their procedure, "앞 단계:" and "다음 단계:".
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.answer.summarize import Picked
 from assistant.text.chunking import last_heading
-from assistant.text.sentences import SENTENCE_END, step_number
+from assistant.text.sentences import SENTENCE_END, step_number, step_value
 
 LEADS = {
     "definition": "",
@@ -73,6 +74,46 @@ def excerpt(text: str) -> bool:
     return not SENTENCE_END.search(text)
 
 
+#: Over the steps shown after a lead that is a later step of the same procedure ("3. 배경 탭에서 …
+#: 선택하십시오." first, as the step that answers): those numbered before it, and those after it, so
+#: that the numbers do not seem to run 3, 1, 2, 4.
+BEFORE_STEPS = "앞 단계:"
+AFTER_STEPS = "다음 단계:"
+
+
+def around_the_lead(lines: Sequence[Line]) -> dict[int, str]:
+    """Headings to put over some of ``lines``, by index: when the first line is step k > 1 of a
+    numbered procedure and steps of the same one (its passage) numbered below k follow it,
+    :data:`BEFORE_STEPS` over the first of those and :data:`AFTER_STEPS` over the first step
+    numbered above k that comes after them; none otherwise (steps after a lead in their own order
+    read as they are), nor for the items of a list that are no sentences (a law's "4. 제10조의2를
+    위반하여 … 자", shown quoted): they are no steps."""
+    k = step_value(lines[0].text) if lines and not lines[0].quoted else None
+    if k is None or k < 2:
+        return {}
+    out: dict[int, str] = {}
+    for i, line in enumerate(lines[1:], 1):
+        n = step_value(line.text)
+        if n is None or line.quoted or line.citation != lines[0].citation:
+            continue
+        if n < k and not out:
+            out[i] = BEFORE_STEPS
+        elif n > k and out and AFTER_STEPS not in out.values():
+            out[i] = AFTER_STEPS
+    return out
+
+
+def _headed(rendered: Sequence[str], lines: Sequence[Line]) -> list[str]:
+    """The rendered ``lines``, with :func:`around_the_lead`'s headings over theirs."""
+    heads = around_the_lead(lines)
+    out: list[str] = []
+    for i, text in enumerate(rendered):
+        if i in heads:
+            out.append(heads[i])
+        out.append(text)
+    return out
+
+
 def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = (), head: str | None = None) -> str:
     """The summary: ``lines`` laid out by the template of ``form`` (under ``head`` instead of the
     form's own heading, when given); ``missing`` names the sides of a comparison the documents say
@@ -86,7 +127,8 @@ def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = (), head:
         return head + "\n" + "\n".join(f"- {line.point()}" for line in lines)
     if form in ("list", "method", "reason") and len(lines) > 1:
         if any(step_number(line.text) for line in lines):  # the document's own numbers (steps 2, 4) stay
-            body = "\n".join(line.render() if step_number(line.text) else f"- {line.point()}" for line in lines)
+            shown = [line.render() if step_number(line.text) else f"- {line.point()}" for line in lines]
+            body = "\n".join(_headed(shown, lines))
         elif form == "method" and not in_reading_order(lines):  # ways, not steps: numbers would say "in this order"
             body = "\n".join(f"- {line.point()}" for line in lines)
         else:
@@ -100,9 +142,12 @@ def _prose(lines: Sequence[Line]) -> str:
     "2. …") each on a line of its own, as the document writes them."""
     if sum(1 for line in lines if step_number(line.text)) < 2:
         return " ".join(line.render() for line in lines)
+    heads = around_the_lead(lines)
     out: list[str] = []
-    for line in lines:
-        if step_number(line.text) or not out or step_number(out[-1]):
+    for i, line in enumerate(lines):
+        if i in heads:
+            out.append(heads[i])
+        if step_number(line.text) or not out or step_number(out[-1]) or i in heads:
             out.append(line.render())
         else:
             out[-1] += " " + line.render()
