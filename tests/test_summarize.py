@@ -20,8 +20,10 @@ from assistant.answer.points import (
     subsections,
 )
 from assistant.answer.summarize import (
+    BUDGET,
     DEFAULT_WEIGHTS,
     FEATURES,
+    LEAD_COUNTS,
     VALUE_LEADS,
     Asked,
     Candidate,
@@ -80,6 +82,17 @@ def q(question: str, terms: list[str], form: str = "general", **kwargs: Any) -> 
 
 def texts(picked: list[Picked]) -> list[str]:
     return [p.candidate.text for p in picked]
+
+
+def test_a_long_lead_leaves_room_for_a_sentence_that_supports_it() -> None:
+    """A lead of over 300 characters (a long sentence of an encyclopedia) counts as
+    ``LEAD_COUNTS`` against the budget: the next sentence of its passage still fits."""
+    long_lead = "서울 지하철 노선은 " + "여러 구간을 잇고 " * 30 + "아홉 개 노선이다."
+    assert len(long_lead) > LEAD_COUNTS and len(long_lead) + 40 > BUDGET
+    lead = cand(1, 0, long_lead, {"서울", "지하철", "노선", "아홉"})
+    after = cand(1, len(long_lead) + 1, "지하철 노선은 매년 늘어난다.", {"지하철", "노선"}, 1)
+    picked = select([lead, after], q("서울 지하철은 몇 개 노선인가?", ["서울", "지하철", "노선"]), 3)
+    assert texts(picked) == [long_lead, after.text]
 
 
 def test_select_leads_with_the_sentence_that_holds_the_question() -> None:

@@ -634,6 +634,9 @@ def _gives_it(row: Sequence[float], c: Candidate, q: Asked) -> bool:
 
 #: Characters a summary grows to at most by supporting sentences (the lead alone may be longer).
 BUDGET = 300
+#: A lead longer than this counts as this long against :data:`BUDGET`: a lead of 400 characters (a
+#: long sentence of an encyclopedia) still leaves room for one sentence that supports it.
+LEAD_COUNTS = 250
 
 
 def scorable(candidates: Sequence[Candidate], q: Asked) -> tuple[list[Candidate], dict[int, Candidate]]:
@@ -651,7 +654,8 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
     ``predicate``, ``ordinal``, ``negation``) only help pick the lead: a lead naming the noun the answer
     is one of does not drive out the sentences around it; the sentences after the lead are ordered
     without ``predicate``, ``ordinal`` and ``negation``), nor much less about the question (0.6 of the lead's share of its terms, in the sentence or its heading) unless it
-    stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`.
+    stands in the lead's passage, nor redundant, nor make the summary longer than :data:`BUDGET`
+    (a long lead counting as :data:`LEAD_COUNTS`).
     Label-only fragments never count; with a ``subject``, only sentences about it do. A sentence
     that points back ("이는 …") comes with the sentence before it or not at all. When the best
     sentence neither gives the kind of value asked for nor stands under a heading that answers the
@@ -723,10 +727,18 @@ def select(candidates: Sequence[Candidate], q: Asked, n: int, w: Weights = DEFAU
         group = _with_predecessor(c, pool, chosen)
         if group is None or len(chosen) + len(group) > max(n, 2):
             continue
-        if chosen and sum(len(p.candidate.text) for p in chosen) + sum(len(g.text) for g in group) > BUDGET:
+        if chosen and _length(chosen) + sum(len(g.text) for g in group) > BUDGET:
             continue
         chosen += [Picked(g, s) for g in group]
     return chosen
+
+
+def _length(chosen: Sequence[Picked]) -> int:
+    """How long the sentences ``chosen`` so far count against :data:`BUDGET` (the lead at most
+    :data:`LEAD_COUNTS`)."""
+    return sum(
+        min(len(p.candidate.text), LEAD_COUNTS) if i == 0 else len(p.candidate.text) for i, p in enumerate(chosen)
+    )
 
 
 def _lead_rules(q: Asked, rows: Sequence[Sequence[float]]) -> list[Callable[[int, Candidate], bool]]:
