@@ -4,7 +4,8 @@ The ``milvus`` package (``make milvus-server`` puts it in the virtual environmen
 the ``milvus-server`` command: a Python launcher that unpacks the Milvus binary into the data
 folder and runs it with an embedded etcd and local storage. Every port is chosen free on
 loopback, the embedded etcd's too (through ``ETCD_CONFIG_PATH``; otherwise it takes 2379 and
-2380, and a second server on the machine crashes), so several servers can run side by side.
+2380, and a second server on the machine crashes), so several servers can run side by side. They are chosen below the range the kernel takes the ports
+of outgoing connections from, which the servers' own connections would otherwise race them for.
 
 The launcher quietly moves to the next port when the one asked for cannot be bound yet (after
 a restart, the old server's connections keep the proxy port in TIME_WAIT for a minute), so
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -55,7 +57,30 @@ class MilvusServerError(RuntimeError):
     """The server could not be started."""
 
 
-def free_port() -> int:
+#: Where listening ports are looked for: below the kernel's range of ports for outgoing
+#: connections. A port the kernel hands out (bind to 0) is in that range, and between choosing it
+#: and the server binding it, one of the servers' own outgoing connections can take it ("listen tcp
+#: :43017: bind: address already in use", the embedded etcd's peer port, and the server dies).
+LISTEN_PORTS = (20000, 32768)
+#: The kernel's range of ports for outgoing connections.
+EPHEMERAL = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def free_port(rng: random.Random | None = None) -> int:
+    """A port free on loopback, outside the range outgoing connections take theirs from (the
+    kernel's choice, bind to 0, when none is found there)."""
+    rng = rng or random.Random()
+    low, high = LISTEN_PORTS
+    with contextlib.suppress(OSError, ValueError):
+        high = min(high, int(EPHEMERAL.read_text().split()[0]))
+    for _ in range(200):
+        port = rng.randrange(low, high) if high > low else 0
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

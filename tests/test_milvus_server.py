@@ -261,3 +261,20 @@ def test_a_refused_token_stops_the_build_before_embedding(
         IndexBuilder(settings, embedder, analyzer).build()
     assert info.value.hint is not None and MILVUS_TOKEN_ENV in info.value.hint
     assert embedder.calls == [] and current_version(settings.index_dir) is None
+
+
+def test_listening_ports_are_chosen_outside_the_range_outgoing_connections_take() -> None:
+    """A server's own outgoing connection once took the etcd peer port chosen for it between the
+    choice and the bind ("bind: address already in use"): ports come from below that range."""
+    import random
+    import socket
+
+    from bench.milvus_server import EPHEMERAL, LISTEN_PORTS, free_port
+
+    low = int(EPHEMERAL.read_text().split()[0]) if EPHEMERAL.exists() else LISTEN_PORTS[1]
+    rng = random.Random(3)
+    ports = [free_port(rng) for _ in range(20)]
+    assert all(LISTEN_PORTS[0] <= p < min(low, LISTEN_PORTS[1]) for p in ports)
+    with socket.socket() as taken:  # a port in use is passed over
+        taken.bind(("127.0.0.1", ports[0]))
+        assert free_port(random.Random(3)) != ports[0]

@@ -1478,6 +1478,8 @@ def test_steps_shown_after_a_later_step_that_leads_are_headed_before_and_after_i
         "- 아이콘으로도 배경을 적용할 수 있습니다. [2]",
         "앞 단계:",
     ]
+    # a list's or reasons' numbered items are no steps
+    assert "앞 단계:" not in compose("list", lines) and "앞 단계:" not in compose("reason", lines)
     # steps that follow their lead in order, or another passage's steps, read as they are
     assert around_the_lead([lines[0], lines[4]]) == {}
     assert around_the_lead([lines[0], replace(lines[2], citation=3)]) == {}

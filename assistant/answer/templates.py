@@ -128,7 +128,7 @@ def compose(form: str, lines: Sequence[Line], missing: Sequence[str] = (), head:
     if form in ("list", "method", "reason") and len(lines) > 1:
         if any(step_number(line.text) for line in lines):  # the document's own numbers (steps 2, 4) stay
             shown = [line.render() if step_number(line.text) else f"- {line.point()}" for line in lines]
-            body = "\n".join(_headed(shown, lines))
+            body = "\n".join(_headed(shown, lines) if form == "method" else shown)  # items or reasons are no steps
         elif form == "method" and not in_reading_order(lines):  # ways, not steps: numbers would say "in this order"
             body = "\n".join(f"- {line.point()}" for line in lines)
         else:
