@@ -86,6 +86,18 @@ def free_port(rng: random.Random | None = None) -> int:
         return int(s.getsockname()[1])
 
 
+def free_ports(n: int, rng: random.Random | None = None) -> list[int]:
+    """``n`` different free ports (:func:`free_port`: each is free when chosen, none is held, so
+    the same one could come twice)."""
+    rng = rng or random.Random()
+    chosen: list[int] = []
+    while len(chosen) < n:
+        port = free_port(rng)
+        if port not in chosen:
+            chosen.append(port)
+    return chosen
+
+
 def server_command() -> Path:
     """The ``milvus-server`` command of this virtual environment, or a message saying how to get it."""
     if not SERVER.exists():
@@ -99,8 +111,8 @@ class MilvusServer:
     def __init__(self, data: Path, options: Sequence[str] = ()) -> None:
         self.data = data
         self.options = tuple(options)
-        self.ports = {option: free_port() for option in PORT_OPTIONS}
-        self.etcd_peer_port = free_port()
+        *ports, self.etcd_peer_port = free_ports(len(PORT_OPTIONS) + 1)
+        self.ports = dict(zip(PORT_OPTIONS, ports, strict=True))
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property

@@ -269,7 +269,7 @@ def test_listening_ports_are_chosen_outside_the_range_outgoing_connections_take(
     import random
     import socket
 
-    from bench.milvus_server import EPHEMERAL, LISTEN_PORTS, free_port
+    from bench.milvus_server import EPHEMERAL, LISTEN_PORTS, free_port, free_ports
 
     low = int(EPHEMERAL.read_text().split()[0]) if EPHEMERAL.exists() else LISTEN_PORTS[1]
     rng = random.Random(3)
@@ -278,3 +278,6 @@ def test_listening_ports_are_chosen_outside_the_range_outgoing_connections_take(
     with socket.socket() as taken:  # a port in use is passed over
         taken.bind(("127.0.0.1", ports[0]))
         assert free_port(random.Random(3)) != ports[0]
+    # a server's ports are all different, though none is held while the others are chosen
+    many = free_ports(400, random.Random(5))
+    assert len(set(many)) == 400
