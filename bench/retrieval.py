@@ -274,7 +274,7 @@ SENTENCE_DEPTH = 30
 def with_sentences(
     engine: Engine,
     hits: Sequence[Hit],
-    first: Sequence[int],
+    first: Sequence[int] | np.ndarray,
     dense: np.ndarray,
     query: np.ndarray,
     embedded: dict[int, np.ndarray],
