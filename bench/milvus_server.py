@@ -4,8 +4,9 @@ The ``milvus`` package (``make milvus-server`` puts it in the virtual environmen
 the ``milvus-server`` command: a Python launcher that unpacks the Milvus binary into the data
 folder and runs it with an embedded etcd and local storage. Every port is chosen free on
 loopback, the embedded etcd's too (through ``ETCD_CONFIG_PATH``; otherwise it takes 2379 and
-2380, and a second server on the machine crashes), so several servers can run side by side. They are chosen below the range the kernel takes the ports
-of outgoing connections from, which the servers' own connections would otherwise race them for.
+2380, and a second server on the machine crashes), so several servers can run side by side. They
+are chosen below the range the kernel takes the ports of outgoing connections from, which the
+servers' own connections would otherwise race them for.
 
 The launcher quietly moves to the next port when the one asked for cannot be bound yet (after
 a restart, the old server's connections keep the proxy port in TIME_WAIT for a minute), so
@@ -66,13 +67,19 @@ LISTEN_PORTS = (20000, 32768)
 EPHEMERAL = Path("/proc/sys/net/ipv4/ip_local_port_range")
 
 
-def free_port(rng: random.Random | None = None) -> int:
-    """A port free on loopback, outside the range outgoing connections take theirs from (the
-    kernel's choice, bind to 0, when none is found there)."""
-    rng = rng or random.Random()
+def listen_range() -> tuple[int, int]:
+    """:data:`LISTEN_PORTS`, ending where this machine's range for outgoing connections starts."""
     low, high = LISTEN_PORTS
     with contextlib.suppress(OSError, ValueError):
         high = min(high, int(EPHEMERAL.read_text().split()[0]))
+    return low, high
+
+
+def free_port(rng: random.Random | None = None, span: tuple[int, int] | None = None) -> int:
+    """A port free on loopback within ``span`` (:func:`listen_range`), outside the range outgoing
+    connections take theirs from (the kernel's choice, bind to 0, when none is found there)."""
+    rng = rng or random.Random()
+    low, high = span or listen_range()
     for _ in range(200):
         port = rng.randrange(low, high) if high > low else 0
         with socket.socket() as s:
@@ -90,9 +97,10 @@ def free_ports(n: int, rng: random.Random | None = None) -> list[int]:
     """``n`` different free ports (:func:`free_port`: each is free when chosen, none is held, so
     the same one could come twice)."""
     rng = rng or random.Random()
+    span = listen_range()
     chosen: list[int] = []
     while len(chosen) < n:
-        port = free_port(rng)
+        port = free_port(rng, span)
         if port not in chosen:
             chosen.append(port)
     return chosen

@@ -23,8 +23,8 @@ dense alone, a plain score fusion of dense and morpheme BM25 (min-max, 0.5/0.5),
 fusion of the three signals, and the default. ``--variants`` also scores, on the fused candidates,
 fusion weights that follow each signal's confidence for the question, dense pseudo-relevance
 feedback, and a passage's dense score read from its sentence nearest the question (each sentence of
-the first :data:`SENTENCE_DEPTH` candidates embedded on its own), each chosen leave one collection out. Metrics: R@1/5/10 and MRR@10 of the distinct
-documents (passages for the essays, which hold two documents), the share of answerable questions
+the first :data:`SENTENCE_DEPTH` candidates embedded on its own), each chosen leave one
+collection out. Metrics: R@1/5/10 and MRR@10 of the distinct documents (passages for the essays, which hold two documents), the share of answerable questions
 the product's abstention rule abstains on (false abstention) and of unanswerable ones it catches.
 """
 
@@ -284,16 +284,16 @@ def with_sentences(
     ``embedded`` by row); the others keep their passage's cosine (``dense``)."""
     todo = [hits[i] for i in first if hits[i].row not in embedded]
     texts: list[str] = []
-    owners: list[int] = []
+    slices: list[tuple[int, int, int]] = []  # (row, start, end) of each passage's sentences in ``texts``
     for h in todo:
         spans = engine.analyzer.sentence_spans(h.chunk.text)
         said = [h.chunk.text[a:b] for a, b in spans if b - a >= 8] or [h.chunk.text]
+        slices.append((h.row, len(texts), len(texts) + len(said)))
         texts += said
-        owners += [h.row] * len(said)
     if texts:
         vectors = engine.embedder.embed(texts, "passage")
-        for h in todo:
-            embedded[h.row] = vectors[[i for i, o in enumerate(owners) if o == h.row]]
+        for row, start, end in slices:
+            embedded[row] = vectors[start:end]
     out = np.array(dense, dtype=np.float32)
     for i in first:
         out[i] = float((embedded[hits[i].row] @ query).max())

@@ -147,7 +147,7 @@ def _prose(lines: Sequence[Line]) -> str:
     for i, line in enumerate(lines):
         if i in heads:
             out.append(heads[i])
-        if step_number(line.text) or not out or step_number(out[-1]) or i in heads:
+        if step_number(line.text) or not out or step_number(out[-1]):  # a heading stands over a step
             out.append(line.render())
         else:
             out[-1] += " " + line.render()

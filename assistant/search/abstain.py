@@ -89,15 +89,15 @@ class AbstentionRule:
 
     @classmethod
     def from_weights(
-        cls, bias: float, weights: Mapping[str, float], threshold: float, caution: float = 0.4
+        cls, bias: float, weights: Mapping[str, float], threshold: float, caution: float
     ) -> AbstentionRule:
         """The rule with these weights of :data:`SIGNALS` (by name: a fitted model's coefficients)."""
         return cls(bias=bias, threshold=threshold, caution=caution, **{WEIGHT_FIELDS[k]: w for k, w in weights.items()})
 
     def code(self, digits: int = 3) -> str:
         """The rule as the Python that builds it (``DEFAULT_RULE``'s form), weights rounded to ``digits``."""
-        fields = {"bias": self.bias, **{WEIGHT_FIELDS[k]: w for k, w in self.weights().items()}}
-        shown = ", ".join(f"{name}={value:.{digits}f}" for name, value in fields.items())
+        values = {"bias": self.bias, **{field: getattr(self, field) for field in WEIGHT_FIELDS.values()}}
+        shown = ", ".join(f"{name}={value:.{digits}f}" for name, value in values.items())
         return f"AbstentionRule({shown}, threshold={self.threshold:g}, caution={self.caution:g})"
 
 
