@@ -662,6 +662,44 @@ def test_what_a_more_sets_aside_is_no_term_of_its_own(analyzer: KoreanAnalyzer, 
     assert (res.kind, res.query) == ("more", f"{EUROPE} 사례")  # not "… 말다 사례"
 
 
+@pytest.mark.parametrize(
+    ("message", "aside", "terms"),
+    [
+        ("고정 말고 다른 방법은 없어요?", ("고정",), []),
+        ("끄지 말고 좀 더 세밀하게 조정하는 방법은 없어요?", ("끄다",), ["세밀", "조정"]),
+        ("그걸 선택한 칸 말고 전체 기본값으로 바꾸려면요?", ("선택", "칸"), ["전체", "기본", "값", "바꾸다"]),
+        ("미국 말고 중국은?", ("미국",), ["중국"]),
+        ("그거 말고 다른 사례는요?", (), ["사례"]),  # a pronoun: the last answer, no term
+        ("김을 말고 나서 썰어요", (), ["김", "썰다"]),  # 말다 with its object: rolling, nothing set aside
+    ],
+)
+def test_what_a_message_sets_aside_with_malgo_is_no_term_of_it(
+    analyzer: KoreanAnalyzer, message: str, aside: tuple[str, ...], terms: list[str]
+) -> None:
+    cues = read_cues(analyzer.tokens(message))
+    assert (cues.aside, cues.terms) == (aside, terms)
+
+
+def test_a_subject_set_aside_is_swapped_out_as_by_an_ellipsis(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
+    """ "유럽 말고 미국은?" is the fragment "미국은?" with 유럽 set aside: the same search, and the
+    answer must be about 미국 (a sentence naming 유럽 first is about 유럽)."""
+    res = ask(analyzer, "유럽 말고 미국은?", europe)
+    assert (res.kind, res.query, res.subject, res.instead) == ("ellipsis", "미국 AI 전략", ("미국",), ("유럽",))
+    assert "유럽" not in res.topic
+
+
+def test_the_query_leaves_out_the_words_set_aside(analyzer: KoreanAnalyzer) -> None:
+    """The topic carried on loses what a 말고 sets aside, and the query loses the words that read as it
+    (the previous query's "끄기", written by the conversation)."""
+    first = turn_after(analyzer, "writer에서 단어 자동 완성 기능 끄고 싶어요")
+    first = replace(first, query="writer 단어 자동 완성 기능 끄기")
+    res = ask(analyzer, "끄지 말고 좀 더 세밀하게 조정하는 방법은 없어요?", [first])
+    assert res.aside == ("끄다",) and "끄다" not in res.topic and "끄다" not in res.query.split()
+    more = ask(analyzer, "끄지 말고 다른 방법은 없어요?", [first])  # more of the same: the query before, written
+    assert more.kind == "more" and "끄기" in more.query.split()
+    assert more.without_aside(analyzer.terms).query.split() == [w for w in more.query.split() if w != "끄기"]
+
+
 def test_more_after_more_leaves_out_both(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     second_items = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
     second = turn_after(analyzer, "더 자세히", europe, items=second_items)

@@ -111,7 +111,7 @@ class Conversation:
         analyzer = self.engine.analyzer
         messages = [*(t.question for t in turns), message]
         query = as_written(resolution.query, messages, analyzer.tokens, analyzer.terms)
-        return replace(resolution, query=whole_columns(query, headers))
+        return replace(resolution, query=whole_columns(query, headers)).without_aside(analyzer.terms)
 
     def _headers(self, turns: Sequence[Turn]) -> set[str]:
         """The header rows of the tables the last answer showed rows of ("요금제 | 월 요금 | 저장 용량 |

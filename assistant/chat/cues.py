@@ -98,6 +98,9 @@ class Cues:
     #: a condition with nothing said of it ("주말에 일하면?", "영수증 없으면?"): what follows is the
     #: question before's
     conditional: bool = False
+    #: the terms it sets aside with 말고 ("고정 말고 다른 방법은?", "끄지 말고 …", "미국 말고 중국은?"):
+    #: what the answer is not to be about, so no part of what is searched
+    aside: tuple[str, ...] = ()
 
     @property
     def terms(self) -> list[str]:
@@ -121,10 +124,16 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
     ordinal: int | None = None
     more = reference = wh = member = example = another = False
     conjunction = bool(tokens) and _leads(tokens)
-    fragment = is_fragment(tokens)
+    set_aside, markers = _set_aside(tokens)
+    # "한국 말고 미국은?" is the fragment "미국은?" with something set aside
+    fragment = is_fragment([t for i, t in enumerate(tokens) if i not in set_aside and i not in markers])
+    aside: list[str] = []
     for i, tok in enumerate(tokens):
         tag = tok.tag.split("-")[0]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if i in set_aside:
+            aside.append(tok.form + "다" if tag in PREDICATE_TAGS else tok.form)
+            continue
         if ordinal is None and (ordinal := _ordinal_at(tokens, i)) is not None:
             member = _names_a_member(tokens, i)
         if tag == "NP":
@@ -171,7 +180,52 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         what_about=fragment and _asked_with_yo(tokens),
         example=example,
         another=another,
+        aside=tuple(dict.fromkeys(aside)),
     )
+
+
+def _set_aside(tokens: Sequence[Token]) -> tuple[set[int], set[int]]:
+    """The morphemes a 말고 sets aside: the nouns right before it ("고정 말고", "선택한 칸 말고") with
+    the verb of a clause that ends on them (선택 of 선택한), or the verb it negates ("끄지 말고");
+    and the morphemes that set them aside (말, 고, and 지). A noun with a case particle after it is
+    what 말다 rolls ("김을 말고"), and sets nothing aside; nor does a pronoun ("그거 말고": what it
+    points at is the last answer's)."""
+    out: set[int] = set()
+    markers: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.form != "말" or not tok.tag.startswith(("VV", "VX")) or i + 1 >= len(tokens):
+            continue
+        if tokens[i + 1].form not in {"고", "구"} or not tokens[i + 1].tag.startswith("EC"):
+            continue
+        j = i - 1
+        if j >= 1 and tokens[j].form == "지" and tokens[j].tag.startswith("EC"):  # "끄지 말고"
+            if _verb_at(tokens, j - 1, out):
+                markers |= {j, i, i + 1}
+            continue
+        before = len(out)
+        while j >= 0 and tokens[j].tag.split("-")[0] in NOUN_TAGS and tokens[j].tag != "NP":
+            out.add(j)
+            j -= 1
+        if j < i - 1 and j >= 1 and tokens[j].tag.startswith("ETM"):  # "선택한 칸 말고"
+            _verb_at(tokens, j - 1, out)
+        if len(out) > before:
+            markers |= {i, i + 1}
+    return out, markers
+
+
+def _verb_at(tokens: Sequence[Token], j: int, out: set[int]) -> bool:
+    """Add the verb that ends at ``j`` (a verb, or a noun made one by 하다: 선택 of 선택하다) to
+    ``out``; whether there was one."""
+    if j < 0:
+        return False
+    tag = tokens[j].tag.split("-")[0]
+    if tag in PREDICATE_TAGS:
+        out.add(j)
+        return True
+    if tag in {"XSV", "XSA"} and j >= 1 and tokens[j - 1].tag.split("-")[0] in NOUN_TAGS:
+        out.add(j - 1)
+        return True
+    return False
 
 
 def _asks_an_example(tokens: Sequence[Token], i: int) -> bool:

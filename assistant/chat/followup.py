@@ -99,8 +99,19 @@ class Resolution:
     #: what follows the anchored sentence in its document is asked for, past its section ("다음은?"
     #: after the last item of a list)
     onward: bool = False
+    #: the terms the message sets aside with 말고 ("고정 말고 다른 방법은?": 고정), searched for no more
+    aside: tuple[str, ...] = ()
     #: the bound the question before set on a table's values, which a superlative is taken within
     within: str = ""
+
+    def without_aside(self, reads: Callable[[str], Sequence[str]]) -> Resolution:
+        """This resolution with the query's words that ``reads`` (a text's content terms) as
+        only terms set aside left out ("… 떠 풀기 고정" → "… 떠 풀기"); as it is when none is, or
+        when nothing would be left."""
+        if not self.aside:
+            return self
+        words = [w for w in self.query.split() if not (terms := reads(w)) or not set(terms) <= set(self.aside)]
+        return replace(self, query=" ".join(words)) if words else self
 
     @property
     def followup(self) -> str | None:
@@ -289,9 +300,32 @@ def resolve(
 
     ``tokens`` are Kiwi's morphemes of the message; ``turns`` the recent turns, oldest first;
     ``columns`` the content terms of the header of a table the last answer showed (its columns
-    name aspects of its rows: see :func:`_names_an_aspect`).
+    name aspects of its rows: see :func:`_names_an_aspect`). What the message sets aside with 말고
+    ("고정 말고 다른 방법은?") leaves the topic it carries on, and an answer about a new subject treats
+    it as what the subject replaced; the query's words that read as it are left out by
+    :meth:`Resolution.without_aside`, which has the analyzer.
     """
     cues = read_cues(tokens)
+    resolved = _resolve(message, tokens, cues, turns, policy, columns)
+    if resolved.standalone or not cues.aside:
+        return resolved
+    topic = {t: w for t, w in resolved.topic.items() if t not in cues.aside}
+    if resolved.query == message:  # searched as written ("다른 방법은 없어요? 데이터 규제 말고 …"): a sentence
+        return replace(resolved, topic=topic)
+    query = " ".join(w for w in resolved.query.split() if w not in cues.aside) or resolved.query
+    # "한국 말고 미국 얘기만": a sentence naming 한국 before 미국 is about 한국, as after a swap
+    instead = (*resolved.instead, *(t for t in cues.aside if t not in resolved.instead)) if resolved.subject else ()
+    return replace(resolved, query=query, topic=topic, aside=cues.aside, instead=instead or resolved.instead)
+
+
+def _resolve(
+    message: str,
+    tokens: Sequence[Token],
+    cues: Cues,
+    turns: Sequence[Turn],
+    policy: Policy,
+    columns: Collection[str],
+) -> Resolution:
     if social_kind(tokens):  # "고마워요": answered as it is, and the conversation goes on past it
         return replace(standalone(message, cues), social=True)
     turns = [t for t in turns if not t.social]
