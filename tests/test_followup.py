@@ -700,6 +700,14 @@ def test_the_query_leaves_out_the_words_set_aside(analyzer: KoreanAnalyzer) -> N
     assert more.without_aside(analyzer.terms).query.split() == [w for w in more.query.split() if w != "끄기"]
 
 
+def test_words_said_in_passing_of_when_or_whom_are_no_topic(analyzer: KoreanAnalyzer) -> None:
+    """ "남들이 못 고치게" and "나중에" say whom and when, not what: neither is searched or carried on."""
+    first = turn_after(analyzer, "calc 시트에서 수식 들어간 칸은 남들이 못 고치게 잠가두고 싶어요")
+    res = ask(analyzer, "나중에 그 잠금 풀려면 어디서 해요?", [first])
+    assert res.kind == "reference" and {"calc", "시트", "수식", "잠금"} <= set(res.query.split())
+    assert not {"남", "나중"} & (set(first.topic) | set(res.topic) | set(res.query.split()))
+
+
 def test_more_after_more_leaves_out_both(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     second_items = (Item("유럽 기업들은 지속 가능한 경쟁력을 확보합니다.", 1, ("유럽", "기업"), 120),)
     second = turn_after(analyzer, "더 자세히", europe, items=second_items)

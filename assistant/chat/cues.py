@@ -65,8 +65,12 @@ MEMBER_WORDS = _words(
 )
 
 
-#: Words of a follow-up that say how it follows rather than what it is about.
-FOLLOWUP_WORDS = _words("예 예시 번째 항목 마지막 나머지 밖 부분 얘기 이야기 추가 다음 자세히 구체 다른 건")
+#: Words of a follow-up that say how it follows rather than what it is about; and nouns a message
+#: says in passing, of when or of whom ("나중에 그 잠금 풀려면?", "남들이 못 고치게"), which no
+#: answer is about.
+FOLLOWUP_WORDS = _words(
+    "예 예시 번째 항목 마지막 나머지 밖 부분 얘기 이야기 추가 다음 자세히 구체 다른 건 나중 아까 이따 방금 남"
+)
 
 
 #: Verbs that, after 더, ask for more ("더 알려줘", "더 설명해 줘").
