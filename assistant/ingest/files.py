@@ -1,7 +1,8 @@
 """Find the corpus files and load each one as a :class:`~assistant.ingest.documents.Document`.
 
-Supported formats are plain text, Markdown, HTML, PDF, Word (.docx) and 한글 (.hwpx, .hwp). The older
-Word format (.doc) is found and reported as skipped, with how to save it. Every loader returns a
+Supported formats are plain text, Markdown, HTML, PDF, Word (.docx), 한글 (.hwpx, .hwp), PowerPoint
+(.pptx), Excel (.xlsx) and CSV/TSV. The older binary formats (.doc, .ppt, .xls) are found and reported as
+skipped, with how to save them. Every loader returns a
 :class:`~assistant.ingest.documents.Document` whose ``text`` is newline-normalized (``\\n``) and
 Unicode NFC; heading and table offsets refer to that text. A file that cannot be read
 raises :class:`~assistant.errors.DocumentReadError`; :func:`load_corpus` turns those into
@@ -34,6 +35,8 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
         ".hwpx",
         ".doc",
         ".hwp",
+        ".pptx",
+        ".ppt",
         ".xlsx",
         ".xls",
         ".csv",
@@ -41,7 +44,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     }
 )
 
-_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx/.hwp/.xlsx/.csv"
+_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx/.hwp/.pptx/.xlsx/.csv"
 _MARKDOWN = frozenset({".md", ".markdown"})
 _HTML = frozenset({".html", ".htm"})
 
@@ -204,6 +207,12 @@ def _extract(raw: bytes, suffix: str, stem: str) -> Extracted:
             raise Unreadable(office.BINARY_HINTS[suffix])
         extract = {".docx": office.extract_docx, ".hwpx": office.extract_hwpx, ".hwp": office.extract_hwp}[suffix]
         return extract(raw, stem)
+    if suffix in (".pptx", ".ppt"):
+        from assistant.ingest import slides
+
+        if suffix in slides.BINARY_HINTS:
+            raise Unreadable(slides.BINARY_HINTS[suffix])
+        return slides.extract_pptx(raw, stem)
     if suffix in (".xlsx", ".xls"):
         from assistant.ingest import sheets
 

@@ -40,7 +40,7 @@ BINARY_HINTS = {
 HWP_HINT = "한글에서 ‘다른 이름으로 저장’으로 .hwpx나 PDF로 저장해 주세요"
 
 
-def _local(tag: str) -> str:
+def local_name(tag: str) -> str:
     """An element's name without its namespace."""
     return tag.rsplit("}", 1)[-1]
 
@@ -48,13 +48,13 @@ def _local(tag: str) -> str:
 def _attr(element: ElementTree.Element, name: str) -> str | None:
     """An attribute by its local name, whatever its namespace."""
     for key, value in element.attrib.items():
-        if _local(key) == name:
+        if local_name(key) == name:
             return value
     return None
 
 
 @dataclass
-class _Builder(Blocks):
+class DocumentBuilder(Blocks):
     """Paragraphs (headings among them) and tables, one block each."""
 
     def paragraph(self, text: str, level: int = 0) -> None:
@@ -107,7 +107,7 @@ def title_in(root: ElementTree.Element | None) -> str:
     """The text of the first ``title`` element of a metadata part (Dublin Core, OPF)."""
     if root is None:
         return ""
-    found = next((e for e in root.iter() if _local(e.tag) == "title"), None)
+    found = next((e for e in root.iter() if local_name(e.tag) == "title"), None)
     return "".join(found.itertext()) if found is not None else ""
 
 
@@ -127,9 +127,9 @@ def extract_docx(raw: bytes, stem: str) -> Extracted:
         levels = _word_levels(styles)
         numbering = _Numbering.read(xml_part(archive, "word/numbering.xml", "DOCX"), styles)
         title = title_in(xml_part(archive, "docProps/core.xml", "DOCX"))
-    out = _Builder()
+    out = DocumentBuilder()
     for element in body.iter():
-        if _local(element.tag) == "body":
+        if local_name(element.tag) == "body":
             _word_blocks(element, levels, out, numbering)
             break
     return out.extracted(title, stem)
@@ -141,11 +141,11 @@ def _word_levels(styles: ElementTree.Element | None) -> dict[str, int]:
     if styles is None:
         return out
     for style in styles:
-        if _local(style.tag) != "style" or (sid := _attr(style, "styleId")) is None:
+        if local_name(style.tag) != "style" or (sid := _attr(style, "styleId")) is None:
             continue
         level = 0
         for child in style.iter():
-            name = _local(child.tag)
+            name = local_name(child.tag)
             if name == "outlineLvl" and (value := _attr(child, "val")) is not None and value.isdigit():
                 level = int(value) + 1 if int(value) < 9 else 0
             elif name == "name" and not level and (m := _WORD_HEADING.match(_attr(child, "val") or "")):
@@ -158,10 +158,10 @@ def _word_levels(styles: ElementTree.Element | None) -> dict[str, int]:
 
 
 def _word_blocks(
-    container: ElementTree.Element, levels: dict[str, int], out: _Builder, numbering: _Numbering | None = None
+    container: ElementTree.Element, levels: dict[str, int], out: DocumentBuilder, numbering: _Numbering | None = None
 ) -> None:
     for child in container:
-        name = _local(child.tag)
+        name = local_name(child.tag)
         if name == "p":
             text = _word_text(child)
             if numbering is not None and text.strip():
@@ -181,7 +181,7 @@ _COUNTED = {
     "upperLetter": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "lowerLetter": "abcdefghijklmnopqrstuvwxyz",
 }
-_ROMAN = (
+ROMAN_NUMERALS = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
     (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
 )  # fmt: skip
@@ -194,7 +194,7 @@ def _counted(n: int, fmt: str) -> str:
         return signs[(n - 1) % len(signs)] if n >= 1 else str(n)
     if fmt in ("upperRoman", "lowerRoman") and n >= 1:
         out = ""
-        for value, sign in _ROMAN:
+        for value, sign in ROMAN_NUMERALS:
             while n >= value:
                 out, n = out + sign, n - value
         return out if fmt == "upperRoman" else out.lower()
@@ -210,7 +210,7 @@ class _ListLevel:
     text: str  #: how the number is written: Word's ``lvlText`` ("%1.", "%1.%2."), 한글's ("^1.", "^N")
 
 
-def _bullet(sign: str) -> str:
+def bullet_mark(sign: str) -> str:
     """The mark of a bulleted paragraph: its sign, or :data:`BULLET` for one in a symbol font."""
     sign = sign.strip()
     return f"{sign if len(sign) == 1 and sign in BULLETS else BULLET} "
@@ -253,28 +253,28 @@ class _Numbering:
             return None
         abstract: dict[str, dict[int, _ListLevel]] = {}
         for element in numbering:
-            if _local(element.tag) == "abstractNum" and (aid := _attr(element, "abstractNumId")) is not None:
+            if local_name(element.tag) == "abstractNum" and (aid := _attr(element, "abstractNumId")) is not None:
                 abstract[aid] = {
                     int(ilvl): _list_level(lvl)
                     for lvl in element
-                    if _local(lvl.tag) == "lvl" and (ilvl := _attr(lvl, "ilvl") or "").isdigit()
+                    if local_name(lvl.tag) == "lvl" and (ilvl := _attr(lvl, "ilvl") or "").isdigit()
                 }
         levels: dict[str, dict[int, _ListLevel]] = {}
         for element in numbering:
-            if _local(element.tag) != "num" or (nid := _attr(element, "numId")) is None:
+            if local_name(element.tag) != "num" or (nid := _attr(element, "numId")) is None:
                 continue
-            ref = next((_attr(c, "val") for c in element if _local(c.tag) == "abstractNumId"), None)
+            ref = next((_attr(c, "val") for c in element if local_name(c.tag) == "abstractNumId"), None)
             own = dict(abstract.get(ref or "", {}))
-            for override in (c for c in element if _local(c.tag) == "lvlOverride"):
+            for override in (c for c in element if local_name(c.tag) == "lvlOverride"):
                 ilvl = _attr(override, "ilvl") or ""
-                start = next((_attr(c, "val") for c in override.iter() if _local(c.tag) == "startOverride"), None)
+                start = next((_attr(c, "val") for c in override.iter() if local_name(c.tag) == "startOverride"), None)
                 if ilvl.isdigit() and int(ilvl) in own and start and start.isdigit():
                     level = own[int(ilvl)]
                     own[int(ilvl)] = _ListLevel(int(start), level.fmt, level.text)
             levels[nid] = own
         listed: dict[str, tuple[str, int]] = {}
         for style in styles if styles is not None else ():
-            if _local(style.tag) == "style" and (sid := _attr(style, "styleId")) is not None:
+            if local_name(style.tag) == "style" and (sid := _attr(style, "styleId")) is not None:
                 found = _num_pr(style)
                 if found is not None:
                     listed[sid] = found
@@ -284,7 +284,7 @@ class _Numbering:
         """What Word shows before ``paragraph`` ("2. ", "가. ", "1.2. ", "• "), "" outside a list."""
         found = _num_pr(paragraph)
         if found is None:
-            style = next((_attr(c, "val") for c in paragraph.iter() if _local(c.tag) == "pStyle"), None)
+            style = next((_attr(c, "val") for c in paragraph.iter() if local_name(c.tag) == "pStyle"), None)
             found = self.styles.get(style or "")
         if found is None or found[0] == "0":
             return ""
@@ -296,12 +296,12 @@ class _Numbering:
         level = own[ilvl]
         _count(counts, ilvl, level.start)
         if level.fmt == "bullet":
-            return _bullet(level.text)
+            return bullet_mark(level.text)
         return _mark(re.sub(r"%([1-9])", lambda m: _shown(own, counts, int(m.group(1)) - 1), level.text))
 
 
 def _list_level(lvl: ElementTree.Element) -> _ListLevel:
-    values = {_local(c.tag): _attr(c, "val") for c in lvl}
+    values = {local_name(c.tag): _attr(c, "val") for c in lvl}
     start = values.get("start") or "1"
     return _ListLevel(
         int(start) if start.isdigit() else 1, values.get("numFmt") or "decimal", values.get("lvlText") or ""
@@ -311,11 +311,11 @@ def _list_level(lvl: ElementTree.Element) -> _ListLevel:
 def _num_pr(element: ElementTree.Element) -> tuple[str, int] | None:
     """The (numId, ilvl) of the ``numPr`` in an element's paragraph properties, None without one."""
     for props in element:
-        if _local(props.tag) != "pPr":
+        if local_name(props.tag) != "pPr":
             continue
         for child in props:
-            if _local(child.tag) == "numPr":
-                values = {_local(c.tag): _attr(c, "val") or "" for c in child}
+            if local_name(child.tag) == "numPr":
+                values = {local_name(c.tag): _attr(c, "val") or "" for c in child}
                 nid, ilvl = values.get("numId", ""), values.get("ilvl", "0")
                 if nid:
                     return nid, int(ilvl) if ilvl.isdigit() and int(ilvl) < 10 else 0
@@ -324,10 +324,10 @@ def _num_pr(element: ElementTree.Element) -> tuple[str, int] | None:
 
 def _word_level(paragraph: ElementTree.Element, levels: dict[str, int]) -> int:
     for props in paragraph:
-        if _local(props.tag) != "pPr":
+        if local_name(props.tag) != "pPr":
             continue
         for child in props:
-            name = _local(child.tag)
+            name = local_name(child.tag)
             value = _attr(child, "val") or ""
             if name == "outlineLvl" and value.isdigit() and int(value) < 9:
                 return int(value) + 1
@@ -340,7 +340,7 @@ def _word_text(element: ElementTree.Element) -> str:
     """A paragraph's (or a cell's) text: runs, tabs and breaks; deleted text and field codes left out."""
     parts: list[str] = []
     for node in _word_nodes(element):
-        name = _local(node.tag)
+        name = local_name(node.tag)
         if name == "t":
             parts.append(node.text or "")
         elif name in ("tab", "ptab"):
@@ -354,7 +354,7 @@ def _word_text(element: ElementTree.Element) -> str:
 
 def _word_nodes(element: ElementTree.Element) -> Iterator[ElementTree.Element]:
     for child in element:
-        name = _local(child.tag)
+        name = local_name(child.tag)
         if name in ("delText", "instrText", "pPr", "rPr", "del"):
             continue
         yield child
@@ -363,8 +363,8 @@ def _word_nodes(element: ElementTree.Element) -> Iterator[ElementTree.Element]:
 
 def _word_rows(table: ElementTree.Element) -> Iterator[list[str]]:
     for row in table:
-        if _local(row.tag) == "tr":
-            yield [collapse(_word_text(cell)) for cell in row if _local(cell.tag) == "tc"]
+        if local_name(row.tag) == "tr":
+            yield [collapse(_word_text(cell)) for cell in row if local_name(cell.tag) == "tc"]
 
 
 # ---------------------------------------------------------------------------
@@ -385,7 +385,7 @@ def extract_hwpx(raw: bytes, stem: str) -> Extracted:
         sections = [xml_part(archive, name, "HWPX") for _, name in names]
     styles, outlines = _hwp_levels(header)
     numbering = _HwpNumbering.read(header)
-    out = _Builder()
+    out = DocumentBuilder()
     for section in sections:
         if section is not None:
             _hwp_blocks(section, styles, outlines, out, numbering)
@@ -399,14 +399,14 @@ def _hwp_levels(header: ElementTree.Element | None) -> tuple[dict[str, int], dic
     if header is None:
         return styles, outlines
     for element in header.iter():
-        name = _local(element.tag)
+        name = local_name(element.tag)
         if name == "style" and (sid := _attr(element, "id")) is not None:
             for label in (_attr(element, "name") or "", _attr(element, "engName") or ""):
                 if m := _HWP_OUTLINE.match(label.strip()):
                     styles[sid] = min(int(m.group(1)), 9)
                     break
         elif name == "paraPr" and (pid := _attr(element, "id")) is not None:
-            heading = next((c for c in element if _local(c.tag) == "heading"), None)
+            heading = next((c for c in element if local_name(c.tag) == "heading"), None)
             level = _attr(heading, "level") if heading is not None else None
             if heading is not None and _attr(heading, "type") == "OUTLINE" and level is not None and level.isdigit():
                 outlines[pid] = min(int(level) + 1, 9)
@@ -417,11 +417,11 @@ def _hwp_blocks(
     container: ElementTree.Element,
     styles: dict[str, int],
     outlines: dict[str, int],
-    out: _Builder,
+    out: DocumentBuilder,
     numbering: _HwpNumbering | None = None,
 ) -> None:
     for child in container:
-        if _local(child.tag) != "p":
+        if local_name(child.tag) != "p":
             continue
         text, tables = _hwp_paragraph(child)
         shape = _attr(child, "paraPrIDRef") or ""
@@ -465,18 +465,18 @@ class _HwpNumbering:
         bullets: dict[str, str] = {}
         shapes: dict[str, tuple[str, str, int]] = {}
         for element in header.iter():
-            name = _local(element.tag)
+            name = local_name(element.tag)
             if name == "numbering" and (nid := _attr(element, "id")) is not None:
                 heads[nid] = {}
                 for head in element:
                     level, start = _attr(head, "level") or "", _attr(head, "start") or "1"
-                    if _local(head.tag) == "paraHead" and level.isdigit():
+                    if local_name(head.tag) == "paraHead" and level.isdigit():
                         fmt = _HWP_FORMATS.get(_attr(head, "numFormat") or "DIGIT", "decimal")
                         heads[nid][int(level)] = _ListLevel(int(start) if start.isdigit() else 1, fmt, head.text or "")
             elif name == "bullet" and (bid := _attr(element, "id")) is not None:
                 bullets[bid] = _attr(element, "char") or ""
             elif name == "paraPr" and (pid := _attr(element, "id")) is not None:
-                heading = next((c for c in element if _local(c.tag) == "heading"), None)
+                heading = next((c for c in element if local_name(c.tag) == "heading"), None)
                 if heading is None:
                     continue
                 kind, ref, depth = _attr(heading, "type") or "", _attr(heading, "idRef"), _attr(heading, "level") or ""
@@ -491,7 +491,7 @@ class _HwpNumbering:
             return ""
         kind, ref, level = found
         if kind == "BULLET":
-            return _bullet(self.bullets.get(ref, ""))
+            return bullet_mark(self.bullets.get(ref, ""))
         own = self.heads.get(ref, {})
         if level not in own:
             return ""
@@ -515,7 +515,7 @@ def _hwp_paragraph(paragraph: ElementTree.Element) -> tuple[str, list[ElementTre
 
     def walk(element: ElementTree.Element) -> None:
         for child in element:
-            name = _local(child.tag)
+            name = local_name(child.tag)
             if name == "tbl":
                 tables.append(child)
             elif name == "t":
@@ -531,7 +531,7 @@ def _hwp_t(element: ElementTree.Element) -> str:
     """The text of a ``t`` element: its characters, with tabs and line breaks it holds as elements."""
     parts = [element.text or ""]
     for child in element:
-        name = _local(child.tag)
+        name = local_name(child.tag)
         if name == "lineBreak":
             parts.append("\n")
         elif name in ("tab", "fwSpace", "nbSpace", "hyphen"):
@@ -542,12 +542,12 @@ def _hwp_t(element: ElementTree.Element) -> str:
 
 def _hwp_rows(table: ElementTree.Element) -> Iterator[list[str]]:
     for row in table:
-        if _local(row.tag) != "tr":
+        if local_name(row.tag) != "tr":
             continue
         cells = []
         for cell in row:
-            if _local(cell.tag) == "tc":
-                paragraphs = [e for e in cell.iter() if _local(e.tag) == "p"]
+            if local_name(cell.tag) == "tc":
+                paragraphs = [e for e in cell.iter() if local_name(e.tag) == "p"]
                 cells.append(" ".join(_hwp_paragraph(p)[0] for p in paragraphs))
         yield cells
 
@@ -593,7 +593,7 @@ def extract_hwp(raw: bytes, stem: str) -> Extracted:
             raise Unreadable(f"HWP 문서에 본문(BodyText)이 없습니다. {HWP_HINT}")
         title = _hwp_title(ole)
         streams = [_hwp_stream(ole, "/".join(path)) for _, path in sections]
-    out = _Builder()
+    out = DocumentBuilder()
     for data in streams:
         if flags & 1:  # compressed: raw deflate
             try:

@@ -1,0 +1,258 @@
+"""PowerPoint (.pptx) decks: a ZIP archive of XML, one part per slide.
+
+The text is the slides in the deck's order. Each slide's title is a heading of the first level (a
+slide without one is headed "슬라이드 N", so that a citation still says where it is), then the
+text of its shapes in the order the slide lists them (a group's shapes in its place): each
+paragraph on a line, a paragraph of a body placeholder or with a bullet of its own starting with
+the bullet or the number PowerPoint shows for it ("• ", "1. ", "가. "); a table one line per row, its
+cells joined by `` | `` (as the other readers write them). The speaker notes follow their slide
+under a heading "발표자 노트" of the second level. Dates, footers and slide numbers are no text
+of the deck. The title is the deck's own (its properties), else its first slide's title, else the
+file name. The older binary format (.ppt) is not read: :data:`BINARY_HINTS` says how to save it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from assistant.ingest.documents import Extracted, Unreadable
+from assistant.ingest.markers import BULLET
+from assistant.ingest.office import (
+    ROMAN_NUMERALS,
+    DocumentBuilder,
+    bullet_mark,
+    local_name,
+    open_archive,
+    title_in,
+    xml_part,
+)
+
+#: What to do with the older binary format, which is not read.
+BINARY_HINTS = {
+    ".ppt": "예전 PowerPoint 형식(.ppt)은 읽지 못합니다. PowerPoint에서 .pptx나 PDF로 저장해 주세요",
+}
+#: The heading of a slide that has no title ("슬라이드 3").
+UNTITLED = "슬라이드 {n}"
+#: The heading of a slide's speaker notes.
+NOTES = "발표자 노트"
+
+_KIND = "PPTX"
+#: Placeholders whose text is the slide's title.
+_TITLES = frozenset({"title", "ctrTitle"})
+#: Placeholders whose text is no part of the deck's content: a date, a footer, a slide number, a header.
+_FURNITURE = frozenset({"dt", "ftr", "sldNum", "hdr"})
+#: Placeholders whose paragraphs the slide master bullets unless they say otherwise (a content
+#: placeholder has no type).
+_BULLETED = frozenset({"body", "obj", ""})
+_SLIDE = "/relationships/slide"
+_NOTES = "/relationships/notesSlide"
+
+
+def extract_pptx(raw: bytes, stem: str) -> Extracted:
+    """The text, headings and tables of a deck's slides, in the deck's order."""
+    with open_archive(raw, _KIND) as archive:
+        deck = xml_part(archive, "ppt/presentation.xml", _KIND)
+        if deck is None:
+            raise Unreadable("PPTX 파일에 프레젠테이션(ppt/presentation.xml)이 없습니다")
+        targets = _targets(xml_part(archive, "ppt/_rels/presentation.xml.rels", _KIND), "ppt")
+        order = [r for e in deck.iter() if local_name(e.tag) == "sldId" and (r := _rid(e))]
+        names = [targets[r] for r in order if r in targets and targets[r][1].endswith(_SLIDE)]
+        title = title_in(xml_part(archive, "docProps/core.xml", _KIND))
+        slides = []
+        for name, _ in names:
+            slide = xml_part(archive, name, _KIND)
+            rels = _targets(xml_part(archive, _rels_of(name), _KIND), posixpath.dirname(name))
+            notes_name = next((n for n, kind in rels.values() if kind.endswith(_NOTES)), None)
+            notes = xml_part(archive, notes_name, _KIND) if notes_name else None
+            slides.append((slide, notes))
+    out = DocumentBuilder()
+    for n, (slide, notes) in enumerate(slides, 1):
+        if slide is not None:
+            _slide(slide, notes, n, out)
+    return out.extracted(title, stem)
+
+
+def _rid(element: ElementTree.Element) -> str | None:
+    """The relationship id (``r:id``) of a slide's entry in the deck's list."""
+    for key, value in element.attrib.items():
+        if local_name(key) == "id" and key.startswith("{"):  # r:id, not the slide's own numeric id
+            return value
+    return None
+
+
+def _rels_of(name: str) -> str:
+    """The relationships part of the part ``name`` ("ppt/slides/slide1.xml" → "ppt/slides/_rels/slide1.xml.rels")."""
+    folder, base = posixpath.split(name)
+    return posixpath.join(folder, "_rels", f"{base}.rels")
+
+
+def _targets(rels: ElementTree.Element | None, folder: str) -> dict[str, tuple[str, str]]:
+    """Each relationship's id → (the part it points at, resolved against ``folder``; its type)."""
+    if rels is None:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for e in rels:
+        rid, target, kind = e.get("Id"), e.get("Target"), e.get("Type") or ""
+        if rid and target and e.get("TargetMode") != "External":
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[rid] = (path, kind)
+    return out
+
+
+def _slide(slide: ElementTree.Element, notes: ElementTree.Element | None, n: int, out: DocumentBuilder) -> None:
+    shapes = list(_shapes(_tree(slide)))
+    title = " ".join(_paragraph_text(p) for s in shapes if _kind(s) in _TITLES for p in _paragraphs(s))
+    out.add_heading(" ".join(title.split()) or UNTITLED.format(n=n), 1)
+    for shape in shapes:
+        kind = _kind(shape)
+        if kind in _TITLES or kind in _FURNITURE:
+            continue
+        if local_name(shape.tag) == "graphicFrame":
+            out.table(_rows(shape))
+        else:
+            for line in _lines(shape, bulleted=kind in _BULLETED and _is_placeholder(shape)):
+                out.paragraph(line)
+    if notes is not None:
+        said = [line for s in _shapes(_tree(notes)) if _kind(s) == "body" for line in _lines(s, bulleted=False)]
+        if said:
+            out.add_heading(NOTES, 2)
+            for line in said:
+                out.paragraph(line)
+
+
+def _tree(part: ElementTree.Element) -> ElementTree.Element | None:
+    """A slide's (or notes page's) shape tree."""
+    return next((e for e in part.iter() if local_name(e.tag) == "spTree"), None)
+
+
+def _shapes(tree: ElementTree.Element | None) -> Iterator[ElementTree.Element]:
+    """The shapes with text and the tables of a shape tree, in its order; a group's in its place."""
+    if tree is None:
+        return
+    for child in tree:
+        name = local_name(child.tag)
+        if name == "grpSp":
+            yield from _shapes(child)
+        elif name == "sp" or (name == "graphicFrame" and any(local_name(e.tag) == "tbl" for e in child.iter())):
+            yield child
+
+
+def _placeholder(shape: ElementTree.Element) -> ElementTree.Element | None:
+    return next((e for e in shape.iter() if local_name(e.tag) == "ph"), None)
+
+
+def _is_placeholder(shape: ElementTree.Element) -> bool:
+    return _placeholder(shape) is not None
+
+
+def _kind(shape: ElementTree.Element) -> str | None:
+    """A placeholder's type ("" for a content placeholder, which has none); None for any other shape."""
+    ph = _placeholder(shape)
+    return None if ph is None else ph.get("type", "")
+
+
+def _paragraphs(shape: ElementTree.Element) -> list[ElementTree.Element]:
+    body = next((e for e in shape if local_name(e.tag) == "txBody"), None)
+    return [] if body is None else [p for p in body if local_name(p.tag) == "p"]
+
+
+def _paragraph_text(paragraph: ElementTree.Element) -> str:
+    """A paragraph's text: its runs' and fields' text, a line break as a space."""
+    parts = []
+    for e in paragraph.iter():
+        name = local_name(e.tag)
+        if name == "t" and e.text:
+            parts.append(e.text)
+        elif name == "br":
+            parts.append(" ")
+    return "".join(parts)
+
+
+@dataclass
+class _Counter:
+    """The numbers of a text body's numbered paragraphs so far, per level."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+
+    def next(self, level: int, start: int) -> int:
+        for deeper in [k for k in self.counts if k > level]:
+            del self.counts[deeper]
+        self.counts[level] = self.counts.get(level, start - 1) + 1
+        return self.counts[level]
+
+    def stop(self, level: int) -> None:
+        for k in [k for k in self.counts if k >= level]:
+            del self.counts[k]
+
+
+def _lines(shape: ElementTree.Element, *, bulleted: bool) -> Iterator[str]:
+    """A shape's paragraphs with text, each with the bullet or number PowerPoint shows before it:
+    a bullet or number of its own, or (``bulleted``: a body placeholder's paragraph) the master's
+    bullet unless it has none (``buNone``)."""
+    counter = _Counter()
+    for p in _paragraphs(shape):
+        text = " ".join(_paragraph_text(p).split())
+        props = next((e for e in p if local_name(e.tag) == "pPr"), None)
+        level = int(props.get("lvl", "0")) if props is not None and props.get("lvl", "0").isdigit() else 0
+        marks = {local_name(e.tag): e for e in props} if props is not None else {}
+        if not text:
+            continue
+        if "buAutoNum" in marks:
+            auto = marks["buAutoNum"]
+            start = auto.get("startAt", "1")
+            number = counter.next(level, int(start) if start.isdigit() else 1)
+            yield f"{_numbered(number, auto.get('type', 'arabicPeriod'))} {text}"
+            continue
+        counter.stop(level)
+        if "buChar" in marks:
+            yield bullet_mark(marks["buChar"].get("char", BULLET)) + text
+        elif bulleted and "buNone" not in marks:
+            yield f"{BULLET} {text}"
+        else:
+            yield text
+
+
+#: How PowerPoint writes a number around it, by the end of its scheme's name.
+_AROUND = {"Period": "{}.", "ParenR": "{})", "ParenBoth": "({})", "Plain": "{}", "Minus": "- {} -"}
+#: The signs PowerPoint counts with in the schemes that are not digits.
+_SIGNS = {
+    "alphaLc": "abcdefghijklmnopqrstuvwxyz",
+    "alphaUc": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "circleNumDb": "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳",
+    "circleNumWd": "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳",
+    "ea1JpnKor": "가나다라마바사아자차카타파하",
+    "hebrew2": "가나다라마바사아자차카타파하",  # never Korean: counted as 가나다 is no worse than digits
+}
+
+
+def _numbered(n: int, scheme: str) -> str:
+    """``n`` as an auto-numbering scheme of DrawingML writes it ("arabicPeriod" → "3.", "alphaLcParenR"
+    → "c)", "romanUcPeriod" → "III.", "circleNumDbPlain" → "③"); a scheme not known here in digits."""
+    around = next((f for end, f in _AROUND.items() if scheme.endswith(end)), "{}.")
+    base = next((b for b in _SIGNS if scheme.startswith(b)), "")
+    if base:
+        signs = _SIGNS[base]
+        return around.format(signs[(n - 1) % len(signs)])
+    if scheme.startswith(("romanLc", "romanUc")):
+        out, rest = "", n
+        for value, sign in ROMAN_NUMERALS:
+            while rest >= value:
+                out, rest = out + sign, rest - value
+        return around.format(out if scheme.startswith("romanUc") else out.lower())
+    return around.format(n)
+
+
+def _rows(frame: ElementTree.Element) -> Iterator[list[str]]:
+    """A table's rows, each a list of its cells' text (a merged cell's continuations empty)."""
+    table = next(e for e in frame.iter() if local_name(e.tag) == "tbl")
+    for row in table:
+        if local_name(row.tag) != "tr":
+            continue
+        yield [
+            " ".join(_paragraph_text(p) for p in cell.iter() if local_name(p.tag) == "p")
+            for cell in row
+            if local_name(cell.tag) == "tc"
+        ]
