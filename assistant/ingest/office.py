@@ -187,7 +187,7 @@ ROMAN_NUMERALS = (
 )  # fmt: skip
 
 
-def _counted(n: int, fmt: str) -> str:
+def counted(n: int, fmt: str) -> str:
     """``n`` written in Word's number format ``fmt`` (decimal for a format not known here)."""
     if fmt in _COUNTED:
         signs = _COUNTED[fmt]
@@ -228,7 +228,7 @@ def _shown(levels: dict[int, _ListLevel], counts: list[int], at: int) -> str:
     """The number of level ``at`` as it is written (its count so far, else its start)."""
     level = levels.get(at)
     value = counts[at] if 0 <= at < len(counts) and counts[at] else (level.start if level else 1)
-    return _counted(value, level.fmt if level else "decimal")
+    return counted(value, level.fmt if level else "decimal")
 
 
 def _mark(text: str) -> str:
