@@ -403,8 +403,8 @@ def test_html_without_visible_text_is_empty(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix_raises(tmp_path: Path) -> None:
-    with pytest.raises(DocumentReadError, match=r"지원하지 않는 파일 형식 \.pptx"):
-        load(write(tmp_path / "a.pptx", "내용"))
+    with pytest.raises(DocumentReadError, match=r"지원하지 않는 파일 형식 \.rtf"):
+        load(write(tmp_path / "a.rtf", "내용"))
 
 
 def test_all_files_failing_returns_only_skipped(tmp_path: Path) -> None:
@@ -430,8 +430,11 @@ def test_walk_is_sorted_skips_hidden_and_unsupported(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    # .doc and .xls are found so that they are reported as skipped, with how to save them
+    # .doc, .ppt and .xls are found so that they are reported as skipped, with how to save them
     assert {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".hwpx", ".doc", ".hwp"} | {
+        ".odt",
+        ".pptx",
+        ".ppt",
         ".xlsx",
         ".xls",
         ".csv",
@@ -455,7 +458,7 @@ def test_root_without_supported_files_raises(tmp_path: Path) -> None:
     write(tmp_path / "image.png", b"\x89PNG")
     write(tmp_path / ".hidden.txt", "숨김")
     with pytest.raises(
-        CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf/\.docx/\.hwpx/\.hwp/\.xlsx/\.csv 파일이 없습니다"
+        CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf/\.docx/\.hwpx/\.hwp/\.odt/\.pptx/\.xlsx/\.csv 파일이 없습니다"
     ):
         load_corpus(tmp_path)
     with pytest.raises(CorpusError, match="파일이 없습니다"):
