@@ -469,6 +469,34 @@ def test_root_without_supported_files_raises(tmp_path: Path) -> None:
 # Plain-text structure
 
 
+REPORT = """2025년 AI 바우처 지원사업 추진계획
+
+Ⅰ. 추진 배경
+
+□ 중소기업의 AI 도입률은 6.2%로 대기업(25.4%) 대비 현저히 낮은 수준
+ ○ 비용 부담과 전문 인력 부족이 도입의 주요 걸림돌로 지적됨
+ ○ AI 솔루션 구매·활용 비용을 지원하여 도입 장벽을 낮출 필요
+
+Ⅱ. 사업 개요
+
+□ 지원 대상: AI 솔루션 도입을 희망하는 중소·중견기업 및 소상공인
+□ 지원 규모: 총 300억 원, 약 400개 기업
+ ○ 일반 기업은 기업당 최대 2억 원, 소상공인은 최대 5천만 원 지원
+ ○ 기업 자부담 비율은 20% (소상공인은 10%)
+□ 지원 내용: AI 솔루션 구매, 맞춤형 개발, 클라우드 이용료
+
+Ⅲ. 추진 일정
+"""
+
+
+@pytest.mark.parametrize("bullet", ["○", "ㅇ", "❍", "▷"])
+def test_a_report_typed_with_any_bullet_keeps_its_items_on_their_lines(tmp_path: Path, bullet: str) -> None:
+    """A report typed in 한글 marks its second level with ㅇ as often as with ○ (and with ❍, ▷ …): each
+    item is a line of its own, not joined to the line above it as a wrapped sentence would be."""
+    doc = load(write(tmp_path / "report.txt", REPORT.replace("○", bullet)))
+    assert doc.text.strip().replace(bullet, "○").split("\n") == REPORT.strip().split("\n")
+
+
 def test_numbered_heading_levels_and_unnumbered_below_them(tmp_path: Path) -> None:
     text = "\n\n".join(
         [

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-#: Characters that open a bulleted line.
-BULLETS = "•-*·▪○●◦■□◆◇▶►‣–"
+#: Characters that open a bulleted line; ㅇ stands for ○ in documents typed in 한글 (a report's
+#: "□ … / ㅇ … / - …" levels).
+BULLETS = "•-*·▪○●◦■□◆◇▶►‣–ㅇ◎❍▷➢✓✔☞❑◈▣▸◼"
 #: The bullet a reader writes before a list's item when the document shows one it does not write
 #: as text (an HTML ``<ul>``, a Word bulleted list).
 BULLET = "•"
