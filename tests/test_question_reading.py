@@ -186,6 +186,20 @@ def test_what_must_be_there_is_no_list(question: str, form: str) -> None:
 @pytest.mark.parametrize(
     ("question", "form"),
     [
+        # where one thing is ("어디 있어요?"), not which places there are ("어디가 있어?")
+        ("DB 비번 어디 있어요?", "general"),
+        ("컴퓨터 끄는 버튼이 어디에 있어요?", "general"),
+        ("서울에 가볼 만한 곳 어디가 있어?", "list"),
+        ("출장 갈 만한 지사는 어디들이 있나요?", "list"),
+    ],
+)
+def test_where_one_thing_is_is_no_list(question: str, form: str) -> None:
+    assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
         ("기간 안에 도입 못 하면 어떻게 돼?", "general"),
         ("데비안 설치하려면 램이랑 디스크 최소 사양이 어떻게 돼요", "general"),
         ("게임 중 시작 포지션이 규칙과 다르면 게임은 어떻게 되는가?", "general"),
