@@ -56,7 +56,28 @@ def table(rows: list[list[str]]) -> str:
     )
 
 
-def pptx(path: Path, slides: list[str], *, notes: dict[int, str] | None = None, title: str = "") -> Path:
+DGM = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram"'
+#: A SmartArt graphic's frame on a slide: its data is the slide's relationship rId7.
+SMARTART = (
+    '<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="5" name="d"/></p:nvGraphicFramePr><a:graphic>'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+    f'<dgm:relIds {DGM} r:dm="rId7" r:lo="rId8" r:qs="rId9" r:cs="rId10"/></a:graphicData></a:graphic></p:graphicFrame>'
+)
+
+
+def point(model: str, text: str = "", kind: str = "") -> str:
+    typed = f' type="{kind}"' if kind else ""
+    body = f"<dgm:t><a:bodyPr/>{para(text)}</dgm:t>" if text else ""
+    return f'<dgm:pt modelId="{model}"{typed}><dgm:prSet/><dgm:spPr/>{body}</dgm:pt>'
+
+
+def cxn(src: str, dest: str, order: int) -> str:
+    return f'<dgm:cxn modelId="c{src}{dest}" srcId="{src}" destId="{dest}" srcOrd="{order}" destOrd="0"/>'
+
+
+def pptx(
+    path: Path, slides: list[str], *, notes: dict[int, str] | None = None, title: str = "", diagram: str = ""
+) -> Path:
     """A .pptx whose slides hold ``slides`` (shapes of a shape tree), listed in the deck in reverse of
     their part names (the deck's order is its list's, not the parts'); ``notes``: slide number → its notes' shapes."""
     notes = notes or {}
@@ -73,12 +94,14 @@ def pptx(path: Path, slides: list[str], *, notes: dict[int, str] | None = None, 
             part = n - i
             tree = f"<p:spTree><p:nvGrpSpPr/><p:grpSpPr/>{shapes}</p:spTree>"
             z.writestr(f"ppt/slides/slide{part}.xml", f"<p:sld {NS}><p:cSld>{tree}</p:cSld></p:sld>")
+            links = rel("rId7", "diagramData", "../diagrams/data1.xml") if diagram and SMARTART in shapes else ""
+            if diagram and links:
+                z.writestr("ppt/diagrams/data1.xml", f"<dgm:dataModel {DGM} {NS}>{diagram}</dgm:dataModel>")
             if i + 1 in notes:
-                z.writestr(
-                    f"ppt/slides/_rels/slide{part}.xml.rels",
-                    f"<Relationships {RELS}>{rel('rId1', 'notesSlide', f'../notesSlides/notesSlide{part}.xml')}"
-                    "</Relationships>",
-                )
+                links += rel("rId1", "notesSlide", f"../notesSlides/notesSlide{part}.xml")
+            if links:
+                z.writestr(f"ppt/slides/_rels/slide{part}.xml.rels", f"<Relationships {RELS}>{links}</Relationships>")
+            if i + 1 in notes:
                 body = f"<p:spTree><p:nvGrpSpPr/><p:grpSpPr/>{notes[i + 1]}</p:spTree>"
                 z.writestr(f"ppt/notesSlides/notesSlide{part}.xml", f"<p:notes {NS}><p:cSld>{body}</p:cSld></p:notes>")
         if title:
@@ -143,6 +166,31 @@ def test_a_deck_gives_its_slides_in_order_with_titles_bullets_tables_and_notes(t
     assert doc.title == "2025년 사업 계획"  # no title in its properties: its first slide's
     titled = load_document(pptx(tmp_path / "b.pptx", [shape(para("내용"))], title="전략 회의"), tmp_path)
     assert (titled.title, titled.text) == ("전략 회의", "슬라이드 1\n내용")
+
+
+def test_a_smartart_graphic_gives_its_boxes_in_the_graphics_order(tmp_path: Path) -> None:
+    """The data lists its points in the order they were made; the connections order them (a box's
+    children after it, by their place): the process reads 기획, 개발 (and its 설계), 출시. Connector
+    and layout points hold no text of the deck."""
+    data = (
+        "<dgm:ptLst>"
+        + point("0", kind="doc")
+        + point("3", "출시")
+        + point("1", "기획")
+        + point("2", "개발")
+        + point("21", "설계")
+        + point("9", "연결", kind="parTrans")
+        + point("8", "모양", kind="pres")
+        + "</dgm:ptLst><dgm:cxnLst>"
+        + cxn("0", "3", 2)
+        + cxn("0", "1", 0)
+        + cxn("0", "2", 1)
+        + cxn("2", "21", 0)
+        + "</dgm:cxnLst>"
+    )
+    path = pptx(tmp_path / "d.pptx", [shape(para("추진 절차"), "title") + SMARTART], diagram=data)
+    doc = load_document(path, tmp_path)
+    assert doc.text.split("\n") == ["추진 절차", "• 기획", "• 개발", "• 설계", "• 출시"]
 
 
 def test_numbers_count_per_level_and_start_where_the_deck_says() -> None:

@@ -5,7 +5,8 @@ slide without one is headed "슬라이드 N", so that a citation still says wher
 text of its shapes in the order the slide lists them (a group's shapes in its place): each
 paragraph on a line, a paragraph of a body placeholder or with a bullet of its own starting with
 the bullet or the number PowerPoint shows for it ("• ", "1. ", "가. "); a table one line per row, its
-cells joined by `` | `` (as the other readers write them). The speaker notes follow their slide
+cells joined by `` | `` (as the other readers write them); a SmartArt graphic its boxes' text, a
+bulleted line each, in the graphic's order. The speaker notes follow their slide
 under a heading "발표자 노트" of the second level. Dates, footers and slide numbers are no text
 of the deck. The title is the deck's own (its properties), else its first slide's title, else the
 file name. The older binary format (.ppt) is not read: :data:`BINARY_HINTS` says how to save it.
@@ -14,7 +15,7 @@ file name. The older binary format (.ppt) is not read: :data:`BINARY_HINTS` says
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -49,6 +50,7 @@ _FURNITURE = frozenset({"dt", "ftr", "sldNum", "hdr"})
 _BULLETED = frozenset({"body", "obj", ""})
 _SLIDE = "/relationships/slide"
 _NOTES = "/relationships/notesSlide"
+_DIAGRAM = "/relationships/diagramData"
 
 
 def extract_pptx(raw: bytes, stem: str) -> Extracted:
@@ -67,11 +69,12 @@ def extract_pptx(raw: bytes, stem: str) -> Extracted:
             rels = _targets(xml_part(archive, _rels_of(name), _KIND), posixpath.dirname(name))
             notes_name = next((n for n, kind in rels.values() if kind.endswith(_NOTES)), None)
             notes = xml_part(archive, notes_name, _KIND) if notes_name else None
-            slides.append((slide, notes))
+            diagrams = {rid: xml_part(archive, n, _KIND) for rid, (n, kind) in rels.items() if kind.endswith(_DIAGRAM)}
+            slides.append((slide, notes, diagrams))
     out = DocumentBuilder()
-    for n, (slide, notes) in enumerate(slides, 1):
+    for n, (slide, notes, diagrams) in enumerate(slides, 1):
         if slide is not None:
-            _slide(slide, notes, n, out)
+            _slide(slide, notes, n, out, diagrams)
     return out.extracted(title, stem)
 
 
@@ -102,7 +105,13 @@ def _targets(rels: ElementTree.Element | None, folder: str) -> dict[str, tuple[s
     return out
 
 
-def _slide(slide: ElementTree.Element, notes: ElementTree.Element | None, n: int, out: DocumentBuilder) -> None:
+def _slide(
+    slide: ElementTree.Element,
+    notes: ElementTree.Element | None,
+    n: int,
+    out: DocumentBuilder,
+    diagrams: Mapping[str, ElementTree.Element | None],
+) -> None:
     shapes = list(_shapes(_tree(slide)))
     title = " ".join(_paragraph_text(p) for s in shapes if _kind(s) in _TITLES for p in _paragraphs(s))
     out.add_heading(" ".join(title.split()) or UNTITLED.format(n=n), 1)
@@ -111,7 +120,11 @@ def _slide(slide: ElementTree.Element, notes: ElementTree.Element | None, n: int
         if kind in _TITLES or kind in _FURNITURE:
             continue
         if local_name(shape.tag) == "graphicFrame":
-            out.table(_rows(shape))
+            if (data := diagrams.get(_diagram_id(shape) or "")) is not None:
+                for text in _diagram_texts(data):
+                    out.paragraph(f"{BULLET} {text}")
+            else:
+                out.table(_rows(shape))
         else:
             for line in _lines(shape, bulleted=kind in _BULLETED and _is_placeholder(shape)):
                 out.paragraph(line)
@@ -136,7 +149,9 @@ def _shapes(tree: ElementTree.Element | None) -> Iterator[ElementTree.Element]:
         name = local_name(child.tag)
         if name == "grpSp":
             yield from _shapes(child)
-        elif name == "sp" or (name == "graphicFrame" and any(local_name(e.tag) == "tbl" for e in child.iter())):
+        elif name == "sp" or (
+            name == "graphicFrame" and any(local_name(e.tag) in ("tbl", "relIds") for e in child.iter())
+        ):
             yield child
 
 
@@ -256,3 +271,44 @@ def _rows(frame: ElementTree.Element) -> Iterator[list[str]]:
             for cell in row
             if local_name(cell.tag) == "tc"
         ]
+
+
+def _diagram_id(frame: ElementTree.Element) -> str | None:
+    """The relationship id of a SmartArt graphic's data (``dgm:relIds r:dm``)."""
+    ids = next((e for e in frame.iter() if local_name(e.tag) == "relIds"), None)
+    return None if ids is None else next((v for k, v in ids.attrib.items() if local_name(k) == "dm"), None)
+
+
+def _diagram_texts(data: ElementTree.Element) -> list[str]:
+    """The text of a SmartArt graphic's points, each point's children after it in their order (the
+    data's connections), the points no connection places in the order the data lists them."""
+    points: dict[str, str] = {}
+    for pt in data.iter():
+        if local_name(pt.tag) != "pt" or pt.get("type", "node") != "node":
+            continue
+        body = next((e for e in pt if local_name(e.tag) == "t"), None)
+        text = " ".join(" ".join(_paragraph_text(p) for p in body if local_name(p.tag) == "p").split()) if body is not None else ""
+        if (model := pt.get("modelId")) and text:
+            points[model] = text
+    children: dict[str, list[tuple[int, str]]] = {}
+    placed: set[str] = set()
+    for cxn in data.iter():
+        if local_name(cxn.tag) == "cxn" and cxn.get("type", "parOf") == "parOf":
+            src, dest, at = cxn.get("srcId") or "", cxn.get("destId") or "", cxn.get("srcOrd") or "0"
+            children.setdefault(src, []).append((int(at) if at.isdigit() else 0, dest))
+            placed.add(dest)
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def visit(model: str) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        if model in points:
+            out.append(points[model])
+        for _, child in sorted(children.get(model, [])):
+            visit(child)
+
+    for root in [m for m in children if m not in placed] + list(points):
+        visit(root)
+    return out
