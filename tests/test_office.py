@@ -147,6 +147,21 @@ def test_a_word_document_gives_its_paragraphs_headings_and_tables(tmp_path: Path
     assert (titled.title, titled.text) == ("인사 규정", "본문입니다.")
 
 
+def test_a_word_text_box_is_read_once(tmp_path: Path) -> None:
+    """Word writes a text box twice, as a drawing and, for older programs, as its VML Fallback: its
+    text is read once, on lines of its own."""
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    content = "<w:txbxContent>" + p("상자 안의 안내입니다.") + "</w:txbxContent>"
+    anchored = (
+        f'<w:p><w:r><w:t>본문 앞부분.</w:t></w:r><w:r><mc:AlternateContent {mc}><mc:Choice Requires="wps">'
+        f'<w:drawing><wps:txbx xmlns:wps="urn:wps">{content}</wps:txbx></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:textbox xmlns:v="urn:v">{content}</v:textbox></w:pict></mc:Fallback>'
+        "</mc:AlternateContent></w:r></w:p>"
+    )
+    doc = load_document(docx(tmp_path / "a.docx", anchored + p("끝.")), tmp_path)
+    assert doc.text == "본문 앞부분.\n상자 안의 안내입니다.\n끝."
+
+
 HP = 'xmlns:hp="http://www.hancom.co.kr/hwpml/2011/paragraph"'
 HH = 'xmlns:hh="http://www.hancom.co.kr/hwpml/2011/head"'
 
@@ -244,6 +259,34 @@ def test_a_hangul_document_gives_its_sections_headings_and_tables(tmp_path: Path
     assert [(h.level, h.title) for h in doc.headings] == [(1, "출장 규정"), (2, "신청")]
     assert [doc.text[a:b] for a, b in doc.tables] == ["구분 | 금액\n출장비 | 5만 원"]
     assert doc.title == "출장 안내"
+
+
+def box(*paragraphs: str, shape: str = "rect") -> str:
+    """A drawing object of 한글 holding a text box with ``paragraphs``."""
+    return (
+        f'<hp:{shape} id="1"><hp:offset x="0" y="0"/><hp:drawText lastWidth="100"><hp:subList>{"".join(paragraphs)}'
+        f'</hp:subList><hp:textMargin left="0"/></hp:drawText></hp:{shape}>'
+    )
+
+
+def test_the_text_boxes_of_a_hangul_document_are_read_after_their_paragraph(tmp_path: Path) -> None:
+    """A box drawn in the page (a rectangle's or a group's text) holds text of the document, read
+    after the paragraph it is anchored in; a header's text is no part of the page's."""
+    header = "<hp:ctrl><hp:header><hp:subList>" + hp("머리말 글") + "</hp:subList></hp:header></hp:ctrl>"
+    group = "<hp:container>" + box(hp("첫째 상자")) + box(hp("둘째 상자"), shape="ellipse") + "</hp:container>"
+    body = (
+        f"<hp:p><hp:run>{header}<hp:t>보도자료</hp:t>{box(hp('핵심 내용: 지원금을 두 배로 늘립니다.'))}</hp:run></hp:p>"
+        + f"<hp:p><hp:run>{group}</hp:run></hp:p>"
+        + hp("본문입니다.")
+    )
+    doc = load_document(hwpx(tmp_path / "보도.hwpx", [body]), tmp_path)
+    assert doc.text.split("\n") == [
+        "보도자료",
+        "핵심 내용: 지원금을 두 배로 늘립니다.",
+        "첫째 상자",
+        "둘째 상자",
+        "본문입니다.",
+    ]
 
 
 @pytest.mark.parametrize(

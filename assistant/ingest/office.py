@@ -355,7 +355,8 @@ def _word_text(element: ElementTree.Element) -> str:
 def _word_nodes(element: ElementTree.Element) -> Iterator[ElementTree.Element]:
     for child in element:
         name = local_name(child.tag)
-        if name in ("delText", "instrText", "pPr", "rPr", "del"):
+        # a drawing's Fallback is the same drawing again for older programs (a text box's text twice)
+        if name in ("delText", "instrText", "pPr", "rPr", "del", "Fallback"):
             continue
         yield child
         yield from _word_nodes(child)
@@ -423,14 +424,17 @@ def _hwp_blocks(
     for child in container:
         if local_name(child.tag) != "p":
             continue
-        text, tables = _hwp_paragraph(child)
+        text, objects = _hwp_paragraph(child)
         shape = _attr(child, "paraPrIDRef") or ""
         level = styles.get(_attr(child, "styleIDRef") or "", 0) or outlines.get(shape, 0)
         if numbering is not None and text.strip():
             text = numbering.marker(shape) + text
         out.paragraph(text, level)
-        for table in tables:
-            out.table(_hwp_rows(table))
+        for element in objects:
+            if local_name(element.tag) == "tbl":
+                out.table(_hwp_rows(element))
+            else:  # a text box's paragraphs: text of the page, no heading
+                _hwp_blocks(element, {}, {}, out, numbering)
 
 
 #: 한글's number formats, as the Word formats :func:`_counted` writes.
@@ -508,23 +512,42 @@ class _HwpNumbering:
         return _mark(re.sub(r"\^([1-9nN])", number, own[level].text))
 
 
+#: The drawing objects of 한글 that may hold a text box (``drawText``), a group (``container``) among them.
+_HWP_DRAWINGS = frozenset({"rect", "ellipse", "arc", "polygon", "curve", "container", "connectLine", "line"})
+
+
 def _hwp_paragraph(paragraph: ElementTree.Element) -> tuple[str, list[ElementTree.Element]]:
-    """A paragraph's own text, and the tables it holds (a table is an object in one of its runs)."""
+    """A paragraph's own text, and the objects it holds, in order: its tables (a table is an object
+    in one of its runs) and the paragraph lists of its text boxes (a box drawn in the page: a shape's
+    ``drawText``). A header's, footer's or note's text is no part of it."""
     parts: list[str] = []
-    tables: list[ElementTree.Element] = []
+    objects: list[ElementTree.Element] = []
 
     def walk(element: ElementTree.Element) -> None:
         for child in element:
             name = local_name(child.tag)
             if name == "tbl":
-                tables.append(child)
+                objects.append(child)
             elif name == "t":
                 parts.append(_hwp_t(child))
             elif name in ("run", "ctrl"):  # not the layout of its lines (linesegarray)
                 walk(child)
+            elif name in _HWP_DRAWINGS:
+                objects.extend(_text_boxes(child))
 
     walk(paragraph)
-    return "".join(parts), tables
+    return "".join(parts), objects
+
+
+def _text_boxes(shape: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The paragraph lists (``subList``) of the text boxes of a drawing object or group, in order;
+    a box inside a box's text is its paragraphs' own (read with them)."""
+    for child in shape:
+        name = local_name(child.tag)
+        if name == "drawText":
+            yield from (e for e in child if local_name(e.tag) == "subList")
+        elif name in _HWP_DRAWINGS:
+            yield from _text_boxes(child)
 
 
 def _hwp_t(element: ElementTree.Element) -> str:
