@@ -130,7 +130,11 @@ def test_a_deck_gives_its_slides_in_order_with_titles_bullets_tables_and_notes(t
             "body",
         )
         + table([["분기", "예산"], ["1분기", "3억 원"]]),
-        shape(para("표지 없는 슬라이드입니다.") + para("강조", '<a:buChar char="▶"/>'))  # a text box: no bullet
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice>'
+        + shape(para("표지 없는 슬라이드입니다.") + para("강조", '<a:buChar char="▶"/>'))  # a text box: no bullet
+        + "</mc:Choice><mc:Fallback>"
+        + shape(para("표지 없는 슬라이드입니다."))  # the same shape for older programs
+        + "</mc:Fallback></mc:AlternateContent>"
         + shape(para("본문", "<a:buNone/>"), "body"),
     ]
     notes = {2: shape(para("도입 지연의 원인은 예산입니다."), "body") + shape(para("2"), "sldNum")}

@@ -149,6 +149,8 @@ def _shapes(tree: ElementTree.Element | None) -> Iterator[ElementTree.Element]:
         name = local_name(child.tag)
         if name == "grpSp":
             yield from _shapes(child)
+        elif name == "AlternateContent":  # a newer program's shapes (Choice) and an older one's copy (Fallback)
+            yield from _shapes(next((c for c in child if local_name(c.tag) == "Choice"), None))
         elif name == "sp" or (
             name == "graphicFrame" and any(local_name(e.tag) in ("tbl", "relIds") for e in child.iter())
         ):
@@ -287,7 +289,11 @@ def _diagram_texts(data: ElementTree.Element) -> list[str]:
         if local_name(pt.tag) != "pt" or pt.get("type", "node") != "node":
             continue
         body = next((e for e in pt if local_name(e.tag) == "t"), None)
-        text = " ".join(" ".join(_paragraph_text(p) for p in body if local_name(p.tag) == "p").split()) if body is not None else ""
+        text = (
+            " ".join(" ".join(_paragraph_text(p) for p in body if local_name(p.tag) == "p").split())
+            if body is not None
+            else ""
+        )
         if (model := pt.get("modelId")) and text:
             points[model] = text
     children: dict[str, list[tuple[int, str]]] = {}
