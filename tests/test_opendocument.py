@@ -15,6 +15,8 @@ from assistant.settings import Settings
 from assistant.text.korean import KoreanAnalyzer
 
 NS = (
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
     'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -34,15 +36,15 @@ LIST_STYLES = (
 )
 
 
-def odt(path: Path, body: str, *, styles: str = "", title: str = "", automatic: str = "") -> Path:
-    """An .odt whose body (inside ``office:text``) is ``body``; ``automatic`` the content's automatic
-    styles, ``styles`` the common styles of styles.xml."""
+def odt(path: Path, body: str, *, styles: str = "", title: str = "", automatic: str = "", kind: str = "text") -> Path:
+    """An OpenDocument file whose body (inside ``office:text``, or the ``kind`` given) is ``body``;
+    ``automatic`` the content's automatic styles, ``styles`` the common styles of styles.xml."""
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("mimetype", f"application/vnd.oasis.opendocument.{kind}")
         z.writestr(
             "content.xml",
             f"<office:document-content {NS}><office:automatic-styles>{automatic}</office:automatic-styles>"
-            f"<office:body><office:text>{body}</office:text></office:body></office:document-content>",
+            f"<office:body><office:{kind}>{body}</office:{kind}></office:body></office:document-content>",
         )
         if styles:
             z.writestr(
@@ -138,6 +140,61 @@ def test_a_list_counts_from_where_its_style_or_its_item_says(tmp_path: Path) -> 
     )
     doc = load_document(odt(tmp_path / "a.odt", body, styles=styles), tmp_path)
     assert doc.text.split("\n") == ["준비물", "(iii) 셋째", "(iv) 넷째", "(ix) 아홉째", "① 동그라미", "② 둘"]
+
+
+def cell(text: str = "", repeat: int = 0) -> str:
+    repeated = f' table:number-columns-repeated="{repeat}"' if repeat else ""
+    return f"<table:table-cell{repeated}>{p(text) if text else ''}</table:table-cell>"
+
+
+def test_a_spreadsheet_gives_each_sheet_as_a_table_under_its_name(tmp_path: Path) -> None:
+    """Cells as they are shown (the file keeps that text: "1,200", "20%"), a repeated cell written out,
+    and a sheet's empty tail, repeated a thousand times, left out."""
+    rows = (
+        "<table:table-row>" + cell("지점") + cell("매출") + cell("비중") + "</table:table-row>"
+        "<table:table-row>" + cell("서울") + cell("1,200") + cell("60%") + "</table:table-row>"
+        "<table:table-row>" + cell("부산") + cell("800", repeat=2) + cell(repeat=1020) + "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048570">' + cell(repeat=1024) + "</table:table-row>"
+    )
+    body = f'<table:table table:name="지점별 매출">{rows}</table:table><table:table table:name="빈 시트"/>'
+    doc = load_document(odt(tmp_path / "매출.ods", body, kind="spreadsheet", title="2025 실적"), tmp_path)
+    assert doc.text == "지점별 매출\n지점 | 매출 | 비중\n서울 | 1,200 | 60%\n부산 | 800 | 800"
+    assert [(h.level, h.title) for h in doc.headings] == [(1, "지점별 매출")]
+    assert doc.title == "2025 실적" and len(doc.tables) == 1
+
+
+def frame(kind: str, inside: str) -> str:
+    return f'<draw:frame presentation:class="{kind}"><draw:text-box>{inside}</draw:text-box></draw:frame>'
+
+
+def test_a_presentation_gives_its_pages_under_their_titles_with_their_notes(tmp_path: Path) -> None:
+    first = (
+        '<draw:page draw:name="page1">'
+        + frame("title", p("추진 배경"))
+        + frame("outline", items(p("인력 부족"), p("예산 부족"), style="L1"))
+        + frame("page-number", p("1"))
+        + "<draw:g><draw:custom-shape><text:p>도형 속 글</text:p></draw:custom-shape></draw:g>"
+        + "<presentation:notes>"
+        + frame("notes", p("예산을 강조할 것."))
+        + "</presentation:notes></draw:page>"
+    )
+    second = '<draw:page draw:name="page2"><draw:frame><table:table><table:table-row>' + cell("분기") + cell("예산")
+    second += "</table:table-row></table:table></draw:frame></draw:page>"
+    doc = load_document(
+        odt(tmp_path / "발표.odp", first + second, kind="presentation", automatic=LIST_STYLES), tmp_path
+    )
+    assert doc.text.split("\n") == [
+        "추진 배경",
+        "1. 인력 부족",
+        "2. 예산 부족",
+        "도형 속 글",
+        "발표자 노트",
+        "예산을 강조할 것.",
+        "슬라이드 2",
+        "분기 | 예산",
+    ]
+    assert [(h.level, h.title) for h in doc.headings] == [(1, "추진 배경"), (2, "발표자 노트"), (1, "슬라이드 2")]
+    assert doc.title == "추진 배경"
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def index(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """한국어 문서 폴더(또는 파일)를 색인합니다: .txt .md .html .pdf .docx .hwpx .hwp .odt .pptx .xlsx .csv .tsv.
+    """한국어 문서 폴더(또는 파일)를 색인합니다: .txt .md .html .pdf .docx .hwpx .hwp .odt .odp .ods .pptx .xlsx .csv .tsv.
 
     PATH를 주지 않으면 corpus/(또는 ASSISTANT_CORPUS_DIR)를 씁니다. 바뀌지 않은 구절은 다시
     임베딩하지 않고, 지운 문서는 색인에서 뺍니다. 새 색인이 완성될 때까지 이전 색인을 그대로

@@ -1,7 +1,7 @@
 """Find the corpus files and load each one as a :class:`~assistant.ingest.documents.Document`.
 
 Supported formats are plain text, Markdown, HTML, PDF, Word (.docx), 한글 (.hwpx, .hwp), OpenDocument
-text (.odt), PowerPoint (.pptx), Excel (.xlsx) and CSV/TSV. The older binary formats (.doc, .ppt, .xls) are found and reported as
+(.odt, .ods, .odp), PowerPoint (.pptx), Excel (.xlsx) and CSV/TSV. The older binary formats (.doc, .ppt, .xls) are found and reported as
 skipped, with how to save them. Every loader returns a
 :class:`~assistant.ingest.documents.Document` whose ``text`` is newline-normalized (``\\n``) and
 Unicode NFC; heading and table offsets refer to that text. A file that cannot be read
@@ -36,6 +36,8 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
         ".doc",
         ".hwp",
         ".odt",
+        ".ods",
+        ".odp",
         ".pptx",
         ".ppt",
         ".xlsx",
@@ -45,7 +47,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     }
 )
 
-_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx/.hwp/.odt/.pptx/.xlsx/.csv"
+_SUFFIX_LIST = ".txt/.md/.html/.pdf/.docx/.hwpx/.hwp/.odt/.odp/.ods/.pptx/.xlsx/.csv"
 _MARKDOWN = frozenset({".md", ".markdown"})
 _HTML = frozenset({".html", ".htm"})
 
@@ -208,10 +210,11 @@ def _extract(raw: bytes, suffix: str, stem: str) -> Extracted:
             raise Unreadable(office.BINARY_HINTS[suffix])
         extract = {".docx": office.extract_docx, ".hwpx": office.extract_hwpx, ".hwp": office.extract_hwp}[suffix]
         return extract(raw, stem)
-    if suffix == ".odt":
-        from assistant.ingest.opendocument import extract_odt
+    if suffix in (".odt", ".ods", ".odp"):
+        from assistant.ingest import opendocument
 
-        return extract_odt(raw, stem)
+        readers = {".odt": opendocument.extract_odt, ".ods": opendocument.extract_ods, ".odp": opendocument.extract_odp}
+        return readers[suffix](raw, stem)
     if suffix in (".pptx", ".ppt"):
         from assistant.ingest import slides
 

@@ -1,5 +1,13 @@
-"""OpenDocument text (.odt): the open format 한글, LibreOffice and Word save to, which public bodies
-publish their documents in; a ZIP archive whose ``content.xml`` holds the body.
+"""OpenDocument (.odt text, .ods spreadsheets, .odp presentations): the open formats 한글,
+LibreOffice and Office save to, which public bodies publish their documents in; a ZIP archive whose
+``content.xml`` holds the body.
+
+A spreadsheet is read as an Excel workbook is (:mod:`~assistant.ingest.sheets`: each sheet a table
+under a heading of its name, cells as they are shown, which the file keeps as text). A presentation
+is read as a PowerPoint deck is (:mod:`~assistant.ingest.slides`: each slide under its title, its
+lists with their bullets and numbers, its tables, its speaker notes under "발표자 노트").
+
+For a text:
 
 The text is the body's paragraphs, one per line, in reading order; a heading (``text:h``) keeps
 its outline level; a list's items start with the number or bullet its list style shows ("1. ",
@@ -16,9 +24,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from assistant.ingest.blocks import Blocks, collapse
 from assistant.ingest.documents import Extracted, Unreadable
 from assistant.ingest.markers import BULLET
 from assistant.ingest.office import DocumentBuilder, bullet_mark, counted, local_name, open_archive, title_in, xml_part
+from assistant.ingest.sheets import sheets_extracted, write_sheet
+from assistant.ingest.slides import NOTES, UNTITLED
 
 _KIND = "ODT"
 #: Elements whose text is no part of the flow they sit in: a footnote's or endnote's body, a
@@ -41,22 +52,119 @@ class _Level:
     bullet: str = BULLET
 
 
+def _read(raw: bytes, kind: str, body_kind: str) -> tuple[ElementTree.Element, dict[str, dict[int, _Level]], str]:
+    """The body (``office:text``, ``office:spreadsheet`` or ``office:presentation``) of an
+    OpenDocument file, its list styles and its title."""
+    with open_archive(raw, kind) as archive:
+        content = xml_part(archive, "content.xml", kind)
+        if content is None:
+            raise Unreadable(f"{kind} 파일에 본문(content.xml)이 없습니다")
+        styles = xml_part(archive, "styles.xml", kind)
+        title = title_in(xml_part(archive, "meta.xml", kind))
+    body = next((b for b in content if local_name(b.tag) == "body"), None)
+    found = next((t for t in body if local_name(t.tag) == body_kind), None) if body is not None else None
+    if found is None:
+        raise Unreadable(f"{kind} 파일의 본문이 {kind} 형식이 아닙니다(office:{body_kind} 없음)")
+    return found, _list_styles(styles) | _list_styles(content), title
+
+
 def extract_odt(raw: bytes, stem: str) -> Extracted:
     """The text, headings and tables of an OpenDocument text's body."""
-    with open_archive(raw, _KIND) as archive:
-        content = xml_part(archive, "content.xml", _KIND)
-        if content is None:
-            raise Unreadable("ODT 파일에 본문(content.xml)이 없습니다")
-        styles = xml_part(archive, "styles.xml", _KIND)
-        title = title_in(xml_part(archive, "meta.xml", _KIND))
-    lists = _list_styles(styles) | _list_styles(content)
+    text, lists, title = _read(raw, _KIND, "text")
     out = DocumentBuilder()
-    body = next((b for b in content if local_name(b.tag) == "body"), None)
-    text = next((t for t in body if local_name(t.tag) == "text"), None) if body is not None else None
-    if text is None:
-        raise Unreadable("ODT 파일의 본문이 텍스트 문서가 아닙니다(office:text 없음)")
     _blocks(text, lists, out)
     return out.extracted(title, stem)
+
+
+#: A repeat of a row or a cell counted at most this many times (a sheet's empty tail repeats a
+#: cell a thousand times, a row a million).
+MOST_REPEATS = 100
+
+
+def extract_ods(raw: bytes, stem: str) -> Extracted:
+    """An OpenDocument spreadsheet's sheets, each a table under a heading of its name."""
+    sheets, _, title = _read(raw, "ODS", "spreadsheet")
+    blocks = Blocks()
+    for sheet in sheets:
+        if local_name(sheet.tag) == "table":
+            write_sheet(blocks, collapse(_attr(sheet, "name") or ""), _sheet_rows(sheet), heading=True)
+    return sheets_extracted(blocks, collapse(title) or stem)
+
+
+def _sheet_rows(sheet: ElementTree.Element) -> Iterator[list[str]]:
+    """A sheet's rows (repeats written out, up to :data:`MOST_REPEATS`), each cell as it is shown."""
+    for element in sheet:
+        name = local_name(element.tag)
+        if name in ("table-header-rows", "table-rows", "table-row-group"):
+            yield from _sheet_rows(element)
+        elif name == "table-row":
+            cells: list[str] = []
+            for cell in element:
+                if local_name(cell.tag) not in ("table-cell", "covered-table-cell"):
+                    continue
+                shown = "\n".join(_text(p) for p in cell if local_name(p.tag) in ("p", "h"))
+                cells += [shown] * (_repeats(cell, "number-columns-repeated") if shown else 1)
+            if any(c.strip() for c in cells):
+                yield from [cells] * _repeats(element, "number-rows-repeated")
+
+
+def _repeats(element: ElementTree.Element, name: str) -> int:
+    count = _attr(element, name) or "1"
+    return min(int(count), MOST_REPEATS) if count.isdigit() else 1
+
+
+#: The frames of a presentation page that are no text of it: its number, footer and date.
+_FURNITURE = frozenset({"page-number", "footer", "date-time", "header"})
+
+
+def extract_odp(raw: bytes, stem: str) -> Extracted:
+    """An OpenDocument presentation's pages, in order, each under its title."""
+    pages, lists, title = _read(raw, "ODP", "presentation")
+    out = DocumentBuilder()
+    for n, page in enumerate((p for p in pages if local_name(p.tag) == "page"), 1):
+        frames = list(_frames(page))
+        named = " ".join(_text(p) for f in frames if _attr(f, "class") == "title" for p in _paragraphs_of(f))
+        out.add_heading(collapse(named) or UNTITLED.format(n=n), 1)
+        for frame in frames:
+            if _attr(frame, "class") not in ("title", *_FURNITURE):
+                _frame(frame, lists, out)
+        notes = next((e for e in page if local_name(e.tag) == "notes"), None)
+        said = DocumentBuilder()
+        for frame in _frames(notes) if notes is not None else ():
+            if _attr(frame, "class") == "notes":
+                _frame(frame, lists, said)
+        if said.parts:
+            out.add_heading(NOTES, 2)
+            for block in said.joined().split("\n"):
+                out.paragraph(block)
+    return out.extracted(title, stem)
+
+
+def _frames(container: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The frames and shapes of a page (a group's in its place), in the page's order."""
+    for child in container:
+        name = local_name(child.tag)
+        if name == "g":
+            yield from _frames(child)
+        elif name in ("frame", "custom-shape", "rect", "ellipse", "polygon"):
+            yield child
+
+
+def _paragraphs_of(frame: ElementTree.Element) -> list[ElementTree.Element]:
+    box = next((e for e in frame if local_name(e.tag) == "text-box"), frame)
+    return [e for e in box.iter() if local_name(e.tag) in ("p", "h")]
+
+
+def _frame(frame: ElementTree.Element, lists: dict[str, dict[int, _Level]], out: DocumentBuilder) -> None:
+    """A frame's text box (its paragraphs and lists) or table; a shape's own paragraphs."""
+    for child in frame:
+        name = local_name(child.tag)
+        if name == "text-box":
+            _blocks(child, lists, out)
+        elif name == "table":
+            out.table(_rows(child))
+    if local_name(frame.tag) != "frame":
+        _blocks(frame, lists, out)  # a shape holds its paragraphs itself
 
 
 def _attr(element: ElementTree.Element, name: str) -> str | None:

@@ -54,8 +54,8 @@ def extract_delimited(text: str, stem: str, delimiter: str = ",") -> Extracted:
     except csv.Error as exc:
         raise Unreadable(f"표 형식이 올바르지 않습니다: {exc}") from exc
     blocks = Blocks()
-    _write_sheet(blocks, stem, rows, heading=False)
-    return _extracted(blocks, stem)
+    write_sheet(blocks, stem, rows, heading=False)
+    return sheets_extracted(blocks, stem)
 
 
 #: Delimiters a delimited file may use instead of the one its name says.
@@ -95,19 +95,19 @@ def extract_xlsx(raw: bytes, stem: str) -> Extracted:
             root = xml_part(archive, target, "XLSX") if target else None
             if root is not None:
                 rows = _sheet_rows(root, strings, formats, epoch)
-                _write_sheet(blocks, collapse(sheet.get("name", "")), rows, heading=True)
+                write_sheet(blocks, collapse(sheet.get("name", "")), rows, heading=True)
         title = collapse(title_in(xml_part(archive, "docProps/core.xml", "XLSX")))
-    return _extracted(blocks, title or stem)
+    return sheets_extracted(blocks, title or stem)
 
 
-def _extracted(blocks: Blocks, title: str) -> Extracted:
+def sheets_extracted(blocks: Blocks, title: str) -> Extracted:
     text = blocks.joined()
     if not text.strip():
         raise Unreadable("표에 글자가 없습니다")
     return Extracted(text, title, blocks.headings, blocks.tables)
 
 
-def _write_sheet(blocks: Blocks, name: str, rows: Iterable[Sequence[str]], *, heading: bool) -> None:
+def write_sheet(blocks: Blocks, name: str, rows: Iterable[Sequence[str]], *, heading: bool) -> None:
     """A sheet's rows as tables of a few rows under its first row, after a heading of its ``name``."""
     lines = [line for line in (table_row(list(row)) for row in rows) if line.strip(" |")]
     if not lines:
