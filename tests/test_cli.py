@@ -130,7 +130,10 @@ def test_index_empty_corpus(env: Path, runner: CliRunner, tmp_path: Path) -> Non
     empty.mkdir()
     result = runner.invoke(main, ["index", str(empty)])
     assert result.exit_code == 3
-    assert f"{empty}에 .txt/.md/.html/.pdf/.docx/.hwpx/.hwp/.odt/.odp/.ods/.pptx/.xlsx/.csv 파일이 없습니다." in result.stderr
+    assert (
+        f"{empty}에 .txt/.md/.html/.pdf/.docx/.hwpx/.hwp/.odt/.odp/.ods/.pptx/.xlsx/.csv 파일이 없습니다."
+        in result.stderr
+    )
 
 
 def test_index_reports_skipped_files(env: Path, runner: CliRunner, golden_corpus: Path) -> None:

@@ -460,7 +460,8 @@ def test_root_without_supported_files_raises(tmp_path: Path) -> None:
     write(tmp_path / "image.png", b"\x89PNG")
     write(tmp_path / ".hidden.txt", "숨김")
     with pytest.raises(
-        CorpusError, match=r"에 \.txt/\.md/\.html/\.pdf/\.docx/\.hwpx/\.hwp/\.odt/\.odp/\.ods/\.pptx/\.xlsx/\.csv 파일이 없습니다"
+        CorpusError,
+        match=r"에 \.txt/\.md/\.html/\.pdf/\.docx/\.hwpx/\.hwp/\.odt/\.odp/\.ods/\.pptx/\.xlsx/\.csv 파일이 없습니다",
     ):
         load_corpus(tmp_path)
     with pytest.raises(CorpusError, match="파일이 없습니다"):
