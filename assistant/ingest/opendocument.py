@@ -76,8 +76,7 @@ def extract_odt(raw: bytes, stem: str) -> Extracted:
     return out.extracted(title, stem)
 
 
-#: A repeat of a row or a cell counted at most this many times (a sheet's empty tail repeats a
-#: cell a thousand times, a row a million).
+#: A repeat of a row or a cell written out at most this many times.
 MOST_REPEATS = 100
 
 
@@ -87,25 +86,8 @@ def extract_ods(raw: bytes, stem: str) -> Extracted:
     blocks = Blocks()
     for sheet in sheets:
         if local_name(sheet.tag) == "table":
-            write_sheet(blocks, collapse(_attr(sheet, "name") or ""), _sheet_rows(sheet), heading=True)
+            write_sheet(blocks, collapse(_attr(sheet, "name") or ""), _rows(sheet), heading=True)
     return sheets_extracted(blocks, collapse(title) or stem)
-
-
-def _sheet_rows(sheet: ElementTree.Element) -> Iterator[list[str]]:
-    """A sheet's rows (repeats written out, up to :data:`MOST_REPEATS`), each cell as it is shown."""
-    for element in sheet:
-        name = local_name(element.tag)
-        if name in ("table-header-rows", "table-rows", "table-row-group"):
-            yield from _sheet_rows(element)
-        elif name == "table-row":
-            cells: list[str] = []
-            for cell in element:
-                if local_name(cell.tag) not in ("table-cell", "covered-table-cell"):
-                    continue
-                shown = "\n".join(_text(p) for p in cell if local_name(p.tag) in ("p", "h"))
-                cells += [shown] * (_repeats(cell, "number-columns-repeated") if shown else 1)
-            if any(c.strip() for c in cells):
-                yield from [cells] * _repeats(element, "number-rows-repeated")
 
 
 def _repeats(element: ElementTree.Element, name: str) -> int:
@@ -281,14 +263,19 @@ def _text(paragraph: ElementTree.Element) -> str:
 
 
 def _rows(table: ElementTree.Element) -> Iterator[list[str]]:
-    """A table's rows (header rows too), each a list of its cells' text (a covered cell empty)."""
+    """A table's (or a sheet's) rows with text, header rows too, each a list of its cells' text (a
+    covered cell empty); a repeated row or cell written out as often as it repeats, up to
+    :data:`MOST_REPEATS` (a sheet's empty tail repeats a cell a thousand times, a row a million)."""
     for element in table:
         name = local_name(element.tag)
         if name in ("table-header-rows", "table-rows", "table-row-group"):
             yield from _rows(element)
         elif name == "table-row":
-            yield [
-                " ".join(_text(p) for p in cell.iter() if local_name(p.tag) in ("p", "h"))
-                for cell in element
-                if local_name(cell.tag) in ("table-cell", "covered-table-cell")
-            ]
+            cells: list[str] = []
+            for cell in element:
+                if local_name(cell.tag) not in ("table-cell", "covered-table-cell"):
+                    continue
+                shown = " ".join(_text(p) for p in cell.iter() if local_name(p.tag) in ("p", "h"))
+                cells += [shown] * (_repeats(cell, "number-columns-repeated") if shown else 1)
+            if any(c.strip() for c in cells):
+                yield from [cells] * _repeats(element, "number-rows-repeated")
