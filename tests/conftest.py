@@ -118,6 +118,17 @@ def write_corpus(root: Path, docs: dict[str, str]) -> Path:
     return root
 
 
+def fake_engine_over(corpus: Path, settings: Settings, analyzer: KoreanAnalyzer) -> Engine:
+    """An engine over ``corpus`` (its index built beside it) with the fake embedder and abstention off:
+    what a reader gives is searched and cited."""
+    from assistant.answer.engine import Engine
+
+    update = {"corpus_dir": corpus, "index_dir": corpus.parent / f"{corpus.name}-index", "abstain": False}
+    engine = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
+    engine.build_index()
+    return engine
+
+
 @pytest.fixture
 def golden_corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus", GOLDEN)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from compound import compound_file
-from conftest import FakeEmbedder
+from conftest import fake_engine_over
 
-from assistant.answer.engine import Engine
 from assistant.errors import DocumentReadError
 from assistant.ingest.files import load_corpus, load_document
 from assistant.settings import Settings
@@ -341,9 +340,7 @@ def test_a_folder_of_office_documents_is_searched_and_cited(
     docx(corpus / "휴가.docx", p("휴가 규정", "1") + p("연차 휴가는 사흘 전에 신청합니다."), styles=HEADING_STYLES)
     hwpx(corpus / "출장.hwpx", [hp("출장비는 영수증을 붙여 청구합니다.")], title="출장 안내")
     hwp(corpus / "숙박.hwp", [paragraph("숙박비는 하루 10만 원까지 지원합니다.")])
-    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index", "abstain": False}
-    engine = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
+    engine = fake_engine_over(corpus, settings, analyzer)
     answer = engine.ask("출장비 청구")
     assert answer.citations[0].doc_id == "출장.hwpx" and answer.citations[0].title == "출장 안내"
     assert "출장비는 영수증을 붙여 청구합니다." in answer.summary

@@ -6,9 +6,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FakeEmbedder
+from conftest import fake_engine_over
 
-from assistant.answer.engine import Engine
 from assistant.errors import DocumentReadError
 from assistant.ingest.files import load_corpus, load_document
 from assistant.settings import Settings
@@ -218,9 +217,7 @@ def test_an_opendocument_text_is_searched_and_cited_by_its_heading(
     corpus.mkdir()
     odt(corpus / "보안.odt", h("보안 수칙", 1) + p("노트북은 퇴근할 때 잠금 서랍에 보관합니다."), title="정보보안 지침")
     odt(corpus / "복지.odt", h("복지 제도", 1) + p("건강검진은 매년 10월에 받습니다."))
-    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index", "abstain": False}
-    engine = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
+    engine = fake_engine_over(corpus, settings, analyzer)
     answer = engine.ask("노트북 보관 보안 수칙")
     top = answer.citations[0]
     assert (top.doc_id, top.title, top.section) == ("보안.odt", "정보보안 지침", "보안 수칙")

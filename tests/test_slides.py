@@ -6,9 +6,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FakeEmbedder
+from conftest import fake_engine_over
 
-from assistant.answer.engine import Engine
 from assistant.errors import DocumentReadError
 from assistant.ingest.files import load_corpus, load_document
 from assistant.ingest.slides import NOTES, extract_pptx
@@ -277,9 +276,7 @@ def test_a_deck_is_searched_and_cited_by_its_slide(
         shape(para("보안 수칙"), "title") + shape(para("노트북은 퇴근할 때 잠금 서랍에 보관합니다."), ""),
     ]
     pptx(corpus / "온보딩.pptx", slides, title="온보딩 자료")
-    update = {"corpus_dir": corpus, "index_dir": tmp_path / "index", "abstain": False}
-    engine = Engine(settings.model_copy(update=update), embedder=FakeEmbedder(), analyzer=analyzer)
-    engine.build_index()
+    engine = fake_engine_over(corpus, settings, analyzer)
     answer = engine.ask("노트북 보관 보안 수칙")
     top = answer.citations[0]
     assert (top.doc_id, top.title, top.section) == ("온보딩.pptx", "온보딩 자료", "보안 수칙")
