@@ -187,12 +187,12 @@ def test_a_presentation_gives_its_pages_under_their_titles_with_their_notes(tmp_
         "1. 인력 부족",
         "2. 예산 부족",
         "도형 속 글",
-        "발표자 노트",
+        "발표자 노트:",
         "예산을 강조할 것.",
         "슬라이드 2",
         "분기 | 예산",
     ]
-    assert [(h.level, h.title) for h in doc.headings] == [(1, "추진 배경"), (2, "발표자 노트"), (1, "슬라이드 2")]
+    assert [(h.level, h.title) for h in doc.headings] == [(1, "추진 배경"), (1, "슬라이드 2")]
     assert doc.title == "추진 배경"
 
 

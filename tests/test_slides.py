@@ -160,7 +160,6 @@ def test_a_deck_gives_its_slides_in_order_with_titles_bullets_tables_and_notes(t
     assert [(h.level, h.title) for h in doc.headings] == [
         (1, "2025년 사업 계획"),
         (1, "추진 배경"),
-        (2, NOTES),
         (1, "추진 일정"),
         (1, "슬라이드 4"),
     ]

@@ -5,7 +5,7 @@ LibreOffice and Office save to, which public bodies publish their documents in; 
 A spreadsheet is read as an Excel workbook is (:mod:`~assistant.ingest.sheets`: each sheet a table
 under a heading of its name, cells as they are shown, which the file keeps as text). A presentation
 is read as a PowerPoint deck is (:mod:`~assistant.ingest.slides`: each slide under its title, its
-lists with their bullets and numbers, its tables, its speaker notes under "발표자 노트").
+lists with their bullets and numbers, its tables, its speaker notes after its text under "발표자 노트:").
 
 For a text:
 
@@ -116,7 +116,7 @@ def extract_odp(raw: bytes, stem: str) -> Extracted:
             if _attr(frame, "class") == "notes":
                 _frame(frame, lists, said)
         if said.parts:
-            out.add_heading(NOTES, 2)
+            out.paragraph(NOTES)
             for block in said.joined().split("\n"):
                 out.paragraph(block)
     return out.extracted(title, stem)

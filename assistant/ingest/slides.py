@@ -6,9 +6,9 @@ text of its shapes in the order the slide lists them (a group's shapes in its pl
 paragraph on a line, a paragraph of a body placeholder or with a bullet of its own starting with
 the bullet or the number PowerPoint shows for it ("• ", "1. ", "가. "); a table one line per row, its
 cells joined by `` | `` (as the other readers write them); a SmartArt graphic its boxes' text, a
-bulleted line each, in the graphic's order. The speaker notes follow their slide
-under a heading "발표자 노트" of the second level. Dates, footers and slide numbers are no text
-of the deck. The title is the deck's own (its properties), else its first slide's title, else the
+bulleted line each, in the graphic's order. The speaker notes follow the slide's text in its
+section, under the label "발표자 노트:" (they say more of the slide, and are found with it). Dates,
+footers and slide numbers are no text of the deck. The title is the deck's own (its properties), else its first slide's title, else the
 file name. The older binary format (.ppt) is not read: :data:`BINARY_HINTS` says how to save it.
 """
 
@@ -37,8 +37,8 @@ BINARY_HINTS = {
 }
 #: The heading of a slide that has no title ("슬라이드 3").
 UNTITLED = "슬라이드 {n}"
-#: The heading of a slide's speaker notes.
-NOTES = "발표자 노트"
+#: The label over a slide's speaker notes, which follow its text in its section (they say more of it).
+NOTES = "발표자 노트:"
 
 _KIND = "PPTX"
 #: Placeholders whose text is the slide's title.
@@ -131,7 +131,7 @@ def _slide(
     if notes is not None:
         said = [line for s in _shapes(_tree(notes)) if _kind(s) == "body" for line in _lines(s, bulleted=False)]
         if said:
-            out.add_heading(NOTES, 2)
+            out.paragraph(NOTES)
             for line in said:
                 out.paragraph(line)
 
