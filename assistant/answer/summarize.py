@@ -1338,7 +1338,16 @@ def arrange(picked: Sequence[Picked], form: str) -> list[Picked]:
     in_order = form in ("method", "list")
     if in_order:
         rest.sort(key=lambda p: (p.candidate.doc_id != lead.candidate.doc_id, p.candidate.doc_id, p.candidate.start))
-    return _continuations_after_their_sentence([lead, *_steps_in_order(rest)], pointing_only=in_order)
+    rest = _steps_in_order(rest)
+    if step_value(lead.candidate.text) is not None:  # the lead's procedure goes on right after it
+        own = (lead.candidate.doc_id, lead.candidate.citation)
+        steps = [
+            p
+            for p in rest
+            if (p.candidate.doc_id, p.candidate.citation) == own and step_value(p.candidate.text) is not None
+        ]
+        rest = steps + [p for p in rest if all(p is not q for q in steps)]
+    return _continuations_after_their_sentence([lead, *rest], pointing_only=in_order)
 
 
 def _steps_in_order(order: list[Picked]) -> list[Picked]:
