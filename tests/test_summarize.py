@@ -470,17 +470,17 @@ def test_a_sentence_going_on_from_one_shown_comes_right_after_it() -> None:
 
 def test_steps_after_the_lead_come_in_their_order() -> None:
     """The answer to "자주 쓰는 앱을 … 고정하고 싶어요" leads with step 3, the one that answers; steps 2
-    and 1 of the same passage, chosen in that order, follow as 1 then 2, right after it: the lead's
-    procedure is read together, before a sentence of another passage that scored between them. Steps of
-    another passage keep their place, and after a lead that is no step the steps stand where the
-    first of them stood."""
+    and 1 of the same passage, chosen in that order, follow as 1 then 2 where the first of them stood
+    (under "앞 단계:", after what else was chosen). Steps that go on from the lead come right after
+    it, before a sentence of another passage that scored between them: the procedure reads together.
+    Steps of another passage keep their place, as do steps after a lead that is no step."""
     one = cand(1, 0, "1. 현재 활동 개요를 엽니다.", {"개요"}, 0)
     two = cand(1, 20, "2. 대시의 격자 단추를 누릅니다.", {"대시"}, 1)
     three = cand(1, 40, "3. 즐겨 찾기에 추가를 선택합니다.", {"즐겨찾기"}, 2)
     other = cand(2, 0, "고정 IP를 할당할 수 있습니다.", {"고정"}, 0, "b.txt")
     elsewhere = cand(3, 0, "1. 설정을 엽니다.", {"설정"}, 0, "c.txt")
     picked = [Picked(c, 1.0) for c in (three, other, two, elsewhere, one)]
-    assert texts(arrange(picked, "general")) == [three.text, one.text, two.text, other.text, elsewhere.text]
+    assert texts(arrange(picked, "general")) == [three.text, other.text, one.text, two.text, elsewhere.text]
     first = [Picked(c, 1.0) for c in (one, other, three, two)]  # the lead is the first step
     assert texts(arrange(first, "general")) == [one.text, two.text, three.text, other.text]
     unnumbered = [Picked(c, 1.0) for c in (other, two, elsewhere, one)]

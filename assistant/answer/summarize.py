@@ -1339,14 +1339,17 @@ def arrange(picked: Sequence[Picked], form: str) -> list[Picked]:
     if in_order:
         rest.sort(key=lambda p: (p.candidate.doc_id != lead.candidate.doc_id, p.candidate.doc_id, p.candidate.start))
     rest = _steps_in_order(rest)
-    if step_value(lead.candidate.text) is not None:  # the lead's procedure goes on right after it
+    # the lead's procedure goes on right after it, when it goes on from the lead; steps before the
+    # lead are shown under their own heading (templates.around_the_lead), after what else it chose
+    n = step_value(lead.candidate.text)
+    if n is not None:
         own = (lead.candidate.doc_id, lead.candidate.citation)
-        steps = [
-            p
-            for p in rest
-            if (p.candidate.doc_id, p.candidate.citation) == own and step_value(p.candidate.text) is not None
+        numbered = [
+            (p, step_value(p.candidate.text)) for p in rest if (p.candidate.doc_id, p.candidate.citation) == own
         ]
-        rest = steps + [p for p in rest if all(p is not q for q in steps)]
+        steps = [p for p, k in numbered if k is not None]
+        if steps and all(k > n for _, k in numbered if k is not None):
+            rest = steps + [p for p in rest if all(p is not q for q in steps)]
     return _continuations_after_their_sentence([lead, *rest], pointing_only=in_order)
 
 
