@@ -470,8 +470,8 @@ def test_a_sentence_going_on_from_one_shown_comes_right_after_it() -> None:
 
 def test_steps_after_the_lead_come_in_their_order() -> None:
     """The answer to "자주 쓰는 앱을 … 고정하고 싶어요" leads with step 3, the one that answers; steps 2
-    and 1 of the same passage, chosen in that order, follow as 1 then 2 where the first of them stood
-    (under "앞 단계:", after what else was chosen). Steps that go on from the lead come right after
+    and 1 of the same passage, chosen in that order, follow as 1 then 2 after what else was chosen
+    (under "앞 단계:"; only other passages' steps after them). Steps that go on from the lead come right after
     it, before a sentence of another passage that scored between them: the procedure reads together.
     Steps of another passage keep their place, as do steps after a lead that is no step."""
     one = cand(1, 0, "1. 현재 활동 개요를 엽니다.", {"개요"}, 0)

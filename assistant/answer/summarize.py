@@ -1339,8 +1339,8 @@ def arrange(picked: Sequence[Picked], form: str) -> list[Picked]:
     if in_order:
         rest.sort(key=lambda p: (p.candidate.doc_id != lead.candidate.doc_id, p.candidate.doc_id, p.candidate.start))
     rest = _steps_in_order(rest)
-    # the lead's procedure goes on right after it, when it goes on from the lead; steps before the
-    # lead are shown under their own heading (templates.around_the_lead), after what else it chose
+    # the lead's procedure goes on right after it, when it goes on from the lead; when steps before
+    # the lead are among them, they come last, under their headings (templates.around_the_lead)
     n = step_value(lead.candidate.text)
     if n is not None:
         own = (lead.candidate.doc_id, lead.candidate.citation)
@@ -1348,8 +1348,12 @@ def arrange(picked: Sequence[Picked], form: str) -> list[Picked]:
             (p, step_value(p.candidate.text)) for p in rest if (p.candidate.doc_id, p.candidate.citation) == own
         ]
         steps = [p for p, k in numbered if k is not None]
+        others = [p for p in rest if all(p is not q for q in steps)]
         if steps and all(k > n for _, k in numbered if k is not None):
-            rest = steps + [p for p in rest if all(p is not q for q in steps)]
+            rest = steps + others
+        elif steps:  # under their headings, after the other sentences (other passages' steps after them)
+            rest = [p for p in others if step_value(p.candidate.text) is None] + steps
+            rest += [p for p in others if step_value(p.candidate.text) is not None]
     return _continuations_after_their_sentence([lead, *rest], pointing_only=in_order)
 
 
