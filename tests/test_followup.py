@@ -671,9 +671,14 @@ def test_what_a_more_sets_aside_is_no_term_of_its_own(analyzer: KoreanAnalyzer, 
         ("미국 말고 중국은?", ("미국",), ["중국"]),
         ("그거 말고 다른 사례는요?", (), ["사례"]),  # a pronoun: the last answer, no term
         ("김을 말고 나서 썰어요", (), ["김", "썰다"]),  # 말다 with its object: rolling, nothing set aside
+        ("한국 빼고 다른 나라는?", ("한국",), ["나라"]),
+        ("미국을 제외하고 유럽 전략은?", ("미국",), ["유럽", "전략"]),
+        ("미국 외에 다른 나라는?", ("미국",), ["나라"]),
+        ("USB를 빼고 다시 꽂으면?", (), ["USB", "빼다", "꽂다"]),  # taken out: no exception
+        ("그 외에 다른 방법은?", (), []),
     ],
 )
-def test_what_a_message_sets_aside_with_malgo_is_no_term_of_it(
+def test_what_a_message_sets_aside_is_no_term_of_it(
     analyzer: KoreanAnalyzer, message: str, aside: tuple[str, ...], terms: list[str]
 ) -> None:
     cues = read_cues(analyzer.tokens(message))

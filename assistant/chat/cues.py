@@ -138,6 +138,8 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
         if i in set_aside:
             aside.append(tok.form + "다" if tag in PREDICATE_TAGS else tok.form)
             continue
+        if i in markers:  # 말고, 빼고, 제외하고, 외에: how the message sets something aside, no topic
+            continue
         if ordinal is None and (ordinal := _ordinal_at(tokens, i)) is not None:
             member = _names_a_member(tokens, i)
         if tag == "NP":
@@ -189,32 +191,50 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
 
 
 def _set_aside(tokens: Sequence[Token]) -> tuple[set[int], set[int]]:
-    """The morphemes a 말고 sets aside: the nouns right before it ("고정 말고", "선택한 칸 말고") with
-    the verb of a clause that ends on them (선택 of 선택한), or the verb it negates ("끄지 말고");
-    and the morphemes that set them aside (말, 고, and 지). A noun with a case particle after it is
-    what 말다 rolls ("김을 말고"), and sets nothing aside; nor does a pronoun ("그거 말고": what it
-    points at is the last answer's)."""
+    """The morphemes a message sets aside, and the morphemes that set them aside (:func:`_aside_marker`):
+    the nouns right before 말고, 빼고, 제외하고 (제외한) or 외(에) ("고정 말고", "한국 빼고", "미국을 제외하고",
+    "미국 외에"), with the verb of a clause that ends on them ("선택한 칸 말고": 선택), or the verb 말고
+    negates ("끄지 말고"). A noun with a case particle before 말고 or 빼고 is what is rolled or taken
+    out ("김을 말고", "USB를 빼고 다시 꽂으면?") and sets nothing aside (제외하고 takes one: "미국을
+    제외하고"); nor does a pronoun ("그거 말고": what it points at is the last answer's)."""
     out: set[int] = set()
     markers: set[int] = set()
-    for i, tok in enumerate(tokens):
-        if tok.form != "말" or not tok.tag.startswith(("VV", "VX")) or i + 1 >= len(tokens):
+    for i in range(len(tokens)):
+        marker = _aside_marker(tokens, i)
+        if marker is None:
             continue
-        if tokens[i + 1].form not in {"고", "구"} or not tokens[i + 1].tag.startswith("EC"):
-            continue
+        span, takes_object = marker
         j = i - 1
-        if j >= 1 and tokens[j].form == "지" and tokens[j].tag.startswith("EC"):  # "끄지 말고"
-            if _verb_at(tokens, j - 1, out):
-                markers |= {j, i, i + 1}
+        if tokens[i].form == "말" and j >= 1 and tokens[j].form == "지" and tokens[j].tag.startswith("EC"):
+            if _verb_at(tokens, j - 1, out):  # "끄지 말고"
+                markers |= {j, *span}
             continue
+        if takes_object and j >= 1 and tokens[j].tag.startswith("JKO"):
+            span = [j, *span]
+            j -= 1
         before = len(out)
         while j >= 0 and tokens[j].tag.split("-")[0] in NOUN_TAGS and tokens[j].tag != "NP":
             out.add(j)
             j -= 1
-        if j < i - 1 and j >= 1 and tokens[j].tag.startswith("ETM"):  # "선택한 칸 말고"
+        if j < span[0] - 1 and j >= 1 and tokens[j].tag.startswith("ETM"):  # "선택한 칸 말고"
             _verb_at(tokens, j - 1, out)
         if len(out) > before:
-            markers |= {i, i + 1}
+            markers |= set(span)
     return out, markers
+
+
+def _aside_marker(tokens: Sequence[Token], i: int) -> tuple[list[int], bool] | None:
+    """Whether a marker that sets aside what comes before it starts at ``i``: its morphemes, and
+    whether it sets aside a noun with an object particle (only 제외하고 does)."""
+    tok, rest = tokens[i], tokens[i + 1 : i + 3]
+    ends = rest[-1] if rest else tok
+    if tok.form in ("말", "빼") and tok.tag.startswith(("VV", "VX")) and rest and rest[0].form in ("고", "구"):
+        return [i, i + 1], False
+    if tok.form == "제외" and len(rest) == 2 and rest[0].tag.startswith("XSV") and ends.tag.startswith(("EC", "ETM")):
+        return [i, i + 1, i + 2], True
+    if tok.form == "외" and tok.tag.startswith("NNB") and i > 0:
+        return ([i, i + 1] if rest and rest[0].tag.startswith("JKB") else [i]), False
+    return None
 
 
 def _verb_at(tokens: Sequence[Token], j: int, out: set[int]) -> bool:
