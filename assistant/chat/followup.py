@@ -314,8 +314,10 @@ def resolve(
         return replace(resolved, topic=topic)
     query = " ".join(w for w in resolved.query.split() if w not in cues.aside) or resolved.query
     # "한국 말고 미국 얘기만": a sentence naming 한국 before 미국 is about 한국, as after a swap
-    instead = (*resolved.instead, *(t for t in cues.aside if t not in resolved.instead)) if resolved.subject else ()
-    return replace(resolved, query=query, topic=topic, aside=cues.aside, instead=instead or resolved.instead)
+    instead = resolved.instead
+    if resolved.subject:
+        instead += tuple(t for t in cues.aside if t not in instead)
+    return replace(resolved, query=query, topic=topic, aside=cues.aside, instead=instead)
 
 
 def _resolve(

@@ -45,7 +45,7 @@ def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _attr(element: ElementTree.Element, name: str) -> str | None:
+def attribute(element: ElementTree.Element, name: str) -> str | None:
     """An attribute by its local name, whatever its namespace."""
     for key, value in element.attrib.items():
         if local_name(key) == name:
@@ -141,16 +141,16 @@ def _word_levels(styles: ElementTree.Element | None) -> dict[str, int]:
     if styles is None:
         return out
     for style in styles:
-        if local_name(style.tag) != "style" or (sid := _attr(style, "styleId")) is None:
+        if local_name(style.tag) != "style" or (sid := attribute(style, "styleId")) is None:
             continue
         level = 0
         for child in style.iter():
             name = local_name(child.tag)
-            if name == "outlineLvl" and (value := _attr(child, "val")) is not None and value.isdigit():
+            if name == "outlineLvl" and (value := attribute(child, "val")) is not None and value.isdigit():
                 level = int(value) + 1 if int(value) < 9 else 0
-            elif name == "name" and not level and (m := _WORD_HEADING.match(_attr(child, "val") or "")):
+            elif name == "name" and not level and (m := _WORD_HEADING.match(attribute(child, "val") or "")):
                 level = int(m.group(1))
-            elif name == "name" and (_attr(child, "val") or "").lower() == "title":
+            elif name == "name" and (attribute(child, "val") or "").lower() == "title":
                 level = level or 1
         if 1 <= level <= 9:
             out[sid] = level
@@ -181,7 +181,7 @@ _COUNTED = {
     "upperLetter": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "lowerLetter": "abcdefghijklmnopqrstuvwxyz",
 }
-ROMAN_NUMERALS = (
+_ROMAN = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
     (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
 )  # fmt: skip
@@ -194,7 +194,7 @@ def counted(n: int, fmt: str) -> str:
         return signs[(n - 1) % len(signs)] if n >= 1 else str(n)
     if fmt in ("upperRoman", "lowerRoman") and n >= 1:
         out = ""
-        for value, sign in ROMAN_NUMERALS:
+        for value, sign in _ROMAN:
             while n >= value:
                 out, n = out + sign, n - value
         return out if fmt == "upperRoman" else out.lower()
@@ -216,7 +216,7 @@ def bullet_mark(sign: str) -> str:
     return f"{sign if len(sign) == 1 and sign in BULLETS else BULLET} "
 
 
-def _count(counts: list[int], level: int, start: int) -> None:
+def count_item(counts: list[int], level: int, start: int) -> None:
     """One more paragraph at ``level`` of a list counted by ``counts``: its first gets ``start``; the
     levels below it start again."""
     counts[level] = counts[level] + 1 if counts[level] else start
@@ -253,28 +253,30 @@ class _Numbering:
             return None
         abstract: dict[str, dict[int, _ListLevel]] = {}
         for element in numbering:
-            if local_name(element.tag) == "abstractNum" and (aid := _attr(element, "abstractNumId")) is not None:
+            if local_name(element.tag) == "abstractNum" and (aid := attribute(element, "abstractNumId")) is not None:
                 abstract[aid] = {
                     int(ilvl): _list_level(lvl)
                     for lvl in element
-                    if local_name(lvl.tag) == "lvl" and (ilvl := _attr(lvl, "ilvl") or "").isdigit()
+                    if local_name(lvl.tag) == "lvl" and (ilvl := attribute(lvl, "ilvl") or "").isdigit()
                 }
         levels: dict[str, dict[int, _ListLevel]] = {}
         for element in numbering:
-            if local_name(element.tag) != "num" or (nid := _attr(element, "numId")) is None:
+            if local_name(element.tag) != "num" or (nid := attribute(element, "numId")) is None:
                 continue
-            ref = next((_attr(c, "val") for c in element if local_name(c.tag) == "abstractNumId"), None)
+            ref = next((attribute(c, "val") for c in element if local_name(c.tag) == "abstractNumId"), None)
             own = dict(abstract.get(ref or "", {}))
             for override in (c for c in element if local_name(c.tag) == "lvlOverride"):
-                ilvl = _attr(override, "ilvl") or ""
-                start = next((_attr(c, "val") for c in override.iter() if local_name(c.tag) == "startOverride"), None)
+                ilvl = attribute(override, "ilvl") or ""
+                start = next(
+                    (attribute(c, "val") for c in override.iter() if local_name(c.tag) == "startOverride"), None
+                )
                 if ilvl.isdigit() and int(ilvl) in own and start and start.isdigit():
                     level = own[int(ilvl)]
                     own[int(ilvl)] = _ListLevel(int(start), level.fmt, level.text)
             levels[nid] = own
         listed: dict[str, tuple[str, int]] = {}
         for style in styles if styles is not None else ():
-            if local_name(style.tag) == "style" and (sid := _attr(style, "styleId")) is not None:
+            if local_name(style.tag) == "style" and (sid := attribute(style, "styleId")) is not None:
                 found = _num_pr(style)
                 if found is not None:
                     listed[sid] = found
@@ -284,7 +286,7 @@ class _Numbering:
         """What Word shows before ``paragraph`` ("2. ", "가. ", "1.2. ", "• "), "" outside a list."""
         found = _num_pr(paragraph)
         if found is None:
-            style = next((_attr(c, "val") for c in paragraph.iter() if local_name(c.tag) == "pStyle"), None)
+            style = next((attribute(c, "val") for c in paragraph.iter() if local_name(c.tag) == "pStyle"), None)
             found = self.styles.get(style or "")
         if found is None or found[0] == "0":
             return ""
@@ -294,14 +296,14 @@ class _Numbering:
             return ""
         counts = self.counts.setdefault(nid, [0] * 10)
         level = own[ilvl]
-        _count(counts, ilvl, level.start)
+        count_item(counts, ilvl, level.start)
         if level.fmt == "bullet":
             return bullet_mark(level.text)
         return _mark(re.sub(r"%([1-9])", lambda m: _shown(own, counts, int(m.group(1)) - 1), level.text))
 
 
 def _list_level(lvl: ElementTree.Element) -> _ListLevel:
-    values = {local_name(c.tag): _attr(c, "val") for c in lvl}
+    values = {local_name(c.tag): attribute(c, "val") for c in lvl}
     start = values.get("start") or "1"
     return _ListLevel(
         int(start) if start.isdigit() else 1, values.get("numFmt") or "decimal", values.get("lvlText") or ""
@@ -315,7 +317,7 @@ def _num_pr(element: ElementTree.Element) -> tuple[str, int] | None:
             continue
         for child in props:
             if local_name(child.tag) == "numPr":
-                values = {local_name(c.tag): _attr(c, "val") or "" for c in child}
+                values = {local_name(c.tag): attribute(c, "val") or "" for c in child}
                 nid, ilvl = values.get("numId", ""), values.get("ilvl", "0")
                 if nid:
                     return nid, int(ilvl) if ilvl.isdigit() and int(ilvl) < 10 else 0
@@ -328,7 +330,7 @@ def _word_level(paragraph: ElementTree.Element, levels: dict[str, int]) -> int:
             continue
         for child in props:
             name = local_name(child.tag)
-            value = _attr(child, "val") or ""
+            value = attribute(child, "val") or ""
             if name == "outlineLvl" and value.isdigit() and int(value) < 9:
                 return int(value) + 1
             if name == "pStyle":
@@ -401,15 +403,20 @@ def _hwp_levels(header: ElementTree.Element | None) -> tuple[dict[str, int], dic
         return styles, outlines
     for element in header.iter():
         name = local_name(element.tag)
-        if name == "style" and (sid := _attr(element, "id")) is not None:
-            for label in (_attr(element, "name") or "", _attr(element, "engName") or ""):
+        if name == "style" and (sid := attribute(element, "id")) is not None:
+            for label in (attribute(element, "name") or "", attribute(element, "engName") or ""):
                 if m := _HWP_OUTLINE.match(label.strip()):
                     styles[sid] = min(int(m.group(1)), 9)
                     break
-        elif name == "paraPr" and (pid := _attr(element, "id")) is not None:
+        elif name == "paraPr" and (pid := attribute(element, "id")) is not None:
             heading = next((c for c in element if local_name(c.tag) == "heading"), None)
-            level = _attr(heading, "level") if heading is not None else None
-            if heading is not None and _attr(heading, "type") == "OUTLINE" and level is not None and level.isdigit():
+            level = attribute(heading, "level") if heading is not None else None
+            if (
+                heading is not None
+                and attribute(heading, "type") == "OUTLINE"
+                and level is not None
+                and level.isdigit()
+            ):
                 outlines[pid] = min(int(level) + 1, 9)
     return styles, outlines
 
@@ -425,8 +432,8 @@ def _hwp_blocks(
         if local_name(child.tag) != "p":
             continue
         text, objects = _hwp_paragraph(child)
-        shape = _attr(child, "paraPrIDRef") or ""
-        level = styles.get(_attr(child, "styleIDRef") or "", 0) or outlines.get(shape, 0)
+        shape = attribute(child, "paraPrIDRef") or ""
+        level = styles.get(attribute(child, "styleIDRef") or "", 0) or outlines.get(shape, 0)
         if numbering is not None and text.strip():
             text = numbering.marker(shape) + text
         out.paragraph(text, level)
@@ -470,20 +477,24 @@ class _HwpNumbering:
         shapes: dict[str, tuple[str, str, int]] = {}
         for element in header.iter():
             name = local_name(element.tag)
-            if name == "numbering" and (nid := _attr(element, "id")) is not None:
+            if name == "numbering" and (nid := attribute(element, "id")) is not None:
                 heads[nid] = {}
                 for head in element:
-                    level, start = _attr(head, "level") or "", _attr(head, "start") or "1"
+                    level, start = attribute(head, "level") or "", attribute(head, "start") or "1"
                     if local_name(head.tag) == "paraHead" and level.isdigit():
-                        fmt = _HWP_FORMATS.get(_attr(head, "numFormat") or "DIGIT", "decimal")
+                        fmt = _HWP_FORMATS.get(attribute(head, "numFormat") or "DIGIT", "decimal")
                         heads[nid][int(level)] = _ListLevel(int(start) if start.isdigit() else 1, fmt, head.text or "")
-            elif name == "bullet" and (bid := _attr(element, "id")) is not None:
-                bullets[bid] = _attr(element, "char") or ""
-            elif name == "paraPr" and (pid := _attr(element, "id")) is not None:
+            elif name == "bullet" and (bid := attribute(element, "id")) is not None:
+                bullets[bid] = attribute(element, "char") or ""
+            elif name == "paraPr" and (pid := attribute(element, "id")) is not None:
                 heading = next((c for c in element if local_name(c.tag) == "heading"), None)
                 if heading is None:
                     continue
-                kind, ref, depth = _attr(heading, "type") or "", _attr(heading, "idRef"), _attr(heading, "level") or ""
+                kind, ref, depth = (
+                    attribute(heading, "type") or "",
+                    attribute(heading, "idRef"),
+                    attribute(heading, "level") or "",
+                )
                 if kind in ("NUMBER", "BULLET") and ref is not None:
                     shapes[pid] = (kind, ref, int(depth) + 1 if depth.isdigit() else 1)
         return cls(heads, bullets, shapes, {}) if shapes else None
@@ -500,7 +511,7 @@ class _HwpNumbering:
         if level not in own:
             return ""
         counts = self.counts.setdefault(ref, [0] * 12)
-        _count(counts, level, own[level].start)
+        count_item(counts, level, own[level].start)
 
         def number(m: re.Match[str]) -> str:
             code = m.group(1)

@@ -27,7 +27,16 @@ from xml.etree import ElementTree
 from assistant.ingest.blocks import Blocks, collapse
 from assistant.ingest.documents import Extracted, Unreadable
 from assistant.ingest.markers import BULLET
-from assistant.ingest.office import DocumentBuilder, bullet_mark, counted, local_name, open_archive, title_in, xml_part
+from assistant.ingest.office import (
+    DocumentBuilder,
+    attribute,
+    bullet_mark,
+    counted,
+    local_name,
+    open_archive,
+    title_in,
+    xml_part,
+)
 from assistant.ingest.sheets import sheets_extracted, write_sheet
 from assistant.ingest.slides import NOTES, UNTITLED
 
@@ -86,12 +95,12 @@ def extract_ods(raw: bytes, stem: str) -> Extracted:
     blocks = Blocks()
     for sheet in sheets:
         if local_name(sheet.tag) == "table":
-            write_sheet(blocks, collapse(_attr(sheet, "name") or ""), _rows(sheet), heading=True)
+            write_sheet(blocks, collapse(attribute(sheet, "name") or ""), _rows(sheet), heading=True)
     return sheets_extracted(blocks, collapse(title) or stem)
 
 
 def _repeats(element: ElementTree.Element, name: str) -> int:
-    count = _attr(element, name) or "1"
+    count = attribute(element, name) or "1"
     return min(int(count), MOST_REPEATS) if count.isdigit() else 1
 
 
@@ -105,15 +114,15 @@ def extract_odp(raw: bytes, stem: str) -> Extracted:
     out = DocumentBuilder()
     for n, page in enumerate((p for p in pages if local_name(p.tag) == "page"), 1):
         frames = list(_frames(page))
-        named = " ".join(_text(p) for f in frames if _attr(f, "class") == "title" for p in _paragraphs_of(f))
+        named = " ".join(_text(p) for f in frames if attribute(f, "class") == "title" for p in _paragraphs_of(f))
         out.add_heading(collapse(named) or UNTITLED.format(n=n), 1)
         for frame in frames:
-            if _attr(frame, "class") not in ("title", *_FURNITURE):
+            if attribute(frame, "class") not in ("title", *_FURNITURE):
                 _frame(frame, lists, out)
         notes = next((e for e in page if local_name(e.tag) == "notes"), None)
         said = DocumentBuilder()
         for frame in _frames(notes) if notes is not None else ():
-            if _attr(frame, "class") == "notes":
+            if attribute(frame, "class") == "notes":
                 _frame(frame, lists, said)
         if said.parts:
             out.paragraph(NOTES)
@@ -149,35 +158,30 @@ def _frame(frame: ElementTree.Element, lists: dict[str, dict[int, _Level]], out:
         _blocks(frame, lists, out)  # a shape holds its paragraphs itself
 
 
-def _attr(element: ElementTree.Element, name: str) -> str | None:
-    """An attribute by its local name, whatever its namespace."""
-    return next((v for k, v in element.attrib.items() if local_name(k) == name), None)
-
-
 def _list_styles(root: ElementTree.Element | None) -> dict[str, dict[int, _Level]]:
     """Each list style's levels (1-based), from a part's styles."""
     out: dict[str, dict[int, _Level]] = {}
     if root is None:
         return out
     for style in root.iter():
-        if local_name(style.tag) != "list-style" or not (name := _attr(style, "name")):
+        if local_name(style.tag) != "list-style" or not (name := attribute(style, "name")):
             continue
         levels: dict[int, _Level] = {}
         for level in style:
-            kind, depth = local_name(level.tag), _attr(level, "level") or "1"
+            kind, depth = local_name(level.tag), attribute(level, "level") or "1"
             if not depth.isdigit():
                 continue
             if kind == "list-level-style-number":
-                start = _attr(level, "start-value") or "1"
+                start = attribute(level, "start-value") or "1"
                 levels[int(depth)] = _Level(
                     True,
-                    _FORMATS.get(_attr(level, "num-format") or "1", "decimal"),
-                    _attr(level, "num-prefix") or "",
-                    _attr(level, "num-suffix") or "",
+                    _FORMATS.get(attribute(level, "num-format") or "1", "decimal"),
+                    attribute(level, "num-prefix") or "",
+                    attribute(level, "num-suffix") or "",
                     int(start) if start.isdigit() else 1,
                 )
             elif kind == "list-level-style-bullet":
-                levels[int(depth)] = _Level(False, bullet=_attr(level, "bullet-char") or BULLET)
+                levels[int(depth)] = _Level(False, bullet=attribute(level, "bullet-char") or BULLET)
         out[name] = levels
     return out
 
@@ -188,12 +192,12 @@ def _blocks(container: ElementTree.Element, lists: dict[str, dict[int, _Level]],
         if name in _SKIPPED:
             continue
         if name == "h":
-            level = _attr(child, "outline-level") or "1"
+            level = attribute(child, "outline-level") or "1"
             out.paragraph(_text(child), int(level) if level.isdigit() else 1)
         elif name == "p":
             out.paragraph(_text(child))
         elif name == "list":
-            for mark, paragraph in _items(child, lists, _attr(child, "style-name") or "", 1):
+            for mark, paragraph in _items(child, lists, attribute(child, "style-name") or "", 1):
                 text = _text(paragraph)
                 if text.strip():
                     out.paragraph(mark + text)
@@ -216,7 +220,7 @@ def _items(
         if kind not in ("list-item", "list-header"):
             continue
         if kind == "list-item":
-            restart = _attr(item, "start-value")
+            restart = attribute(item, "start-value")
             n = int(restart) if restart and restart.isdigit() else n + 1
         mark = _mark(level, n) if kind == "list-item" else ""
         for child in item:
@@ -225,7 +229,7 @@ def _items(
                 yield mark, child
                 mark = ""
             elif name == "list":
-                yield from _items(child, lists, _attr(child, "style-name") or style, depth + 1)
+                yield from _items(child, lists, attribute(child, "style-name") or style, depth + 1)
 
 
 def _mark(level: _Level | None, n: int) -> str:
@@ -249,7 +253,7 @@ def _text(paragraph: ElementTree.Element) -> str:
         for child in element:
             name = local_name(child.tag)
             if name == "s":
-                count = _attr(child, "c") or "1"
+                count = attribute(child, "c") or "1"
                 parts.append(" " * (int(count) if count.isdigit() else 1))
             elif name in ("tab", "line-break"):
                 parts.append(" ")

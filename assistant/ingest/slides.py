@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from assistant.ingest.documents import Extracted, Unreadable
 from assistant.ingest.markers import BULLET
 from assistant.ingest.office import (
-    ROMAN_NUMERALS,
     DocumentBuilder,
     bullet_mark,
+    count_item,
+    counted,
     local_name,
     open_archive,
     title_in,
@@ -126,7 +126,8 @@ def _slide(
             else:
                 out.table(_rows(shape))
         else:
-            for line in _lines(shape, bulleted=kind in _BULLETED and _is_placeholder(shape)):
+            # a body placeholder's paragraphs are bulleted (kind is None for a shape that is no placeholder)
+            for line in _lines(shape, bulleted=kind in _BULLETED):
                 out.paragraph(line)
     if notes is not None:
         said = [line for s in _shapes(_tree(notes)) if _kind(s) == "body" for line in _lines(s, bulleted=False)]
@@ -161,10 +162,6 @@ def _placeholder(shape: ElementTree.Element) -> ElementTree.Element | None:
     return next((e for e in shape.iter() if local_name(e.tag) == "ph"), None)
 
 
-def _is_placeholder(shape: ElementTree.Element) -> bool:
-    return _placeholder(shape) is not None
-
-
 def _kind(shape: ElementTree.Element) -> str | None:
     """A placeholder's type ("" for a content placeholder, which has none); None for any other shape."""
     ph = _placeholder(shape)
@@ -188,42 +185,30 @@ def _paragraph_text(paragraph: ElementTree.Element) -> str:
     return "".join(parts)
 
 
-@dataclass
-class _Counter:
-    """The numbers of a text body's numbered paragraphs so far, per level."""
-
-    counts: dict[int, int] = field(default_factory=dict)
-
-    def next(self, level: int, start: int) -> int:
-        for deeper in [k for k in self.counts if k > level]:
-            del self.counts[deeper]
-        self.counts[level] = self.counts.get(level, start - 1) + 1
-        return self.counts[level]
-
-    def stop(self, level: int) -> None:
-        for k in [k for k in self.counts if k >= level]:
-            del self.counts[k]
+#: PowerPoint's paragraph levels (``lvl`` 0 … 8).
+_LEVELS = 9
 
 
 def _lines(shape: ElementTree.Element, *, bulleted: bool) -> Iterator[str]:
     """A shape's paragraphs with text, each with the bullet or number PowerPoint shows before it:
     a bullet or number of its own, or (``bulleted``: a body placeholder's paragraph) the master's
     bullet unless it has none (``buNone``)."""
-    counter = _Counter()
+    counts = [0] * _LEVELS  # each level's number so far (0: none yet)
     for p in _paragraphs(shape):
         text = " ".join(_paragraph_text(p).split())
         props = next((e for e in p if local_name(e.tag) == "pPr"), None)
         level = int(props.get("lvl", "0")) if props is not None and props.get("lvl", "0").isdigit() else 0
+        level = min(level, _LEVELS - 1)
         marks = {local_name(e.tag): e for e in props} if props is not None else {}
         if not text:
             continue
         if "buAutoNum" in marks:
             auto = marks["buAutoNum"]
             start = auto.get("startAt", "1")
-            number = counter.next(level, int(start) if start.isdigit() else 1)
-            yield f"{_numbered(number, auto.get('type', 'arabicPeriod'))} {text}"
+            count_item(counts, level, int(start) if start.isdigit() else 1)
+            yield f"{_numbered(counts[level], auto.get('type', 'arabicPeriod'))} {text}"
             continue
-        counter.stop(level)
+        counts[level:] = [0] * (_LEVELS - level)  # a paragraph without a number ends the count
         if "buChar" in marks:
             yield bullet_mark(marks["buChar"].get("char", BULLET)) + text
         elif bulleted and "buNone" not in marks:
@@ -234,14 +219,17 @@ def _lines(shape: ElementTree.Element, *, bulleted: bool) -> Iterator[str]:
 
 #: How PowerPoint writes a number around it, by the end of its scheme's name.
 _AROUND = {"Period": "{}.", "ParenR": "{})", "ParenBoth": "({})", "Plain": "{}", "Minus": "- {} -"}
-#: The signs PowerPoint counts with in the schemes that are not digits.
-_SIGNS = {
-    "alphaLc": "abcdefghijklmnopqrstuvwxyz",
-    "alphaUc": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-    "circleNumDb": "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳",
-    "circleNumWd": "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳",
-    "ea1JpnKor": "가나다라마바사아자차카타파하",
-    "hebrew2": "가나다라마바사아자차카타파하",  # never Korean: counted as 가나다 is no worse than digits
+#: The schemes of DrawingML that do not count in digits, by the start of their name, as the office
+#: reader's number formats (:func:`~assistant.ingest.office.counted`) name them.
+_SCHEMES = {
+    "alphaLc": "lowerLetter",
+    "alphaUc": "upperLetter",
+    "romanLc": "lowerRoman",
+    "romanUc": "upperRoman",
+    "circleNumDb": "decimalEnclosedCircle",
+    "circleNumWd": "decimalEnclosedCircle",
+    "ea1JpnKor": "ganada",
+    "hebrew2": "ganada",  # never Korean: counted as 가나다 is no worse than digits
 }
 
 
@@ -249,17 +237,8 @@ def _numbered(n: int, scheme: str) -> str:
     """``n`` as an auto-numbering scheme of DrawingML writes it ("arabicPeriod" → "3.", "alphaLcParenR"
     → "c)", "romanUcPeriod" → "III.", "circleNumDbPlain" → "③"); a scheme not known here in digits."""
     around = next((f for end, f in _AROUND.items() if scheme.endswith(end)), "{}.")
-    base = next((b for b in _SIGNS if scheme.startswith(b)), "")
-    if base:
-        signs = _SIGNS[base]
-        return around.format(signs[(n - 1) % len(signs)])
-    if scheme.startswith(("romanLc", "romanUc")):
-        out, rest = "", n
-        for value, sign in ROMAN_NUMERALS:
-            while rest >= value:
-                out, rest = out + sign, rest - value
-        return around.format(out if scheme.startswith("romanUc") else out.lower())
-    return around.format(n)
+    fmt = next((f for base, f in _SCHEMES.items() if scheme.startswith(base)), "decimal")
+    return around.format(counted(n, fmt))
 
 
 def _rows(frame: ElementTree.Element) -> Iterator[list[str]]:
