@@ -132,6 +132,19 @@ def test_the_difference_of_the_two_places_talked_about_is_set_out_by_place(conve
     assert {"서울", "부산"} <= set(labels), both.summary
 
 
+def test_another_aspect_of_the_two_places_compared_compares_them_again(
+    conversation: Conversation, store: SessionStore
+) -> None:
+    """ "서울과 부산의 교통은 어떻게 달라?" then "음식은요?": 음식 of both places, side by side, not 음식
+    of one of them; the comparison's sides are kept with its turn."""
+    first, food = chat_all(conversation, "서울과 부산의 교통은 어떻게 달라?", "음식은요?")
+    assert first.form == "comparison" and food.form == "comparison"
+    assert food.query.split()[0] == "음식" and {"서울", "부산"} <= set(food.query.split())
+    assert {c.chunk_id for c in food.citations[:2]} == {"서울.md#1", "부산.md#1"}
+    turns = store.recent(food.session_id or "", 5)
+    assert [t.sides for t in turns] == [("서울", "부산"), ("서울", "부산")]
+
+
 def test_the_last_answer_asked_for_in_one_line_is_its_lead_alone(conversation: Conversation) -> None:
     first, short, source = chat_all(conversation, "서울의 교통은?", "한 줄로 요약해줘", "출처는?")
     assert (short.followup, short.query, short.drew_on_turn) == ("reference", "서울의 교통은?", 1)

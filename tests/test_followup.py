@@ -237,6 +237,21 @@ def test_a_question_naming_more_than_the_answer_is_no_question_about_it(
     assert ask(analyzer, message, europe).query != "유럽의 AI 전략은?"
 
 
+@pytest.mark.parametrize("message", ["그 중에 규제 쪽은?", "규제 쪽은?", "그럼 규제는?", "규제는 어떻게 달라?"])
+def test_another_aspect_of_two_things_compared_compares_them_again(analyzer: KoreanAnalyzer, message: str) -> None:
+    """After "한국이랑 해외 AI 동맹 차이 알려줘" (answered as a comparison of 한국 and 해외), a message
+    naming only another aspect asks it of both: the sides stay, the aspect leads the query."""
+    compared = replace(turn_after(analyzer, "한국이랑 해외 AI 동맹 차이 알려줘"), sides=("한국", "해외"))
+    res = ask(analyzer, message, [compared])
+    assert (res.standalone, res.kind, res.sides, res.drew_on_turn) == (False, "reference", ("한국", "해외"), 1)
+    assert res.query.split()[0] == "규제" and {"한국", "해외"} <= set(res.query.split())
+    # a name asks of another thing ("그럼 중국은?" swaps a side); an ordinal asks a point; and a turn
+    # that compared nothing leaves the aspect to its subject
+    assert ask(analyzer, "그럼 중국은?", [compared]).sides == ()
+    assert ask(analyzer, "두 번째 차이는?", [compared]).sides == ()
+    assert ask(analyzer, message, [replace(compared, sides=())]).sides == ()
+
+
 def test_a_comparison_naming_no_sides_needs_a_swap_before_it(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:
     assert ask(analyzer, "둘의 차이는?", europe).sides == ()  # one subject only
     assert ask(analyzer, "둘의 차이는?", []).standalone

@@ -7,7 +7,6 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before anything imports huggingface_hub
 
 import json
-import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,16 +167,14 @@ def test_a_new_question_stands_alone(conversation: Conversation) -> None:
 def test_the_multi_turn_set_meets_its_target(conversation: Conversation) -> None:
     """Follow-up turns of bench/data/conversations.jsonl: hit@3 ≥ 0.9 (``python -m bench.conversation``
     also scores each message alone)."""
-    hits, resolve_ms = [], []
+    hits = []
     for line in CONVERSATIONS.read_text("utf-8").splitlines():
         turns = json.loads(line)["turns"]
         answers = chat_all(conversation, *[t["message"] for t in turns])
         for t, answer in list(zip(turns, answers, strict=True))[1:]:
             hits.append(hit(t, answer))
-            resolve_ms.append(answer.timings["resolve_ms"])
     assert len(hits) >= 40
     assert sum(hits) / len(hits) >= 0.9
-    assert statistics.median(resolve_ms) < 5.0
 
 
 def hit(expected: dict[str, object], answer: Answer) -> bool:

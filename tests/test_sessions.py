@@ -47,6 +47,7 @@ def sample_turn(question: str = "유럽의 AI 전략은?") -> Turn:
         said=(("a.txt", 42, 56),),
         anchor=("a.txt", 42),
         named=("유럽", "규제", "윤리"),
+        sides=("유럽", "미국"),
     )
 
 
@@ -81,7 +82,7 @@ def test_turns_are_numbered_in_order_and_round_trip(store: SessionStore) -> None
     assert first.said == (("a.txt", 42, 56),) and first.was_said("a.txt", 50) and not first.was_said("a.txt", 56)
     assert (first.followup, first.drew_on_turn, first.abstained) == ("ellipsis", 1, False)
     assert first.anchor == ("a.txt", 42)
-    assert first.named == ("유럽", "규제", "윤리")
+    assert first.named == ("유럽", "규제", "윤리") and first.sides == ("유럽", "미국")
     assert [h.answer_json for h in store.history(sid)] == ['{"i": 0}', '{"i": 1}', '{"i": 2}']
 
 

@@ -676,6 +676,35 @@ def test_a_side_is_heard_by_a_sentence_about_it_not_one_naming_it_beside_another
     assert agenda.text not in texts(picked) and {korea.text, us.text} <= set(texts(picked))
 
 
+def test_a_contrast_of_each_side_leads_over_a_sentence_naming_them_together() -> None:
+    """ "한국과 유럽의 AI 전략 차이는?": "미국과 유럽의 사례는 … 한국과 차이가 있지만 …" names both sides
+    and says nothing of either; "유럽은 …하는 반면, 한국은 …" says what each does, and leads. Not when
+    the sentence naming them together holds more of what else is asked ("자본 면에서는?"), which the
+    contrast, its headings included, does not say."""
+    together = cand(
+        1,
+        0,
+        "미국과 유럽의 사례는 자본의 축적 측면에서 한국과 차이가 있지만, 협력이 중요합니다.",
+        {"미국", "유럽", "사례", "자본", "축적", "한국", "차이", "협력"},
+    )
+    contrast = cand(
+        2,
+        0,
+        "유럽은 윤리적 규제를 중시하는 반면, 한국은 유연한 정책 지원을 요구받고 있습니다.",
+        {"유럽", "윤리", "규제", "중시", "반면", "한국", "정책", "지원"},
+    )
+    question = q("한국과 유럽의 차이는?", ["한국", "유럽"], "comparison")
+    picked, _ = select_comparison([together, contrast], question, 3, ["한국", "유럽"])
+    assert texts(picked)[0] == contrast.text
+    asked_capital = q("자본 한국 유럽", ["자본", "한국", "유럽"], "comparison")
+    picked, _ = select_comparison([together, contrast], asked_capital, 3, ["한국", "유럽"])
+    assert texts(picked)[0] == together.text
+    # ... unless the contrast stands under a heading that says it
+    headed = replace(contrast, section="자본과 정책 차이")
+    picked, _ = select_comparison([together, headed], asked_capital, 3, ["한국", "유럽"])
+    assert texts(picked)[0] == headed.text
+
+
 def test_a_comparison_of_table_rows_leaves_out_the_rows_of_other_things() -> None:
     """ "스탠다드랑 프로 차이가 뭐야?": the row of 베이직 is about neither; a table whose header names the
     sides (a column per side) keeps every row: each compares them on one aspect."""

@@ -34,9 +34,20 @@ def select_comparison(
     # tells nothing of either side
     candidates = [c for c in candidates if not _SAYS_IT_COMPARES.search(c.text)] or list(candidates)
     chosen = select(candidates, q, n, w)
-    if chosen and not _names_all(chosen[0].candidate.text, sides):
-        # a sentence that sets the sides against each other ("해외는 …인 반면, 한국은 …") answers first
-        contrasts = [c for c in candidates if _names_all(c.text, sides) and form_cue(c.text, "comparison")]
+    if chosen and not _sets_against(chosen[0].candidate.text, sides):
+        # a sentence that sets the sides against each other ("해외는 …인 반면, 한국은 …") answers first;
+        # one naming them all otherwise ("미국과 유럽의 사례는 … 한국과 차이가 있지만") gives way to it
+        # ... when it says as much of the rest of the question ("자본 면에서는?" after "한국과 유럽의 AI 전략
+        # 차이는?" keeps the sentence on 자본 before the contrast of 규제)
+        lead = chosen[0].candidate
+        lead_names_all = _names_all(lead.text, sides)
+        contrasts = [
+            c
+            for c in candidates
+            if _names_all(c.text, sides)
+            and form_cue(c.text, "comparison")
+            and (not lead_names_all or (_sets_against(c.text, sides) and _says_as_much(c, lead, q, sides)))
+        ]
         best = select(contrasts, q, 1, replace(w, floor=0.0))
         if best and best[0].score >= w.floor * chosen[0].score:
             chosen = [best[0], *(p for p in chosen if p.candidate != best[0].candidate)][:n]
@@ -100,6 +111,28 @@ def _opens_with(text: str, side: str) -> bool:
     …" for 유럽, "한국의 AI 동맹은 …"), a label before it aside."""
     body = text[label_prefix(text) :]
     return bool(re.match(re.escape(side) + r"\S{0,6}?(?:은|는|이|가|의|에서는)(?=\s)", body, re.IGNORECASE))
+
+
+def _says_as_much(c: Candidate, other: Candidate, q: Asked, sides: Sequence[str]) -> bool:
+    """Whether ``c`` holds, in its text or its headings, at least the idf weight of the question's
+    terms, the sides aside, that ``other`` holds."""
+    asked = [t for t in q.terms if t not in {side.lower() for side in sides}]
+
+    def said(s: Candidate) -> float:
+        section = s.section.lower()
+        return sum(q.weight(t) for t in asked if t in s.terms or t in section)
+
+    return said(c) >= said(other)
+
+
+def _sets_against(text: str, sides: Sequence[str]) -> bool:
+    """Whether ``text`` makes every side a topic of its own ("유럽은 …하는 반면, 한국은 …"): the
+    sentence says something of each, not of them together ("미국과 유럽의 사례는 …")."""
+    body = text[label_prefix(text) :]
+    return len(sides) >= 2 and all(
+        re.search(r"(?<![\w])" + re.escape(side) + r"\S{0,6}?(?:은|는|의 경우)(?=\s)", body, re.IGNORECASE)
+        for side in sides
+    )
 
 
 def _names_all(text: str, sides: Sequence[str]) -> bool:

@@ -496,7 +496,8 @@ class Engine:
 
     def _answer(self, request: Request, retrieval: Retrieval, index: Index) -> Answer:
         model = self.embedder.model_id
-        form = question_form(request.question)
+        # a follow-up that asks another aspect of two things compared ("규제 쪽은?") compares them again
+        form = "comparison" if request.context.sides else question_form(request.question)
         # "그럼 유럽은?" after "왜 필요해?" asks why too; "숙박비는 얼마까지?" after "출장비 어떻게 정산해?" asks
         # a sum, no way to do it
         if form == "general" and request.context.like and expected_answer(request.question) is None:

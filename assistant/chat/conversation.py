@@ -26,6 +26,7 @@ from assistant.errors import SessionNotFoundError
 from assistant.settings import Settings
 from assistant.store.index import Index
 from assistant.text.enumeration import Member, listed_around, numbered
+from assistant.text.questions import comparison_sides
 
 
 class Conversation:
@@ -232,7 +233,15 @@ class Conversation:
             social=resolution.social,
             anchor=resolution.anchor,
             named=self._named(answer, index, rows, [t for t, _, _ in resolution.focus]),
+            sides=self._sides(question, answer, resolution),
         )
+
+    def _sides(self, question: str, answer: Answer, resolution: Resolution) -> tuple[str, ...]:
+        """The two things the answer set side by side: those the follow-up compared again ("둘의
+        차이는?"), else those the question names when it was answered as a comparison."""
+        if answer.abstained or answer.form != "comparison":
+            return ()
+        return resolution.sides or tuple(comparison_sides(question, self.engine.analyzer))
 
     @staticmethod
     def _named(answer: Answer, index: Index, rows: Sequence[int], focus: Sequence[str]) -> tuple[str, ...]:

@@ -342,6 +342,14 @@ def _resolve(
     compared = _compared_sides(message, tokens, cues, turns)
     if compared is not None:  # "둘의 차이는?", "미국이랑 비교하면?"
         return _both(turns[-1], compared, policy)
+    compared_turn = _aspect_compared(message, cues, turns)
+    if compared_turn is not None:  # "한국이랑 해외 AI 동맹 차이 알려줘" → "그 중에 규제 쪽은?"
+        # the aspect asked before gives its place (서울과 부산의 교통 → 음식); the sides stay
+        sides = compared_turn.sides
+        kept = [t for t, _, _ in compared_turn.focus if t.lower() in {s.lower() for s in sides}]
+        replaced, focus = swap(compared_turn.focus, cues.nouns, keep=kept)
+        topic = carry(compared_turn.topic, cues.terms, policy, replaced=replaced, lead=True, keep=kept)
+        return replace(_drawing_on(compared_turn, query_of(topic, policy), topic, policy, sides=sides), focus=focus)
     # a whole question that names only an aspect ("수수료는 얼마예요?") asks it of the thing before
     # ... and one that asks for another way than those shown ("고정 말고 다른 방법은 없어요? 위아래를 따로 …")
     # goes on with them, however much else it says
@@ -482,6 +490,22 @@ def _compared_sides(message: str, tokens: Sequence[Token], cues: Cues, turns: Se
     last = next((t for t in reversed(turns) if t.focus), None)
     subject = next((t for t, c, _ in last.focus if c == kind), None) if last is not None else None
     return (subject, noun) if subject is not None and subject != noun else None
+
+
+def _aspect_compared(message: str, cues: Cues, turns: Sequence[Turn]) -> Turn | None:
+    """The last turn when it set two things side by side and ``message`` asks another aspect of
+    them: a fragment, a reference or a comparison whose own nouns are all common nouns, neither
+    side ("규제 쪽은?", "그 중 데이터 관련 내용은?", "협력 방식은 어떻게 달라?"), and no ordinal; else None.
+    A name ("그럼 중국은?") swaps a side instead."""
+    last = turns[-1] if turns else None
+    if last is None or len(last.sides) != 2 or cues.ordinal is not None:
+        return None
+    sides = {s.lower() for s in last.sides}
+    own = [(t, c) for t, c in cues.nouns if t not in COMPARING_NOUNS and t not in _BOTH_SIDES]
+    if not own or any(c != "common" or t.lower() in sides for t, c in own):
+        return None
+    asks = cues.fragment or cues.reference or cues.conjunction or question_form(message) == "comparison"
+    return last if asks else None
 
 
 def _compared(turns: Sequence[Turn]) -> tuple[str, str] | None:

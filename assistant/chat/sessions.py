@@ -119,6 +119,9 @@ class Turn:
     #: front of the reader with it, which a follow-up may ask about as part of the same thing
     #: ("헌법 고치려면?" → "… 국민투표에 붙여 …" → "국민투표는?").
     named: tuple[str, ...] = ()
+    #: The two things the answer set side by side ("미국과 한국의 AI 동맹은 어떻게 달라?": 미국, 한국):
+    #: a follow-up asking another aspect ("규제 쪽은?") compares them again.
+    sides: tuple[str, ...] = ()
 
     def was_said(self, doc: str, start: int) -> bool:
         """Whether the summary showed the text at ``start`` of ``doc``."""
@@ -457,6 +460,7 @@ def _context_json(turn: Turn) -> str:
             "said": [list(a) for a in turn.said],
             "anchor": list(turn.anchor) if turn.anchor else None,
             "named": list(turn.named),
+            "sides": list(turn.sides),
         },
         ensure_ascii=False,
     )
@@ -483,4 +487,5 @@ def _turn(row: tuple) -> Turn:  # type: ignore[type-arg]
         said=tuple((doc, a, b) for doc, a, b in c.get("said", ())),  # stored before "said": none
         anchor=(str(c["anchor"][0]), int(c["anchor"][1])) if c.get("anchor") else None,
         named=tuple(c.get("named", ())),  # stored before "named": none
+        sides=tuple(c.get("sides", ())),  # stored before "sides": none
     )
