@@ -141,6 +141,39 @@ def test_an_ordinal_follow_up_counts_in_the_documents_list(
     assert any("공동 연구" in s.text for s in second.summary_sentences)
 
 
+APART = """\
+# 속도 경쟁
+
+작은 기업이 속도 경쟁에서 살아남으려면 인재 양성이 꼭 필요하다.
+
+# 규모 경쟁
+
+규모 경쟁에서 이기는 길은 여럿이다.
+첫째, 한 분야에 집중해야 한다. 의료와 금융이 좋은 예이다.
+둘째, 해외 기업과 협력해야 한다. 공동 연구가 그 방법이다.
+셋째, 사업 모델을 유연하게 바꿔야 한다.
+"""
+
+
+def test_an_ordinal_past_the_list_shown_is_the_documents_own_point_of_that_number(
+    tmp_path: Path, settings: Settings, analyzer: KoreanAnalyzer
+) -> None:
+    """ "두 번째 전략을 자세히" after an answer of one sentence, the list in another section: not that
+    sentence again ("nothing more"), but the document's "둘째, …" told with what follows it."""
+    settings, engine = indexed(tmp_path, settings, analyzer, "전략.md", APART)
+    with SessionStore(settings.sessions_file) as store:
+        conversation = Conversation(engine, store, settings)
+        first = conversation.chat("작은 기업이 속도 경쟁에서 살아남으려면 뭘 해야 해?")
+        assert [s.text for s in first.summary_sentences] == [
+            "작은 기업이 속도 경쟁에서 살아남으려면 인재 양성이 꼭 필요하다."
+        ]
+        second = conversation.chat("두 번째 전략을 자세히 알려줘", first.session_id)
+    shown = [s.text for s in second.summary_sentences]
+    assert "두 번째 전략" in second.query and second.notice and "1개뿐" in second.notice
+    assert any("해외 기업과 협력해야" in s for s in shown) and any("공동 연구" in s for s in shown), shown
+    assert first.summary_sentences[0].text not in shown
+
+
 PRINTING = """<html><head><title>흑백 인쇄</title></head><body>
 <h1>흑백으로 인쇄</h1>
 <p>컬러 프린터에서도 문서를 흑백으로 인쇄할 수 있습니다.</p>

@@ -641,6 +641,10 @@ def test_an_ordinal_past_the_end_of_the_list_is_not_an_ordinal(analyzer: KoreanA
     assert res.beyond == len(EUROPE_ITEMS)  # the answer says the list had three
     assert ask(analyzer, "두 번째 항목은?", europe).beyond == 0
     assert ask(analyzer, "더 자세히", europe).beyond == 0
+    # what was shown is not said again as if it were the item; a member named is searched with its ordinal
+    assert {(ALLIANCE, item.start) for item in EUROPE_ITEMS[:2]} <= res.avoid
+    strategy = ask(analyzer, "다섯 번째 전략을 자세히", europe)
+    assert strategy.beyond == len(EUROPE_ITEMS) and "다섯 번째 전략" in strategy.query
 
 
 def test_an_ordinal_skips_a_turn_that_abstained(analyzer: KoreanAnalyzer, europe: list[Turn]) -> None:

@@ -43,6 +43,8 @@ from assistant.answer.summarize import (
     asked,
     header_rows,
     not_elaborating,
+    read,
+    select,
     select_about,
     still_about,
     tidy,
@@ -717,14 +719,21 @@ class Engine:
             candidates = not_elaborating(candidates, shown)
         further = still_about(candidates, everything, q) if context.avoid else candidates
         near = None
-        if context.anchor is not None and not asked_rows:  # a superlative asks of the whole table, not of the row shown
-            section = next((c.section for c in everything if _holds(c, context.anchor)), None)
+        anchor, restate = context.anchor, context.restate
+        if anchor is None and context.avoid and q.ordinal:
+            # an ordinal past the list shown ("두 번째 전략을 자세히" after one sentence): the document's own
+            # point of that number ("두 번째로, …"), told with what follows it
+            own = select([c for c in further if q.ordinal in read(c.text).ordinals], q, 1)
+            if own:
+                anchor, restate = (own[0].candidate.doc_id, own[0].candidate.start), True
+        if anchor is not None and not asked_rows:  # a superlative asks of the whole table, not of the row shown
+            section = next((c.section for c in everything if _holds(c, anchor)), None)
             near = around(
                 candidates,
-                context.anchor,
+                anchor,
                 q,
                 n,
-                restate=context.restate,
+                restate=restate,
                 section=section,
                 further=further,
                 onward=context.onward,

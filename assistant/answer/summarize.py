@@ -946,9 +946,15 @@ MORE_RELEVANCE = 0.5
 def still_about(candidates: Sequence[Candidate], everything: Sequence[Candidate], q: Asked) -> list[Candidate]:
     """The ``candidates`` (what was not shown before) still about the question, by their own words
     (a heading shared with the answer does not make a table row under it about the question): once
-    the passages have said what they had on it, "more" says so rather than show what is off it."""
+    the passages have said what they had on it, "more" says so rather than show what is off it. A
+    sentence naming the ordinal asked ("두 번째 전략을 자세히": "두 번째로, …") is about it, whatever its words."""
     most = max((_shared(c, q) for c in everything), default=0.0)
-    return [c for c in candidates if (share := _shared(c, q)) > 0 and share >= MORE_RELEVANCE * most]
+    return [
+        c
+        for c in candidates
+        if ((share := _shared(c, q)) > 0 and share >= MORE_RELEVANCE * most)
+        or (q.ordinal and q.ordinal in read(c.text).ordinals)
+    ]
 
 
 def not_elaborating(candidates: Sequence[Candidate], shown: Sequence[Candidate]) -> list[Candidate]:

@@ -399,8 +399,33 @@ def _resolve(
             )
     if not resolved.query.strip():
         return standalone(message, cues)
+    if beyond and source is not None:
+        # no such item shown: the document's own ("두 번째로, …") is searched for, and what was shown is
+        # not said again as if it were
+        resolved = replace(
+            resolved,
+            query=_with_ordinal(resolved.query, message, cues),
+            avoid=resolved.avoid | _shown_on_topic(source, _thread(turns)),
+        )
     like = _valued_before(turns) if resolved.kind == "ellipsis" else ""
     return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond, like=like)
+
+
+#: An ordinal as a message writes it ("두 번째", "2번째", "셋째", "마지막").
+_ORDINAL_WRITTEN = re.compile(
+    r"(?:첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열|\d+)\s*번째|(?:첫|둘|셋|넷|다섯|여섯)째|마지막"
+)
+
+
+def _with_ordinal(query: str, message: str, cues: Cues) -> str:
+    """``query`` with the message's ordinal before the member it names ("한국 기업 전략" → "한국 기업 두
+    번째 전략"); as it is when it does not hold the member (a question searched again)."""
+    found = _ORDINAL_WRITTEN.search(message)
+    words = query.split()
+    member = next((i for i, w in enumerate(words) if any(w == t for t, _ in cues.nouns)), None)
+    if found is None or member is None:
+        return query
+    return " ".join([*words[:member], found.group(0), *words[member:]])
 
 
 def _goes_on(cues: Cues, answered: Turn | None) -> bool:
