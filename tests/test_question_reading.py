@@ -200,6 +200,21 @@ def test_where_one_thing_is_is_no_list(question: str, form: str) -> None:
 @pytest.mark.parametrize(
     ("question", "form"),
     [
+        # cases asked for are a list, however the request ends
+        ("AI 동맹 사례 알려줘", "list"),
+        ("해외 동맹 사례는?", "list"),
+        ("비슷한 사례 있어?", "list"),
+        ("사례를 들어줘", "list"),
+        ("사례 연구란?", "definition"),
+    ],
+)
+def test_cases_asked_for_are_a_list(question: str, form: str) -> None:
+    assert question_form(question) == form
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
         ("기간 안에 도입 못 하면 어떻게 돼?", "general"),
         ("데비안 설치하려면 램이랑 디스크 최소 사양이 어떻게 돼요", "general"),
         ("게임 중 시작 포지션이 규칙과 다르면 게임은 어떻게 되는가?", "general"),

@@ -39,6 +39,7 @@ from assistant.answer.summarize import (
     not_elaborating,
     presentable,
     read,
+    says_what_it_does,
     score,
     select,
     select_about,
@@ -703,6 +704,44 @@ def test_a_contrast_of_each_side_leads_over_a_sentence_naming_them_together() ->
     headed = replace(contrast, section="자본과 정책 차이")
     picked, _ = select_comparison([together, headed], asked_capital, 3, ["한국", "유럽"])
     assert texts(picked)[0] == headed.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says_it"),
+    [
+        ("해외 사례와 한국의 AI 동맹을 비교하고, 한국이 나아갈 방향을 제시합니다.", True),
+        ("• 블루투스를 더 알아봅니다.", True),
+        ("여기서는 LibreOffice에서 많이 사용하는 단축키를 설명합니다.", True),
+        ("이 섹션에서는 Basic IDE의 구조를 설명합니다.", True),
+        ("이 문서는 개발 환경을 준비하는 방법을 설명합니다.", True),
+        ("정부는 장기적인 정책 방향을 제시합니다.", False),  # a subject of its own
+        ("manifest.xml 파일은 XML 파일의 구조를 설명합니다.", False),
+        ("여기서는 왕이 죽은 뒤 무장세력이 설치고 다녔다.", False),  # a story's "here"
+        ("두 나라는 협력 방안을 제시했다.", False),
+    ],
+)
+def test_a_sentence_saying_what_its_document_does(sentence: str, says_it: bool) -> None:
+    assert says_what_it_does(sentence) == says_it
+
+
+def test_what_the_document_goes_on_to_do_answers_nothing() -> None:
+    """ "AI 동맹 사례 알려줘" was answered with the essay's agenda ("해외 사례와 한국의 AI 동맹을 비교하고,
+    … 제시합니다"), which holds every word of it; a question about the document itself still gets it."""
+    agenda = cand(
+        1,
+        0,
+        "해외 사례와 한국의 AI 동맹을 비교하고, 한국이 나아갈 방향을 제시합니다.",
+        {"해외", "사례", "한국", "ai", "동맹"},
+    )
+    cases = cand(
+        2,
+        0,
+        "SK텔레콤 주도의 'K-AI 얼라이언스' 등 여러 AI 동맹이 생겨나고 있습니다.",
+        {"sk", "ai", "동맹", "얼라이언스"},
+    )
+    assert texts(select([agenda, cases], q("AI 동맹 사례 알려줘", ["ai", "동맹", "사례"]), 3)) == [cases.text]
+    about = q("이 글은 AI 동맹에 대해 무엇을 하나요?", ["글", "ai", "동맹"])
+    assert agenda.text in texts(select([agenda, cases], about, 3))
 
 
 def test_a_comparison_of_table_rows_leaves_out_the_rows_of_other_things() -> None:

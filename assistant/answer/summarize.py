@@ -989,8 +989,26 @@ def _contact_only(c: Candidate, q: Asked) -> bool:
 #: A sentence about the document it stands in ("이 문서는 … 방법을 설명합니다", "본 가이드에서는 …"):
 #: it says what the document covers, not what the document says.
 _ABOUT_THE_DOCUMENT = re.compile(
-    r"^(?:이|본)\s?(?:문서|글|가이드|안내서|설명서|페이지|도움말|자료|FAQ)(?:에서)?(?:는|은)\s"
+    r"^(?:이|본)\s?(?:문서|글|가이드|안내서|설명서|페이지|도움말|자료|FAQ|장|절|섹션)(?:에서)?(?:는|은)\s"
 )
+#: ... or, with no topic of its own, says what the writing goes on to do ("해외 사례와 한국의 AI 동맹을
+#: 비교하고, 한국이 나아갈 방향을 제시합니다.", "블루투스를 더 알아봅니다.").
+_WHAT_IT_DOES = re.compile(
+    r"(?:제시|소개)(?:합니다|하겠습니다)|(?:살펴|알아)(?:봅니다|보겠습니다)|다(?:룹니다|루겠습니다)|설명하겠습니다"
+    r"|정리해\s?보겠습니다"
+)
+_TOPIC_WORD = re.compile(r"\S(?:은|는)\s")
+
+
+def says_what_it_does(text: str) -> bool:
+    """Whether a sentence says what its document covers or goes on to do (see :data:`_ABOUT_THE_DOCUMENT`)."""
+    body = text.rstrip(" .!\n")
+    if _ABOUT_THE_DOCUMENT.match(text):
+        return True
+    if body.startswith(("여기서는 ", "여기에서는 ")) and body.endswith(("설명합니다", "다룹니다", "소개합니다")):
+        return True  # "여기서는 … 단축키를 설명합니다"; not a story's "여기서는 …" (there, then)
+    ending = _WHAT_IT_DOES.search(body[-12:])
+    return ending is not None and body.endswith(ending.group(0)) and not _TOPIC_WORD.search(body)
 #: Terms of a question about the document itself ("이 문서는 뭘 설명해?", "무슨 가이드야?").
 DOCUMENT_TERMS = frozenset(["문서", "글", "가이드", "안내서", "설명서", "페이지", "도움말", "자료", "faq"])
 
@@ -999,7 +1017,7 @@ def _about_the_document(c: Candidate, q: Asked) -> bool:
     """Whether ``c`` says what its document covers, and the question asks about something else:
     "개발 환경 설정 어떻게 해?" is not answered by "이 문서는 … 개발 환경을 준비하는 방법을 설명합니다"
     (which led alone: the steps scored far below it)."""
-    return bool(_ABOUT_THE_DOCUMENT.match(c.text)) and not DOCUMENT_TERMS & set(q.terms)
+    return says_what_it_does(c.text) and not DOCUMENT_TERMS & set(q.terms)
 
 
 def eligible(candidates: Sequence[Candidate], q: Asked) -> list[Candidate]:

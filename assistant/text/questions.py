@@ -49,7 +49,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # a list asked to be seen, saved or made ("업그레이드 가능한 패키지 목록만 보기", "… 목록 보는 명령어",
             # "지점 이름 목록 등록해서 …") is a task, not the items the documents list
             r"무엇무엇|어떤 것들|종류|목록(?!\s?만?\s?(?:보|확인|출력|띄우|뽑|내보내|저장|만들|등록))|나열|몇 가지|요소|요인|"
-            r"사례(?:들|를|가|로)|들은\?|들이 있|"
+            r"사례(?:들|를|가|로|는\s?\?|\s?(?:알려|좀|보여|뭐|있))|들은\?|들이 있|"
             # "어디가 있어?" asks which places there are; "어디 있어요?" where one thing is
             r"(?:(?:무엇|뭐|어떤 ?것|어떤 ?게|어떤 ?곳)(?:이|가|들이)?|어디(?:가|들이)) ?있(?!어야)"
         ),
