@@ -871,6 +871,29 @@ def test_items_of_an_enumerating_sentence() -> None:
     assert all(text[i.start - 100 : i.end - 100] == i.text for i in items)
 
 
+def test_items_of_the_enumeration_whose_headings_say_more_of_the_question() -> None:
+    """ "해외 AI 동맹 사례는?": the chosen sentence enumerates Korea's alliances, under "한국 사례"; the
+    one under "해외 사례 > 미국" names the companies asked about. Another document's does not count."""
+    korea = replace(
+        cand(
+            1,
+            0,
+            "SK텔레콤 주도의 'K-AI 얼라이언스', 코오롱베니트의 'AI 얼라이언스' 등 여러 AI 동맹이 있다.",
+            {"ai", "동맹"},
+        ),
+        section="2. 한국 사례",
+    )
+    abroad = replace(
+        cand(2, 300, "대표적으로 구글, 아마존, 마이크로소프트 등은 AI 생태계를 넓힌다.", {"구글", "ai", "생태계"}),
+        section="1. 해외 사례: 빅테크 중심의 AI 동맹 > 미국",
+    )
+    asked = q("해외 AI 동맹 사례는?", ["해외", "ai", "동맹", "사례"], "list")
+    items = items_of([Picked(korea, 1.0)], asked, [korea, abroad])
+    assert [i.text for i in items] == ["구글", "아마존", "마이크로소프트"]
+    elsewhere = replace(abroad, doc_id="b.txt")
+    assert items_of([Picked(korea, 1.0)], asked, [korea, elsewhere])[0].text.startswith("SK텔레콤")
+
+
 def test_items_of_another_passage_whose_items_name_what_is_asked() -> None:
     """No chosen sentence enumerates: the first other candidate whose items write the question's
     terms gives them (the analyzer may read 얼라이언스 as 얼 + 라이언스 in the question: the term

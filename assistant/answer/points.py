@@ -311,7 +311,16 @@ def items_of(picked: Sequence[Picked], q: Asked, candidates: Sequence[Candidate]
     for p in picked:
         spans = enumerated(p.candidate.text)
         if len(spans) >= 2 and relevance(p.candidate, q) >= 0.6 * lead:
-            return _items(p.candidate, spans)
+            # ... unless another passage enumerates under headings that say more of the question
+            # ("해외 AI 동맹 사례는?": the companies under "해외 사례 > 미국", not those under "한국 사례")
+            mine = relevance(p.candidate, q)
+            better = [
+                c
+                for c in candidates
+                if c.doc_id == p.candidate.doc_id and relevance(c, q) > mine and len(enumerated(c.text)) >= 2
+            ]
+            best = max(better, key=lambda c: relevance(c, q), default=p.candidate)
+            return _items(best, enumerated(best.text))
     terms = [t for t in q.terms if len(t) >= 2]
     chosen = {(p.candidate.doc_id, p.candidate.start) for p in picked}
     for c in sorted(candidates, key=lambda c: (c.citation, c.start)):

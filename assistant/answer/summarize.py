@@ -1009,6 +1009,8 @@ def says_what_it_does(text: str) -> bool:
         return True  # "여기서는 … 단축키를 설명합니다"; not a story's "여기서는 …" (there, then)
     ending = _WHAT_IT_DOES.search(body[-12:])
     return ending is not None and body.endswith(ending.group(0)) and not _TOPIC_WORD.search(body)
+
+
 #: Terms of a question about the document itself ("이 문서는 뭘 설명해?", "무슨 가이드야?").
 DOCUMENT_TERMS = frozenset(["문서", "글", "가이드", "안내서", "설명서", "페이지", "도움말", "자료", "faq"])
 
