@@ -47,6 +47,8 @@ def corpus_engine(
         ("문서 목록 알려줘", True),
         ("이 문서들 뭐에 관한 거야?", True),  # it was searched, and abstained
         ("문서 주제가 뭐야?", True),
+        ("이 글의 목적은?", True),  # it was abstained
+        ("AI 동맹의 목적은?", False),  # a topic's purpose is searched
         ("두 번째 문서 요약해줘", True),
         ("이 법은 무엇에 관한 법률인가?", False),  # a topic: 법, 법률
         ("어떤 파일 형식으로 저장해?", False),

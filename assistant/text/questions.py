@@ -705,7 +705,7 @@ _OVERVIEW = re.compile(
     r"요약|요지|개요|줄거리|(?:핵심|주요|전체|전반적인?)\s?내용|(?:무슨|어떤)\s?내용|"
     r"(?:뭐|무엇|뭘|무얼)(?:에)?\s?(?:대한|관한)|(?:뭘|무엇을|무얼|뭐)\s?다[루뤄룹룬룰]|정리해|"
     # what the documents are about ("이 문서들 뭐에 관한 거야?", "문서 주제가 뭐야?")
-    rf"{_DOCUMENT_WORD}(?:들)?(?:의|은|는|이|가)?\s?주제|"
+    rf"{_DOCUMENT_WORD}(?:들)?(?:의|은|는|이|가)?\s?(?:주제|목적)|"
     # which documents there are ("어떤 문서들이 있어?", "문서 목록 알려줘"): each one, by its title and opening
     rf"(?:어떤|무슨)\s?{_DOCUMENT_WORD}(?:들)?(?:이|가)?\s?(?:있|뭐)|{_DOCUMENT_WORD}\s?(?:목록|리스트)"
 )
@@ -714,7 +714,7 @@ SUMMARY_WORDS = frozenset({"요약", "요지", "줄거리", "정리"})
 #: The words such a request holds beside its question words: none of them says what it is about.
 OVERVIEW_WORDS = _DOCUMENTS | frozenset(
     ["요약", "요지", "개요", "줄거리", "핵심", "주요", "전체", "전반", "내용", "정리", "줄", "다루다",
-     "대하다", "관하다", "주제", "거", "간단", "간략", "목록", "리스트", "보이다", "보다"]
+     "대하다", "관하다", "주제", "목적", "거", "간단", "간략", "목록", "리스트", "보이다", "보다"]
 )  # fmt: skip
 
 
