@@ -1156,9 +1156,9 @@ def test_compose_comparison_labels_sides_and_says_what_is_missing() -> None:
     lines = [Line("미국과 유럽 모두 투자한다.", 1), Line("미국은 민간이 주도한다.", 2, "미국")]
     assert compose("comparison", lines, ["중국"]).splitlines() == [
         "문서에 나온 비교:",
+        "- 문서에 중국에 대한 내용은 없습니다.",  # what the reader must know first
         "- 미국과 유럽 모두 투자한다. [1]",
         "- 미국: 미국은 민간이 주도한다. [2]",
-        "- 문서에 중국에 대한 내용은 없습니다.",
     ]
 
 

@@ -166,13 +166,13 @@ def in_reading_order(lines: Sequence[Line]) -> bool:
 
 
 def _compare(lines: Sequence[Line], missing: Sequence[str]) -> str:
-    """Unlabelled lines (about both sides, or neither) as they come; each side's lines under its label."""
-    parts = [LEADS["comparison"]]
+    """A side the documents lack first (what the reader must know before the rest), then unlabelled
+    lines (about both sides, or neither) as they come; each side's lines under its label."""
+    parts = [LEADS["comparison"], *(f"- 문서에 {side}에 대한 내용은 없습니다." for side in missing)]
     for line in lines:
         # a table's row shown by its columns names its side itself ("“매출” — 2024년: …")
         named = line.columns and line.label and line.text.split("|")[0].strip() == line.label
         parts.append(f"- {line.label}: {line.render()}" if line.label and not named else f"- {line.render()}")
-    parts += [f"- 문서에 {side}에 대한 내용은 없습니다." for side in missing]
     return "\n".join(parts)
 
 
