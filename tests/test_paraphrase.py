@@ -181,6 +181,7 @@ def test_a_word_that_says_the_formal_one_in_one_sense_only_is_not_looked_for_by_
         ("조건 여러 개를 묶어서 필터링", "필터"),
         ("핸드폰으로 발표 슬라이드 넘기고 싶어요", "모바일"),
         ("글자 가운데 줄 긋기 (취소선)", "그리다"),
+        ("한국 AI 동맹의 한계는?", "부족"),  # "… 자본과 데이터 규모에서 뒤처져 있지만, … 부족한 자원을 보완"
     ],
 )
 def test_a_question_as_the_analyzer_reads_it_finds_the_formal_word(

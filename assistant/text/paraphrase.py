@@ -117,6 +117,8 @@ PLAIN_TO_FORMAL: Mapping[str, tuple[str, ...]] = {
     "대신": ("대리", "대행"),
     "묻다": ("문의",),
     "신청": ("접수",),  # what one does and what the office does: "신청 언제까지?" → "공고 및 접수: …"
+    # what falls short: a question asks the limits, reports write what is lacking
+    "한계": ("부족", "약점", "미흡"),
     # living, working, health
     "살다": ("거주", "생활"),
     "다니다": ("재직", "근무", "재학"),  # "회사 다니는 사람", "학교 다니는 애"
