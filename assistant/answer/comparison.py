@@ -130,7 +130,7 @@ def _sets_against(text: str, sides: Sequence[str]) -> bool:
     sentence says something of each, not of them together ("미국과 유럽의 사례는 …")."""
     body = text[label_prefix(text) :]
     return len(sides) >= 2 and all(
-        re.search(r"(?<![\w])" + re.escape(side) + r"\S{0,6}?(?:은|는|의 경우)(?=\s)", body, re.IGNORECASE)
+        re.search(r"(?<!\w)" + re.escape(side) + r"\S{0,6}?(?:은|는|의 경우)(?=\s)", body, re.IGNORECASE)
         for side in sides
     )
 

@@ -575,7 +575,8 @@ class Engine:
         ]
         absent = [w for w in absent if not any(w in name for name in mixed)] + mixed
         # a side of a comparison the documents lack is said in the comparison itself
-        absent = [w for w in absent if w.lower() not in {side.lower() for side in missing}]
+        lacking = {side.lower() for side in missing}
+        absent = [w for w in absent if w.lower() not in lacking]
         if summary and table.none_within:  # a table has the column the bound is on, and no row is within
             summary += _none_within(table.none_within)
         answer = Answer(

@@ -310,16 +310,13 @@ def items_of(picked: Sequence[Picked], q: Asked, candidates: Sequence[Candidate]
     lead = relevance(picked[0].candidate, q) if picked else 0.0
     for p in picked:
         spans = enumerated(p.candidate.text)
-        if len(spans) >= 2 and relevance(p.candidate, q) >= 0.6 * lead:
+        mine = relevance(p.candidate, q)
+        if len(spans) >= 2 and mine >= 0.6 * lead:
             # ... unless another passage enumerates under headings that say more of the question
             # ("해외 AI 동맹 사례는?": the companies under "해외 사례 > 미국", not those under "한국 사례")
-            mine = relevance(p.candidate, q)
-            better = [
-                c
-                for c in candidates
-                if c.doc_id == p.candidate.doc_id and relevance(c, q) > mine and len(enumerated(c.text)) >= 2
-            ]
-            best = max(better, key=lambda c: relevance(c, q), default=p.candidate)
+            rated = [(relevance(c, q), c) for c in candidates if c.doc_id == p.candidate.doc_id]
+            better = [(r, c) for r, c in rated if r > mine and len(enumerated(c.text)) >= 2]
+            best = max(better, key=lambda rc: rc[0])[1] if better else p.candidate
             return _items(best, enumerated(best.text))
     terms = [t for t in q.terms if len(t) >= 2]
     chosen = {(p.candidate.doc_id, p.candidate.start) for p in picked}

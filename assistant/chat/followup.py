@@ -26,7 +26,7 @@ from assistant.answer.request import Context
 from assistant.answer.tables import asked_extreme
 from assistant.chat.cues import LAST, MEMBER_WORDS, PREDICATE_TAGS, Cues, read_cues
 from assistant.chat.sessions import Focus, Item, Turn
-from assistant.ingest.markers import ORDINAL_VALUES
+from assistant.ingest.markers import ORDINAL_VALUES, ordinal_written
 from assistant.text.korean import WEAK_NOUNS, Token
 from assistant.text.questions import (
     ANOTHER,
@@ -346,7 +346,8 @@ def _resolve(
     if compared_turn is not None:  # "한국이랑 해외 AI 동맹 차이 알려줘" → "그 중에 규제 쪽은?"
         # the aspect asked before gives its place (서울과 부산의 교통 → 음식); the sides stay
         sides = compared_turn.sides
-        kept = [t for t, _, _ in compared_turn.focus if t.lower() in {s.lower() for s in sides}]
+        lowered = {s.lower() for s in sides}
+        kept = [t for t, _, _ in compared_turn.focus if t.lower() in lowered]
         replaced, focus = swap(compared_turn.focus, cues.nouns, keep=kept)
         topic = carry(compared_turn.topic, cues.terms, policy, replaced=replaced, lead=True, keep=kept)
         return replace(_drawing_on(compared_turn, query_of(topic, policy), topic, policy, sides=sides), focus=focus)
@@ -411,21 +412,15 @@ def _resolve(
     return replace(resolved, another=bool(ANOTHER.search(message)), beyond=beyond, like=like)
 
 
-#: An ordinal as a message writes it ("두 번째", "2번째", "셋째", "마지막").
-_ORDINAL_WRITTEN = re.compile(
-    r"(?:첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열|\d+)\s*번째|(?:첫|둘|셋|넷|다섯|여섯)째|마지막"
-)
-
-
 def _with_ordinal(query: str, message: str, cues: Cues) -> str:
     """``query`` with the message's ordinal before the member it names ("한국 기업 전략" → "한국 기업 두
     번째 전략"); as it is when it does not hold the member (a question searched again)."""
-    found = _ORDINAL_WRITTEN.search(message)
+    written = ordinal_written(message)
     words = query.split()
     member = next((i for i, w in enumerate(words) if any(w == t for t, _ in cues.nouns)), None)
-    if found is None or member is None:
+    if written is None or member is None:
         return query
-    return " ".join([*words[:member], found.group(0), *words[member:]])
+    return " ".join([*words[:member], written, *words[member:]])
 
 
 def _goes_on(cues: Cues, answered: Turn | None) -> bool:

@@ -60,6 +60,12 @@ _ORDINAL_VALUE = re.compile(
 )
 
 
+def ordinal_written(text: str) -> str | None:
+    """The first ordinal ``text`` names, as it writes it ("두 번째", "셋째", "12번째"); None for none."""
+    m = _ORDINAL_VALUE.search(text) if "째" in text else None
+    return m.group(0) if m else None
+
+
 def ordinals_in(text: str) -> frozenset[int]:
     """The ordinals ``text`` names, as numbers: 첫째 and 첫 번째 are 1, 세번째 is 3, 12번째 is 12."""
     if "째" not in text:  # every ordinal ends in it: most sentences need no search
